@@ -1,0 +1,171 @@
+//! The one diagnostic type. Passes build [`Diagnostic`] values; renderers at the edge turn them into
+//! terminal text (`render`), JSON (`json`) and, later, SARIF and LSP messages.
+
+pub mod codes;
+pub mod json;
+pub mod render;
+
+use crate::source::Span;
+
+pub use codes::Code;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Error,
+    Warning,
+    Note,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "note",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Label {
+    pub span: Span,
+    pub message: String,
+}
+
+/// A finding about the input. Plain data: wording happens where it is built, rendering at the edge.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub code: Code,
+    pub severity: Severity,
+    /// Short, lowercase headline without a final period.
+    pub message: String,
+    /// Where the problem is; `None` only for problems with no source location (unreadable paths).
+    pub primary: Option<Label>,
+    /// Other places worth showing ("first defined here").
+    pub secondary: Vec<Label>,
+    /// What to do about it, in the imperative.
+    pub help: Option<String>,
+    /// Why it matters or extra facts.
+    pub notes: Vec<String>,
+}
+
+impl Diagnostic {
+    pub fn new(code: Code, message: impl Into<String>, span: Span, label: impl Into<String>) -> Self {
+        Diagnostic {
+            code,
+            severity: code.severity,
+            message: message.into(),
+            primary: Some(Label { span, message: label.into() }),
+            secondary: Vec::new(),
+            help: None,
+            notes: Vec::new(),
+        }
+    }
+
+    /// A diagnostic about something that has no span, such as a path that cannot be read.
+    pub fn without_span(code: Code, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code,
+            severity: code.severity,
+            message: message.into(),
+            primary: None,
+            secondary: Vec::new(),
+            help: None,
+            notes: Vec::new(),
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
+    }
+
+    pub fn with_secondary(mut self, span: Span, message: impl Into<String>) -> Self {
+        self.secondary.push(Label { span, message: message.into() });
+        self
+    }
+
+    pub fn span(&self) -> Option<Span> {
+        self.primary.as_ref().map(|l| l.span)
+    }
+
+    /// Sort key giving a deterministic order: file, position, code, message.
+    pub fn sort_key(&self) -> (u32, u32, u32, &'static str, &str) {
+        match &self.primary {
+            Some(l) => (l.span.file.0, l.span.start, l.span.end, self.code.id, &self.message),
+            None => (u32::MAX, 0, 0, self.code.id, &self.message),
+        }
+    }
+}
+
+/// Sorts diagnostics into the order every output uses and drops exact duplicates.
+pub fn sort(diags: &mut Vec<Diagnostic>) {
+    diags.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    diags.dedup();
+}
+
+/// Counts by severity, for summaries and exit codes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub errors: usize,
+    pub warnings: usize,
+    pub notes: usize,
+}
+
+impl Counts {
+    pub fn of(diags: &[Diagnostic]) -> Counts {
+        let mut c = Counts::default();
+        for d in diags {
+            match d.severity {
+                Severity::Error => c.errors += 1,
+                Severity::Warning => c.warnings += 1,
+                Severity::Note => c.notes += 1,
+            }
+        }
+        c
+    }
+}
+
+/// Edit distance suggestion: the closest candidate, if it is close enough to be a likely typo.
+pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let lower = name.to_ascii_lowercase();
+    let mut best: Option<(f64, &'a str)> = None;
+    for cand in candidates {
+        if cand == name {
+            continue;
+        }
+        let score = strsim::jaro_winkler(&lower, &cand.to_ascii_lowercase());
+        let dist = strsim::damerau_levenshtein(&lower, &cand.to_ascii_lowercase());
+        let close = dist <= (name.len().max(3) / 3).max(1) || score >= 0.88;
+        if !close {
+            continue;
+        }
+        // Prefer the higher score; break ties by name so the choice is deterministic.
+        let better = match best {
+            None => true,
+            Some((s, c)) => score > s || (score == s && cand < c),
+        };
+        if better {
+            best = Some((score, cand));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_names_only() {
+        let names = ["payments", "orders", "ordering", "gateway"];
+        assert_eq!(did_you_mean("paymnts", names), Some("payments"));
+        assert_eq!(did_you_mean("gatway", names), Some("gateway"));
+        assert_eq!(did_you_mean("zzz", names), None);
+    }
+}

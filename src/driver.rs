@@ -1,0 +1,379 @@
+//! Orchestration and all file IO (through [`Host`]): find the workspace root and `arch.toml`,
+//! discover `.arch` files, follow imports, then parse and resolve. Everything below is pure.
+
+use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
+
+use crate::config::Config;
+use crate::diagnostics::{codes, did_you_mean, Diagnostic};
+use crate::host::Host;
+use crate::semantic::{self, Model, Workspace, WorkspaceFile};
+use crate::source::{FileId, Span};
+use crate::stdlib;
+use crate::syntax::ast::{ImportTarget, Item};
+
+pub const CONFIG_FILE: &str = "arch.toml";
+
+/// One analyzed workspace.
+pub struct Analysis {
+    pub root: PathBuf,
+    pub config: Config,
+    pub workspace: Workspace,
+    pub model: Model,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The result of analyzing the paths given on a command line.
+pub struct Outcome {
+    pub analyses: Vec<Analysis>,
+    /// Problems with the paths themselves (no source to point at).
+    pub errors: Vec<Diagnostic>,
+}
+
+/// The folder holding `arch.toml` at or above `path`, else `path` itself (or its folder).
+pub fn find_root(host: &dyn Host, path: &Path) -> PathBuf {
+    let start =
+        if host.is_dir(path) { path.to_path_buf() } else { path.parent().map(Path::to_path_buf).unwrap_or_default() };
+    let start = if start.as_os_str().is_empty() { PathBuf::from(".") } else { start };
+    let abs = host.canonicalize(&start).unwrap_or(start.clone());
+    let mut dir = Some(abs.as_path());
+    while let Some(d) = dir {
+        if host.is_file(&d.join(CONFIG_FILE)) {
+            return d.to_path_buf();
+        }
+        dir = d.parent();
+    }
+    abs
+}
+
+/// Groups paths by workspace root (in first-seen order) and analyzes each workspace.
+pub fn analyze_paths(host: &dyn Host, paths: &[PathBuf]) -> Outcome {
+    let mut groups: Vec<(PathBuf, Vec<PathBuf>)> = Vec::new();
+    let mut errors = Vec::new();
+    for p in paths {
+        if !host.is_dir(p) && !host.is_file(p) {
+            errors.push(
+                Diagnostic::without_span(
+                    codes::UNREADABLE_PATH,
+                    format!("cannot read `{}`: no such file or directory", p.display()),
+                )
+                .with_help("pass a workspace folder or an .arch file"),
+            );
+            continue;
+        }
+        let root = find_root(host, p);
+        let abs = host.canonicalize(p).unwrap_or_else(|_| p.clone());
+        match groups.iter_mut().find(|g| g.0 == root) {
+            Some(g) => g.1.push(abs),
+            None => groups.push((root, vec![abs])),
+        }
+    }
+    let analyses = groups.into_iter().map(|(root, inputs)| analyze_workspace(host, &root, &inputs)).collect();
+    Outcome { analyses, errors }
+}
+
+/// Loads, parses and resolves one workspace.
+pub fn analyze_workspace(host: &dyn Host, root: &Path, inputs: &[PathBuf]) -> Analysis {
+    let mut loader = Loader::new(host, root);
+    loader.load_config();
+    for input in inputs {
+        if host.is_dir(input) {
+            for entry in host.walk_arch_files(input) {
+                match entry {
+                    Ok(path) => {
+                        let rel = loader.display_name(&path);
+                        if loader.config.selects(&rel) {
+                            loader.load_file(&path);
+                        }
+                    }
+                    Err(msg) => loader.diags.push(
+                        Diagnostic::without_span(codes::UNREADABLE_PATH, msg)
+                            .with_help("remove the loop or exclude it in arch.toml"),
+                    ),
+                }
+            }
+        } else {
+            loader.load_file(input);
+        }
+    }
+    loader.follow_imports();
+    let Loader { config, workspace, mut diags, .. } = loader;
+    let (model, resolve_diags) = semantic::analyze(&workspace);
+    diags.extend(resolve_diags);
+    crate::diagnostics::sort(&mut diags);
+    Analysis { root: root.to_path_buf(), config, workspace, model, diagnostics: diags }
+}
+
+struct Loader<'h> {
+    host: &'h dyn Host,
+    root: PathBuf,
+    config: Config,
+    workspace: Workspace,
+    diags: Vec<Diagnostic>,
+    /// Canonical path (or `std/<module>`) to file id.
+    loaded: BTreeMap<PathBuf, FileId>,
+    /// Real paths of loaded workspace files, by file id.
+    paths: BTreeMap<FileId, PathBuf>,
+    next_to_scan: usize,
+}
+
+impl<'h> Loader<'h> {
+    fn new(host: &'h dyn Host, root: &Path) -> Self {
+        Loader {
+            host,
+            root: root.to_path_buf(),
+            config: Config::default(),
+            workspace: Workspace::default(),
+            diags: Vec::new(),
+            loaded: BTreeMap::new(),
+            paths: BTreeMap::new(),
+            next_to_scan: 0,
+        }
+    }
+
+    fn load_config(&mut self) {
+        let path = self.root.join(CONFIG_FILE);
+        if !self.host.is_file(&path) {
+            return;
+        }
+        let text = match self.host.read(&path) {
+            Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+            Err(e) => {
+                self.diags.push(Diagnostic::without_span(
+                    codes::UNREADABLE_PATH,
+                    format!("cannot read `{}`: {e}", path.display()),
+                ));
+                return;
+            }
+        };
+        match Config::parse(&text) {
+            Ok(c) => self.config = c,
+            Err(e) => {
+                let len = text.len();
+                let id = self.workspace.sources.add(CONFIG_FILE.to_string(), text);
+                let range = e.range.unwrap_or(0..len.min(1));
+                self.diags.push(
+                    Diagnostic::new(
+                        codes::INVALID_CONFIG,
+                        format!("invalid {CONFIG_FILE}: {}", e.message),
+                        Span::new(id, range),
+                        "here",
+                    )
+                    .with_help("see the configuration section of the README for the keys archc reads"),
+                );
+            }
+        }
+    }
+
+    /// The path shown to users: relative to the root, `/`-separated.
+    fn display_name(&self, path: &Path) -> String {
+        let rel = path.strip_prefix(&self.root).unwrap_or(path);
+        let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+        parts.join("/")
+    }
+
+    fn load_file(&mut self, path: &Path) -> Option<FileId> {
+        let key = self.host.canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        if let Some(id) = self.loaded.get(&key) {
+            return Some(*id);
+        }
+        let name = self.display_name(&key);
+        match self.host.size(&key) {
+            Ok(size) if size > self.config.max_file_size => {
+                self.diags.push(
+                    Diagnostic::without_span(
+                        codes::FILE_TOO_LARGE,
+                        format!(
+                            "`{name}` is {size} bytes, over the limit of {} bytes; it was not read",
+                            self.config.max_file_size
+                        ),
+                    )
+                    .with_help("split the file, or raise `max-file-size` under [workspace] in arch.toml"),
+                );
+                return None;
+            }
+            Ok(_) => {}
+            Err(e) => {
+                self.diags.push(Diagnostic::without_span(codes::UNREADABLE_PATH, format!("cannot read `{name}`: {e}")));
+                return None;
+            }
+        }
+        let bytes = match self.host.read(&key) {
+            Ok(b) => b,
+            Err(e) => {
+                self.diags.push(Diagnostic::without_span(codes::UNREADABLE_PATH, format!("cannot read `{name}`: {e}")));
+                return None;
+            }
+        };
+        let (text, bad_utf8) = match String::from_utf8(bytes) {
+            Ok(t) => (t, None),
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
+                (String::from_utf8_lossy(e.as_bytes()).into_owned(), Some(at))
+            }
+        };
+        let id = self.add_source(name, text, false);
+        if let Some(at) = bad_utf8 {
+            self.diags.push(
+                Diagnostic::new(
+                    codes::INVALID_UTF8,
+                    "file is not valid UTF-8",
+                    Span::new(id, at..at + 1),
+                    "invalid byte sequence here",
+                )
+                .with_help("save the file as UTF-8; invalid bytes were read as U+FFFD"),
+            );
+        }
+        self.loaded.insert(key.clone(), id);
+        self.paths.insert(id, key);
+        Some(id)
+    }
+
+    fn add_source(&mut self, name: String, text: String, is_std: bool) -> FileId {
+        let id = self.workspace.sources.add(name, text);
+        let parse = crate::syntax::parse(id, self.workspace.sources.text(id));
+        self.diags.extend(parse.errors);
+        self.workspace.files.push(WorkspaceFile { id, ast: parse.ast, imports: Vec::new(), is_std });
+        id
+    }
+
+    fn load_std(&mut self, module: &str) -> Option<FileId> {
+        let key = PathBuf::from(format!("std/{module}"));
+        if let Some(id) = self.loaded.get(&key) {
+            return Some(*id);
+        }
+        let text = stdlib::module(module)?;
+        let id = self.add_source(format!("std/{module}.arch"), text.to_string(), true);
+        self.loaded.insert(key, id);
+        Some(id)
+    }
+
+    /// Loads what the loaded files import, until nothing new appears.
+    fn follow_imports(&mut self) {
+        while self.next_to_scan < self.workspace.files.len() {
+            let idx = self.next_to_scan;
+            self.next_to_scan += 1;
+            let file = &self.workspace.files[idx];
+            let (from, is_std) = (file.id, file.is_std);
+            let imports: Vec<_> = file
+                .ast
+                .items
+                .iter()
+                .filter_map(|i| match i {
+                    Item::Import(imp) => Some(imp.clone()),
+                    _ => None,
+                })
+                .collect();
+            let mut edges = Vec::new();
+            for imp in imports {
+                let target = match &imp.target {
+                    ImportTarget::Std(module) => self.import_std(module),
+                    ImportTarget::Path(_) if is_std => {
+                        self.diags.push(Diagnostic::new(
+                            codes::IMPORT_NOT_FOUND,
+                            "the standard library imports only std modules",
+                            imp.span,
+                            "here",
+                        ));
+                        None
+                    }
+                    ImportTarget::Path(p) => self.import_path(from, p),
+                };
+                if let Some(t) = target {
+                    edges.push((t, imp.span));
+                }
+            }
+            self.workspace.files[idx].imports = edges;
+        }
+    }
+
+    fn import_std(&mut self, module: &crate::syntax::ast::Ident) -> Option<FileId> {
+        let name = module.text.strip_prefix("std.").unwrap_or("");
+        if let Some(id) = self.load_std(name) {
+            return Some(id);
+        }
+        let mut d = Diagnostic::new(
+            codes::IMPORT_NOT_FOUND,
+            format!("no std module `{}`", module.text),
+            module.span,
+            "unknown module",
+        );
+        d = match did_you_mean(name, stdlib::MODULES.iter().map(|m| m.0)) {
+            Some(s) => d.with_help(format!("did you mean `std.{s}`?")),
+            None => {
+                let all: Vec<String> = stdlib::MODULES.iter().map(|m| format!("std.{}", m.0)).collect();
+                d.with_help(format!("std modules are {}", all.join(", ")))
+            }
+        };
+        self.diags.push(d);
+        None
+    }
+
+    fn import_path(&mut self, from: FileId, p: &crate::syntax::ast::Text) -> Option<FileId> {
+        let base =
+            self.paths.get(&from).and_then(|f| f.parent()).map(Path::to_path_buf).unwrap_or_else(|| self.root.clone());
+        let joined = normalize(&base.join(&p.value));
+        let root = normalize(&self.root);
+        if !joined.starts_with(&root) {
+            self.diags.push(
+                Diagnostic::new(
+                    codes::IMPORT_OUTSIDE_WORKSPACE,
+                    format!("import `{}` leaves the workspace", p.value),
+                    p.span,
+                    "outside the workspace root",
+                )
+                .with_help(format!(
+                    "the workspace root is `{}`; move the file inside it or put `{CONFIG_FILE}` higher up",
+                    self.root.display()
+                ))
+                .with_note("imports stay inside the workspace so that a checkout is self-contained"),
+            );
+            return None;
+        }
+        if !self.host.is_file(&joined) {
+            let what = if self.host.is_dir(&joined) { "is a folder, not a file" } else { "does not exist" };
+            let mut d = Diagnostic::new(
+                codes::IMPORT_NOT_FOUND,
+                format!("imported file `{}` {what}", p.value),
+                p.span,
+                "not found",
+            );
+            if !p.value.ends_with(".arch") {
+                d = d.with_help(format!("did you mean `{}.arch`?", p.value));
+            }
+            self.diags.push(d);
+            return None;
+        }
+        // Symbolic links may still lead outside.
+        let canon = self.host.canonicalize(&joined).unwrap_or(joined.clone());
+        let canon_root = self.host.canonicalize(&self.root).unwrap_or(root);
+        if !canon.starts_with(&canon_root) {
+            self.diags.push(
+                Diagnostic::new(
+                    codes::IMPORT_OUTSIDE_WORKSPACE,
+                    format!("import `{}` resolves outside the workspace", p.value),
+                    p.span,
+                    "a link leads outside the root",
+                )
+                .with_help("copy the file into the workspace instead of linking to it"),
+            );
+            return None;
+        }
+        self.load_file(&joined)
+    }
+}
+
+/// Removes `.` and resolves `..` lexically, without touching the file system.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}

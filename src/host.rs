@@ -1,0 +1,70 @@
+//! The one door to the outside world. The driver reads files through [`Host`]; the CLI passes the
+//! real file system, the language server an overlay of open buffers, tests an in-memory map.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+pub trait Host {
+    fn read(&self, path: &Path) -> io::Result<Vec<u8>>;
+    fn size(&self, path: &Path) -> io::Result<u64>;
+    fn is_dir(&self, path: &Path) -> bool;
+    fn is_file(&self, path: &Path) -> bool;
+    fn canonicalize(&self, path: &Path) -> io::Result<PathBuf>;
+    /// Every `.arch` file under `dir`, sorted; problems (such as symlink loops) as messages.
+    fn walk_arch_files(&self, dir: &Path) -> Vec<Result<PathBuf, String>>;
+}
+
+/// The real file system.
+pub struct FsHost;
+
+/// Directories never searched for `.arch` files.
+const SKIPPED_DIRS: &[&str] = &["target", "node_modules", ".git"];
+
+impl Host for FsHost {
+    fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
+        std::fs::read(path)
+    }
+
+    fn size(&self, path: &Path) -> io::Result<u64> {
+        std::fs::metadata(path).map(|m| m.len())
+    }
+
+    fn is_dir(&self, path: &Path) -> bool {
+        path.is_dir()
+    }
+
+    fn is_file(&self, path: &Path) -> bool {
+        path.is_file()
+    }
+
+    fn canonicalize(&self, path: &Path) -> io::Result<PathBuf> {
+        std::fs::canonicalize(path)
+    }
+
+    fn walk_arch_files(&self, dir: &Path) -> Vec<Result<PathBuf, String>> {
+        let walker = walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name().into_iter().filter_entry(|e| {
+            let name = e.file_name().to_string_lossy();
+            e.depth() == 0
+                || !(e.file_type().is_dir() && (name.starts_with('.') || SKIPPED_DIRS.contains(&name.as_ref())))
+        });
+        let mut out = Vec::new();
+        for entry in walker {
+            match entry {
+                Ok(e) if e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "arch") => {
+                    out.push(Ok(e.into_path()))
+                }
+                Ok(_) => {}
+                Err(err) => {
+                    let msg = match (err.loop_ancestor(), err.path()) {
+                        (Some(anc), Some(p)) => {
+                            format!("symbolic link loop: `{}` points back to `{}`", p.display(), anc.display())
+                        }
+                        _ => err.to_string(),
+                    };
+                    out.push(Err(msg));
+                }
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,18 @@
+//! archc: an architecture-as-code compiler.
+//!
+//! The pipeline, in reading order: `source` (files and spans) -> `syntax` (lexer, chumsky parser,
+//! typed tree; never fails) -> `semantic` (imports, names, references -> an inert `Model`) ->
+//! `fmt` (canonical layout from the syntax tree). `diagnostics` is the one diagnostic type with its
+//! renderers; `driver` and `host` hold all IO; `cli` is the command line.
+
+pub mod cli;
+pub mod config;
+pub mod diagnostics;
+pub mod driver;
+pub mod fmt;
+pub mod graph;
+pub mod host;
+pub mod semantic;
+pub mod source;
+pub mod stdlib;
+pub mod syntax;

@@ -1,0 +1,32 @@
+//! Syntax trees to one resolved [`Model`]: names, references, import visibility and import cycles.
+//! Pure: the driver loads the files and hands over a [`Workspace`].
+
+pub mod model;
+mod resolve;
+
+use crate::diagnostics::Diagnostic;
+use crate::source::{FileId, SourceMap, Span};
+use crate::syntax::ast::SourceAst;
+
+pub use model::{ElementId, Model};
+
+/// One parsed file of a workspace and the files its imports resolved to.
+#[derive(Clone, Debug)]
+pub struct WorkspaceFile {
+    pub id: FileId,
+    pub ast: SourceAst,
+    /// Resolved imports, with the span of each import statement.
+    pub imports: Vec<(FileId, Span)>,
+    pub is_std: bool,
+}
+
+/// Everything the resolver needs, already loaded.
+#[derive(Clone, Debug, Default)]
+pub struct Workspace {
+    pub sources: SourceMap,
+    pub files: Vec<WorkspaceFile>,
+}
+
+pub fn analyze(ws: &Workspace) -> (Model, Vec<Diagnostic>) {
+    resolve::run(ws)
+}

@@ -1,0 +1,321 @@
+//! The resolved model: inert data with typed ids and spans back into the source. Checks, emitters
+//! and the editor features all read it; nothing here does IO or rendering.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use crate::source::{FileId, Span};
+use crate::syntax::literal::Literal;
+use crate::syntax::schema::DeclKind;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ElementId(pub u32);
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Val {
+    Ref(ElementId),
+    /// A reference that did not resolve (already reported); rules treat it as absent.
+    Unresolved(String),
+    Text(String),
+    Lit(Literal),
+    /// A keyword from a fixed set.
+    Word(String),
+    Bool(bool),
+    /// `?`: still to be filled.
+    Hole,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Value {
+    pub val: Val,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Attribute {
+    pub name: &'static str,
+    /// One list per parameter of the attribute's spec.
+    pub args: Vec<Vec<Value>>,
+    pub block: Vec<Attribute>,
+    pub span: Span,
+}
+
+impl Attribute {
+    pub fn first(&self) -> Option<&Value> {
+        self.args.first().and_then(|a| a.first())
+    }
+
+    pub fn values(&self) -> impl Iterator<Item = &Value> {
+        self.args.iter().flatten()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Step {
+    pub from: Value,
+    pub to: Value,
+    pub is_async: bool,
+    pub label: Option<String>,
+    pub protocol: Option<String>,
+    pub latency: Option<Literal>,
+    pub options: Vec<Attribute>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Endpoint {
+    pub method: String,
+    pub target: String,
+    pub request: Option<Value>,
+    pub response: Option<Value>,
+    pub summary: Option<String>,
+    pub options: Vec<Attribute>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Field {
+    pub name: String,
+    pub ty: String,
+    pub list: bool,
+    pub modifiers: Vec<String>,
+    pub doc: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Element {
+    pub kind: DeclKind,
+    pub name: String,
+    pub label: Option<String>,
+    pub variant: Option<String>,
+    /// The enclosing element for nested declarations (zone in zone, option in decision, node in
+    /// deployment).
+    pub parent: Option<ElementId>,
+    pub children: Vec<ElementId>,
+    pub attrs: Vec<Attribute>,
+    pub steps: Vec<Step>,
+    pub endpoints: Vec<Endpoint>,
+    pub fields: Vec<Field>,
+    pub file: FileId,
+    pub span: Span,
+    pub name_span: Span,
+    /// Declared in the embedded standard library.
+    pub from_std: bool,
+}
+
+impl Element {
+    pub fn attr(&self, name: &str) -> Option<&Attribute> {
+        self.attrs.iter().find(|a| a.name == name)
+    }
+
+    pub fn attrs_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Attribute> + 'a {
+        self.attrs.iter().filter(move |a| a.name == name)
+    }
+
+    pub fn has_flag(&self, name: &str) -> bool {
+        self.attr(name).is_some()
+    }
+
+    /// The single value of a one-value attribute.
+    pub fn value(&self, name: &str) -> Option<&Val> {
+        self.attr(name).and_then(|a| a.first()).map(|v| &v.val)
+    }
+
+    pub fn word(&self, name: &str) -> Option<&str> {
+        match self.value(name) {
+            Some(Val::Word(w)) => Some(w),
+            _ => None,
+        }
+    }
+
+    pub fn text(&self, name: &str) -> Option<&str> {
+        match self.value(name) {
+            Some(Val::Text(t)) => Some(t),
+            _ => None,
+        }
+    }
+
+    pub fn reference(&self, name: &str) -> Option<ElementId> {
+        match self.value(name) {
+            Some(Val::Ref(id)) => Some(*id),
+            _ => None,
+        }
+    }
+
+    /// All resolved references of a (list) attribute, across repetitions.
+    pub fn references<'a>(&'a self, name: &'a str) -> impl Iterator<Item = ElementId> + 'a {
+        self.attrs_named(name).flat_map(|a| a.values()).filter_map(|v| match v.val {
+            Val::Ref(id) => Some(id),
+            _ => None,
+        })
+    }
+
+    /// Display title: the label if given, else the name.
+    pub fn title(&self) -> &str {
+        self.label.as_deref().unwrap_or(&self.name)
+    }
+}
+
+/// `accept RULE@a@b "why" until DATE`
+#[derive(Clone, Debug, PartialEq)]
+pub struct Acceptance {
+    pub rule: String,
+    pub targets: Vec<String>,
+    pub justification: Option<String>,
+    pub attrs: Vec<Attribute>,
+    pub file: FileId,
+    pub span: Span,
+}
+
+impl Acceptance {
+    /// The finding fingerprint this acceptance matches: `RULE@a@b`.
+    pub fn fingerprint(&self) -> String {
+        let mut s = self.rule.clone();
+        for t in &self.targets {
+            s.push('@');
+            s.push_str(t);
+        }
+        s
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Model {
+    pub elements: Vec<Element>,
+    /// Workspace-wide names of global elements.
+    pub names: BTreeMap<String, ElementId>,
+    pub acceptances: Vec<Acceptance>,
+}
+
+impl Model {
+    pub fn get(&self, id: ElementId) -> Option<&Element> {
+        self.elements.get(id.0 as usize)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (ElementId, &Element)> {
+        self.elements.iter().enumerate().map(|(i, e)| (ElementId(i as u32), e))
+    }
+
+    /// Elements declared by the user (not the standard library), of one kind.
+    pub fn of_kind(&self, kind: DeclKind) -> impl Iterator<Item = (ElementId, &Element)> {
+        self.iter().filter(move |(_, e)| e.kind == kind && !e.from_std)
+    }
+
+    pub fn lookup(&self, name: &str) -> Option<ElementId> {
+        self.names.get(name).copied()
+    }
+
+    pub fn name_of(&self, id: ElementId) -> &str {
+        self.get(id).map_or("?", |e| e.name.as_str())
+    }
+
+    /// A stable path for an element: `decision.option` for nested local ones, the name otherwise.
+    pub fn path_of(&self, id: ElementId) -> String {
+        match self.get(id) {
+            Some(e) if !e.kind.is_global() => match e.parent {
+                Some(p) => format!("{}.{}", self.path_of(p), e.name),
+                None => e.name.clone(),
+            },
+            Some(e) => e.name.clone(),
+            None => "?".to_string(),
+        }
+    }
+
+    /// A deterministic text dump without spans: two models are the same iff their dumps are. Used
+    /// to prove that formatting preserves meaning.
+    pub fn dump(&self) -> String {
+        let mut out = String::new();
+        for (id, e) in self.iter() {
+            if e.from_std {
+                continue;
+            }
+            let _ = write!(out, "{} {}", e.kind.keyword(), self.path_of(id));
+            if let Some(l) = &e.label {
+                let _ = write!(out, " {l:?}");
+            }
+            if let Some(v) = &e.variant {
+                let _ = write!(out, " <{v}>");
+            }
+            out.push('\n');
+            for a in &e.attrs {
+                self.dump_attr(&mut out, a, 1);
+            }
+            for s in &e.steps {
+                let arrow = if s.is_async { "~>" } else { "->" };
+                let _ = write!(out, "  step {} {arrow} {}", self.dump_val(&s.from.val), self.dump_val(&s.to.val));
+                if let Some(l) = &s.label {
+                    let _ = write!(out, " {l:?}");
+                }
+                if let Some(p) = &s.protocol {
+                    let _ = write!(out, " {p}");
+                }
+                if let Some(l) = &s.latency {
+                    let _ = write!(out, " {l}");
+                }
+                out.push('\n');
+                for a in &s.options {
+                    self.dump_attr(&mut out, a, 2);
+                }
+            }
+            for ep in &e.endpoints {
+                let _ = write!(out, "  endpoint {} {}", ep.method, ep.target);
+                if let Some(r) = &ep.request {
+                    let _ = write!(out, " ({})", self.dump_val(&r.val));
+                }
+                if let Some(r) = &ep.response {
+                    let _ = write!(out, " -> {}", self.dump_val(&r.val));
+                }
+                if let Some(s) = &ep.summary {
+                    let _ = write!(out, " {s:?}");
+                }
+                out.push('\n');
+                for a in &ep.options {
+                    self.dump_attr(&mut out, a, 2);
+                }
+            }
+            for f in &e.fields {
+                let _ = writeln!(
+                    out,
+                    "  field {}: {}{} {:?} {:?}",
+                    f.name,
+                    f.ty,
+                    if f.list { "[]" } else { "" },
+                    f.modifiers,
+                    f.doc
+                );
+            }
+        }
+        for a in &self.acceptances {
+            let _ = writeln!(out, "accept {} {:?}", a.fingerprint(), a.justification);
+            for at in &a.attrs {
+                self.dump_attr(&mut out, at, 1);
+            }
+        }
+        out
+    }
+
+    fn dump_attr(&self, out: &mut String, a: &Attribute, depth: usize) {
+        let _ = write!(out, "{}{}", "  ".repeat(depth), a.name);
+        for (i, arg) in a.args.iter().enumerate() {
+            let vals: Vec<String> = arg.iter().map(|v| self.dump_val(&v.val)).collect();
+            let _ = write!(out, " [{i}:{}]", vals.join(","));
+        }
+        out.push('\n');
+        for b in &a.block {
+            self.dump_attr(out, b, depth + 1);
+        }
+    }
+
+    pub fn dump_val(&self, v: &Val) -> String {
+        match v {
+            Val::Ref(id) => format!("&{}", self.path_of(*id)),
+            Val::Unresolved(n) => format!("!{n}"),
+            Val::Text(t) => format!("{t:?}"),
+            Val::Lit(l) => l.to_string(),
+            Val::Word(w) => w.clone(),
+            Val::Bool(b) => b.to_string(),
+            Val::Hole => "?".to_string(),
+        }
+    }
+}

@@ -1,0 +1,465 @@
+//! Lowering and name resolution: declarations become elements, names become [`ElementId`]s, and
+//! every reference is checked for existence, kind and import visibility.
+
+use std::collections::BTreeMap;
+
+use super::model::*;
+use super::{Workspace, WorkspaceFile};
+use crate::diagnostics::{codes, did_you_mean, Diagnostic};
+use crate::source::{FileId, Span};
+use crate::syntax::ast::{self, Decl, Ident, Item};
+use crate::syntax::schema::{self, DeclKind, Ty};
+
+pub fn run(ws: &Workspace) -> (Model, Vec<Diagnostic>) {
+    let mut r =
+        Resolver { ws, model: Model::default(), diags: Vec::new(), visible: Vec::new(), file_index: BTreeMap::new() };
+    for (i, f) in ws.files.iter().enumerate() {
+        r.file_index.insert(f.id, i);
+    }
+    r.import_cycles();
+    r.compute_visibility();
+    let mut pending = Vec::new();
+    for f in &ws.files {
+        for item in &f.ast.items {
+            if let Item::Decl(d) = item {
+                r.declare(f, d, None, &mut pending);
+            }
+        }
+    }
+    for (id, decl) in pending {
+        r.lower(id, decl);
+    }
+    for f in &ws.files {
+        for item in &f.ast.items {
+            if let Item::Accept(a) = item {
+                r.accept(f.id, a);
+            }
+        }
+    }
+    (r.model, r.diags)
+}
+
+struct Resolver<'w> {
+    ws: &'w Workspace,
+    model: Model,
+    diags: Vec<Diagnostic>,
+    /// For each file (by index in `ws.files`), the files whose declarations it sees.
+    visible: Vec<Vec<u64>>,
+    file_index: BTreeMap<FileId, usize>,
+}
+
+impl<'w> Resolver<'w> {
+    fn file(&self, id: FileId) -> Option<&'w WorkspaceFile> {
+        self.file_index.get(&id).and_then(|&i| self.ws.files.get(i))
+    }
+
+    fn import_cycles(&mut self) {
+        let n = self.ws.files.len();
+        let edges: Vec<Vec<(usize, Span)>> = self
+            .ws
+            .files
+            .iter()
+            .map(|f| f.imports.iter().filter_map(|(to, span)| self.file_index.get(to).map(|&j| (j, *span))).collect())
+            .collect();
+        let sccs = crate::graph::strongly_connected(n, |v| edges[v].iter().map(|e| e.0).collect());
+        for comp in sccs {
+            let self_loop = comp.len() == 1 && edges[comp[0]].iter().any(|e| e.0 == comp[0]);
+            if comp.len() < 2 && !self_loop {
+                continue;
+            }
+            let start = comp.iter().copied().min().unwrap_or(0);
+            let Some(cycle) = crate::graph::shortest_cycle(start, |v| edges[v].iter().map(|e| e.0).collect()) else {
+                continue;
+            };
+            // The import statements along the cycle, first one primary.
+            let mut spans = Vec::new();
+            for w in cycle.windows(2) {
+                if let Some(e) = edges[w[0]].iter().find(|e| e.0 == w[1]) {
+                    spans.push(e.1);
+                }
+            }
+            let names: Vec<&str> = cycle.iter().map(|&i| self.ws.sources.name(self.ws.files[i].id)).collect();
+            let Some((&first, rest)) = spans.split_first() else { continue };
+            let mut d = Diagnostic::new(
+                codes::IMPORT_CYCLE,
+                format!("import cycle: {}", names.join(" -> ")),
+                first,
+                "this import starts the cycle",
+            )
+            .with_help("move the shared declarations into a file that both import, and remove one of these imports")
+            .with_note("imports form a hierarchy so that every file can be read on its own terms");
+            for s in rest {
+                d = d.with_secondary(*s, "which imports back here");
+            }
+            self.diags.push(d);
+        }
+    }
+
+    fn compute_visibility(&mut self) {
+        let n = self.ws.files.len();
+        let words = n.div_ceil(64).max(1);
+        self.visible = vec![vec![0u64; words]; n];
+        for start in 0..n {
+            let mut stack = vec![start];
+            while let Some(v) = stack.pop() {
+                let (w, b) = (v / 64, v % 64);
+                if self.visible[start][w] & (1 << b) != 0 {
+                    continue;
+                }
+                self.visible[start][w] |= 1 << b;
+                for (to, _) in &self.ws.files[v].imports {
+                    if let Some(&j) = self.file_index.get(to) {
+                        stack.push(j);
+                    }
+                }
+            }
+        }
+    }
+
+    fn sees(&self, from: FileId, target: FileId) -> bool {
+        match (self.file_index.get(&from), self.file_index.get(&target)) {
+            (Some(&a), Some(&b)) => self.visible[a][b / 64] & (1 << (b % 64)) != 0,
+            _ => false,
+        }
+    }
+
+    fn declare(
+        &mut self,
+        f: &'w WorkspaceFile,
+        d: &'w Decl,
+        parent: Option<ElementId>,
+        pending: &mut Vec<(ElementId, &'w Decl)>,
+    ) {
+        let id = ElementId(self.model.elements.len() as u32);
+        self.model.elements.push(Element {
+            kind: d.kind,
+            name: d.name.text.clone(),
+            label: d.label.as_ref().map(|l| l.value.clone()),
+            variant: d.variant.as_ref().map(|v| v.text.clone()),
+            parent,
+            children: Vec::new(),
+            attrs: Vec::new(),
+            steps: Vec::new(),
+            endpoints: Vec::new(),
+            fields: Vec::new(),
+            file: f.id,
+            span: d.span,
+            name_span: d.name.span,
+            from_std: f.is_std,
+        });
+        if let Some(p) = parent {
+            if let Some(pe) = self.model.elements.get_mut(p.0 as usize) {
+                pe.children.push(id);
+            }
+        }
+        if d.kind.is_global() {
+            self.bind_global(id, d);
+        } else if let Some(p) = parent {
+            // Local names (options, nodes) must be unique within their parent.
+            let clash = self.model.get(p).and_then(|pe| {
+                pe.children
+                    .iter()
+                    .copied()
+                    .find(|c| *c != id && self.model.get(*c).is_some_and(|ce| ce.name == d.name.text))
+            });
+            if let Some(other) = clash {
+                let first = self.model.get(other).map(|e| e.name_span).unwrap_or(d.name.span);
+                self.diags.push(
+                    Diagnostic::new(
+                        codes::DUPLICATE_ID,
+                        format!("`{}` is declared twice in this block", d.name.text),
+                        d.name.span,
+                        "declared again here",
+                    )
+                    .with_secondary(first, "first declared here")
+                    .with_help("rename one of them"),
+                );
+            }
+        }
+        pending.push((id, d));
+        for child in &d.children {
+            self.declare(f, child, Some(id), pending);
+        }
+    }
+
+    fn bind_global(&mut self, id: ElementId, d: &Decl) {
+        let name = d.name.text.clone();
+        let Some(&existing) = self.model.names.get(&name) else {
+            self.model.names.insert(name, id);
+            return;
+        };
+        let (old_std, new_std) =
+            (self.model.get(existing).is_some_and(|e| e.from_std), self.model.get(id).is_some_and(|e| e.from_std));
+        match (old_std, new_std) {
+            // A user declaration shadows the standard library's.
+            (true, false) => {
+                self.model.names.insert(name, id);
+            }
+            (false, true) => {}
+            _ => {
+                let Some(first) = self.model.get(existing) else { return };
+                let first_kind = first.kind;
+                let mut diag = Diagnostic::new(
+                    codes::DUPLICATE_ID,
+                    format!("`{name}` is declared twice"),
+                    d.name.span,
+                    "declared again here",
+                )
+                .with_secondary(first.name_span, format!("first declared here as {}", first_kind.article()))
+                .with_help("names are unique across the workspace: rename one of them");
+                if first_kind != d.kind {
+                    diag = diag.with_note(format!("one is {}, the other {}", first_kind.article(), d.kind.article()));
+                }
+                self.diags.push(diag);
+            }
+        }
+    }
+
+    fn lower(&mut self, id: ElementId, d: &Decl) {
+        let ctx = Ctx { file: self.model.get(id).map_or(FileId(0), |e| e.file), element: id };
+        let attrs = self.attrs(&d.attrs, ctx);
+        let steps = d
+            .steps
+            .iter()
+            .map(|s| Step {
+                from: self.reference(&s.from, schema::PARTICIPANTS, ctx, "a step"),
+                to: self.reference(&s.to, schema::PARTICIPANTS, ctx, "a step"),
+                is_async: s.is_async,
+                label: s.label.as_ref().map(|l| l.value.clone()),
+                protocol: s.protocol.as_ref().map(|p| p.text.clone()),
+                latency: s.latency.map(|l| l.0),
+                options: self.attrs(&s.options, ctx),
+                span: s.span,
+            })
+            .collect();
+        let models: &[DeclKind] = &[DeclKind::Data, DeclKind::Event];
+        let endpoints = d
+            .endpoints
+            .iter()
+            .map(|e| Endpoint {
+                method: e.method.text.clone(),
+                target: e.target.value.clone(),
+                request: e.request.as_ref().map(|v| self.value(v, Ty::Ref(models), ctx, "a request")),
+                response: e.response.as_ref().map(|v| self.value(v, Ty::Ref(models), ctx, "a response")),
+                summary: e.summary.as_ref().map(|s| s.value.clone()),
+                options: self.attrs(&e.options, ctx),
+                span: e.span,
+            })
+            .collect();
+        let fields = d
+            .fields
+            .iter()
+            .map(|f| Field {
+                name: f.name.text.clone(),
+                ty: f.ty.text.clone(),
+                list: f.list,
+                modifiers: f.modifiers.iter().map(|m| m.text.clone()).collect(),
+                doc: f.doc.as_ref().map(|t| t.value.clone()),
+                span: f.span,
+            })
+            .collect();
+        if let Some(e) = self.model.elements.get_mut(id.0 as usize) {
+            e.attrs = attrs;
+            e.steps = steps;
+            e.endpoints = endpoints;
+            e.fields = fields;
+        }
+    }
+
+    fn attrs(&mut self, attrs: &[ast::Attr], ctx: Ctx) -> Vec<Attribute> {
+        attrs
+            .iter()
+            .map(|a| {
+                let args = a
+                    .args
+                    .iter()
+                    .enumerate()
+                    .map(|(i, vals)| {
+                        let ty = a.spec.params.get(i).map_or(Ty::Str, |p| p.ty);
+                        vals.iter().map(|v| self.value(v, ty, ctx, a.spec.name)).collect()
+                    })
+                    .collect();
+                Attribute { name: a.spec.name, args, block: self.attrs(&a.block, ctx), span: a.span }
+            })
+            .collect()
+    }
+
+    fn value(&mut self, v: &ast::Value, ty: Ty, ctx: Ctx, what: &str) -> Value {
+        let val = match v {
+            ast::Value::Ref(ident) => {
+                let kinds = match ty {
+                    Ty::Ref(k) | Ty::StrOrRef(k) => k,
+                    _ => &[],
+                };
+                return self.reference(ident, kinds, ctx, what);
+            }
+            ast::Value::Text(t) => Val::Text(t.value.clone()),
+            ast::Value::Lit(l, _) => Val::Lit(*l),
+            ast::Value::Word(w) => Val::Word(w.text.clone()),
+            ast::Value::Bool(b, _) => Val::Bool(*b),
+            ast::Value::Hole(_) => Val::Hole,
+        };
+        Value { val, span: v.span() }
+    }
+
+    /// Resolves a name where an element of one of `kinds` is expected.
+    fn reference(&mut self, name: &Ident, kinds: &[DeclKind], ctx: Ctx, what: &str) -> Value {
+        let span = name.span;
+        let val = match self.find(&name.text, kinds, ctx) {
+            Some(id) => self.check_found(id, name, kinds, ctx, what),
+            None => {
+                self.unresolved(name, kinds, ctx);
+                Val::Unresolved(name.text.clone())
+            }
+        };
+        Value { val, span }
+    }
+
+    fn find(&self, text: &str, kinds: &[DeclKind], ctx: Ctx) -> Option<ElementId> {
+        if let Some((head, rest)) = text.split_once('.') {
+            let parent = self.model.lookup(head)?;
+            return self.child(parent, rest);
+        }
+        // Local names first: options of this decision, nodes of this deployment.
+        if kinds.iter().any(|k| !k.is_global()) {
+            let mut scope = Some(ctx.element);
+            while let Some(s) = scope {
+                if let Some(c) = self.child(s, text) {
+                    return Some(c);
+                }
+                scope = self.model.get(s).and_then(|e| e.parent);
+            }
+        }
+        self.model.lookup(text)
+    }
+
+    fn child(&self, parent: ElementId, name: &str) -> Option<ElementId> {
+        let p = self.model.get(parent)?;
+        p.children.iter().copied().find(|c| self.model.get(*c).is_some_and(|e| e.name == name))
+    }
+
+    fn check_found(&mut self, id: ElementId, name: &Ident, kinds: &[DeclKind], ctx: Ctx, what: &str) -> Val {
+        let Some(target) = self.model.get(id) else { return Val::Unresolved(name.text.clone()) };
+        if !kinds.is_empty() && !kinds.contains(&target.kind) {
+            let expected: Vec<String> = kinds.iter().map(|k| k.article()).collect();
+            let d = Diagnostic::new(
+                codes::WRONG_KIND_REFERENCE,
+                format!(
+                    "`{}` is {}, but `{what}` expects {}",
+                    name.text,
+                    target.kind.article(),
+                    schema::join_or(&expected)
+                ),
+                name.span,
+                format!("{} here", target.kind.article()),
+            )
+            .with_secondary(target.name_span, format!("declared here as {}", target.kind.article()))
+            .with_help(format!("refer to {} instead", schema::join_or(&expected)));
+            self.diags.push(d);
+            return Val::Unresolved(name.text.clone());
+        }
+        if !self.sees(ctx.file, target.file) {
+            let target_file = target.file;
+            let import = self.import_text(ctx.file, target_file);
+            let where_ = self.ws.sources.name(target_file).to_string();
+            let d = Diagnostic::new(
+                codes::NOT_IMPORTED,
+                format!("`{}` is declared in `{where_}`, which this file does not import", name.text),
+                name.span,
+                "not imported",
+            )
+            .with_secondary(target.name_span, "declared here")
+            .with_help(format!("add `{import}` at the top of this file"));
+            self.diags.push(d);
+            return Val::Unresolved(name.text.clone());
+        }
+        Val::Ref(id)
+    }
+
+    fn import_text(&self, from: FileId, target: FileId) -> String {
+        let target_name = self.ws.sources.name(target);
+        if self.file(target).is_some_and(|f| f.is_std) {
+            let module = target_name.trim_start_matches("std/").trim_end_matches(".arch").replace('/', ".");
+            return format!("import std.{module}");
+        }
+        format!("import \"{}\"", relative_path(self.ws.sources.name(from), target_name))
+    }
+
+    fn unresolved(&mut self, name: &Ident, kinds: &[DeclKind], ctx: Ctx) {
+        let candidates: Vec<&str> = self
+            .model
+            .names
+            .iter()
+            .filter(|(_, id)| kinds.is_empty() || self.model.get(**id).is_some_and(|e| kinds.contains(&e.kind)))
+            .map(|(n, _)| n.as_str())
+            .collect();
+        let mut d = Diagnostic::new(
+            codes::DANGLING_REFERENCE,
+            format!("unresolved reference `{}`", name.text),
+            name.span,
+            "no element has this name",
+        );
+        if let Some(s) = did_you_mean(&name.text, candidates.iter().copied()) {
+            d = d.with_help(format!("did you mean `{s}`?"));
+            if let Some(target) = self.model.lookup(s).and_then(|id| self.model.get(id)) {
+                d = d.with_secondary(target.name_span, format!("`{s}` is declared here"));
+            }
+        } else if !kinds.is_empty() {
+            let expected: Vec<String> = kinds.iter().map(|k| k.article()).collect();
+            d = d.with_help(format!(
+                "declare {} named `{}`, or mark the value as still to be filled with `?`",
+                schema::join_or(&expected),
+                name.text
+            ));
+        }
+        let _ = ctx;
+        self.diags.push(d);
+    }
+
+    fn accept(&mut self, file: FileId, a: &ast::Accept) {
+        let ctx = Ctx { file, element: ElementId(u32::MAX) };
+        for t in &a.targets {
+            if self.find(&t.text, &[], ctx).is_none() {
+                self.unresolved(t, &[], ctx);
+            }
+        }
+        let attrs = self.attrs(&a.attrs, ctx);
+        self.model.acceptances.push(Acceptance {
+            rule: a.rule.text.clone(),
+            targets: a.targets.iter().map(|t| t.text.clone()).collect(),
+            justification: a.justification.as_ref().map(|j| j.value.clone()),
+            attrs,
+            file,
+            span: a.span,
+        });
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Ctx {
+    file: FileId,
+    element: ElementId,
+}
+
+/// `to` relative to the directory of `from`; both are `/`-separated workspace paths.
+fn relative_path(from: &str, to: &str) -> String {
+    let from_dir: Vec<&str> =
+        from.split('/').collect::<Vec<_>>().split_last().map(|(_, d)| d.to_vec()).unwrap_or_default();
+    let to_parts: Vec<&str> = to.split('/').collect();
+    let common = from_dir.iter().zip(&to_parts).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<&str> = vec![".."; from_dir.len() - common];
+    parts.extend(&to_parts[common..]);
+    parts.join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::relative_path;
+
+    #[test]
+    fn relative_paths_climb_to_the_common_directory() {
+        assert_eq!(relative_path("a/b/x.arch", "a/c/y.arch"), "../c/y.arch");
+        assert_eq!(relative_path("x.arch", "teams/t.arch"), "teams/t.arch");
+        assert_eq!(relative_path("a/x.arch", "a/y.arch"), "y.arch");
+    }
+}

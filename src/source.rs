@@ -1,0 +1,171 @@
+//! Files, spans and line indexes: the leaf every other module builds on.
+
+use std::ops::Range;
+
+/// Index of a file in a [`SourceMap`]. Stable for one analysis run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FileId(pub u32);
+
+/// A byte range in one file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    pub file: FileId,
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub fn new(file: FileId, range: Range<usize>) -> Span {
+        Span { file, start: clamp_u32(range.start), end: clamp_u32(range.end) }
+    }
+
+    pub fn range(self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+
+    /// The smallest span covering both. Both must be in the same file.
+    pub fn cover(self, other: Span) -> Span {
+        Span { file: self.file, start: self.start.min(other.start), end: self.end.max(other.end) }
+    }
+
+    pub fn contains(self, offset: usize) -> bool {
+        (self.start as usize) <= offset && offset <= (self.end as usize)
+    }
+}
+
+fn clamp_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// One loaded source file.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    /// Path as shown to users: relative to the workspace root, `/` separated; `std/...` for the
+    /// embedded standard library.
+    pub name: String,
+    pub text: String,
+    pub line_index: LineIndex,
+}
+
+/// All files of one analysis run, indexed by [`FileId`].
+#[derive(Clone, Debug, Default)]
+pub struct SourceMap {
+    files: Vec<SourceFile>,
+}
+
+impl SourceMap {
+    pub fn add(&mut self, name: String, text: String) -> FileId {
+        let id = FileId(clamp_u32(self.files.len()));
+        let line_index = LineIndex::new(&text);
+        self.files.push(SourceFile { name, text, line_index });
+        id
+    }
+
+    pub fn get(&self, id: FileId) -> Option<&SourceFile> {
+        self.files.get(id.0 as usize)
+    }
+
+    pub fn name(&self, id: FileId) -> &str {
+        self.get(id).map_or("<unknown>", |f| f.name.as_str())
+    }
+
+    pub fn text(&self, id: FileId) -> &str {
+        self.get(id).map_or("", |f| f.text.as_str())
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.files.iter().enumerate().map(|(i, f)| (FileId(clamp_u32(i)), f))
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+}
+
+/// Line starts of a text, for byte offset to line/column conversion at the edges.
+#[derive(Clone, Debug, Default)]
+pub struct LineIndex {
+    line_starts: Vec<u32>,
+}
+
+/// A zero-based line and column; the column counts UTF-8 bytes, chars or UTF-16 units as asked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LineCol {
+    pub line: u32,
+    pub col: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColumnUnit {
+    Utf8,
+    Char,
+    Utf16,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let mut line_starts = vec![0];
+        for (i, b) in text.bytes().enumerate() {
+            if b == b'\n' {
+                line_starts.push(clamp_u32(i + 1));
+            }
+        }
+        LineIndex { line_starts }
+    }
+
+    pub fn line_col(&self, text: &str, offset: usize, unit: ColumnUnit) -> LineCol {
+        let offset = offset.min(text.len());
+        let line = self.line_starts.partition_point(|&s| s as usize <= offset).saturating_sub(1);
+        let start = self.line_starts.get(line).copied().unwrap_or(0) as usize;
+        let prefix = text.get(start..offset).unwrap_or("");
+        let col = match unit {
+            ColumnUnit::Utf8 => prefix.len(),
+            ColumnUnit::Char => prefix.chars().count(),
+            ColumnUnit::Utf16 => prefix.encode_utf16().count(),
+        };
+        LineCol { line: clamp_u32(line), col: clamp_u32(col) }
+    }
+
+    /// Inverse of [`LineIndex::line_col`]; clamps to the line's end.
+    pub fn offset(&self, text: &str, pos: LineCol, unit: ColumnUnit) -> usize {
+        let Some(&start) = self.line_starts.get(pos.line as usize) else { return text.len() };
+        let start = start as usize;
+        let end = self.line_starts.get(pos.line as usize + 1).map_or(text.len(), |&e| e as usize);
+        let line = text.get(start..end).unwrap_or("");
+        let mut seen = 0u32;
+        for (i, ch) in line.char_indices() {
+            if seen >= pos.col || ch == '\n' {
+                return start + i;
+            }
+            seen += match unit {
+                ColumnUnit::Utf8 => ch.len_utf8() as u32,
+                ColumnUnit::Char => 1,
+                ColumnUnit::Utf16 => ch.len_utf16() as u32,
+            };
+        }
+        end
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_round_trips_with_multibyte_text() {
+        let text = "ab\nçé𝄞x\n";
+        let idx = LineIndex::new(text);
+        let x = text.find('x').unwrap_or(0);
+        assert_eq!(idx.line_col(text, x, ColumnUnit::Char), LineCol { line: 1, col: 3 });
+        assert_eq!(idx.line_col(text, x, ColumnUnit::Utf16), LineCol { line: 1, col: 4 });
+        assert_eq!(idx.offset(text, LineCol { line: 1, col: 4 }, ColumnUnit::Utf16), x);
+    }
+}

@@ -1,0 +1,152 @@
+//! The typed syntax tree: declarations, attributes, steps, endpoints and fields, every piece with a
+//! span. References are still names; `semantic` resolves them.
+
+use super::literal::Literal;
+use super::schema::{AttrSpec, DeclKind};
+use crate::source::Span;
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SourceAst {
+    pub items: Vec<Item>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Item {
+    Import(Import),
+    Accept(Accept),
+    Decl(Decl),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ident {
+    pub text: String,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Text {
+    pub value: String,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ImportTarget {
+    /// `import std.tech`
+    Std(Ident),
+    /// `import "../shared/teams.arch"`
+    Path(Text),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Import {
+    pub target: ImportTarget,
+    pub span: Span,
+}
+
+/// `accept RULE@element[@element] "justification" until 2027-01-31 ticket "SEC-1"`
+#[derive(Clone, Debug, PartialEq)]
+pub struct Accept {
+    pub rule: Ident,
+    pub targets: Vec<Ident>,
+    pub justification: Option<Text>,
+    pub attrs: Vec<Attr>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Decl {
+    pub kind: DeclKind,
+    pub keyword: Span,
+    pub name: Ident,
+    pub label: Option<Text>,
+    pub variant: Option<Ident>,
+    pub attrs: Vec<Attr>,
+    pub children: Vec<Decl>,
+    pub steps: Vec<Step>,
+    pub endpoints: Vec<Endpoint>,
+    pub fields: Vec<Field>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Attr {
+    pub spec: &'static AttrSpec,
+    pub name_span: Span,
+    /// One entry per parameter of the spec; an omitted optional parameter is an empty list.
+    pub args: Vec<Vec<Value>>,
+    /// The attributes of its `{ ... }` block.
+    pub block: Vec<Attr>,
+    pub span: Span,
+}
+
+impl Attr {
+    pub fn name(&self) -> &'static str {
+        self.spec.name
+    }
+
+    /// The first value of the first parameter.
+    pub fn value(&self) -> Option<&Value> {
+        self.args.first().and_then(|a| a.first())
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// A name to resolve.
+    Ref(Ident),
+    Text(Text),
+    Lit(Literal, Span),
+    /// A keyword from a fixed set (`high`, `rest`, `sync`).
+    Word(Ident),
+    Bool(bool, Span),
+    /// `?`: to be filled.
+    Hole(Span),
+}
+
+impl Value {
+    pub fn span(&self) -> Span {
+        match self {
+            Value::Ref(i) | Value::Word(i) => i.span,
+            Value::Text(t) => t.span,
+            Value::Lit(_, s) | Value::Bool(_, s) | Value::Hole(s) => *s,
+        }
+    }
+}
+
+/// `a -> b "label" https auth jwt carries Order 40ms`
+#[derive(Clone, Debug, PartialEq)]
+pub struct Step {
+    pub from: Ident,
+    pub to: Ident,
+    pub is_async: bool,
+    pub label: Option<Text>,
+    pub protocol: Option<Ident>,
+    pub latency: Option<(Literal, Span)>,
+    pub options: Vec<Attr>,
+    pub span: Span,
+}
+
+/// `GET /orders/{id} (OrderQuery) -> Order "Fetch one order"` or `op Charge(ChargeRequest) -> Receipt`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Endpoint {
+    /// `GET`, `POST`, ... or `op`.
+    pub method: Ident,
+    /// The path, or the operation's name.
+    pub target: Text,
+    pub request: Option<Value>,
+    pub response: Option<Value>,
+    pub summary: Option<Text>,
+    pub options: Vec<Attr>,
+    pub span: Span,
+}
+
+/// `field email: string pii "Login address"`
+#[derive(Clone, Debug, PartialEq)]
+pub struct Field {
+    pub name: Ident,
+    pub ty: Ident,
+    pub list: bool,
+    pub modifiers: Vec<Ident>,
+    pub doc: Option<Text>,
+    pub span: Span,
+}

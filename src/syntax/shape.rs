@@ -1,0 +1,916 @@
+//! Gives the generic statement tree its meaning: declarations, attributes split by the schema,
+//! steps, endpoints and fields, with every value's type checked except references.
+
+use std::ops::Range;
+
+use super::ast::*;
+use super::literal::{self, Literal};
+use super::schema::{self, Arity, AttrSpec, DeclKind, DeclSpec, Param, Statements, Ty};
+use super::token::Token;
+use super::tree::{Body, Node, Word};
+use crate::diagnostics::{codes, did_you_mean, Code, Diagnostic};
+use crate::source::{FileId, Span};
+
+pub fn shape(file: FileId, nodes: &[Node<'_>]) -> (SourceAst, Vec<Diagnostic>) {
+    let mut sh = Shaper { file, errors: Vec::new() };
+    let items = nodes.iter().filter_map(|n| sh.item(n)).collect();
+    (SourceAst { items }, sh.errors)
+}
+
+/// Splits the words `from..` of a statement into runs that each start with an attribute name,
+/// consuming each attribute's values by its spec. Returns the runs and, if a run could not start,
+/// the index of the offending word. The formatter uses the same split to put one attribute per line.
+pub fn split_attributes(
+    words: &[Word<'_>],
+    from: usize,
+    attrs: &'static [AttrSpec],
+) -> (Vec<Range<usize>>, Option<usize>) {
+    let mut runs = Vec::new();
+    let mut i = from;
+    while i < words.len() {
+        let Some((Token::Ident(name), _)) = words.get(i) else { return (runs, Some(i)) };
+        let Some(spec) = schema::find_attr(attrs, name) else { return (runs, Some(i)) };
+        let start = i;
+        i += 1;
+        for p in spec.params {
+            i = consume_param(words, i, p);
+        }
+        runs.push(start..i);
+    }
+    (runs, None)
+}
+
+fn is_value(tok: &Token<'_>) -> bool {
+    matches!(
+        tok,
+        Token::Ident(_)
+            | Token::Str(_)
+            | Token::TextBlock(_)
+            | Token::Num(_)
+            | Token::Date(_)
+            | Token::Path(_)
+            | Token::Hole
+    )
+}
+
+fn consume_param(words: &[Word<'_>], mut i: usize, p: &Param) -> usize {
+    let take = |i: usize| -> bool {
+        match words.get(i) {
+            Some((tok, _)) if is_value(tok) => match (p.optional, p.ty, tok) {
+                (true, Ty::Enum(vals), Token::Ident(w)) => vals.contains(w),
+                (true, _, _) => false,
+                _ => true,
+            },
+            _ => false,
+        }
+    };
+    if p.arity == Arity::Flag || !take(i) {
+        return i;
+    }
+    i += 1;
+    if p.arity == Arity::List {
+        while matches!(words.get(i), Some((Token::Comma, _))) && take(i + 1) {
+            i += 2;
+        }
+    }
+    i
+}
+
+struct Shaper {
+    file: FileId,
+    errors: Vec<Diagnostic>,
+}
+
+impl Shaper {
+    fn span(&self, r: &Range<usize>) -> Span {
+        Span::new(self.file, r.clone())
+    }
+
+    fn word_span(&self, w: &Word<'_>) -> Span {
+        self.span(&w.1)
+    }
+
+    fn words_span(&self, words: &[Word<'_>]) -> Option<Span> {
+        let first = words.first()?;
+        let last = words.last()?;
+        Some(self.span(&(first.1.start..last.1.end)))
+    }
+
+    fn error(&mut self, d: Diagnostic) {
+        self.errors.push(d);
+    }
+
+    fn err(&mut self, code: Code, msg: impl Into<String>, span: Span, label: impl Into<String>) -> &mut Diagnostic {
+        self.errors.push(Diagnostic::new(code, msg, span, label));
+        let last = self.errors.len() - 1;
+        &mut self.errors[last]
+    }
+
+    fn ident(&self, w: &Word<'_>) -> Option<Ident> {
+        match w.0 {
+            Token::Ident(s) => Some(Ident { text: s.to_string(), span: self.word_span(w) }),
+            _ => None,
+        }
+    }
+
+    /// Reports a `{ ... }` that follows no statement; recovery leaves empty nodes, already reported.
+    fn stray_block(&mut self, node: &Node<'_>) -> bool {
+        if !node.words.is_empty() {
+            return false;
+        }
+        if let Some(b) = &node.body {
+            self.err(
+                codes::UNEXPECTED_BODY,
+                "a block without a statement",
+                self.span(&b.range),
+                "this block belongs to nothing",
+            )
+            .help = Some("put it after a declaration such as `component name`, or remove the braces".into());
+        }
+        true
+    }
+
+    fn item(&mut self, node: &Node<'_>) -> Option<Item> {
+        if self.stray_block(node) {
+            return None;
+        }
+        let first = node.words.first()?;
+        let Token::Ident(head) = first.0 else {
+            let found = first.0.describe();
+            self.err(
+                codes::UNKNOWN_DECLARATION,
+                format!("expected a declaration, found {found}"),
+                self.word_span(first),
+                "not a declaration",
+            )
+            .help = Some("a file holds declarations such as `component name { ... }`, imports and accepts".into());
+            return None;
+        };
+        match head {
+            "import" => self.import(node).map(Item::Import),
+            "accept" => self.accept(node).map(Item::Accept),
+            _ => match DeclKind::from_keyword(head) {
+                Some(kind) => self.decl(node, kind.spec()).map(Item::Decl),
+                None => {
+                    let span = self.word_span(first);
+                    let mut d = Diagnostic::new(
+                        codes::UNKNOWN_DECLARATION,
+                        format!("unknown declaration `{head}`"),
+                        span,
+                        "not a declaration keyword",
+                    );
+                    d = match did_you_mean(head, schema::top_level_keywords()) {
+                        Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                        None => d.with_help("declarations start with a keyword such as `component`, `flow` or `team`"),
+                    };
+                    if DECL_KINDS_NESTED.contains(&head) {
+                        d = d.with_note(format!("`{head}` is only allowed inside another block"));
+                    }
+                    self.error(d);
+                    None
+                }
+            },
+        }
+    }
+
+    fn import(&mut self, node: &Node<'_>) -> Option<Import> {
+        let span = self.span(&node.range);
+        let target = match node.words.get(1) {
+            Some((Token::Ident(name), r)) if name.starts_with("std.") || *name == "std" => {
+                ImportTarget::Std(Ident { text: name.to_string(), span: self.span(r) })
+            }
+            Some((Token::Str(raw), r)) => ImportTarget::Path(Text { value: unescape(raw), span: self.span(r) }),
+            other => {
+                let at = other.map_or(span, |w| self.word_span(w));
+                self.err(
+                    codes::MISSING_VALUE,
+                    "expected a file path or a std module after `import`",
+                    at,
+                    "expected `\"path.arch\"` or `std.<module>`",
+                )
+                .help = Some("write `import \"shared/teams.arch\"` or `import std.tech`".into());
+                return None;
+            }
+        };
+        self.no_body(node);
+        if let Some(extra) = node.words.get(2) {
+            self.err(
+                codes::UNEXPECTED_VALUE,
+                "unexpected words after the import",
+                self.word_span(extra),
+                "not expected here",
+            )
+            .help = Some("import one file or module per line".into());
+        }
+        Some(Import { target, span })
+    }
+
+    fn accept(&mut self, node: &Node<'_>) -> Option<Accept> {
+        let span = self.span(&node.range);
+        let words = &node.words;
+        let Some(rule) = words.get(1).and_then(|w| self.ident(w)) else {
+            self.err(codes::MISSING_VALUE, "expected a finding after `accept`", span, "expected `RULE@element`").help =
+                Some("write `accept HYG004@legacy_sync \"why\" until 2027-01-31`".into());
+            return None;
+        };
+        let mut i = 2;
+        let mut targets = Vec::new();
+        while matches!(words.get(i), Some((Token::At, _))) {
+            match words.get(i + 1).and_then(|w| self.ident(w)) {
+                Some(t) => targets.push(t),
+                None => {
+                    let at = words.get(i).map_or(span, |w| self.word_span(w));
+                    self.err(codes::MISSING_VALUE, "expected an element name after `@`", at, "element name missing");
+                    return None;
+                }
+            }
+            i += 2;
+        }
+        if targets.is_empty() {
+            self.err(
+                codes::MISSING_VALUE,
+                "an acceptance names the elements of the finding",
+                rule.span,
+                "expected `@element` after the rule",
+            )
+            .help = Some(format!("write `accept {}@element`, as in the finding's fingerprint", rule.text));
+        }
+        let justification = match words.get(i) {
+            Some((Token::Str(raw) | Token::TextBlock(raw), r)) => {
+                i += 1;
+                Some(Text { value: unescape(raw), span: self.span(r) })
+            }
+            _ => None,
+        };
+        let mut attrs = self.attr_runs(words, i, schema::ACCEPT_ATTRS, "accept");
+        if let Some(body) = &node.body {
+            attrs.extend(self.attr_body(body, schema::ACCEPT_ATTRS, "accept"));
+        }
+        Some(Accept { rule, targets, justification, attrs, span })
+    }
+
+    fn decl(&mut self, node: &Node<'_>, spec: &'static DeclSpec) -> Option<Decl> {
+        let words = &node.words;
+        let keyword = self.word_span(&words[0]);
+        let span = self.span(&node.range);
+        let name = match words.get(1) {
+            Some((Token::Ident(n), r)) if !n.contains('.') => Ident { text: n.to_string(), span: self.span(r) },
+            Some(w @ (Token::Ident(_), _)) => {
+                self.err(
+                    codes::MISSING_VALUE,
+                    "a declared name cannot contain dots",
+                    self.word_span(w),
+                    "qualified names are for references",
+                )
+                .help = Some("use `_` or `-` to join words".into());
+                return None;
+            }
+            other => {
+                let at = other.map_or(keyword, |w| self.word_span(w));
+                let found = other.map_or("nothing".to_string(), |w| w.0.describe());
+                self.err(
+                    codes::MISSING_VALUE,
+                    format!("expected a name after `{}`, found {found}", spec.keyword),
+                    at,
+                    "name missing",
+                )
+                .help = Some(format!("write `{} my_name {{ ... }}`", spec.keyword));
+                return None;
+            }
+        };
+        let mut i = 2;
+        let label = match words.get(i) {
+            Some((Token::Str(raw) | Token::TextBlock(raw), r)) => {
+                i += 1;
+                Some(Text { value: unescape(raw), span: self.span(r) })
+            }
+            _ => None,
+        };
+        let mut variant = None;
+        if let Some(variants) = spec.variants {
+            match words.get(i) {
+                Some((Token::Ident(v), r)) if spec.attr(v).is_none() => {
+                    i += 1;
+                    let id = Ident { text: v.to_string(), span: self.span(r) };
+                    if !variants.contains(v) {
+                        let mut d = Diagnostic::new(
+                            codes::WRONG_VALUE_TYPE,
+                            format!("unknown {} kind `{v}`", spec.keyword),
+                            id.span,
+                            format!("expected {}", Ty::Enum(variants).describe()),
+                        );
+                        if let Some(s) = did_you_mean(v, variants.iter().copied()) {
+                            d = d.with_help(format!("did you mean `{s}`?"));
+                        }
+                        self.error(d);
+                    }
+                    variant = Some(id);
+                }
+                _ => {}
+            }
+        }
+        let mut decl = Decl {
+            kind: spec.kind,
+            keyword,
+            name,
+            label,
+            variant,
+            attrs: Vec::new(),
+            children: Vec::new(),
+            steps: Vec::new(),
+            endpoints: Vec::new(),
+            fields: Vec::new(),
+            span,
+        };
+        decl.attrs = self.attr_runs(words, i, spec.attrs, spec.keyword);
+        if let Some(body) = &node.body {
+            for child in &body.nodes {
+                self.member(child, spec, &mut decl);
+            }
+        }
+        self.check_duplicates(&decl.attrs);
+        Some(decl)
+    }
+
+    fn member(&mut self, node: &Node<'_>, spec: &'static DeclSpec, decl: &mut Decl) {
+        if self.stray_block(node) {
+            return;
+        }
+        let Some(first) = node.words.first() else { return };
+        let head = match first.0 {
+            Token::Ident(h) => h,
+            _ => {
+                let found = first.0.describe();
+                self.err(
+                    codes::UNEXPECTED_TOKEN,
+                    format!("expected an attribute, found {found}"),
+                    self.word_span(first),
+                    "not an attribute",
+                )
+                .help = Some(format!("attributes of `{}` are {}", spec.keyword, list_names(spec.attrs)));
+                return;
+            }
+        };
+        let is_step = matches!(node.words.get(1), Some((Token::Arrow | Token::AsyncArrow, _)));
+        match spec.statements {
+            Statements::Steps if is_step => {
+                if let Some(s) = self.step(node) {
+                    decl.steps.push(s);
+                }
+                return;
+            }
+            Statements::Endpoints if schema::HTTP_METHODS.contains(&head) || head == "op" => {
+                if let Some(e) = self.endpoint(node) {
+                    decl.endpoints.push(e);
+                }
+                return;
+            }
+            Statements::Fields if head == "field" => {
+                if let Some(f) = self.field(node) {
+                    decl.fields.push(f);
+                }
+                return;
+            }
+            _ => {}
+        }
+        if let Some(kind) = spec.nested.iter().find(|k| k.keyword() == head) {
+            if let Some(child) = self.decl(node, kind.spec()) {
+                decl.children.push(child);
+            }
+            return;
+        }
+        if is_step {
+            self.err(
+                codes::UNEXPECTED_VALUE,
+                format!("steps are only allowed in a flow, not in `{}`", spec.keyword),
+                self.span(&node.range),
+                "a step",
+            )
+            .help = Some("move it into a `flow` block, or declare the dependency with `uses`".into());
+            return;
+        }
+        let attrs = self.attr_runs(&node.words, 0, spec.attrs, spec.keyword);
+        let block = node.body.as_ref();
+        let count = attrs.len();
+        for (n, mut attr) in attrs.into_iter().enumerate() {
+            // A trailing block belongs to the last attribute on the line.
+            if n + 1 == count {
+                if let Some(b) = block {
+                    match attr.spec.block {
+                        Some(sub) => attr.block = self.attr_body(b, sub, attr.spec.name),
+                        None => {
+                            self.err(
+                                codes::UNEXPECTED_BODY,
+                                format!("`{}` takes no block", attr.spec.name),
+                                self.span(&b.range),
+                                "unexpected block",
+                            )
+                            .help = Some("remove the braces or move these lines into the enclosing block".into());
+                        }
+                    }
+                }
+            }
+            decl.attrs.push(attr);
+        }
+    }
+
+    /// Attributes from `words[from..]`, reporting the word where no attribute can start.
+    fn attr_runs(&mut self, words: &[Word<'_>], from: usize, attrs: &'static [AttrSpec], owner: &str) -> Vec<Attr> {
+        let (runs, stuck) = split_attributes(words, from, attrs);
+        let out: Vec<Attr> = runs.into_iter().filter_map(|r| self.attr(&words[r], attrs)).collect();
+        if let Some(at) = stuck {
+            let w = &words[at];
+            let span = self.word_span(w);
+            match w.0 {
+                Token::Ident(name) => {
+                    let mut d = Diagnostic::new(
+                        codes::UNKNOWN_ATTRIBUTE,
+                        format!("unknown attribute `{name}` in `{owner}`"),
+                        span,
+                        "not an attribute here",
+                    );
+                    d = match did_you_mean(name, attrs.iter().map(|a| a.name)) {
+                        Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                        None => d.with_help(format!("attributes of `{owner}` are {}", list_names(attrs))),
+                    };
+                    if at > from {
+                        if let Some(prev) = out.last() {
+                            d = d.with_secondary(prev.span, "after this complete attribute");
+                        }
+                    }
+                    self.error(d);
+                }
+                ref tok => {
+                    let found = tok.describe();
+                    let mut d = Diagnostic::new(
+                        codes::UNEXPECTED_VALUE,
+                        format!("unexpected {found}"),
+                        span,
+                        "not expected here",
+                    );
+                    if let Some(prev) = out.last() {
+                        d = d
+                            .with_secondary(prev.span, format!("`{}` is complete here", prev.spec.name))
+                            .with_help(format!("`{}` takes {}", prev.spec.name, describe_params(prev.spec)));
+                    }
+                    self.error(d);
+                }
+            }
+        }
+        out
+    }
+
+    fn attr_body(&mut self, body: &Body<'_>, attrs: &'static [AttrSpec], owner: &str) -> Vec<Attr> {
+        let mut out = Vec::new();
+        for node in &body.nodes {
+            if self.stray_block(node) {
+                continue;
+            }
+            if let Some(b) = &node.body {
+                self.err(
+                    codes::UNEXPECTED_BODY,
+                    format!("attributes of `{owner}` take no block"),
+                    self.span(&b.range),
+                    "unexpected block",
+                );
+            }
+            out.extend(self.attr_runs(&node.words, 0, attrs, owner));
+        }
+        self.check_duplicates(&out);
+        out
+    }
+
+    fn check_duplicates(&mut self, attrs: &[Attr]) {
+        for (n, a) in attrs.iter().enumerate() {
+            if a.spec.repeatable {
+                continue;
+            }
+            if let Some(first) = attrs[..n].iter().find(|b| b.spec.name == a.spec.name) {
+                let d = Diagnostic::new(
+                    codes::DUPLICATE_ATTRIBUTE,
+                    format!("`{}` is given twice", a.spec.name),
+                    a.span,
+                    "given again here",
+                )
+                .with_secondary(first.span, "first given here")
+                .with_help("keep one of them");
+                self.error(d);
+            }
+        }
+    }
+
+    /// One attribute from its run of words (the run starts with the attribute's name).
+    fn attr(&mut self, run: &[Word<'_>], attrs: &'static [AttrSpec]) -> Option<Attr> {
+        let (Token::Ident(name), name_range) = run.first()? else { return None };
+        let spec = schema::find_attr(attrs, name)?;
+        let name_span = self.span(name_range);
+        let span = self.words_span(run).unwrap_or(name_span);
+        let mut args = Vec::with_capacity(spec.params.len());
+        let mut i = 1;
+        for p in spec.params {
+            let end = consume_param(run, i, p);
+            let mut vals = Vec::new();
+            if end == i && !p.optional && p.arity != Arity::Flag {
+                let d = Diagnostic::new(
+                    codes::MISSING_VALUE,
+                    format!("`{name}` needs a value"),
+                    name_span,
+                    format!("expected {}", p.ty.describe()),
+                )
+                .with_help(format!(
+                    "write `{name} {}`, or `{name} ?` to mark it as still to be filled",
+                    example_of(p.ty)
+                ));
+                self.error(d);
+            }
+            let mut j = i;
+            while j < end {
+                let w = &run[j];
+                if !matches!(w.0, Token::Comma) {
+                    if let Some(v) = self.value(w, p.ty, name) {
+                        vals.push(v);
+                    }
+                }
+                j += 1;
+            }
+            args.push(vals);
+            i = end;
+        }
+        Some(Attr { spec, name_span, args, block: Vec::new(), span })
+    }
+
+    /// A value word checked against the expected type.
+    fn value(&mut self, w: &Word<'_>, ty: Ty, attr: &str) -> Option<Value> {
+        let span = self.word_span(w);
+        if let Token::Hole = w.0 {
+            return Some(Value::Hole(span));
+        }
+        let mismatch = |this: &mut Self, found: String| {
+            let d = Diagnostic::new(
+                codes::WRONG_VALUE_TYPE,
+                format!("`{attr}` expects {}, found {found}", ty.describe()),
+                span,
+                format!("expected {}", short_ty(ty)),
+            )
+            .with_help(format!("write `{attr} {}`", example_of(ty)));
+            this.error(d);
+            None
+        };
+        match (ty, w.0) {
+            (Ty::Ref(_) | Ty::StrOrRef(_), Token::Ident(s)) => Some(Value::Ref(Ident { text: s.to_string(), span })),
+            (Ty::Str | Ty::StrOrRef(_), Token::Str(raw) | Token::TextBlock(raw)) => {
+                Some(Value::Text(Text { value: unescape(raw), span }))
+            }
+            (Ty::Str, Token::Path(p)) => Some(Value::Text(Text { value: p.to_string(), span })),
+            (Ty::Enum(vals), Token::Ident(s)) => {
+                if vals.contains(&s) {
+                    Some(Value::Word(Ident { text: s.to_string(), span }))
+                } else {
+                    let mut d = Diagnostic::new(
+                        codes::WRONG_VALUE_TYPE,
+                        format!("`{s}` is not a valid `{attr}`"),
+                        span,
+                        format!("expected {}", ty.describe()),
+                    );
+                    if let Some(sug) = did_you_mean(s, vals.iter().copied()) {
+                        d = d.with_help(format!("did you mean `{sug}`?"));
+                    }
+                    self.error(d);
+                    None
+                }
+            }
+            (Ty::Bool, Token::Ident(s)) => match s {
+                "yes" | "true" => Some(Value::Bool(true, span)),
+                "no" | "false" => Some(Value::Bool(false, span)),
+                other => mismatch(self, format!("`{other}`")),
+            },
+            (Ty::Date, Token::Date(d)) => match literal::parse_date(d) {
+                Ok(lit) => Some(Value::Lit(lit, span)),
+                Err(e) => {
+                    self.literal_error(e, span);
+                    None
+                }
+            },
+            (_, Token::Num(text)) => {
+                let lit = match literal::parse_number(text) {
+                    Ok(l) => l,
+                    Err(e) => {
+                        self.literal_error(e, span);
+                        return None;
+                    }
+                };
+                let ok = matches!(
+                    (ty, lit),
+                    (Ty::Int, Literal::Int(_))
+                        | (Ty::Count, Literal::Int(_) | Literal::Count(_))
+                        | (Ty::Number, Literal::Int(_) | Literal::Float(_))
+                        | (Ty::Duration, Literal::Duration(_))
+                        | (Ty::Rate, Literal::Rate(_))
+                        | (Ty::Percent, Literal::Percent(_))
+                        | (Ty::Size, Literal::Size(_))
+                );
+                if ok {
+                    Some(Value::Lit(lit, span))
+                } else {
+                    mismatch(self, format!("{} `{text}`", lit.kind_name()))
+                }
+            }
+            (_, tok) => mismatch(self, tok.describe()),
+        }
+    }
+
+    fn literal_error(&mut self, e: literal::LiteralError, span: Span) {
+        let mut d = Diagnostic::new(codes::INVALID_LITERAL, e.message, span, "invalid literal");
+        d.help = e.help;
+        self.error(d);
+    }
+
+    fn no_body(&mut self, node: &Node<'_>) {
+        if let Some(b) = &node.body {
+            self.err(codes::UNEXPECTED_BODY, "this statement takes no block", self.span(&b.range), "unexpected block");
+        }
+    }
+
+    fn step(&mut self, node: &Node<'_>) -> Option<Step> {
+        self.no_body(node);
+        let w = &node.words;
+        let span = self.span(&node.range);
+        let from = self.ident(&w[0])?;
+        let is_async = matches!(w.get(1), Some((Token::AsyncArrow, _)));
+        let Some(to) = w.get(2).and_then(|x| self.ident(x)) else {
+            let at = w.get(2).or(w.get(1)).map_or(span, |x| self.word_span(x));
+            self.err(codes::MISSING_VALUE, "a step needs a target after the arrow", at, "expected an element name")
+                .help = Some("write `source -> target`".into());
+            return None;
+        };
+        let mut step =
+            Step { from, to, is_async, label: None, protocol: None, latency: None, options: Vec::new(), span };
+        let mut i = 3;
+        while i < w.len() {
+            let word = &w[i];
+            let wspan = self.word_span(word);
+            match word.0 {
+                Token::Str(raw) | Token::TextBlock(raw) if step.label.is_none() => {
+                    step.label = Some(Text { value: unescape(raw), span: wspan });
+                    i += 1;
+                }
+                Token::Num(text) if step.latency.is_none() => {
+                    match literal::parse_number(text) {
+                        Ok(lit @ Literal::Duration(_)) => step.latency = Some((lit, wspan)),
+                        Ok(other) => {
+                            self.err(
+                                codes::WRONG_VALUE_TYPE,
+                                format!("a step's bare number is its latency, found {} `{text}`", other.kind_name()),
+                                wspan,
+                                "expected a duration",
+                            )
+                            .help = Some("write the expected latency with a unit, such as `40ms`".into());
+                        }
+                        Err(e) => self.literal_error(e, wspan),
+                    }
+                    i += 1;
+                }
+                Token::Ident(name) if schema::find_attr(schema::STEP_OPTIONS, name).is_some() => {
+                    let (runs, _) = split_attributes(w, i, schema::STEP_OPTIONS);
+                    let Some(run) = runs.first() else { break };
+                    let end = run.end;
+                    if let Some(a) = self.attr(&w[run.clone()], schema::STEP_OPTIONS) {
+                        step.options.push(a);
+                    }
+                    i = end;
+                }
+                Token::Ident(name) if schema::PROTOCOL.contains(&name) && step.protocol.is_none() => {
+                    step.protocol = Some(Ident { text: name.to_string(), span: wspan });
+                    i += 1;
+                }
+                ref tok => {
+                    let found = tok.describe();
+                    let mut d = Diagnostic::new(
+                        codes::UNEXPECTED_VALUE,
+                        format!("unexpected {found} in a step"),
+                        wspan,
+                        "not a step option",
+                    );
+                    let options = schema::STEP_OPTIONS.iter().map(|a| a.name).chain(schema::PROTOCOL.iter().copied());
+                    d = match (tok, tok_ident(tok).and_then(|n| did_you_mean(n, options))) {
+                        (_, Some(s)) => d.with_help(format!("did you mean `{s}`?")),
+                        _ => d.with_help("a step takes a \"label\", a protocol, a latency such as `40ms` and options: via, auth, authz, carries, encrypted, timeout, access, per-item"),
+                    };
+                    self.error(d);
+                    i += 1;
+                }
+            }
+        }
+        self.check_duplicates(&step.options);
+        Some(step)
+    }
+
+    fn endpoint(&mut self, node: &Node<'_>) -> Option<Endpoint> {
+        self.no_body(node);
+        let w = &node.words;
+        let span = self.span(&node.range);
+        let method = self.ident(&w[0])?;
+        let target = match (method.text.as_str(), w.get(1)) {
+            ("op", Some((Token::Ident(n), r))) => Text { value: n.to_string(), span: self.span(r) },
+            (m, Some((Token::Path(p), r))) if m != "op" => Text { value: p.to_string(), span: self.span(r) },
+            (m, other) => {
+                let at = other.map_or(method.span, |x| self.word_span(x));
+                let (msg, help) = if m == "op" {
+                    ("expected an operation name after `op`", "write `op Charge(ChargeRequest) -> Receipt`")
+                } else {
+                    ("expected a path after the method", "write `GET /orders/{id} -> Order`")
+                };
+                self.err(codes::MISSING_VALUE, msg, at, "missing").help = Some(help.into());
+                return None;
+            }
+        };
+        let mut i = 2;
+        let mut request = None;
+        if matches!(w.get(i), Some((Token::LParen, _))) {
+            match (w.get(i + 1), w.get(i + 2)) {
+                (Some(v), Some((Token::RParen, _))) if matches!(v.0, Token::Ident(_) | Token::Hole) => {
+                    request = self.value(v, Ty::Ref(&[DeclKind::Data, DeclKind::Event]), "request");
+                    i += 3;
+                }
+                (Some((Token::RParen, _)), _) => i += 2,
+                _ => {
+                    let at = self.word_span(&w[i]);
+                    self.err(codes::UNEXPECTED_VALUE, "expected one request model in parentheses", at, "here").help =
+                        Some("write `(NewOrder)`".into());
+                    return None;
+                }
+            }
+        }
+        let mut response = None;
+        if matches!(w.get(i), Some((Token::Arrow, _))) {
+            match w.get(i + 1) {
+                Some(v) if matches!(v.0, Token::Ident(_) | Token::Hole) => {
+                    response = self.value(v, Ty::Ref(&[DeclKind::Data, DeclKind::Event]), "response");
+                    i += 2;
+                }
+                _ => {
+                    let at = self.word_span(&w[i]);
+                    self.err(codes::MISSING_VALUE, "expected a response model after `->`", at, "here");
+                    return None;
+                }
+            }
+        }
+        let mut summary = None;
+        if let Some((Token::Str(raw), r)) = w.get(i) {
+            summary = Some(Text { value: unescape(raw), span: self.span(r) });
+            i += 1;
+        }
+        let options = self.attr_runs(w, i, schema::ENDPOINT_OPTIONS, "endpoint");
+        Some(Endpoint { method, target, request, response, summary, options, span })
+    }
+
+    fn field(&mut self, node: &Node<'_>) -> Option<Field> {
+        self.no_body(node);
+        let w = &node.words;
+        let span = self.span(&node.range);
+        let Some(name) = w.get(1).and_then(|x| self.ident(x)) else {
+            self.err(codes::MISSING_VALUE, "expected a field name", span, "here").help =
+                Some("write `field email: string pii`".into());
+            return None;
+        };
+        let ty = match (w.get(2), w.get(3)) {
+            (Some((Token::Colon, _)), Some(t)) => self.ident(t),
+            _ => None,
+        };
+        let Some(ty) = ty else {
+            self.err(codes::MISSING_VALUE, format!("field `{}` needs a type", name.text), name.span, "type missing")
+                .help = Some(format!("write `field {}: string`", name.text));
+            return None;
+        };
+        let mut i = 4;
+        let mut list = false;
+        if matches!((w.get(i), w.get(i + 1)), (Some((Token::LBracket, _)), Some((Token::RBracket, _)))) {
+            list = true;
+            i += 2;
+        }
+        let mut modifiers = Vec::new();
+        let mut doc = None;
+        for x in &w[i.min(w.len())..] {
+            match x.0 {
+                Token::Ident(m) if schema::FIELD_MODIFIERS.contains(&m) => {
+                    modifiers.push(Ident { text: m.to_string(), span: self.word_span(x) })
+                }
+                Token::Str(raw) if doc.is_none() => doc = Some(Text { value: unescape(raw), span: self.word_span(x) }),
+                ref tok => {
+                    let found = tok.describe();
+                    let mut d = Diagnostic::new(
+                        codes::UNEXPECTED_VALUE,
+                        format!("unexpected {found} in a field"),
+                        self.word_span(x),
+                        "not a field modifier",
+                    );
+                    d = match tok_ident(tok).and_then(|n| did_you_mean(n, schema::FIELD_MODIFIERS.iter().copied())) {
+                        Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                        None => d.with_help(format!("field modifiers are {}", schema::FIELD_MODIFIERS.join(", "))),
+                    };
+                    self.error(d);
+                }
+            }
+        }
+        Some(Field { name, ty, list, modifiers, doc, span })
+    }
+}
+
+const DECL_KINDS_NESTED: &[&str] = &["option", "node"];
+
+fn tok_ident<'a>(tok: &Token<'a>) -> Option<&'a str> {
+    match tok {
+        Token::Ident(s) => Some(s),
+        _ => None,
+    }
+}
+
+fn list_names(attrs: &[AttrSpec]) -> String {
+    let names: Vec<_> = attrs.iter().map(|a| a.name).collect();
+    names.join(", ")
+}
+
+fn describe_params(spec: &AttrSpec) -> String {
+    if spec.params.is_empty() {
+        return "no value".to_string();
+    }
+    let parts: Vec<String> = spec
+        .params
+        .iter()
+        .map(|p| {
+            let base = p.ty.describe();
+            match (p.arity, p.optional) {
+                (Arity::List, _) => format!("{base} (several, separated by commas)"),
+                (_, true) => format!("optionally {base}"),
+                _ => base,
+            }
+        })
+        .collect();
+    parts.join(", then ")
+}
+
+fn short_ty(ty: Ty) -> String {
+    match ty {
+        Ty::Enum(_) => "one of the listed words".to_string(),
+        other => other.describe(),
+    }
+}
+
+/// A plausible example value for help lines.
+pub fn example_of(ty: Ty) -> String {
+    match ty {
+        Ty::Ref(kinds) | Ty::StrOrRef(kinds) => {
+            kinds.first().map_or("name", |k| k.keyword()).replace('-', "_") + "_name"
+        }
+        Ty::Str => "\"...\"".into(),
+        Ty::Int => "3".into(),
+        Ty::Count => "10K".into(),
+        Ty::Number => "0.5".into(),
+        Ty::Duration => "300ms".into(),
+        Ty::Rate => "200/s".into(),
+        Ty::Percent => "99.9%".into(),
+        Ty::Size => "512MB".into(),
+        Ty::Date => "2027-01-31".into(),
+        Ty::Bool => "yes".into(),
+        Ty::Enum(vals) => vals.first().copied().unwrap_or("?").to_string(),
+    }
+}
+
+/// The value of a string token: quotes removed, escapes processed, text blocks dedented.
+pub fn unescape(raw: &str) -> String {
+    if let Some(inner) = raw.strip_prefix("\"\"\"").and_then(|r| r.strip_suffix("\"\"\"")) {
+        return dedent(inner);
+    }
+    let inner = raw.strip_prefix('"').and_then(|r| r.strip_suffix('"')).unwrap_or(raw);
+    let mut out = String::with_capacity(inner.len());
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('r') => out.push('\r'),
+            Some('0') => out.push('\0'),
+            Some(other) => out.push(other),
+            None => {}
+        }
+    }
+    out
+}
+
+/// Text block content: the first line break dropped, common indentation removed, trailing
+/// whitespace lines dropped.
+fn dedent(inner: &str) -> String {
+    let body = inner.strip_prefix('\n').or_else(|| inner.strip_prefix("\r\n")).unwrap_or(inner);
+    let lines: Vec<&str> = body.lines().collect();
+    let indent =
+        lines.iter().filter(|l| !l.trim().is_empty()).map(|l| l.len() - l.trim_start().len()).min().unwrap_or(0);
+    let mut out: Vec<&str> = lines.iter().map(|l| l.get(indent..).unwrap_or("").trim_end()).collect();
+    while out.last().is_some_and(|l| l.is_empty()) {
+        out.pop();
+    }
+    out.join("\n")
+}
