@@ -47,6 +47,9 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// Why it matters or extra facts.
     pub notes: Vec<String>,
+    /// Paths of the model elements the finding is about (`orders`, `decision.option`), in a
+    /// meaningful order; they make the fingerprint and let emitters highlight the elements.
+    pub subjects: Vec<String>,
 }
 
 impl Diagnostic {
@@ -59,6 +62,7 @@ impl Diagnostic {
             secondary: Vec::new(),
             help: None,
             notes: Vec::new(),
+            subjects: Vec::new(),
         }
     }
 
@@ -72,6 +76,7 @@ impl Diagnostic {
             secondary: Vec::new(),
             help: None,
             notes: Vec::new(),
+            subjects: Vec::new(),
         }
     }
 
@@ -88,6 +93,21 @@ impl Diagnostic {
     pub fn with_secondary(mut self, span: Span, message: impl Into<String>) -> Self {
         self.secondary.push(Label { span, message: message.into() });
         self
+    }
+
+    pub fn with_subjects(mut self, subjects: impl IntoIterator<Item = String>) -> Self {
+        self.subjects.extend(subjects);
+        self
+    }
+
+    /// The stable key that acceptances and baselines match: `CODE@subject@subject`.
+    pub fn fingerprint(&self) -> String {
+        let mut s = self.code.id.to_string();
+        for subject in &self.subjects {
+            s.push('@');
+            s.push_str(subject);
+        }
+        s
     }
 
     pub fn span(&self) -> Option<Span> {
