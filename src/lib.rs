@@ -9,6 +9,7 @@ pub mod cli;
 pub mod config;
 pub mod diagnostics;
 pub mod driver;
+pub mod emit;
 pub mod fmt;
 pub mod graph;
 pub mod host;

@@ -1,6 +1,9 @@
 //! The command line: argument parsing, output selection and exit codes. No analysis logic lives
 //! here; it calls `driver` and the renderers.
 
+mod build;
+mod export;
+
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -49,6 +52,10 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Compile workspaces to the design report, diagrams and model.json.
+    Build(build::BuildArgs),
+    /// Export the model to other ecosystems (json, mermaid, backstage).
+    Export(export::ExportArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -92,10 +99,12 @@ pub fn main(args: Vec<OsString>) -> i32 {
     match cli.command {
         Command::Check { paths, format, deny } => check(&host, &default_paths(paths), format, deny, color),
         Command::Fmt { paths, check } => fmt(&host, &default_paths(paths), check, color),
+        Command::Build(args) => build::run(&host, args, color),
+        Command::Export(args) => export::run(&host, args, color),
     }
 }
 
-fn default_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
+pub(crate) fn default_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
     if paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {

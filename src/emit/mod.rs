@@ -1,0 +1,1 @@
+//! Backends: pure, deterministic functions from the model (and findings) to bytes.
