@@ -4,7 +4,9 @@
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
+use crate::check::{CheckOptions, RuleConfig};
 use crate::config::Config;
+use crate::syntax::literal::Literal;
 use crate::diagnostics::{codes, did_you_mean, Diagnostic};
 use crate::host::Host;
 use crate::semantic::{self, Model, Workspace, WorkspaceFile};
@@ -46,8 +48,21 @@ pub fn find_root(host: &dyn Host, path: &Path) -> PathBuf {
     abs
 }
 
+/// Settings of a run that do not come from `arch.toml`.
+#[derive(Clone, Debug, Default)]
+pub struct RunOptions {
+    /// Today's date, for expiring acceptances (`None`: acceptances never expire).
+    pub today: Option<Literal>,
+    /// Fingerprints accepted by a baseline file.
+    pub baseline: Option<BTreeMap<String, usize>>,
+}
+
 /// Groups paths by workspace root (in first-seen order) and analyzes each workspace.
 pub fn analyze_paths(host: &dyn Host, paths: &[PathBuf]) -> Outcome {
+    analyze_paths_with(host, paths, &RunOptions::default())
+}
+
+pub fn analyze_paths_with(host: &dyn Host, paths: &[PathBuf], opts: &RunOptions) -> Outcome {
     let mut groups: Vec<(PathBuf, Vec<PathBuf>)> = Vec::new();
     let mut errors = Vec::new();
     for p in paths {
@@ -68,12 +83,12 @@ pub fn analyze_paths(host: &dyn Host, paths: &[PathBuf]) -> Outcome {
             None => groups.push((root, vec![abs])),
         }
     }
-    let analyses = groups.into_iter().map(|(root, inputs)| analyze_workspace(host, &root, &inputs)).collect();
+    let analyses = groups.into_iter().map(|(root, inputs)| analyze_workspace(host, &root, &inputs, opts)).collect();
     Outcome { analyses, errors }
 }
 
 /// Loads, parses and resolves one workspace.
-pub fn analyze_workspace(host: &dyn Host, root: &Path, inputs: &[PathBuf]) -> Analysis {
+pub fn analyze_workspace(host: &dyn Host, root: &Path, inputs: &[PathBuf], opts: &RunOptions) -> Analysis {
     let mut loader = Loader::new(host, root);
     loader.load_config();
     for input in inputs {
@@ -97,9 +112,19 @@ pub fn analyze_workspace(host: &dyn Host, root: &Path, inputs: &[PathBuf]) -> An
         }
     }
     loader.follow_imports();
-    let Loader { config, workspace, mut diags, .. } = loader;
+    let Loader { config, workspace, mut diags, config_file, .. } = loader;
     let (model, resolve_diags) = semantic::analyze(&workspace);
     diags.extend(resolve_diags);
+    let (rules, problems) = RuleConfig::from_table(&config.rules);
+    for p in problems {
+        let mut d = Diagnostic::without_span(codes::INVALID_CONFIG, format!("invalid {CONFIG_FILE}: {p}"));
+        if let Some(name) = &config_file {
+            d = d.with_note(format!("in `{name}`"));
+        }
+        diags.push(d);
+    }
+    let check_opts = CheckOptions { config: &rules, today: opts.today, baseline: opts.baseline.as_ref() };
+    let mut diags = crate::check::run(&model, diags, &check_opts);
     crate::diagnostics::sort(&mut diags);
     Analysis { root: root.to_path_buf(), config, workspace, model, diagnostics: diags }
 }
@@ -115,6 +140,8 @@ struct Loader<'h> {
     /// Real paths of loaded workspace files, by file id.
     paths: BTreeMap<FileId, PathBuf>,
     next_to_scan: usize,
+    /// Display name of the `arch.toml` read, if any.
+    config_file: Option<String>,
 }
 
 impl<'h> Loader<'h> {
@@ -128,6 +155,7 @@ impl<'h> Loader<'h> {
             loaded: BTreeMap::new(),
             paths: BTreeMap::new(),
             next_to_scan: 0,
+            config_file: None,
         }
     }
 
@@ -136,6 +164,7 @@ impl<'h> Loader<'h> {
         if !self.host.is_file(&path) {
             return;
         }
+        self.config_file = Some(self.display_name(&path));
         let text = match self.host.read(&path) {
             Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
             Err(e) => {
@@ -150,7 +179,7 @@ impl<'h> Loader<'h> {
             Ok(c) => self.config = c,
             Err(e) => {
                 let len = text.len();
-                let id = self.workspace.sources.add(CONFIG_FILE.to_string(), text);
+                let id = self.workspace.sources.add(self.display_name(&path), text);
                 let range = e.range.unwrap_or(0..len.min(1));
                 self.diags.push(
                     Diagnostic::new(
@@ -243,7 +272,7 @@ impl<'h> Loader<'h> {
             return Some(*id);
         }
         let text = stdlib::module(module)?;
-        let id = self.add_source(format!("std/{module}.arch"), text.to_string(), true);
+        let id = self.add_source(format!("<std>/{module}.arch"), text.to_string(), true);
         self.loaded.insert(key, id);
         Some(id)
     }

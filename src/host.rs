@@ -68,3 +68,71 @@ impl Host for FsHost {
         out
     }
 }
+
+/// An in-memory file system: for tests, the fuzzers and editor buffers.
+#[derive(Clone, Debug, Default)]
+pub struct MemHost {
+    files: std::collections::BTreeMap<PathBuf, Vec<u8>>,
+}
+
+impl MemHost {
+    pub fn new<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> MemHost {
+        let mut host = MemHost::default();
+        for (path, text) in files {
+            host.insert(Path::new(path), text.as_bytes().to_vec());
+        }
+        host
+    }
+
+    pub fn insert(&mut self, path: &Path, bytes: Vec<u8>) {
+        self.files.insert(lexical(path), bytes);
+    }
+}
+
+/// `/`-rooted, with `.` and `..` resolved without touching any disk.
+fn lexical(path: &Path) -> PathBuf {
+    let mut out = PathBuf::from("/");
+    for c in path.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::Normal(p) => out.push(p),
+            _ => {}
+        }
+    }
+    out
+}
+
+impl Host for MemHost {
+    fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
+        self.files.get(&lexical(path)).cloned().ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, "no such file"))
+    }
+
+    fn size(&self, path: &Path) -> io::Result<u64> {
+        self.read(path).map(|b| b.len() as u64)
+    }
+
+    fn is_dir(&self, path: &Path) -> bool {
+        let p = lexical(path);
+        self.files.keys().any(|k| k != &p && k.starts_with(&p))
+    }
+
+    fn is_file(&self, path: &Path) -> bool {
+        self.files.contains_key(&lexical(path))
+    }
+
+    fn canonicalize(&self, path: &Path) -> io::Result<PathBuf> {
+        let p = lexical(path);
+        if self.files.contains_key(&p) || self.is_dir(&p) {
+            Ok(p)
+        } else {
+            Err(io::Error::new(io::ErrorKind::NotFound, "no such file"))
+        }
+    }
+
+    fn walk_arch_files(&self, dir: &Path) -> Vec<Result<PathBuf, String>> {
+        let d = lexical(dir);
+        self.files.keys().filter(|k| k.starts_with(&d) && k.extension().is_some_and(|x| x == "arch")).map(|k| Ok(k.clone())).collect()
+    }
+}

@@ -5,6 +5,7 @@
 //! `fmt` (canonical layout from the syntax tree). `diagnostics` is the one diagnostic type with its
 //! renderers; `driver` and `host` hold all IO; `cli` is the command line.
 
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod diagnostics;

@@ -51,6 +51,9 @@ pub struct SourceFile {
 #[derive(Clone, Debug, Default)]
 pub struct SourceMap {
     files: Vec<SourceFile>,
+    /// Prepended to workspace paths when shown to users (the workspace root relative to the
+    /// current folder), so that terminal, SARIF and annotation paths open from where archc ran.
+    display_prefix: String,
 }
 
 impl SourceMap {
@@ -67,6 +70,21 @@ impl SourceMap {
 
     pub fn name(&self, id: FileId) -> &str {
         self.get(id).map_or("<unknown>", |f| f.name.as_str())
+    }
+
+    pub fn set_display_prefix(&mut self, prefix: String) {
+        self.display_prefix = prefix;
+    }
+
+    /// The path shown to users: the display prefix joined to the workspace path; files of the
+    /// embedded standard library keep their `<std>/` name.
+    pub fn display_name(&self, id: FileId) -> String {
+        let name = self.name(id);
+        if self.display_prefix.is_empty() || name.starts_with('<') {
+            name.to_string()
+        } else {
+            format!("{}/{name}", self.display_prefix.trim_end_matches('/'))
+        }
     }
 
     pub fn text(&self, id: FileId) -> &str {

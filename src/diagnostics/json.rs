@@ -44,7 +44,7 @@ pub struct JsonDiagnostic<'a> {
 
 #[derive(Serialize)]
 pub struct Location<'a> {
-    pub file: &'a str,
+    pub file: String,
     /// Byte offsets into the file.
     pub start: u32,
     pub end: u32,
@@ -66,7 +66,7 @@ fn location<'a>(sources: &'a SourceMap, span: Span, message: &'a str) -> Locatio
         None => (0, 0, 0, 0),
     };
     Location {
-        file: sources.name(span.file),
+        file: sources.display_name(span.file),
         start: span.start,
         end: span.end,
         line,

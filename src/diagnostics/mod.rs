@@ -50,6 +50,23 @@ pub struct Diagnostic {
     /// Paths of the model elements the finding is about (`orders`, `decision.option`), in a
     /// meaningful order; they make the fingerprint and let emitters highlight the elements.
     pub subjects: Vec<String>,
+    /// Set when an `accept` or the baseline covers the finding: it is reported as suppressed and
+    /// does not fail the run.
+    pub suppression: Option<Suppression>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suppression {
+    pub kind: SuppressionKind,
+    pub justification: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SuppressionKind {
+    /// An `accept` statement in the model.
+    InSource,
+    /// The baseline file given with `--baseline`.
+    Baseline,
 }
 
 impl Diagnostic {
@@ -63,6 +80,7 @@ impl Diagnostic {
             help: None,
             notes: Vec::new(),
             subjects: Vec::new(),
+            suppression: None,
         }
     }
 
@@ -77,6 +95,7 @@ impl Diagnostic {
             help: None,
             notes: Vec::new(),
             subjects: Vec::new(),
+            suppression: None,
         }
     }
 
@@ -138,9 +157,10 @@ pub struct Counts {
 }
 
 impl Counts {
+    /// Counts the diagnostics that are not suppressed.
     pub fn of(diags: &[Diagnostic]) -> Counts {
         let mut c = Counts::default();
-        for d in diags {
+        for d in diags.iter().filter(|d| d.suppression.is_none()) {
             match d.severity {
                 Severity::Error => c.errors += 1,
                 Severity::Warning => c.warnings += 1,

@@ -41,7 +41,7 @@ fn render_one(cache: &mut LazyCache<'_>, d: &Diagnostic, opts: &RenderOptions, o
     };
     let sources = cache.sources;
     let file = sources.get(primary.span.file);
-    let name = sources.name(primary.span.file).to_string();
+    let name = sources.display_name(primary.span.file);
     let text = file.map_or("", |f| f.text.as_str());
     let quotable = |r: Range<usize>| {
         let start = text.get(..r.start.min(text.len())).and_then(|t| t.rfind('\n')).map_or(0, |i| i + 1);
@@ -71,7 +71,7 @@ fn render_one(cache: &mut LazyCache<'_>, d: &Diagnostic, opts: &RenderOptions, o
                 .with_order(0),
         );
     for (i, l) in d.secondary.iter().enumerate() {
-        let lname = sources.name(l.span.file).to_string();
+        let lname = sources.display_name(l.span.file);
         report = report.with_label(
             AriadneLabel::new((lname, l.span.range()))
                 .with_message(&l.message)
@@ -115,7 +115,7 @@ impl<'a> Cache<String> for LazyCache<'a> {
 
     fn fetch(&mut self, id: &String) -> Result<&Source<&'a str>, impl fmt::Debug> {
         if !self.built.contains_key(id) {
-            let text = self.sources.iter().find(|(_, f)| &f.name == id).map(|(_, f)| f.text.as_str());
+            let text = self.sources.iter().find(|(fid, _)| &self.sources.display_name(*fid) == id).map(|(_, f)| f.text.as_str());
             match text {
                 Some(t) => {
                     self.built.insert(id.clone(), Source::from(t));

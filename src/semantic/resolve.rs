@@ -379,7 +379,7 @@ impl<'w> Resolver<'w> {
     fn import_text(&self, from: FileId, target: FileId) -> String {
         let target_name = self.ws.sources.name(target);
         if self.file(target).is_some_and(|f| f.is_std) {
-            let module = target_name.trim_start_matches("std/").trim_end_matches(".arch").replace('/', ".");
+            let module = target_name.trim_start_matches("<std>/").trim_end_matches(".arch").replace('/', ".");
             return format!("import std.{module}");
         }
         format!("import \"{}\"", relative_path(self.ws.sources.name(from), target_name))

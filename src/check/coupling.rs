@@ -1,0 +1,6 @@
+//! Coupling rules.
+
+use super::Rule;
+
+/// The coupling rules, in code order.
+pub static RULES: &[&Rule] = &[];

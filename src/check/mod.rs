@@ -1,0 +1,237 @@
+//! The checker: the rule registry run over the resolved model, levels from `arch.toml`,
+//! acceptances and the baseline. Never mutates the model.
+//!
+//! Each rule family lives in its own file with its rules' metadata, explanations, examples and
+//! logic: `hygiene`, `ownership`, `coupling`, `security`, `performance`, `reliability`.
+
+pub mod config;
+pub mod coupling;
+pub mod hygiene;
+pub mod index;
+pub mod ownership;
+pub mod performance;
+pub mod registry;
+pub mod reliability;
+pub mod security;
+
+use std::collections::BTreeMap;
+
+use crate::diagnostics::{Code, Diagnostic, Suppression, SuppressionKind};
+use crate::semantic::model::{ElementId, Model, Val};
+use crate::source::Span;
+use crate::syntax::literal::Literal;
+
+pub use config::RuleConfig;
+pub use index::{Index, Link, LinkOrigin, Zones};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Category {
+    Hygiene,
+    Ownership,
+    Coupling,
+    Security,
+    Performance,
+    Reliability,
+}
+
+impl Category {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Hygiene => "hygiene",
+            Category::Ownership => "ownership",
+            Category::Coupling => "coupling",
+            Category::Security => "security",
+            Category::Performance => "performance",
+            Category::Reliability => "reliability",
+        }
+    }
+}
+
+/// A configurable threshold of a rule.
+pub struct RuleOption {
+    pub name: &'static str,
+    pub default: u64,
+    pub doc: &'static str,
+}
+
+/// One rule: metadata, documentation with executed examples, and its check.
+pub struct Rule {
+    pub code: Code,
+    pub category: Category,
+    /// Why the pattern is a problem and what to do; a paragraph.
+    pub explanation: &'static str,
+    /// A model on which the rule reports exactly one finding.
+    pub bad: &'static str,
+    /// The same model fixed; the rule reports nothing.
+    pub good: &'static str,
+    pub options: &'static [RuleOption],
+    pub run: fn(&Ctx<'_>, &mut Vec<Diagnostic>),
+}
+
+/// What a rule sees.
+pub struct Ctx<'m> {
+    pub model: &'m Model,
+    pub index: Index,
+    pub zones: Zones<'m>,
+    pub config: &'m RuleConfig,
+}
+
+impl<'m> Ctx<'m> {
+    pub fn new(model: &'m Model, config: &'m RuleConfig) -> Self {
+        Ctx { model, index: Index::build(model), zones: Zones::new(model), config }
+    }
+
+    /// A finding of `rule` about `subjects` (element ids, in a meaningful order).
+    pub fn finding(&self, rule: &Rule, message: impl Into<String>, span: Span, label: impl Into<String>, subjects: &[ElementId]) -> Diagnostic {
+        Diagnostic::new(rule.code, message, span, label).with_subjects(subjects.iter().map(|s| self.model.path_of(*s)))
+    }
+
+    /// A threshold from `[rules.<name>]` in arch.toml, else the rule's default.
+    pub fn option(&self, rule: &Rule, name: &str) -> u64 {
+        let default = rule.options.iter().find(|o| o.name == name).map_or(0, |o| o.default);
+        self.config.option(rule.code, name).unwrap_or(default)
+    }
+
+    pub fn name(&self, id: ElementId) -> String {
+        self.model.path_of(id)
+    }
+
+    pub fn span_of(&self, id: ElementId) -> Span {
+        self.model.get(id).map_or(Span::new(crate::source::FileId(0), 0..0), |e| e.name_span)
+    }
+}
+
+/// Options of one check run.
+pub struct CheckOptions<'a> {
+    pub config: &'a RuleConfig,
+    /// Today's date, for expiring acceptances; `None` disables expiry.
+    pub today: Option<Literal>,
+    /// Fingerprints recorded in a baseline file.
+    pub baseline: Option<&'a BTreeMap<String, usize>>,
+}
+
+/// Runs every enabled rule, applies configured levels to these and to the front end's
+/// diagnostics (`front`), then applies acceptances and the baseline.
+pub fn run(model: &Model, front: Vec<Diagnostic>, opts: &CheckOptions<'_>) -> Vec<Diagnostic> {
+    let cx = Ctx::new(model, opts.config);
+    let mut out = front;
+    for rule in registry::rules() {
+        if opts.config.level(rule.code) == Some(None) {
+            continue;
+        }
+        let mut acc = Vec::new();
+        (rule.run)(&cx, &mut acc);
+        out.extend(acc);
+    }
+    // Levels: re-level or drop registry codes (the resolver's HYG001/HYG002 included).
+    out.retain_mut(|d| match opts.config.level(d.code) {
+        Some(None) => false,
+        Some(Some(sev)) => {
+            d.severity = sev;
+            true
+        }
+        None => true,
+    });
+    apply_acceptances(&cx, &mut out, opts.today);
+    if let Some(baseline) = opts.baseline {
+        apply_baseline(&mut out, baseline);
+    }
+    crate::diagnostics::sort(&mut out);
+    out
+}
+
+fn date_value(v: &Val) -> Option<Literal> {
+    match v {
+        Val::Lit(l @ Literal::Date { .. }) => Some(*l),
+        _ => None,
+    }
+}
+
+fn date_key(d: Literal) -> (u16, u8, u8) {
+    match d {
+        Literal::Date { year, month, day } => (year, month, day),
+        _ => (0, 0, 0),
+    }
+}
+
+fn apply_acceptances(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>, today: Option<Literal>) {
+    let mut used = vec![false; cx.model.acceptances.len()];
+    let mut extra = Vec::new();
+    for (i, acc) in cx.model.acceptances.iter().enumerate() {
+        let Some(rule) = registry::find(&acc.rule) else {
+            let mut d = Diagnostic::new(hygiene::UNUSED_ACCEPTANCE.code, format!("`accept` names no rule `{}`", acc.rule), acc.span, "unknown rule");
+            if let Some(s) = crate::diagnostics::did_you_mean(&acc.rule, registry::rules().iter().flat_map(|r| [r.code.id, r.code.name])) {
+                d = d.with_help(format!("did you mean `{s}`?"));
+            }
+            extra.push(d);
+            used[i] = true;
+            continue;
+        };
+        let fingerprint = {
+            let mut s = rule.code.id.to_string();
+            for t in &acc.targets {
+                s.push('@');
+                s.push_str(t);
+            }
+            s
+        };
+        let until = acc.attrs.iter().find(|a| a.name == "until").and_then(|a| a.first()).and_then(|v| date_value(&v.val));
+        let expired = matches!((until, today), (Some(u), Some(t)) if date_key(u) < date_key(t));
+        if expired {
+            used[i] = true;
+            let shown = until.map(|u| u.to_string()).unwrap_or_default();
+            extra.push(
+                Diagnostic::new(hygiene::EXPIRED_ACCEPTANCE.code, format!("acceptance of `{fingerprint}` expired on {shown}"), acc.span, "expired")
+                    .with_help("fix the finding, or renew the acceptance with a new date and a fresh justification")
+                    .with_subjects(acc.targets.clone()),
+            );
+            continue;
+        }
+        let justification = acc.justification.clone().unwrap_or_default();
+        for d in out.iter_mut() {
+            if d.suppression.is_none() && d.code == rule.code && d.fingerprint() == fingerprint {
+                d.suppression = Some(Suppression { kind: SuppressionKind::InSource, justification: justification.clone() });
+                used[i] = true;
+            }
+        }
+    }
+    for (i, acc) in cx.model.acceptances.iter().enumerate() {
+        if !used[i] {
+            extra.push(
+                Diagnostic::new(hygiene::UNUSED_ACCEPTANCE.code, format!("`accept {}` matches no finding", acc.fingerprint()), acc.span, "nothing to accept")
+                    .with_help("remove it: the finding it accepted is gone")
+                    .with_subjects(acc.targets.clone()),
+            );
+        }
+    }
+    // The acceptance findings themselves honour the configured levels.
+    for mut d in extra {
+        match cx.config.level(d.code) {
+            Some(None) => continue,
+            Some(Some(sev)) => d.severity = sev,
+            None => {}
+        }
+        out.push(d);
+    }
+}
+
+fn apply_baseline(out: &mut [Diagnostic], baseline: &BTreeMap<String, usize>) {
+    let mut remaining = baseline.clone();
+    for d in out.iter_mut().filter(|d| d.suppression.is_none()) {
+        if let Some(n) = remaining.get_mut(&d.fingerprint()) {
+            if *n > 0 {
+                *n -= 1;
+                d.suppression = Some(Suppression { kind: SuppressionKind::Baseline, justification: "recorded in the baseline".into() });
+            }
+        }
+    }
+}
+
+/// The fingerprints of the unsuppressed findings with their counts, for `--write-baseline`.
+pub fn baseline_of(diags: &[Diagnostic]) -> BTreeMap<String, usize> {
+    let mut out = BTreeMap::new();
+    for d in diags.iter().filter(|d| d.suppression.is_none()) {
+        *out.entry(d.fingerprint()).or_insert(0) += 1;
+    }
+    out
+}

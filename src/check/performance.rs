@@ -1,0 +1,6 @@
+//! Performance rules.
+
+use super::Rule;
+
+/// The performance rules, in code order.
+pub static RULES: &[&Rule] = &[];

@@ -1,0 +1,6 @@
+//! Reliability rules.
+
+use super::Rule;
+
+/// The reliability rules, in code order.
+pub static RULES: &[&Rule] = &[];
