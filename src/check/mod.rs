@@ -20,6 +20,7 @@ use crate::diagnostics::{Code, Diagnostic, Suppression, SuppressionKind};
 use crate::semantic::model::{ElementId, Model, Val};
 use crate::source::Span;
 use crate::syntax::literal::Literal;
+use crate::syntax::schema::{self, DeclKind};
 
 pub use config::RuleConfig;
 pub use index::{Index, Link, LinkOrigin, Zones};
@@ -99,7 +100,92 @@ impl<'m> Ctx<'m> {
     pub fn span_of(&self, id: ElementId) -> Span {
         self.model.get(id).map_or(Span::new(crate::source::FileId(0), 0..0), |e| e.name_span)
     }
+
+    pub fn kind(&self, id: ElementId) -> Option<DeclKind> {
+        self.model.get(id).map(|e| e.kind)
+    }
+
+    /// The `kind` word of a component, actor, external or zone.
+    pub fn kind_word(&self, id: ElementId) -> Option<&'m str> {
+        self.model.get(id).and_then(|e| e.word("kind"))
+    }
+
+    /// Classification rank of a data entity or event: public 0, internal 1, confidential 2,
+    /// restricted 3; `None` when unclassified.
+    pub fn classification(&self, data: ElementId) -> Option<usize> {
+        self.model.get(data).and_then(|e| e.word("classification")).and_then(|c| index::rank(c, schema::CLASSIFICATION))
+    }
+
+    /// Confidential or above, personal data, or credentials.
+    pub fn is_sensitive(&self, data: ElementId) -> bool {
+        let Some(e) = self.model.get(data) else { return false };
+        self.classification(data).is_some_and(|c| c >= CONFIDENTIAL)
+            || e.has_flag("pii")
+            || e.has_flag("credentials")
+            || e.fields.iter().any(|f| f.modifiers.iter().any(|m| m == "pii" || m == "credentials"))
+    }
+
+    /// Highest classification rank among the data a link carries.
+    pub fn max_class_carried(&self, link: &Link) -> Option<usize> {
+        link.carries.iter().filter_map(|d| self.classification(*d)).max()
+    }
+
+    /// Criticality rank: low 0, medium 1, high 2, critical 3, mission-critical 4.
+    pub fn criticality(&self, id: ElementId) -> Option<usize> {
+        self.model.get(id).and_then(|e| e.word("criticality")).and_then(|c| index::rank(c, schema::CRITICALITY))
+    }
+
+    /// Replicas of a runnable element; a missing value means one instance.
+    pub fn replicas(&self, id: ElementId) -> u64 {
+        match self.model.get(id).and_then(|e| e.value("replicas")) {
+            Some(Val::Lit(Literal::Int(n))) => *n,
+            _ => 1,
+        }
+    }
+
+    /// The two zones of a link, when both ends have one.
+    pub fn zones_of(&self, link: &Link) -> Option<(ElementId, ElementId)> {
+        Some((self.index.zone_of(link.from)?, self.index.zone_of(link.to)?))
+    }
+
+    /// The link leaves one zone for another.
+    pub fn crosses_zone(&self, link: &Link) -> bool {
+        self.zones_of(link).is_some_and(|(a, b)| a != b)
+    }
+
+    /// The link leaves one network zone for another (logical zones do not count).
+    pub fn crosses_network(&self, link: &Link) -> bool {
+        self.zones_of(link).is_some_and(|(a, b)| self.zones.network(a) != self.zones.network(b))
+    }
+
+    /// The link enters a zone of higher trust than the one it leaves.
+    pub fn enters_higher_trust(&self, link: &Link) -> bool {
+        match self.zones_of(link) {
+            Some((a, b)) => matches!((self.zones.trust(a), self.zones.trust(b)), (Some(x), Some(y)) if y > x),
+            None => false,
+        }
+    }
+
+    /// Data a component handles: what it owns, what its datastores hold, what its links carry.
+    pub fn data_handled(&self, component: ElementId) -> Vec<ElementId> {
+        let mut out: Vec<ElementId> = self.model.get(component).map(|e| e.references("owns").collect()).unwrap_or_default();
+        for l in self.index.out(component).chain(self.index.inbound(component)) {
+            out.extend(l.carries.iter().copied());
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
 }
+
+/// Classification rank of `confidential`.
+pub const CONFIDENTIAL: usize = 2;
+/// Classification rank of `restricted`.
+pub const RESTRICTED: usize = 3;
+/// Criticality rank of `high`.
+pub const HIGH: usize = 2;
+/// Criticality rank of `critical`.
+pub const CRITICAL: usize = 3;
 
 /// Options of one check run.
 pub struct CheckOptions<'a> {
