@@ -3,7 +3,9 @@
 
 mod build;
 mod export;
+mod rules;
 
+use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -15,6 +17,7 @@ use crate::diagnostics::{codes, json, Counts, Diagnostic, Severity};
 use crate::driver;
 use crate::host::{FsHost, Host};
 use crate::source::SourceMap;
+use crate::syntax::literal::Literal;
 
 /// Exit codes.
 pub const EXIT_CLEAN: i32 = 0;
@@ -43,6 +46,23 @@ enum Command {
         /// Make findings of this level fail the run too.
         #[arg(long, value_enum)]
         deny: Option<Deny>,
+        /// Report only findings that are not in this baseline file.
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
+        /// Record today's findings in this baseline file.
+        #[arg(long, value_name = "FILE")]
+        write_baseline: Option<PathBuf>,
+    },
+    /// List the checker's rules.
+    Rules {
+        /// Output format.
+        #[arg(long, value_enum, default_value = "human")]
+        format: ListFormat,
+    },
+    /// Explain one rule, with its failing and passing examples.
+    Explain {
+        /// A rule code (`CPL001`) or name (`dependency-cycle`).
+        rule: String,
     },
     /// Rewrite .arch files in the canonical layout.
     Fmt {
@@ -67,6 +87,15 @@ enum ColorChoice {
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum CheckFormat {
+    Human,
+    Json,
+    Sarif,
+    Github,
+    Junit,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ListFormat {
     Human,
     Json,
 }
@@ -97,7 +126,12 @@ pub fn main(args: Vec<OsString>) -> i32 {
     };
     let host = FsHost;
     match cli.command {
-        Command::Check { paths, format, deny } => check(&host, &default_paths(paths), format, deny, color),
+        Command::Check { paths, format, deny, baseline, write_baseline } => {
+            let args = CheckArgs { format, deny, baseline, write_baseline, color };
+            check(&host, &default_paths(paths), &args)
+        }
+        Command::Rules { format } => rules::list(format == ListFormat::Json),
+        Command::Explain { rule } => rules::explain(&rule),
         Command::Fmt { paths, check } => fmt(&host, &default_paths(paths), check, color),
         Command::Build(args) => build::run(&host, args, color),
         Command::Export(args) => export::run(&host, args, color),
@@ -112,21 +146,92 @@ pub(crate) fn default_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
     }
 }
 
-/// The exit code for a set of diagnostics.
+/// The exit code for a set of diagnostics; suppressed findings never fail a run.
 fn exit_code(diags: &[Diagnostic], deny: Option<Deny>) -> i32 {
     if diags.iter().any(|d| codes::is_environment_error(d.code)) {
         return EXIT_ERROR;
     }
     let failing = |s: Severity| s == Severity::Error || (deny == Some(Deny::Warnings) && s == Severity::Warning);
-    if diags.iter().any(|d| failing(d.severity)) {
+    if diags.iter().any(|d| d.suppression.is_none() && failing(d.severity)) {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
     }
 }
 
-fn check(host: &dyn Host, paths: &[PathBuf], format: CheckFormat, deny: Option<Deny>, color: bool) -> i32 {
-    let outcome = driver::analyze_paths(host, paths);
+struct CheckArgs {
+    format: CheckFormat,
+    deny: Option<Deny>,
+    baseline: Option<PathBuf>,
+    write_baseline: Option<PathBuf>,
+    color: bool,
+}
+
+/// Today's date: `SOURCE_DATE_EPOCH` when set (reproducible runs), else the system clock.
+pub(crate) fn today() -> Option<Literal> {
+    let secs = match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(v) => v.trim().parse::<i64>().ok()?,
+        Err(_) => std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).ok()?.as_secs() as i64,
+    };
+    Some(civil_date(secs.div_euclid(86_400)))
+}
+
+/// Days since 1970-01-01 to a calendar date (proleptic Gregorian).
+fn civil_date(days: i64) -> Literal {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    let year = (yoe + era * 400 + i64::from(month <= 2)) as u16;
+    Literal::Date { year, month, day }
+}
+
+/// The workspace root as seen from the current folder, used to prefix file names in output.
+fn display_prefix(host: &dyn Host, root: &std::path::Path) -> String {
+    let Ok(cwd) = host.canonicalize(std::path::Path::new(".")) else { return String::new() };
+    match root.strip_prefix(&cwd) {
+        Ok(rel) => rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/"),
+        Err(_) => root.display().to_string(),
+    }
+}
+
+fn read_baseline(host: &dyn Host, path: &std::path::Path) -> Result<BTreeMap<String, usize>, Diagnostic> {
+    let bytes = host
+        .read(path)
+        .map_err(|e| Diagnostic::without_span(codes::UNREADABLE_PATH, format!("cannot read baseline `{}`: {e}", path.display())))?;
+    let value: serde_json::Value = serde_json::from_slice(&bytes)
+        .map_err(|e| Diagnostic::without_span(codes::INVALID_CONFIG, format!("baseline `{}` is not valid JSON: {e}", path.display())))?;
+    let findings = value.get("findings").and_then(|f| f.as_object()).ok_or_else(|| {
+        Diagnostic::without_span(codes::INVALID_CONFIG, format!("baseline `{}` has no `findings` object", path.display()))
+            .with_help("write one with `archc check --write-baseline FILE`")
+    })?;
+    Ok(findings.iter().map(|(k, v)| (k.clone(), v.as_u64().unwrap_or(1) as usize)).collect())
+}
+
+fn baseline_json(diags: &[Diagnostic]) -> String {
+    let findings = crate::check::baseline_of(diags);
+    let value = serde_json::json!({ "version": 1, "tool": "archc", "findings": findings });
+    serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
+}
+
+fn check(host: &dyn Host, paths: &[PathBuf], args: &CheckArgs) -> i32 {
+    let baseline = match args.baseline.as_deref().map(|p| read_baseline(host, p)).transpose() {
+        Ok(b) => b,
+        Err(d) => {
+            let _ = std::io::stderr().write_all(render(&SourceMap::default(), &[d], &RenderOptions { color: args.color }).as_bytes());
+            return EXIT_ERROR;
+        }
+    };
+    let opts = driver::RunOptions { today: today(), baseline };
+    let mut outcome = driver::analyze_paths_with(host, paths, &opts);
+    for a in &mut outcome.analyses {
+        let prefix = display_prefix(host, &a.root);
+        a.workspace.sources.set_display_prefix(prefix);
+    }
     let empty = SourceMap::default();
     let mut groups: Vec<(&SourceMap, &[Diagnostic])> = vec![(&empty, &outcome.errors)];
     let mut files = 0;
@@ -135,21 +240,34 @@ fn check(host: &dyn Host, paths: &[PathBuf], format: CheckFormat, deny: Option<D
         files += a.workspace.files.iter().filter(|f| !f.is_std).count();
     }
     let all: Vec<Diagnostic> = groups.iter().flat_map(|g| g.1.iter().cloned()).collect();
-    let mut stdout = std::io::stdout().lock();
-    match format {
-        CheckFormat::Json => {
-            let _ = stdout.write_all(json::to_json(&groups, files).as_bytes());
+    if let Some(path) = &args.write_baseline {
+        if let Err(e) = std::fs::write(path, baseline_json(&all)) {
+            eprintln!("error[IO001]: cannot write baseline `{}`: {e}", path.display());
+            return EXIT_ERROR;
         }
-        CheckFormat::Human => {
-            let opts = RenderOptions { color };
-            for (sources, diags) in &groups {
-                let _ = stdout.write_all(render(sources, diags, &opts).as_bytes());
-            }
-            let c = Counts::of(&all);
-            let _ = writeln!(stdout, "{}", summary_line(c, files));
-        }
+        eprintln!("wrote {} findings to the baseline `{}`", crate::check::baseline_of(&all).values().sum::<usize>(), path.display());
     }
-    exit_code(&all, deny)
+    let mut stdout = std::io::stdout().lock();
+    let text = match args.format {
+        CheckFormat::Json => json::to_json(&groups, files),
+        CheckFormat::Sarif => crate::emit::sarif::to_sarif(&groups),
+        CheckFormat::Github => crate::emit::github::to_github(&groups),
+        CheckFormat::Junit => crate::emit::junit::to_junit(&groups),
+        CheckFormat::Human => {
+            let opts = RenderOptions { color: args.color };
+            let mut out = String::new();
+            for (sources, diags) in &groups {
+                let shown: Vec<Diagnostic> = diags.iter().filter(|d| d.suppression.is_none()).cloned().collect();
+                out.push_str(&render(sources, &shown, &opts));
+            }
+            let suppressed = all.iter().filter(|d| d.suppression.is_some()).count();
+            out.push_str(&summary_line(Counts::of(&all), files, suppressed));
+            out.push('\n');
+            out
+        }
+    };
+    let _ = stdout.write_all(text.as_bytes());
+    exit_code(&all, args.deny)
 }
 
 fn plural(n: usize, word: &str) -> String {
@@ -160,12 +278,13 @@ fn plural(n: usize, word: &str) -> String {
     }
 }
 
-fn summary_line(c: Counts, files: usize) -> String {
+fn summary_line(c: Counts, files: usize, suppressed: usize) -> String {
+    let accepted = if suppressed > 0 { format!(" ({suppressed} accepted)") } else { String::new() };
     if c.errors + c.warnings + c.notes == 0 {
-        return format!("checked {}: no problems found", plural(files, "file"));
+        return format!("checked {}: no problems found{accepted}", plural(files, "file"));
     }
     format!(
-        "checked {}: {}, {}, {}",
+        "checked {}: {}, {}, {}{accepted}",
         plural(files, "file"),
         plural(c.errors, "error"),
         plural(c.warnings, "warning"),
