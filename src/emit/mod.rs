@@ -1,1 +1,5 @@
 //! Backends: pure, deterministic functions from the model (and findings) to bytes.
+
+pub mod github;
+pub mod junit;
+pub mod sarif;
