@@ -40,6 +40,18 @@ pub struct JsonDiagnostic<'a> {
     pub related: Vec<Location<'a>>,
     pub help: Option<&'a str>,
     pub notes: &'a [String],
+    /// Paths of the model elements the finding is about.
+    pub subjects: &'a [String],
+    /// `CODE@subject@subject`: what acceptances and baselines match.
+    pub fingerprint: String,
+    pub suppressed: Option<JsonSuppression<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct JsonSuppression<'a> {
+    /// `accept` (an acceptance in the model) or `baseline`.
+    pub kind: &'static str,
+    pub justification: &'a str,
 }
 
 #[derive(Serialize)]
@@ -97,6 +109,15 @@ pub fn to_json(groups: &[(&SourceMap, &[Diagnostic])], files: usize) -> String {
                 related: d.secondary.iter().map(|l| location(sources, l.span, &l.message)).collect(),
                 help: d.help.as_deref(),
                 notes: &d.notes,
+                subjects: &d.subjects,
+                fingerprint: d.fingerprint(),
+                suppressed: d.suppression.as_ref().map(|s| JsonSuppression {
+                    kind: match s.kind {
+                        super::SuppressionKind::InSource => "accept",
+                        super::SuppressionKind::Baseline => "baseline",
+                    },
+                    justification: &s.justification,
+                }),
             });
         }
     }
