@@ -381,19 +381,13 @@ fn fmt(host: &dyn Host, paths: &[PathBuf], check_only: bool, color: bool) -> i32
         }
     }
     let verb = if check_only { "would reformat" } else { "reformatted" };
-    let _ = writeln!(
-        stderr,
-        "{} {verb}, {} already formatted",
-        plural(changed.len(), "file"),
-        targets.len()
-            - changed.len()
-            - syntax_errors
-                .iter()
-                .map(|d| d.span().map(|s| s.file))
-                .collect::<std::collections::BTreeSet<_>>()
-                .len()
-                .min(targets.len() - changed.len())
-    );
+    let broken: std::collections::BTreeSet<_> = syntax_errors.iter().filter_map(|d| d.span().map(|s| s.file)).collect();
+    let unchanged = targets.len().saturating_sub(changed.len() + broken.len() + errors.len());
+    let mut summary = format!("{} {verb}, {unchanged} already formatted", plural(changed.len(), "file"));
+    if !broken.is_empty() {
+        summary.push_str(&format!(", {} not formatted because of syntax errors", plural(broken.len(), "file")));
+    }
+    let _ = writeln!(stderr, "{summary}");
     if !errors.is_empty() {
         return EXIT_ERROR;
     }

@@ -33,9 +33,9 @@ pub fn parse(file: FileId, text: &str) -> Parse<'_> {
     let mut errors = lexed.errors;
     errors.extend(parse_errors);
     errors.extend(shape_errors);
+    errors.sort_by_key(|d| d.sort_key().1);
     if errors.len() > MAX_ERRORS_PER_FILE {
         let dropped = errors.len() - MAX_ERRORS_PER_FILE;
-        errors.sort_by_key(|d| d.sort_key().1);
         errors.truncate(MAX_ERRORS_PER_FILE);
         errors.push(
             Diagnostic::new(

@@ -422,6 +422,26 @@ impl Shaper {
             let w = &words[at];
             let span = self.word_span(w);
             match w.0 {
+                Token::Ident(name) if at == 0 && DeclKind::from_keyword(name).is_some() => {
+                    let d = Diagnostic::new(
+                        codes::UNKNOWN_ATTRIBUTE,
+                        format!("a `{name}` declaration cannot be nested inside `{owner}`"),
+                        span,
+                        "declaration inside a block",
+                    )
+                    .with_help(format!("close the `{owner}` block with `}}` before this line"));
+                    self.error(d);
+                }
+                Token::Ident(name) if at > from && (name == "field" || name == "op" || schema::HTTP_METHODS.contains(&name)) => {
+                    let d = Diagnostic::new(
+                        codes::UNEXPECTED_VALUE,
+                        format!("`{name}` must start its own line"),
+                        span,
+                        "after attributes on the same line",
+                    )
+                    .with_help(format!("put this `{name}` on a new line"));
+                    self.error(d);
+                }
                 Token::Ident(name) => {
                     let mut d = Diagnostic::new(
                         codes::UNKNOWN_ATTRIBUTE,
