@@ -101,7 +101,9 @@ pub static ORPHAN_COMPONENT: Rule = Rule {
 
 fn orphan_component(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     for (id, e) in cx.model.of_kind(DeclKind::Component) {
-        if e.has_flag("standalone") || cx.index.out(id).next().is_some() || cx.index.inbound(id).next().is_some() {
+        // A declared dependency counts even when its target did not resolve (HYG001 reports that).
+        let declares_links = ["uses", "publishes", "subscribes"].iter().any(|a| e.attr(a).is_some());
+        if e.has_flag("standalone") || declares_links || cx.index.out(id).next().is_some() || cx.index.inbound(id).next().is_some() {
             continue;
         }
         acc.push(

@@ -1,0 +1,151 @@
+//! End-to-end tests of the `archc` binary: exit codes, output formats (as snapshots), colour,
+//! baselines and acceptances.
+//!
+//! Snapshots live in `tests/data/snapshots/`; set `UPDATE_SNAPSHOTS=1` to rewrite them, then review
+//! the diff before committing.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn data(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(rel)
+}
+
+/// Runs archc in `tests/data` so that file names in the output are short and stable.
+fn archc(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_archc"))
+        .args(args)
+        .current_dir(data(""))
+        .env_remove("NO_COLOR")
+        .env("SOURCE_DATE_EPOCH", "1780000000")
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run archc: {e}"))
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn snapshot(name: &str, actual: &str) {
+    let path = data("snapshots").join(name);
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::create_dir_all(data("snapshots")).ok();
+        std::fs::write(&path, actual).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("missing snapshot {}: {e}; run with UPDATE_SNAPSHOTS=1", path.display()));
+    assert!(expected == actual, "snapshot {name} differs; rerun with UPDATE_SNAPSHOTS=1 and review.\n--- expected\n{expected}\n--- actual\n{actual}");
+}
+
+#[test]
+fn a_misspelt_reference_fails_and_names_the_intended_element() {
+    let o = archc(&["check", "check/typo"]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(out.contains("HYG001") && out.contains("unresolved reference `paymnts`"), "{out}");
+    assert!(out.contains("did you mean `payments`?"), "{out}");
+    assert!(!out.contains("\u{1b}["), "colour on a pipe: {out}");
+    snapshot("typo.human.txt", &out);
+}
+
+#[test]
+fn every_output_format_is_stable() {
+    for (format, file) in [("json", "typo.json"), ("sarif", "typo.sarif"), ("github", "typo.github.txt"), ("junit", "typo.junit.xml")] {
+        let o = archc(&["check", "check/typo", "--format", format]);
+        assert_eq!(o.status.code(), Some(1), "{format}");
+        let out = stdout(&o);
+        if format == "json" || format == "sarif" {
+            let v: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{format} is not JSON: {e}"));
+            assert!(v.is_object());
+        }
+        snapshot(file, &out);
+        // Deterministic: a second run gives the same bytes.
+        assert_eq!(stdout(&archc(&["check", "check/typo", "--format", format])), out, "{format} is not deterministic");
+    }
+}
+
+#[test]
+fn colour_is_used_only_when_asked_or_on_a_terminal() {
+    let coloured = stdout(&archc(&["--color", "always", "check", "check/typo"]));
+    assert!(coloured.contains("\u{1b}["), "no colour with --color always");
+    let plain = stdout(&archc(&["--color", "never", "check", "check/typo"]));
+    assert!(!plain.contains("\u{1b}["));
+}
+
+#[test]
+fn exit_codes_separate_findings_from_usage_and_io_errors() {
+    assert_eq!(archc(&["check", "does/not/exist"]).status.code(), Some(2));
+    assert_eq!(archc(&["check", "--format", "yaml", "check/typo"]).status.code(), Some(2));
+    assert_eq!(archc(&["frobnicate"]).status.code(), Some(2));
+    assert_eq!(archc(&["--help"]).status.code(), Some(0));
+    assert_eq!(archc(&["explain", "HYG004"]).status.code(), Some(0));
+    assert_eq!(archc(&["explain", "HYG999"]).status.code(), Some(2));
+}
+
+#[test]
+fn warnings_fail_only_with_deny_warnings() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(dir.path().join("arch.toml"), "").ok();
+    std::fs::write(dir.path().join("a.arch"), "component lonely\n").ok();
+    let path = dir.path().to_string_lossy().into_owned();
+    let o = archc(&["check", &path]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).contains("HYG004"));
+    assert_eq!(archc(&["check", "--deny", "warnings", &path]).status.code(), Some(1));
+}
+
+#[test]
+fn a_baseline_hides_known_findings_and_reports_new_ones() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let ws = dir.path();
+    std::fs::write(ws.join("arch.toml"), "").ok();
+    std::fs::write(ws.join("a.arch"), "component a {\n  uses b sync { timeout 1s circuit-breaker }\n}\n").ok();
+    let path = ws.to_string_lossy().into_owned();
+    let base = ws.join("baseline.json").to_string_lossy().into_owned();
+    let first = archc(&["check", &path, "--write-baseline", &base]);
+    assert_eq!(first.status.code(), Some(1));
+    let with_base = archc(&["check", &path, "--baseline", &base]);
+    assert_eq!(with_base.status.code(), Some(0), "{}", stdout(&with_base));
+    assert!(stdout(&with_base).contains("accepted"), "{}", stdout(&with_base));
+    // A new finding is still reported.
+    std::fs::write(ws.join("a.arch"), "component a {\n  uses b sync { timeout 1s circuit-breaker }\n  uses c sync { timeout 1s circuit-breaker }\n}\n").ok();
+    let o = archc(&["check", &path, "--baseline", &base]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("`c`") && !stdout(&o).contains("reference `b`"), "{}", stdout(&o));
+}
+
+#[test]
+fn acceptances_suppress_expire_and_go_stale() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let ws = dir.path();
+    std::fs::write(ws.join("arch.toml"), "").ok();
+    let path = ws.to_string_lossy().into_owned();
+    let write = |text: &str| std::fs::write(ws.join("a.arch"), text).ok();
+    write("component old\naccept orphan-component@old \"Retired in Q3\" until 2099-01-01\n");
+    let o = archc(&["check", &path, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_default();
+    let diag = &v["diagnostics"][0];
+    assert_eq!(diag["code"], "HYG004");
+    assert_eq!(diag["suppressed"]["kind"], "accept");
+    assert_eq!(v["summary"]["warnings"], 0);
+    // SOURCE_DATE_EPOCH in these tests is 2026-05-28: an acceptance until 2026-01-01 has expired.
+    write("component old\naccept orphan-component@old \"Retired in Q3\" until 2026-01-01\n");
+    let out = stdout(&archc(&["check", &path]));
+    assert!(out.contains("HYG013") && out.contains("expired on 2026-01-01") && out.contains("HYG004"), "{out}");
+    write("component old { standalone }\naccept orphan-component@old \"Retired in Q3\"\n");
+    let out = stdout(&archc(&["check", &path]));
+    assert!(out.contains("HYG014") && out.contains("matches no finding"), "{out}");
+}
+
+#[test]
+fn rules_are_listed_with_their_metadata() {
+    let o = archc(&["rules", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_default();
+    let rules = v["rules"].as_array().cloned().unwrap_or_default();
+    assert!(rules.len() >= 14);
+    for r in &rules {
+        for key in ["code", "name", "category", "severity", "explanation", "failing_example", "passing_example"] {
+            assert!(r[key].as_str().is_some_and(|s| !s.is_empty()), "{key} missing in {r}");
+        }
+    }
+}
