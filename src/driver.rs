@@ -23,6 +23,16 @@ pub struct Analysis {
     pub workspace: Workspace,
     pub model: Model,
     pub diagnostics: Vec<Diagnostic>,
+    /// How long each phase took, for `--timings`.
+    pub timings: Timings,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Timings {
+    /// Discovery, reading, lexing, parsing and shaping, import following.
+    pub load_and_parse: std::time::Duration,
+    pub resolve: std::time::Duration,
+    pub check: std::time::Duration,
 }
 
 /// The result of analyzing the paths given on a command line.
@@ -89,6 +99,7 @@ pub fn analyze_paths_with(host: &dyn Host, paths: &[PathBuf], opts: &RunOptions)
 
 /// Loads, parses and resolves one workspace.
 pub fn analyze_workspace(host: &dyn Host, root: &Path, inputs: &[PathBuf], opts: &RunOptions) -> Analysis {
+    let started = std::time::Instant::now();
     let mut loader = Loader::new(host, root);
     loader.load_config();
     for input in inputs {
@@ -113,7 +124,11 @@ pub fn analyze_workspace(host: &dyn Host, root: &Path, inputs: &[PathBuf], opts:
     }
     loader.follow_imports();
     let Loader { config, workspace, mut diags, config_file, .. } = loader;
+    let mut timings = Timings { load_and_parse: started.elapsed(), ..Timings::default() };
+    let started = std::time::Instant::now();
     let (model, resolve_diags) = semantic::analyze(&workspace);
+    timings.resolve = started.elapsed();
+    let started = std::time::Instant::now();
     diags.extend(resolve_diags);
     let (rules, problems) = RuleConfig::from_table(&config.rules);
     for p in problems {
@@ -126,7 +141,8 @@ pub fn analyze_workspace(host: &dyn Host, root: &Path, inputs: &[PathBuf], opts:
     let check_opts = CheckOptions { config: &rules, today: opts.today, baseline: opts.baseline.as_ref() };
     let mut diags = crate::check::run(&model, diags, &check_opts);
     crate::diagnostics::sort(&mut diags);
-    Analysis { root: root.to_path_buf(), config, workspace, model, diagnostics: diags }
+    timings.check = started.elapsed();
+    Analysis { root: root.to_path_buf(), config, workspace, model, diagnostics: diags, timings }
 }
 
 struct Loader<'h> {

@@ -30,6 +30,9 @@ struct Cli {
     /// When to colour output.
     #[arg(long, value_enum, default_value = "auto", global = true)]
     color: ColorChoice,
+    /// Print how long each phase took to stderr.
+    #[arg(long, global = true)]
+    timings: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -127,7 +130,7 @@ pub fn main(args: Vec<OsString>) -> i32 {
     let host = FsHost;
     match cli.command {
         Command::Check { paths, format, deny, baseline, write_baseline } => {
-            let args = CheckArgs { format, deny, baseline, write_baseline, color };
+            let args = CheckArgs { format, deny, baseline, write_baseline, color, timings: cli.timings };
             check(&host, &default_paths(paths), &args)
         }
         Command::Rules { format } => rules::list(format == ListFormat::Json),
@@ -165,6 +168,7 @@ struct CheckArgs {
     baseline: Option<PathBuf>,
     write_baseline: Option<PathBuf>,
     color: bool,
+    timings: bool,
 }
 
 /// Today's date: `SOURCE_DATE_EPOCH` when set (reproducible runs), else the system clock.
@@ -267,6 +271,18 @@ fn check(host: &dyn Host, paths: &[PathBuf], args: &CheckArgs) -> i32 {
         }
     };
     let _ = stdout.write_all(text.as_bytes());
+    if args.timings {
+        for a in &outcome.analyses {
+            let t = a.timings;
+            eprintln!(
+                "timings for {}: load+parse {:.1} ms, resolve {:.1} ms, check {:.1} ms",
+                a.root.display(),
+                t.load_and_parse.as_secs_f64() * 1e3,
+                t.resolve.as_secs_f64() * 1e3,
+                t.check.as_secs_f64() * 1e3
+            );
+        }
+    }
     exit_code(&all, args.deny)
 }
 
