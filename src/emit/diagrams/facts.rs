@@ -1,0 +1,285 @@
+//! Facts the diagrams and exports derive from the model: who talks to whom (from `uses`, flow
+//! steps and events), over which protocol, encrypted or not, authenticated how; which zone and
+//! system an element sits in. Everything is returned in declaration order so that output built
+//! from it is deterministic.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::check::{Index, LinkOrigin, Zones};
+use crate::semantic::model::{Attribute, Element, ElementId, Model, Val, Value};
+use crate::syntax::literal::Literal;
+use crate::syntax::schema::{DeclKind, LOCAL_PROTOCOLS, PLAINTEXT_PROTOCOLS, TRUST};
+
+/// Kinds drawn as nodes in the architecture views.
+pub const NODE_KINDS: &[DeclKind] = &[
+    DeclKind::Actor,
+    DeclKind::External,
+    DeclKind::Component,
+    DeclKind::Datastore,
+    DeclKind::Queue,
+    DeclKind::Topic,
+    DeclKind::Cache,
+];
+
+/// Kinds that run inside a system (everything drawn except actors and externals).
+pub const SYSTEM_KINDS: &[DeclKind] =
+    &[DeclKind::Component, DeclKind::Datastore, DeclKind::Queue, DeclKind::Topic, DeclKind::Cache];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LinkKind {
+    /// `uses X` on a component.
+    Uses,
+    /// A step of a flow.
+    Step,
+    /// A component publishing an event to a topic or queue (or straight to subscribers).
+    Publishes,
+    /// A topic or queue delivering an event to a subscriber.
+    Subscribes,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Encryption {
+    Encrypted,
+    Plaintext,
+    /// Never leaves the process or host (`in-process`, `file`).
+    Local,
+    /// Neither a protocol nor `encrypted` says.
+    Unknown,
+}
+
+/// A directed interaction between two drawn elements.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Link {
+    pub from: ElementId,
+    pub to: ElementId,
+    pub kind: LinkKind,
+    /// The flow and 1-based step number, for steps.
+    pub flow: Option<(ElementId, usize)>,
+    pub is_async: bool,
+    pub label: Option<String>,
+    pub protocol: Option<String>,
+    pub latency: Option<String>,
+    pub encryption: Encryption,
+    /// Authentication method, `None` when not stated; `Some("none")` when stated as none.
+    pub auth: Option<String>,
+    /// The interface used, when known.
+    pub via: Option<ElementId>,
+    /// Events or data carried.
+    pub carries: Vec<ElementId>,
+}
+
+impl Link {
+    pub fn authenticated(&self) -> bool {
+        matches!(self.auth.as_deref(), Some(a) if a != "none")
+    }
+}
+
+/// Derived facts over one model.
+pub struct Facts<'m> {
+    pub model: &'m Model,
+    /// Interface -> the component or external providing it.
+    pub providers: BTreeMap<ElementId, ElementId>,
+}
+
+pub fn word(v: &Val) -> Option<&str> {
+    match v {
+        Val::Word(w) | Val::Text(w) => Some(w),
+        _ => None,
+    }
+}
+
+fn block_attr<'a>(block: &'a [Attribute], name: &str) -> Option<&'a Value> {
+    block.iter().find(|a| a.name == name).and_then(|a| a.first())
+}
+
+fn block_word(block: &[Attribute], name: &str) -> Option<String> {
+    block_attr(block, name).and_then(|v| word(&v.val)).map(str::to_string)
+}
+
+
+
+
+pub fn encryption(protocol: Option<&str>, encrypted: Option<bool>) -> Encryption {
+    match (encrypted, protocol) {
+        (Some(true), _) => Encryption::Encrypted,
+        (Some(false), _) => Encryption::Plaintext,
+        (None, None) => Encryption::Unknown,
+        (None, Some(p)) if LOCAL_PROTOCOLS.contains(&p) => Encryption::Local,
+        (None, Some(p)) if PLAINTEXT_PROTOCOLS.contains(&p) => Encryption::Plaintext,
+        (None, Some(_)) => Encryption::Encrypted,
+    }
+}
+
+impl<'m> Facts<'m> {
+    pub fn new(model: &'m Model) -> Self {
+        let mut providers = BTreeMap::new();
+        for (id, e) in model.of_kind(DeclKind::Interface) {
+            if let Some(p) = e.reference("provider") {
+                providers.insert(id, p);
+            }
+        }
+        for (id, e) in model.iter().filter(|(_, e)| !e.from_std) {
+            if matches!(e.kind, DeclKind::Component | DeclKind::External) {
+                for iface in e.references("exposes") {
+                    providers.entry(iface).or_insert(id);
+                }
+            }
+        }
+        Facts { model, providers }
+    }
+
+    pub fn el(&self, id: ElementId) -> Option<&'m Element> {
+        self.model.get(id)
+    }
+
+    /// User-declared elements drawn as nodes, in declaration order.
+    pub fn nodes(&self) -> Vec<ElementId> {
+        self.model.iter().filter(|(_, e)| !e.from_std && NODE_KINDS.contains(&e.kind)).map(|(id, _)| id).collect()
+    }
+
+    /// The node a reference is drawn as: itself for drawn kinds, the provider for an interface
+    /// (the interface itself when nothing provides it).
+    pub fn endpoint(&self, id: ElementId) -> Option<ElementId> {
+        let e = self.el(id)?;
+        if NODE_KINDS.contains(&e.kind) {
+            return Some(id);
+        }
+        if e.kind == DeclKind::Interface {
+            return Some(self.providers.get(&id).copied().unwrap_or(id));
+        }
+        None
+    }
+
+    pub fn zone_of(&self, id: ElementId) -> Option<ElementId> {
+        self.el(id)?.reference("zone").filter(|z| self.el(*z).is_some_and(|e| e.kind == DeclKind::Zone))
+    }
+
+    /// The enclosing zone: the block it is nested in, or its `parent` attribute.
+    pub fn zone_parent(&self, zone: ElementId) -> Option<ElementId> {
+        Zones::new(self.model).parent(zone).filter(|p| *p != zone && self.el(*p).is_some_and(|e| e.kind == DeclKind::Zone))
+    }
+
+    /// The zone and its ancestors, innermost first; stops at cycles.
+    pub fn zone_chain(&self, zone: ElementId) -> Vec<ElementId> {
+        Zones::new(self.model).chain(zone)
+    }
+
+    /// The zone's trust level, inherited from enclosing zones when not stated.
+    pub fn trust(&self, zone: ElementId) -> Option<&'static str> {
+        Zones::new(self.model).trust(zone).and_then(|r| TRUST.get(r).copied())
+    }
+
+    /// User-declared zones, in declaration order.
+    pub fn zones(&self) -> Vec<ElementId> {
+        self.model.of_kind(DeclKind::Zone).map(|(id, _)| id).collect()
+    }
+
+    /// Every interaction, in the order the checker's link index has them (declaration order:
+    /// `uses`, flow steps, event deliveries), plus publisher -> subscriber links for events that
+    /// no topic or queue carries. Built from the checker's index so that the diagrams show the
+    /// same facts the rules judge.
+    pub fn links(&self) -> Vec<Link> {
+        let index = Index::build(self.model);
+        let mut out = Vec::new();
+        for l in &index.links {
+            let (Some(from), Some(to)) = (self.endpoint(l.from), self.endpoint(l.to)) else { continue };
+            if self.el(from).is_some_and(|e| e.from_std) || self.el(to).is_some_and(|e| e.from_std) {
+                continue;
+            }
+            let (kind, flow, label) = match l.origin {
+                LinkOrigin::Uses => {
+                    let label = self
+                        .el(l.from)
+                        .and_then(|e| {
+                            e.attrs_named("uses").find(|u| u.span == l.span).map(|u| block_word(&u.block, "description"))
+                        })
+                        .flatten();
+                    (LinkKind::Uses, None, label)
+                }
+                LinkOrigin::Step { flow, index } => {
+                    let label = self.el(flow).and_then(|f| f.steps.get(index)).and_then(|s| s.label.clone());
+                    (LinkKind::Step, Some((flow, index + 1)), label)
+                }
+                LinkOrigin::Event => {
+                    let to_channel = self.el(to).is_some_and(|e| matches!(e.kind, DeclKind::Topic | DeclKind::Queue));
+                    (if to_channel { LinkKind::Publishes } else { LinkKind::Subscribes }, None, None)
+                }
+            };
+            let encryption = match (l.is_encrypted(), l.is_local()) {
+                (_, true) => Encryption::Local,
+                (Some(true), _) => Encryption::Encrypted,
+                (Some(false), _) => Encryption::Plaintext,
+                (None, _) => Encryption::Unknown,
+            };
+            out.push(Link {
+                from,
+                to,
+                kind,
+                flow,
+                is_async: l.is_async,
+                label,
+                protocol: l.protocol.clone(),
+                latency: l.latency.map(|ns| Literal::Duration(ns).to_string()),
+                encryption,
+                auth: l.auth.clone(),
+                via: l.via,
+                carries: l.carries.clone(),
+            });
+        }
+        // Events no topic or queue carries go straight from publisher to subscribers.
+        let carried: BTreeSet<ElementId> = self
+            .model
+            .iter()
+            .filter(|(_, e)| matches!(e.kind, DeclKind::Topic | DeclKind::Queue))
+            .flat_map(|(_, e)| e.references("carries"))
+            .collect();
+        for (id, e) in self.model.of_kind(DeclKind::Component) {
+            for ev in e.references("publishes") {
+                if carried.contains(&ev) {
+                    continue;
+                }
+                for (sid, s) in self.model.of_kind(DeclKind::Component) {
+                    if sid != id && s.references("subscribes").any(|x| x == ev) {
+                        out.push(Link {
+                            from: id,
+                            to: sid,
+                            kind: LinkKind::Publishes,
+                            flow: None,
+                            is_async: true,
+                            label: None,
+                            protocol: None,
+                            latency: None,
+                            encryption: Encryption::Unknown,
+                            auth: None,
+                            via: None,
+                            carries: vec![ev],
+                        });
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The system an element belongs to: its `system`, else the only declared system.
+    pub fn system_of(&self, id: ElementId) -> Option<ElementId> {
+        let e = self.el(id)?;
+        if let Some(s) = e.reference("system") {
+            return Some(s);
+        }
+        let mut systems = self.model.of_kind(DeclKind::System);
+        match (systems.next(), systems.next()) {
+            (Some((s, _)), None) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// Words joined for a short label: `a, b, c` or `a, b +2`.
+pub fn short_list(items: &[String], max: usize) -> String {
+    if items.len() <= max {
+        items.join(", ")
+    } else {
+        format!("{} +{}", items[..max].join(", "), items.len() - max)
+    }
+}

@@ -1,0 +1,158 @@
+//! Diagrams: the model drawn as Graphviz DOT (built with graphviz-rust's structures) and rendered
+//! to SVG in-process by graphviz-pure, or by a system `dot` when asked.
+//!
+//! Views: the system context, the containers inside their zones, one per flow with numbered
+//! steps, the trust boundaries with every crossing styled by encryption and authentication, and
+//! data ownership. Each has a legend. With `highlight`, elements and interactions named in
+//! findings are drawn in thick red. Output depends only on the model and the findings, in
+//! declaration order, so the same input gives the same bytes.
+
+mod dot;
+pub mod facts;
+mod views;
+
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use crate::diagnostics::Diagnostic;
+use crate::semantic::model::{ElementId, Model};
+
+/// What turns DOT into SVG.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Renderer {
+    /// graphviz-pure, in this process: no system Graphviz needed.
+    #[default]
+    Builtin,
+    /// The `dot` program on the PATH (`dot -Tsvg`).
+    SystemDot,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DiagramOptions {
+    /// Draw elements and interactions named in findings in thick red.
+    pub highlight: bool,
+    pub renderer: Renderer,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagram {
+    /// File stem: `context`, `containers`, `trust`, `data`, `flow-checkout`.
+    pub name: String,
+    pub title: String,
+    pub dot: String,
+    /// The rendered SVG, or why it could not be rendered.
+    pub svg: Result<String, String>,
+}
+
+/// Every view of the model, in a fixed order: context, containers, trust, data, then one per flow
+/// in declaration order.
+pub fn diagrams(model: &Model, findings: &[Diagnostic], opts: &DiagramOptions) -> Vec<Diagram> {
+    let ctx = Ctx::new(model, findings, opts.highlight);
+    views::all(&ctx)
+        .into_iter()
+        .map(|(name, title, dot)| {
+            let svg = render(&dot, opts.renderer);
+            Diagram { name, title, dot, svg }
+        })
+        .collect()
+}
+
+/// Renders DOT to SVG.
+pub fn render(dot: &str, renderer: Renderer) -> Result<String, String> {
+    match renderer {
+        Renderer::Builtin => graphviz_pure::render_dot(dot, "dot", "svg")
+            .map(|r| r.into_output())
+            .map_err(|e| format!("graphviz-pure could not render the diagram: {e}")),
+        Renderer::SystemDot => system_dot(dot),
+    }
+}
+
+fn system_dot(dot: &str) -> Result<String, String> {
+    let mut child = Command::new("dot")
+        .arg("-Tsvg")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                "the `dot` program (Graphviz) was not found on the PATH; install Graphviz or use the built-in renderer"
+                    .to_string()
+            } else {
+                format!("could not run `dot`: {e}")
+            }
+        })?;
+    let mut stdin = child.stdin.take().ok_or("could not write to `dot`")?;
+    let input = dot.as_bytes().to_vec();
+    // Write on another thread so that a large output cannot block the pipe.
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let out = child.wait_with_output().map_err(|e| format!("could not run `dot`: {e}"))?;
+    let _ = writer.join();
+    if !out.status.success() {
+        return Err(format!("`dot -Tsvg` failed ({}): {}", out.status, String::from_utf8_lossy(&out.stderr).trim()));
+    }
+    String::from_utf8(out.stdout).map_err(|_| "`dot -Tsvg` wrote invalid UTF-8".to_string())
+}
+
+/// What every view needs: the model, derived facts and the findings to highlight.
+pub(crate) struct Ctx<'m> {
+    pub model: &'m Model,
+    pub facts: facts::Facts<'m>,
+    pub links: Vec<facts::Link>,
+    /// Paths named in findings (empty without highlighting).
+    pub marked: BTreeSet<String>,
+    /// Ordered pairs of paths named together in one finding.
+    pub pairs: BTreeSet<(String, String)>,
+}
+
+impl<'m> Ctx<'m> {
+    fn new(model: &'m Model, findings: &[Diagnostic], highlight: bool) -> Self {
+        let facts = facts::Facts::new(model);
+        let links = facts.links();
+        let mut marked = BTreeSet::new();
+        let mut pairs = BTreeSet::new();
+        if highlight {
+            for d in findings {
+                for a in &d.subjects {
+                    marked.insert(a.clone());
+                    for b in &d.subjects {
+                        if a != b {
+                            pairs.insert((a.clone(), b.clone()));
+                        }
+                    }
+                }
+            }
+        }
+        Ctx { model, facts, links, marked, pairs }
+    }
+
+    pub fn path(&self, id: ElementId) -> String {
+        self.model.path_of(id)
+    }
+
+    pub fn is_marked(&self, id: ElementId) -> bool {
+        !self.marked.is_empty() && self.marked.contains(&self.path(id))
+    }
+
+    /// An interaction is marked when one finding names both ends, or names the flow of a step
+    /// together with one of its ends.
+    pub fn link_marked(&self, l: &facts::Link) -> bool {
+        if self.pairs.is_empty() {
+            return false;
+        }
+        let (a, b) = (self.path(l.from), self.path(l.to));
+        if self.pairs.contains(&(a.clone(), b.clone())) {
+            return true;
+        }
+        if let Some((flow, _)) = l.flow {
+            let f = self.path(flow);
+            return self.pairs.contains(&(f.clone(), a)) && self.pairs.contains(&(f, b));
+        }
+        false
+    }
+
+    pub fn any_marked(&self) -> bool {
+        !self.marked.is_empty()
+    }
+}

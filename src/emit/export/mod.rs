@@ -1,0 +1,1 @@
+//! Exports to other ecosystems: the model as JSON, Mermaid flowcharts and Backstage catalogs.
