@@ -9,7 +9,7 @@ use super::tree::{Body, Node, Word};
 use crate::diagnostics::{codes, Diagnostic};
 use crate::source::{FileId, Span};
 
-type Extra<'t, 's> = extra::Err<Rich<'t, Token<'s>, SimpleSpan>>;
+type RichExtra<'t, 's> = extra::Err<Rich<'t, Token<'s>, SimpleSpan>>;
 
 pub fn parse_tokens<'s>(
     file: FileId,
@@ -19,22 +19,36 @@ pub fn parse_tokens<'s>(
     let spanned: Vec<(Token<'s>, SimpleSpan)> = tokens.iter().map(|(t, r)| (*t, SimpleSpan::from(r.clone()))).collect();
     let eoi = SimpleSpan::from(text_len..text_len);
     let input = spanned.as_slice().map(eoi, |(t, s)| (t, s));
-    let (out, errs) = file_parser().parse(input).into_output_errors();
+    // Most files are clean: a first pass with errors that cost nothing; only a file with errors
+    // is parsed again to build the rich messages.
+    let fast = file_parser::<_, extra::Default>().parse(input.clone());
+    if !fast.has_errors() {
+        if let Some(out) = fast.into_output() {
+            return (out, Vec::new());
+        }
+    }
+    let (out, errs) = file_parser::<_, RichExtra<'_, 's>>().parse(input).into_output_errors();
     let diags = errs.into_iter().map(|e| to_diagnostic(file, &e)).collect();
     (out.unwrap_or_default(), diags)
 }
 
-fn file_parser<'t, 's: 't, I>() -> impl Parser<'t, I, Vec<Node<'s>>, Extra<'t, 's>>
+fn file_parser<'t, 's: 't, I, E>() -> impl Parser<'t, I, Vec<Node<'s>>, E>
 where
     I: ValueInput<'t, Token = Token<'s>, Span = SimpleSpan>,
+    E: extra::ParserExtra<'t, I, Context = (), State = ()> + 't,
+    E::Error: chumsky::label::LabelError<'t, I, &'static str>
+        + chumsky::label::LabelError<'t, I, chumsky::DefaultExpected<'t, Token<'s>>>,
 {
     let separator = one_of([Token::Newline, Token::Semi]);
     node_parser().repeated().collect::<Vec<_>>().delimited_by(separator.repeated(), end())
 }
 
-fn node_parser<'t, 's: 't, I>() -> impl Parser<'t, I, Node<'s>, Extra<'t, 's>> + Clone
+fn node_parser<'t, 's: 't, I, E>() -> impl Parser<'t, I, Node<'s>, E> + Clone
 where
     I: ValueInput<'t, Token = Token<'s>, Span = SimpleSpan>,
+    E: extra::ParserExtra<'t, I, Context = (), State = ()> + 't,
+    E::Error: chumsky::label::LabelError<'t, I, &'static str>
+        + chumsky::label::LabelError<'t, I, chumsky::DefaultExpected<'t, Token<'s>>>,
 {
     recursive(|node| {
         let separator = one_of([Token::Newline, Token::Semi]);
