@@ -6,13 +6,13 @@ use std::path::{Component, Path, PathBuf};
 
 use crate::check::{CheckOptions, RuleConfig};
 use crate::config::Config;
-use crate::syntax::literal::Literal;
 use crate::diagnostics::{codes, did_you_mean, Diagnostic};
 use crate::host::Host;
 use crate::semantic::{self, Model, Workspace, WorkspaceFile};
 use crate::source::{FileId, Span};
 use crate::stdlib;
 use crate::syntax::ast::{ImportTarget, Item};
+use crate::syntax::literal::Literal;
 
 pub const CONFIG_FILE: &str = "arch.toml";
 

@@ -133,6 +133,10 @@ impl Host for MemHost {
 
     fn walk_arch_files(&self, dir: &Path) -> Vec<Result<PathBuf, String>> {
         let d = lexical(dir);
-        self.files.keys().filter(|k| k.starts_with(&d) && k.extension().is_some_and(|x| x == "arch")).map(|k| Ok(k.clone())).collect()
+        self.files
+            .keys()
+            .filter(|k| k.starts_with(&d) && k.extension().is_some_and(|x| x == "arch"))
+            .map(|k| Ok(k.clone()))
+            .collect()
     }
 }

@@ -32,7 +32,8 @@ fn snapshot(name: &str, actual: &str) {
         std::fs::create_dir_all(data("snapshots")).ok();
         std::fs::write(&path, actual).unwrap_or_else(|e| panic!("{e}"));
     }
-    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("missing snapshot {}: {e}; run with UPDATE_SNAPSHOTS=1", path.display()));
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("missing snapshot {}: {e}; run with UPDATE_SNAPSHOTS=1", path.display()));
     assert!(expected == actual, "snapshot {name} differs; rerun with UPDATE_SNAPSHOTS=1 and review.\n--- expected\n{expected}\n--- actual\n{actual}");
 }
 
@@ -49,12 +50,15 @@ fn a_misspelt_reference_fails_and_names_the_intended_element() {
 
 #[test]
 fn every_output_format_is_stable() {
-    for (format, file) in [("json", "typo.json"), ("sarif", "typo.sarif"), ("github", "typo.github.txt"), ("junit", "typo.junit.xml")] {
+    for (format, file) in
+        [("json", "typo.json"), ("sarif", "typo.sarif"), ("github", "typo.github.txt"), ("junit", "typo.junit.xml")]
+    {
         let o = archc(&["check", "check/typo", "--format", format]);
         assert_eq!(o.status.code(), Some(1), "{format}");
         let out = stdout(&o);
         if format == "json" || format == "sarif" {
-            let v: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{format} is not JSON: {e}"));
+            let v: serde_json::Value =
+                serde_json::from_str(&out).unwrap_or_else(|e| panic!("{format} is not JSON: {e}"));
             assert!(v.is_object());
         }
         snapshot(file, &out);

@@ -37,8 +37,10 @@ fn model_dump(files: &[(String, String)]) -> String {
 /// Formats every file of a folder, asserting idempotence and an unchanged model; returns the
 /// formatted texts.
 fn format_workspace(dir: &Path) -> Vec<(String, String, String)> {
-    let files: Vec<(String, String)> =
-        arch_files(dir).iter().map(|p| (p.strip_prefix(dir).unwrap_or(p).to_string_lossy().into_owned(), read(p))).collect();
+    let files: Vec<(String, String)> = arch_files(dir)
+        .iter()
+        .map(|p| (p.strip_prefix(dir).unwrap_or(p).to_string_lossy().into_owned(), read(p)))
+        .collect();
     let mut formatted = Vec::new();
     for (name, text) in &files {
         let once = format(FileId(0), text).unwrap_or_else(|e| panic!("{name} does not parse: {e:#?}"));

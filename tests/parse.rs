@@ -71,7 +71,8 @@ fn unclosed_and_stray_braces_are_reported_once_each() {
 
 #[test]
 fn percentages_dates_and_counts_are_validated() {
-    let errs = errors("quality q { availability 100.5% }\naccept HYG004@a \"x\" until 2027-02-30\nmilestone m { users 1m }\n");
+    let errs =
+        errors("quality q { availability 100.5% }\naccept HYG004@a \"x\" until 2027-02-30\nmilestone m { users 1m }\n");
     let codes: Vec<&str> = errs.iter().map(|e| e.code.id).collect();
     assert_eq!(codes, ["SYN007", "SYN007", "SYN011"], "{errs:#?}");
 }

@@ -51,12 +51,18 @@ impl RuleConfig {
                                 }
                                 Err(e) => errors.push(format!("[rules.{key}] {e}")),
                             },
-                            (name, toml::Value::Integer(n)) if *n >= 0 && rule.options.iter().any(|o| o.name == name) => {
+                            (name, toml::Value::Integer(n))
+                                if *n >= 0 && rule.options.iter().any(|o| o.name == name) =>
+                            {
                                 cfg.options.insert((code, name.to_string()), *n as u64);
                             }
                             (name, _) => {
-                                let known: Vec<&str> = std::iter::once("level").chain(rule.options.iter().map(|o| o.name)).collect();
-                                errors.push(format!("[rules.{key}] has no setting `{name}` taking that value; settings are {}", known.join(", ")));
+                                let known: Vec<&str> =
+                                    std::iter::once("level").chain(rule.options.iter().map(|o| o.name)).collect();
+                                errors.push(format!(
+                                    "[rules.{key}] has no setting `{name}` taking that value; settings are {}",
+                                    known.join(", ")
+                                ));
                             }
                         }
                     }

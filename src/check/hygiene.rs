@@ -72,16 +72,22 @@ fn interface_not_on_target(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         let provider = cx.index.provider.get(&via).copied();
         if provider.is_some_and(|p| p != l.to) || provider.is_none() {
             let who = provider.map_or("no element".to_string(), |p| format!("`{}`", cx.name(p)));
-            let mut d = cx.finding(
-                &INTERFACE_NOT_ON_TARGET,
-                format!("`{}` does not provide `{}`", cx.name(l.to), cx.name(via)),
-                l.span,
-                format!("goes via `{}`", cx.name(via)),
-                &[l.from, l.to, via],
-            )
-            .with_secondary(cx.span_of(via), format!("provided by {who}"));
+            let mut d = cx
+                .finding(
+                    &INTERFACE_NOT_ON_TARGET,
+                    format!("`{}` does not provide `{}`", cx.name(l.to), cx.name(via)),
+                    l.span,
+                    format!("goes via `{}`", cx.name(via)),
+                    &[l.from, l.to, via],
+                )
+                .with_secondary(cx.span_of(via), format!("provided by {who}"));
             d = d.with_help(match provider {
-                Some(p) => format!("point the link at `{}`, or add `exposes {}` to `{}`", cx.name(p), cx.name(via), cx.name(l.to)),
+                Some(p) => format!(
+                    "point the link at `{}`, or add `exposes {}` to `{}`",
+                    cx.name(p),
+                    cx.name(via),
+                    cx.name(l.to)
+                ),
                 None => format!("add `exposes {}` to `{}`", cx.name(via), cx.name(l.to)),
             });
             acc.push(d);
@@ -103,12 +109,22 @@ fn orphan_component(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     for (id, e) in cx.model.of_kind(DeclKind::Component) {
         // A declared dependency counts even when its target did not resolve (HYG001 reports that).
         let declares_links = ["uses", "publishes", "subscribes"].iter().any(|a| e.attr(a).is_some());
-        if e.has_flag("standalone") || declares_links || cx.index.out(id).next().is_some() || cx.index.inbound(id).next().is_some() {
+        if e.has_flag("standalone")
+            || declares_links
+            || cx.index.out(id).next().is_some()
+            || cx.index.inbound(id).next().is_some()
+        {
             continue;
         }
         acc.push(
-            cx.finding(&ORPHAN_COMPONENT, format!("component `{}` has no links", e.name), e.name_span, "nothing uses it and it uses nothing", &[id])
-                .with_help("add its `uses`, put it in a flow, or mark it `standalone` if that is deliberate"),
+            cx.finding(
+                &ORPHAN_COMPONENT,
+                format!("component `{}` has no links", e.name),
+                e.name_span,
+                "nothing uses it and it uses nothing",
+                &[id],
+            )
+            .with_help("add its `uses`, put it in a flow, or mark it `standalone` if that is deliberate"),
         );
     }
 }
@@ -135,8 +151,14 @@ fn unused_interface(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             continue;
         }
         acc.push(
-            cx.finding(&UNUSED_INTERFACE, format!("interface `{}` is not used", e.name), e.name_span, "no link goes through it", &[id])
-                .with_help("remove it, model its callers (`uses` or a flow step with `via`), or mark it `exposure public`"),
+            cx.finding(
+                &UNUSED_INTERFACE,
+                format!("interface `{}` is not used", e.name),
+                e.name_span,
+                "no link goes through it",
+                &[id],
+            )
+            .with_help("remove it, model its callers (`uses` or a flow step with `via`), or mark it `exposure public`"),
         );
     }
 }
@@ -186,8 +208,14 @@ fn unused_data(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
                 continue;
             }
             acc.push(
-                cx.finding(&UNUSED_DATA, format!("{} `{}` is not stored, owned or exchanged", kind.noun(), e.name), e.name_span, "unused", &[id])
-                    .with_help("add it to a component's `owns`, a store's `holds` or a link's `carries`, or remove it"),
+                cx.finding(
+                    &UNUSED_DATA,
+                    format!("{} `{}` is not stored, owned or exchanged", kind.noun(), e.name),
+                    e.name_span,
+                    "unused",
+                    &[id],
+                )
+                .with_help("add it to a component's `owns`, a store's `holds` or a link's `carries`, or remove it"),
             );
         }
     }
@@ -215,8 +243,14 @@ fn empty_flow(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             continue;
         }
         acc.push(
-            cx.finding(&EMPTY_FLOW, format!("no step of flow `{}` carries data", e.name), e.name_span, "data unknown", &[id])
-                .with_help("add `carries Data` to the steps, or `via` interfaces whose endpoints name their models"),
+            cx.finding(
+                &EMPTY_FLOW,
+                format!("no step of flow `{}` carries data", e.name),
+                e.name_span,
+                "data unknown",
+                &[id],
+            )
+            .with_help("add `carries Data` to the steps, or `via` interfaces whose endpoints name their models"),
         );
     }
 }
@@ -259,7 +293,10 @@ fn incomplete_model(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             }
         }
         let missing_zone = has_zones
-            && matches!(e.kind, DeclKind::Component | DeclKind::Datastore | DeclKind::Queue | DeclKind::Topic | DeclKind::Cache)
+            && matches!(
+                e.kind,
+                DeclKind::Component | DeclKind::Datastore | DeclKind::Queue | DeclKind::Topic | DeclKind::Cache
+            )
             && e.attr("zone").is_none();
         if holes.is_empty() && !missing_zone {
             continue;
@@ -272,9 +309,15 @@ fn incomplete_model(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             parts.push("no `zone`".to_string());
         }
         acc.push(
-            cx.finding(&INCOMPLETE_MODEL, format!("{} `{}` is incomplete: {}", e.kind.noun(), e.name, parts.join("; ")), e.name_span, "gap", &[id])
-                .with_help("fill the holes and give every runnable element its zone")
-                .with_note("rules that need these attributes skip this element until then"),
+            cx.finding(
+                &INCOMPLETE_MODEL,
+                format!("{} `{}` is incomplete: {}", e.kind.noun(), e.name, parts.join("; ")),
+                e.name_span,
+                "gap",
+                &[id],
+            )
+            .with_help("fill the holes and give every runnable element its zone")
+            .with_note("rules that need these attributes skip this element until then"),
         );
     }
     // Links crossing zones need a protocol and an authentication mode.
@@ -297,7 +340,14 @@ fn incomplete_model(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         acc.push(
             cx.finding(
                 &INCOMPLETE_MODEL,
-                format!("step `{} -> {}` crosses from zone `{}` to `{}` without {}", cx.name(l.from), cx.name(l.to), cx.name(a), cx.name(b), missing.join(" or ")),
+                format!(
+                    "step `{} -> {}` crosses from zone `{}` to `{}` without {}",
+                    cx.name(l.from),
+                    cx.name(l.to),
+                    cx.name(a),
+                    cx.name(b),
+                    missing.join(" or ")
+                ),
                 l.span,
                 "crossing a trust boundary",
                 &[flow, l.from, l.to],
@@ -329,7 +379,13 @@ fn multi_boundary_membership(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             acc.push(
                 cx.finding(
                     &MULTI_BOUNDARY_MEMBERSHIP,
-                    format!("`{}` is in zone `{}` but node `{}` runs it in zone `{}`", cx.name(el), cx.name(el_zone), cx.name(node_id), cx.name(node_zone)),
+                    format!(
+                        "`{}` is in zone `{}` but node `{}` runs it in zone `{}`",
+                        cx.name(el),
+                        cx.name(el_zone),
+                        cx.name(node_id),
+                        cx.name(node_zone)
+                    ),
                     node.name_span,
                     "runs it in another zone",
                     &[el, node_id],
@@ -357,9 +413,15 @@ fn duplicate_flow(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         let key = (l.from, l.to, l.is_async, l.via);
         match seen.get(&key) {
             Some(first) => acc.push(
-                cx.finding(&DUPLICATE_FLOW, format!("`{}` uses `{}` twice", cx.name(l.from), cx.name(l.to)), l.span, "declared again", &[l.from, l.to])
-                    .with_secondary(*first, "first declared here")
-                    .with_help("merge the two `uses` into one"),
+                cx.finding(
+                    &DUPLICATE_FLOW,
+                    format!("`{}` uses `{}` twice", cx.name(l.from), cx.name(l.to)),
+                    l.span,
+                    "declared again",
+                    &[l.from, l.to],
+                )
+                .with_secondary(*first, "first declared here")
+                .with_help("merge the two `uses` into one"),
             ),
             None => {
                 seen.insert(key, l.span);
@@ -389,7 +451,12 @@ fn scenario_integrity(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
                 acc.push(
                     cx.finding(
                         &SCENARIO_INTEGRITY,
-                        format!("step {} of flow `{}` starts at `{}`, which no earlier step reached", i + 1, e.name, cx.name(*from)),
+                        format!(
+                            "step {} of flow `{}` starts at `{}`, which no earlier step reached",
+                            i + 1,
+                            e.name,
+                            cx.name(*from)
+                        ),
                         s.from.span,
                         "not reached yet",
                         &[id, *from],
@@ -421,8 +488,19 @@ fn boundary_cycle(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         if let (Some(n), Some(attr)) = (nested_in, e.reference("parent")) {
             if n != attr {
                 acc.push(
-                    cx.finding(&BOUNDARY_CYCLE, format!("zone `{}` is nested in `{}` but names `{}` as parent", e.name, cx.name(n), cx.name(attr)), e.name_span, "two parents", &[z])
-                        .with_help("keep one: either the nesting or the `parent` attribute"),
+                    cx.finding(
+                        &BOUNDARY_CYCLE,
+                        format!(
+                            "zone `{}` is nested in `{}` but names `{}` as parent",
+                            e.name,
+                            cx.name(n),
+                            cx.name(attr)
+                        ),
+                        e.name_span,
+                        "two parents",
+                        &[z],
+                    )
+                    .with_help("keep one: either the nesting or the `parent` attribute"),
                 );
             }
         }
@@ -436,8 +514,14 @@ fn boundary_cycle(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
                 if reported.insert(min) {
                     let names: Vec<String> = cycle.iter().map(|c| cx.name(*c)).collect();
                     acc.push(
-                        cx.finding(&BOUNDARY_CYCLE, format!("zones nest in a cycle: {} -> {}", names.join(" -> "), cx.name(p)), cx.span_of(min), "part of the cycle", &[min])
-                            .with_help("remove one `parent` so that the zones form a tree"),
+                        cx.finding(
+                            &BOUNDARY_CYCLE,
+                            format!("zones nest in a cycle: {} -> {}", names.join(" -> "), cx.name(p)),
+                            cx.span_of(min),
+                            "part of the cycle",
+                            &[min],
+                        )
+                        .with_help("remove one `parent` so that the zones form a tree"),
                     );
                 }
                 break;

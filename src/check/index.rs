@@ -116,7 +116,14 @@ fn has_hole(attrs: &[Attribute]) -> bool {
 }
 
 /// Builds a link from keyed options (a `uses` block or a step's options).
-fn link_from_options(from: ElementId, to: ElementId, is_async: bool, origin: LinkOrigin, opts: &[Attribute], span: Span) -> Link {
+fn link_from_options(
+    from: ElementId,
+    to: ElementId,
+    is_async: bool,
+    origin: LinkOrigin,
+    opts: &[Attribute],
+    span: Span,
+) -> Link {
     let mut link = Link {
         from,
         to,
@@ -256,7 +263,14 @@ impl Index {
             if e.kind == DeclKind::Flow {
                 for (index, s) in e.steps.iter().enumerate() {
                     let (Val::Ref(from), Val::Ref(to)) = (&s.from.val, &s.to.val) else { continue };
-                    let mut link = link_from_options(*from, *to, s.is_async, LinkOrigin::Step { flow: id, index }, &s.options, s.span);
+                    let mut link = link_from_options(
+                        *from,
+                        *to,
+                        s.is_async,
+                        LinkOrigin::Step { flow: id, index },
+                        &s.options,
+                        s.span,
+                    );
                     if let Some(p) = &s.protocol {
                         if p == "mtls" {
                             link.protocol = Some("https".into());
@@ -390,7 +404,9 @@ impl<'m> Zones<'m> {
     /// The enclosing zone: the nesting block, else the `parent` attribute.
     pub fn parent(&self, zone: ElementId) -> Option<ElementId> {
         let z = self.model.get(zone)?;
-        z.parent.filter(|p| self.model.get(*p).is_some_and(|pe| pe.kind == DeclKind::Zone)).or_else(|| z.reference("parent"))
+        z.parent
+            .filter(|p| self.model.get(*p).is_some_and(|pe| pe.kind == DeclKind::Zone))
+            .or_else(|| z.reference("parent"))
     }
 
     /// The zone and its ancestors, innermost first; stops on a cycle.
@@ -409,7 +425,9 @@ impl<'m> Zones<'m> {
 
     /// Trust rank (none = 0 .. full = 4), inherited from enclosing zones.
     pub fn trust(&self, zone: ElementId) -> Option<usize> {
-        self.chain(zone).into_iter().find_map(|z| self.model.get(z).and_then(|e| e.word("trust")).and_then(|t| rank(t, schema::TRUST)))
+        self.chain(zone)
+            .into_iter()
+            .find_map(|z| self.model.get(z).and_then(|e| e.word("trust")).and_then(|t| rank(t, schema::TRUST)))
     }
 
     /// The innermost network zone containing this zone (zones are network zones unless `kind logical`).
@@ -425,7 +443,13 @@ impl<'m> Zones<'m> {
     pub fn max_classification(&self, zone: ElementId) -> Option<(usize, ElementId)> {
         self.chain(zone)
             .into_iter()
-            .filter_map(|z| self.model.get(z).and_then(|e| e.word("max-classification")).and_then(|c| rank(c, schema::CLASSIFICATION)).map(|r| (r, z)))
+            .filter_map(|z| {
+                self.model
+                    .get(z)
+                    .and_then(|e| e.word("max-classification"))
+                    .and_then(|c| rank(c, schema::CLASSIFICATION))
+                    .map(|r| (r, z))
+            })
             .min()
     }
 }

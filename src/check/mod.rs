@@ -83,7 +83,14 @@ impl<'m> Ctx<'m> {
     }
 
     /// A finding of `rule` about `subjects` (element ids, in a meaningful order).
-    pub fn finding(&self, rule: &Rule, message: impl Into<String>, span: Span, label: impl Into<String>, subjects: &[ElementId]) -> Diagnostic {
+    pub fn finding(
+        &self,
+        rule: &Rule,
+        message: impl Into<String>,
+        span: Span,
+        label: impl Into<String>,
+        subjects: &[ElementId],
+    ) -> Diagnostic {
         Diagnostic::new(rule.code, message, span, label).with_subjects(subjects.iter().map(|s| self.model.path_of(*s)))
     }
 
@@ -168,7 +175,8 @@ impl<'m> Ctx<'m> {
 
     /// Data a component handles: what it owns, what its datastores hold, what its links carry.
     pub fn data_handled(&self, component: ElementId) -> Vec<ElementId> {
-        let mut out: Vec<ElementId> = self.model.get(component).map(|e| e.references("owns").collect()).unwrap_or_default();
+        let mut out: Vec<ElementId> =
+            self.model.get(component).map(|e| e.references("owns").collect()).unwrap_or_default();
         for l in self.index.out(component).chain(self.index.inbound(component)) {
             out.extend(l.carries.iter().copied());
         }
@@ -245,8 +253,16 @@ fn apply_acceptances(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>, today: Option<Lite
     let mut extra = Vec::new();
     for (i, acc) in cx.model.acceptances.iter().enumerate() {
         let Some(rule) = registry::find(&acc.rule) else {
-            let mut d = Diagnostic::new(hygiene::UNUSED_ACCEPTANCE.code, format!("`accept` names no rule `{}`", acc.rule), acc.span, "unknown rule");
-            if let Some(s) = crate::diagnostics::did_you_mean(&acc.rule, registry::rules().iter().flat_map(|r| [r.code.id, r.code.name])) {
+            let mut d = Diagnostic::new(
+                hygiene::UNUSED_ACCEPTANCE.code,
+                format!("`accept` names no rule `{}`", acc.rule),
+                acc.span,
+                "unknown rule",
+            );
+            if let Some(s) = crate::diagnostics::did_you_mean(
+                &acc.rule,
+                registry::rules().iter().flat_map(|r| [r.code.id, r.code.name]),
+            ) {
                 d = d.with_help(format!("did you mean `{s}`?"));
             }
             extra.push(d);
@@ -261,22 +277,29 @@ fn apply_acceptances(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>, today: Option<Lite
             }
             s
         };
-        let until = acc.attrs.iter().find(|a| a.name == "until").and_then(|a| a.first()).and_then(|v| date_value(&v.val));
+        let until =
+            acc.attrs.iter().find(|a| a.name == "until").and_then(|a| a.first()).and_then(|v| date_value(&v.val));
         let expired = matches!((until, today), (Some(u), Some(t)) if date_key(u) < date_key(t));
         if expired {
             used[i] = true;
             let shown = until.map(|u| u.to_string()).unwrap_or_default();
             extra.push(
-                Diagnostic::new(hygiene::EXPIRED_ACCEPTANCE.code, format!("acceptance of `{fingerprint}` expired on {shown}"), acc.span, "expired")
-                    .with_help("fix the finding, or renew the acceptance with a new date and a fresh justification")
-                    .with_subjects(acc.targets.clone()),
+                Diagnostic::new(
+                    hygiene::EXPIRED_ACCEPTANCE.code,
+                    format!("acceptance of `{fingerprint}` expired on {shown}"),
+                    acc.span,
+                    "expired",
+                )
+                .with_help("fix the finding, or renew the acceptance with a new date and a fresh justification")
+                .with_subjects(acc.targets.clone()),
             );
             continue;
         }
         let justification = acc.justification.clone().unwrap_or_default();
         for d in out.iter_mut() {
             if d.suppression.is_none() && d.code == rule.code && d.fingerprint() == fingerprint {
-                d.suppression = Some(Suppression { kind: SuppressionKind::InSource, justification: justification.clone() });
+                d.suppression =
+                    Some(Suppression { kind: SuppressionKind::InSource, justification: justification.clone() });
                 used[i] = true;
             }
         }
@@ -284,9 +307,14 @@ fn apply_acceptances(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>, today: Option<Lite
     for (i, acc) in cx.model.acceptances.iter().enumerate() {
         if !used[i] {
             extra.push(
-                Diagnostic::new(hygiene::UNUSED_ACCEPTANCE.code, format!("`accept {}` matches no finding", acc.fingerprint()), acc.span, "nothing to accept")
-                    .with_help("remove it: the finding it accepted is gone")
-                    .with_subjects(acc.targets.clone()),
+                Diagnostic::new(
+                    hygiene::UNUSED_ACCEPTANCE.code,
+                    format!("`accept {}` matches no finding", acc.fingerprint()),
+                    acc.span,
+                    "nothing to accept",
+                )
+                .with_help("remove it: the finding it accepted is gone")
+                .with_subjects(acc.targets.clone()),
             );
         }
     }
@@ -307,7 +335,10 @@ fn apply_baseline(out: &mut [Diagnostic], baseline: &BTreeMap<String, usize>) {
         if let Some(n) = remaining.get_mut(&d.fingerprint()) {
             if *n > 0 {
                 *n -= 1;
-                d.suppression = Some(Suppression { kind: SuppressionKind::Baseline, justification: "recorded in the baseline".into() });
+                d.suppression = Some(Suppression {
+                    kind: SuppressionKind::Baseline,
+                    justification: "recorded in the baseline".into(),
+                });
             }
         }
     }

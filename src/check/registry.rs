@@ -6,11 +6,12 @@ use std::sync::LazyLock;
 use super::{coupling, hygiene, ownership, performance, reliability, security, Rule};
 
 static ALL: LazyLock<Vec<&'static Rule>> = LazyLock::new(|| {
-    let mut all: Vec<&'static Rule> = [hygiene::RULES, ownership::RULES, coupling::RULES, security::RULES, performance::RULES, reliability::RULES]
-        .into_iter()
-        .flatten()
-        .copied()
-        .collect();
+    let mut all: Vec<&'static Rule> =
+        [hygiene::RULES, ownership::RULES, coupling::RULES, security::RULES, performance::RULES, reliability::RULES]
+            .into_iter()
+            .flatten()
+            .copied()
+            .collect();
     all.sort_by_key(|r| r.code.id);
     all
 });
@@ -46,7 +47,11 @@ mod tests {
     fn codes_and_names_are_unique_and_well_formed() {
         let all = rules();
         for (i, r) in all.iter().enumerate() {
-            assert!(all[..i].iter().all(|o| o.code.id != r.code.id && o.code.name != r.code.name), "duplicate {}", r.code.id);
+            assert!(
+                all[..i].iter().all(|o| o.code.id != r.code.id && o.code.name != r.code.name),
+                "duplicate {}",
+                r.code.id
+            );
             let prefix = match r.category {
                 Category::Hygiene => "HYG",
                 Category::Ownership => "OWN",
@@ -57,7 +62,11 @@ mod tests {
             };
             assert!(r.code.id.starts_with(prefix) && r.code.id[prefix.len()..].len() == 3, "{}", r.code.id);
             assert!(r.code.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{}", r.code.name);
-            assert!(r.explanation.len() > 80 && r.code.summary.ends_with('.'), "{} needs a real explanation", r.code.id);
+            assert!(
+                r.explanation.len() > 80 && r.code.summary.ends_with('.'),
+                "{} needs a real explanation",
+                r.code.id
+            );
             assert!(find(r.code.name).is_some_and(|f| f.code == r.code));
         }
     }
@@ -68,17 +77,40 @@ mod tests {
     fn every_rule_example_is_executed() {
         let mut failures = Vec::new();
         for r in rules() {
-            let own = |diags: &[crate::diagnostics::Diagnostic]| diags.iter().filter(|d| d.code == r.code && d.suppression.is_none()).count();
+            let own = |diags: &[crate::diagnostics::Diagnostic]| {
+                diags.iter().filter(|d| d.code == r.code && d.suppression.is_none()).count()
+            };
             let front_errors = |diags: &[crate::diagnostics::Diagnostic]| {
-                diags.iter().filter(|d| d.code != r.code && (d.code.id.starts_with("SYN") || d.code.id.starts_with("RES") || d.code.id.starts_with("IO") || d.code.id == "HYG001" || d.code.id == "HYG002")).map(|d| format!("{}: {}", d.code.id, d.message)).collect::<Vec<_>>()
+                diags
+                    .iter()
+                    .filter(|d| {
+                        d.code != r.code
+                            && (d.code.id.starts_with("SYN")
+                                || d.code.id.starts_with("RES")
+                                || d.code.id.starts_with("IO")
+                                || d.code.id == "HYG001"
+                                || d.code.id == "HYG002")
+                    })
+                    .map(|d| format!("{}: {}", d.code.id, d.message))
+                    .collect::<Vec<_>>()
             };
             let bad = check_source(r.bad);
             let good = check_source(r.good);
             if own(&bad) != 1 {
-                failures.push(format!("{} bad example: {} findings: {:?}", r.code.id, own(&bad), bad.iter().map(|d| format!("{} {}", d.code.id, d.message)).collect::<Vec<_>>()));
+                failures.push(format!(
+                    "{} bad example: {} findings: {:?}",
+                    r.code.id,
+                    own(&bad),
+                    bad.iter().map(|d| format!("{} {}", d.code.id, d.message)).collect::<Vec<_>>()
+                ));
             }
             if own(&good) != 0 {
-                failures.push(format!("{} good example: {} findings: {:?}", r.code.id, own(&good), good.iter().filter(|d| d.code == r.code).map(|d| &d.message).collect::<Vec<_>>()));
+                failures.push(format!(
+                    "{} good example: {} findings: {:?}",
+                    r.code.id,
+                    own(&good),
+                    good.iter().filter(|d| d.code == r.code).map(|d| &d.message).collect::<Vec<_>>()
+                ));
             }
             for (which, diags) in [("bad", &bad), ("good", &good)] {
                 let errs = front_errors(diags);

@@ -204,14 +204,18 @@ fn display_prefix(host: &dyn Host, root: &std::path::Path) -> String {
 }
 
 fn read_baseline(host: &dyn Host, path: &std::path::Path) -> Result<BTreeMap<String, usize>, Diagnostic> {
-    let bytes = host
-        .read(path)
-        .map_err(|e| Diagnostic::without_span(codes::UNREADABLE_PATH, format!("cannot read baseline `{}`: {e}", path.display())))?;
-    let value: serde_json::Value = serde_json::from_slice(&bytes)
-        .map_err(|e| Diagnostic::without_span(codes::INVALID_CONFIG, format!("baseline `{}` is not valid JSON: {e}", path.display())))?;
+    let bytes = host.read(path).map_err(|e| {
+        Diagnostic::without_span(codes::UNREADABLE_PATH, format!("cannot read baseline `{}`: {e}", path.display()))
+    })?;
+    let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
+        Diagnostic::without_span(codes::INVALID_CONFIG, format!("baseline `{}` is not valid JSON: {e}", path.display()))
+    })?;
     let findings = value.get("findings").and_then(|f| f.as_object()).ok_or_else(|| {
-        Diagnostic::without_span(codes::INVALID_CONFIG, format!("baseline `{}` has no `findings` object", path.display()))
-            .with_help("write one with `archc check --write-baseline FILE`")
+        Diagnostic::without_span(
+            codes::INVALID_CONFIG,
+            format!("baseline `{}` has no `findings` object", path.display()),
+        )
+        .with_help("write one with `archc check --write-baseline FILE`")
     })?;
     Ok(findings.iter().map(|(k, v)| (k.clone(), v.as_u64().unwrap_or(1) as usize)).collect())
 }
@@ -226,7 +230,8 @@ fn check(host: &dyn Host, paths: &[PathBuf], args: &CheckArgs) -> i32 {
     let baseline = match args.baseline.as_deref().map(|p| read_baseline(host, p)).transpose() {
         Ok(b) => b,
         Err(d) => {
-            let _ = std::io::stderr().write_all(render(&SourceMap::default(), &[d], &RenderOptions { color: args.color }).as_bytes());
+            let _ = std::io::stderr()
+                .write_all(render(&SourceMap::default(), &[d], &RenderOptions { color: args.color }).as_bytes());
             return EXIT_ERROR;
         }
     };
@@ -249,7 +254,11 @@ fn check(host: &dyn Host, paths: &[PathBuf], args: &CheckArgs) -> i32 {
             eprintln!("error[IO001]: cannot write baseline `{}`: {e}", path.display());
             return EXIT_ERROR;
         }
-        eprintln!("wrote {} findings to the baseline `{}`", crate::check::baseline_of(&all).values().sum::<usize>(), path.display());
+        eprintln!(
+            "wrote {} findings to the baseline `{}`",
+            crate::check::baseline_of(&all).values().sum::<usize>(),
+            path.display()
+        );
     }
     let mut stdout = std::io::stdout().lock();
     let text = match args.format {

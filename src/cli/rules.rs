@@ -10,21 +10,33 @@ pub fn list(as_json: bool) -> i32 {
     let mut out = std::io::stdout().lock();
     if as_json {
         let items: Vec<serde_json::Value> = rules.iter().map(|r| rule_json(r)).collect();
-        let text = serde_json::to_string_pretty(&serde_json::json!({ "version": 1, "rules": items })).unwrap_or_default();
+        let text =
+            serde_json::to_string_pretty(&serde_json::json!({ "version": 1, "rules": items })).unwrap_or_default();
         let _ = writeln!(out, "{text}");
         return super::EXIT_CLEAN;
     }
     let _ = writeln!(out, "{:<8} {:<36} {:<12} {:<8} summary", "code", "name", "category", "level");
     for r in rules {
-        let _ = writeln!(out, "{:<8} {:<36} {:<12} {:<8} {}", r.code.id, r.code.name, r.category.as_str(), r.code.severity.as_str(), r.code.summary);
+        let _ = writeln!(
+            out,
+            "{:<8} {:<36} {:<12} {:<8} {}",
+            r.code.id,
+            r.code.name,
+            r.category.as_str(),
+            r.code.severity.as_str(),
+            r.code.summary
+        );
     }
     let _ = writeln!(out, "\n{} rules; `archc explain CODE` shows one with examples", rules.len());
     super::EXIT_CLEAN
 }
 
 fn rule_json(r: &Rule) -> serde_json::Value {
-    let options: Vec<serde_json::Value> =
-        r.options.iter().map(|o| serde_json::json!({ "name": o.name, "default": o.default, "description": o.doc })).collect();
+    let options: Vec<serde_json::Value> = r
+        .options
+        .iter()
+        .map(|o| serde_json::json!({ "name": o.name, "default": o.default, "description": o.doc }))
+        .collect();
     serde_json::json!({
         "code": r.code.id,
         "name": r.code.name,
@@ -40,14 +52,22 @@ fn rule_json(r: &Rule) -> serde_json::Value {
 
 pub fn explain(key: &str) -> i32 {
     let Some(r) = registry::find(key) else {
-        let suggestion = crate::diagnostics::did_you_mean(key, registry::rules().iter().flat_map(|r| [r.code.id, r.code.name]))
-            .map(|s| format!("; did you mean `{s}`?"))
-            .unwrap_or_default();
+        let suggestion =
+            crate::diagnostics::did_you_mean(key, registry::rules().iter().flat_map(|r| [r.code.id, r.code.name]))
+                .map(|s| format!("; did you mean `{s}`?"))
+                .unwrap_or_default();
         eprintln!("error: no rule `{key}`{suggestion}\n  help: `archc rules` lists them all");
         return super::EXIT_ERROR;
     };
     let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "{} {} ({}, default level {})\n", r.code.id, r.code.name, r.category.as_str(), r.code.severity.as_str());
+    let _ = writeln!(
+        out,
+        "{} {} ({}, default level {})\n",
+        r.code.id,
+        r.code.name,
+        r.category.as_str(),
+        r.code.severity.as_str()
+    );
     let _ = writeln!(out, "{}\n", r.code.summary);
     let _ = writeln!(out, "{}\n", r.explanation);
     let _ = writeln!(out, "Failing example:\n");
@@ -64,6 +84,10 @@ pub fn explain(key: &str) -> i32 {
             let _ = writeln!(out, "    {} = {}    {}", o.name, o.default, o.doc);
         }
     }
-    let _ = writeln!(out, "\nTo change its level: `{} = \"warning\"` (error, warning, note, off) under [rules] in arch.toml.", r.code.name);
+    let _ = writeln!(
+        out,
+        "\nTo change its level: `{} = \"warning\"` (error, warning, note, off) under [rules] in arch.toml.",
+        r.code.name
+    );
     super::EXIT_CLEAN
 }

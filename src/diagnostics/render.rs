@@ -115,7 +115,11 @@ impl<'a> Cache<String> for LazyCache<'a> {
 
     fn fetch(&mut self, id: &String) -> Result<&Source<&'a str>, impl fmt::Debug> {
         if !self.built.contains_key(id) {
-            let text = self.sources.iter().find(|(fid, _)| &self.sources.display_name(*fid) == id).map(|(_, f)| f.text.as_str());
+            let text = self
+                .sources
+                .iter()
+                .find(|(fid, _)| &self.sources.display_name(*fid) == id)
+                .map(|(_, f)| f.text.as_str());
             match text {
                 Some(t) => {
                     self.built.insert(id.clone(), Source::from(t));

@@ -53,7 +53,10 @@ pub fn to_junit(groups: &[(&SourceMap, &[Diagnostic])]) -> String {
     let failing_cases = cases.values().filter(|c| !c.1.is_empty()).count();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     out.push_str(&format!("<testsuites name=\"archc\" tests=\"{}\" failures=\"{failing_cases}\">\n", cases.len()));
-    out.push_str(&format!("  <testsuite name=\"archc check\" tests=\"{}\" failures=\"{failing_cases}\" errors=\"0\" skipped=\"0\">\n", cases.len()));
+    out.push_str(&format!(
+        "  <testsuite name=\"archc check\" tests=\"{}\" failures=\"{failing_cases}\" errors=\"0\" skipped=\"0\">\n",
+        cases.len()
+    ));
     for (code, (name, failures)) in &cases {
         out.push_str(&format!("    <testcase classname=\"archc.{code}\" name=\"{name}\""));
         if failures.is_empty() {
@@ -62,7 +65,12 @@ pub fn to_junit(groups: &[(&SourceMap, &[Diagnostic])]) -> String {
             out.push_str(">\n");
             // JUnit allows one failure element per case; further findings go to system-out.
             if let Some(first) = failures.first() {
-                out.push_str(&format!("      <failure message=\"{}\" type=\"{}\">{}</failure>\n", xml(&first.message), first.severity, xml(&first.text)));
+                out.push_str(&format!(
+                    "      <failure message=\"{}\" type=\"{}\">{}</failure>\n",
+                    xml(&first.message),
+                    first.severity,
+                    xml(&first.text)
+                ));
             }
             if failures.len() > 1 {
                 let rest: Vec<&str> = failures[1..].iter().map(|f| f.text.as_str()).collect();

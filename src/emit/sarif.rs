@@ -20,7 +20,8 @@ fn level(s: Severity) -> &'static str {
 
 /// Every code a result may carry: the front end's and the registry's, in code order.
 fn all_codes() -> Vec<(Code, Option<&'static crate::check::Rule>)> {
-    let mut out: Vec<(Code, Option<&'static crate::check::Rule>)> = codes::ALL.iter().filter(|c| registry::find(c.id).is_none()).map(|c| (*c, None)).collect();
+    let mut out: Vec<(Code, Option<&'static crate::check::Rule>)> =
+        codes::ALL.iter().filter(|c| registry::find(c.id).is_none()).map(|c| (*c, None)).collect();
     out.extend(registry::rules().iter().map(|r| (r.code, Some(*r))));
     out.sort_by_key(|c| c.0.id);
     out
@@ -59,7 +60,8 @@ pub fn to_sarif(groups: &[(&SourceMap, &[Diagnostic])]) -> String {
             let full = rule.map_or(code.summary, |r| r.explanation);
             let mut help = format!("{full}\n\nRun `archc explain {}` for examples.", code.id);
             if let Some(r) = rule {
-                help = format!("{full}\n\nFailing example:\n\n{}\nPassing example:\n\n{}", indent(r.bad), indent(r.good));
+                help =
+                    format!("{full}\n\nFailing example:\n\n{}\nPassing example:\n\n{}", indent(r.bad), indent(r.good));
             }
             json!({
                 "id": code.id,

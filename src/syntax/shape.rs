@@ -432,7 +432,9 @@ impl Shaper {
                     .with_help(format!("close the `{owner}` block with `}}` before this line"));
                     self.error(d);
                 }
-                Token::Ident(name) if at > from && (name == "field" || name == "op" || schema::HTTP_METHODS.contains(&name)) => {
+                Token::Ident(name)
+                    if at > from && (name == "field" || name == "op" || schema::HTTP_METHODS.contains(&name)) =>
+                {
                     let d = Diagnostic::new(
                         codes::UNEXPECTED_VALUE,
                         format!("`{name}` must start its own line"),
