@@ -2,7 +2,6 @@
 
 pub mod diagrams;
 pub mod export;
-pub mod report;
 
 pub mod github;
 pub mod junit;
