@@ -12,7 +12,7 @@ use crate::syntax::schema::{self, DeclKind, Ty};
 
 pub fn run(ws: &Workspace) -> (Model, Vec<Diagnostic>) {
     let mut r =
-        Resolver { ws, model: Model::default(), diags: Vec::new(), visible: Vec::new(), file_index: BTreeMap::new() };
+        Resolver { ws, model: Model::default(), diags: Vec::new(), visible: Vec::new(), file_index: BTreeMap::new(), std_names: BTreeMap::new() };
     for (i, f) in ws.files.iter().enumerate() {
         r.file_index.insert(f.id, i);
     }
@@ -46,6 +46,9 @@ struct Resolver<'w> {
     /// For each file (by index in `ws.files`), the files whose declarations it sees.
     visible: Vec<Vec<u64>>,
     file_index: BTreeMap<FileId, usize>,
+    /// Names declared by the standard library: std files resolve against these, so a user
+    /// declaration that shadows a std name does not change what std itself means.
+    std_names: BTreeMap<String, ElementId>,
 }
 
 impl<'w> Resolver<'w> {
@@ -184,6 +187,9 @@ impl<'w> Resolver<'w> {
 
     fn bind_global(&mut self, id: ElementId, d: &Decl) {
         let name = d.name.text.clone();
+        if self.model.get(id).is_some_and(|e| e.from_std) {
+            self.std_names.entry(name.clone()).or_insert(id);
+        }
         let Some(&existing) = self.model.names.get(&name) else {
             self.model.names.insert(name, id);
             return;
@@ -328,6 +334,11 @@ impl<'w> Resolver<'w> {
                     return Some(c);
                 }
                 scope = self.model.get(s).and_then(|e| e.parent);
+            }
+        }
+        if self.file(ctx.file).is_some_and(|f| f.is_std) {
+            if let Some(id) = self.std_names.get(text) {
+                return Some(*id);
             }
         }
         self.model.lookup(text)

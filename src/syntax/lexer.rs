@@ -381,6 +381,19 @@ impl<'s> Lexer<'s> {
         let date = self.bytes.get(start..start + 10).is_some_and(|d| {
             d.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() })
         }) && !is_ident_char(self.peek(10));
+        let date_like = self.bytes.get(start..start + 10).is_some_and(|d| {
+            d.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() })
+        });
+        if date_like && !date {
+            // `2027-01-31x`: one malformed date, not a number followed by debris.
+            self.pos += 10;
+            while is_ident_char(self.peek(0)) {
+                self.pos += 1;
+            }
+            let s = self.slice(start..self.pos);
+            self.push(Token::Date(s), start..self.pos);
+            return;
+        }
         if date {
             self.pos += 10;
             let s = self.slice(start..self.pos);
@@ -441,7 +454,20 @@ impl<'s> Lexer<'s> {
     /// A run of characters that start no token, reported once.
     fn garbage(&mut self) {
         let start = self.pos;
+        let first = self.peek(0);
         let mut end = self.next_char_end(start);
+        if first == b'\'' {
+            // A single-quoted string: one error for the whole of it.
+            let close = self.bytes[end..].iter().position(|b| *b == b'\'' || *b == b'\n');
+            if let Some(i) = close.filter(|i| self.bytes.get(end + i) == Some(&b'\'')) {
+                end += i + 1;
+            }
+        } else if first == b'-' && self.peek(1).is_ascii_digit() {
+            // A negative number: swallow its digits and unit too.
+            while end < self.bytes.len() && (self.bytes[end].is_ascii_alphanumeric() || b"._%/".contains(&self.bytes[end])) {
+                end += 1;
+            }
+        }
         while end < self.bytes.len() {
             let b = self.bytes.get(end).copied().unwrap_or(b' ');
             let starts_token =
@@ -452,10 +478,15 @@ impl<'s> Lexer<'s> {
             end = self.next_char_end(end);
         }
         self.pos = end;
-        let shown: String = self.slice(start..end).chars().take(12).flat_map(char::escape_debug).collect();
+        let shown: String = self
+            .slice(start..end)
+            .chars()
+            .take(24)
+            .flat_map(|c| if c.is_control() { c.escape_default().collect::<Vec<_>>() } else { vec![c] })
+            .collect();
         let mut diag = Diagnostic::new(
             codes::UNEXPECTED_CHARACTER,
-            format!("unexpected character{} `{shown}`", if end - start > 1 { "s" } else { "" }),
+            format!("unexpected character{} `{shown}`", if self.slice(start..end).chars().count() > 1 { "s" } else { "" }),
             self.span(start..end),
             "not part of the language",
         );
@@ -533,6 +564,13 @@ mod tests {
         assert_eq!(codes, ["SYN005", "SYN004"]);
         let toks: Vec<String> = lexed.tokens.iter().map(|(t, _)| t.to_string()).collect();
         assert_eq!(toks, ["a", "{", "b", "(", "c", ")", "}", "d"]);
+    }
+
+    #[test]
+    fn single_quoted_strings_and_negative_numbers_are_one_error_each() {
+        let lexed = lex(FileId(0), "summary 'hello there' replicas -12ms é");
+        let msgs: Vec<&str> = lexed.errors.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(msgs, ["unexpected characters `'hello there'`", "unexpected characters `-12ms`", "unexpected character `é`"]);
     }
 
     #[test]

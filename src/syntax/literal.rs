@@ -62,7 +62,53 @@ const SIZE_UNITS: &[(&str, u64)] = &[
 ];
 const COUNT_UNITS: &[(&str, u64)] = &[("k", 1_000), ("K", 1_000), ("M", 1_000_000), ("G", 1_000_000_000)];
 
-fn all_units() -> impl Iterator<Item = &'static str> {
+/// Every unit, for help lines.
+pub const ALL_UNITS_HELP: &str = "durations: ns, us, ms, s, m or min, h, d, w; rates: /s, /min, /h, /d, rps, rpm; percentages: %; sizes: B, KB, MB, GB, TB, PB, KiB, MiB, GiB, TiB; counts: k or K, M, G";
+
+/// Common spellings that are not units, and the unit meant.
+const ALIASES: &[(&str, &str)] = &[
+    ("sec", "s"), ("secs", "s"), ("second", "s"), ("seconds", "s"), ("msec", "ms"), ("millis", "ms"),
+    ("mins", "min"), ("minute", "min"), ("minutes", "min"), ("hr", "h"), ("hrs", "h"), ("hour", "h"),
+    ("hours", "h"), ("day", "d"), ("days", "d"), ("week", "w"), ("weeks", "w"), ("/sec", "/s"),
+    ("/second", "/s"), ("/hour", "/h"), ("/day", "/d"), ("qps", "rps"), ("tps", "rps"), ("kb", "KB"),
+    ("mb", "MB"), ("gb", "GB"), ("tb", "TB"),
+];
+
+/// The unit most likely meant, among `candidates` (the units of the expected type when known).
+pub fn suggest_unit<'a>(unit: &str, candidates: impl Iterator<Item = &'a str> + Clone) -> Option<&'a str> {
+    if let Some((_, meant)) = ALIASES.iter().find(|a| a.0 == unit) {
+        if let Some(c) = candidates.clone().find(|c| c == meant) {
+            return Some(c);
+        }
+    }
+    crate::diagnostics::did_you_mean(unit, candidates)
+}
+
+/// The units of one kind of literal, for suggestions that fit the expected type.
+pub fn units_of(kind: UnitKind) -> Vec<&'static str> {
+    match kind {
+        UnitKind::Duration => DURATION_UNITS.iter().map(|u| u.0).collect(),
+        UnitKind::Rate => RATE_UNITS.iter().map(|u| u.0).collect(),
+        UnitKind::Size => SIZE_UNITS.iter().map(|u| u.0).collect(),
+        UnitKind::Count => COUNT_UNITS.iter().map(|u| u.0).collect(),
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnitKind {
+    Duration,
+    Rate,
+    Size,
+    Count,
+}
+
+/// The unit part of a number token (`xs` in `300xs`).
+pub fn unit_of(text: &str) -> &str {
+    let split = text.find(|c: char| !(c.is_ascii_digit() || c == '_' || c == '.')).unwrap_or(text.len());
+    &text[split..]
+}
+
+fn all_units() -> impl Iterator<Item = &'static str> + Clone {
     DURATION_UNITS
         .iter()
         .map(|u| u.0)
@@ -130,6 +176,9 @@ pub fn parse_number(text: &str) -> Result<Literal, LiteralError> {
 }
 
 pub fn parse_date(text: &str) -> Result<Literal, LiteralError> {
+    if text.len() != 10 {
+        return Err(err(format!("`{text}` is not a date"), Some("write dates as YYYY-MM-DD".into())));
+    }
     let part = |r: std::ops::Range<usize>| text.get(r).and_then(|s| s.parse::<u16>().ok()).unwrap_or(0);
     let (year, month, day) = (part(0..4), part(5..7), part(8..10));
     let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;

@@ -34,6 +34,7 @@ pub fn parse(file: FileId, text: &str) -> Parse<'_> {
     errors.extend(parse_errors);
     errors.extend(shape_errors);
     errors.sort_by_key(|d| d.sort_key().1);
+    errors.dedup();
     if errors.len() > MAX_ERRORS_PER_FILE {
         let dropped = errors.len() - MAX_ERRORS_PER_FILE;
         errors.truncate(MAX_ERRORS_PER_FILE);

@@ -263,8 +263,10 @@ pub const PROTOCOL: &[&str] = &[
     "mtls",
 ];
 /// Protocols that do not encrypt in transit.
-pub const PLAINTEXT_PROTOCOLS: &[&str] =
-    &["http", "ws", "amqp", "kafka", "mqtt", "tcp", "postgres", "mysql", "jdbc", "redis", "smtp", "ftp", "ldap"];
+pub const PLAINTEXT_PROTOCOLS: &[&str] = &[
+    "http", "http2", "grpc", "ws", "amqp", "kafka", "mqtt", "tcp", "postgres", "mysql", "jdbc", "redis", "smtp", "ftp",
+    "ldap",
+];
 /// Protocols that never leave the process or host.
 pub const LOCAL_PROTOCOLS: &[&str] = &["in-process", "file"];
 pub const INTERFACE_KIND: &[&str] =

@@ -50,6 +50,7 @@ fn is_value(tok: &Token<'_>) -> bool {
             | Token::Date(_)
             | Token::Path(_)
             | Token::Hole
+            | Token::Error
     )
 }
 
@@ -176,7 +177,12 @@ impl Shaper {
     fn import(&mut self, node: &Node<'_>) -> Option<Import> {
         let span = self.span(&node.range);
         let target = match node.words.get(1) {
-            Some((Token::Ident(name), r)) if name.starts_with("std.") || *name == "std" => {
+            Some((Token::Ident("std"), r)) => {
+                self.err(codes::IMPORT_NOT_FOUND, "import a module of the standard library, not all of it", self.span(r), "which module?")
+                    .help = Some("write `import std.tech` or `import std.security`".into());
+                return None;
+            }
+            Some((Token::Ident(name), r)) if name.starts_with("std.") => {
                 ImportTarget::Std(Ident { text: name.to_string(), span: self.span(r) })
             }
             Some((Token::Str(raw), r)) => ImportTarget::Path(Text { value: unescape(raw), span: self.span(r) }),
@@ -246,6 +252,7 @@ impl Shaper {
         if let Some(body) = &node.body {
             attrs.extend(self.attr_body(body, schema::ACCEPT_ATTRS, "accept"));
         }
+        self.check_duplicates(&attrs);
         Some(Accept { rule, targets, justification, attrs, span })
     }
 
@@ -323,6 +330,16 @@ impl Shaper {
             span,
         };
         decl.attrs = self.attr_runs(words, i, spec.attrs, spec.keyword);
+        for a in decl.attrs.iter().filter(|a| a.spec.block.is_some()) {
+            let d = Diagnostic::new(
+                codes::UNEXPECTED_VALUE,
+                format!("`{}` cannot be written on the `{}` line", a.spec.name, spec.keyword),
+                a.name_span,
+                "takes options in a block of its own",
+            )
+            .with_help(format!("move `{}` into the `{}` block, on a line of its own", a.spec.name, spec.keyword));
+            self.error(d);
+        }
         if let Some(body) = &node.body {
             for child in &body.nodes {
                 self.member(child, spec, &mut decl);
@@ -393,6 +410,11 @@ impl Shaper {
         let block = node.body.as_ref();
         let count = attrs.len();
         for (n, mut attr) in attrs.into_iter().enumerate() {
+            // An attribute with options (`uses`) ends its line, so its options cannot be mistaken
+            // for the enclosing block's attributes.
+            if attr.spec.block.is_some() && n + 1 < count {
+                self.block_attr_not_last(&attr);
+            }
             // A trailing block belongs to the last attribute on the line.
             if n + 1 == count {
                 if let Some(b) = block {
@@ -462,11 +484,12 @@ impl Shaper {
                     }
                     self.error(d);
                 }
+                Token::Error => {}
                 ref tok => {
                     let found = tok.describe();
                     let mut d = Diagnostic::new(
                         codes::UNEXPECTED_VALUE,
-                        format!("unexpected {found}"),
+                        format!("{found} is not expected here"),
                         span,
                         "not expected here",
                     );
@@ -564,8 +587,11 @@ impl Shaper {
     /// A value word checked against the expected type.
     fn value(&mut self, w: &Word<'_>, ty: Ty, attr: &str) -> Option<Value> {
         let span = self.word_span(w);
-        if let Token::Hole = w.0 {
-            return Some(Value::Hole(span));
+        match w.0 {
+            Token::Hole => return Some(Value::Hole(span)),
+            // The lexer has reported it.
+            Token::Error => return None,
+            _ => {}
         }
         let mismatch = |this: &mut Self, found: String| {
             let d = Diagnostic::new(
@@ -616,7 +642,24 @@ impl Shaper {
             (_, Token::Num(text)) => {
                 let lit = match literal::parse_number(text) {
                     Ok(l) => l,
-                    Err(e) => {
+                    Err(mut e) => {
+                        // Suggest a unit of the kind the attribute expects.
+                        let kind = match ty {
+                            Ty::Duration => Some(literal::UnitKind::Duration),
+                            Ty::Rate => Some(literal::UnitKind::Rate),
+                            Ty::Size => Some(literal::UnitKind::Size),
+                            Ty::Count => Some(literal::UnitKind::Count),
+                            _ => None,
+                        };
+                        if let (Some(kind), true) = (kind, e.message.starts_with("unknown unit")) {
+                            let unit = literal::unit_of(text);
+                            let digits = &text[..text.len() - unit.len()];
+                            let units = literal::units_of(kind);
+                            e.help = Some(match literal::suggest_unit(unit, units.iter().copied()) {
+                                Some(u) => format!("did you mean `{digits}{u}`?"),
+                                None => format!("`{attr}` expects {}; units: {}", ty.describe(), units.join(", ")),
+                            });
+                        }
                         self.literal_error(e, span);
                         return None;
                     }
@@ -639,6 +682,20 @@ impl Shaper {
             }
             (_, tok) => mismatch(self, tok.describe()),
         }
+    }
+
+    fn block_attr_not_last(&mut self, attr: &Attr) {
+        let d = Diagnostic::new(
+            codes::UNEXPECTED_VALUE,
+            format!("`{}` must end its line", attr.spec.name),
+            attr.span,
+            "more attributes follow on this line",
+        )
+        .with_help(format!(
+            "put the options of `{}` in its block, e.g. `{} target sync {{ timeout 2s }}`, and the other attributes on their own lines",
+            attr.spec.name, attr.spec.name
+        ));
+        self.error(d);
     }
 
     fn literal_error(&mut self, e: literal::LiteralError, span: Span) {
@@ -705,11 +762,12 @@ impl Shaper {
                     step.protocol = Some(Ident { text: name.to_string(), span: wspan });
                     i += 1;
                 }
+                Token::Error => i += 1,
                 ref tok => {
                     let found = tok.describe();
                     let mut d = Diagnostic::new(
                         codes::UNEXPECTED_VALUE,
-                        format!("unexpected {found} in a step"),
+                        format!("{found} is not a step option"),
                         wspan,
                         "not a step option",
                     );
@@ -724,6 +782,14 @@ impl Shaper {
             }
         }
         self.check_duplicates(&step.options);
+        for (bare, keyed) in [(step.protocol.as_ref().map(|p| p.span), "protocol"), (step.latency.map(|l| l.1), "latency")] {
+            if let (Some(bare), Some(opt)) = (bare, step.options.iter().find(|o| o.spec.name == keyed)) {
+                let d = Diagnostic::new(codes::DUPLICATE_ATTRIBUTE, format!("the step's {keyed} is given twice"), opt.span, "given again here")
+                    .with_secondary(bare, "first given here")
+                    .with_help("keep one of them");
+                self.error(d);
+            }
+        }
         Some(step)
     }
 
@@ -778,11 +844,12 @@ impl Shaper {
             }
         }
         let mut summary = None;
-        if let Some((Token::Str(raw), r)) = w.get(i) {
+        if let Some((Token::Str(raw) | Token::TextBlock(raw), r)) = w.get(i) {
             summary = Some(Text { value: unescape(raw), span: self.span(r) });
             i += 1;
         }
         let options = self.attr_runs(w, i, schema::ENDPOINT_OPTIONS, "endpoint");
+        self.check_duplicates(&options);
         Some(Endpoint { method, target, request, response, summary, options, span })
     }
 
@@ -817,12 +884,24 @@ impl Shaper {
                 Token::Ident(m) if schema::FIELD_MODIFIERS.contains(&m) => {
                     modifiers.push(Ident { text: m.to_string(), span: self.word_span(x) })
                 }
-                Token::Str(raw) if doc.is_none() => doc = Some(Text { value: unescape(raw), span: self.word_span(x) }),
+                Token::Str(raw) | Token::TextBlock(raw) if doc.is_none() => {
+                    doc = Some(Text { value: unescape(raw), span: self.word_span(x) })
+                }
+                Token::Ident(m) if modifiers.iter().any(|x: &Ident| x.text == m) => {
+                    let first = modifiers.iter().find(|x: &&Ident| x.text == m).map(|x| x.span);
+                    let mut d = Diagnostic::new(codes::DUPLICATE_ATTRIBUTE, format!("`{m}` is given twice"), self.word_span(x), "given again here")
+                        .with_help("keep one of them");
+                    if let Some(f) = first {
+                        d = d.with_secondary(f, "first given here");
+                    }
+                    self.error(d);
+                }
+                Token::Error => {}
                 ref tok => {
                     let found = tok.describe();
                     let mut d = Diagnostic::new(
                         codes::UNEXPECTED_VALUE,
-                        format!("unexpected {found} in a field"),
+                        format!("{found} is not a field modifier"),
                         self.word_span(x),
                         "not a field modifier",
                     );
