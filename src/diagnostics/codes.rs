@@ -1,6 +1,6 @@
 //! Stable codes of the front end's diagnostics (syntax, literals, resolution, imports, IO).
 //!
-//! A code is never reused once shipped. Checker rules (HYG, OWN, CPL, SEC, PERF, REL) live in the
+//! A code is never reused once shipped (SYN013 was retired before the first release). Checker rules (HYG, OWN, CPL, SEC, PERF, REL) live in the
 //! rule registry; the resolver reports the two hygiene facts it owns, HYG001 and HYG002, with the
 //! same codes so that configuration and suppression treat them alike.
 
@@ -42,7 +42,6 @@ pub const WRONG_VALUE_TYPE: Code =
     code("SYN011", "wrong-value-type", "A value of the wrong type, such as a string where a duration is expected.");
 pub const UNEXPECTED_VALUE: Code =
     code("SYN012", "unexpected-value", "Extra words after a complete attribute or statement.");
-pub const MISSING_BODY: Code = code("SYN013", "missing-body", "A block that is required but absent.");
 pub const UNEXPECTED_BODY: Code = code("SYN014", "unexpected-body", "A `{ ... }` block where none is allowed.");
 pub const DUPLICATE_ATTRIBUTE: Code =
     code("SYN015", "duplicate-attribute", "An attribute given twice where only one value makes sense.");
@@ -82,7 +81,6 @@ pub const ALL: &[Code] = &[
     MISSING_VALUE,
     WRONG_VALUE_TYPE,
     UNEXPECTED_VALUE,
-    MISSING_BODY,
     UNEXPECTED_BODY,
     DUPLICATE_ATTRIBUTE,
     INVALID_UTF8,
