@@ -89,7 +89,7 @@ fn exit_codes_separate_findings_from_usage_and_io_errors() {
 fn warnings_fail_only_with_deny_warnings() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     std::fs::write(dir.path().join("arch.toml"), "").ok();
-    std::fs::write(dir.path().join("a.arch"), "component lonely\n").ok();
+    std::fs::write(dir.path().join("a.arch"), "team t { contact \"#t\" }\nsystem s { owner t }\ncomponent lonely { owner t  system s }\n").ok();
     let path = dir.path().to_string_lossy().into_owned();
     let o = archc(&["check", &path]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
