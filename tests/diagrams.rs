@@ -229,7 +229,8 @@ fn the_same_model_gives_the_same_bytes() {
 
 /// A finding about `subjects`, as the checker would report it.
 fn finding(subjects: &[&str]) -> Diagnostic {
-    Diagnostic::without_span(codes::UNREADABLE_PATH, "test finding").with_subjects(subjects.iter().map(|s| s.to_string()))
+    Diagnostic::without_span(codes::UNREADABLE_PATH, "test finding")
+        .with_subjects(subjects.iter().map(|s| s.to_string()))
 }
 
 #[test]
@@ -333,8 +334,11 @@ fn generated(n: usize) -> Analysis {
 fn generated_text(n: usize) -> String {
     use std::fmt::Write;
     let domains = n.div_ceil(10);
-    let names = ["orders", "billing", "catalog", "shipping", "accounts", "search", "reviews", "payments", "stock", "notify"];
-    let dname = |d: usize| format!("{}{}", names[d % names.len()], if d >= names.len() { format!("_{d}") } else { String::new() });
+    let names =
+        ["orders", "billing", "catalog", "shipping", "accounts", "search", "reviews", "payments", "stock", "notify"];
+    let dname = |d: usize| {
+        format!("{}{}", names[d % names.len()], if d >= names.len() { format!("_{d}") } else { String::new() })
+    };
     let mut s = String::new();
     s.push_str("system shop \"Shop\" { summary \"A generated shop\"\n owner core_team }\n");
     s.push_str("team core_team \"Core team\" { contact \"#core\" }\n");
@@ -350,9 +354,17 @@ fn generated_text(n: usize) -> String {
     for d in 0..domains {
         let dn = dname(d);
         writeln!(s, "zone z_{d} \"{dn} zone\" {{ parent app }}").unwrap();
-        writeln!(s, "datastore db_{d} \"{dn} DB\" {{ zone vault_zone\n system shop\n tech \"PostgreSQL\"\n holds Rec_{d} }}").unwrap();
+        writeln!(
+            s,
+            "datastore db_{d} \"{dn} DB\" {{ zone vault_zone\n system shop\n tech \"PostgreSQL\"\n holds Rec_{d} }}"
+        )
+        .unwrap();
         writeln!(s, "topic t_{d} \"{dn} events\" {{ zone z_{d}\n system shop\n carries Ev_{d} }}").unwrap();
-        writeln!(s, "data Rec_{d} \"{dn} record\" {{ classification confidential\n field id: uuid\n field email: string pii }}").unwrap();
+        writeln!(
+            s,
+            "data Rec_{d} \"{dn} record\" {{ classification confidential\n field id: uuid\n field email: string pii }}"
+        )
+        .unwrap();
         writeln!(s, "event Ev_{d} {{ classification internal }}").unwrap();
     }
     for i in 0..n {

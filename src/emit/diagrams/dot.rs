@@ -194,26 +194,43 @@ pub struct Look {
     pub name: &'static str,
 }
 
-pub const ACTOR: Look = Look { shape: "box", style: "rounded,filled,bold", fill: "#dbeafe", stroke: "#1d4ed8", name: "actor (person or client)" };
-pub const EXTERNAL: Look = Look { shape: "box", style: "filled,dashed", fill: "#eeeeee", stroke: "#666666", name: "external system" };
-pub const COMPONENT: Look = Look { shape: "box", style: "rounded,filled", fill: "#e0f2fe", stroke: "#0369a1", name: "component" };
-pub const DATASTORE: Look = Look { shape: "cylinder", style: "filled", fill: "#fef3c7", stroke: "#b45309", name: "datastore (cylinder)" };
-pub const QUEUE: Look = Look { shape: "cds", style: "filled", fill: "#f3e8ff", stroke: "#7e22ce", name: "queue (arrow)" };
-pub const TOPIC: Look = Look { shape: "hexagon", style: "filled", fill: "#f3e8ff", stroke: "#7e22ce", name: "topic (hexagon)" };
-pub const CACHE: Look = Look { shape: "box3d", style: "filled", fill: "#dcfce7", stroke: "#15803d", name: "cache (3-D box)" };
-pub const SYSTEM: Look = Look { shape: "box", style: "rounded,filled,bold", fill: "#bfdbfe", stroke: "#1e40af", name: "system (our software)" };
-pub const INTERFACE: Look = Look { shape: "box", style: "filled", fill: "#ffffff", stroke: "#0369a1", name: "interface" };
-pub const DATA: Look = Look { shape: "note", style: "filled", fill: "#fff7ed", stroke: "#9a3412", name: "data entity (note)" };
-pub const EVENT: Look = Look { shape: "note", style: "filled,dashed", fill: "#faf5ff", stroke: "#7e22ce", name: "event (dashed note)" };
+pub const ACTOR: Look = Look {
+    shape: "box",
+    style: "rounded,filled,bold",
+    fill: "#dbeafe",
+    stroke: "#1d4ed8",
+    name: "actor (person or client)",
+};
+pub const EXTERNAL: Look =
+    Look { shape: "box", style: "filled,dashed", fill: "#eeeeee", stroke: "#666666", name: "external system" };
+pub const COMPONENT: Look =
+    Look { shape: "box", style: "rounded,filled", fill: "#e0f2fe", stroke: "#0369a1", name: "component" };
+pub const DATASTORE: Look =
+    Look { shape: "cylinder", style: "filled", fill: "#fef3c7", stroke: "#b45309", name: "datastore (cylinder)" };
+pub const QUEUE: Look =
+    Look { shape: "cds", style: "filled", fill: "#f3e8ff", stroke: "#7e22ce", name: "queue (arrow)" };
+pub const TOPIC: Look =
+    Look { shape: "hexagon", style: "filled", fill: "#f3e8ff", stroke: "#7e22ce", name: "topic (hexagon)" };
+pub const CACHE: Look =
+    Look { shape: "box3d", style: "filled", fill: "#dcfce7", stroke: "#15803d", name: "cache (3-D box)" };
+pub const SYSTEM: Look = Look {
+    shape: "box",
+    style: "rounded,filled,bold",
+    fill: "#bfdbfe",
+    stroke: "#1e40af",
+    name: "system (our software)",
+};
+pub const INTERFACE: Look =
+    Look { shape: "box", style: "filled", fill: "#ffffff", stroke: "#0369a1", name: "interface" };
+pub const DATA: Look =
+    Look { shape: "note", style: "filled", fill: "#fff7ed", stroke: "#9a3412", name: "data entity (note)" };
+pub const EVENT: Look =
+    Look { shape: "note", style: "filled,dashed", fill: "#faf5ff", stroke: "#7e22ce", name: "event (dashed note)" };
 
 /// Attributes of a node with this look.
 pub fn look_attrs(look: &Look, label: String, marked: bool) -> Vec<Attribute> {
-    let mut v = vec![
-        aq("shape", look.shape),
-        aq("style", look.style),
-        aq("fillcolor", look.fill),
-        at("label", h(&label)),
-    ];
+    let mut v =
+        vec![aq("shape", look.shape), aq("style", look.style), aq("fillcolor", look.fill), at("label", h(&label))];
     if marked {
         v.push(aq("color", HIGHLIGHT));
         v.push(aq("penwidth", "3"));
@@ -259,7 +276,10 @@ pub fn legend(keys: &[Key], marked: bool) -> String {
                 let rounded = if l.style.contains("rounded") { " style=\"rounded\"" } else { "" };
                 let style = if border.is_empty() { rounded } else { border };
                 (
-                    format!("<td bgcolor=\"{}\" color=\"{}\"{style} width=\"30\" height=\"16\"> </td>", l.fill, l.stroke),
+                    format!(
+                        "<td bgcolor=\"{}\" color=\"{}\"{style} width=\"30\" height=\"16\"> </td>",
+                        l.fill, l.stroke
+                    ),
                     esc(l.name),
                 )
             }
@@ -271,14 +291,15 @@ pub fn legend(keys: &[Key], marked: bool) -> String {
                     _ => ("2", ""),
                 };
                 (
-                    format!("<td border=\"{border}\" sides=\"b\" color=\"{color}\"{style} width=\"30\" height=\"8\"></td>"),
+                    format!(
+                        "<td border=\"{border}\" sides=\"b\" color=\"{color}\"{style} width=\"30\" height=\"8\"></td>"
+                    ),
                     esc(what),
                 )
             }
-            Key::Fill(fill, stroke, what) => (
-                format!("<td bgcolor=\"{fill}\" color=\"{stroke}\" width=\"30\" height=\"16\"> </td>"),
-                esc(what),
-            ),
+            Key::Fill(fill, stroke, what) => {
+                (format!("<td bgcolor=\"{fill}\" color=\"{stroke}\" width=\"30\" height=\"16\"> </td>"), esc(what))
+            }
         };
         cells.push(format!("{sample}<td border=\"0\" align=\"left\"><font point-size=\"10\">{text}</font></td>"));
     }
@@ -287,7 +308,31 @@ pub fn legend(keys: &[Key], marked: bool) -> String {
         let head = if i == 0 { "<td border=\"0\" align=\"left\"><b>Legend</b></td>" } else { "<td border=\"0\"></td>" };
         rows.push_str(&format!("<tr>{head}{}</tr>", chunk.concat()));
     }
-    format!(
-        "<table border=\"0\" cellborder=\"1\" cellspacing=\"4\" cellpadding=\"2\">{rows}</table>"
-    )
+    format!("<table border=\"0\" cellborder=\"1\" cellspacing=\"4\" cellpadding=\"2\">{rows}</table>")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use graphviz_rust::printer::{DotPrinter, PrinterContext};
+
+    #[test]
+    fn strings_are_escaped_for_dot_and_html_labels() {
+        let id = q("a \"b\" \\ c\nd\u{7}");
+        assert_eq!(id.print(&mut PrinterContext::default()), "\"a \\\"b\\\" \\\\ c\\nd\"");
+        assert_eq!(esc("<b> & \"q\" 'x'"), "&lt;b&gt; &amp; &quot;q&quot; &#39;x&#39;");
+        assert_eq!(wrap("one two three four", 9), "one two<br/>three<br/>four");
+        assert_eq!(wrap("<a> <b>", 3), "&lt;a&gt;<br/>&lt;b&gt;");
+        assert_eq!(clip("abcdef", 4), "abc…");
+    }
+
+    #[test]
+    fn the_frame_puts_title_and_legend_in_the_graph_label() {
+        let f = Frame { name: "x", rankdir: "LR", title: "T <1>", subtitle: "", nodesep: 0.5, ranksep: 1.0 };
+        let dot =
+            f.finish(vec![node("a", vec![])], &[Key::Node(COMPONENT), Key::Line("#000", "dashed", "async")], true);
+        assert!(dot.starts_with("digraph \"x\" {"));
+        assert!(dot.contains("T &lt;1&gt;") && dot.contains("Legend") && dot.contains("named in a finding"));
+        assert!(graphviz_pure::render_dot(&dot, "dot", "svg").is_ok());
+    }
 }

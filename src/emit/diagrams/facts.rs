@@ -96,9 +96,6 @@ fn block_word(block: &[Attribute], name: &str) -> Option<String> {
     block_attr(block, name).and_then(|v| word(&v.val)).map(str::to_string)
 }
 
-
-
-
 pub fn encryption(protocol: Option<&str>, encrypted: Option<bool>) -> Encryption {
     match (encrypted, protocol) {
         (Some(true), _) => Encryption::Encrypted,
@@ -156,7 +153,9 @@ impl<'m> Facts<'m> {
 
     /// The enclosing zone: the block it is nested in, or its `parent` attribute.
     pub fn zone_parent(&self, zone: ElementId) -> Option<ElementId> {
-        Zones::new(self.model).parent(zone).filter(|p| *p != zone && self.el(*p).is_some_and(|e| e.kind == DeclKind::Zone))
+        Zones::new(self.model)
+            .parent(zone)
+            .filter(|p| *p != zone && self.el(*p).is_some_and(|e| e.kind == DeclKind::Zone))
     }
 
     /// The zone and its ancestors, innermost first; stops at cycles.
@@ -191,7 +190,9 @@ impl<'m> Facts<'m> {
                     let label = self
                         .el(l.from)
                         .and_then(|e| {
-                            e.attrs_named("uses").find(|u| u.span == l.span).map(|u| block_word(&u.block, "description"))
+                            e.attrs_named("uses")
+                                .find(|u| u.span == l.span)
+                                .map(|u| block_word(&u.block, "description"))
                         })
                         .flatten();
                     (LinkKind::Uses, None, label)

@@ -100,7 +100,10 @@ struct Merged<'a> {
     links: Vec<&'a Link>,
 }
 
-fn merge<'a>(links: impl Iterator<Item = &'a Link>, map: impl Fn(ElementId) -> Option<String>) -> Vec<(String, String, Merged<'a>)> {
+fn merge<'a>(
+    links: impl Iterator<Item = &'a Link>,
+    map: impl Fn(ElementId) -> Option<String>,
+) -> Vec<(String, String, Merged<'a>)> {
     let mut out: Vec<(String, String, Merged<'a>)> = Vec::new();
     let mut index: BTreeMap<(String, String), usize> = BTreeMap::new();
     for l in links {
@@ -172,7 +175,8 @@ fn context(ctx: &Ctx) -> (String, String, String) {
         let nodes = actors.iter().map(|a| element_node(ctx, *a)).collect();
         stmts.push(subgraph("actors", [vec![set("rank", q("source"))], nodes].concat()));
     }
-    let mut boxes: Vec<(String, Option<ElementId>)> = systems.iter().map(|s| (format!("@system:{}", ctx.path(*s)), Some(*s))).collect();
+    let mut boxes: Vec<(String, Option<ElementId>)> =
+        systems.iter().map(|s| (format!("@system:{}", ctx.path(*s)), Some(*s))).collect();
     if members.contains_key("@system") {
         boxes.push(("@system".to_string(), None));
     }
@@ -240,7 +244,10 @@ fn context(ctx: &Ctx) -> (String, String, String) {
         keys.push(Key::Line("#4a5568", "dashed", "asynchronous only"));
     }
     if actors.is_empty() && externals.is_empty() && boxes.is_empty() {
-        stmts.push(node("@empty", vec![aq("shape", "plaintext"), aq("label", "No actors, systems or externals declared")]));
+        stmts.push(node(
+            "@empty",
+            vec![aq("shape", "plaintext"), aq("label", "No actors, systems or externals declared")],
+        ));
     }
     ("context".into(), "System context".into(), frame.finish(stmts, &keys, ctx.any_marked()))
 }
@@ -331,7 +338,11 @@ fn zoned_nodes(ctx: &Ctx, members: &[ElementId], hidden: &BTreeMap<ElementId, us
             stmts.push(element_node(ctx, *m));
         }
         if let Some(n) = hidden.get(&z).filter(|n| **n > 0) {
-            let what = if by_zone.contains_key(&z) { format!("+{n} more") } else { format!("{n} element{}", if *n == 1 { "" } else { "s" }) };
+            let what = if by_zone.contains_key(&z) {
+                format!("+{n} more")
+            } else {
+                format!("{n} element{}", if *n == 1 { "" } else { "s" })
+            };
             stmts.push(node(
                 &format!("@more:{}", ctx.path(z)),
                 vec![
@@ -409,7 +420,11 @@ fn zone_layout(ctx: &Ctx, members: &[ElementId], zones: &[ElementId], edges: &[(
         edges.iter().copied().filter(|e| !free.contains(e) && e.0 != e.1).collect();
     // Members of each drawn zone's subtree, in declaration order.
     let subtree = |z: ElementId| -> Vec<ElementId> {
-        members.iter().copied().filter(|m| facts.zone_of(*m).is_some_and(|mz| facts.zone_chain(mz).contains(&z))).collect()
+        members
+            .iter()
+            .copied()
+            .filter(|m| facts.zone_of(*m).is_some_and(|mz| facts.zone_chain(mz).contains(&z)))
+            .collect()
     };
     // Longest-path layers inside a subtree: its top and bottom nodes.
     let ends = |nodes: &[ElementId]| -> Option<(ElementId, ElementId)> {
@@ -570,11 +585,8 @@ const NOAUTH_ORANGE: &str = "#c2410c";
 
 fn trust(ctx: &Ctx) -> (String, String, String) {
     let facts = &ctx.facts;
-    let crossing: Vec<&Link> = ctx
-        .links
-        .iter()
-        .filter(|l| l.from != l.to && facts.zone_of(l.from) != facts.zone_of(l.to))
-        .collect();
+    let crossing: Vec<&Link> =
+        ctx.links.iter().filter(|l| l.from != l.to && facts.zone_of(l.from) != facts.zone_of(l.to)).collect();
     // The ends of crossings; every zone still shows, with a count of what is left out.
     let ends: BTreeSet<ElementId> = crossing.iter().flat_map(|l| [l.from, l.to]).collect();
     let mut members: Vec<ElementId> = Vec::new();
@@ -610,7 +622,12 @@ fn trust(ctx: &Ctx) -> (String, String, String) {
     let drawn: BTreeSet<ElementId> = members.iter().copied().collect();
     let mut inner = BTreeSet::new();
     for l in &ctx.links {
-        if l.from != l.to && drawn.contains(&l.from) && drawn.contains(&l.to) && facts.zone_of(l.from) == facts.zone_of(l.to) && inner.insert((l.from, l.to)) {
+        if l.from != l.to
+            && drawn.contains(&l.from)
+            && drawn.contains(&l.to)
+            && facts.zone_of(l.from) == facts.zone_of(l.to)
+            && inner.insert((l.from, l.to))
+        {
             stmts.push(edge(&ctx.path(l.from), &ctx.path(l.to), vec![aq("style", "invis")]));
         }
     }
@@ -712,7 +729,9 @@ fn data(ctx: &Ctx) -> (String, String, String) {
     let referenced: BTreeSet<ElementId> = owners.iter().map(|p| p.1).chain(holders.iter().map(|p| p.1)).collect();
     let entities: Vec<ElementId> = model
         .iter()
-        .filter(|(id, e)| !e.from_std && (e.kind == DeclKind::Data || (e.kind == DeclKind::Event && referenced.contains(id))))
+        .filter(|(id, e)| {
+            !e.from_std && (e.kind == DeclKind::Data || (e.kind == DeclKind::Event && referenced.contains(id)))
+        })
         .map(|(id, _)| id)
         .collect();
     let frame = dot::Frame {
@@ -760,9 +779,15 @@ fn data(ctx: &Ctx) -> (String, String, String) {
     let owner_ids: Vec<ElementId> = dedup(owners.iter().map(|p| p.0));
     let holder_ids: Vec<ElementId> = dedup(holders.iter().map(|p| p.0));
     let entity_set: BTreeSet<ElementId> = entities.iter().copied().collect();
-    stmts.push(subgraph("owners", [vec![set("rank", q("same"))], owner_ids.iter().map(|o| element_node(ctx, *o)).collect()].concat()));
+    stmts.push(subgraph(
+        "owners",
+        [vec![set("rank", q("same"))], owner_ids.iter().map(|o| element_node(ctx, *o)).collect()].concat(),
+    ));
     stmts.push(subgraph("entities", [vec![set("rank", q("same"))], ent_nodes].concat()));
-    stmts.push(subgraph("holders", [vec![set("rank", q("same"))], holder_ids.iter().map(|o| element_node(ctx, *o)).collect()].concat()));
+    stmts.push(subgraph(
+        "holders",
+        [vec![set("rank", q("same"))], holder_ids.iter().map(|o| element_node(ctx, *o)).collect()].concat(),
+    ));
     for (o, d) in &owners {
         if !entity_set.contains(d) {
             continue;
@@ -843,7 +868,8 @@ fn flow(ctx: &Ctx, fid: ElementId, stem: String) -> (String, String, String) {
     }
     let full_title = format!("Flow: {title}");
     let subtitle = facts.join(" · ");
-    let frame = dot::Frame { name: &stem, rankdir: "LR", title: &full_title, subtitle: &subtitle, nodesep: 0.5, ranksep: 1.0 };
+    let frame =
+        dot::Frame { name: &stem, rankdir: "LR", title: &full_title, subtitle: &subtitle, nodesep: 0.5, ranksep: 1.0 };
     let mut stmts = Vec::new();
     let (nodes, zones) = zoned_nodes(ctx, &order, &BTreeMap::new());
     stmts.extend(nodes);
@@ -867,11 +893,13 @@ fn flow(ctx: &Ctx, fid: ElementId, stem: String) -> (String, String, String) {
         } else if let Some(v) = l.via.and_then(|v| model.get(v)) {
             label.push_str(&format!(" via {}", esc(v.title())));
         } else if !l.carries.is_empty() {
-            let names: Vec<String> = l.carries.iter().filter_map(|c| model.get(*c)).map(|c| c.title().to_string()).collect();
+            let names: Vec<String> =
+                l.carries.iter().filter_map(|c| model.get(*c)).map(|c| c.title().to_string()).collect();
             label.push_str(&format!(" {}", esc(&short_list(&names, 2))));
         }
         if !line2.is_empty() {
-            label.push_str(&format!("<br/><font point-size=\"8\" color=\"#4b5563\">{}</font>", esc(&line2.join(" · "))));
+            label
+                .push_str(&format!("<br/><font point-size=\"8\" color=\"#4b5563\">{}</font>", esc(&line2.join(" · "))));
         }
         let marked = ctx.link_marked(l);
         let mut attrs = vec![at("label", h(&label))];
