@@ -11,7 +11,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use super::ownership::{exposed_by, name_list, team_of};
+use super::ownership::{count, exposed_by, name_list, team_of};
 use super::{Category, Ctx, Link, LinkOrigin, Rule, RuleOption};
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::graph;
@@ -109,7 +109,7 @@ pub static DEPENDENCY_CYCLE: Rule = Rule {
     category: Category::Coupling,
     explanation: "Components in a dependency cycle cannot be built, deployed, tested or reasoned about separately (the acyclic dependencies principle): a change or an outage anywhere in the cycle reaches all of it, and with synchronous calls a slow member can deadlock the others or exhaust their thread pools. A cycle of synchronous calls (`uses ... sync`, `->` steps between components) is an error; a cycle that needs at least one asynchronous link (`~>` steps, `uses` of a queue or topic, an event delivered from publisher through its topic to a subscriber) is a warning, since the coupling is in time rather than in availability. Each strongly connected group is reported once with one shortest cycle in it, and systems that depend on each other through their components' links are reported too. Break a cycle by inverting one dependency (publish an event, or let the callee pull instead of being called back), by extracting what both sides need into a third component, or by merging components that cannot live apart.",
     bad: "component orders {\n  uses billing sync { timeout 1s circuit-breaker }\n}\ncomponent billing {\n  uses orders sync { timeout 1s circuit-breaker }\n}\n",
-    good: "event OrderBilled {\n  classification internal\n}\ntopic billing_events {\n  carries OrderBilled\n}\ncomponent orders {\n  uses billing sync { timeout 1s circuit-breaker }\n}\ncomponent billing {\n  publishes OrderBilled\n}\n",
+    good: "event OrderBilled {\n  classification internal\n}\ntopic billing_events {\n  carries OrderBilled\n}\ncomponent orders {\n  uses billing sync { timeout 1s circuit-breaker }\n}\ncomponent billing {\n  publishes OrderBilled\n}\ncomponent ledger {\n  subscribes OrderBilled\n}\n",
     options: &[],
     run: dependency_cycle,
 };
@@ -766,7 +766,11 @@ fn unstable_dependency(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         let c = g.comps[v];
         let mut d = cx.finding(
             &UNSTABLE_DEPENDENCY,
-            format!("`{}` depends on {} less stable components out of {}", cx.name(c), worse.len(), ce),
+            format!(
+                "`{}` depends on {} less stable than itself, out of {ce}",
+                cx.name(c),
+                count(worse.len(), "component")
+            ),
             cx.span_of(c),
             format!("instability {mine:.2}"),
             &[c],
@@ -816,7 +820,7 @@ fn hub_like_component(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         acc.push(
             cx.finding(
                 &HUB_LIKE_COMPONENT,
-                format!("`{}` is a hub: {fi} components depend on it and it depends on {fo}", cx.name(c)),
+                format!("`{}` is a hub: {} depend on it and it depends on {fo}", cx.name(c), count(fi, "component")),
                 cx.span_of(c),
                 "hub",
                 &[c],
@@ -860,11 +864,11 @@ fn efferent_coupling_limit(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         let mut parts = Vec::new();
         let mut notes = Vec::new();
         if targets.len() > max_out {
-            parts.push(format!("{} synchronous dependencies (limit {max_out})", targets.len()));
+            parts.push(format!("{} (limit {max_out})", count(targets.len(), "synchronous dependency")));
             notes.push(format!("it calls {}", name_list(cx, &targets, 10)));
         }
         if callers.len() > max_in {
-            parts.push(format!("{} synchronous callers (limit {max_in})", callers.len()));
+            parts.push(format!("{} (limit {max_in})", count(callers.len(), "synchronous caller")));
             notes.push(format!("it is called by {}", name_list(cx, &callers, 10)));
         }
         if parts.is_empty() {
@@ -892,7 +896,7 @@ fn efferent_coupling_limit(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
 pub static INAPPROPRIATE_INTIMACY: Rule = Rule {
     code: code("CPL009", "inappropriate-intimacy", Severity::Warning, "Two components that work on almost the same data."),
     category: Category::Coupling,
-    explanation: "Two components whose data items overlap almost entirely are one service split in two, or one reaching into the other's data: every change to the data changes both, and they must be deployed together. A component's data items are those it `owns` and those held by the datastores and caches it uses. The rule reports a pair that shares more than `min-shared-percent` (80) of the larger set and at least `min-shared` (2) items. Two components of the same team are taken as deployables of one service (an API and its batch job) and are not reported. Merge them, or give one of them the data and let the other call it. Data used by more than 50 components is treated as common vocabulary and ignored.",
+    explanation: "Two components whose data items overlap almost entirely are one service split in two, or one reaching into the other's data: every change to the data changes both, and they must be deployed together. A component's data items are those it `owns` and those held by the datastores and caches it uses. The rule reports a pair that shares more than `min-shared-percent` (80) of the larger set and at least `min-shared` (2) items. Two components of the same team are taken as deployables of one service (an API and its batch job) and are not reported. Merge them, or give one of them the data and let the other call it. Data, and datastores, used by more than 50 components are common vocabulary and are ignored.",
     bad: "data Order {\n  classification internal\n}\ndata Payment {\n  classification internal\n}\ndatastore shop_db {\n  holds Order, Payment\n}\ncomponent orders {\n  uses shop_db { access read-write }\n}\ncomponent payments {\n  uses shop_db { access read-write }\n}\n",
     good: "data Order {\n  classification internal\n}\ndata Payment {\n  classification internal\n}\ndatastore orders_db {\n  holds Order\n}\ndatastore payments_db {\n  holds Payment\n}\ncomponent orders {\n  uses orders_db { access read-write }\n}\ncomponent payments {\n  uses payments_db { access read-write }\n}\n",
     options: &[
@@ -918,11 +922,19 @@ fn inappropriate_intimacy(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             items[i].extend(e.references("owns"));
         }
     }
+    let mut store_users: BTreeMap<ElementId, BTreeSet<ElementId>> = BTreeMap::new();
     for (_, l) in deps.links(cx) {
-        let Some(&a) = pos.get(&l.from) else { continue };
-        if matches!(user_kind(cx, l.to), Some(DeclKind::Datastore | DeclKind::Cache)) {
-            if let Some(store) = cx.model.get(l.to) {
-                items[a].extend(store.references("holds"));
+        if pos.contains_key(&l.from) && matches!(user_kind(cx, l.to), Some(DeclKind::Datastore | DeclKind::Cache)) {
+            store_users.entry(l.to).or_default().insert(l.from);
+        }
+    }
+    // A store used by more components than the cap holds common vocabulary; skipping it keeps the
+    // item sets linear in the links.
+    for (store, comps) in store_users.iter().filter(|(_, c)| c.len() <= MAX_SHARERS) {
+        let Some(e) = cx.model.get(*store) else { continue };
+        for c in comps {
+            if let Some(&a) = pos.get(c) {
+                items[a].extend(e.references("holds"));
             }
         }
     }
@@ -952,9 +964,10 @@ fn inappropriate_intimacy(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             cx.finding(
                 &INAPPROPRIATE_INTIMACY,
                 format!(
-                    "`{}` and `{}` share {n} data items ({} and {} in all)",
+                    "`{}` and `{}` share {} ({} and {} in all)",
                     cx.name(ca),
                     cx.name(cb),
+                    count(n, "data item"),
                     items[a].len(),
                     items[b].len()
                 ),
@@ -962,7 +975,7 @@ fn inappropriate_intimacy(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
                 "intimate with another component",
                 &[ca, cb],
             )
-            .with_secondary(cx.span_of(cb), format!("shares {n} data items with `{}`", cx.name(ca)))
+            .with_secondary(cx.span_of(cb), format!("shares {} with `{}`", count(n, "data item"), cx.name(ca)))
             .with_note(format!("shared: {}", name_list(cx, &common, 6)))
             .with_help("merge the two components, or give the data to one of them and let the other call it"),
         );
@@ -1046,7 +1059,7 @@ fn wrong_cut(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             acc.push(
                 cx.finding(
                     &WRONG_CUT,
-                    format!("`{}` owns {k} data items ({why})", cx.name(c)),
+                    format!("`{}` owns {} ({why})", cx.name(c), count(k, "data item")),
                     cx.span_of(c),
                     "owns too much",
                     &[c],
@@ -1229,5 +1242,65 @@ mod tests {
             text.push_str(&uses(&format!("c{i:02}"), &["core", "core"]));
         }
         assert_eq!(messages("CPL008", &text), vec!["`core` has 11 synchronous callers (limit 10) [core]"]);
+    }
+
+    /// All diagnostics of a one-file model checked with the given `arch.toml`.
+    fn check_with_config(toml: &str, text: &str) -> Vec<Diagnostic> {
+        use crate::driver::{analyze_paths_with, RunOptions};
+        use crate::host::MemHost;
+        let host = MemHost::new([("/ws/arch.toml", toml), ("/ws/example.arch", text)]);
+        let opts = RunOptions { today: None, baseline: None };
+        let outcome = analyze_paths_with(&host, &[std::path::PathBuf::from("/ws")], &opts);
+        outcome.analyses.into_iter().flat_map(|a| a.diagnostics).chain(outcome.errors).collect()
+    }
+
+    #[test]
+    fn ensure_all_layered_reports_each_unlayered_component_once() {
+        let text = "component web {\n  layer presentation\n  uses api sync\n  uses util sync\n}\ncomponent api {\n  uses util sync\n}\ncomponent util\ncomponent island { standalone }\n";
+        assert!(messages("CPL002", text).is_empty());
+        let on = check_with_config("[rules.layer-violation]\nensure-all-layered = 1\n", text);
+        let mut got: Vec<String> = on.iter().filter(|d| d.code.id == "CPL002").map(|d| d.message.clone()).collect();
+        got.sort();
+        assert_eq!(got, vec!["component `api` has no layer", "component `util` has no layer"]);
+    }
+
+    #[test]
+    fn thresholds_come_from_the_configuration() {
+        let text = [uses("a", &["b", "c", "d"]), "component b\ncomponent c\ncomponent d\n".to_string()].concat();
+        assert!(messages("CPL008", &text).is_empty());
+        let on = check_with_config("[rules.efferent-coupling-limit]\nmax-fan-out = 2\n", &text);
+        assert_eq!(on.iter().filter(|d| d.code.id == "CPL008").count(), 1);
+    }
+
+    #[test]
+    fn systems_linked_through_a_shared_topic_form_an_async_cycle() {
+        let text = "system s1\nsystem s2\nevent E { classification internal }\ntopic t { carries E }\ncomponent a {\n  system s1\n  publishes E\n}\ncomponent b {\n  system s2\n  subscribes E\n  uses a sync { timeout 1s circuit-breaker }\n}\n";
+        let f = findings("CPL001", text);
+        let msgs: Vec<(&str, Severity)> = f.iter().map(|d| (d.message.as_str(), d.severity)).collect();
+        assert_eq!(
+            msgs,
+            vec![
+                (
+                    "components depend on each other in a cycle through asynchronous links: a ~> t ~> b -> a",
+                    Severity::Warning
+                ),
+                (
+                    "systems depend on each other in a cycle through asynchronous links: s1 ~> t ~> s2 -> s1",
+                    Severity::Warning
+                ),
+            ]
+        );
+        assert_eq!(f[1].subjects, vec!["s1", "s2"]);
+    }
+
+    #[test]
+    fn the_first_link_of_the_cycle_is_the_primary_span_and_declarations_win_over_steps() {
+        let text = "component a {\n  uses b sync { timeout 1s circuit-breaker }\n}\ncomponent b\nflow f {\n  a -> b https\n  b -> a https via Back\n}\ninterface Back rest { provider a }\n";
+        let f = findings("CPL001", text);
+        assert_eq!(f.len(), 1);
+        let primary = f[0].primary.as_ref().unwrap();
+        assert_eq!(&text[primary.span.start as usize..primary.span.start as usize + 6], "uses b");
+        assert_eq!(f[0].secondary.len(), 1);
+        assert_eq!(f[0].secondary[0].message, "`b` -> `a`");
     }
 }

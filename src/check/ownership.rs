@@ -57,6 +57,17 @@ pub(crate) fn name_list(cx: &Ctx<'_>, ids: &[ElementId], max: usize) -> String {
     }
 }
 
+/// A count with its noun: "1 component", "3 components".
+pub(crate) fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else if let Some(stem) = noun.strip_suffix('y') {
+        format!("{n} {stem}ies")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// The span of the value `target` in attribute `attr` of element `id`.
 fn value_span(cx: &Ctx<'_>, id: ElementId, attr: &str, target: ElementId) -> Option<Span> {
     cx.model.get(id)?.attrs_named(attr).flat_map(|a| a.values()).find(|v| v.val == Val::Ref(target)).map(|v| v.span)
@@ -306,7 +317,12 @@ fn shared_persistence(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         let team_ids: Vec<ElementId> = teams.keys().copied().collect();
         let mut d = cx.finding(
             &SHARED_PERSISTENCE,
-            format!("datastore `{}` is written by {} teams: {}", cx.name(ds), teams.len(), name_list(cx, &team_ids, 4)),
+            format!(
+                "datastore `{}` is written by {}: {}",
+                cx.name(ds),
+                count(teams.len(), "team"),
+                name_list(cx, &team_ids, 4)
+            ),
             cx.span_of(ds),
             "shared persistence",
             &[ds],
@@ -361,6 +377,7 @@ fn foreign_datastore_access(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         e.2 |= write;
     }
     let exposed = exposed_by(cx);
+    let mut owner_services: BTreeMap<ElementId, Option<ElementId>> = BTreeMap::new();
     for ((c, ds), (span, read, write)) in pairs {
         let (Some(mine), Some(theirs)) = (team_of(cx, c), team_of(cx, ds)) else { continue };
         let verb = match (read, write) {
@@ -368,13 +385,20 @@ fn foreign_datastore_access(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             (false, true) => "writes",
             _ => "reads",
         };
-        // The owning team's service for this store, to suggest its interface.
-        let owner_service = cx
-            .index
-            .inbound(ds)
-            .filter(|l| is_user(cx, l.from, DeclKind::Component) && team_of(cx, l.from) == Some(theirs))
-            .max_by_key(|l| is_write(l))
-            .map(|l| l.from);
+        // The owning team's service for this store (its first writer, else its first reader), to
+        // suggest its interface; looked up once per store.
+        let owner_service = *owner_services.entry(ds).or_insert_with(|| {
+            let mut own = cx
+                .index
+                .inbound(ds)
+                .filter(|l| is_user(cx, l.from, DeclKind::Component) && team_of(cx, l.from) == Some(theirs));
+            let first = own.next();
+            match first {
+                Some(f) if !is_write(f) => own.find(|l| is_write(l)).or(first),
+                _ => first,
+            }
+            .map(|l| l.from)
+        });
         let help = match owner_service {
             Some(s) => match exposed.get(&s).and_then(|v| v.first()) {
                 Some(i) => {
@@ -443,7 +467,13 @@ fn data_multiple_owners(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         let Some(e) = cx.model.get(*data) else { continue };
         let mut d = cx.finding(
             &DATA_MULTIPLE_OWNERS,
-            format!("{} `{}` has {} owners: {}", e.kind.noun(), e.name, owners.len(), name_list(cx, &owners, 4)),
+            format!(
+                "{} `{}` has {}: {}",
+                e.kind.noun(),
+                e.name,
+                count(owners.len(), "owner"),
+                name_list(cx, &owners, 4)
+            ),
             e.name_span,
             "more than one system of record",
             &[*data],
@@ -559,10 +589,10 @@ fn tightly_coupled_teams(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         let mut d = cx.finding(
             &TIGHTLY_COUPLED_TEAMS,
             format!(
-                "`{}` of team `{}` talks to {} components of team `{}` and {} of its own",
+                "`{}` of team `{}` talks to {} of team `{}` and {} of its own",
                 cx.name(c),
                 cx.name(mine),
-                list.len(),
+                count(list.len(), "component"),
                 cx.name(*other),
                 own
             ),
