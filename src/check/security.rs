@@ -123,6 +123,10 @@ fn is_monitoring(cx: &Ctx<'_>, id: ElementId) -> bool {
         || tech_kind(cx, id) == Some("observability")
 }
 
+/// Authentication modes by which a person logs in (API keys, HMAC, mTLS and service tokens
+/// authenticate software, not people).
+const HUMAN_LOGIN: &[&str] = &["basic", "session", "jwt", "oauth2", "oidc", "saml", "mfa"];
+
 /// Actors are people unless they are API consumers or devices.
 fn is_human(cx: &Ctx<'_>, id: ElementId) -> bool {
     cx.kind(id) == Some(DeclKind::Actor) && !matches!(cx.kind_word(id), Some("api-consumer" | "device"))
@@ -879,39 +883,41 @@ fn datastore_accessed_across_boundary(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
 pub static CLASSIFICATION_CEILING: Rule = Rule {
     code: code("SEC007", "classification-ceiling", Severity::Error, "Data goes where its classification is not allowed."),
     category: Category::Security,
-    explanation: "A `max-classification` sets the most sensitive data an element may see: on the element itself, on a security profile it follows (its own or its system's), or on an enclosing zone. A link that carries data classified above the ceiling of either end, or a component that owns, a datastore or cache that holds, or a queue or topic that carries such data, leaks it to a place that was not secured for it (pytm data leak DS06). Each link and each declaration is reported once; a link end that itself declares the data is covered by that declaration's finding. Unclassified data is SEC009's. Fix it by keeping the data out (tokenise, aggregate or drop fields), or by raising the ceiling when the place really is secured for it.",
+    explanation: "A `max-classification` sets the most sensitive data an element may see: on an enclosing zone, and on the element itself, else on the security profiles it follows (the most permissive of its own profiles, else of its system's: a profile says what its controls are adequate for). A link that carries data classified above the ceiling of either end, or a component that owns, a datastore or cache that holds, or a queue or topic that carries such data, leaks it to a place that was not secured for it (pytm data leak DS06). Each link and each declaration is reported once; a link end that itself declares the data is covered by that declaration's finding. Unclassified data is SEC009's. Fix it by keeping the data out (tokenise, aggregate or drop fields), or by raising the ceiling when the place really is secured for it.",
     bad: "zone partner {\n  max-classification internal\n}\ndata Card {\n  classification restricted\n}\ncomponent payments {\n  uses reporting sync { protocol https auth mtls carries Card timeout 1s circuit-breaker }\n}\ncomponent reporting {\n  zone partner\n}\n",
     good: "zone partner {\n  max-classification internal\n}\ndata Card {\n  classification restricted\n}\ndata CardSummary {\n  classification internal\n}\ncomponent payments {\n  owns Card\n  uses reporting sync { protocol https auth mtls carries CardSummary timeout 1s circuit-breaker }\n}\ncomponent reporting {\n  zone partner\n}\n",
     options: &[],
     run: classification_ceiling,
 };
 
-/// The tightest classification ceiling of an element: (rank, where it is declared, span).
+/// A classification ceiling: (rank, where it is declared, span of the declaration).
 type Ceiling = Option<(usize, ElementId, Span)>;
 
+fn max_class_of(cx: &Ctx<'_>, holder: ElementId) -> Option<(usize, ElementId, Span)> {
+    let e = el(cx, holder)?;
+    let r = e.word("max-classification").and_then(|w| super::index::rank(w, schema::CLASSIFICATION))?;
+    Some((r, holder, attr_span(e, "max-classification")))
+}
+
+/// The ceiling of an element: the tightest of its zones' ceilings and of the most specific
+/// statement about the element itself: its own `max-classification`, else its profiles', else
+/// its system's profiles'. Profiles say what their controls are adequate for, so an element
+/// meeting several is adequate for the highest of them.
 fn ceiling_of(cx: &Ctx<'_>, id: ElementId) -> Ceiling {
-    let mut best: Ceiling = None;
-    let mut consider = |holder: ElementId| {
-        let Some(e) = el(cx, holder) else { return };
-        let Some(r) = e.word("max-classification").and_then(|w| super::index::rank(w, schema::CLASSIFICATION)) else {
-            return;
-        };
-        if best.is_none_or(|(b, _, _)| r < b) {
-            best = Some((r, holder, attr_span(e, "max-classification")));
-        }
-    };
-    if el(cx, id).is_some_and(|e| e.kind != DeclKind::Zone) {
-        consider(id);
-    }
-    for p in profiles_of(cx, id) {
-        consider(p);
-    }
+    let e = el(cx, id)?;
+    let mut limits: Vec<(usize, ElementId, Span)> = Vec::new();
     if let Some(z) = cx.index.zone_of(id) {
-        for z in cx.zones.chain(z) {
-            consider(z);
-        }
+        limits.extend(cx.zones.chain(z).into_iter().filter_map(|z| max_class_of(cx, z)));
     }
-    best
+    let by_profiles = |profiles: Vec<ElementId>| {
+        profiles.into_iter().filter_map(|p| max_class_of(cx, p)).max_by_key(|(r, p, _)| (*r, std::cmp::Reverse(*p)))
+    };
+    let own: Vec<ElementId> = e.references("profile").collect();
+    let system: Vec<ElementId> =
+        e.reference("system").and_then(|s| el(cx, s)).map(|s| s.references("profile").collect()).unwrap_or_default();
+    let specific = if e.kind == DeclKind::Zone { None } else { max_class_of(cx, id) };
+    limits.extend(specific.or_else(|| by_profiles(own)).or_else(|| by_profiles(system)));
+    limits.into_iter().min_by_key(|(r, holder, _)| (*r, *holder))
 }
 
 fn ceiling_holder(cx: &Ctx<'_>, holder: ElementId) -> String {
@@ -936,7 +942,9 @@ fn classification_ceiling(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             for a in e.attrs_named(name) {
                 for v in a.values() {
                     let Val::Ref(d) = v.val else { continue };
-                    declared.insert((id, d));
+                    if !declared.insert((id, d)) {
+                        continue;
+                    }
                     let Some(c) = cx.classification(d).filter(|c| *c > max) else { continue };
                     acc.push(
                         cx.finding(
@@ -1249,10 +1257,7 @@ fn missing_identity_provider(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         let mut once = Once::default();
         for l in &cx.index.links {
             let Some(auth) = l.auth.as_deref() else { continue };
-            if !is_human(cx, l.from)
-                || !matches!(auth, "basic" | "session" | "jwt" | "oauth2" | "oidc" | "saml" | "mfa")
-                || !once.first(&[l.from])
-            {
+            if !is_human(cx, l.from) || !HUMAN_LOGIN.contains(&auth) || !once.first(&[l.from]) {
                 continue;
             }
             acc.push(
@@ -1446,7 +1451,7 @@ fn mixed_trust_shared_runtime(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
 pub static MISSING_MFA_FOR_HUMAN_ACCESS: Rule = Rule {
     code: code("SEC014", "missing-mfa-for-human-access", Severity::Warning, "A person reaches restricted or mission-critical assets with one factor."),
     category: Category::Security,
-    explanation: "A person (an actor that is not an API consumer or device) reaches a component or store that handles restricted data or is mission-critical, directly or through frontends, gateways, proxies and load balancers, and logs in with a single factor: the actor is not marked `mfa` and neither the person's own link nor the client's calls say `auth mfa`. A phished or reused password then opens the most valuable assets (Threagile missing-authentication-second-factor; pytm usesMFA). People whose authentication is unknown or `none` are left to HYG008 and SEC003. Fix it by requiring a second factor: mark the actor `mfa` or use `auth mfa` on the login step.",
+    explanation: "A person (an actor that is not an API consumer or device) reaches a component or store that handles restricted data or is mission-critical, directly or through frontends, gateways, proxies and load balancers, and logs in with a single factor: the actor is not marked `mfa` and neither the person's own link nor the client's calls say `auth mfa`. A phished or reused password then opens the most valuable assets (Threagile missing-authentication-second-factor; pytm usesMFA). Only logins count (`basic`, `session`, `jwt`, `oauth2`, `oidc`, `saml`): a person who is anonymous, or whose link carries only a machine credential such as a publishable API key, logs in nowhere, and unknown authentication is left to HYG008 and SEC003. Fix it by requiring a second factor: mark the actor `mfa` or use `auth mfa` on the login step.",
     bad: "data Ledger {\n  classification restricted\n}\nactor clerk {\n  kind admin\n}\ncomponent books {\n  owns Ledger\n}\nflow post {\n  clerk -> books https auth oidc carries Ledger\n}\n",
     good: "data Ledger {\n  classification restricted\n}\nactor clerk {\n  kind admin\n  mfa\n}\ncomponent books {\n  owns Ledger\n}\nflow post {\n  clerk -> books https auth oidc carries Ledger\n}\n",
     options: &[
@@ -1509,9 +1514,9 @@ fn missing_mfa_for_human_access(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         }
         let Some(target) = reach.get(l.to.0 as usize).copied().flatten() else { continue };
         // The person's authentication: on their own link, or on the client's calls.
-        let mut factors: Vec<&str> = l.auth.iter().map(String::as_str).filter(|a| *a != "none").collect();
+        let mut factors: Vec<&str> = l.auth.iter().map(String::as_str).filter(|a| HUMAN_LOGIN.contains(a)).collect();
         if factors.is_empty() && is_client(cx, l.to) {
-            factors.extend(cx.index.out(l.to).filter_map(|o| o.auth.as_deref()).filter(|a| *a != "none"));
+            factors.extend(cx.index.out(l.to).filter_map(|o| o.auth.as_deref()).filter(|a| HUMAN_LOGIN.contains(a)));
         }
         if factors.is_empty() || factors.contains(&"mfa") || !once.first(&[l.from]) {
             continue;
@@ -1547,7 +1552,7 @@ fn missing_mfa_for_human_access(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
 pub static UNTRUSTED_DESERIALIZATION: Rule = Rule {
     code: code("SEC015", "untrusted-deserialization", Severity::Warning, "An interface deserializes a binary object format from untrusted callers."),
     category: Category::Security,
-    explanation: "An interface whose `format` is `java-serialization` or `binary` is exposed `public` or to partners, or receives a link from a less trusted zone or from the internet. Native object deserialization of attacker-controlled bytes leads to remote code execution and denial of service (Threagile untrusted-deserialization; ASVS 1.5.2; CWE-502). Links whose zones or trust are unknown are skipped. Fix it with a schema-bound data format (json, protobuf, avro), or keep the interface to callers of equal trust.",
+    explanation: "An interface one of our components provides, whose `format` is `java-serialization` or `binary`, is exposed `public` or to partners, or receives a link from a less trusted zone or from the internet. Native object deserialization of attacker-controlled bytes leads to remote code execution and denial of service (Threagile untrusted-deserialization; ASVS 1.5.2; CWE-502). Links whose zones or trust are unknown are skipped. Fix it with a schema-bound data format (json, protobuf, avro), or keep the interface to callers of equal trust.",
     bad: "zone partners {\n  trust low\n}\nzone core {\n  trust high\n}\nexternal bank {\n  zone partners\n}\ninterface Settlement rest {\n  format java-serialization\n  auth mtls\n}\ncomponent ledger {\n  zone core\n  exposes Settlement\n}\nflow settle {\n  bank -> ledger https via Settlement\n}\n",
     good: "zone partners {\n  trust low\n}\nzone core {\n  trust high\n}\nexternal bank {\n  zone partners\n}\ninterface Settlement rest {\n  format json\n  auth mtls\n}\ncomponent ledger {\n  zone core\n  exposes Settlement\n}\nflow settle {\n  bank -> ledger https via Settlement\n}\n",
     options: &[],
@@ -1565,6 +1570,10 @@ fn untrusted_deserialization(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         }
     }
     for (id, e) in cx.model.of_kind(DeclKind::Interface) {
+        // Only our own components deserialize what our interfaces receive.
+        if !cx.index.provider.get(&id).is_some_and(|p| is_component(cx, *p)) {
+            continue;
+        }
         let Some(format) = e.word("format").filter(|f| matches!(*f, "java-serialization" | "binary")) else { continue };
         let exposure = e.word("exposure").filter(|x| matches!(*x, "public" | "partner"));
         let d = match (from_lower.get(&id), exposure) {
@@ -1606,7 +1615,7 @@ fn untrusted_deserialization(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
 pub static STRIDE_COVERAGE_GAP: Rule = Rule {
     code: code("SEC016", "stride-coverage-gap", Severity::Note, "An element on a trust boundary has STRIDE threats no control covers."),
     category: Category::Security,
-    explanation: "Every element touching a link that crosses zones faces the STRIDE threats of its kind: actors and external systems spoofing and repudiation; components all six (spoofing, tampering, repudiation, information disclosure, denial of service, elevation of privilege); datastores, caches, queues and topics tampering, information disclosure and denial of service. The links themselves are covered by SEC001 to SEC003. Each applicable threat needs a `control` that `mitigates` it, declared in the element's `controls`, in a profile it follows, or in a profile of its system; actors and external systems cannot declare controls, so the controls of the components and stores they talk to across the boundary count for them. One note per element lists what is left, so that the threat model is complete and reviewable (STRIDE per element; CALM controls). Fix it by adding or referencing controls, or accept a deliberate gap with `accept SEC016@element \"why\" until DATE`.",
+    explanation: "Every element touching a link that crosses a trust boundary (into another network zone, or into a zone of different trust; logical zones of equal trust do not count) faces the STRIDE threats of its kind: actors and external systems spoofing and repudiation; components all six (spoofing, tampering, repudiation, information disclosure, denial of service, elevation of privilege); datastores, caches, queues and topics tampering, information disclosure and denial of service. The links themselves are covered by SEC001 to SEC003. Each applicable threat needs a `control` that `mitigates` it, declared in the element's `controls`, in a profile it follows, or in a profile of its system; actors and external systems cannot declare controls, so the controls of the components and stores they talk to across the boundary count for them. One note per element lists what is left, so that the threat model is complete and reviewable (STRIDE per element; CALM controls). Fix it by adding or referencing controls, or accept a deliberate gap with `accept SEC016@element \"why\" until DATE`.",
     bad: "zone dmz {\n  trust medium\n}\nzone core {\n  trust high\n}\ncontrol edge_hardening {\n  mitigates spoofing, tampering, repudiation, information-disclosure, denial-of-service, elevation-of-privilege\n}\ncomponent web {\n  zone dmz\n  controls edge_hardening\n  uses api sync { protocol https auth mtls timeout 1s circuit-breaker }\n}\ncomponent api {\n  zone core\n}\n",
     good: "zone dmz {\n  trust medium\n}\nzone core {\n  trust high\n}\ncontrol edge_hardening {\n  mitigates spoofing, tampering, repudiation, information-disclosure, denial-of-service, elevation-of-privilege\n}\ncomponent web {\n  zone dmz\n  controls edge_hardening\n  uses api sync { protocol https auth mtls timeout 1s circuit-breaker }\n}\ncomponent api {\n  zone core\n  controls edge_hardening\n}\n",
     options: &[],
@@ -1651,6 +1660,13 @@ fn mitigated(cx: &Ctx<'_>, id: ElementId) -> u8 {
     bits
 }
 
+/// The link leaves one network zone for another, or enters a zone of different trust: logical
+/// zones of the same trust in one network are not trust boundaries.
+fn crosses_trust_boundary(cx: &Ctx<'_>, l: &Link) -> bool {
+    let Some((a, b)) = cx.zones_of(l) else { return false };
+    a != b && (cx.crosses_network(l) || cx.zones.trust(a) != cx.zones.trust(b))
+}
+
 fn stride_coverage_gap(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let n = cx.model.elements.len();
     let own: Vec<u8> = (0..n).map(|i| mitigated(cx, ElementId(i as u32))).collect();
@@ -1659,7 +1675,7 @@ fn stride_coverage_gap(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let mut first: Vec<Option<&Link>> = vec![None; n];
     let mut borrowed: Vec<u8> = vec![0; n];
     for l in &cx.index.links {
-        if !cx.crosses_zone(l) {
+        if !crosses_trust_boundary(cx, l) {
             continue;
         }
         for (end, other) in [(l.from, l.to), (l.to, l.from)] {
@@ -1863,6 +1879,19 @@ mod tests {
     }
 
     #[test]
+    fn sec007_specific_statements_override_system_profiles_but_zones_still_limit() {
+        let model = |store_extra: &str| {
+            format!("profile base {{\n  max-classification confidential\n}}\nprofile pci {{\n  max-classification restricted\n}}\nsystem pay {{\n  profile base\n}}\nzone cde {{\n  max-classification restricted\n}}\ndata Card {{\n  classification restricted\n}}\ncomponent vault_svc {{\n  system pay\n  zone cde\n  profile base, pci\n  uses vault_db {{ protocol postgres-tls auth mtls carries Card }}\n}}\ndatastore vault_db {{\n  system pay\n  zone cde\n  holds Card\n{store_extra}}}\n")
+        };
+        // The store can name no profile: its system's profile applies until it says otherwise.
+        assert_eq!(findings("SEC007", &model("")), vec!["SEC007@vault_db@Card: `vault_db` holds `Card` (restricted) above the confidential ceiling of profile `base`"]);
+        assert_eq!(count("SEC007", &model("  max-classification restricted\n")), 0);
+        let zone_limits = model("  max-classification restricted\n")
+            .replace("zone cde {\n  max-classification restricted", "zone cde {\n  max-classification confidential");
+        assert_eq!(count("SEC007", &zone_limits), 2, "the zone limits both the holding and the component's link");
+    }
+
+    #[test]
     fn sec008_tech_default_and_per_tenant_keys() {
         let tech = "import std.tech\ndata Card {\n  classification restricted\n}\ndatastore cards {\n  tech postgres\n  holds Card\n}\n";
         assert_eq!(count("SEC008", tech), 1);
@@ -1922,6 +1951,19 @@ mod tests {
         let base = "data Ledger {\n  classification restricted\n}\nactor clerk\ncomponent ui {\n  kind frontend\n}\ncomponent books {\n  owns Ledger\n}\nflow post {\n  clerk -> ui https\n  ui -> books https auth AUTH carries Ledger\n}\n";
         assert_eq!(count("SEC014", &base.replace("AUTH", "oidc")), 1);
         assert_eq!(count("SEC014", &base.replace("AUTH", "mfa")), 0);
+    }
+
+    #[test]
+    fn sec014_anonymous_people_and_machine_keys_are_not_logins() {
+        let text = "data Card {\n  classification restricted\n}\nactor cardholder\ncomponent gw {\n  kind gateway\n}\ncomponent vault {\n  owns Card\n}\nflow tokenize {\n  cardholder -> gw https auth api-key carries Card\n  gw -> vault https auth mtls carries Card\n}\n";
+        assert_eq!(count("SEC014", text), 0);
+        assert_eq!(count("SEC014", &text.replace("auth api-key", "auth session")), 1);
+    }
+
+    #[test]
+    fn sec015_only_our_interfaces_deserialize() {
+        let text = "zone partners {\n  trust low\n}\nzone core {\n  trust high\n}\nexternal acquirer {\n  zone partners\n  exposes Iso8583\n}\ninterface Iso8583 batch {\n  format binary\n  exposure partner\n}\ncomponent auth_svc {\n  zone core\n  uses acquirer sync { via Iso8583 protocol tls auth mtls }\n}\n";
+        assert_eq!(count("SEC015", text), 0);
     }
 
     #[test]
