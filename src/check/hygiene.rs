@@ -292,10 +292,17 @@ fn incomplete_model(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
                 holes.push(format!("step {} ({})", i + 1, sub.join(", ")));
             }
         }
+        // Trust rules place every participant of a link: runnable elements, actors and externals.
         let missing_zone = has_zones
             && matches!(
                 e.kind,
-                DeclKind::Component | DeclKind::Datastore | DeclKind::Queue | DeclKind::Topic | DeclKind::Cache
+                DeclKind::Component
+                    | DeclKind::Datastore
+                    | DeclKind::Queue
+                    | DeclKind::Topic
+                    | DeclKind::Cache
+                    | DeclKind::Actor
+                    | DeclKind::External
             )
             && e.attr("zone").is_none();
         if holes.is_empty() && !missing_zone {
@@ -316,7 +323,7 @@ fn incomplete_model(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
                 "gap",
                 &[id],
             )
-            .with_help("fill the holes and give every runnable element its zone")
+            .with_help("fill the holes, and give every component, store, actor and external system its zone")
             .with_note("rules that need these attributes skip this element until then"),
         );
     }

@@ -415,6 +415,8 @@ macro_rules! attr {
     };
 }
 
+const PROFILE: AttrSpec = attr!("profile": [Ty::Ref(PROFILES)], "Security profiles it follows.");
+const CONTROLS_ATTR: AttrSpec = attr!("controls": [Ty::Ref(CONTROLS)], "Security controls it implements.");
 const SUMMARY: AttrSpec = attr!("summary": Ty::Str, "One paragraph describing the element.");
 const TAGS: AttrSpec = attr!("tags": [Ty::Str], "Free-form labels.");
 const OWNER: AttrSpec = attr!("owner": Ty::Ref(OWNERS), "The team (or person) accountable for it.");
@@ -543,6 +545,8 @@ pub static DECLS: &[DeclSpec] = &[
             attr!("data-residency": Ty::Str, "Where it keeps data."),
             CRIT,
             TAGS,
+            PROFILE,
+            CONTROLS_ATTR,
         ],
         nested: &[],
         statements: Statements::None,
@@ -629,8 +633,8 @@ pub static DECLS: &[DeclSpec] = &[
             attr!("rto": Ty::Duration, "Recovery time objective."),
             attr!("rpo": Ty::Duration, "Recovery point objective."),
             attr!("failover": Ty::Str, "How it fails over."),
-            attr!("profile": [Ty::Ref(PROFILES)], "Security profiles it follows."),
-            attr!("controls": [Ty::Ref(CONTROLS)], "Security controls it implements."),
+            PROFILE,
+            CONTROLS_ATTR,
             MAX_CLASS,
             attr!("standalone", "Has no flows on purpose (batch tools, libraries)."),
             attr!("multi-tenant", "Serves several tenants from one instance."),
@@ -666,6 +670,8 @@ pub static DECLS: &[DeclSpec] = &[
             MAX_CLASS,
             SUMMARY,
             TAGS,
+            PROFILE,
+            CONTROLS_ATTR,
         ],
         nested: &[],
         statements: Statements::None,
@@ -690,6 +696,8 @@ pub static DECLS: &[DeclSpec] = &[
             CRIT,
             SUMMARY,
             TAGS,
+            PROFILE,
+            CONTROLS_ATTR,
         ],
         nested: &[],
         statements: Statements::None,
@@ -715,6 +723,8 @@ pub static DECLS: &[DeclSpec] = &[
             CRIT,
             SUMMARY,
             TAGS,
+            PROFILE,
+            CONTROLS_ATTR,
         ],
         nested: &[],
         statements: Statements::None,
@@ -741,6 +751,8 @@ pub static DECLS: &[DeclSpec] = &[
             REPLICAS,
             SUMMARY,
             TAGS,
+            PROFILE,
+            CONTROLS_ATTR,
         ],
         nested: &[],
         statements: Statements::None,
