@@ -175,6 +175,34 @@ fn check_text(s: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Whether two cluster (zone) boxes of a Graphviz SVG cross instead of nesting.
+fn zones_cross(svg: &str) -> bool {
+    let mut boxes: Vec<[f64; 4]> = Vec::new();
+    for part in svg.split("class=\"cluster\"").skip(1) {
+        let window = &part[..part.len().min(2000)];
+        let Some(p) = [" d=\"", " points=\""].iter().filter_map(|k| window.find(k).map(|p| p + k.len())).min() else {
+            continue;
+        };
+        let body = &window[p..];
+        let body = &body[..body.find('"').unwrap_or(body.len())];
+        let nums: Vec<f64> = body
+            .split(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
+            .filter_map(|t| t.parse().ok())
+            .collect();
+        let xs: Vec<f64> = nums.iter().step_by(2).copied().collect();
+        let ys: Vec<f64> = nums.iter().skip(1).step_by(2).copied().collect();
+        let lo = |v: &[f64]| v.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = |v: &[f64]| v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        boxes.push([lo(&xs), lo(&ys), hi(&xs), hi(&ys)]);
+    }
+    let inside = |a: &[f64; 4], b: &[f64; 4]| a[0] <= b[0] && a[1] <= b[1] && a[2] >= b[2] && a[3] >= b[3];
+    boxes.iter().enumerate().any(|(i, a)| {
+        boxes[i + 1..]
+            .iter()
+            .any(|b| a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3] && !inside(a, b) && !inside(b, a))
+    })
+}
+
 fn opts(highlight: bool) -> DiagramOptions {
     DiagramOptions { highlight, renderer: Renderer::Builtin }
 }
@@ -190,6 +218,7 @@ fn assert_views(ds: &[Diagram], flows: usize) {
         check_xml(svg).unwrap_or_else(|e| panic!("{}: SVG is not well-formed: {e}", d.name));
         assert!(svg.contains("<svg"), "{}", d.name);
         assert!(d.dot.contains("Legend"), "{} has no legend", d.name);
+        assert!(!zones_cross(svg), "{}: zone boxes cross each other", d.name);
         assert!(!d.title.is_empty());
     }
 }

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::check::{Index, LinkOrigin, Zones};
 use crate::semantic::model::{Attribute, Element, ElementId, Model, Val, Value};
 use crate::syntax::literal::Literal;
-use crate::syntax::schema::{DeclKind, LOCAL_PROTOCOLS, PLAINTEXT_PROTOCOLS, TRUST};
+use crate::syntax::schema::{DeclKind, TRUST};
 
 /// Kinds drawn as nodes in the architecture views.
 pub const NODE_KINDS: &[DeclKind] = &[
@@ -94,17 +94,6 @@ fn block_attr<'a>(block: &'a [Attribute], name: &str) -> Option<&'a Value> {
 
 fn block_word(block: &[Attribute], name: &str) -> Option<String> {
     block_attr(block, name).and_then(|v| word(&v.val)).map(str::to_string)
-}
-
-pub fn encryption(protocol: Option<&str>, encrypted: Option<bool>) -> Encryption {
-    match (encrypted, protocol) {
-        (Some(true), _) => Encryption::Encrypted,
-        (Some(false), _) => Encryption::Plaintext,
-        (None, None) => Encryption::Unknown,
-        (None, Some(p)) if LOCAL_PROTOCOLS.contains(&p) => Encryption::Local,
-        (None, Some(p)) if PLAINTEXT_PROTOCOLS.contains(&p) => Encryption::Plaintext,
-        (None, Some(_)) => Encryption::Encrypted,
-    }
 }
 
 impl<'m> Facts<'m> {

@@ -320,7 +320,16 @@ fn zoned_nodes(ctx: &Ctx, members: &[ElementId], hidden: &BTreeMap<ElementId, us
         }
         let mut label = format!("<b>{}</b>", esc(&dot::clip(e.title(), 40)));
         if !facts.is_empty() {
-            label.push_str(&format!(" <font point-size=\"9\" color=\"{stroke}\">{}</font>", esc(&facts.join(" · "))));
+            label.push_str(&format!(
+                "&#160; <font point-size=\"9\" color=\"{stroke}\">{}</font>",
+                esc(&facts.join(" · "))
+            ));
+        }
+        let left_out = hidden.get(&z).copied().unwrap_or(0);
+        if left_out > 0 && by_zone.contains_key(&z) {
+            label.push_str(&format!(
+                "<br/><font point-size=\"9\" color=\"#6b7280\">+{left_out} more without crossings</font>"
+            ));
         }
         let marked = ctx.is_marked(z);
         let mut stmts = vec![
@@ -337,17 +346,16 @@ fn zoned_nodes(ctx: &Ctx, members: &[ElementId], hidden: &BTreeMap<ElementId, us
         for m in by_zone.get(&z).map(Vec::as_slice).unwrap_or(&[]) {
             stmts.push(element_node(ctx, *m));
         }
-        if let Some(n) = hidden.get(&z).filter(|n| **n > 0) {
-            let what = if by_zone.contains_key(&z) {
-                format!("+{n} more")
-            } else {
-                format!("{n} element{}", if *n == 1 { "" } else { "s" })
-            };
+        // A zone with nothing drawn shows its count as its only node: Graphviz drops empty clusters.
+        if left_out > 0 && !by_zone.contains_key(&z) {
             stmts.push(node(
                 &format!("@more:{}", ctx.path(z)),
                 vec![
                     aq("shape", "plaintext"),
-                    aq("label", &format!("{what}, no crossing")),
+                    aq(
+                        "label",
+                        &format!("{left_out} element{} without crossings", if left_out == 1 { "" } else { "s" }),
+                    ),
                     aq("fontcolor", "#6b7280"),
                     aq("fontsize", "9"),
                 ],
@@ -534,7 +542,22 @@ fn containers(ctx: &Ctx) -> (String, String, String) {
     let mut stmts = Vec::new();
     let (nodes, zones) = zoned_nodes(ctx, &members, &BTreeMap::new());
     stmts.extend(nodes);
-    let merged = merge(ctx.links.iter(), |id| Some(ctx.path(id)));
+    let mut merged = merge(ctx.links.iter(), |id| Some(ctx.path(id)));
+    // A flow step answering a call (B -> A after A -> B) is a reply, not a dependency: it turns
+    // the call into a two-way arrow instead of adding an edge against the flow of calls.
+    let replies: BTreeSet<(String, String)> = merged
+        .iter()
+        .enumerate()
+        .filter(|(i, (a, b, m))| {
+            m.links.iter().all(|l| l.flow.is_some())
+                && merged
+                    .iter()
+                    .enumerate()
+                    .any(|(j, (c, d, n))| c == b && d == a && (j < *i || n.links.iter().any(|l| l.flow.is_none())))
+        })
+        .map(|(_, (a, b, _))| (a.clone(), b.clone()))
+        .collect();
+    merged.retain(|(a, b, _)| !replies.contains(&(a.clone(), b.clone())));
     let pairs: Vec<(ElementId, ElementId)> = merged.iter().map(|m| (m.2.from, m.2.to)).collect();
     let layout = zone_layout(ctx, &members, &zones, &pairs);
     stmts.extend(layout.grid.iter().cloned());
@@ -555,6 +578,13 @@ fn containers(ctx: &Ctx) -> (String, String, String) {
         let protos = protocols(&m.links);
         if !protos.is_empty() && !many {
             attrs.push(aq("label", &short_list(&protos, 2)));
+        }
+        if replies.contains(&(b.clone(), a.clone())) {
+            attrs.push(aq("dir", "both"));
+        }
+        // Calls inside a zone hold their ends together; calls out of it may stretch.
+        if ctx.facts.zone_of(m.from).is_some() && ctx.facts.zone_of(m.from) == ctx.facts.zone_of(m.to) {
+            attrs.push(aq("weight", "4"));
         }
         let marked = m.links.iter().any(|l| ctx.link_marked(l));
         edge_style(&mut attrs, marked, all_async);
@@ -628,7 +658,7 @@ fn trust(ctx: &Ctx) -> (String, String, String) {
             && facts.zone_of(l.from) == facts.zone_of(l.to)
             && inner.insert((l.from, l.to))
         {
-            stmts.push(edge(&ctx.path(l.from), &ctx.path(l.to), vec![aq("style", "invis")]));
+            stmts.push(edge(&ctx.path(l.from), &ctx.path(l.to), vec![aq("style", "invis"), aq("weight", "4")]));
         }
     }
     // One edge per (from, to, encryption), listing the protocols and authentication methods of
@@ -646,18 +676,27 @@ fn trust(ctx: &Ctx) -> (String, String, String) {
     let mut states = BTreeSet::new();
     for ((from, to, enc), ls) in &groups {
         let mut parts = protocols(ls);
-        let mut auths: Vec<String> = Vec::new();
+        let mut methods: Vec<&str> = Vec::new();
+        let (mut none, mut unknown) = (false, false);
         for l in ls {
-            let a = match l.auth.as_deref() {
-                Some("none") => "no auth".to_string(),
-                Some(a) => format!("auth {a}"),
-                None => "auth ?".to_string(),
-            };
-            if !auths.contains(&a) {
-                auths.push(a);
+            match l.auth.as_deref() {
+                Some("none") => none = true,
+                Some(a) if !methods.contains(&a) => methods.push(a),
+                Some(_) => {}
+                None => unknown = true,
             }
         }
-        parts.push(short_list(&auths, 3));
+        let mut auths: Vec<String> = Vec::new();
+        if !methods.is_empty() {
+            auths.push(format!("auth {}", methods.join(", ")));
+        }
+        if none {
+            auths.push("no auth".to_string());
+        }
+        if unknown {
+            auths.push("auth ?".to_string());
+        }
+        parts.push(auths.join(" / "));
         let authenticated = ls.iter().all(|l| l.authenticated());
         let (style, color) = match enc {
             Encryption::Plaintext => ("dashed", PLAIN_RED),
