@@ -432,3 +432,11 @@ fn generated_text(n: usize) -> String {
     }
     s
 }
+
+#[test]
+fn an_empty_model_still_gives_every_view() {
+    let model = archc::semantic::Model::default();
+    let ds = diagrams(&model, &[], &opts(true));
+    assert_views(&ds, 0);
+    assert!(ds.iter().all(|d| d.dot.contains("@empty")), "each view says what is missing");
+}
