@@ -123,10 +123,14 @@ pub fn analyze_workspace(host: &dyn Host, root: &Path, inputs: &[PathBuf], opts:
         }
     }
     loader.follow_imports();
-    let Loader { config, workspace, mut diags, config_file, .. } = loader;
+    let Loader { config, mut workspace, mut diags, config_file, .. } = loader;
     let mut timings = Timings { load_and_parse: started.elapsed(), ..Timings::default() };
     let started = std::time::Instant::now();
     let (model, resolve_diags) = semantic::analyze(&workspace);
+    // The model holds everything later phases need; the syntax trees would only add to the peak.
+    for f in &mut workspace.files {
+        f.ast = Default::default();
+    }
     timings.resolve = started.elapsed();
     let started = std::time::Instant::now();
     diags.extend(resolve_diags);

@@ -14,6 +14,7 @@ pub use model::{ElementId, Model};
 #[derive(Clone, Debug)]
 pub struct WorkspaceFile {
     pub id: FileId,
+    /// The file's syntax tree; emptied by the driver once the model is built.
     pub ast: SourceAst,
     /// Resolved imports, with the span of each import statement.
     pub imports: Vec<(FileId, Span)>,
