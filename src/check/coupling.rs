@@ -97,7 +97,7 @@ fn is_broker(cx: &Ctx<'_>, id: ElementId) -> bool {
 /// Components in name order.
 fn components(cx: &Ctx<'_>) -> Vec<ElementId> {
     let mut v: Vec<ElementId> = cx.model.of_kind(DeclKind::Component).map(|(id, _)| id).collect();
-    v.sort_by_key(|id| cx.name(*id));
+    v.sort_by_cached_key(|id| cx.name(*id));
     v
 }
 
@@ -131,7 +131,7 @@ type State = (usize, bool);
 
 impl CycleGraph {
     fn new(cx: &Ctx<'_>, mut nodes: Vec<(ElementId, bool)>) -> (CycleGraph, BTreeMap<ElementId, usize>) {
-        nodes.sort_by_key(|(id, _)| cx.name(*id));
+        nodes.sort_by_cached_key(|(id, _)| cx.name(*id));
         let pos = nodes.iter().enumerate().map(|(i, (id, _))| (*id, i)).collect();
         let g = CycleGraph {
             subject: nodes.iter().map(|(_, s)| *s).collect(),
@@ -857,7 +857,7 @@ fn efferent_coupling_limit(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     for c in components(cx) {
         let by_name = |s: Option<&BTreeSet<ElementId>>| {
             let mut v: Vec<ElementId> = s.map(|s| s.iter().copied().collect()).unwrap_or_default();
-            v.sort_by_key(|x| cx.name(*x));
+            v.sort_by_cached_key(|x| cx.name(*x));
             v
         };
         let (targets, callers) = (by_name(out.get(&c)), by_name(inn.get(&c)));

@@ -459,7 +459,7 @@ fn data_multiple_owners(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     for (data, owners) in &cx.index.owners_of_data {
         let mut owners: Vec<ElementId> =
             owners.iter().copied().filter(|c| cx.model.get(*c).is_some_and(|e| !e.from_std)).collect();
-        owners.sort_by_key(|c| cx.name(*c));
+        owners.sort_by_cached_key(|c| cx.name(*c));
         owners.dedup();
         if owners.len() < 2 {
             continue;
