@@ -58,6 +58,21 @@ pub fn find_root(host: &dyn Host, path: &Path) -> PathBuf {
     abs
 }
 
+/// Folders below `dir` (other than `root`) that hold their own `arch.toml`, outermost first.
+pub fn nested_roots(host: &dyn Host, dir: &Path, root: &Path) -> Vec<PathBuf> {
+    let mut roots: Vec<PathBuf> = host
+        .walk_workspace_files(dir)
+        .into_iter()
+        .flatten()
+        .filter(|p| p.file_name().is_some_and(|n| n == CONFIG_FILE))
+        .filter_map(|p| p.parent().map(Path::to_path_buf))
+        .filter(|d| d != root && d.starts_with(root))
+        .collect();
+    roots.sort();
+    roots.dedup();
+    roots
+}
+
 /// Settings of a run that do not come from `arch.toml`.
 #[derive(Clone, Debug, Default)]
 pub struct RunOptions {
@@ -88,10 +103,17 @@ pub fn analyze_paths_with(host: &dyn Host, paths: &[PathBuf], opts: &RunOptions)
         }
         let root = find_root(host, p);
         let abs = host.canonicalize(p).unwrap_or_else(|_| p.clone());
-        match groups.iter_mut().find(|g| g.0 == root) {
-            Some(g) => g.1.push(abs),
-            None => groups.push((root, vec![abs])),
+        let mut add = |root: PathBuf, input: PathBuf| match groups.iter_mut().find(|g| g.0 == root) {
+            Some(g) => g.1.push(input),
+            None => groups.push((root, vec![input])),
+        };
+        // A folder holding several workspaces (each with its own arch.toml) is several analyses.
+        if host.is_dir(&abs) {
+            for nested in nested_roots(host, &abs, &root) {
+                add(nested.clone(), nested);
+            }
         }
+        add(root, abs);
     }
     let analyses = groups.into_iter().map(|(root, inputs)| analyze_workspace(host, &root, &inputs, opts)).collect();
     Outcome { analyses, errors }
@@ -104,14 +126,21 @@ pub fn analyze_workspace(host: &dyn Host, root: &Path, inputs: &[PathBuf], opts:
     loader.load_config();
     for input in inputs {
         if host.is_dir(input) {
-            for entry in host.walk_arch_files(input) {
+            let entries = host.walk_workspace_files(input);
+            let nested = nested_roots(host, input, root);
+            for entry in entries {
                 match entry {
-                    Ok(path) => {
+                    Ok(path) if crate::host::is_arch_file(&path) => {
+                        // Files of a nested workspace belong to that workspace's analysis.
+                        if nested.iter().any(|n| path.starts_with(n)) {
+                            continue;
+                        }
                         let rel = loader.display_name(&path);
                         if loader.config.selects(&rel) {
                             loader.load_file(&path);
                         }
                     }
+                    Ok(_) => {}
                     Err(msg) => loader.diags.push(
                         Diagnostic::without_span(codes::UNREADABLE_PATH, msg)
                             .with_help("remove the loop or exclude it in arch.toml"),

@@ -10,12 +10,22 @@ pub trait Host {
     fn is_dir(&self, path: &Path) -> bool;
     fn is_file(&self, path: &Path) -> bool;
     fn canonicalize(&self, path: &Path) -> io::Result<PathBuf>;
-    /// Every `.arch` file under `dir`, sorted; problems (such as symlink loops) as messages.
-    fn walk_arch_files(&self, dir: &Path) -> Vec<Result<PathBuf, String>>;
+    /// Every `.arch` file and every `arch.toml` under `dir`, sorted; problems (such as symlink
+    /// loops) as messages.
+    fn walk_workspace_files(&self, dir: &Path) -> Vec<Result<PathBuf, String>>;
 }
 
 /// The real file system.
 pub struct FsHost;
+
+/// An `.arch` source or an `arch.toml` workspace marker.
+pub fn is_workspace_file(path: &Path) -> bool {
+    is_arch_file(path) || path.file_name().is_some_and(|n| n == "arch.toml")
+}
+
+pub fn is_arch_file(path: &Path) -> bool {
+    path.extension().is_some_and(|x| x == "arch")
+}
 
 /// Directories never searched for `.arch` files.
 const SKIPPED_DIRS: &[&str] = &["target", "node_modules", ".git"];
@@ -41,7 +51,7 @@ impl Host for FsHost {
         std::fs::canonicalize(path)
     }
 
-    fn walk_arch_files(&self, dir: &Path) -> Vec<Result<PathBuf, String>> {
+    fn walk_workspace_files(&self, dir: &Path) -> Vec<Result<PathBuf, String>> {
         let walker = walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name().into_iter().filter_entry(|e| {
             let name = e.file_name().to_string_lossy();
             e.depth() == 0
@@ -50,7 +60,7 @@ impl Host for FsHost {
         let mut out = Vec::new();
         for entry in walker {
             match entry {
-                Ok(e) if e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "arch") => {
+                Ok(e) if e.file_type().is_file() && is_workspace_file(e.path()) => {
                     out.push(Ok(e.into_path()))
                 }
                 Ok(_) => {}
@@ -131,11 +141,11 @@ impl Host for MemHost {
         }
     }
 
-    fn walk_arch_files(&self, dir: &Path) -> Vec<Result<PathBuf, String>> {
+    fn walk_workspace_files(&self, dir: &Path) -> Vec<Result<PathBuf, String>> {
         let d = lexical(dir);
         self.files
             .keys()
-            .filter(|k| k.starts_with(&d) && k.extension().is_some_and(|x| x == "arch"))
+            .filter(|k| k.starts_with(&d) && is_workspace_file(k))
             .map(|k| Ok(k.clone()))
             .collect()
     }

@@ -163,3 +163,21 @@ fn rules_are_listed_with_their_metadata() {
         }
     }
 }
+
+#[test]
+fn a_folder_of_workspaces_is_checked_as_separate_workspaces() {
+    // examples/ holds several workspaces, each with its own arch.toml and some names in common.
+    let o = Command::new(env!("CARGO_BIN_EXE_archc"))
+        .args(["check", "examples", "--format", "json"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_default();
+    let diags = v["diagnostics"].as_array().cloned().unwrap_or_default();
+    assert!(!diags.is_empty(), "examples/flawed has findings");
+    for d in &diags {
+        let file = d["location"]["file"].as_str().unwrap_or("");
+        assert!(file.starts_with("examples/flawed/"), "a finding outside examples/flawed: {d}");
+        assert!(d["code"] != "HYG002" && d["code"] != "RES002", "workspaces were merged: {d}");
+    }
+}

@@ -325,21 +325,30 @@ fn fmt_targets(host: &dyn Host, paths: &[PathBuf], errors: &mut Vec<Diagnostic>)
             out.push(p.clone());
         } else if host.is_dir(p) {
             let root = driver::find_root(host, p);
-            let config = host
-                .read(&root.join(driver::CONFIG_FILE))
-                .ok()
-                .and_then(|b| crate::config::Config::parse(&String::from_utf8_lossy(&b)).ok())
-                .unwrap_or_default();
-            for entry in host.walk_arch_files(p) {
+            let mut configs: BTreeMap<PathBuf, crate::config::Config> = BTreeMap::new();
+            let mut roots = driver::nested_roots(host, p, &root);
+            roots.push(root.clone());
+            // Deepest first, so a file goes with the nearest arch.toml above it.
+            roots.sort_by_key(|r| std::cmp::Reverse(r.components().count()));
+            for r in &roots {
+                let config = host
+                    .read(&r.join(driver::CONFIG_FILE))
+                    .ok()
+                    .and_then(|b| crate::config::Config::parse(&String::from_utf8_lossy(&b)).ok())
+                    .unwrap_or_default();
+                configs.insert(r.clone(), config);
+            }
+            for entry in host.walk_workspace_files(p) {
                 match entry {
-                    Ok(f) => {
+                    Ok(f) if crate::host::is_arch_file(&f) => {
                         let abs = host.canonicalize(&f).unwrap_or(f.clone());
-                        let rel =
-                            abs.strip_prefix(&root).map(|r| r.to_string_lossy().replace('\\', "/")).unwrap_or_default();
-                        if config.selects(&rel) {
+                        let Some(r) = roots.iter().find(|r| abs.starts_with(r)) else { continue };
+                        let rel = abs.strip_prefix(r).map(|x| x.to_string_lossy().replace('\\', "/")).unwrap_or_default();
+                        if configs.get(r).is_some_and(|c| c.selects(&rel)) {
                             out.push(f);
                         }
                     }
+                    Ok(_) => {}
                     Err(msg) => errors.push(Diagnostic::without_span(codes::UNREADABLE_PATH, msg)),
                 }
             }

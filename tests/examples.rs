@@ -1,0 +1,60 @@
+//! The bundled examples: the real ones check clean, and `examples/flawed` reports exactly the
+//! findings recorded in `tests/data/snapshots/flawed.findings.txt` (rewrite with
+//! `UPDATE_SNAPSHOTS=1` after reviewing the change).
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use archc::diagnostics::Diagnostic;
+use archc::driver::{analyze_paths_with, RunOptions};
+use archc::host::FsHost;
+use archc::syntax::literal::Literal;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Analyzes one example as `archc check` would, with today's date fixed.
+fn check(name: &str) -> Vec<Diagnostic> {
+    let opts = RunOptions { today: Some(Literal::Date { year: 2026, month: 11, day: 26 }), baseline: None };
+    let outcome = analyze_paths_with(&FsHost, &[root().join("examples").join(name)], &opts);
+    assert!(outcome.errors.is_empty(), "{name}: {:?}", outcome.errors);
+    outcome.analyses.into_iter().flat_map(|a| a.diagnostics).collect()
+}
+
+fn example_names() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(root().join("examples"))
+        .map(|rd| rd.flatten().filter(|e| e.path().is_dir()).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+#[test]
+fn every_real_example_checks_clean() {
+    let names = example_names();
+    assert!(names.len() >= 4, "expected shop, logistics, payments and flawed: {names:?}");
+    for name in names.iter().filter(|n| *n != "flawed") {
+        let open: Vec<String> =
+            check(name).iter().filter(|d| d.suppression.is_none()).map(|d| format!("{} {} ({})", d.code.id, d.message, d.fingerprint())).collect();
+        assert!(open.is_empty(), "examples/{name} is not clean:\n{}", open.join("\n"));
+    }
+}
+
+#[test]
+fn the_flawed_example_reports_its_recorded_findings() {
+    let diags = check("flawed");
+    let codes: BTreeSet<&str> = diags.iter().filter(|d| d.suppression.is_none()).map(|d| d.code.id).collect();
+    assert!(codes.len() >= 15, "only {} rules fire on examples/flawed: {codes:?}", codes.len());
+    let mut text = String::new();
+    for d in &diags {
+        let state = if d.suppression.is_some() { " (accepted)" } else { "" };
+        text.push_str(&format!("{} {} {}{state}: {}\n", d.severity.as_str(), d.code.id, d.fingerprint(), d.message));
+    }
+    let path: PathBuf = root().join("tests/data/snapshots/flawed.findings.txt");
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(&path, &text).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(expected == text, "examples/flawed findings changed; rerun with UPDATE_SNAPSHOTS=1 and review.\n--- expected\n{expected}\n--- actual\n{text}");
+}
