@@ -82,3 +82,21 @@ fn holes_are_accepted_wherever_a_value_is_expected() {
     let p = parse(FileId(0), "risk r { likelihood ?  contingency ? }\ncomponent c { replicas ?  owns ? }\n");
     assert!(p.errors.is_empty(), "{:?}", p.errors);
 }
+
+#[test]
+fn counted_rates_and_summaries_after_options() {
+    let p = parse(FileId(0), "flow f { throughput 6K/s }\n");
+    assert!(p.errors.is_empty(), "{:?}", p.errors);
+    let errs = errors("interface I grpc {\n  op Get (D) -> D authz rbac \"Fetch one\"\n}\n");
+    assert_eq!(errs.len(), 1, "{errs:#?}");
+    assert_eq!(errs[0].help.as_deref(), Some("write the summary right after the response model, before the options"));
+}
+
+#[test]
+fn options_of_uses_never_leak_into_the_component() {
+    let errs = errors("component a {\n  uses b sync timeout 2s\n}\n");
+    assert_eq!(errs.iter().map(|e| e.code.id).collect::<Vec<_>>(), ["SYN012"], "{errs:#?}");
+    assert!(errs[0].message.contains("`uses` must end its line"));
+    let errs = errors("deployment d {\n  node n autoscale { min 2 }\n}\n");
+    assert!(errs.iter().any(|e| e.message.contains("`autoscale` cannot be written on the `node` line")), "{errs:#?}");
+}

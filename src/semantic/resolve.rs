@@ -12,7 +12,7 @@ use crate::syntax::schema::{self, DeclKind, Ty};
 
 pub fn run(ws: &Workspace) -> (Model, Vec<Diagnostic>) {
     let mut r =
-        Resolver { ws, model: Model::default(), diags: Vec::new(), visible: Vec::new(), file_index: BTreeMap::new(), std_names: BTreeMap::new() };
+        Resolver { ws, model: Model::default(), diags: Vec::new(), visible: Vec::new(), file_index: BTreeMap::new(), std_names: BTreeMap::new(), duplicates: BTreeMap::new() };
     for (i, f) in ws.files.iter().enumerate() {
         r.file_index.insert(f.id, i);
     }
@@ -49,6 +49,9 @@ struct Resolver<'w> {
     /// Names declared by the standard library: std files resolve against these, so a user
     /// declaration that shadows a std name does not change what std itself means.
     std_names: BTreeMap<String, ElementId>,
+    /// Later declarations of names already taken (reported as HYG002); a reference prefers the
+    /// declaration its file can see.
+    duplicates: BTreeMap<String, Vec<ElementId>>,
 }
 
 impl<'w> Resolver<'w> {
@@ -203,6 +206,7 @@ impl<'w> Resolver<'w> {
             }
             (false, true) => {}
             _ => {
+                self.duplicates.entry(name.clone()).or_default().push(id);
                 let Some(first) = self.model.get(existing) else { return };
                 let first_kind = first.kind;
                 let mut diag = Diagnostic::new(
@@ -341,7 +345,20 @@ impl<'w> Resolver<'w> {
                 return Some(*id);
             }
         }
-        self.model.lookup(text)
+        let first = self.model.lookup(text)?;
+        // With a duplicated name (already reported), prefer a declaration of the expected kind
+        // that this file can see, so the duplicate does not cascade into wrong-kind errors.
+        if let Some(others) = self.duplicates.get(text) {
+            let fits = |id: &ElementId| {
+                self.model.get(*id).is_some_and(|e| (kinds.is_empty() || kinds.contains(&e.kind)) && self.sees(ctx.file, e.file))
+            };
+            if !fits(&first) {
+                if let Some(better) = others.iter().find(|id| fits(id)) {
+                    return Some(*better);
+                }
+            }
+        }
+        Some(first)
     }
 
     fn child(&self, parent: ElementId, name: &str) -> Option<ElementId> {
@@ -379,8 +396,14 @@ impl<'w> Resolver<'w> {
                 name.span,
                 "not imported",
             )
-            .with_secondary(target.name_span, "declared here")
-            .with_help(format!("add `{import}` at the top of this file"));
+            .with_secondary(target.name_span, "declared here");
+            // If that file already (transitively) imports this one, importing it back is a cycle.
+            let help = if self.sees(target_file, ctx.file) {
+                format!("`{where_}` imports this file, so importing it back would be a cycle: move `{}` to a file that both can import", name.text)
+            } else {
+                format!("add `{import}` at the top of this file")
+            };
+            let d = d.with_help(help);
             self.diags.push(d);
             return Val::Unresolved(name.text.clone());
         }

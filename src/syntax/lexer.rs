@@ -421,6 +421,13 @@ impl<'s> Lexer<'s> {
             while is_ident_char(self.peek(0)) {
                 self.pos += 1;
             }
+            // A counted rate: `6K/s`.
+            if self.peek(0) == b'/' && self.peek(1).is_ascii_alphabetic() {
+                self.pos += 1;
+                while self.peek(0).is_ascii_alphabetic() {
+                    self.pos += 1;
+                }
+            }
         }
         let s = self.slice(start..self.pos);
         self.push(Token::Num(s), start..self.pos);

@@ -165,6 +165,14 @@ pub fn parse_number(text: &str) -> Result<Literal, LiteralError> {
             if let Some((_, f)) = COUNT_UNITS.iter().find(|u| u.0 == unit) {
                 return scaled(*f as f64).map(Literal::Count);
             }
+            // A counted rate: `6K/s` is 6,000 per second.
+            if let Some((count, per)) = unit.split_once('/') {
+                let c = COUNT_UNITS.iter().find(|u| u.0 == count);
+                let r = RATE_UNITS.iter().find(|u| u.0.strip_prefix('/') == Some(per));
+                if let (Some((_, c)), Some((_, r))) = (c, r) {
+                    return Ok(Literal::Rate(value * *c as f64 * r));
+                }
+            }
             let help = match crate::diagnostics::did_you_mean(unit, all_units()) {
                 Some(s) => format!("did you mean `{digits}{s}`?"),
                 None => "units are ms, s, m, h, d (durations), /s, /min, rps (rates), % and B, KB, MB, GB (sizes)"
@@ -277,6 +285,8 @@ mod tests {
         assert_eq!(parse_number("200/s"), Ok(Literal::Rate(200.0)));
         assert_eq!(parse_number("10_000"), Ok(Literal::Int(10_000)));
         assert_eq!(parse_number("10K"), Ok(Literal::Count(10_000)));
+        assert_eq!(parse_number("6K/s"), Ok(Literal::Rate(6_000.0)));
+        assert!(matches!(parse_number("1M/d"), Ok(Literal::Rate(r)) if (r - 1_000_000.0 / 86_400.0).abs() < 1e-9));
         assert_eq!(parse_number("99.9%"), Ok(Literal::Percent(99.9)));
         assert_eq!(parse_number("2GiB"), Ok(Literal::Size(2 << 30)));
         let e = parse_number("300xs").err().map(|e| e.help);

@@ -388,6 +388,12 @@ const ANYTHING: &[DeclKind] = &[
     K::Deployment,
     K::Risk,
     K::Phase,
+    K::Observability,
+    K::Quality,
+    K::Metric,
+    K::Milestone,
+    K::Profile,
+    K::Control,
 ];
 const QUALITY_SUBJECTS: &[DeclKind] = &[K::System, K::Component, K::Interface, K::Flow];
 

@@ -498,6 +498,9 @@ impl Shaper {
                             .with_secondary(prev.span, format!("`{}` is complete here", prev.spec.name))
                             .with_help(format!("`{}` takes {}", prev.spec.name, describe_params(prev.spec)));
                     }
+                    if owner == "endpoint" && matches!(tok, Token::Str(_) | Token::TextBlock(_)) {
+                        d = d.with_help("write the summary right after the response model, before the options");
+                    }
                     self.error(d);
                 }
             }
