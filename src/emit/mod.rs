@@ -2,6 +2,7 @@
 
 pub mod diagrams;
 pub mod export;
+pub mod report;
 
 pub mod github;
 pub mod junit;

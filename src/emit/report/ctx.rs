@@ -1,0 +1,494 @@
+//! What every section builder reads: the model, the sources (for file:line), the findings, the
+//! holes, a few indexes computed once, and helpers that turn values into document inlines.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::doc::{self, Block, Inline, Rich};
+use super::DiagramInput;
+use crate::diagnostics::Diagnostic;
+use crate::semantic::model::{Attribute, Element, ElementId, Model, Val, Value};
+use crate::source::{ColumnUnit, SourceMap, Span};
+use crate::syntax::literal::Literal;
+use crate::syntax::schema::{self, DeclKind};
+
+/// A `?` still to be filled.
+#[derive(Clone, Debug)]
+pub struct Hole {
+    pub element: ElementId,
+    pub kind: DeclKind,
+    /// The attribute (`contingency`), `uses target.timeout` for block attributes, `step 2.latency`.
+    pub attribute: String,
+    /// The top-level attribute name, for section filters.
+    pub top: String,
+    pub location: String,
+}
+
+/// One dependency edge: a `uses` attribute of a component.
+#[derive(Clone, Debug)]
+pub struct Use<'m> {
+    pub from: ElementId,
+    pub target: ElementId,
+    pub mode: Option<&'m str>,
+    pub attr: &'m Attribute,
+}
+
+impl Use<'_> {
+    pub fn block_value(&self, name: &str) -> Option<&Value> {
+        self.attr.block.iter().find(|a| a.name == name).and_then(|a| a.first())
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.attr.block.iter().any(|a| a.name == name)
+    }
+}
+
+pub struct Ctx<'m> {
+    pub model: &'m Model,
+    pub sources: &'m SourceMap,
+    pub findings: &'m [Diagnostic],
+    pub diagrams: &'m [DiagramInput],
+    pub holes: Vec<Hole>,
+    /// Path -> element, for every element (std ones too), to link finding subjects.
+    pub paths: BTreeMap<String, ElementId>,
+    /// Every `uses`, in declaration order.
+    pub uses: Vec<Use<'m>>,
+    /// Provider of each interface: `provider`, else the component or external that exposes it.
+    pub provider: BTreeMap<ElementId, ElementId>,
+    /// Components that declare `owns` for each data element.
+    pub data_owners: BTreeMap<ElementId, Vec<ElementId>>,
+}
+
+impl<'m> Ctx<'m> {
+    pub fn new(
+        model: &'m Model,
+        sources: &'m SourceMap,
+        findings: &'m [Diagnostic],
+        diagrams: &'m [DiagramInput],
+    ) -> Self {
+        let mut paths = BTreeMap::new();
+        for (id, _) in model.iter() {
+            paths.entry(model.path_of(id)).or_insert(id);
+        }
+        let mut uses = Vec::new();
+        let mut provider = BTreeMap::new();
+        let mut data_owners: BTreeMap<ElementId, Vec<ElementId>> = BTreeMap::new();
+        for (id, e) in model.iter().filter(|(_, e)| !e.from_std) {
+            if e.kind == DeclKind::Interface {
+                if let Some(p) = e.reference("provider") {
+                    provider.insert(id, p);
+                }
+            }
+        }
+        for (id, e) in model.iter().filter(|(_, e)| !e.from_std) {
+            if matches!(e.kind, DeclKind::Component | DeclKind::External) {
+                for i in e.references("exposes") {
+                    provider.entry(i).or_insert(id);
+                }
+            }
+            if e.kind == DeclKind::Component {
+                for d in e.references("owns") {
+                    data_owners.entry(d).or_default().push(id);
+                }
+                for a in e.attrs_named("uses") {
+                    let Some(Val::Ref(target)) = a.first().map(|v| &v.val) else { continue };
+                    let mode = a.args.get(1).and_then(|v| v.first()).and_then(|v| match &v.val {
+                        Val::Word(w) => Some(w.as_str()),
+                        _ => None,
+                    });
+                    uses.push(Use { from: id, target: *target, mode, attr: a });
+                }
+            }
+        }
+        let mut ctx = Ctx { model, sources, findings, diagrams, holes: Vec::new(), paths, uses, provider, data_owners };
+        ctx.holes = ctx.collect_holes();
+        ctx
+    }
+
+    pub fn el(&self, id: ElementId) -> &'m Element {
+        &self.model.elements[id.0 as usize]
+    }
+
+    /// User-declared elements of a kind, in declaration order.
+    pub fn of(&self, kind: DeclKind) -> Vec<(ElementId, &'m Element)> {
+        self.model.of_kind(kind).collect()
+    }
+
+    pub fn count(&self, kind: DeclKind) -> usize {
+        self.model.of_kind(kind).count()
+    }
+
+    /// The anchor id of an element.
+    pub fn anchor(&self, id: ElementId) -> String {
+        format!("el-{}", self.model.path_of(id))
+    }
+
+    pub fn link(&self, id: ElementId) -> Inline {
+        let e = self.el(id);
+        Inline::Link { text: e.title().to_string(), href: format!("#{}", self.anchor(id)), code: false }
+    }
+
+    /// A link as a rich run.
+    pub fn link_r(&self, id: ElementId) -> Rich {
+        vec![self.link(id)]
+    }
+
+    /// Links to several elements, comma separated; `none` when empty.
+    pub fn links(&self, ids: &[ElementId]) -> Rich {
+        if ids.is_empty() {
+            return doc::plain("none");
+        }
+        doc::join(ids.iter().map(|i| self.link_r(*i)).collect(), ", ")
+    }
+
+    /// "Title (`name`)" when the element has a label, else "`name`".
+    pub fn heading_text(&self, id: ElementId) -> String {
+        let e = self.el(id);
+        match &e.label {
+            Some(l) => format!("{l} ({})", e.name),
+            None => e.name.clone(),
+        }
+    }
+
+    pub fn loc(&self, span: Span) -> String {
+        let Some(f) = self.sources.get(span.file) else { return "?".into() };
+        let lc = f.line_index.line_col(&f.text, span.start as usize, ColumnUnit::Char);
+        format!("{}:{}", f.name, lc.line + 1)
+    }
+
+    /// A value as inlines: references link, holes say where they are.
+    pub fn val(&self, v: &Value) -> Rich {
+        match &v.val {
+            Val::Ref(id) => self.link_r(*id),
+            Val::Unresolved(n) => vec![doc::code(n.clone()), doc::text(" (unresolved)")],
+            Val::Text(t) => doc::plain(t.clone()),
+            Val::Lit(l) => doc::plain(lit(l)),
+            Val::Word(w) => doc::plain(w.clone()),
+            Val::Bool(b) => doc::plain(if *b { "yes" } else { "no" }),
+            Val::Hole => self.hole_r(v.span),
+        }
+    }
+
+    pub fn hole_r(&self, span: Span) -> Rich {
+        vec![
+            Inline::Em("to be filled".into()),
+            doc::text(" ("),
+            doc::code("?"),
+            doc::text(format!(" at {})", self.loc(span))),
+        ]
+    }
+
+    /// All values of an attribute (across repetitions), comma separated; `None` when absent.
+    pub fn attr(&self, e: &Element, name: &str) -> Option<Rich> {
+        let vals: Vec<&Value> = e.attrs_named(name).flat_map(|a| a.values()).collect();
+        if vals.is_empty() {
+            return if e.has_flag(name) { Some(doc::plain("yes")) } else { None };
+        }
+        Some(doc::join(vals.iter().map(|v| self.val(v)).collect(), ", "))
+    }
+
+    /// An attribute's values, or "not stated".
+    pub fn attr_or(&self, e: &Element, name: &str) -> Rich {
+        self.attr(e, name).unwrap_or_else(|| doc::plain(NOT_STATED))
+    }
+
+    /// The values of a repeatable attribute, one entry each.
+    pub fn each(&self, e: &Element, name: &str) -> Vec<Rich> {
+        e.attrs_named(name).flat_map(|a| a.values()).map(|v| self.val(v)).collect()
+    }
+
+    /// The text of a technology value: a catalogue entry's title or the free text.
+    pub fn tech_label(&self, v: &Value) -> Option<String> {
+        match &v.val {
+            Val::Ref(id) => Some(self.el(*id).title().to_string()),
+            Val::Text(t) => Some(t.clone()),
+            Val::Word(w) => Some(w.clone()),
+            _ => None,
+        }
+    }
+
+    /// The step latency in nanoseconds: the bare duration or the `latency` option.
+    pub fn step_latency(&self, s: &crate::semantic::model::Step) -> StepLatency {
+        if let Some(Literal::Duration(ns)) = s.latency {
+            return StepLatency::Known(ns);
+        }
+        match s.options.iter().find(|a| a.name == "latency").and_then(|a| a.first()) {
+            Some(Value { val: Val::Lit(Literal::Duration(ns)), .. }) => StepLatency::Known(*ns),
+            Some(Value { val: Val::Hole, span }) => StepLatency::Hole(*span),
+            _ => StepLatency::Unknown,
+        }
+    }
+
+    /// The holes matching a filter, as a table block (or nothing).
+    pub fn holes_table(&self, filter: impl Fn(&Hole) -> bool) -> Option<Block> {
+        let rows: Vec<Vec<Rich>> = self
+            .holes
+            .iter()
+            .filter(|h| filter(h))
+            .map(|h| {
+                vec![
+                    self.link_r(h.element),
+                    doc::plain(h.kind.keyword()),
+                    vec![doc::code(h.attribute.clone())],
+                    doc::plain(h.location.clone()),
+                ]
+            })
+            .collect();
+        if rows.is_empty() {
+            return None;
+        }
+        Some(Block::Table { head: vec!["Element".into(), "Kind".into(), "Attribute".into(), "Location".into()], rows })
+    }
+
+    fn collect_holes(&self) -> Vec<Hole> {
+        let mut out = Vec::new();
+        for (id, e) in self.model.iter().filter(|(_, e)| !e.from_std) {
+            let mut push = |attribute: String, top: &str, span: Span| {
+                out.push(Hole { element: id, kind: e.kind, attribute, top: top.to_string(), location: self.loc(span) });
+            };
+            for a in &e.attrs {
+                let prefix = match (a.name, a.first()) {
+                    ("uses", Some(v)) => match &v.val {
+                        Val::Ref(t) => format!("uses {}", self.model.path_of(*t)),
+                        _ => "uses".to_string(),
+                    },
+                    _ => a.name.to_string(),
+                };
+                for v in a.values() {
+                    if v.val == Val::Hole {
+                        push(a.name.to_string(), a.name, v.span);
+                    }
+                }
+                for b in &a.block {
+                    for v in b.values() {
+                        if v.val == Val::Hole {
+                            push(format!("{prefix}.{}", b.name), a.name, v.span);
+                        }
+                    }
+                }
+            }
+            for (i, s) in e.steps.iter().enumerate() {
+                let n = i + 1;
+                if s.from.val == Val::Hole {
+                    push(format!("step {n} source"), "step", s.from.span);
+                }
+                if s.to.val == Val::Hole {
+                    push(format!("step {n} target"), "step", s.to.span);
+                }
+                for o in &s.options {
+                    for v in o.values() {
+                        if v.val == Val::Hole {
+                            push(format!("step {n}.{}", o.name), o.name, v.span);
+                        }
+                    }
+                }
+            }
+            for ep in &e.endpoints {
+                for v in [&ep.request, &ep.response].into_iter().flatten() {
+                    if v.val == Val::Hole {
+                        push(format!("{} {}", ep.method, ep.target), "endpoint", v.span);
+                    }
+                }
+                for o in &ep.options {
+                    for v in o.values() {
+                        if v.val == Val::Hole {
+                            push(format!("{} {}.{}", ep.method, ep.target, o.name), o.name, v.span);
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Diagrams whose name matches a predicate, in their given order.
+    pub fn diagrams_where(&self, pred: impl Fn(&str) -> bool) -> Vec<&'m DiagramInput> {
+        self.diagrams.iter().filter(|d| pred(&d.name)).collect()
+    }
+
+    /// Interfaces exposed by an element (`exposes` and interfaces naming it as provider).
+    pub fn interfaces_of(&self, id: ElementId) -> Vec<ElementId> {
+        let mut out: Vec<ElementId> = self.el(id).references("exposes").collect();
+        for (i, p) in &self.provider {
+            if *p == id && !out.contains(i) {
+                out.push(*i);
+            }
+        }
+        out
+    }
+
+    /// The element a dependency reaches: an interface stands for its provider.
+    pub fn reach(&self, id: ElementId) -> ElementId {
+        match self.el(id).kind {
+            DeclKind::Interface => self.provider.get(&id).copied().unwrap_or(id),
+            _ => id,
+        }
+    }
+
+    /// Every technology label used by the runnable elements, with the elements using it.
+    pub fn tech_usage(&self) -> BTreeMap<String, (Option<ElementId>, Vec<ElementId>)> {
+        let mut out: BTreeMap<String, (Option<ElementId>, Vec<ElementId>)> = BTreeMap::new();
+        for (id, e) in self.model.iter().filter(|(_, e)| !e.from_std) {
+            if !matches!(
+                e.kind,
+                DeclKind::Component
+                    | DeclKind::Datastore
+                    | DeclKind::Queue
+                    | DeclKind::Topic
+                    | DeclKind::Cache
+                    | DeclKind::External
+                    | DeclKind::Node
+                    | DeclKind::Observability
+            ) {
+                continue;
+            }
+            for v in e.attrs_named("tech").flat_map(|a| a.values()) {
+                if let Some(label) = self.tech_label(v) {
+                    let tech = match v.val {
+                        Val::Ref(t) => Some(t),
+                        _ => None,
+                    };
+                    let entry = out.entry(label).or_insert((tech, Vec::new()));
+                    if !entry.1.contains(&id) {
+                        entry.1.push(id);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Encryption at rest of a store: explicit, else the technology's default.
+    pub fn at_rest(&self, e: &Element) -> Rich {
+        match e.attr("encrypted-at-rest").and_then(|a| a.first()) {
+            Some(v @ Value { val: Val::Hole, .. }) => return self.val(v),
+            Some(Value { val: Val::Bool(b), .. }) => return doc::plain(if *b { "yes" } else { "no" }),
+            _ => {}
+        }
+        match e.reference("tech") {
+            Some(t) if self.el(t).has_flag("encrypts-at-rest") => {
+                doc::plain(format!("yes (default of {})", self.el(t).title()))
+            }
+            Some(t) => doc::plain(format!("no ({} does not encrypt by default)", self.el(t).title())),
+            None => doc::plain(NOT_STATED),
+        }
+    }
+
+    /// Elements whose name a finding subject denotes.
+    pub fn subject(&self, path: &str) -> Option<ElementId> {
+        self.paths.get(path).copied()
+    }
+
+    /// Distinct elements, in first-seen order.
+    pub fn dedup(ids: impl IntoIterator<Item = ElementId>) -> Vec<ElementId> {
+        let mut seen = BTreeSet::new();
+        ids.into_iter().filter(|i| seen.insert(*i)).collect()
+    }
+}
+
+pub enum StepLatency {
+    Known(u64),
+    Hole(Span),
+    Unknown,
+}
+
+pub const NOT_STATED: &str = "not stated";
+
+/// A literal for prose: counts as 10K, rates without trailing zeros.
+pub fn lit(l: &Literal) -> String {
+    match l {
+        Literal::Count(n) => count(*n),
+        Literal::Rate(r) => format!("{}/s", num(*r)),
+        Literal::Percent(p) => format!("{}%", num(*p)),
+        Literal::Size(b) => size(*b),
+        other => other.to_string(),
+    }
+}
+
+/// Bytes in the largest unit that divides them: 1 GiB, 512 MB.
+pub fn size(b: u64) -> String {
+    for (unit, name) in [(1u64 << 40, "TiB"), (1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")] {
+        if b >= unit && b % unit == 0 && b % (unit / 1024 * 1000) != 0 {
+            return format!("{}{name}", b / unit);
+        }
+    }
+    Literal::Size(b).to_string()
+}
+
+/// 10000 -> 10K, 1500000 -> 1.5M, 1234 -> 1234.
+pub fn count(n: u64) -> String {
+    for (size, unit) in [(1_000_000_000u64, "G"), (1_000_000, "M"), (1_000, "K")] {
+        if n >= size && (n * 10) % size == 0 {
+            return format!("{}{unit}", num(n as f64 / size as f64));
+        }
+    }
+    n.to_string()
+}
+
+/// A number without needless decimals.
+pub fn num(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        let s = format!("{x:.3}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+/// A duration in nanoseconds for prose.
+pub fn dur(ns: u64) -> String {
+    if ns % 1_000_000 == 0 && ns < 10_000_000_000 {
+        return format!("{}ms", ns / 1_000_000);
+    }
+    Literal::Duration(ns).to_string()
+}
+
+/// "1 component", "3 components".
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// "a, b and c".
+pub fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// Encryption in transit of a hop from its protocol and explicit setting.
+pub fn transit(protocol: Option<&str>, encrypted: Option<bool>) -> String {
+    match (encrypted, protocol) {
+        (Some(true), Some(p)) => format!("yes ({p}, declared)"),
+        (Some(false), Some(p)) => format!("no ({p}, declared)"),
+        (Some(true), None) => "yes (declared)".into(),
+        (Some(false), None) => "no (declared)".into(),
+        (None, Some(p)) if schema::LOCAL_PROTOCOLS.contains(&p) => format!("local ({p})"),
+        (None, Some(p)) if schema::PLAINTEXT_PROTOCOLS.contains(&p) => format!("no ({p})"),
+        (None, Some(p)) => format!("yes ({p})"),
+        (None, None) => NOT_STATED.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_read_naturally() {
+        assert_eq!(count(10_000), "10K");
+        assert_eq!(count(1_500_000), "1.5M");
+        assert_eq!(count(1234), "1234");
+        assert_eq!(num(99.9), "99.9");
+        assert_eq!(num(200.0), "200");
+        assert_eq!(dur(300_000_000), "300ms");
+        assert_eq!(size(1 << 30), "1GiB");
+        assert_eq!(size(512_000_000), "512MB");
+        assert_eq!(transit(Some("http"), None), "no (http)");
+        assert_eq!(transit(Some("mtls"), None), "yes (mtls)");
+    }
+}

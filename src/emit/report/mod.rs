@@ -1,0 +1,193 @@
+//! The System Architecture Design report, section by section from the seed's template, as Markdown
+//! and as one self-contained HTML page.
+//!
+//! Every sentence is generated from the model: where the model lacks the inputs of a section the
+//! section says so and lists the holes (`?`) that would fill it. The report is built once as a
+//! [`doc::Document`] and rendered by [`markdown`] and [`html`], so the two cannot drift. Output is
+//! deterministic: declaration order and ordered maps only, no clock.
+
+mod components;
+pub mod ctx;
+pub mod doc;
+mod flows;
+pub mod html;
+pub mod markdown;
+mod operations;
+mod overview;
+mod security;
+
+use std::collections::BTreeSet;
+
+use ctx::{Ctx, Hole};
+use doc::{Block, Document, Rich};
+
+use crate::diagnostics::Diagnostic;
+use crate::semantic::model::Model;
+use crate::source::SourceMap;
+
+/// The report's title, as in the seed template.
+pub const TITLE: &str = "System Architecture Design and Specifications";
+
+/// A rendered diagram handed to the report: placed in the section it belongs to by its name
+/// (`context`, `containers`, `trust`, `data`, `flow-NAME`; others go to an appendix).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DiagramInput {
+    pub name: String,
+    pub title: String,
+    pub svg: Option<String>,
+    pub error: Option<String>,
+}
+
+pub struct Report {
+    pub markdown: String,
+    pub html: String,
+}
+
+/// Builds the report of one model.
+pub fn render(model: &Model, sources: &SourceMap, findings: &[Diagnostic], diagrams: &[DiagramInput]) -> Report {
+    let doc = document(model, sources, findings, diagrams);
+    Report { markdown: markdown::render(&doc), html: html::render(&doc) }
+}
+
+/// The document tree of the report.
+pub fn document(model: &Model, sources: &SourceMap, findings: &[Diagnostic], diagrams: &[DiagramInput]) -> Document {
+    let ctx = Ctx::new(model, sources, findings, diagrams);
+    let mut out = Out::default();
+    overview::executive_summary(&ctx, &mut out);
+    overview::system_overview(&ctx, &mut out);
+    components::component_architecture(&ctx, &mut out);
+    flows::data_flow_architecture(&ctx, &mut out);
+    flows::performance(&ctx, &mut out);
+    security::security_architecture(&ctx, &mut out);
+    operations::infrastructure(&ctx, &mut out);
+    operations::risks(&ctx, &mut out);
+    operations::roadmap(&ctx, &mut out);
+    operations::metrics(&ctx, &mut out);
+    operations::conclusion(&ctx, &mut out);
+    operations::findings(&ctx, &mut out);
+    operations::holes_appendix(&ctx, &mut out);
+    let unplaced: Vec<&DiagramInput> = diagrams.iter().filter(|d| !out.placed.contains(&d.name)).collect();
+    if !unplaced.is_empty() {
+        out.h(2, "Other Diagrams");
+        for d in unplaced {
+            out.diagram(d);
+        }
+    }
+    let mut doc = Document { title: TITLE.to_string(), blocks: out.blocks };
+    doc.unlink_missing();
+    doc
+}
+
+/// The sentence shown instead of a diagram that could not be rendered.
+pub(crate) fn diagram_failure(title: &str, error: Option<&str>) -> String {
+    match error {
+        Some(e) => format!("The diagram \u{201c}{title}\u{201d} could not be rendered: {e}."),
+        None => format!("The diagram \u{201c}{title}\u{201d} could not be rendered."),
+    }
+}
+
+/// The blocks being built, with unique heading ids and the diagrams already placed.
+#[derive(Default)]
+pub(crate) struct Out {
+    pub blocks: Vec<Block>,
+    ids: BTreeSet<String>,
+    placed: BTreeSet<String>,
+}
+
+impl Out {
+    /// A section heading with an id made from its text.
+    pub fn h(&mut self, level: u8, text: &str) {
+        let base = doc::slug(text);
+        let mut id = base.clone();
+        let mut n = 2;
+        while self.ids.contains(&id) || id.starts_with("el-") {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        self.ids.insert(id.clone());
+        self.blocks.push(Block::Heading { level, text: text.to_string(), id });
+    }
+
+    /// A heading that is an element's anchor.
+    pub fn h_el(&mut self, level: u8, text: String, anchor: String) {
+        self.ids.insert(anchor.clone());
+        self.blocks.push(Block::Heading { level, text, id: anchor });
+    }
+
+    pub fn push(&mut self, b: Block) {
+        self.blocks.push(b);
+    }
+
+    pub fn p(&mut self, s: impl Into<String>) {
+        self.blocks.push(doc::para(s));
+    }
+
+    pub fn rich(&mut self, r: Rich) {
+        self.blocks.push(Block::Para(r));
+    }
+
+    pub fn fact(&mut self, label: &str, value: Rich) {
+        self.blocks.push(doc::fact(label, value));
+    }
+
+    /// `**Label**:` introducing the list or table that follows.
+    pub fn label(&mut self, label: &str) {
+        self.blocks.push(Block::Para(vec![doc::strong(label), doc::text(":")]));
+    }
+
+    /// "The model declares no …": the plain statement that an input is missing.
+    pub fn lacks(&mut self, what: &str) {
+        self.p(format!("The model declares no {what}."));
+    }
+
+    /// Lists the holes that a section draws from, if any.
+    pub fn holes(&mut self, ctx: &Ctx<'_>, filter: impl Fn(&Hole) -> bool) {
+        if let Some(t) = ctx.holes_table(filter) {
+            self.p("Holes still to be filled here:");
+            self.push(t);
+        }
+    }
+
+    /// A table, unless it has no rows.
+    pub fn table(&mut self, head: &[&str], rows: Vec<Vec<Rich>>) {
+        if rows.is_empty() {
+            return;
+        }
+        self.blocks.push(Block::Table { head: head.iter().map(|s| s.to_string()).collect(), rows });
+    }
+
+    /// Embeds a diagram once.
+    pub fn diagram(&mut self, d: &DiagramInput) {
+        if self.placed.insert(d.name.clone()) {
+            self.blocks.push(Block::Diagram {
+                name: d.name.clone(),
+                title: d.title.clone(),
+                svg: d.svg.clone(),
+                error: d.error.clone(),
+            });
+        }
+    }
+
+    /// Embeds every diagram whose name matches.
+    pub fn diagrams(&mut self, ctx: &Ctx<'_>, pred: impl Fn(&str) -> bool) {
+        for d in ctx.diagrams_where(pred) {
+            self.diagram(d);
+        }
+    }
+}
+
+/// The elements a finding names, as links where the report describes them.
+pub(crate) fn subjects(ctx: &Ctx<'_>, d: &Diagnostic) -> Rich {
+    let parts: Vec<Rich> = d
+        .subjects
+        .iter()
+        .map(|s| match ctx.subject(s) {
+            Some(id) => vec![doc::Inline::Link { text: s.clone(), href: format!("#{}", ctx.anchor(id)), code: true }],
+            None => vec![doc::code(s.clone())],
+        })
+        .collect();
+    doc::join(parts, ", ")
+}
+
+#[cfg(test)]
+mod tests;
