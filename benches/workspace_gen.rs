@@ -97,7 +97,8 @@ struct FileInfo {
     path: String,
     /// Components that are not gateways.
     services: Vec<Target>,
-    events: Vec<String>,
+    /// Events, and whether a subscriber has been given one already.
+    events: Vec<(String, bool)>,
 }
 
 /// A component that others may call.
@@ -110,6 +111,9 @@ struct Target {
     position: usize,
     /// The longest it may wait on one downstream call, retries included, in milliseconds.
     budget: u64,
+    /// Already called from another file: one such caller each keeps every fan-in small, so that
+    /// no component becomes a hub.
+    taken: bool,
 }
 
 /// A synchronous `uses`: target, interface, timeout (ms) and retries.
@@ -162,7 +166,7 @@ pub fn generate(components: usize, seed: u64) -> Vec<(String, String)> {
     let mut first = 0;
     let mut teams = 1;
     for (k, &size) in sizes.iter().enumerate() {
-        let (text, info, last_team) = domain_file(k, size, first, &infos, &mut rng);
+        let (text, info, last_team) = domain_file(k, size, first, &mut infos, &mut rng);
         first += size;
         teams = teams.max(last_team);
         domains.push((info.path.clone(), text));
@@ -304,7 +308,13 @@ fn timeout_over(budget: u64, rng: &mut Rng) -> u64 {
 }
 
 /// Returns the file's text, what later files may reference and the highest team number used.
-fn domain_file(k: usize, size: usize, first: usize, earlier: &[FileInfo], rng: &mut Rng) -> (String, FileInfo, usize) {
+fn domain_file(
+    k: usize,
+    size: usize,
+    first: usize,
+    earlier: &mut [FileInfo],
+    rng: &mut Rng,
+) -> (String, FileInfo, usize) {
     let path = file_path(k);
     let word = DOMAINS[k % DOMAINS.len()];
     let cap = capitalised(word);
@@ -402,10 +412,13 @@ fn domain_file(k: usize, size: usize, first: usize, earlier: &[FileInfo], rng: &
             // Now and then a call into an earlier file, to a component lower in its chain than
             // this one is in its own, so that no chain grows beyond four calls.
             if role != Role::Gateway && i > 0 && !deps.is_empty() && rng.chance(30) {
-                let dep = &earlier[deps[rng.range(0, deps.len() - 1)]];
-                let fits: Vec<&Target> = dep.services.iter().filter(|t| t.position < i).collect();
+                let dep = &mut earlier[deps[rng.range(0, deps.len() - 1)]];
+                let fits: Vec<usize> = (0..dep.services.len())
+                    .filter(|&t| dep.services[t].position < i && !dep.services[t].taken)
+                    .collect();
                 if !fits.is_empty() {
-                    let t = fits[rng.range(0, fits.len() - 1)];
+                    let t = &mut dep.services[fits[rng.range(0, fits.len() - 1)]];
+                    t.taken = true;
                     let timeout = timeout_over(t.budget, rng);
                     let retries = rng.range(0, 1) as u64;
                     c.budget = c.budget.max(timeout * (1 + retries));
@@ -419,7 +432,10 @@ fn domain_file(k: usize, size: usize, first: usize, earlier: &[FileInfo], rng: &
             comps.push(c);
         }
     }
-    // Workers consume an event published earlier in this file or in a file it imports.
+    // Workers consume an event published earlier in this file or in a file it imports. Every event
+    // has one subscriber at most, and only a publisher that calls one component gets one: the
+    // delivery is a dependency too, and three would make the coupling rules judge its stability.
+    let mut local_events: Vec<(String, bool)> = Vec::new();
     for j in 0..comps.len() {
         if comps[j].role != Role::Worker || comps[j].publishes.is_some() {
             continue;
@@ -427,12 +443,19 @@ fn domain_file(k: usize, size: usize, first: usize, earlier: &[FileInfo], rng: &
         // From an earlier cluster: a worker calls down its own chain, so an event from there
         // would close a cycle.
         let cluster = comps[j].cluster;
-        let local = comps[..cluster].iter().rev().find_map(|c| c.publishes.clone());
-        let remote = || {
-            let dep = earlier.get(*deps.first()?)?;
-            dep.events.first().cloned()
-        };
-        comps[j].subscribes = local.or_else(remote);
+        let published: Vec<String> =
+            comps[..cluster].iter().filter(|c| c.uses.len() <= 1).filter_map(|c| c.publishes.clone()).collect();
+        let local = published.into_iter().rev().find(|e| !local_events.iter().any(|(t, _)| t == e));
+        if let Some(e) = local {
+            local_events.push((e.clone(), true));
+            comps[j].subscribes = Some(e);
+            continue;
+        }
+        let Some(&d) = deps.first() else { continue };
+        if let Some(slot) = earlier[d].events.iter_mut().find(|e| !e.1) {
+            slot.1 = true;
+            comps[j].subscribes = Some(slot.0.clone());
+        }
     }
 
     let mut s = String::new();
@@ -651,7 +674,18 @@ fn domain_file(k: usize, size: usize, first: usize, earlier: &[FileInfo], rng: &
     let services = comps
         .iter()
         .filter(|c| c.role != Role::Gateway)
-        .map(|c| Target { name: c.name.clone(), via: c.exposes.clone(), position: c.position, budget: c.budget })
+        .map(|c| Target {
+            name: c.name.clone(),
+            via: c.exposes.clone(),
+            position: c.position,
+            budget: c.budget,
+            taken: false,
+        })
         .collect();
-    (s, FileInfo { path, services, events }, max_team)
+    let events = events.into_iter().map(|e| {
+        let busy = comps.iter().any(|c| c.publishes.as_ref() == Some(&e) && c.uses.len() > 1);
+        let taken = busy || local_events.iter().any(|(t, _)| *t == e);
+        (e, taken)
+    });
+    (s, FileInfo { path, services, events: events.collect() }, max_team)
 }

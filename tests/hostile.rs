@@ -360,3 +360,54 @@ fn a_generated_workspace_of_2000_components_is_clean() {
     eprintln!("check of 2,000 generated components: {:.2?}", run.elapsed);
     assert_clean(&run);
 }
+
+#[test]
+fn invalid_utf8_in_json_output_has_sane_positions() {
+    let ws = workspace(&[("bad.arch", b"zone z {\n  trust high \xff\xfe\n}\n")]);
+    let run = archc_in(ws.path(), &["check", "--format", "json", "."], LIMIT);
+    assert_rejected(&run, 1, "SYN016");
+    let json: serde_json::Value =
+        serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("not JSON: {e}\n{}", run.excerpt()));
+    let diags = json["diagnostics"].as_array().cloned().unwrap_or_default();
+    let utf8 = diags.iter().find(|d| d["code"] == "SYN016").unwrap_or_else(|| panic!("{}", run.excerpt()));
+    let loc = &utf8["location"];
+    // The span covers the U+FFFD the invalid bytes were read as: same line, end after start.
+    assert_eq!(loc["line"], loc["end_line"], "{utf8:#}");
+    assert!(loc["end_column"].as_u64() > loc["column"].as_u64(), "{utf8:#}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_in_the_workspace_does_not_hang() {
+    let ws = workspace(&[("a.arch", b"import \"pipe.arch\"\n\nzone z {\n  trust high\n}\n")]);
+    let made = Command::new("mkfifo").arg(ws.path().join("pipe.arch")).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("mkfifo is not available; nothing to test");
+        return;
+    }
+    // Found by the walk and imported: neither may block on the pipe.
+    let run = check(ws.path());
+    assert_rejected(&run, 1, "RES003");
+    let run = archc_in(ws.path(), &["fmt", "--check", "."], LIMIT);
+    assert_ne!(run.code, None, "fmt hung on a named pipe\n{}", run.excerpt());
+    assert!(!run.stderr.contains("panicked"), "{}", run.excerpt());
+}
+
+#[test]
+fn an_invalid_configuration_is_an_environment_error() {
+    let ws = workspace(&[("arch.toml", b"[workspace\nmax-file-size = 3\n"), ("a.arch", b"zone z {\n  trust high\n}\n")]);
+    assert_rejected(&check(ws.path()), 2, "IO003");
+    let ws = workspace(&[("arch.toml", b"[workspace]\nmax-file-size = \"-5KB\"\n"), ("a.arch", b"zone z {\n}\n")]);
+    assert_rejected(&check(ws.path()), 2, "IO003");
+    let ws = workspace(&[("arch.toml", b"[workspace]\nexclude = [\"[\"]\n"), ("a.arch", b"zone z {\n}\n")]);
+    assert_rejected(&check(ws.path()), 2, "IO003");
+}
+
+#[test]
+fn a_missing_path_is_an_environment_error() {
+    let ws = workspace(&[]);
+    let run = archc_in(ws.path(), &["check", "does-not-exist"], LIMIT);
+    assert_rejected(&run, 2, "IO001");
+    let run = archc_in(ws.path(), &["fmt", "--check", "does-not-exist.arch"], LIMIT);
+    assert_rejected(&run, 2, "IO001");
+}

@@ -451,6 +451,37 @@ fn generated_declarations() {
     assert!(formatted * 2 > n, "only {formatted} of {n} generated documents parse without errors");
 }
 
+/// Comments where the formatter has to keep them: at line ends, on lines of their own, inside
+/// blocks and lists, before closing braces, at the end of the file.
+#[test]
+fn comments_everywhere() {
+    let mut rng = Rng::new(0x5eed_0004);
+    let mut total = 0;
+    let mut n = 0;
+    while total < 120_000 {
+        let doc = document(&mut rng);
+        let mut text = String::with_capacity(doc.len() * 2);
+        for (i, line) in doc.split('\n').enumerate() {
+            if i > 0 {
+                text.push('\n');
+            }
+            if rng.chance(15) {
+                text.push_str(rng.pick::<&str>(&["// own line\n", "  // indented\n", "//\n", "\n// after a blank\n"]));
+            }
+            text.push_str(line);
+            if !line.trim().is_empty() && rng.chance(25) {
+                text.push_str(rng.pick::<&str>(&[" // trailing", "  //x", " // é 𝄞", "\t// tab"]));
+            }
+        }
+        if rng.chance(30) {
+            text.push_str("// last line without a line break");
+        }
+        total += text.len();
+        case("comments", n, &text);
+        n += 1;
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Mutations of real files.
 // ---------------------------------------------------------------------------------------------
