@@ -160,6 +160,8 @@ impl<'m> Ctx<'m> {
         match &v.val {
             Val::Ref(id) => self.link_r(*id),
             Val::Unresolved(n) => vec![doc::code(n.clone()), doc::text(" (unresolved)")],
+            // Architects mark code in prose with backticks, as in Markdown.
+            Val::Text(t) if t.matches('`').count() % 2 == 0 => doc::ticks(t),
             Val::Text(t) => doc::plain(t.clone()),
             Val::Lit(l) => doc::plain(lit(l)),
             Val::Word(w) => doc::plain(w.clone()),

@@ -211,6 +211,28 @@ pub fn join(parts: Vec<Rich>, sep: &str) -> Rich {
     out
 }
 
+/// Joins clauses with "; ", or with a space after a clause that already ends a sentence, in
+/// which case the next clause starts with a capital.
+pub fn clauses(parts: Vec<Rich>) -> Rich {
+    let mut out = Rich::new();
+    for mut p in parts {
+        if !out.is_empty() {
+            let ends_sentence = flatten(&out).trim_end().ends_with(['.', '!', '?']);
+            if ends_sentence {
+                if let Some(Inline::Text(t)) = p.first_mut() {
+                    let mut cs = t.chars();
+                    if let Some(c) = cs.next() {
+                        *t = c.to_uppercase().chain(cs).collect();
+                    }
+                }
+            }
+            out.push(text(if ends_sentence { " " } else { "; " }));
+        }
+        out.extend(p);
+    }
+    out
+}
+
 /// The plain text of a rich run, for tests and titles.
 pub fn flatten(r: &Rich) -> String {
     let mut s = String::new();

@@ -123,7 +123,15 @@ fn block(out: &mut String, b: &Block) {
                     ));
                 }
             }
-            out.push_str(&format!("<figcaption>{}</figcaption>\n</figure>\n", escape(title)));
+            let svg_link = match svg {
+                Some(_) => format!("<a href=\"diagrams/{}.svg\">SVG</a>, ", escape(name)),
+                None => String::new(),
+            };
+            out.push_str(&format!(
+                "<figcaption>{} ({svg_link}<a href=\"diagrams/{}.dot\">DOT source</a>)</figcaption>\n</figure>\n",
+                escape(title),
+                escape(name)
+            ));
         }
     }
 }
@@ -194,43 +202,64 @@ fn embed_svg(name: &str, title: &str, svg: &str) -> String {
     let body = svg[start..].trim_end();
     let prefix = format!("d-{}-", id_safe(name));
     let ids = defined_ids(body);
+    // One linear pass: rewrite `id="X"`, `url(#X)` and `href="#X"` for ids X defined here.
+    const LEADS: [&str; 3] = [" id=\"", "url(#", "href=\"#"];
+    let bytes = body.as_bytes();
     let mut out = String::with_capacity(body.len() + ids.len() * prefix.len() * 2);
-    let mut rest = body;
-    // Rewrite `id="X"`, `url(#X)` and `href="#X"` for ids X defined in this SVG.
-    while let Some(pos) = next_ref(rest) {
-        let (before, after) = rest.split_at(pos.0);
-        out.push_str(before);
-        let (lead, tail) = after.split_at(pos.1);
-        out.push_str(lead);
-        let end = tail.find(['"', ')', '\'']).unwrap_or(tail.len());
-        let id = &tail[..end];
-        if ids.iter().any(|d| d == id) {
+    let (mut i, mut copied) = (0, 0);
+    while i < bytes.len() {
+        let lead = match bytes[i] {
+            b' ' | b'u' | b'h' => LEADS.iter().find(|l| body[i..].starts_with(**l)),
+            _ => None,
+        };
+        let Some(lead) = lead else {
+            i += 1;
+            continue;
+        };
+        let id_start = i + lead.len();
+        let id_end = body[id_start..].find(['"', ')', '\'']).map_or(bytes.len(), |e| id_start + e);
+        if ids.contains(&body[id_start..id_end]) {
+            out.push_str(&body[copied..id_start]);
             out.push_str(&prefix);
+            copied = id_start;
         }
-        out.push_str(id);
-        rest = &tail[end..];
+        i = id_end;
     }
-    out.push_str(rest);
-    out
+    out.push_str(&body[copied..]);
+    legible(out)
 }
 
-/// The next reference site: (offset of the match, length of the lead before the id).
-fn next_ref(s: &str) -> Option<(usize, usize)> {
-    let leads = [" id=\"", "url(#", "href=\"#"];
-    leads.iter().filter_map(|l| s.find(l).map(|p| (p, l.len()))).min()
+/// Gives the root `<svg>` a minimum width of 60% of its natural width (Graphviz writes it in pt),
+/// so that a wide diagram scrolls rather than shrinking to unreadable text.
+fn legible(svg: String) -> String {
+    let Some(tag_end) = svg.find('>') else { return svg };
+    let tag = &svg[..tag_end];
+    if tag.contains(" style=") {
+        return svg;
+    }
+    let Some(w) = tag.find(" width=\"").map(|p| &tag[p + 8..]) else { return svg };
+    let num: String = w.chars().take_while(|c| c.is_ascii_digit() || *c == '.').collect();
+    let unit = &w[num.len()..];
+    let Ok(n) = num.parse::<f64>() else { return svg };
+    let px = if unit.starts_with("pt") {
+        n * 4.0 / 3.0
+    } else if unit.starts_with("px") || unit.starts_with('"') {
+        n
+    } else {
+        return svg;
+    };
+    format!("<svg style=\"min-width:{}px\"{}", (px * 0.6).round() as u64, &svg[4..])
 }
 
-fn defined_ids(svg: &str) -> Vec<String> {
-    let mut ids = Vec::new();
+fn defined_ids(svg: &str) -> std::collections::BTreeSet<&str> {
+    let mut ids = std::collections::BTreeSet::new();
     let mut rest = svg;
     while let Some(p) = rest.find(" id=\"") {
         let tail = &rest[p + 5..];
         let end = tail.find('"').unwrap_or(tail.len());
-        ids.push(tail[..end].to_string());
+        ids.insert(&tail[..end]);
         rest = &tail[end..];
     }
-    ids.sort();
-    ids.dedup();
     ids
 }
 
@@ -270,6 +299,10 @@ mod tests {
                    <linearGradient id=\"g1\"/><a href=\"#el-orders\"/></svg>\n";
         let out = embed_svg("context", "Context", svg);
         assert!(out.starts_with("<svg>"));
+        assert_eq!(
+            legible("<svg width=\"1000pt\" height=\"10pt\"></svg>".into()),
+            "<svg style=\"min-width:800px\" width=\"1000pt\" height=\"10pt\"></svg>"
+        );
         assert!(out.contains("id=\"d-context-node1\""));
         assert!(out.contains("url(#d-context-g1)"));
         assert!(out.contains("href=\"#el-orders\""), "{out}");

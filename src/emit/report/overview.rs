@@ -137,7 +137,7 @@ pub fn executive_summary(ctx: &Ctx<'_>, out: &mut Out) {
         if scale.is_empty() {
             doc::plain(format!("{NOT_STATED}: the model declares no user counts, system quality targets or milestones"))
         } else {
-            doc::join(scale, "; ")
+            doc::clauses(scale)
         },
     );
 
@@ -171,7 +171,7 @@ pub fn executive_summary(ctx: &Ctx<'_>, out: &mut Out) {
                 "{NOT_STATED}: the model declares no security summary, profiles, zones or interface authentication"
             ))
         } else {
-            doc::join(sec, "; ")
+            doc::clauses(sec)
         },
     );
     out.holes(ctx, |h| h.kind == K::System);
@@ -251,7 +251,7 @@ fn high_level(ctx: &Ctx<'_>, out: &mut Out) {
         plural(actors.len(), "actor", "actors"),
         plural(externals.len(), "external system", "external systems")
     )));
-    out.fact("System Context", doc::join(context, "; "));
+    out.fact("System Context", doc::clauses(context));
     if systems.len() > 1 {
         let rows = systems
             .iter()

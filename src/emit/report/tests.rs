@@ -257,6 +257,16 @@ fn model_text_is_escaped_and_output_is_deterministic() {
 }
 
 #[test]
+fn clauses_read_as_sentences() {
+    let r = super::doc::clauses(vec![
+        super::doc::plain("All encrypted."),
+        super::doc::plain("profiles x"),
+        super::doc::plain("2 zones"),
+    ]);
+    assert_eq!(super::doc::flatten(&r), "All encrypted. Profiles x; 2 zones");
+}
+
+#[test]
 fn links_to_undescribed_elements_become_text() {
     let mut doc = Document {
         title: "t".into(),
