@@ -80,6 +80,9 @@ pub fn run(host: &dyn Host, args: BuildArgs, color: bool) -> i32 {
             code = code.max(super::EXIT_FINDINGS);
             continue;
         }
+        if analysis.workspace.files.iter().all(|f| f.is_std) {
+            let _ = writeln!(stderr, "warning: `{root}` holds no .arch files; the report will be empty");
+        }
         let dir = if several { unique_dir(&args.out, &analysis.root, &mut used_dirs) } else { args.out.clone() };
         let _ = writeln!(stderr, "building `{root}` into `{}`", dir.display());
         match write_build(analysis, &dir, &diagram_opts) {

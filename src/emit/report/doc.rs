@@ -41,6 +41,8 @@ pub enum Block {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Document {
     pub title: String,
+    /// What the document is about (the system's title), for the page title.
+    pub subject: Option<String>,
     pub blocks: Vec<Block>,
 }
 

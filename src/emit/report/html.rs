@@ -11,7 +11,11 @@ pub fn render(doc: &Document) -> String {
     out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
     out.push_str("<meta name=\"color-scheme\" content=\"light dark\">\n");
     out.push_str("<meta name=\"generator\" content=\"archc\">\n");
-    out.push_str(&format!("<title>{}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n", escape(&doc.title)));
+    let page_title = match &doc.subject {
+        Some(s) => format!("{s} \u{2014} {}", doc.title),
+        None => doc.title.clone(),
+    };
+    out.push_str(&format!("<title>{}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n", escape(&page_title)));
     out.push_str("<div class=\"layout\">\n");
     toc(&mut out, doc);
     out.push_str("<main>\n");

@@ -73,7 +73,8 @@ pub fn document(model: &Model, sources: &SourceMap, findings: &[Diagnostic], dia
             out.diagram(d);
         }
     }
-    let mut doc = Document { title: TITLE.to_string(), blocks: out.blocks };
+    let subject = model.of_kind(crate::syntax::schema::DeclKind::System).next().map(|(_, s)| s.title().to_string());
+    let mut doc = Document { title: TITLE.to_string(), subject, blocks: out.blocks };
     doc.unlink_missing();
     doc
 }

@@ -270,6 +270,7 @@ fn clauses_read_as_sentences() {
 fn links_to_undescribed_elements_become_text() {
     let mut doc = Document {
         title: "t".into(),
+        subject: None,
         blocks: vec![Block::Para(vec![
             Inline::Link { text: "a".into(), href: "#el-a".into(), code: false },
             Inline::Anchor("el-b".into()),
