@@ -144,9 +144,10 @@ impl Rng {
 #[test]
 fn random_bytes_are_reported_not_crashed_on() {
     let mut rng = Rng(0x0123_4567_89ab_cdef);
-    let files: Vec<(String, Vec<u8>)> = (0..6)
+    // Small files too: their diagnostics are quoted with the source line, large ones are not.
+    let files: Vec<(String, Vec<u8>)> = (0..8)
         .map(|i| {
-            let n = 1 + (rng.next() % 48_000) as usize;
+            let n = 1 + (rng.next() % if i % 2 == 0 { 300 } else { 48_000 }) as usize;
             (format!("noise{i}.arch"), rng.bytes(n, 255))
         })
         .collect();
@@ -410,4 +411,27 @@ fn a_missing_path_is_an_environment_error() {
     assert_rejected(&run, 2, "IO001");
     let run = archc_in(ws.path(), &["fmt", "--check", "does-not-exist.arch"], LIMIT);
     assert_rejected(&run, 2, "IO001");
+}
+
+/// Control characters in a file (here in a string) must not reach the terminal raw: an `.arch` file
+/// from an untrusted branch could otherwise rewrite the screen or the window title of whoever
+/// checks it.
+#[test]
+fn control_characters_from_the_input_are_not_echoed_raw() {
+    let ws = workspace(&[("a.arch", b"import \"\x1b[2J\x1b]0;owned\x07.arch\"\n\nzone z {\n  trust high\n}\n")]);
+    let run = check(ws.path());
+    assert_rejected(&run, 1, "RES003");
+    assert!(!run.stdout.contains('\x1b') && !run.stdout.contains('\x07'), "raw control characters in the output\n{:?}", run.stdout);
+}
+
+/// Invalid UTF-8 is an error in the input (SYN016), so `fmt` exits 1 as `check` does; 2 is for IO.
+#[test]
+fn fmt_treats_invalid_utf8_as_an_input_error() {
+    let text = b"zone z {\n  trust high \xff\n}\n";
+    let ws = workspace(&[("bad.arch", text)]);
+    let run = archc_in(ws.path(), &["fmt", "--check", "."], LIMIT);
+    assert_rejected(&run, 1, "SYN016");
+    let run = archc_in(ws.path(), &["fmt", "."], LIMIT);
+    assert_rejected(&run, 1, "SYN016");
+    assert_eq!(std::fs::read(ws.path().join("bad.arch")).unwrap_or_default(), text, "fmt rewrote a file it could not read");
 }

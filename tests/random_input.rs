@@ -542,6 +542,10 @@ fn mutated_files() {
             originals.push(text);
         }
     }
+    // Windows line breaks and a byte-order mark, as editors write them.
+    let crlf: Vec<String> = SEEDS.iter().map(|s| s.1.replace('\n', "\r\n")).collect();
+    originals.extend(crlf);
+    originals.push(format!("\u{feff}{}", SEEDS[0].1));
     // The unmutated files must pass too; the generated ones are already formatted.
     for (i, o) in originals.iter().enumerate() {
         case("original", i, o);
