@@ -155,11 +155,8 @@ pub fn analyze_workspace(host: &dyn Host, root: &Path, inputs: &[PathBuf], opts:
     let Loader { config, mut workspace, mut diags, config_file, .. } = loader;
     let mut timings = Timings { load_and_parse: started.elapsed(), ..Timings::default() };
     let started = std::time::Instant::now();
-    let (model, resolve_diags) = semantic::analyze(&workspace);
-    // The model holds everything later phases need; the syntax trees would only add to the peak.
-    for f in &mut workspace.files {
-        f.ast = Default::default();
-    }
+    // The model holds everything later phases need: the syntax trees are freed as it is built.
+    let (model, resolve_diags) = semantic::analyze_consuming(&mut workspace);
     timings.resolve = started.elapsed();
     let started = std::time::Instant::now();
     diags.extend(resolve_diags);
@@ -296,7 +293,7 @@ impl<'h> Loader<'h> {
                 Diagnostic::new(
                     codes::INVALID_UTF8,
                     "file is not valid UTF-8",
-                    Span::new(id, at..at + 1),
+                    Span::new(id, at..at + '\u{FFFD}'.len_utf8()),
                     "invalid byte sequence here",
                 )
                 .with_help("save the file as UTF-8; invalid bytes were read as U+FFFD"),

@@ -380,12 +380,23 @@ fn fmt(host: &dyn Host, paths: &[PathBuf], check_only: bool, color: bool) -> i32
                 continue;
             }
         };
-        let Ok(text) = String::from_utf8(bytes) else {
-            errors.push(Diagnostic::without_span(
-                codes::INVALID_UTF8,
-                format!("`{shown}` is not valid UTF-8; not formatted"),
-            ));
-            continue;
+        let text = match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                // An input error like any syntax error: reported with its position, file untouched.
+                let at = e.utf8_error().valid_up_to();
+                let id = sources.add(shown.clone(), String::from_utf8_lossy(e.as_bytes()).into_owned());
+                syntax_errors.push(
+                    Diagnostic::new(
+                        codes::INVALID_UTF8,
+                        "file is not valid UTF-8",
+                        crate::source::Span::new(id, at..at + '\u{FFFD}'.len_utf8()),
+                        "invalid byte sequence here",
+                    )
+                    .with_help("save the file as UTF-8; it was not formatted"),
+                );
+                continue;
+            }
         };
         let id = sources.add(shown.clone(), text);
         match crate::fmt::format(id, sources.text(id)) {

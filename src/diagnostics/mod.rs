@@ -171,12 +171,28 @@ impl Counts {
     }
 }
 
+/// User text as quoted in a message: long names are cut so that one 10 MB identifier does not
+/// make a 10 MB message.
+pub fn quoted(text: &str) -> String {
+    const MAX: usize = 48;
+    match text.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
+    }
+}
+
 /// Edit distance suggestion: the closest candidate, if it is close enough to be a likely typo.
 pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    // Edit distance is quadratic: a name this long is no typo of anything.
+    const LONGEST: usize = 64;
+    if name.len() > LONGEST {
+        return None;
+    }
     let lower = name.to_ascii_lowercase();
     let mut best: Option<(f64, &'a str)> = None;
     for cand in candidates {
-        if cand == name {
+        // Lengths too far apart cannot be within the distance allowed below.
+        if cand == name || cand.len().abs_diff(name.len()) > name.len().max(3) {
             continue;
         }
         let score = strsim::jaro_winkler(&lower, &cand.to_ascii_lowercase());

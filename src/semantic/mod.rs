@@ -6,6 +6,8 @@ mod resolve;
 
 use crate::diagnostics::Diagnostic;
 use crate::source::{FileId, SourceMap, Span};
+use std::borrow::Cow;
+
 use crate::syntax::ast::SourceAst;
 
 pub use model::{ElementId, Model};
@@ -28,6 +30,14 @@ pub struct Workspace {
     pub files: Vec<WorkspaceFile>,
 }
 
+/// Resolves a workspace, leaving its syntax trees in place.
 pub fn analyze(ws: &Workspace) -> (Model, Vec<Diagnostic>) {
-    resolve::run(ws)
+    resolve::run(ws, ws.files.iter().map(|f| Cow::Borrowed(&f.ast)).collect())
+}
+
+/// Resolves a workspace and frees its syntax trees file by file as they are lowered: the
+/// driver's path, which keeps peak memory close to the size of the model.
+pub fn analyze_consuming(ws: &mut Workspace) -> (Model, Vec<Diagnostic>) {
+    let asts: Vec<Cow<'_, SourceAst>> = ws.files.iter_mut().map(|f| Cow::Owned(std::mem::take(&mut f.ast))).collect();
+    resolve::run(ws, asts)
 }

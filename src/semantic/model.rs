@@ -5,6 +5,10 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use crate::source::{FileId, Span};
+
+/// Arguments per parameter. Nearly every attribute has one parameter with one value, which is
+/// kept inline rather than in two heap allocations.
+pub type Args<T> = smallvec::SmallVec<[smallvec::SmallVec<[T; 1]>; 1]>;
 use crate::syntax::literal::Literal;
 use crate::syntax::schema::DeclKind;
 
@@ -35,7 +39,7 @@ pub struct Value {
 pub struct Attribute {
     pub name: &'static str,
     /// One list per parameter of the attribute's spec.
-    pub args: Vec<Vec<Value>>,
+    pub args: Args<Value>,
     pub block: Vec<Attribute>,
     pub span: Span,
 }

@@ -7,10 +7,14 @@ use super::model::*;
 use super::{Workspace, WorkspaceFile};
 use crate::diagnostics::{codes, did_you_mean, Diagnostic};
 use crate::source::{FileId, Span};
-use crate::syntax::ast::{self, Decl, Ident, Item};
+use std::borrow::Cow;
+
+use crate::syntax::ast::{self, Decl, Ident, Item, SourceAst};
 use crate::syntax::schema::{self, DeclKind, Ty};
 
-pub fn run(ws: &Workspace) -> (Model, Vec<Diagnostic>) {
+/// Resolves a workspace whose syntax trees are given separately, one per file in `ws.files`
+/// order. Owned trees are dropped file by file as the model grows, which keeps the peak low.
+pub fn run(ws: &Workspace, asts: Vec<Cow<'_, SourceAst>>) -> (Model, Vec<Diagnostic>) {
     let mut r =
         Resolver { ws, model: Model::default(), diags: Vec::new(), visible: Vec::new(), file_index: BTreeMap::new(), std_names: BTreeMap::new(), duplicates: BTreeMap::new() };
     for (i, f) in ws.files.iter().enumerate() {
@@ -18,21 +22,22 @@ pub fn run(ws: &Workspace) -> (Model, Vec<Diagnostic>) {
     }
     r.import_cycles();
     r.compute_visibility();
-    let mut pending = Vec::new();
-    for f in &ws.files {
-        for item in &f.ast.items {
+    // Every name is declared before any reference is resolved.
+    for (f, ast) in ws.files.iter().zip(&asts) {
+        for item in &ast.items {
             if let Item::Decl(d) = item {
-                r.declare(f, d, None, &mut pending);
+                r.declare(f, d, None);
             }
         }
     }
-    for (id, decl) in pending {
-        r.lower(id, decl);
-    }
-    for f in &ws.files {
-        for item in &f.ast.items {
-            if let Item::Accept(a) = item {
-                r.accept(f.id, a);
+    // Lowering visits declarations in the same order as declaring, so ids line up.
+    let mut next = 0u32;
+    for (f, ast) in ws.files.iter().zip(asts) {
+        for item in &ast.items {
+            match item {
+                Item::Decl(d) => r.lower_tree(d, &mut next),
+                Item::Accept(a) => r.accept(f.id, a),
+                Item::Import(_) => {}
             }
         }
     }
@@ -129,13 +134,7 @@ impl<'w> Resolver<'w> {
         }
     }
 
-    fn declare(
-        &mut self,
-        f: &'w WorkspaceFile,
-        d: &'w Decl,
-        parent: Option<ElementId>,
-        pending: &mut Vec<(ElementId, &'w Decl)>,
-    ) {
+    fn declare(&mut self, f: &WorkspaceFile, d: &Decl, parent: Option<ElementId>) {
         let id = ElementId(self.model.elements.len() as u32);
         self.model.elements.push(Element {
             kind: d.kind,
@@ -182,9 +181,8 @@ impl<'w> Resolver<'w> {
                 );
             }
         }
-        pending.push((id, d));
         for child in &d.children {
-            self.declare(f, child, Some(id), pending);
+            self.declare(f, child, Some(id));
         }
     }
 
@@ -222,6 +220,16 @@ impl<'w> Resolver<'w> {
                 }
                 self.diags.push(diag);
             }
+        }
+    }
+
+    /// Lowers a declaration and its nested ones, in declaration order.
+    fn lower_tree(&mut self, d: &Decl, next: &mut u32) {
+        let id = ElementId(*next);
+        *next += 1;
+        self.lower(id, d);
+        for child in &d.children {
+            self.lower_tree(child, next);
         }
     }
 
@@ -429,7 +437,7 @@ impl<'w> Resolver<'w> {
             .collect();
         let mut d = Diagnostic::new(
             codes::DANGLING_REFERENCE,
-            format!("unresolved reference `{}`", name.text),
+            format!("unresolved reference `{}`", crate::diagnostics::quoted(&name.text)),
             name.span,
             "no element has this name",
         );

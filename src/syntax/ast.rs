@@ -5,6 +5,9 @@ use super::literal::Literal;
 use super::schema::{AttrSpec, DeclKind};
 use crate::source::Span;
 
+/// Arguments per parameter, with the common single value kept inline.
+pub type Args<T> = smallvec::SmallVec<[smallvec::SmallVec<[T; 1]>; 1]>;
+
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SourceAst {
     pub items: Vec<Item>,
@@ -73,7 +76,7 @@ pub struct Attr {
     pub spec: &'static AttrSpec,
     pub name_span: Span,
     /// One entry per parameter of the spec; an omitted optional parameter is an empty list.
-    pub args: Vec<Vec<Value>>,
+    pub args: Args<Value>,
     /// The attributes of its `{ ... }` block.
     pub block: Vec<Attr>,
     pub span: Span,

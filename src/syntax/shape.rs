@@ -8,7 +8,7 @@ use super::literal::{self, Literal};
 use super::schema::{self, Arity, AttrSpec, DeclKind, DeclSpec, Param, Statements, Ty};
 use super::token::Token;
 use super::tree::{Body, Node, Word};
-use crate::diagnostics::{codes, did_you_mean, Code, Diagnostic};
+use crate::diagnostics::{codes, did_you_mean, quoted, Code, Diagnostic};
 use crate::source::{FileId, Span};
 
 pub fn shape(file: FileId, nodes: &[Node<'_>]) -> (SourceAst, Vec<Diagnostic>) {
@@ -156,7 +156,7 @@ impl Shaper {
                     let span = self.word_span(first);
                     let mut d = Diagnostic::new(
                         codes::UNKNOWN_DECLARATION,
-                        format!("unknown declaration `{head}`"),
+                        format!("unknown declaration `{}`", quoted(head)),
                         span,
                         "not a declaration keyword",
                     );
@@ -469,7 +469,7 @@ impl Shaper {
                 Token::Ident(name) => {
                     let mut d = Diagnostic::new(
                         codes::UNKNOWN_ATTRIBUTE,
-                        format!("unknown attribute `{name}` in `{owner}`"),
+                        format!("unknown attribute `{}` in `{owner}`", quoted(name)),
                         span,
                         "not an attribute here",
                     );
@@ -553,11 +553,11 @@ impl Shaper {
         let spec = schema::find_attr(attrs, name)?;
         let name_span = self.span(name_range);
         let span = self.words_span(run).unwrap_or(name_span);
-        let mut args = Vec::with_capacity(spec.params.len());
+        let mut args = Args::new();
         let mut i = 1;
         for p in spec.params {
             let end = consume_param(run, i, p);
-            let mut vals = Vec::new();
+            let mut vals = smallvec::SmallVec::new();
             if end == i && !p.optional && p.arity != Arity::Flag {
                 let d = Diagnostic::new(
                     codes::MISSING_VALUE,
@@ -619,7 +619,7 @@ impl Shaper {
                 } else {
                     let mut d = Diagnostic::new(
                         codes::WRONG_VALUE_TYPE,
-                        format!("`{s}` is not a valid `{attr}`"),
+                        format!("`{}` is not a valid `{attr}`", quoted(s)),
                         span,
                         format!("expected {}", ty.describe()),
                     );

@@ -46,9 +46,9 @@ impl Token<'_> {
     /// How the token is described in "expected ..., found ..." messages.
     pub fn describe(&self) -> String {
         match self {
-            Token::Ident(s) => format!("`{s}`"),
+            Token::Ident(s) => format!("`{}`", crate::diagnostics::quoted(s)),
             Token::Str(_) | Token::TextBlock(_) => "a string".to_string(),
-            Token::Num(s) | Token::Date(s) | Token::Path(s) => format!("`{s}`"),
+            Token::Num(s) | Token::Date(s) | Token::Path(s) => format!("`{}`", crate::diagnostics::quoted(s)),
             Token::Newline => "end of line".to_string(),
             Token::Error => "invalid text".to_string(),
             other => format!("`{other}`"),
