@@ -177,6 +177,8 @@ fn a_ten_megabyte_single_line_word() {
     let run = check(ws.path());
     eprintln!("10 MB single-word line: {:.2?}", run.elapsed);
     assert_rejected(&run, 1, "SYN008");
+    // The report stays readable: the word is shortened, not echoed in full.
+    assert!(run.stdout.len() < 100_000, "{} bytes of output", run.stdout.len());
 }
 
 /// A 10 MB line of ordinary tokens without a single line break.
@@ -188,6 +190,7 @@ fn a_ten_megabyte_single_line_of_tokens() {
     let run = check(ws.path());
     eprintln!("10 MB single line of tokens: {:.2?}", run.elapsed);
     assert_rejected(&run, 1, "SYN0");
+    assert!(run.stdout.len() < 100_000, "{} bytes of output", run.stdout.len());
 }
 
 #[test]
