@@ -1,0 +1,173 @@
+//! The emitters at 100 to 100,000 generated components: DOT for every view, SVG per view, the
+//! report (document, Markdown, HTML) and model.json.
+//!
+//! ```sh
+//! cargo bench --bench emit                 # everything
+//! cargo bench --bench emit -- svg_flow     # one benchmark (divan filters by name)
+//! ```
+//!
+//! SVG is timed per view: the small views (system context, one flow) at every size; the views that
+//! draw every component (containers, trust boundaries, data ownership) only at 100 and 1,000
+//! components: graphviz-pure lays out the 1,000-node containers view in seconds and a
+//! 10,000-node one in far longer than a benchmark run, and a 10,000-node picture is not a goal.
+//!
+//! DOT alone has no public entry point: `archc::emit::diagrams::diagrams` builds the DOT of every
+//! view and renders each. The `dot_all_views` benchmark makes it use the system `dot` program with
+//! `PATH` pointing nowhere, so each rendering is one failed process spawn; `dot_spawn_overhead`
+//! times one such failure, to subtract (views x overhead) from `dot_all_views`.
+
+#[path = "workspace_gen.rs"]
+mod workspace_gen;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use archc::driver::{self, Analysis, RunOptions};
+use archc::emit::diagrams::{self, DiagramOptions, Renderer};
+use archc::emit::export::Format;
+use archc::emit::report::{self, DiagramInput};
+use archc::host::MemHost;
+use divan::Bencher;
+
+fn main() {
+    // A `dot` that cannot be found: see `dot_all_views`.
+    std::env::set_var("PATH", "/nonexistent/archc-bench");
+    divan::main();
+}
+
+const SIZES: &[usize] = &[100, 1_000, 10_000, 100_000];
+/// Sizes for the views that draw every component.
+const SMALL: &[usize] = &[100, 1_000];
+const SEED: u64 = 1;
+const ROOT: &str = "/ws";
+
+/// A placeholder for a rendered diagram in the report's input, so that the report is laid out as
+/// in `archc build` without paying for SVG rendering.
+const PLACEHOLDER_SVG: &str = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"1\" height=\"1\"/>";
+
+struct Fixture {
+    analysis: Analysis,
+    /// `(name, dot)` of every view, in `archc build` order.
+    views: Vec<(String, String)>,
+    report_inputs: Vec<DiagramInput>,
+}
+
+fn fixture(components: usize) -> &'static Fixture {
+    static CACHE: Mutex<BTreeMap<usize, &'static Fixture>> = Mutex::new(BTreeMap::new());
+    let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
+    cache.entry(components).or_insert_with(|| {
+        let mut host = MemHost::default();
+        for (rel, text) in workspace_gen::generate(components, SEED) {
+            host.insert(&PathBuf::from(ROOT).join(rel), text.into_bytes());
+        }
+        let outcome = driver::analyze_paths_with(&host, &[PathBuf::from(ROOT)], &RunOptions::default());
+        assert!(outcome.errors.is_empty(), "the generated workspace could not be read");
+        let analysis = outcome.analyses.into_iter().next().expect("one workspace");
+        let drawn = diagrams::diagrams(&analysis.model, &analysis.diagnostics, &no_render());
+        let report_inputs = drawn
+            .iter()
+            .map(|d| DiagramInput {
+                name: d.name.clone(),
+                title: d.title.clone(),
+                svg: Some(PLACEHOLDER_SVG.to_string()),
+                error: None,
+            })
+            .collect();
+        let views = drawn.into_iter().map(|d| (d.name, d.dot)).collect();
+        Box::leak(Box::new(Fixture { analysis, views, report_inputs }))
+    })
+}
+
+/// Options whose renderer fails at once: the system `dot`, which `main` hides.
+fn no_render() -> DiagramOptions {
+    DiagramOptions { highlight: false, renderer: Renderer::SystemDot }
+}
+
+fn view<'f>(f: &'f Fixture, name: &str) -> &'f str {
+    let found = f.views.iter().find(|(n, _)| n == name || (name == "flow" && n.starts_with("flow-")));
+    &found.unwrap_or_else(|| panic!("no `{name}` view")).1
+}
+
+fn svg(bencher: Bencher, components: usize, name: &str) {
+    let dot = view(fixture(components), name);
+    bencher.bench(|| diagrams::render(dot, Renderer::Builtin).expect("renders"));
+}
+
+/// DOT of every view (context, containers, trust, data, one per flow), plus one failed spawn each.
+#[divan::bench(args = SIZES, sample_count = 10, max_time = 5)]
+fn dot_all_views(bencher: Bencher, components: usize) {
+    let f = fixture(components);
+    let opts = no_render();
+    bencher.bench(|| diagrams::diagrams(&f.analysis.model, &f.analysis.diagnostics, &opts));
+}
+
+/// One failed spawn of `dot`: the part of `dot_all_views` that is not DOT emission.
+#[divan::bench(sample_count = 20, max_time = 2)]
+fn dot_spawn_overhead() -> Result<String, String> {
+    diagrams::render("digraph {}", Renderer::SystemDot)
+}
+
+/// SVG of the system context view (the system, its actors and externals).
+#[divan::bench(args = SIZES, sample_count = 10, max_time = 5)]
+fn svg_context(bencher: Bencher, components: usize) {
+    svg(bencher, components, "context");
+}
+
+/// SVG of one flow view (the first flow: 3 to 8 numbered steps).
+#[divan::bench(args = SIZES, sample_count = 10, max_time = 5)]
+fn svg_flow(bencher: Bencher, components: usize) {
+    svg(bencher, components, "flow");
+}
+
+/// SVG of the containers view: every component inside its zone. Not at 10,000 and more.
+#[divan::bench(args = SMALL, sample_count = 3, max_time = 10)]
+fn svg_containers(bencher: Bencher, components: usize) {
+    svg(bencher, components, "containers");
+}
+
+/// SVG of the trust-boundaries view. Not at 10,000 and more.
+#[divan::bench(args = SMALL, sample_count = 3, max_time = 10)]
+fn svg_trust(bencher: Bencher, components: usize) {
+    svg(bencher, components, "trust");
+}
+
+/// SVG of the data-ownership view. Not at 10,000 and more.
+#[divan::bench(args = SMALL, sample_count = 3, max_time = 10)]
+fn svg_data(bencher: Bencher, components: usize) {
+    svg(bencher, components, "data");
+}
+
+/// The report's document tree (every section, from the model, findings and diagram names).
+#[divan::bench(args = SIZES, sample_count = 10, max_time = 5)]
+fn report_document(bencher: Bencher, components: usize) {
+    let f = fixture(components);
+    let a = &f.analysis;
+    bencher.bench(|| report::document(&a.model, &a.workspace.sources, &a.diagnostics, &f.report_inputs));
+}
+
+/// report.md from the document tree.
+#[divan::bench(args = SIZES, sample_count = 10, max_time = 5)]
+fn report_markdown(bencher: Bencher, components: usize) {
+    let f = fixture(components);
+    let a = &f.analysis;
+    let doc = report::document(&a.model, &a.workspace.sources, &a.diagnostics, &f.report_inputs);
+    bencher.bench(|| report::markdown::render(&doc));
+}
+
+/// report.html from the document tree.
+#[divan::bench(args = SIZES, sample_count = 10, max_time = 5)]
+fn report_html(bencher: Bencher, components: usize) {
+    let f = fixture(components);
+    let a = &f.analysis;
+    let doc = report::document(&a.model, &a.workspace.sources, &a.diagnostics, &f.report_inputs);
+    bencher.bench(|| report::html::render(&doc));
+}
+
+/// model.json (`archc export --to json`, also written by `archc build`).
+#[divan::bench(args = SIZES, sample_count = 10, max_time = 5)]
+fn model_json(bencher: Bencher, components: usize) {
+    let f = fixture(components);
+    let a = &f.analysis;
+    bencher.bench(|| archc::emit::export::export(&a.model, &a.workspace.sources, Format::Json));
+}
