@@ -827,16 +827,9 @@ fn throughput_over_capacity(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::check::registry::check_source;
     use crate::diagnostics::Diagnostic;
 
-    fn of(code: &str, text: &str) -> Vec<Diagnostic> {
-        check_source(text).into_iter().filter(|d| d.code.id == code).collect()
-    }
-
-    fn messages(code: &str, text: &str) -> Vec<String> {
-        of(code, text).into_iter().map(|d| d.message).collect()
-    }
+    use crate::check::registry::{findings_of as of, messages_of as messages};
 
     const SHOP: &str = "actor customer
 component gateway { latency 20ms }

@@ -38,6 +38,18 @@ pub(crate) fn check_source(text: &str) -> Vec<crate::diagnostics::Diagnostic> {
     outcome.analyses.into_iter().flat_map(|a| a.diagnostics).chain(outcome.errors).collect()
 }
 
+/// The findings of one rule on a one-file model.
+#[cfg(test)]
+pub(crate) fn findings_of(code: &str, text: &str) -> Vec<crate::diagnostics::Diagnostic> {
+    check_source(text).into_iter().filter(|d| d.code.id == code).collect()
+}
+
+/// The messages of one rule's findings on a one-file model.
+#[cfg(test)]
+pub(crate) fn messages_of(code: &str, text: &str) -> Vec<String> {
+    findings_of(code, text).into_iter().map(|d| d.message).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
