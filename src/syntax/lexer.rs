@@ -39,6 +39,10 @@ pub fn lex(file: FileId, text: &str) -> Lexed<'_> {
         open: Vec::new(),
         dropped_errors: 0,
     };
+    // A UTF-8 byte-order mark is not part of the text.
+    if text.starts_with('\u{FEFF}') {
+        lx.pos = '\u{FEFF}'.len_utf8();
+    }
     lx.run();
     if lx.dropped_errors > 0 {
         let at = Span::new(file, text.len()..text.len());
@@ -578,6 +582,13 @@ mod tests {
         let lexed = lex(FileId(0), "summary 'hello there' replicas -12ms é");
         let msgs: Vec<&str> = lexed.errors.iter().map(|e| e.message.as_str()).collect();
         assert_eq!(msgs, ["unexpected characters `'hello there'`", "unexpected characters `-12ms`", "unexpected character `é`"]);
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped() {
+        let lexed = lex(FileId(0), "\u{FEFF}team t");
+        assert!(lexed.errors.is_empty(), "{:?}", lexed.errors);
+        assert_eq!(lexed.tokens.len(), 2);
     }
 
     #[test]
