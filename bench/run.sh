@@ -3,6 +3,7 @@
 #
 #   bench/run.sh                        # sizes 100 1000 10000 100000, 5 runs each
 #   SIZES="100 1000" RUNS=7 bench/run.sh
+#   COMMANDS="check" OUT=/tmp/check.md bench/run.sh   # some of check, fmt --check, build (commas)
 #
 # Builds the release binary and the generator, writes one workspace per size into a temporary
 # folder (seed 1), then runs `archc check`, `archc fmt --check` and `archc build -o DIR` RUNS times
@@ -77,7 +78,7 @@ for n in $SIZES; do
   "$GEN" --components "$n" --seed "$SEED" --out "$TMP/ws$n" >/dev/null
 done
 
-COMMANDS=("check" "fmt --check" "build")
+IFS=',' read -r -a COMMANDS <<<"${COMMANDS:-check,fmt --check,build}"
 {
   echo "## archc end to end ($(date -u +%Y-%m-%d), $(nproc) cores, seed $SEED)"
   echo

@@ -139,11 +139,17 @@ for n in $SIZES; do
     [[ $a == killed ]] && note="${note:+$note; }archc killed after $LIMIT s"
     pm=$( ((${#peer_times[@]})) && printf '%s\n' "${peer_times[@]}" | median || echo "")
     am=$( ((${#archc_times[@]})) && printf '%s\n' "${archc_times[@]}" | median || echo "")
-    ps=$([ -n "$pm" ] && fmt_secs "$pm" || echo "> $LIMIT s")
+    if [ -n "$pm" ]; then
+      ps=$(fmt_secs "$pm")
+    elif [[ $t == failed* || $t == invalid ]]; then
+      ps="failed"
+    else
+      ps="> $LIMIT s"
+    fi
     as=$([ -n "$am" ] && fmt_secs "$am" || echo "> $LIMIT s")
     if [ -n "$pm" ] && [ -n "$am" ]; then
       rs=$(ratio "$pm" "$am")
-    elif [ -z "$pm" ] && [ -n "$am" ]; then
+    elif [ "$ps" != failed ] && [ -z "$pm" ] && [ -n "$am" ]; then
       rs="> $(ratio "$LIMIT" "$am")"
     else
       rs="-"
