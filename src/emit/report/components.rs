@@ -172,32 +172,31 @@ fn component(ctx: &Ctx<'_>, out: &mut Out, rel: &Relations, n: usize, id: Elemen
     if let Some(consumers) = rel.consumers.get(&id) {
         items.push(fact_item("Consumers", ctx.links(consumers)));
     }
-    for (attr, label) in [
-        ("publishes", "Publishes"),
-        ("subscribes", "Subscribes to"),
-        ("owner", "Owner"),
-        ("zone", "Zone"),
-        ("system", "System"),
-        ("criticality", "Criticality"),
-        ("replicas", "Replicas"),
-        ("redundancy", "Redundancy"),
-        ("capacity", "Capacity per instance"),
-        ("latency", "Processing latency (p95)"),
-        ("timeout", "Request deadline"),
-        ("rto", "RTO"),
-        ("rpo", "RPO"),
-        ("failover", "Failover"),
-        ("health", "Health check"),
-        ("profile", "Security profiles"),
-        ("controls", "Security controls"),
-        ("max-classification", "Most sensitive data allowed"),
-        ("standalone", "Standalone"),
-        ("multi-tenant", "Multi-tenant"),
-    ] {
-        if let Some(v) = ctx.attr(c, attr) {
-            items.push(fact_item(label, v));
-        }
-    }
+    items.extend(ctx.stated_facts(
+        c,
+        &[
+            ("publishes", "Publishes"),
+            ("subscribes", "Subscribes to"),
+            ("owner", "Owner"),
+            ("zone", "Zone"),
+            ("system", "System"),
+            ("criticality", "Criticality"),
+            ("replicas", "Replicas"),
+            ("redundancy", "Redundancy"),
+            ("capacity", "Capacity per instance"),
+            ("latency", "Processing latency (p95)"),
+            ("timeout", "Request deadline"),
+            ("rto", "RTO"),
+            ("rpo", "RPO"),
+            ("failover", "Failover"),
+            ("health", "Health check"),
+            ("profile", "Security profiles"),
+            ("controls", "Security controls"),
+            ("max-classification", "Most sensitive data allowed"),
+            ("standalone", "Standalone"),
+            ("multi-tenant", "Multi-tenant"),
+        ],
+    ));
     out.push(bullets(items));
 }
 
@@ -550,18 +549,17 @@ fn data_models(ctx: &Ctx<'_>, out: &mut Out) {
         if !owners.is_empty() {
             items.push(fact_item("System of record", ctx.links(&owners)));
         }
-        for (attr, label) in [
-            ("owner", "Owner"),
-            ("retention", "Retention"),
-            ("integrity", "Integrity"),
-            ("volume", "Volume"),
-            ("version", "Schema version"),
-            ("key", "Partitioning key"),
-        ] {
-            if let Some(v) = ctx.attr(e, attr) {
-                items.push(fact_item(label, v));
-            }
-        }
+        items.extend(ctx.stated_facts(
+            e,
+            &[
+                ("owner", "Owner"),
+                ("retention", "Retention"),
+                ("integrity", "Integrity"),
+                ("volume", "Volume"),
+                ("version", "Schema version"),
+                ("key", "Partitioning key"),
+            ],
+        ));
         out.push(bullets(items));
         if e.fields.is_empty() {
             out.p("No fields are declared.");

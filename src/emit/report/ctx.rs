@@ -189,6 +189,11 @@ impl<'m> Ctx<'m> {
     }
 
     /// An attribute's values, or "not stated".
+    /// `Label: value` items for those of `attrs` (attribute, label) the element states.
+    pub fn stated_facts(&self, e: &Element, attrs: &[(&str, &str)]) -> Vec<doc::Item> {
+        attrs.iter().filter_map(|(attr, label)| self.attr(e, attr).map(|v| doc::fact_item(label, v))).collect()
+    }
+
     pub fn attr_or(&self, e: &Element, name: &str) -> Rich {
         self.attr(e, name).unwrap_or_else(|| doc::plain(NOT_STATED))
     }

@@ -99,17 +99,16 @@ fn flow(ctx: &Ctx<'_>, out: &mut Out, id: ElementId, f: &Element) {
         out.rich(s);
     }
     let mut facts = Vec::new();
-    for (attr, label) in [
-        ("kind", "Kind"),
-        ("criticality", "Criticality"),
-        ("p95", "Latency target (p95)"),
-        ("p99", "Latency target (p99)"),
-        ("throughput", "Throughput target"),
-    ] {
-        if let Some(v) = ctx.attr(f, attr) {
-            facts.push(fact_item(label, v));
-        }
-    }
+    facts.extend(ctx.stated_facts(
+        f,
+        &[
+            ("kind", "Kind"),
+            ("criticality", "Criticality"),
+            ("p95", "Latency target (p95)"),
+            ("p99", "Latency target (p99)"),
+            ("throughput", "Throughput target"),
+        ],
+    ));
     if f.has_flag("waits") {
         facts.push(fact_item("Waits for asynchronous steps", doc::plain("yes")));
     }

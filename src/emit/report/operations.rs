@@ -52,19 +52,18 @@ fn deployment(ctx: &Ctx<'_>, out: &mut Out, id: ElementId, d: &Element) {
         out.rich(s);
     }
     let mut items = Vec::new();
-    for (attr, label) in [
-        ("environment", "Environment"),
-        ("platform", "Platform"),
-        ("region", "Regions"),
-        ("strategy", "Release strategy"),
-        ("promotion", "Promotion"),
-        ("registry", "Container registry"),
-        ("network", "Network"),
-    ] {
-        if let Some(v) = ctx.attr(d, attr) {
-            items.push(fact_item(label, v));
-        }
-    }
+    items.extend(ctx.stated_facts(
+        d,
+        &[
+            ("environment", "Environment"),
+            ("platform", "Platform"),
+            ("region", "Regions"),
+            ("strategy", "Release strategy"),
+            ("promotion", "Promotion"),
+            ("registry", "Container registry"),
+            ("network", "Network"),
+        ],
+    ));
     if !items.is_empty() {
         out.push(bullets(items));
     }

@@ -412,17 +412,16 @@ fn decision(ctx: &Ctx<'_>, out: &mut Out, id: ElementId) {
     let d = ctx.el(id);
     out.h_el(4, ctx.heading_text(id), ctx.anchor(id));
     let mut facts = Vec::new();
-    for (attr, label) in [
-        ("category", "Category"),
-        ("status", "Status"),
-        ("date", "Date"),
-        ("owner", "Owner"),
-        ("supersedes", "Supersedes"),
-    ] {
-        if let Some(v) = ctx.attr(d, attr) {
-            facts.push(fact_item(label, v));
-        }
-    }
+    facts.extend(ctx.stated_facts(
+        d,
+        &[
+            ("category", "Category"),
+            ("status", "Status"),
+            ("date", "Date"),
+            ("owner", "Owner"),
+            ("supersedes", "Supersedes"),
+        ],
+    ));
     if !facts.is_empty() {
         out.push(bullets(facts));
     }
