@@ -73,8 +73,8 @@ fn arch_files() -> Vec<PathBuf> {
 fn tree_sitter_corpus_and_highlight_tests_pass() {
     let out = tree_sitter(&["test", "--config-path", "test/config.json"]);
     let report = String::from_utf8_lossy(&out.stdout);
-    // The corpus holds seven cases and the highlight test at least twenty assertions.
-    assert!(report.contains("successful parses: 7;"), "{report}");
+    // The exit status says it all; the report shows the corpus and the highlight tests both ran.
+    assert!(report.contains("failed parses: 0;") && !report.contains("successful parses: 0;"), "{report}");
     assert!(report.contains("assertions)"), "{report}");
 }
 
@@ -292,4 +292,60 @@ fn vscode_extension_type_checks_and_packages_as_a_vsix() {
     }
     assert!(!listing.contains("extension/node_modules/"), "archc.vsix bundles node_modules");
     let _ = std::fs::remove_file(&vsix);
+}
+
+/// A snippet body with each placeholder replaced by its default (or its first choice).
+fn expand_snippet(body: &str) -> String {
+    let mut out = String::new();
+    let mut defaults: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
+    let mut rest = body;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at + 1..];
+        if let Some(inner) = rest.strip_prefix('{') {
+            let end = inner.find('}').expect("closing brace of a placeholder");
+            let spec = &inner[..end];
+            let number: String = spec.chars().take_while(char::is_ascii_digit).collect();
+            let tail = &spec[number.len()..];
+            let value = if let Some(default) = tail.strip_prefix(':') {
+                default.to_string()
+            } else if let Some(choices) = tail.strip_prefix('|') {
+                choices.split([',', '|']).next().unwrap_or_default().to_string()
+            } else {
+                defaults.get(&number).cloned().unwrap_or_default()
+            };
+            defaults.entry(number).or_insert_with(|| value.clone());
+            out.push_str(&value);
+            rest = &inner[end + 1..];
+        } else {
+            // `$0`, the final cursor position.
+            rest = rest.trim_start_matches(|c: char| c.is_ascii_digit());
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
+fn vscode_snippets_expand_to_statements_archc_accepts() {
+    let text = std::fs::read_to_string(vscode_dir().join("snippets/arch.json")).expect("snippets");
+    let snippets: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&text).expect("snippets JSON");
+    assert!(snippets.len() >= 8, "expected snippets for the common declarations");
+    for (name, snippet) in &snippets {
+        let lines: Vec<&str> = snippet["body"].as_array().expect("body").iter().filter_map(|l| l.as_str()).collect();
+        let mut source = expand_snippet(&lines.join("\n"));
+        // Attribute snippets are written inside a declaration.
+        if !source.starts_with(snippet["prefix"].as_str().unwrap_or_default()) || name == "uses" {
+            source = format!("component snippet_host {{\n{source}\n}}\n");
+        }
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join("snippet.arch"), &source).expect("write");
+        let out = Command::new(env!("CARGO_BIN_EXE_archc")).args(["check", "--format", "json"]).arg(dir.path()).output().expect("run archc");
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("snippet {name}: {e}"));
+        let codes: Vec<&str> = report["diagnostics"].as_array().expect("diagnostics").iter().filter_map(|d| d["code"].as_str()).collect();
+        // Names in a lone snippet resolve to nothing; the syntax and the attributes must be right.
+        let syntax: Vec<&&str> = codes.iter().filter(|c| c.starts_with("SYN")).collect();
+        assert!(syntax.is_empty(), "snippet {name} expands to text with syntax errors {syntax:?}:\n{source}");
+        assert!(report["summary"]["files"] == 1, "snippet {name} was not read");
+    }
 }
