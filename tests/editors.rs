@@ -115,7 +115,10 @@ fn the_committed_parser_is_generated_from_grammar_js() {
     std::fs::copy(grammar_dir().join("grammar.js"), scratch.path().join("grammar.js")).expect("copy grammar.js");
     std::fs::copy(grammar_dir().join("tree-sitter.json"), scratch.path().join("tree-sitter.json"))
         .expect("copy tree-sitter.json");
-    run(Command::new(tool("tree-sitter")).current_dir(scratch.path()).env("TREE_SITTER_DIR", scratch.path()).arg("generate"));
+    run(Command::new(tool("tree-sitter"))
+        .current_dir(scratch.path())
+        .env("TREE_SITTER_DIR", scratch.path())
+        .arg("generate"));
     for file in ["parser.c", "grammar.json", "node-types.json"] {
         let fresh = std::fs::read_to_string(scratch.path().join("src").join(file)).expect("generated file");
         let committed = std::fs::read_to_string(grammar_dir().join("src").join(file)).expect("committed file");
@@ -137,13 +140,19 @@ fn assert_queries_compile(dir: &Path, names: &[&str]) {
 
 #[test]
 fn tree_sitter_queries_compile() {
-    assert_queries_compile(&grammar_dir().join("queries"), &["highlights.scm", "locals.scm", "folds.scm", "indents.scm"]);
+    assert_queries_compile(
+        &grammar_dir().join("queries"),
+        &["highlights.scm", "locals.scm", "folds.scm", "indents.scm"],
+    );
 }
 
 #[test]
 fn helix_queries_compile_and_languages_toml_declares_the_server() {
     let helix = root().join("editors/helix");
-    assert_queries_compile(&helix.join("runtime/queries/arch"), &["highlights.scm", "locals.scm", "indents.scm", "textobjects.scm"]);
+    assert_queries_compile(
+        &helix.join("runtime/queries/arch"),
+        &["highlights.scm", "locals.scm", "indents.scm", "textobjects.scm"],
+    );
     // Helix's highlights and locals are the grammar's own, not a copy that drifts.
     for name in ["highlights.scm", "locals.scm"] {
         let ours = std::fs::read_to_string(helix.join("runtime/queries/arch").join(name)).expect("helix query");
@@ -152,13 +161,17 @@ fn helix_queries_compile_and_languages_toml_declares_the_server() {
     }
     let text = std::fs::read_to_string(helix.join("languages.toml")).expect("languages.toml");
     let config: toml::Table = toml::from_str(&text).unwrap_or_else(|e| panic!("languages.toml: {e}"));
-    let language = config["language"].as_array().and_then(|l| l.first()).and_then(|l| l.as_table()).expect("[[language]]");
+    let language =
+        config["language"].as_array().and_then(|l| l.first()).and_then(|l| l.as_table()).expect("[[language]]");
     assert_eq!(language["name"].as_str(), Some("arch"));
     assert_eq!(language["file-types"].as_array().map(|t| t.len()), Some(1));
     assert_eq!(language["comment-token"].as_str(), Some("//"));
     let server = &config["language-server"]["archc"];
     assert_eq!(server["command"].as_str(), Some("archc"));
-    assert_eq!(server["args"].as_array().map(|a| a.iter().filter_map(|v| v.as_str()).collect::<Vec<_>>()), Some(vec!["lsp"]));
+    assert_eq!(
+        server["args"].as_array().map(|a| a.iter().filter_map(|v| v.as_str()).collect::<Vec<_>>()),
+        Some(vec!["lsp"])
+    );
     let grammar = config["grammar"].as_array().and_then(|g| g.first()).expect("[[grammar]]");
     assert_eq!(grammar["name"].as_str(), Some("arch"));
     let source = grammar["source"]["path"].as_str().expect("grammar source path");
@@ -204,7 +217,10 @@ fn words(list: &str) -> BTreeSet<String> {
 /// rule's `match` or `begin`.
 fn alternatives(grammar: &serde_json::Value, rule: &str) -> BTreeSet<String> {
     let entry = &grammar["repository"][rule];
-    let regex = entry["match"].as_str().or_else(|| entry["begin"].as_str()).unwrap_or_else(|| panic!("rule {rule} has no match"));
+    let regex = entry["match"]
+        .as_str()
+        .or_else(|| entry["begin"].as_str())
+        .unwrap_or_else(|| panic!("rule {rule} has no match"));
     let start = regex.find("((?:").unwrap_or_else(|| panic!("rule {rule} has no ((?:...)) group")) + 4;
     let end = start + regex[start..].find(')').expect("closing parenthesis");
     words(&regex[start..end])
@@ -219,8 +235,11 @@ fn textmate_grammar() -> serde_json::Value {
 fn assert_same(what: &str, found: BTreeSet<String>, want: BTreeSet<String>) {
     let missing: Vec<_> = want.difference(&found).collect();
     let extra: Vec<_> = found.difference(&want).collect();
-    assert!(missing.is_empty() && extra.is_empty(), "{what}: missing {missing:?}, not in the schema {extra:?}\nwant: {}",
-        want.iter().cloned().collect::<Vec<_>>().join("|"));
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "{what}: missing {missing:?}, not in the schema {extra:?}\nwant: {}",
+        want.iter().cloned().collect::<Vec<_>>().join("|")
+    );
 }
 
 #[test]
@@ -340,9 +359,15 @@ fn vscode_snippets_expand_to_statements_archc_accepts() {
         }
         let dir = tempfile::tempdir().expect("temp dir");
         std::fs::write(dir.path().join("snippet.arch"), &source).expect("write");
-        let out = Command::new(env!("CARGO_BIN_EXE_archc")).args(["check", "--format", "json"]).arg(dir.path()).output().expect("run archc");
-        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("snippet {name}: {e}"));
-        let codes: Vec<&str> = report["diagnostics"].as_array().expect("diagnostics").iter().filter_map(|d| d["code"].as_str()).collect();
+        let out = Command::new(env!("CARGO_BIN_EXE_archc"))
+            .args(["check", "--format", "json"])
+            .arg(dir.path())
+            .output()
+            .expect("run archc");
+        let report: serde_json::Value =
+            serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("snippet {name}: {e}"));
+        let codes: Vec<&str> =
+            report["diagnostics"].as_array().expect("diagnostics").iter().filter_map(|d| d["code"].as_str()).collect();
         // Names in a lone snippet resolve to nothing; the syntax and the attributes must be right.
         let syntax: Vec<&&str> = codes.iter().filter(|c| c.starts_with("SYN")).collect();
         assert!(syntax.is_empty(), "snippet {name} expands to text with syntax errors {syntax:?}:\n{source}");
