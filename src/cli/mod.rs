@@ -3,6 +3,7 @@
 
 mod build;
 mod export;
+mod init;
 mod rules;
 
 use std::collections::BTreeMap;
@@ -79,6 +80,16 @@ enum Command {
     Build(build::BuildArgs),
     /// Export the model to other ecosystems (json, mermaid, backstage).
     Export(export::ExportArgs),
+    /// Create a starter workspace that checks clean and builds.
+    Init(init::InitArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page, or write all pages into a folder with `-o DIR`.
+    Man(init::ManArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -138,6 +149,9 @@ pub fn main(args: Vec<OsString>) -> i32 {
         Command::Fmt { paths, check } => fmt(&host, &default_paths(paths), check, color),
         Command::Build(args) => build::run(&host, args, color),
         Command::Export(args) => export::run(&host, args, color),
+        Command::Init(args) => init::init(args),
+        Command::Completions { shell } => init::completions(shell),
+        Command::Man(args) => init::man(args),
     }
 }
 
