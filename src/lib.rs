@@ -14,6 +14,7 @@ pub mod emit;
 pub mod fmt;
 pub mod graph;
 pub mod host;
+pub mod import;
 pub mod semantic;
 pub mod source;
 pub mod stdlib;

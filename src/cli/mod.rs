@@ -3,6 +3,7 @@
 
 mod build;
 mod export;
+mod import;
 mod init;
 mod rules;
 
@@ -80,6 +81,8 @@ enum Command {
     Build(build::BuildArgs),
     /// Export the model to other ecosystems (json, mermaid, backstage).
     Export(export::ExportArgs),
+    /// Import a model from Structurizr DSL, LikeC4, FINOS CALM or Threagile into .arch files.
+    Import(import::ImportArgs),
     /// Create a starter workspace that checks clean and builds.
     Init(init::InitArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
@@ -106,6 +109,8 @@ enum CheckFormat {
     Sarif,
     Github,
     Junit,
+    /// GitLab Code Quality JSON.
+    Codequality,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -149,6 +154,7 @@ pub fn main(args: Vec<OsString>) -> i32 {
         Command::Fmt { paths, check } => fmt(&host, &default_paths(paths), check, color),
         Command::Build(args) => build::run(&host, args, color),
         Command::Export(args) => export::run(&host, args, color),
+        Command::Import(args) => import::run(args),
         Command::Init(args) => init::init(args),
         Command::Completions { shell } => init::completions(shell),
         Command::Man(args) => init::man(args),
@@ -280,6 +286,7 @@ fn check(host: &dyn Host, paths: &[PathBuf], args: &CheckArgs) -> i32 {
         CheckFormat::Sarif => crate::emit::sarif::to_sarif(&groups),
         CheckFormat::Github => crate::emit::github::to_github(&groups),
         CheckFormat::Junit => crate::emit::junit::to_junit(&groups),
+        CheckFormat::Codequality => crate::emit::codequality::to_codequality(&groups),
         CheckFormat::Human => {
             let opts = RenderOptions { color: args.color };
             let mut out = String::new();
