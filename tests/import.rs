@@ -335,3 +335,88 @@ fn threagile_yaml_errors_have_a_line() {
     let err = text(&o.stderr);
     assert!(err.contains("IO004") && err.contains("t.yaml:") && err.contains("not valid YAML"), "{err}");
 }
+
+/// Front-end (syntax and resolution) diagnostics of `.arch` files, checked in memory.
+fn front_end_errors(files: &[(String, String)]) -> Vec<String> {
+    use archc::host::MemHost;
+    let mut host = MemHost::default();
+    host.insert(Path::new("/ws/arch.toml"), Vec::new());
+    for (path, text) in files {
+        host.insert(&Path::new("/ws").join(path), text.as_bytes().to_vec());
+    }
+    let outcome = archc::driver::analyze_paths_with(&host, &[PathBuf::from("/ws")], &Default::default());
+    outcome
+        .analyses
+        .iter()
+        .flat_map(|a| a.diagnostics.iter())
+        .filter(|d| codes::ALL.iter().any(|c| c.id == d.code.id))
+        .map(|d| format!("{} {}", d.code.id, d.message))
+        .collect()
+}
+
+/// Cut and corrupted versions of every fixture: an importer either refuses the input with an error
+/// or writes `.arch` text that still parses and resolves; it never panics.
+#[test]
+fn damaged_inputs_are_refused_or_imported_cleanly_never_a_panic() {
+    use archc::import::{calm, likec4, structurizr, threagile, ImportError, Imported};
+    type Importer = fn(&str, &str) -> Result<Imported, ImportError>;
+    fn dsl(file: &str, text: &str) -> Result<Imported, ImportError> {
+        structurizr::import(file, text, &mut |_| Err("not available".to_string()))
+    }
+    let cases: [(&str, Importer); 4] = [
+        ("structurizr/big-bank-plc.dsl", dsl),
+        ("likec4/food-delivery.c4", likec4::import),
+        ("calm/trade-settlement.architecture.json", calm::import),
+        ("threagile/insurance-portal.yaml", threagile::import),
+    ];
+    let mut imported = 0;
+    let mut refused = 0;
+    for (rel, import) in cases {
+        let text = std::fs::read_to_string(fixture(rel)).unwrap();
+        let chars: Vec<char> = text.chars().collect();
+        // Deterministic pseudo-random positions (xorshift), the same on every run.
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for round in 0..60 {
+            let at = (next() % chars.len() as u64) as usize;
+            let damaged: String = match round % 3 {
+                0 => chars[..at].iter().collect(),
+                1 => chars.iter().enumerate().filter(|(i, _)| *i != at).map(|(_, c)| *c).collect(),
+                _ => {
+                    let junk = ['{', '}', '"', '\'', '-', '>', ':', '[', '\n', '#', '\\'][(next() % 11) as usize];
+                    chars[..at].iter().chain(std::iter::once(&junk)).chain(chars[at..].iter()).collect()
+                }
+            };
+            match import(rel, &damaged) {
+                Ok(result) => {
+                    imported += 1;
+                    let errors = front_end_errors(&result.files);
+                    assert!(errors.is_empty(), "{rel}, round {round}: {errors:#?}\n{}", result.files[0].1);
+                }
+                Err(e) => {
+                    refused += 1;
+                    assert!(!e.message.is_empty());
+                }
+            }
+        }
+    }
+    assert!(imported > 0 && refused > 0, "imported {imported}, refused {refused}");
+}
+
+#[test]
+fn deep_nesting_is_refused_not_a_stack_overflow() {
+    use archc::import::{likec4, structurizr};
+    let deep_dsl = format!("workspace {{\n model {{\n{}\n", "g = group \"g\" {\n".repeat(100_000));
+    let e = structurizr::import("deep.dsl", &deep_dsl, &mut |_| Err(String::new())).unwrap_err();
+    assert!(e.message.contains("nested deeper"), "{e:?}");
+    let deep_c4 = format!("specification {{ element c }}\nmodel {{\n{}", "a = c 'a' {\n".repeat(100_000));
+    let e = likec4::import("deep.c4", &deep_c4).unwrap_err();
+    assert!(e.message.contains("nested deeper"), "{e:?}");
+    let deep_yaml = format!("technical_assets:\n{}", "[".repeat(10_000));
+    assert!(archc::import::threagile::import("deep.yaml", &deep_yaml).is_err());
+}

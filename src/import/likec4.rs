@@ -171,9 +171,13 @@ struct Relation {
     comments: Vec<String>,
 }
 
+/// Deeper element nesting than this is refused.
+const MAX_NESTING: usize = 64;
+
 #[derive(Default)]
 struct Parser<'a> {
     file: &'a str,
+    depth: usize,
     toks: Vec<(usize, Tok)>,
     pos: usize,
     kinds: BTreeMap<String, Option<String>>,
@@ -314,6 +318,21 @@ impl Parser<'_> {
     }
 
     fn model_block(&mut self, parent: Option<&str>) -> Result<(), ImportError> {
+        // Elements nest by recursion; a cap keeps hostile input from exhausting the stack.
+        self.depth += 1;
+        if self.depth > MAX_NESTING {
+            return Err(ImportError::new(
+                self.file,
+                Some(self.line()),
+                format!("elements nested deeper than {MAX_NESTING} levels"),
+            ));
+        }
+        let result = self.model_items(parent);
+        self.depth -= 1;
+        result
+    }
+
+    fn model_items(&mut self, parent: Option<&str>) -> Result<(), ImportError> {
         loop {
             let line = self.line();
             let Some(t) = self.next() else {
@@ -552,12 +571,13 @@ pub fn import(file: &str, text: &str) -> Result<Imported, ImportError> {
     }
     let kind_of: BTreeMap<String, &'static str> = kinds.into_iter().collect();
     let elements = std::mem::take(&mut p.elements);
+    // One name per element, even when the source declares a key twice; references take the first.
+    let own_names: Vec<String> = elements.iter().map(|e| p.draft.fresh_name(&e.id)).collect();
     let mut names: BTreeMap<String, String> = BTreeMap::new();
-    for e in &elements {
-        let name = p.draft.fresh_name(&e.id);
-        names.insert(e.key.clone(), name);
+    for (e, n) in elements.iter().zip(&own_names) {
+        names.entry(e.key.clone()).or_insert_with(|| n.clone());
     }
-    for e in &elements {
+    for (e, own_name) in elements.iter().zip(&own_names) {
         let kind = kind_of.get(&e.key).copied().unwrap_or("component");
         let mut attrs = Vec::new();
         if kind == "actor" {
@@ -568,7 +588,9 @@ pub fn import(file: &str, text: &str) -> Result<Imported, ImportError> {
             let mut at = e.parent.clone();
             while let Some(pk) = at {
                 if kind_of.get(&pk) == Some(&"system") {
-                    attrs.push(format!("system {}", names[&pk]));
+                    if let Some(n) = names.get(&pk) {
+                        attrs.push(format!("system {n}"));
+                    }
                     break;
                 }
                 at = elements.iter().find(|x| x.key == pk).and_then(|x| x.parent.clone());
@@ -586,7 +608,8 @@ pub fn import(file: &str, text: &str) -> Result<Imported, ImportError> {
         let mut comments = e.comments.clone();
         if let Some(parent) = &e.parent {
             if kind_of.get(parent) != Some(&"system") {
-                comments.push(format!("Inside `{}` in LikeC4", names[parent]));
+                let shown = names.get(parent).map_or(parent.as_str(), String::as_str);
+                comments.push(format!("Inside `{shown}` in LikeC4"));
                 p.draft.comment("nesting inside elements other than systems");
             }
         }
@@ -597,7 +620,7 @@ pub fn import(file: &str, text: &str) -> Result<Imported, ImportError> {
         p.draft.add(DraftElement {
             kind,
             key: e.key.clone(),
-            name: names[&e.key].clone(),
+            name: own_name.clone(),
             label: e.title.clone(),
             attrs,
             comments,
