@@ -1,6 +1,7 @@
 //! `archc import --from FORMAT INPUT -o DIR`: reads another tool's model, writes `.arch` files into
 //! DIR (never over existing files) and prints what was imported and what was kept as comments.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
@@ -116,13 +117,11 @@ pub fn run(args: ImportArgs) -> i32 {
             return super::EXIT_ERROR;
         }
     }
-    println!("{}", import::summary_line(source, &imported));
+    // A closed pipe (`| head`) is not an error: the files are written.
     let names: Vec<&str> = imported.files.iter().map(|(n, _)| n.as_str()).collect();
-    println!(
-        "wrote {} to `{}`; next: `archc check {}`",
-        names.join(", "),
-        args.output.display(),
-        args.output.display()
-    );
+    let shown = args.output.display();
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(stdout, "{}", import::summary_line(source, &imported));
+    let _ = writeln!(stdout, "wrote {} to `{shown}`; next: `archc check {shown}`", names.join(", "));
     super::EXIT_CLEAN
 }

@@ -46,8 +46,9 @@ pub fn init(args: InitArgs) -> i32 {
         }
     }
     let shown = dir.display();
-    println!("created a starter workspace in `{shown}` (arch.toml, model.arch)");
-    println!("next: `archc check {shown}` and `archc build {shown} -o {shown}/out`");
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(stdout, "created a starter workspace in `{shown}` (arch.toml, model.arch)");
+    let _ = writeln!(stdout, "next: `archc check {shown}` and `archc build {shown} -o {shown}/out`");
     super::EXIT_CLEAN
 }
 

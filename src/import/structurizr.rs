@@ -220,9 +220,11 @@ pub fn import(
                 }
                 if let Some(name) = args.first() {
                     w.draft.header.push(format!("Workspace: {name}"));
+                    w.draft.comment("workspace names and descriptions");
                 }
                 if let Some(desc) = args.get(1) {
                     w.draft.header.push(desc.to_string());
+                    w.draft.comment("workspace names and descriptions");
                 }
                 for inner in s.block.iter().flatten() {
                     w.workspace_statement(inner);
@@ -288,6 +290,7 @@ impl Walker {
             Some("name") | Some("description") => {
                 if let Some(v) = s.word(1) {
                     self.draft.header.push(v.to_string());
+                    self.draft.comment("workspace names and descriptions");
                 }
             }
             Some(w) if w.starts_with('!') => self.keep(s, "directives"),

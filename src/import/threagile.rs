@@ -35,6 +35,7 @@ pub fn import(file: &str, text: &str) -> Result<Imported, ImportError> {
     ] {
         if let Some(v) = doc.get(key) {
             draft.header.push(format!("{key}: {}", scalar(v)));
+            draft.comment("model settings");
         }
     }
     for key in [
