@@ -2,6 +2,7 @@
 //! hooks (`.pre-commit-hooks.yaml`) and the GitLab CI job (`ci/gitlab-ci.yml`). Each file is parsed,
 //! and every archc command and option it runs is run against the real CLI.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -67,7 +68,8 @@ fn the_github_action_runs_real_check_options_and_uploads_sarif() {
         let o = archc(tmp.path(), &["check", "--format", format, "--deny", "warnings", "ws"]);
         assert_eq!(o.status.code(), Some(0), "{format}: {}", text(&o.stderr));
     }
-    let sarif: Value = serde_json::from_slice(&archc(tmp.path(), &["check", "--format", "sarif", "ws"]).stdout).unwrap();
+    let sarif: Value =
+        serde_json::from_slice(&archc(tmp.path(), &["check", "--format", "sarif", "ws"]).stdout).unwrap();
     assert_eq!(sarif["version"], "2.1.0");
 }
 
@@ -122,4 +124,68 @@ fn the_gitlab_job_writes_code_quality_and_junit_reports() {
     // Deterministic: the same report twice.
     let again = archc(&root(), &["check", "--format", "codequality", "examples/flawed"]);
     assert_eq!(o.stdout, again.stdout);
+}
+
+/// Runs the action's `archc check` step script as the runner would, with archc on the PATH.
+fn run_check_step(ws: &Path, format: &str, deny: &str, baseline: &str) -> (i32, BTreeMap<String, String>) {
+    let action = load("action.yml");
+    let step = action["runs"]["steps"].as_array().unwrap().iter().find(|s| s["id"] == "check").unwrap();
+    assert_eq!(step["shell"], "bash");
+    let script = step["run"].as_str().unwrap();
+    let outputs = ws.join("github_output");
+    std::fs::write(&outputs, "").unwrap();
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_archc")).parent().unwrap().to_path_buf();
+    let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap_or_default());
+    let o = Command::new("bash")
+        .args(["-e", "-c", script])
+        .current_dir(ws)
+        .env("PATH", path)
+        .env("GITHUB_OUTPUT", &outputs)
+        .env("ARCHC_PATHS", "model extra")
+        .env("ARCHC_FORMAT", format)
+        .env("ARCHC_DENY_WARNINGS", deny)
+        .env("ARCHC_BASELINE", baseline)
+        .env("ARCHC_SARIF_FILE", "archc.sarif")
+        .env("SOURCE_DATE_EPOCH", "1780000000")
+        .output()
+        .unwrap();
+    let values = std::fs::read_to_string(&outputs)
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    (o.status.code().unwrap_or(-1), values)
+}
+
+#[test]
+fn the_action_check_step_records_the_exit_code_and_writes_the_sarif_log() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path();
+    assert_eq!(archc(ws, &["init", "model"]).status.code(), Some(0));
+    // A second path with a warning only (an orphan component), to see `deny-warnings` at work.
+    std::fs::create_dir_all(ws.join("extra")).unwrap();
+    std::fs::write(
+        ws.join("extra/a.arch"),
+        "team t {\n  contact \"#t\"\n}\n\ncomponent lonely {\n  owner t\n  does \"Nothing yet\"\n}\n",
+    )
+    .unwrap();
+
+    // The step itself always succeeds, so that the upload runs; the exit code is an output.
+    let (code, out) = run_check_step(ws, "sarif", "false", "");
+    assert_eq!(code, 0);
+    assert_eq!(out.get("exit-code").map(String::as_str), Some("0"), "{out:?}");
+    assert_eq!(out.get("sarif-file").map(String::as_str), Some("archc.sarif"));
+    let sarif: Value = serde_json::from_str(&std::fs::read_to_string(ws.join("archc.sarif")).unwrap()).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert!(results.iter().any(|r| r["ruleId"] == "HYG004"), "{sarif}");
+
+    let (_, out) = run_check_step(ws, "sarif", "true", "");
+    assert_eq!(out.get("exit-code").map(String::as_str), Some("1"), "--deny warnings fails on the warning");
+
+    // A baseline of today's findings makes the same run clean.
+    let base = archc(ws, &["check", "model", "extra", "--write-baseline", "base.json"]);
+    assert_eq!(base.status.code(), Some(0), "{}", text(&base.stderr));
+    let (_, out) = run_check_step(ws, "github", "true", "base.json");
+    assert_eq!(out.get("exit-code").map(String::as_str), Some("0"), "{out:?}");
 }

@@ -420,3 +420,36 @@ fn deep_nesting_is_refused_not_a_stack_overflow() {
     let deep_yaml = format!("technical_assets:\n{}", "[".repeat(10_000));
     assert!(archc::import::threagile::import("deep.yaml", &deep_yaml).is_err());
 }
+
+#[test]
+fn structurizr_hierarchical_identifiers_and_folder_includes_resolve() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("people")).unwrap();
+    std::fs::write(dir.path().join("people/a.dsl"), "user = person \"User\" \"Buys things\"\n").unwrap();
+    std::fs::write(dir.path().join("people/b.dsl"), "admin = person \"Admin\"\n").unwrap();
+    std::fs::write(
+        dir.path().join("workspace.dsl"),
+        r#"workspace {
+    !identifiers hierarchical
+    model {
+        !include people
+        shop = softwareSystem "Shop" {
+            web = container "Web" "" "Rust" {
+                cart = component "Cart"
+            }
+            db = container "DB" "" "PostgreSQL" "Database"
+        }
+        user -> shop.web "Browses" "HTTPS"
+        admin -> shop "Administers"
+        shop.web.cart -> shop.db "Stores carts" "SQL"
+    }
+}
+"#,
+    )
+    .unwrap();
+    let got = import("structurizr", &dir.path().join("workspace.dsl"));
+    assert_eq!(got.kinds, counts(&[("actor", 2), ("system", 1), ("component", 2), ("datastore", 1)]), "{}", got.source);
+    assert_eq!(got.relations, 3);
+    assert!(got.source.contains("uses db { description \"Stores carts [SQL]\" }"), "{}", got.source);
+    assert!(got.source.contains("admin -> shop_as_a_whole \"Administers\""), "{}", got.source);
+}
