@@ -1,7 +1,7 @@
 //! The model as a LikeC4 source file: a specification with one element kind per `.arch` kind
 //! (actor, system, component, datastore, queue, topic, cache, external), the model with each
 //! system's components nested in it, tags declared and attached, relationships (asynchronous ones
-//! of kind `async`), and one view per system plus the landscape.
+//! of kind `async`), one view per system plus the landscape, and a dynamic view per flow.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -215,6 +215,25 @@ pub fn source(model: &Model) -> String {
     out.push_str("}\n\nviews {\n  view index {\n    title 'Landscape'\n    include *\n  }\n");
     for (_, s) in peers.systems() {
         let _ = writeln!(out, "  view {}_view of {} {{\n    include *\n  }}", s.name, ident(&s.name));
+    }
+    // Each flow becomes a dynamic view: its steps in order.
+    let relations = peers.relations();
+    for (fid, f) in model.of_kind(DeclKind::Flow) {
+        let mut steps: Vec<_> =
+            relations.iter().filter(|r| r.flow.is_some_and(|(id, _)| id == fid) && r.from != r.to).collect();
+        if steps.is_empty() {
+            continue;
+        }
+        steps.sort_by_key(|r| r.flow.map_or(0, |(_, n)| n));
+        let _ = writeln!(out, "  dynamic view {}_flow {{\n    title {}", f.name, q(f.title()));
+        for r in steps {
+            let _ = write!(out, "    {} -> {}", path(r.from), path(r.to));
+            if let Some(l) = &r.label {
+                let _ = write!(out, " {}", q(l));
+            }
+            out.push('\n');
+        }
+        out.push_str("  }\n");
     }
     out.push_str("}\n");
     out
