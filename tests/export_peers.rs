@@ -83,6 +83,11 @@ fn likec4_parses_every_likec4_export_and_the_import_fixture() {
         std::fs::create_dir_all(&dir).unwrap();
         let src = export(ws, "likec4", &dir.join("model.c4"));
         assert!(src.contains("specification {") && src.contains("views {"), "{src}");
+        if ws.ends_with("examples/shop") {
+            // Flows become dynamic views, steps in order.
+            assert!(src.contains("dynamic view place_order_flow {"), "{src}");
+            assert!(src.contains("    customer -> northbound_shop.edge 'POST /api/v1/checkout'\n"), "{src}");
+        }
         likec4_validate(&dir);
     }
     let fixture = tmp.path().join("fixture");
