@@ -79,7 +79,7 @@ enum Command {
     },
     /// Compile workspaces to the design report, diagrams and model.json.
     Build(build::BuildArgs),
-    /// Export the model to other ecosystems (json, mermaid, backstage).
+    /// Export the model to other ecosystems (json, mermaid, backstage, structurizr, calm, likec4).
     Export(export::ExportArgs),
     /// Import a model from Structurizr DSL, LikeC4, FINOS CALM or Threagile into .arch files.
     Import(import::ImportArgs),
