@@ -204,3 +204,45 @@ fn structurizr_exports_read_back_with_every_element_and_relationship() {
         assert_eq!(model.matches("\nactor ").count(), people, "{model}");
     }
 }
+
+/// LikeC4 -> archc -> LikeC4: LikeC4's own JSON export of the result has the source's elements and
+/// relations.
+#[test]
+fn likec4_round_trip_through_archc_keeps_elements_and_relations() {
+    let tmp = tempfile::tempdir().unwrap();
+    let back = tmp.path().join("arch");
+    let o = archc(&[
+        "import",
+        "--from",
+        "likec4",
+        "tests/data/import/likec4/food-delivery.c4",
+        "-o",
+        back.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let dir = tmp.path().join("c4");
+    std::fs::create_dir_all(&dir).unwrap();
+    export(&back, "likec4", &dir.join("model.c4"));
+    likec4_validate(&dir);
+    let json = tmp.path().join("model.json");
+    let bin = root().join("tests/likec4/node_modules/.bin/likec4");
+    let o = Command::new("timeout")
+        .args(["-s", "KILL", "180"])
+        .arg(&bin)
+        .args(["export", "json", "--skip-layout", "-o"])
+        .arg(&json)
+        .arg(&dir)
+        .current_dir(root().join("tests/likec4"))
+        .output()
+        .expect("run likec4");
+    assert!(o.status.success(), "{}", text(&o));
+    let model: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    // The fixture has 14 elements and 11 relations (LikeC4's own count of it).
+    assert_eq!(model["elements"].as_object().unwrap().len(), 14);
+    assert_eq!(model["relations"].as_object().unwrap().len(), 11);
+    let titles: Vec<&str> =
+        model["elements"].as_object().unwrap().values().filter_map(|e| e["title"].as_str()).collect();
+    for t in ["Customer", "Order API", "Orders DB", "Payment Provider"] {
+        assert!(titles.contains(&t), "{titles:?}");
+    }
+}

@@ -446,7 +446,7 @@ impl Walker {
         };
         let args: Vec<String> = tail[1..].iter().map(|t| t.text().to_string()).collect();
         let mut comments = Vec::new();
-        if let Some(tags) = args.get(2) {
+        if let Some(tags) = args.get(2).filter(|t| !t.trim().is_empty()) {
             comments.push(format!("tags: {tags}"));
             self.draft.comment("relationship tags");
         }
@@ -526,7 +526,7 @@ impl Walker {
                 if let Some(t) = args.get(2).filter(|t| !t.is_empty()) {
                     node.attrs.push(format!("tech {}", quote(t)));
                 }
-                if let Some(tags) = args.get(3) {
+                if let Some(tags) = args.get(3).filter(|t| !t.trim().is_empty()) {
                     node.comments.push(format!("tags: {tags}"));
                     self.draft.comment("deployment node tags");
                 }
