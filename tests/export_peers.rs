@@ -246,3 +246,36 @@ fn likec4_round_trip_through_archc_keeps_elements_and_relations() {
         assert!(titles.contains(&t), "{titles:?}");
     }
 }
+
+/// CALM -> archc -> CALM: the same node ids, interfaces and controls, and a valid document.
+#[test]
+fn calm_fixture_round_trip_keeps_node_ids_interfaces_and_controls() {
+    let tmp = tempfile::tempdir().unwrap();
+    let source_path = root().join("tests/data/import/calm/trade-settlement.architecture.json");
+    let source: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&source_path).unwrap()).unwrap();
+    let back = tmp.path().join("arch");
+    let o = archc(&["import", "--from", "calm", source_path.to_str().unwrap(), "-o", back.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let file = tmp.path().join("again.json");
+    let again: serde_json::Value = serde_json::from_str(&export(&back, "calm", &file)).unwrap();
+    calm_validate(std::slice::from_ref(&file));
+    let ids = |doc: &serde_json::Value| {
+        let mut ids: Vec<String> =
+            doc["nodes"].as_array().unwrap().iter().map(|n| n["unique-id"].as_str().unwrap().to_string()).collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(ids(&again), ids(&source));
+    let count = |doc: &serde_json::Value, key: &str| -> usize {
+        doc["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n[key].as_array().map(Vec::len).or_else(|| n[key].as_object().map(|o| o.len())).unwrap_or(0))
+            .sum()
+    };
+    assert_eq!(count(&again, "interfaces"), count(&source, "interfaces"));
+    assert_eq!(count(&again, "controls"), count(&source, "controls"));
+    let flow_names: Vec<&str> = again["flows"].as_array().unwrap().iter().filter_map(|f| f["name"].as_str()).collect();
+    assert!(flow_names.contains(&"Book and settle a trade"), "{flow_names:?}");
+}
