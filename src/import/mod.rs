@@ -401,3 +401,45 @@ pub fn summary_line(source: Source, imported: &Imported) -> String {
     }
     line
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers_are_valid_arch_names() {
+        assert_eq!(identifier("trade-service"), "trade_service");
+        assert_eq!(identifier("Customer's mobile device"), "Customer_s_mobile_device");
+        assert_eq!(identifier("3rd party"), "_3rd_party");
+        assert_eq!(identifier("Zürich DC"), "Z_rich_DC");
+        assert_eq!(identifier("***"), "unnamed");
+        assert_eq!(identifier("a..b__c"), "a_b_c");
+    }
+
+    #[test]
+    fn fresh_names_never_repeat() {
+        let mut d = Draft::default();
+        assert_eq!(d.fresh_name("web"), "web");
+        assert_eq!(d.fresh_name("web"), "web_2");
+        assert_eq!(d.fresh_name("web!"), "web_3");
+    }
+
+    #[test]
+    fn strings_are_escaped_onto_one_line() {
+        assert_eq!(quote("say \"hi\"\nthen \\ leave"), "\"say \\\"hi\\\"\\nthen \\\\ leave\"");
+        assert_eq!(tags_attr(&["a".into(), " ".into(), "b c".into()]), Some("tags \"a\", \"b c\"".to_string()));
+        assert_eq!(tags_attr(&[]), None);
+    }
+
+    #[test]
+    fn relationships_with_unknown_ends_become_counted_comments() {
+        let mut d = Draft::default();
+        let name = d.fresh_name("a");
+        d.add(DraftElement { kind: "component", key: "a".into(), name, counted: true, ..Default::default() });
+        d.relations.push(DraftRelation { from: "a".into(), to: "ghost".into(), ..Default::default() });
+        let out = d.finish("model.arch");
+        assert_eq!(out.relations, 0);
+        assert_eq!(out.commented.get("relationships with an end that is not an element"), Some(&1));
+        assert!(out.files[0].1.contains("// relationship a -> ghost"), "{}", out.files[0].1);
+    }
+}
