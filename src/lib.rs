@@ -3,7 +3,8 @@
 //! The pipeline, in reading order: `source` (files and spans) -> `syntax` (lexer, chumsky parser,
 //! typed tree; never fails) -> `semantic` (imports, names, references -> an inert `Model`) ->
 //! `fmt` (canonical layout from the syntax tree). `diagnostics` is the one diagnostic type with its
-//! renderers; `driver` and `host` hold all IO; `cli` is the command line.
+//! renderers; `driver` and `host` hold all IO; `cli` is the command line. `import` turns other
+//! tools' models into `.arch` text, purely, at the edge.
 
 pub mod check;
 pub mod cli;
@@ -14,6 +15,7 @@ pub mod emit;
 pub mod fmt;
 pub mod graph;
 pub mod host;
+pub mod import;
 pub mod semantic;
 pub mod source;
 pub mod stdlib;

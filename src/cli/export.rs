@@ -1,4 +1,4 @@
-//! `archc export PATH --to json|mermaid|backstage [-o FILE]`: the model in another ecosystem's
+//! `archc export PATH --to json|mermaid|backstage|structurizr|calm|likec4 [-o FILE]`: the model in another ecosystem's
 //! format, on standard output or in a file. A workspace with errors is not exported: its errors go
 //! to standard error and the exit code is 1. Paths that cannot be read or written give 2.
 
@@ -34,6 +34,12 @@ pub enum ExportFormat {
     Mermaid,
     /// Backstage `catalog-info.yaml` entities.
     Backstage,
+    /// A Structurizr DSL workspace.
+    Structurizr,
+    /// A FINOS CALM architecture (JSON).
+    Calm,
+    /// A LikeC4 model.
+    Likec4,
 }
 
 impl From<ExportFormat> for Format {
@@ -42,6 +48,9 @@ impl From<ExportFormat> for Format {
             ExportFormat::Json => Format::Json,
             ExportFormat::Mermaid => Format::Mermaid,
             ExportFormat::Backstage => Format::Backstage,
+            ExportFormat::Structurizr => Format::Structurizr,
+            ExportFormat::Calm => Format::Calm,
+            ExportFormat::Likec4 => Format::Likec4,
         }
     }
 }

@@ -3,6 +3,8 @@
 
 mod build;
 mod export;
+mod import;
+mod init;
 mod rules;
 
 use std::collections::BTreeMap;
@@ -77,8 +79,20 @@ enum Command {
     },
     /// Compile workspaces to the design report, diagrams and model.json.
     Build(build::BuildArgs),
-    /// Export the model to other ecosystems (json, mermaid, backstage).
+    /// Export the model to other ecosystems (json, mermaid, backstage, structurizr, calm, likec4).
     Export(export::ExportArgs),
+    /// Import a model from Structurizr DSL, LikeC4, FINOS CALM or Threagile into .arch files.
+    Import(import::ImportArgs),
+    /// Create a starter workspace that checks clean and builds.
+    Init(init::InitArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page, or write all pages into a folder with `-o DIR`.
+    Man(init::ManArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -95,6 +109,8 @@ enum CheckFormat {
     Sarif,
     Github,
     Junit,
+    /// GitLab Code Quality JSON.
+    Codequality,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -138,6 +154,10 @@ pub fn main(args: Vec<OsString>) -> i32 {
         Command::Fmt { paths, check } => fmt(&host, &default_paths(paths), check, color),
         Command::Build(args) => build::run(&host, args, color),
         Command::Export(args) => export::run(&host, args, color),
+        Command::Import(args) => import::run(args),
+        Command::Init(args) => init::init(args),
+        Command::Completions { shell } => init::completions(shell),
+        Command::Man(args) => init::man(args),
     }
 }
 
@@ -266,6 +286,7 @@ fn check(host: &dyn Host, paths: &[PathBuf], args: &CheckArgs) -> i32 {
         CheckFormat::Sarif => crate::emit::sarif::to_sarif(&groups),
         CheckFormat::Github => crate::emit::github::to_github(&groups),
         CheckFormat::Junit => crate::emit::junit::to_junit(&groups),
+        CheckFormat::Codequality => crate::emit::codequality::to_codequality(&groups),
         CheckFormat::Human => {
             let opts = RenderOptions { color: args.color };
             let mut out = String::new();

@@ -66,6 +66,8 @@ pub const UNREADABLE_PATH: Code = code("IO001", "unreadable-path", "A path that 
 pub const FILE_TOO_LARGE: Code =
     code("IO002", "file-too-large", "A file larger than the configured size limit; it is not read.");
 pub const INVALID_CONFIG: Code = code("IO003", "invalid-config", "An `arch.toml` that cannot be parsed.");
+pub const INVALID_IMPORT_INPUT: Code =
+    code("IO004", "invalid-import-input", "A model given to `archc import` that is not valid in its format.");
 
 /// Every front-end code, in code order.
 pub const ALL: &[Code] = &[
@@ -95,6 +97,7 @@ pub const ALL: &[Code] = &[
     UNREADABLE_PATH,
     FILE_TOO_LARGE,
     INVALID_CONFIG,
+    INVALID_IMPORT_INPUT,
 ];
 
 /// True for problems with the invocation or environment rather than with the model (exit code 2).

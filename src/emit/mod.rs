@@ -4,6 +4,7 @@ pub mod diagrams;
 pub mod export;
 pub mod report;
 
+pub mod codequality;
 pub mod github;
 pub mod junit;
 pub mod sarif;

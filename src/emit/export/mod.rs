@@ -1,9 +1,14 @@
-//! Exports to other ecosystems: the resolved model as JSON, a Mermaid flowchart, and a Backstage
-//! catalog. Each is a pure function of the model; the same model gives the same bytes.
+//! Exports to other ecosystems: the resolved model as JSON, a Mermaid flowchart, a Backstage
+//! catalog, and the models of other architecture tools (Structurizr DSL, FINOS CALM, LikeC4).
+//! Each is a pure function of the model; the same model gives the same bytes.
 
 pub mod backstage;
+pub mod calm;
 pub mod json;
+pub mod likec4;
 pub mod mermaid;
+mod peers;
+pub mod structurizr;
 mod yaml;
 
 use crate::semantic::model::Model;
@@ -17,6 +22,9 @@ pub enum Format {
     Json,
     Mermaid,
     Backstage,
+    Structurizr,
+    Calm,
+    Likec4,
 }
 
 /// The model in the given format.
@@ -25,5 +33,8 @@ pub fn export(model: &Model, sources: &SourceMap, format: Format) -> String {
         Format::Json => json::model_json(model, sources),
         Format::Mermaid => mermaid::flowchart(model),
         Format::Backstage => backstage::catalog(model),
+        Format::Structurizr => structurizr::workspace(model),
+        Format::Calm => calm::architecture(model),
+        Format::Likec4 => likec4::source(model),
     }
 }
