@@ -14,6 +14,8 @@ pub mod emit;
 pub mod fmt;
 pub mod graph;
 pub mod host;
+pub mod ide;
+pub mod lsp;
 pub mod semantic;
 pub mod source;
 pub mod stdlib;

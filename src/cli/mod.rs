@@ -79,6 +79,8 @@ enum Command {
     Build(build::BuildArgs),
     /// Export the model to other ecosystems (json, mermaid, backstage).
     Export(export::ExportArgs),
+    /// Run the language server on stdin and stdout (for editors).
+    Lsp,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -138,6 +140,7 @@ pub fn main(args: Vec<OsString>) -> i32 {
         Command::Fmt { paths, check } => fmt(&host, &default_paths(paths), check, color),
         Command::Build(args) => build::run(&host, args, color),
         Command::Export(args) => export::run(&host, args, color),
+        Command::Lsp => crate::lsp::run(today()),
     }
 }
 
@@ -181,7 +184,7 @@ pub(crate) fn today() -> Option<Literal> {
 }
 
 /// Days since 1970-01-01 to a calendar date (proleptic Gregorian).
-fn civil_date(days: i64) -> Literal {
+pub(crate) fn civil_date(days: i64) -> Literal {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
