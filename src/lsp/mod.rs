@@ -91,6 +91,8 @@ pub(crate) struct Server {
     opts: RunOptions,
     pub(crate) today: Option<crate::syntax::literal::Literal>,
     shutdown: bool,
+    /// `ARCHC_LSP_LOG` is set: log analysis times to stderr.
+    log: bool,
 }
 
 impl Server {
@@ -110,6 +112,7 @@ impl Server {
             today,
             published: BTreeMap::new(),
             shutdown: false,
+            log: std::env::var_os("ARCHC_LSP_LOG").is_some(),
         }
     }
 
@@ -343,9 +346,14 @@ impl Server {
         let generation = self.generation;
         let opts = self.opts.clone();
         let results = self.results.0.clone();
+        let log = self.log;
         self.worker = Some(generation);
         std::thread::spawn(move || {
+            let started = Instant::now();
             let built = catch_unwind(AssertUnwindSafe(|| Snapshot::build(&overlay, &roots, generation, &opts)));
+            if log {
+                eprintln!("archc lsp: analysis of generation {generation} took {:?}", started.elapsed());
+            }
             match built {
                 Ok(snap) => {
                     let _ = results.send(snap);
