@@ -146,8 +146,11 @@ fn main() {
     let mut server = Server { stdin, incoming, next_id: 1 };
     let root_uri = format!("file://{}", root.display());
     let started = Instant::now();
-    server.request("initialize", json!({"processId": null, "rootUri": root_uri, "capabilities": {},
-        "workspaceFolders": [{"uri": root_uri, "name": "bench"}]}));
+    server.request(
+        "initialize",
+        json!({"processId": null, "rootUri": root_uri, "capabilities": {},
+        "workspaceFolders": [{"uri": root_uri, "name": "bench"}]}),
+    );
     server.send(json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
     server.send(json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
         "textDocument": {"uri": uri, "languageId": "arch", "version": 1, "text": text}}}));

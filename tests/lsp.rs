@@ -167,7 +167,8 @@ impl Client {
     }
 
     fn at(&mut self, method: &str, path: &Path, line: u32, character: u32, extra: Value) -> Value {
-        let mut params = json!({"textDocument": {"uri": uri(path)}, "position": {"line": line, "character": character}});
+        let mut params =
+            json!({"textDocument": {"uri": uri(path)}, "position": {"line": line, "character": character}});
         if let (Some(p), Some(e)) = (params.as_object_mut(), extra.as_object()) {
             p.extend(e.clone());
         }
@@ -281,7 +282,10 @@ fn a_whole_editing_session() {
         .cloned()
         .unwrap_or_else(|| panic!("no accept action: {actions}"));
     let text = accept["edit"]["documentChanges"][0]["edits"][0]["newText"].as_str().unwrap_or("").to_string();
-    assert!(text.contains("accept REL002@orders@ledger \"TODO: say why this finding is acceptable\" until 20"), "{text}");
+    assert!(
+        text.contains("accept REL002@orders@ledger \"TODO: say why this finding is acceptable\" until 20"),
+        "{text}"
+    );
 
     // Hover on a reference: kind, title, summary; on the declaration with its finding.
     let (line, col) = pos16(SERVICES, "ledger sync");
@@ -320,14 +324,16 @@ fn a_whole_editing_session() {
     assert!(bad["error"]["message"].as_str().unwrap_or("").contains("not a valid name"), "{bad}");
     let renamed = c.at("textDocument/rename", &services, line, col, json!({"newName": "core_platform"}));
     let changes = renamed["result"]["documentChanges"].as_array().cloned().unwrap_or_default();
-    let files: Vec<String> = changes.iter().map(|c| c["textDocument"]["uri"].as_str().unwrap_or("").to_string()).collect();
+    let files: Vec<String> =
+        changes.iter().map(|c| c["textDocument"]["uri"].as_str().unwrap_or("").to_string()).collect();
     assert_eq!(files, [uri(&services), uri(&teams)]);
     assert_eq!(changes[0]["edits"].as_array().map(Vec::len), Some(2));
     assert_eq!(changes[1]["edits"][0]["range"]["start"], json!({"line": tl, "character": tc}));
 
     // Document symbols and workspace symbols.
     let symbols = c.request("textDocument/documentSymbol", json!({"textDocument": {"uri": uri(&services)}}));
-    let names: Vec<&str> = symbols["result"].as_array().into_iter().flatten().filter_map(|s| s["name"].as_str()).collect();
+    let names: Vec<&str> =
+        symbols["result"].as_array().into_iter().flatten().filter_map(|s| s["name"].as_str()).collect();
     assert_eq!(names, ["orders", "ledger"]);
     let found = c.request("workspace/symbol", json!({"query": "plat"}));
     assert_eq!(found["result"][0]["name"], "platform", "{found}");
@@ -338,28 +344,40 @@ fn a_whole_editing_session() {
     c.change(&services, 4, json!([{"text": with_blank}]));
     let (line, _) = pos16(&with_blank, "  \n  criticality");
     let items = c.at("textDocument/completion", &services, line, 2, json!({}));
-    let labels: Vec<String> =
-        items["result"].as_array().into_iter().flatten().filter_map(|i| i["label"].as_str().map(String::from)).collect();
+    let labels: Vec<String> = items["result"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|i| i["label"].as_str().map(String::from))
+        .collect();
     assert!(labels.contains(&"replicas".to_string()) && labels.contains(&"zone".to_string()), "{labels:?}");
     let (line, col) = pos16(&with_blank, "high");
     let items = c.at("textDocument/completion", &services, line, col, json!({}));
-    let labels: Vec<&str> = items["result"].as_array().into_iter().flatten().filter_map(|i| i["label"].as_str()).collect();
+    let labels: Vec<&str> =
+        items["result"].as_array().into_iter().flatten().filter_map(|i| i["label"].as_str()).collect();
     assert!(labels.contains(&"mission-critical"), "{labels:?}");
     let (line, col) = pos16(&with_blank, "platform");
     let items = c.at("textDocument/completion", &services, line, col, json!({}));
-    let labels: Vec<&str> = items["result"].as_array().into_iter().flatten().filter_map(|i| i["label"].as_str()).collect();
+    let labels: Vec<&str> =
+        items["result"].as_array().into_iter().flatten().filter_map(|i| i["label"].as_str()).collect();
     assert_eq!(labels, ["platform"], "owners are teams and persons only");
 
     // Formatting: the canonical layout; refused with a syntax error.
     let messy = SERVICES.replace("  owner platform\n  summary", "      owner   platform\n  summary");
     c.change(&services, 5, json!([{"text": messy}]));
-    let edits = c.request("textDocument/formatting", json!({"textDocument": {"uri": uri(&services)}, "options": {"tabSize": 2, "insertSpaces": true}}));
+    let edits = c.request(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": uri(&services)}, "options": {"tabSize": 2, "insertSpaces": true}}),
+    );
     assert_eq!(edits["result"][0]["newText"], SERVICES, "{edits}");
     let broken = format!("{SERVICES}\ncomponent {{\n");
     c.change(&services, 6, json!([{"text": broken}]));
     let diags = c.diagnostics(&services, |d| codes(d).iter().any(|c| c.starts_with("SYN")));
     assert!(!diags.is_empty());
-    let refused = c.request("textDocument/formatting", json!({"textDocument": {"uri": uri(&services)}, "options": {"tabSize": 2, "insertSpaces": true}}));
+    let refused = c.request(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": uri(&services)}, "options": {"tabSize": 2, "insertSpaces": true}}),
+    );
     assert!(refused["error"]["message"].as_str().unwrap_or("").contains("syntax error"), "{refused}");
 
     // Semantic tokens and folding ranges on the clean text.
@@ -370,7 +388,8 @@ fn a_whole_editing_session() {
     // The first token is `import` (keyword, index 0), the second the path string.
     assert_eq!(&data[..5], &[json!(0), json!(0), json!(6), json!(0), json!(0)]);
     let folds = c.request("textDocument/foldingRange", json!({"textDocument": {"uri": uri(&services)}}));
-    let starts: Vec<u64> = folds["result"].as_array().into_iter().flatten().filter_map(|f| f["startLine"].as_u64()).collect();
+    let starts: Vec<u64> =
+        folds["result"].as_array().into_iter().flatten().filter_map(|f| f["startLine"].as_u64()).collect();
     assert_eq!(starts, [2, 6, 11]);
 
     assert_eq!(c.stop(), 0);
@@ -393,7 +412,8 @@ fn utf8_positions_when_offered_and_utf16_after_non_ascii() {
         let def = c.at("textDocument/definition", &teams, 1, col as u32 + 2, json!({}));
         assert_eq!(def["result"]["range"]["start"], json!({"line": 0, "character": 5}), "{def}");
         let hl = c.at("textDocument/documentHighlight", &teams, 0, 6, json!({}));
-        let ranges: Vec<Value> = hl["result"].as_array().into_iter().flatten().map(|h| h["range"]["start"].clone()).collect();
+        let ranges: Vec<Value> =
+            hl["result"].as_array().into_iter().flatten().map(|h| h["range"]["start"].clone()).collect();
         assert_eq!(ranges[1], json!({"line": 1, "character": col}), "utf8={utf8}");
         assert_eq!(c.stop(), 0);
     }

@@ -55,10 +55,8 @@ pub fn code_actions(snap: &Snapshot, file: File<'_>, range: Range<usize>, expiry
         if !d.subjects.is_empty() && registry::find(d.code.id).is_some() {
             let end = text.len();
             let lead = if text.ends_with('\n') || text.is_empty() { "" } else { "\n" };
-            let statement = format!(
-                "{lead}\naccept {} \"{JUSTIFICATION_PLACEHOLDER}\" until {expiry}\n",
-                d.fingerprint()
-            );
+            let statement =
+                format!("{lead}\naccept {} \"{JUSTIFICATION_PLACEHOLDER}\" until {expiry}\n", d.fingerprint());
             out.push(CodeAction {
                 title: format!("Accept {} for `{}` until {expiry}", d.code.id, d.subjects.join("`, `")),
                 is_quick_fix: false,

@@ -162,7 +162,11 @@ fn values(model: Option<&Model>, spec: &AttrSpec) -> Vec<CompletionItem> {
                 for (id, e) in model.iter() {
                     if kinds.contains(&e.kind) && e.kind.is_global() {
                         let detail = format!("{} {}", e.kind.noun(), e.title());
-                        out.push(CompletionItem::new(&model.path_of(id), CompletionKind::Reference(e.kind), Some(detail)));
+                        out.push(CompletionItem::new(
+                            &model.path_of(id),
+                            CompletionKind::Reference(e.kind),
+                            Some(detail),
+                        ));
                     }
                 }
             }
@@ -265,7 +269,10 @@ mod tests {
         assert_eq!(labels("import |"), ["std.security", "std.tech"]);
         let attrs = labels("component a {\n  |\n}");
         assert!(attrs.contains(&"owner".to_string()) && attrs.contains(&"criticality".to_string()));
-        assert_eq!(labels("component a {\n  criticality |\n}"), ["critical", "high", "low", "medium", "mission-critical"]);
+        assert_eq!(
+            labels("component a {\n  criticality |\n}"),
+            ["critical", "high", "low", "medium", "mission-critical"]
+        );
         // Inside a `uses` block, the block's own attributes.
         assert!(labels("component a {\n  uses b sync {\n    |\n  }\n}").contains(&"timeout".to_string()));
         // Braces inside strings and comments do not count.

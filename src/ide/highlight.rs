@@ -184,7 +184,11 @@ pub fn folding_ranges(text: &str) -> Vec<Range<usize>> {
     let mut run: Option<Range<usize>> = None;
     for c in parse.comments.iter().filter(|c| c.own_line) {
         match &mut run {
-            Some(r) if text.get(r.end..c.range.start).is_some_and(|gap| gap.trim().is_empty() && gap.matches('\n').count() == 1) => {
+            Some(r)
+                if text
+                    .get(r.end..c.range.start)
+                    .is_some_and(|gap| gap.trim().is_empty() && gap.matches('\n').count() == 1) =>
+            {
                 r.end = c.range.end;
             }
             _ => {

@@ -79,7 +79,8 @@ pub fn prepare_rename(snap: &Snapshot, file: File<'_>, offset: usize) -> Result<
 /// included; refuses names that are not identifiers and names already taken.
 pub fn rename(snap: &Snapshot, file: File<'_>, offset: usize, new_name: &str) -> Result<Vec<TextEdit>, RenameError> {
     prepare_rename(snap, file, offset)?;
-    let (id, _) = snap.element_at(file, offset).ok_or_else(|| RenameError("no element name under the cursor".into()))?;
+    let (id, _) =
+        snap.element_at(file, offset).ok_or_else(|| RenameError("no element name under the cursor".into()))?;
     let model = file.model();
     let e = model.get(id).ok_or_else(|| RenameError("no element name under the cursor".into()))?;
     if !is_identifier(new_name) {

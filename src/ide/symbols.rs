@@ -3,7 +3,6 @@
 
 use std::ops::Range;
 
-
 use crate::syntax::ast::{Decl, Item};
 use crate::syntax::schema::DeclKind;
 
@@ -87,4 +86,3 @@ pub fn workspace_symbols(snap: &Snapshot, query: &str) -> Vec<WorkspaceSymbol> {
     out.truncate(LIMIT);
     out
 }
-

@@ -24,11 +24,18 @@ pub(super) fn code_actions(server: &mut Server, p: lt::CodeActionParams) -> supe
                     .context
                     .diagnostics
                     .iter()
-                    .find(|d| d.code == Some(lt::NumberOrString::String(a.code.to_string())) && d.message.starts_with(&a.message))
+                    .find(|d| {
+                        d.code == Some(lt::NumberOrString::String(a.code.to_string()))
+                            && d.message.starts_with(&a.message)
+                    })
                     .cloned();
                 lt::CodeActionOrCommand::CodeAction(lt::CodeAction {
                     title: a.title,
-                    kind: Some(if a.is_quick_fix { lt::CodeActionKind::QUICKFIX } else { lt::CodeActionKind::new("quickfix.accept") }),
+                    kind: Some(if a.is_quick_fix {
+                        lt::CodeActionKind::QUICKFIX
+                    } else {
+                        lt::CodeActionKind::new("quickfix.accept")
+                    }),
                     diagnostics: diagnostic.map(|d| vec![d]),
                     edit: Some(workspace_edit(snap, enc, &a.edits)),
                     is_preferred: Some(a.is_quick_fix),

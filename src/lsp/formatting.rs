@@ -13,7 +13,9 @@ pub(super) fn format(server: &mut Server, p: lt::DocumentFormattingParams) -> su
         None => std::fs::read_to_string(&path).map_err(|e| Failure::refused(format!("cannot read the file: {e}")))?,
     };
     match crate::fmt::format(crate::source::FileId(0), &text) {
-        Ok(formatted) if formatted == text => Ok(serde_json::to_value(Vec::<lt::TextEdit>::new()).unwrap_or(Value::Null)),
+        Ok(formatted) if formatted == text => {
+            Ok(serde_json::to_value(Vec::<lt::TextEdit>::new()).unwrap_or(Value::Null))
+        }
         Ok(formatted) => {
             let lines = Lines::new(&text, server.encoding);
             let edit = lt::TextEdit { range: lines.range(0..text.len()), new_text: formatted };

@@ -176,18 +176,18 @@ impl Server {
                         }),
                     };
                     self.reply(req.id, serde_json::to_value(result).unwrap_or(Value::Null));
+                    // Clients follow with `initialized`, which needs no answer; anything else they
+                    // send from here on is served.
+                    if !self.folders.is_empty() {
+                        self.mark_dirty();
+                    }
+                    return true;
                 }
                 Message::Request(req) => self.reply_err(
                     req.id,
                     Failure::new(ErrorCode::ServerNotInitialized, "the server is not initialized yet"),
                 ),
                 Message::Notification(n) if n.method == "exit" => return false,
-                Message::Notification(n) if n.method == "initialized" => {
-                    if !self.folders.is_empty() {
-                        self.mark_dirty();
-                    }
-                    return true;
-                }
                 _ => {}
             }
         }
@@ -219,7 +219,10 @@ impl Server {
                     .or_else(|| panic.downcast_ref::<String>().cloned())
                     .unwrap_or_default();
                 eprintln!("archc lsp: internal error in `{method}`: {what}");
-                self.reply_err(id, Failure::new(ErrorCode::InternalError, format!("internal error in `{method}`: {what}")));
+                self.reply_err(
+                    id,
+                    Failure::new(ErrorCode::InternalError, format!("internal error in `{method}`: {what}")),
+                );
             }
         }
     }
