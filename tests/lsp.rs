@@ -103,6 +103,12 @@ impl Client {
         self.stdin.flush().expect("flush");
     }
 
+    /// Writes already framed bytes.
+    fn send_raw_frames(&mut self, bytes: &[u8]) {
+        self.stdin.write_all(bytes).expect("write");
+        self.stdin.flush().expect("flush");
+    }
+
     fn notify(&mut self, method: &str, params: Value) {
         self.send(&json!({"jsonrpc": "2.0", "method": method, "params": params}));
     }
@@ -481,6 +487,32 @@ fn bad_input_gets_errors_and_the_server_keeps_serving() {
     assert_eq!(def["result"]["range"]["start"]["line"], 11, "{def}");
     // A cancellation of a request already answered is ignored.
     c.notify("$/cancelRequest", json!({"id": 3}));
+    assert_eq!(c.stop(), 0);
+}
+
+#[test]
+fn a_request_cancelled_before_it_starts_is_answered_as_cancelled() {
+    let (_dir, root) = workspace();
+    let big = root.join("big.arch");
+    let text: String = (0..1_000).map(|i| format!("component c{i} \"C\" {{\n  summary \"x\"\n}}\n")).collect();
+    let mut c = Client::start(&root, false);
+    // One write: the server is still parsing the opened buffer when the cancellation arrives.
+    let open = json!({"jsonrpc": "2.0", "method": "textDocument/didOpen",
+        "params": {"textDocument": {"uri": uri(&big), "languageId": "arch", "version": 1, "text": text}}});
+    let hover = json!({"jsonrpc": "2.0", "id": 900, "method": "textDocument/hover",
+        "params": {"textDocument": {"uri": uri(&big)}, "position": {"line": 0, "character": 11}}});
+    let cancel = json!({"jsonrpc": "2.0", "method": "$/cancelRequest", "params": {"id": 900}});
+    let mut bytes = Vec::new();
+    for msg in [open, hover, cancel] {
+        let body = msg.to_string();
+        bytes.extend(format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes());
+    }
+    c.send_raw_frames(&bytes);
+    let r = c.response(json!(900));
+    assert_eq!(r["error"]["code"], -32800, "{r}");
+    // The next request is served.
+    let r = c.at("textDocument/definition", &big, 0, 11, json!({}));
+    assert_eq!(r["result"]["range"]["start"], json!({"line": 0, "character": 10}), "{r}");
     assert_eq!(c.stop(), 0);
 }
 

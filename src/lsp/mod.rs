@@ -19,7 +19,7 @@ mod symbols;
 mod tokens;
 mod transport;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -47,7 +47,7 @@ const DEBOUNCE: Duration = Duration::from_millis(25);
 /// after a `shutdown` request, 1 otherwise (as the protocol asks).
 pub fn run(today: Option<crate::syntax::literal::Literal>) -> i32 {
     let (sender, receiver) = transport::stdio();
-    let mut server = Server::new(sender, today);
+    let mut server = Server::new(sender, receiver.clone(), today);
     server.serve(&receiver)
 }
 
@@ -72,6 +72,9 @@ type Handled = Result<Value, Failure>;
 
 pub(crate) struct Server {
     sender: Sender<Outgoing>,
+    incoming: Receiver<Message>,
+    /// Messages read ahead while looking for cancellations, to handle next.
+    pending: VecDeque<Message>,
     pub(crate) encoding: Encoding,
     pub(crate) overlay: Overlay,
     /// Document versions, by path.
@@ -96,9 +99,15 @@ pub(crate) struct Server {
 }
 
 impl Server {
-    fn new(sender: Sender<Outgoing>, today: Option<crate::syntax::literal::Literal>) -> Self {
+    fn new(
+        sender: Sender<Outgoing>,
+        incoming: Receiver<Message>,
+        today: Option<crate::syntax::literal::Literal>,
+    ) -> Self {
         Server {
             sender,
+            incoming,
+            pending: VecDeque::new(),
             encoding: Encoding::Utf16,
             overlay: Overlay::default(),
             versions: BTreeMap::new(),
@@ -121,6 +130,16 @@ impl Server {
             return 1;
         }
         loop {
+            if self.worker.is_none() && self.dirty_since.is_some_and(|s| s.elapsed() >= DEBOUNCE) {
+                self.start_worker();
+            }
+            if let Some(msg) = self.pending.pop_front() {
+                match msg {
+                    Message::Notification(n) if n.method == "exit" => return if self.shutdown { 0 } else { 1 },
+                    msg => self.handle(msg),
+                }
+                continue;
+            }
             let wait = match (self.dirty_since, self.worker) {
                 (Some(since), None) => DEBOUNCE.saturating_sub(since.elapsed()),
                 _ => Duration::from_secs(3600),
@@ -140,9 +159,6 @@ impl Server {
                     }
                 },
                 default(wait) => {},
-            }
-            if self.worker.is_none() && self.dirty_since.is_some_and(|s| s.elapsed() >= DEBOUNCE) {
-                self.start_worker();
             }
         }
     }
@@ -207,6 +223,9 @@ impl Server {
             let failure = Failure::new(ErrorCode::InvalidRequest, "the server is shutting down");
             return self.reply_err(id, failure);
         }
+        if self.cancelled(&id) {
+            return self.reply_err(id, Failure::new(ErrorCode::RequestCanceled, "cancelled by the client"));
+        }
         // A panic in a handler is a bug: log it, answer with an error and keep serving.
         let outcome = catch_unwind(AssertUnwindSafe(|| self.dispatch(&method, params)));
         match outcome {
@@ -251,6 +270,34 @@ impl Server {
                 panic!("requested by the test hook")
             }
             _ => Err(Failure::new(ErrorCode::MethodNotFound, format!("unknown method `{method}`"))),
+        }
+    }
+
+    /// Reads ahead what the client has already sent and looks for a cancellation of `id`, which
+    /// is then consumed. Requests are answered in order, so only a request not yet started can
+    /// be cancelled; a cancellation that comes too late is ignored, as the protocol allows.
+    fn cancelled(&mut self, id: &RequestId) -> bool {
+        while let Ok(msg) = self.incoming.try_recv() {
+            self.pending.push_back(msg);
+        }
+        let is_cancel = |m: &Message| match m {
+            Message::Notification(n) if n.method == "$/cancelRequest" => {
+                serde_json::from_value::<lt::CancelParams>(n.params.clone()).is_ok_and(|p| {
+                    let cancelled: RequestId = match p.id {
+                        lt::NumberOrString::Number(n) => n.into(),
+                        lt::NumberOrString::String(s) => s.into(),
+                    };
+                    &cancelled == id
+                })
+            }
+            _ => false,
+        };
+        match self.pending.iter().position(is_cancel) {
+            Some(at) => {
+                self.pending.remove(at);
+                true
+            }
+            None => false,
         }
     }
 
@@ -300,10 +347,8 @@ impl Server {
             "textDocument/didSave" => {}
             // Files not open changed on disk, `arch.toml` included: analyze again.
             "workspace/didChangeWatchedFiles" | "workspace/didChangeWorkspaceFolders" => self.mark_dirty(),
-            "$/cancelRequest" => {
-                // Requests are answered in order before the next message is read, so by the time a
-                // cancellation arrives its request has been answered: nothing is left to cancel.
-            }
+            // A cancellation of a request already answered (see `cancelled`).
+            "$/cancelRequest" => {}
             _ => {}
         }
         Ok(())
