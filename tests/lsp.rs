@@ -34,6 +34,8 @@ struct Client {
     incoming: Receiver<Value>,
     /// Notifications read while waiting for something else.
     backlog: Vec<Value>,
+    /// The semantic token types announced in the initialize result.
+    legend: Vec<String>,
     next_id: i64,
 }
 
@@ -76,7 +78,7 @@ impl Client {
                 }
             }
         });
-        let mut client = Client { child, stdin, incoming, backlog: Vec::new(), next_id: 1 };
+        let mut client = Client { child, stdin, incoming, backlog: Vec::new(), legend: Vec::new(), next_id: 1 };
         let mut caps = json!({"textDocument": {"publishDiagnostics": {"relatedInformation": true}}});
         if utf8 {
             caps["general"] = json!({"positionEncodings": ["utf-8", "utf-16"]});
@@ -89,6 +91,8 @@ impl Client {
         );
         let expected = if utf8 { "utf-8" } else { "utf-16" };
         assert_eq!(init["result"]["capabilities"]["positionEncoding"], expected, "{init}");
+        let types = &init["result"]["capabilities"]["semanticTokensProvider"]["legend"]["tokenTypes"];
+        client.legend = types.as_array().into_iter().flatten().filter_map(|t| t.as_str().map(String::from)).collect();
         client.notify("initialized", json!({}));
         client
     }
@@ -298,6 +302,8 @@ fn a_whole_editing_session() {
     let hover = c.at("textDocument/hover", &services, line, col + 1, json!({}));
     let md = hover["result"]["contents"]["value"].as_str().unwrap_or("").to_string();
     assert!(md.contains("**component** `ledger` \"Ledger\""), "{md}");
+    // The cursor is also on the REL002 finding: the rule's explanation follows.
+    assert!(md.contains("**REL002** `wobbly-interaction`") && md.contains("timeout"), "{md}");
     assert!(md.contains("Keeps the books") && md.contains("owner: `platform`"), "{md}");
     let (line, col) = pos16(SERVICES, "orders \"");
     let md = c.at("textDocument/hover", &services, line, col, json!({}))["result"]["contents"]["value"].to_string();
@@ -393,6 +399,25 @@ fn a_whole_editing_session() {
     assert_eq!(data.len() % 5, 0);
     // The first token is `import` (keyword, index 0), the second the path string.
     assert_eq!(&data[..5], &[json!(0), json!(0), json!(6), json!(0), json!(0)]);
+    // Decoded to absolute (line, column, length, type, modifiers), with the legend's type names.
+    let legend = c.legend.clone();
+    let mut decoded = Vec::new();
+    let (mut line, mut col) = (0, 0);
+    for t in data.chunks(5) {
+        let n = |i: usize| t[i].as_u64().unwrap_or(0);
+        if n(0) > 0 {
+            col = 0;
+        }
+        line += n(0);
+        col += n(1);
+        decoded.push((line, col, n(2), legend[n(3) as usize].clone(), n(4)));
+    }
+    let (l, c0) = pos16(SERVICES, "orders \"");
+    assert!(decoded.contains(&(l as u64, c0 as u64, 6, "class".into(), 1)), "declaration of a component: {decoded:?}");
+    let (l, c0) = pos16(SERVICES, "platform");
+    assert!(decoded.contains(&(l as u64, c0 as u64, 8, "namespace".into(), 0)), "reference to a team: {decoded:?}");
+    let (l, c0) = pos16(SERVICES, "criticality");
+    assert!(decoded.contains(&(l as u64, c0 as u64, 11, "property".into(), 0)), "attribute: {decoded:?}");
     let folds = c.request("textDocument/foldingRange", json!({"textDocument": {"uri": uri(&services)}}));
     let starts: Vec<u64> =
         folds["result"].as_array().into_iter().flatten().filter_map(|f| f["startLine"].as_u64()).collect();
@@ -436,9 +461,23 @@ fn files_not_open_and_the_configuration_are_followed() {
     c.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": uri(&teams), "type": 2}]}));
     let diags = c.diagnostics(&teams, |d| codes(d).contains(&"HYG001".to_string()));
     assert!(diags.iter().any(|d| d["message"].as_str().unwrap_or("").contains("nobody")));
-    // Turning a rule off in arch.toml removes its findings.
+    // A name declared twice: the other declaration is a related location in the other file.
+    std::fs::write(&teams, format!("{TEAMS}component ledger {{ owner platform }}\n")).expect("write");
+    c.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": uri(&teams), "type": 2}]}));
+    let diags = c.diagnostics(&teams, |d| codes(d).contains(&"HYG002".to_string()));
+    let dup = diags.iter().find(|d| d["code"] == "HYG002").expect("HYG002");
+    let related = &dup["relatedInformation"][0]["location"];
+    assert_eq!(related["uri"], uri(&services), "{dup}");
+    assert_eq!(related["range"]["start"]["line"], 11, "{dup}");
+    std::fs::write(&teams, TEAMS).expect("write");
+    c.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": uri(&teams), "type": 2}]}));
+    c.diagnostics(&teams, |d| d.is_empty());
+    // Rule levels from arch.toml set the severity; turning a rule off removes its findings.
     c.open(&services, SERVICES);
-    c.diagnostics(&services, |d| codes(d) == ["REL002"]);
+    c.diagnostics(&services, |d| codes(d) == ["REL002"] && d[0]["severity"] == 2);
+    std::fs::write(root.join("arch.toml"), "[workspace]\n\n[rules]\nREL002 = \"error\"\n").expect("write");
+    c.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": uri(&root.join("arch.toml")), "type": 2}]}));
+    c.diagnostics(&services, |d| codes(d) == ["REL002"] && d[0]["severity"] == 1);
     std::fs::write(root.join("arch.toml"), "[workspace]\n\n[rules]\nREL002 = \"off\"\n").expect("write");
     c.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": uri(&root.join("arch.toml")), "type": 2}]}));
     c.diagnostics(&services, |d| d.is_empty());

@@ -266,6 +266,11 @@ mod tests {
     #[test]
     fn completes_from_the_enclosing_block() {
         assert!(labels("|").contains(&"component".to_string()));
+        let snippet = completions(None, "", 0).into_iter().find(|c| c.label == "component …").and_then(|c| c.snippet);
+        assert_eq!(
+            snippet.as_deref(),
+            Some("component ${1:name} \"${2:Title}\" {\n\tsummary \"${3:What it does}\"\n\towner ${4:team}\n\t$0\n}")
+        );
         assert_eq!(labels("import |"), ["std.security", "std.tech"]);
         let attrs = labels("component a {\n  |\n}");
         assert!(attrs.contains(&"owner".to_string()) && attrs.contains(&"criticality".to_string()));

@@ -86,3 +86,19 @@ pub fn workspace_symbols(snap: &Snapshot, query: &str) -> Vec<WorkspaceSymbol> {
     out.truncate(LIMIT);
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nested_declarations_are_children() {
+        let text = "decision db \"Which database\" {\n  option pg \"Postgres\" {\n  }\n}\nteam t {\n}\n";
+        let symbols = document_symbols(text);
+        let names: Vec<(&str, Vec<&str>)> =
+            symbols.iter().map(|s| (s.name.as_str(), s.children.iter().map(|c| c.name.as_str()).collect())).collect();
+        assert_eq!(names, [("db", vec!["pg"]), ("t", vec![])]);
+        assert_eq!(symbols[0].detail.as_deref(), Some("Which database"));
+        assert_eq!(&text[symbols[0].children[0].name_range.clone()], "pg");
+    }
+}
