@@ -36,6 +36,8 @@ struct Client {
     backlog: Vec<Value>,
     /// The semantic token types announced in the initialize result.
     legend: Vec<String>,
+    /// The diagnostics last published for each URI: what an editor would show.
+    shown: std::collections::BTreeMap<String, Vec<Value>>,
     next_id: i64,
 }
 
@@ -78,7 +80,15 @@ impl Client {
                 }
             }
         });
-        let mut client = Client { child, stdin, incoming, backlog: Vec::new(), legend: Vec::new(), next_id: 1 };
+        let mut client = Client {
+            child,
+            stdin,
+            incoming,
+            backlog: Vec::new(),
+            legend: Vec::new(),
+            shown: Default::default(),
+            next_id: 1,
+        };
         let mut caps = json!({"textDocument": {"publishDiagnostics": {"relatedInformation": true}}});
         if utf8 {
             caps["general"] = json!({"positionEncodings": ["utf-8", "utf-16"]});
@@ -144,20 +154,20 @@ impl Client {
         panic!("no response to request {id}");
     }
 
-    /// Waits for diagnostics of `file` that satisfy `done`, returning them.
+    /// Waits until the diagnostics shown for `file` satisfy `done`, returning them.
     fn diagnostics(&mut self, file: &Path, done: impl Fn(&[Value]) -> bool) -> Vec<Value> {
         let want = uri(file);
         let deadline = Instant::now() + Duration::from_secs(30);
-        let mut last = None;
         loop {
+            let shown = self.shown.get(&want).cloned().unwrap_or_default();
+            if done(&shown) {
+                return shown;
+            }
             let msg = if self.backlog.is_empty() { self.next(deadline) } else { Some(self.backlog.remove(0)) };
-            let Some(msg) = msg else { panic!("no matching diagnostics for {want}; last: {last:?}") };
-            if msg["method"] == "textDocument/publishDiagnostics" && msg["params"]["uri"] == want {
-                let diags = msg["params"]["diagnostics"].as_array().cloned().unwrap_or_default();
-                if done(&diags) {
-                    return diags;
-                }
-                last = Some(diags);
+            let Some(msg) = msg else { panic!("no matching diagnostics for {want}; shown: {shown:?}") };
+            if msg["method"] == "textDocument/publishDiagnostics" {
+                let uri = msg["params"]["uri"].as_str().unwrap_or("").to_string();
+                self.shown.insert(uri, msg["params"]["diagnostics"].as_array().cloned().unwrap_or_default());
             }
         }
     }

@@ -89,8 +89,8 @@ pub(crate) struct Server {
     /// The generation a worker is analyzing, if one is running.
     worker: Option<u64>,
     results: (Sender<Snapshot>, Receiver<Snapshot>),
-    /// Files with diagnostics on the client, and whether those include syntax errors.
-    published: BTreeMap<PathBuf, bool>,
+    /// What the client shows for each file with diagnostics.
+    published: BTreeMap<PathBuf, Vec<lt::Diagnostic>>,
     opts: RunOptions,
     pub(crate) today: Option<crate::syntax::literal::Literal>,
     shutdown: bool,
@@ -360,11 +360,11 @@ impl Server {
         self.mark_dirty();
         let Some(text) = self.overlay.get(path).cloned() else { return };
         let parse = crate::syntax::parse(crate::source::FileId(0), &text);
-        let had_syntax_errors = self.published.get(path).copied().unwrap_or(false);
+        let had_syntax_errors = self.published.get(path).is_some_and(|d| d.iter().any(diagnostics::is_syntax));
         if !parse.errors.is_empty() || had_syntax_errors {
             let lines = convert::Lines::new(&text, self.encoding);
             let diags = parse.errors.iter().map(|d| diagnostics::syntax(&lines, d)).collect();
-            self.publish(path, diags, !parse.errors.is_empty());
+            self.publish(path, diags);
         }
     }
 
@@ -450,25 +450,27 @@ impl Server {
 
     fn publish_snapshot(&mut self, snap: &Snapshot) {
         let by_file = snap.diagnostics();
-        let mut stale: Vec<PathBuf> = self.published.keys().filter(|p| !by_file.contains_key(*p)).cloned().collect();
+        let stale: Vec<PathBuf> = self.published.keys().filter(|p| !by_file.contains_key(*p)).cloned().collect();
+        let mut lines = diagnostics::LinesCache::default();
         for (path, diags) in &by_file {
-            if diags.is_empty() && !self.published.contains_key(path) {
+            let converted: Vec<lt::Diagnostic> =
+                diags.iter().map(|(a, d)| diagnostics::convert(snap, a, d, self.encoding, &mut lines)).collect();
+            // Unchanged files are not sent again: at 10,000 components most files do not change.
+            if self.published.get(path).map_or(converted.is_empty(), |shown| shown == &converted) {
                 continue;
             }
-            let has_syntax = diags.iter().any(|(_, d)| d.code.id.starts_with("SYN"));
-            let converted = diags.iter().map(|(a, d)| diagnostics::convert(snap, a, d, self.encoding)).collect();
-            self.publish(path, converted, has_syntax);
+            self.publish(path, converted);
         }
-        for path in stale.drain(..) {
-            self.publish(&path, Vec::new(), false);
+        for path in stale {
+            self.publish(&path, Vec::new());
         }
     }
 
-    fn publish(&mut self, path: &Path, diagnostics: Vec<lt::Diagnostic>, has_syntax: bool) {
+    fn publish(&mut self, path: &Path, diagnostics: Vec<lt::Diagnostic>) {
         if diagnostics.is_empty() {
             self.published.remove(path);
         } else {
-            self.published.insert(path.to_path_buf(), has_syntax);
+            self.published.insert(path.to_path_buf(), diagnostics.clone());
         }
         let params = lt::PublishDiagnosticsParams {
             uri: convert::uri_of(path),
