@@ -482,6 +482,16 @@ fn files_not_open_and_the_configuration_are_followed() {
     std::fs::write(&teams, TEAMS).expect("write");
     c.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": uri(&teams), "type": 2}]}));
     c.diagnostics(&teams, |d| d.is_empty());
+    // A workspace folder added later is analyzed too, and dropped again when removed.
+    let other_dir = tempfile::tempdir().expect("tempdir");
+    let other = std::fs::canonicalize(other_dir.path()).expect("canonical");
+    std::fs::write(other.join("arch.toml"), "[workspace]\n").expect("write");
+    std::fs::write(other.join("x.arch"), "component x { owner nobody_here }\n").expect("write");
+    let folder = json!([{"uri": uri(&other), "name": "other"}]);
+    c.notify("workspace/didChangeWorkspaceFolders", json!({"event": {"added": folder, "removed": []}}));
+    c.diagnostics(&other.join("x.arch"), |d| codes(d).contains(&"HYG001".to_string()));
+    c.notify("workspace/didChangeWorkspaceFolders", json!({"event": {"added": [], "removed": folder}}));
+    c.diagnostics(&other.join("x.arch"), |d| d.is_empty());
     // Rule levels from arch.toml set the severity; turning a rule off removes its findings.
     c.open(&services, SERVICES);
     c.diagnostics(&services, |d| codes(d) == ["REL002"] && d[0]["severity"] == 2);
@@ -523,6 +533,9 @@ fn bad_input_gets_errors_and_the_server_keeps_serving() {
     // A request with parameters of the wrong shape.
     let r = c.request("textDocument/hover", json!({"textDocument": 3}));
     assert_eq!(r["error"]["code"], -32602, "{r}");
+    // A second initialize.
+    let r = c.request("initialize", json!({"processId": null, "capabilities": {}}));
+    assert_eq!(r["error"]["code"], -32600, "{r}");
     // An unknown method.
     let r = c.request("textDocument/teleport", json!({}));
     assert_eq!(r["error"]["code"], -32601, "{r}");

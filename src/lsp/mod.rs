@@ -252,6 +252,7 @@ impl Server {
                 self.shutdown = true;
                 Ok(Value::Null)
             }
+            "initialize" => Err(Failure::new(ErrorCode::InvalidRequest, "the server is already initialized")),
             "textDocument/hover" => hover::hover(self, parse(params)?),
             "textDocument/definition" => navigation::definition(self, parse(params)?),
             "textDocument/references" => navigation::references(self, parse(params)?),
@@ -346,7 +347,19 @@ impl Server {
             }
             "textDocument/didSave" => {}
             // Files not open changed on disk, `arch.toml` included: analyze again.
-            "workspace/didChangeWatchedFiles" | "workspace/didChangeWorkspaceFolders" => self.mark_dirty(),
+            "workspace/didChangeWatchedFiles" => self.mark_dirty(),
+            "workspace/didChangeWorkspaceFolders" => {
+                let p: lt::DidChangeWorkspaceFoldersParams = parse(params)?;
+                let removed: Vec<PathBuf> = p.event.removed.iter().filter_map(|f| convert::path_of(&f.uri)).collect();
+                self.folders.retain(|f| !removed.iter().any(|r| canonical(r) == *f));
+                for added in p.event.added.iter().filter_map(|f| convert::path_of(&f.uri)) {
+                    let added = canonical(&added);
+                    if !self.folders.contains(&added) {
+                        self.folders.push(added);
+                    }
+                }
+                self.mark_dirty();
+            }
             // A cancellation of a request already answered (see `cancelled`).
             "$/cancelRequest" => {}
             _ => {}
@@ -532,7 +545,12 @@ fn folders(params: &lt::InitializeParams) -> Vec<PathBuf> {
     if out.is_empty() {
         out.extend(params.root_uri.as_ref().and_then(convert::path_of));
     }
-    out.into_iter().map(|p| std::fs::canonicalize(&p).unwrap_or(p)).collect()
+    out.iter().map(|p| canonical(p)).collect()
+}
+
+/// A folder the client named, as the analysis names it.
+fn canonical(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
 fn capabilities(encoding: Encoding) -> lt::ServerCapabilities {
