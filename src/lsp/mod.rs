@@ -41,7 +41,7 @@ use overlay::Overlay;
 use transport::Outgoing;
 
 /// How long the document must stay unchanged before the workspace is re-checked.
-const DEBOUNCE: Duration = Duration::from_millis(25);
+const DEBOUNCE: Duration = Duration::from_millis(10);
 
 /// Runs the server on stdin and stdout until the client says `exit`. Returns the exit code: 0
 /// after a `shutdown` request, 1 otherwise (as the protocol asks).
