@@ -104,3 +104,30 @@ pub fn read_messages(input: &mut impl BufRead, messages: &Sender<Message>, repli
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn broken_frames_are_skipped_or_answered_and_reading_goes_on() {
+        let ok = r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#;
+        let input =
+            format!("X-Nothing: 1\r\n\r\nContent-Length: 5\r\n\r\n{{bad}}Content-Length: {}\r\n\r\n{ok}", ok.len());
+        let (msg_tx, msg_rx) = crossbeam_channel::unbounded();
+        let (reply_tx, reply_rx) = crossbeam_channel::unbounded();
+        read_messages(&mut input.as_bytes(), &msg_tx, &reply_tx);
+        let messages: Vec<Message> = msg_rx.try_iter().collect();
+        assert!(matches!(&messages[..], [Message::Notification(n)] if n.method == "initialized"));
+        let replies: Vec<Value> = reply_rx
+            .try_iter()
+            .map(|r| match r {
+                Outgoing::Raw(v) => v,
+                Outgoing::Message(_) => Value::Null,
+            })
+            .collect();
+        assert_eq!(replies.len(), 1);
+        assert_eq!(replies[0]["error"]["code"], -32700);
+        assert_eq!(replies[0]["id"], Value::Null);
+    }
+}
