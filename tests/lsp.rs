@@ -48,7 +48,8 @@ impl Client {
 
     fn start_raw(root: &Path, utf8: bool, env: &[(&str, &str)]) -> Client {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_archc"));
-        cmd.arg("lsp").stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        // Inherited: a server blocked on a full stderr pipe would look like a hang.
+        cmd.arg("lsp").stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::inherit());
         for (k, v) in env {
             cmd.env(k, v);
         }

@@ -98,6 +98,15 @@ fn top_level(words: &[&str]) -> Vec<CompletionItem> {
             .iter()
             .map(|(name, _)| CompletionItem::new(&format!("std.{name}"), CompletionKind::Module, None))
             .collect(),
+        // `accept |`: the rule codes; after the fingerprint and reason, the statement's attributes.
+        ["accept"] => crate::check::registry::rules()
+            .iter()
+            .map(|r| {
+                let mut item = CompletionItem::new(r.code.id, CompletionKind::EnumValue, Some(r.code.name.to_string()));
+                item.documentation = Some(r.code.summary.to_string());
+                item
+            })
+            .collect(),
         ["accept", ..] => attributes(ACCEPT_ATTRS, &[]),
         _ => Vec::new(),
     }
@@ -272,6 +281,8 @@ mod tests {
             Some("component ${1:name} \"${2:Title}\" {\n\tsummary \"${3:What it does}\"\n\towner ${4:team}\n\t$0\n}")
         );
         assert_eq!(labels("import |"), ["std.security", "std.tech"]);
+        assert!(labels("accept |").contains(&"REL002".to_string()));
+        assert_eq!(labels("accept REL002@a@b \"why\" |"), ["until", "ticket", "by"]);
         let attrs = labels("component a {\n  |\n}");
         assert!(attrs.contains(&"owner".to_string()) && attrs.contains(&"criticality".to_string()));
         assert_eq!(
