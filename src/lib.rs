@@ -3,7 +3,8 @@
 //! The pipeline, in reading order: `source` (files and spans) -> `syntax` (lexer, chumsky parser,
 //! typed tree; never fails) -> `semantic` (imports, names, references -> an inert `Model`) ->
 //! `fmt` (canonical layout from the syntax tree). `diagnostics` is the one diagnostic type with its
-//! renderers; `driver` and `host` hold all IO; `cli` is the command line.
+//! renderers; `driver` and `host` hold all IO; `cli` is the command line; `lsp` is the language
+//! server, over the editor features of `ide`.
 
 pub mod check;
 pub mod cli;
