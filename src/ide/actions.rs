@@ -134,7 +134,7 @@ mod tests {
     fn apply(text: &str, action: &CodeAction) -> String {
         let mut out = text.to_string();
         let mut edits = action.edits.clone();
-        edits.sort_by(|a, b| b.range.start.cmp(&a.range.start));
+        edits.sort_by_key(|e| std::cmp::Reverse(e.range.start));
         for e in edits {
             out.replace_range(e.range, &e.new_text);
         }
