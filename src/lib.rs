@@ -3,8 +3,9 @@
 //! The pipeline, in reading order: `source` (files and spans) -> `syntax` (lexer, chumsky parser,
 //! typed tree; never fails) -> `semantic` (imports, names, references -> an inert `Model`) ->
 //! `fmt` (canonical layout from the syntax tree). `diagnostics` is the one diagnostic type with its
-//! renderers; `driver` and `host` hold all IO; `cli` is the command line. `import` turns other
-//! tools' models into `.arch` text, purely, at the edge.
+//! renderers; `driver` and `host` hold all IO; `cli` is the command line; `lsp` is the language
+//! server, over the editor features of `ide`. `import` turns other tools' models into `.arch` text,
+//! purely, at the edge.
 
 pub mod check;
 pub mod cli;
@@ -16,6 +17,8 @@ pub mod fmt;
 pub mod graph;
 pub mod host;
 pub mod import;
+pub mod ide;
+pub mod lsp;
 pub mod semantic;
 pub mod source;
 pub mod stdlib;

@@ -93,6 +93,8 @@ enum Command {
     },
     /// Print the man page, or write all pages into a folder with `-o DIR`.
     Man(init::ManArgs),
+    /// Run the language server on stdin and stdout (for editors).
+    Lsp,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -158,6 +160,7 @@ pub fn main(args: Vec<OsString>) -> i32 {
         Command::Init(args) => init::init(args),
         Command::Completions { shell } => init::completions(shell),
         Command::Man(args) => init::man(args),
+        Command::Lsp => crate::lsp::run(today()),
     }
 }
 
@@ -201,7 +204,7 @@ pub(crate) fn today() -> Option<Literal> {
 }
 
 /// Days since 1970-01-01 to a calendar date (proleptic Gregorian).
-fn civil_date(days: i64) -> Literal {
+pub(crate) fn civil_date(days: i64) -> Literal {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;

@@ -1,0 +1,2 @@
+" .arch files are archc models.
+autocmd BufRead,BufNewFile *.arch setfiletype arch

@@ -1,0 +1,129 @@
+//! The one place that knows how the driver analyzes a workspace. A [`Snapshot`] is immutable: the
+//! server builds a new one after edits and the features only read it. Swapping the driver for an
+//! incremental snapshot later changes this file only.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostics::Diagnostic;
+use crate::driver::{self, Analysis, RunOptions};
+use crate::host::Host;
+use crate::semantic::model::{ElementId, Model};
+use crate::source::{FileId, Span};
+
+/// Every workspace the editor has open, analyzed at one generation of the documents.
+pub struct Snapshot {
+    /// Counts document edits; a snapshot is current when it matches the server's count.
+    pub generation: u64,
+    pub workspaces: Vec<Analysis>,
+    /// Problems with no workspace to belong to (an unreadable folder).
+    pub errors: Vec<Diagnostic>,
+    files: BTreeMap<PathBuf, (usize, FileId)>,
+}
+
+/// One file of a snapshot: its workspace's analysis and its id there.
+#[derive(Clone, Copy)]
+pub struct File<'s> {
+    pub analysis: &'s Analysis,
+    pub id: FileId,
+}
+
+impl<'s> File<'s> {
+    pub fn model(&self) -> &'s Model {
+        &self.analysis.model
+    }
+
+    pub fn text(&self) -> &'s str {
+        self.analysis.workspace.sources.text(self.id)
+    }
+}
+
+impl Snapshot {
+    /// Analyzes the workspaces at `roots` (folders), reading through `host`.
+    pub fn build(host: &dyn Host, roots: &[PathBuf], generation: u64, opts: &RunOptions) -> Snapshot {
+        let outcome = driver::analyze_paths_with(host, roots, opts);
+        let mut files = BTreeMap::new();
+        for (index, analysis) in outcome.analyses.iter().enumerate() {
+            for (id, file) in analysis.workspace.sources.iter() {
+                if let Some(path) = workspace_path(&analysis.root, &file.name) {
+                    files.entry(path).or_insert((index, id));
+                }
+            }
+        }
+        Snapshot { generation, workspaces: outcome.analyses, errors: outcome.errors, files }
+    }
+
+    /// The analyzed file at `path` (absolute), if some workspace loaded it.
+    pub fn file(&self, path: &Path) -> Option<File<'_>> {
+        let (index, id) = *self.files.get(path)?;
+        Some(File { analysis: self.workspaces.get(index)?, id })
+    }
+
+    /// Absolute paths of every workspace file analyzed (the standard library excluded).
+    pub fn paths(&self) -> impl Iterator<Item = &Path> {
+        self.files.keys().map(PathBuf::as_path)
+    }
+
+    /// The absolute path of a span's file; `None` for the embedded standard library.
+    pub fn path_of(&self, analysis: &Analysis, file: FileId) -> Option<PathBuf> {
+        workspace_path(&analysis.root, analysis.workspace.sources.name(file))
+    }
+
+    /// The span as a path and byte range; `None` for the embedded standard library.
+    pub fn locate(&self, analysis: &Analysis, span: Span) -> Option<super::FileRange> {
+        Some(super::FileRange { path: self.path_of(analysis, span.file)?, range: span.range() })
+    }
+
+    /// The text of an analyzed file.
+    pub fn text(&self, path: &Path) -> Option<&str> {
+        self.file(path).map(|f| f.text())
+    }
+
+    /// The diagnostics to show in an editor, by file: suppressed findings are left out, and
+    /// problems without a location are shown at the top of the workspace's `arch.toml`.
+    pub fn diagnostics(&self) -> BTreeMap<PathBuf, Vec<(&Analysis, &Diagnostic)>> {
+        let mut out: BTreeMap<PathBuf, Vec<(&Analysis, &Diagnostic)>> = BTreeMap::new();
+        for path in self.files.keys() {
+            out.entry(path.clone()).or_default();
+        }
+        for analysis in &self.workspaces {
+            for d in analysis.diagnostics.iter().filter(|d| d.suppression.is_none()) {
+                let path = match d.span() {
+                    Some(span) => self.path_of(analysis, span.file),
+                    None => Some(analysis.root.join(driver::CONFIG_FILE)),
+                };
+                if let Some(path) = path {
+                    out.entry(path).or_default().push((analysis, d));
+                }
+            }
+        }
+        out
+    }
+
+    /// The element declared at or referenced at `offset` of the file, with the range of the name
+    /// under the cursor.
+    pub fn element_at(&self, file: File<'_>, offset: usize) -> Option<(ElementId, Span)> {
+        let model = file.model();
+        for (id, e) in model.iter() {
+            if e.file == file.id && e.name_span.contains(offset) {
+                return Some((id, e.name_span));
+            }
+        }
+        let mut found = None;
+        super::navigate::each_reference(model, |target, span| {
+            if span.file == file.id && span.contains(offset) && found.is_none() {
+                found = Some((target, span));
+            }
+        });
+        found
+    }
+}
+
+/// `root/name` for a workspace file; `None` for `<std>/...` names.
+fn workspace_path(root: &Path, name: &str) -> Option<PathBuf> {
+    if name.starts_with('<') {
+        None
+    } else {
+        Some(root.join(name))
+    }
+}
