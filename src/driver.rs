@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
+use crate::analysis::Facts;
 use crate::check::{CheckOptions, RuleConfig};
 use crate::config::Config;
 use crate::diagnostics::{codes, did_you_mean, Diagnostic};
@@ -22,6 +23,8 @@ pub struct Analysis {
     pub config: Config,
     pub workspace: Workspace,
     pub model: Model,
+    /// Facts derived once from `model` (links, transit, zones, owners, data handled, holes).
+    pub facts: Facts,
     pub diagnostics: Vec<Diagnostic>,
     /// How long each phase took, for `--timings`.
     pub timings: Timings,
@@ -169,10 +172,11 @@ pub fn analyze_workspace(host: &dyn Host, root: &Path, inputs: &[PathBuf], opts:
         diags.push(d);
     }
     let check_opts = CheckOptions { config: &rules, today: opts.today, baseline: opts.baseline.as_ref() };
-    let mut diags = crate::check::run(&model, diags, &check_opts);
+    let facts = Facts::build(&model);
+    let mut diags = crate::check::run_with_facts(&model, &facts, diags, &check_opts);
     crate::diagnostics::sort(&mut diags);
     timings.check = started.elapsed();
-    Analysis { root: root.to_path_buf(), config, workspace, model, diagnostics: diags, timings }
+    Analysis { root: root.to_path_buf(), config, workspace, model, facts, diagnostics: diags, timings }
 }
 
 struct Loader<'h> {

@@ -2,9 +2,11 @@
 //!
 //! The pipeline, in reading order: `source` (files and spans) -> `syntax` (lexer, chumsky parser,
 //! typed tree; never fails) -> `semantic` (imports, names, references -> an inert `Model`) ->
+//! `analysis` (facts derived once: links, transit, zones, owners, data handled, holes) -> `check` ->
 //! `fmt` (canonical layout from the syntax tree). `diagnostics` is the one diagnostic type with its
 //! renderers; `driver` and `host` hold all IO; `cli` is the command line.
 
+pub mod analysis;
 pub mod check;
 pub mod cli;
 pub mod config;

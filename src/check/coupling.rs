@@ -47,7 +47,7 @@ pub(crate) struct Deps {
 
 impl Deps {
     pub(crate) fn new(cx: &Ctx<'_>) -> Deps {
-        let links = &cx.index.links;
+        let links = &cx.facts.links;
         let mut reply = vec![false; links.len()];
         // Steps are indexed in flow order, so an earlier call is seen before its reply.
         let mut calls: BTreeSet<(ElementId, ElementId, ElementId)> = BTreeSet::new();
@@ -78,7 +78,7 @@ impl Deps {
 
     /// The dependency links with their index, declarations first.
     pub(crate) fn links<'c>(&'c self, cx: &'c Ctx<'_>) -> impl Iterator<Item = (usize, &'c Link)> + 'c {
-        self.order.iter().filter_map(move |&i| cx.index.links.get(i).map(|l| (i, l)))
+        self.order.iter().filter_map(move |&i| cx.facts.links.get(i).map(|l| (i, l)))
     }
 }
 
@@ -332,10 +332,10 @@ fn rotate(g: &CycleGraph, mut hops: Vec<Hop>) -> Vec<Hop> {
 /// that subscribes to the broker's events without publishing any of them.
 fn consumer_links(cx: &Ctx<'_>) -> Vec<bool> {
     let mut delivered: BTreeSet<(ElementId, ElementId)> = BTreeSet::new();
-    for l in cx.index.links.iter().filter(|l| l.origin == LinkOrigin::Event) {
+    for l in cx.facts.links.iter().filter(|l| l.origin == LinkOrigin::Event) {
         delivered.insert((l.from, l.to));
     }
-    cx.index
+    cx.facts
         .links
         .iter()
         .map(|l| {
@@ -416,7 +416,7 @@ fn cycle_finding(cx: &Ctx<'_>, g: &CycleGraph, c: &Cycle, consumer: &[bool], sys
         path.push_str(&cx.name(g.nodes[h.from]));
     }
     let label = |h: &Hop| -> String {
-        let Some(l) = cx.index.links.get(h.link) else { return String::new() };
+        let Some(l) = cx.facts.links.get(h.link) else { return String::new() };
         let hop = if consumer.get(h.link).copied().unwrap_or(false) {
             format!("`{}` consumes from `{}`", cx.name(l.from), cx.name(l.to))
         } else {
@@ -435,14 +435,14 @@ fn cycle_finding(cx: &Ctx<'_>, g: &CycleGraph, c: &Cycle, consumer: &[bool], sys
     } else {
         format!("{what} depend on each other in a cycle through asynchronous links: {path}")
     };
-    let first = c.hops.first().and_then(|h| cx.index.links.get(h.link));
+    let first = c.hops.first().and_then(|h| cx.facts.links.get(h.link));
     let span = first.map_or_else(|| cx.span_of(subjects.first().copied().unwrap_or(ElementId(0))), |l| l.span);
     let mut d = cx.finding(&DEPENDENCY_CYCLE, message, span, c.hops.first().map(label).unwrap_or_default(), &subjects);
     if !c.sync {
         d.severity = Severity::Warning;
     }
     for h in c.hops.iter().skip(1) {
-        if let Some(l) = cx.index.links.get(h.link) {
+        if let Some(l) = cx.facts.links.get(h.link) {
             d = d.with_secondary(l.span, label(h));
         }
     }
@@ -559,7 +559,7 @@ fn forbidden_dependency(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             continue;
         }
         let kind = cx.kind_word(l.from).filter(|k| matches!(*k, "frontend" | "mobile"));
-        let zone = cx.index.zone_of(l.from).filter(|z| cx.zones.trust(*z) == Some(0) || cx.zones.is_internet(*z));
+        let zone = cx.facts.zone_of(l.from).filter(|z| cx.zones.trust(*z) == Some(0) || cx.zones.is_internet(*z));
         let why = match (kind, zone) {
             (Some(k), _) => format!("{k} `{}`", cx.name(l.from)),
             (None, Some(z)) => format!("`{}` in untrusted zone `{}`", cx.name(l.from), cx.name(z)),
@@ -612,8 +612,8 @@ fn required_dependency(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         reaches[i.0 as usize] = true;
     }
     while let Some(v) = queue.pop_front() {
-        for &li in cx.index.incoming.get(v.0 as usize).map(Vec::as_slice).unwrap_or(&[]) {
-            let Some(l) = cx.index.links.get(li) else { continue };
+        for &li in cx.facts.incoming.get(v.0 as usize).map(Vec::as_slice).unwrap_or(&[]) {
+            let Some(l) = cx.facts.links.get(li) else { continue };
             if !deps.is_dependency(li) {
                 continue;
             }
@@ -776,7 +776,7 @@ fn unstable_dependency(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             &[c],
         );
         for (t, li) in &worse {
-            if let Some(l) = cx.index.links.get(*li) {
+            if let Some(l) = cx.facts.links.get(*li) {
                 d = d.with_secondary(
                     l.span,
                     format!("`{}` has instability {:.2}", cx.name(g.comps[*t]), g.instability(*t)),

@@ -7,7 +7,6 @@
 pub mod config;
 pub mod coupling;
 pub mod hygiene;
-pub mod index;
 pub mod ownership;
 pub mod performance;
 pub mod registry;
@@ -22,8 +21,9 @@ use crate::source::Span;
 use crate::syntax::literal::Literal;
 use crate::syntax::schema::{self, DeclKind};
 
+use crate::analysis::facts as derived;
+pub use crate::analysis::facts::{Facts, Link, LinkOrigin, Transit, Wire, WireSource, Zones};
 pub use config::RuleConfig;
-pub use index::{Index, Link, LinkOrigin, Zones};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Category {
@@ -72,14 +72,14 @@ pub struct Rule {
 /// What a rule sees.
 pub struct Ctx<'m> {
     pub model: &'m Model,
-    pub index: Index,
+    pub facts: &'m Facts,
     pub zones: Zones<'m>,
     pub config: &'m RuleConfig,
 }
 
 impl<'m> Ctx<'m> {
-    pub fn new(model: &'m Model, config: &'m RuleConfig) -> Self {
-        Ctx { model, index: Index::build(model), zones: Zones::new(model), config }
+    pub fn new(model: &'m Model, facts: &'m Facts, config: &'m RuleConfig) -> Self {
+        Ctx { model, facts, zones: Zones::new(model), config }
     }
 
     /// A finding of `rule` about `subjects` (element ids, in a meaningful order).
@@ -120,16 +120,12 @@ impl<'m> Ctx<'m> {
     /// Classification rank of a data entity or event: public 0, internal 1, confidential 2,
     /// restricted 3; `None` when unclassified.
     pub fn classification(&self, data: ElementId) -> Option<usize> {
-        self.model.get(data).and_then(|e| e.word("classification")).and_then(|c| index::rank(c, schema::CLASSIFICATION))
+        derived::classification(self.model, data)
     }
 
     /// Confidential or above, personal data, or credentials.
     pub fn is_sensitive(&self, data: ElementId) -> bool {
-        let Some(e) = self.model.get(data) else { return false };
-        self.classification(data).is_some_and(|c| c >= CONFIDENTIAL)
-            || e.has_flag("pii")
-            || e.has_flag("credentials")
-            || e.fields.iter().any(|f| f.modifiers.iter().any(|m| m == "pii" || m == "credentials"))
+        derived::is_sensitive(self.model, data, CONFIDENTIAL)
     }
 
     /// Highest classification rank among the data a link carries.
@@ -139,7 +135,7 @@ impl<'m> Ctx<'m> {
 
     /// Criticality rank: low 0, medium 1, high 2, critical 3, mission-critical 4.
     pub fn criticality(&self, id: ElementId) -> Option<usize> {
-        self.model.get(id).and_then(|e| e.word("criticality")).and_then(|c| index::rank(c, schema::CRITICALITY))
+        self.model.get(id).and_then(|e| e.word("criticality")).and_then(|c| derived::rank(c, schema::CRITICALITY))
     }
 
     /// Replicas of a runnable element; a missing value means one instance.
@@ -152,7 +148,7 @@ impl<'m> Ctx<'m> {
 
     /// The two zones of a link, when both ends have one.
     pub fn zones_of(&self, link: &Link) -> Option<(ElementId, ElementId)> {
-        Some((self.index.zone_of(link.from)?, self.index.zone_of(link.to)?))
+        Some((self.facts.zone_of(link.from)?, self.facts.zone_of(link.to)?))
     }
 
     /// The link leaves one zone for another.
@@ -177,7 +173,7 @@ impl<'m> Ctx<'m> {
     pub fn data_handled(&self, component: ElementId) -> Vec<ElementId> {
         let mut out: Vec<ElementId> =
             self.model.get(component).map(|e| e.references("owns").collect()).unwrap_or_default();
-        for l in self.index.out(component).chain(self.index.inbound(component)) {
+        for l in self.facts.out(component).chain(self.facts.inbound(component)) {
             out.extend(l.carries.iter().copied());
         }
         out.sort();
@@ -207,7 +203,17 @@ pub struct CheckOptions<'a> {
 /// Runs every enabled rule, applies configured levels to these and to the front end's
 /// diagnostics (`front`), then applies acceptances and the baseline.
 pub fn run(model: &Model, front: Vec<Diagnostic>, opts: &CheckOptions<'_>) -> Vec<Diagnostic> {
-    let cx = Ctx::new(model, opts.config);
+    run_with_facts(model, &Facts::build(model), front, opts)
+}
+
+/// [`run`] over facts already derived from `model`.
+pub fn run_with_facts(
+    model: &Model,
+    facts: &Facts,
+    front: Vec<Diagnostic>,
+    opts: &CheckOptions<'_>,
+) -> Vec<Diagnostic> {
+    let cx = Ctx::new(model, facts, opts.config);
     let mut out = front;
     for rule in registry::rules() {
         if opts.config.level(rule.code) == Some(None) {

@@ -33,7 +33,7 @@ pub static RULES: &[&Rule] = &[
 /// The team accountable for an element: its owner after inheritance, or the team of the person
 /// who owns it; `None` when unknown, including a person who belongs to no team.
 pub(crate) fn team_of(cx: &Ctx<'_>, id: ElementId) -> Option<ElementId> {
-    let owner = cx.index.owner_of(id)?;
+    let owner = cx.facts.owner_of(id)?;
     match cx.model.get(owner) {
         Some(p) if p.kind == DeclKind::Person => p.reference("team"),
         _ => Some(owner),
@@ -104,7 +104,7 @@ fn owner_gap_root(cx: &Ctx<'_>, id: ElementId, depth: usize) -> Option<ElementId
         return None;
     }
     match e.kind {
-        DeclKind::Interface => match cx.index.provider.get(&id) {
+        DeclKind::Interface => match cx.facts.provider.get(&id) {
             Some(p) if cx.kind(*p) == Some(DeclKind::Component) => owner_gap_root(cx, *p, depth + 1),
             Some(_) => None,
             None => Some(id),
@@ -123,7 +123,7 @@ fn owner_gap_root(cx: &Ctx<'_>, id: ElementId, depth: usize) -> Option<ElementId
 fn owner_missing(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let mut heirs: BTreeMap<ElementId, Vec<ElementId>> = BTreeMap::new();
     for (id, _) in cx.model.iter().filter(|(_, e)| !e.from_std && OWNED_KINDS.contains(&e.kind)) {
-        if cx.index.owner_of(id).is_some() {
+        if cx.facts.owner_of(id).is_some() {
             continue;
         }
         if let Some(root) = owner_gap_root(cx, id, 0) {
@@ -169,9 +169,9 @@ fn suggested_owner(cx: &Ctx<'_>, id: ElementId) -> Option<ElementId> {
         return None;
     }
     let teams: BTreeSet<ElementId> = cx
-        .index
+        .facts
         .inbound(id)
-        .chain(cx.index.out(id))
+        .chain(cx.facts.out(id))
         .flat_map(|l| [l.from, l.to])
         .filter(|x| *x != id && cx.kind(*x) == Some(DeclKind::Component))
         .filter_map(|c| team_of(cx, c))
@@ -250,7 +250,7 @@ fn data_owner_missing(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         }
     }
     for (id, e) in cx.model.of_kind(DeclKind::Data) {
-        if !cx.is_sensitive(id) || cx.index.owners_of_data.contains_key(&id) || e.attr("owner").is_some() {
+        if !cx.is_sensitive(id) || cx.facts.owners_of_data.contains_key(&id) || e.attr("owner").is_some() {
             continue;
         }
         let why = match e.word("classification") {
@@ -389,7 +389,7 @@ fn foreign_datastore_access(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         // suggest its interface; looked up once per store.
         let owner_service = *owner_services.entry(ds).or_insert_with(|| {
             let mut own = cx
-                .index
+                .facts
                 .inbound(ds)
                 .filter(|l| is_user(cx, l.from, DeclKind::Component) && team_of(cx, l.from) == Some(theirs));
             let first = own.next();
@@ -437,7 +437,7 @@ fn foreign_datastore_access(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
 /// Interfaces each element provides, in declaration order.
 pub(crate) fn exposed_by(cx: &Ctx<'_>) -> BTreeMap<ElementId, Vec<ElementId>> {
     let mut out: BTreeMap<ElementId, Vec<ElementId>> = BTreeMap::new();
-    for (iface, provider) in &cx.index.provider {
+    for (iface, provider) in &cx.facts.provider {
         out.entry(*provider).or_default().push(*iface);
     }
     out
@@ -456,7 +456,7 @@ pub static DATA_MULTIPLE_OWNERS: Rule = Rule {
 };
 
 fn data_multiple_owners(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
-    for (data, owners) in &cx.index.owners_of_data {
+    for (data, owners) in &cx.facts.owners_of_data {
         let mut owners: Vec<ElementId> =
             owners.iter().copied().filter(|c| cx.model.get(*c).is_some_and(|e| !e.from_std)).collect();
         owners.sort_by_cached_key(|c| cx.name(*c));
@@ -552,7 +552,7 @@ fn tightly_coupled_teams(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     }
     // Distinct component neighbours in either direction, with the span of the first link.
     let mut neighbours: BTreeMap<ElementId, BTreeMap<ElementId, Span>> = BTreeMap::new();
-    for (i, l) in cx.index.links.iter().enumerate() {
+    for (i, l) in cx.facts.links.iter().enumerate() {
         if !deps.is_dependency(i)
             || !is_user(cx, l.from, DeclKind::Component)
             || !is_user(cx, l.to, DeclKind::Component)

@@ -94,7 +94,7 @@ pub static THROUGHPUT_OVER_CAPACITY: Rule = Rule {
 /// with each step's index in the flow.
 pub(crate) fn flow_steps<'a>(cx: &'a Ctx<'_>) -> BTreeMap<ElementId, Vec<(usize, &'a Link)>> {
     let mut out: BTreeMap<ElementId, Vec<(usize, &'a Link)>> = BTreeMap::new();
-    for l in &cx.index.links {
+    for l in &cx.facts.links {
         if let LinkOrigin::Step { flow, index } = l.origin {
             if cx.model.get(flow).is_some_and(|f| !f.from_std) {
                 out.entry(flow).or_default().push((index, l));
@@ -211,7 +211,7 @@ enum Gap {
 /// The latency estimates declared on `uses`, by (from, to).
 fn uses_latencies(cx: &Ctx<'_>) -> BTreeMap<(ElementId, ElementId), u64> {
     let mut out = BTreeMap::new();
-    for l in &cx.index.links {
+    for l in &cx.facts.links {
         if let (LinkOrigin::Uses, Some(ns)) = (l.origin, l.latency) {
             out.entry((l.from, l.to)).or_insert(ns);
         }
@@ -447,7 +447,7 @@ fn sync_chain_too_deep(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let n = cx.model.elements.len();
     let mut adj: Vec<Vec<usize>> = vec![Vec::new(); n];
     let mut edge_span: BTreeMap<(usize, usize), Span> = BTreeMap::new();
-    for l in cx.index.links.iter().filter(|l| is_remote_sync_call(cx, l)) {
+    for l in cx.facts.links.iter().filter(|l| is_remote_sync_call(cx, l)) {
         let (a, b) = (l.from.0 as usize, l.to.0 as usize);
         if a < n && b < n {
             adj[a].push(b);
@@ -460,19 +460,19 @@ fn sync_chain_too_deep(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     }
     // Entry points.
     let mut entry = vec![false; n];
-    let in_internet = |id: ElementId| cx.index.zone_of(id).is_some_and(|z| cx.zones.is_internet(z));
+    let in_internet = |id: ElementId| cx.facts.zone_of(id).is_some_and(|z| cx.zones.is_internet(z));
     for (id, _) in cx.model.of_kind(DeclKind::Component) {
         if in_internet(id) {
             entry[id.0 as usize] = true;
         }
     }
-    for (&iface, &provider) in &cx.index.provider {
+    for (&iface, &provider) in &cx.facts.provider {
         let public = cx.model.get(iface).and_then(|i| i.word("exposure")) == Some("public");
         if public && cx.kind(provider) == Some(DeclKind::Component) {
             entry[provider.0 as usize] = true;
         }
     }
-    for l in &cx.index.links {
+    for l in &cx.facts.links {
         let outside = matches!(cx.kind(l.from), Some(DeclKind::Actor | DeclKind::External)) || in_internet(l.from);
         if outside && cx.kind(l.to) == Some(DeclKind::Component) {
             entry[l.to.0 as usize] = true;
@@ -647,7 +647,7 @@ fn timeout_inversion(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let mut downstream: Vec<Option<(u64, &Link)>> = vec![None; n];
     // What each element needs at p95: its own latency plus its synchronous `uses` latencies.
     let mut needs: Vec<Option<u64>> = cx.model.elements.iter().map(|e| duration(e, "latency")).collect();
-    for l in cx.index.links.iter().filter(|l| is_call(l)) {
+    for l in cx.facts.links.iter().filter(|l| is_call(l)) {
         let Some(slot) = downstream.get_mut(l.from.0 as usize) else { continue };
         if let Some(t) = l.timeout {
             let wait = t.saturating_mul(1 + l.retries.unwrap_or(0));
@@ -662,7 +662,7 @@ fn timeout_inversion(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         }
     }
     let mut seen = BTreeSet::new();
-    for l in cx.index.links.iter().filter(|l| is_call(l)) {
+    for l in cx.facts.links.iter().filter(|l| is_call(l)) {
         let Some(t) = l.timeout else { continue };
         if !seen.insert((l.from, l.to, t)) {
             continue;
@@ -750,7 +750,7 @@ fn chatty_interaction(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     }
     // Synchronous calls made once per item.
     let mut per_item: BTreeMap<(ElementId, ElementId), Vec<&Link>> = BTreeMap::new();
-    for l in cx.index.links.iter().filter(|l| l.per_item && is_call(l)) {
+    for l in cx.facts.links.iter().filter(|l| l.per_item && is_call(l)) {
         per_item.entry((l.from, l.to)).or_default().push(l);
     }
     for ((from, to), mut links) in per_item {

@@ -204,7 +204,7 @@ fn spof_on_critical_path(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
 }
 
 fn wobbly_interaction(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
-    for l in &cx.index.links {
+    for l in &cx.facts.links {
         if l.origin != LinkOrigin::Uses
             || l.is_async
             || l.is_local()
@@ -239,7 +239,7 @@ fn wobbly_interaction(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
 
 fn criticality_inversion(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let mut seen = std::collections::BTreeSet::new();
-    for l in &cx.index.links {
+    for l in &cx.facts.links {
         if l.is_async
             || matches!(l.origin, LinkOrigin::Event)
             || l.from == l.to
@@ -305,7 +305,7 @@ fn dos_risky_boundary_access(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     };
     // Elements that receive requests from another network zone.
     let mut reached_across = vec![false; cx.model.elements.len()];
-    for l in cx.index.links.iter().filter(|l| is_request(l) && cx.crosses_network(l)) {
+    for l in cx.facts.links.iter().filter(|l| is_request(l) && cx.crosses_network(l)) {
         if let Some(r) = reached_across.get_mut(l.to.0 as usize) {
             *r = true;
         }
@@ -317,7 +317,7 @@ fn dos_risky_boundary_access(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             }
             let mut sources: Vec<ElementId> = Vec::new();
             let mut first: Option<&Link> = None;
-            for l in cx.index.inbound(id).filter(|l| is_request(l)) {
+            for l in cx.facts.inbound(id).filter(|l| is_request(l)) {
                 // A forwarder counts when it is itself reached from another network zone.
                 let exposed = cx.crosses_network(l)
                     && (!forwards_traffic(cx, l.from)
@@ -375,7 +375,7 @@ fn shared_datastore_blast_radius(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             continue;
         }
         // Callers of one owning team share the store by design of that team.
-        let owners: Vec<Option<ElementId>> = callers.iter().map(|c| cx.index.owner_of(*c)).collect();
+        let owners: Vec<Option<ElementId>> = callers.iter().map(|c| cx.facts.owner_of(*c)).collect();
         if owners.iter().all(|o| o.is_some() && *o == owners[0]) {
             continue;
         }

@@ -9,7 +9,10 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use super::{Category, Ctx, Link, LinkOrigin, Rule, RuleOption, CONFIDENTIAL, CRITICAL, RESTRICTED};
+use super::{
+    Category, Ctx, Link, LinkOrigin, Rule, RuleOption, Transit, WireSource, CONFIDENTIAL, CRITICAL, RESTRICTED,
+};
+use crate::analysis::facts;
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::semantic::model::{Element, ElementId, Val};
 use crate::source::Span;
@@ -59,7 +62,7 @@ fn q(cx: &Ctx<'_>, id: ElementId) -> String {
 
 /// The technology catalogue entry an element's `tech` names.
 fn tech_of<'m>(cx: &Ctx<'m>, id: ElementId) -> Option<&'m Element> {
-    el(cx, id).and_then(|e| e.reference("tech")).and_then(|t| el(cx, t)).filter(|t| t.kind == DeclKind::Technology)
+    facts::tech_of(cx.model, id).and_then(|t| el(cx, t))
 }
 
 fn tech_kind<'m>(cx: &Ctx<'m>, id: ElementId) -> Option<&'m str> {
@@ -72,7 +75,7 @@ fn is_component(cx: &Ctx<'_>, id: ElementId) -> bool {
 
 /// Datastores, caches, queues and topics: things that keep data.
 fn is_store_kind(kind: Option<DeclKind>) -> bool {
-    matches!(kind, Some(DeclKind::Datastore | DeclKind::Cache | DeclKind::Queue | DeclKind::Topic))
+    facts::is_store_kind(kind)
 }
 
 /// Elements the model itself runs: components and stores.
@@ -143,22 +146,20 @@ fn is_vault(cx: &Ctx<'_>, id: ElementId) -> bool {
 }
 
 fn is_pii(cx: &Ctx<'_>, d: ElementId) -> bool {
-    el(cx, d).is_some_and(|e| e.has_flag("pii") || e.fields.iter().any(|f| f.modifiers.iter().any(|m| m == "pii")))
+    facts::is_pii(cx.model, d)
 }
 
 fn is_credentials(cx: &Ctx<'_>, d: ElementId) -> bool {
-    el(cx, d).is_some_and(|e| {
-        e.has_flag("credentials") || e.fields.iter().any(|f| f.modifiers.iter().any(|m| m == "credentials"))
-    })
+    facts::is_credentials(cx.model, d)
 }
 
 /// Classified at `min` or above, personal data, or credentials.
 fn sensitive(cx: &Ctx<'_>, d: ElementId, min: usize) -> bool {
-    cx.classification(d).is_some_and(|c| c >= min) || is_pii(cx, d) || is_credentials(cx, d)
+    facts::is_sensitive(cx.model, d, min)
 }
 
 fn integrity(cx: &Ctx<'_>, d: ElementId) -> Option<usize> {
-    el(cx, d).and_then(|e| e.word("integrity")).and_then(|w| super::index::rank(w, schema::CRITICALITY))
+    el(cx, d).and_then(|e| e.word("integrity")).and_then(|w| crate::analysis::facts::rank(w, schema::CRITICALITY))
 }
 
 fn class_word(rank: usize) -> &'static str {
@@ -253,31 +254,6 @@ fn profiles_of(cx: &Ctx<'_>, id: ElementId) -> Vec<ElementId> {
     out
 }
 
-/// Data each element handles: what it owns, holds or carries, and what its links carry.
-fn handled_data(cx: &Ctx<'_>) -> Vec<Vec<ElementId>> {
-    let mut out = vec![Vec::new(); cx.model.elements.len()];
-    for (id, e) in cx.model.iter() {
-        if e.from_std || !(e.kind == DeclKind::Component || is_store_kind(Some(e.kind))) {
-            continue;
-        }
-        for name in ["owns", "holds", "carries"] {
-            out[id.0 as usize].extend(e.references(name));
-        }
-    }
-    for l in &cx.index.links {
-        for end in [l.from, l.to] {
-            if let Some(v) = out.get_mut(end.0 as usize) {
-                v.extend(l.carries.iter().copied());
-            }
-        }
-    }
-    for v in &mut out {
-        v.sort();
-        v.dedup();
-    }
-    out
-}
-
 fn handled(h: &[Vec<ElementId>], id: ElementId) -> &[ElementId] {
     h.get(id.0 as usize).map_or(&[], Vec::as_slice)
 }
@@ -314,98 +290,24 @@ impl<T: Clone> Memo<T> {
     }
 }
 
-/// How a link travels.
-enum Transit {
-    /// In-process or a local file: never on the network.
-    Local,
-    Encrypted,
-    /// Unencrypted, with the reason (`plaintext `http``, `encrypted no`) and the protocol.
-    Plain {
-        why: String,
-        protocol: Option<String>,
-    },
-    /// Neither `encrypted` nor a protocol is known.
-    Unknown,
-}
-
-/// What the model says elsewhere about how links travel, for links that do not say it themselves.
-struct Wires {
-    /// The protocol of a link that declares one, by its two ends in either order: a `uses` of a
-    /// topic tells how the event deliveries between the same two elements travel.
-    pair: BTreeMap<(ElementId, ElementId), String>,
-    /// The one protocol all declaring links to a store or broker use (its listener).
-    store: BTreeMap<ElementId, String>,
-}
-
-fn is_plaintext(p: &str) -> bool {
-    schema::PLAINTEXT_PROTOCOLS.contains(&p)
-}
-
-fn wires(cx: &Ctx<'_>) -> Wires {
-    let mut pair = BTreeMap::new();
-    let mut seen: BTreeMap<ElementId, Vec<&str>> = BTreeMap::new();
-    for l in &cx.index.links {
-        let Some(p) = l.protocol.as_deref() else { continue };
-        pair.entry((l.from, l.to)).or_insert_with(|| p.to_string());
-        for end in [l.from, l.to] {
-            if is_store_kind(cx.kind(end)) {
-                seen.entry(end).or_default().push(p);
-            }
-        }
+/// Why an unencrypted link is unencrypted (`plaintext `http``, `encrypted no`) and its protocol;
+/// `None` unless the facts judge the link plaintext.
+fn plain_why(cx: &Ctx<'_>, l: &Link) -> Option<(String, Option<String>)> {
+    if l.transit != Transit::Plaintext {
+        return None;
     }
-    let store = seen
-        .into_iter()
-        .filter_map(|(id, ps)| {
-            let first = *ps.first()?;
-            let agree = ps.iter().all(|p| *p == first) && !schema::LOCAL_PROTOCOLS.contains(&first);
-            agree.then(|| (id, first.to_string()))
-        })
-        .collect();
-    Wires { pair, store }
-}
-
-impl Wires {
-    /// The protocol a link uses and, when the link does not say it, where it comes from: a
-    /// declared link between the same elements, the other clients of the store or broker, or the
-    /// default of the technology.
-    fn protocol_of(&self, cx: &Ctx<'_>, l: &Link) -> Option<(String, Option<String>)> {
-        if let Some(p) = &l.protocol {
-            return Some((p.clone(), None));
-        }
-        if let Some(p) = self.pair.get(&(l.from, l.to)).or_else(|| self.pair.get(&(l.to, l.from))) {
-            return Some((p.clone(), None));
-        }
-        for end in [l.to, l.from] {
-            if let Some(p) = self.store.get(&end) {
-                return Some((p.clone(), Some(format!("as the other links to {} declare", q(cx, end)))));
-            }
-        }
-        let tech_protocol = |id: ElementId| {
-            let t = tech_of(cx, id)?;
-            t.word("protocol").map(|p| (p.to_string(), Some(format!("the default of technology `{}`", t.name))))
-        };
-        tech_protocol(l.to).or_else(|| if is_store_kind(cx.kind(l.from)) { tech_protocol(l.from) } else { None })
+    let protocol = l.wire.as_ref().map(|w| w.protocol.clone());
+    if l.encrypted == Some(false) {
+        return Some(("`encrypted no`".into(), protocol));
     }
-
-    fn transit(&self, cx: &Ctx<'_>, l: &Link) -> Transit {
-        let protocol = self.protocol_of(cx, l);
-        if protocol.as_ref().is_some_and(|(p, _)| schema::LOCAL_PROTOCOLS.contains(&p.as_str())) {
-            return Transit::Local;
-        }
-        match (l.encrypted, protocol) {
-            (Some(true), _) => Transit::Encrypted,
-            (Some(false), protocol) => Transit::Plain { why: "`encrypted no`".into(), protocol: protocol.map(|p| p.0) },
-            (None, None) => Transit::Unknown,
-            (None, Some((p, origin))) if is_plaintext(&p) => {
-                let why = match origin {
-                    Some(o) => format!("plaintext `{p}`, {o}"),
-                    None => format!("plaintext `{p}`"),
-                };
-                Transit::Plain { why, protocol: Some(p) }
-            }
-            (None, Some(_)) => Transit::Encrypted,
-        }
-    }
+    let w = l.wire.as_ref()?;
+    let p = &w.protocol;
+    let why = match w.source {
+        WireSource::Declared | WireSource::SamePair => format!("plaintext `{p}`"),
+        WireSource::Store(end) => format!("plaintext `{p}`, as the other links to {} declare", q(cx, end)),
+        WireSource::Technology(t) => format!("plaintext `{p}`, the default of technology `{}`", cx.name(t)),
+    };
+    Some((why, protocol))
 }
 
 /// The TLS variant of a plaintext protocol.
@@ -475,11 +377,10 @@ pub static UNENCRYPTED_SENSITIVE_FLOW: Rule = Rule {
 };
 
 fn unencrypted_sensitive_flow(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
-    let w = wires(cx);
     let min = cx.option(&UNENCRYPTED_SENSITIVE_FLOW, "min-classification") as usize;
     let mut once = Once::default();
-    for l in &cx.index.links {
-        let Transit::Plain { why, protocol } = w.transit(cx, l) else { continue };
+    for l in &cx.facts.links {
+        let Some((why, protocol)) = plain_why(cx, l) else { continue };
         let data: Vec<ElementId> = l.carries.iter().copied().filter(|d| sensitive(cx, *d, min)).collect();
         let Some(worst) = most_sensitive(cx, &data, min) else { continue };
         let subjects = link_subjects(l);
@@ -520,13 +421,12 @@ fn transit_profile(cx: &Ctx<'_>, id: ElementId) -> Option<ElementId> {
 }
 
 fn unencrypted_boundary_crossing(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
-    let w = wires(cx);
     // Links with sensitive data are SEC001's, unless SEC001 is switched off.
     let sec001_on = cx.config.level(UNENCRYPTED_SENSITIVE_FLOW.code) != Some(None);
     let min = cx.option(&UNENCRYPTED_SENSITIVE_FLOW, "min-classification") as usize;
     let mut once = Once::default();
-    for l in &cx.index.links {
-        let Transit::Plain { why, protocol } = w.transit(cx, l) else { continue };
+    for l in &cx.facts.links {
+        let Some((why, protocol)) = plain_why(cx, l) else { continue };
         if sec001_on && l.carries.iter().any(|d| sensitive(cx, *d, min)) {
             continue;
         }
@@ -599,18 +499,13 @@ fn min_auth(cx: &Ctx<'_>, id: ElementId) -> Option<(&'static str, ElementId)> {
 }
 
 fn unauthenticated_boundary_crossing(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
-    let w = wires(cx);
     let min = cx.option(&UNAUTHENTICATED_BOUNDARY_CROSSING, "min-classification") as usize;
-    let h = handled_data(cx);
+    let h = &cx.facts.handled;
     let mut sensitive_at = Memo::new(cx);
     let mut once = Once::default();
-    for l in &cx.index.links {
+    for l in &cx.facts.links {
         let Some(auth) = l.auth.as_deref() else { continue };
-        if !is_ours(cx, l.to)
-            || matches!(w.transit(cx, l), Transit::Local)
-            || is_monitoring(cx, l.from)
-            || is_monitoring(cx, l.to)
-        {
+        if !is_ours(cx, l.to) || l.transit == Transit::Local || is_monitoring(cx, l.from) || is_monitoring(cx, l.to) {
             continue;
         }
         let multi_tenant = el(cx, l.to).is_some_and(|e| e.has_flag("multi-tenant"));
@@ -626,7 +521,7 @@ fn unauthenticated_boundary_crossing(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
                     cx.span_of(b),
                     "higher trust".into(),
                 ));
-            } else if let Some(d) = sensitive_at.get(l.to, || most_sensitive(cx, handled(&h, l.to), min)) {
+            } else if let Some(d) = sensitive_at.get(l.to, || most_sensitive(cx, handled(h, l.to), min)) {
                 reason = Some((
                     format!(
                         "reaches {}, which handles {} ({}), without authentication",
@@ -701,13 +596,13 @@ fn missing_authorization(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     for (id, _) in cx.model.of_kind(DeclKind::Component) {
         for_person[id.0 as usize] = is_client(cx, id);
     }
-    for l in &cx.index.links {
+    for l in &cx.facts.links {
         if is_human(cx, l.from) && is_component(cx, l.to) {
             for_person[l.to.0 as usize] = true;
         }
     }
     let mut once = Once::default();
-    for l in &cx.index.links {
+    for l in &cx.facts.links {
         let (Some(authz), Some(auth)) = (l.authz.as_deref(), l.auth.as_deref()) else { continue };
         if auth == "none" || !is_component(cx, l.to) || is_forwarder(cx, l.to) {
             continue;
@@ -755,27 +650,27 @@ pub static INTERNET_EXPOSED_WITHOUT_GATEWAY: Rule = Rule {
 };
 
 fn in_internet(cx: &Ctx<'_>, id: ElementId) -> bool {
-    cx.index.zone_of(id).is_some_and(|z| cx.zones.is_internet(z))
+    cx.facts.zone_of(id).is_some_and(|z| cx.zones.is_internet(z))
 }
 
 fn internet_exposed_without_gateway(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let min_class = cx.option(&INTERNET_EXPOSED_WITHOUT_GATEWAY, "min-classification") as usize;
     let min_crit = cx.option(&INTERNET_EXPOSED_WITHOUT_GATEWAY, "min-criticality") as usize;
-    let h = handled_data(cx);
+    let h = &cx.facts.handled;
     let mut value = Memo::new(cx);
     let n = cx.model.elements.len();
     // Load balancers reached from the internet with no guard in between, with the internet
     // source that reaches them.
     let mut exposed_lb: Vec<Option<ElementId>> = vec![None; n];
     let mut queue: VecDeque<(usize, ElementId)> = VecDeque::new();
-    for (i, l) in cx.index.links.iter().enumerate() {
+    for (i, l) in cx.facts.links.iter().enumerate() {
         if in_internet(cx, l.from) && (cx.kind(l.from) != Some(DeclKind::Component) || !is_forwarder(cx, l.from)) {
             queue.push_back((i, l.from));
         }
     }
     let mut once = Once::default();
     while let Some((i, origin)) = queue.pop_front() {
-        let Some(l) = cx.index.links.get(i) else { continue };
+        let Some(l) = cx.facts.links.get(i) else { continue };
         let to = l.to;
         if !is_component(cx, to) || in_internet(cx, to) || is_guard(cx, to) {
             continue;
@@ -783,13 +678,13 @@ fn internet_exposed_without_gateway(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         if is_load_balancer(cx, to) {
             if exposed_lb[to.0 as usize].is_none() {
                 exposed_lb[to.0 as usize] = Some(origin);
-                for &j in cx.index.outgoing.get(to.0 as usize).map_or(&[][..], Vec::as_slice) {
+                for &j in cx.facts.outgoing.get(to.0 as usize).map_or(&[][..], Vec::as_slice) {
                     queue.push_back((j, origin));
                 }
             }
             continue;
         }
-        let Some(why) = value.get(to, || high_value(cx, &h, to, min_class, min_crit)) else { continue };
+        let Some(why) = value.get(to, || high_value(cx, h, to, min_class, min_crit)) else { continue };
         if !once.first(&[to]) {
             continue;
         }
@@ -831,10 +726,10 @@ fn datastore_accessed_across_boundary(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let min_class = cx.option(&DATASTORE_ACCESSED_ACROSS_BOUNDARY, "min-classification") as usize;
     let min_crit = cx.option(&DATASTORE_ACCESSED_ACROSS_BOUNDARY, "min-criticality") as usize;
     let trusted_from = cx.option(&DATASTORE_ACCESSED_ACROSS_BOUNDARY, "trusted-from") as usize;
-    let h = handled_data(cx);
+    let h = &cx.facts.handled;
     let mut value = Memo::new(cx);
     let mut once = Once::default();
-    for l in &cx.index.links {
+    for l in &cx.facts.links {
         if !matches!(cx.kind(l.to), Some(DeclKind::Datastore | DeclKind::Cache)) || !cx.crosses_network(l) {
             continue;
         }
@@ -848,7 +743,7 @@ fn datastore_accessed_across_boundary(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             }
         };
         let Some(from_where) = weaker else { continue };
-        let Some(why) = value.get(l.to, || high_value(cx, &h, l.to, min_class, min_crit)) else { continue };
+        let Some(why) = value.get(l.to, || high_value(cx, h, l.to, min_class, min_crit)) else { continue };
         let subjects = [l.from, l.to];
         if !once.first(&subjects) {
             continue;
@@ -895,7 +790,7 @@ type Ceiling = Option<(usize, ElementId, Span)>;
 
 fn max_class_of(cx: &Ctx<'_>, holder: ElementId) -> Option<(usize, ElementId, Span)> {
     let e = el(cx, holder)?;
-    let r = e.word("max-classification").and_then(|w| super::index::rank(w, schema::CLASSIFICATION))?;
+    let r = e.word("max-classification").and_then(|w| crate::analysis::facts::rank(w, schema::CLASSIFICATION))?;
     Some((r, holder, attr_span(e, "max-classification")))
 }
 
@@ -906,7 +801,7 @@ fn max_class_of(cx: &Ctx<'_>, holder: ElementId) -> Option<(usize, ElementId, Sp
 fn ceiling_of(cx: &Ctx<'_>, id: ElementId) -> Ceiling {
     let e = el(cx, id)?;
     let mut limits: Vec<(usize, ElementId, Span)> = Vec::new();
-    if let Some(z) = cx.index.zone_of(id) {
+    if let Some(z) = cx.facts.zone_of(id) {
         limits.extend(cx.zones.chain(z).into_iter().filter_map(|z| max_class_of(cx, z)));
     }
     let by_profiles = |profiles: Vec<ElementId>| {
@@ -973,7 +868,7 @@ fn classification_ceiling(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         }
     }
     let mut once = Once::default();
-    for l in &cx.index.links {
+    for l in &cx.facts.links {
         // The violated end with the lowest ceiling, skipping ends that declare the data.
         let mut worst: Option<(usize, ElementId, Span, ElementId, Vec<ElementId>)> = None;
         for end in [l.from, l.to] {
@@ -1038,10 +933,10 @@ fn encrypted_at_rest(cx: &Ctx<'_>, id: ElementId) -> Option<(bool, Span)> {
 
 fn unencrypted_sensitive_storage(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let min = cx.option(&UNENCRYPTED_SENSITIVE_STORAGE, "min-classification") as usize;
-    let h = handled_data(cx);
+    let h = &cx.facts.handled;
     // Stores used by a multi-tenant component.
     let mut shared_by_tenants: BTreeMap<ElementId, ElementId> = BTreeMap::new();
-    for l in &cx.index.links {
+    for l in &cx.facts.links {
         for (store, user) in [(l.to, l.from), (l.from, l.to)] {
             if is_store_kind(cx.kind(store))
                 && el(cx, user).is_some_and(|u| u.kind == DeclKind::Component && u.has_flag("multi-tenant"))
@@ -1055,7 +950,7 @@ fn unencrypted_sensitive_storage(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             continue;
         }
         let Some((encrypted, span)) = encrypted_at_rest(cx, id) else { continue };
-        let data = handled(&h, id);
+        let data = handled(h, id);
         let how = if e.attr("encrypted-at-rest").is_some() {
             "says `encrypted-at-rest no`".to_string()
         } else {
@@ -1171,12 +1066,12 @@ pub static MISSING_SECRET_STORE: Rule = Rule {
 
 fn missing_secret_store(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let have_vault = cx.model.iter().any(|(id, e)| !e.from_std && e.kind != DeclKind::Technology && is_vault(cx, id));
-    let h = handled_data(cx);
+    let h = &cx.facts.handled;
     if !have_vault {
         // Credentials used by a component, each reported once at its declaration.
         let mut user_of: BTreeMap<ElementId, ElementId> = BTreeMap::new();
         for (id, _) in cx.model.of_kind(DeclKind::Component) {
-            for d in handled(&h, id) {
+            for d in handled(h, id) {
                 if is_credentials(cx, *d) {
                     user_of.entry(*d).or_insert(id);
                 }
@@ -1205,15 +1100,15 @@ fn missing_secret_store(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         if e.from_std || !is_store_kind(Some(e.kind)) || is_vault(cx, id) || tech_kind(cx, id) == Some("identity") {
             continue;
         }
-        let creds: Vec<ElementId> = handled(&h, id).iter().copied().filter(|d| is_credentials(cx, *d)).collect();
+        let creds: Vec<ElementId> = handled(h, id).iter().copied().filter(|d| is_credentials(cx, *d)).collect();
         if creds.is_empty() {
             continue;
         }
         let users: Vec<ElementId> = cx
-            .index
+            .facts
             .inbound(id)
             .map(|l| l.from)
-            .chain(cx.index.out(id).map(|l| l.to))
+            .chain(cx.facts.out(id).map(|l| l.to))
             .filter(|u| is_component(cx, *u))
             .collect();
         if !users.is_empty() && users.iter().all(|u| is_identity_provider(cx, *u) || is_vault(cx, *u)) {
@@ -1255,7 +1150,7 @@ fn missing_identity_provider(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         .collect();
     if idps.is_empty() {
         let mut once = Once::default();
-        for l in &cx.index.links {
+        for l in &cx.facts.links {
             let Some(auth) = l.auth.as_deref() else { continue };
             if !is_human(cx, l.from) || !HUMAN_LOGIN.contains(&auth) || !once.first(&[l.from]) {
                 continue;
@@ -1270,12 +1165,12 @@ fn missing_identity_provider(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     // Isolation: our identity providers' network zones host nothing but identity and secrets.
     let mut by_network: BTreeMap<ElementId, Vec<ElementId>> = BTreeMap::new();
     for (id, _) in cx.model.of_kind(DeclKind::Component) {
-        if let Some(net) = cx.index.zone_of(id).and_then(|z| cx.zones.network(z)) {
+        if let Some(net) = cx.facts.zone_of(id).and_then(|z| cx.zones.network(z)) {
             by_network.entry(net).or_default().push(id);
         }
     }
     for idp in idps.into_iter().filter(|i| is_component(cx, *i)) {
-        let Some(net) = cx.index.zone_of(idp).and_then(|z| cx.zones.network(z)) else { continue };
+        let Some(net) = cx.facts.zone_of(idp).and_then(|z| cx.zones.network(z)) else { continue };
         let others: Vec<ElementId> = by_network
             .get(&net)
             .into_iter()
@@ -1334,7 +1229,7 @@ fn unnecessary_sensitive_transfer(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         out
     };
     for (id, e) in cx.model.of_kind(DeclKind::Component) {
-        let links: Vec<&Link> = cx.index.out(id).chain(cx.index.inbound(id)).collect();
+        let links: Vec<&Link> = cx.facts.out(id).chain(cx.facts.inbound(id)).collect();
         if links.is_empty() || links.iter().any(|l| l.carries.is_empty()) {
             continue;
         }
@@ -1350,7 +1245,7 @@ fn unnecessary_sensitive_transfer(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         for i in e.references("exposes") {
             own.extend(models(i));
         }
-        for l in cx.index.inbound(id) {
+        for l in cx.facts.inbound(id) {
             let unneeded: Vec<ElementId> = l
                 .carries
                 .iter()
@@ -1399,7 +1294,7 @@ fn mixed_trust_shared_runtime(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         let mut first_by_net: Vec<(ElementId, ElementId, Option<usize>)> = Vec::new();
         let mut clash: Option<(ElementId, ElementId)> = None;
         for &r in &runs {
-            let Some(z) = cx.index.zone_of(r) else { continue };
+            let Some(z) = cx.facts.zone_of(r) else { continue };
             let net = cx.zones.network(z).unwrap_or(z);
             let trust = cx.zones.trust(z);
             if let Some((other, _, _)) =
@@ -1411,7 +1306,7 @@ fn mixed_trust_shared_runtime(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             first_by_net.push((r, net, trust));
         }
         let d = if let Some((a, b)) = clash {
-            let (za, zb) = (cx.index.zone_of(a), cx.index.zone_of(b));
+            let (za, zb) = (cx.facts.zone_of(a), cx.facts.zone_of(b));
             cx.finding(
                 &MIXED_TRUST_SHARED_RUNTIME,
                 format!(
@@ -1464,7 +1359,7 @@ pub static MISSING_MFA_FOR_HUMAN_ACCESS: Rule = Rule {
 fn missing_mfa_for_human_access(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let min_class = cx.option(&MISSING_MFA_FOR_HUMAN_ACCESS, "min-classification") as usize;
     let min_crit = cx.option(&MISSING_MFA_FOR_HUMAN_ACCESS, "min-criticality") as usize;
-    let h = handled_data(cx);
+    let h = &cx.facts.handled;
     let n = cx.model.elements.len();
     let passer = |id: ElementId| is_forwarder(cx, id) || is_client(cx, id);
     // Why each valuable element qualifies; only restricted data counts here, so personal data
@@ -1473,7 +1368,7 @@ fn missing_mfa_for_human_access(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         if !is_ours(cx, id) || passer(id) {
             return None;
         }
-        let data = handled(&h, id);
+        let data = handled(h, id);
         if let Some(d) = data
             .iter()
             .copied()
@@ -1500,7 +1395,7 @@ fn missing_mfa_for_human_access(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     }
     while let Some(x) = queue.pop_front() {
         let target = reach[x.0 as usize];
-        for l in cx.index.inbound(x) {
+        for l in cx.facts.inbound(x) {
             if passer(l.from) && reach[l.from.0 as usize].is_none() {
                 reach[l.from.0 as usize] = target;
                 queue.push_back(l.from);
@@ -1508,7 +1403,7 @@ fn missing_mfa_for_human_access(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         }
     }
     let mut once = Once::default();
-    for l in &cx.index.links {
+    for l in &cx.facts.links {
         if !is_human(cx, l.from) || el(cx, l.from).is_some_and(|a| a.has_flag("mfa")) {
             continue;
         }
@@ -1516,7 +1411,7 @@ fn missing_mfa_for_human_access(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         // The person's authentication: on their own link, or on the client's calls.
         let mut factors: Vec<&str> = l.auth.iter().map(String::as_str).filter(|a| HUMAN_LOGIN.contains(a)).collect();
         if factors.is_empty() && is_client(cx, l.to) {
-            factors.extend(cx.index.out(l.to).filter_map(|o| o.auth.as_deref()).filter(|a| HUMAN_LOGIN.contains(a)));
+            factors.extend(cx.facts.out(l.to).filter_map(|o| o.auth.as_deref()).filter(|a| HUMAN_LOGIN.contains(a)));
         }
         if factors.is_empty() || factors.contains(&"mfa") || !once.first(&[l.from]) {
             continue;
@@ -1562,7 +1457,7 @@ pub static UNTRUSTED_DESERIALIZATION: Rule = Rule {
 fn untrusted_deserialization(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     // The first link from lower trust through each interface.
     let mut from_lower: BTreeMap<ElementId, &Link> = BTreeMap::new();
-    for l in &cx.index.links {
+    for l in &cx.facts.links {
         let Some(via) = l.via else { continue };
         let lower = in_internet(cx, l.from) && !in_internet(cx, l.to) || cx.enters_higher_trust(l);
         if lower {
@@ -1571,7 +1466,7 @@ fn untrusted_deserialization(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     }
     for (id, e) in cx.model.of_kind(DeclKind::Interface) {
         // Only our own components deserialize what our interfaces receive.
-        if !cx.index.provider.get(&id).is_some_and(|p| is_component(cx, *p)) {
+        if !cx.facts.provider.get(&id).is_some_and(|p| is_component(cx, *p)) {
             continue;
         }
         let Some(format) = e.word("format").filter(|f| matches!(*f, "java-serialization" | "binary")) else { continue };
@@ -1579,7 +1474,7 @@ fn untrusted_deserialization(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         let d = match (from_lower.get(&id), exposure) {
             (Some(l), _) => {
                 let from = cx
-                    .index
+                    .facts
                     .zone_of(l.from)
                     .map_or("the internet".to_string(), |z| format!("zone {}", zone_desc(cx, z)));
                 cx.finding(
@@ -1674,7 +1569,7 @@ fn stride_coverage_gap(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     // the controls of their counterparts.
     let mut first: Vec<Option<&Link>> = vec![None; n];
     let mut borrowed: Vec<u8> = vec![0; n];
-    for l in &cx.index.links {
+    for l in &cx.facts.links {
         if !crosses_trust_boundary(cx, l) {
             continue;
         }

@@ -3,9 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use super::ctx::{plural, transit, Ctx, NOT_STATED};
+use super::ctx::{plural, Ctx, NOT_STATED};
 use super::doc::{self, Rich};
-use super::flows::{step_auth, step_encrypted, step_protocol};
+use super::flows::{step_auth, step_protocol};
 use super::overview::anchored;
 use super::Out;
 use crate::semantic::model::{ElementId, Val};
@@ -92,7 +92,7 @@ fn transit_section(ctx: &Ctx<'_>, out: &mut Out) {
     let mut exceptions = Vec::new();
     for (fid, f) in &flows {
         for (i, s) in f.steps.iter().enumerate() {
-            let t = transit(step_protocol(s), step_encrypted(s));
+            let t = ctx.link_transit(ctx.step_link(*fid, i), step_protocol(s));
             let class = if t == NOT_STATED {
                 "not stated"
             } else if t.starts_with("yes") {
@@ -383,15 +383,11 @@ fn externals(ctx: &Ctx<'_>, out: &mut Out) {
                 Some(Val::Word(w)) => Some(w.as_str()),
                 _ => None,
             };
-            let enc = match u.block_value("encrypted").map(|v| &v.val) {
-                Some(Val::Bool(b)) => Some(*b),
-                _ => None,
-            };
             rows.push(vec![
                 ctx.link_r(u.from),
                 ctx.link_r(u.target),
                 doc::plain("uses"),
-                doc::plain(transit(protocol, enc)),
+                doc::plain(ctx.link_transit(ctx.use_link(u), protocol)),
                 u.block_value("auth").map(|v| ctx.val(v)).unwrap_or_else(|| doc::plain(NOT_STATED)),
             ]);
         }
@@ -406,7 +402,7 @@ fn externals(ctx: &Ctx<'_>, out: &mut Out) {
                     ctx.val(&s.from),
                     ctx.val(&s.to),
                     r,
-                    doc::plain(transit(step_protocol(s), step_encrypted(s))),
+                    doc::plain(ctx.link_transit(ctx.step_link(fid, i), step_protocol(s))),
                     step_auth(ctx, s),
                 ]);
             }

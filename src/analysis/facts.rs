@@ -1,6 +1,9 @@
-//! Facts derived once from the model for all rules: the communication links (from `uses`, flow
-//! steps and event subscriptions), effective zones, trust, owners after inheritance, and data
-//! classification. Built in O(n log n); rules only read it.
+//! The one place that derives facts from the resolved model: the communication links (from
+//! `uses`, flow steps and event subscriptions) with their effective protocol, encryption in
+//! transit and authentication; effective zones, trust and owners after inheritance; interface
+//! providers; the data each element handles and how sensitive it is; and the `?` holes. Built
+//! once per analysis in O(n log n); the rules, the diagrams, the report and the exports only read
+//! it, so what a diagram shows is what a rule judges.
 
 use std::collections::BTreeMap;
 
@@ -46,27 +49,57 @@ pub struct Link {
     /// Some field of the link is a `?` hole.
     pub has_hole: bool,
     pub span: Span,
+    /// The protocol the link travels over and where that is said; see [`Wire`].
+    pub wire: Option<Wire>,
+    /// Encryption in transit, judged from `encrypted` and [`Link::wire`].
+    pub transit: Transit,
+}
+
+/// Where a link's effective protocol comes from when the link does not state it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WireSource {
+    /// The link's own `protocol`.
+    Declared,
+    /// A link between the same two elements that declares one (a `uses` of a topic tells how the
+    /// event deliveries between the same elements travel).
+    SamePair,
+    /// All declaring links to this store or broker agree (its listener).
+    Store(ElementId),
+    /// The default `protocol` of this catalogue technology.
+    Technology(ElementId),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Wire {
+    pub protocol: String,
+    pub source: WireSource,
+}
+
+/// How a link travels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Transit {
+    /// In-process or a local file: never on the network.
+    Local,
+    Encrypted,
+    /// Unencrypted: `encrypted no`, or a plaintext protocol.
+    Plaintext,
+    /// Neither `encrypted` nor a protocol is known.
+    Unknown,
 }
 
 impl Link {
-    /// Encrypted in transit: explicit setting, else the protocol's nature; `None` when unknown.
-    pub fn is_encrypted(&self) -> Option<bool> {
-        if let Some(e) = self.encrypted {
-            return Some(e);
-        }
-        let p = self.protocol.as_deref()?;
-        if schema::LOCAL_PROTOCOLS.contains(&p) {
-            return Some(true);
-        }
-        Some(!schema::PLAINTEXT_PROTOCOLS.contains(&p))
-    }
-
+    /// The link's own protocol is in-process or a local file.
     pub fn is_local(&self) -> bool {
         self.protocol.as_deref().is_some_and(|p| schema::LOCAL_PROTOCOLS.contains(&p))
     }
+
+    /// Says how it authenticates, and that is not `none`.
+    pub fn is_authenticated(&self) -> bool {
+        matches!(self.auth.as_deref(), Some(a) if a != "none")
+    }
 }
 
-pub struct Index {
+pub struct Facts {
     pub links: Vec<Link>,
     /// Links leaving / entering each element, by element index.
     pub outgoing: Vec<Vec<usize>>,
@@ -79,6 +112,32 @@ pub struct Index {
     pub owners_of_data: BTreeMap<ElementId, Vec<ElementId>>,
     /// Provider of each interface (`provider` or the component that `exposes` it).
     pub provider: BTreeMap<ElementId, ElementId>,
+    /// Data each component or store handles: what it owns, holds or carries, and what its links
+    /// carry; sorted, by element index.
+    pub handled: Vec<Vec<ElementId>>,
+    /// Every `?` hole of a user-declared element, in declaration order.
+    pub holes: Vec<Hole>,
+}
+
+/// A `?` still to be filled.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hole {
+    pub element: ElementId,
+    pub place: HolePlace,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HolePlace {
+    /// An attribute, with the names of the blocks it is nested in: `["uses", "timeout"]`; `attr`
+    /// indexes the element's top-level attribute.
+    Attr { attr: usize, path: Vec<&'static str> },
+    /// The source (`to == false`) or target of step `step` (0-based).
+    StepEnd { step: usize, to: bool },
+    /// An option of step `step` (0-based), with its block path.
+    StepOption { step: usize, path: Vec<&'static str> },
+    /// The request or response model, or an option, of endpoint `endpoint`.
+    Endpoint { endpoint: usize, option: Option<&'static str> },
 }
 
 pub fn rank(value: &str, scale: &[&str]) -> Option<usize> {
@@ -144,6 +203,8 @@ fn link_from_options(
         per_item: false,
         has_hole: has_hole(opts),
         span,
+        wire: None,
+        transit: Transit::Unknown,
     };
     for a in opts {
         match a.name {
@@ -177,8 +238,8 @@ fn link_from_options(
     link
 }
 
-impl Index {
-    pub fn build(model: &Model) -> Index {
+impl Facts {
+    pub fn build(model: &Model) -> Facts {
         let n = model.elements.len();
         let mut provider = BTreeMap::new();
         for (id, e) in model.iter() {
@@ -195,7 +256,7 @@ impl Index {
                 }
             }
         }
-        let mut idx = Index {
+        let mut idx = Facts {
             links: Vec::new(),
             outgoing: vec![Vec::new(); n],
             incoming: vec![Vec::new(); n],
@@ -203,8 +264,12 @@ impl Index {
             zone: vec![None; n],
             owners_of_data: BTreeMap::new(),
             provider,
+            handled: Vec::new(),
+            holes: holes(model),
         };
         idx.collect_links(model);
+        idx.judge_transit(model);
+        idx.handled = handled_data(model, &idx.links);
         for (i, l) in idx.links.iter().enumerate() {
             if let Some(v) = idx.outgoing.get_mut(l.from.0 as usize) {
                 v.push(i);
@@ -330,6 +395,59 @@ impl Index {
         }
     }
 
+    /// Fills each link's [`Wire`] and [`Transit`]. A link that does not state its protocol takes
+    /// the one of a declared link between the same two elements, else the one all declaring
+    /// links to its store or broker agree on, else the default of the target's technology (or of
+    /// the source's, when the source is a store).
+    fn judge_transit(&mut self, model: &Model) {
+        let mut pair: BTreeMap<(ElementId, ElementId), String> = BTreeMap::new();
+        let mut seen: BTreeMap<ElementId, Vec<&str>> = BTreeMap::new();
+        for l in &self.links {
+            let Some(p) = l.protocol.as_deref() else { continue };
+            pair.entry((l.from, l.to)).or_insert_with(|| p.to_string());
+            for end in [l.from, l.to] {
+                if is_store_kind(model.get(end).map(|e| e.kind)) {
+                    seen.entry(end).or_default().push(p);
+                }
+            }
+        }
+        let store: BTreeMap<ElementId, String> = seen
+            .into_iter()
+            .filter_map(|(id, ps)| {
+                let first = *ps.first()?;
+                let agree = ps.iter().all(|p| *p == first) && !schema::LOCAL_PROTOCOLS.contains(&first);
+                agree.then(|| (id, first.to_string()))
+            })
+            .collect();
+        let tech_wire = |id: ElementId| {
+            let t = tech_of(model, id)?;
+            let tech = model.get(t)?;
+            tech.word("protocol").map(|p| Wire { protocol: p.to_string(), source: WireSource::Technology(t) })
+        };
+        for l in &mut self.links {
+            let wire = if let Some(p) = &l.protocol {
+                Some(Wire { protocol: p.clone(), source: WireSource::Declared })
+            } else if let Some(p) = pair.get(&(l.from, l.to)).or_else(|| pair.get(&(l.to, l.from))) {
+                Some(Wire { protocol: p.clone(), source: WireSource::SamePair })
+            } else if let Some((end, p)) = [l.to, l.from].into_iter().find_map(|e| store.get(&e).map(|p| (e, p))) {
+                Some(Wire { protocol: p.clone(), source: WireSource::Store(end) })
+            } else {
+                let from_is_store = is_store_kind(model.get(l.from).map(|e| e.kind));
+                tech_wire(l.to).or_else(|| if from_is_store { tech_wire(l.from) } else { None })
+            };
+            let protocol = wire.as_ref().map(|w| w.protocol.as_str());
+            l.transit = match (l.encrypted, protocol) {
+                (_, Some(p)) if schema::LOCAL_PROTOCOLS.contains(&p) => Transit::Local,
+                (Some(true), _) => Transit::Encrypted,
+                (Some(false), _) => Transit::Plaintext,
+                (None, None) => Transit::Unknown,
+                (None, Some(p)) if schema::PLAINTEXT_PROTOCOLS.contains(&p) => Transit::Plaintext,
+                (None, Some(_)) => Transit::Encrypted,
+            };
+            l.wire = wire;
+        }
+    }
+
     /// A link aimed at an interface reaches the interface's provider through it.
     fn retarget(&self, model: &Model, link: &mut Link) {
         if model.get(link.to).is_some_and(|t| t.kind == DeclKind::Interface) {
@@ -372,6 +490,11 @@ impl Index {
             DeclKind::Interface => self.provider.get(&id).and_then(|p| model.get(*p)).and_then(|p| p.reference("zone")),
             _ => e.reference("zone"),
         }
+    }
+
+    /// Data a component or store handles; empty for other elements.
+    pub fn handled(&self, id: ElementId) -> &[ElementId] {
+        self.handled.get(id.0 as usize).map_or(&[], Vec::as_slice)
     }
 
     pub fn zone_of(&self, id: ElementId) -> Option<ElementId> {
@@ -452,4 +575,128 @@ impl<'m> Zones<'m> {
             })
             .min()
     }
+}
+
+/// Datastores, caches, queues and topics: things that keep data.
+pub fn is_store_kind(kind: Option<DeclKind>) -> bool {
+    matches!(kind, Some(DeclKind::Datastore | DeclKind::Cache | DeclKind::Queue | DeclKind::Topic))
+}
+
+/// The technology catalogue entry an element's `tech` names.
+pub fn tech_of(model: &Model, id: ElementId) -> Option<ElementId> {
+    model.get(id)?.reference("tech").filter(|t| model.get(*t).is_some_and(|t| t.kind == DeclKind::Technology))
+}
+
+/// Classification rank of a data entity or event: public 0, internal 1, confidential 2,
+/// restricted 3; `None` when unclassified.
+pub fn classification(model: &Model, data: ElementId) -> Option<usize> {
+    model.get(data).and_then(|e| e.word("classification")).and_then(|c| rank(c, schema::CLASSIFICATION))
+}
+
+/// Marked `pii`, or has a `pii` field.
+pub fn is_pii(model: &Model, data: ElementId) -> bool {
+    model
+        .get(data)
+        .is_some_and(|e| e.has_flag("pii") || e.fields.iter().any(|f| f.modifiers.iter().any(|m| m == "pii")))
+}
+
+/// Marked `credentials`, or has a `credentials` field.
+pub fn is_credentials(model: &Model, data: ElementId) -> bool {
+    model.get(data).is_some_and(|e| {
+        e.has_flag("credentials") || e.fields.iter().any(|f| f.modifiers.iter().any(|m| m == "credentials"))
+    })
+}
+
+/// Classified at rank `min` or above, personal data, or credentials.
+pub fn is_sensitive(model: &Model, data: ElementId, min: usize) -> bool {
+    classification(model, data).is_some_and(|c| c >= min) || is_pii(model, data) || is_credentials(model, data)
+}
+
+/// Data each component or store handles: what it owns, holds or carries, and what its links carry.
+fn handled_data(model: &Model, links: &[Link]) -> Vec<Vec<ElementId>> {
+    let mut out = vec![Vec::new(); model.elements.len()];
+    for (id, e) in model.iter() {
+        if e.from_std || !(e.kind == DeclKind::Component || is_store_kind(Some(e.kind))) {
+            continue;
+        }
+        for name in ["owns", "holds", "carries"] {
+            out[id.0 as usize].extend(e.references(name));
+        }
+    }
+    for l in links {
+        for end in [l.from, l.to] {
+            if let Some(v) = out.get_mut(end.0 as usize) {
+                v.extend(l.carries.iter().copied());
+            }
+        }
+    }
+    for v in &mut out {
+        v.sort();
+        v.dedup();
+    }
+    out
+}
+
+/// Holes in attributes, nested blocks included, with their block path.
+fn attr_holes(attrs: &[Attribute], path: &[&'static str], out: &mut Vec<(Vec<&'static str>, Span)>) {
+    for a in attrs {
+        let mut here = path.to_vec();
+        here.push(a.name);
+        for v in a.values() {
+            if v.val == Val::Hole {
+                out.push((here.clone(), v.span));
+            }
+        }
+        attr_holes(&a.block, &here, out);
+    }
+}
+
+/// Every `?` of user-declared elements: attributes at any depth, step ends and options, endpoint
+/// models and options.
+fn holes(model: &Model) -> Vec<Hole> {
+    let mut out = Vec::new();
+    for (element, e) in model.iter().filter(|(_, e)| !e.from_std) {
+        for (attr, a) in e.attrs.iter().enumerate() {
+            let mut found = Vec::new();
+            attr_holes(std::slice::from_ref(a), &[], &mut found);
+            out.extend(found.into_iter().map(|(path, span)| Hole {
+                element,
+                place: HolePlace::Attr { attr, path },
+                span,
+            }));
+        }
+        for (step, s) in e.steps.iter().enumerate() {
+            for (to, end) in [(false, &s.from), (true, &s.to)] {
+                if end.val == Val::Hole {
+                    out.push(Hole { element, place: HolePlace::StepEnd { step, to }, span: end.span });
+                }
+            }
+            let mut found = Vec::new();
+            attr_holes(&s.options, &[], &mut found);
+            out.extend(found.into_iter().map(|(path, span)| Hole {
+                element,
+                place: HolePlace::StepOption { step, path },
+                span,
+            }));
+        }
+        for (endpoint, ep) in e.endpoints.iter().enumerate() {
+            for v in [&ep.request, &ep.response].into_iter().flatten() {
+                if v.val == Val::Hole {
+                    out.push(Hole { element, place: HolePlace::Endpoint { endpoint, option: None }, span: v.span });
+                }
+            }
+            for o in &ep.options {
+                for v in o.values() {
+                    if v.val == Val::Hole {
+                        out.push(Hole {
+                            element,
+                            place: HolePlace::Endpoint { endpoint, option: Some(o.name) },
+                            span: v.span,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    out
 }
