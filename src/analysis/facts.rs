@@ -117,6 +117,54 @@ pub struct Facts {
     pub handled: Vec<Vec<ElementId>>,
     /// Every `?` hole of a user-declared element, in declaration order.
     pub holes: Vec<Hole>,
+    /// What each element is for the security rules, by element index.
+    pub roles: Vec<Roles>,
+}
+
+/// Security roles of an element, from its `kind` word and, for a component without one, its
+/// catalogue technology's kind.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Roles {
+    /// A gateway, WAF or reverse proxy: inspects and filters what it forwards.
+    pub guard: bool,
+    /// Forwards traffic without inspecting it.
+    pub load_balancer: bool,
+    /// A CDN or HTTP cache in front of an origin: a caching reverse proxy.
+    pub edge_cache: bool,
+    /// Keeps secrets.
+    pub vault: bool,
+    /// Issues and checks credentials.
+    pub identity_provider: bool,
+    /// Monitoring: an external of kind `monitoring` or an observability technology.
+    pub monitoring: bool,
+}
+
+impl Roles {
+    /// Gateways, WAFs, reverse proxies, load balancers and CDNs pass traffic to a backend.
+    pub fn forwards(&self) -> bool {
+        self.guard || self.load_balancer || self.edge_cache
+    }
+}
+
+fn roles_of(model: &Model, e: &Element, id: ElementId) -> Roles {
+    let tech_kind = tech_of(model, id).and_then(|t| model.get(t)).and_then(|t| t.word("kind"));
+    let kind = e.word("kind");
+    let component = e.kind == DeclKind::Component;
+    let component_kind = if component { kind } else { None };
+    let external = e.kind == DeclKind::External;
+    Roles {
+        guard: match component_kind {
+            Some(k) => matches!(k, "gateway" | "waf" | "proxy"),
+            None => component && matches!(tech_kind, Some("gateway" | "proxy")),
+        },
+        load_balancer: component_kind == Some("load-balancer"),
+        edge_cache: e.kind == DeclKind::Cache && matches!(kind, Some("cdn" | "http")),
+        vault: component_kind == Some("vault") || tech_kind == Some("vault"),
+        identity_provider: component_kind == Some("identity-provider")
+            || (external && kind == Some("identity"))
+            || tech_kind == Some("identity"),
+        monitoring: (external && kind == Some("monitoring")) || tech_kind == Some("observability"),
+    }
 }
 
 /// A `?` still to be filled.
@@ -266,6 +314,7 @@ impl Facts {
             provider,
             handled: Vec::new(),
             holes: holes(model),
+            roles: model.iter().map(|(id, e)| roles_of(model, e, id)).collect(),
         };
         idx.collect_links(model);
         idx.judge_transit(model);
@@ -490,6 +539,10 @@ impl Facts {
             DeclKind::Interface => self.provider.get(&id).and_then(|p| model.get(*p)).and_then(|p| p.reference("zone")),
             _ => e.reference("zone"),
         }
+    }
+
+    pub fn roles(&self, id: ElementId) -> Roles {
+        self.roles.get(id.0 as usize).copied().unwrap_or_default()
     }
 
     /// Data a component or store handles; empty for other elements.

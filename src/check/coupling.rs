@@ -593,12 +593,7 @@ fn required_dependency(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let idps: Vec<ElementId> = cx
         .model
         .iter()
-        .filter(|(_, e)| !e.from_std)
-        .filter(|(_, e)| match e.kind {
-            DeclKind::Component => e.word("kind") == Some("identity-provider"),
-            DeclKind::External => e.word("kind") == Some("identity"),
-            _ => false,
-        })
+        .filter(|(id, e)| !e.from_std && cx.facts.roles(*id).identity_provider)
         .map(|(id, _)| id)
         .collect();
     if idps.is_empty() {

@@ -95,25 +95,17 @@ fn component_kind<'m>(cx: &Ctx<'m>, id: ElementId) -> Option<&'m str> {
 /// A gateway, WAF or reverse proxy: inspects and filters what it forwards. A component without
 /// a `kind` counts by its catalogue technology.
 fn is_guard(cx: &Ctx<'_>, id: ElementId) -> bool {
-    match component_kind(cx, id) {
-        Some(k) => matches!(k, "gateway" | "waf" | "proxy"),
-        None => is_component(cx, id) && matches!(tech_kind(cx, id), Some("gateway" | "proxy")),
-    }
+    cx.facts.roles(id).guard
 }
 
 /// Forwards traffic without inspecting it.
 fn is_load_balancer(cx: &Ctx<'_>, id: ElementId) -> bool {
-    component_kind(cx, id) == Some("load-balancer")
-}
-
-/// A CDN or HTTP cache in front of an origin: a caching reverse proxy.
-fn is_edge_cache(cx: &Ctx<'_>, id: ElementId) -> bool {
-    cx.kind(id) == Some(DeclKind::Cache) && matches!(cx.kind_word(id), Some("cdn" | "http"))
+    cx.facts.roles(id).load_balancer
 }
 
 /// Gateways, WAFs, reverse proxies, load balancers and CDNs: pass traffic through to a backend.
 fn is_forwarder(cx: &Ctx<'_>, id: ElementId) -> bool {
-    is_guard(cx, id) || is_load_balancer(cx, id) || is_edge_cache(cx, id)
+    cx.facts.roles(id).forwards()
 }
 
 /// A client a person uses: a web or mobile frontend.
@@ -122,8 +114,7 @@ fn is_client(cx: &Ctx<'_>, id: ElementId) -> bool {
 }
 
 fn is_monitoring(cx: &Ctx<'_>, id: ElementId) -> bool {
-    (cx.kind(id) == Some(DeclKind::External) && cx.kind_word(id) == Some("monitoring"))
-        || tech_kind(cx, id) == Some("observability")
+    cx.facts.roles(id).monitoring
 }
 
 /// Authentication modes by which a person logs in (API keys, HMAC, mTLS and service tokens
@@ -136,13 +127,11 @@ fn is_human(cx: &Ctx<'_>, id: ElementId) -> bool {
 }
 
 fn is_identity_provider(cx: &Ctx<'_>, id: ElementId) -> bool {
-    component_kind(cx, id) == Some("identity-provider")
-        || (cx.kind(id) == Some(DeclKind::External) && cx.kind_word(id) == Some("identity"))
-        || tech_kind(cx, id) == Some("identity")
+    cx.facts.roles(id).identity_provider
 }
 
 fn is_vault(cx: &Ctx<'_>, id: ElementId) -> bool {
-    component_kind(cx, id) == Some("vault") || tech_kind(cx, id) == Some("vault")
+    cx.facts.roles(id).vault
 }
 
 fn is_pii(cx: &Ctx<'_>, d: ElementId) -> bool {

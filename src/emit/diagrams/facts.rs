@@ -93,20 +93,8 @@ fn block_word(block: &[Attribute], name: &str) -> Option<String> {
 
 impl<'m> Facts<'m> {
     pub fn new(model: &'m Model) -> Self {
-        let mut providers = BTreeMap::new();
-        for (id, e) in model.of_kind(DeclKind::Interface) {
-            if let Some(p) = e.reference("provider") {
-                providers.insert(id, p);
-            }
-        }
-        for (id, e) in model.iter().filter(|(_, e)| !e.from_std) {
-            if matches!(e.kind, DeclKind::Component | DeclKind::External) {
-                for iface in e.references("exposes") {
-                    providers.entry(iface).or_insert(id);
-                }
-            }
-        }
-        Facts { model, providers, derived: derived::Facts::build(model) }
+        let derived = derived::Facts::build(model);
+        Facts { model, providers: derived.provider.clone(), derived }
     }
 
     pub fn el(&self, id: ElementId) -> Option<&'m Element> {

@@ -73,36 +73,19 @@ impl<'m> Ctx<'m> {
             paths.entry(model.path_of(id)).or_insert(id);
         }
         let mut uses = Vec::new();
-        let mut provider = BTreeMap::new();
-        let mut data_owners: BTreeMap<ElementId, Vec<ElementId>> = BTreeMap::new();
-        for (id, e) in model.iter().filter(|(_, e)| !e.from_std) {
-            if e.kind == DeclKind::Interface {
-                if let Some(p) = e.reference("provider") {
-                    provider.insert(id, p);
-                }
-            }
-        }
-        for (id, e) in model.iter().filter(|(_, e)| !e.from_std) {
-            if matches!(e.kind, DeclKind::Component | DeclKind::External) {
-                for i in e.references("exposes") {
-                    provider.entry(i).or_insert(id);
-                }
-            }
-            if e.kind == DeclKind::Component {
-                for d in e.references("owns") {
-                    data_owners.entry(d).or_default().push(id);
-                }
-                for a in e.attrs_named("uses") {
-                    let Some(Val::Ref(target)) = a.first().map(|v| &v.val) else { continue };
-                    let mode = a.args.get(1).and_then(|v| v.first()).and_then(|v| match &v.val {
-                        Val::Word(w) => Some(w.as_str()),
-                        _ => None,
-                    });
-                    uses.push(Use { from: id, target: *target, mode, attr: a });
-                }
+        for (id, e) in model.iter().filter(|(_, e)| !e.from_std && e.kind == DeclKind::Component) {
+            for a in e.attrs_named("uses") {
+                let Some(Val::Ref(target)) = a.first().map(|v| &v.val) else { continue };
+                let mode = a.args.get(1).and_then(|v| v.first()).and_then(|v| match &v.val {
+                    Val::Word(w) => Some(w.as_str()),
+                    _ => None,
+                });
+                uses.push(Use { from: id, target: *target, mode, attr: a });
             }
         }
         let facts = Facts::build(model);
+        let provider = facts.provider.clone();
+        let data_owners = facts.owners_of_data.clone();
         let mut ctx =
             Ctx { model, sources, findings, diagrams, holes: Vec::new(), paths, uses, provider, data_owners, facts };
         ctx.holes = ctx.collect_holes();
