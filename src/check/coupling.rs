@@ -463,13 +463,21 @@ fn cycle_finding(cx: &Ctx<'_>, g: &CycleGraph, c: &Cycle, consumer: &[bool], sys
 // ---------------------------------------------------------------------------------------------
 // CPL002
 
+/// `[rules.CPL002] ensure-all-layered`.
+pub const LAYER_VIOLATION_ENSURE_ALL_LAYERED: RuleOption = RuleOption {
+    rule: "CPL002",
+    name: "ensure-all-layered",
+    default: 0,
+    doc: "1 reports components without a `layer` that take part in links between components.",
+};
+
 pub static LAYER_VIOLATION: Rule = Rule {
     code: code("CPL002", "layer-violation", Severity::Error, "A link between components whose layers may not depend on each other."),
     category: Category::Coupling,
     explanation: "Layers keep dependencies pointing one way, so that what changes often (presentation) depends on what is stable (business rules, data), never the reverse. The allowed dependencies are: presentation -> presentation, business, cross-cutting; business -> business, data, infrastructure, cross-cutting; infrastructure -> infrastructure, data, cross-cutting; data -> data, cross-cutting; cross-cutting -> infrastructure, data, cross-cutting. A `uses` or flow step between components whose layers are not in this list is reported. A layer may always depend on itself (as in ArchUnit's layered architecture), so an edge proxy may forward to the pages it fronts. Components without a `layer` are skipped unless the option `ensure-all-layered` is 1, which then reports each unlayered component on a link between components.",
     bad: "component web {\n  layer presentation\n  uses orders_repo sync { timeout 1s circuit-breaker }\n}\ncomponent orders_repo {\n  layer data\n}\n",
     good: "component web {\n  layer presentation\n  uses orders sync { timeout 1s circuit-breaker }\n}\ncomponent orders {\n  layer business\n  uses orders_repo sync { timeout 1s circuit-breaker }\n}\ncomponent orders_repo {\n  layer data\n}\n",
-    options: &[RuleOption { name: "ensure-all-layered", default: 0, doc: "1 reports components without a `layer` that take part in links between components." }],
+    options: &[LAYER_VIOLATION_ENSURE_ALL_LAYERED],
     run: layer_violation,
 };
 
@@ -488,7 +496,7 @@ fn layer_allows(from: &str, to: &str) -> Option<bool> {
 
 fn layer_violation(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let deps = Deps::new(cx);
-    let ensure = cx.option(&LAYER_VIOLATION, "ensure-all-layered") > 0;
+    let ensure = cx.option(&LAYER_VIOLATION_ENSURE_ALL_LAYERED) > 0;
     let layer = |c: ElementId| cx.model.get(c).and_then(|e| e.word("layer"));
     let mut seen: BTreeSet<(ElementId, ElementId)> = BTreeSet::new();
     let mut unlayered: BTreeMap<ElementId, ElementId> = BTreeMap::new();
@@ -730,6 +738,21 @@ impl ComponentGraph {
     }
 }
 
+/// `[rules.CPL006] max-percent`.
+pub const UNSTABLE_DEPENDENCY_MAX_PERCENT: RuleOption = RuleOption {
+    rule: "CPL006",
+    name: "max-percent",
+    default: 30,
+    doc: "Largest share (percent) of dependencies that may target less stable components.",
+};
+/// `[rules.CPL006] min-dependencies`.
+pub const UNSTABLE_DEPENDENCY_MIN_DEPENDENCIES: RuleOption = RuleOption {
+    rule: "CPL006",
+    name: "min-dependencies",
+    default: 3,
+    doc: "Fewest dependencies on components before the rule applies.",
+};
+
 pub static UNSTABLE_DEPENDENCY: Rule = Rule {
     code: code("CPL006", "unstable-dependency", Severity::Warning, "A component that depends mostly on components less stable than itself."),
     category: Category::Coupling,
@@ -737,15 +760,15 @@ pub static UNSTABLE_DEPENDENCY: Rule = Rule {
     bad: "component core {\n  uses a sync { timeout 1s circuit-breaker }\n  uses b sync { timeout 1s circuit-breaker }\n  uses flaky sync { timeout 1s circuit-breaker }\n}\ncomponent web {\n  uses core sync { timeout 1s circuit-breaker }\n}\ncomponent admin {\n  uses core sync { timeout 1s circuit-breaker }\n}\ncomponent a\ncomponent b\ncomponent flaky {\n  uses x sync { timeout 1s circuit-breaker }\n  uses y sync { timeout 1s circuit-breaker }\n}\ncomponent x\ncomponent y\n",
     good: "component core {\n  uses a sync { timeout 1s circuit-breaker }\n  uses b sync { timeout 1s circuit-breaker }\n  uses flaky sync { timeout 1s circuit-breaker }\n}\ncomponent web {\n  uses core sync { timeout 1s circuit-breaker }\n}\ncomponent admin {\n  uses core sync { timeout 1s circuit-breaker }\n}\ncomponent a\ncomponent b\ncomponent flaky {\n  uses x sync { timeout 1s circuit-breaker }\n}\ncomponent x\ncomponent y {\n  standalone\n}\n",
     options: &[
-        RuleOption { name: "max-percent", default: 30, doc: "Largest share (percent) of dependencies that may target less stable components." },
-        RuleOption { name: "min-dependencies", default: 3, doc: "Fewest dependencies on components before the rule applies." },
+        UNSTABLE_DEPENDENCY_MAX_PERCENT,
+        UNSTABLE_DEPENDENCY_MIN_DEPENDENCIES,
     ],
     run: unstable_dependency,
 };
 
 fn unstable_dependency(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
-    let max_pct = cx.option(&UNSTABLE_DEPENDENCY, "max-percent");
-    let min_deps = cx.option(&UNSTABLE_DEPENDENCY, "min-dependencies").max(1) as usize;
+    let max_pct = cx.option(&UNSTABLE_DEPENDENCY_MAX_PERCENT);
+    let min_deps = cx.option(&UNSTABLE_DEPENDENCY_MIN_DEPENDENCIES).max(1) as usize;
     let g = ComponentGraph::new(cx);
     for v in 0..g.comps.len() {
         let ce = g.out[v].len();
@@ -782,13 +805,21 @@ fn unstable_dependency(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     }
 }
 
+/// `[rules.CPL007] min-degree`.
+pub const HUB_LIKE_COMPONENT_MIN_DEGREE: RuleOption = RuleOption {
+    rule: "CPL007",
+    name: "min-degree",
+    default: 3,
+    doc: "Fewest dependents and fewest dependencies a hub has.",
+};
+
 pub static HUB_LIKE_COMPONENT: Rule = Rule {
     code: code("CPL007", "hub-like-component", Severity::Warning, "A component with both many dependents and many dependencies."),
     category: Category::Coupling,
     explanation: "A hub has both more dependents and more dependencies than the typical component, in similar numbers: changes flow into it from every side and out of it to every side, it is a single point of failure, and it tends to grow into an enterprise service bus that knows everybody's business. The rule reports a component whose fan-in and fan-out (distinct components) are both above the model's medians and at least `min-degree` (3), and differ by less than a quarter of their sum. Split it by responsibility, or replace point-to-point calls with events.",
     bad: "component a {\n  uses hub sync { timeout 1s circuit-breaker }\n}\ncomponent b {\n  uses hub sync { timeout 1s circuit-breaker }\n}\ncomponent c {\n  uses hub sync { timeout 1s circuit-breaker }\n}\ncomponent hub {\n  uses x sync { timeout 1s circuit-breaker }\n  uses y sync { timeout 1s circuit-breaker }\n  uses z sync { timeout 1s circuit-breaker }\n}\ncomponent x\ncomponent y\ncomponent z\n",
     good: "component a {\n  uses hub sync { timeout 1s circuit-breaker }\n}\ncomponent b {\n  uses hub sync { timeout 1s circuit-breaker }\n}\ncomponent c {\n  uses hub sync { timeout 1s circuit-breaker }\n}\ncomponent hub {\n  uses x sync { timeout 1s circuit-breaker }\n}\ncomponent x\ncomponent y {\n  standalone\n}\ncomponent z {\n  standalone\n}\n",
-    options: &[RuleOption { name: "min-degree", default: 3, doc: "Fewest dependents and fewest dependencies a hub has." }],
+    options: &[HUB_LIKE_COMPONENT_MIN_DEGREE],
     run: hub_like_component,
 };
 
@@ -802,7 +833,7 @@ fn median(mut v: Vec<usize>) -> f64 {
 }
 
 fn hub_like_component(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
-    let min = cx.option(&HUB_LIKE_COMPONENT, "min-degree") as usize;
+    let min = cx.option(&HUB_LIKE_COMPONENT_MIN_DEGREE) as usize;
     let g = ComponentGraph::new(cx);
     let med_in = median(g.inn.iter().map(BTreeSet::len).collect());
     let med_out = median(g.out.iter().map(BTreeMap::len).collect());
@@ -826,6 +857,21 @@ fn hub_like_component(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     }
 }
 
+/// `[rules.CPL008] max-fan-out`.
+pub const EFFERENT_COUPLING_LIMIT_MAX_FAN_OUT: RuleOption = RuleOption {
+    rule: "CPL008",
+    name: "max-fan-out",
+    default: 7,
+    doc: "Most distinct synchronous targets of a component.",
+};
+/// `[rules.CPL008] max-fan-in`.
+pub const EFFERENT_COUPLING_LIMIT_MAX_FAN_IN: RuleOption = RuleOption {
+    rule: "CPL008",
+    name: "max-fan-in",
+    default: 10,
+    doc: "Most distinct synchronous callers of a component.",
+};
+
 pub static EFFERENT_COUPLING_LIMIT: Rule = Rule {
     code: code("CPL008", "efferent-coupling-limit", Severity::Note, "A component with too many synchronous dependencies or callers."),
     category: Category::Coupling,
@@ -833,15 +879,15 @@ pub static EFFERENT_COUPLING_LIMIT: Rule = Rule {
     bad: "component busy {\n  uses a sync { timeout 1s circuit-breaker }\n  uses b sync { timeout 1s circuit-breaker }\n  uses c sync { timeout 1s circuit-breaker }\n  uses d sync { timeout 1s circuit-breaker }\n  uses e sync { timeout 1s circuit-breaker }\n  uses f sync { timeout 1s circuit-breaker }\n  uses g sync { timeout 1s circuit-breaker }\n  uses h sync { timeout 1s circuit-breaker }\n}\ncomponent a\ncomponent b\ncomponent c\ncomponent d\ncomponent e\ncomponent f\ncomponent g\ncomponent h\n",
     good: "component busy {\n  uses a sync { timeout 1s circuit-breaker }\n  uses b sync { timeout 1s circuit-breaker }\n  uses c sync { timeout 1s circuit-breaker }\n  uses d sync { timeout 1s circuit-breaker }\n  uses e sync { timeout 1s circuit-breaker }\n  uses f sync { timeout 1s circuit-breaker }\n  uses g sync { timeout 1s circuit-breaker }\n  uses h async\n}\ncomponent a\ncomponent b\ncomponent c\ncomponent d\ncomponent e\ncomponent f\ncomponent g\ncomponent h\n",
     options: &[
-        RuleOption { name: "max-fan-out", default: 7, doc: "Most distinct synchronous targets of a component." },
-        RuleOption { name: "max-fan-in", default: 10, doc: "Most distinct synchronous callers of a component." },
+        EFFERENT_COUPLING_LIMIT_MAX_FAN_OUT,
+        EFFERENT_COUPLING_LIMIT_MAX_FAN_IN,
     ],
     run: efferent_coupling_limit,
 };
 
 fn efferent_coupling_limit(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
-    let max_out = cx.option(&EFFERENT_COUPLING_LIMIT, "max-fan-out") as usize;
-    let max_in = cx.option(&EFFERENT_COUPLING_LIMIT, "max-fan-in") as usize;
+    let max_out = cx.option(&EFFERENT_COUPLING_LIMIT_MAX_FAN_OUT) as usize;
+    let max_in = cx.option(&EFFERENT_COUPLING_LIMIT_MAX_FAN_IN) as usize;
     let deps = Deps::new(cx);
     let mut out: BTreeMap<ElementId, BTreeSet<ElementId>> = BTreeMap::new();
     let mut inn: BTreeMap<ElementId, BTreeSet<ElementId>> = BTreeMap::new();
@@ -888,6 +934,21 @@ fn efferent_coupling_limit(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
 // ---------------------------------------------------------------------------------------------
 // CPL009
 
+/// `[rules.CPL009] min-shared-percent`.
+pub const INAPPROPRIATE_INTIMACY_MIN_SHARED_PERCENT: RuleOption = RuleOption {
+    rule: "CPL009",
+    name: "min-shared-percent",
+    default: 80,
+    doc: "Share of the larger data set two components must exceed.",
+};
+/// `[rules.CPL009] min-shared`.
+pub const INAPPROPRIATE_INTIMACY_MIN_SHARED: RuleOption = RuleOption {
+    rule: "CPL009",
+    name: "min-shared",
+    default: 2,
+    doc: "Fewest shared data items before the rule reports.",
+};
+
 pub static INAPPROPRIATE_INTIMACY: Rule = Rule {
     code: code("CPL009", "inappropriate-intimacy", Severity::Warning, "Two components that work on almost the same data."),
     category: Category::Coupling,
@@ -895,8 +956,8 @@ pub static INAPPROPRIATE_INTIMACY: Rule = Rule {
     bad: "data Order {\n  classification internal\n}\ndata Payment {\n  classification internal\n}\ndatastore shop_db {\n  holds Order, Payment\n}\ncomponent orders {\n  uses shop_db { access read-write }\n}\ncomponent payments {\n  uses shop_db { access read-write }\n}\n",
     good: "data Order {\n  classification internal\n}\ndata Payment {\n  classification internal\n}\ndatastore orders_db {\n  holds Order\n}\ndatastore payments_db {\n  holds Payment\n}\ncomponent orders {\n  uses orders_db { access read-write }\n}\ncomponent payments {\n  uses payments_db { access read-write }\n}\n",
     options: &[
-        RuleOption { name: "min-shared-percent", default: 80, doc: "Share of the larger data set two components must exceed." },
-        RuleOption { name: "min-shared", default: 2, doc: "Fewest shared data items before the rule reports." },
+        INAPPROPRIATE_INTIMACY_MIN_SHARED_PERCENT,
+        INAPPROPRIATE_INTIMACY_MIN_SHARED,
     ],
     run: inappropriate_intimacy,
 };
@@ -905,8 +966,8 @@ pub static INAPPROPRIATE_INTIMACY: Rule = Rule {
 const MAX_SHARERS: usize = 50;
 
 fn inappropriate_intimacy(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
-    let pct = cx.option(&INAPPROPRIATE_INTIMACY, "min-shared-percent");
-    let min_shared = cx.option(&INAPPROPRIATE_INTIMACY, "min-shared").max(1) as usize;
+    let pct = cx.option(&INAPPROPRIATE_INTIMACY_MIN_SHARED_PERCENT);
+    let min_shared = cx.option(&INAPPROPRIATE_INTIMACY_MIN_SHARED).max(1) as usize;
     let deps = Deps::new(cx);
     let comps = components(cx);
     let teams: Vec<Option<ElementId>> = comps.iter().map(|c| team_of(cx, *c)).collect();
@@ -1017,18 +1078,22 @@ fn endpoint_based_interaction(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
 // ---------------------------------------------------------------------------------------------
 // CPL011
 
+/// `[rules.CPL011] max-owned`.
+pub const WRONG_CUT_MAX_OWNED: RuleOption =
+    RuleOption { rule: "CPL011", name: "max-owned", default: 10, doc: "Most data items one component may own." };
+
 pub static WRONG_CUT: Rule = Rule {
     code: code("CPL011", "wrong-cut", Severity::Note, "A component that owns far more data than the others of its system."),
     category: Category::Coupling,
     explanation: "A component that is the system of record for much more data than its siblings is usually a god component, or the sign of a cut along technical rather than business lines (one service holding everything, the others thin). The rule reports a component that `owns` more than `max-owned` (10) data items, or at least 3 and more than two standard deviations above the mean of the components of its system (components without a system form one group).",
     bad: "data A {\n  classification internal\n}\ndata B {\n  classification internal\n}\ndata C {\n  classification internal\n}\ncomponent everything {\n  owns A, B, C\n  standalone\n}\ncomponent c1 {\n  standalone\n}\ncomponent c2 {\n  standalone\n}\ncomponent c3 {\n  standalone\n}\ncomponent c4 {\n  standalone\n}\ncomponent c5 {\n  standalone\n}\n",
     good: "data A {\n  classification internal\n}\ndata B {\n  classification internal\n}\ndata C {\n  classification internal\n}\ncomponent everything {\n  owns A, B\n  standalone\n}\ncomponent c1 {\n  owns C\n  standalone\n}\ncomponent c2 {\n  standalone\n}\ncomponent c3 {\n  standalone\n}\ncomponent c4 {\n  standalone\n}\ncomponent c5 {\n  standalone\n}\n",
-    options: &[RuleOption { name: "max-owned", default: 10, doc: "Most data items one component may own." }],
+    options: &[WRONG_CUT_MAX_OWNED],
     run: wrong_cut,
 };
 
 fn wrong_cut(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
-    let max = cx.option(&WRONG_CUT, "max-owned") as usize;
+    let max = cx.option(&WRONG_CUT_MAX_OWNED) as usize;
     let mut groups: BTreeMap<Option<ElementId>, Vec<(ElementId, usize)>> = BTreeMap::new();
     for c in components(cx) {
         let Some(e) = cx.model.get(c) else { continue };

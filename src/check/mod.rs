@@ -48,8 +48,12 @@ impl Category {
     }
 }
 
-/// A configurable threshold of a rule.
+/// A configurable threshold of a rule, declared as a constant beside it so that a rule can only
+/// read options that exist (a misspelt one does not compile) and names whose option it reads.
+#[derive(Debug)]
 pub struct RuleOption {
+    /// The code of the rule the option belongs to; the registry checks it.
+    pub rule: &'static str,
     pub name: &'static str,
     pub default: u64,
     pub doc: &'static str,
@@ -94,10 +98,9 @@ impl<'m> Ctx<'m> {
         Diagnostic::new(rule.code, message, span, label).with_subjects(subjects.iter().map(|s| self.model.path_of(*s)))
     }
 
-    /// A threshold from `[rules.<name>]` in arch.toml, else the rule's default.
-    pub fn option(&self, rule: &Rule, name: &str) -> u64 {
-        let default = rule.options.iter().find(|o| o.name == name).map_or(0, |o| o.default);
-        self.config.option(rule.code, name).unwrap_or(default)
+    /// A threshold from `[rules.<code>]` in arch.toml, else the option's default.
+    pub fn option(&self, option: &RuleOption) -> u64 {
+        self.config.option(option.rule, option.name).unwrap_or(option.default)
     }
 
     pub fn name(&self, id: ElementId) -> String {

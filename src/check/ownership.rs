@@ -530,19 +530,27 @@ fn component_without_system(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
 
 // ---------------------------------------------------------------------------------------------
 
+/// `[rules.OWN009] min-links`.
+pub const TIGHTLY_COUPLED_TEAMS_MIN_LINKS: RuleOption = RuleOption {
+    rule: "OWN009",
+    name: "min-links",
+    default: 4,
+    doc: "Fewest distinct neighbours in the other team before the rule reports.",
+};
+
 pub static TIGHTLY_COUPLED_TEAMS: Rule = Rule {
     code: code("OWN009", "tightly-coupled-teams", Severity::Note, "A component that talks more to another team's components than to its own team's."),
     category: Category::Ownership,
     explanation: "When most of a component's links go to the components of one other team, the two teams cannot change or release independently: every change needs a meeting (Conway's law in reverse). Either the component belongs to the other team, or the boundary between the teams is cut in the wrong place. The rule is conservative: it counts distinct neighbours over direct links in both directions, needs at least `min-links` of them in the other team and strictly more than twice the neighbours in the component's own team, skips components that are the only one of their team, and skips edge components whose job is to route to others (gateways, proxies, load balancers, WAFs, frontends, mobile apps).",
     bad: "team checkout\nteam billing\ncomponent orders {\n  owner checkout\n  uses invoices sync { timeout 1s circuit-breaker }\n  uses ledger sync { timeout 1s circuit-breaker }\n  uses tax sync { timeout 1s circuit-breaker }\n  uses fx sync { timeout 1s circuit-breaker }\n}\ncomponent carts {\n  owner checkout\n  standalone\n}\ncomponent invoices {\n  owner billing\n}\ncomponent ledger {\n  owner billing\n}\ncomponent tax {\n  owner billing\n}\ncomponent fx {\n  owner billing\n}\n",
     good: "team checkout\nteam billing\ncomponent orders {\n  owner billing\n  uses invoices sync { timeout 1s circuit-breaker }\n  uses ledger sync { timeout 1s circuit-breaker }\n  uses tax sync { timeout 1s circuit-breaker }\n  uses fx sync { timeout 1s circuit-breaker }\n}\ncomponent carts {\n  owner checkout\n  standalone\n}\ncomponent invoices {\n  owner billing\n}\ncomponent ledger {\n  owner billing\n}\ncomponent tax {\n  owner billing\n}\ncomponent fx {\n  owner billing\n}\n",
-    options: &[RuleOption { name: "min-links", default: 4, doc: "Fewest distinct neighbours in the other team before the rule reports." }],
+    options: &[TIGHTLY_COUPLED_TEAMS_MIN_LINKS],
     run: tightly_coupled_teams,
 };
 
 fn tightly_coupled_teams(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     const EDGE_KINDS: &[&str] = &["gateway", "proxy", "waf", "load-balancer", "frontend", "mobile"];
-    let min = cx.option(&TIGHTLY_COUPLED_TEAMS, "min-links").max(1) as usize;
+    let min = cx.option(&TIGHTLY_COUPLED_TEAMS_MIN_LINKS).max(1) as usize;
     let deps = Deps::new(cx);
     let mut members: BTreeMap<ElementId, usize> = BTreeMap::new();
     for (id, _) in cx.model.of_kind(DeclKind::Component) {

@@ -355,18 +355,26 @@ impl Once {
 // SEC001 unencrypted-sensitive-flow
 // ---------------------------------------------------------------------------------------------
 
+/// `[rules.SEC001] min-classification`.
+pub const UNENCRYPTED_SENSITIVE_FLOW_MIN_CLASSIFICATION: RuleOption = RuleOption {
+    rule: "SEC001",
+    name: "min-classification",
+    default: CONFIDENTIAL as u64,
+    doc: MIN_CLASSIFICATION_DOC,
+};
+
 pub static UNENCRYPTED_SENSITIVE_FLOW: Rule = Rule {
     code: code("SEC001", "unencrypted-sensitive-flow", Severity::Error, "Sensitive data travels over an unencrypted link."),
     category: Category::Security,
     explanation: "A link (a `uses`, a flow step or an event delivery) carries confidential or restricted data, personal data or credentials, and either says `encrypted no` or uses a plaintext protocol (http, ws, jdbc, ldap, ftp, plain postgres, ...). Anyone on the network path can read or alter it (STRIDE information disclosure and tampering; ASVS 1.9.1). In-process calls and local files are exempt. The protocol is the link's own, else the default protocol of the target's technology; a link with neither is a gap (HYG008), not a finding. Fix it by switching to the protocol's TLS variant, or say `encrypted yes` when a tunnel or service mesh encrypts the traffic.",
     bad: "data Card {\n  classification restricted\n}\ncomponent web {\n  uses api sync { protocol http carries Card timeout 1s circuit-breaker }\n}\ncomponent api\n",
     good: "data Card {\n  classification restricted\n}\ncomponent web {\n  uses api sync { protocol https carries Card timeout 1s circuit-breaker }\n}\ncomponent api\n",
-    options: &[RuleOption { name: "min-classification", default: CONFIDENTIAL as u64, doc: MIN_CLASSIFICATION_DOC }],
+    options: &[UNENCRYPTED_SENSITIVE_FLOW_MIN_CLASSIFICATION],
     run: unencrypted_sensitive_flow,
 };
 
 fn unencrypted_sensitive_flow(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
-    let min = cx.option(&UNENCRYPTED_SENSITIVE_FLOW, "min-classification") as usize;
+    let min = cx.option(&UNENCRYPTED_SENSITIVE_FLOW_MIN_CLASSIFICATION) as usize;
     let mut once = Once::default();
     for l in &cx.facts.links {
         let Some((why, protocol)) = plain_why(cx, l) else { continue };
@@ -397,11 +405,19 @@ fn unencrypted_sensitive_flow(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
 pub static UNENCRYPTED_BOUNDARY_CROSSING: Rule = Rule {
     code: code("SEC002", "unencrypted-boundary-crossing", Severity::Warning, "A link crosses a network boundary unencrypted."),
     category: Category::Security,
-    explanation: "A link leaves one network zone for another (logical zones do not count) over a plaintext protocol or with `encrypted no`, whatever data it carries; or a link is unencrypted although a security profile of either end requires `encrypted-in-transit`. Traffic between containers, systems or sites should be encrypted (ASVS 1.9.1): metadata, session tokens and future payloads leak otherwise. Links that SEC001 already reports for their sensitive data are not reported again. Fix it with the protocol's TLS variant, or say `encrypted yes` when a tunnel or mesh encrypts it.",
+    explanation: "A link leaves one network zone for another (logical zones do not count) over a plaintext protocol or with `encrypted no`, whatever data it carries; or a link is unencrypted although a security profile of either end requires `encrypted-in-transit`. Traffic between containers, systems or sites should be encrypted (ASVS 1.9.1): metadata, session tokens and future payloads leak otherwise. Links that carry confidential or restricted data, personal data or credentials are SEC001's and not reported again, unless `leave-sensitive-to-sec001` is set to 0 (do so when SEC001 is off). Fix it with the protocol's TLS variant, or say `encrypted yes` when a tunnel or mesh encrypts it.",
     bad: "zone dmz {\n  trust medium\n}\nzone core {\n  trust high\n}\ncomponent web {\n  zone dmz\n  uses api sync { protocol http auth jwt timeout 1s circuit-breaker }\n}\ncomponent api {\n  zone core\n}\n",
     good: "zone dmz {\n  trust medium\n}\nzone core {\n  trust high\n}\ncomponent web {\n  zone dmz\n  uses api sync { protocol https auth jwt timeout 1s circuit-breaker }\n}\ncomponent api {\n  zone core\n}\n",
-    options: &[],
+    options: &[UNENCRYPTED_BOUNDARY_CROSSING_LEAVE_SENSITIVE_TO_SEC001],
     run: unencrypted_boundary_crossing,
+};
+
+/// `[rules.SEC002] leave-sensitive-to-sec001`.
+pub const UNENCRYPTED_BOUNDARY_CROSSING_LEAVE_SENSITIVE_TO_SEC001: RuleOption = RuleOption {
+    rule: "SEC002",
+    name: "leave-sensitive-to-sec001",
+    default: 1,
+    doc: "1 leaves links with confidential or restricted data, personal data or credentials to SEC001; 0 reports them here too.",
 };
 
 /// The first profile of `id` that requires encryption in transit.
@@ -410,13 +426,13 @@ fn transit_profile(cx: &Ctx<'_>, id: ElementId) -> Option<ElementId> {
 }
 
 fn unencrypted_boundary_crossing(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
-    // Links with sensitive data are SEC001's, unless SEC001 is switched off.
-    let sec001_on = cx.config.level(UNENCRYPTED_SENSITIVE_FLOW.code) != Some(None);
-    let min = cx.option(&UNENCRYPTED_SENSITIVE_FLOW, "min-classification") as usize;
+    // Links with sensitive data are SEC001's; this rule reads no other rule's settings, so the
+    // hand-over is its own option.
+    let leave_sensitive = cx.option(&UNENCRYPTED_BOUNDARY_CROSSING_LEAVE_SENSITIVE_TO_SEC001) > 0;
     let mut once = Once::default();
     for l in &cx.facts.links {
         let Some((why, protocol)) = plain_why(cx, l) else { continue };
-        if sec001_on && l.carries.iter().any(|d| sensitive(cx, *d, min)) {
+        if leave_sensitive && l.carries.iter().any(|d| sensitive(cx, *d, CONFIDENTIAL)) {
             continue;
         }
         let crossing = cx.zones_of(l).filter(|_| cx.crosses_network(l));
@@ -465,13 +481,21 @@ fn unencrypted_boundary_crossing(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
 // SEC003 unauthenticated-boundary-crossing
 // ---------------------------------------------------------------------------------------------
 
+/// `[rules.SEC003] min-classification`.
+pub const UNAUTHENTICATED_BOUNDARY_CROSSING_MIN_CLASSIFICATION: RuleOption = RuleOption {
+    rule: "SEC003",
+    name: "min-classification",
+    default: CONFIDENTIAL as u64,
+    doc: MIN_CLASSIFICATION_DOC,
+};
+
 pub static UNAUTHENTICATED_BOUNDARY_CROSSING: Rule = Rule {
     code: code("SEC003", "unauthenticated-boundary-crossing", Severity::Error, "A link enters higher trust or reaches sensitive data without authentication."),
     category: Category::Security,
     explanation: "A link says `auth none` (its own or inherited from the interface it goes `via`) and either enters a zone of higher trust than the one it leaves, or reaches an element that handles confidential or restricted data, personal data or credentials, or reaches a multi-tenant component. Whoever can reach the network can then act as any caller (STRIDE spoofing; ASVS 1.2.2, 1.9.2). Each hop is judged on its own: the hop into a gateway, load balancer, WAF or reverse proxy is exempt (they pass traffic to a backend that must authenticate it) unless that forwarder is multi-tenant, and so is monitoring traffic. A link whose authentication is weaker than the `min-auth` of a profile of its target is reported too. A link that does not say how it authenticates is a gap (HYG008). Fix it with service credentials (`auth mtls`, `service-token`) or end-user tokens (`jwt`, `oidc`).",
     bad: "zone dmz {\n  trust medium\n}\nzone core {\n  trust high\n}\ncomponent gateway {\n  kind gateway\n  zone dmz\n  uses orders sync { protocol https auth none timeout 1s circuit-breaker }\n}\ncomponent orders {\n  zone core\n}\n",
     good: "zone dmz {\n  trust medium\n}\nzone core {\n  trust high\n}\ncomponent gateway {\n  kind gateway\n  zone dmz\n  uses orders sync { protocol https auth mtls timeout 1s circuit-breaker }\n}\ncomponent orders {\n  zone core\n}\n",
-    options: &[RuleOption { name: "min-classification", default: CONFIDENTIAL as u64, doc: MIN_CLASSIFICATION_DOC }],
+    options: &[UNAUTHENTICATED_BOUNDARY_CROSSING_MIN_CLASSIFICATION],
     run: unauthenticated_boundary_crossing,
 };
 
@@ -488,7 +512,7 @@ fn min_auth(cx: &Ctx<'_>, id: ElementId) -> Option<(&'static str, ElementId)> {
 }
 
 fn unauthenticated_boundary_crossing(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
-    let min = cx.option(&UNAUTHENTICATED_BOUNDARY_CROSSING, "min-classification") as usize;
+    let min = cx.option(&UNAUTHENTICATED_BOUNDARY_CROSSING_MIN_CLASSIFICATION) as usize;
     let h = &cx.facts.handled;
     let mut sensitive_at = Memo::new(cx);
     let mut once = Once::default();
@@ -625,6 +649,21 @@ fn missing_authorization(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
 // SEC005 internet-exposed-without-gateway
 // ---------------------------------------------------------------------------------------------
 
+/// `[rules.SEC005] min-classification`.
+pub const INTERNET_EXPOSED_WITHOUT_GATEWAY_MIN_CLASSIFICATION: RuleOption = RuleOption {
+    rule: "SEC005",
+    name: "min-classification",
+    default: CONFIDENTIAL as u64,
+    doc: MIN_CLASSIFICATION_DOC,
+};
+/// `[rules.SEC005] min-criticality`.
+pub const INTERNET_EXPOSED_WITHOUT_GATEWAY_MIN_CRITICALITY: RuleOption = RuleOption {
+    rule: "SEC005",
+    name: "min-criticality",
+    default: CRITICAL as u64,
+    doc: "Lowest criticality rank of a high-value component: 2 high, 3 critical, 4 mission-critical.",
+};
+
 pub static INTERNET_EXPOSED_WITHOUT_GATEWAY: Rule = Rule {
     code: code("SEC005", "internet-exposed-without-gateway", Severity::Error, "A high-value component is reached from the internet without a gateway."),
     category: Category::Security,
@@ -632,8 +671,8 @@ pub static INTERNET_EXPOSED_WITHOUT_GATEWAY: Rule = Rule {
     bad: "zone internet {\n  trust none\n  internet\n}\nzone core {\n  trust high\n}\nactor customer {\n  zone internet\n}\ndata Order {\n  classification confidential\n}\ncomponent orders {\n  zone core\n  owns Order\n}\nflow buy {\n  customer -> orders https auth jwt carries Order\n}\n",
     good: "zone internet {\n  trust none\n  internet\n}\nzone core {\n  trust high\n}\nactor customer {\n  zone internet\n}\ndata Order {\n  classification confidential\n}\ncomponent edge {\n  kind gateway\n  zone core\n}\ncomponent orders {\n  zone core\n  owns Order\n}\nflow buy {\n  customer -> edge https auth jwt carries Order\n  edge -> orders https auth mtls carries Order\n}\n",
     options: &[
-        RuleOption { name: "min-classification", default: CONFIDENTIAL as u64, doc: MIN_CLASSIFICATION_DOC },
-        RuleOption { name: "min-criticality", default: CRITICAL as u64, doc: "Lowest criticality rank of a high-value component: 2 high, 3 critical, 4 mission-critical." },
+        INTERNET_EXPOSED_WITHOUT_GATEWAY_MIN_CLASSIFICATION,
+        INTERNET_EXPOSED_WITHOUT_GATEWAY_MIN_CRITICALITY,
     ],
     run: internet_exposed_without_gateway,
 };
@@ -643,8 +682,8 @@ fn in_internet(cx: &Ctx<'_>, id: ElementId) -> bool {
 }
 
 fn internet_exposed_without_gateway(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
-    let min_class = cx.option(&INTERNET_EXPOSED_WITHOUT_GATEWAY, "min-classification") as usize;
-    let min_crit = cx.option(&INTERNET_EXPOSED_WITHOUT_GATEWAY, "min-criticality") as usize;
+    let min_class = cx.option(&INTERNET_EXPOSED_WITHOUT_GATEWAY_MIN_CLASSIFICATION) as usize;
+    let min_crit = cx.option(&INTERNET_EXPOSED_WITHOUT_GATEWAY_MIN_CRITICALITY) as usize;
     let h = &cx.facts.handled;
     let mut value = Memo::new(cx);
     let n = cx.model.elements.len();
@@ -697,6 +736,24 @@ fn internet_exposed_without_gateway(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
 // SEC006 datastore-accessed-across-boundary
 // ---------------------------------------------------------------------------------------------
 
+/// `[rules.SEC006] min-classification`.
+pub const DATASTORE_ACCESSED_ACROSS_BOUNDARY_MIN_CLASSIFICATION: RuleOption = RuleOption {
+    rule: "SEC006",
+    name: "min-classification",
+    default: CONFIDENTIAL as u64,
+    doc: MIN_CLASSIFICATION_DOC,
+};
+/// `[rules.SEC006] min-criticality`.
+pub const DATASTORE_ACCESSED_ACROSS_BOUNDARY_MIN_CRITICALITY: RuleOption = RuleOption {
+    rule: "SEC006",
+    name: "min-criticality",
+    default: CRITICAL as u64,
+    doc: "Lowest criticality rank of a high-value store: 2 high, 3 critical, 4 mission-critical.",
+};
+/// `[rules.SEC006] trusted-from`.
+pub const DATASTORE_ACCESSED_ACROSS_BOUNDARY_TRUSTED_FROM: RuleOption =
+    RuleOption { rule: "SEC006", name: "trusted-from", default: 3, doc: "Trust rank of a zone whose services may reach stores in other networks directly (a service tier): 2 medium, 3 high, 4 full." };
+
 pub static DATASTORE_ACCESSED_ACROSS_BOUNDARY: Rule = Rule {
     code: code("SEC006", "datastore-accessed-across-boundary", Severity::Error, "A sensitive datastore is accessed directly from a less trusted network."),
     category: Category::Security,
@@ -704,17 +761,17 @@ pub static DATASTORE_ACCESSED_ACROSS_BOUNDARY: Rule = Rule {
     bad: "zone dmz {\n  trust medium\n}\nzone data {\n  trust high\n}\ndata Customer {\n  classification confidential\n}\ncomponent web {\n  zone dmz\n  uses db { protocol postgres-tls auth basic carries Customer }\n}\ndatastore db {\n  zone data\n  holds Customer\n}\n",
     good: "zone dmz {\n  trust medium\n}\nzone data {\n  trust high\n}\ndata Customer {\n  classification confidential\n}\ncomponent web {\n  zone dmz\n  uses customers sync { protocol https auth mtls carries Customer timeout 1s circuit-breaker }\n}\ncomponent customers {\n  zone data\n  uses db { protocol postgres-tls auth basic carries Customer }\n}\ndatastore db {\n  zone data\n  holds Customer\n}\n",
     options: &[
-        RuleOption { name: "min-classification", default: CONFIDENTIAL as u64, doc: MIN_CLASSIFICATION_DOC },
-        RuleOption { name: "min-criticality", default: CRITICAL as u64, doc: "Lowest criticality rank of a high-value store: 2 high, 3 critical, 4 mission-critical." },
-        RuleOption { name: "trusted-from", default: 3, doc: "Trust rank of a zone whose services may reach stores in other networks directly (a service tier): 2 medium, 3 high, 4 full." },
+        DATASTORE_ACCESSED_ACROSS_BOUNDARY_MIN_CLASSIFICATION,
+        DATASTORE_ACCESSED_ACROSS_BOUNDARY_MIN_CRITICALITY,
+        DATASTORE_ACCESSED_ACROSS_BOUNDARY_TRUSTED_FROM,
     ],
     run: datastore_accessed_across_boundary,
 };
 
 fn datastore_accessed_across_boundary(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
-    let min_class = cx.option(&DATASTORE_ACCESSED_ACROSS_BOUNDARY, "min-classification") as usize;
-    let min_crit = cx.option(&DATASTORE_ACCESSED_ACROSS_BOUNDARY, "min-criticality") as usize;
-    let trusted_from = cx.option(&DATASTORE_ACCESSED_ACROSS_BOUNDARY, "trusted-from") as usize;
+    let min_class = cx.option(&DATASTORE_ACCESSED_ACROSS_BOUNDARY_MIN_CLASSIFICATION) as usize;
+    let min_crit = cx.option(&DATASTORE_ACCESSED_ACROSS_BOUNDARY_MIN_CRITICALITY) as usize;
+    let trusted_from = cx.option(&DATASTORE_ACCESSED_ACROSS_BOUNDARY_TRUSTED_FROM) as usize;
     let h = &cx.facts.handled;
     let mut value = Memo::new(cx);
     let mut once = Once::default();
@@ -898,13 +955,21 @@ fn classification_ceiling(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
 // SEC008 unencrypted-sensitive-storage
 // ---------------------------------------------------------------------------------------------
 
+/// `[rules.SEC008] min-classification`.
+pub const UNENCRYPTED_SENSITIVE_STORAGE_MIN_CLASSIFICATION: RuleOption = RuleOption {
+    rule: "SEC008",
+    name: "min-classification",
+    default: CONFIDENTIAL as u64,
+    doc: MIN_CLASSIFICATION_DOC,
+};
+
 pub static UNENCRYPTED_SENSITIVE_STORAGE: Rule = Rule {
     code: code("SEC008", "unencrypted-sensitive-storage", Severity::Error, "Sensitive data is stored without encryption at rest."),
     category: Category::Security,
     explanation: "A datastore, cache, queue or topic keeps confidential or restricted data, personal data or credentials (what it holds or carries, and what its links carry) and is not encrypted at rest: it says `encrypted-at-rest no`, or its catalogue technology does not encrypt by default. Stolen disks, snapshots and backups then expose the data (Threagile unencrypted-asset; ASVS 1.8.2). A store under a profile requiring `encrypted-at-rest` must be encrypted whatever it keeps, and restricted data in a store shared by a multi-tenant component also needs `per-tenant-keys`. A store whose encryption is unknown (no setting, no catalogue technology) is skipped. Fix it with `encrypted-at-rest yes` (and the keys to back it).",
     bad: "data Card {\n  classification restricted\n}\ndatastore cards {\n  holds Card\n  encrypted-at-rest no\n}\n",
     good: "data Card {\n  classification restricted\n}\ndatastore cards {\n  holds Card\n  encrypted-at-rest yes\n}\n",
-    options: &[RuleOption { name: "min-classification", default: CONFIDENTIAL as u64, doc: MIN_CLASSIFICATION_DOC }],
+    options: &[UNENCRYPTED_SENSITIVE_STORAGE_MIN_CLASSIFICATION],
     run: unencrypted_sensitive_storage,
 };
 
@@ -921,7 +986,7 @@ fn encrypted_at_rest(cx: &Ctx<'_>, id: ElementId) -> Option<(bool, Span)> {
 }
 
 fn unencrypted_sensitive_storage(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
-    let min = cx.option(&UNENCRYPTED_SENSITIVE_STORAGE, "min-classification") as usize;
+    let min = cx.option(&UNENCRYPTED_SENSITIVE_STORAGE_MIN_CLASSIFICATION) as usize;
     let h = &cx.facts.handled;
     // Stores used by a multi-tenant component.
     let mut shared_by_tenants: BTreeMap<ElementId, ElementId> = BTreeMap::new();
@@ -1192,18 +1257,26 @@ fn missing_identity_provider(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
 // SEC012 unnecessary-sensitive-transfer
 // ---------------------------------------------------------------------------------------------
 
+/// `[rules.SEC012] min-classification`.
+pub const UNNECESSARY_SENSITIVE_TRANSFER_MIN_CLASSIFICATION: RuleOption = RuleOption {
+    rule: "SEC012",
+    name: "min-classification",
+    default: CONFIDENTIAL as u64,
+    doc: MIN_CLASSIFICATION_DOC,
+};
+
 pub static UNNECESSARY_SENSITIVE_TRANSFER: Rule = Rule {
     code: code("SEC012", "unnecessary-sensitive-transfer", Severity::Warning, "A component receives sensitive data it does nothing with."),
     category: Category::Security,
     explanation: "A link delivers confidential or restricted data, personal data or credentials to a component that neither owns it, nor exchanges it through an interface it exposes, nor subscribes to it, nor passes it on or stores it over any other link. Data sent where it is not needed widens the attack surface and the compliance scope for nothing (Threagile unnecessary-data-transfer; data minimisation). Components with a link whose data is unknown are skipped (HYG007 reports that gap). Fix it by dropping the data from the link, or model what the component does with it.",
     bad: "data Card {\n  classification restricted\n}\ncomponent checkout {\n  owns Card\n  uses mailer sync { protocol https auth mtls carries Card timeout 1s circuit-breaker }\n}\ncomponent mailer\n",
     good: "data Card {\n  classification restricted\n}\ndata Receipt {\n  classification internal\n}\ncomponent checkout {\n  owns Card\n  uses mailer sync { protocol https auth mtls carries Receipt timeout 1s circuit-breaker }\n}\ncomponent mailer\n",
-    options: &[RuleOption { name: "min-classification", default: CONFIDENTIAL as u64, doc: MIN_CLASSIFICATION_DOC }],
+    options: &[UNNECESSARY_SENSITIVE_TRANSFER_MIN_CLASSIFICATION],
     run: unnecessary_sensitive_transfer,
 };
 
 fn unnecessary_sensitive_transfer(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
-    let min = cx.option(&UNNECESSARY_SENSITIVE_TRANSFER, "min-classification") as usize;
+    let min = cx.option(&UNNECESSARY_SENSITIVE_TRANSFER_MIN_CLASSIFICATION) as usize;
     // Interface models, per interface.
     let models = |iface: ElementId| -> Vec<ElementId> {
         let Some(i) = el(cx, iface) else { return Vec::new() };
@@ -1332,6 +1405,21 @@ fn mixed_trust_shared_runtime(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
 // SEC014 missing-mfa-for-human-access
 // ---------------------------------------------------------------------------------------------
 
+/// `[rules.SEC014] min-classification`.
+pub const MISSING_MFA_FOR_HUMAN_ACCESS_MIN_CLASSIFICATION: RuleOption = RuleOption {
+    rule: "SEC014",
+    name: "min-classification",
+    default: RESTRICTED as u64,
+    doc: "Lowest classification rank that needs a second factor: 2 confidential, 3 restricted.",
+};
+/// `[rules.SEC014] min-criticality`.
+pub const MISSING_MFA_FOR_HUMAN_ACCESS_MIN_CRITICALITY: RuleOption = RuleOption {
+    rule: "SEC014",
+    name: "min-criticality",
+    default: MISSION_CRITICAL as u64,
+    doc: "Lowest criticality rank that needs a second factor: 3 critical, 4 mission-critical.",
+};
+
 pub static MISSING_MFA_FOR_HUMAN_ACCESS: Rule = Rule {
     code: code("SEC014", "missing-mfa-for-human-access", Severity::Warning, "A person reaches restricted or mission-critical assets with one factor."),
     category: Category::Security,
@@ -1339,15 +1427,15 @@ pub static MISSING_MFA_FOR_HUMAN_ACCESS: Rule = Rule {
     bad: "data Ledger {\n  classification restricted\n}\nactor clerk {\n  kind admin\n}\ncomponent books {\n  owns Ledger\n}\nflow post {\n  clerk -> books https auth oidc carries Ledger\n}\n",
     good: "data Ledger {\n  classification restricted\n}\nactor clerk {\n  kind admin\n  mfa\n}\ncomponent books {\n  owns Ledger\n}\nflow post {\n  clerk -> books https auth oidc carries Ledger\n}\n",
     options: &[
-        RuleOption { name: "min-classification", default: RESTRICTED as u64, doc: "Lowest classification rank that needs a second factor: 2 confidential, 3 restricted." },
-        RuleOption { name: "min-criticality", default: MISSION_CRITICAL as u64, doc: "Lowest criticality rank that needs a second factor: 3 critical, 4 mission-critical." },
+        MISSING_MFA_FOR_HUMAN_ACCESS_MIN_CLASSIFICATION,
+        MISSING_MFA_FOR_HUMAN_ACCESS_MIN_CRITICALITY,
     ],
     run: missing_mfa_for_human_access,
 };
 
 fn missing_mfa_for_human_access(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
-    let min_class = cx.option(&MISSING_MFA_FOR_HUMAN_ACCESS, "min-classification") as usize;
-    let min_crit = cx.option(&MISSING_MFA_FOR_HUMAN_ACCESS, "min-criticality") as usize;
+    let min_class = cx.option(&MISSING_MFA_FOR_HUMAN_ACCESS_MIN_CLASSIFICATION) as usize;
+    let min_crit = cx.option(&MISSING_MFA_FOR_HUMAN_ACCESS_MIN_CRITICALITY) as usize;
     let h = &cx.facts.handled;
     let n = cx.model.elements.len();
     let passer = |id: ElementId| is_forwarder(cx, id) || is_client(cx, id);
@@ -1667,6 +1755,12 @@ mod tests {
         let text = format!("{ZONES}data Card {{\n  classification restricted\n}}\ncomponent web {{\n  zone dmz\n  uses api sync {{ protocol http auth jwt carries Card }}\n}}\ncomponent api {{\n  zone core\n}}\n");
         assert_eq!(count("SEC001", &text), 1);
         assert_eq!(count("SEC002", &text), 0);
+        // SEC002 reads its own option, not SEC001's level, to take such links too.
+        let toml = "[rules]\nSEC001 = \"off\"\n[rules.SEC002]\nleave-sensitive-to-sec001 = 0\n";
+        let diags = crate::check::registry::check_source_with(&text, toml);
+        let codes: Vec<&str> = diags.iter().map(|d| d.code.id).collect();
+        assert_eq!(codes.iter().filter(|c| **c == "SEC002").count(), 1, "{codes:?}");
+        assert!(!codes.contains(&"SEC001") && !codes.contains(&"IO003"), "{codes:?}");
     }
 
     #[test]
