@@ -6,6 +6,7 @@
 
 pub mod config;
 pub mod coupling;
+pub mod docs;
 pub mod hygiene;
 pub mod ownership;
 pub mod performance;
