@@ -15,6 +15,7 @@ pub mod driver;
 pub mod emit;
 pub mod fmt;
 pub mod graph;
+pub mod lang;
 pub mod host;
 pub mod semantic;
 pub mod source;

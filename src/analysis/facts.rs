@@ -7,10 +7,12 @@
 
 use std::collections::BTreeMap;
 
+use crate::lang::vocab::{transport_of, Transport};
+use crate::lang::{Classification, Trust};
 use crate::semantic::model::{Attribute, Element, ElementId, Model, Val};
 use crate::source::Span;
 use crate::syntax::literal::Literal;
-use crate::syntax::schema::{self, DeclKind};
+use crate::syntax::schema::DeclKind;
 
 /// Where a link was declared.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -90,7 +92,7 @@ pub enum Transit {
 impl Link {
     /// The link's own protocol is in-process or a local file.
     pub fn is_local(&self) -> bool {
-        self.protocol.as_deref().is_some_and(|p| schema::LOCAL_PROTOCOLS.contains(&p))
+        self.protocol.as_deref().and_then(transport_of) == Some(Transport::Local)
     }
 
     /// Says how it authenticates, and that is not `none`.
@@ -186,10 +188,6 @@ pub enum HolePlace {
     StepOption { step: usize, path: Vec<&'static str> },
     /// The request or response model, or an option, of endpoint `endpoint`.
     Endpoint { endpoint: usize, option: Option<&'static str> },
-}
-
-pub fn rank(value: &str, scale: &[&str]) -> Option<usize> {
-    scale.iter().position(|v| *v == value)
 }
 
 fn ns(attr: &Attribute) -> Option<u64> {
@@ -464,7 +462,7 @@ impl Facts {
             .into_iter()
             .filter_map(|(id, ps)| {
                 let first = *ps.first()?;
-                let agree = ps.iter().all(|p| *p == first) && !schema::LOCAL_PROTOCOLS.contains(&first);
+                let agree = ps.iter().all(|p| *p == first) && transport_of(first) != Some(Transport::Local);
                 agree.then(|| (id, first.to_string()))
             })
             .collect();
@@ -485,13 +483,15 @@ impl Facts {
                 tech_wire(l.to).or_else(|| if from_is_store { tech_wire(l.from) } else { None })
             };
             let protocol = wire.as_ref().map(|w| w.protocol.as_str());
-            l.transit = match (l.encrypted, protocol) {
-                (_, Some(p)) if schema::LOCAL_PROTOCOLS.contains(&p) => Transit::Local,
+            // A protocol word the language does not know cannot reach here (the shaper rejects
+            // it); treat it as not saying, like a missing protocol.
+            l.transit = match (l.encrypted, protocol.and_then(transport_of)) {
+                (_, Some(Transport::Local)) => Transit::Local,
                 (Some(true), _) => Transit::Encrypted,
                 (Some(false), _) => Transit::Plaintext,
                 (None, None) => Transit::Unknown,
-                (None, Some(p)) if schema::PLAINTEXT_PROTOCOLS.contains(&p) => Transit::Plaintext,
-                (None, Some(_)) => Transit::Encrypted,
+                (None, Some(Transport::Plaintext)) => Transit::Plaintext,
+                (None, Some(Transport::Encrypted)) => Transit::Encrypted,
             };
             l.wire = wire;
         }
@@ -603,7 +603,7 @@ impl<'m> Zones<'m> {
     pub fn trust(&self, zone: ElementId) -> Option<usize> {
         self.chain(zone)
             .into_iter()
-            .find_map(|z| self.model.get(z).and_then(|e| e.word("trust")).and_then(|t| rank(t, schema::TRUST)))
+            .find_map(|z| self.model.get(z).and_then(|e| e.word("trust")).and_then(Trust::parse).map(Trust::rank))
     }
 
     /// The innermost network zone containing this zone (zones are network zones unless `kind logical`).
@@ -623,7 +623,8 @@ impl<'m> Zones<'m> {
                 self.model
                     .get(z)
                     .and_then(|e| e.word("max-classification"))
-                    .and_then(|c| rank(c, schema::CLASSIFICATION))
+                    .and_then(Classification::parse)
+                    .map(Classification::rank)
                     .map(|r| (r, z))
             })
             .min()
@@ -643,7 +644,7 @@ pub fn tech_of(model: &Model, id: ElementId) -> Option<ElementId> {
 /// Classification rank of a data entity or event: public 0, internal 1, confidential 2,
 /// restricted 3; `None` when unclassified.
 pub fn classification(model: &Model, data: ElementId) -> Option<usize> {
-    model.get(data).and_then(|e| e.word("classification")).and_then(|c| rank(c, schema::CLASSIFICATION))
+    model.get(data).and_then(|e| e.word("classification")).and_then(Classification::parse).map(Classification::rank)
 }
 
 /// Marked `pii`, or has a `pii` field.

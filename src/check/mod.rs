@@ -17,10 +17,11 @@ pub mod security;
 use std::collections::BTreeMap;
 
 use crate::diagnostics::{Code, Diagnostic, Suppression, SuppressionKind};
+use crate::lang::{Classification, Criticality};
 use crate::semantic::model::{ElementId, Model, Val};
 use crate::source::Span;
 use crate::syntax::literal::Literal;
-use crate::syntax::schema::{self, DeclKind};
+use crate::syntax::schema::DeclKind;
 
 use crate::analysis::facts as derived;
 pub use crate::analysis::facts::{Facts, Link, LinkOrigin, Transit, Wire, WireSource, Zones};
@@ -139,7 +140,7 @@ impl<'m> Ctx<'m> {
 
     /// Criticality rank: low 0, medium 1, high 2, critical 3, mission-critical 4.
     pub fn criticality(&self, id: ElementId) -> Option<usize> {
-        self.model.get(id).and_then(|e| e.word("criticality")).and_then(|c| derived::rank(c, schema::CRITICALITY))
+        self.model.get(id).and_then(|e| e.word("criticality")).and_then(Criticality::parse).map(Criticality::rank)
     }
 
     /// Replicas of a runnable element; a missing value means one instance.
@@ -187,13 +188,13 @@ impl<'m> Ctx<'m> {
 }
 
 /// Classification rank of `confidential`.
-pub const CONFIDENTIAL: usize = 2;
+pub const CONFIDENTIAL: usize = Classification::Confidential.rank();
 /// Classification rank of `restricted`.
-pub const RESTRICTED: usize = 3;
+pub const RESTRICTED: usize = Classification::Restricted.rank();
 /// Criticality rank of `high`.
-pub const HIGH: usize = 2;
+pub const HIGH: usize = Criticality::High.rank();
 /// Criticality rank of `critical`.
-pub const CRITICAL: usize = 3;
+pub const CRITICAL: usize = Criticality::Critical.rank();
 
 /// Options of one check run.
 pub struct CheckOptions<'a> {

@@ -14,6 +14,7 @@ use super::{
 };
 use crate::analysis::facts;
 use crate::diagnostics::{Code, Diagnostic, Severity};
+use crate::lang::{AuthScheme, Classification, Criticality, Protocol, Trust};
 use crate::semantic::model::{Element, ElementId, Val};
 use crate::source::Span;
 use crate::syntax::schema::{self, DeclKind};
@@ -117,9 +118,10 @@ fn is_monitoring(cx: &Ctx<'_>, id: ElementId) -> bool {
     cx.facts.roles(id).monitoring
 }
 
-/// Authentication modes by which a person logs in (API keys, HMAC, mTLS and service tokens
-/// authenticate software, not people).
-const HUMAN_LOGIN: &[&str] = &["basic", "session", "jwt", "oauth2", "oidc", "saml", "mfa"];
+/// An authentication mode by which a person logs in (see [`AuthScheme::is_human_login`]).
+fn is_human_login(mode: &str) -> bool {
+    AuthScheme::parse(mode).is_some_and(AuthScheme::is_human_login)
+}
 
 /// Actors are people unless they are API consumers or devices.
 fn is_human(cx: &Ctx<'_>, id: ElementId) -> bool {
@@ -148,19 +150,19 @@ fn sensitive(cx: &Ctx<'_>, d: ElementId, min: usize) -> bool {
 }
 
 fn integrity(cx: &Ctx<'_>, d: ElementId) -> Option<usize> {
-    el(cx, d).and_then(|e| e.word("integrity")).and_then(|w| crate::analysis::facts::rank(w, schema::CRITICALITY))
+    el(cx, d).and_then(|e| e.word("integrity")).and_then(Criticality::parse).map(Criticality::rank)
 }
 
 fn class_word(rank: usize) -> &'static str {
-    schema::CLASSIFICATION.get(rank).copied().unwrap_or("?")
+    Classification::from_rank(rank).map_or("?", Classification::word)
 }
 
 fn crit_word(rank: usize) -> &'static str {
-    schema::CRITICALITY.get(rank).copied().unwrap_or("?")
+    Criticality::from_rank(rank).map_or("?", Criticality::word)
 }
 
 fn trust_word(rank: usize) -> &'static str {
-    schema::TRUST.get(rank).copied().unwrap_or("?")
+    Trust::from_rank(rank).map_or("?", Trust::word)
 }
 
 /// `restricted, personal data`: what makes a data item sensitive.
@@ -299,42 +301,16 @@ fn plain_why(cx: &Ctx<'_>, l: &Link) -> Option<(String, Option<String>)> {
     Some((why, protocol))
 }
 
-/// The TLS variant of a plaintext protocol.
-fn tls_variant(p: &str) -> Option<&'static str> {
-    Some(match p {
-        "http" => "https",
-        "ws" => "wss",
-        "amqp" => "amqps",
-        "kafka" => "kafka-tls",
-        "mqtt" => "mqtts",
-        "tcp" => "tls",
-        "postgres" => "postgres-tls",
-        "mysql" => "mysql-tls",
-        "redis" => "rediss",
-        "smtp" => "smtps",
-        "ftp" => "sftp",
-        "ldap" => "ldaps",
-        _ => return None,
-    })
-}
-
 fn encrypt_help(protocol: Option<&str>) -> String {
-    match protocol.and_then(tls_variant) {
+    match protocol.and_then(Protocol::parse).and_then(Protocol::tls_variant) {
         Some(t) => format!("say `protocol {t}` instead of `{}`, or `encrypted yes` if a tunnel or service mesh encrypts the link", protocol.unwrap_or_default()),
         None => "use a TLS protocol (https, grpcs, postgres-tls, ...), or say `encrypted yes` if a tunnel or service mesh encrypts the link".to_string(),
     }
 }
 
-/// Relative strength of authentication modes, for `min-auth`.
-fn auth_strength(mode: &str) -> usize {
-    match mode {
-        "none" => 0,
-        "api-key" | "basic" => 1,
-        "session" | "hmac" | "service-token" => 2,
-        "jwt" | "oauth2" | "oidc" | "saml" | "mtls" => 3,
-        "mfa" => 4,
-        _ => 0,
-    }
+/// Relative strength of an authentication mode, for `min-auth`; an unknown word counts as none.
+fn auth_strength(mode: &str) -> u8 {
+    AuthScheme::parse(mode).map_or(0, AuthScheme::strength)
 }
 
 fn attr_span(e: &Element, name: &str) -> Span {
@@ -836,7 +812,7 @@ type Ceiling = Option<(usize, ElementId, Span)>;
 
 fn max_class_of(cx: &Ctx<'_>, holder: ElementId) -> Option<(usize, ElementId, Span)> {
     let e = el(cx, holder)?;
-    let r = e.word("max-classification").and_then(|w| crate::analysis::facts::rank(w, schema::CLASSIFICATION))?;
+    let r = e.word("max-classification").and_then(Classification::parse).map(Classification::rank)?;
     Some((r, holder, attr_span(e, "max-classification")))
 }
 
@@ -1206,7 +1182,7 @@ fn missing_identity_provider(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         let mut once = Once::default();
         for l in &cx.facts.links {
             let Some(auth) = l.auth.as_deref() else { continue };
-            if !is_human(cx, l.from) || !HUMAN_LOGIN.contains(&auth) || !once.first(&[l.from]) {
+            if !is_human(cx, l.from) || !is_human_login(auth) || !once.first(&[l.from]) {
                 continue;
             }
             acc.push(
@@ -1486,9 +1462,9 @@ fn missing_mfa_for_human_access(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         }
         let Some(target) = reach.get(l.to.0 as usize).copied().flatten() else { continue };
         // The person's authentication: on their own link, or on the client's calls.
-        let mut factors: Vec<&str> = l.auth.iter().map(String::as_str).filter(|a| HUMAN_LOGIN.contains(a)).collect();
+        let mut factors: Vec<&str> = l.auth.iter().map(String::as_str).filter(|a| is_human_login(a)).collect();
         if factors.is_empty() && is_client(cx, l.to) {
-            factors.extend(cx.facts.out(l.to).filter_map(|o| o.auth.as_deref()).filter(|a| HUMAN_LOGIN.contains(a)));
+            factors.extend(cx.facts.out(l.to).filter_map(|o| o.auth.as_deref()).filter(|a| is_human_login(a)));
         }
         if factors.is_empty() || factors.contains(&"mfa") || !once.first(&[l.from]) {
             continue;

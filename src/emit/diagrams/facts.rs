@@ -8,9 +8,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 pub use crate::analysis::facts::Transit as Encryption;
 use crate::analysis::facts::{self as derived, LinkOrigin, Zones};
+use crate::lang::Trust;
 use crate::semantic::model::{Attribute, Element, ElementId, Model, Val, Value};
 use crate::syntax::literal::Literal;
-use crate::syntax::schema::{DeclKind, TRUST};
+use crate::syntax::schema::DeclKind;
 
 /// Kinds drawn as nodes in the architecture views.
 pub const NODE_KINDS: &[DeclKind] = &[
@@ -138,7 +139,7 @@ impl<'m> Facts<'m> {
 
     /// The zone's trust level, inherited from enclosing zones when not stated.
     pub fn trust(&self, zone: ElementId) -> Option<&'static str> {
-        Zones::new(self.model).trust(zone).and_then(|r| TRUST.get(r).copied())
+        Zones::new(self.model).trust(zone).and_then(Trust::from_rank).map(Trust::word)
     }
 
     /// User-declared zones, in declaration order.

@@ -8,6 +8,7 @@ use super::doc::{self, Rich};
 use super::flows::{step_auth, step_protocol};
 use super::overview::anchored;
 use super::Out;
+use crate::lang::Classification;
 use crate::semantic::model::{ElementId, Val};
 use crate::syntax::schema::{self, DeclKind as K};
 
@@ -204,14 +205,15 @@ fn data(ctx: &Ctx<'_>, out: &mut Out) {
     if data.is_empty() {
         out.fact("Data Security", doc::plain("the model declares no data entities or events"));
     } else {
-        let mut by_class: BTreeMap<usize, usize> = BTreeMap::new();
+        // In classification order, unclassified data last.
+        let mut by_class: BTreeMap<(bool, Option<Classification>), usize> = BTreeMap::new();
         for (_, d) in &data {
-            let rank = d.word("classification").and_then(|c| schema::CLASSIFICATION.iter().position(|x| *x == c));
-            *by_class.entry(rank.unwrap_or(usize::MAX)).or_default() += 1;
+            let class = d.word("classification").and_then(Classification::parse);
+            *by_class.entry((class.is_none(), class)).or_default() += 1;
         }
         let parts: Vec<String> = by_class
             .iter()
-            .map(|(r, n)| format!("{n} {}", schema::CLASSIFICATION.get(*r).copied().unwrap_or("unclassified")))
+            .map(|((_, c), n)| format!("{n} {}", c.map_or("unclassified", Classification::word)))
             .collect();
         out.fact("Data Security", doc::plain(format!("data classification inventory: {}", parts.join(", "))));
         let rows = data
