@@ -16,7 +16,7 @@ pub mod security;
 
 use std::collections::BTreeMap;
 
-use crate::diagnostics::{Code, Diagnostic, Suppression, SuppressionKind};
+use crate::diagnostics::{Code, Diagnostic, Fix, Suppression, SuppressionKind, TextEdit};
 use crate::lang::{Classification, Criticality};
 use crate::semantic::model::{ElementId, Model, Val};
 use crate::source::Span;
@@ -226,6 +226,9 @@ pub fn run_with_facts(
         }
         let mut acc = Vec::new();
         (rule.run)(&cx, &mut acc);
+        for d in &mut acc {
+            add_accept_fix(model, d);
+        }
         out.extend(acc);
     }
     // Levels: re-level or drop registry codes (the resolver's HYG001/HYG002 included).
@@ -243,6 +246,19 @@ pub fn run_with_facts(
     }
     crate::diagnostics::sort(&mut out);
     out
+}
+
+/// Offers to accept a finding: an `accept CODE@subject...` line before the top-level declaration
+/// of its first subject, for the author to add a justification to.
+fn add_accept_fix(model: &Model, d: &mut Diagnostic) {
+    let Some(mut id) = d.subjects.first().and_then(|s| model.lookup(s)) else { return };
+    while let Some(parent) = model.get(id).and_then(|e| e.parent) {
+        id = parent;
+    }
+    let Some(e) = model.get(id).filter(|e| !e.from_std) else { return };
+    let text = format!("accept {}\n", d.fingerprint());
+    d.fixes
+        .push(Fix { title: format!("Accept this {} finding", d.code.id), edits: vec![TextEdit::insert(e.span, text)] });
 }
 
 fn date_value(v: &Val) -> Option<Literal> {

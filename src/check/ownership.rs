@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::coupling::Deps;
 use super::{Category, Ctx, LinkOrigin, Rule, RuleOption};
-use crate::diagnostics::{Code, Diagnostic, Severity};
+use crate::diagnostics::{Code, Diagnostic, Severity, TextEdit};
 use crate::semantic::model::{ElementId, Val};
 use crate::source::Span;
 use crate::syntax::schema::DeclKind;
@@ -159,6 +159,15 @@ fn owner_missing(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             (DeclKind::Interface, _) => "add `owner <team>`, or name its `provider`".to_string(),
             _ => "add `owner <team>`".to_string(),
         });
+        // The fix states the suggested team, else leaves the owner as a `?` hole to fill. It
+        // goes before the first attribute, so elements without a block get none.
+        if let Some(first) = e.attrs.iter().map(|a| a.span).min_by_key(|s| s.start) {
+            let (title, owner) = match suggested_owner(cx, root).filter(|_| e.kind != DeclKind::System) {
+                Some(team) => (format!("Add `owner {}`", cx.name(team)), cx.name(team)),
+                None => ("Add `owner ?` to fill in later".to_string(), "?".to_string()),
+            };
+            d = d.with_fix(title, vec![TextEdit::insert(first, format!("owner {owner}\n  "))]);
+        }
         acc.push(d);
     }
 }
