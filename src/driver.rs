@@ -122,10 +122,54 @@ pub fn analyze_paths_with(host: &dyn Host, paths: &[PathBuf], opts: &RunOptions)
     Outcome { analyses, errors }
 }
 
+/// Parsed files kept between analyses of one workspace, so that re-analysing after an edit
+/// re-parses only the files whose text changed. An entry is reused when the file has the same
+/// name, the same [`FileId`] (spans in its tree name it) and the same text.
+#[derive(Default)]
+pub struct ParseCache {
+    files: std::collections::HashMap<String, CachedParse>,
+    /// Files parsed and files reused in the last analysis, for tests and benchmarks.
+    pub parsed: usize,
+    pub reused: usize,
+}
+
+struct CachedParse {
+    id: FileId,
+    text: String,
+    ast: crate::syntax::ast::SourceAst,
+    errors: Vec<Diagnostic>,
+}
+
 /// Loads, parses and resolves one workspace.
 pub fn analyze_workspace(host: &dyn Host, root: &Path, inputs: &[PathBuf], opts: &RunOptions) -> Analysis {
+    analyze_workspace_inner(host, root, inputs, opts, None)
+}
+
+/// [`analyze_workspace`] for a process that stays alive (an editor): files whose text is unchanged
+/// since the last call are not parsed again, and the returned analysis keeps every file's syntax
+/// tree in `workspace` for the editor to read.
+pub fn analyze_workspace_cached(
+    host: &dyn Host,
+    root: &Path,
+    inputs: &[PathBuf],
+    opts: &RunOptions,
+    cache: &mut ParseCache,
+) -> Analysis {
+    cache.parsed = 0;
+    cache.reused = 0;
+    analyze_workspace_inner(host, root, inputs, opts, Some(cache))
+}
+
+fn analyze_workspace_inner(
+    host: &dyn Host,
+    root: &Path,
+    inputs: &[PathBuf],
+    opts: &RunOptions,
+    cache: Option<&mut ParseCache>,
+) -> Analysis {
     let started = std::time::Instant::now();
-    let mut loader = Loader::new(host, root);
+    let keep_trees = cache.is_some();
+    let mut loader = Loader::new(host, root, cache);
     loader.load_config();
     for input in inputs {
         if host.is_dir(input) {
@@ -155,11 +199,19 @@ pub fn analyze_workspace(host: &dyn Host, root: &Path, inputs: &[PathBuf], opts:
         }
     }
     loader.follow_imports();
-    let Loader { config, mut workspace, mut diags, config_file, .. } = loader;
+    let Loader { config, mut workspace, mut diags, config_file, cache, .. } = loader;
+    // Files no longer in the workspace leave the cache.
+    if let Some(cache) = cache {
+        let names: std::collections::HashSet<&str> =
+            workspace.files.iter().map(|f| workspace.sources.name(f.id)).collect();
+        cache.files.retain(|name, _| names.contains(name.as_str()));
+    }
     let mut timings = Timings { load_and_parse: started.elapsed(), ..Timings::default() };
     let started = std::time::Instant::now();
-    // The model holds everything later phases need: the syntax trees are freed as it is built.
-    let (model, resolve_diags) = semantic::analyze_consuming(&mut workspace);
+    // The model holds everything the batch run needs: the syntax trees are freed as it is built,
+    // unless an editor keeps them.
+    let (model, resolve_diags) =
+        if keep_trees { semantic::analyze(&workspace) } else { semantic::analyze_consuming(&mut workspace) };
     timings.resolve = started.elapsed();
     let started = std::time::Instant::now();
     diags.extend(resolve_diags);
@@ -181,6 +233,7 @@ pub fn analyze_workspace(host: &dyn Host, root: &Path, inputs: &[PathBuf], opts:
 
 struct Loader<'h> {
     host: &'h dyn Host,
+    cache: Option<&'h mut ParseCache>,
     root: PathBuf,
     config: Config,
     workspace: Workspace,
@@ -195,9 +248,10 @@ struct Loader<'h> {
 }
 
 impl<'h> Loader<'h> {
-    fn new(host: &'h dyn Host, root: &Path) -> Self {
+    fn new(host: &'h dyn Host, root: &Path, cache: Option<&'h mut ParseCache>) -> Self {
         Loader {
             host,
+            cache,
             root: root.to_path_buf(),
             config: Config::default(),
             workspace: Workspace::default(),
@@ -309,10 +363,30 @@ impl<'h> Loader<'h> {
     }
 
     fn add_source(&mut self, name: String, text: String, is_std: bool) -> FileId {
-        let id = self.workspace.sources.add(name, text);
-        let parse = crate::syntax::parse(id, self.workspace.sources.text(id));
-        self.diags.extend(parse.errors);
-        self.workspace.files.push(WorkspaceFile { id, ast: parse.ast, imports: Vec::new(), is_std });
+        let id = self.workspace.sources.add(name.clone(), text);
+        let text = self.workspace.sources.text(id);
+        let (ast, errors) = match self.cache.as_deref_mut() {
+            Some(cache) => match cache.files.get(&name).filter(|c| c.id == id && c.text == text) {
+                Some(hit) => {
+                    cache.reused += 1;
+                    (hit.ast.clone(), hit.errors.clone())
+                }
+                None => {
+                    cache.parsed += 1;
+                    let parse = crate::syntax::parse(id, text);
+                    let entry =
+                        CachedParse { id, text: text.to_string(), ast: parse.ast.clone(), errors: parse.errors.clone() };
+                    cache.files.insert(name, entry);
+                    (parse.ast, parse.errors)
+                }
+            },
+            None => {
+                let parse = crate::syntax::parse(id, text);
+                (parse.ast, parse.errors)
+            }
+        };
+        self.diags.extend(errors);
+        self.workspace.files.push(WorkspaceFile { id, ast, imports: Vec::new(), is_std });
         id
     }
 
