@@ -374,8 +374,12 @@ impl<'h> Loader<'h> {
                 None => {
                     cache.parsed += 1;
                     let parse = crate::syntax::parse(id, text);
-                    let entry =
-                        CachedParse { id, text: text.to_string(), ast: parse.ast.clone(), errors: parse.errors.clone() };
+                    let entry = CachedParse {
+                        id,
+                        text: text.to_string(),
+                        ast: parse.ast.clone(),
+                        errors: parse.errors.clone(),
+                    };
                     cache.files.insert(name, entry);
                     (parse.ast, parse.errors)
                 }

@@ -5,7 +5,7 @@
 //! once per analysis in O(n log n); the rules, the diagrams, the report and the exports only read
 //! it, so what a diagram shows is what a rule judges.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::lang::vocab::{transport_of, Transport};
 use crate::lang::{Classification, Trust};
@@ -447,41 +447,50 @@ impl Facts {
     /// links to its store or broker agree on, else the default of the target's technology (or of
     /// the source's, when the source is a store).
     fn judge_transit(&mut self, model: &Model) {
-        let mut pair: BTreeMap<(ElementId, ElementId), String> = BTreeMap::new();
-        let mut seen: BTreeMap<ElementId, Vec<&str>> = BTreeMap::new();
-        for l in &self.links {
+        // Links are referred to by index, so that no protocol text is copied but the one chosen.
+        let mut pair: HashMap<(ElementId, ElementId), usize> = HashMap::new();
+        // The one declaring link all declaring links to a store agree with; `None` on disagreement.
+        let mut store: HashMap<ElementId, Option<usize>> = HashMap::new();
+        for (i, l) in self.links.iter().enumerate() {
             let Some(p) = l.protocol.as_deref() else { continue };
-            pair.entry((l.from, l.to)).or_insert_with(|| p.to_string());
+            pair.entry((l.from, l.to)).or_insert(i);
             for end in [l.from, l.to] {
                 if is_store_kind(model.get(end).map(|e| e.kind)) {
-                    seen.entry(end).or_default().push(p);
+                    let agreed = store.entry(end).or_insert(Some(i));
+                    if agreed.is_some_and(|j| self.links[j].protocol.as_deref() != Some(p)) {
+                        *agreed = None;
+                    }
                 }
             }
         }
-        let store: BTreeMap<ElementId, String> = seen
-            .into_iter()
-            .filter_map(|(id, ps)| {
-                let first = *ps.first()?;
-                let agree = ps.iter().all(|p| *p == first) && transport_of(first) != Some(Transport::Local);
-                agree.then(|| (id, first.to_string()))
-            })
-            .collect();
+        let protocol_of = |i: usize| self.links[i].protocol.clone().unwrap_or_default();
+        let local = |i: usize| self.links[i].protocol.as_deref().and_then(transport_of) == Some(Transport::Local);
         let tech_wire = |id: ElementId| {
             let t = tech_of(model, id)?;
             let tech = model.get(t)?;
             tech.word("protocol").map(|p| Wire { protocol: p.to_string(), source: WireSource::Technology(t) })
         };
-        for l in &mut self.links {
-            let wire = if let Some(p) = &l.protocol {
-                Some(Wire { protocol: p.clone(), source: WireSource::Declared })
-            } else if let Some(p) = pair.get(&(l.from, l.to)).or_else(|| pair.get(&(l.to, l.from))) {
-                Some(Wire { protocol: p.clone(), source: WireSource::SamePair })
-            } else if let Some((end, p)) = [l.to, l.from].into_iter().find_map(|e| store.get(&e).map(|p| (e, p))) {
-                Some(Wire { protocol: p.clone(), source: WireSource::Store(end) })
-            } else {
+        let wires: Vec<Option<Wire>> = self
+            .links
+            .iter()
+            .map(|l| {
+                if let Some(p) = &l.protocol {
+                    return Some(Wire { protocol: p.clone(), source: WireSource::Declared });
+                }
+                if let Some(&i) = pair.get(&(l.from, l.to)).or_else(|| pair.get(&(l.to, l.from))) {
+                    return Some(Wire { protocol: protocol_of(i), source: WireSource::SamePair });
+                }
+                let listener = [l.to, l.from]
+                    .into_iter()
+                    .find_map(|end| store.get(&end).copied().flatten().filter(|i| !local(*i)).map(|i| (end, i)));
+                if let Some((end, i)) = listener {
+                    return Some(Wire { protocol: protocol_of(i), source: WireSource::Store(end) });
+                }
                 let from_is_store = is_store_kind(model.get(l.from).map(|e| e.kind));
                 tech_wire(l.to).or_else(|| if from_is_store { tech_wire(l.from) } else { None })
-            };
+            })
+            .collect();
+        for (l, wire) in self.links.iter_mut().zip(wires) {
             let protocol = wire.as_ref().map(|w| w.protocol.as_str());
             // A protocol word the language does not know cannot reach here (the shaper rejects
             // it); treat it as not saying, like a missing protocol.
@@ -710,7 +719,7 @@ fn attr_holes(attrs: &[Attribute], path: &[&'static str], out: &mut Vec<(Vec<&'s
 fn holes(model: &Model) -> Vec<Hole> {
     let mut out = Vec::new();
     for (element, e) in model.iter().filter(|(_, e)| !e.from_std) {
-        for (attr, a) in e.attrs.iter().enumerate() {
+        for (attr, a) in e.attrs.iter().enumerate().filter(|(_, a)| has_hole(std::slice::from_ref(*a))) {
             let mut found = Vec::new();
             attr_holes(std::slice::from_ref(a), &[], &mut found);
             out.extend(found.into_iter().map(|(path, span)| Hole {
@@ -724,6 +733,9 @@ fn holes(model: &Model) -> Vec<Hole> {
                 if end.val == Val::Hole {
                     out.push(Hole { element, place: HolePlace::StepEnd { step, to }, span: end.span });
                 }
+            }
+            if !has_hole(&s.options) {
+                continue;
             }
             let mut found = Vec::new();
             attr_holes(&s.options, &[], &mut found);
