@@ -164,3 +164,20 @@ fn the_tidy_scanner_sees_through_strings_and_skips_tests() {
     assert_eq!(crate_uses(&without_tests(text)), ["syntax", "semantic"]);
     assert_eq!(crate_uses("let x = mycrate::emit; crate::emit::y"), ["emit"]);
 }
+
+#[test]
+fn rule_families_do_not_import_each_other() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src/check");
+    let families = ["hygiene", "ownership", "coupling", "security", "performance", "reliability"];
+    let mut problems = Vec::new();
+    for family in families {
+        let text = without_tests(&std::fs::read_to_string(dir.join(format!("{family}.rs"))).unwrap());
+        for other in families.iter().filter(|o| **o != family) {
+            if text.contains(&format!("super::{other}")) || text.contains(&format!("check::{other}")) {
+                problems
+                    .push(format!("{family}.rs uses {other}.rs; move what they share to check/shared.rs or the facts"));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

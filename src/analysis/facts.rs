@@ -5,7 +5,7 @@
 //! once per analysis in O(n log n); the rules, the diagrams, the report and the exports only read
 //! it, so what a diagram shows is what a rule judges.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::lang::vocab::{transport_of, Transport};
 use crate::lang::{Classification, Trust};
@@ -121,6 +121,52 @@ pub struct Facts {
     pub holes: Vec<Hole>,
     /// What each element is for the security rules, by element index.
     pub roles: Vec<Roles>,
+    /// Which links are dependencies, for the coupling and ownership rules.
+    pub deps: Deps,
+}
+
+/// Which links are dependencies: not a reply step, not a self-link.
+pub struct Deps {
+    reply: Vec<bool>,
+    /// Dependency links, the declaring `uses` first, then flow steps, then event deliveries, each
+    /// in index order; rules that keep one link per pair of elements keep the first.
+    order: Vec<usize>,
+}
+
+impl Deps {
+    fn new(links: &[Link]) -> Deps {
+        let mut reply = vec![false; links.len()];
+        // Steps are indexed in flow order, so an earlier call is seen before its reply.
+        let mut calls: BTreeSet<(ElementId, ElementId, ElementId)> = BTreeSet::new();
+        for (i, l) in links.iter().enumerate() {
+            let LinkOrigin::Step { flow, .. } = l.origin else { continue };
+            if l.is_async {
+                continue;
+            }
+            if l.via.is_none() && calls.contains(&(flow, l.to, l.from)) {
+                reply[i] = true;
+            } else {
+                calls.insert((flow, l.from, l.to));
+            }
+        }
+        let rank = |l: &Link| match l.origin {
+            LinkOrigin::Uses => 0,
+            LinkOrigin::Step { .. } => 1,
+            LinkOrigin::Event => 2,
+        };
+        let mut order: Vec<usize> = (0..links.len()).filter(|i| !reply[*i] && links[*i].from != links[*i].to).collect();
+        order.sort_by_key(|i| (rank(&links[*i]), *i));
+        Deps { reply, order }
+    }
+
+    pub fn is_dependency(&self, i: usize) -> bool {
+        !self.reply.get(i).copied().unwrap_or(false)
+    }
+
+    /// The dependency links with their index, declarations first.
+    pub fn links<'c>(&'c self, facts: &'c Facts) -> impl Iterator<Item = (usize, &'c Link)> + 'c {
+        self.order.iter().filter_map(move |&i| facts.links.get(i).map(|l| (i, l)))
+    }
 }
 
 /// Security roles of an element, from its `kind` word and, for a component without one, its
@@ -313,9 +359,11 @@ impl Facts {
             handled: Vec::new(),
             holes: holes(model),
             roles: model.iter().map(|(id, e)| roles_of(model, e, id)).collect(),
+            deps: Deps { reply: Vec::new(), order: Vec::new() },
         };
         idx.collect_links(model);
         idx.judge_transit(model);
+        idx.deps = Deps::new(&idx.links);
         idx.handled = handled_data(model, &idx.links);
         for (i, l) in idx.links.iter().enumerate() {
             if let Some(v) = idx.outgoing.get_mut(l.from.0 as usize) {

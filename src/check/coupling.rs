@@ -11,8 +11,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use super::ownership::{count, exposed_by, name_list, team_of};
-use super::{Category, Ctx, Link, LinkOrigin, Rule, RuleOption};
+use super::shared::{count, exposed_by, name_list, team_of};
+use super::{Category, Ctx, LinkOrigin, Rule, RuleOption};
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::graph;
 use crate::semantic::model::ElementId;
@@ -36,51 +36,6 @@ pub static RULES: &[&Rule] = &[
     &ENDPOINT_BASED_INTERACTION,
     &WRONG_CUT,
 ];
-
-/// Which links of the index are dependencies: not a reply step, not a self-link.
-pub(crate) struct Deps {
-    reply: Vec<bool>,
-    /// Dependency links, the declaring `uses` first, then flow steps, then event deliveries, each
-    /// in index order; rules that keep one link per pair of elements keep the first.
-    order: Vec<usize>,
-}
-
-impl Deps {
-    pub(crate) fn new(cx: &Ctx<'_>) -> Deps {
-        let links = &cx.facts.links;
-        let mut reply = vec![false; links.len()];
-        // Steps are indexed in flow order, so an earlier call is seen before its reply.
-        let mut calls: BTreeSet<(ElementId, ElementId, ElementId)> = BTreeSet::new();
-        for (i, l) in links.iter().enumerate() {
-            let LinkOrigin::Step { flow, .. } = l.origin else { continue };
-            if l.is_async {
-                continue;
-            }
-            if l.via.is_none() && calls.contains(&(flow, l.to, l.from)) {
-                reply[i] = true;
-            } else {
-                calls.insert((flow, l.from, l.to));
-            }
-        }
-        let rank = |l: &Link| match l.origin {
-            LinkOrigin::Uses => 0,
-            LinkOrigin::Step { .. } => 1,
-            LinkOrigin::Event => 2,
-        };
-        let mut order: Vec<usize> = (0..links.len()).filter(|i| !reply[*i] && links[*i].from != links[*i].to).collect();
-        order.sort_by_key(|i| (rank(&links[*i]), *i));
-        Deps { reply, order }
-    }
-
-    pub(crate) fn is_dependency(&self, i: usize) -> bool {
-        !self.reply.get(i).copied().unwrap_or(false)
-    }
-
-    /// The dependency links with their index, declarations first.
-    pub(crate) fn links<'c>(&'c self, cx: &'c Ctx<'_>) -> impl Iterator<Item = (usize, &'c Link)> + 'c {
-        self.order.iter().filter_map(move |&i| cx.facts.links.get(i).map(|l| (i, l)))
-    }
-}
 
 fn user_kind(cx: &Ctx<'_>, id: ElementId) -> Option<DeclKind> {
     cx.model.get(id).filter(|e| !e.from_std).map(|e| e.kind)
@@ -348,7 +303,7 @@ fn consumer_links(cx: &Ctx<'_>) -> Vec<bool> {
 }
 
 fn dependency_cycle(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
-    let deps = Deps::new(cx);
+    let deps = &cx.facts.deps;
     let consumer = consumer_links(cx);
     // Components, with brokers as relays.
     let nodes: Vec<(ElementId, bool)> = cx
@@ -358,7 +313,7 @@ fn dependency_cycle(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         .map(|(id, e)| (id, e.kind == DeclKind::Component))
         .collect();
     let (mut g, pos) = CycleGraph::new(cx, nodes);
-    for (i, l) in deps.links(cx) {
+    for (i, l) in deps.links(cx.facts) {
         let (Some(&a), Some(&b)) = (pos.get(&l.from), pos.get(&l.to)) else { continue };
         if consumer[i] {
             g.add(b, a, i, true);
@@ -390,7 +345,7 @@ fn dependency_cycle(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             _ => None,
         }
     };
-    for (i, l) in deps.links(cx) {
+    for (i, l) in deps.links(cx.facts) {
         let (Some(a), Some(b)) = (node_of(l.from), node_of(l.to)) else { continue };
         if consumer[i] {
             g.add(b, a, i, true);
@@ -495,12 +450,12 @@ fn layer_allows(from: &str, to: &str) -> Option<bool> {
 }
 
 fn layer_violation(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
-    let deps = Deps::new(cx);
+    let deps = &cx.facts.deps;
     let ensure = cx.option(&LAYER_VIOLATION_ENSURE_ALL_LAYERED) > 0;
     let layer = |c: ElementId| cx.model.get(c).and_then(|e| e.word("layer"));
     let mut seen: BTreeSet<(ElementId, ElementId)> = BTreeSet::new();
     let mut unlayered: BTreeMap<ElementId, ElementId> = BTreeMap::new();
-    for (_, l) in deps.links(cx) {
+    for (_, l) in deps.links(cx.facts) {
         if l.origin == LinkOrigin::Event || !is_component(cx, l.from) || !is_component(cx, l.to) {
             continue;
         }
@@ -560,9 +515,9 @@ pub static FORBIDDEN_DEPENDENCY: Rule = Rule {
 };
 
 fn forbidden_dependency(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
-    let deps = Deps::new(cx);
+    let deps = &cx.facts.deps;
     let mut seen: BTreeSet<(ElementId, ElementId)> = BTreeSet::new();
-    for (_, l) in deps.links(cx) {
+    for (_, l) in deps.links(cx.facts) {
         if !is_component(cx, l.from) || user_kind(cx, l.to) != Some(DeclKind::Datastore) {
             continue;
         }
@@ -608,7 +563,7 @@ fn required_dependency(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         return;
     }
     // Everything that reaches an identity provider: breadth-first backwards from all of them.
-    let deps = Deps::new(cx);
+    let deps = &cx.facts.deps;
     let mut reaches = vec![false; cx.model.elements.len()];
     let mut queue: VecDeque<ElementId> = idps.iter().copied().collect();
     for i in &idps {
@@ -663,11 +618,11 @@ pub static INTERFACE_BYPASS: Rule = Rule {
 };
 
 fn interface_bypass(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
-    let deps = Deps::new(cx);
+    let deps = &cx.facts.deps;
     let exposed = exposed_by(cx);
     let system = |c: ElementId| cx.model.get(c).and_then(|e| e.reference("system"));
     let mut seen: BTreeSet<(ElementId, ElementId)> = BTreeSet::new();
-    for (_, l) in deps.links(cx) {
+    for (_, l) in deps.links(cx.facts) {
         if l.via.is_some() || l.origin == LinkOrigin::Event || !is_component(cx, l.from) || !is_component(cx, l.to) {
             continue;
         }
@@ -716,8 +671,8 @@ impl ComponentGraph {
         let pos: BTreeMap<ElementId, usize> = comps.iter().enumerate().map(|(i, c)| (*c, i)).collect();
         let mut out = vec![BTreeMap::new(); comps.len()];
         let mut inn = vec![BTreeSet::new(); comps.len()];
-        let deps = Deps::new(cx);
-        for (i, l) in deps.links(cx) {
+        let deps = &cx.facts.deps;
+        for (i, l) in deps.links(cx.facts) {
             let (Some(&a), Some(&b)) = (pos.get(&l.from), pos.get(&l.to)) else { continue };
             if a == b {
                 continue;
@@ -888,10 +843,10 @@ pub static EFFERENT_COUPLING_LIMIT: Rule = Rule {
 fn efferent_coupling_limit(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let max_out = cx.option(&EFFERENT_COUPLING_LIMIT_MAX_FAN_OUT) as usize;
     let max_in = cx.option(&EFFERENT_COUPLING_LIMIT_MAX_FAN_IN) as usize;
-    let deps = Deps::new(cx);
+    let deps = &cx.facts.deps;
     let mut out: BTreeMap<ElementId, BTreeSet<ElementId>> = BTreeMap::new();
     let mut inn: BTreeMap<ElementId, BTreeSet<ElementId>> = BTreeMap::new();
-    for (_, l) in deps.links(cx).filter(|(_, l)| !l.is_async) {
+    for (_, l) in deps.links(cx.facts).filter(|(_, l)| !l.is_async) {
         out.entry(l.from).or_default().insert(l.to);
         inn.entry(l.to).or_default().insert(l.from);
     }
@@ -968,7 +923,7 @@ const MAX_SHARERS: usize = 50;
 fn inappropriate_intimacy(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let pct = cx.option(&INAPPROPRIATE_INTIMACY_MIN_SHARED_PERCENT);
     let min_shared = cx.option(&INAPPROPRIATE_INTIMACY_MIN_SHARED).max(1) as usize;
-    let deps = Deps::new(cx);
+    let deps = &cx.facts.deps;
     let comps = components(cx);
     let teams: Vec<Option<ElementId>> = comps.iter().map(|c| team_of(cx, *c)).collect();
     let pos: BTreeMap<ElementId, usize> = comps.iter().enumerate().map(|(i, c)| (*c, i)).collect();
@@ -979,7 +934,7 @@ fn inappropriate_intimacy(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         }
     }
     let mut store_users: BTreeMap<ElementId, BTreeSet<ElementId>> = BTreeMap::new();
-    for (_, l) in deps.links(cx) {
+    for (_, l) in deps.links(cx.facts) {
         if pos.contains_key(&l.from) && matches!(user_kind(cx, l.to), Some(DeclKind::Datastore | DeclKind::Cache)) {
             store_users.entry(l.to).or_default().insert(l.from);
         }
@@ -1052,9 +1007,9 @@ pub static ENDPOINT_BASED_INTERACTION: Rule = Rule {
 };
 
 fn endpoint_based_interaction(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
-    let deps = Deps::new(cx);
+    let deps = &cx.facts.deps;
     let mut seen: BTreeSet<(ElementId, ElementId)> = BTreeSet::new();
-    for (_, l) in deps.links(cx) {
+    for (_, l) in deps.links(cx.facts) {
         if l.discovery.as_deref() != Some("static")
             || !is_component(cx, l.from)
             || !is_component(cx, l.to)

@@ -13,6 +13,7 @@ pub mod performance;
 pub mod registry;
 pub mod reliability;
 pub mod security;
+mod shared;
 
 use std::collections::BTreeMap;
 

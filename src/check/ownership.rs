@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::coupling::Deps;
+use super::shared::{count, exposed_by, name_list, team_of};
 use super::{Category, Ctx, LinkOrigin, Rule, RuleOption};
 use crate::diagnostics::{Code, Diagnostic, Severity, TextEdit};
 use crate::semantic::model::{ElementId, Val};
@@ -30,42 +30,8 @@ pub static RULES: &[&Rule] = &[
     &TIGHTLY_COUPLED_TEAMS,
 ];
 
-/// The team accountable for an element: its owner after inheritance, or the team of the person
-/// who owns it; `None` when unknown, including a person who belongs to no team.
-pub(crate) fn team_of(cx: &Ctx<'_>, id: ElementId) -> Option<ElementId> {
-    let owner = cx.facts.owner_of(id)?;
-    match cx.model.get(owner) {
-        Some(p) if p.kind == DeclKind::Person => p.reference("team"),
-        _ => Some(owner),
-    }
-}
-
 fn is_user(cx: &Ctx<'_>, id: ElementId, kind: DeclKind) -> bool {
     cx.model.get(id).is_some_and(|e| e.kind == kind && !e.from_std)
-}
-
-/// Names as a short list: "`a`, `b` and 3 more".
-pub(crate) fn name_list(cx: &Ctx<'_>, ids: &[ElementId], max: usize) -> String {
-    let mut names: Vec<String> = ids.iter().take(max).map(|i| format!("`{}`", cx.name(*i))).collect();
-    if ids.len() > max {
-        names.push(format!("{} more", ids.len() - max));
-    }
-    match names.as_slice() {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
-}
-
-/// A count with its noun: "1 component", "3 components".
-pub(crate) fn count(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else if let Some(stem) = noun.strip_suffix('y') {
-        format!("{n} {stem}ies")
-    } else {
-        format!("{n} {noun}s")
-    }
 }
 
 /// The span of the value `target` in attribute `attr` of element `id`.
@@ -311,8 +277,8 @@ pub(crate) fn is_write(l: &super::Link) -> bool {
 fn shared_persistence(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     // Datastore -> team -> writers with the span of their first writing link.
     let mut writers: BTreeMap<ElementId, BTreeMap<ElementId, BTreeMap<ElementId, Span>>> = BTreeMap::new();
-    let deps = Deps::new(cx);
-    for (_, l) in deps.links(cx) {
+    let deps = &cx.facts.deps;
+    for (_, l) in deps.links(cx.facts) {
         if !is_write(l) || !is_user(cx, l.from, DeclKind::Component) || !is_user(cx, l.to, DeclKind::Datastore) {
             continue;
         }
@@ -370,8 +336,8 @@ pub static FOREIGN_DATASTORE_ACCESS: Rule = Rule {
 fn foreign_datastore_access(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     // (component, datastore) -> first link span, reads, writes.
     let mut pairs: BTreeMap<(ElementId, ElementId), (Span, bool, bool)> = BTreeMap::new();
-    let deps = Deps::new(cx);
-    for (_, l) in deps.links(cx) {
+    let deps = &cx.facts.deps;
+    for (_, l) in deps.links(cx.facts) {
         if !is_user(cx, l.from, DeclKind::Component) || !is_user(cx, l.to, DeclKind::Datastore) {
             continue;
         }
@@ -441,15 +407,6 @@ fn foreign_datastore_access(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             .with_help(help),
         );
     }
-}
-
-/// Interfaces each element provides, in declaration order.
-pub(crate) fn exposed_by(cx: &Ctx<'_>) -> BTreeMap<ElementId, Vec<ElementId>> {
-    let mut out: BTreeMap<ElementId, Vec<ElementId>> = BTreeMap::new();
-    for (iface, provider) in &cx.facts.provider {
-        out.entry(*provider).or_default().push(*iface);
-    }
-    out
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -560,7 +517,7 @@ pub static TIGHTLY_COUPLED_TEAMS: Rule = Rule {
 fn tightly_coupled_teams(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     const EDGE_KINDS: &[&str] = &["gateway", "proxy", "waf", "load-balancer", "frontend", "mobile"];
     let min = cx.option(&TIGHTLY_COUPLED_TEAMS_MIN_LINKS).max(1) as usize;
-    let deps = Deps::new(cx);
+    let deps = &cx.facts.deps;
     let mut members: BTreeMap<ElementId, usize> = BTreeMap::new();
     for (id, _) in cx.model.of_kind(DeclKind::Component) {
         if let Some(t) = team_of(cx, id) {

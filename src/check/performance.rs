@@ -7,6 +7,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::shared::{critical_path, flow_steps};
 use super::{Category, Ctx, Link, LinkOrigin, Rule, RuleOption};
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::semantic::model::{Element, ElementId, Val};
@@ -113,50 +114,6 @@ pub static THROUGHPUT_OVER_CAPACITY: Rule = Rule {
 };
 
 // Shared facts about flows, also read by the reliability rules.
-
-/// The steps of each user flow in order, as links (a target interface replaced by its provider),
-/// with each step's index in the flow.
-pub(crate) fn flow_steps<'a>(cx: &'a Ctx<'_>) -> BTreeMap<ElementId, Vec<(usize, &'a Link)>> {
-    let mut out: BTreeMap<ElementId, Vec<(usize, &'a Link)>> = BTreeMap::new();
-    for l in &cx.facts.links {
-        if let LinkOrigin::Step { flow, index } = l.origin {
-            if cx.model.get(flow).is_some_and(|f| !f.from_std) {
-                out.entry(flow).or_default().push((index, l));
-            }
-        }
-    }
-    for steps in out.values_mut() {
-        steps.sort_by_key(|(i, _)| *i);
-    }
-    out
-}
-
-/// The steps of a flow its initiator waits for, in order: synchronous steps leaving an element
-/// the flow reached synchronously (every step when the flow `waits`). A step leaving an element
-/// that no earlier step reached is taken as waited for (scenario-integrity reports the gap).
-/// Steps that only answer an actor are not hops of the path.
-pub(crate) fn critical_path<'a>(cx: &Ctx<'_>, flow: ElementId, steps: &[(usize, &'a Link)]) -> Vec<(usize, &'a Link)> {
-    let waits = cx.model.get(flow).is_some_and(|f| f.has_flag("waits"));
-    let mut sync_reached = BTreeSet::new();
-    let mut reached = BTreeSet::new();
-    if let Some((_, first)) = steps.first() {
-        sync_reached.insert(first.from);
-        reached.insert(first.from);
-    }
-    let mut out = Vec::new();
-    for &(i, l) in steps {
-        let from_waited = sync_reached.contains(&l.from) || !reached.contains(&l.from);
-        if from_waited && (waits || !l.is_async) {
-            sync_reached.insert(l.to);
-            if cx.kind(l.to) != Some(DeclKind::Actor) {
-                out.push((i, l));
-            }
-        }
-        reached.insert(l.from);
-        reached.insert(l.to);
-    }
-    out
-}
 
 /// A duration attribute, in nanoseconds.
 pub(crate) fn duration(e: &Element, name: &str) -> Option<u64> {

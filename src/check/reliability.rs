@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::performance::{critical_path, flow_steps};
+use super::shared::{critical_path, flow_steps};
 use super::{Category, Ctx, Link, LinkOrigin, Rule, CRITICAL, HIGH};
 use crate::diagnostics::{Code, Diagnostic, Severity, TextEdit};
 use crate::semantic::model::{Attribute, ElementId, Val};
