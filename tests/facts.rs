@@ -168,3 +168,11 @@ fn holes_are_found_once_for_the_checker_and_the_report() {
         assert!(holes.contains(name), "{name} missing from {holes}");
     }
 }
+
+#[test]
+fn data_inherits_its_owner_whatever_the_declaration_order() {
+    let data_first = "data Order {\n  classification internal\n}\nteam shop\ncomponent orders {\n  owner shop\n  owns Order\n  standalone\n}\n";
+    let a = analyze_text(data_first);
+    let id = |name: &str| a.model.iter().find(|(_, e)| e.name == name).map(|(id, _)| id).expect(name);
+    assert_eq!(a.facts.owner_of(id("Order")), Some(id("shop")));
+}

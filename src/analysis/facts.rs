@@ -373,14 +373,18 @@ impl Facts {
                 v.push(i);
             }
         }
+        // Every `owns` is known before owners are inherited: data takes its owning component's
+        // owner whatever the declaration order.
         for (id, e) in model.iter() {
-            idx.owner[id.0 as usize] = idx.inherited_owner(model, id, 0);
-            idx.zone[id.0 as usize] = idx.effective_zone(model, id, e);
             if e.kind == DeclKind::Component {
                 for d in e.references("owns") {
                     idx.owners_of_data.entry(d).or_default().push(id);
                 }
             }
+        }
+        for (id, e) in model.iter() {
+            idx.owner[id.0 as usize] = idx.inherited_owner(model, id, 0);
+            idx.zone[id.0 as usize] = idx.effective_zone(model, id, e);
         }
         idx
     }
