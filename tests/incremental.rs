@@ -31,8 +31,9 @@ fn an_edit_reparses_only_the_edited_file() {
     ];
     let root = PathBuf::from(ROOT);
     let opts = RunOptions::default();
+    let inputs = [root.clone()];
     let mut cache = ParseCache::default();
-    let first = analyze_workspace_cached(&host(&files), &root, &[root.clone()], &opts, &mut cache);
+    let first = analyze_workspace_cached(&host(&files), &root, &inputs, &opts, &mut cache);
     assert_eq!((cache.parsed, cache.reused), (3, 0));
     assert!(first.workspace.files.iter().all(|f| !f.ast.items.is_empty()), "the trees are kept");
 
@@ -40,15 +41,15 @@ fn an_edit_reparses_only_the_edited_file() {
     let mut edited = files;
     edited[3].1 = "import \"a.arch\"\ncomponent c {\n  owner t\n  uses nowhere sync { timeout 1s circuit-breaker }\n}\n";
     let host = host(&edited);
-    let second = analyze_workspace_cached(&host, &root, &[root.clone()], &opts, &mut cache);
+    let second = analyze_workspace_cached(&host, &root, &inputs, &opts, &mut cache);
     assert_eq!((cache.parsed, cache.reused), (1, 2));
-    let fresh = analyze_workspace(&host, &root, &[root.clone()], &opts);
+    let fresh = analyze_workspace(&host, &root, &inputs, &opts);
     assert_eq!(rendered(&second.diagnostics), rendered(&fresh.diagnostics));
     assert!(second.diagnostics.iter().any(|d| d.code.id == "HYG001"), "{:?}", rendered(&second.diagnostics));
     assert_eq!(second.model.dump(), fresh.model.dump());
 
     // Unchanged input: nothing is parsed.
-    let third = analyze_workspace_cached(&host, &root, &[root.clone()], &opts, &mut cache);
+    let third = analyze_workspace_cached(&host, &root, &inputs, &opts, &mut cache);
     assert_eq!((cache.parsed, cache.reused), (0, 3));
     assert_eq!(rendered(&third.diagnostics), rendered(&fresh.diagnostics));
 }
