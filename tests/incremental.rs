@@ -25,7 +25,10 @@ fn rendered(diags: &[Diagnostic]) -> Vec<String> {
 fn an_edit_reparses_only_the_edited_file() {
     let files = [
         ("arch.toml", ""),
-        ("a.arch", "import \"b.arch\"\nteam t\ncomponent a {\n  owner t\n  uses b sync { timeout 1s circuit-breaker }\n}\n"),
+        (
+            "a.arch",
+            "import \"b.arch\"\nteam t\ncomponent a {\n  owner t\n  uses b sync { timeout 1s circuit-breaker }\n}\n",
+        ),
         ("b.arch", "import \"c.arch\"\ncomponent b {\n  owner t\n  uses c sync { timeout 1s circuit-breaker }\n}\n"),
         ("c.arch", "import \"a.arch\"\ncomponent c {\n  owner t\n  standalone\n}\n"),
     ];
@@ -39,7 +42,8 @@ fn an_edit_reparses_only_the_edited_file() {
 
     // `c` now calls a component that does not exist.
     let mut edited = files;
-    edited[3].1 = "import \"a.arch\"\ncomponent c {\n  owner t\n  uses nowhere sync { timeout 1s circuit-breaker }\n}\n";
+    edited[3].1 =
+        "import \"a.arch\"\ncomponent c {\n  owner t\n  uses nowhere sync { timeout 1s circuit-breaker }\n}\n";
     let host = host(&edited);
     let second = analyze_workspace_cached(&host, &root, &inputs, &opts, &mut cache);
     assert_eq!((cache.parsed, cache.reused), (1, 2));
