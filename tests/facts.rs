@@ -176,3 +176,15 @@ fn data_inherits_its_owner_whatever_the_declaration_order() {
     let id = |name: &str| a.model.iter().find(|(_, e)| e.name == name).map(|(id, _)| id).expect(name);
     assert_eq!(a.facts.owner_of(id("Order")), Some(id("shop")));
 }
+
+#[test]
+fn a_link_is_local_when_its_inferred_protocol_is() {
+    // The flow step names no protocol; the `uses` between the same two elements says in-process.
+    let text = "component a {\n  uses b sync { protocol in-process timeout 1s }\n}\ncomponent b\nflow f {\n  a -> b \"call\"\n}\n";
+    let a = analyze_text(text);
+    let step = a.facts.links.iter().find(|l| matches!(l.origin, archc::analysis::facts::LinkOrigin::Step { .. }));
+    let step = step.expect("the step's link");
+    assert_eq!(step.protocol, None);
+    assert_eq!(step.transit, Transit::Local);
+    assert!(step.is_local());
+}

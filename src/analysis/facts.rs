@@ -90,9 +90,10 @@ pub enum Transit {
 }
 
 impl Link {
-    /// The link's own protocol is in-process or a local file.
+    /// Never on the network: its protocol (its own, or the one the facts infer) is in-process or
+    /// a local file. The security, performance and reliability rules all ask this one question.
     pub fn is_local(&self) -> bool {
-        self.protocol.as_deref().and_then(transport_of) == Some(Transport::Local)
+        self.transit == Transit::Local
     }
 
     /// Says how it authenticates, and that is not `none`.
