@@ -133,3 +133,32 @@ fn analyze_in_memory(bencher: Bencher, components: usize) {
         driver::analyze_paths_with(&f.host, &paths, &RunOptions::default())
     });
 }
+
+/// Sizes for the editor's re-analysis: the targets are stated at 1,000 and 10,000 components.
+const EDIT_SIZES: &[usize] = &[1_000, 10_000];
+
+/// Re-analysis after editing one file, as an editor does it: a warm [`driver::ParseCache`], one
+/// file's text changed (a comment toggled, so its content differs on every iteration), then
+/// loading, parsing that file only, resolution and every rule.
+#[divan::bench(args = EDIT_SIZES, sample_count = 10, max_time = 5)]
+fn reanalyze_after_one_edit(bencher: Bencher, components: usize) {
+    let f = fixture(components);
+    let root = PathBuf::from(ROOT);
+    let inputs = [root.clone()];
+    let opts = RunOptions::default();
+    let mut host = f.host.clone();
+    let mut cache = driver::ParseCache::default();
+    driver::analyze_workspace_cached(&host, &root, &inputs, &opts, &mut cache);
+    let (edited, text) = f.files.last().expect("files");
+    let path = root.join(edited);
+    let variants = [format!("{text}// edited\n"), text.clone()];
+    // The warm run saw the original text (variant 1), so the first iteration edits.
+    let mut turn = 1;
+    bencher.bench_local(|| {
+        turn ^= 1;
+        host.insert(&path, variants[turn].as_bytes().to_vec());
+        let a = driver::analyze_workspace_cached(&host, &root, &inputs, &opts, &mut cache);
+        assert_eq!(cache.parsed, 1, "one file parsed again");
+        a
+    });
+}

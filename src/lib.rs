@@ -2,11 +2,13 @@
 //!
 //! The pipeline, in reading order: `source` (files and spans) -> `syntax` (lexer, chumsky parser,
 //! typed tree; never fails) -> `semantic` (imports, names, references -> an inert `Model`) ->
+//! `analysis` (facts derived once: links, transit, zones, owners, data handled, holes) -> `check` ->
 //! `fmt` (canonical layout from the syntax tree). `diagnostics` is the one diagnostic type with its
 //! renderers; `driver` and `host` hold all IO; `cli` is the command line; `lsp` is the language
 //! server, over the editor features of `ide`. `import` turns other tools' models into `.arch` text,
 //! purely, at the edge.
 
+pub mod analysis;
 pub mod check;
 pub mod cli;
 pub mod config;
@@ -15,6 +17,7 @@ pub mod driver;
 pub mod emit;
 pub mod fmt;
 pub mod graph;
+pub mod lang;
 pub mod host;
 pub mod import;
 pub mod ide;

@@ -78,8 +78,9 @@ impl RuleConfig {
         self.levels.get(code.id).copied()
     }
 
-    pub fn option(&self, code: Code, name: &str) -> Option<u64> {
-        self.options.get(&(code.id, name.to_string())).copied()
+    /// The configured value of option `name` of the rule with code id `rule`.
+    pub fn option(&self, rule: &str, name: &str) -> Option<u64> {
+        self.options.iter().find(|((id, n), _)| *id == rule && n == name).map(|(_, v)| *v)
     }
 }
 

@@ -11,8 +11,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use super::ownership::{count, exposed_by, name_list, team_of};
-use super::{Category, Ctx, Link, LinkOrigin, Rule, RuleOption};
+use super::shared::{count, exposed_by, name_list, team_of};
+use super::{Category, Ctx, LinkOrigin, Rule, RuleOption};
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::graph;
 use crate::semantic::model::ElementId;
@@ -36,51 +36,6 @@ pub static RULES: &[&Rule] = &[
     &ENDPOINT_BASED_INTERACTION,
     &WRONG_CUT,
 ];
-
-/// Which links of the index are dependencies: not a reply step, not a self-link.
-pub(crate) struct Deps {
-    reply: Vec<bool>,
-    /// Dependency links, the declaring `uses` first, then flow steps, then event deliveries, each
-    /// in index order; rules that keep one link per pair of elements keep the first.
-    order: Vec<usize>,
-}
-
-impl Deps {
-    pub(crate) fn new(cx: &Ctx<'_>) -> Deps {
-        let links = &cx.index.links;
-        let mut reply = vec![false; links.len()];
-        // Steps are indexed in flow order, so an earlier call is seen before its reply.
-        let mut calls: BTreeSet<(ElementId, ElementId, ElementId)> = BTreeSet::new();
-        for (i, l) in links.iter().enumerate() {
-            let LinkOrigin::Step { flow, .. } = l.origin else { continue };
-            if l.is_async {
-                continue;
-            }
-            if l.via.is_none() && calls.contains(&(flow, l.to, l.from)) {
-                reply[i] = true;
-            } else {
-                calls.insert((flow, l.from, l.to));
-            }
-        }
-        let rank = |l: &Link| match l.origin {
-            LinkOrigin::Uses => 0,
-            LinkOrigin::Step { .. } => 1,
-            LinkOrigin::Event => 2,
-        };
-        let mut order: Vec<usize> = (0..links.len()).filter(|i| !reply[*i] && links[*i].from != links[*i].to).collect();
-        order.sort_by_key(|i| (rank(&links[*i]), *i));
-        Deps { reply, order }
-    }
-
-    pub(crate) fn is_dependency(&self, i: usize) -> bool {
-        !self.reply.get(i).copied().unwrap_or(false)
-    }
-
-    /// The dependency links with their index, declarations first.
-    pub(crate) fn links<'c>(&'c self, cx: &'c Ctx<'_>) -> impl Iterator<Item = (usize, &'c Link)> + 'c {
-        self.order.iter().filter_map(move |&i| cx.index.links.get(i).map(|l| (i, l)))
-    }
-}
 
 fn user_kind(cx: &Ctx<'_>, id: ElementId) -> Option<DeclKind> {
     cx.model.get(id).filter(|e| !e.from_std).map(|e| e.kind)
@@ -332,10 +287,10 @@ fn rotate(g: &CycleGraph, mut hops: Vec<Hop>) -> Vec<Hop> {
 /// that subscribes to the broker's events without publishing any of them.
 fn consumer_links(cx: &Ctx<'_>) -> Vec<bool> {
     let mut delivered: BTreeSet<(ElementId, ElementId)> = BTreeSet::new();
-    for l in cx.index.links.iter().filter(|l| l.origin == LinkOrigin::Event) {
+    for l in cx.facts.links.iter().filter(|l| l.origin == LinkOrigin::Event) {
         delivered.insert((l.from, l.to));
     }
-    cx.index
+    cx.facts
         .links
         .iter()
         .map(|l| {
@@ -348,7 +303,7 @@ fn consumer_links(cx: &Ctx<'_>) -> Vec<bool> {
 }
 
 fn dependency_cycle(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
-    let deps = Deps::new(cx);
+    let deps = &cx.facts.deps;
     let consumer = consumer_links(cx);
     // Components, with brokers as relays.
     let nodes: Vec<(ElementId, bool)> = cx
@@ -358,7 +313,7 @@ fn dependency_cycle(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         .map(|(id, e)| (id, e.kind == DeclKind::Component))
         .collect();
     let (mut g, pos) = CycleGraph::new(cx, nodes);
-    for (i, l) in deps.links(cx) {
+    for (i, l) in deps.links(cx.facts) {
         let (Some(&a), Some(&b)) = (pos.get(&l.from), pos.get(&l.to)) else { continue };
         if consumer[i] {
             g.add(b, a, i, true);
@@ -390,7 +345,7 @@ fn dependency_cycle(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             _ => None,
         }
     };
-    for (i, l) in deps.links(cx) {
+    for (i, l) in deps.links(cx.facts) {
         let (Some(a), Some(b)) = (node_of(l.from), node_of(l.to)) else { continue };
         if consumer[i] {
             g.add(b, a, i, true);
@@ -416,7 +371,7 @@ fn cycle_finding(cx: &Ctx<'_>, g: &CycleGraph, c: &Cycle, consumer: &[bool], sys
         path.push_str(&cx.name(g.nodes[h.from]));
     }
     let label = |h: &Hop| -> String {
-        let Some(l) = cx.index.links.get(h.link) else { return String::new() };
+        let Some(l) = cx.facts.links.get(h.link) else { return String::new() };
         let hop = if consumer.get(h.link).copied().unwrap_or(false) {
             format!("`{}` consumes from `{}`", cx.name(l.from), cx.name(l.to))
         } else {
@@ -435,14 +390,14 @@ fn cycle_finding(cx: &Ctx<'_>, g: &CycleGraph, c: &Cycle, consumer: &[bool], sys
     } else {
         format!("{what} depend on each other in a cycle through asynchronous links: {path}")
     };
-    let first = c.hops.first().and_then(|h| cx.index.links.get(h.link));
+    let first = c.hops.first().and_then(|h| cx.facts.links.get(h.link));
     let span = first.map_or_else(|| cx.span_of(subjects.first().copied().unwrap_or(ElementId(0))), |l| l.span);
     let mut d = cx.finding(&DEPENDENCY_CYCLE, message, span, c.hops.first().map(label).unwrap_or_default(), &subjects);
     if !c.sync {
         d.severity = Severity::Warning;
     }
     for h in c.hops.iter().skip(1) {
-        if let Some(l) = cx.index.links.get(h.link) {
+        if let Some(l) = cx.facts.links.get(h.link) {
             d = d.with_secondary(l.span, label(h));
         }
     }
@@ -463,13 +418,21 @@ fn cycle_finding(cx: &Ctx<'_>, g: &CycleGraph, c: &Cycle, consumer: &[bool], sys
 // ---------------------------------------------------------------------------------------------
 // CPL002
 
+/// `[rules.CPL002] ensure-all-layered`.
+pub const LAYER_VIOLATION_ENSURE_ALL_LAYERED: RuleOption = RuleOption {
+    rule: "CPL002",
+    name: "ensure-all-layered",
+    default: 0,
+    doc: "1 reports components without a `layer` that take part in links between components.",
+};
+
 pub static LAYER_VIOLATION: Rule = Rule {
     code: code("CPL002", "layer-violation", Severity::Error, "A link between components whose layers may not depend on each other."),
     category: Category::Coupling,
     explanation: "Layers keep dependencies pointing one way, so that what changes often (presentation) depends on what is stable (business rules, data), never the reverse. The allowed dependencies are: presentation -> presentation, business, cross-cutting; business -> business, data, infrastructure, cross-cutting; infrastructure -> infrastructure, data, cross-cutting; data -> data, cross-cutting; cross-cutting -> infrastructure, data, cross-cutting. A `uses` or flow step between components whose layers are not in this list is reported. A layer may always depend on itself (as in ArchUnit's layered architecture), so an edge proxy may forward to the pages it fronts. Components without a `layer` are skipped unless the option `ensure-all-layered` is 1, which then reports each unlayered component on a link between components.",
     bad: "component web {\n  layer presentation\n  uses orders_repo sync { timeout 1s circuit-breaker }\n}\ncomponent orders_repo {\n  layer data\n}\n",
     good: "component web {\n  layer presentation\n  uses orders sync { timeout 1s circuit-breaker }\n}\ncomponent orders {\n  layer business\n  uses orders_repo sync { timeout 1s circuit-breaker }\n}\ncomponent orders_repo {\n  layer data\n}\n",
-    options: &[RuleOption { name: "ensure-all-layered", default: 0, doc: "1 reports components without a `layer` that take part in links between components." }],
+    options: &[LAYER_VIOLATION_ENSURE_ALL_LAYERED],
     run: layer_violation,
 };
 
@@ -487,12 +450,12 @@ fn layer_allows(from: &str, to: &str) -> Option<bool> {
 }
 
 fn layer_violation(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
-    let deps = Deps::new(cx);
-    let ensure = cx.option(&LAYER_VIOLATION, "ensure-all-layered") > 0;
+    let deps = &cx.facts.deps;
+    let ensure = cx.option(&LAYER_VIOLATION_ENSURE_ALL_LAYERED) > 0;
     let layer = |c: ElementId| cx.model.get(c).and_then(|e| e.word("layer"));
     let mut seen: BTreeSet<(ElementId, ElementId)> = BTreeSet::new();
     let mut unlayered: BTreeMap<ElementId, ElementId> = BTreeMap::new();
-    for (_, l) in deps.links(cx) {
+    for (_, l) in deps.links(cx.facts) {
         if l.origin == LinkOrigin::Event || !is_component(cx, l.from) || !is_component(cx, l.to) {
             continue;
         }
@@ -552,14 +515,14 @@ pub static FORBIDDEN_DEPENDENCY: Rule = Rule {
 };
 
 fn forbidden_dependency(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
-    let deps = Deps::new(cx);
+    let deps = &cx.facts.deps;
     let mut seen: BTreeSet<(ElementId, ElementId)> = BTreeSet::new();
-    for (_, l) in deps.links(cx) {
+    for (_, l) in deps.links(cx.facts) {
         if !is_component(cx, l.from) || user_kind(cx, l.to) != Some(DeclKind::Datastore) {
             continue;
         }
         let kind = cx.kind_word(l.from).filter(|k| matches!(*k, "frontend" | "mobile"));
-        let zone = cx.index.zone_of(l.from).filter(|z| cx.zones.trust(*z) == Some(0) || cx.zones.is_internet(*z));
+        let zone = cx.facts.zone_of(l.from).filter(|z| cx.zones.trust(*z) == Some(0) || cx.zones.is_internet(*z));
         let why = match (kind, zone) {
             (Some(k), _) => format!("{k} `{}`", cx.name(l.from)),
             (None, Some(z)) => format!("`{}` in untrusted zone `{}`", cx.name(l.from), cx.name(z)),
@@ -593,27 +556,22 @@ fn required_dependency(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let idps: Vec<ElementId> = cx
         .model
         .iter()
-        .filter(|(_, e)| !e.from_std)
-        .filter(|(_, e)| match e.kind {
-            DeclKind::Component => e.word("kind") == Some("identity-provider"),
-            DeclKind::External => e.word("kind") == Some("identity"),
-            _ => false,
-        })
+        .filter(|(id, e)| !e.from_std && cx.facts.roles(*id).identity_provider)
         .map(|(id, _)| id)
         .collect();
     if idps.is_empty() {
         return;
     }
     // Everything that reaches an identity provider: breadth-first backwards from all of them.
-    let deps = Deps::new(cx);
+    let deps = &cx.facts.deps;
     let mut reaches = vec![false; cx.model.elements.len()];
     let mut queue: VecDeque<ElementId> = idps.iter().copied().collect();
     for i in &idps {
         reaches[i.0 as usize] = true;
     }
     while let Some(v) = queue.pop_front() {
-        for &li in cx.index.incoming.get(v.0 as usize).map(Vec::as_slice).unwrap_or(&[]) {
-            let Some(l) = cx.index.links.get(li) else { continue };
+        for &li in cx.facts.incoming.get(v.0 as usize).map(Vec::as_slice).unwrap_or(&[]) {
+            let Some(l) = cx.facts.links.get(li) else { continue };
             if !deps.is_dependency(li) {
                 continue;
             }
@@ -660,11 +618,11 @@ pub static INTERFACE_BYPASS: Rule = Rule {
 };
 
 fn interface_bypass(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
-    let deps = Deps::new(cx);
+    let deps = &cx.facts.deps;
     let exposed = exposed_by(cx);
     let system = |c: ElementId| cx.model.get(c).and_then(|e| e.reference("system"));
     let mut seen: BTreeSet<(ElementId, ElementId)> = BTreeSet::new();
-    for (_, l) in deps.links(cx) {
+    for (_, l) in deps.links(cx.facts) {
         if l.via.is_some() || l.origin == LinkOrigin::Event || !is_component(cx, l.from) || !is_component(cx, l.to) {
             continue;
         }
@@ -713,8 +671,8 @@ impl ComponentGraph {
         let pos: BTreeMap<ElementId, usize> = comps.iter().enumerate().map(|(i, c)| (*c, i)).collect();
         let mut out = vec![BTreeMap::new(); comps.len()];
         let mut inn = vec![BTreeSet::new(); comps.len()];
-        let deps = Deps::new(cx);
-        for (i, l) in deps.links(cx) {
+        let deps = &cx.facts.deps;
+        for (i, l) in deps.links(cx.facts) {
             let (Some(&a), Some(&b)) = (pos.get(&l.from), pos.get(&l.to)) else { continue };
             if a == b {
                 continue;
@@ -735,6 +693,21 @@ impl ComponentGraph {
     }
 }
 
+/// `[rules.CPL006] max-percent`.
+pub const UNSTABLE_DEPENDENCY_MAX_PERCENT: RuleOption = RuleOption {
+    rule: "CPL006",
+    name: "max-percent",
+    default: 30,
+    doc: "Largest share (percent) of dependencies that may target less stable components.",
+};
+/// `[rules.CPL006] min-dependencies`.
+pub const UNSTABLE_DEPENDENCY_MIN_DEPENDENCIES: RuleOption = RuleOption {
+    rule: "CPL006",
+    name: "min-dependencies",
+    default: 3,
+    doc: "Fewest dependencies on components before the rule applies.",
+};
+
 pub static UNSTABLE_DEPENDENCY: Rule = Rule {
     code: code("CPL006", "unstable-dependency", Severity::Warning, "A component that depends mostly on components less stable than itself."),
     category: Category::Coupling,
@@ -742,15 +715,15 @@ pub static UNSTABLE_DEPENDENCY: Rule = Rule {
     bad: "component core {\n  uses a sync { timeout 1s circuit-breaker }\n  uses b sync { timeout 1s circuit-breaker }\n  uses flaky sync { timeout 1s circuit-breaker }\n}\ncomponent web {\n  uses core sync { timeout 1s circuit-breaker }\n}\ncomponent admin {\n  uses core sync { timeout 1s circuit-breaker }\n}\ncomponent a\ncomponent b\ncomponent flaky {\n  uses x sync { timeout 1s circuit-breaker }\n  uses y sync { timeout 1s circuit-breaker }\n}\ncomponent x\ncomponent y\n",
     good: "component core {\n  uses a sync { timeout 1s circuit-breaker }\n  uses b sync { timeout 1s circuit-breaker }\n  uses flaky sync { timeout 1s circuit-breaker }\n}\ncomponent web {\n  uses core sync { timeout 1s circuit-breaker }\n}\ncomponent admin {\n  uses core sync { timeout 1s circuit-breaker }\n}\ncomponent a\ncomponent b\ncomponent flaky {\n  uses x sync { timeout 1s circuit-breaker }\n}\ncomponent x\ncomponent y {\n  standalone\n}\n",
     options: &[
-        RuleOption { name: "max-percent", default: 30, doc: "Largest share (percent) of dependencies that may target less stable components." },
-        RuleOption { name: "min-dependencies", default: 3, doc: "Fewest dependencies on components before the rule applies." },
+        UNSTABLE_DEPENDENCY_MAX_PERCENT,
+        UNSTABLE_DEPENDENCY_MIN_DEPENDENCIES,
     ],
     run: unstable_dependency,
 };
 
 fn unstable_dependency(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
-    let max_pct = cx.option(&UNSTABLE_DEPENDENCY, "max-percent");
-    let min_deps = cx.option(&UNSTABLE_DEPENDENCY, "min-dependencies").max(1) as usize;
+    let max_pct = cx.option(&UNSTABLE_DEPENDENCY_MAX_PERCENT);
+    let min_deps = cx.option(&UNSTABLE_DEPENDENCY_MIN_DEPENDENCIES).max(1) as usize;
     let g = ComponentGraph::new(cx);
     for v in 0..g.comps.len() {
         let ce = g.out[v].len();
@@ -776,7 +749,7 @@ fn unstable_dependency(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             &[c],
         );
         for (t, li) in &worse {
-            if let Some(l) = cx.index.links.get(*li) {
+            if let Some(l) = cx.facts.links.get(*li) {
                 d = d.with_secondary(
                     l.span,
                     format!("`{}` has instability {:.2}", cx.name(g.comps[*t]), g.instability(*t)),
@@ -787,13 +760,21 @@ fn unstable_dependency(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     }
 }
 
+/// `[rules.CPL007] min-degree`.
+pub const HUB_LIKE_COMPONENT_MIN_DEGREE: RuleOption = RuleOption {
+    rule: "CPL007",
+    name: "min-degree",
+    default: 3,
+    doc: "Fewest dependents and fewest dependencies a hub has.",
+};
+
 pub static HUB_LIKE_COMPONENT: Rule = Rule {
     code: code("CPL007", "hub-like-component", Severity::Warning, "A component with both many dependents and many dependencies."),
     category: Category::Coupling,
     explanation: "A hub has both more dependents and more dependencies than the typical component, in similar numbers: changes flow into it from every side and out of it to every side, it is a single point of failure, and it tends to grow into an enterprise service bus that knows everybody's business. The rule reports a component whose fan-in and fan-out (distinct components) are both above the model's medians and at least `min-degree` (3), and differ by less than a quarter of their sum. Split it by responsibility, or replace point-to-point calls with events.",
     bad: "component a {\n  uses hub sync { timeout 1s circuit-breaker }\n}\ncomponent b {\n  uses hub sync { timeout 1s circuit-breaker }\n}\ncomponent c {\n  uses hub sync { timeout 1s circuit-breaker }\n}\ncomponent hub {\n  uses x sync { timeout 1s circuit-breaker }\n  uses y sync { timeout 1s circuit-breaker }\n  uses z sync { timeout 1s circuit-breaker }\n}\ncomponent x\ncomponent y\ncomponent z\n",
     good: "component a {\n  uses hub sync { timeout 1s circuit-breaker }\n}\ncomponent b {\n  uses hub sync { timeout 1s circuit-breaker }\n}\ncomponent c {\n  uses hub sync { timeout 1s circuit-breaker }\n}\ncomponent hub {\n  uses x sync { timeout 1s circuit-breaker }\n}\ncomponent x\ncomponent y {\n  standalone\n}\ncomponent z {\n  standalone\n}\n",
-    options: &[RuleOption { name: "min-degree", default: 3, doc: "Fewest dependents and fewest dependencies a hub has." }],
+    options: &[HUB_LIKE_COMPONENT_MIN_DEGREE],
     run: hub_like_component,
 };
 
@@ -807,7 +788,7 @@ fn median(mut v: Vec<usize>) -> f64 {
 }
 
 fn hub_like_component(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
-    let min = cx.option(&HUB_LIKE_COMPONENT, "min-degree") as usize;
+    let min = cx.option(&HUB_LIKE_COMPONENT_MIN_DEGREE) as usize;
     let g = ComponentGraph::new(cx);
     let med_in = median(g.inn.iter().map(BTreeSet::len).collect());
     let med_out = median(g.out.iter().map(BTreeMap::len).collect());
@@ -831,6 +812,21 @@ fn hub_like_component(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     }
 }
 
+/// `[rules.CPL008] max-fan-out`.
+pub const EFFERENT_COUPLING_LIMIT_MAX_FAN_OUT: RuleOption = RuleOption {
+    rule: "CPL008",
+    name: "max-fan-out",
+    default: 7,
+    doc: "Most distinct synchronous targets of a component.",
+};
+/// `[rules.CPL008] max-fan-in`.
+pub const EFFERENT_COUPLING_LIMIT_MAX_FAN_IN: RuleOption = RuleOption {
+    rule: "CPL008",
+    name: "max-fan-in",
+    default: 10,
+    doc: "Most distinct synchronous callers of a component.",
+};
+
 pub static EFFERENT_COUPLING_LIMIT: Rule = Rule {
     code: code("CPL008", "efferent-coupling-limit", Severity::Note, "A component with too many synchronous dependencies or callers."),
     category: Category::Coupling,
@@ -838,19 +834,19 @@ pub static EFFERENT_COUPLING_LIMIT: Rule = Rule {
     bad: "component busy {\n  uses a sync { timeout 1s circuit-breaker }\n  uses b sync { timeout 1s circuit-breaker }\n  uses c sync { timeout 1s circuit-breaker }\n  uses d sync { timeout 1s circuit-breaker }\n  uses e sync { timeout 1s circuit-breaker }\n  uses f sync { timeout 1s circuit-breaker }\n  uses g sync { timeout 1s circuit-breaker }\n  uses h sync { timeout 1s circuit-breaker }\n}\ncomponent a\ncomponent b\ncomponent c\ncomponent d\ncomponent e\ncomponent f\ncomponent g\ncomponent h\n",
     good: "component busy {\n  uses a sync { timeout 1s circuit-breaker }\n  uses b sync { timeout 1s circuit-breaker }\n  uses c sync { timeout 1s circuit-breaker }\n  uses d sync { timeout 1s circuit-breaker }\n  uses e sync { timeout 1s circuit-breaker }\n  uses f sync { timeout 1s circuit-breaker }\n  uses g sync { timeout 1s circuit-breaker }\n  uses h async\n}\ncomponent a\ncomponent b\ncomponent c\ncomponent d\ncomponent e\ncomponent f\ncomponent g\ncomponent h\n",
     options: &[
-        RuleOption { name: "max-fan-out", default: 7, doc: "Most distinct synchronous targets of a component." },
-        RuleOption { name: "max-fan-in", default: 10, doc: "Most distinct synchronous callers of a component." },
+        EFFERENT_COUPLING_LIMIT_MAX_FAN_OUT,
+        EFFERENT_COUPLING_LIMIT_MAX_FAN_IN,
     ],
     run: efferent_coupling_limit,
 };
 
 fn efferent_coupling_limit(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
-    let max_out = cx.option(&EFFERENT_COUPLING_LIMIT, "max-fan-out") as usize;
-    let max_in = cx.option(&EFFERENT_COUPLING_LIMIT, "max-fan-in") as usize;
-    let deps = Deps::new(cx);
+    let max_out = cx.option(&EFFERENT_COUPLING_LIMIT_MAX_FAN_OUT) as usize;
+    let max_in = cx.option(&EFFERENT_COUPLING_LIMIT_MAX_FAN_IN) as usize;
+    let deps = &cx.facts.deps;
     let mut out: BTreeMap<ElementId, BTreeSet<ElementId>> = BTreeMap::new();
     let mut inn: BTreeMap<ElementId, BTreeSet<ElementId>> = BTreeMap::new();
-    for (_, l) in deps.links(cx).filter(|(_, l)| !l.is_async) {
+    for (_, l) in deps.links(cx.facts).filter(|(_, l)| !l.is_async) {
         out.entry(l.from).or_default().insert(l.to);
         inn.entry(l.to).or_default().insert(l.from);
     }
@@ -893,6 +889,21 @@ fn efferent_coupling_limit(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
 // ---------------------------------------------------------------------------------------------
 // CPL009
 
+/// `[rules.CPL009] min-shared-percent`.
+pub const INAPPROPRIATE_INTIMACY_MIN_SHARED_PERCENT: RuleOption = RuleOption {
+    rule: "CPL009",
+    name: "min-shared-percent",
+    default: 80,
+    doc: "Share of the larger data set two components must exceed.",
+};
+/// `[rules.CPL009] min-shared`.
+pub const INAPPROPRIATE_INTIMACY_MIN_SHARED: RuleOption = RuleOption {
+    rule: "CPL009",
+    name: "min-shared",
+    default: 2,
+    doc: "Fewest shared data items before the rule reports.",
+};
+
 pub static INAPPROPRIATE_INTIMACY: Rule = Rule {
     code: code("CPL009", "inappropriate-intimacy", Severity::Warning, "Two components that work on almost the same data."),
     category: Category::Coupling,
@@ -900,8 +911,8 @@ pub static INAPPROPRIATE_INTIMACY: Rule = Rule {
     bad: "data Order {\n  classification internal\n}\ndata Payment {\n  classification internal\n}\ndatastore shop_db {\n  holds Order, Payment\n}\ncomponent orders {\n  uses shop_db { access read-write }\n}\ncomponent payments {\n  uses shop_db { access read-write }\n}\n",
     good: "data Order {\n  classification internal\n}\ndata Payment {\n  classification internal\n}\ndatastore orders_db {\n  holds Order\n}\ndatastore payments_db {\n  holds Payment\n}\ncomponent orders {\n  uses orders_db { access read-write }\n}\ncomponent payments {\n  uses payments_db { access read-write }\n}\n",
     options: &[
-        RuleOption { name: "min-shared-percent", default: 80, doc: "Share of the larger data set two components must exceed." },
-        RuleOption { name: "min-shared", default: 2, doc: "Fewest shared data items before the rule reports." },
+        INAPPROPRIATE_INTIMACY_MIN_SHARED_PERCENT,
+        INAPPROPRIATE_INTIMACY_MIN_SHARED,
     ],
     run: inappropriate_intimacy,
 };
@@ -910,9 +921,9 @@ pub static INAPPROPRIATE_INTIMACY: Rule = Rule {
 const MAX_SHARERS: usize = 50;
 
 fn inappropriate_intimacy(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
-    let pct = cx.option(&INAPPROPRIATE_INTIMACY, "min-shared-percent");
-    let min_shared = cx.option(&INAPPROPRIATE_INTIMACY, "min-shared").max(1) as usize;
-    let deps = Deps::new(cx);
+    let pct = cx.option(&INAPPROPRIATE_INTIMACY_MIN_SHARED_PERCENT);
+    let min_shared = cx.option(&INAPPROPRIATE_INTIMACY_MIN_SHARED).max(1) as usize;
+    let deps = &cx.facts.deps;
     let comps = components(cx);
     let teams: Vec<Option<ElementId>> = comps.iter().map(|c| team_of(cx, *c)).collect();
     let pos: BTreeMap<ElementId, usize> = comps.iter().enumerate().map(|(i, c)| (*c, i)).collect();
@@ -923,7 +934,7 @@ fn inappropriate_intimacy(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         }
     }
     let mut store_users: BTreeMap<ElementId, BTreeSet<ElementId>> = BTreeMap::new();
-    for (_, l) in deps.links(cx) {
+    for (_, l) in deps.links(cx.facts) {
         if pos.contains_key(&l.from) && matches!(user_kind(cx, l.to), Some(DeclKind::Datastore | DeclKind::Cache)) {
             store_users.entry(l.to).or_default().insert(l.from);
         }
@@ -996,9 +1007,9 @@ pub static ENDPOINT_BASED_INTERACTION: Rule = Rule {
 };
 
 fn endpoint_based_interaction(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
-    let deps = Deps::new(cx);
+    let deps = &cx.facts.deps;
     let mut seen: BTreeSet<(ElementId, ElementId)> = BTreeSet::new();
-    for (_, l) in deps.links(cx) {
+    for (_, l) in deps.links(cx.facts) {
         if l.discovery.as_deref() != Some("static")
             || !is_component(cx, l.from)
             || !is_component(cx, l.to)
@@ -1022,18 +1033,22 @@ fn endpoint_based_interaction(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
 // ---------------------------------------------------------------------------------------------
 // CPL011
 
+/// `[rules.CPL011] max-owned`.
+pub const WRONG_CUT_MAX_OWNED: RuleOption =
+    RuleOption { rule: "CPL011", name: "max-owned", default: 10, doc: "Most data items one component may own." };
+
 pub static WRONG_CUT: Rule = Rule {
     code: code("CPL011", "wrong-cut", Severity::Note, "A component that owns far more data than the others of its system."),
     category: Category::Coupling,
     explanation: "A component that is the system of record for much more data than its siblings is usually a god component, or the sign of a cut along technical rather than business lines (one service holding everything, the others thin). The rule reports a component that `owns` more than `max-owned` (10) data items, or at least 3 and more than two standard deviations above the mean of the components of its system (components without a system form one group).",
     bad: "data A {\n  classification internal\n}\ndata B {\n  classification internal\n}\ndata C {\n  classification internal\n}\ncomponent everything {\n  owns A, B, C\n  standalone\n}\ncomponent c1 {\n  standalone\n}\ncomponent c2 {\n  standalone\n}\ncomponent c3 {\n  standalone\n}\ncomponent c4 {\n  standalone\n}\ncomponent c5 {\n  standalone\n}\n",
     good: "data A {\n  classification internal\n}\ndata B {\n  classification internal\n}\ndata C {\n  classification internal\n}\ncomponent everything {\n  owns A, B\n  standalone\n}\ncomponent c1 {\n  owns C\n  standalone\n}\ncomponent c2 {\n  standalone\n}\ncomponent c3 {\n  standalone\n}\ncomponent c4 {\n  standalone\n}\ncomponent c5 {\n  standalone\n}\n",
-    options: &[RuleOption { name: "max-owned", default: 10, doc: "Most data items one component may own." }],
+    options: &[WRONG_CUT_MAX_OWNED],
     run: wrong_cut,
 };
 
 fn wrong_cut(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
-    let max = cx.option(&WRONG_CUT, "max-owned") as usize;
+    let max = cx.option(&WRONG_CUT_MAX_OWNED) as usize;
     let mut groups: BTreeMap<Option<ElementId>, Vec<(ElementId, usize)>> = BTreeMap::new();
     for c in components(cx) {
         let Some(e) = cx.model.get(c) else { continue };

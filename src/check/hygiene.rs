@@ -4,8 +4,9 @@
 use std::collections::BTreeMap;
 
 use super::{Category, Ctx, LinkOrigin, Rule};
+use crate::analysis::facts::HolePlace;
 use crate::diagnostics::{codes, Code, Diagnostic, Severity};
-use crate::semantic::model::{Attribute, ElementId, Val};
+use crate::semantic::model::{ElementId, Val};
 use crate::syntax::schema::DeclKind;
 
 const fn code(id: &'static str, name: &'static str, severity: Severity, summary: &'static str) -> Code {
@@ -64,12 +65,12 @@ pub static INTERFACE_NOT_ON_TARGET: Rule = Rule {
 };
 
 fn interface_not_on_target(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
-    for l in &cx.index.links {
+    for l in &cx.facts.links {
         let Some(via) = l.via else { continue };
         if matches!(l.origin, LinkOrigin::Event) || l.to == via {
             continue;
         }
-        let provider = cx.index.provider.get(&via).copied();
+        let provider = cx.facts.provider.get(&via).copied();
         if provider.is_some_and(|p| p != l.to) || provider.is_none() {
             let who = provider.map_or("no element".to_string(), |p| format!("`{}`", cx.name(p)));
             let mut d = cx
@@ -111,8 +112,8 @@ fn orphan_component(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         let declares_links = ["uses", "publishes", "subscribes"].iter().any(|a| e.attr(a).is_some());
         if e.has_flag("standalone")
             || declares_links
-            || cx.index.out(id).next().is_some()
-            || cx.index.inbound(id).next().is_some()
+            || cx.facts.out(id).next().is_some()
+            || cx.facts.inbound(id).next().is_some()
         {
             continue;
         }
@@ -141,7 +142,7 @@ pub static UNUSED_INTERFACE: Rule = Rule {
 
 fn unused_interface(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let mut used = vec![false; cx.model.elements.len()];
-    for l in &cx.index.links {
+    for l in &cx.facts.links {
         if let Some(v) = l.via {
             used[v.0 as usize] = true;
         }
@@ -180,7 +181,7 @@ fn unused_data(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             *u = true;
         }
     };
-    for l in &cx.index.links {
+    for l in &cx.facts.links {
         l.carries.iter().for_each(|d| mark(*d));
     }
     for (_, e) in cx.model.iter() {
@@ -233,7 +234,7 @@ pub static EMPTY_FLOW: Rule = Rule {
 
 fn empty_flow(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let mut carries: BTreeMap<ElementId, bool> = BTreeMap::new();
-    for l in &cx.index.links {
+    for l in &cx.facts.links {
         if let LinkOrigin::Step { flow, .. } = l.origin {
             *carries.entry(flow).or_insert(false) |= !l.carries.is_empty();
         }
@@ -265,33 +266,43 @@ pub static INCOMPLETE_MODEL: Rule = Rule {
     run: incomplete_model,
 };
 
-fn hole_attrs(attrs: &[Attribute], prefix: &str, out: &mut Vec<String>) {
-    for a in attrs {
-        let name = if prefix.is_empty() { a.name.to_string() } else { format!("{prefix}.{}", a.name) };
-        if a.values().any(|v| v.val == Val::Hole) {
-            out.push(name.clone());
+/// The holes of each element as HYG008 names them: `contingency`, `uses.timeout`,
+/// `GET /x`, `step 2 (source, latency)`; from the analysis facts, in declaration order.
+fn holes_by_element(cx: &Ctx<'_>) -> BTreeMap<ElementId, Vec<String>> {
+    let mut out: BTreeMap<ElementId, Vec<String>> = BTreeMap::new();
+    let mut steps: BTreeMap<(ElementId, usize), Vec<String>> = BTreeMap::new();
+    for h in &cx.facts.holes {
+        let Some(e) = cx.model.get(h.element) else { continue };
+        match &h.place {
+            HolePlace::Attr { path, .. } => out.entry(h.element).or_default().push(path.join(".")),
+            HolePlace::Endpoint { endpoint, option } => {
+                let Some(ep) = e.endpoints.get(*endpoint) else { continue };
+                let name = match option {
+                    Some(o) => format!("{} {}.{o}", ep.method, ep.target),
+                    None => format!("{} {}", ep.method, ep.target),
+                };
+                let list = out.entry(h.element).or_default();
+                if !list.contains(&name) {
+                    list.push(name);
+                }
+            }
+            HolePlace::StepEnd { step, to } => {
+                steps.entry((h.element, *step)).or_default().push(if *to { "target" } else { "source" }.to_string())
+            }
+            HolePlace::StepOption { step, path } => steps.entry((h.element, *step)).or_default().push(path.join(".")),
         }
-        hole_attrs(&a.block, &name, out);
     }
+    for ((element, step), sub) in steps {
+        out.entry(element).or_default().push(format!("step {} ({})", step + 1, sub.join(", ")));
+    }
+    out
 }
 
 fn incomplete_model(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let has_zones = cx.model.of_kind(DeclKind::Zone).next().is_some();
+    let mut holes_of = holes_by_element(cx);
     for (id, e) in cx.model.iter().filter(|(_, e)| !e.from_std) {
-        let mut holes = Vec::new();
-        hole_attrs(&e.attrs, "", &mut holes);
-        for ep in &e.endpoints {
-            if ep.request.iter().chain(ep.response.iter()).any(|v| v.val == Val::Hole) {
-                holes.push(format!("{} {}", ep.method, ep.target));
-            }
-        }
-        for (i, s) in e.steps.iter().enumerate() {
-            let mut sub = Vec::new();
-            hole_attrs(&s.options, "", &mut sub);
-            if !sub.is_empty() {
-                holes.push(format!("step {} ({})", i + 1, sub.join(", ")));
-            }
-        }
+        let holes = holes_of.remove(&id).unwrap_or_default();
         // Trust rules place every participant of a link: runnable elements, actors and externals.
         let missing_zone = has_zones
             && matches!(
@@ -328,9 +339,9 @@ fn incomplete_model(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         );
     }
     // Links crossing zones need a protocol and an authentication mode.
-    for l in &cx.index.links {
+    for l in &cx.facts.links {
         let LinkOrigin::Step { flow, .. } = l.origin else { continue };
-        let (Some(a), Some(b)) = (cx.index.zone_of(l.from), cx.index.zone_of(l.to)) else { continue };
+        let (Some(a), Some(b)) = (cx.facts.zone_of(l.from), cx.facts.zone_of(l.to)) else { continue };
         if a == b {
             continue;
         }
@@ -416,7 +427,7 @@ pub static DUPLICATE_FLOW: Rule = Rule {
 
 fn duplicate_flow(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let mut seen: BTreeMap<(ElementId, ElementId, bool, Option<ElementId>), crate::source::Span> = BTreeMap::new();
-    for l in cx.index.links.iter().filter(|l| l.origin == LinkOrigin::Uses) {
+    for l in cx.facts.links.iter().filter(|l| l.origin == LinkOrigin::Uses) {
         let key = (l.from, l.to, l.is_async, l.via);
         match seen.get(&key) {
             Some(first) => acc.push(

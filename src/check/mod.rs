@@ -6,24 +6,27 @@
 
 pub mod config;
 pub mod coupling;
+pub mod docs;
 pub mod hygiene;
-pub mod index;
 pub mod ownership;
 pub mod performance;
 pub mod registry;
 pub mod reliability;
 pub mod security;
+mod shared;
 
 use std::collections::BTreeMap;
 
-use crate::diagnostics::{Code, Diagnostic, Suppression, SuppressionKind};
+use crate::diagnostics::{Code, Diagnostic, Fix, Suppression, SuppressionKind, TextEdit};
+use crate::lang::{Classification, Criticality};
 use crate::semantic::model::{ElementId, Model, Val};
 use crate::source::Span;
 use crate::syntax::literal::Literal;
-use crate::syntax::schema::{self, DeclKind};
+use crate::syntax::schema::DeclKind;
 
+use crate::analysis::facts as derived;
+pub use crate::analysis::facts::{Facts, Link, LinkOrigin, Transit, Wire, WireSource, Zones};
 pub use config::RuleConfig;
-pub use index::{Index, Link, LinkOrigin, Zones};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Category {
@@ -48,8 +51,12 @@ impl Category {
     }
 }
 
-/// A configurable threshold of a rule.
+/// A configurable threshold of a rule, declared as a constant beside it so that a rule can only
+/// read options that exist (a misspelt one does not compile) and names whose option it reads.
+#[derive(Debug)]
 pub struct RuleOption {
+    /// The code of the rule the option belongs to; the registry checks it.
+    pub rule: &'static str,
     pub name: &'static str,
     pub default: u64,
     pub doc: &'static str,
@@ -72,14 +79,14 @@ pub struct Rule {
 /// What a rule sees.
 pub struct Ctx<'m> {
     pub model: &'m Model,
-    pub index: Index,
+    pub facts: &'m Facts,
     pub zones: Zones<'m>,
     pub config: &'m RuleConfig,
 }
 
 impl<'m> Ctx<'m> {
-    pub fn new(model: &'m Model, config: &'m RuleConfig) -> Self {
-        Ctx { model, index: Index::build(model), zones: Zones::new(model), config }
+    pub fn new(model: &'m Model, facts: &'m Facts, config: &'m RuleConfig) -> Self {
+        Ctx { model, facts, zones: Zones::new(model), config }
     }
 
     /// A finding of `rule` about `subjects` (element ids, in a meaningful order).
@@ -94,10 +101,9 @@ impl<'m> Ctx<'m> {
         Diagnostic::new(rule.code, message, span, label).with_subjects(subjects.iter().map(|s| self.model.path_of(*s)))
     }
 
-    /// A threshold from `[rules.<name>]` in arch.toml, else the rule's default.
-    pub fn option(&self, rule: &Rule, name: &str) -> u64 {
-        let default = rule.options.iter().find(|o| o.name == name).map_or(0, |o| o.default);
-        self.config.option(rule.code, name).unwrap_or(default)
+    /// A threshold from `[rules.<code>]` in arch.toml, else the option's default.
+    pub fn option(&self, option: &RuleOption) -> u64 {
+        self.config.option(option.rule, option.name).unwrap_or(option.default)
     }
 
     pub fn name(&self, id: ElementId) -> String {
@@ -120,16 +126,12 @@ impl<'m> Ctx<'m> {
     /// Classification rank of a data entity or event: public 0, internal 1, confidential 2,
     /// restricted 3; `None` when unclassified.
     pub fn classification(&self, data: ElementId) -> Option<usize> {
-        self.model.get(data).and_then(|e| e.word("classification")).and_then(|c| index::rank(c, schema::CLASSIFICATION))
+        derived::classification(self.model, data)
     }
 
     /// Confidential or above, personal data, or credentials.
     pub fn is_sensitive(&self, data: ElementId) -> bool {
-        let Some(e) = self.model.get(data) else { return false };
-        self.classification(data).is_some_and(|c| c >= CONFIDENTIAL)
-            || e.has_flag("pii")
-            || e.has_flag("credentials")
-            || e.fields.iter().any(|f| f.modifiers.iter().any(|m| m == "pii" || m == "credentials"))
+        derived::is_sensitive(self.model, data, CONFIDENTIAL)
     }
 
     /// Highest classification rank among the data a link carries.
@@ -139,7 +141,7 @@ impl<'m> Ctx<'m> {
 
     /// Criticality rank: low 0, medium 1, high 2, critical 3, mission-critical 4.
     pub fn criticality(&self, id: ElementId) -> Option<usize> {
-        self.model.get(id).and_then(|e| e.word("criticality")).and_then(|c| index::rank(c, schema::CRITICALITY))
+        self.model.get(id).and_then(|e| e.word("criticality")).and_then(Criticality::parse).map(Criticality::rank)
     }
 
     /// Replicas of a runnable element; a missing value means one instance.
@@ -152,7 +154,7 @@ impl<'m> Ctx<'m> {
 
     /// The two zones of a link, when both ends have one.
     pub fn zones_of(&self, link: &Link) -> Option<(ElementId, ElementId)> {
-        Some((self.index.zone_of(link.from)?, self.index.zone_of(link.to)?))
+        Some((self.facts.zone_of(link.from)?, self.facts.zone_of(link.to)?))
     }
 
     /// The link leaves one zone for another.
@@ -177,7 +179,7 @@ impl<'m> Ctx<'m> {
     pub fn data_handled(&self, component: ElementId) -> Vec<ElementId> {
         let mut out: Vec<ElementId> =
             self.model.get(component).map(|e| e.references("owns").collect()).unwrap_or_default();
-        for l in self.index.out(component).chain(self.index.inbound(component)) {
+        for l in self.facts.out(component).chain(self.facts.inbound(component)) {
             out.extend(l.carries.iter().copied());
         }
         out.sort();
@@ -187,13 +189,13 @@ impl<'m> Ctx<'m> {
 }
 
 /// Classification rank of `confidential`.
-pub const CONFIDENTIAL: usize = 2;
+pub const CONFIDENTIAL: usize = Classification::Confidential.rank();
 /// Classification rank of `restricted`.
-pub const RESTRICTED: usize = 3;
+pub const RESTRICTED: usize = Classification::Restricted.rank();
 /// Criticality rank of `high`.
-pub const HIGH: usize = 2;
+pub const HIGH: usize = Criticality::High.rank();
 /// Criticality rank of `critical`.
-pub const CRITICAL: usize = 3;
+pub const CRITICAL: usize = Criticality::Critical.rank();
 
 /// Options of one check run.
 pub struct CheckOptions<'a> {
@@ -207,7 +209,17 @@ pub struct CheckOptions<'a> {
 /// Runs every enabled rule, applies configured levels to these and to the front end's
 /// diagnostics (`front`), then applies acceptances and the baseline.
 pub fn run(model: &Model, front: Vec<Diagnostic>, opts: &CheckOptions<'_>) -> Vec<Diagnostic> {
-    let cx = Ctx::new(model, opts.config);
+    run_with_facts(model, &Facts::build(model), front, opts)
+}
+
+/// [`run`] over facts already derived from `model`.
+pub fn run_with_facts(
+    model: &Model,
+    facts: &Facts,
+    front: Vec<Diagnostic>,
+    opts: &CheckOptions<'_>,
+) -> Vec<Diagnostic> {
+    let cx = Ctx::new(model, facts, opts.config);
     let mut out = front;
     for rule in registry::rules() {
         if opts.config.level(rule.code) == Some(None) {
@@ -215,6 +227,9 @@ pub fn run(model: &Model, front: Vec<Diagnostic>, opts: &CheckOptions<'_>) -> Ve
         }
         let mut acc = Vec::new();
         (rule.run)(&cx, &mut acc);
+        for d in &mut acc {
+            add_accept_fix(model, d);
+        }
         out.extend(acc);
     }
     // Levels: re-level or drop registry codes (the resolver's HYG001/HYG002 included).
@@ -232,6 +247,19 @@ pub fn run(model: &Model, front: Vec<Diagnostic>, opts: &CheckOptions<'_>) -> Ve
     }
     crate::diagnostics::sort(&mut out);
     out
+}
+
+/// Offers to accept a finding: an `accept CODE@subject...` line before the top-level declaration
+/// of its first subject, for the author to add a justification to.
+fn add_accept_fix(model: &Model, d: &mut Diagnostic) {
+    let Some(mut id) = d.subjects.first().and_then(|s| model.lookup(s)) else { return };
+    while let Some(parent) = model.get(id).and_then(|e| e.parent) {
+        id = parent;
+    }
+    let Some(e) = model.get(id).filter(|e| !e.from_std) else { return };
+    let text = format!("accept {}\n", d.fingerprint());
+    d.fixes
+        .push(Fix { title: format!("Accept this {} finding", d.code.id), edits: vec![TextEdit::insert(e.span, text)] });
 }
 
 fn date_value(v: &Val) -> Option<Literal> {

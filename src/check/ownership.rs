@@ -7,9 +7,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::coupling::Deps;
+use super::shared::{count, exposed_by, name_list, team_of};
 use super::{Category, Ctx, LinkOrigin, Rule, RuleOption};
-use crate::diagnostics::{Code, Diagnostic, Severity};
+use crate::diagnostics::{Code, Diagnostic, Severity, TextEdit};
 use crate::semantic::model::{ElementId, Val};
 use crate::source::Span;
 use crate::syntax::schema::DeclKind;
@@ -30,42 +30,8 @@ pub static RULES: &[&Rule] = &[
     &TIGHTLY_COUPLED_TEAMS,
 ];
 
-/// The team accountable for an element: its owner after inheritance, or the team of the person
-/// who owns it; `None` when unknown, including a person who belongs to no team.
-pub(crate) fn team_of(cx: &Ctx<'_>, id: ElementId) -> Option<ElementId> {
-    let owner = cx.index.owner_of(id)?;
-    match cx.model.get(owner) {
-        Some(p) if p.kind == DeclKind::Person => p.reference("team"),
-        _ => Some(owner),
-    }
-}
-
 fn is_user(cx: &Ctx<'_>, id: ElementId, kind: DeclKind) -> bool {
     cx.model.get(id).is_some_and(|e| e.kind == kind && !e.from_std)
-}
-
-/// Names as a short list: "`a`, `b` and 3 more".
-pub(crate) fn name_list(cx: &Ctx<'_>, ids: &[ElementId], max: usize) -> String {
-    let mut names: Vec<String> = ids.iter().take(max).map(|i| format!("`{}`", cx.name(*i))).collect();
-    if ids.len() > max {
-        names.push(format!("{} more", ids.len() - max));
-    }
-    match names.as_slice() {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
-}
-
-/// A count with its noun: "1 component", "3 components".
-pub(crate) fn count(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else if let Some(stem) = noun.strip_suffix('y') {
-        format!("{n} {stem}ies")
-    } else {
-        format!("{n} {noun}s")
-    }
 }
 
 /// The span of the value `target` in attribute `attr` of element `id`.
@@ -104,7 +70,7 @@ fn owner_gap_root(cx: &Ctx<'_>, id: ElementId, depth: usize) -> Option<ElementId
         return None;
     }
     match e.kind {
-        DeclKind::Interface => match cx.index.provider.get(&id) {
+        DeclKind::Interface => match cx.facts.provider.get(&id) {
             Some(p) if cx.kind(*p) == Some(DeclKind::Component) => owner_gap_root(cx, *p, depth + 1),
             Some(_) => None,
             None => Some(id),
@@ -123,7 +89,7 @@ fn owner_gap_root(cx: &Ctx<'_>, id: ElementId, depth: usize) -> Option<ElementId
 fn owner_missing(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let mut heirs: BTreeMap<ElementId, Vec<ElementId>> = BTreeMap::new();
     for (id, _) in cx.model.iter().filter(|(_, e)| !e.from_std && OWNED_KINDS.contains(&e.kind)) {
-        if cx.index.owner_of(id).is_some() {
+        if cx.facts.owner_of(id).is_some() {
             continue;
         }
         if let Some(root) = owner_gap_root(cx, id, 0) {
@@ -159,6 +125,15 @@ fn owner_missing(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             (DeclKind::Interface, _) => "add `owner <team>`, or name its `provider`".to_string(),
             _ => "add `owner <team>`".to_string(),
         });
+        // The fix states the suggested team, else leaves the owner as a `?` hole to fill. It
+        // goes before the first attribute, so elements without a block get none.
+        if let Some(first) = e.attrs.iter().map(|a| a.span).min_by_key(|s| s.start) {
+            let (title, owner) = match suggested_owner(cx, root).filter(|_| e.kind != DeclKind::System) {
+                Some(team) => (format!("Add `owner {}`", cx.name(team)), cx.name(team)),
+                None => ("Add `owner ?` to fill in later".to_string(), "?".to_string()),
+            };
+            d = d.with_fix(title, vec![TextEdit::insert(first, format!("owner {owner}\n  "))]);
+        }
         acc.push(d);
     }
 }
@@ -169,9 +144,9 @@ fn suggested_owner(cx: &Ctx<'_>, id: ElementId) -> Option<ElementId> {
         return None;
     }
     let teams: BTreeSet<ElementId> = cx
-        .index
+        .facts
         .inbound(id)
-        .chain(cx.index.out(id))
+        .chain(cx.facts.out(id))
         .flat_map(|l| [l.from, l.to])
         .filter(|x| *x != id && cx.kind(*x) == Some(DeclKind::Component))
         .filter_map(|c| team_of(cx, c))
@@ -250,7 +225,7 @@ fn data_owner_missing(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         }
     }
     for (id, e) in cx.model.of_kind(DeclKind::Data) {
-        if !cx.is_sensitive(id) || cx.index.owners_of_data.contains_key(&id) || e.attr("owner").is_some() {
+        if !cx.is_sensitive(id) || cx.facts.owners_of_data.contains_key(&id) || e.attr("owner").is_some() {
             continue;
         }
         let why = match e.word("classification") {
@@ -302,8 +277,8 @@ pub(crate) fn is_write(l: &super::Link) -> bool {
 fn shared_persistence(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     // Datastore -> team -> writers with the span of their first writing link.
     let mut writers: BTreeMap<ElementId, BTreeMap<ElementId, BTreeMap<ElementId, Span>>> = BTreeMap::new();
-    let deps = Deps::new(cx);
-    for (_, l) in deps.links(cx) {
+    let deps = &cx.facts.deps;
+    for (_, l) in deps.links(cx.facts) {
         if !is_write(l) || !is_user(cx, l.from, DeclKind::Component) || !is_user(cx, l.to, DeclKind::Datastore) {
             continue;
         }
@@ -361,8 +336,8 @@ pub static FOREIGN_DATASTORE_ACCESS: Rule = Rule {
 fn foreign_datastore_access(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     // (component, datastore) -> first link span, reads, writes.
     let mut pairs: BTreeMap<(ElementId, ElementId), (Span, bool, bool)> = BTreeMap::new();
-    let deps = Deps::new(cx);
-    for (_, l) in deps.links(cx) {
+    let deps = &cx.facts.deps;
+    for (_, l) in deps.links(cx.facts) {
         if !is_user(cx, l.from, DeclKind::Component) || !is_user(cx, l.to, DeclKind::Datastore) {
             continue;
         }
@@ -389,7 +364,7 @@ fn foreign_datastore_access(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         // suggest its interface; looked up once per store.
         let owner_service = *owner_services.entry(ds).or_insert_with(|| {
             let mut own = cx
-                .index
+                .facts
                 .inbound(ds)
                 .filter(|l| is_user(cx, l.from, DeclKind::Component) && team_of(cx, l.from) == Some(theirs));
             let first = own.next();
@@ -434,15 +409,6 @@ fn foreign_datastore_access(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Interfaces each element provides, in declaration order.
-pub(crate) fn exposed_by(cx: &Ctx<'_>) -> BTreeMap<ElementId, Vec<ElementId>> {
-    let mut out: BTreeMap<ElementId, Vec<ElementId>> = BTreeMap::new();
-    for (iface, provider) in &cx.index.provider {
-        out.entry(*provider).or_default().push(*iface);
-    }
-    out
-}
-
 // ---------------------------------------------------------------------------------------------
 
 pub static DATA_MULTIPLE_OWNERS: Rule = Rule {
@@ -456,7 +422,7 @@ pub static DATA_MULTIPLE_OWNERS: Rule = Rule {
 };
 
 fn data_multiple_owners(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
-    for (data, owners) in &cx.index.owners_of_data {
+    for (data, owners) in &cx.facts.owners_of_data {
         let mut owners: Vec<ElementId> =
             owners.iter().copied().filter(|c| cx.model.get(*c).is_some_and(|e| !e.from_std)).collect();
         owners.sort_by_cached_key(|c| cx.name(*c));
@@ -530,20 +496,28 @@ fn component_without_system(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
 
 // ---------------------------------------------------------------------------------------------
 
+/// `[rules.OWN009] min-links`.
+pub const TIGHTLY_COUPLED_TEAMS_MIN_LINKS: RuleOption = RuleOption {
+    rule: "OWN009",
+    name: "min-links",
+    default: 4,
+    doc: "Fewest distinct neighbours in the other team before the rule reports.",
+};
+
 pub static TIGHTLY_COUPLED_TEAMS: Rule = Rule {
     code: code("OWN009", "tightly-coupled-teams", Severity::Note, "A component that talks more to another team's components than to its own team's."),
     category: Category::Ownership,
     explanation: "When most of a component's links go to the components of one other team, the two teams cannot change or release independently: every change needs a meeting (Conway's law in reverse). Either the component belongs to the other team, or the boundary between the teams is cut in the wrong place. The rule is conservative: it counts distinct neighbours over direct links in both directions, needs at least `min-links` of them in the other team and strictly more than twice the neighbours in the component's own team, skips components that are the only one of their team, and skips edge components whose job is to route to others (gateways, proxies, load balancers, WAFs, frontends, mobile apps).",
     bad: "team checkout\nteam billing\ncomponent orders {\n  owner checkout\n  uses invoices sync { timeout 1s circuit-breaker }\n  uses ledger sync { timeout 1s circuit-breaker }\n  uses tax sync { timeout 1s circuit-breaker }\n  uses fx sync { timeout 1s circuit-breaker }\n}\ncomponent carts {\n  owner checkout\n  standalone\n}\ncomponent invoices {\n  owner billing\n}\ncomponent ledger {\n  owner billing\n}\ncomponent tax {\n  owner billing\n}\ncomponent fx {\n  owner billing\n}\n",
     good: "team checkout\nteam billing\ncomponent orders {\n  owner billing\n  uses invoices sync { timeout 1s circuit-breaker }\n  uses ledger sync { timeout 1s circuit-breaker }\n  uses tax sync { timeout 1s circuit-breaker }\n  uses fx sync { timeout 1s circuit-breaker }\n}\ncomponent carts {\n  owner checkout\n  standalone\n}\ncomponent invoices {\n  owner billing\n}\ncomponent ledger {\n  owner billing\n}\ncomponent tax {\n  owner billing\n}\ncomponent fx {\n  owner billing\n}\n",
-    options: &[RuleOption { name: "min-links", default: 4, doc: "Fewest distinct neighbours in the other team before the rule reports." }],
+    options: &[TIGHTLY_COUPLED_TEAMS_MIN_LINKS],
     run: tightly_coupled_teams,
 };
 
 fn tightly_coupled_teams(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     const EDGE_KINDS: &[&str] = &["gateway", "proxy", "waf", "load-balancer", "frontend", "mobile"];
-    let min = cx.option(&TIGHTLY_COUPLED_TEAMS, "min-links").max(1) as usize;
-    let deps = Deps::new(cx);
+    let min = cx.option(&TIGHTLY_COUPLED_TEAMS_MIN_LINKS).max(1) as usize;
+    let deps = &cx.facts.deps;
     let mut members: BTreeMap<ElementId, usize> = BTreeMap::new();
     for (id, _) in cx.model.of_kind(DeclKind::Component) {
         if let Some(t) = team_of(cx, id) {
@@ -552,7 +526,7 @@ fn tightly_coupled_teams(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     }
     // Distinct component neighbours in either direction, with the span of the first link.
     let mut neighbours: BTreeMap<ElementId, BTreeMap<ElementId, Span>> = BTreeMap::new();
-    for (i, l) in cx.index.links.iter().enumerate() {
+    for (i, l) in cx.facts.links.iter().enumerate() {
         if !deps.is_dependency(i)
             || !is_user(cx, l.from, DeclKind::Component)
             || !is_user(cx, l.to, DeclKind::Component)

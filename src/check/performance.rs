@@ -7,6 +7,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::shared::{critical_path, flow_steps};
 use super::{Category, Ctx, Link, LinkOrigin, Rule, RuleOption};
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::semantic::model::{Element, ElementId, Val};
@@ -28,13 +29,21 @@ pub static RULES: &[&Rule] = &[
     &THROUGHPUT_OVER_CAPACITY,
 ];
 
+/// `[rules.PERF001] hop-overhead-ms`.
+pub const LATENCY_BUDGET_EXCEEDED_HOP_OVERHEAD_MS: RuleOption = RuleOption {
+    rule: "PERF001",
+    name: "hop-overhead-ms",
+    default: 0,
+    doc: "Milliseconds added for every hop on the critical path (network, serialisation).",
+};
+
 pub static LATENCY_BUDGET_EXCEEDED: Rule = Rule {
     code: code("PERF001", "latency-budget-exceeded", Severity::Error, "The estimated p95 latency of a flow's critical path exceeds the flow's `p95` target."),
     category: Category::Performance,
     explanation: "A flow with a `p95` target is checked against the sum of the p95 latencies of the steps its initiator waits for: the synchronous steps in order (asynchronous `~>` steps and what follows from their targets are not waited for, unless the flow says `waits`), plus a configurable overhead per hop. A step's latency is its own (`40ms` or `latency 40ms`), else the `latency` of the matching `uses`, else the target component's `latency`. Summing p95s over-estimates slightly, which is the safe side for a budget. When the sum is over the target the design cannot meet it: cut the biggest contributors (cache, batch, parallelise, go asynchronous) or renegotiate the target.",
     bad: "actor customer\ncomponent gateway { latency 20ms }\ncomponent orders { latency 150ms }\ncomponent payments { latency 200ms }\nflow checkout {\n  p95 300ms\n  customer -> gateway\n  gateway -> orders\n  orders -> payments\n}\n",
     good: "actor customer\ncomponent gateway { latency 20ms }\ncomponent orders { latency 150ms }\ncomponent payments { latency 100ms }\nflow checkout {\n  p95 300ms\n  customer -> gateway\n  gateway -> orders\n  orders -> payments\n}\n",
-    options: &[RuleOption { name: "hop-overhead-ms", default: 0, doc: "Milliseconds added for every hop on the critical path (network, serialisation)." }],
+    options: &[LATENCY_BUDGET_EXCEEDED_HOP_OVERHEAD_MS],
     run: latency_budget_exceeded,
 };
 
@@ -48,13 +57,21 @@ pub static LATENCY_ESTIMATE_MISSING: Rule = Rule {
     run: latency_estimate_missing,
 };
 
+/// `[rules.PERF003] max-depth`.
+pub const SYNC_CHAIN_TOO_DEEP_MAX_DEPTH: RuleOption = RuleOption {
+    rule: "PERF003",
+    name: "max-depth",
+    default: 4,
+    doc: "Most synchronous calls allowed in a chain from an entry point.",
+};
+
 pub static SYNC_CHAIN_TOO_DEEP: Rule = Rule {
     code: code("PERF003", "sync-chain-too-deep", Severity::Warning, "A chain of synchronous calls from an entry point is deeper than allowed."),
     category: Category::Performance,
     explanation: "Every synchronous hop adds latency, multiplies the chance of failure and ties the caller's threads to the slowest callee: a long chain behaves like a distributed monolith, and one slow service at its end stalls everything above it. The rule follows synchronous `uses` and flow steps between components from each entry point (a component reached from an actor, an external system or the internet zone, or exposing a public interface) and reports the longest chain when it has more calls than `max-depth`. Cycles are ignored here; dependency-cycle reports them. Make some calls asynchronous, cache their answers, or merge services that always call each other.",
     bad: "actor user\ncomponent web { uses a sync { timeout 1s circuit-breaker } }\ncomponent a { uses b sync { timeout 1s circuit-breaker } }\ncomponent b { uses c sync { timeout 1s circuit-breaker } }\ncomponent c { uses d sync { timeout 1s circuit-breaker } }\ncomponent d { uses e sync { timeout 1s circuit-breaker } }\ncomponent e\nflow browse {\n  user -> web\n}\n",
     good: "actor user\ncomponent web { uses a sync { timeout 1s circuit-breaker } }\ncomponent a { uses b sync { timeout 1s circuit-breaker } }\ncomponent b { uses c sync { timeout 1s circuit-breaker } }\ncomponent c { uses d sync { timeout 1s circuit-breaker } }\ncomponent d { uses e async }\ncomponent e\nflow browse {\n  user -> web\n}\n",
-    options: &[RuleOption { name: "max-depth", default: 4, doc: "Most synchronous calls allowed in a chain from an entry point." }],
+    options: &[SYNC_CHAIN_TOO_DEEP_MAX_DEPTH],
     run: sync_chain_too_deep,
 };
 
@@ -68,13 +85,21 @@ pub static TIMEOUT_INVERSION: Rule = Rule {
     run: timeout_inversion,
 };
 
+/// `[rules.PERF005] max-calls-per-pair`.
+pub const CHATTY_INTERACTION_MAX_CALLS_PER_PAIR: RuleOption = RuleOption {
+    rule: "PERF005",
+    name: "max-calls-per-pair",
+    default: 3,
+    doc: "Most synchronous steps allowed between the same two elements in one flow.",
+};
+
 pub static CHATTY_INTERACTION: Rule = Rule {
     code: code("PERF005", "chatty-interaction", Severity::Warning, "The same pair of elements talks synchronously too often in one flow, or once per item."),
     category: Category::Performance,
     explanation: "Many small synchronous round trips between the same two elements (more than `max-calls-per-pair` in one flow), or a synchronous call made once per item of a collection (`per-item`), make latency grow with the data instead of staying flat, and load the callee with overhead. Fetch what is needed in one batch call, return richer responses, or move the per-item work behind a queue.",
     bad: "component orders { uses catalog sync { timeout 1s circuit-breaker per-item } }\ncomponent catalog\n",
     good: "component orders { uses catalog sync { timeout 1s circuit-breaker description \"One batch lookup per order\" } }\ncomponent catalog\n",
-    options: &[RuleOption { name: "max-calls-per-pair", default: 3, doc: "Most synchronous steps allowed between the same two elements in one flow." }],
+    options: &[CHATTY_INTERACTION_MAX_CALLS_PER_PAIR],
     run: chatty_interaction,
 };
 
@@ -89,50 +114,6 @@ pub static THROUGHPUT_OVER_CAPACITY: Rule = Rule {
 };
 
 // Shared facts about flows, also read by the reliability rules.
-
-/// The steps of each user flow in order, as links (a target interface replaced by its provider),
-/// with each step's index in the flow.
-pub(crate) fn flow_steps<'a>(cx: &'a Ctx<'_>) -> BTreeMap<ElementId, Vec<(usize, &'a Link)>> {
-    let mut out: BTreeMap<ElementId, Vec<(usize, &'a Link)>> = BTreeMap::new();
-    for l in &cx.index.links {
-        if let LinkOrigin::Step { flow, index } = l.origin {
-            if cx.model.get(flow).is_some_and(|f| !f.from_std) {
-                out.entry(flow).or_default().push((index, l));
-            }
-        }
-    }
-    for steps in out.values_mut() {
-        steps.sort_by_key(|(i, _)| *i);
-    }
-    out
-}
-
-/// The steps of a flow its initiator waits for, in order: synchronous steps leaving an element
-/// the flow reached synchronously (every step when the flow `waits`). A step leaving an element
-/// that no earlier step reached is taken as waited for (scenario-integrity reports the gap).
-/// Steps that only answer an actor are not hops of the path.
-pub(crate) fn critical_path<'a>(cx: &Ctx<'_>, flow: ElementId, steps: &[(usize, &'a Link)]) -> Vec<(usize, &'a Link)> {
-    let waits = cx.model.get(flow).is_some_and(|f| f.has_flag("waits"));
-    let mut sync_reached = BTreeSet::new();
-    let mut reached = BTreeSet::new();
-    if let Some((_, first)) = steps.first() {
-        sync_reached.insert(first.from);
-        reached.insert(first.from);
-    }
-    let mut out = Vec::new();
-    for &(i, l) in steps {
-        let from_waited = sync_reached.contains(&l.from) || !reached.contains(&l.from);
-        if from_waited && (waits || !l.is_async) {
-            sync_reached.insert(l.to);
-            if cx.kind(l.to) != Some(DeclKind::Actor) {
-                out.push((i, l));
-            }
-        }
-        reached.insert(l.from);
-        reached.insert(l.to);
-    }
-    out
-}
 
 /// A duration attribute, in nanoseconds.
 pub(crate) fn duration(e: &Element, name: &str) -> Option<u64> {
@@ -211,7 +192,7 @@ enum Gap {
 /// The latency estimates declared on `uses`, by (from, to).
 fn uses_latencies(cx: &Ctx<'_>) -> BTreeMap<(ElementId, ElementId), u64> {
     let mut out = BTreeMap::new();
-    for l in &cx.index.links {
+    for l in &cx.facts.links {
         if let (LinkOrigin::Uses, Some(ns)) = (l.origin, l.latency) {
             out.entry((l.from, l.to)).or_insert(ns);
         }
@@ -273,7 +254,7 @@ impl Budget<'_> {
 fn budgets<'a>(cx: &'a Ctx<'_>) -> Vec<Budget<'a>> {
     let steps = flow_steps(cx);
     let uses = uses_latencies(cx);
-    let overhead = cx.option(&LATENCY_BUDGET_EXCEEDED, "hop-overhead-ms").saturating_mul(1_000_000);
+    let overhead = cx.option(&LATENCY_BUDGET_EXCEEDED_HOP_OVERHEAD_MS).saturating_mul(1_000_000);
     let mut out = Vec::new();
     for (flow, e) in cx.model.of_kind(DeclKind::Flow) {
         let (Some(target), Some(attr)) = (duration(e, "p95"), e.attr("p95")) else { continue };
@@ -443,11 +424,11 @@ fn is_remote_sync_call(cx: &Ctx<'_>, l: &Link) -> bool {
 }
 
 fn sync_chain_too_deep(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
-    let max = cx.option(&SYNC_CHAIN_TOO_DEEP, "max-depth") as usize;
+    let max = cx.option(&SYNC_CHAIN_TOO_DEEP_MAX_DEPTH) as usize;
     let n = cx.model.elements.len();
     let mut adj: Vec<Vec<usize>> = vec![Vec::new(); n];
     let mut edge_span: BTreeMap<(usize, usize), Span> = BTreeMap::new();
-    for l in cx.index.links.iter().filter(|l| is_remote_sync_call(cx, l)) {
+    for l in cx.facts.links.iter().filter(|l| is_remote_sync_call(cx, l)) {
         let (a, b) = (l.from.0 as usize, l.to.0 as usize);
         if a < n && b < n {
             adj[a].push(b);
@@ -460,19 +441,19 @@ fn sync_chain_too_deep(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     }
     // Entry points.
     let mut entry = vec![false; n];
-    let in_internet = |id: ElementId| cx.index.zone_of(id).is_some_and(|z| cx.zones.is_internet(z));
+    let in_internet = |id: ElementId| cx.facts.zone_of(id).is_some_and(|z| cx.zones.is_internet(z));
     for (id, _) in cx.model.of_kind(DeclKind::Component) {
         if in_internet(id) {
             entry[id.0 as usize] = true;
         }
     }
-    for (&iface, &provider) in &cx.index.provider {
+    for (&iface, &provider) in &cx.facts.provider {
         let public = cx.model.get(iface).and_then(|i| i.word("exposure")) == Some("public");
         if public && cx.kind(provider) == Some(DeclKind::Component) {
             entry[provider.0 as usize] = true;
         }
     }
-    for l in &cx.index.links {
+    for l in &cx.facts.links {
         let outside = matches!(cx.kind(l.from), Some(DeclKind::Actor | DeclKind::External)) || in_internet(l.from);
         if outside && cx.kind(l.to) == Some(DeclKind::Component) {
             entry[l.to.0 as usize] = true;
@@ -647,7 +628,7 @@ fn timeout_inversion(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let mut downstream: Vec<Option<(u64, &Link)>> = vec![None; n];
     // What each element needs at p95: its own latency plus its synchronous `uses` latencies.
     let mut needs: Vec<Option<u64>> = cx.model.elements.iter().map(|e| duration(e, "latency")).collect();
-    for l in cx.index.links.iter().filter(|l| is_call(l)) {
+    for l in cx.facts.links.iter().filter(|l| is_call(l)) {
         let Some(slot) = downstream.get_mut(l.from.0 as usize) else { continue };
         if let Some(t) = l.timeout {
             let wait = t.saturating_mul(1 + l.retries.unwrap_or(0));
@@ -662,7 +643,7 @@ fn timeout_inversion(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         }
     }
     let mut seen = BTreeSet::new();
-    for l in cx.index.links.iter().filter(|l| is_call(l)) {
+    for l in cx.facts.links.iter().filter(|l| is_call(l)) {
         let Some(t) = l.timeout else { continue };
         if !seen.insert((l.from, l.to, t)) {
             continue;
@@ -717,7 +698,7 @@ fn timeout_inversion(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
 }
 
 fn chatty_interaction(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
-    let max = cx.option(&CHATTY_INTERACTION, "max-calls-per-pair") as usize;
+    let max = cx.option(&CHATTY_INTERACTION_MAX_CALLS_PER_PAIR) as usize;
     // Too many synchronous steps between the same pair in one flow.
     for (flow, steps) in flow_steps(cx) {
         let mut pairs: BTreeMap<(ElementId, ElementId), Vec<&Link>> = BTreeMap::new();
@@ -750,7 +731,7 @@ fn chatty_interaction(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     }
     // Synchronous calls made once per item.
     let mut per_item: BTreeMap<(ElementId, ElementId), Vec<&Link>> = BTreeMap::new();
-    for l in cx.index.links.iter().filter(|l| l.per_item && is_call(l)) {
+    for l in cx.facts.links.iter().filter(|l| l.per_item && is_call(l)) {
         per_item.entry((l.from, l.to)).or_default().push(l);
     }
     for ((from, to), mut links) in per_item {

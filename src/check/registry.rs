@@ -29,10 +29,16 @@ pub fn find(key: &str) -> Option<&'static Rule> {
 /// Runs the whole pipeline on a one-file model, as `archc check` would, with today fixed.
 #[cfg(test)]
 pub(crate) fn check_source(text: &str) -> Vec<crate::diagnostics::Diagnostic> {
+    check_source_with(text, "")
+}
+
+/// [`check_source`] with this `arch.toml`.
+#[cfg(test)]
+pub(crate) fn check_source_with(text: &str, arch_toml: &str) -> Vec<crate::diagnostics::Diagnostic> {
     use crate::driver::{analyze_paths_with, RunOptions};
     use crate::host::MemHost;
     use crate::syntax::literal::Literal;
-    let host = MemHost::new([("/ws/arch.toml", ""), ("/ws/example.arch", text)]);
+    let host = MemHost::new([("/ws/arch.toml", arch_toml), ("/ws/example.arch", text)]);
     let opts = RunOptions { today: Some(Literal::Date { year: 2026, month: 6, day: 1 }), baseline: None };
     let outcome = analyze_paths_with(&host, &[std::path::PathBuf::from("/ws")], &opts);
     outcome.analyses.into_iter().flat_map(|a| a.diagnostics).chain(outcome.errors).collect()
@@ -85,6 +91,21 @@ mod tests {
 
     /// Every rule's failing example produces exactly one finding of that rule and no syntax or
     /// resolution error of its own; the passing example produces none.
+    #[test]
+    fn every_option_belongs_to_the_rule_that_lists_it() {
+        for r in rules() {
+            let mut names = std::collections::BTreeSet::new();
+            for o in r.options {
+                assert_eq!(o.rule, r.code.id, "option `{}` listed by {} belongs to {}", o.name, r.code.id, o.rule);
+                assert!(names.insert(o.name), "{} lists option `{}` twice", r.code.id, o.name);
+                assert!(
+                    !o.doc.is_empty()
+                        && o.name.bytes().all(|b| b.is_ascii_lowercase() || b == b'-' || b.is_ascii_digit())
+                );
+            }
+        }
+    }
+
     #[test]
     fn every_rule_example_is_executed() {
         let mut failures = Vec::new();

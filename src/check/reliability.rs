@@ -4,10 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use super::performance::{critical_path, flow_steps};
+use super::shared::{critical_path, flow_steps};
 use super::{Category, Ctx, Link, LinkOrigin, Rule, CRITICAL, HIGH};
-use crate::diagnostics::{Code, Diagnostic, Severity};
-use crate::semantic::model::{ElementId, Val};
+use crate::diagnostics::{Code, Diagnostic, Severity, TextEdit};
+use crate::semantic::model::{Attribute, ElementId, Val};
 use crate::syntax::literal::Literal;
 use crate::syntax::schema::{DeclKind, CRITICALITY};
 
@@ -204,7 +204,7 @@ fn spof_on_critical_path(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
 }
 
 fn wobbly_interaction(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
-    for l in &cx.index.links {
+    for l in &cx.facts.links {
         if l.origin != LinkOrigin::Uses
             || l.is_async
             || l.is_local()
@@ -212,6 +212,10 @@ fn wobbly_interaction(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             || l.circuit_breaker
             || l.from == l.to
         {
+            continue;
+        }
+        // `timeout ?` is a gap HYG008 reports, not a missing timeout.
+        if uses_attr(cx, l).is_some_and(|a| a.block.iter().any(|b| b.name == "timeout")) {
             continue;
         }
         if !matches!(cx.kind(l.to), Some(DeclKind::Component | DeclKind::External | DeclKind::Interface))
@@ -232,14 +236,29 @@ fn wobbly_interaction(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
                 &[l.from, l.to],
             )
             .with_help(format!("add `timeout` and `circuit-breaker` to this `uses` of `{callee}`"))
-            .with_note("a hanging callee then holds the caller's threads, and the failure cascades upstream"),
+            .with_note("a hanging callee then holds the caller's threads, and the failure cascades upstream")
+            .with_fix("Add `timeout ?` to fill in later", vec![timeout_edit(cx, l)]),
         );
+    }
+}
+
+/// The `uses` attribute a link comes from.
+fn uses_attr<'m>(cx: &Ctx<'m>, l: &Link) -> Option<&'m Attribute> {
+    cx.model.get(l.from).and_then(|e| e.attrs_named("uses").find(|a| a.span == l.span))
+}
+
+/// Inserts `timeout ?` into the `uses` of a link: after its last block attribute, or as a new
+/// block when it has none.
+fn timeout_edit(cx: &Ctx<'_>, l: &Link) -> TextEdit {
+    match uses_attr(cx, l).and_then(|a| a.block.iter().map(|b| b.span).max_by_key(|s| s.end)) {
+        Some(last) => TextEdit::insert_after(last, " timeout ?"),
+        None => TextEdit::insert_after(l.span, " { timeout ? }"),
     }
 }
 
 fn criticality_inversion(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let mut seen = std::collections::BTreeSet::new();
-    for l in &cx.index.links {
+    for l in &cx.facts.links {
         if l.is_async
             || matches!(l.origin, LinkOrigin::Event)
             || l.from == l.to
@@ -305,7 +324,7 @@ fn dos_risky_boundary_access(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     };
     // Elements that receive requests from another network zone.
     let mut reached_across = vec![false; cx.model.elements.len()];
-    for l in cx.index.links.iter().filter(|l| is_request(l) && cx.crosses_network(l)) {
+    for l in cx.facts.links.iter().filter(|l| is_request(l) && cx.crosses_network(l)) {
         if let Some(r) = reached_across.get_mut(l.to.0 as usize) {
             *r = true;
         }
@@ -317,7 +336,7 @@ fn dos_risky_boundary_access(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             }
             let mut sources: Vec<ElementId> = Vec::new();
             let mut first: Option<&Link> = None;
-            for l in cx.index.inbound(id).filter(|l| is_request(l)) {
+            for l in cx.facts.inbound(id).filter(|l| is_request(l)) {
                 // A forwarder counts when it is itself reached from another network zone.
                 let exposed = cx.crosses_network(l)
                     && (!forwards_traffic(cx, l.from)
@@ -375,7 +394,7 @@ fn shared_datastore_blast_radius(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             continue;
         }
         // Callers of one owning team share the store by design of that team.
-        let owners: Vec<Option<ElementId>> = callers.iter().map(|c| cx.index.owner_of(*c)).collect();
+        let owners: Vec<Option<ElementId>> = callers.iter().map(|c| cx.facts.owner_of(*c)).collect();
         if owners.iter().all(|o| o.is_some() && *o == owners[0]) {
             continue;
         }

@@ -9,8 +9,12 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use super::{Category, Ctx, Link, LinkOrigin, Rule, RuleOption, CONFIDENTIAL, CRITICAL, RESTRICTED};
+use super::{
+    Category, Ctx, Link, LinkOrigin, Rule, RuleOption, Transit, WireSource, CONFIDENTIAL, CRITICAL, RESTRICTED,
+};
+use crate::analysis::facts;
 use crate::diagnostics::{Code, Diagnostic, Severity};
+use crate::lang::{AuthScheme, Classification, Criticality, Protocol, Trust};
 use crate::semantic::model::{Element, ElementId, Val};
 use crate::source::Span;
 use crate::syntax::schema::{self, DeclKind};
@@ -59,7 +63,7 @@ fn q(cx: &Ctx<'_>, id: ElementId) -> String {
 
 /// The technology catalogue entry an element's `tech` names.
 fn tech_of<'m>(cx: &Ctx<'m>, id: ElementId) -> Option<&'m Element> {
-    el(cx, id).and_then(|e| e.reference("tech")).and_then(|t| el(cx, t)).filter(|t| t.kind == DeclKind::Technology)
+    facts::tech_of(cx.model, id).and_then(|t| el(cx, t))
 }
 
 fn tech_kind<'m>(cx: &Ctx<'m>, id: ElementId) -> Option<&'m str> {
@@ -72,7 +76,7 @@ fn is_component(cx: &Ctx<'_>, id: ElementId) -> bool {
 
 /// Datastores, caches, queues and topics: things that keep data.
 fn is_store_kind(kind: Option<DeclKind>) -> bool {
-    matches!(kind, Some(DeclKind::Datastore | DeclKind::Cache | DeclKind::Queue | DeclKind::Topic))
+    facts::is_store_kind(kind)
 }
 
 /// Elements the model itself runs: components and stores.
@@ -92,25 +96,17 @@ fn component_kind<'m>(cx: &Ctx<'m>, id: ElementId) -> Option<&'m str> {
 /// A gateway, WAF or reverse proxy: inspects and filters what it forwards. A component without
 /// a `kind` counts by its catalogue technology.
 fn is_guard(cx: &Ctx<'_>, id: ElementId) -> bool {
-    match component_kind(cx, id) {
-        Some(k) => matches!(k, "gateway" | "waf" | "proxy"),
-        None => is_component(cx, id) && matches!(tech_kind(cx, id), Some("gateway" | "proxy")),
-    }
+    cx.facts.roles(id).guard
 }
 
 /// Forwards traffic without inspecting it.
 fn is_load_balancer(cx: &Ctx<'_>, id: ElementId) -> bool {
-    component_kind(cx, id) == Some("load-balancer")
-}
-
-/// A CDN or HTTP cache in front of an origin: a caching reverse proxy.
-fn is_edge_cache(cx: &Ctx<'_>, id: ElementId) -> bool {
-    cx.kind(id) == Some(DeclKind::Cache) && matches!(cx.kind_word(id), Some("cdn" | "http"))
+    cx.facts.roles(id).load_balancer
 }
 
 /// Gateways, WAFs, reverse proxies, load balancers and CDNs: pass traffic through to a backend.
 fn is_forwarder(cx: &Ctx<'_>, id: ElementId) -> bool {
-    is_guard(cx, id) || is_load_balancer(cx, id) || is_edge_cache(cx, id)
+    cx.facts.roles(id).forwards()
 }
 
 /// A client a person uses: a web or mobile frontend.
@@ -119,13 +115,13 @@ fn is_client(cx: &Ctx<'_>, id: ElementId) -> bool {
 }
 
 fn is_monitoring(cx: &Ctx<'_>, id: ElementId) -> bool {
-    (cx.kind(id) == Some(DeclKind::External) && cx.kind_word(id) == Some("monitoring"))
-        || tech_kind(cx, id) == Some("observability")
+    cx.facts.roles(id).monitoring
 }
 
-/// Authentication modes by which a person logs in (API keys, HMAC, mTLS and service tokens
-/// authenticate software, not people).
-const HUMAN_LOGIN: &[&str] = &["basic", "session", "jwt", "oauth2", "oidc", "saml", "mfa"];
+/// An authentication mode by which a person logs in (see [`AuthScheme::is_human_login`]).
+fn is_human_login(mode: &str) -> bool {
+    AuthScheme::parse(mode).is_some_and(AuthScheme::is_human_login)
+}
 
 /// Actors are people unless they are API consumers or devices.
 fn is_human(cx: &Ctx<'_>, id: ElementId) -> bool {
@@ -133,44 +129,40 @@ fn is_human(cx: &Ctx<'_>, id: ElementId) -> bool {
 }
 
 fn is_identity_provider(cx: &Ctx<'_>, id: ElementId) -> bool {
-    component_kind(cx, id) == Some("identity-provider")
-        || (cx.kind(id) == Some(DeclKind::External) && cx.kind_word(id) == Some("identity"))
-        || tech_kind(cx, id) == Some("identity")
+    cx.facts.roles(id).identity_provider
 }
 
 fn is_vault(cx: &Ctx<'_>, id: ElementId) -> bool {
-    component_kind(cx, id) == Some("vault") || tech_kind(cx, id) == Some("vault")
+    cx.facts.roles(id).vault
 }
 
 fn is_pii(cx: &Ctx<'_>, d: ElementId) -> bool {
-    el(cx, d).is_some_and(|e| e.has_flag("pii") || e.fields.iter().any(|f| f.modifiers.iter().any(|m| m == "pii")))
+    facts::is_pii(cx.model, d)
 }
 
 fn is_credentials(cx: &Ctx<'_>, d: ElementId) -> bool {
-    el(cx, d).is_some_and(|e| {
-        e.has_flag("credentials") || e.fields.iter().any(|f| f.modifiers.iter().any(|m| m == "credentials"))
-    })
+    facts::is_credentials(cx.model, d)
 }
 
 /// Classified at `min` or above, personal data, or credentials.
 fn sensitive(cx: &Ctx<'_>, d: ElementId, min: usize) -> bool {
-    cx.classification(d).is_some_and(|c| c >= min) || is_pii(cx, d) || is_credentials(cx, d)
+    facts::is_sensitive(cx.model, d, min)
 }
 
 fn integrity(cx: &Ctx<'_>, d: ElementId) -> Option<usize> {
-    el(cx, d).and_then(|e| e.word("integrity")).and_then(|w| super::index::rank(w, schema::CRITICALITY))
+    el(cx, d).and_then(|e| e.word("integrity")).and_then(Criticality::parse).map(Criticality::rank)
 }
 
 fn class_word(rank: usize) -> &'static str {
-    schema::CLASSIFICATION.get(rank).copied().unwrap_or("?")
+    Classification::from_rank(rank).map_or("?", Classification::word)
 }
 
 fn crit_word(rank: usize) -> &'static str {
-    schema::CRITICALITY.get(rank).copied().unwrap_or("?")
+    Criticality::from_rank(rank).map_or("?", Criticality::word)
 }
 
 fn trust_word(rank: usize) -> &'static str {
-    schema::TRUST.get(rank).copied().unwrap_or("?")
+    Trust::from_rank(rank).map_or("?", Trust::word)
 }
 
 /// `restricted, personal data`: what makes a data item sensitive.
@@ -253,31 +245,6 @@ fn profiles_of(cx: &Ctx<'_>, id: ElementId) -> Vec<ElementId> {
     out
 }
 
-/// Data each element handles: what it owns, holds or carries, and what its links carry.
-fn handled_data(cx: &Ctx<'_>) -> Vec<Vec<ElementId>> {
-    let mut out = vec![Vec::new(); cx.model.elements.len()];
-    for (id, e) in cx.model.iter() {
-        if e.from_std || !(e.kind == DeclKind::Component || is_store_kind(Some(e.kind))) {
-            continue;
-        }
-        for name in ["owns", "holds", "carries"] {
-            out[id.0 as usize].extend(e.references(name));
-        }
-    }
-    for l in &cx.index.links {
-        for end in [l.from, l.to] {
-            if let Some(v) = out.get_mut(end.0 as usize) {
-                v.extend(l.carries.iter().copied());
-            }
-        }
-    }
-    for v in &mut out {
-        v.sort();
-        v.dedup();
-    }
-    out
-}
-
 fn handled(h: &[Vec<ElementId>], id: ElementId) -> &[ElementId] {
     h.get(id.0 as usize).map_or(&[], Vec::as_slice)
 }
@@ -314,136 +281,36 @@ impl<T: Clone> Memo<T> {
     }
 }
 
-/// How a link travels.
-enum Transit {
-    /// In-process or a local file: never on the network.
-    Local,
-    Encrypted,
-    /// Unencrypted, with the reason (`plaintext `http``, `encrypted no`) and the protocol.
-    Plain {
-        why: String,
-        protocol: Option<String>,
-    },
-    /// Neither `encrypted` nor a protocol is known.
-    Unknown,
-}
-
-/// What the model says elsewhere about how links travel, for links that do not say it themselves.
-struct Wires {
-    /// The protocol of a link that declares one, by its two ends in either order: a `uses` of a
-    /// topic tells how the event deliveries between the same two elements travel.
-    pair: BTreeMap<(ElementId, ElementId), String>,
-    /// The one protocol all declaring links to a store or broker use (its listener).
-    store: BTreeMap<ElementId, String>,
-}
-
-fn is_plaintext(p: &str) -> bool {
-    schema::PLAINTEXT_PROTOCOLS.contains(&p)
-}
-
-fn wires(cx: &Ctx<'_>) -> Wires {
-    let mut pair = BTreeMap::new();
-    let mut seen: BTreeMap<ElementId, Vec<&str>> = BTreeMap::new();
-    for l in &cx.index.links {
-        let Some(p) = l.protocol.as_deref() else { continue };
-        pair.entry((l.from, l.to)).or_insert_with(|| p.to_string());
-        for end in [l.from, l.to] {
-            if is_store_kind(cx.kind(end)) {
-                seen.entry(end).or_default().push(p);
-            }
-        }
+/// Why an unencrypted link is unencrypted (`plaintext `http``, `encrypted no`) and its protocol;
+/// `None` unless the facts judge the link plaintext.
+fn plain_why(cx: &Ctx<'_>, l: &Link) -> Option<(String, Option<String>)> {
+    if l.transit != Transit::Plaintext {
+        return None;
     }
-    let store = seen
-        .into_iter()
-        .filter_map(|(id, ps)| {
-            let first = *ps.first()?;
-            let agree = ps.iter().all(|p| *p == first) && !schema::LOCAL_PROTOCOLS.contains(&first);
-            agree.then(|| (id, first.to_string()))
-        })
-        .collect();
-    Wires { pair, store }
-}
-
-impl Wires {
-    /// The protocol a link uses and, when the link does not say it, where it comes from: a
-    /// declared link between the same elements, the other clients of the store or broker, or the
-    /// default of the technology.
-    fn protocol_of(&self, cx: &Ctx<'_>, l: &Link) -> Option<(String, Option<String>)> {
-        if let Some(p) = &l.protocol {
-            return Some((p.clone(), None));
-        }
-        if let Some(p) = self.pair.get(&(l.from, l.to)).or_else(|| self.pair.get(&(l.to, l.from))) {
-            return Some((p.clone(), None));
-        }
-        for end in [l.to, l.from] {
-            if let Some(p) = self.store.get(&end) {
-                return Some((p.clone(), Some(format!("as the other links to {} declare", q(cx, end)))));
-            }
-        }
-        let tech_protocol = |id: ElementId| {
-            let t = tech_of(cx, id)?;
-            t.word("protocol").map(|p| (p.to_string(), Some(format!("the default of technology `{}`", t.name))))
-        };
-        tech_protocol(l.to).or_else(|| if is_store_kind(cx.kind(l.from)) { tech_protocol(l.from) } else { None })
+    let protocol = l.wire.as_ref().map(|w| w.protocol.clone());
+    if l.encrypted == Some(false) {
+        return Some(("`encrypted no`".into(), protocol));
     }
-
-    fn transit(&self, cx: &Ctx<'_>, l: &Link) -> Transit {
-        let protocol = self.protocol_of(cx, l);
-        if protocol.as_ref().is_some_and(|(p, _)| schema::LOCAL_PROTOCOLS.contains(&p.as_str())) {
-            return Transit::Local;
-        }
-        match (l.encrypted, protocol) {
-            (Some(true), _) => Transit::Encrypted,
-            (Some(false), protocol) => Transit::Plain { why: "`encrypted no`".into(), protocol: protocol.map(|p| p.0) },
-            (None, None) => Transit::Unknown,
-            (None, Some((p, origin))) if is_plaintext(&p) => {
-                let why = match origin {
-                    Some(o) => format!("plaintext `{p}`, {o}"),
-                    None => format!("plaintext `{p}`"),
-                };
-                Transit::Plain { why, protocol: Some(p) }
-            }
-            (None, Some(_)) => Transit::Encrypted,
-        }
-    }
-}
-
-/// The TLS variant of a plaintext protocol.
-fn tls_variant(p: &str) -> Option<&'static str> {
-    Some(match p {
-        "http" => "https",
-        "ws" => "wss",
-        "amqp" => "amqps",
-        "kafka" => "kafka-tls",
-        "mqtt" => "mqtts",
-        "tcp" => "tls",
-        "postgres" => "postgres-tls",
-        "mysql" => "mysql-tls",
-        "redis" => "rediss",
-        "smtp" => "smtps",
-        "ftp" => "sftp",
-        "ldap" => "ldaps",
-        _ => return None,
-    })
+    let w = l.wire.as_ref()?;
+    let p = &w.protocol;
+    let why = match w.source {
+        WireSource::Declared | WireSource::SamePair => format!("plaintext `{p}`"),
+        WireSource::Store(end) => format!("plaintext `{p}`, as the other links to {} declare", q(cx, end)),
+        WireSource::Technology(t) => format!("plaintext `{p}`, the default of technology `{}`", cx.name(t)),
+    };
+    Some((why, protocol))
 }
 
 fn encrypt_help(protocol: Option<&str>) -> String {
-    match protocol.and_then(tls_variant) {
+    match protocol.and_then(Protocol::parse).and_then(Protocol::tls_variant) {
         Some(t) => format!("say `protocol {t}` instead of `{}`, or `encrypted yes` if a tunnel or service mesh encrypts the link", protocol.unwrap_or_default()),
         None => "use a TLS protocol (https, grpcs, postgres-tls, ...), or say `encrypted yes` if a tunnel or service mesh encrypts the link".to_string(),
     }
 }
 
-/// Relative strength of authentication modes, for `min-auth`.
-fn auth_strength(mode: &str) -> usize {
-    match mode {
-        "none" => 0,
-        "api-key" | "basic" => 1,
-        "session" | "hmac" | "service-token" => 2,
-        "jwt" | "oauth2" | "oidc" | "saml" | "mtls" => 3,
-        "mfa" => 4,
-        _ => 0,
-    }
+/// Relative strength of an authentication mode, for `min-auth`; an unknown word counts as none.
+fn auth_strength(mode: &str) -> u8 {
+    AuthScheme::parse(mode).map_or(0, AuthScheme::strength)
 }
 
 fn attr_span(e: &Element, name: &str) -> Span {
@@ -464,22 +331,29 @@ impl Once {
 // SEC001 unencrypted-sensitive-flow
 // ---------------------------------------------------------------------------------------------
 
+/// `[rules.SEC001] min-classification`.
+pub const UNENCRYPTED_SENSITIVE_FLOW_MIN_CLASSIFICATION: RuleOption = RuleOption {
+    rule: "SEC001",
+    name: "min-classification",
+    default: CONFIDENTIAL as u64,
+    doc: MIN_CLASSIFICATION_DOC,
+};
+
 pub static UNENCRYPTED_SENSITIVE_FLOW: Rule = Rule {
     code: code("SEC001", "unencrypted-sensitive-flow", Severity::Error, "Sensitive data travels over an unencrypted link."),
     category: Category::Security,
     explanation: "A link (a `uses`, a flow step or an event delivery) carries confidential or restricted data, personal data or credentials, and either says `encrypted no` or uses a plaintext protocol (http, ws, jdbc, ldap, ftp, plain postgres, ...). Anyone on the network path can read or alter it (STRIDE information disclosure and tampering; ASVS 1.9.1). In-process calls and local files are exempt. The protocol is the link's own, else the default protocol of the target's technology; a link with neither is a gap (HYG008), not a finding. Fix it by switching to the protocol's TLS variant, or say `encrypted yes` when a tunnel or service mesh encrypts the traffic.",
     bad: "data Card {\n  classification restricted\n}\ncomponent web {\n  uses api sync { protocol http carries Card timeout 1s circuit-breaker }\n}\ncomponent api\n",
     good: "data Card {\n  classification restricted\n}\ncomponent web {\n  uses api sync { protocol https carries Card timeout 1s circuit-breaker }\n}\ncomponent api\n",
-    options: &[RuleOption { name: "min-classification", default: CONFIDENTIAL as u64, doc: MIN_CLASSIFICATION_DOC }],
+    options: &[UNENCRYPTED_SENSITIVE_FLOW_MIN_CLASSIFICATION],
     run: unencrypted_sensitive_flow,
 };
 
 fn unencrypted_sensitive_flow(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
-    let w = wires(cx);
-    let min = cx.option(&UNENCRYPTED_SENSITIVE_FLOW, "min-classification") as usize;
+    let min = cx.option(&UNENCRYPTED_SENSITIVE_FLOW_MIN_CLASSIFICATION) as usize;
     let mut once = Once::default();
-    for l in &cx.index.links {
-        let Transit::Plain { why, protocol } = w.transit(cx, l) else { continue };
+    for l in &cx.facts.links {
+        let Some((why, protocol)) = plain_why(cx, l) else { continue };
         let data: Vec<ElementId> = l.carries.iter().copied().filter(|d| sensitive(cx, *d, min)).collect();
         let Some(worst) = most_sensitive(cx, &data, min) else { continue };
         let subjects = link_subjects(l);
@@ -507,11 +381,19 @@ fn unencrypted_sensitive_flow(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
 pub static UNENCRYPTED_BOUNDARY_CROSSING: Rule = Rule {
     code: code("SEC002", "unencrypted-boundary-crossing", Severity::Warning, "A link crosses a network boundary unencrypted."),
     category: Category::Security,
-    explanation: "A link leaves one network zone for another (logical zones do not count) over a plaintext protocol or with `encrypted no`, whatever data it carries; or a link is unencrypted although a security profile of either end requires `encrypted-in-transit`. Traffic between containers, systems or sites should be encrypted (ASVS 1.9.1): metadata, session tokens and future payloads leak otherwise. Links that SEC001 already reports for their sensitive data are not reported again. Fix it with the protocol's TLS variant, or say `encrypted yes` when a tunnel or mesh encrypts it.",
+    explanation: "A link leaves one network zone for another (logical zones do not count) over a plaintext protocol or with `encrypted no`, whatever data it carries; or a link is unencrypted although a security profile of either end requires `encrypted-in-transit`. Traffic between containers, systems or sites should be encrypted (ASVS 1.9.1): metadata, session tokens and future payloads leak otherwise. Links that carry confidential or restricted data, personal data or credentials are SEC001's and not reported again, unless `leave-sensitive-to-sec001` is set to 0 (do so when SEC001 is off). Fix it with the protocol's TLS variant, or say `encrypted yes` when a tunnel or mesh encrypts it.",
     bad: "zone dmz {\n  trust medium\n}\nzone core {\n  trust high\n}\ncomponent web {\n  zone dmz\n  uses api sync { protocol http auth jwt timeout 1s circuit-breaker }\n}\ncomponent api {\n  zone core\n}\n",
     good: "zone dmz {\n  trust medium\n}\nzone core {\n  trust high\n}\ncomponent web {\n  zone dmz\n  uses api sync { protocol https auth jwt timeout 1s circuit-breaker }\n}\ncomponent api {\n  zone core\n}\n",
-    options: &[],
+    options: &[UNENCRYPTED_BOUNDARY_CROSSING_LEAVE_SENSITIVE_TO_SEC001],
     run: unencrypted_boundary_crossing,
+};
+
+/// `[rules.SEC002] leave-sensitive-to-sec001`.
+pub const UNENCRYPTED_BOUNDARY_CROSSING_LEAVE_SENSITIVE_TO_SEC001: RuleOption = RuleOption {
+    rule: "SEC002",
+    name: "leave-sensitive-to-sec001",
+    default: 1,
+    doc: "1 leaves links with confidential or restricted data, personal data or credentials to SEC001; 0 reports them here too.",
 };
 
 /// The first profile of `id` that requires encryption in transit.
@@ -520,14 +402,13 @@ fn transit_profile(cx: &Ctx<'_>, id: ElementId) -> Option<ElementId> {
 }
 
 fn unencrypted_boundary_crossing(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
-    let w = wires(cx);
-    // Links with sensitive data are SEC001's, unless SEC001 is switched off.
-    let sec001_on = cx.config.level(UNENCRYPTED_SENSITIVE_FLOW.code) != Some(None);
-    let min = cx.option(&UNENCRYPTED_SENSITIVE_FLOW, "min-classification") as usize;
+    // Links with sensitive data are SEC001's; this rule reads no other rule's settings, so the
+    // hand-over is its own option.
+    let leave_sensitive = cx.option(&UNENCRYPTED_BOUNDARY_CROSSING_LEAVE_SENSITIVE_TO_SEC001) > 0;
     let mut once = Once::default();
-    for l in &cx.index.links {
-        let Transit::Plain { why, protocol } = w.transit(cx, l) else { continue };
-        if sec001_on && l.carries.iter().any(|d| sensitive(cx, *d, min)) {
+    for l in &cx.facts.links {
+        let Some((why, protocol)) = plain_why(cx, l) else { continue };
+        if leave_sensitive && l.carries.iter().any(|d| sensitive(cx, *d, CONFIDENTIAL)) {
             continue;
         }
         let crossing = cx.zones_of(l).filter(|_| cx.crosses_network(l));
@@ -576,13 +457,21 @@ fn unencrypted_boundary_crossing(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
 // SEC003 unauthenticated-boundary-crossing
 // ---------------------------------------------------------------------------------------------
 
+/// `[rules.SEC003] min-classification`.
+pub const UNAUTHENTICATED_BOUNDARY_CROSSING_MIN_CLASSIFICATION: RuleOption = RuleOption {
+    rule: "SEC003",
+    name: "min-classification",
+    default: CONFIDENTIAL as u64,
+    doc: MIN_CLASSIFICATION_DOC,
+};
+
 pub static UNAUTHENTICATED_BOUNDARY_CROSSING: Rule = Rule {
     code: code("SEC003", "unauthenticated-boundary-crossing", Severity::Error, "A link enters higher trust or reaches sensitive data without authentication."),
     category: Category::Security,
     explanation: "A link says `auth none` (its own or inherited from the interface it goes `via`) and either enters a zone of higher trust than the one it leaves, or reaches an element that handles confidential or restricted data, personal data or credentials, or reaches a multi-tenant component. Whoever can reach the network can then act as any caller (STRIDE spoofing; ASVS 1.2.2, 1.9.2). Each hop is judged on its own: the hop into a gateway, load balancer, WAF or reverse proxy is exempt (they pass traffic to a backend that must authenticate it) unless that forwarder is multi-tenant, and so is monitoring traffic. A link whose authentication is weaker than the `min-auth` of a profile of its target is reported too. A link that does not say how it authenticates is a gap (HYG008). Fix it with service credentials (`auth mtls`, `service-token`) or end-user tokens (`jwt`, `oidc`).",
     bad: "zone dmz {\n  trust medium\n}\nzone core {\n  trust high\n}\ncomponent gateway {\n  kind gateway\n  zone dmz\n  uses orders sync { protocol https auth none timeout 1s circuit-breaker }\n}\ncomponent orders {\n  zone core\n}\n",
     good: "zone dmz {\n  trust medium\n}\nzone core {\n  trust high\n}\ncomponent gateway {\n  kind gateway\n  zone dmz\n  uses orders sync { protocol https auth mtls timeout 1s circuit-breaker }\n}\ncomponent orders {\n  zone core\n}\n",
-    options: &[RuleOption { name: "min-classification", default: CONFIDENTIAL as u64, doc: MIN_CLASSIFICATION_DOC }],
+    options: &[UNAUTHENTICATED_BOUNDARY_CROSSING_MIN_CLASSIFICATION],
     run: unauthenticated_boundary_crossing,
 };
 
@@ -599,18 +488,13 @@ fn min_auth(cx: &Ctx<'_>, id: ElementId) -> Option<(&'static str, ElementId)> {
 }
 
 fn unauthenticated_boundary_crossing(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
-    let w = wires(cx);
-    let min = cx.option(&UNAUTHENTICATED_BOUNDARY_CROSSING, "min-classification") as usize;
-    let h = handled_data(cx);
+    let min = cx.option(&UNAUTHENTICATED_BOUNDARY_CROSSING_MIN_CLASSIFICATION) as usize;
+    let h = &cx.facts.handled;
     let mut sensitive_at = Memo::new(cx);
     let mut once = Once::default();
-    for l in &cx.index.links {
+    for l in &cx.facts.links {
         let Some(auth) = l.auth.as_deref() else { continue };
-        if !is_ours(cx, l.to)
-            || matches!(w.transit(cx, l), Transit::Local)
-            || is_monitoring(cx, l.from)
-            || is_monitoring(cx, l.to)
-        {
+        if !is_ours(cx, l.to) || l.transit == Transit::Local || is_monitoring(cx, l.from) || is_monitoring(cx, l.to) {
             continue;
         }
         let multi_tenant = el(cx, l.to).is_some_and(|e| e.has_flag("multi-tenant"));
@@ -626,7 +510,7 @@ fn unauthenticated_boundary_crossing(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
                     cx.span_of(b),
                     "higher trust".into(),
                 ));
-            } else if let Some(d) = sensitive_at.get(l.to, || most_sensitive(cx, handled(&h, l.to), min)) {
+            } else if let Some(d) = sensitive_at.get(l.to, || most_sensitive(cx, handled(h, l.to), min)) {
                 reason = Some((
                     format!(
                         "reaches {}, which handles {} ({}), without authentication",
@@ -701,13 +585,13 @@ fn missing_authorization(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     for (id, _) in cx.model.of_kind(DeclKind::Component) {
         for_person[id.0 as usize] = is_client(cx, id);
     }
-    for l in &cx.index.links {
+    for l in &cx.facts.links {
         if is_human(cx, l.from) && is_component(cx, l.to) {
             for_person[l.to.0 as usize] = true;
         }
     }
     let mut once = Once::default();
-    for l in &cx.index.links {
+    for l in &cx.facts.links {
         let (Some(authz), Some(auth)) = (l.authz.as_deref(), l.auth.as_deref()) else { continue };
         if auth == "none" || !is_component(cx, l.to) || is_forwarder(cx, l.to) {
             continue;
@@ -741,6 +625,21 @@ fn missing_authorization(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
 // SEC005 internet-exposed-without-gateway
 // ---------------------------------------------------------------------------------------------
 
+/// `[rules.SEC005] min-classification`.
+pub const INTERNET_EXPOSED_WITHOUT_GATEWAY_MIN_CLASSIFICATION: RuleOption = RuleOption {
+    rule: "SEC005",
+    name: "min-classification",
+    default: CONFIDENTIAL as u64,
+    doc: MIN_CLASSIFICATION_DOC,
+};
+/// `[rules.SEC005] min-criticality`.
+pub const INTERNET_EXPOSED_WITHOUT_GATEWAY_MIN_CRITICALITY: RuleOption = RuleOption {
+    rule: "SEC005",
+    name: "min-criticality",
+    default: CRITICAL as u64,
+    doc: "Lowest criticality rank of a high-value component: 2 high, 3 critical, 4 mission-critical.",
+};
+
 pub static INTERNET_EXPOSED_WITHOUT_GATEWAY: Rule = Rule {
     code: code("SEC005", "internet-exposed-without-gateway", Severity::Error, "A high-value component is reached from the internet without a gateway."),
     category: Category::Security,
@@ -748,34 +647,34 @@ pub static INTERNET_EXPOSED_WITHOUT_GATEWAY: Rule = Rule {
     bad: "zone internet {\n  trust none\n  internet\n}\nzone core {\n  trust high\n}\nactor customer {\n  zone internet\n}\ndata Order {\n  classification confidential\n}\ncomponent orders {\n  zone core\n  owns Order\n}\nflow buy {\n  customer -> orders https auth jwt carries Order\n}\n",
     good: "zone internet {\n  trust none\n  internet\n}\nzone core {\n  trust high\n}\nactor customer {\n  zone internet\n}\ndata Order {\n  classification confidential\n}\ncomponent edge {\n  kind gateway\n  zone core\n}\ncomponent orders {\n  zone core\n  owns Order\n}\nflow buy {\n  customer -> edge https auth jwt carries Order\n  edge -> orders https auth mtls carries Order\n}\n",
     options: &[
-        RuleOption { name: "min-classification", default: CONFIDENTIAL as u64, doc: MIN_CLASSIFICATION_DOC },
-        RuleOption { name: "min-criticality", default: CRITICAL as u64, doc: "Lowest criticality rank of a high-value component: 2 high, 3 critical, 4 mission-critical." },
+        INTERNET_EXPOSED_WITHOUT_GATEWAY_MIN_CLASSIFICATION,
+        INTERNET_EXPOSED_WITHOUT_GATEWAY_MIN_CRITICALITY,
     ],
     run: internet_exposed_without_gateway,
 };
 
 fn in_internet(cx: &Ctx<'_>, id: ElementId) -> bool {
-    cx.index.zone_of(id).is_some_and(|z| cx.zones.is_internet(z))
+    cx.facts.zone_of(id).is_some_and(|z| cx.zones.is_internet(z))
 }
 
 fn internet_exposed_without_gateway(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
-    let min_class = cx.option(&INTERNET_EXPOSED_WITHOUT_GATEWAY, "min-classification") as usize;
-    let min_crit = cx.option(&INTERNET_EXPOSED_WITHOUT_GATEWAY, "min-criticality") as usize;
-    let h = handled_data(cx);
+    let min_class = cx.option(&INTERNET_EXPOSED_WITHOUT_GATEWAY_MIN_CLASSIFICATION) as usize;
+    let min_crit = cx.option(&INTERNET_EXPOSED_WITHOUT_GATEWAY_MIN_CRITICALITY) as usize;
+    let h = &cx.facts.handled;
     let mut value = Memo::new(cx);
     let n = cx.model.elements.len();
     // Load balancers reached from the internet with no guard in between, with the internet
     // source that reaches them.
     let mut exposed_lb: Vec<Option<ElementId>> = vec![None; n];
     let mut queue: VecDeque<(usize, ElementId)> = VecDeque::new();
-    for (i, l) in cx.index.links.iter().enumerate() {
+    for (i, l) in cx.facts.links.iter().enumerate() {
         if in_internet(cx, l.from) && (cx.kind(l.from) != Some(DeclKind::Component) || !is_forwarder(cx, l.from)) {
             queue.push_back((i, l.from));
         }
     }
     let mut once = Once::default();
     while let Some((i, origin)) = queue.pop_front() {
-        let Some(l) = cx.index.links.get(i) else { continue };
+        let Some(l) = cx.facts.links.get(i) else { continue };
         let to = l.to;
         if !is_component(cx, to) || in_internet(cx, to) || is_guard(cx, to) {
             continue;
@@ -783,13 +682,13 @@ fn internet_exposed_without_gateway(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         if is_load_balancer(cx, to) {
             if exposed_lb[to.0 as usize].is_none() {
                 exposed_lb[to.0 as usize] = Some(origin);
-                for &j in cx.index.outgoing.get(to.0 as usize).map_or(&[][..], Vec::as_slice) {
+                for &j in cx.facts.outgoing.get(to.0 as usize).map_or(&[][..], Vec::as_slice) {
                     queue.push_back((j, origin));
                 }
             }
             continue;
         }
-        let Some(why) = value.get(to, || high_value(cx, &h, to, min_class, min_crit)) else { continue };
+        let Some(why) = value.get(to, || high_value(cx, h, to, min_class, min_crit)) else { continue };
         if !once.first(&[to]) {
             continue;
         }
@@ -813,6 +712,24 @@ fn internet_exposed_without_gateway(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
 // SEC006 datastore-accessed-across-boundary
 // ---------------------------------------------------------------------------------------------
 
+/// `[rules.SEC006] min-classification`.
+pub const DATASTORE_ACCESSED_ACROSS_BOUNDARY_MIN_CLASSIFICATION: RuleOption = RuleOption {
+    rule: "SEC006",
+    name: "min-classification",
+    default: CONFIDENTIAL as u64,
+    doc: MIN_CLASSIFICATION_DOC,
+};
+/// `[rules.SEC006] min-criticality`.
+pub const DATASTORE_ACCESSED_ACROSS_BOUNDARY_MIN_CRITICALITY: RuleOption = RuleOption {
+    rule: "SEC006",
+    name: "min-criticality",
+    default: CRITICAL as u64,
+    doc: "Lowest criticality rank of a high-value store: 2 high, 3 critical, 4 mission-critical.",
+};
+/// `[rules.SEC006] trusted-from`.
+pub const DATASTORE_ACCESSED_ACROSS_BOUNDARY_TRUSTED_FROM: RuleOption =
+    RuleOption { rule: "SEC006", name: "trusted-from", default: 3, doc: "Trust rank of a zone whose services may reach stores in other networks directly (a service tier): 2 medium, 3 high, 4 full." };
+
 pub static DATASTORE_ACCESSED_ACROSS_BOUNDARY: Rule = Rule {
     code: code("SEC006", "datastore-accessed-across-boundary", Severity::Error, "A sensitive datastore is accessed directly from a less trusted network."),
     category: Category::Security,
@@ -820,21 +737,21 @@ pub static DATASTORE_ACCESSED_ACROSS_BOUNDARY: Rule = Rule {
     bad: "zone dmz {\n  trust medium\n}\nzone data {\n  trust high\n}\ndata Customer {\n  classification confidential\n}\ncomponent web {\n  zone dmz\n  uses db { protocol postgres-tls auth basic carries Customer }\n}\ndatastore db {\n  zone data\n  holds Customer\n}\n",
     good: "zone dmz {\n  trust medium\n}\nzone data {\n  trust high\n}\ndata Customer {\n  classification confidential\n}\ncomponent web {\n  zone dmz\n  uses customers sync { protocol https auth mtls carries Customer timeout 1s circuit-breaker }\n}\ncomponent customers {\n  zone data\n  uses db { protocol postgres-tls auth basic carries Customer }\n}\ndatastore db {\n  zone data\n  holds Customer\n}\n",
     options: &[
-        RuleOption { name: "min-classification", default: CONFIDENTIAL as u64, doc: MIN_CLASSIFICATION_DOC },
-        RuleOption { name: "min-criticality", default: CRITICAL as u64, doc: "Lowest criticality rank of a high-value store: 2 high, 3 critical, 4 mission-critical." },
-        RuleOption { name: "trusted-from", default: 3, doc: "Trust rank of a zone whose services may reach stores in other networks directly (a service tier): 2 medium, 3 high, 4 full." },
+        DATASTORE_ACCESSED_ACROSS_BOUNDARY_MIN_CLASSIFICATION,
+        DATASTORE_ACCESSED_ACROSS_BOUNDARY_MIN_CRITICALITY,
+        DATASTORE_ACCESSED_ACROSS_BOUNDARY_TRUSTED_FROM,
     ],
     run: datastore_accessed_across_boundary,
 };
 
 fn datastore_accessed_across_boundary(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
-    let min_class = cx.option(&DATASTORE_ACCESSED_ACROSS_BOUNDARY, "min-classification") as usize;
-    let min_crit = cx.option(&DATASTORE_ACCESSED_ACROSS_BOUNDARY, "min-criticality") as usize;
-    let trusted_from = cx.option(&DATASTORE_ACCESSED_ACROSS_BOUNDARY, "trusted-from") as usize;
-    let h = handled_data(cx);
+    let min_class = cx.option(&DATASTORE_ACCESSED_ACROSS_BOUNDARY_MIN_CLASSIFICATION) as usize;
+    let min_crit = cx.option(&DATASTORE_ACCESSED_ACROSS_BOUNDARY_MIN_CRITICALITY) as usize;
+    let trusted_from = cx.option(&DATASTORE_ACCESSED_ACROSS_BOUNDARY_TRUSTED_FROM) as usize;
+    let h = &cx.facts.handled;
     let mut value = Memo::new(cx);
     let mut once = Once::default();
-    for l in &cx.index.links {
+    for l in &cx.facts.links {
         if !matches!(cx.kind(l.to), Some(DeclKind::Datastore | DeclKind::Cache)) || !cx.crosses_network(l) {
             continue;
         }
@@ -848,7 +765,7 @@ fn datastore_accessed_across_boundary(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             }
         };
         let Some(from_where) = weaker else { continue };
-        let Some(why) = value.get(l.to, || high_value(cx, &h, l.to, min_class, min_crit)) else { continue };
+        let Some(why) = value.get(l.to, || high_value(cx, h, l.to, min_class, min_crit)) else { continue };
         let subjects = [l.from, l.to];
         if !once.first(&subjects) {
             continue;
@@ -895,7 +812,7 @@ type Ceiling = Option<(usize, ElementId, Span)>;
 
 fn max_class_of(cx: &Ctx<'_>, holder: ElementId) -> Option<(usize, ElementId, Span)> {
     let e = el(cx, holder)?;
-    let r = e.word("max-classification").and_then(|w| super::index::rank(w, schema::CLASSIFICATION))?;
+    let r = e.word("max-classification").and_then(Classification::parse).map(Classification::rank)?;
     Some((r, holder, attr_span(e, "max-classification")))
 }
 
@@ -906,7 +823,7 @@ fn max_class_of(cx: &Ctx<'_>, holder: ElementId) -> Option<(usize, ElementId, Sp
 fn ceiling_of(cx: &Ctx<'_>, id: ElementId) -> Ceiling {
     let e = el(cx, id)?;
     let mut limits: Vec<(usize, ElementId, Span)> = Vec::new();
-    if let Some(z) = cx.index.zone_of(id) {
+    if let Some(z) = cx.facts.zone_of(id) {
         limits.extend(cx.zones.chain(z).into_iter().filter_map(|z| max_class_of(cx, z)));
     }
     let by_profiles = |profiles: Vec<ElementId>| {
@@ -973,7 +890,7 @@ fn classification_ceiling(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         }
     }
     let mut once = Once::default();
-    for l in &cx.index.links {
+    for l in &cx.facts.links {
         // The violated end with the lowest ceiling, skipping ends that declare the data.
         let mut worst: Option<(usize, ElementId, Span, ElementId, Vec<ElementId>)> = None;
         for end in [l.from, l.to] {
@@ -1014,13 +931,21 @@ fn classification_ceiling(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
 // SEC008 unencrypted-sensitive-storage
 // ---------------------------------------------------------------------------------------------
 
+/// `[rules.SEC008] min-classification`.
+pub const UNENCRYPTED_SENSITIVE_STORAGE_MIN_CLASSIFICATION: RuleOption = RuleOption {
+    rule: "SEC008",
+    name: "min-classification",
+    default: CONFIDENTIAL as u64,
+    doc: MIN_CLASSIFICATION_DOC,
+};
+
 pub static UNENCRYPTED_SENSITIVE_STORAGE: Rule = Rule {
     code: code("SEC008", "unencrypted-sensitive-storage", Severity::Error, "Sensitive data is stored without encryption at rest."),
     category: Category::Security,
     explanation: "A datastore, cache, queue or topic keeps confidential or restricted data, personal data or credentials (what it holds or carries, and what its links carry) and is not encrypted at rest: it says `encrypted-at-rest no`, or its catalogue technology does not encrypt by default. Stolen disks, snapshots and backups then expose the data (Threagile unencrypted-asset; ASVS 1.8.2). A store under a profile requiring `encrypted-at-rest` must be encrypted whatever it keeps, and restricted data in a store shared by a multi-tenant component also needs `per-tenant-keys`. A store whose encryption is unknown (no setting, no catalogue technology) is skipped. Fix it with `encrypted-at-rest yes` (and the keys to back it).",
     bad: "data Card {\n  classification restricted\n}\ndatastore cards {\n  holds Card\n  encrypted-at-rest no\n}\n",
     good: "data Card {\n  classification restricted\n}\ndatastore cards {\n  holds Card\n  encrypted-at-rest yes\n}\n",
-    options: &[RuleOption { name: "min-classification", default: CONFIDENTIAL as u64, doc: MIN_CLASSIFICATION_DOC }],
+    options: &[UNENCRYPTED_SENSITIVE_STORAGE_MIN_CLASSIFICATION],
     run: unencrypted_sensitive_storage,
 };
 
@@ -1037,11 +962,11 @@ fn encrypted_at_rest(cx: &Ctx<'_>, id: ElementId) -> Option<(bool, Span)> {
 }
 
 fn unencrypted_sensitive_storage(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
-    let min = cx.option(&UNENCRYPTED_SENSITIVE_STORAGE, "min-classification") as usize;
-    let h = handled_data(cx);
+    let min = cx.option(&UNENCRYPTED_SENSITIVE_STORAGE_MIN_CLASSIFICATION) as usize;
+    let h = &cx.facts.handled;
     // Stores used by a multi-tenant component.
     let mut shared_by_tenants: BTreeMap<ElementId, ElementId> = BTreeMap::new();
-    for l in &cx.index.links {
+    for l in &cx.facts.links {
         for (store, user) in [(l.to, l.from), (l.from, l.to)] {
             if is_store_kind(cx.kind(store))
                 && el(cx, user).is_some_and(|u| u.kind == DeclKind::Component && u.has_flag("multi-tenant"))
@@ -1055,7 +980,7 @@ fn unencrypted_sensitive_storage(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             continue;
         }
         let Some((encrypted, span)) = encrypted_at_rest(cx, id) else { continue };
-        let data = handled(&h, id);
+        let data = handled(h, id);
         let how = if e.attr("encrypted-at-rest").is_some() {
             "says `encrypted-at-rest no`".to_string()
         } else {
@@ -1171,12 +1096,12 @@ pub static MISSING_SECRET_STORE: Rule = Rule {
 
 fn missing_secret_store(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let have_vault = cx.model.iter().any(|(id, e)| !e.from_std && e.kind != DeclKind::Technology && is_vault(cx, id));
-    let h = handled_data(cx);
+    let h = &cx.facts.handled;
     if !have_vault {
         // Credentials used by a component, each reported once at its declaration.
         let mut user_of: BTreeMap<ElementId, ElementId> = BTreeMap::new();
         for (id, _) in cx.model.of_kind(DeclKind::Component) {
-            for d in handled(&h, id) {
+            for d in handled(h, id) {
                 if is_credentials(cx, *d) {
                     user_of.entry(*d).or_insert(id);
                 }
@@ -1205,15 +1130,15 @@ fn missing_secret_store(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         if e.from_std || !is_store_kind(Some(e.kind)) || is_vault(cx, id) || tech_kind(cx, id) == Some("identity") {
             continue;
         }
-        let creds: Vec<ElementId> = handled(&h, id).iter().copied().filter(|d| is_credentials(cx, *d)).collect();
+        let creds: Vec<ElementId> = handled(h, id).iter().copied().filter(|d| is_credentials(cx, *d)).collect();
         if creds.is_empty() {
             continue;
         }
         let users: Vec<ElementId> = cx
-            .index
+            .facts
             .inbound(id)
             .map(|l| l.from)
-            .chain(cx.index.out(id).map(|l| l.to))
+            .chain(cx.facts.out(id).map(|l| l.to))
             .filter(|u| is_component(cx, *u))
             .collect();
         if !users.is_empty() && users.iter().all(|u| is_identity_provider(cx, *u) || is_vault(cx, *u)) {
@@ -1255,9 +1180,9 @@ fn missing_identity_provider(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         .collect();
     if idps.is_empty() {
         let mut once = Once::default();
-        for l in &cx.index.links {
+        for l in &cx.facts.links {
             let Some(auth) = l.auth.as_deref() else { continue };
-            if !is_human(cx, l.from) || !HUMAN_LOGIN.contains(&auth) || !once.first(&[l.from]) {
+            if !is_human(cx, l.from) || !is_human_login(auth) || !once.first(&[l.from]) {
                 continue;
             }
             acc.push(
@@ -1270,12 +1195,12 @@ fn missing_identity_provider(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     // Isolation: our identity providers' network zones host nothing but identity and secrets.
     let mut by_network: BTreeMap<ElementId, Vec<ElementId>> = BTreeMap::new();
     for (id, _) in cx.model.of_kind(DeclKind::Component) {
-        if let Some(net) = cx.index.zone_of(id).and_then(|z| cx.zones.network(z)) {
+        if let Some(net) = cx.facts.zone_of(id).and_then(|z| cx.zones.network(z)) {
             by_network.entry(net).or_default().push(id);
         }
     }
     for idp in idps.into_iter().filter(|i| is_component(cx, *i)) {
-        let Some(net) = cx.index.zone_of(idp).and_then(|z| cx.zones.network(z)) else { continue };
+        let Some(net) = cx.facts.zone_of(idp).and_then(|z| cx.zones.network(z)) else { continue };
         let others: Vec<ElementId> = by_network
             .get(&net)
             .into_iter()
@@ -1308,18 +1233,26 @@ fn missing_identity_provider(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
 // SEC012 unnecessary-sensitive-transfer
 // ---------------------------------------------------------------------------------------------
 
+/// `[rules.SEC012] min-classification`.
+pub const UNNECESSARY_SENSITIVE_TRANSFER_MIN_CLASSIFICATION: RuleOption = RuleOption {
+    rule: "SEC012",
+    name: "min-classification",
+    default: CONFIDENTIAL as u64,
+    doc: MIN_CLASSIFICATION_DOC,
+};
+
 pub static UNNECESSARY_SENSITIVE_TRANSFER: Rule = Rule {
     code: code("SEC012", "unnecessary-sensitive-transfer", Severity::Warning, "A component receives sensitive data it does nothing with."),
     category: Category::Security,
     explanation: "A link delivers confidential or restricted data, personal data or credentials to a component that neither owns it, nor exchanges it through an interface it exposes, nor subscribes to it, nor passes it on or stores it over any other link. Data sent where it is not needed widens the attack surface and the compliance scope for nothing (Threagile unnecessary-data-transfer; data minimisation). Components with a link whose data is unknown are skipped (HYG007 reports that gap). Fix it by dropping the data from the link, or model what the component does with it.",
     bad: "data Card {\n  classification restricted\n}\ncomponent checkout {\n  owns Card\n  uses mailer sync { protocol https auth mtls carries Card timeout 1s circuit-breaker }\n}\ncomponent mailer\n",
     good: "data Card {\n  classification restricted\n}\ndata Receipt {\n  classification internal\n}\ncomponent checkout {\n  owns Card\n  uses mailer sync { protocol https auth mtls carries Receipt timeout 1s circuit-breaker }\n}\ncomponent mailer\n",
-    options: &[RuleOption { name: "min-classification", default: CONFIDENTIAL as u64, doc: MIN_CLASSIFICATION_DOC }],
+    options: &[UNNECESSARY_SENSITIVE_TRANSFER_MIN_CLASSIFICATION],
     run: unnecessary_sensitive_transfer,
 };
 
 fn unnecessary_sensitive_transfer(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
-    let min = cx.option(&UNNECESSARY_SENSITIVE_TRANSFER, "min-classification") as usize;
+    let min = cx.option(&UNNECESSARY_SENSITIVE_TRANSFER_MIN_CLASSIFICATION) as usize;
     // Interface models, per interface.
     let models = |iface: ElementId| -> Vec<ElementId> {
         let Some(i) = el(cx, iface) else { return Vec::new() };
@@ -1334,7 +1267,7 @@ fn unnecessary_sensitive_transfer(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         out
     };
     for (id, e) in cx.model.of_kind(DeclKind::Component) {
-        let links: Vec<&Link> = cx.index.out(id).chain(cx.index.inbound(id)).collect();
+        let links: Vec<&Link> = cx.facts.out(id).chain(cx.facts.inbound(id)).collect();
         if links.is_empty() || links.iter().any(|l| l.carries.is_empty()) {
             continue;
         }
@@ -1350,7 +1283,7 @@ fn unnecessary_sensitive_transfer(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         for i in e.references("exposes") {
             own.extend(models(i));
         }
-        for l in cx.index.inbound(id) {
+        for l in cx.facts.inbound(id) {
             let unneeded: Vec<ElementId> = l
                 .carries
                 .iter()
@@ -1399,7 +1332,7 @@ fn mixed_trust_shared_runtime(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         let mut first_by_net: Vec<(ElementId, ElementId, Option<usize>)> = Vec::new();
         let mut clash: Option<(ElementId, ElementId)> = None;
         for &r in &runs {
-            let Some(z) = cx.index.zone_of(r) else { continue };
+            let Some(z) = cx.facts.zone_of(r) else { continue };
             let net = cx.zones.network(z).unwrap_or(z);
             let trust = cx.zones.trust(z);
             if let Some((other, _, _)) =
@@ -1411,7 +1344,7 @@ fn mixed_trust_shared_runtime(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             first_by_net.push((r, net, trust));
         }
         let d = if let Some((a, b)) = clash {
-            let (za, zb) = (cx.index.zone_of(a), cx.index.zone_of(b));
+            let (za, zb) = (cx.facts.zone_of(a), cx.facts.zone_of(b));
             cx.finding(
                 &MIXED_TRUST_SHARED_RUNTIME,
                 format!(
@@ -1448,6 +1381,21 @@ fn mixed_trust_shared_runtime(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
 // SEC014 missing-mfa-for-human-access
 // ---------------------------------------------------------------------------------------------
 
+/// `[rules.SEC014] min-classification`.
+pub const MISSING_MFA_FOR_HUMAN_ACCESS_MIN_CLASSIFICATION: RuleOption = RuleOption {
+    rule: "SEC014",
+    name: "min-classification",
+    default: RESTRICTED as u64,
+    doc: "Lowest classification rank that needs a second factor: 2 confidential, 3 restricted.",
+};
+/// `[rules.SEC014] min-criticality`.
+pub const MISSING_MFA_FOR_HUMAN_ACCESS_MIN_CRITICALITY: RuleOption = RuleOption {
+    rule: "SEC014",
+    name: "min-criticality",
+    default: MISSION_CRITICAL as u64,
+    doc: "Lowest criticality rank that needs a second factor: 3 critical, 4 mission-critical.",
+};
+
 pub static MISSING_MFA_FOR_HUMAN_ACCESS: Rule = Rule {
     code: code("SEC014", "missing-mfa-for-human-access", Severity::Warning, "A person reaches restricted or mission-critical assets with one factor."),
     category: Category::Security,
@@ -1455,16 +1403,16 @@ pub static MISSING_MFA_FOR_HUMAN_ACCESS: Rule = Rule {
     bad: "data Ledger {\n  classification restricted\n}\nactor clerk {\n  kind admin\n}\ncomponent books {\n  owns Ledger\n}\nflow post {\n  clerk -> books https auth oidc carries Ledger\n}\n",
     good: "data Ledger {\n  classification restricted\n}\nactor clerk {\n  kind admin\n  mfa\n}\ncomponent books {\n  owns Ledger\n}\nflow post {\n  clerk -> books https auth oidc carries Ledger\n}\n",
     options: &[
-        RuleOption { name: "min-classification", default: RESTRICTED as u64, doc: "Lowest classification rank that needs a second factor: 2 confidential, 3 restricted." },
-        RuleOption { name: "min-criticality", default: MISSION_CRITICAL as u64, doc: "Lowest criticality rank that needs a second factor: 3 critical, 4 mission-critical." },
+        MISSING_MFA_FOR_HUMAN_ACCESS_MIN_CLASSIFICATION,
+        MISSING_MFA_FOR_HUMAN_ACCESS_MIN_CRITICALITY,
     ],
     run: missing_mfa_for_human_access,
 };
 
 fn missing_mfa_for_human_access(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
-    let min_class = cx.option(&MISSING_MFA_FOR_HUMAN_ACCESS, "min-classification") as usize;
-    let min_crit = cx.option(&MISSING_MFA_FOR_HUMAN_ACCESS, "min-criticality") as usize;
-    let h = handled_data(cx);
+    let min_class = cx.option(&MISSING_MFA_FOR_HUMAN_ACCESS_MIN_CLASSIFICATION) as usize;
+    let min_crit = cx.option(&MISSING_MFA_FOR_HUMAN_ACCESS_MIN_CRITICALITY) as usize;
+    let h = &cx.facts.handled;
     let n = cx.model.elements.len();
     let passer = |id: ElementId| is_forwarder(cx, id) || is_client(cx, id);
     // Why each valuable element qualifies; only restricted data counts here, so personal data
@@ -1473,7 +1421,7 @@ fn missing_mfa_for_human_access(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         if !is_ours(cx, id) || passer(id) {
             return None;
         }
-        let data = handled(&h, id);
+        let data = handled(h, id);
         if let Some(d) = data
             .iter()
             .copied()
@@ -1500,7 +1448,7 @@ fn missing_mfa_for_human_access(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     }
     while let Some(x) = queue.pop_front() {
         let target = reach[x.0 as usize];
-        for l in cx.index.inbound(x) {
+        for l in cx.facts.inbound(x) {
             if passer(l.from) && reach[l.from.0 as usize].is_none() {
                 reach[l.from.0 as usize] = target;
                 queue.push_back(l.from);
@@ -1508,15 +1456,15 @@ fn missing_mfa_for_human_access(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         }
     }
     let mut once = Once::default();
-    for l in &cx.index.links {
+    for l in &cx.facts.links {
         if !is_human(cx, l.from) || el(cx, l.from).is_some_and(|a| a.has_flag("mfa")) {
             continue;
         }
         let Some(target) = reach.get(l.to.0 as usize).copied().flatten() else { continue };
         // The person's authentication: on their own link, or on the client's calls.
-        let mut factors: Vec<&str> = l.auth.iter().map(String::as_str).filter(|a| HUMAN_LOGIN.contains(a)).collect();
+        let mut factors: Vec<&str> = l.auth.iter().map(String::as_str).filter(|a| is_human_login(a)).collect();
         if factors.is_empty() && is_client(cx, l.to) {
-            factors.extend(cx.index.out(l.to).filter_map(|o| o.auth.as_deref()).filter(|a| HUMAN_LOGIN.contains(a)));
+            factors.extend(cx.facts.out(l.to).filter_map(|o| o.auth.as_deref()).filter(|a| is_human_login(a)));
         }
         if factors.is_empty() || factors.contains(&"mfa") || !once.first(&[l.from]) {
             continue;
@@ -1562,7 +1510,7 @@ pub static UNTRUSTED_DESERIALIZATION: Rule = Rule {
 fn untrusted_deserialization(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     // The first link from lower trust through each interface.
     let mut from_lower: BTreeMap<ElementId, &Link> = BTreeMap::new();
-    for l in &cx.index.links {
+    for l in &cx.facts.links {
         let Some(via) = l.via else { continue };
         let lower = in_internet(cx, l.from) && !in_internet(cx, l.to) || cx.enters_higher_trust(l);
         if lower {
@@ -1571,7 +1519,7 @@ fn untrusted_deserialization(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     }
     for (id, e) in cx.model.of_kind(DeclKind::Interface) {
         // Only our own components deserialize what our interfaces receive.
-        if !cx.index.provider.get(&id).is_some_and(|p| is_component(cx, *p)) {
+        if !cx.facts.provider.get(&id).is_some_and(|p| is_component(cx, *p)) {
             continue;
         }
         let Some(format) = e.word("format").filter(|f| matches!(*f, "java-serialization" | "binary")) else { continue };
@@ -1579,7 +1527,7 @@ fn untrusted_deserialization(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         let d = match (from_lower.get(&id), exposure) {
             (Some(l), _) => {
                 let from = cx
-                    .index
+                    .facts
                     .zone_of(l.from)
                     .map_or("the internet".to_string(), |z| format!("zone {}", zone_desc(cx, z)));
                 cx.finding(
@@ -1674,7 +1622,7 @@ fn stride_coverage_gap(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     // the controls of their counterparts.
     let mut first: Vec<Option<&Link>> = vec![None; n];
     let mut borrowed: Vec<u8> = vec![0; n];
-    for l in &cx.index.links {
+    for l in &cx.facts.links {
         if !crosses_trust_boundary(cx, l) {
             continue;
         }
@@ -1783,6 +1731,12 @@ mod tests {
         let text = format!("{ZONES}data Card {{\n  classification restricted\n}}\ncomponent web {{\n  zone dmz\n  uses api sync {{ protocol http auth jwt carries Card }}\n}}\ncomponent api {{\n  zone core\n}}\n");
         assert_eq!(count("SEC001", &text), 1);
         assert_eq!(count("SEC002", &text), 0);
+        // SEC002 reads its own option, not SEC001's level, to take such links too.
+        let toml = "[rules]\nSEC001 = \"off\"\n[rules.SEC002]\nleave-sensitive-to-sec001 = 0\n";
+        let diags = crate::check::registry::check_source_with(&text, toml);
+        let codes: Vec<&str> = diags.iter().map(|d| d.code.id).collect();
+        assert_eq!(codes.iter().filter(|c| **c == "SEC002").count(), 1, "{codes:?}");
+        assert!(!codes.contains(&"SEC001") && !codes.contains(&"IO003"), "{codes:?}");
     }
 
     #[test]

@@ -45,6 +45,21 @@ pub struct JsonDiagnostic<'a> {
     /// `CODE@subject@subject`: what acceptances and baselines match.
     pub fingerprint: String,
     pub suppressed: Option<JsonSuppression<'a>>,
+    /// Machine-applicable fixes, best first.
+    pub fixes: Vec<JsonFix<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct JsonFix<'a> {
+    pub title: &'a str,
+    /// Replace the text at each location (empty to insert) with `new_text`; apply all together.
+    pub edits: Vec<JsonEdit<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct JsonEdit<'a> {
+    pub location: Location<'a>,
+    pub new_text: &'a str,
 }
 
 #[derive(Serialize)]
@@ -118,6 +133,18 @@ pub fn to_json(groups: &[(&SourceMap, &[Diagnostic])], files: usize) -> String {
                     },
                     justification: &s.justification,
                 }),
+                fixes: d
+                    .fixes
+                    .iter()
+                    .map(|f| JsonFix {
+                        title: &f.title,
+                        edits: f
+                            .edits
+                            .iter()
+                            .map(|e| JsonEdit { location: location(sources, e.span, ""), new_text: &e.new_text })
+                            .collect(),
+                    })
+                    .collect(),
             });
         }
     }

@@ -53,6 +53,34 @@ pub struct Diagnostic {
     /// Set when an `accept` or the baseline covers the finding: it is reported as suppressed and
     /// does not fail the run.
     pub suppression: Option<Suppression>,
+    /// Machine-applicable fixes, best first; an editor offers them as code actions.
+    pub fixes: Vec<Fix>,
+}
+
+/// One way to fix a diagnostic: edits to apply together.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    /// What applying it does, in the imperative: "Replace with `orders`".
+    pub title: String,
+    pub edits: Vec<TextEdit>,
+}
+
+/// Replace the text of `span` (empty to insert) with `new_text`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TextEdit {
+    pub span: Span,
+    pub new_text: String,
+}
+
+impl TextEdit {
+    pub fn insert(at: Span, new_text: impl Into<String>) -> TextEdit {
+        TextEdit { span: Span::new(at.file, at.start as usize..at.start as usize), new_text: new_text.into() }
+    }
+
+    /// Inserts just after `span`.
+    pub fn insert_after(span: Span, new_text: impl Into<String>) -> TextEdit {
+        TextEdit { span: Span::new(span.file, span.end as usize..span.end as usize), new_text: new_text.into() }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -81,6 +109,7 @@ impl Diagnostic {
             notes: Vec::new(),
             subjects: Vec::new(),
             suppression: None,
+            fixes: Vec::new(),
         }
     }
 
@@ -96,6 +125,7 @@ impl Diagnostic {
             notes: Vec::new(),
             subjects: Vec::new(),
             suppression: None,
+            fixes: Vec::new(),
         }
     }
 
@@ -111,6 +141,11 @@ impl Diagnostic {
 
     pub fn with_secondary(mut self, span: Span, message: impl Into<String>) -> Self {
         self.secondary.push(Label { span, message: message.into() });
+        self
+    }
+
+    pub fn with_fix(mut self, title: impl Into<String>, edits: Vec<TextEdit>) -> Self {
+        self.fixes.push(Fix { title: title.into(), edits });
         self
     }
 

@@ -139,7 +139,9 @@ fn printable_source(text: &str) -> String {
 
 /// A message safe to print: control characters are shown escaped.
 fn printable(text: &str) -> String {
-    text.chars().flat_map(|c| if c.is_control() && c != '\n' { c.escape_default().collect::<Vec<_>>() } else { vec![c] }).collect()
+    text.chars()
+        .flat_map(|c| if c.is_control() && c != '\n' { c.escape_default().collect::<Vec<_>>() } else { vec![c] })
+        .collect()
 }
 
 impl<'a> Cache<String> for LazyCache<'a> {

@@ -15,8 +15,15 @@ use crate::syntax::schema::{self, DeclKind, Ty};
 /// Resolves a workspace whose syntax trees are given separately, one per file in `ws.files`
 /// order. Owned trees are dropped file by file as the model grows, which keeps the peak low.
 pub fn run(ws: &Workspace, asts: Vec<Cow<'_, SourceAst>>) -> (Model, Vec<Diagnostic>) {
-    let mut r =
-        Resolver { ws, model: Model::default(), diags: Vec::new(), visible: Vec::new(), file_index: BTreeMap::new(), std_names: BTreeMap::new(), duplicates: BTreeMap::new() };
+    let mut r = Resolver {
+        ws,
+        model: Model::default(),
+        diags: Vec::new(),
+        visible: Vec::new(),
+        file_index: BTreeMap::new(),
+        std_names: BTreeMap::new(),
+        duplicates: BTreeMap::new(),
+    };
     for (i, f) in ws.files.iter().enumerate() {
         r.file_index.insert(f.id, i);
     }
@@ -358,7 +365,9 @@ impl<'w> Resolver<'w> {
         // that this file can see, so the duplicate does not cascade into wrong-kind errors.
         if let Some(others) = self.duplicates.get(text) {
             let fits = |id: &ElementId| {
-                self.model.get(*id).is_some_and(|e| (kinds.is_empty() || kinds.contains(&e.kind)) && self.sees(ctx.file, e.file))
+                self.model
+                    .get(*id)
+                    .is_some_and(|e| (kinds.is_empty() || kinds.contains(&e.kind)) && self.sees(ctx.file, e.file))
             };
             if !fits(&first) {
                 if let Some(better) = others.iter().find(|id| fits(id)) {
@@ -442,7 +451,10 @@ impl<'w> Resolver<'w> {
             "no element has this name",
         );
         if let Some(s) = did_you_mean(&name.text, candidates.iter().copied()) {
-            d = d.with_help(format!("did you mean `{s}`?"));
+            d = d.with_help(format!("did you mean `{s}`?")).with_fix(
+                format!("Replace with `{s}`"),
+                vec![crate::diagnostics::TextEdit { span: name.span, new_text: s.to_string() }],
+            );
             if let Some(target) = self.model.lookup(s).and_then(|id| self.model.get(id)) {
                 d = d.with_secondary(target.name_span, format!("`{s}` is declared here"));
             }

@@ -2,6 +2,8 @@
 //! values they take. The parser's shaping pass, the formatter, the resolver, the language reference
 //! test and (later) completion all read this one table.
 
+use crate::lang::{AuthScheme, Classification, Criticality, Protocol, Trust};
+
 /// Kinds of declaration.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum DeclKind {
@@ -202,7 +204,7 @@ pub fn find_attr(attrs: &'static [AttrSpec], name: &str) -> Option<&'static Attr
 }
 
 // Value sets.
-pub const TRUST: &[&str] = &["none", "low", "medium", "high", "full"];
+pub const TRUST: &[&str] = Trust::WORDS;
 pub const ZONE_KIND: &[&str] = &["network", "logical"];
 pub const LAYER: &[&str] = &["presentation", "business", "infrastructure", "cross-cutting", "data"];
 pub const COMPONENT_KIND: &[&str] = &[
@@ -223,52 +225,11 @@ pub const COMPONENT_KIND: &[&str] = &[
     "monolith",
     "batch",
 ];
-pub const CRITICALITY: &[&str] = &["low", "medium", "high", "critical", "mission-critical"];
-pub const CLASSIFICATION: &[&str] = &["public", "internal", "confidential", "restricted"];
-pub const AUTHN: &[&str] =
-    &["none", "api-key", "basic", "session", "jwt", "oauth2", "oidc", "mtls", "hmac", "saml", "mfa", "service-token"];
+pub const CRITICALITY: &[&str] = Criticality::WORDS;
+pub const CLASSIFICATION: &[&str] = Classification::WORDS;
+pub const AUTHN: &[&str] = AuthScheme::WORDS;
 pub const AUTHZ: &[&str] = &["none", "rbac", "abac", "scopes", "acl", "ownership", "technical-user"];
-pub const PROTOCOL: &[&str] = &[
-    "https",
-    "http",
-    "http2",
-    "grpc",
-    "grpcs",
-    "ws",
-    "wss",
-    "amqp",
-    "amqps",
-    "kafka",
-    "kafka-tls",
-    "mqtt",
-    "mqtts",
-    "tcp",
-    "tls",
-    "postgres",
-    "postgres-tls",
-    "mysql",
-    "mysql-tls",
-    "jdbc",
-    "redis",
-    "rediss",
-    "smtp",
-    "smtps",
-    "sftp",
-    "ftp",
-    "ldap",
-    "ldaps",
-    "s3",
-    "in-process",
-    "file",
-    "mtls",
-];
-/// Protocols that do not encrypt in transit.
-pub const PLAINTEXT_PROTOCOLS: &[&str] = &[
-    "http", "http2", "grpc", "ws", "amqp", "kafka", "mqtt", "tcp", "postgres", "mysql", "jdbc", "redis", "smtp", "ftp",
-    "ldap",
-];
-/// Protocols that never leave the process or host.
-pub const LOCAL_PROTOCOLS: &[&str] = &["in-process", "file"];
+pub const PROTOCOL: &[&str] = Protocol::WORDS;
 pub const INTERFACE_KIND: &[&str] =
     &["rest", "graphql", "grpc", "events", "websocket", "soap", "sql", "file", "batch", "webhook"];
 pub const EXPOSURE: &[&str] = &["public", "partner", "internal", "private"];

@@ -1,14 +1,17 @@
-//! Facts the diagrams and exports derive from the model: who talks to whom (from `uses`, flow
+//! The analysis facts as the diagrams and exports draw them: who talks to whom (from `uses`, flow
 //! steps and events), over which protocol, encrypted or not, authenticated how; which zone and
-//! system an element sits in. Everything is returned in declaration order so that output built
-//! from it is deterministic.
+//! system an element sits in. Links, transit and zones are read from `analysis::Facts`, never
+//! re-derived. Everything is returned in declaration order so that output built from it is
+//! deterministic.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::check::{Index, LinkOrigin, Zones};
+pub use crate::analysis::facts::Transit as Encryption;
+use crate::analysis::facts::{self as derived, LinkOrigin, Zones};
+use crate::lang::Trust;
 use crate::semantic::model::{Attribute, Element, ElementId, Model, Val, Value};
 use crate::syntax::literal::Literal;
-use crate::syntax::schema::{DeclKind, TRUST};
+use crate::syntax::schema::DeclKind;
 
 /// Kinds drawn as nodes in the architecture views.
 pub const NODE_KINDS: &[DeclKind] = &[
@@ -37,16 +40,6 @@ pub enum LinkKind {
     Subscribes,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Encryption {
-    Encrypted,
-    Plaintext,
-    /// Never leaves the process or host (`in-process`, `file`).
-    Local,
-    /// Neither a protocol nor `encrypted` says.
-    Unknown,
-}
-
 /// A directed interaction between two drawn elements.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Link {
@@ -69,6 +62,7 @@ pub struct Link {
 }
 
 impl Link {
+    /// Says how it authenticates, and that is not `none` (as `analysis::facts::Link`).
     pub fn authenticated(&self) -> bool {
         matches!(self.auth.as_deref(), Some(a) if a != "none")
     }
@@ -79,6 +73,8 @@ pub struct Facts<'m> {
     pub model: &'m Model,
     /// Interface -> the component or external providing it.
     pub providers: BTreeMap<ElementId, ElementId>,
+    /// The analysis facts everything here is read from.
+    pub derived: derived::Facts,
 }
 
 pub fn word(v: &Val) -> Option<&str> {
@@ -98,20 +94,8 @@ fn block_word(block: &[Attribute], name: &str) -> Option<String> {
 
 impl<'m> Facts<'m> {
     pub fn new(model: &'m Model) -> Self {
-        let mut providers = BTreeMap::new();
-        for (id, e) in model.of_kind(DeclKind::Interface) {
-            if let Some(p) = e.reference("provider") {
-                providers.insert(id, p);
-            }
-        }
-        for (id, e) in model.iter().filter(|(_, e)| !e.from_std) {
-            if matches!(e.kind, DeclKind::Component | DeclKind::External) {
-                for iface in e.references("exposes") {
-                    providers.entry(iface).or_insert(id);
-                }
-            }
-        }
-        Facts { model, providers }
+        let derived = derived::Facts::build(model);
+        Facts { model, providers: derived.provider.clone(), derived }
     }
 
     pub fn el(&self, id: ElementId) -> Option<&'m Element> {
@@ -136,8 +120,9 @@ impl<'m> Facts<'m> {
         None
     }
 
+    /// The element's effective zone, as the rules see it.
     pub fn zone_of(&self, id: ElementId) -> Option<ElementId> {
-        self.el(id)?.reference("zone").filter(|z| self.el(*z).is_some_and(|e| e.kind == DeclKind::Zone))
+        self.derived.zone_of(id).filter(|z| self.el(*z).is_some_and(|e| e.kind == DeclKind::Zone))
     }
 
     /// The enclosing zone: the block it is nested in, or its `parent` attribute.
@@ -154,7 +139,7 @@ impl<'m> Facts<'m> {
 
     /// The zone's trust level, inherited from enclosing zones when not stated.
     pub fn trust(&self, zone: ElementId) -> Option<&'static str> {
-        Zones::new(self.model).trust(zone).and_then(|r| TRUST.get(r).copied())
+        Zones::new(self.model).trust(zone).and_then(Trust::from_rank).map(Trust::word)
     }
 
     /// User-declared zones, in declaration order.
@@ -164,12 +149,11 @@ impl<'m> Facts<'m> {
 
     /// Every interaction, in the order the checker's link index has them (declaration order:
     /// `uses`, flow steps, event deliveries), plus publisher -> subscriber links for events that
-    /// no topic or queue carries. Built from the checker's index so that the diagrams show the
+    /// no topic or queue carries. Built from the analysis facts so that the diagrams show the
     /// same facts the rules judge.
     pub fn links(&self) -> Vec<Link> {
-        let index = Index::build(self.model);
         let mut out = Vec::new();
-        for l in &index.links {
+        for l in &self.derived.links {
             let (Some(from), Some(to)) = (self.endpoint(l.from), self.endpoint(l.to)) else { continue };
             if self.el(from).is_some_and(|e| e.from_std) || self.el(to).is_some_and(|e| e.from_std) {
                 continue;
@@ -195,12 +179,6 @@ impl<'m> Facts<'m> {
                     (if to_channel { LinkKind::Publishes } else { LinkKind::Subscribes }, None, None)
                 }
             };
-            let encryption = match (l.is_encrypted(), l.is_local()) {
-                (_, true) => Encryption::Local,
-                (Some(true), _) => Encryption::Encrypted,
-                (Some(false), _) => Encryption::Plaintext,
-                (None, _) => Encryption::Unknown,
-            };
             out.push(Link {
                 from,
                 to,
@@ -208,9 +186,9 @@ impl<'m> Facts<'m> {
                 flow,
                 is_async: l.is_async,
                 label,
-                protocol: l.protocol.clone(),
+                protocol: l.wire.as_ref().map(|w| w.protocol.clone()),
                 latency: l.latency.map(|ns| Literal::Duration(ns).to_string()),
-                encryption,
+                encryption: l.transit,
                 auth: l.auth.clone(),
                 via: l.via,
                 carries: l.carries.clone(),

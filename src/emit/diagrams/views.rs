@@ -791,10 +791,10 @@ fn data(ctx: &Ctx) -> (String, String, String) {
             classes.push(class);
         }
         let mut facts = vec![class.unwrap_or("unclassified").to_string()];
-        if e.has_flag("pii") || e.fields.iter().any(|f| f.modifiers.iter().any(|m| m == "pii")) {
+        if crate::analysis::facts::is_pii(model, d) {
             facts.push("PII".to_string());
         }
-        if e.has_flag("credentials") {
+        if crate::analysis::facts::is_credentials(model, d) {
             facts.push("credentials".to_string());
         }
         if !e.fields.is_empty() {

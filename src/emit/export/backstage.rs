@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::json::Json;
 use super::yaml;
-use crate::check::{Index, LinkOrigin};
+use crate::analysis::facts::{Facts, LinkOrigin};
 use crate::semantic::model::{Element, ElementId, Model, Val};
 use crate::syntax::schema::DeclKind;
 
@@ -94,7 +94,7 @@ fn entity_kind(kind: DeclKind) -> Option<(&'static str, &'static str)> {
 
 struct Catalog<'m> {
     model: &'m Model,
-    index: Index,
+    index: Facts,
     names: Names,
     /// Interface -> provider.
     providers: BTreeMap<ElementId, ElementId>,
@@ -287,7 +287,7 @@ fn definition(model: &Model, e: &Element) -> String {
 
 /// The catalog as multi-document YAML.
 pub fn catalog(model: &Model) -> String {
-    let index = Index::build(model);
+    let index = Facts::build(model);
     let providers = index.provider.clone();
     let mut cat = Catalog {
         model,

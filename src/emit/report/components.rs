@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::ctx::{plural, transit, Ctx, Use, NOT_STATED};
+use super::ctx::{plural, Ctx, Use, NOT_STATED};
 use super::doc::{self, bullets, fact_item, item, Item, Rich};
 use super::overview::anchored;
 use super::Out;
@@ -305,11 +305,7 @@ fn interactions(ctx: &Ctx<'_>, out: &mut Out) {
             Some(Val::Word(w)) => Some(w.as_str()),
             _ => None,
         };
-        let enc = match u.block_value("encrypted").map(|v| &v.val) {
-            Some(Val::Bool(b)) => Some(*b),
-            _ => None,
-        };
-        doc::plain(transit(protocol, enc))
+        doc::plain(ctx.link_transit(ctx.use_link(u), protocol))
     };
     let sync: Vec<Vec<Rich>> = ctx
         .uses

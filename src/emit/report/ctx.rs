@@ -5,11 +5,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::doc::{self, Block, Inline, Rich};
 use super::DiagramInput;
+use crate::analysis::facts::{self as derived, Facts, Link, LinkOrigin, Transit, WireSource};
 use crate::diagnostics::Diagnostic;
 use crate::semantic::model::{Attribute, Element, ElementId, Model, Val, Value};
 use crate::source::{ColumnUnit, SourceMap, Span};
 use crate::syntax::literal::Literal;
-use crate::syntax::schema::{self, DeclKind};
+use crate::syntax::schema::DeclKind;
 
 /// A `?` still to be filled.
 #[derive(Clone, Debug)]
@@ -56,6 +57,8 @@ pub struct Ctx<'m> {
     pub provider: BTreeMap<ElementId, ElementId>,
     /// Components that declare `owns` for each data element.
     pub data_owners: BTreeMap<ElementId, Vec<ElementId>>,
+    /// The analysis facts: links with their transit, holes.
+    pub facts: Facts,
 }
 
 impl<'m> Ctx<'m> {
@@ -70,36 +73,21 @@ impl<'m> Ctx<'m> {
             paths.entry(model.path_of(id)).or_insert(id);
         }
         let mut uses = Vec::new();
-        let mut provider = BTreeMap::new();
-        let mut data_owners: BTreeMap<ElementId, Vec<ElementId>> = BTreeMap::new();
-        for (id, e) in model.iter().filter(|(_, e)| !e.from_std) {
-            if e.kind == DeclKind::Interface {
-                if let Some(p) = e.reference("provider") {
-                    provider.insert(id, p);
-                }
+        for (id, e) in model.iter().filter(|(_, e)| !e.from_std && e.kind == DeclKind::Component) {
+            for a in e.attrs_named("uses") {
+                let Some(Val::Ref(target)) = a.first().map(|v| &v.val) else { continue };
+                let mode = a.args.get(1).and_then(|v| v.first()).and_then(|v| match &v.val {
+                    Val::Word(w) => Some(w.as_str()),
+                    _ => None,
+                });
+                uses.push(Use { from: id, target: *target, mode, attr: a });
             }
         }
-        for (id, e) in model.iter().filter(|(_, e)| !e.from_std) {
-            if matches!(e.kind, DeclKind::Component | DeclKind::External) {
-                for i in e.references("exposes") {
-                    provider.entry(i).or_insert(id);
-                }
-            }
-            if e.kind == DeclKind::Component {
-                for d in e.references("owns") {
-                    data_owners.entry(d).or_default().push(id);
-                }
-                for a in e.attrs_named("uses") {
-                    let Some(Val::Ref(target)) = a.first().map(|v| &v.val) else { continue };
-                    let mode = a.args.get(1).and_then(|v| v.first()).and_then(|v| match &v.val {
-                        Val::Word(w) => Some(w.as_str()),
-                        _ => None,
-                    });
-                    uses.push(Use { from: id, target: *target, mode, attr: a });
-                }
-            }
-        }
-        let mut ctx = Ctx { model, sources, findings, diagrams, holes: Vec::new(), paths, uses, provider, data_owners };
+        let facts = Facts::build(model);
+        let provider = facts.provider.clone();
+        let data_owners = facts.owners_of_data.clone();
+        let mut ctx =
+            Ctx { model, sources, findings, diagrams, holes: Vec::new(), paths, uses, provider, data_owners, facts };
         ctx.holes = ctx.collect_holes();
         ctx
     }
@@ -246,65 +234,75 @@ impl<'m> Ctx<'m> {
         Some(Block::Table { head: vec!["Element".into(), "Kind".into(), "Attribute".into(), "Location".into()], rows })
     }
 
+    /// The holes of the analysis facts, named for the report.
     fn collect_holes(&self) -> Vec<Hole> {
         let mut out = Vec::new();
-        for (id, e) in self.model.iter().filter(|(_, e)| !e.from_std) {
-            let mut push = |attribute: String, top: &str, span: Span| {
-                out.push(Hole { element: id, kind: e.kind, attribute, top: top.to_string(), location: self.loc(span) });
+        for h in &self.facts.holes {
+            let e = self.el(h.element);
+            let (attribute, top) = match &h.place {
+                derived::HolePlace::Attr { attr, path } => {
+                    let a = &e.attrs[*attr];
+                    let head = match (a.name, a.first().map(|v| &v.val)) {
+                        ("uses", Some(Val::Ref(t))) if path.len() > 1 => format!("uses {}", self.model.path_of(*t)),
+                        _ => a.name.to_string(),
+                    };
+                    let mut name = head;
+                    for p in path.iter().skip(1) {
+                        name.push('.');
+                        name.push_str(p);
+                    }
+                    (name, a.name.to_string())
+                }
+                derived::HolePlace::StepEnd { step, to } => {
+                    (format!("step {} {}", step + 1, if *to { "target" } else { "source" }), "step".to_string())
+                }
+                derived::HolePlace::StepOption { step, path } => (
+                    format!("step {}.{}", step + 1, path.join(".")),
+                    path.first().copied().unwrap_or("step").to_string(),
+                ),
+                derived::HolePlace::Endpoint { endpoint, option } => {
+                    let ep = &e.endpoints[*endpoint];
+                    match option {
+                        Some(o) => (format!("{} {}.{o}", ep.method, ep.target), o.to_string()),
+                        None => (format!("{} {}", ep.method, ep.target), "endpoint".to_string()),
+                    }
+                }
             };
-            for a in &e.attrs {
-                let prefix = match (a.name, a.first()) {
-                    ("uses", Some(v)) => match &v.val {
-                        Val::Ref(t) => format!("uses {}", self.model.path_of(*t)),
-                        _ => "uses".to_string(),
-                    },
-                    _ => a.name.to_string(),
-                };
-                for v in a.values() {
-                    if v.val == Val::Hole {
-                        push(a.name.to_string(), a.name, v.span);
-                    }
-                }
-                for b in &a.block {
-                    for v in b.values() {
-                        if v.val == Val::Hole {
-                            push(format!("{prefix}.{}", b.name), a.name, v.span);
-                        }
-                    }
-                }
-            }
-            for (i, s) in e.steps.iter().enumerate() {
-                let n = i + 1;
-                if s.from.val == Val::Hole {
-                    push(format!("step {n} source"), "step", s.from.span);
-                }
-                if s.to.val == Val::Hole {
-                    push(format!("step {n} target"), "step", s.to.span);
-                }
-                for o in &s.options {
-                    for v in o.values() {
-                        if v.val == Val::Hole {
-                            push(format!("step {n}.{}", o.name), o.name, v.span);
-                        }
-                    }
-                }
-            }
-            for ep in &e.endpoints {
-                for v in [&ep.request, &ep.response].into_iter().flatten() {
-                    if v.val == Val::Hole {
-                        push(format!("{} {}", ep.method, ep.target), "endpoint", v.span);
-                    }
-                }
-                for o in &ep.options {
-                    for v in o.values() {
-                        if v.val == Val::Hole {
-                            push(format!("{} {}.{}", ep.method, ep.target, o.name), o.name, v.span);
-                        }
-                    }
-                }
-            }
+            out.push(Hole { element: h.element, kind: e.kind, attribute, top, location: self.loc(h.span) });
         }
         out
+    }
+
+    /// The link of step `index` (0-based) of a flow, when both its ends resolve.
+    pub fn step_link(&self, flow: ElementId, index: usize) -> Option<&Link> {
+        self.facts.links.iter().find(|l| l.origin == LinkOrigin::Step { flow, index })
+    }
+
+    /// The link of a `uses`.
+    pub fn use_link(&self, u: &Use<'_>) -> Option<&Link> {
+        self.facts.out(u.from).find(|l| l.origin == LinkOrigin::Uses && l.span == u.attr.span)
+    }
+
+    /// Encryption in transit of a link as the rules judge it; `shown` is the protocol as written.
+    pub fn link_transit(&self, link: Option<&Link>, shown: Option<&str>) -> String {
+        let Some(l) = link else { return NOT_STATED.into() };
+        let protocol = match &l.wire {
+            Some(w) if w.source == WireSource::Declared => Some(shown.unwrap_or(&w.protocol).to_string()),
+            Some(w) => Some(format!("{}, inferred", w.protocol)),
+            None => None,
+        };
+        let declared = l.encrypted.is_some();
+        match (l.transit, protocol, declared) {
+            (Transit::Local, Some(p), _) => format!("local ({p})"),
+            (Transit::Local, None, _) => "local".into(),
+            (Transit::Encrypted, Some(p), true) => format!("yes ({p}, declared)"),
+            (Transit::Encrypted, None, _) => "yes (declared)".into(),
+            (Transit::Encrypted, Some(p), false) => format!("yes ({p})"),
+            (Transit::Plaintext, Some(p), true) => format!("no ({p}, declared)"),
+            (Transit::Plaintext, None, _) => "no (declared)".into(),
+            (Transit::Plaintext, Some(p), false) => format!("no ({p})"),
+            (Transit::Unknown, _, _) => NOT_STATED.into(),
+        }
     }
 
     /// Diagrams whose name matches a predicate, in their given order.
@@ -467,20 +465,6 @@ pub fn and_list(items: &[String]) -> String {
     }
 }
 
-/// Encryption in transit of a hop from its protocol and explicit setting.
-pub fn transit(protocol: Option<&str>, encrypted: Option<bool>) -> String {
-    match (encrypted, protocol) {
-        (Some(true), Some(p)) => format!("yes ({p}, declared)"),
-        (Some(false), Some(p)) => format!("no ({p}, declared)"),
-        (Some(true), None) => "yes (declared)".into(),
-        (Some(false), None) => "no (declared)".into(),
-        (None, Some(p)) if schema::LOCAL_PROTOCOLS.contains(&p) => format!("local ({p})"),
-        (None, Some(p)) if schema::PLAINTEXT_PROTOCOLS.contains(&p) => format!("no ({p})"),
-        (None, Some(p)) => format!("yes ({p})"),
-        (None, None) => NOT_STATED.into(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -495,7 +479,5 @@ mod tests {
         assert_eq!(dur(300_000_000), "300ms");
         assert_eq!(size(1 << 30), "1GiB");
         assert_eq!(size(512_000_000), "512MB");
-        assert_eq!(transit(Some("http"), None), "no (http)");
-        assert_eq!(transit(Some("mtls"), None), "yes (mtls)");
     }
 }

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::ctx::{dur, plural, transit, Ctx, StepLatency, NOT_STATED};
+use super::ctx::{dur, plural, Ctx, StepLatency, NOT_STATED};
 use super::doc::{self, bullets, fact_item, numbered, Rich};
 use super::overview::anchored;
 use super::Out;
@@ -40,13 +40,6 @@ pub(crate) fn step_protocol(s: &Step) -> Option<&str> {
         },
         None => None,
     })
-}
-
-pub(crate) fn step_encrypted(s: &Step) -> Option<bool> {
-    match s.options.iter().find(|a| a.name == "encrypted").and_then(|a| a.first()).map(|v| &v.val) {
-        Some(Val::Bool(b)) => Some(*b),
-        _ => None,
-    }
 }
 
 /// A step option's values, if given.
@@ -150,7 +143,7 @@ fn flow(ctx: &Ctx<'_>, out: &mut Out, id: ElementId, f: &Element) {
                     ctx.val(&s.to),
                     s.label.clone().map(doc::plain).unwrap_or_default(),
                     step_opt(ctx, s, "via").unwrap_or_default(),
-                    doc::plain(transit(step_protocol(s), step_encrypted(s))),
+                    doc::plain(ctx.link_transit(ctx.step_link(id, i), step_protocol(s))),
                     step_auth(ctx, s),
                     step_opt(ctx, s, "carries").unwrap_or_default(),
                     latency_cell(ctx, s),

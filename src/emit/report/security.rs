@@ -3,11 +3,12 @@
 
 use std::collections::BTreeMap;
 
-use super::ctx::{plural, transit, Ctx, NOT_STATED};
+use super::ctx::{plural, Ctx, NOT_STATED};
 use super::doc::{self, Rich};
-use super::flows::{step_auth, step_encrypted, step_protocol};
+use super::flows::{step_auth, step_protocol};
 use super::overview::anchored;
 use super::Out;
+use crate::lang::Classification;
 use crate::semantic::model::{ElementId, Val};
 use crate::syntax::schema::{self, DeclKind as K};
 
@@ -92,7 +93,7 @@ fn transit_section(ctx: &Ctx<'_>, out: &mut Out) {
     let mut exceptions = Vec::new();
     for (fid, f) in &flows {
         for (i, s) in f.steps.iter().enumerate() {
-            let t = transit(step_protocol(s), step_encrypted(s));
+            let t = ctx.link_transit(ctx.step_link(*fid, i), step_protocol(s));
             let class = if t == NOT_STATED {
                 "not stated"
             } else if t.starts_with("yes") {
@@ -204,14 +205,15 @@ fn data(ctx: &Ctx<'_>, out: &mut Out) {
     if data.is_empty() {
         out.fact("Data Security", doc::plain("the model declares no data entities or events"));
     } else {
-        let mut by_class: BTreeMap<usize, usize> = BTreeMap::new();
+        // In classification order, unclassified data last.
+        let mut by_class: BTreeMap<(bool, Option<Classification>), usize> = BTreeMap::new();
         for (_, d) in &data {
-            let rank = d.word("classification").and_then(|c| schema::CLASSIFICATION.iter().position(|x| *x == c));
-            *by_class.entry(rank.unwrap_or(usize::MAX)).or_default() += 1;
+            let class = d.word("classification").and_then(Classification::parse);
+            *by_class.entry((class.is_none(), class)).or_default() += 1;
         }
         let parts: Vec<String> = by_class
             .iter()
-            .map(|(r, n)| format!("{n} {}", schema::CLASSIFICATION.get(*r).copied().unwrap_or("unclassified")))
+            .map(|((_, c), n)| format!("{n} {}", c.map_or("unclassified", Classification::word)))
             .collect();
         out.fact("Data Security", doc::plain(format!("data classification inventory: {}", parts.join(", "))));
         let rows = data
@@ -383,15 +385,11 @@ fn externals(ctx: &Ctx<'_>, out: &mut Out) {
                 Some(Val::Word(w)) => Some(w.as_str()),
                 _ => None,
             };
-            let enc = match u.block_value("encrypted").map(|v| &v.val) {
-                Some(Val::Bool(b)) => Some(*b),
-                _ => None,
-            };
             rows.push(vec![
                 ctx.link_r(u.from),
                 ctx.link_r(u.target),
                 doc::plain("uses"),
-                doc::plain(transit(protocol, enc)),
+                doc::plain(ctx.link_transit(ctx.use_link(u), protocol)),
                 u.block_value("auth").map(|v| ctx.val(v)).unwrap_or_else(|| doc::plain(NOT_STATED)),
             ]);
         }
@@ -406,7 +404,7 @@ fn externals(ctx: &Ctx<'_>, out: &mut Out) {
                     ctx.val(&s.from),
                     ctx.val(&s.to),
                     r,
-                    doc::plain(transit(step_protocol(s), step_encrypted(s))),
+                    doc::plain(ctx.link_transit(ctx.step_link(fid, i), step_protocol(s))),
                     step_auth(ctx, s),
                 ]);
             }

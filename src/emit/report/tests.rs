@@ -1,3 +1,5 @@
+//! Report tests: section content, Markdown and HTML rendering, holes and anchors on a sample model.
+
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 

@@ -1,0 +1,821 @@
+//! The one place that derives facts from the resolved model: the communication links (from
+//! `uses`, flow steps and event subscriptions) with their effective protocol, encryption in
+//! transit and authentication; effective zones, trust and owners after inheritance; interface
+//! providers; the data each element handles and how sensitive it is; and the `?` holes. Built
+//! once per analysis in O(n log n); the rules, the diagrams, the report and the exports only read
+//! it, so what a diagram shows is what a rule judges.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use crate::lang::vocab::{transport_of, Transport};
+use crate::lang::{Classification, Trust};
+use crate::semantic::model::{Attribute, Element, ElementId, Model, Val};
+use crate::source::Span;
+use crate::syntax::literal::Literal;
+use crate::syntax::schema::DeclKind;
+
+/// Where a link was declared.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkOrigin {
+    /// A component's `uses`.
+    Uses,
+    /// Step `index` (0-based) of a flow.
+    Step { flow: ElementId, index: usize },
+    /// A subscription: the topic or publisher delivers an event to a subscriber.
+    Event,
+}
+
+/// A communication link: one hop between two elements.
+#[derive(Clone, Debug)]
+pub struct Link {
+    pub from: ElementId,
+    /// The element reached; an interface target is replaced by its provider (kept in `via`).
+    pub to: ElementId,
+    pub is_async: bool,
+    pub origin: LinkOrigin,
+    pub protocol: Option<String>,
+    /// Explicit `encrypted yes|no`.
+    pub encrypted: Option<bool>,
+    pub auth: Option<String>,
+    pub authz: Option<String>,
+    pub via: Option<ElementId>,
+    /// Data carried, including the request and response models of the interface used.
+    pub carries: Vec<ElementId>,
+    pub timeout: Option<u64>,
+    pub retries: Option<u64>,
+    pub circuit_breaker: bool,
+    pub latency: Option<u64>,
+    pub access: Option<String>,
+    pub discovery: Option<String>,
+    pub per_item: bool,
+    /// Some field of the link is a `?` hole.
+    pub has_hole: bool,
+    pub span: Span,
+    /// The protocol the link travels over and where that is said; see [`Wire`].
+    pub wire: Option<Wire>,
+    /// Encryption in transit, judged from `encrypted` and [`Link::wire`].
+    pub transit: Transit,
+}
+
+/// Where a link's effective protocol comes from when the link does not state it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WireSource {
+    /// The link's own `protocol`.
+    Declared,
+    /// A link between the same two elements that declares one (a `uses` of a topic tells how the
+    /// event deliveries between the same elements travel).
+    SamePair,
+    /// All declaring links to this store or broker agree (its listener).
+    Store(ElementId),
+    /// The default `protocol` of this catalogue technology.
+    Technology(ElementId),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Wire {
+    pub protocol: String,
+    pub source: WireSource,
+}
+
+/// How a link travels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Transit {
+    /// In-process or a local file: never on the network.
+    Local,
+    Encrypted,
+    /// Unencrypted: `encrypted no`, or a plaintext protocol.
+    Plaintext,
+    /// Neither `encrypted` nor a protocol is known.
+    Unknown,
+}
+
+impl Link {
+    /// Never on the network: its protocol (its own, or the one the facts infer) is in-process or
+    /// a local file. The security, performance and reliability rules all ask this one question.
+    pub fn is_local(&self) -> bool {
+        self.transit == Transit::Local
+    }
+
+    /// Says how it authenticates, and that is not `none`.
+    pub fn is_authenticated(&self) -> bool {
+        matches!(self.auth.as_deref(), Some(a) if a != "none")
+    }
+}
+
+pub struct Facts {
+    pub links: Vec<Link>,
+    /// Links leaving / entering each element, by element index.
+    pub outgoing: Vec<Vec<usize>>,
+    pub incoming: Vec<Vec<usize>>,
+    /// Owning team or person after inheritance (component <- system, interface <- provider).
+    pub owner: Vec<Option<ElementId>>,
+    /// Effective zone of each element.
+    pub zone: Vec<Option<ElementId>>,
+    /// Components that declare `owns` for each data element.
+    pub owners_of_data: BTreeMap<ElementId, Vec<ElementId>>,
+    /// Provider of each interface (`provider` or the component that `exposes` it).
+    pub provider: BTreeMap<ElementId, ElementId>,
+    /// Data each component or store handles: what it owns, holds or carries, and what its links
+    /// carry; sorted, by element index.
+    pub handled: Vec<Vec<ElementId>>,
+    /// Every `?` hole of a user-declared element, in declaration order.
+    pub holes: Vec<Hole>,
+    /// What each element is for the security rules, by element index.
+    pub roles: Vec<Roles>,
+    /// Which links are dependencies, for the coupling and ownership rules.
+    pub deps: Deps,
+}
+
+/// Which links are dependencies: not a reply step, not a self-link.
+pub struct Deps {
+    reply: Vec<bool>,
+    /// Dependency links, the declaring `uses` first, then flow steps, then event deliveries, each
+    /// in index order; rules that keep one link per pair of elements keep the first.
+    order: Vec<usize>,
+}
+
+impl Deps {
+    fn new(links: &[Link]) -> Deps {
+        let mut reply = vec![false; links.len()];
+        // Steps are indexed in flow order, so an earlier call is seen before its reply.
+        let mut calls: BTreeSet<(ElementId, ElementId, ElementId)> = BTreeSet::new();
+        for (i, l) in links.iter().enumerate() {
+            let LinkOrigin::Step { flow, .. } = l.origin else { continue };
+            if l.is_async {
+                continue;
+            }
+            if l.via.is_none() && calls.contains(&(flow, l.to, l.from)) {
+                reply[i] = true;
+            } else {
+                calls.insert((flow, l.from, l.to));
+            }
+        }
+        let rank = |l: &Link| match l.origin {
+            LinkOrigin::Uses => 0,
+            LinkOrigin::Step { .. } => 1,
+            LinkOrigin::Event => 2,
+        };
+        let mut order: Vec<usize> = (0..links.len()).filter(|i| !reply[*i] && links[*i].from != links[*i].to).collect();
+        order.sort_by_key(|i| (rank(&links[*i]), *i));
+        Deps { reply, order }
+    }
+
+    pub fn is_dependency(&self, i: usize) -> bool {
+        !self.reply.get(i).copied().unwrap_or(false)
+    }
+
+    /// The dependency links with their index, declarations first.
+    pub fn links<'c>(&'c self, facts: &'c Facts) -> impl Iterator<Item = (usize, &'c Link)> + 'c {
+        self.order.iter().filter_map(move |&i| facts.links.get(i).map(|l| (i, l)))
+    }
+}
+
+/// Security roles of an element, from its `kind` word and, for a component without one, its
+/// catalogue technology's kind.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Roles {
+    /// A gateway, WAF or reverse proxy: inspects and filters what it forwards.
+    pub guard: bool,
+    /// Forwards traffic without inspecting it.
+    pub load_balancer: bool,
+    /// A CDN or HTTP cache in front of an origin: a caching reverse proxy.
+    pub edge_cache: bool,
+    /// Keeps secrets.
+    pub vault: bool,
+    /// Issues and checks credentials.
+    pub identity_provider: bool,
+    /// Monitoring: an external of kind `monitoring` or an observability technology.
+    pub monitoring: bool,
+}
+
+impl Roles {
+    /// Gateways, WAFs, reverse proxies, load balancers and CDNs pass traffic to a backend.
+    pub fn forwards(&self) -> bool {
+        self.guard || self.load_balancer || self.edge_cache
+    }
+}
+
+fn roles_of(model: &Model, e: &Element, id: ElementId) -> Roles {
+    let tech_kind = tech_of(model, id).and_then(|t| model.get(t)).and_then(|t| t.word("kind"));
+    let kind = e.word("kind");
+    let component = e.kind == DeclKind::Component;
+    let component_kind = if component { kind } else { None };
+    let external = e.kind == DeclKind::External;
+    Roles {
+        guard: match component_kind {
+            Some(k) => matches!(k, "gateway" | "waf" | "proxy"),
+            None => component && matches!(tech_kind, Some("gateway" | "proxy")),
+        },
+        load_balancer: component_kind == Some("load-balancer"),
+        edge_cache: e.kind == DeclKind::Cache && matches!(kind, Some("cdn" | "http")),
+        vault: component_kind == Some("vault") || tech_kind == Some("vault"),
+        identity_provider: component_kind == Some("identity-provider")
+            || (external && kind == Some("identity"))
+            || tech_kind == Some("identity"),
+        monitoring: (external && kind == Some("monitoring")) || tech_kind == Some("observability"),
+    }
+}
+
+/// A `?` still to be filled.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hole {
+    pub element: ElementId,
+    pub place: HolePlace,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HolePlace {
+    /// An attribute, with the names of the blocks it is nested in: `["uses", "timeout"]`; `attr`
+    /// indexes the element's top-level attribute.
+    Attr { attr: usize, path: Vec<&'static str> },
+    /// The source (`to == false`) or target of step `step` (0-based).
+    StepEnd { step: usize, to: bool },
+    /// An option of step `step` (0-based), with its block path.
+    StepOption { step: usize, path: Vec<&'static str> },
+    /// The request or response model, or an option, of endpoint `endpoint`.
+    Endpoint { endpoint: usize, option: Option<&'static str> },
+}
+
+fn ns(attr: &Attribute) -> Option<u64> {
+    match attr.first().map(|v| &v.val) {
+        Some(Val::Lit(Literal::Duration(n))) => Some(*n),
+        _ => None,
+    }
+}
+
+fn word(attr: &Attribute) -> Option<String> {
+    match attr.first().map(|v| &v.val) {
+        Some(Val::Word(w)) => Some(w.clone()),
+        _ => None,
+    }
+}
+
+fn refs(attrs: &[Attribute], name: &str) -> Vec<ElementId> {
+    attrs
+        .iter()
+        .filter(|a| a.name == name)
+        .flat_map(|a| a.values())
+        .filter_map(|v| match v.val {
+            Val::Ref(id) => Some(id),
+            _ => None,
+        })
+        .collect()
+}
+
+fn has_hole(attrs: &[Attribute]) -> bool {
+    attrs.iter().any(|a| a.values().any(|v| v.val == Val::Hole) || has_hole(&a.block))
+}
+
+/// Builds a link from keyed options (a `uses` block or a step's options).
+fn link_from_options(
+    from: ElementId,
+    to: ElementId,
+    is_async: bool,
+    origin: LinkOrigin,
+    opts: &[Attribute],
+    span: Span,
+) -> Link {
+    let mut link = Link {
+        from,
+        to,
+        is_async,
+        origin,
+        protocol: None,
+        encrypted: None,
+        auth: None,
+        authz: None,
+        via: None,
+        carries: refs(opts, "carries"),
+        timeout: None,
+        retries: None,
+        circuit_breaker: false,
+        latency: None,
+        access: None,
+        discovery: None,
+        per_item: false,
+        has_hole: has_hole(opts),
+        span,
+        wire: None,
+        transit: Transit::Unknown,
+    };
+    for a in opts {
+        match a.name {
+            "protocol" => link.protocol = word(a),
+            "encrypted" => {
+                if let Some(Val::Bool(b)) = a.first().map(|v| &v.val) {
+                    link.encrypted = Some(*b);
+                }
+            }
+            "auth" => link.auth = word(a),
+            "authz" => link.authz = word(a),
+            "via" => {
+                if let Some(Val::Ref(id)) = a.first().map(|v| &v.val) {
+                    link.via = Some(*id);
+                }
+            }
+            "timeout" => link.timeout = ns(a),
+            "latency" => link.latency = ns(a),
+            "retries" => {
+                if let Some(Val::Lit(Literal::Int(n))) = a.first().map(|v| &v.val) {
+                    link.retries = Some(*n);
+                }
+            }
+            "circuit-breaker" => link.circuit_breaker = true,
+            "access" => link.access = word(a),
+            "discovery" => link.discovery = word(a),
+            "per-item" => link.per_item = true,
+            _ => {}
+        }
+    }
+    link
+}
+
+impl Facts {
+    pub fn build(model: &Model) -> Facts {
+        let n = model.elements.len();
+        let mut provider = BTreeMap::new();
+        for (id, e) in model.iter() {
+            if e.kind == DeclKind::Interface {
+                if let Some(p) = e.reference("provider") {
+                    provider.insert(id, p);
+                }
+            }
+        }
+        for (id, e) in model.iter() {
+            if matches!(e.kind, DeclKind::Component | DeclKind::External) {
+                for i in e.references("exposes") {
+                    provider.entry(i).or_insert(id);
+                }
+            }
+        }
+        let mut idx = Facts {
+            links: Vec::new(),
+            outgoing: vec![Vec::new(); n],
+            incoming: vec![Vec::new(); n],
+            owner: vec![None; n],
+            zone: vec![None; n],
+            owners_of_data: BTreeMap::new(),
+            provider,
+            handled: Vec::new(),
+            holes: holes(model),
+            roles: model.iter().map(|(id, e)| roles_of(model, e, id)).collect(),
+            deps: Deps { reply: Vec::new(), order: Vec::new() },
+        };
+        idx.collect_links(model);
+        idx.judge_transit(model);
+        idx.deps = Deps::new(&idx.links);
+        idx.handled = handled_data(model, &idx.links);
+        for (i, l) in idx.links.iter().enumerate() {
+            if let Some(v) = idx.outgoing.get_mut(l.from.0 as usize) {
+                v.push(i);
+            }
+            if let Some(v) = idx.incoming.get_mut(l.to.0 as usize) {
+                v.push(i);
+            }
+        }
+        // Every `owns` is known before owners are inherited: data takes its owning component's
+        // owner whatever the declaration order.
+        for (id, e) in model.iter() {
+            if e.kind == DeclKind::Component {
+                for d in e.references("owns") {
+                    idx.owners_of_data.entry(d).or_default().push(id);
+                }
+            }
+        }
+        for (id, e) in model.iter() {
+            idx.owner[id.0 as usize] = idx.inherited_owner(model, id, 0);
+            idx.zone[id.0 as usize] = idx.effective_zone(model, id, e);
+        }
+        idx
+    }
+
+    fn collect_links(&mut self, model: &Model) {
+        let models_of = |iface: ElementId| -> Vec<ElementId> {
+            let Some(i) = model.get(iface) else { return Vec::new() };
+            let mut out: Vec<ElementId> = i.references("carries").collect();
+            for ep in &i.endpoints {
+                for v in ep.request.iter().chain(ep.response.iter()) {
+                    if let Val::Ref(id) = v.val {
+                        out.push(id);
+                    }
+                }
+            }
+            out
+        };
+        for (id, e) in model.iter() {
+            if e.kind == DeclKind::Component {
+                for a in e.attrs_named("uses") {
+                    let Some(Val::Ref(target)) = a.first().map(|v| v.val.clone()) else { continue };
+                    let mode = a.args.get(1).and_then(|m| m.first()).and_then(|v| match &v.val {
+                        Val::Word(w) => Some(w.clone()),
+                        _ => None,
+                    });
+                    let target_kind = model.get(target).map(|t| t.kind);
+                    let is_async = match mode.as_deref() {
+                        Some("async") => true,
+                        Some(_) => false,
+                        None => matches!(target_kind, Some(DeclKind::Queue | DeclKind::Topic)),
+                    };
+                    let mut link = link_from_options(id, target, is_async, LinkOrigin::Uses, &a.block, a.span);
+                    self.retarget(model, &mut link);
+                    if let Some(v) = link.via {
+                        link.carries.extend(models_of(v));
+                    }
+                    self.links.push(link);
+                }
+            }
+            if e.kind == DeclKind::Flow {
+                for (index, s) in e.steps.iter().enumerate() {
+                    let (Val::Ref(from), Val::Ref(to)) = (&s.from.val, &s.to.val) else { continue };
+                    let mut link = link_from_options(
+                        *from,
+                        *to,
+                        s.is_async,
+                        LinkOrigin::Step { flow: id, index },
+                        &s.options,
+                        s.span,
+                    );
+                    if let Some(p) = &s.protocol {
+                        if p == "mtls" {
+                            link.protocol = Some("https".into());
+                            link.auth.get_or_insert_with(|| "mtls".into());
+                        } else {
+                            link.protocol = Some(p.clone());
+                        }
+                    }
+                    if let Some(Literal::Duration(ns)) = s.latency {
+                        link.latency = Some(ns);
+                    }
+                    self.retarget(model, &mut link);
+                    if let Some(v) = link.via {
+                        link.carries.extend(models_of(v));
+                    }
+                    self.links.push(link);
+                }
+            }
+        }
+        // Event delivery: a topic carrying an event reaches each subscriber.
+        let mut topics_of_event: BTreeMap<ElementId, Vec<ElementId>> = BTreeMap::new();
+        for (id, e) in model.iter() {
+            if matches!(e.kind, DeclKind::Topic | DeclKind::Queue) {
+                for ev in e.references("carries") {
+                    topics_of_event.entry(ev).or_default().push(id);
+                }
+            }
+        }
+        for (id, e) in model.iter() {
+            if e.kind != DeclKind::Component {
+                continue;
+            }
+            for a in e.attrs_named("subscribes") {
+                for v in a.values() {
+                    let Val::Ref(ev) = v.val else { continue };
+                    for &t in topics_of_event.get(&ev).map(Vec::as_slice).unwrap_or(&[]) {
+                        let mut link = link_from_options(t, id, true, LinkOrigin::Event, &[], v.span);
+                        link.carries.push(ev);
+                        self.links.push(link);
+                    }
+                }
+            }
+            for a in e.attrs_named("publishes") {
+                for v in a.values() {
+                    let Val::Ref(ev) = v.val else { continue };
+                    for &t in topics_of_event.get(&ev).map(Vec::as_slice).unwrap_or(&[]) {
+                        let mut link = link_from_options(id, t, true, LinkOrigin::Event, &[], v.span);
+                        link.carries.push(ev);
+                        self.links.push(link);
+                    }
+                }
+            }
+        }
+        for l in &mut self.links {
+            l.carries.sort();
+            l.carries.dedup();
+        }
+    }
+
+    /// Fills each link's [`Wire`] and [`Transit`]. A link that does not state its protocol takes
+    /// the one of a declared link between the same two elements, else the one all declaring
+    /// links to its store or broker agree on, else the default of the target's technology (or of
+    /// the source's, when the source is a store).
+    fn judge_transit(&mut self, model: &Model) {
+        // Links are referred to by index, so that no protocol text is copied but the one chosen.
+        let mut pair: HashMap<(ElementId, ElementId), usize> = HashMap::new();
+        // The one declaring link all declaring links to a store agree with; `None` on disagreement.
+        let mut store: HashMap<ElementId, Option<usize>> = HashMap::new();
+        for (i, l) in self.links.iter().enumerate() {
+            let Some(p) = l.protocol.as_deref() else { continue };
+            pair.entry((l.from, l.to)).or_insert(i);
+            for end in [l.from, l.to] {
+                if is_store_kind(model.get(end).map(|e| e.kind)) {
+                    let agreed = store.entry(end).or_insert(Some(i));
+                    if agreed.is_some_and(|j| self.links[j].protocol.as_deref() != Some(p)) {
+                        *agreed = None;
+                    }
+                }
+            }
+        }
+        let protocol_of = |i: usize| self.links[i].protocol.clone().unwrap_or_default();
+        let local = |i: usize| self.links[i].protocol.as_deref().and_then(transport_of) == Some(Transport::Local);
+        let tech_wire = |id: ElementId| {
+            let t = tech_of(model, id)?;
+            let tech = model.get(t)?;
+            tech.word("protocol").map(|p| Wire { protocol: p.to_string(), source: WireSource::Technology(t) })
+        };
+        let wires: Vec<Option<Wire>> = self
+            .links
+            .iter()
+            .map(|l| {
+                if let Some(p) = &l.protocol {
+                    return Some(Wire { protocol: p.clone(), source: WireSource::Declared });
+                }
+                if let Some(&i) = pair.get(&(l.from, l.to)).or_else(|| pair.get(&(l.to, l.from))) {
+                    return Some(Wire { protocol: protocol_of(i), source: WireSource::SamePair });
+                }
+                let listener = [l.to, l.from]
+                    .into_iter()
+                    .find_map(|end| store.get(&end).copied().flatten().filter(|i| !local(*i)).map(|i| (end, i)));
+                if let Some((end, i)) = listener {
+                    return Some(Wire { protocol: protocol_of(i), source: WireSource::Store(end) });
+                }
+                let from_is_store = is_store_kind(model.get(l.from).map(|e| e.kind));
+                tech_wire(l.to).or_else(|| if from_is_store { tech_wire(l.from) } else { None })
+            })
+            .collect();
+        for (l, wire) in self.links.iter_mut().zip(wires) {
+            let protocol = wire.as_ref().map(|w| w.protocol.as_str());
+            // A protocol word the language does not know cannot reach here (the shaper rejects
+            // it); treat it as not saying, like a missing protocol.
+            l.transit = match (l.encrypted, protocol.and_then(transport_of)) {
+                (_, Some(Transport::Local)) => Transit::Local,
+                (Some(true), _) => Transit::Encrypted,
+                (Some(false), _) => Transit::Plaintext,
+                (None, None) => Transit::Unknown,
+                (None, Some(Transport::Plaintext)) => Transit::Plaintext,
+                (None, Some(Transport::Encrypted)) => Transit::Encrypted,
+            };
+            l.wire = wire;
+        }
+    }
+
+    /// A link aimed at an interface reaches the interface's provider through it.
+    fn retarget(&self, model: &Model, link: &mut Link) {
+        if model.get(link.to).is_some_and(|t| t.kind == DeclKind::Interface) {
+            link.via.get_or_insert(link.to);
+            if let Some(p) = self.provider.get(&link.to) {
+                link.to = *p;
+            }
+        }
+        if let Some(iface) = link.via.and_then(|v| model.get(v)) {
+            if link.auth.is_none() {
+                link.auth = iface.word("auth").map(str::to_string);
+            }
+            if link.authz.is_none() {
+                link.authz = iface.word("authz").map(str::to_string);
+            }
+        }
+    }
+
+    fn inherited_owner(&self, model: &Model, id: ElementId, depth: usize) -> Option<ElementId> {
+        let e = model.get(id)?;
+        if let Some(o) = e.reference("owner") {
+            return Some(o);
+        }
+        if depth > 8 {
+            return None;
+        }
+        match e.kind {
+            DeclKind::Interface => self.provider.get(&id).and_then(|p| self.inherited_owner(model, *p, depth + 1)),
+            DeclKind::Data | DeclKind::Event => {
+                let owners = self.owners_of_data.get(&id)?;
+                owners.first().and_then(|c| self.inherited_owner(model, *c, depth + 1))
+            }
+            _ => e.reference("system").and_then(|s| model.get(s)).and_then(|s| s.reference("owner")),
+        }
+    }
+
+    fn effective_zone(&self, model: &Model, id: ElementId, e: &Element) -> Option<ElementId> {
+        match e.kind {
+            DeclKind::Zone => Some(id),
+            DeclKind::Interface => self.provider.get(&id).and_then(|p| model.get(*p)).and_then(|p| p.reference("zone")),
+            _ => e.reference("zone"),
+        }
+    }
+
+    pub fn roles(&self, id: ElementId) -> Roles {
+        self.roles.get(id.0 as usize).copied().unwrap_or_default()
+    }
+
+    /// Data a component or store handles; empty for other elements.
+    pub fn handled(&self, id: ElementId) -> &[ElementId] {
+        self.handled.get(id.0 as usize).map_or(&[], Vec::as_slice)
+    }
+
+    pub fn zone_of(&self, id: ElementId) -> Option<ElementId> {
+        self.zone.get(id.0 as usize).copied().flatten()
+    }
+
+    pub fn owner_of(&self, id: ElementId) -> Option<ElementId> {
+        self.owner.get(id.0 as usize).copied().flatten()
+    }
+
+    pub fn out(&self, id: ElementId) -> impl Iterator<Item = &Link> {
+        self.outgoing.get(id.0 as usize).into_iter().flatten().filter_map(|&i| self.links.get(i))
+    }
+
+    pub fn inbound(&self, id: ElementId) -> impl Iterator<Item = &Link> {
+        self.incoming.get(id.0 as usize).into_iter().flatten().filter_map(|&i| self.links.get(i))
+    }
+}
+
+/// Zone facts: parents, trust levels, network boundaries, internet exposure.
+pub struct Zones<'m> {
+    model: &'m Model,
+}
+
+impl<'m> Zones<'m> {
+    pub fn new(model: &'m Model) -> Self {
+        Zones { model }
+    }
+
+    /// The enclosing zone: the nesting block, else the `parent` attribute.
+    pub fn parent(&self, zone: ElementId) -> Option<ElementId> {
+        let z = self.model.get(zone)?;
+        z.parent
+            .filter(|p| self.model.get(*p).is_some_and(|pe| pe.kind == DeclKind::Zone))
+            .or_else(|| z.reference("parent"))
+    }
+
+    /// The zone and its ancestors, innermost first; stops on a cycle.
+    pub fn chain(&self, zone: ElementId) -> Vec<ElementId> {
+        let mut out = vec![zone];
+        let mut cur = zone;
+        while let Some(p) = self.parent(cur) {
+            if out.contains(&p) || out.len() > 64 {
+                break;
+            }
+            out.push(p);
+            cur = p;
+        }
+        out
+    }
+
+    /// Trust rank (none = 0 .. full = 4), inherited from enclosing zones.
+    pub fn trust(&self, zone: ElementId) -> Option<usize> {
+        self.chain(zone)
+            .into_iter()
+            .find_map(|z| self.model.get(z).and_then(|e| e.word("trust")).and_then(Trust::parse).map(Trust::rank))
+    }
+
+    /// The innermost network zone containing this zone (zones are network zones unless `kind logical`).
+    pub fn network(&self, zone: ElementId) -> Option<ElementId> {
+        self.chain(zone).into_iter().find(|z| self.model.get(*z).and_then(|e| e.word("kind")) != Some("logical"))
+    }
+
+    pub fn is_internet(&self, zone: ElementId) -> bool {
+        self.chain(zone).into_iter().any(|z| self.model.get(z).is_some_and(|e| e.has_flag("internet")))
+    }
+
+    /// Most restrictive `max-classification` rank of the zone and its ancestors.
+    pub fn max_classification(&self, zone: ElementId) -> Option<(usize, ElementId)> {
+        self.chain(zone)
+            .into_iter()
+            .filter_map(|z| {
+                self.model
+                    .get(z)
+                    .and_then(|e| e.word("max-classification"))
+                    .and_then(Classification::parse)
+                    .map(Classification::rank)
+                    .map(|r| (r, z))
+            })
+            .min()
+    }
+}
+
+/// Datastores, caches, queues and topics: things that keep data.
+pub fn is_store_kind(kind: Option<DeclKind>) -> bool {
+    matches!(kind, Some(DeclKind::Datastore | DeclKind::Cache | DeclKind::Queue | DeclKind::Topic))
+}
+
+/// The technology catalogue entry an element's `tech` names.
+pub fn tech_of(model: &Model, id: ElementId) -> Option<ElementId> {
+    model.get(id)?.reference("tech").filter(|t| model.get(*t).is_some_and(|t| t.kind == DeclKind::Technology))
+}
+
+/// Classification rank of a data entity or event: public 0, internal 1, confidential 2,
+/// restricted 3; `None` when unclassified.
+pub fn classification(model: &Model, data: ElementId) -> Option<usize> {
+    model.get(data).and_then(|e| e.word("classification")).and_then(Classification::parse).map(Classification::rank)
+}
+
+/// Marked `pii`, or has a `pii` field.
+pub fn is_pii(model: &Model, data: ElementId) -> bool {
+    model
+        .get(data)
+        .is_some_and(|e| e.has_flag("pii") || e.fields.iter().any(|f| f.modifiers.iter().any(|m| m == "pii")))
+}
+
+/// Marked `credentials`, or has a `credentials` field.
+pub fn is_credentials(model: &Model, data: ElementId) -> bool {
+    model.get(data).is_some_and(|e| {
+        e.has_flag("credentials") || e.fields.iter().any(|f| f.modifiers.iter().any(|m| m == "credentials"))
+    })
+}
+
+/// Classified at rank `min` or above, personal data, or credentials.
+pub fn is_sensitive(model: &Model, data: ElementId, min: usize) -> bool {
+    classification(model, data).is_some_and(|c| c >= min) || is_pii(model, data) || is_credentials(model, data)
+}
+
+/// Data each component or store handles: what it owns, holds or carries, and what its links carry.
+fn handled_data(model: &Model, links: &[Link]) -> Vec<Vec<ElementId>> {
+    let mut out = vec![Vec::new(); model.elements.len()];
+    for (id, e) in model.iter() {
+        if e.from_std || !(e.kind == DeclKind::Component || is_store_kind(Some(e.kind))) {
+            continue;
+        }
+        for name in ["owns", "holds", "carries"] {
+            out[id.0 as usize].extend(e.references(name));
+        }
+    }
+    for l in links {
+        for end in [l.from, l.to] {
+            if let Some(v) = out.get_mut(end.0 as usize) {
+                v.extend(l.carries.iter().copied());
+            }
+        }
+    }
+    for v in &mut out {
+        v.sort();
+        v.dedup();
+    }
+    out
+}
+
+/// Holes in attributes, nested blocks included, with their block path.
+fn attr_holes(attrs: &[Attribute], path: &[&'static str], out: &mut Vec<(Vec<&'static str>, Span)>) {
+    for a in attrs {
+        let mut here = path.to_vec();
+        here.push(a.name);
+        for v in a.values() {
+            if v.val == Val::Hole {
+                out.push((here.clone(), v.span));
+            }
+        }
+        attr_holes(&a.block, &here, out);
+    }
+}
+
+/// Every `?` of user-declared elements: attributes at any depth, step ends and options, endpoint
+/// models and options.
+fn holes(model: &Model) -> Vec<Hole> {
+    let mut out = Vec::new();
+    for (element, e) in model.iter().filter(|(_, e)| !e.from_std) {
+        for (attr, a) in e.attrs.iter().enumerate().filter(|(_, a)| has_hole(std::slice::from_ref(*a))) {
+            let mut found = Vec::new();
+            attr_holes(std::slice::from_ref(a), &[], &mut found);
+            out.extend(found.into_iter().map(|(path, span)| Hole {
+                element,
+                place: HolePlace::Attr { attr, path },
+                span,
+            }));
+        }
+        for (step, s) in e.steps.iter().enumerate() {
+            for (to, end) in [(false, &s.from), (true, &s.to)] {
+                if end.val == Val::Hole {
+                    out.push(Hole { element, place: HolePlace::StepEnd { step, to }, span: end.span });
+                }
+            }
+            if !has_hole(&s.options) {
+                continue;
+            }
+            let mut found = Vec::new();
+            attr_holes(&s.options, &[], &mut found);
+            out.extend(found.into_iter().map(|(path, span)| Hole {
+                element,
+                place: HolePlace::StepOption { step, path },
+                span,
+            }));
+        }
+        for (endpoint, ep) in e.endpoints.iter().enumerate() {
+            for v in [&ep.request, &ep.response].into_iter().flatten() {
+                if v.val == Val::Hole {
+                    out.push(Hole { element, place: HolePlace::Endpoint { endpoint, option: None }, span: v.span });
+                }
+            }
+            for o in &ep.options {
+                for v in o.values() {
+                    if v.val == Val::Hole {
+                        out.push(Hole {
+                            element,
+                            place: HolePlace::Endpoint { endpoint, option: Some(o.name) },
+                            span: v.span,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    out
+}

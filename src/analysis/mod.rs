@@ -1,0 +1,6 @@
+//! The analysis layer between the resolved model and its readers: `facts` derives, once per
+//! analysis, everything the rules, diagrams, report and exports need to agree on.
+
+pub mod facts;
+
+pub use facts::Facts;
