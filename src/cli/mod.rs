@@ -4,6 +4,8 @@
 mod build;
 mod export;
 mod rules;
+mod safe_out;
+mod system_dot;
 
 use std::collections::BTreeMap;
 use std::ffi::OsString;
@@ -171,13 +173,33 @@ struct CheckArgs {
     timings: bool,
 }
 
-/// Today's date: `SOURCE_DATE_EPOCH` when set (reproducible runs), else the system clock.
-pub(crate) fn today() -> Option<Literal> {
-    let secs = match std::env::var("SOURCE_DATE_EPOCH") {
-        Ok(v) => v.trim().parse::<i64>().ok()?,
-        Err(_) => std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).ok()?.as_secs() as i64,
+/// The last second of 9999-12-31: dates have four-digit years.
+const MAX_EPOCH: i64 = 253_402_300_799;
+
+/// Today's date: `SOURCE_DATE_EPOCH` when set (reproducible runs), else the system clock. A set
+/// but unusable `SOURCE_DATE_EPOCH` is an error: ignoring it would silently stop acceptances from
+/// expiring.
+pub(crate) fn today() -> Result<Option<Literal>, String> {
+    let secs = match std::env::var_os("SOURCE_DATE_EPOCH") {
+        Some(v) => {
+            let v = v.to_string_lossy();
+            match v.trim().parse::<i64>() {
+                Ok(n) if (0..=MAX_EPOCH).contains(&n) => n,
+                _ => {
+                    return Err(format!(
+                        "error[IO003]: SOURCE_DATE_EPOCH is `{}`, not a number of seconds between 0 and {MAX_EPOCH}\n  \
+                         help: set it to a Unix timestamp such as `$(git log -1 --format=%ct)`, or unset it",
+                        v.escape_debug()
+                    ))
+                }
+            }
+        }
+        None => match std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
+            Ok(d) => d.as_secs() as i64,
+            Err(_) => return Ok(None),
+        },
     };
-    Some(civil_date(secs.div_euclid(86_400)))
+    Ok(Some(civil_date(secs.div_euclid(86_400))))
 }
 
 /// Days since 1970-01-01 to a calendar date (proleptic Gregorian).
@@ -220,8 +242,19 @@ fn read_baseline(host: &dyn Host, path: &std::path::Path) -> Result<BTreeMap<Str
     Ok(findings.iter().map(|(k, v)| (k.clone(), v.as_u64().unwrap_or(1) as usize)).collect())
 }
 
+/// Today's findings for a baseline. Findings the old baseline accepted are still findings: they
+/// stay in, so that rewriting a baseline in place keeps it whole.
+fn baseline_findings(diags: &[Diagnostic]) -> BTreeMap<String, usize> {
+    let unaccepted: Vec<Diagnostic> = diags
+        .iter()
+        .filter(|d| d.suppression.as_ref().is_none_or(|s| s.kind == crate::diagnostics::SuppressionKind::Baseline))
+        .map(|d| Diagnostic { suppression: None, ..d.clone() })
+        .collect();
+    crate::check::baseline_of(&unaccepted)
+}
+
 fn baseline_json(diags: &[Diagnostic]) -> String {
-    let findings = crate::check::baseline_of(diags);
+    let findings = baseline_findings(diags);
     let value = serde_json::json!({ "version": 1, "tool": "archc", "findings": findings });
     serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
 }
@@ -235,7 +268,14 @@ fn check(host: &dyn Host, paths: &[PathBuf], args: &CheckArgs) -> i32 {
             return EXIT_ERROR;
         }
     };
-    let opts = driver::RunOptions { today: today(), baseline };
+    let today = match today() {
+        Ok(t) => t,
+        Err(msg) => {
+            eprintln!("{msg}");
+            return EXIT_ERROR;
+        }
+    };
+    let opts = driver::RunOptions { today, baseline };
     let mut outcome = driver::analyze_paths_with(host, paths, &opts);
     for a in &mut outcome.analyses {
         let prefix = display_prefix(host, &a.root);
@@ -250,17 +290,16 @@ fn check(host: &dyn Host, paths: &[PathBuf], args: &CheckArgs) -> i32 {
     }
     let all: Vec<Diagnostic> = groups.iter().flat_map(|g| g.1.iter().cloned()).collect();
     if let Some(path) = &args.write_baseline {
-        if let Err(e) = std::fs::write(path, baseline_json(&all)) {
+        if let Err(e) = safe_out::replace_file(path, baseline_json(&all).as_bytes(), None) {
             eprintln!("error[IO001]: cannot write baseline `{}`: {e}", path.display());
             return EXIT_ERROR;
         }
         eprintln!(
             "wrote {} findings to the baseline `{}`",
-            crate::check::baseline_of(&all).values().sum::<usize>(),
+            baseline_findings(&all).values().sum::<usize>(),
             path.display()
         );
     }
-    let mut stdout = std::io::stdout().lock();
     let text = match args.format {
         CheckFormat::Json => json::to_json(&groups, files),
         CheckFormat::Sarif => crate::emit::sarif::to_sarif(&groups),
@@ -279,7 +318,10 @@ fn check(host: &dyn Host, paths: &[PathBuf], args: &CheckArgs) -> i32 {
             out
         }
     };
-    let _ = stdout.write_all(text.as_bytes());
+    if let Err(msg) = safe_out::print_stdout(&text) {
+        eprintln!("{msg}");
+        return EXIT_ERROR;
+    }
     if args.timings {
         for a in &outcome.analyses {
             let t = a.timings;
@@ -293,6 +335,17 @@ fn check(host: &dyn Host, paths: &[PathBuf], args: &CheckArgs) -> i32 {
         }
     }
     exit_code(&all, args.deny)
+}
+
+/// Prints a command's whole output; a failed write is exit 2 with a message.
+fn finish_stdout(text: &str) -> i32 {
+    match safe_out::print_stdout(text) {
+        Ok(()) => EXIT_CLEAN,
+        Err(msg) => {
+            eprintln!("{msg}");
+            EXIT_ERROR
+        }
+    }
 }
 
 fn plural(n: usize, word: &str) -> String {
@@ -322,7 +375,17 @@ fn fmt_targets(host: &dyn Host, paths: &[PathBuf], errors: &mut Vec<Diagnostic>)
     let mut out = Vec::new();
     for p in paths {
         if host.is_file(p) {
-            out.push(p.clone());
+            if crate::host::is_arch_file(p) {
+                out.push(p.clone());
+            } else {
+                errors.push(
+                    Diagnostic::without_span(
+                        codes::UNREADABLE_PATH,
+                        format!("`{}` is not an .arch file; it was not formatted", p.display()),
+                    )
+                    .with_help("`archc fmt` formats only files whose names end in `.arch`"),
+                );
+            }
         } else if host.is_dir(p) {
             let root = driver::find_root(host, p);
             let mut configs: BTreeMap<PathBuf, crate::config::Config> = BTreeMap::new();
@@ -331,11 +394,24 @@ fn fmt_targets(host: &dyn Host, paths: &[PathBuf], errors: &mut Vec<Diagnostic>)
             // Deepest first, so a file goes with the nearest arch.toml above it.
             roots.sort_by_key(|r| std::cmp::Reverse(r.components().count()));
             for r in &roots {
-                let config = host
-                    .read(&r.join(driver::CONFIG_FILE))
-                    .ok()
-                    .and_then(|b| crate::config::Config::parse(&String::from_utf8_lossy(&b)).ok())
-                    .unwrap_or_default();
+                let file = r.join(driver::CONFIG_FILE);
+                let config = match host.read(&file) {
+                    Err(_) => crate::config::Config::default(),
+                    Ok(b) => match crate::config::Config::parse(&String::from_utf8_lossy(&b)) {
+                        Ok(c) => c,
+                        Err(e) => {
+                            // Formatting with a broken configuration could touch excluded files.
+                            errors.push(
+                                Diagnostic::without_span(
+                                    codes::INVALID_CONFIG,
+                                    format!("invalid `{}`: {}; nothing was formatted", file.display(), e.message),
+                                )
+                                .with_help("fix arch.toml, then run `archc fmt` again"),
+                            );
+                            continue;
+                        }
+                    },
+                };
                 configs.insert(r.clone(), config);
             }
             for entry in host.walk_workspace_files(p) {
@@ -343,7 +419,8 @@ fn fmt_targets(host: &dyn Host, paths: &[PathBuf], errors: &mut Vec<Diagnostic>)
                     Ok(f) if crate::host::is_arch_file(&f) => {
                         let abs = host.canonicalize(&f).unwrap_or(f.clone());
                         let Some(r) = roots.iter().find(|r| abs.starts_with(r)) else { continue };
-                        let rel = abs.strip_prefix(r).map(|x| x.to_string_lossy().replace('\\', "/")).unwrap_or_default();
+                        let rel =
+                            abs.strip_prefix(r).map(|x| x.to_string_lossy().replace('\\', "/")).unwrap_or_default();
                         if configs.get(r).is_some_and(|c| c.selects(&rel)) {
                             out.push(f);
                         }
@@ -367,6 +444,11 @@ fn fmt_targets(host: &dyn Host, paths: &[PathBuf], errors: &mut Vec<Diagnostic>)
 fn fmt(host: &dyn Host, paths: &[PathBuf], check_only: bool, color: bool) -> i32 {
     let mut errors = Vec::new();
     let targets = fmt_targets(host, paths, &mut errors);
+    if errors.iter().any(|d| d.code.id == codes::INVALID_CONFIG.id) {
+        let _ =
+            std::io::stderr().write_all(render(&SourceMap::default(), &errors, &RenderOptions { color }).as_bytes());
+        return EXIT_ERROR;
+    }
     let mut sources = SourceMap::default();
     let mut syntax_errors = Vec::new();
     let mut changed = Vec::new();
@@ -402,7 +484,8 @@ fn fmt(host: &dyn Host, paths: &[PathBuf], check_only: bool, color: bool) -> i32
         match crate::fmt::format(id, sources.text(id)) {
             Ok(formatted) if formatted != sources.text(id) => {
                 if !check_only {
-                    if let Err(e) = std::fs::write(path, formatted.as_bytes()) {
+                    let read = sources.text(id).as_bytes();
+                    if let Err(e) = safe_out::replace_file(path, formatted.as_bytes(), Some(read)) {
                         errors.push(Diagnostic::without_span(
                             codes::UNREADABLE_PATH,
                             format!("cannot write `{shown}`: {e}"),
