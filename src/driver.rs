@@ -141,14 +141,27 @@ pub fn analyze_workspace(host: &dyn Host, root: &Path, inputs: &[PathBuf], opts:
                         }
                     }
                     Ok(_) => {}
+                    Err(msg) if msg.starts_with(crate::host::SKIPPED_LINK) => loader.diags.push(
+                        Diagnostic::without_span(codes::LINK_LEAVES_WORKSPACE, msg)
+                            .with_help("copy the files into the workspace, or remove the link"),
+                    ),
                     Err(msg) => loader.diags.push(
                         Diagnostic::without_span(codes::UNREADABLE_PATH, msg)
                             .with_help("remove the loop or exclude it in arch.toml"),
                     ),
                 }
             }
-        } else {
+        } else if crate::host::is_arch_file(input) {
             loader.load_file(input);
+        } else {
+            // Reading it could print a secret (`.env`) back in a syntax error.
+            loader.diags.push(
+                Diagnostic::without_span(
+                    codes::UNREADABLE_PATH,
+                    format!("`{}` is not an .arch file; it was not read", input.display()),
+                )
+                .with_help("archc reads only files whose names end in `.arch`"),
+            );
         }
     }
     loader.follow_imports();
@@ -405,17 +418,27 @@ impl<'h> Loader<'h> {
             );
             return None;
         }
+        if !crate::host::is_arch_file(&joined) {
+            // Never read (and so never echo) a file that is not a model: `.env`, `.git/config`.
+            self.diags.push(
+                Diagnostic::new(
+                    codes::IMPORT_NOT_FOUND,
+                    format!("import `{}` does not name an .arch file", p.value),
+                    p.span,
+                    "not an .arch file",
+                )
+                .with_help(format!("imports name .arch files; did you mean `{}.arch`?", p.value)),
+            );
+            return None;
+        }
         if !self.host.is_file(&joined) {
             let what = if self.host.is_dir(&joined) { "is a folder, not a file" } else { "does not exist" };
-            let mut d = Diagnostic::new(
+            let d = Diagnostic::new(
                 codes::IMPORT_NOT_FOUND,
                 format!("imported file `{}` {what}", p.value),
                 p.span,
                 "not found",
             );
-            if !p.value.ends_with(".arch") {
-                d = d.with_help(format!("did you mean `{}.arch`?", p.value));
-            }
             self.diags.push(d);
             return None;
         }

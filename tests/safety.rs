@@ -265,6 +265,59 @@ fn item5_a_full_stdout_is_exit_2_for_every_command_and_format() {
     }
 }
 
+// Item 6: only .arch files are read, so no secret is echoed.
+
+#[test]
+fn item6_importing_a_file_that_is_not_arch_never_prints_it() {
+    let t = temp();
+    let ws = workspace(t.path());
+    fs::write(ws.join(".env"), "AWS_SECRET=hunter2-do-not-print\n").expect("write");
+    fs::create_dir_all(ws.join(".git")).expect("mkdir");
+    fs::write(ws.join(".git/config"), "[remote] token = ghp_do_not_print\n").expect("write");
+    fs::write(ws.join("m.arch"), format!("import \".env\"\nimport \".git/config\"\n{MODEL}")).expect("write");
+    let o = run_in(&ws, &["check", "."], &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("does not name an .arch file"), "{}", text(&o));
+    assert!(!text(&o).contains("do_not_print") && !text(&o).contains("do-not-print"), "{}", text(&o));
+    let direct = run_in(&ws, &["check", ".env"], &[]);
+    assert_eq!(direct.status.code(), Some(2), "{}", text(&direct));
+    assert!(!text(&direct).contains("do-not-print"), "{}", text(&direct));
+}
+
+// Item 7: discovery stays inside the workspace.
+
+#[test]
+fn item7_links_leaving_the_workspace_are_skipped_with_a_warning() {
+    let t = temp();
+    let ws = workspace(t.path());
+    let outside = t.path().join("elsewhere");
+    fs::create_dir(&outside).expect("mkdir");
+    fs::write(outside.join("x.arch"), "this is not read {{{\n").expect("write");
+    symlink(&outside, ws.join("linked")).expect("link");
+    symlink(outside.join("x.arch"), ws.join("y.arch")).expect("link");
+    symlink("/proc", ws.join("proc")).expect("link");
+    let started = Instant::now();
+    let o = run_in(&ws, &["check", "."], &[]);
+    assert!(started.elapsed() < Duration::from_secs(20));
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("RES006") && text(&o).contains("leads outside the workspace"), "{}", text(&o));
+    assert!(!text(&o).contains("SYN"), "a file outside the workspace was read: {}", text(&o));
+    assert!(text(&o).contains("checked 1 file"), "{}", text(&o));
+    let f = run_in(&ws, &["fmt", "--check", "."], &[]);
+    assert_eq!(f.status.code(), Some(1), "{}", text(&f));
+    assert!(text(&f).contains("1 file would reformat, 0 already formatted"), "{}", text(&f));
+}
+
+#[test]
+fn item7_a_link_loop_is_reported_not_followed() {
+    let t = temp();
+    let ws = workspace(t.path());
+    symlink(&ws, ws.join("again")).expect("link");
+    let o = run_in(&ws, &["check", "."], &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("symbolic link loop"), "{}", text(&o));
+}
+
 // Item 8: layout is bounded.
 
 #[test]

@@ -214,7 +214,7 @@ pub fn print_stdout(text: &str) -> Result<(), String> {
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(format!("error[IO002]: cannot write to standard output: {e}")),
+        Err(e) => Err(format!("error[IO004]: cannot write to standard output: {e}")),
     }
 }
 

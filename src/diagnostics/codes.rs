@@ -66,6 +66,15 @@ pub const UNREADABLE_PATH: Code = code("IO001", "unreadable-path", "A path that 
 pub const FILE_TOO_LARGE: Code =
     code("IO002", "file-too-large", "A file larger than the configured size limit; it is not read.");
 pub const INVALID_CONFIG: Code = code("IO003", "invalid-config", "An `arch.toml` that cannot be parsed.");
+pub const UNWRITABLE_OUTPUT: Code =
+    code("IO004", "unwritable-output", "Output that could not be written: standard output, a build or a file.");
+pub const INVALID_ENVIRONMENT: Code =
+    code("IO005", "invalid-environment", "An environment variable archc reads, set to an unusable value.");
+/// A warning: the link is skipped and the rest of the workspace is read.
+pub const LINK_LEAVES_WORKSPACE: Code = Code {
+    severity: Severity::Warning,
+    ..code("RES006", "link-leaves-workspace", "A symbolic link in the workspace that leads outside it; not followed.")
+};
 
 /// Every front-end code, in code order.
 pub const ALL: &[Code] = &[
@@ -92,9 +101,12 @@ pub const ALL: &[Code] = &[
     IMPORT_NOT_FOUND,
     IMPORT_CYCLE,
     IMPORT_OUTSIDE_WORKSPACE,
+    LINK_LEAVES_WORKSPACE,
     UNREADABLE_PATH,
     FILE_TOO_LARGE,
     INVALID_CONFIG,
+    UNWRITABLE_OUTPUT,
+    INVALID_ENVIRONMENT,
 ];
 
 /// True for problems with the invocation or environment rather than with the model (exit code 2).
