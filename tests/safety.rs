@@ -399,6 +399,51 @@ fn item10_a_bad_source_date_epoch_is_exit_2() {
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
 }
 
+// Item 11: outputs stay well-formed whatever the names and text hold.
+
+/// Whether `s` holds a character XML 1.0 forbids.
+fn has_xml_forbidden(s: &str) -> bool {
+    s.chars().any(|c| ((c as u32) < 0x20 && !matches!(c, '\n' | '\t' | '\r')) || matches!(c, '\u{FFFE}' | '\u{FFFF}'))
+}
+
+#[test]
+fn item11_odd_file_names_and_control_characters_do_not_break_outputs() {
+    let t = temp();
+    let ws = t.path().join("ws");
+    fs::create_dir(&ws).expect("mkdir");
+    let name = "we\u{FFFE}ird #1%\u{FFFF}.arch";
+    let model = "component a \"A\u{1b}[31m\u{7}\" { kind service\n  summary \"ring\u{7} bell\u{0} nul\u{1b}]0;title\"\n}\n\
+                 component b \"B\" { kind service\n  uses a async\n}\n";
+    fs::write(ws.join(name), model).expect("write");
+    let junit = run_in(&ws, &["check", ".", "--format", "junit"], &[]);
+    let xml = String::from_utf8_lossy(&junit.stdout);
+    assert!(xml.contains("<testsuites"), "{}", text(&junit));
+    assert!(!has_xml_forbidden(&xml), "{xml}");
+    let sarif = run_in(&ws, &["check", ".", "--format", "sarif"], &[]);
+    let v: serde_json::Value = serde_json::from_slice(&sarif.stdout).expect("sarif json");
+    let uris: Vec<String> = v["runs"][0]["results"]
+        .as_array()
+        .map(|r| {
+            r.iter()
+                .filter_map(|x| x["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str())
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(!uris.is_empty(), "{v}");
+    for u in &uris {
+        assert!(u.starts_with("we%EF%BF%BEird%20%231%25%EF%BF%BF.arch"), "{u}");
+    }
+    let out = t.path().join("out");
+    let o = run_in(&ws, &["build", ".", "-o", s(&out)], &[]);
+    assert_ne!(o.status.code(), Some(2), "{}", text(&o));
+    for f in ["report.md", "report.html"] {
+        let body = fs::read_to_string(out.join(f)).unwrap_or_default();
+        assert!(!body.is_empty(), "{f} empty");
+        assert!(!body.contains(['\u{1b}', '\u{7}', '\u{0}']), "{f} holds raw control characters");
+    }
+}
+
 // Item 12: the system renderer's absence is an error, not an empty build.
 
 #[test]
