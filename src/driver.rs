@@ -128,6 +128,7 @@ pub fn analyze_workspace(host: &dyn Host, root: &Path, inputs: &[PathBuf], opts:
         if host.is_dir(input) {
             let entries = host.walk_workspace_files(input);
             let nested = nested_roots(host, input, root);
+            let mut seen = Vec::new();
             for entry in entries {
                 match entry {
                     Ok(path) if crate::host::is_arch_file(&path) => {
@@ -139,6 +140,7 @@ pub fn analyze_workspace(host: &dyn Host, root: &Path, inputs: &[PathBuf], opts:
                         if loader.config.selects(&rel) {
                             loader.load_file(&path);
                         }
+                        seen.push(rel);
                     }
                     Ok(_) => {}
                     Err(msg) if msg.starts_with(crate::host::SKIPPED_LINK) => loader.diags.push(
@@ -149,6 +151,20 @@ pub fn analyze_workspace(host: &dyn Host, root: &Path, inputs: &[PathBuf], opts:
                         Diagnostic::without_span(codes::UNREADABLE_PATH, msg)
                             .with_help("remove the loop or exclude it in arch.toml"),
                     ),
+                }
+            }
+            // Only a walk of the whole workspace shows that a pattern selects nothing.
+            if input == root {
+                for p in loader.config.unmatched_includes(&seen) {
+                    let mut d = Diagnostic::without_span(
+                        codes::INCLUDE_MATCHES_NOTHING,
+                        format!("the include pattern `{}` matches no .arch file", p.as_str()),
+                    )
+                    .with_help("check the pattern; paths are relative to the folder holding arch.toml");
+                    if let Some(name) = &loader.config_file {
+                        d = d.with_note(format!("in `{name}`"));
+                    }
+                    loader.diags.push(d);
                 }
             }
         } else if crate::host::is_arch_file(input) {

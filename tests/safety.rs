@@ -497,6 +497,46 @@ fn item13_flows_whose_names_differ_in_case_get_distinct_files() {
 }
 
 #[test]
+fn item13_an_include_pattern_matching_nothing_is_a_warning() {
+    let t = temp();
+    let ws = workspace(t.path());
+    fs::write(ws.join("arch.toml"), "[workspace]\ninclude = [\"*.arch\", \"servcies/**\"]\n").expect("write");
+    let o = run_in(&ws, &["check", "."], &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("RES007") && text(&o).contains("`servcies/**` matches no .arch file"), "{}", text(&o));
+    assert!(!text(&o).contains("`*.arch` matches"), "{}", text(&o));
+}
+
+#[test]
+fn item13_fmt_respects_max_file_size() {
+    let t = temp();
+    let ws = workspace(t.path());
+    fs::write(ws.join("arch.toml"), "[workspace]\nmax-file-size = \"10B\"\n").expect("write");
+    fs::write(ws.join("m.arch"), UNFORMATTED).expect("write");
+    for args in [vec!["fmt", "."], vec!["fmt", "m.arch"]] {
+        let o = run_in(&ws, &args, &[]);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", text(&o));
+        assert!(text(&o).contains("IO002") && text(&o).contains("not formatted"), "{}", text(&o));
+        assert_eq!(fs::read_to_string(ws.join("m.arch")).unwrap_or_default(), UNFORMATTED);
+    }
+}
+
+#[test]
+fn item13_a_lone_carriage_return_is_reported_not_swallowed_by_a_comment() {
+    let t = temp();
+    let ws = t.path().join("ws");
+    fs::create_dir(&ws).expect("mkdir");
+    let original = "// services\rcomponent a \"A\" { kind service }\r";
+    fs::write(ws.join("m.arch"), original).expect("write");
+    let o = run_in(&ws, &["check", "."], &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("carriage return without a line feed"), "{}", text(&o));
+    let f = run_in(&ws, &["fmt", "."], &[]);
+    assert_eq!(f.status.code(), Some(1), "{}", text(&f));
+    assert_eq!(fs::read_to_string(ws.join("m.arch")).unwrap_or_default(), original);
+}
+
+#[test]
 fn rules_still_print_to_a_pipe() {
     let o = run(&["rules"]);
     assert_eq!(o.status.code(), Some(0));

@@ -370,13 +370,35 @@ fn summary_line(c: Counts, files: usize, suppressed: usize) -> String {
     )
 }
 
-/// The .arch files `fmt` works on: files given directly, and those a folder's workspace selects.
-fn fmt_targets(host: &dyn Host, paths: &[PathBuf], errors: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+/// The configuration of the workspace at `root`; a broken one is an error (nothing is formatted).
+fn fmt_config(host: &dyn Host, root: &std::path::Path, errors: &mut Vec<Diagnostic>) -> Option<crate::config::Config> {
+    let file = root.join(driver::CONFIG_FILE);
+    let Ok(bytes) = host.read(&file) else { return Some(crate::config::Config::default()) };
+    match crate::config::Config::parse(&String::from_utf8_lossy(&bytes)) {
+        Ok(c) => Some(c),
+        Err(e) => {
+            // Formatting with a broken configuration could touch excluded files.
+            errors.push(
+                Diagnostic::without_span(
+                    codes::INVALID_CONFIG,
+                    format!("invalid `{}`: {}; nothing was formatted", file.display(), e.message),
+                )
+                .with_help("fix arch.toml, then run `archc fmt` again"),
+            );
+            None
+        }
+    }
+}
+
+/// The .arch files `fmt` works on, each with its workspace's size limit: files given directly,
+/// and those a folder's workspace selects.
+fn fmt_targets(host: &dyn Host, paths: &[PathBuf], errors: &mut Vec<Diagnostic>) -> Vec<(PathBuf, u64)> {
     let mut out = Vec::new();
     for p in paths {
         if host.is_file(p) {
             if crate::host::is_arch_file(p) {
-                out.push(p.clone());
+                let Some(config) = fmt_config(host, &driver::find_root(host, p), errors) else { continue };
+                out.push((p.clone(), config.max_file_size));
             } else {
                 errors.push(
                     Diagnostic::without_span(
@@ -394,25 +416,9 @@ fn fmt_targets(host: &dyn Host, paths: &[PathBuf], errors: &mut Vec<Diagnostic>)
             // Deepest first, so a file goes with the nearest arch.toml above it.
             roots.sort_by_key(|r| std::cmp::Reverse(r.components().count()));
             for r in &roots {
-                let file = r.join(driver::CONFIG_FILE);
-                let config = match host.read(&file) {
-                    Err(_) => crate::config::Config::default(),
-                    Ok(b) => match crate::config::Config::parse(&String::from_utf8_lossy(&b)) {
-                        Ok(c) => c,
-                        Err(e) => {
-                            // Formatting with a broken configuration could touch excluded files.
-                            errors.push(
-                                Diagnostic::without_span(
-                                    codes::INVALID_CONFIG,
-                                    format!("invalid `{}`: {}; nothing was formatted", file.display(), e.message),
-                                )
-                                .with_help("fix arch.toml, then run `archc fmt` again"),
-                            );
-                            continue;
-                        }
-                    },
-                };
-                configs.insert(r.clone(), config);
+                if let Some(config) = fmt_config(host, r, errors) {
+                    configs.insert(r.clone(), config);
+                }
             }
             for entry in host.walk_workspace_files(p) {
                 match entry {
@@ -421,8 +427,8 @@ fn fmt_targets(host: &dyn Host, paths: &[PathBuf], errors: &mut Vec<Diagnostic>)
                         let Some(r) = roots.iter().find(|r| abs.starts_with(r)) else { continue };
                         let rel =
                             abs.strip_prefix(r).map(|x| x.to_string_lossy().replace('\\', "/")).unwrap_or_default();
-                        if configs.get(r).is_some_and(|c| c.selects(&rel)) {
-                            out.push(f);
+                        if let Some(c) = configs.get(r).filter(|c| c.selects(&rel)) {
+                            out.push((f, c.max_file_size));
                         }
                     }
                     Ok(_) => {}
@@ -455,8 +461,20 @@ fn fmt(host: &dyn Host, paths: &[PathBuf], check_only: bool, color: bool) -> i32
     let mut syntax_errors = Vec::new();
     let mut changed = Vec::new();
     let mut stderr = std::io::stderr().lock();
-    for path in &targets {
+    for (path, limit) in &targets {
         let shown = path.display().to_string();
+        // An unreadable size is reported by the read below.
+        let size = host.size(path).unwrap_or(0);
+        if size > *limit {
+            errors.push(
+                Diagnostic::without_span(
+                    codes::FILE_TOO_LARGE,
+                    format!("`{shown}` is {size} bytes, over the limit of {limit} bytes; it was not formatted"),
+                )
+                .with_help("split the file, or raise `max-file-size` under [workspace] in arch.toml"),
+            );
+            continue;
+        }
         let bytes = match host.read(path) {
             Ok(b) => b,
             Err(e) => {

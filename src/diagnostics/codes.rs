@@ -66,6 +66,11 @@ pub const UNREADABLE_PATH: Code = code("IO001", "unreadable-path", "A path that 
 pub const FILE_TOO_LARGE: Code =
     code("IO002", "file-too-large", "A file larger than the configured size limit; it is not read.");
 pub const INVALID_CONFIG: Code = code("IO003", "invalid-config", "An `arch.toml` that cannot be parsed.");
+/// A warning: the pattern is probably mistyped.
+pub const INCLUDE_MATCHES_NOTHING: Code = Code {
+    severity: Severity::Warning,
+    ..code("RES007", "include-matches-nothing", "An `include` pattern in arch.toml that selects no .arch file.")
+};
 pub const UNWRITABLE_OUTPUT: Code =
     code("IO004", "unwritable-output", "Output that could not be written: standard output, a build or a file.");
 pub const INVALID_ENVIRONMENT: Code =
@@ -102,6 +107,7 @@ pub const ALL: &[Code] = &[
     IMPORT_CYCLE,
     IMPORT_OUTSIDE_WORKSPACE,
     LINK_LEAVES_WORKSPACE,
+    INCLUDE_MATCHES_NOTHING,
     UNREADABLE_PATH,
     FILE_TOO_LARGE,
     INVALID_CONFIG,
