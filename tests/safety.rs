@@ -246,7 +246,12 @@ fn item4_rewriting_the_baseline_in_place_keeps_its_findings() {
 fn item5_a_full_stdout_is_exit_2_for_every_command_and_format() {
     let t = temp();
     let ws = workspace(t.path());
-    let mut cases: Vec<Vec<&str>> = vec![vec!["rules"], vec!["rules", "--format", "json"], vec!["explain", "CPL001"]];
+    let mut cases: Vec<Vec<&str>> = vec![
+        vec!["rules"],
+        vec!["rules", "--format", "json"],
+        vec!["explain", "CPL001"],
+        vec!["fmt", "--check", "."],
+    ];
     for f in ["human", "json", "sarif", "github", "junit"] {
         cases.push(vec!["check", ".", "--format", f]);
     }
@@ -380,6 +385,11 @@ fn item9_fmt_with_a_broken_config_exits_2_and_touches_nothing() {
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("IO003"), "{}", text(&o));
     assert_eq!(fs::read_to_string(ws.join("drafts/d.arch")).unwrap_or_default(), UNFORMATTED);
+    for args in [vec!["check", "."], vec!["build", ".", "-o", "out"], vec!["export", ".", "--to", "json"]] {
+        let o = run_in(&ws, &args, &[]);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", text(&o));
+    }
+    assert!(!ws.join("out").exists());
 }
 
 // Item 10: an unusable SOURCE_DATE_EPOCH is refused.

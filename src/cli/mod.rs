@@ -522,10 +522,11 @@ fn fmt(host: &dyn Host, paths: &[PathBuf], check_only: bool, color: bool) -> i32
     let opts = RenderOptions { color };
     let _ = stderr.write_all(render(&sources, &syntax_errors, &opts).as_bytes());
     let _ = stderr.write_all(render(&SourceMap::default(), &errors, &opts).as_bytes());
-    let mut stdout = std::io::stdout().lock();
     if check_only {
-        for c in &changed {
-            let _ = writeln!(stdout, "would reformat {c}");
+        let list: String = changed.iter().map(|c| format!("would reformat {c}\n")).collect();
+        if let Err(msg) = safe_out::print_stdout(&list) {
+            let _ = writeln!(stderr, "{msg}");
+            return EXIT_ERROR;
         }
     }
     let verb = if check_only { "would reformat" } else { "reformatted" };
