@@ -103,6 +103,7 @@ impl Staging {
             return Err(e);
         }
         self.done = true;
+        sync_dir(&parent);
         if let Some(old) = old {
             // `remove_dir_all` deletes links themselves, never what they point to.
             fs::remove_dir_all(old)?;
@@ -136,6 +137,13 @@ fn unique_sibling(
         }
     }
     Err(io::Error::new(io::ErrorKind::AlreadyExists, format!("no free temporary name beside `{name}`")))
+}
+
+/// Makes a rename in `dir` durable. Best effort: some file systems cannot sync a folder.
+fn sync_dir(dir: &Path) {
+    if let Ok(d) = fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
 }
 
 /// Creates a file that must not exist yet (so never through a link) and writes it to disk.
@@ -173,6 +181,16 @@ impl From<io::Error> for ReplaceError {
 /// something else it is left alone. A symbolic link is followed to its target, which is replaced;
 /// the link stays a link.
 pub fn replace_file(path: &Path, bytes: &[u8], expected: Option<&[u8]>) -> Result<(), ReplaceError> {
+    replace_file_with(path, bytes, expected, |f, b| f.write_all(b))
+}
+
+/// [`replace_file`] with the write itself injected, so that a full disk can be simulated.
+fn replace_file_with(
+    path: &Path,
+    bytes: &[u8],
+    expected: Option<&[u8]>,
+    write: impl FnOnce(&mut fs::File, &[u8]) -> io::Result<()>,
+) -> Result<(), ReplaceError> {
     let real = match fs::symlink_metadata(path) {
         Ok(m) if m.file_type().is_symlink() => fs::canonicalize(path)?,
         _ => path.to_path_buf(),
@@ -192,13 +210,15 @@ pub fn replace_file(path: &Path, bytes: &[u8], expected: Option<&[u8]>) -> Resul
         unique_sibling(&parent, &name, "tmp", |p| OpenOptions::new().write(true).create_new(true).open(p).map(|_| ()))?;
     let result = (|| -> io::Result<()> {
         let mut f = OpenOptions::new().write(true).open(&tmp)?;
-        f.write_all(bytes)?;
+        write(&mut f, bytes)?;
         if let Some(m) = &old_meta {
             f.set_permissions(m.permissions())?;
         }
         f.sync_all()?;
         drop(f);
-        fs::rename(&tmp, &real)
+        fs::rename(&tmp, &real)?;
+        sync_dir(&parent);
+        Ok(())
     })();
     if let Err(e) = result {
         let _ = fs::remove_file(&tmp);
@@ -218,7 +238,7 @@ pub fn print_stdout(text: &str) -> Result<(), String> {
     }
 }
 
-/// Opens a file for reading without following a final symbolic link (used in tests).
+/// Whether `path` is itself a symbolic link.
 #[cfg(test)]
 fn is_link(path: &Path) -> bool {
     fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
@@ -238,6 +258,21 @@ mod tests {
         assert!(replace_file(&link, b"new", Some(b"old")).is_ok());
         assert!(is_link(&link));
         assert_eq!(fs::read_to_string(&real).unwrap_or_default(), "new");
+    }
+
+    #[test]
+    fn a_failed_write_leaves_the_original_whole_and_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let f = dir.path().join("a.arch");
+        fs::write(&f, "original").unwrap_or_else(|e| panic!("{e}"));
+        let full_disk = |file: &mut fs::File, bytes: &[u8]| {
+            file.write_all(&bytes[..2])?;
+            Err(io::Error::new(io::ErrorKind::StorageFull, "no space left on device"))
+        };
+        let r = replace_file_with(&f, b"formatted", Some(b"original"), full_disk);
+        assert!(matches!(r, Err(ReplaceError::Io(_))));
+        assert_eq!(fs::read_to_string(&f).unwrap_or_default(), "original");
+        assert_eq!(fs::read_dir(dir.path()).map(|d| d.count()).unwrap_or(0), 1, "a temporary file was left");
     }
 
     #[test]
