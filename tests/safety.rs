@@ -207,7 +207,7 @@ fn item3_fmt_on_a_full_disk_keeps_the_file_whole_and_exits_2() {
     let mounted = Command::new("mount").args(["-t", "tmpfs", "-o", "size=64k", "tmpfs", s(&mnt)]).status();
     assert!(mounted.is_ok_and(|s| s.success()), "mount a 64k tmpfs");
     let file = mnt.join("m.arch");
-    let original = UNFORMATTED.repeat(1).replace("a \"A\"", "a \"A\"  ");
+    let original = UNFORMATTED.replace("a \"A\"", "a \"A\"  ");
     fs::write(&file, &original).expect("write");
     // Fill the disk.
     let mut filler = fs::File::create(mnt.join("filler")).expect("filler");
