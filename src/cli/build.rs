@@ -88,7 +88,7 @@ pub fn run(host: &dyn Host, args: BuildArgs, color: bool) -> i32 {
     let roots: Vec<PathBuf> = outcome.analyses.iter().map(|a| a.root.clone()).collect();
     if several {
         // The parent of several outputs is never replaced itself, but must not be a dangerous place.
-        if let Some(why) = safe_out::refuse_output_dir(&args.out, &roots).filter(|w| !w.contains("not empty")) {
+        if let Some(why) = safe_out::refuse_parent_dir(&args.out, &roots) {
             let _ = writeln!(stderr, "error: not writing into `{}`: {why}", args.out.display());
             return super::EXIT_ERROR;
         }

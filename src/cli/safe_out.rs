@@ -16,6 +16,25 @@ const MARKER_TEXT: &str = "This folder is written by `archc build`; the next bui
 
 /// Why `build -o DIR` may not replace `DIR`, if it may not.
 pub fn refuse_output_dir(out: &Path, workspace_roots: &[PathBuf]) -> Option<String> {
+    if let Some(why) = refuse_parent_dir(out, workspace_roots) {
+        return Some(why);
+    }
+    let mut entries = match fs::read_dir(out) {
+        Ok(e) => e,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return None,
+        Err(e) => return Some(format!("cannot read `{}`: {e}", out.display())),
+    };
+    let empty = entries.next().is_none();
+    let marked = fs::symlink_metadata(out.join(MARKER)).is_ok_and(|m| m.is_file());
+    if !empty && !marked {
+        return Some(format!("`{}` is not empty and was not made by archc (it has no `{MARKER}` file)", out.display()));
+    }
+    None
+}
+
+/// Why archc may not write build outputs inside `out` (a link, a file, `/`, the home folder, a
+/// folder holding a workspace), if it may not. Such a folder holds several builds' folders.
+pub fn refuse_parent_dir(out: &Path, workspace_roots: &[PathBuf]) -> Option<String> {
     let meta = match fs::symlink_metadata(out) {
         Ok(m) => m,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return None,
@@ -40,15 +59,6 @@ pub fn refuse_output_dir(out: &Path, workspace_roots: &[PathBuf]) -> Option<Stri
         if root.starts_with(&abs) {
             return Some(format!("`{shown}` holds the workspace `{}`", root.display()));
         }
-    }
-    let mut entries = match fs::read_dir(out) {
-        Ok(e) => e,
-        Err(e) => return Some(format!("cannot read `{shown}`: {e}")),
-    };
-    let empty = entries.next().is_none();
-    let marked = fs::symlink_metadata(out.join(MARKER)).is_ok_and(|m| m.is_file());
-    if !empty && !marked {
-        return Some(format!("`{shown}` is not empty and was not made by archc (it has no `{MARKER}` file)"));
     }
     None
 }
