@@ -218,7 +218,7 @@ fn item3_fmt_on_a_full_disk_keeps_the_file_whole_and_exits_2() {
     let content = fs::read_to_string(&file).unwrap_or_default();
     let _ = Command::new("umount").arg(s(&mnt)).status();
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
-    assert!(text(&o).contains("cannot write"), "{}", text(&o));
+    assert!(text(&o).contains("cannot write") && text(&o).contains("1 error above"), "{}", text(&o));
     assert_eq!(content, original, "the file was cut");
 }
 

@@ -536,6 +536,9 @@ fn fmt(host: &dyn Host, paths: &[PathBuf], check_only: bool, color: bool) -> i32
     if !broken.is_empty() {
         summary.push_str(&format!(", {} not formatted because of syntax errors", plural(broken.len(), "file")));
     }
+    if !errors.is_empty() {
+        summary.push_str(&format!(", {} above", plural(errors.len(), "error")));
+    }
     let _ = writeln!(stderr, "{summary}");
     if !errors.is_empty() {
         return EXIT_ERROR;
