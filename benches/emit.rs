@@ -12,9 +12,8 @@
 //! 10,000-node one in far longer than a benchmark run, and a 10,000-node picture is not a goal.
 //!
 //! DOT alone has no public entry point: `archc::emit::diagrams::diagrams` builds the DOT of every
-//! view and renders each. The `dot_all_views` benchmark makes it use the system `dot` program with
-//! `PATH` pointing nowhere, so each rendering is one failed process spawn; `dot_spawn_overhead`
-//! times one such failure, to subtract (views x overhead) from `dot_all_views`.
+//! view and renders each with the renderer it is given. The `dot_all_views` benchmark gives it one
+//! that draws nothing, so it measures DOT emission (and the layout budget check) alone.
 //!
 //! Nothing that needs the views runs at 100,000 components: the DOT of all views takes 4.6 s at
 //! 10,000 (one view per flow, about 625) and grows faster than the size, so at 100,000 it would
@@ -29,7 +28,7 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 
 use archc::driver::{self, Analysis, RunOptions};
-use archc::emit::diagrams::{self, DiagramOptions, Renderer};
+use archc::emit::diagrams::{self, Builtin, DiagramOptions, SvgRenderer};
 use archc::emit::export::Format;
 use archc::emit::report::{self, DiagramInput};
 use archc::host::MemHost;
@@ -97,9 +96,17 @@ fn views(components: usize) -> &'static [(String, String)] {
     })
 }
 
-/// Options whose renderer fails at once: the system `dot`, which `main` hides.
-fn no_render() -> DiagramOptions {
-    DiagramOptions { highlight: false, renderer: Renderer::SystemDot }
+/// A renderer that draws nothing, so that only DOT emission is measured.
+struct NoRender;
+
+impl SvgRenderer for NoRender {
+    fn render(&self, _dot: &str) -> Result<String, String> {
+        Err("not rendered in this benchmark".into())
+    }
+}
+
+fn no_render() -> DiagramOptions<'static> {
+    DiagramOptions { highlight: false, renderer: &NoRender }
 }
 
 fn view(components: usize, name: &str) -> &'static str {
@@ -109,22 +116,16 @@ fn view(components: usize, name: &str) -> &'static str {
 
 fn svg(bencher: Bencher, components: usize, name: &str) {
     let dot = view(components, name);
-    bencher.bench(|| diagrams::render(dot, Renderer::Builtin).expect("renders"));
+    bencher.bench(|| Builtin.render(dot).expect("renders"));
 }
 
-/// DOT of every view (context, containers, trust, data, one per flow), plus one failed spawn each.
+/// DOT of every view (context, containers, trust, data, one per flow), with the layout budget check.
 /// Not at 100,000 (see the top of this file).
 #[divan::bench(args = VIEW_SIZES, sample_count = 10, max_time = 5)]
 fn dot_all_views(bencher: Bencher, components: usize) {
     let f = fixture(components);
     let opts = no_render();
     bencher.bench(|| diagrams::diagrams(&f.analysis.model, &f.analysis.diagnostics, &opts));
-}
-
-/// One failed spawn of `dot`: the part of `dot_all_views` that is not DOT emission.
-#[divan::bench(sample_count = 20, max_time = 2)]
-fn dot_spawn_overhead() -> Result<String, String> {
-    diagrams::render("digraph {}", Renderer::SystemDot)
 }
 
 /// SVG of the system context view (the system, its actors and externals). Not at 100,000.

@@ -32,6 +32,9 @@ impl Default for Config {
     }
 }
 
+const MATCH_OPTIONS: glob::MatchOptions =
+    glob::MatchOptions { case_sensitive: true, require_literal_separator: false, require_literal_leading_dot: false };
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
@@ -90,13 +93,14 @@ impl Config {
         Ok(Config { include, exclude, max_file_size, rules: raw.rules })
     }
 
+    /// The `include` patterns that match none of `rels` (workspace-relative paths): likely typos.
+    pub fn unmatched_includes(&self, rels: &[String]) -> Vec<&glob::Pattern> {
+        self.include.iter().filter(|p| !rels.iter().any(|r| p.matches_with(r, MATCH_OPTIONS))).collect()
+    }
+
     /// Whether a workspace-relative path (`/`-separated) is analyzed.
     pub fn selects(&self, rel: &str) -> bool {
-        let opts = glob::MatchOptions {
-            case_sensitive: true,
-            require_literal_separator: false,
-            require_literal_leading_dot: false,
-        };
+        let opts = MATCH_OPTIONS;
         let included = self.include.is_empty() || self.include.iter().any(|p| p.matches_with(rel, opts));
         included && !self.exclude.iter().any(|p| p.matches_with(rel, opts))
     }

@@ -175,6 +175,7 @@ fn analyze_workspace_inner(
         if host.is_dir(input) {
             let entries = host.walk_workspace_files(input);
             let nested = nested_roots(host, input, root);
+            let mut seen = Vec::new();
             for entry in entries {
                 match entry {
                     Ok(path) if crate::host::is_arch_file(&path) => {
@@ -186,16 +187,44 @@ fn analyze_workspace_inner(
                         if loader.config.selects(&rel) {
                             loader.load_file(&path);
                         }
+                        seen.push(rel);
                     }
                     Ok(_) => {}
+                    Err(msg) if msg.starts_with(crate::host::SKIPPED_LINK) => loader.diags.push(
+                        Diagnostic::without_span(codes::LINK_LEAVES_WORKSPACE, msg)
+                            .with_help("copy the files into the workspace, or remove the link"),
+                    ),
                     Err(msg) => loader.diags.push(
                         Diagnostic::without_span(codes::UNREADABLE_PATH, msg)
                             .with_help("remove the loop or exclude it in arch.toml"),
                     ),
                 }
             }
-        } else {
+            // Only a walk of the whole workspace shows that a pattern selects nothing.
+            if input == root {
+                for p in loader.config.unmatched_includes(&seen) {
+                    let mut d = Diagnostic::without_span(
+                        codes::INCLUDE_MATCHES_NOTHING,
+                        format!("the include pattern `{}` matches no .arch file", p.as_str()),
+                    )
+                    .with_help("check the pattern; paths are relative to the folder holding arch.toml");
+                    if let Some(name) = &loader.config_file {
+                        d = d.with_note(format!("in `{name}`"));
+                    }
+                    loader.diags.push(d);
+                }
+            }
+        } else if crate::host::is_arch_file(input) {
             loader.load_file(input);
+        } else {
+            // Reading it could print a secret (`.env`) back in a syntax error.
+            loader.diags.push(
+                Diagnostic::without_span(
+                    codes::UNREADABLE_PATH,
+                    format!("`{}` is not an .arch file; it was not read", input.display()),
+                )
+                .with_help("archc reads only files whose names end in `.arch`"),
+            );
         }
     }
     loader.follow_imports();
@@ -514,17 +543,27 @@ impl<'h> Loader<'h> {
             );
             return None;
         }
+        if !crate::host::is_arch_file(&joined) {
+            // Never read (and so never echo) a file that is not a model: `.env`, `.git/config`.
+            self.diags.push(
+                Diagnostic::new(
+                    codes::IMPORT_NOT_FOUND,
+                    format!("import `{}` does not name an .arch file", p.value),
+                    p.span,
+                    "not an .arch file",
+                )
+                .with_help(format!("imports name .arch files; did you mean `{}.arch`?", p.value)),
+            );
+            return None;
+        }
         if !self.host.is_file(&joined) {
             let what = if self.host.is_dir(&joined) { "is a folder, not a file" } else { "does not exist" };
-            let mut d = Diagnostic::new(
+            let d = Diagnostic::new(
                 codes::IMPORT_NOT_FOUND,
                 format!("imported file `{}` {what}", p.value),
                 p.span,
                 "not found",
             );
-            if !p.value.ends_with(".arch") {
-                d = d.with_help(format!("did you mean `{}.arch`?", p.value));
-            }
             self.diags.push(d);
             return None;
         }

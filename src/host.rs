@@ -11,7 +11,8 @@ pub trait Host {
     fn is_file(&self, path: &Path) -> bool;
     fn canonicalize(&self, path: &Path) -> io::Result<PathBuf>;
     /// Every `.arch` file and every `arch.toml` under `dir`, sorted; problems (such as symlink
-    /// loops) as messages.
+    /// loops) as messages. A link that leads outside `dir` is not followed; it is reported with a
+    /// message starting with [`SKIPPED_LINK`].
     fn walk_workspace_files(&self, dir: &Path) -> Vec<Result<PathBuf, String>>;
 }
 
@@ -26,6 +27,9 @@ pub fn is_workspace_file(path: &Path) -> bool {
 pub fn is_arch_file(path: &Path) -> bool {
     path.extension().is_some_and(|x| x == "arch")
 }
+
+/// How the message of a link left unfollowed starts: a warning, not an error.
+pub const SKIPPED_LINK: &str = "skipped the symbolic link";
 
 /// Directories never searched for `.arch` files.
 const SKIPPED_DIRS: &[&str] = &["target", "node_modules", ".git"];
@@ -52,7 +56,26 @@ impl Host for FsHost {
     }
 
     fn walk_workspace_files(&self, dir: &Path) -> Vec<Result<PathBuf, String>> {
+        // Links are followed only while they stay under the folder walked: one to `/proc` or
+        // `/sys` would read the machine, not the workspace. walkdir detects loops among the rest.
+        let base = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+        let skipped = std::cell::RefCell::new(Vec::new());
         let walker = walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name().into_iter().filter_entry(|e| {
+            if e.depth() > 0 && e.path_is_symlink() {
+                match std::fs::canonicalize(e.path()) {
+                    Ok(target) if target.starts_with(&base) => {}
+                    Ok(target) => {
+                        skipped.borrow_mut().push(format!(
+                            "{SKIPPED_LINK} `{}`: it leads outside the workspace, to `{}`",
+                            e.path().display(),
+                            target.display()
+                        ));
+                        return false;
+                    }
+                    // A dangling link: nothing to read, nothing to report.
+                    Err(_) => return false,
+                }
+            }
             let name = e.file_name().to_string_lossy();
             e.depth() == 0
                 || !(e.file_type().is_dir() && (name.starts_with('.') || SKIPPED_DIRS.contains(&name.as_ref())))
@@ -60,9 +83,7 @@ impl Host for FsHost {
         let mut out = Vec::new();
         for entry in walker {
             match entry {
-                Ok(e) if e.file_type().is_file() && is_workspace_file(e.path()) => {
-                    out.push(Ok(e.into_path()))
-                }
+                Ok(e) if e.file_type().is_file() && is_workspace_file(e.path()) => out.push(Ok(e.into_path())),
                 Ok(_) => {}
                 Err(err) => {
                     let msg = match (err.loop_ancestor(), err.path()) {
@@ -75,6 +96,7 @@ impl Host for FsHost {
                 }
             }
         }
+        out.extend(skipped.into_inner().into_iter().map(Err));
         out
     }
 }

@@ -322,9 +322,17 @@ fn several_workspaces_build_into_subfolders() {
 }
 
 #[test]
-fn system_dot_renderer_failure_is_reported_not_fatal() {
+fn system_dot_failing_on_one_view_is_reported_not_fatal() {
+    use std::os::unix::fs::PermissionsExt;
     let ws = workspace(&[("a.arch", "component api { does \"x\" }\n")]);
     let out = ws.path().join("out");
+    // A stand-in `dot` that draws an empty picture, except for the context view, where it fails.
+    let bin = ws.path().join("bin");
+    std::fs::create_dir(&bin).expect("mkdir");
+    let script = "#!/bin/sh\n[ \"$1\" = -V ] && exit 0\ninput=$(cat)\ncase \"$input\" in *'digraph \"context\"'*) \
+                  echo boom >&2; exit 1;; esac\necho '<svg xmlns=\"http://www.w3.org/2000/svg\"></svg>'\n";
+    std::fs::write(bin.join("dot"), script).expect("write");
+    std::fs::set_permissions(bin.join("dot"), std::fs::Permissions::from_mode(0o755)).expect("chmod");
     let o = Command::new(env!("CARGO_BIN_EXE_archc"))
         .args([
             "build",
@@ -334,14 +342,15 @@ fn system_dot_renderer_failure_is_reported_not_fatal() {
             "--renderer",
             "dot",
         ])
-        .env("PATH", ws.path())
+        .env("PATH", format!("{}:/usr/bin:/bin", bin.display()))
         .output()
         .expect("run archc");
     assert!(matches!(o.status.code(), Some(0 | 1)), "{}", stderr(&o));
-    assert!(stderr(&o).contains("was not rendered"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("diagram `context` was not rendered"), "{}", stderr(&o));
     let files = tree(&out);
-    assert!(files.keys().any(|k| k.ends_with(".dot")));
-    assert!(!files.keys().any(|k| k.ends_with(".svg")));
+    assert!(files.keys().any(|k| k.ends_with("context.dot")));
+    assert!(!files.keys().any(|k| k.ends_with("context.svg")));
+    assert!(files.keys().any(|k| k.ends_with("containers.svg")));
     let md = String::from_utf8_lossy(&files["report.md"]);
     assert!(md.contains("could not be rendered"));
 }

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use archc::analysis::facts::Transit;
 use archc::driver::analyze_paths;
 use archc::emit::diagrams::facts::NODE_KINDS;
-use archc::emit::diagrams::{diagrams, DiagramOptions};
+use archc::emit::diagrams::{diagrams, Builtin, DiagramOptions};
 use archc::host::FsHost;
 use archc::syntax::schema::DeclKind;
 
@@ -71,7 +71,7 @@ fn trust_view_edges_match_the_transit_and_auth_facts() {
                 (f, t, style, color)
             })
             .collect();
-        let ds = diagrams(model, &[], &DiagramOptions::default());
+        let ds = diagrams(model, &[], &DiagramOptions { highlight: false, renderer: &Builtin });
         let trust = ds.iter().find(|d| d.name == "trust").expect("a trust view");
         let drawn: BTreeSet<(String, String, &str, &str)> = trust
             .dot
@@ -149,7 +149,7 @@ fn a_credentials_field_is_sensitive_for_rules_and_diagrams() {
     let (id, _) = a.model.iter().find(|(_, e)| e.name == "Login").expect("Login");
     assert!(archc::analysis::facts::is_credentials(&a.model, id));
     assert!(archc::analysis::facts::is_sensitive(&a.model, id, 3));
-    let ds = diagrams(&a.model, &[], &DiagramOptions::default());
+    let ds = diagrams(&a.model, &[], &DiagramOptions { highlight: false, renderer: &Builtin });
     let data = ds.iter().find(|d| d.name == "data").expect("a data view");
     assert!(data.dot.contains("credentials"), "the data view names the credentials: {}", data.dot);
 }

@@ -3,6 +3,9 @@
 //! A workspace with syntax or resolution errors is not built: its diagnostics are printed and the
 //! run exits 1. A workspace whose checker reports errors is built (the report lists the findings)
 //! and the run exits 1 too. IO problems exit 2. Progress goes to stderr; stdout stays empty.
+//!
+//! The output is built in a fresh folder beside `-o DIR` and swapped in whole (see `safe_out`):
+//! only an empty folder or an earlier archc output is ever replaced.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -12,10 +15,13 @@ use clap::ValueEnum;
 use crate::diagnostics::render::{render, RenderOptions};
 use crate::diagnostics::{codes, Counts, Diagnostic, Severity};
 use crate::driver::{self, Analysis};
-use crate::emit::diagrams::{self, DiagramOptions, Renderer};
+use crate::emit::diagrams::{self, Builtin, DiagramOptions, SvgRenderer};
 use crate::emit::report::{self, DiagramInput};
 use crate::host::Host;
 use crate::source::SourceMap;
+
+use super::safe_out::{self, Staging};
+use super::system_dot::SystemDot;
 
 #[derive(clap::Args)]
 pub struct BuildArgs {
@@ -42,11 +48,20 @@ pub enum RendererArg {
 struct Written {
     diagrams: usize,
     failed_diagrams: Vec<String>,
+    /// Diagrams drawn in a simpler form than asked, and why.
+    notices: Vec<String>,
 }
 
 pub fn run(host: &dyn Host, args: BuildArgs, color: bool) -> i32 {
     let paths = super::default_paths(args.paths);
-    let opts = driver::RunOptions { today: super::today(), baseline: None };
+    let today = match super::today() {
+        Ok(t) => t,
+        Err(msg) => {
+            eprintln!("{msg}");
+            return super::EXIT_ERROR;
+        }
+    };
+    let opts = driver::RunOptions { today, baseline: None };
     let outcome = driver::analyze_paths_with(host, &paths, &opts);
     let render_opts = RenderOptions { color };
     let mut stderr = std::io::stderr().lock();
@@ -54,12 +69,30 @@ pub fn run(host: &dyn Host, args: BuildArgs, color: bool) -> i32 {
         let _ = stderr.write_all(render(&SourceMap::default(), &outcome.errors, &render_opts).as_bytes());
         return super::EXIT_ERROR;
     }
-    let renderer = match args.renderer {
-        RendererArg::Builtin => Renderer::Builtin,
-        RendererArg::Dot => Renderer::SystemDot,
+    let system_dot;
+    let renderer: &dyn SvgRenderer = match args.renderer {
+        RendererArg::Builtin => &Builtin,
+        RendererArg::Dot => match SystemDot::probe() {
+            Ok(r) => {
+                system_dot = r;
+                &system_dot
+            }
+            Err(reason) => {
+                let _ = writeln!(stderr, "error: {reason}");
+                return super::EXIT_ERROR;
+            }
+        },
     };
     let diagram_opts = DiagramOptions { highlight: args.highlight, renderer };
     let several = outcome.analyses.len() > 1;
+    let roots: Vec<PathBuf> = outcome.analyses.iter().map(|a| a.root.clone()).collect();
+    if several {
+        // The parent of several outputs is never replaced itself, but must not be a dangerous place.
+        if let Some(why) = safe_out::refuse_parent_dir(&args.out, &roots) {
+            let _ = writeln!(stderr, "error: not writing into `{}`: {why}", args.out.display());
+            return super::EXIT_ERROR;
+        }
+    }
     let mut code = super::EXIT_CLEAN;
     let mut used_dirs: Vec<PathBuf> = Vec::new();
     for analysis in &outcome.analyses {
@@ -84,12 +117,24 @@ pub fn run(host: &dyn Host, args: BuildArgs, color: bool) -> i32 {
             let _ = writeln!(stderr, "warning: `{root}` holds no .arch files; the report will be empty");
         }
         let dir = if several { unique_dir(&args.out, &analysis.root, &mut used_dirs) } else { args.out.clone() };
+        if let Some(why) = safe_out::refuse_output_dir(&dir, &roots) {
+            let _ = writeln!(stderr, "error: not replacing `{}`: {why}", dir.display());
+            let _ = writeln!(
+                stderr,
+                "help: choose an empty or new folder with `-o`; archc only replaces folders it made itself"
+            );
+            return super::EXIT_ERROR;
+        }
         let _ = writeln!(stderr, "building `{root}` into `{}`", dir.display());
-        match write_build(analysis, &dir, &diagram_opts) {
+        match write_build(analysis, &dir, &diagram_opts, args.renderer == RendererArg::Dot) {
             Ok(w) => {
+                for msg in &w.notices {
+                    let _ = writeln!(stderr, "note: {msg}");
+                }
                 for msg in &w.failed_diagrams {
                     let _ = writeln!(stderr, "warning: {msg}");
                 }
+
                 let c = Counts::of(diags);
                 let _ = writeln!(
                     stderr,
@@ -150,34 +195,48 @@ fn safe_name(s: &str) -> String {
     }
 }
 
-fn write_build(analysis: &Analysis, dir: &Path, opts: &DiagramOptions) -> Result<Written, String> {
+/// Writes the whole output into a staging folder beside `dir`, then swaps it in: a failed or
+/// killed build leaves the earlier output untouched.
+/// With `need_svgs`, a build where no diagram could be rendered fails (the renderer is broken)
+/// instead of replacing a good earlier output.
+fn write_build(analysis: &Analysis, dir: &Path, opts: &DiagramOptions, need_svgs: bool) -> Result<Written, String> {
+    let staging = Staging::new(dir).map_err(|e| format!("cannot write `{}`: {e}", dir.display()))?;
+    let written = write_outputs(analysis, staging.path(), opts)?;
+    if need_svgs && written.diagrams > 0 && written.failed_diagrams.len() == written.diagrams {
+        return Err(format!("the renderer drew none of the diagrams; {}", written.failed_diagrams[0]));
+    }
+    staging.commit().map_err(|e| format!("cannot put the new build in place at `{}`: {e}", dir.display()))?;
+    Ok(written)
+}
+
+fn write_outputs(analysis: &Analysis, dir: &Path, opts: &DiagramOptions) -> Result<Written, String> {
     let io = |what: &Path, e: std::io::Error| format!("cannot write `{}`: {e}", what.display());
+    let write = |path: &Path, bytes: &[u8]| safe_out::write_new(path, bytes).map_err(|e| io(path, e));
     let diagram_dir = dir.join("diagrams");
-    std::fs::create_dir_all(&diagram_dir).map_err(|e| io(&diagram_dir, e))?;
+    std::fs::create_dir(&diagram_dir).map_err(|e| io(&diagram_dir, e))?;
     let findings: Vec<Diagnostic> = analysis.diagnostics.clone();
     let drawn = diagrams::diagrams(&analysis.model, &findings, opts);
     let mut inputs = Vec::new();
     let mut failed = Vec::new();
+    let mut notices = Vec::new();
+    // Compared without case, so that no two names collide on a case-insensitive file system.
     let mut names: Vec<String> = Vec::new();
     for d in &drawn {
         let mut name = safe_name(&d.name);
         let base = name.clone();
         let mut n = 2;
-        while names.contains(&name) {
+        while names.iter().any(|k| k.eq_ignore_ascii_case(&name)) {
             name = format!("{base}-{n}");
             n += 1;
         }
         names.push(name.clone());
-        let dot_path = diagram_dir.join(format!("{name}.dot"));
-        std::fs::write(&dot_path, d.dot.as_bytes()).map_err(|e| io(&dot_path, e))?;
-        let svg_path = diagram_dir.join(format!("{name}.svg"));
+        if let Some(why) = &d.simplified {
+            notices.push(format!("diagram `{name}`: {why}"));
+        }
+        write(&diagram_dir.join(format!("{name}.dot")), d.dot.as_bytes())?;
         match &d.svg {
-            Ok(svg) => std::fs::write(&svg_path, svg.as_bytes()).map_err(|e| io(&svg_path, e))?,
-            Err(e) => {
-                // A stale SVG from an earlier build must not pass for this one.
-                let _ = std::fs::remove_file(&svg_path);
-                failed.push(format!("diagram `{name}` was not rendered: {e}"));
-            }
+            Ok(svg) => write(&diagram_dir.join(format!("{name}.svg")), svg.as_bytes())?,
+            Err(e) => failed.push(format!("diagram `{name}` was not rendered: {e}")),
         }
         inputs.push(DiagramInput {
             name,
@@ -186,28 +245,10 @@ fn write_build(analysis: &Analysis, dir: &Path, opts: &DiagramOptions) -> Result
             error: d.svg.as_ref().err().cloned(),
         });
     }
-    remove_stale(&diagram_dir, &names);
     let sources = &analysis.workspace.sources;
     let rep = report::render(&analysis.model, sources, &findings, &inputs);
-    let model_path = dir.join("model.json");
-    std::fs::write(&model_path, crate::emit::export::model_json(&analysis.model, sources).as_bytes())
-        .map_err(|e| io(&model_path, e))?;
-    let md = dir.join("report.md");
-    std::fs::write(&md, rep.markdown.as_bytes()).map_err(|e| io(&md, e))?;
-    let html = dir.join("report.html");
-    std::fs::write(&html, rep.html.as_bytes()).map_err(|e| io(&html, e))?;
-    Ok(Written { diagrams: drawn.len(), failed_diagrams: failed })
-}
-
-/// Removes `.dot` and `.svg` files of earlier builds that this build did not write.
-fn remove_stale(dir: &Path, keep: &[String]) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    for e in entries.flatten() {
-        let p = e.path();
-        let ext = p.extension().and_then(|x| x.to_str()).unwrap_or("");
-        let stem = p.file_stem().and_then(|x| x.to_str()).unwrap_or("");
-        if matches!(ext, "dot" | "svg") && !keep.iter().any(|k| k == stem) {
-            let _ = std::fs::remove_file(&p);
-        }
-    }
+    write(&dir.join("model.json"), crate::emit::export::model_json(&analysis.model, sources).as_bytes())?;
+    write(&dir.join("report.md"), rep.markdown.as_bytes())?;
+    write(&dir.join("report.html"), rep.html.as_bytes())?;
+    Ok(Written { diagrams: drawn.len(), failed_diagrams: failed, notices })
 }

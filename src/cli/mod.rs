@@ -6,6 +6,8 @@ mod export;
 mod import;
 mod init;
 mod rules;
+mod safe_out;
+mod system_dot;
 
 use std::collections::BTreeMap;
 use std::ffi::OsString;
@@ -160,7 +162,13 @@ pub fn main(args: Vec<OsString>) -> i32 {
         Command::Init(args) => init::init(args),
         Command::Completions { shell } => init::completions(shell),
         Command::Man(args) => init::man(args),
-        Command::Lsp => crate::lsp::run(today()),
+        Command::Lsp => match today() {
+            Ok(today) => crate::lsp::run(today),
+            Err(message) => {
+                eprintln!("{message}");
+                EXIT_ERROR
+            }
+        },
     }
 }
 
@@ -194,13 +202,34 @@ struct CheckArgs {
     timings: bool,
 }
 
-/// Today's date: `SOURCE_DATE_EPOCH` when set (reproducible runs), else the system clock.
-pub(crate) fn today() -> Option<Literal> {
-    let secs = match std::env::var("SOURCE_DATE_EPOCH") {
-        Ok(v) => v.trim().parse::<i64>().ok()?,
-        Err(_) => std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).ok()?.as_secs() as i64,
+/// The last second of 9999-12-31: dates have four-digit years.
+const MAX_EPOCH: i64 = 253_402_300_799;
+
+/// Today's date: `SOURCE_DATE_EPOCH` when set (reproducible runs), else the system clock. A set
+/// but unusable `SOURCE_DATE_EPOCH` is an error: ignoring it would silently stop acceptances from
+/// expiring.
+pub(crate) fn today() -> Result<Option<Literal>, String> {
+    let secs = match std::env::var_os("SOURCE_DATE_EPOCH") {
+        Some(v) => {
+            let v = v.to_string_lossy();
+            match v.trim().parse::<i64>() {
+                Ok(n) if (0..=MAX_EPOCH).contains(&n) => n,
+                _ => {
+                    return Err(format!(
+                        "error[{}]: SOURCE_DATE_EPOCH is `{}`, not a number of seconds between 0 and {MAX_EPOCH}\n  \
+                         help: set it to a Unix timestamp such as `$(git log -1 --format=%ct)`, or unset it",
+                        codes::INVALID_ENVIRONMENT.id,
+                        v.escape_debug()
+                    ))
+                }
+            }
+        }
+        None => match std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
+            Ok(d) => d.as_secs() as i64,
+            Err(_) => return Ok(None),
+        },
     };
-    Some(civil_date(secs.div_euclid(86_400)))
+    Ok(Some(civil_date(secs.div_euclid(86_400))))
 }
 
 /// Days since 1970-01-01 to a calendar date (proleptic Gregorian).
@@ -243,8 +272,19 @@ fn read_baseline(host: &dyn Host, path: &std::path::Path) -> Result<BTreeMap<Str
     Ok(findings.iter().map(|(k, v)| (k.clone(), v.as_u64().unwrap_or(1) as usize)).collect())
 }
 
+/// Today's findings for a baseline. Findings the old baseline accepted are still findings: they
+/// stay in, so that rewriting a baseline in place keeps it whole.
+fn baseline_findings(diags: &[Diagnostic]) -> BTreeMap<String, usize> {
+    let unaccepted: Vec<Diagnostic> = diags
+        .iter()
+        .filter(|d| d.suppression.as_ref().is_none_or(|s| s.kind == crate::diagnostics::SuppressionKind::Baseline))
+        .map(|d| Diagnostic { suppression: None, ..d.clone() })
+        .collect();
+    crate::check::baseline_of(&unaccepted)
+}
+
 fn baseline_json(diags: &[Diagnostic]) -> String {
-    let findings = crate::check::baseline_of(diags);
+    let findings = baseline_findings(diags);
     let value = serde_json::json!({ "version": 1, "tool": "archc", "findings": findings });
     serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
 }
@@ -258,7 +298,14 @@ fn check(host: &dyn Host, paths: &[PathBuf], args: &CheckArgs) -> i32 {
             return EXIT_ERROR;
         }
     };
-    let opts = driver::RunOptions { today: today(), baseline };
+    let today = match today() {
+        Ok(t) => t,
+        Err(msg) => {
+            eprintln!("{msg}");
+            return EXIT_ERROR;
+        }
+    };
+    let opts = driver::RunOptions { today, baseline };
     let mut outcome = driver::analyze_paths_with(host, paths, &opts);
     for a in &mut outcome.analyses {
         let prefix = display_prefix(host, &a.root);
@@ -273,17 +320,16 @@ fn check(host: &dyn Host, paths: &[PathBuf], args: &CheckArgs) -> i32 {
     }
     let all: Vec<Diagnostic> = groups.iter().flat_map(|g| g.1.iter().cloned()).collect();
     if let Some(path) = &args.write_baseline {
-        if let Err(e) = std::fs::write(path, baseline_json(&all)) {
-            eprintln!("error[IO001]: cannot write baseline `{}`: {e}", path.display());
+        if let Err(e) = safe_out::replace_file(path, baseline_json(&all).as_bytes(), None) {
+            eprintln!("error[{}]: cannot write baseline `{}`: {e}", codes::UNWRITABLE_OUTPUT.id, path.display());
             return EXIT_ERROR;
         }
         eprintln!(
             "wrote {} findings to the baseline `{}`",
-            crate::check::baseline_of(&all).values().sum::<usize>(),
+            baseline_findings(&all).values().sum::<usize>(),
             path.display()
         );
     }
-    let mut stdout = std::io::stdout().lock();
     let text = match args.format {
         CheckFormat::Json => json::to_json(&groups, files),
         CheckFormat::Sarif => crate::emit::sarif::to_sarif(&groups),
@@ -303,7 +349,10 @@ fn check(host: &dyn Host, paths: &[PathBuf], args: &CheckArgs) -> i32 {
             out
         }
     };
-    let _ = stdout.write_all(text.as_bytes());
+    if let Err(msg) = safe_out::print_stdout(&text) {
+        eprintln!("{msg}");
+        return EXIT_ERROR;
+    }
     if args.timings {
         for a in &outcome.analyses {
             let t = a.timings;
@@ -317,6 +366,17 @@ fn check(host: &dyn Host, paths: &[PathBuf], args: &CheckArgs) -> i32 {
         }
     }
     exit_code(&all, args.deny)
+}
+
+/// Prints a command's whole output; a failed write is exit 2 with a message.
+fn finish_stdout(text: &str) -> i32 {
+    match safe_out::print_stdout(text) {
+        Ok(()) => EXIT_CLEAN,
+        Err(msg) => {
+            eprintln!("{msg}");
+            EXIT_ERROR
+        }
+    }
 }
 
 fn plural(n: usize, word: &str) -> String {
@@ -341,12 +401,44 @@ fn summary_line(c: Counts, files: usize, suppressed: usize) -> String {
     )
 }
 
-/// The .arch files `fmt` works on: files given directly, and those a folder's workspace selects.
-fn fmt_targets(host: &dyn Host, paths: &[PathBuf], errors: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+/// The configuration of the workspace at `root`; a broken one is an error (nothing is formatted).
+fn fmt_config(host: &dyn Host, root: &std::path::Path, errors: &mut Vec<Diagnostic>) -> Option<crate::config::Config> {
+    let file = root.join(driver::CONFIG_FILE);
+    let Ok(bytes) = host.read(&file) else { return Some(crate::config::Config::default()) };
+    match crate::config::Config::parse(&String::from_utf8_lossy(&bytes)) {
+        Ok(c) => Some(c),
+        Err(e) => {
+            // Formatting with a broken configuration could touch excluded files.
+            errors.push(
+                Diagnostic::without_span(
+                    codes::INVALID_CONFIG,
+                    format!("invalid `{}`: {}; nothing was formatted", file.display(), e.message),
+                )
+                .with_help("fix arch.toml, then run `archc fmt` again"),
+            );
+            None
+        }
+    }
+}
+
+/// The .arch files `fmt` works on, each with its workspace's size limit: files given directly,
+/// and those a folder's workspace selects.
+fn fmt_targets(host: &dyn Host, paths: &[PathBuf], errors: &mut Vec<Diagnostic>) -> Vec<(PathBuf, u64)> {
     let mut out = Vec::new();
     for p in paths {
         if host.is_file(p) {
-            out.push(p.clone());
+            if crate::host::is_arch_file(p) {
+                let Some(config) = fmt_config(host, &driver::find_root(host, p), errors) else { continue };
+                out.push((p.clone(), config.max_file_size));
+            } else {
+                errors.push(
+                    Diagnostic::without_span(
+                        codes::UNREADABLE_PATH,
+                        format!("`{}` is not an .arch file; it was not formatted", p.display()),
+                    )
+                    .with_help("`archc fmt` formats only files whose names end in `.arch`"),
+                );
+            }
         } else if host.is_dir(p) {
             let root = driver::find_root(host, p);
             let mut configs: BTreeMap<PathBuf, crate::config::Config> = BTreeMap::new();
@@ -355,24 +447,24 @@ fn fmt_targets(host: &dyn Host, paths: &[PathBuf], errors: &mut Vec<Diagnostic>)
             // Deepest first, so a file goes with the nearest arch.toml above it.
             roots.sort_by_key(|r| std::cmp::Reverse(r.components().count()));
             for r in &roots {
-                let config = host
-                    .read(&r.join(driver::CONFIG_FILE))
-                    .ok()
-                    .and_then(|b| crate::config::Config::parse(&String::from_utf8_lossy(&b)).ok())
-                    .unwrap_or_default();
-                configs.insert(r.clone(), config);
+                if let Some(config) = fmt_config(host, r, errors) {
+                    configs.insert(r.clone(), config);
+                }
             }
             for entry in host.walk_workspace_files(p) {
                 match entry {
                     Ok(f) if crate::host::is_arch_file(&f) => {
                         let abs = host.canonicalize(&f).unwrap_or(f.clone());
                         let Some(r) = roots.iter().find(|r| abs.starts_with(r)) else { continue };
-                        let rel = abs.strip_prefix(r).map(|x| x.to_string_lossy().replace('\\', "/")).unwrap_or_default();
-                        if configs.get(r).is_some_and(|c| c.selects(&rel)) {
-                            out.push(f);
+                        let rel =
+                            abs.strip_prefix(r).map(|x| x.to_string_lossy().replace('\\', "/")).unwrap_or_default();
+                        if let Some(c) = configs.get(r).filter(|c| c.selects(&rel)) {
+                            out.push((f, c.max_file_size));
                         }
                     }
                     Ok(_) => {}
+                    // `check` warns about links that leave the workspace; fmt just leaves them.
+                    Err(msg) if msg.starts_with(crate::host::SKIPPED_LINK) => {}
                     Err(msg) => errors.push(Diagnostic::without_span(codes::UNREADABLE_PATH, msg)),
                 }
             }
@@ -391,12 +483,29 @@ fn fmt_targets(host: &dyn Host, paths: &[PathBuf], errors: &mut Vec<Diagnostic>)
 fn fmt(host: &dyn Host, paths: &[PathBuf], check_only: bool, color: bool) -> i32 {
     let mut errors = Vec::new();
     let targets = fmt_targets(host, paths, &mut errors);
+    if errors.iter().any(|d| d.code.id == codes::INVALID_CONFIG.id) {
+        let _ =
+            std::io::stderr().write_all(render(&SourceMap::default(), &errors, &RenderOptions { color }).as_bytes());
+        return EXIT_ERROR;
+    }
     let mut sources = SourceMap::default();
     let mut syntax_errors = Vec::new();
     let mut changed = Vec::new();
     let mut stderr = std::io::stderr().lock();
-    for path in &targets {
+    for (path, limit) in &targets {
         let shown = path.display().to_string();
+        // An unreadable size is reported by the read below.
+        let size = host.size(path).unwrap_or(0);
+        if size > *limit {
+            errors.push(
+                Diagnostic::without_span(
+                    codes::FILE_TOO_LARGE,
+                    format!("`{shown}` is {size} bytes, over the limit of {limit} bytes; it was not formatted"),
+                )
+                .with_help("split the file, or raise `max-file-size` under [workspace] in arch.toml"),
+            );
+            continue;
+        }
         let bytes = match host.read(path) {
             Ok(b) => b,
             Err(e) => {
@@ -426,7 +535,8 @@ fn fmt(host: &dyn Host, paths: &[PathBuf], check_only: bool, color: bool) -> i32
         match crate::fmt::format(id, sources.text(id)) {
             Ok(formatted) if formatted != sources.text(id) => {
                 if !check_only {
-                    if let Err(e) = std::fs::write(path, formatted.as_bytes()) {
+                    let read = sources.text(id).as_bytes();
+                    if let Err(e) = safe_out::replace_file(path, formatted.as_bytes(), Some(read)) {
                         errors.push(Diagnostic::without_span(
                             codes::UNREADABLE_PATH,
                             format!("cannot write `{shown}`: {e}"),
@@ -443,10 +553,11 @@ fn fmt(host: &dyn Host, paths: &[PathBuf], check_only: bool, color: bool) -> i32
     let opts = RenderOptions { color };
     let _ = stderr.write_all(render(&sources, &syntax_errors, &opts).as_bytes());
     let _ = stderr.write_all(render(&SourceMap::default(), &errors, &opts).as_bytes());
-    let mut stdout = std::io::stdout().lock();
     if check_only {
-        for c in &changed {
-            let _ = writeln!(stdout, "would reformat {c}");
+        let list: String = changed.iter().map(|c| format!("would reformat {c}\n")).collect();
+        if let Err(msg) = safe_out::print_stdout(&list) {
+            let _ = writeln!(stderr, "{msg}");
+            return EXIT_ERROR;
         }
     }
     let verb = if check_only { "would reformat" } else { "reformatted" };
@@ -455,6 +566,9 @@ fn fmt(host: &dyn Host, paths: &[PathBuf], check_only: bool, color: bool) -> i32
     let mut summary = format!("{} {verb}, {unchanged} already formatted", plural(changed.len(), "file"));
     if !broken.is_empty() {
         summary.push_str(&format!(", {} not formatted because of syntax errors", plural(broken.len(), "file")));
+    }
+    if !errors.is_empty() {
+        summary.push_str(&format!(", {} above", plural(errors.len(), "error")));
     }
     let _ = writeln!(stderr, "{summary}");
     if !errors.is_empty() {

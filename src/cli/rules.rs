@@ -1,19 +1,19 @@
 //! `archc rules` and `archc explain`: the registry as documentation.
 
-use std::io::Write;
+use std::fmt::Write;
 
 use crate::check::registry;
 use crate::check::Rule;
 
 pub fn list(as_json: bool) -> i32 {
     let rules = registry::rules();
-    let mut out = std::io::stdout().lock();
+    let mut out = String::new();
     if as_json {
         let items: Vec<serde_json::Value> = rules.iter().map(|r| rule_json(r)).collect();
         let text =
             serde_json::to_string_pretty(&serde_json::json!({ "version": 1, "rules": items })).unwrap_or_default();
         let _ = writeln!(out, "{text}");
-        return super::EXIT_CLEAN;
+        return super::finish_stdout(&out);
     }
     let _ = writeln!(out, "{:<8} {:<36} {:<12} {:<8} summary", "code", "name", "category", "level");
     for r in rules {
@@ -28,7 +28,7 @@ pub fn list(as_json: bool) -> i32 {
         );
     }
     let _ = writeln!(out, "\n{} rules; `archc explain CODE` shows one with examples", rules.len());
-    super::EXIT_CLEAN
+    super::finish_stdout(&out)
 }
 
 fn rule_json(r: &Rule) -> serde_json::Value {
@@ -59,7 +59,7 @@ pub fn explain(key: &str) -> i32 {
         eprintln!("error: no rule `{key}`{suggestion}\n  help: `archc rules` lists them all");
         return super::EXIT_ERROR;
     };
-    let mut out = std::io::stdout().lock();
+    let mut out = String::new();
     let _ = writeln!(
         out,
         "{} {} ({}, default level {})\n",
@@ -89,5 +89,5 @@ pub fn explain(key: &str) -> i32 {
         "\nTo change its level: `{} = \"warning\"` (error, warning, note, off) under [rules] in arch.toml.",
         r.code.name
     );
-    super::EXIT_CLEAN
+    super::finish_stdout(&out)
 }

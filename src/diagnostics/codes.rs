@@ -68,6 +68,20 @@ pub const FILE_TOO_LARGE: Code =
 pub const INVALID_CONFIG: Code = code("IO003", "invalid-config", "An `arch.toml` that cannot be parsed.");
 pub const INVALID_IMPORT_INPUT: Code =
     code("IO004", "invalid-import-input", "A model given to `archc import` that is not valid in its format.");
+/// A warning: the pattern is probably mistyped.
+pub const INCLUDE_MATCHES_NOTHING: Code = Code {
+    severity: Severity::Warning,
+    ..code("RES007", "include-matches-nothing", "An `include` pattern in arch.toml that selects no .arch file.")
+};
+pub const UNWRITABLE_OUTPUT: Code =
+    code("IO005", "unwritable-output", "Output that could not be written: standard output, a build or a file.");
+pub const INVALID_ENVIRONMENT: Code =
+    code("IO006", "invalid-environment", "An environment variable archc reads, set to an unusable value.");
+/// A warning: the link is skipped and the rest of the workspace is read.
+pub const LINK_LEAVES_WORKSPACE: Code = Code {
+    severity: Severity::Warning,
+    ..code("RES006", "link-leaves-workspace", "A symbolic link in the workspace that leads outside it; not followed.")
+};
 
 /// Every front-end code, in code order.
 pub const ALL: &[Code] = &[
@@ -94,10 +108,14 @@ pub const ALL: &[Code] = &[
     IMPORT_NOT_FOUND,
     IMPORT_CYCLE,
     IMPORT_OUTSIDE_WORKSPACE,
+    LINK_LEAVES_WORKSPACE,
+    INCLUDE_MATCHES_NOTHING,
     UNREADABLE_PATH,
     FILE_TOO_LARGE,
     INVALID_CONFIG,
     INVALID_IMPORT_INPUT,
+    UNWRITABLE_OUTPUT,
+    INVALID_ENVIRONMENT,
 ];
 
 /// True for problems with the invocation or environment rather than with the model (exit code 2).

@@ -15,7 +15,9 @@ fn xml(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
+            // Characters XML 1.0 forbids: a document holding one is not well-formed.
             c if (c as u32) < 0x20 && c != '\n' && c != '\t' => {}
+            '\u{FFFE}' | '\u{FFFF}' => {}
             c => out.push(c),
         }
     }

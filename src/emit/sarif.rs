@@ -38,10 +38,24 @@ fn region(sources: &SourceMap, span: Span) -> Value {
     }
 }
 
+/// A relative path as a URI reference: every byte but unreserved characters and `/` is
+/// percent-encoded (SARIF's `uri` is a URI, and a space or `#` in a file name would break it).
+fn uri_reference(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 fn location(sources: &SourceMap, span: Span, message: Option<&str>) -> Value {
     let mut loc = json!({
         "physicalLocation": {
-            "artifactLocation": { "uri": sources.display_name(span.file) },
+            "artifactLocation": { "uri": uri_reference(&sources.display_name(span.file)) },
             "region": region(sources, span),
         }
     });

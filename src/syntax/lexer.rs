@@ -142,6 +142,20 @@ impl<'s> Lexer<'s> {
             let start = self.pos;
             let b = self.peek(0);
             match b {
+                b'\r' if self.peek(1) != b'\n' => {
+                    // A lone CR (classic Mac line ending) would otherwise hide the rest of a
+                    // commented line's file inside the comment, or join two lines silently.
+                    self.pos += 1;
+                    self.error(
+                        Diagnostic::new(
+                            codes::UNEXPECTED_CHARACTER,
+                            "a carriage return without a line feed",
+                            self.span(start..self.pos),
+                            "lone `\\r` line break",
+                        )
+                        .with_help("save the file with LF or CRLF line endings"),
+                    );
+                }
                 b' ' | b'\t' | b'\r' => self.pos += 1,
                 b'\n' => {
                     self.pos += 1;
@@ -296,7 +310,7 @@ impl<'s> Lexer<'s> {
 
     fn comment(&mut self) {
         let start = self.pos;
-        while !self.at_end() && self.peek(0) != b'\n' {
+        while !self.at_end() && self.peek(0) != b'\n' && !(self.peek(0) == b'\r' && self.peek(1) != b'\n') {
             self.pos += 1;
         }
         // Comments end at a line break, which is ASCII, so the range is on char boundaries.

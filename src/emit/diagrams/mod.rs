@@ -1,5 +1,6 @@
 //! Diagrams: the model drawn as Graphviz DOT (built with graphviz-rust's structures) and rendered
-//! to SVG in-process by graphviz-pure, or by a system `dot` when asked.
+//! to SVG by an injected [`SvgRenderer`]: graphviz-pure in this process ([`Builtin`]), or one the
+//! caller supplies (the CLI runs a system `dot`; this module starts no process).
 //!
 //! Views: the system context, the containers inside their zones, one per flow with numbered
 //! steps, the trust boundaries with every crossing styled by encryption and authentication, and
@@ -7,32 +8,38 @@
 //! findings are drawn in thick red. Output depends only on the model and the findings, in
 //! declaration order, so the same input gives the same bytes.
 
+mod budget;
 mod dot;
 pub mod facts;
 mod views;
 
 use std::collections::BTreeSet;
-use std::io::Write;
-use std::process::{Command, Stdio};
 
 use crate::diagnostics::Diagnostic;
 use crate::semantic::model::{ElementId, Model};
 
-/// What turns DOT into SVG.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Renderer {
-    /// graphviz-pure, in this process: no system Graphviz needed.
-    #[default]
-    Builtin,
-    /// The `dot` program on the PATH (`dot -Tsvg`).
-    SystemDot,
+/// What turns DOT into SVG. Injected so that the core never spawns a process itself.
+pub trait SvgRenderer {
+    fn render(&self, dot: &str) -> Result<String, String>;
 }
 
+/// graphviz-pure, in this process: no system Graphviz needed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct DiagramOptions {
+pub struct Builtin;
+
+impl SvgRenderer for Builtin {
+    fn render(&self, dot: &str) -> Result<String, String> {
+        graphviz_pure::render_dot(dot, "dot", "svg")
+            .map(|r| r.into_output())
+            .map_err(|e| format!("graphviz-pure could not render the diagram: {e}"))
+    }
+}
+
+#[derive(Clone, Copy)]
+pub struct DiagramOptions<'r> {
     /// Draw elements and interactions named in findings in thick red.
     pub highlight: bool,
-    pub renderer: Renderer,
+    pub renderer: &'r dyn SvgRenderer,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -43,6 +50,8 @@ pub struct Diagram {
     pub dot: String,
     /// The rendered SVG, or why it could not be rendered.
     pub svg: Result<String, String>,
+    /// Why the view was drawn in a simpler form than its DOT (over the layout budget), if it was.
+    pub simplified: Option<String>,
 }
 
 /// Every view of the model, in a fixed order: context, containers, trust, data, then one per flow
@@ -53,14 +62,22 @@ pub fn diagrams(model: &Model, findings: &[Diagnostic], opts: &DiagramOptions) -
         .into_iter()
         .map(|(name, title, dot)| {
             let mut dot = dot;
-            let mut svg = render(&dot, opts.renderer);
-            // Graphviz's `newrank` keeps calls flowing across zones but, with many constraints,
-            // can let zone boxes overlap; such a layout is redone with the classic ranking.
-            if svg.as_deref().is_ok_and(clusters_overlap) && dot.contains(NEWRANK) {
-                dot = dot.replacen(NEWRANK, "", 1);
-                svg = render(&dot, opts.renderer);
-            }
-            Diagram { name, title, dot, svg }
+            let (svg, simplified) = match budget::plan(&dot) {
+                budget::Plan::Full => {
+                    let mut svg = opts.renderer.render(&dot);
+                    // Graphviz's `newrank` keeps calls flowing across zones but, with many
+                    // constraints, can let zone boxes overlap; such a layout is redone with the
+                    // classic ranking.
+                    if svg.as_deref().is_ok_and(clusters_overlap) && dot.contains(NEWRANK) {
+                        dot = dot.replacen(NEWRANK, "", 1);
+                        svg = opts.renderer.render(&dot);
+                    }
+                    (svg, None)
+                }
+                budget::Plan::WithoutEdges(lighter, why) => (opts.renderer.render(&lighter), Some(why)),
+                budget::Plan::Skip(why) => (Err(why.clone()), Some(why)),
+            };
+            Diagram { name, title, dot, svg, simplified }
         })
         .collect()
 }
@@ -103,43 +120,6 @@ fn clusters_overlap(svg: &str) -> bool {
             meet && !inside(a, b) && !inside(b, a)
         })
     })
-}
-
-/// Renders DOT to SVG.
-pub fn render(dot: &str, renderer: Renderer) -> Result<String, String> {
-    match renderer {
-        Renderer::Builtin => graphviz_pure::render_dot(dot, "dot", "svg")
-            .map(|r| r.into_output())
-            .map_err(|e| format!("graphviz-pure could not render the diagram: {e}")),
-        Renderer::SystemDot => system_dot(dot),
-    }
-}
-
-fn system_dot(dot: &str) -> Result<String, String> {
-    let mut child = Command::new("dot")
-        .arg("-Tsvg")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| {
-            if e.kind() == std::io::ErrorKind::NotFound {
-                "the `dot` program (Graphviz) was not found on the PATH; install Graphviz or use the built-in renderer"
-                    .to_string()
-            } else {
-                format!("could not run `dot`: {e}")
-            }
-        })?;
-    let mut stdin = child.stdin.take().ok_or("could not write to `dot`")?;
-    let input = dot.as_bytes().to_vec();
-    // Write on another thread so that a large output cannot block the pipe.
-    let writer = std::thread::spawn(move || stdin.write_all(&input));
-    let out = child.wait_with_output().map_err(|e| format!("could not run `dot`: {e}"))?;
-    let _ = writer.join();
-    if !out.status.success() {
-        return Err(format!("`dot -Tsvg` failed ({}): {}", out.status, String::from_utf8_lossy(&out.stderr).trim()));
-    }
-    String::from_utf8(out.stdout).map_err(|_| "`dot -Tsvg` wrote invalid UTF-8".to_string())
 }
 
 /// What every view needs: the model, derived facts and the findings to highlight.

@@ -46,7 +46,16 @@ pub struct Report {
 /// Builds the report of one model.
 pub fn render(model: &Model, sources: &SourceMap, findings: &[Diagnostic], diagrams: &[DiagramInput]) -> Report {
     let doc = document(model, sources, findings, diagrams);
-    Report { markdown: markdown::render(&doc), html: html::render(&doc) }
+    Report { markdown: without_controls(markdown::render(&doc)), html: without_controls(html::render(&doc)) }
+}
+
+/// Drops control characters (ESC, BEL, NUL, ...) that model text could carry: a terminal showing
+/// report.md would obey them, and XHTML forbids them. Line breaks and tabs stay.
+fn without_controls(text: String) -> String {
+    if !text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return text;
+    }
+    text.chars().filter(|c| !c.is_control() || *c == '\n' || *c == '\t').collect()
 }
 
 /// The document tree of the report.
