@@ -91,6 +91,35 @@ pub fn analyze_paths(host: &dyn Host, paths: &[PathBuf]) -> Outcome {
 }
 
 pub fn analyze_paths_with(host: &dyn Host, paths: &[PathBuf], opts: &RunOptions) -> Outcome {
+    let (groups, errors) = group_by_workspace(host, paths);
+    let analyses = groups.into_iter().map(|(root, inputs)| analyze_workspace(host, &root, &inputs, opts)).collect();
+    Outcome { analyses, errors }
+}
+
+/// [`analyze_paths_with`] for a process that stays alive (an editor): each workspace keeps its
+/// [`ParseCache`] in `caches`, keyed by root, so only files whose text changed are parsed again.
+/// Caches of workspaces no longer among `paths` are dropped.
+pub fn analyze_paths_cached(
+    host: &dyn Host,
+    paths: &[PathBuf],
+    opts: &RunOptions,
+    caches: &mut BTreeMap<PathBuf, ParseCache>,
+) -> Outcome {
+    let (groups, errors) = group_by_workspace(host, paths);
+    caches.retain(|root, _| groups.iter().any(|(r, _)| r == root));
+    let analyses = groups
+        .into_iter()
+        .map(|(root, inputs)| {
+            let cache = caches.entry(root.clone()).or_default();
+            analyze_workspace_cached(host, &root, &inputs, opts, cache)
+        })
+        .collect();
+    Outcome { analyses, errors }
+}
+
+/// The workspace roots of `paths`, in first-seen order, each with the inputs that belong to it,
+/// and the paths that could not be read.
+fn group_by_workspace(host: &dyn Host, paths: &[PathBuf]) -> (Vec<(PathBuf, Vec<PathBuf>)>, Vec<Diagnostic>) {
     let mut groups: Vec<(PathBuf, Vec<PathBuf>)> = Vec::new();
     let mut errors = Vec::new();
     for p in paths {
@@ -118,8 +147,7 @@ pub fn analyze_paths_with(host: &dyn Host, paths: &[PathBuf], opts: &RunOptions)
         }
         add(root, abs);
     }
-    let analyses = groups.into_iter().map(|(root, inputs)| analyze_workspace(host, &root, &inputs, opts)).collect();
-    Outcome { analyses, errors }
+    (groups, errors)
 }
 
 /// Parsed files kept between analyses of one workspace, so that re-analysing after an edit

@@ -4,9 +4,10 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use crate::diagnostics::Diagnostic;
-use crate::driver::{self, Analysis, RunOptions};
+use crate::driver::{self, Analysis, ParseCache, RunOptions};
 use crate::host::Host;
 use crate::semantic::model::{ElementId, Model};
 use crate::source::{FileId, Span};
@@ -20,6 +21,11 @@ pub struct Snapshot {
     pub errors: Vec<Diagnostic>,
     files: BTreeMap<PathBuf, (usize, FileId)>,
 }
+
+/// The parse caches of the open workspaces, shared by the builds of successive snapshots (on the
+/// worker thread or, when a request cannot wait, on the main one).
+#[derive(Default)]
+pub struct ParseCaches(Mutex<BTreeMap<PathBuf, ParseCache>>);
 
 /// One file of a snapshot: its workspace's analysis and its id there.
 #[derive(Clone, Copy)]
@@ -41,7 +47,29 @@ impl<'s> File<'s> {
 impl Snapshot {
     /// Analyzes the workspaces at `roots` (folders), reading through `host`.
     pub fn build(host: &dyn Host, roots: &[PathBuf], generation: u64, opts: &RunOptions) -> Snapshot {
-        let outcome = driver::analyze_paths_with(host, roots, opts);
+        Snapshot::from_outcome(driver::analyze_paths_with(host, roots, opts), generation)
+    }
+
+    /// [`Snapshot::build`] reusing the syntax trees of files whose text did not change since the
+    /// last build with the same `caches`; what a server that re-analyses on every edit wants.
+    pub fn build_cached(
+        host: &dyn Host,
+        roots: &[PathBuf],
+        generation: u64,
+        opts: &RunOptions,
+        caches: &ParseCaches,
+    ) -> Snapshot {
+        // A build that panicked may have left a cache half written: start that cache afresh.
+        let mut guard = caches.0.lock().unwrap_or_else(|poisoned| {
+            caches.0.clear_poison();
+            let mut guard = poisoned.into_inner();
+            guard.clear();
+            guard
+        });
+        Snapshot::from_outcome(driver::analyze_paths_cached(host, roots, opts, &mut guard), generation)
+    }
+
+    fn from_outcome(outcome: driver::Outcome, generation: u64) -> Snapshot {
         let mut files = BTreeMap::new();
         for (index, analysis) in outcome.analyses.iter().enumerate() {
             for (id, file) in analysis.workspace.sources.iter() {
@@ -125,5 +153,37 @@ fn workspace_path(root: &Path, name: &str) -> Option<PathBuf> {
         None
     } else {
         Some(root.join(name))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::host::MemHost;
+
+    fn findings(snap: &Snapshot) -> Vec<String> {
+        snap.workspaces[0].diagnostics.iter().map(|d| format!("{}@{:?}", d.code.id, d.primary)).collect()
+    }
+
+    #[test]
+    fn a_cached_build_parses_only_the_edited_file_and_agrees_with_a_fresh_build() {
+        let ws = [PathBuf::from("/ws")];
+        let opts = RunOptions::default();
+        let teams = "team t \"T\" {\n  summary \"x\"\n}\n";
+        let before = "component a \"A\" {\n  owner t\n}\n";
+        let after = "component a \"A\" {\n  owner tt\n}\n";
+        let caches = ParseCaches::default();
+        let host = MemHost::new([("/ws/arch.toml", ""), ("/ws/teams.arch", teams), ("/ws/a.arch", before)]);
+        Snapshot::build_cached(&host, &ws, 1, &opts, &caches);
+
+        let host = MemHost::new([("/ws/arch.toml", ""), ("/ws/teams.arch", teams), ("/ws/a.arch", after)]);
+        let cached = Snapshot::build_cached(&host, &ws, 2, &opts, &caches);
+        let cache = caches.0.lock().expect("not poisoned");
+        let cache = cache.get(Path::new("/ws")).expect("a cache for the workspace");
+        assert_eq!((cache.parsed, cache.reused), (1, 1), "only the edited file is parsed again");
+
+        let fresh = Snapshot::build(&host, &ws, 2, &opts);
+        assert_eq!(findings(&cached), findings(&fresh));
+        assert!(findings(&cached).iter().any(|f| f.starts_with("HYG001")), "the misspelt owner is found");
     }
 }

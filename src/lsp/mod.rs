@@ -34,6 +34,7 @@ use serde_json::Value;
 use crate::driver::{self, RunOptions};
 use crate::host::Host;
 use crate::ide::analysis::File;
+use crate::ide::analysis::ParseCaches;
 use crate::ide::Snapshot;
 
 pub use convert::Encoding;
@@ -84,6 +85,8 @@ pub(crate) struct Server {
     /// Counts changes to documents and watched files.
     generation: u64,
     snapshot: Option<Arc<Snapshot>>,
+    /// Syntax trees kept between analyses, so an edit re-parses only the edited files.
+    parse_caches: Arc<ParseCaches>,
     /// When the documents first changed after the last published analysis.
     dirty_since: Option<Instant>,
     /// The generation a worker is analyzing, if one is running.
@@ -114,6 +117,7 @@ impl Server {
             folders: Vec::new(),
             generation: 0,
             snapshot: None,
+            parse_caches: Arc::default(),
             dirty_since: None,
             worker: None,
             results: crossbeam_channel::unbounded(),
@@ -406,12 +410,13 @@ impl Server {
         let roots = self.roots();
         let generation = self.generation;
         let opts = self.opts.clone();
+        let caches = self.parse_caches.clone();
         let results = self.results.0.clone();
         let log = self.log;
         self.worker = Some(generation);
         std::thread::spawn(move || {
             let started = Instant::now();
-            let built = catch_unwind(AssertUnwindSafe(|| Snapshot::build(&overlay, &roots, generation, &opts)));
+            let built = catch_unwind(AssertUnwindSafe(|| Snapshot::build_cached(&overlay, &roots, generation, &opts, &caches)));
             if log {
                 eprintln!("archc lsp: analysis of generation {generation} took {:?}", started.elapsed());
             }
@@ -445,7 +450,7 @@ impl Server {
                 return s.clone();
             }
         }
-        let snap = Snapshot::build(&self.overlay, &self.roots(), self.generation, &self.opts);
+        let snap = Snapshot::build_cached(&self.overlay, &self.roots(), self.generation, &self.opts, &self.parse_caches);
         self.accept_snapshot(snap);
         match &self.snapshot {
             Some(s) => s.clone(),
