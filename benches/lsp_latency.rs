@@ -5,6 +5,7 @@
 //!
 //! ```sh
 //! cargo build --release && cargo run --release --example lsp-latency -- --components 1000 --runs 20
+//! (`--archc PATH` times another server binary, e.g. a baseline build, in the same run)
 //! ```
 
 #[path = "workspace_gen.rs"]
@@ -78,14 +79,18 @@ fn median(mut xs: Vec<f64>) -> f64 {
 fn main() {
     let mut components = 1000;
     let mut runs = 20;
+    // Another server binary (a baseline build) to time instead of target/release/archc.
+    let mut server: Option<PathBuf> = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
-        let value = args.next().and_then(|v| v.parse().ok());
-        match (arg.as_str(), value) {
-            ("--components", Some(n)) => components = n,
-            ("--runs", Some(n)) => runs = n,
+        let value = args.next();
+        let number = value.as_deref().and_then(|v| v.parse().ok());
+        match (arg.as_str(), number, value) {
+            ("--components", Some(n), _) => components = n,
+            ("--runs", Some(n), _) => runs = n,
+            ("--archc", _, Some(path)) => server = Some(PathBuf::from(path)),
             _ => {
-                eprintln!("usage: lsp-latency [--components N] [--runs N]");
+                eprintln!("usage: lsp-latency [--components N] [--runs N] [--archc PATH]");
                 std::process::exit(2);
             }
         }
@@ -107,7 +112,9 @@ fn main() {
     let uri = format!("file://{}", path.display());
 
     let exe = std::env::current_exe().expect("exe");
-    let archc = exe.parent().and_then(Path::parent).map(|d| d.join("archc")).expect("archc next to examples/");
+    let archc = server.unwrap_or_else(|| {
+        exe.parent().and_then(Path::parent).map(|d| d.join("archc")).expect("archc next to examples/")
+    });
     let mut child = Command::new(archc)
         .arg("lsp")
         .stdin(Stdio::piped())
