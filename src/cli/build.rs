@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use clap::ValueEnum;
 
 use crate::diagnostics::render::{render, RenderOptions};
-use crate::diagnostics::{codes, Counts, Diagnostic, Severity};
+use crate::diagnostics::{codes, Counts, Diagnostic};
 use crate::driver::{self, Analysis};
 use crate::emit::diagrams::{self, Builtin, DiagramOptions, SvgRenderer};
 use crate::emit::report::{self, DiagramInput};
@@ -103,7 +103,7 @@ pub fn run(host: &dyn Host, args: BuildArgs, color: bool) -> i32 {
             let _ = stderr.write_all(render(sources, diags, &render_opts).as_bytes());
             return super::EXIT_ERROR;
         }
-        if let Some(n) = front_end_errors(diags) {
+        if let Some(n) = super::front_end_errors(diags) {
             let _ = stderr.write_all(render(sources, diags, &render_opts).as_bytes());
             let _ = writeln!(
                 stderr,
@@ -157,17 +157,6 @@ pub fn run(host: &dyn Host, args: BuildArgs, color: bool) -> i32 {
         }
     }
     code
-}
-
-/// The number of unsuppressed syntax, literal, import and resolution errors, if any.
-fn front_end_errors(diags: &[Diagnostic]) -> Option<usize> {
-    let n = diags
-        .iter()
-        .filter(|d| {
-            d.severity == Severity::Error && d.suppression.is_none() && codes::ALL.iter().any(|c| c.id == d.code.id)
-        })
-        .count();
-    (n > 0).then_some(n)
 }
 
 /// `OUT/<root folder name>`, made unique when two workspaces share a folder name.

@@ -1,6 +1,10 @@
 //! `archc export PATH --to json|mermaid|backstage|structurizr|calm|likec4 [-o FILE]`: the model in another ecosystem's
-//! format, on standard output or in a file. A workspace with errors is not exported: its errors go
-//! to standard error and the exit code is 1. Paths that cannot be read or written give 2.
+//! format, on standard output or in a file.
+//!
+//! Like `build`, only syntax and resolution errors stop an export (their diagnostics go to standard
+//! error, exit 1): a model with checker findings is complete, so it is exported, one line on standard
+//! error counts its findings, and the exit code is 0. Paths that cannot be read or written give 2.
+//! `-o FILE` replaces the file atomically and never writes through a symbolic link.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -8,11 +12,13 @@ use std::path::PathBuf;
 use clap::ValueEnum;
 
 use crate::diagnostics::render::{render, RenderOptions};
-use crate::diagnostics::{codes, Diagnostic, Severity};
+use crate::diagnostics::{codes, Counts};
 use crate::driver;
 use crate::emit::export::{export, Format};
 use crate::host::Host;
 use crate::source::SourceMap;
+
+use super::safe_out;
 
 #[derive(clap::Args)]
 pub struct ExportArgs {
@@ -81,38 +87,55 @@ pub fn run(host: &dyn Host, args: ExportArgs, color: bool) -> i32 {
             return super::EXIT_ERROR;
         }
     };
-    let blocking: Vec<Diagnostic> = analysis
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error && d.suppression.is_none())
-        .cloned()
-        .collect();
-    if !blocking.is_empty() {
-        let _ = stderr.write_all(render(&analysis.workspace.sources, &blocking, &opts).as_bytes());
-        let n = blocking.len();
-        let _ = writeln!(stderr, "error: not exported: the workspace has {n} error{}", if n == 1 { "" } else { "s" });
-        if blocking.iter().any(|d| codes::is_environment_error(d.code)) {
-            return super::EXIT_ERROR;
-        }
+    let diags = &analysis.diagnostics;
+    let sources = &analysis.workspace.sources;
+    if diags.iter().any(|d| codes::is_environment_error(d.code) && d.suppression.is_none()) {
+        let _ = stderr.write_all(render(sources, diags, &opts).as_bytes());
+        return super::EXIT_ERROR;
+    }
+    if let Some(n) = super::front_end_errors(diags) {
+        let _ = stderr.write_all(render(sources, diags, &opts).as_bytes());
+        let _ = writeln!(
+            stderr,
+            "error: not exported: {} must be fixed first",
+            super::plural(n, "syntax or resolution error")
+        );
         return super::EXIT_FINDINGS;
     }
-    let text = export(&analysis.model, &analysis.workspace.sources, args.to.into());
+    let text = export(&analysis.model, sources, args.to.into());
     match &args.output {
         Some(path) => {
-            if let Err(e) = std::fs::write(path, text.as_bytes()) {
+            // `replace_file` would replace a link's target; an export never writes through a link.
+            if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+                let _ = writeln!(
+                    stderr,
+                    "error: not writing `{}`: it is a symbolic link; archc never writes through links",
+                    path.display()
+                );
+                let _ = writeln!(stderr, "help: give `-o` the path of a regular file");
+                return super::EXIT_ERROR;
+            }
+            if let Err(e) = safe_out::replace_file(path, text.as_bytes(), None) {
                 let _ = writeln!(stderr, "error: cannot write `{}`: {e}", path.display());
                 return super::EXIT_ERROR;
             }
         }
         None => {
-            let mut stdout = std::io::stdout().lock();
-            if let Err(e) = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
-                if e.kind() != std::io::ErrorKind::BrokenPipe {
-                    let _ = writeln!(stderr, "error: cannot write to standard output: {e}");
-                    return super::EXIT_ERROR;
-                }
+            if let Err(msg) = safe_out::print_stdout(&text) {
+                let _ = writeln!(stderr, "{msg}");
+                return super::EXIT_ERROR;
             }
         }
+    }
+    // Findings do not fail an export, but the reader should know the model has them.
+    let c = Counts::of(diags);
+    if c.errors + c.warnings > 0 {
+        let _ = writeln!(
+            stderr,
+            "note: the model has {} and {}; `archc check` lists them",
+            super::plural(c.errors, "error"),
+            super::plural(c.warnings, "warning")
+        );
     }
     super::EXIT_CLEAN
 }

@@ -180,6 +180,18 @@ pub(crate) fn default_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
     }
 }
 
+/// The number of unsuppressed syntax, literal, import and resolution errors, if any. Only these
+/// stop `build` and `export`: a model with checker findings is still complete enough to write.
+pub(crate) fn front_end_errors(diags: &[Diagnostic]) -> Option<usize> {
+    let n = diags
+        .iter()
+        .filter(|d| {
+            d.severity == Severity::Error && d.suppression.is_none() && codes::ALL.iter().any(|c| c.id == d.code.id)
+        })
+        .count();
+    (n > 0).then_some(n)
+}
+
 /// The exit code for a set of diagnostics; suppressed findings never fail a run.
 fn exit_code(diags: &[Diagnostic], deny: Option<Deny>) -> i32 {
     if diags.iter().any(|d| codes::is_environment_error(d.code)) {
