@@ -147,6 +147,19 @@ fn tree_sitter_queries_compile() {
 }
 
 #[test]
+fn neovim_queries_are_the_grammars_and_compile() {
+    let nvim = root().join("editors/nvim/queries/arch");
+    let names = ["highlights.scm", "locals.scm", "folds.scm", "indents.scm"];
+    assert_queries_compile(&nvim, &names);
+    // Neovim reads queries from `queries/arch/` on its runtime path; they are the grammar's own.
+    for name in names {
+        let ours = std::fs::read_to_string(nvim.join(name)).expect("neovim query");
+        let grammar = std::fs::read_to_string(grammar_dir().join("queries").join(name)).expect("grammar query");
+        assert!(ours == grammar, "editors/nvim/queries/arch/{name} differs from the grammar's");
+    }
+}
+
+#[test]
 fn helix_queries_compile_and_languages_toml_declares_the_server() {
     let helix = root().join("editors/helix");
     assert_queries_compile(
