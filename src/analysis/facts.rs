@@ -391,18 +391,7 @@ impl Facts {
     }
 
     fn collect_links(&mut self, model: &Model) {
-        let models_of = |iface: ElementId| -> Vec<ElementId> {
-            let Some(i) = model.get(iface) else { return Vec::new() };
-            let mut out: Vec<ElementId> = i.references("carries").collect();
-            for ep in &i.endpoints {
-                for v in ep.request.iter().chain(ep.response.iter()) {
-                    if let Val::Ref(id) = v.val {
-                        out.push(id);
-                    }
-                }
-            }
-            out
-        };
+        let models_of = |iface: ElementId| interface_data(model, iface);
         for (id, e) in model.iter() {
             if e.kind == DeclKind::Component {
                 for a in e.attrs_named("uses") {
@@ -694,6 +683,21 @@ impl<'m> Zones<'m> {
 }
 
 /// Datastores, caches, queues and topics: things that keep data.
+/// The data an interface exchanges: what it `carries` and the request and response models of its
+/// endpoints, in declaration order.
+pub fn interface_data(model: &Model, iface: ElementId) -> Vec<ElementId> {
+    let Some(i) = model.get(iface) else { return Vec::new() };
+    let mut out: Vec<ElementId> = i.references("carries").collect();
+    for ep in &i.endpoints {
+        for v in ep.request.iter().chain(ep.response.iter()) {
+            if let Val::Ref(id) = v.val {
+                out.push(id);
+            }
+        }
+    }
+    out
+}
+
 pub fn is_store_kind(kind: Option<DeclKind>) -> bool {
     matches!(kind, Some(DeclKind::Datastore | DeclKind::Cache | DeclKind::Queue | DeclKind::Topic))
 }

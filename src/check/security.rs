@@ -1253,19 +1253,6 @@ pub static UNNECESSARY_SENSITIVE_TRANSFER: Rule = Rule {
 
 fn unnecessary_sensitive_transfer(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let min = cx.option(&UNNECESSARY_SENSITIVE_TRANSFER_MIN_CLASSIFICATION) as usize;
-    // Interface models, per interface.
-    let models = |iface: ElementId| -> Vec<ElementId> {
-        let Some(i) = el(cx, iface) else { return Vec::new() };
-        let mut out: Vec<ElementId> = i.references("carries").collect();
-        for ep in &i.endpoints {
-            for v in ep.request.iter().chain(ep.response.iter()) {
-                if let Val::Ref(id) = v.val {
-                    out.push(id);
-                }
-            }
-        }
-        out
-    };
     for (id, e) in cx.model.of_kind(DeclKind::Component) {
         let links: Vec<&Link> = cx.facts.out(id).chain(cx.facts.inbound(id)).collect();
         if links.is_empty() || links.iter().any(|l| l.carries.is_empty()) {
@@ -1281,7 +1268,7 @@ fn unnecessary_sensitive_transfer(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         let mut own: BTreeSet<ElementId> =
             ["owns", "publishes", "subscribes"].into_iter().flat_map(|n| e.references(n)).collect();
         for i in e.references("exposes") {
-            own.extend(models(i));
+            own.extend(facts::interface_data(cx.model, i));
         }
         for l in cx.facts.inbound(id) {
             let unneeded: Vec<ElementId> = l
