@@ -129,9 +129,9 @@ fn fmt(bencher: Bencher, components: usize) {
 fn analyze_in_memory(bencher: Bencher, components: usize) {
     let f = fixture(components);
     let paths = [PathBuf::from(ROOT)];
-    bencher.counter(divan::counter::BytesCount::new(bytes(f))).bench(|| {
-        driver::analyze_paths_with(&f.host, &paths, &RunOptions::default())
-    });
+    bencher
+        .counter(divan::counter::BytesCount::new(bytes(f)))
+        .bench(|| driver::analyze_paths_with(&f.host, &paths, &RunOptions::default()));
 }
 
 /// Sizes for the editor's re-analysis: the targets are stated at 1,000 and 10,000 components.

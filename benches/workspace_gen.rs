@@ -172,10 +172,8 @@ pub fn generate(components: usize, seed: u64) -> Vec<(String, String)> {
         domains.push((info.path.clone(), text));
         infos.push(info);
     }
-    let mut out = vec![
-        ("arch.toml".to_string(), arch_toml(components, seed)),
-        ("platform.arch".to_string(), platform(teams)),
-    ];
+    let mut out =
+        vec![("arch.toml".to_string(), arch_toml(components, seed)), ("platform.arch".to_string(), platform(teams))];
     out.extend(domains);
     out
 }
@@ -607,14 +605,22 @@ fn domain_file(
         let gw = &comps[top];
         step(format!("customer -> {} \"{cap} request\" https auth oidc", gw.name), rng.range(10, 60), &mut steps);
         if wanted >= 5 && rng.chance(50) {
-            step(format!("{} -> identity_provider \"Check the token\" https auth mtls", gw.name), rng.range(5, 30), &mut steps);
+            step(
+                format!("{} -> identity_provider \"Check the token\" https auth mtls", gw.name),
+                rng.range(5, 30),
+                &mut steps,
+            );
         }
         let mut j = top;
         while steps.len() < wanted {
             let c = &comps[j];
             if j == start {
                 let db = c.store.as_ref().map(|d| d.0.clone()).unwrap_or_default();
-                step(format!("{} -> {db} postgres-tls auth mtls access read-write", c.name), rng.range(2, 20), &mut steps);
+                step(
+                    format!("{} -> {db} postgres-tls auth mtls access read-write", c.name),
+                    rng.range(2, 20),
+                    &mut steps,
+                );
                 break;
             }
             let next = &comps[j - 1];

@@ -165,10 +165,6 @@ impl Host for MemHost {
 
     fn walk_workspace_files(&self, dir: &Path) -> Vec<Result<PathBuf, String>> {
         let d = lexical(dir);
-        self.files
-            .keys()
-            .filter(|k| k.starts_with(&d) && is_workspace_file(k))
-            .map(|k| Ok(k.clone()))
-            .collect()
+        self.files.keys().filter(|k| k.starts_with(&d) && is_workspace_file(k)).map(|k| Ok(k.clone())).collect()
     }
 }

@@ -65,7 +65,8 @@ fn every_output_format_is_stable() {
                 // The rule metadata comes from the registry and is tested there; the snapshot keeps
                 // the rule ids so that it changes only when findings or their shape do.
                 let rules = &mut v["runs"][0]["tool"]["driver"]["rules"];
-                let ids: Vec<serde_json::Value> = rules.as_array().into_iter().flatten().map(|r| r["id"].clone()).collect();
+                let ids: Vec<serde_json::Value> =
+                    rules.as_array().into_iter().flatten().map(|r| r["id"].clone()).collect();
                 assert!(ids.len() >= 40, "SARIF lists {} rules", ids.len());
                 *rules = serde_json::Value::Array(ids);
                 shown = serde_json::to_string_pretty(&v).unwrap_or_default() + "\n";
@@ -99,7 +100,11 @@ fn exit_codes_separate_findings_from_usage_and_io_errors() {
 fn warnings_fail_only_with_deny_warnings() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     std::fs::write(dir.path().join("arch.toml"), "").ok();
-    std::fs::write(dir.path().join("a.arch"), "team t { contact \"#t\" }\nsystem s { owner t }\ncomponent lonely { owner t  system s }\n").ok();
+    std::fs::write(
+        dir.path().join("a.arch"),
+        "team t { contact \"#t\" }\nsystem s { owner t }\ncomponent lonely { owner t  system s }\n",
+    )
+    .ok();
     let path = dir.path().to_string_lossy().into_owned();
     let o = archc(&["check", &path]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));

@@ -24,7 +24,9 @@ fn check(name: &str) -> Vec<Diagnostic> {
 
 fn example_names() -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(root().join("examples"))
-        .map(|rd| rd.flatten().filter(|e| e.path().is_dir()).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+        .map(|rd| {
+            rd.flatten().filter(|e| e.path().is_dir()).map(|e| e.file_name().to_string_lossy().into_owned()).collect()
+        })
         .unwrap_or_default();
     names.sort();
     names
@@ -35,8 +37,11 @@ fn every_real_example_checks_clean() {
     let names = example_names();
     assert!(names.len() >= 4, "expected shop, logistics, payments and flawed: {names:?}");
     for name in names.iter().filter(|n| *n != "flawed") {
-        let open: Vec<String> =
-            check(name).iter().filter(|d| d.suppression.is_none()).map(|d| format!("{} {} ({})", d.code.id, d.message, d.fingerprint())).collect();
+        let open: Vec<String> = check(name)
+            .iter()
+            .filter(|d| d.suppression.is_none())
+            .map(|d| format!("{} {} ({})", d.code.id, d.message, d.fingerprint()))
+            .collect();
         assert!(open.is_empty(), "examples/{name} is not clean:\n{}", open.join("\n"));
     }
 }

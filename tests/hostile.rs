@@ -276,7 +276,9 @@ fn a_misspelt_reference_names_the_intended_element() {
     let (file, line) = files
         .iter()
         .enumerate()
-        .find_map(|(i, (_, text))| text.lines().find(|l| l.starts_with("  uses ") && l.contains("_svc")).map(|l| (i, l.to_string())))
+        .find_map(|(i, (_, text))| {
+            text.lines().find(|l| l.starts_with("  uses ") && l.contains("_svc")).map(|l| (i, l.to_string()))
+        })
         .unwrap_or_else(|| panic!("no `uses` of a service in the generated workspace"));
     let target = line.trim_start().trim_start_matches("uses ").split(' ').next().unwrap_or_default().to_string();
     let mut chars: Vec<char> = target.chars().collect();
@@ -399,7 +401,8 @@ fn a_named_pipe_in_the_workspace_does_not_hang() {
 
 #[test]
 fn an_invalid_configuration_is_an_environment_error() {
-    let ws = workspace(&[("arch.toml", b"[workspace\nmax-file-size = 3\n"), ("a.arch", b"zone z {\n  trust high\n}\n")]);
+    let ws =
+        workspace(&[("arch.toml", b"[workspace\nmax-file-size = 3\n"), ("a.arch", b"zone z {\n  trust high\n}\n")]);
     assert_rejected(&check(ws.path()), 2, "IO003");
     let ws = workspace(&[("arch.toml", b"[workspace]\nmax-file-size = \"-5KB\"\n"), ("a.arch", b"zone z {\n}\n")]);
     assert_rejected(&check(ws.path()), 2, "IO003");
@@ -424,7 +427,11 @@ fn control_characters_from_the_input_are_not_echoed_raw() {
     let ws = workspace(&[("a.arch", b"import \"\x1b[2J\x1b]0;owned\x07.arch\"\n\nzone z {\n  trust high\n}\n")]);
     let run = check(ws.path());
     assert_rejected(&run, 1, "RES003");
-    assert!(!run.stdout.contains('\x1b') && !run.stdout.contains('\x07'), "raw control characters in the output\n{:?}", run.stdout);
+    assert!(
+        !run.stdout.contains('\x1b') && !run.stdout.contains('\x07'),
+        "raw control characters in the output\n{:?}",
+        run.stdout
+    );
 }
 
 /// Invalid UTF-8 is an error in the input (SYN016), so `fmt` exits 1 as `check` does; 2 is for IO.
@@ -436,5 +443,9 @@ fn fmt_treats_invalid_utf8_as_an_input_error() {
     assert_rejected(&run, 1, "SYN016");
     let run = archc_in(ws.path(), &["fmt", "."], LIMIT);
     assert_rejected(&run, 1, "SYN016");
-    assert_eq!(std::fs::read(ws.path().join("bad.arch")).unwrap_or_default(), text, "fmt rewrote a file it could not read");
+    assert_eq!(
+        std::fs::read(ws.path().join("bad.arch")).unwrap_or_default(),
+        text,
+        "fmt rewrote a file it could not read"
+    );
 }

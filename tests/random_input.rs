@@ -69,7 +69,12 @@ fn check_spans(text: &str, diags: &[Diagnostic], what: &str) {
         for label in d.primary.iter().chain(&d.secondary) {
             let r = label.span.range();
             assert_eq!(label.span.file, FileId(0), "{what}: {} points into another file: {d:?}", d.code.id);
-            assert!(r.start <= r.end && r.end <= text.len(), "{what}: {} span {r:?} outside {} bytes: {d:?}", d.code.id, text.len());
+            assert!(
+                r.start <= r.end && r.end <= text.len(),
+                "{what}: {} span {r:?} outside {} bytes: {d:?}",
+                d.code.id,
+                text.len()
+            );
             assert!(
                 text.is_char_boundary(r.start) && text.is_char_boundary(r.end),
                 "{what}: {} span {r:?} splits a character: {d:?}",
@@ -109,7 +114,9 @@ fn check_text(text: &str) {
                 reparse.errors
             );
             match archc::fmt::format(FileId(0), &once) {
-                Ok(twice) => assert!(twice == once, "format is not idempotent:\n--- once ---\n{once}\n--- twice ---\n{twice}"),
+                Ok(twice) => {
+                    assert!(twice == once, "format is not idempotent:\n--- once ---\n{once}\n--- twice ---\n{twice}")
+                }
                 Err(e) => panic!("the formatter refuses its own output:\n{once}\n{e:#?}"),
             }
             let (_, dump_after) = analyze(&once);
@@ -165,15 +172,51 @@ fn vocabulary() -> Vec<String> {
     attrs(schema::ACCEPT_ATTRS);
     v.extend(schema::HTTP_METHODS.iter().map(|m| m.to_string()));
     v.extend(schema::PROTOCOL.iter().take(6).map(|m| m.to_string()));
-    for name in ["a", "b", "orders", "payments", "Order", "OrderPlaced", "x.y", "orders.a", "cross-cutting", "_", "Z9", "postgres"] {
+    for name in [
+        "a",
+        "b",
+        "orders",
+        "payments",
+        "Order",
+        "OrderPlaced",
+        "x.y",
+        "orders.a",
+        "cross-cutting",
+        "_",
+        "Z9",
+        "postgres",
+    ] {
         v.push(name.to_string());
     }
-    for p in ["{", "}", "(", ")", "[", "]", ",", ":", ";", "@", "=", "?", "->", "~>", "<", "<=", ">", ">=", "-", "~", "/", "."] {
+    for p in [
+        "{", "}", "(", ")", "[", "]", ",", ":", ";", "@", "=", "?", "->", "~>", "<", "<=", ">", ">=", "-", "~", "/",
+        ".",
+    ] {
         v.push(p.to_string());
     }
     for lit in [
-        "3", "0", "1.5s", "200/s", "50rps", "99.9%", "120%", "10K", "2GiB", "512MB", "300xs", "300ms", "2027-01-31",
-        "2027-02-30", "2027-13-01", "99999999999999999999999", "1_000", "1.", "7.5", "5m", "1/min", "12abc",
+        "3",
+        "0",
+        "1.5s",
+        "200/s",
+        "50rps",
+        "99.9%",
+        "120%",
+        "10K",
+        "2GiB",
+        "512MB",
+        "300xs",
+        "300ms",
+        "2027-01-31",
+        "2027-02-30",
+        "2027-13-01",
+        "99999999999999999999999",
+        "1_000",
+        "1.",
+        "7.5",
+        "5m",
+        "1/min",
+        "12abc",
     ] {
         v.push(lit.to_string());
     }

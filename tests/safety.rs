@@ -246,12 +246,8 @@ fn item4_rewriting_the_baseline_in_place_keeps_its_findings() {
 fn item5_a_full_stdout_is_exit_2_for_every_command_and_format() {
     let t = temp();
     let ws = workspace(t.path());
-    let mut cases: Vec<Vec<&str>> = vec![
-        vec!["rules"],
-        vec!["rules", "--format", "json"],
-        vec!["explain", "CPL001"],
-        vec!["fmt", "--check", "."],
-    ];
+    let mut cases: Vec<Vec<&str>> =
+        vec![vec!["rules"], vec!["rules", "--format", "json"], vec!["explain", "CPL001"], vec!["fmt", "--check", "."]];
     for f in ["human", "json", "sarif", "github", "junit"] {
         cases.push(vec!["check", ".", "--format", f]);
     }
@@ -422,7 +418,8 @@ fn item11_odd_file_names_and_control_characters_do_not_break_outputs() {
     let ws = t.path().join("ws");
     fs::create_dir(&ws).expect("mkdir");
     let name = "we\u{FFFE}ird #1%\u{FFFF}.arch";
-    let model = "component a \"A\u{1b}[31m\u{7}\" { kind service\n  summary \"ring\u{7} bell\u{0} nul\u{1b}]0;title\"\n}\n\
+    let model =
+        "component a \"A\u{1b}[31m\u{7}\" { kind service\n  summary \"ring\u{7} bell\u{0} nul\u{1b}]0;title\"\n}\n\
                  component b \"B\" { kind service\n  uses a async\n}\n";
     fs::write(ws.join(name), model).expect("write");
     let junit = run_in(&ws, &["check", ".", "--format", "junit"], &[]);

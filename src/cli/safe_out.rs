@@ -244,7 +244,10 @@ pub fn print_stdout(text: &str) -> Result<(), String> {
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(format!("error[{}]: cannot write to standard output: {e}", crate::diagnostics::codes::UNWRITABLE_OUTPUT.id)),
+        Err(e) => Err(format!(
+            "error[{}]: cannot write to standard output: {e}",
+            crate::diagnostics::codes::UNWRITABLE_OUTPUT.id
+        )),
     }
 }
 

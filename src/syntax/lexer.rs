@@ -489,7 +489,9 @@ impl<'s> Lexer<'s> {
             }
         } else if first == b'-' && self.peek(1).is_ascii_digit() {
             // A negative number: swallow its digits and unit too.
-            while end < self.bytes.len() && (self.bytes[end].is_ascii_alphanumeric() || b"._%/".contains(&self.bytes[end])) {
+            while end < self.bytes.len()
+                && (self.bytes[end].is_ascii_alphanumeric() || b"._%/".contains(&self.bytes[end]))
+            {
                 end += 1;
             }
         }
@@ -511,7 +513,10 @@ impl<'s> Lexer<'s> {
             .collect();
         let mut diag = Diagnostic::new(
             codes::UNEXPECTED_CHARACTER,
-            format!("unexpected character{} `{shown}`", if self.slice(start..end).chars().count() > 1 { "s" } else { "" }),
+            format!(
+                "unexpected character{} `{shown}`",
+                if self.slice(start..end).chars().count() > 1 { "s" } else { "" }
+            ),
             self.span(start..end),
             "not part of the language",
         );
@@ -595,7 +600,10 @@ mod tests {
     fn single_quoted_strings_and_negative_numbers_are_one_error_each() {
         let lexed = lex(FileId(0), "summary 'hello there' replicas -12ms é");
         let msgs: Vec<&str> = lexed.errors.iter().map(|e| e.message.as_str()).collect();
-        assert_eq!(msgs, ["unexpected characters `'hello there'`", "unexpected characters `-12ms`", "unexpected character `é`"]);
+        assert_eq!(
+            msgs,
+            ["unexpected characters `'hello there'`", "unexpected characters `-12ms`", "unexpected character `é`"]
+        );
     }
 
     #[test]
