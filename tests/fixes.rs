@@ -4,7 +4,8 @@
 use std::path::PathBuf;
 
 use archc::diagnostics::Diagnostic;
-use archc::driver::analyze_paths;
+use archc::driver::{analyze_paths, analyze_paths_with, RunOptions};
+use archc::syntax::literal::Literal;
 use archc::host::MemHost;
 
 fn check(text: &str) -> Vec<Diagnostic> {
@@ -79,9 +80,26 @@ fn accepting_a_finding_suppresses_it() {
     for e in &accept.edits {
         fixed.replace_range(e.span.range(), &e.new_text);
     }
-    assert!(fixed.starts_with("team shop\naccept REL002@web@orders\ncomponent web"), "{fixed}");
+    assert!(
+        fixed.starts_with(
+            "team shop\naccept REL002@web@orders \"TODO: say why this finding is acceptable\"\ncomponent web"
+        ),
+        "{fixed}"
+    );
     let after = check(&fixed);
     let rel = after.iter().find(|d| d.code.id == "REL002").expect("still reported, as suppressed");
     assert!(rel.suppression.is_some());
     assert!(!after.iter().any(|d| d.code.id.starts_with("SYN") || d.code.id == "HYG005"), "{after:#?}");
+}
+
+#[test]
+fn an_acceptance_offered_when_today_is_known_expires_in_ninety_days() {
+    let text = MODEL.replace("ordrs", "orders").replace(" timeout 1s circuit-breaker", "");
+    let host = MemHost::new([("/ws/arch.toml", ""), ("/ws/main.arch", text.as_str())]);
+    let opts = RunOptions { today: Some(Literal::Date { year: 2026, month: 12, day: 6 }), baseline: None };
+    let outcome = analyze_paths_with(&host, &[PathBuf::from("/ws")], &opts);
+    let rel = outcome.analyses[0].diagnostics.iter().find(|d| d.code.id == "REL002").expect("REL002");
+    let accept = rel.fixes.iter().find(|f| f.title.starts_with("Accept")).expect("an accept fix");
+    assert_eq!(accept.title, "Accept this REL002 finding until 2027-03-06");
+    assert!(accept.edits[0].new_text.ends_with("\" until 2027-03-06\n"), "{:?}", accept.edits);
 }

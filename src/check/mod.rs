@@ -21,7 +21,7 @@ use crate::diagnostics::{Code, Diagnostic, Fix, Suppression, SuppressionKind, Te
 use crate::lang::{Classification, Criticality};
 use crate::semantic::model::{ElementId, Model, Val};
 use crate::source::Span;
-use crate::syntax::literal::Literal;
+use crate::syntax::literal::{self, Literal};
 use crate::syntax::schema::DeclKind;
 
 use crate::analysis::facts as derived;
@@ -228,7 +228,7 @@ pub fn run_with_facts(
         let mut acc = Vec::new();
         (rule.run)(&cx, &mut acc);
         for d in &mut acc {
-            add_accept_fix(model, d);
+            add_accept_fix(model, d, opts.today);
         }
         out.extend(acc);
     }
@@ -249,17 +249,28 @@ pub fn run_with_facts(
     out
 }
 
+/// The justification a new acceptance starts with, for its author to replace.
+pub const JUSTIFICATION_PLACEHOLDER: &str = "TODO: say why this finding is acceptable";
+
+/// How long an acceptance offered as a fix lasts before the finding comes back.
+pub const ACCEPT_FOR_DAYS: i64 = 90;
+
 /// Offers to accept a finding: an `accept CODE@subject...` line before the top-level declaration
-/// of its first subject, for the author to add a justification to.
-fn add_accept_fix(model: &Model, d: &mut Diagnostic) {
+/// of its first subject, with a justification to write and, when today is known, an expiry
+/// `ACCEPT_FOR_DAYS` from now, so an acceptance is a decision to revisit rather than a mute.
+fn add_accept_fix(model: &Model, d: &mut Diagnostic, today: Option<Literal>) {
     let Some(mut id) = d.subjects.first().and_then(|s| model.lookup(s)) else { return };
     while let Some(parent) = model.get(id).and_then(|e| e.parent) {
         id = parent;
     }
     let Some(e) = model.get(id).filter(|e| !e.from_std) else { return };
-    let text = format!("accept {}\n", d.fingerprint());
-    d.fixes
-        .push(Fix { title: format!("Accept this {} finding", d.code.id), edits: vec![TextEdit::insert(e.span, text)] });
+    let expiry = today.and_then(literal::days_of_date).map(|days| literal::date_from_days(days + ACCEPT_FOR_DAYS));
+    let (until, title) = match expiry {
+        Some(date) => (format!(" until {date}"), format!("Accept this {} finding until {date}", d.code.id)),
+        None => (String::new(), format!("Accept this {} finding", d.code.id)),
+    };
+    let text = format!("accept {} \"{JUSTIFICATION_PLACEHOLDER}\"{until}\n", d.fingerprint());
+    d.fixes.push(Fix { title, edits: vec![TextEdit::insert(e.span, text)] });
 }
 
 fn date_value(v: &Val) -> Option<Literal> {

@@ -241,21 +241,7 @@ pub(crate) fn today() -> Result<Option<Literal>, String> {
             Err(_) => return Ok(None),
         },
     };
-    Ok(Some(civil_date(secs.div_euclid(86_400))))
-}
-
-/// Days since 1970-01-01 to a calendar date (proleptic Gregorian).
-pub(crate) fn civil_date(days: i64) -> Literal {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-    let year = (yoe + era * 400 + i64::from(month <= 2)) as u16;
-    Literal::Date { year, month, day }
+    Ok(Some(crate::syntax::literal::date_from_days(secs.div_euclid(86_400))))
 }
 
 /// The workspace root as seen from the current folder, used to prefix file names in output.

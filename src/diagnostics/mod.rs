@@ -149,6 +149,19 @@ impl Diagnostic {
         self
     }
 
+    /// Says "did you mean `name`?" and offers to put `name` in place of the primary span, which
+    /// must cover exactly the misspelt word.
+    pub fn with_suggestion(mut self, name: &str) -> Self {
+        self.help = Some(format!("did you mean `{name}`?"));
+        if let Some(span) = self.span() {
+            self.fixes.push(Fix {
+                title: format!("Replace with `{name}`"),
+                edits: vec![TextEdit { span, new_text: name.to_string() }],
+            });
+        }
+        self
+    }
+
     pub fn with_subjects(mut self, subjects: impl IntoIterator<Item = String>) -> Self {
         self.subjects.extend(subjects);
         self

@@ -1,11 +1,9 @@
-//! Code actions built from the diagnostics under the cursor: apply a did-you-mean suggestion, add
-//! a timeout to an unguarded call (REL002), add an owner hole to an element without one (OWN001),
-//! or accept a finding with an `accept` statement that asks for a justification and expires.
+//! Code actions for the diagnostics under the cursor. They are the fixes the diagnostics carry
+//! (did-you-mean, a `timeout ?` for an unguarded call, an owner for an element without one, an
+//! `accept` statement with a justification to write and an expiry), turned into edits of files;
+//! no fix is invented here, so the CLI's JSON and the editor offer the same ones.
 
 use std::ops::Range;
-
-use crate::check::registry;
-use crate::diagnostics::Diagnostic;
 
 use super::analysis::{File, Snapshot};
 use super::TextEdit;
@@ -22,14 +20,8 @@ pub struct CodeAction {
     pub edits: Vec<TextEdit>,
 }
 
-/// The text that stands for the reason in a new `accept` statement.
-pub const JUSTIFICATION_PLACEHOLDER: &str = "TODO: say why this finding is acceptable";
-
-/// Actions for the diagnostics of the file that touch `range`. `expiry` is the date written into
-/// new acceptances (`2027-03-01`), chosen by the caller, which knows today's date.
-pub fn code_actions(snap: &Snapshot, file: File<'_>, range: Range<usize>, expiry: &str) -> Vec<CodeAction> {
-    let Some(path) = snap.path_of(file.analysis, file.id) else { return Vec::new() };
-    let text = file.text();
+/// Actions for the diagnostics of the file that touch `range`.
+pub fn code_actions(snap: &Snapshot, file: File<'_>, range: Range<usize>) -> Vec<CodeAction> {
     let mut out = Vec::new();
     for d in &file.analysis.diagnostics {
         let Some(span) = d.span() else { continue };
@@ -40,87 +32,33 @@ pub fn code_actions(snap: &Snapshot, file: File<'_>, range: Range<usize>, expiry
         if r.end < range.start || r.start > range.end {
             continue;
         }
-        if let Some(suggestion) = suggestion(d) {
-            let current = text.get(r.clone()).unwrap_or("");
-            if !current.is_empty() && !current.contains(char::is_whitespace) && current != suggestion {
-                out.push(CodeAction {
-                    title: format!("Replace `{current}` with `{suggestion}`"),
-                    is_quick_fix: true,
-                    code: d.code.id,
-                    message: d.message.clone(),
-                    range: r.clone(),
-                    edits: vec![TextEdit { path: path.clone(), range: r.clone(), new_text: suggestion.to_string() }],
-                });
-            }
-        }
-        if let Some((title, edit)) = rule_fix(text, d, r.clone()) {
+        for fix in &d.fixes {
+            // A fix touching the standard library cannot be applied by the user.
+            let Some(edits) = fix
+                .edits
+                .iter()
+                .map(|e| {
+                    snap.locate(file.analysis, e.span).map(|at| TextEdit {
+                        path: at.path,
+                        range: at.range,
+                        new_text: e.new_text.clone(),
+                    })
+                })
+                .collect::<Option<Vec<_>>>()
+            else {
+                continue;
+            };
             out.push(CodeAction {
-                title,
-                is_quick_fix: true,
+                title: fix.title.clone(),
+                is_quick_fix: !fix.title.starts_with("Accept"),
                 code: d.code.id,
                 message: d.message.clone(),
                 range: r.clone(),
-                edits: vec![TextEdit { path: path.clone(), range: edit.0, new_text: edit.1 }],
-            });
-        }
-        if !d.subjects.is_empty() && registry::find(d.code.id).is_some() {
-            let end = text.len();
-            let lead = if text.ends_with('\n') || text.is_empty() { "" } else { "\n" };
-            let statement =
-                format!("{lead}\naccept {} \"{JUSTIFICATION_PLACEHOLDER}\" until {expiry}\n", d.fingerprint());
-            out.push(CodeAction {
-                title: format!("Accept {} for `{}` until {expiry}", d.code.id, d.subjects.join("`, `")),
-                is_quick_fix: false,
-                code: d.code.id,
-                message: d.message.clone(),
-                range: r,
-                edits: vec![TextEdit { path: path.clone(), range: end..end, new_text: statement }],
+                edits,
             });
         }
     }
     out
-}
-
-/// The timeout added to an unguarded synchronous call; the title shows it, so it is a visible
-/// choice to adjust rather than a hidden default.
-const DEFAULT_TIMEOUT: &str = "timeout 2s";
-
-/// A fix for the rules whose remedy is one line in the block of the flagged statement.
-fn rule_fix(text: &str, d: &Diagnostic, span: Range<usize>) -> Option<(String, (Range<usize>, String))> {
-    match d.code.id {
-        "REL002" if text.get(span.clone())?.starts_with("uses") => {
-            Some((format!("Add `{DEFAULT_TIMEOUT}` to this call"), add_line(text, span.start, DEFAULT_TIMEOUT)))
-        }
-        "OWN001" => Some(("Add `owner ?` to fill in later".to_string(), add_line(text, span.start, "owner ?"))),
-        _ => None,
-    }
-}
-
-/// An edit adding `line` as the first statement of the block opened on the line of `at`, or
-/// giving that line a block if it has none.
-fn add_line(text: &str, at: usize, line: &str) -> (Range<usize>, String) {
-    let line_start = text.get(..at).and_then(|t| t.rfind('\n')).map_or(0, |i| i + 1);
-    let line_end = text.get(at..).and_then(|t| t.find('\n')).map_or(text.len(), |i| at + i);
-    let header = text.get(line_start..line_end).unwrap_or("");
-    let indent: String = header.chars().take_while(|c| *c == ' ' || *c == '\t').collect();
-    match header.rfind('{') {
-        Some(brace) => {
-            let after = line_start + brace + 1;
-            (after..after, format!("\n{indent}  {line}"))
-        }
-        None => {
-            let end = line_start + header.trim_end().len();
-            (end..end, format!(" {{\n{indent}  {line}\n{indent}}}"))
-        }
-    }
-}
-
-/// The name in a "did you mean `x`?" help.
-fn suggestion(d: &Diagnostic) -> Option<&str> {
-    let help = d.help.as_deref()?;
-    let rest = &help[help.find("did you mean `")? + "did you mean `".len()..];
-    let name = &rest[..rest.find('`')?];
-    (!name.is_empty()).then_some(name)
 }
 
 #[cfg(test)]
@@ -145,7 +83,7 @@ mod tests {
         let host = MemHost::new([("/ws/arch.toml", "[workspace]\n"), ("/ws/a.arch", text)]);
         let snap = Snapshot::build(&host, &[PathBuf::from("/ws")], 1, &Default::default());
         let file = snap.file(std::path::Path::new("/ws/a.arch")).expect("analyzed");
-        let actions = code_actions(&snap, file, 0..text.len(), "2027-03-01");
+        let actions = code_actions(&snap, file, 0..text.len());
         let action = actions
             .iter()
             .find(|a| a.code == code && a.title.starts_with(title))
@@ -168,29 +106,31 @@ mod tests {
 
     #[test]
     fn fixes_resolve_their_findings() {
-        let (fixed, codes) = check(MODEL, "REL002", "Add `timeout 2s`");
-        assert!(fixed.contains("  uses b sync {\n    timeout 2s\n    protocol https\n"), "{fixed}");
+        let (fixed, codes) = check(MODEL, "REL002", "Add `timeout ?`");
+        assert!(fixed.contains("uses b sync {\n    protocol https timeout ?\n  }"), "{fixed}");
         assert!(!codes.contains(&"REL002".to_string()), "{codes:?}");
 
         let unowned = MODEL.replacen("  owner t\n  summary \"y\"", "  summary \"y\"", 1);
-        let (fixed, codes) = check(&unowned, "OWN001", "Add `owner ?`");
-        assert!(fixed.contains("system s \"S\" {\n  owner ?\n"), "{fixed}");
-        // The gap is now a hole to fill, reported as incomplete rather than as a missing owner.
-        assert!(!codes.contains(&"OWN001".to_string()) && codes.contains(&"HYG008".to_string()), "{codes:?}");
+        let (fixed, codes) = check(&unowned, "OWN001", "Add `owner");
+        assert!(fixed.contains("system s \"S\" {\n  owner "), "{fixed}");
+        assert!(!codes.contains(&"OWN001".to_string()), "{codes:?}");
 
-        let (fixed, codes) = check(MODEL, "REL002", "Accept REL002");
-        assert!(fixed.ends_with("accept REL002@a@b \"TODO: say why this finding is acceptable\" until 2027-03-01\n"));
+        let (fixed, codes) = check(MODEL, "REL002", "Accept this REL002 finding");
+        assert!(
+            fixed.contains("accept REL002@a@b \"TODO: say why this finding is acceptable\"\ncomponent a"),
+            "{fixed}"
+        );
         assert!(!codes.contains(&"REL002".to_string()), "{codes:?}");
 
         let typo = MODEL.replacen("uses b sync", "uses bb sync", 1);
-        let (fixed, codes) = check(&typo, "HYG001", "Replace `bb` with `b`");
+        let (fixed, codes) = check(&typo, "HYG001", "Replace with `b`");
         assert_eq!(fixed, MODEL);
         assert!(!codes.contains(&"HYG001".to_string()), "{codes:?}");
-    }
 
-    #[test]
-    fn a_line_without_a_block_gets_one() {
-        let (range, text) = add_line("component a \"A\"\nx", 0, "owner ?");
-        assert_eq!((range, text.as_str()), (15..15, " {\n  owner ?\n}"));
+        // Front-end did-you-mean suggestions are fixes too.
+        let misspelt = MODEL.replacen("  summary \"z\"", "  sumary \"z\"", 1);
+        let (fixed, codes) = check(&misspelt, "SYN009", "Replace with `summary`");
+        assert_eq!(fixed, MODEL);
+        assert!(!codes.contains(&"SYN009".to_string()), "{codes:?}");
     }
 }

@@ -95,7 +95,6 @@ pub(crate) struct Server {
     /// What the client shows for each file with diagnostics.
     published: BTreeMap<PathBuf, Vec<lt::Diagnostic>>,
     opts: RunOptions,
-    pub(crate) today: Option<crate::syntax::literal::Literal>,
     shutdown: bool,
     /// `ARCHC_LSP_LOG` is set: log analysis times to stderr.
     log: bool,
@@ -122,7 +121,6 @@ impl Server {
             worker: None,
             results: crossbeam_channel::unbounded(),
             opts: RunOptions { today, baseline: None },
-            today,
             published: BTreeMap::new(),
             shutdown: false,
             log: std::env::var_os("ARCHC_LSP_LOG").is_some(),
@@ -416,7 +414,8 @@ impl Server {
         self.worker = Some(generation);
         std::thread::spawn(move || {
             let started = Instant::now();
-            let built = catch_unwind(AssertUnwindSafe(|| Snapshot::build_cached(&overlay, &roots, generation, &opts, &caches)));
+            let built =
+                catch_unwind(AssertUnwindSafe(|| Snapshot::build_cached(&overlay, &roots, generation, &opts, &caches)));
             if log {
                 eprintln!("archc lsp: analysis of generation {generation} took {:?}", started.elapsed());
             }
@@ -450,7 +449,8 @@ impl Server {
                 return s.clone();
             }
         }
-        let snap = Snapshot::build_cached(&self.overlay, &self.roots(), self.generation, &self.opts, &self.parse_caches);
+        let snap =
+            Snapshot::build_cached(&self.overlay, &self.roots(), self.generation, &self.opts, &self.parse_caches);
         self.accept_snapshot(snap);
         match &self.snapshot {
             Some(s) => s.clone(),

@@ -451,10 +451,7 @@ impl<'w> Resolver<'w> {
             "no element has this name",
         );
         if let Some(s) = did_you_mean(&name.text, candidates.iter().copied()) {
-            d = d.with_help(format!("did you mean `{s}`?")).with_fix(
-                format!("Replace with `{s}`"),
-                vec![crate::diagnostics::TextEdit { span: name.span, new_text: s.to_string() }],
-            );
+            d = d.with_suggestion(s);
             if let Some(target) = self.model.lookup(s).and_then(|id| self.model.get(id)) {
                 d = d.with_secondary(target.name_span, format!("`{s}` is declared here"));
             }

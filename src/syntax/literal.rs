@@ -67,11 +67,33 @@ pub const ALL_UNITS_HELP: &str = "durations: ns, us, ms, s, m or min, h, d, w; r
 
 /// Common spellings that are not units, and the unit meant.
 const ALIASES: &[(&str, &str)] = &[
-    ("sec", "s"), ("secs", "s"), ("second", "s"), ("seconds", "s"), ("msec", "ms"), ("millis", "ms"),
-    ("mins", "min"), ("minute", "min"), ("minutes", "min"), ("hr", "h"), ("hrs", "h"), ("hour", "h"),
-    ("hours", "h"), ("day", "d"), ("days", "d"), ("week", "w"), ("weeks", "w"), ("/sec", "/s"),
-    ("/second", "/s"), ("/hour", "/h"), ("/day", "/d"), ("qps", "rps"), ("tps", "rps"), ("kb", "KB"),
-    ("mb", "MB"), ("gb", "GB"), ("tb", "TB"),
+    ("sec", "s"),
+    ("secs", "s"),
+    ("second", "s"),
+    ("seconds", "s"),
+    ("msec", "ms"),
+    ("millis", "ms"),
+    ("mins", "min"),
+    ("minute", "min"),
+    ("minutes", "min"),
+    ("hr", "h"),
+    ("hrs", "h"),
+    ("hour", "h"),
+    ("hours", "h"),
+    ("day", "d"),
+    ("days", "d"),
+    ("week", "w"),
+    ("weeks", "w"),
+    ("/sec", "/s"),
+    ("/second", "/s"),
+    ("/hour", "/h"),
+    ("/day", "/d"),
+    ("qps", "rps"),
+    ("tps", "rps"),
+    ("kb", "KB"),
+    ("mb", "MB"),
+    ("gb", "GB"),
+    ("tb", "TB"),
 ];
 
 /// The unit most likely meant, among `candidates` (the units of the expected type when known).
@@ -260,6 +282,33 @@ impl fmt::Display for Literal {
     }
 }
 
+/// The date `days` days after 1970-01-01 (proleptic Gregorian; negative goes before).
+pub fn date_from_days(days: i64) -> Literal {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    let year = (yoe + era * 400 + i64::from(month <= 2)) as u16;
+    Literal::Date { year, month, day }
+}
+
+/// Days since 1970-01-01 of a date literal; `None` for any other literal.
+pub fn days_of_date(date: Literal) -> Option<i64> {
+    let Literal::Date { year, month, day } = date else { return None };
+    let (month, day) = (i64::from(month), i64::from(day));
+    let y = if month <= 2 { i64::from(year) - 1 } else { i64::from(year) };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146_097 + doe - 719_468)
+}
+
 fn best_unit(n: u64, units: &[(u64, &'static str)]) -> (String, &'static str) {
     for (size, name) in units {
         if n >= *size && n % size == 0 {
@@ -277,6 +326,20 @@ fn best_unit(n: u64, units: &[(u64, &'static str)]) -> (String, &'static str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_convert_to_days_and_back() {
+        assert_eq!(days_of_date(Literal::Date { year: 1970, month: 1, day: 1 }), Some(0));
+        let today = Literal::Date { year: 2026, month: 12, day: 6 };
+        let days = days_of_date(today).expect("a date");
+        assert_eq!(date_from_days(days), today);
+        assert_eq!(date_from_days(days + 90), Literal::Date { year: 2027, month: 3, day: 6 });
+        assert_eq!(
+            date_from_days(days_of_date(Literal::Date { year: 2028, month: 2, day: 28 }).expect("a date") + 1),
+            Literal::Date { year: 2028, month: 2, day: 29 }
+        );
+        assert_eq!(days_of_date(Literal::Int(3)), None);
+    }
 
     #[test]
     fn units_are_checked() {

@@ -161,7 +161,7 @@ impl Shaper {
                         "not a declaration keyword",
                     );
                     d = match did_you_mean(head, schema::top_level_keywords()) {
-                        Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                        Some(s) => d.with_suggestion(s),
                         None => d.with_help("declarations start with a keyword such as `component`, `flow` or `team`"),
                     };
                     if DECL_KINDS_NESTED.contains(&head) {
@@ -178,8 +178,13 @@ impl Shaper {
         let span = self.span(&node.range);
         let target = match node.words.get(1) {
             Some((Token::Ident("std"), r)) => {
-                self.err(codes::IMPORT_NOT_FOUND, "import a module of the standard library, not all of it", self.span(r), "which module?")
-                    .help = Some("write `import std.tech` or `import std.security`".into());
+                self.err(
+                    codes::IMPORT_NOT_FOUND,
+                    "import a module of the standard library, not all of it",
+                    self.span(r),
+                    "which module?",
+                )
+                .help = Some("write `import std.tech` or `import std.security`".into());
                 return None;
             }
             Some((Token::Ident(name), r)) if name.starts_with("std.") => {
@@ -307,7 +312,7 @@ impl Shaper {
                             format!("expected {}", Ty::Enum(variants).describe()),
                         );
                         if let Some(s) = did_you_mean(v, variants.iter().copied()) {
-                            d = d.with_help(format!("did you mean `{s}`?"));
+                            d = d.with_suggestion(s);
                         }
                         self.error(d);
                     }
@@ -474,7 +479,7 @@ impl Shaper {
                         "not an attribute here",
                     );
                     d = match did_you_mean(name, attrs.iter().map(|a| a.name)) {
-                        Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                        Some(s) => d.with_suggestion(s),
                         None => d.with_help(format!("attributes of `{owner}` are {}", list_names(attrs))),
                     };
                     if at > from {
@@ -624,7 +629,7 @@ impl Shaper {
                         format!("expected {}", ty.describe()),
                     );
                     if let Some(sug) = did_you_mean(s, vals.iter().copied()) {
-                        d = d.with_help(format!("did you mean `{sug}`?"));
+                        d = d.with_suggestion(sug);
                     }
                     self.error(d);
                     None
@@ -776,7 +781,7 @@ impl Shaper {
                     );
                     let options = schema::STEP_OPTIONS.iter().map(|a| a.name).chain(schema::PROTOCOL.iter().copied());
                     d = match (tok, tok_ident(tok).and_then(|n| did_you_mean(n, options))) {
-                        (_, Some(s)) => d.with_help(format!("did you mean `{s}`?")),
+                        (_, Some(s)) => d.with_suggestion(s),
                         _ => d.with_help("a step takes a \"label\", a protocol, a latency such as `40ms` and options: via, auth, authz, carries, encrypted, timeout, access, per-item"),
                     };
                     self.error(d);
@@ -785,11 +790,18 @@ impl Shaper {
             }
         }
         self.check_duplicates(&step.options);
-        for (bare, keyed) in [(step.protocol.as_ref().map(|p| p.span), "protocol"), (step.latency.map(|l| l.1), "latency")] {
+        for (bare, keyed) in
+            [(step.protocol.as_ref().map(|p| p.span), "protocol"), (step.latency.map(|l| l.1), "latency")]
+        {
             if let (Some(bare), Some(opt)) = (bare, step.options.iter().find(|o| o.spec.name == keyed)) {
-                let d = Diagnostic::new(codes::DUPLICATE_ATTRIBUTE, format!("the step's {keyed} is given twice"), opt.span, "given again here")
-                    .with_secondary(bare, "first given here")
-                    .with_help("keep one of them");
+                let d = Diagnostic::new(
+                    codes::DUPLICATE_ATTRIBUTE,
+                    format!("the step's {keyed} is given twice"),
+                    opt.span,
+                    "given again here",
+                )
+                .with_secondary(bare, "first given here")
+                .with_help("keep one of them");
                 self.error(d);
             }
         }
@@ -892,8 +904,13 @@ impl Shaper {
                 }
                 Token::Ident(m) if modifiers.iter().any(|x: &Ident| x.text == m) => {
                     let first = modifiers.iter().find(|x: &&Ident| x.text == m).map(|x| x.span);
-                    let mut d = Diagnostic::new(codes::DUPLICATE_ATTRIBUTE, format!("`{m}` is given twice"), self.word_span(x), "given again here")
-                        .with_help("keep one of them");
+                    let mut d = Diagnostic::new(
+                        codes::DUPLICATE_ATTRIBUTE,
+                        format!("`{m}` is given twice"),
+                        self.word_span(x),
+                        "given again here",
+                    )
+                    .with_help("keep one of them");
                     if let Some(f) = first {
                         d = d.with_secondary(f, "first given here");
                     }
@@ -909,7 +926,7 @@ impl Shaper {
                         "not a field modifier",
                     );
                     d = match tok_ident(tok).and_then(|n| did_you_mean(n, schema::FIELD_MODIFIERS.iter().copied())) {
-                        Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                        Some(s) => d.with_suggestion(s),
                         None => d.with_help(format!("field modifiers are {}", schema::FIELD_MODIFIERS.join(", "))),
                     };
                     self.error(d);
