@@ -57,7 +57,7 @@ pub fn run(host: &dyn Host, args: BuildArgs, color: bool) -> i32 {
     let today = match super::today() {
         Ok(t) => t,
         Err(msg) => {
-            eprintln!("{msg}");
+            msg.eprint();
             return super::EXIT_ERROR;
         }
     };

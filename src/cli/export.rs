@@ -122,7 +122,7 @@ pub fn run(host: &dyn Host, args: ExportArgs, color: bool) -> i32 {
         }
         None => {
             if let Err(msg) = safe_out::print_stdout(&text) {
-                let _ = writeln!(stderr, "{msg}");
+                let _ = write!(stderr, "{}", msg.render(super::report::stderr_color()));
                 return super::EXIT_ERROR;
             }
         }

@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
 
+use super::report::CliError;
+use crate::diagnostics::codes;
 use crate::import::{self, ImportError, Imported, Source};
 
 #[derive(clap::Args)]
@@ -87,10 +89,12 @@ pub fn run(args: ImportArgs) -> i32 {
         Ok(i) => i,
         Err(e) => {
             let at = e.line.map(|l| format!(":{l}")).unwrap_or_default();
-            eprintln!("error[{}]: {}{at}: {}", crate::diagnostics::codes::INVALID_IMPORT_INPUT.id, e.file, e.message);
-            if let Some(h) = &e.help {
-                eprintln!("  = help: {h}");
-            }
+            let mut report = CliError::new(codes::INVALID_IMPORT_INPUT, format!("{}{at}: {}", e.file, e.message));
+            report = report.with_help(match &e.help {
+                Some(h) => h.clone(),
+                None => "check that the path names a readable model in the `--from` format".to_string(),
+            });
+            report.eprint();
             return super::EXIT_ERROR;
         }
     };
@@ -102,18 +106,23 @@ pub fn run(args: ImportArgs) -> i32 {
         .map(|p| p.display().to_string())
         .collect();
     if !existing.is_empty() {
-        eprintln!("error[IO001]: not imported: {} already exist", existing.join(", "));
-        eprintln!("  = help: import into an empty folder");
+        CliError::new(codes::UNREADABLE_PATH, format!("not imported: {} already exist", existing.join(", ")))
+            .with_help("import into an empty folder")
+            .eprint();
         return super::EXIT_ERROR;
     }
     if let Err(e) = std::fs::create_dir_all(&args.output) {
-        eprintln!("error[IO001]: cannot create `{}`: {e}", args.output.display());
+        CliError::new(codes::UNREADABLE_PATH, format!("cannot create `{}`: {e}", args.output.display()))
+            .with_help("check that the parent folder exists and is writable")
+            .eprint();
         return super::EXIT_ERROR;
     }
     for (name, text) in &imported.files {
         let path = args.output.join(name);
         if let Err(e) = std::fs::write(&path, text) {
-            eprintln!("error[IO001]: cannot write `{}`: {e}", path.display());
+            CliError::new(codes::UNREADABLE_PATH, format!("cannot write `{}`: {e}", path.display()))
+                .with_help("check that the folder is writable")
+                .eprint();
             return super::EXIT_ERROR;
         }
     }

@@ -7,6 +7,9 @@ use std::path::{Path, PathBuf};
 
 use clap::CommandFactory;
 
+use super::report::CliError;
+use crate::diagnostics::codes;
+
 /// The starter workspace: file name and contents. It checks clean and builds (tested).
 pub const STARTER_FILES: &[(&str, &str)] =
     &[("arch.toml", include_str!("starter/arch.toml")), ("model.arch", include_str!("starter/model.arch"))];
@@ -27,21 +30,29 @@ pub fn init(args: InitArgs) -> i32 {
         .map(|p| p.display().to_string())
         .collect();
     if !existing.is_empty() {
-        eprintln!(
-            "error[IO001]: not initialised: {} {} already there",
-            existing.join(", "),
-            if existing.len() == 1 { "is" } else { "are" }
-        );
-        eprintln!("  = help: choose an empty folder, e.g. `archc init my-architecture`");
+        CliError::new(
+            codes::UNREADABLE_PATH,
+            format!(
+                "not initialised: {} {} already there",
+                existing.join(", "),
+                if existing.len() == 1 { "is" } else { "are" }
+            ),
+        )
+        .with_help("choose an empty folder, e.g. `archc init my-architecture`")
+        .eprint();
         return super::EXIT_ERROR;
     }
     if let Err(e) = std::fs::create_dir_all(&dir) {
-        eprintln!("error[IO001]: cannot create `{}`: {e}", dir.display());
+        CliError::new(codes::UNREADABLE_PATH, format!("cannot create `{}`: {e}", dir.display()))
+            .with_help("check that the parent folder exists and is writable")
+            .eprint();
         return super::EXIT_ERROR;
     }
     for (name, text) in STARTER_FILES {
         if let Err(e) = write_new(&dir.join(name), text) {
-            eprintln!("error[IO001]: cannot write `{}`: {e}", dir.join(name).display());
+            CliError::new(codes::UNREADABLE_PATH, format!("cannot write `{}`: {e}", dir.join(name).display()))
+                .with_help("check that the folder is writable")
+                .eprint();
             return super::EXIT_ERROR;
         }
     }
@@ -81,7 +92,12 @@ pub fn man(args: ManArgs) -> i32 {
         return match std::fs::create_dir_all(&dir).and_then(|()| clap_mangen::generate_to(cmd, &dir)) {
             Ok(()) => super::EXIT_CLEAN,
             Err(e) => {
-                eprintln!("error[IO001]: cannot write the man pages to `{}`: {e}", dir.display());
+                CliError::new(
+                    codes::UNREADABLE_PATH,
+                    format!("cannot write the man pages to `{}`: {e}", dir.display()),
+                )
+                .with_help("give a folder you can write to, or leave out `--output` to print the page")
+                .eprint();
                 super::EXIT_ERROR
             }
         };

@@ -5,6 +5,7 @@ mod build;
 mod export;
 mod import;
 mod init;
+mod report;
 mod rules;
 mod safe_out;
 mod system_dot;
@@ -165,7 +166,7 @@ pub fn main(args: Vec<OsString>) -> i32 {
         Command::Lsp => match today() {
             Ok(today) => crate::lsp::run(today),
             Err(message) => {
-                eprintln!("{message}");
+                message.eprint();
                 EXIT_ERROR
             }
         },
@@ -220,19 +221,21 @@ const MAX_EPOCH: i64 = 253_402_300_799;
 /// Today's date: `SOURCE_DATE_EPOCH` when set (reproducible runs), else the system clock. A set
 /// but unusable `SOURCE_DATE_EPOCH` is an error: ignoring it would silently stop acceptances from
 /// expiring.
-pub(crate) fn today() -> Result<Option<Literal>, String> {
+pub(crate) fn today() -> Result<Option<Literal>, report::CliError> {
     let secs = match std::env::var_os("SOURCE_DATE_EPOCH") {
         Some(v) => {
             let v = v.to_string_lossy();
             match v.trim().parse::<i64>() {
                 Ok(n) if (0..=MAX_EPOCH).contains(&n) => n,
                 _ => {
-                    return Err(format!(
-                        "error[{}]: SOURCE_DATE_EPOCH is `{}`, not a number of seconds between 0 and {MAX_EPOCH}\n  \
-                         help: set it to a Unix timestamp such as `$(git log -1 --format=%ct)`, or unset it",
-                        codes::INVALID_ENVIRONMENT.id,
-                        v.escape_debug()
-                    ))
+                    return Err(report::CliError::new(
+                        codes::INVALID_ENVIRONMENT,
+                        format!(
+                            "SOURCE_DATE_EPOCH is `{}`, not a number of seconds between 0 and {MAX_EPOCH}",
+                            v.escape_debug()
+                        ),
+                    )
+                    .with_help("set it to a Unix timestamp such as `$(git log -1 --format=%ct)`, or unset it"))
                 }
             }
         }
@@ -299,7 +302,7 @@ fn check(host: &dyn Host, paths: &[PathBuf], args: &CheckArgs) -> i32 {
     let today = match today() {
         Ok(t) => t,
         Err(msg) => {
-            eprintln!("{msg}");
+            msg.eprint();
             return EXIT_ERROR;
         }
     };
@@ -319,7 +322,9 @@ fn check(host: &dyn Host, paths: &[PathBuf], args: &CheckArgs) -> i32 {
     let all: Vec<Diagnostic> = groups.iter().flat_map(|g| g.1.iter().cloned()).collect();
     if let Some(path) = &args.write_baseline {
         if let Err(e) = safe_out::replace_file(path, baseline_json(&all).as_bytes(), None) {
-            eprintln!("error[{}]: cannot write baseline `{}`: {e}", codes::UNWRITABLE_OUTPUT.id, path.display());
+            report::CliError::new(codes::UNWRITABLE_OUTPUT, format!("cannot write baseline `{}`: {e}", path.display()))
+                .with_help("give `--write-baseline` a path in a folder you can write to")
+                .eprint();
             return EXIT_ERROR;
         }
         eprintln!(
@@ -339,7 +344,13 @@ fn check(host: &dyn Host, paths: &[PathBuf], args: &CheckArgs) -> i32 {
             let mut out = String::new();
             for (sources, diags) in &groups {
                 let shown: Vec<Diagnostic> = diags.iter().filter(|d| d.suppression.is_none()).cloned().collect();
-                out.push_str(&render(sources, &shown, &opts));
+                // A broken arch.toml is the CLI's own error: a miette report with its TOML excerpt.
+                let (config, arch): (Vec<Diagnostic>, Vec<Diagnostic>) =
+                    shown.into_iter().partition(|d| d.code.id == codes::INVALID_CONFIG.id && d.primary.is_some());
+                for d in &config {
+                    out.push_str(&report::CliError::from_diagnostic(sources, d).render(args.color));
+                }
+                out.push_str(&render(sources, &arch, &opts));
             }
             let suppressed = all.iter().filter(|d| d.suppression.is_some()).count();
             out.push_str(&summary_line(Counts::of(&all), files, suppressed));
@@ -348,7 +359,7 @@ fn check(host: &dyn Host, paths: &[PathBuf], args: &CheckArgs) -> i32 {
         }
     };
     if let Err(msg) = safe_out::print_stdout(&text) {
-        eprintln!("{msg}");
+        msg.eprint();
         return EXIT_ERROR;
     }
     if args.timings {
@@ -371,7 +382,7 @@ fn finish_stdout(text: &str) -> i32 {
     match safe_out::print_stdout(text) {
         Ok(()) => EXIT_CLEAN,
         Err(msg) => {
-            eprintln!("{msg}");
+            msg.eprint();
             EXIT_ERROR
         }
     }
@@ -403,17 +414,20 @@ fn summary_line(c: Counts, files: usize, suppressed: usize) -> String {
 fn fmt_config(host: &dyn Host, root: &std::path::Path, errors: &mut Vec<Diagnostic>) -> Option<crate::config::Config> {
     let file = root.join(driver::CONFIG_FILE);
     let Ok(bytes) = host.read(&file) else { return Some(crate::config::Config::default()) };
-    match crate::config::Config::parse(&String::from_utf8_lossy(&bytes)) {
+    let text = String::from_utf8_lossy(&bytes);
+    match crate::config::Config::parse(&text) {
         Ok(c) => Some(c),
         Err(e) => {
-            // Formatting with a broken configuration could touch excluded files.
-            errors.push(
-                Diagnostic::without_span(
-                    codes::INVALID_CONFIG,
-                    format!("invalid `{}`: {}; nothing was formatted", file.display(), e.message),
-                )
-                .with_help("fix arch.toml, then run `archc fmt` again"),
-            );
+            // Formatting with a broken configuration could touch excluded files. The report with
+            // the TOML excerpt is printed here, where the text is; the diagnostic stops `fmt`.
+            let message = format!("invalid `{}`: {}; nothing was formatted", file.display(), e.message);
+            let help = "fix arch.toml, then run `archc fmt` again";
+            let mut report = report::CliError::new(codes::INVALID_CONFIG, message.clone()).with_help(help);
+            if let Some(range) = e.range {
+                report = report.with_excerpt(&file.display().to_string(), &text, range, "here");
+            }
+            report.eprint();
+            errors.push(Diagnostic::without_span(codes::INVALID_CONFIG, message).with_help(help));
             None
         }
     }
@@ -482,6 +496,8 @@ fn fmt(host: &dyn Host, paths: &[PathBuf], check_only: bool, color: bool) -> i32
     let mut errors = Vec::new();
     let targets = fmt_targets(host, paths, &mut errors);
     if errors.iter().any(|d| d.code.id == codes::INVALID_CONFIG.id) {
+        // The configuration errors were reported by `fmt_config`, with their excerpt.
+        errors.retain(|d| d.code.id != codes::INVALID_CONFIG.id);
         let _ =
             std::io::stderr().write_all(render(&SourceMap::default(), &errors, &RenderOptions { color }).as_bytes());
         return EXIT_ERROR;
@@ -554,7 +570,7 @@ fn fmt(host: &dyn Host, paths: &[PathBuf], check_only: bool, color: bool) -> i32
     if check_only {
         let list: String = changed.iter().map(|c| format!("would reformat {c}\n")).collect();
         if let Err(msg) = safe_out::print_stdout(&list) {
-            let _ = writeln!(stderr, "{msg}");
+            let _ = write!(stderr, "{}", msg.render(report::stderr_color()));
             return EXIT_ERROR;
         }
     }

@@ -239,15 +239,16 @@ fn replace_file_with(
 
 /// Writes `text` to stdout and flushes it. A closed pipe (the reader stopped, as `| head` does)
 /// is not an error; any other failure is.
-pub fn print_stdout(text: &str) -> Result<(), String> {
+pub fn print_stdout(text: &str) -> Result<(), super::report::CliError> {
     let mut out = io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(format!(
-            "error[{}]: cannot write to standard output: {e}",
-            crate::diagnostics::codes::UNWRITABLE_OUTPUT.id
-        )),
+        Err(e) => Err(super::report::CliError::new(
+            crate::diagnostics::codes::UNWRITABLE_OUTPUT,
+            format!("cannot write to standard output: {e}"),
+        )
+        .with_help("redirect the output to a file or a pipe that stays open")),
     }
 }
 
