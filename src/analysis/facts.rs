@@ -698,6 +698,15 @@ pub fn interface_data(model: &Model, iface: ElementId) -> Vec<ElementId> {
     out
 }
 
+/// Component kinds whose code runs on the users' own devices: a browser single-page app, a mobile
+/// app, a desktop app. Every user runs a copy, so one crash is not an outage.
+pub const USER_DEVICE_KINDS: &[&str] = &["spa", "mobile", "desktop"];
+
+/// A component that runs on the users' devices rather than on the system's hosts.
+pub fn runs_on_user_device(model: &Model, id: ElementId) -> bool {
+    model.get(id).is_some_and(|e| e.kind == DeclKind::Component && e.word("kind").is_some_and(|k| USER_DEVICE_KINDS.contains(&k)))
+}
+
 pub fn is_store_kind(kind: Option<DeclKind>) -> bool {
     matches!(kind, Some(DeclKind::Datastore | DeclKind::Cache | DeclKind::Queue | DeclKind::Topic))
 }

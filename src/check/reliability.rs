@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use super::shared::{critical_path, flow_steps};
 use super::{Category, Ctx, Link, LinkOrigin, Rule, CRITICAL, HIGH};
+use crate::analysis::facts;
 use crate::diagnostics::{Code, Diagnostic, Severity, TextEdit};
 use crate::semantic::model::{Attribute, ElementId, Val};
 use crate::syntax::literal::Literal;
@@ -28,7 +29,7 @@ pub static RULES: &[&Rule] = &[
 pub static SPOF_ON_CRITICAL_PATH: Rule = Rule {
     code: code("REL001", "spof-on-critical-path", Severity::Error, "A single instance sits on the synchronous path of a flow of high criticality or above."),
     category: Category::Reliability,
-    explanation: "When a flow the business depends on (`criticality high` or above) waits synchronously on a component, datastore, cache or queue that runs as one instance (`replicas 1`, no replicas declared, or `redundancy none`), one crash, deploy or host failure stops the whole flow. Replicas declared on deployment nodes (`instances`, `autoscale min`) count. Run the element redundantly, spread across failure domains, or take it off the synchronous path (queue the work, degrade gracefully).",
+    explanation: "When a flow the business depends on (`criticality high` or above) waits synchronously on a component, datastore, cache or queue that runs as one instance (`replicas 1`, no replicas declared, or `redundancy none`), one crash, deploy or host failure stops the whole flow. Replicas declared on deployment nodes (`instances`, `autoscale min`) count. Apps that run on the users' own devices (`kind spa`, `mobile` or `desktop`) are never single points of failure: every user runs a copy. Run the element redundantly, spread across failure domains, or take it off the synchronous path (queue the work, degrade gracefully).",
     bad: "actor customer\ncomponent api { replicas 3 }\ndatastore db\nflow checkout {\n  criticality high\n  customer -> api\n  api -> db\n}\n",
     good: "actor customer\ncomponent api { replicas 3 }\ndatastore db { replicas 2 }\nflow checkout {\n  criticality high\n  customer -> api\n  api -> db\n}\n",
     options: &[],
@@ -117,6 +118,10 @@ fn deployed_instances(cx: &Ctx<'_>) -> BTreeMap<ElementId, u64> {
 /// Why an element is a single point of failure, or `None` when it runs redundantly.
 fn single_instance(cx: &Ctx<'_>, deployed: &BTreeMap<ElementId, u64>, id: ElementId) -> Option<String> {
     let e = cx.model.get(id)?;
+    // Every user runs their own copy of a client app: it has no single instance to lose.
+    if facts::runs_on_user_device(cx.model, id) {
+        return None;
+    }
     let redundancy = e.word("redundancy");
     if redundancy == Some("none") {
         return Some("`redundancy none`".into());
@@ -550,6 +555,22 @@ flow browse {
             "component gateway { kind gateway replicas 2 redundancy none }",
         );
         assert!(messages("REL001", &none).iter().any(|m| m.starts_with("component `gateway`")));
+    }
+
+    #[test]
+    fn apps_on_the_users_devices_need_no_replicas() {
+        let text = CRITICAL_FLOWS.replace("actor customer", "actor customer\ncomponent app { kind spa }").replace(
+            "flow refund {\n  criticality critical\n  customer -> gateway",
+            "flow refund {\n  criticality critical\n  customer -> app\n  app -> gateway",
+        );
+        assert!(!messages("REL001", &text).iter().any(|m| m.contains("`app`")), "{:?}", messages("REL001", &text));
+        for kind in ["mobile", "desktop"] {
+            let other = text.replace("kind spa", &format!("kind {kind}"));
+            assert!(!messages("REL001", &other).iter().any(|m| m.contains("`app`")));
+        }
+        // A server-rendered frontend runs on the system's hosts and still needs replicas.
+        let server = text.replace("kind spa", "kind frontend");
+        assert!(messages("REL001", &server).iter().any(|m| m.starts_with("component `app`")));
     }
 
     #[test]
