@@ -29,7 +29,7 @@ pub static RULES: &[&Rule] = &[
 pub static SPOF_ON_CRITICAL_PATH: Rule = Rule {
     code: code("REL001", "spof-on-critical-path", Severity::Error, "A single instance sits on the synchronous path of a flow of high criticality or above."),
     category: Category::Reliability,
-    explanation: "When a flow the business depends on (`criticality high` or above) waits synchronously on a component, datastore, cache or queue that runs as one instance (`replicas 1`, no replicas declared, or `redundancy none`), one crash, deploy or host failure stops the whole flow. Replicas declared on deployment nodes (`instances`, `autoscale min`) count. Apps that run on the users' own devices (`kind spa`, `mobile` or `desktop`) are never single points of failure: every user runs a copy. Run the element redundantly, spread across failure domains, or take it off the synchronous path (queue the work, degrade gracefully).",
+    explanation: "When a flow the business depends on (`criticality high` or above) waits synchronously on a component, datastore, cache or queue that runs as one instance (`replicas 1`, no replicas declared, or `redundancy none`), one crash, deploy or host failure stops the whole flow. Replicas declared on deployment nodes (`instances`, `autoscale min`) count when the element declares no `replicas`; an explicit `replicas` wins, and a deployment that runs more instances is named in the finding. Apps that run on the users' own devices (`kind spa`, `mobile` or `desktop`) are never single points of failure: every user runs a copy. Run the element redundantly, spread across failure domains, or take it off the synchronous path (queue the work, degrade gracefully).",
     bad: "actor customer\ncomponent api { replicas 3 }\ndatastore db\nflow checkout {\n  criticality high\n  customer -> api\n  api -> db\n}\n",
     good: "actor customer\ncomponent api { replicas 3 }\ndatastore db { replicas 2 }\nflow checkout {\n  criticality high\n  customer -> api\n  api -> db\n}\n",
     options: &[],
@@ -130,12 +130,14 @@ fn single_instance(cx: &Ctx<'_>, deployed: &BTreeMap<ElementId, u64>, id: Elemen
         Some(Val::Lit(Literal::Int(n))) => Some(*n),
         _ => None,
     };
-    let count = match (declared, deployed.get(&id).copied()) {
-        (Some(a), Some(b)) => Some(a.max(b)),
-        (a, b) => a.or(b),
-    };
-    match count {
-        Some(n) if n <= 1 => Some(format!("{n} instance")),
+    // An explicit `replicas` is the element's own statement and wins over the deployments: a
+    // node's `instances` must not hide a single instance the model declares.
+    let deployed = deployed.get(&id).copied();
+    match declared.or(deployed) {
+        Some(n) if n <= 1 => match deployed.filter(|d| *d > 1 && declared.is_some()) {
+            Some(d) => Some(format!("`replicas {n}`, although a deployment runs {d} instances")),
+            None => Some(format!("{n} instance")),
+        },
         Some(_) => None,
         // Redundancy declared without a count implies more than one instance.
         None if redundancy.is_some() => None,
@@ -555,6 +557,23 @@ flow browse {
             "component gateway { kind gateway replicas 2 redundancy none }",
         );
         assert!(messages("REL001", &none).iter().any(|m| m.starts_with("component `gateway`")));
+    }
+
+    #[test]
+    fn explicit_replicas_win_over_deployed_instances() {
+        let text = CRITICAL_FLOWS.replace(
+            "component mailer",
+            "component mailer\ndeployment prod {\n  node pool { instances 3 runs orders }\n}",
+        );
+        let d = of("REL001", &text);
+        let orders = d.iter().find(|d| d.message.starts_with("component `orders`")).expect("orders stays a SPOF");
+        assert_eq!(
+            orders.primary.as_ref().map(|l| l.message.as_str()),
+            Some("`replicas 1`, although a deployment runs 3 instances")
+        );
+        // Without an explicit count the deployment's instances decide.
+        let implicit = text.replace("component orders { replicas 1 }", "component orders");
+        assert!(!messages("REL001", &implicit).iter().any(|m| m.starts_with("component `orders`")));
     }
 
     #[test]
