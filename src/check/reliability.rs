@@ -122,6 +122,10 @@ fn single_instance(cx: &Ctx<'_>, deployed: &BTreeMap<ElementId, u64>, id: Elemen
     if facts::runs_on_user_device(cx.model, id) {
         return None;
     }
+    // `replicas 2x` is reported once, by the parser: an unknown count is not a single instance.
+    if facts::written_but_unreadable(cx.model, id, "replicas") {
+        return None;
+    }
     let redundancy = e.word("redundancy");
     if redundancy == Some("none") {
         return Some("`redundancy none`".into());
@@ -221,8 +225,8 @@ fn wobbly_interaction(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         {
             continue;
         }
-        // `timeout ?` is a gap HYG008 reports, not a missing timeout.
-        if uses_attr(cx, l).is_some_and(|a| a.block.iter().any(|b| b.name == "timeout")) {
+        // `timeout ?` is a gap HYG008 reports and `timeout 2sec` a syntax error, not a missing timeout.
+        if l.unreadable.contains(&"timeout") {
             continue;
         }
         if !matches!(cx.kind(l.to), Some(DeclKind::Component | DeclKind::External | DeclKind::Interface))
@@ -574,6 +578,26 @@ flow browse {
         // Without an explicit count the deployment's instances decide.
         let implicit = text.replace("component orders { replicas 1 }", "component orders");
         assert!(!messages("REL001", &implicit).iter().any(|m| m.starts_with("component `orders`")));
+    }
+
+    #[test]
+    fn a_replicas_value_that_failed_to_parse_is_not_a_missing_one() {
+        let text = CRITICAL_FLOWS.replace("component orders { replicas 1 }", "component orders { replicas 2x }");
+        let all = crate::check::registry::check_source(&text);
+        let about_orders: Vec<&str> =
+            all.iter().filter(|d| d.message.contains("2x")).map(|d| d.code.id).collect();
+        assert_eq!(about_orders, vec!["SYN007"], "the bad value is reported once, by the parser");
+        assert!(!messages("REL001", &text).iter().any(|m| m.starts_with("component `orders`")));
+    }
+
+    #[test]
+    fn a_timeout_that_failed_to_parse_is_not_a_missing_one() {
+        let text = "component api { uses pay sync { timeout 2sec } }\ncomponent pay\n";
+        let all = crate::check::registry::check_source(text);
+        let about: Vec<&str> = all.iter().filter(|d| d.message.contains("2sec")).map(|d| d.code.id).collect();
+        assert_eq!(about, vec!["SYN007"]);
+        assert!(messages("REL002", text).is_empty(), "{:?}", messages("REL002", text));
+        assert_eq!(messages("REL002", &text.replace(" { timeout 2sec }", "")).len(), 1);
     }
 
     #[test]
