@@ -50,6 +50,9 @@ pub struct Link {
     pub per_item: bool,
     /// Some field of the link is a `?` hole.
     pub has_hole: bool,
+    /// Options written with a value that is a hole or failed to parse (already reported): the
+    /// gap rules must not call them missing.
+    pub unreadable: Vec<&'static str>,
     pub span: Span,
     /// The protocol the link travels over and where that is said; see [`Wire`].
     pub wire: Option<Wire>,
@@ -263,6 +266,22 @@ fn refs(attrs: &[Attribute], name: &str) -> Vec<ElementId> {
         .collect()
 }
 
+/// A value attribute that was written, but whose value is a `?` hole or was rejected by the parser
+/// (`timeout 2sec`): the syntax error or the gap report is its one finding, and rules that look
+/// for the attribute must treat it as stated, not as missing. Only meaningful for attributes that
+/// take a value; a flag has no values either.
+pub fn is_unreadable(attr: &Attribute) -> bool {
+    match attr.first() {
+        None => true,
+        Some(v) => v.val == Val::Hole,
+    }
+}
+
+/// The element writes the value attribute `name`, but its value is unknown; see [`is_unreadable`].
+pub fn written_but_unreadable(model: &Model, id: ElementId, name: &str) -> bool {
+    model.get(id).and_then(|e| e.attr(name)).is_some_and(is_unreadable)
+}
+
 fn has_hole(attrs: &[Attribute]) -> bool {
     attrs.iter().any(|a| a.values().any(|v| v.val == Val::Hole) || has_hole(&a.block))
 }
@@ -295,6 +314,7 @@ fn link_from_options(
         discovery: None,
         per_item: false,
         has_hole: has_hole(opts),
+        unreadable: opts.iter().filter(|a| is_unreadable(a)).map(|a| a.name).collect(),
         span,
         wire: None,
         transit: Transit::Unknown,
@@ -696,6 +716,15 @@ pub fn interface_data(model: &Model, iface: ElementId) -> Vec<ElementId> {
         }
     }
     out
+}
+
+/// Component kinds whose code runs on the users' own devices: a browser single-page app, a mobile
+/// app, a desktop app. Every user runs a copy, so one crash is not an outage.
+pub const USER_DEVICE_KINDS: &[&str] = &["spa", "mobile", "desktop"];
+
+/// A component that runs on the users' devices rather than on the system's hosts.
+pub fn runs_on_user_device(model: &Model, id: ElementId) -> bool {
+    model.get(id).is_some_and(|e| e.kind == DeclKind::Component && e.word("kind").is_some_and(|k| USER_DEVICE_KINDS.contains(&k)))
 }
 
 pub fn is_store_kind(kind: Option<DeclKind>) -> bool {

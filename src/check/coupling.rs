@@ -521,7 +521,7 @@ fn forbidden_dependency(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         if !is_component(cx, l.from) || user_kind(cx, l.to) != Some(DeclKind::Datastore) {
             continue;
         }
-        let kind = cx.kind_word(l.from).filter(|k| matches!(*k, "frontend" | "mobile"));
+        let kind = cx.kind_word(l.from).filter(|k| matches!(*k, "frontend" | "mobile" | "spa" | "desktop"));
         let zone = cx.facts.zone_of(l.from).filter(|z| cx.zones.trust(*z) == Some(0) || cx.zones.is_internet(*z));
         let why = match (kind, zone) {
             (Some(k), _) => format!("{k} `{}`", cx.name(l.from)),

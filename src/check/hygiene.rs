@@ -345,11 +345,13 @@ fn incomplete_model(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         if a == b {
             continue;
         }
+        // A protocol or auth written with a bad value is the parser's finding, not a gap.
+        let stated = |name: &str| l.unreadable.contains(&name);
         let mut missing = Vec::new();
-        if l.protocol.is_none() {
+        if l.protocol.is_none() && !stated("protocol") {
             missing.push("protocol");
         }
-        if l.auth.is_none() {
+        if l.auth.is_none() && !stated("auth") {
             missing.push("auth");
         }
         if missing.is_empty() {
@@ -572,3 +574,21 @@ pub static UNUSED_ACCEPTANCE: Rule = Rule {
     options: &[],
     run: resolver_owned,
 };
+
+#[cfg(test)]
+mod tests {
+    use crate::check::registry::{check_source, messages_of as messages};
+
+    const CROSSING: &str = "zone dmz { trust low }\nzone core { trust high }\nactor user { zone dmz }\ncomponent api { zone core }\nflow f {\n  user -> api protocol htps auth jwt\n}\n";
+
+    #[test]
+    fn a_protocol_that_failed_to_parse_is_not_a_missing_one() {
+        let all = check_source(CROSSING);
+        let about: Vec<&str> = all.iter().filter(|d| d.message.contains("htps")).map(|d| d.code.id).collect();
+        assert_eq!(about.len(), 1, "the bad value is reported once: {about:?}");
+        assert!(!messages("HYG008", CROSSING).iter().any(|m| m.contains("without protocol")), "{:?}", messages("HYG008", CROSSING));
+        // A protocol that is not written at all is still a gap.
+        let unwritten = CROSSING.replace(" protocol htps", "");
+        assert!(messages("HYG008", &unwritten).iter().any(|m| m.ends_with("without protocol")));
+    }
+}

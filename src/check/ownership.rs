@@ -515,7 +515,7 @@ pub static TIGHTLY_COUPLED_TEAMS: Rule = Rule {
 };
 
 fn tightly_coupled_teams(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
-    const EDGE_KINDS: &[&str] = &["gateway", "proxy", "waf", "load-balancer", "frontend", "mobile"];
+    const EDGE_KINDS: &[&str] = &["gateway", "proxy", "waf", "load-balancer", "frontend", "mobile", "spa", "desktop"];
     let min = cx.option(&TIGHTLY_COUPLED_TEAMS_MIN_LINKS).max(1) as usize;
     let deps = &cx.facts.deps;
     let mut members: BTreeMap<ElementId, usize> = BTreeMap::new();

@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::shared::{critical_path, flow_steps};
 use super::{Category, Ctx, Link, LinkOrigin, Rule, RuleOption};
+use crate::analysis::facts;
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::semantic::model::{Element, ElementId, Val};
 use crate::source::Span;
@@ -769,6 +770,10 @@ fn throughput_over_capacity(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         for (target, links) in calls {
             let Some(e) = cx.model.get(target) else { continue };
             let (Some(capacity), Some(attr)) = (rate(e, "capacity"), e.attr("capacity")) else { continue };
+            // An unknown count (`replicas 2x`, already reported) is not one instance.
+            if facts::written_but_unreadable(cx.model, target, "replicas") {
+                continue;
+            }
             let replicas = cx.replicas(target).max(1);
             let load = throughput * links.len() as f64;
             let sustained = capacity * replicas as f64;
@@ -1098,5 +1103,12 @@ component mailer { latency 500ms }
         );
         let unknown = text.replace("capacity 100/s ", "");
         assert!(of("PERF006", &unknown).is_empty());
+    }
+
+    #[test]
+    fn throughput_skips_a_replicas_value_that_failed_to_parse() {
+        let text = "actor user\ncomponent api { capacity 100/s replicas 4x }\nflow f {\n  throughput 150/s\n  user -> api\n}\n";
+        assert!(messages("PERF006", text).is_empty(), "{:?}", messages("PERF006", text));
+        assert_eq!(messages("PERF006", &text.replace(" replicas 4x", "")).len(), 1);
     }
 }

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use super::shared::{critical_path, flow_steps};
 use super::{Category, Ctx, Link, LinkOrigin, Rule, CRITICAL, HIGH};
+use crate::analysis::facts;
 use crate::diagnostics::{Code, Diagnostic, Severity, TextEdit};
 use crate::semantic::model::{Attribute, ElementId, Val};
 use crate::syntax::literal::Literal;
@@ -28,7 +29,7 @@ pub static RULES: &[&Rule] = &[
 pub static SPOF_ON_CRITICAL_PATH: Rule = Rule {
     code: code("REL001", "spof-on-critical-path", Severity::Error, "A single instance sits on the synchronous path of a flow of high criticality or above."),
     category: Category::Reliability,
-    explanation: "When a flow the business depends on (`criticality high` or above) waits synchronously on a component, datastore, cache or queue that runs as one instance (`replicas 1`, no replicas declared, or `redundancy none`), one crash, deploy or host failure stops the whole flow. Replicas declared on deployment nodes (`instances`, `autoscale min`) count. Run the element redundantly, spread across failure domains, or take it off the synchronous path (queue the work, degrade gracefully).",
+    explanation: "When a flow the business depends on (`criticality high` or above) waits synchronously on a component, datastore, cache or queue that runs as one instance (`replicas 1`, no replicas declared, or `redundancy none`), one crash, deploy or host failure stops the whole flow. Replicas declared on deployment nodes (`instances`, `autoscale min`) count when the element declares no `replicas`; an explicit `replicas` wins, and a deployment that runs more instances is named in the finding. Apps that run on the users' own devices (`kind spa`, `mobile` or `desktop`) are never single points of failure: every user runs a copy. Run the element redundantly, spread across failure domains, or take it off the synchronous path (queue the work, degrade gracefully).",
     bad: "actor customer\ncomponent api { replicas 3 }\ndatastore db\nflow checkout {\n  criticality high\n  customer -> api\n  api -> db\n}\n",
     good: "actor customer\ncomponent api { replicas 3 }\ndatastore db { replicas 2 }\nflow checkout {\n  criticality high\n  customer -> api\n  api -> db\n}\n",
     options: &[],
@@ -117,6 +118,14 @@ fn deployed_instances(cx: &Ctx<'_>) -> BTreeMap<ElementId, u64> {
 /// Why an element is a single point of failure, or `None` when it runs redundantly.
 fn single_instance(cx: &Ctx<'_>, deployed: &BTreeMap<ElementId, u64>, id: ElementId) -> Option<String> {
     let e = cx.model.get(id)?;
+    // Every user runs their own copy of a client app: it has no single instance to lose.
+    if facts::runs_on_user_device(cx.model, id) {
+        return None;
+    }
+    // `replicas 2x` is reported once, by the parser: an unknown count is not a single instance.
+    if facts::written_but_unreadable(cx.model, id, "replicas") {
+        return None;
+    }
     let redundancy = e.word("redundancy");
     if redundancy == Some("none") {
         return Some("`redundancy none`".into());
@@ -125,12 +134,14 @@ fn single_instance(cx: &Ctx<'_>, deployed: &BTreeMap<ElementId, u64>, id: Elemen
         Some(Val::Lit(Literal::Int(n))) => Some(*n),
         _ => None,
     };
-    let count = match (declared, deployed.get(&id).copied()) {
-        (Some(a), Some(b)) => Some(a.max(b)),
-        (a, b) => a.or(b),
-    };
-    match count {
-        Some(n) if n <= 1 => Some(format!("{n} instance")),
+    // An explicit `replicas` is the element's own statement and wins over the deployments: a
+    // node's `instances` must not hide a single instance the model declares.
+    let deployed = deployed.get(&id).copied();
+    match declared.or(deployed) {
+        Some(n) if n <= 1 => match deployed.filter(|d| *d > 1 && declared.is_some()) {
+            Some(d) => Some(format!("`replicas {n}`, although a deployment runs {d} instances")),
+            None => Some(format!("{n} instance")),
+        },
         Some(_) => None,
         // Redundancy declared without a count implies more than one instance.
         None if redundancy.is_some() => None,
@@ -214,8 +225,8 @@ fn wobbly_interaction(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         {
             continue;
         }
-        // `timeout ?` is a gap HYG008 reports, not a missing timeout.
-        if uses_attr(cx, l).is_some_and(|a| a.block.iter().any(|b| b.name == "timeout")) {
+        // `timeout ?` is a gap HYG008 reports and `timeout 2sec` a syntax error, not a missing timeout.
+        if l.unreadable.contains(&"timeout") {
             continue;
         }
         if !matches!(cx.kind(l.to), Some(DeclKind::Component | DeclKind::External | DeclKind::Interface))
@@ -550,6 +561,59 @@ flow browse {
             "component gateway { kind gateway replicas 2 redundancy none }",
         );
         assert!(messages("REL001", &none).iter().any(|m| m.starts_with("component `gateway`")));
+    }
+
+    #[test]
+    fn explicit_replicas_win_over_deployed_instances() {
+        let text = CRITICAL_FLOWS.replace(
+            "component mailer",
+            "component mailer\ndeployment prod {\n  node pool { instances 3 runs orders }\n}",
+        );
+        let d = of("REL001", &text);
+        let orders = d.iter().find(|d| d.message.starts_with("component `orders`")).expect("orders stays a SPOF");
+        assert_eq!(
+            orders.primary.as_ref().map(|l| l.message.as_str()),
+            Some("`replicas 1`, although a deployment runs 3 instances")
+        );
+        // Without an explicit count the deployment's instances decide.
+        let implicit = text.replace("component orders { replicas 1 }", "component orders");
+        assert!(!messages("REL001", &implicit).iter().any(|m| m.starts_with("component `orders`")));
+    }
+
+    #[test]
+    fn a_replicas_value_that_failed_to_parse_is_not_a_missing_one() {
+        let text = CRITICAL_FLOWS.replace("component orders { replicas 1 }", "component orders { replicas 2x }");
+        let all = crate::check::registry::check_source(&text);
+        let about_orders: Vec<&str> =
+            all.iter().filter(|d| d.message.contains("2x")).map(|d| d.code.id).collect();
+        assert_eq!(about_orders, vec!["SYN007"], "the bad value is reported once, by the parser");
+        assert!(!messages("REL001", &text).iter().any(|m| m.starts_with("component `orders`")));
+    }
+
+    #[test]
+    fn a_timeout_that_failed_to_parse_is_not_a_missing_one() {
+        let text = "component api { uses pay sync { timeout 2sec } }\ncomponent pay\n";
+        let all = crate::check::registry::check_source(text);
+        let about: Vec<&str> = all.iter().filter(|d| d.message.contains("2sec")).map(|d| d.code.id).collect();
+        assert_eq!(about, vec!["SYN007"]);
+        assert!(messages("REL002", text).is_empty(), "{:?}", messages("REL002", text));
+        assert_eq!(messages("REL002", &text.replace(" { timeout 2sec }", "")).len(), 1);
+    }
+
+    #[test]
+    fn apps_on_the_users_devices_need_no_replicas() {
+        let text = CRITICAL_FLOWS.replace("actor customer", "actor customer\ncomponent app { kind spa }").replace(
+            "flow refund {\n  criticality critical\n  customer -> gateway",
+            "flow refund {\n  criticality critical\n  customer -> app\n  app -> gateway",
+        );
+        assert!(!messages("REL001", &text).iter().any(|m| m.contains("`app`")), "{:?}", messages("REL001", &text));
+        for kind in ["mobile", "desktop"] {
+            let other = text.replace("kind spa", &format!("kind {kind}"));
+            assert!(!messages("REL001", &other).iter().any(|m| m.contains("`app`")));
+        }
+        // A server-rendered frontend runs on the system's hosts and still needs replicas.
+        let server = text.replace("kind spa", "kind frontend");
+        assert!(messages("REL001", &server).iter().any(|m| m.starts_with("component `app`")));
     }
 
     #[test]

@@ -109,9 +109,9 @@ fn is_forwarder(cx: &Ctx<'_>, id: ElementId) -> bool {
     cx.facts.roles(id).forwards()
 }
 
-/// A client a person uses: a web or mobile frontend.
+/// A client a person uses: a web frontend, or an app on the person's device.
 fn is_client(cx: &Ctx<'_>, id: ElementId) -> bool {
-    matches!(component_kind(cx, id), Some("frontend" | "mobile"))
+    component_kind(cx, id) == Some("frontend") || facts::runs_on_user_device(cx.model, id)
 }
 
 fn is_monitoring(cx: &Ctx<'_>, id: ElementId) -> bool {

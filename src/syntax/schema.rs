@@ -212,6 +212,8 @@ pub const COMPONENT_KIND: &[&str] = &[
     "gateway",
     "frontend",
     "mobile",
+    "spa",
+    "desktop",
     "worker",
     "job",
     "function",
