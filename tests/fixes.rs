@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use archc::diagnostics::Diagnostic;
 use archc::driver::{analyze_paths, analyze_paths_with, RunOptions};
-use archc::syntax::literal::Literal;
 use archc::host::MemHost;
+use archc::syntax::literal::Literal;
 
 fn check(text: &str) -> Vec<Diagnostic> {
     let host = MemHost::new([("/ws/arch.toml", ""), ("/ws/main.arch", text)]);

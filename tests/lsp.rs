@@ -299,7 +299,9 @@ fn a_whole_editing_session() {
     );
     let accept = actions["result"]
         .as_array()
-        .and_then(|a| a.iter().find(|x| x["title"].as_str().unwrap_or("").starts_with("Accept this REL002 finding until 20")))
+        .and_then(|a| {
+            a.iter().find(|x| x["title"].as_str().unwrap_or("").starts_with("Accept this REL002 finding until 20"))
+        })
         .cloned()
         .unwrap_or_else(|| panic!("no accept action: {actions}"));
     let text = accept["edit"]["documentChanges"][0]["edits"][0]["newText"].as_str().unwrap_or("").to_string();

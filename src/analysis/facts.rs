@@ -724,7 +724,9 @@ pub const USER_DEVICE_KINDS: &[&str] = &["spa", "mobile", "desktop"];
 
 /// A component that runs on the users' devices rather than on the system's hosts.
 pub fn runs_on_user_device(model: &Model, id: ElementId) -> bool {
-    model.get(id).is_some_and(|e| e.kind == DeclKind::Component && e.word("kind").is_some_and(|k| USER_DEVICE_KINDS.contains(&k)))
+    model.get(id).is_some_and(|e| {
+        e.kind == DeclKind::Component && e.word("kind").is_some_and(|k| USER_DEVICE_KINDS.contains(&k))
+    })
 }
 
 pub fn is_store_kind(kind: Option<DeclKind>) -> bool {

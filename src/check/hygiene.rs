@@ -586,7 +586,11 @@ mod tests {
         let all = check_source(CROSSING);
         let about: Vec<&str> = all.iter().filter(|d| d.message.contains("htps")).map(|d| d.code.id).collect();
         assert_eq!(about.len(), 1, "the bad value is reported once: {about:?}");
-        assert!(!messages("HYG008", CROSSING).iter().any(|m| m.contains("without protocol")), "{:?}", messages("HYG008", CROSSING));
+        assert!(
+            !messages("HYG008", CROSSING).iter().any(|m| m.contains("without protocol")),
+            "{:?}",
+            messages("HYG008", CROSSING)
+        );
         // A protocol that is not written at all is still a gap.
         let unwritten = CROSSING.replace(" protocol htps", "");
         assert!(messages("HYG008", &unwritten).iter().any(|m| m.ends_with("without protocol")));

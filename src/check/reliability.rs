@@ -584,8 +584,7 @@ flow browse {
     fn a_replicas_value_that_failed_to_parse_is_not_a_missing_one() {
         let text = CRITICAL_FLOWS.replace("component orders { replicas 1 }", "component orders { replicas 2x }");
         let all = crate::check::registry::check_source(&text);
-        let about_orders: Vec<&str> =
-            all.iter().filter(|d| d.message.contains("2x")).map(|d| d.code.id).collect();
+        let about_orders: Vec<&str> = all.iter().filter(|d| d.message.contains("2x")).map(|d| d.code.id).collect();
         assert_eq!(about_orders, vec!["SYN007"], "the bad value is reported once, by the parser");
         assert!(!messages("REL001", &text).iter().any(|m| m.starts_with("component `orders`")));
     }
