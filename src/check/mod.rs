@@ -17,7 +17,7 @@ mod shared;
 
 use std::collections::BTreeMap;
 
-use crate::diagnostics::{Code, Diagnostic, Fix, Suppression, SuppressionKind, TextEdit};
+use crate::diagnostics::{Code, Diagnostic, Fix, FixKind, Suppression, SuppressionKind, TextEdit};
 use crate::lang::{Classification, Criticality};
 use crate::semantic::model::{ElementId, Model, Val};
 use crate::source::Span;
@@ -270,7 +270,7 @@ fn add_accept_fix(model: &Model, d: &mut Diagnostic, today: Option<Literal>) {
         None => (String::new(), format!("Accept this {} finding", d.code.id)),
     };
     let text = format!("accept {} \"{JUSTIFICATION_PLACEHOLDER}\"{until}\n", d.fingerprint());
-    d.fixes.push(Fix { title, edits: vec![TextEdit::insert(e.span, text)] });
+    d.fixes.push(Fix { title, kind: FixKind::Acceptance, edits: vec![TextEdit::insert(e.span, text)] });
 }
 
 fn date_value(v: &Val) -> Option<Literal> {

@@ -62,7 +62,17 @@ pub struct Diagnostic {
 pub struct Fix {
     /// What applying it does, in the imperative: "Replace with `orders`".
     pub title: String,
+    pub kind: FixKind,
     pub edits: Vec<TextEdit>,
+}
+
+/// Whether a fix repairs the model or records a decision to live with the finding; editors offer
+/// the first as a quick fix and the second apart from it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FixKind {
+    Repair,
+    /// An `accept` statement for the finding.
+    Acceptance,
 }
 
 /// Replace the text of `span` (empty to insert) with `new_text`.
@@ -145,7 +155,7 @@ impl Diagnostic {
     }
 
     pub fn with_fix(mut self, title: impl Into<String>, edits: Vec<TextEdit>) -> Self {
-        self.fixes.push(Fix { title: title.into(), edits });
+        self.fixes.push(Fix { title: title.into(), kind: FixKind::Repair, edits });
         self
     }
 
@@ -156,6 +166,7 @@ impl Diagnostic {
         if let Some(span) = self.span() {
             self.fixes.push(Fix {
                 title: format!("Replace with `{name}`"),
+                kind: FixKind::Repair,
                 edits: vec![TextEdit { span, new_text: name.to_string() }],
             });
         }

@@ -5,6 +5,8 @@
 
 use std::ops::Range;
 
+use crate::diagnostics::FixKind;
+
 use super::analysis::{File, Snapshot};
 use super::TextEdit;
 
@@ -50,7 +52,7 @@ pub fn code_actions(snap: &Snapshot, file: File<'_>, range: Range<usize>) -> Vec
             };
             out.push(CodeAction {
                 title: fix.title.clone(),
-                is_quick_fix: !fix.title.starts_with("Accept"),
+                is_quick_fix: fix.kind == FixKind::Repair,
                 code: d.code.id,
                 message: d.message.clone(),
                 range: r.clone(),
