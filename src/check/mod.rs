@@ -220,6 +220,7 @@ pub fn run_with_facts(
     opts: &CheckOptions<'_>,
 ) -> Vec<Diagnostic> {
     let cx = Ctx::new(model, facts, opts.config);
+    let expiry = opts.today.and_then(literal::days_of_date).map(|days| literal::date_from_days(days + ACCEPT_FOR_DAYS));
     let mut out = front;
     for rule in registry::rules() {
         if opts.config.level(rule.code) == Some(None) {
@@ -228,7 +229,7 @@ pub fn run_with_facts(
         let mut acc = Vec::new();
         (rule.run)(&cx, &mut acc);
         for d in &mut acc {
-            add_accept_fix(model, d, opts.today);
+            add_accept_fix(model, d, expiry);
         }
         out.extend(acc);
     }
@@ -257,14 +258,13 @@ pub const ACCEPT_FOR_DAYS: i64 = 90;
 
 /// Offers to accept a finding: an `accept CODE@subject...` line before the top-level declaration
 /// of its first subject, with a justification to write and, when today is known, an expiry
-/// `ACCEPT_FOR_DAYS` from now, so an acceptance is a decision to revisit rather than a mute.
-fn add_accept_fix(model: &Model, d: &mut Diagnostic, today: Option<Literal>) {
+/// `ACCEPT_FOR_DAYS` from now (`expiry`), so an acceptance is a decision to revisit rather than a mute.
+fn add_accept_fix(model: &Model, d: &mut Diagnostic, expiry: Option<Literal>) {
     let Some(mut id) = d.subjects.first().and_then(|s| model.lookup(s)) else { return };
     while let Some(parent) = model.get(id).and_then(|e| e.parent) {
         id = parent;
     }
     let Some(e) = model.get(id).filter(|e| !e.from_std) else { return };
-    let expiry = today.and_then(literal::days_of_date).map(|days| literal::date_from_days(days + ACCEPT_FOR_DAYS));
     let (until, title) = match expiry {
         Some(date) => (format!(" until {date}"), format!("Accept this {} finding until {date}", d.code.id)),
         None => (String::new(), format!("Accept this {} finding", d.code.id)),
