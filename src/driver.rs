@@ -199,51 +199,20 @@ fn analyze_workspace_inner(
     let keep_trees = cache.is_some();
     let mut loader = Loader::new(host, root, cache);
     loader.load_config();
+    let mut walked_root = false;
     for input in inputs {
         if host.is_dir(input) {
-            let entries = host.walk_workspace_files(input);
-            let nested = nested_roots(host, input, root);
-            let mut seen = Vec::new();
-            for entry in entries {
-                match entry {
-                    Ok(path) if crate::host::is_arch_file(&path) => {
-                        // Files of a nested workspace belong to that workspace's analysis.
-                        if nested.iter().any(|n| path.starts_with(n)) {
-                            continue;
-                        }
-                        let rel = loader.display_name(&path);
-                        if loader.config.selects(&rel) {
-                            loader.load_file(&path);
-                        }
-                        seen.push(rel);
-                    }
-                    Ok(_) => {}
-                    Err(msg) if msg.starts_with(crate::host::SKIPPED_LINK) => loader.diags.push(
-                        Diagnostic::without_span(codes::LINK_LEAVES_WORKSPACE, msg)
-                            .with_help("copy the files into the workspace, or remove the link"),
-                    ),
-                    Err(msg) => loader.diags.push(
-                        Diagnostic::without_span(codes::UNREADABLE_PATH, msg)
-                            .with_help("remove the loop or exclude it in arch.toml"),
-                    ),
-                }
-            }
-            // Only a walk of the whole workspace shows that a pattern selects nothing.
-            if input == root {
-                for p in loader.config.unmatched_includes(&seen) {
-                    let mut d = Diagnostic::without_span(
-                        codes::INCLUDE_MATCHES_NOTHING,
-                        format!("the include pattern `{}` matches no .arch file", p.as_str()),
-                    )
-                    .with_help("check the pattern; paths are relative to the folder holding arch.toml");
-                    if let Some(name) = &loader.config_file {
-                        d = d.with_note(format!("in `{name}`"));
-                    }
-                    loader.diags.push(d);
-                }
-            }
+            loader.load_folder(input);
+            walked_root |= input == root;
         } else if crate::host::is_arch_file(input) {
             loader.load_file(input);
+            // One namespace per workspace: the names a file uses may be declared in any file of
+            // its workspace, so a file checked on its own brings its workspace along. A file
+            // outside any `arch.toml` workspace is a workspace of its own (and its imports).
+            if loader.config_file.is_some() && !walked_root {
+                loader.load_folder(root);
+                walked_root = true;
+            }
         } else {
             // Reading it could print a secret (`.env`) back in a syntax error.
             loader.diags.push(
@@ -320,6 +289,52 @@ impl<'h> Loader<'h> {
             paths: BTreeMap::new(),
             next_to_scan: 0,
             config_file: None,
+        }
+    }
+
+    /// Loads every selected `.arch` file below `input`, leaving out nested workspaces.
+    fn load_folder(&mut self, input: &Path) {
+        let root = self.root.clone();
+        let entries = self.host.walk_workspace_files(input);
+        let nested = nested_roots(self.host, input, &root);
+        let mut seen = Vec::new();
+        for entry in entries {
+            match entry {
+                Ok(path) if crate::host::is_arch_file(&path) => {
+                    // Files of a nested workspace belong to that workspace's analysis.
+                    if nested.iter().any(|n| path.starts_with(n)) {
+                        continue;
+                    }
+                    let rel = self.display_name(&path);
+                    if self.config.selects(&rel) {
+                        self.load_file(&path);
+                    }
+                    seen.push(rel);
+                }
+                Ok(_) => {}
+                Err(msg) if msg.starts_with(crate::host::SKIPPED_LINK) => self.diags.push(
+                    Diagnostic::without_span(codes::LINK_LEAVES_WORKSPACE, msg)
+                        .with_help("copy the files into the workspace, or remove the link"),
+                ),
+                Err(msg) => self.diags.push(
+                    Diagnostic::without_span(codes::UNREADABLE_PATH, msg)
+                        .with_help("remove the loop or exclude it in arch.toml"),
+                ),
+            }
+        }
+        // Only a walk of the whole workspace shows that a pattern selects nothing.
+        if input == root.as_path() {
+            for p in self.config.unmatched_includes(&seen) {
+                let mut d = Diagnostic::without_span(
+                    codes::INCLUDE_MATCHES_NOTHING,
+                    format!("the include pattern `{}` matches no .arch file", p.as_str()),
+                )
+                .with_help("check the pattern; paths are relative to the folder holding arch.toml");
+                if let Some(name) = &self.config_file {
+                    d = d.with_note(format!("in `{name}`"));
+                }
+                self.diags.push(d);
+            }
         }
     }
 

@@ -223,14 +223,15 @@ fn nul_bytes_are_reported() {
 }
 
 #[test]
-fn an_import_cycle_between_two_files() {
+fn files_that_import_each_other_share_one_namespace() {
+    // Imports of workspace files are no-ops: a cycle of them is neither an error nor a hang.
     let ws = workspace(&[
-        ("a.arch", b"import \"b.arch\"\n\nzone za {\n  trust high\n}\n"),
+        ("a.arch", b"import \"b.arch\"\n\nzone za {\n  trust high\n  parent zb\n}\n"),
         ("b.arch", b"import \"a.arch\"\n\nzone zb {\n  trust high\n}\n"),
     ]);
     let run = check(ws.path());
-    assert_rejected(&run, 1, "RES004");
-    assert!(run.stdout.contains("a.arch -> b.arch -> a.arch"), "{}", run.excerpt());
+    assert!(!run.stdout.contains("RES004") && !run.stdout.contains("RES002"), "{}", run.excerpt());
+    assert!(!run.stdout.contains("error["), "{}", run.excerpt());
 }
 
 #[test]

@@ -55,10 +55,10 @@ pub const DUPLICATE_ID: Code = code("HYG002", "duplicate-id", "Two declarations 
 pub const WRONG_KIND_REFERENCE: Code =
     code("RES001", "wrong-kind-reference", "A reference to an element of a kind the attribute does not accept.");
 pub const NOT_IMPORTED: Code =
-    code("RES002", "reference-not-imported", "A reference to an element declared in a file that is not imported.");
+    code("RES002", "reference-not-imported", "A standard-library declaration naming one of a std module it does not import (workspace files share one namespace).");
 pub const IMPORT_NOT_FOUND: Code =
     code("RES003", "import-not-found", "An import naming a file or std module that does not exist.");
-pub const IMPORT_CYCLE: Code = code("RES004", "import-cycle", "Files that import each other in a cycle.");
+pub const IMPORT_CYCLE: Code = code("RES004", "import-cycle", "Retired: files that import each other in a cycle were an error until workspace files shared one namespace.");
 pub const IMPORT_OUTSIDE_WORKSPACE: Code =
     code("RES005", "import-outside-workspace", "An import whose path leaves the workspace root.");
 

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use super::model::*;
 use super::{Workspace, WorkspaceFile};
 use crate::diagnostics::{codes, did_you_mean, Diagnostic};
-use crate::source::{FileId, Span};
+use crate::source::FileId;
 use std::borrow::Cow;
 
 use crate::syntax::ast::{self, Decl, Ident, Item, SourceAst};
@@ -27,7 +27,6 @@ pub fn run(ws: &Workspace, asts: Vec<Cow<'_, SourceAst>>) -> (Model, Vec<Diagnos
     for (i, f) in ws.files.iter().enumerate() {
         r.file_index.insert(f.id, i);
     }
-    r.import_cycles();
     r.compute_visibility();
     // Every name is declared before any reference is resolved.
     for (f, ast) in ws.files.iter().zip(&asts) {
@@ -71,48 +70,6 @@ impl<'w> Resolver<'w> {
         self.file_index.get(&id).and_then(|&i| self.ws.files.get(i))
     }
 
-    fn import_cycles(&mut self) {
-        let n = self.ws.files.len();
-        let edges: Vec<Vec<(usize, Span)>> = self
-            .ws
-            .files
-            .iter()
-            .map(|f| f.imports.iter().filter_map(|(to, span)| self.file_index.get(to).map(|&j| (j, *span))).collect())
-            .collect();
-        let sccs = crate::graph::strongly_connected(n, |v| edges[v].iter().map(|e| e.0).collect());
-        for comp in sccs {
-            let self_loop = comp.len() == 1 && edges[comp[0]].iter().any(|e| e.0 == comp[0]);
-            if comp.len() < 2 && !self_loop {
-                continue;
-            }
-            let start = comp.iter().copied().min().unwrap_or(0);
-            let Some(cycle) = crate::graph::shortest_cycle(start, |v| edges[v].iter().map(|e| e.0).collect()) else {
-                continue;
-            };
-            // The import statements along the cycle, first one primary.
-            let mut spans = Vec::new();
-            for w in cycle.windows(2) {
-                if let Some(e) = edges[w[0]].iter().find(|e| e.0 == w[1]) {
-                    spans.push(e.1);
-                }
-            }
-            let names: Vec<&str> = cycle.iter().map(|&i| self.ws.sources.name(self.ws.files[i].id)).collect();
-            let Some((&first, rest)) = spans.split_first() else { continue };
-            let mut d = Diagnostic::new(
-                codes::IMPORT_CYCLE,
-                format!("import cycle: {}", names.join(" -> ")),
-                first,
-                "this import starts the cycle",
-            )
-            .with_help("move the shared declarations into a file that both import, and remove one of these imports")
-            .with_note("imports form a hierarchy so that every file can be read on its own terms");
-            for s in rest {
-                d = d.with_secondary(*s, "which imports back here");
-            }
-            self.diags.push(d);
-        }
-    }
-
     fn compute_visibility(&mut self) {
         let n = self.ws.files.len();
         let words = n.div_ceil(64).max(1);
@@ -134,7 +91,13 @@ impl<'w> Resolver<'w> {
         }
     }
 
+    /// One namespace per workspace: a workspace file sees every declaration, std modules
+    /// included; only a std module is limited to what it imports, so that std means the same
+    /// in every workspace.
     fn sees(&self, from: FileId, target: FileId) -> bool {
+        if !self.file(from).is_some_and(|f| f.is_std) {
+            return true;
+        }
         match (self.file_index.get(&from), self.file_index.get(&target)) {
             (Some(&a), Some(&b)) => self.visible[a][b / 64] & (1 << (b % 64)) != 0,
             _ => false,
@@ -361,18 +324,16 @@ impl<'w> Resolver<'w> {
             }
         }
         let first = self.model.lookup(text)?;
-        // With a duplicated name (already reported), prefer a declaration of the expected kind
-        // that this file can see, so the duplicate does not cascade into wrong-kind errors.
+        // With a duplicated name (already reported), prefer a declaration of the expected kind,
+        // in this file if there is one, so the duplicate does not cascade into wrong-kind errors.
         if let Some(others) = self.duplicates.get(text) {
-            let fits = |id: &ElementId| {
-                self.model
-                    .get(*id)
-                    .is_some_and(|e| (kinds.is_empty() || kinds.contains(&e.kind)) && self.sees(ctx.file, e.file))
+            let of_kind = |id: &ElementId| {
+                self.model.get(*id).is_some_and(|e| kinds.is_empty() || kinds.contains(&e.kind))
             };
-            if !fits(&first) {
-                if let Some(better) = others.iter().find(|id| fits(id)) {
-                    return Some(*better);
-                }
+            let here = |id: &ElementId| self.model.get(*id).is_some_and(|e| e.file == ctx.file);
+            let all = || std::iter::once(&first).chain(others.iter());
+            if let Some(best) = all().find(|id| of_kind(id) && here(id)).or_else(|| all().find(|id| of_kind(id))) {
+                return Some(*best);
             }
         }
         Some(first)
