@@ -38,10 +38,7 @@ fn codes(a: &Analysis) -> Vec<String> {
 
 /// Front-end diagnostics only (syntax and resolution), not rule findings.
 fn front_end(a: &Analysis) -> Vec<&Diagnostic> {
-    a.diagnostics
-        .iter()
-        .filter(|d| archc::diagnostics::codes::ALL.iter().any(|c| c.id == d.code.id))
-        .collect()
+    a.diagnostics.iter().filter(|d| archc::diagnostics::codes::ALL.iter().any(|c| c.id == d.code.id)).collect()
 }
 
 fn file_of(a: &Analysis, span: archc::source::Span) -> &str {
@@ -105,11 +102,8 @@ fn a_std_module_imported_once_serves_the_whole_workspace() {
 
 #[test]
 fn a_name_declared_in_two_files_is_an_error_with_both_places() {
-    let files = [
-        ("arch.toml", ""),
-        ("a.arch", "component orders {\n  standalone\n}\n"),
-        ("b.arch", "datastore orders\n"),
-    ];
+    let files =
+        [("arch.toml", ""), ("a.arch", "component orders {\n  standalone\n}\n"), ("b.arch", "datastore orders\n")];
     let a = analyse(&files);
     let dup: Vec<_> = a.diagnostics.iter().filter(|d| d.code.id == "HYG002").collect();
     assert_eq!(dup.len(), 1, "{:?}", codes(&a));

@@ -58,7 +58,11 @@ pub const NOT_IMPORTED: Code =
     code("RES002", "reference-not-imported", "A standard-library declaration naming one of a std module it does not import (workspace files share one namespace).");
 pub const IMPORT_NOT_FOUND: Code =
     code("RES003", "import-not-found", "An import naming a file or std module that does not exist.");
-pub const IMPORT_CYCLE: Code = code("RES004", "import-cycle", "Retired: files that import each other in a cycle were an error until workspace files shared one namespace.");
+pub const IMPORT_CYCLE: Code = code(
+    "RES004",
+    "import-cycle",
+    "Retired: files that import each other in a cycle were an error until workspace files shared one namespace.",
+);
 pub const IMPORT_OUTSIDE_WORKSPACE: Code =
     code("RES005", "import-outside-workspace", "An import whose path leaves the workspace root.");
 

@@ -327,9 +327,8 @@ impl<'w> Resolver<'w> {
         // With a duplicated name (already reported), prefer a declaration of the expected kind,
         // in this file if there is one, so the duplicate does not cascade into wrong-kind errors.
         if let Some(others) = self.duplicates.get(text) {
-            let of_kind = |id: &ElementId| {
-                self.model.get(*id).is_some_and(|e| kinds.is_empty() || kinds.contains(&e.kind))
-            };
+            let of_kind =
+                |id: &ElementId| self.model.get(*id).is_some_and(|e| kinds.is_empty() || kinds.contains(&e.kind));
             let here = |id: &ElementId| self.model.get(*id).is_some_and(|e| e.file == ctx.file);
             let all = || std::iter::once(&first).chain(others.iter());
             if let Some(best) = all().find(|id| of_kind(id) && here(id)).or_else(|| all().find(|id| of_kind(id))) {
