@@ -113,3 +113,36 @@ fn a_name_declared_in_two_files_is_an_error_with_both_places() {
     files_named.sort_unstable();
     assert_eq!(files_named, ["a.arch", "b.arch"]);
 }
+
+#[test]
+fn a_second_exposes_of_an_interface_is_an_error_naming_the_first_provider() {
+    let files = [
+        ("arch.toml", ""),
+        ("a.arch", "component billing {\n  exposes BillingApi\n  standalone\n}\ninterface BillingApi rest\n"),
+        ("b.arch", "component ledger {\n  exposes BillingApi\n  standalone\n}\n"),
+    ];
+    let a = analyse(&files);
+    let twice: Vec<_> = a.diagnostics.iter().filter(|d| d.code.id == "RES008").collect();
+    assert_eq!(twice.len(), 1, "{:?}", codes(&a));
+    let d = twice[0];
+    assert_eq!(d.message, "`BillingApi` is already provided by `billing`");
+    let primary = d.primary.as_ref().expect("primary");
+    assert_eq!(file_of(&a, primary.span), "b.arch", "reported at the second `exposes`");
+    let related = d.secondary.first().expect("the first provider is related");
+    assert_eq!(file_of(&a, related.span), "a.arch");
+    assert!(d.help.as_deref().unwrap_or("").contains("one provider"), "{:?}", d.help);
+}
+
+#[test]
+fn an_exposes_that_contradicts_the_interface_provider_is_an_error() {
+    let text = "component billing {\n  standalone\n}\ncomponent ledger {\n  exposes BillingApi\n  standalone\n}\ninterface BillingApi rest {\n  provider billing\n}\n";
+    let a = analyse(&[("arch.toml", ""), ("m.arch", text)]);
+    let twice: Vec<_> = a.diagnostics.iter().filter(|d| d.code.id == "RES008").collect();
+    assert_eq!(twice.len(), 1, "{:?}", codes(&a));
+    assert!(twice[0].secondary[0].message.contains("its `provider`"), "{:?}", twice[0].secondary);
+
+    // The provider itself repeating it in `exposes` is consistent.
+    let same = "component billing {\n  exposes BillingApi\n  standalone\n}\ninterface BillingApi rest {\n  provider billing\n}\n";
+    let a = analyse(&[("arch.toml", ""), ("m.arch", same)]);
+    assert!(!codes(&a).iter().any(|c| c.starts_with("RES008")), "{:?}", codes(&a));
+}

@@ -65,6 +65,11 @@ pub const IMPORT_CYCLE: Code = code(
 );
 pub const IMPORT_OUTSIDE_WORKSPACE: Code =
     code("RES005", "import-outside-workspace", "An import whose path leaves the workspace root.");
+pub const INTERFACE_PROVIDED_TWICE: Code = code(
+    "RES008",
+    "interface-provided-twice",
+    "An interface exposed by a second element, or by another element than its `provider`.",
+);
 
 pub const UNREADABLE_PATH: Code = code("IO001", "unreadable-path", "A path that does not exist or cannot be read.");
 pub const FILE_TOO_LARGE: Code =
@@ -114,6 +119,7 @@ pub const ALL: &[Code] = &[
     IMPORT_OUTSIDE_WORKSPACE,
     LINK_LEAVES_WORKSPACE,
     INCLUDE_MATCHES_NOTHING,
+    INTERFACE_PROVIDED_TWICE,
     UNREADABLE_PATH,
     FILE_TOO_LARGE,
     INVALID_CONFIG,

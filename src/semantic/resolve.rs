@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use super::model::*;
 use super::{Workspace, WorkspaceFile};
 use crate::diagnostics::{codes, did_you_mean, Diagnostic};
-use crate::source::FileId;
+use crate::source::{FileId, Span};
 use std::borrow::Cow;
 
 use crate::syntax::ast::{self, Decl, Ident, Item, SourceAst};
@@ -47,6 +47,7 @@ pub fn run(ws: &Workspace, asts: Vec<Cow<'_, SourceAst>>) -> (Model, Vec<Diagnos
             }
         }
     }
+    r.providers_once();
     (r.model, r.diags)
 }
 
@@ -425,6 +426,56 @@ impl<'w> Resolver<'w> {
         }
         let _ = ctx;
         self.diags.push(d);
+    }
+
+    /// An interface has one provider: a second `exposes` (or an `exposes` by another element than
+    /// the interface's `provider`) is an error, not a line silently ignored.
+    fn providers_once(&mut self) {
+        // Per interface: the first provider claimed and where.
+        let mut claimed: BTreeMap<ElementId, (ElementId, Span, bool)> = BTreeMap::new();
+        for (id, e) in self.model.iter() {
+            if e.kind != DeclKind::Interface {
+                continue;
+            }
+            if let Some(a) = e.attr("provider") {
+                if let Some(Value { val: Val::Ref(p), span }) = a.first() {
+                    claimed.insert(id, (*p, *span, true));
+                }
+            }
+        }
+        let mut diags = Vec::new();
+        for (id, e) in self.model.iter() {
+            if !matches!(e.kind, DeclKind::Component | DeclKind::External) {
+                continue;
+            }
+            for v in e.attrs_named("exposes").flat_map(|a| a.values()) {
+                let Val::Ref(iface) = v.val else { continue };
+                let Some(&(first, first_span, by_attr)) = claimed.get(&iface) else {
+                    claimed.insert(iface, (id, v.span, false));
+                    continue;
+                };
+                if first == id {
+                    continue;
+                }
+                let (iface_name, first_name) = (self.model.name_of(iface), self.model.name_of(first));
+                let how = if by_attr { "its `provider`" } else { "an earlier `exposes`" };
+                diags.push(
+                    Diagnostic::new(
+                        codes::INTERFACE_PROVIDED_TWICE,
+                        format!("`{iface_name}` is already provided by `{first_name}`"),
+                        v.span,
+                        format!("`{}` exposes it too", e.name),
+                    )
+                    .with_secondary(first_span, format!("provided by `{first_name}` here ({how})"))
+                    .with_help(format!(
+                        "an interface has one provider: remove one of the two, or declare a separate interface for `{}`",
+                        e.name
+                    ))
+                    .with_note("links through the interface reach its first provider only"),
+                );
+            }
+        }
+        self.diags.extend(diags);
     }
 
     fn accept(&mut self, file: FileId, a: &ast::Accept) {
