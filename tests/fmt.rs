@@ -98,3 +98,16 @@ fn different_whitespace_gives_the_same_output() {
     let b = "component a {\n\n    layer   business\n owner t\n}";
     assert_eq!(format(FileId(0), a), format(FileId(0), b));
 }
+
+#[test]
+fn a_trailing_comment_stays_on_the_line_it_was_written_on() {
+    // Each comment trails the statement it was written after, also when the formatter opens a
+    // block around an attribute written on the header line, or a statement continues over lines.
+    let text = "team t\ncomponent c  owner t // who owns it\ncomponent g {\n  exposes A, // the public one\n    B // the internal one\n}\ninterface A rest\ninterface B rest\n";
+    let out = format(FileId(0), text).unwrap_or_else(|e| panic!("{e:#?}"));
+    let expected = "team t\ncomponent c {\n  owner t // who owns it\n}\ncomponent g {\n  exposes A, // the public one\n    B // the internal one\n}\ninterface A rest\ninterface B rest\n";
+    assert_eq!(out, expected);
+    assert_eq!(format(FileId(0), &out).unwrap_or_default(), out, "idempotent");
+    let dump = |t: &str| model_dump(&[("m.arch".to_string(), t.to_string())]);
+    assert_eq!(dump(text), dump(&out), "the model is unchanged");
+}

@@ -105,9 +105,15 @@ impl Printer<'_> {
         self.out.is_empty()
     }
 
-    fn words(&mut self, words: &[Word<'_>]) {
+    /// Prints a statement's words. A comment written between two of its words (a statement
+    /// continued over lines) stays where it was, and the statement goes on on the next line.
+    fn words(&mut self, words: &[Word<'_>], indent: usize) {
         let mut prev: Option<&Token<'_>> = None;
         for w in words {
+            if prev.is_some() && self.comment_within(w.1.start) {
+                self.inner_comments(w.1.start, indent + 1);
+                prev = None;
+            }
             let space = !matches!(
                 (prev, &w.0),
                 (None, _)
@@ -129,8 +135,46 @@ impl Printer<'_> {
             self.comments_before(first.1.start, indent);
             self.start_line(first.1.start, indent);
         }
-        self.words(words);
+        self.words(words, indent);
+        self.trailing_comment();
         self.out.push('\n');
+    }
+
+    fn comment_within(&self, pos: usize) -> bool {
+        self.comments.get(self.next_comment).is_some_and(|c| c.range.start < pos)
+    }
+
+    /// Prints the comments before `pos` inside a statement, each ending its line, and indents
+    /// the statement's next line.
+    fn inner_comments(&mut self, pos: usize, indent: usize) {
+        while let Some(c) = self.comments.get(self.next_comment).filter(|c| c.range.start < pos) {
+            self.next_comment += 1;
+            let body = self.text.get(c.range.clone()).unwrap_or("").trim_end();
+            if c.own_line {
+                self.out.push('\n');
+                self.out.push_str(&"  ".repeat(indent));
+            } else {
+                self.out.push(' ');
+            }
+            self.out.push_str(body);
+            self.out.push('\n');
+            self.out.push_str(&"  ".repeat(indent));
+            self.last_end = c.range.end;
+        }
+    }
+
+    /// Appends the comment written after the last printed word on the same source line, so
+    /// that splitting a line or opening a block does not move it to another line.
+    fn trailing_comment(&mut self) {
+        let Some(c) = self.comments.get(self.next_comment) else { return };
+        let gap = self.text.get(self.last_end.min(c.range.start)..c.range.start).unwrap_or("\n");
+        if c.own_line || !gap.chars().all(|ch| ch == ' ' || ch == '\t') {
+            return;
+        }
+        self.next_comment += 1;
+        self.out.push(' ');
+        self.out.push_str(self.text.get(c.range.clone()).unwrap_or("").trim_end());
+        self.last_end = c.range.end;
     }
 
     fn top_level(&mut self, node: &Node<'_>) {
