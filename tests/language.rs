@@ -146,3 +146,111 @@ fn an_exposes_that_contradicts_the_interface_provider_is_an_error() {
     let a = analyse(&[("arch.toml", ""), ("m.arch", same)]);
     assert!(!codes(&a).iter().any(|c| c.starts_with("RES008")), "{:?}", codes(&a));
 }
+
+const NESTED: &str = r##"team web { contact "#web" }
+zone dmz { trust medium }
+system shop {
+  owner web
+  component storefront {
+    kind spa
+    zone dmz
+    uses checkout sync { timeout 1s circuit-breaker }
+    component cart_view {
+      does "Shows the cart"
+      uses shop.storefront.price_format sync
+    }
+    component price_format {
+      does "Formats prices"
+    }
+  }
+  component checkout {
+    kind service
+  }
+}
+"##;
+
+#[test]
+fn components_nest_in_containers_and_systems_and_inherit_owner_zone_and_system() {
+    let a = analyse(&[("arch.toml", ""), ("m.arch", NESTED)]);
+    assert!(front_end(&a).is_empty(), "{:?}", codes(&a));
+    let id = |n: &str| a.model.lookup(n).unwrap_or_else(|| panic!("{n} is a workspace name"));
+    let (shop, storefront, cart, checkout) = (id("shop"), id("storefront"), id("cart_view"), id("checkout"));
+    let el = |i| a.model.get(i).expect("element");
+    assert_eq!(el(cart).parent, Some(storefront));
+    assert_eq!(el(storefront).parent, Some(shop));
+    assert_eq!(el(storefront).children, vec![cart, id("price_format")]);
+    // The qualified name resolved to the same element as the plain one.
+    let uses = el(cart).attr("uses").and_then(|u| u.first()).map(|v| v.val.clone());
+    assert_eq!(uses, Some(archc::semantic::model::Val::Ref(id("price_format"))));
+    // Inherited facts: the system from the nesting, the owner from the system, the zone from
+    // the container.
+    assert_eq!(a.facts.system_of(cart), Some(shop));
+    assert_eq!(a.facts.system_of(checkout), Some(shop));
+    assert_eq!(a.facts.owner_of(cart), Some(id("web")));
+    assert_eq!(a.facts.zone_of(cart), Some(id("dmz")));
+    assert_eq!(a.facts.zone_of(checkout), None, "a sibling container does not inherit the zone");
+    assert!(archc::analysis::facts::is_part(&a.model, cart));
+    assert!(!archc::analysis::facts::is_part(&a.model, storefront));
+}
+
+#[test]
+fn a_nested_component_naming_another_system_is_an_error() {
+    let text = "system shop {\n  component api {\n    system billing\n  }\n}\nsystem billing\n";
+    let a = analyse(&[("arch.toml", ""), ("m.arch", text)]);
+    let d: Vec<_> = a.diagnostics.iter().filter(|d| d.code.id == "RES009").collect();
+    assert_eq!(d.len(), 1, "{:?}", codes(&a));
+    assert_eq!(d[0].message, "`api` is declared inside system `shop` but says `system billing`");
+}
+
+#[test]
+fn only_components_nest_in_a_system_or_a_component() {
+    let text = "system shop {\n  datastore db\n}\n";
+    let a = analyse(&[("arch.toml", ""), ("m.arch", text)]);
+    assert!(codes(&a).iter().any(|c| c.contains("cannot be nested inside `system`")), "{:?}", codes(&a));
+}
+
+struct NoSvg;
+impl archc::emit::diagrams::SvgRenderer for NoSvg {
+    fn render(&self, _dot: &str) -> Result<String, String> {
+        Err("not rendered in this test".into())
+    }
+}
+
+#[test]
+fn each_container_gets_a_component_view_with_its_components_inside_its_box() {
+    use archc::emit::diagrams::{diagrams, DiagramOptions};
+    let a = analyse(&[("arch.toml", ""), ("m.arch", NESTED)]);
+    let views = diagrams(&a.model, &[], &DiagramOptions { highlight: false, renderer: &NoSvg });
+    let names: Vec<&str> = views.iter().map(|d| d.name.as_str()).collect();
+    assert!(names.contains(&"components-storefront"), "{names:?}");
+    assert!(!names.iter().any(|n| *n == "components-checkout"), "checkout has no components: {names:?}");
+    let view = views.iter().find(|d| d.name == "components-storefront").expect("view");
+    assert_eq!(view.title, "Components of storefront");
+    let dot = &view.dot;
+    let cluster = dot.find("subgraph cluster_container_").expect("the container is a box");
+    let cluster_end = cluster + dot[cluster..].find('}').expect("closed");
+    let inside = &dot[cluster..cluster_end];
+    assert!(inside.contains("cart_view") && inside.contains("price_format"), "{inside}");
+    assert!(!inside.contains("checkout"), "{inside}");
+    assert!(dot.contains("\"cart_view\" -> \"price_format\""), "{dot}");
+}
+
+#[test]
+fn the_report_lists_each_container_with_its_components_and_places_its_view() {
+    use archc::emit::report::{render, DiagramInput};
+    let a = analyse(&[("arch.toml", ""), ("m.arch", NESTED)]);
+    let view = DiagramInput {
+        name: "components-storefront".into(),
+        title: "Components of storefront".into(),
+        svg: Some("<svg/>".into()),
+        error: None,
+    };
+    let report = render(&a.model, &a.workspace.sources, &a.diagnostics, &[view]);
+    let md = &report.markdown;
+    let at = md.find("#### Containers and Their Components").unwrap_or_else(|| panic!("no section:\n{md}"));
+    let section = &md[at..];
+    let section = &section[..section[5..].find("\n#").map_or(section.len(), |i| i + 5)];
+    assert!(section.contains("storefront") && section.contains("in system"), "{section}");
+    assert!(section.contains("Shows the cart") && section.contains("Formats prices"), "{section}");
+    assert!(!md.contains("Other Diagrams"), "the component view is placed in its section");
+}

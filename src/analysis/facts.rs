@@ -110,10 +110,14 @@ pub struct Facts {
     /// Links leaving / entering each element, by element index.
     pub outgoing: Vec<Vec<usize>>,
     pub incoming: Vec<Vec<usize>>,
-    /// Owning team or person after inheritance (component <- system, interface <- provider).
+    /// Owning team or person after inheritance (component <- its container <- system, interface
+    /// <- provider).
     pub owner: Vec<Option<ElementId>>,
-    /// Effective zone of each element.
+    /// Effective zone of each element (a component without one runs in its container's).
     pub zone: Vec<Option<ElementId>>,
+    /// The system each element belongs to: the system it is declared in, else its `system`
+    /// attribute, else its container's.
+    pub system: Vec<Option<ElementId>>,
     /// Components that declare `owns` for each data element.
     pub owners_of_data: BTreeMap<ElementId, Vec<ElementId>>,
     /// Provider of each interface (`provider` or the component that `exposes` it).
@@ -375,6 +379,7 @@ impl Facts {
             incoming: vec![Vec::new(); n],
             owner: vec![None; n],
             zone: vec![None; n],
+            system: vec![None; n],
             owners_of_data: BTreeMap::new(),
             provider,
             handled: Vec::new(),
@@ -403,9 +408,13 @@ impl Facts {
                 }
             }
         }
+        // Declaration order puts a container before its components, so theirs is known first.
+        for (id, e) in model.iter() {
+            idx.system[id.0 as usize] = idx.effective_system(model, e);
+        }
         for (id, e) in model.iter() {
             idx.owner[id.0 as usize] = idx.inherited_owner(model, id, 0);
-            idx.zone[id.0 as usize] = idx.effective_zone(model, id, e);
+            idx.zone[id.0 as usize] = idx.effective_zone(model, id, e, 0);
         }
         idx
     }
@@ -600,16 +609,40 @@ impl Facts {
                 let owners = self.owners_of_data.get(&id)?;
                 owners.first().and_then(|c| self.inherited_owner(model, *c, depth + 1))
             }
-            _ => e.reference("system").and_then(|s| model.get(s)).and_then(|s| s.reference("owner")),
+            DeclKind::Component if container_of(model, id).is_some() => {
+                container_of(model, id).and_then(|c| self.inherited_owner(model, c, depth + 1))
+            }
+            _ => self.system_of(id).and_then(|s| model.get(s)).and_then(|s| s.reference("owner")),
         }
     }
 
-    fn effective_zone(&self, model: &Model, id: ElementId, e: &Element) -> Option<ElementId> {
+    fn effective_zone(&self, model: &Model, id: ElementId, e: &Element, depth: usize) -> Option<ElementId> {
         match e.kind {
             DeclKind::Zone => Some(id),
-            DeclKind::Interface => self.provider.get(&id).and_then(|p| model.get(*p)).and_then(|p| p.reference("zone")),
+            DeclKind::Interface => self
+                .provider
+                .get(&id)
+                .and_then(|p| model.get(*p).map(|pe| (*p, pe)))
+                .and_then(|(p, pe)| self.effective_zone(model, p, pe, depth + 1)),
+            DeclKind::Component if e.attr("zone").is_none() && depth < 64 => container_of(model, id)
+                .and_then(|c| model.get(c).map(|ce| (c, ce)))
+                .and_then(|(c, ce)| self.effective_zone(model, c, ce, depth + 1)),
             _ => e.reference("zone"),
         }
+    }
+
+    fn effective_system(&self, model: &Model, e: &Element) -> Option<ElementId> {
+        let parent = e.parent.and_then(|p| model.get(p).map(|pe| (p, pe)));
+        match parent {
+            Some((p, pe)) if pe.kind == DeclKind::System => Some(p),
+            _ if e.reference("system").is_some() => e.reference("system"),
+            Some((p, pe)) if pe.kind == DeclKind::Component => self.system_of(p),
+            _ => None,
+        }
+    }
+
+    pub fn system_of(&self, id: ElementId) -> Option<ElementId> {
+        self.system.get(id.0 as usize).copied().flatten()
     }
 
     pub fn roles(&self, id: ElementId) -> Roles {
@@ -636,6 +669,19 @@ impl Facts {
     pub fn inbound(&self, id: ElementId) -> impl Iterator<Item = &Link> {
         self.incoming.get(id.0 as usize).into_iter().flatten().filter_map(|&i| self.links.get(i))
     }
+}
+
+/// The container a component is part of: the component it is declared in (C4 level 3).
+pub fn container_of(model: &Model, id: ElementId) -> Option<ElementId> {
+    let e = model.get(id)?;
+    let p = e.parent?;
+    (e.kind == DeclKind::Component && model.get(p)?.kind == DeclKind::Component).then_some(p)
+}
+
+/// Whether a component runs inside a container rather than being deployed on its own: it
+/// scales, fails and is placed with its container.
+pub fn is_part(model: &Model, id: ElementId) -> bool {
+    container_of(model, id).is_some()
 }
 
 /// Zone facts: parents, trust levels, network boundaries, internet exposure.

@@ -70,6 +70,11 @@ pub const INTERFACE_PROVIDED_TWICE: Code = code(
     "interface-provided-twice",
     "An interface exposed by a second element, or by another element than its `provider`.",
 );
+pub const SYSTEM_CONTRADICTS_NESTING: Code = code(
+    "RES009",
+    "system-contradicts-nesting",
+    "A component nested in a system whose `system` attribute names another system.",
+);
 
 pub const UNREADABLE_PATH: Code = code("IO001", "unreadable-path", "A path that does not exist or cannot be read.");
 pub const FILE_TOO_LARGE: Code =
@@ -120,6 +125,7 @@ pub const ALL: &[Code] = &[
     LINK_LEAVES_WORKSPACE,
     INCLUDE_MATCHES_NOTHING,
     INTERFACE_PROVIDED_TWICE,
+    SYSTEM_CONTRADICTS_NESTING,
     UNREADABLE_PATH,
     FILE_TOO_LARGE,
     INVALID_CONFIG,

@@ -94,7 +94,7 @@ pub struct Element {
     pub label: Option<String>,
     pub variant: Option<String>,
     /// The enclosing element for nested declarations (zone in zone, option in decision, node in
-    /// deployment).
+    /// deployment, component in system or in its container component).
     pub parent: Option<ElementId>,
     pub children: Vec<ElementId>,
     pub attrs: Vec<Attribute>,

@@ -247,12 +247,45 @@ impl<'w> Resolver<'w> {
                 span: f.span,
             })
             .collect();
+        if d.kind == DeclKind::Component {
+            self.system_agrees_with_nesting(id, &attrs);
+        }
         if let Some(e) = self.model.elements.get_mut(id.0 as usize) {
             e.attrs = attrs;
             e.steps = steps;
             e.endpoints = endpoints;
             e.fields = fields;
         }
+    }
+
+    /// A component declared inside a system belongs to it: a `system` attribute naming another
+    /// system contradicts the nesting.
+    fn system_agrees_with_nesting(&mut self, id: ElementId, attrs: &[Attribute]) {
+        let mut enclosing = self.model.get(id).and_then(|e| e.parent);
+        while let Some(p) = enclosing.and_then(|p| self.model.get(p)).filter(|p| p.kind != DeclKind::System) {
+            enclosing = p.parent;
+        }
+        let Some(system) = enclosing else { return };
+        let Some(declared) = attrs.iter().find(|a| a.name == "system").and_then(|a| a.first()) else { return };
+        let Val::Ref(named) = declared.val else { return };
+        if named == system {
+            return;
+        }
+        let (named_name, system_name) = (self.model.name_of(named).to_string(), self.model.name_of(system).to_string());
+        let Some(sys) = self.model.get(system) else { return };
+        let component = self.model.name_of(id).to_string();
+        self.diags.push(
+            Diagnostic::new(
+                codes::SYSTEM_CONTRADICTS_NESTING,
+                format!("`{component}` is declared inside system `{system_name}` but says `system {named_name}`"),
+                declared.span,
+                format!("names `{named_name}`"),
+            )
+            .with_secondary(sys.name_span, format!("`{component}` is nested in `{system_name}` here"))
+            .with_help(format!(
+                "remove the `system` line (the nesting says it), or move `{component}` out of `{system_name}`"
+            )),
+        );
     }
 
     fn attrs(&mut self, attrs: &[ast::Attr], ctx: Ctx) -> Vec<Attribute> {
@@ -305,9 +338,13 @@ impl<'w> Resolver<'w> {
     }
 
     fn find(&self, text: &str, kinds: &[DeclKind], ctx: Ctx) -> Option<ElementId> {
+        // `decision.option`, `deployment.node`, `system.container.component`.
         if let Some((head, rest)) = text.split_once('.') {
-            let parent = self.model.lookup(head)?;
-            return self.child(parent, rest);
+            let mut cur = self.model.lookup(head)?;
+            for segment in rest.split('.') {
+                cur = self.child(cur, segment)?;
+            }
+            return Some(cur);
         }
         // Local names first: options of this decision, nodes of this deployment.
         if kinds.iter().any(|k| !k.is_global()) {

@@ -477,7 +477,8 @@ pub static DECLS: &[DeclSpec] = &[
             attr!("profile": [Ty::Ref(PROFILES)], "Security profiles applied to every component of the system."),
             TAGS,
         ],
-        nested: &[],
+        // Its containers, declared inside it (C4 level 2).
+        nested: &[K::Component],
         statements: Statements::None,
         doc: "The system being described: its purpose, scope and scale targets.",
     },
@@ -611,7 +612,8 @@ pub static DECLS: &[DeclSpec] = &[
             SUMMARY,
             TAGS,
         ],
-        nested: &[],
+        // The components of a container, declared inside it (C4 level 3).
+        nested: &[K::Component],
         statements: Statements::None,
         doc: "A deployable or logical unit with a responsibility: a service, gateway, frontend, worker.",
     },

@@ -50,14 +50,15 @@
     (identifier) @constant
     (#eq? @keyword "accept")))
 
-; Nested declarations: options of a decision, nodes of a deployment. (A zone nested in a zone
-; reads like the `zone` attribute of other blocks, so it is shown as one.)
+; Nested declarations: options of a decision, nodes of a deployment, components of a system or
+; a container. (A zone nested in a zone reads like the `zone` attribute of other blocks, so it is
+; shown as one.)
 (block
   (statement
     head: (identifier) @keyword
     .
     (identifier) @type
-    (#any-of? @keyword "option" "node")))
+    (#any-of? @keyword "option" "node" "component")))
 
 ; Flow steps: `source -> target`.
 (block

@@ -229,10 +229,11 @@ impl<'m> Facts<'m> {
         out
     }
 
-    /// The system an element belongs to: its `system`, else the only declared system.
+    /// The system an element belongs to (declared in it or naming it), else the only declared
+    /// system.
     pub fn system_of(&self, id: ElementId) -> Option<ElementId> {
-        let e = self.el(id)?;
-        if let Some(s) = e.reference("system") {
+        self.el(id)?;
+        if let Some(s) = self.derived.system_of(id) {
             return Some(s);
         }
         let mut systems = self.model.of_kind(DeclKind::System);

@@ -4,11 +4,12 @@
 //!
 //! Views: the system context, the containers inside their zones, one per flow with numbered
 //! steps, the trust boundaries with every crossing styled by encryption and authentication, and
-//! data ownership. Each has a legend. With `highlight`, elements and interactions named in
+//! data ownership, and one per container with its components (`components.rs`). Each has a legend. With `highlight`, elements and interactions named in
 //! findings are drawn in thick red. Output depends only on the model and the findings, in
 //! declaration order, so the same input gives the same bytes.
 
 mod budget;
+mod components;
 mod dot;
 pub mod facts;
 mod views;
@@ -55,7 +56,7 @@ pub struct Diagram {
 }
 
 /// Every view of the model, in a fixed order: context, containers, trust, data, then one per flow
-/// in declaration order.
+/// and one per container with components, each in declaration order.
 pub fn diagrams(model: &Model, findings: &[Diagnostic], opts: &DiagramOptions) -> Vec<Diagram> {
     let ctx = Ctx::new(model, findings, opts.highlight);
     views::all(&ctx)

@@ -21,11 +21,12 @@ pub fn all(ctx: &Ctx) -> Vec<(String, String, String)> {
         }
         out.push(flow(ctx, id, stem));
     }
+    out.extend(super::components::all(ctx));
     out
 }
 
 /// A name made safe as a file stem: letters, digits, `-` and `_`.
-fn file_stem(name: &str) -> String {
+pub(super) fn file_stem(name: &str) -> String {
     name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' }).collect()
 }
 
@@ -74,7 +75,7 @@ fn detail_lines(ctx: &Ctx, e: &Element) -> Vec<String> {
     }
 }
 
-fn element_node(ctx: &Ctx, id: ElementId) -> Stmt {
+pub(super) fn element_node(ctx: &Ctx, id: ElementId) -> Stmt {
     let Some(e) = ctx.model.get(id) else { return node(&ctx.path(id), vec![]) };
     let label = dot::node_label(&dot::clip(e.title(), 48), &detail_lines(ctx, e));
     let mut attrs = dot::look_attrs(&look_of(e), label, ctx.is_marked(id));
@@ -501,7 +502,7 @@ fn zone_keys(ctx: &Ctx, zones: &[ElementId]) -> Vec<Key> {
         .collect()
 }
 
-fn node_keys(ctx: &Ctx, ids: &[ElementId]) -> Vec<Key> {
+pub(super) fn node_keys(ctx: &Ctx, ids: &[ElementId]) -> Vec<Key> {
     let mut looks: Vec<Look> = Vec::new();
     for id in ids {
         if let Some(e) = ctx.model.get(*id) {

@@ -160,8 +160,8 @@ impl<'m> Catalog<'m> {
             .with("spec", spec)
     }
 
-    fn system_of(&self, e: &Element) -> Option<String> {
-        e.reference("system").and_then(|s| self.reference(s))
+    fn system_of(&self, id: ElementId) -> Option<String> {
+        self.index.system_of(id).and_then(|s| self.reference(s))
     }
 
     fn refs(&self, ids: impl IntoIterator<Item = ElementId>) -> Json {
@@ -393,7 +393,7 @@ pub fn catalog(model: &Model) -> String {
                     .with("type", Json::str(ty))
                     .with("lifecycle", Json::str("production"))
                     .with("owner", Json::str(owner))
-                    .with("system", cat.system_of(e).map_or(Json::Null, Json::Str))
+                    .with("system", cat.system_of(id).map_or(Json::Null, Json::Str))
                     .with_some("providesApis", cat.refs(provides))
                     .with_some("consumesApis", cat.refs(consumes))
                     .with_some("dependsOn", cat.refs(depends));
@@ -404,7 +404,7 @@ pub fn catalog(model: &Model) -> String {
                 let owner = cat.owner(id);
                 let system = e
                     .reference("system")
-                    .or_else(|| cat.providers.get(&id).and_then(|p| model.get(*p)).and_then(|p| p.reference("system")))
+                    .or_else(|| cat.providers.get(&id).and_then(|p| cat.index.system_of(*p)))
                     .and_then(|s| cat.reference(s));
                 let spec = Json::obj()
                     .with("type", Json::str(api_type(e.variant.as_deref())))
@@ -425,7 +425,7 @@ pub fn catalog(model: &Model) -> String {
                 let spec = Json::obj()
                     .with("type", Json::str(ty))
                     .with("owner", Json::str(owner))
-                    .with("system", cat.system_of(e).map_or(Json::Null, Json::Str));
+                    .with("system", cat.system_of(id).map_or(Json::Null, Json::Str));
                 cat.entity("Resource", id, e, drop_nulls(spec))
             }
         };

@@ -37,13 +37,13 @@ impl<'m> Peers<'m> {
         self.model.of_kind(DeclKind::System).collect()
     }
 
-    /// The system an element is declared in (its `system` attribute), for kinds that run in one.
+    /// The system an element belongs to (declared in it or naming it), for kinds that run in one.
     pub fn system_of(&self, id: ElementId) -> Option<ElementId> {
         let e = self.model.get(id)?;
         if !SYSTEM_KINDS.contains(&e.kind) {
             return None;
         }
-        e.reference("system")
+        self.facts.derived.system_of(id)
     }
 
     /// `uses`, flow steps and event deliveries between drawn elements.

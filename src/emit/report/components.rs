@@ -95,6 +95,7 @@ pub fn component_architecture(ctx: &Ctx<'_>, out: &mut Out) {
             }
         }
         matrix(ctx, out, &rel);
+        super::containers::containers(ctx, out);
     }
     teams(ctx, out);
     out.holes(ctx, |h| matches!(h.kind, K::Component | K::Team | K::Person));

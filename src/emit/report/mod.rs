@@ -7,6 +7,7 @@
 //! deterministic: declaration order and ordered maps only, no clock.
 
 mod components;
+mod containers;
 pub mod ctx;
 pub mod doc;
 mod flows;

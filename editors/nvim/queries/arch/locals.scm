@@ -1,5 +1,6 @@
-; Scopes, definitions and references. Declaration names are workspace-wide; options, nodes and
-; nested zones belong to the block of their decision, deployment or zone.
+; Scopes, definitions and references. Declaration names are workspace-wide; options, nodes,
+; nested zones and nested components are defined in the block of their decision, deployment, zone,
+; system or container.
 
 (source_file) @local.scope
 
@@ -19,7 +20,7 @@
       head: (identifier) @_keyword
       .
       (identifier) @local.definition))
-  (#any-of? @_parent "decision" "deployment" "zone")
-  (#any-of? @_keyword "option" "node" "zone"))
+  (#any-of? @_parent "decision" "deployment" "zone" "system" "component")
+  (#any-of? @_keyword "option" "node" "zone" "component"))
 
 (identifier) @local.reference
