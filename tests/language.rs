@@ -254,3 +254,101 @@ fn the_report_lists_each_container_with_its_components_and_places_its_view() {
     assert!(section.contains("Shows the cart") && section.contains("Formats prices"), "{section}");
     assert!(!md.contains("Other Diagrams"), "the component view is placed in its section");
 }
+
+const LANDSCAPE: &str = r#"system shop
+actor shopper {
+  kind user
+  uses storefront { protocol https auth oidc }
+}
+external bank {
+  kind bank
+  uses webhooks async { protocol https auth hmac }
+}
+component storefront {
+  system shop
+  uses payments sync { protocol https timeout 2s circuit-breaker }
+}
+component payments {
+  system shop
+}
+component webhooks {
+  system shop
+}
+flow pay {
+  shopper -> storefront "Pay" https
+  storefront -> payments "Charge" https
+  payments -> storefront "Receipt" reply
+  storefront -> shopper "Confirmation" https reply
+}
+"#;
+
+#[test]
+fn actors_and_external_systems_use_elements_outside_flows() {
+    use archc::analysis::facts::LinkOrigin;
+    let a = analyse(&[("arch.toml", ""), ("m.arch", LANDSCAPE)]);
+    assert!(front_end(&a).is_empty(), "{:?}", codes(&a));
+    let id = |n: &str| a.model.lookup(n).unwrap_or_else(|| panic!("{n}"));
+    let uses = |from: &str, to: &str| {
+        a.facts
+            .links
+            .iter()
+            .find(|l| l.from == id(from) && l.to == id(to) && matches!(l.origin, LinkOrigin::Uses))
+            .cloned()
+    };
+    let shopper = uses("shopper", "storefront").expect("the actor's uses is a link");
+    assert_eq!(shopper.auth.as_deref(), Some("oidc"));
+    assert!(shopper.wire.is_some_and(|w| w.protocol == "https"));
+    let bank = uses("bank", "webhooks").expect("the external system's uses is a link");
+    assert!(bank.is_async);
+    // The context view draws both relations without any flow naming them.
+    struct NoSvg2;
+    impl archc::emit::diagrams::SvgRenderer for NoSvg2 {
+        fn render(&self, _dot: &str) -> Result<String, String> {
+            Err("not rendered".into())
+        }
+    }
+    let only_uses = LANDSCAPE.split("flow pay").next().unwrap_or_default();
+    let a = analyse(&[("arch.toml", ""), ("m.arch", only_uses)]);
+    let views = archc::emit::diagrams::diagrams(
+        &a.model,
+        &[],
+        &archc::emit::diagrams::DiagramOptions { highlight: false, renderer: &NoSvg2 },
+    );
+    let context = &views.iter().find(|d| d.name == "context").expect("context view").dot;
+    assert!(context.contains("\"shopper\" -> \"@system:shop\""), "{context}");
+    assert!(context.contains("\"bank\" -> \"@system:shop\""), "{context}");
+}
+
+#[test]
+fn a_reply_step_answers_a_call_and_is_drawn_dashed_back() {
+    let a = analyse(&[("arch.toml", ""), ("m.arch", LANDSCAPE)]);
+    let id = |n: &str| a.model.lookup(n).unwrap_or_else(|| panic!("{n}"));
+    let steps: Vec<(usize, &archc::analysis::facts::Link)> = a
+        .facts
+        .links
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| matches!(l.origin, archc::analysis::facts::LinkOrigin::Step { .. }))
+        .collect();
+    assert_eq!(steps.len(), 4);
+    let (i, receipt) = steps[2];
+    assert!(receipt.reply && receipt.from == id("payments") && receipt.to == id("storefront"));
+    assert!(!a.facts.deps.is_dependency(i), "a reply is not a dependency of payments on storefront");
+    let (j, confirmation) = steps[3];
+    assert!(confirmation.reply && !a.facts.deps.is_dependency(j));
+    assert!(a.facts.deps.is_dependency(steps[1].0), "the call itself is");
+    // No dependency cycle storefront <-> payments comes from the answer.
+    assert!(!codes(&a).iter().any(|c| c.starts_with("CPL001")), "{:?}", codes(&a));
+
+    let views = archc::emit::diagrams::diagrams(
+        &a.model,
+        &[],
+        &archc::emit::diagrams::DiagramOptions { highlight: false, renderer: &NoSvg },
+    );
+    let flow = &views.iter().find(|d| d.name == "flow-pay").expect("flow view").dot;
+    let edge = flow.lines().find(|l| l.contains("\"payments\" -> \"storefront\"")).expect("the reply is drawn");
+    assert!(edge.contains("style=\"dashed\"") && edge.contains("constraint=\"false\""), "{edge}");
+    assert!(flow.contains("reply, back to the caller"), "the legend explains it");
+    let call = flow.lines().find(|l| l.contains("\"storefront\" -> \"payments\"")).expect("the call");
+    assert!(!call.contains("dashed"), "{call}");
+}

@@ -48,6 +48,8 @@ pub struct Link {
     pub access: Option<String>,
     pub discovery: Option<String>,
     pub per_item: bool,
+    /// A flow step marked `reply`: the answer to an earlier call, not a call of its own.
+    pub reply: bool,
     /// Some field of the link is a `?` hole.
     pub has_hole: bool,
     /// Options written with a value that is a hole or failed to parse (already reported): the
@@ -133,7 +135,8 @@ pub struct Facts {
     pub deps: Deps,
 }
 
-/// Which links are dependencies: not a reply step, not a self-link.
+/// Which links are dependencies: not a reply step (marked `reply`, or a sync step back over an
+/// earlier call of the same flow), not a self-link.
 pub struct Deps {
     reply: Vec<bool>,
     /// Dependency links, the declaring `uses` first, then flow steps, then event deliveries, each
@@ -148,6 +151,10 @@ impl Deps {
         let mut calls: BTreeSet<(ElementId, ElementId, ElementId)> = BTreeSet::new();
         for (i, l) in links.iter().enumerate() {
             let LinkOrigin::Step { flow, .. } = l.origin else { continue };
+            if l.reply {
+                reply[i] = true;
+                continue;
+            }
             if l.is_async {
                 continue;
             }
@@ -317,6 +324,7 @@ fn link_from_options(
         access: None,
         discovery: None,
         per_item: false,
+        reply: false,
         has_hole: has_hole(opts),
         unreadable: opts.iter().filter(|a| is_unreadable(a)).map(|a| a.name).collect(),
         span,
@@ -349,6 +357,7 @@ fn link_from_options(
             "access" => link.access = word(a),
             "discovery" => link.discovery = word(a),
             "per-item" => link.per_item = true,
+            "reply" => link.reply = true,
             _ => {}
         }
     }
@@ -422,7 +431,8 @@ impl Facts {
     fn collect_links(&mut self, model: &Model) {
         let models_of = |iface: ElementId| interface_data(model, iface);
         for (id, e) in model.iter() {
-            if e.kind == DeclKind::Component {
+            // Actors and external systems may `uses` too: landscape relations outside flows.
+            if matches!(e.kind, DeclKind::Component | DeclKind::Actor | DeclKind::External) {
                 for a in e.attrs_named("uses") {
                     let Some(Val::Ref(target)) = a.first().map(|v| v.val.clone()) else { continue };
                     let mode = a.args.get(1).and_then(|m| m.first()).and_then(|v| match &v.val {

@@ -432,6 +432,7 @@ pub const STEP_OPTIONS: &[AttrSpec] = &[
     attr!("timeout": Ty::Duration, "Caller timeout for this step."),
     attr!("access": Ty::Enum(ACCESS), "For datastores: read, write or both."),
     attr!("per-item", "Repeated once per item of a collection."),
+    attr!("reply", "Returns to the caller of an earlier step: the answer, not a new call."),
 ];
 
 /// Options after an endpoint or operation.
@@ -456,6 +457,15 @@ const AUTOSCALE: AttrSpec = AttrSpec {
     block: Some(SCALE_BLOCK),
     repeatable: false,
     doc: "Auto-scaling policy.",
+};
+
+/// `uses` of an actor or an external system: a landscape relation outside any flow (C4 context).
+const LANDSCAPE_USES: AttrSpec = AttrSpec {
+    name: "uses",
+    params: params!(Ty::Ref(PARTICIPANTS) => One, Ty::Enum(MODE) => One ?o),
+    block: Some(USES_BLOCK),
+    repeatable: true,
+    doc: "What it uses, outside any flow: `uses storefront { protocol https auth oidc }`.",
 };
 
 pub static DECLS: &[DeclSpec] = &[
@@ -494,6 +504,7 @@ pub static DECLS: &[DeclSpec] = &[
             attr!("count": Ty::Count, "How many of them."),
             attr!("mfa", "Authenticates with a second factor."),
             TAGS,
+            LANDSCAPE_USES,
         ],
         nested: &[],
         statements: Statements::None,
@@ -517,6 +528,7 @@ pub static DECLS: &[DeclSpec] = &[
             TAGS,
             PROFILE,
             CONTROLS_ATTR,
+            LANDSCAPE_USES,
         ],
         nested: &[],
         statements: Statements::None,

@@ -59,6 +59,8 @@ pub struct Link {
     pub via: Option<ElementId>,
     /// Events or data carried.
     pub carries: Vec<ElementId>,
+    /// A flow step marked `reply`: drawn dashed, back to the caller.
+    pub reply: bool,
 }
 
 impl Link {
@@ -192,6 +194,7 @@ impl<'m> Facts<'m> {
                 auth: l.auth.clone(),
                 via: l.via,
                 carries: l.carries.clone(),
+                reply: l.reply,
             });
         }
         // Events no topic or queue carries go straight from publisher to subscribers.
@@ -221,6 +224,7 @@ impl<'m> Facts<'m> {
                             auth: None,
                             via: None,
                             carries: vec![ev],
+                            reply: false,
                         });
                     }
                 }

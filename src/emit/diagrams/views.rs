@@ -913,7 +913,7 @@ fn flow(ctx: &Ctx, fid: ElementId, stem: String) -> (String, String, String) {
     let mut stmts = Vec::new();
     let (nodes, zones) = zoned_nodes(ctx, &order, &BTreeMap::new());
     stmts.extend(nodes);
-    let mut any_async = false;
+    let (mut any_async, mut any_reply) = (false, false);
     for l in &steps {
         let idx = l.flow.map_or(0, |x| x.1);
         let mut line2 = Vec::new();
@@ -950,7 +950,8 @@ fn flow(ctx: &Ctx, fid: ElementId, stem: String) -> (String, String, String) {
             attrs.push(aq("constraint", "false"));
         }
         attrs.push(aq("tooltip", &format!("step {idx}: {} -> {}", ctx.path(l.from), ctx.path(l.to))));
-        edge_style(&mut attrs, marked, l.is_async);
+        any_reply |= l.reply;
+        edge_style(&mut attrs, marked, l.is_async || l.reply);
         stmts.push(edge(&ctx.path(l.from), &ctx.path(l.to), attrs));
     }
     let mut keys = node_keys(ctx, &order);
@@ -958,6 +959,9 @@ fn flow(ctx: &Ctx, fid: ElementId, stem: String) -> (String, String, String) {
     keys.push(Key::Line("#4a5568", "solid", "numbered step, synchronous"));
     if any_async {
         keys.push(Key::Line("#4a5568", "dashed", "asynchronous step"));
+    }
+    if any_reply {
+        keys.push(Key::Line("#4a5568", "dashed", "reply, back to the caller"));
     }
     if steps.is_empty() {
         stmts.push(node("@empty", vec![aq("shape", "plaintext"), aq("label", "This flow has no resolved steps")]));
