@@ -7,7 +7,6 @@
 pub mod config;
 pub mod coupling;
 pub mod docs;
-pub mod ownership;
 pub mod performance;
 pub mod registry;
 pub mod reliability;

@@ -3,8 +3,8 @@
 
 use std::sync::LazyLock;
 
-use super::rules::hygiene;
-use super::{coupling, ownership, performance, reliability, security, Rule};
+use super::rules::{hygiene, ownership};
+use super::{coupling, performance, reliability, security, Rule};
 
 static ALL: LazyLock<Vec<&'static Rule>> = LazyLock::new(|| {
     let mut all: Vec<&'static Rule> =

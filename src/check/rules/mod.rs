@@ -4,3 +4,4 @@
 //! imports another family: what families share lives in `check/shared.rs` or the analysis facts.
 
 pub mod hygiene;
+pub mod ownership;
