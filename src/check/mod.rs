@@ -5,7 +5,6 @@
 //! logic: `hygiene`, `ownership`, `coupling`, `security`, `performance`, `reliability`.
 
 pub mod config;
-pub mod coupling;
 pub mod docs;
 pub mod performance;
 pub mod registry;

@@ -3,5 +3,6 @@
 //! holds its shared helpers and its `RULES` list, which the registry collects. No rule file
 //! imports another family: what families share lives in `check/shared.rs` or the analysis facts.
 
+pub mod coupling;
 pub mod hygiene;
 pub mod ownership;
