@@ -10,7 +10,6 @@ pub mod performance;
 pub mod registry;
 pub mod reliability;
 pub mod rules;
-pub mod security;
 mod shared;
 
 use std::collections::BTreeMap;

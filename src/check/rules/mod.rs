@@ -6,3 +6,4 @@
 pub mod coupling;
 pub mod hygiene;
 pub mod ownership;
+pub mod security;
