@@ -6,7 +6,6 @@
 
 pub mod config;
 pub mod docs;
-pub mod performance;
 pub mod registry;
 pub mod reliability;
 pub mod rules;

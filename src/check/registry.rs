@@ -3,8 +3,8 @@
 
 use std::sync::LazyLock;
 
-use super::rules::{coupling, hygiene, ownership, security};
-use super::{performance, reliability, Rule};
+use super::rules::{coupling, hygiene, ownership, performance, security};
+use super::{reliability, Rule};
 
 static ALL: LazyLock<Vec<&'static Rule>> = LazyLock::new(|| {
     let mut all: Vec<&'static Rule> =

@@ -6,4 +6,5 @@
 pub mod coupling;
 pub mod hygiene;
 pub mod ownership;
+pub mod performance;
 pub mod security;
