@@ -7,7 +7,6 @@
 pub mod config;
 pub mod docs;
 pub mod registry;
-pub mod reliability;
 pub mod rules;
 mod shared;
 

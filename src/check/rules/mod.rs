@@ -7,4 +7,5 @@ pub mod coupling;
 pub mod hygiene;
 pub mod ownership;
 pub mod performance;
+pub mod reliability;
 pub mod security;
