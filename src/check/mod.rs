@@ -1,8 +1,9 @@
 //! The checker: the rule registry run over the resolved model, levels from `arch.toml`,
 //! acceptances and the baseline. Never mutates the model.
 //!
-//! Each rule family lives in its own file with its rules' metadata, explanations, examples and
-//! logic: `hygiene`, `ownership`, `coupling`, `security`, `performance`, `reliability`.
+//! Rules live one per file under `rules/<family>/` with their metadata, explanation, examples,
+//! logic and tests; the families are `hygiene`, `ownership`, `coupling`, `security`,
+//! `performance` and `reliability`.
 
 pub mod config;
 pub mod docs;
