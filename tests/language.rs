@@ -352,3 +352,55 @@ fn a_reply_step_answers_a_call_and_is_drawn_dashed_back() {
     let call = flow.lines().find(|l| l.contains("\"storefront\" -> \"payments\"")).expect("the call");
     assert!(!call.contains("dashed"), "{call}");
 }
+
+#[test]
+fn a_link_to_the_second_provider_is_not_told_to_add_the_exposes_it_has() {
+    let text = "component billing {\n  exposes BillingApi\n  standalone\n}\ncomponent ledger {\n  exposes BillingApi\n}\ninterface BillingApi rest\ncomponent web {\n  uses ledger sync { via BillingApi timeout 1s circuit-breaker }\n}\n";
+    let a = analyse(&[("arch.toml", ""), ("m.arch", text)]);
+    let all = codes(&a);
+    assert_eq!(all.iter().filter(|c| c.starts_with("RES008")).count(), 1, "{all:?}");
+    assert!(!all.iter().any(|c| c.starts_with("HYG003")), "one cause, one finding: {all:?}");
+}
+
+#[test]
+fn the_rules_judge_components_of_a_container_as_part_of_it() {
+    let text = r##"team web { contact "#web" }
+zone core { trust high }
+actor shopper
+system shop {
+  owner web
+  component api {
+    kind service
+    zone core
+    component pricing {
+      does "Prices the cart"
+      uses rounding sync
+    }
+    component rounding {
+      does "Rounds money"
+    }
+  }
+}
+flow buy {
+  criticality high
+  shopper -> pricing https
+}
+"##;
+    let a = analyse(&[("arch.toml", ""), ("m.arch", text)]);
+    let all = codes(&a);
+    let about = |code: &str, name: &str| all.iter().any(|c| c.starts_with(code) && c.contains(&format!("`{name}`")));
+    for part in ["pricing", "rounding"] {
+        assert!(!about("OWN008", part), "declared in a system: {all:?}");
+        assert!(!about("OWN001", part), "owned through the system: {all:?}");
+        assert!(!about("HYG008", part), "in its container's zone: {all:?}");
+    }
+    // A call between two components of one container stays in its process.
+    assert!(!all.iter().any(|c| c.starts_with("REL002")), "{all:?}");
+    let id = |n: &str| a.model.lookup(n).unwrap_or_else(|| panic!("{n}"));
+    let inner = a.facts.links.iter().find(|l| l.from == id("pricing") && l.to == id("rounding")).expect("link");
+    assert!(inner.is_local(), "{:?}", inner.wire);
+    // The single point of failure is the container the component runs in, reported once.
+    let spof: Vec<_> = all.iter().filter(|c| c.starts_with("REL001")).collect();
+    assert_eq!(spof.len(), 1, "{all:?}");
+    assert!(spof[0].contains("`api`"), "{spof:?}");
+}

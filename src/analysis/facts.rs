@@ -74,6 +74,8 @@ pub enum WireSource {
     Store(ElementId),
     /// The default `protocol` of this catalogue technology.
     Technology(ElementId),
+    /// Both ends run in this container (one is part of it, or both are): an in-process call.
+    Container(ElementId),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -558,6 +560,9 @@ impl Facts {
                 if let Some(p) = &l.protocol {
                     return Some(Wire { protocol: p.clone(), source: WireSource::Declared });
                 }
+                if let Some(c) = same_container(model, l.from, l.to) {
+                    return Some(Wire { protocol: "in-process".to_string(), source: WireSource::Container(c) });
+                }
                 if let Some(&i) = pair.get(&(l.from, l.to)).or_else(|| pair.get(&(l.to, l.from))) {
                     return Some(Wire { protocol: protocol_of(i), source: WireSource::SamePair });
                 }
@@ -686,6 +691,25 @@ pub fn container_of(model: &Model, id: ElementId) -> Option<ElementId> {
     let e = model.get(id)?;
     let p = e.parent?;
     (e.kind == DeclKind::Component && model.get(p)?.kind == DeclKind::Component).then_some(p)
+}
+
+/// The unit a component is deployed as: itself, or the outermost container it is part of.
+pub fn deployed_as(model: &Model, id: ElementId) -> ElementId {
+    let mut cur = id;
+    // Nesting depth is bounded by the lexer, so this walk ends.
+    while let Some(c) = container_of(model, cur) {
+        cur = c;
+    }
+    cur
+}
+
+/// The container two components both run in, when a call between them stays in its process.
+fn same_container(model: &Model, a: ElementId, b: ElementId) -> Option<ElementId> {
+    if !is_part(model, a) && !is_part(model, b) {
+        return None;
+    }
+    let unit = deployed_as(model, a);
+    (unit == deployed_as(model, b)).then_some(unit)
 }
 
 /// Whether a component runs inside a container rather than being deployed on its own: it

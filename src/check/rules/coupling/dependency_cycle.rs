@@ -286,7 +286,7 @@ fn dependency_cycle(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     }
     let mut nodes: Vec<(ElementId, bool)> = systems.iter().map(|s| (*s, true)).collect();
     let system_of = |x: ElementId| {
-        cx.model.get(x).filter(|e| !e.from_std).and_then(|e| e.reference("system")).filter(|s| systems.contains(s))
+        cx.model.get(x).filter(|e| !e.from_std).and_then(|_| cx.facts.system_of(x)).filter(|s| systems.contains(s))
     };
     nodes.extend(
         cx.model.iter().filter(|(id, _)| is_broker(cx, *id) && system_of(*id).is_none()).map(|(id, _)| (id, false)),

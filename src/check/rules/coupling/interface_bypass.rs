@@ -21,7 +21,7 @@ pub static INTERFACE_BYPASS: Rule = Rule {
 fn interface_bypass(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let deps = &cx.facts.deps;
     let exposed = exposed_by(cx);
-    let system = |c: ElementId| cx.model.get(c).and_then(|e| e.reference("system"));
+    let system = |c: ElementId| cx.facts.system_of(c);
     let mut seen: BTreeSet<(ElementId, ElementId)> = BTreeSet::new();
     for (_, l) in deps.links(cx.facts) {
         if l.via.is_some() || l.origin == LinkOrigin::Event || !is_component(cx, l.from) || !is_component(cx, l.to) {

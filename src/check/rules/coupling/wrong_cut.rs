@@ -28,7 +28,7 @@ fn wrong_cut(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     for c in components(cx) {
         let Some(e) = cx.model.get(c) else { continue };
         let owned: BTreeSet<ElementId> = e.references("owns").collect();
-        groups.entry(e.reference("system")).or_default().push((c, owned.len()));
+        groups.entry(cx.facts.system_of(c)).or_default().push((c, owned.len()));
     }
     for (system, members) in groups {
         let n = members.len() as f64;

@@ -68,7 +68,9 @@ fn incomplete_model(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
                     | DeclKind::Actor
                     | DeclKind::External
             )
-            && e.attr("zone").is_none();
+            && e.attr("zone").is_none()
+            // A component of a container runs in the container's zone.
+            && cx.facts.zone_of(id).is_none();
         if holes.is_empty() && !missing_zone {
             continue;
         }

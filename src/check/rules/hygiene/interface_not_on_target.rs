@@ -20,6 +20,11 @@ fn interface_not_on_target(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         if matches!(l.origin, LinkOrigin::Event) || l.to == via {
             continue;
         }
+        // A target that exposes it too is a second provider: RES008 reports that line already,
+        // and suggesting to add it again would be wrong.
+        if cx.model.get(l.to).is_some_and(|t| t.references("exposes").any(|i| i == via)) {
+            continue;
+        }
         let provider = cx.facts.provider.get(&via).copied();
         if provider.is_some_and(|p| p != l.to) || provider.is_none() {
             let who = provider.map_or("no element".to_string(), |p| format!("`{}`", cx.name(p)));

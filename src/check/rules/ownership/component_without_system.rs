@@ -27,7 +27,8 @@ fn component_without_system(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         _ => format!("add `system <name>`; the systems are {}", name_list(cx, &systems, 6)),
     };
     for (id, e) in cx.model.of_kind(DeclKind::Component) {
-        if e.attr("system").is_some() {
+        // Declared inside a system, or naming one (an unresolved name is reported already).
+        if e.attr("system").is_some() || cx.facts.system_of(id).is_some() {
             continue;
         }
         acc.push(

@@ -3,6 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::code;
+use crate::analysis::facts::container_of;
 use crate::check::shared::{name_list, team_of};
 use crate::check::{Category, Ctx, Rule};
 use crate::diagnostics::{Diagnostic, Severity, TextEdit};
@@ -44,12 +45,13 @@ fn owner_gap_root(cx: &Ctx<'_>, id: ElementId, depth: usize) -> Option<ElementId
             None => Some(id),
         },
         DeclKind::System => Some(id),
-        _ => match e.attr("system") {
-            Some(_) => match e.reference("system") {
-                Some(s) => owner_gap_root(cx, s, depth + 1),
-                None => None,
-            },
-            None => Some(id),
+        // A component without an owner takes its container's, then its system's.
+        _ => match (container_of(cx.model, id), cx.facts.system_of(id)) {
+            (Some(c), _) => owner_gap_root(cx, c, depth + 1),
+            (None, Some(s)) => owner_gap_root(cx, s, depth + 1),
+            // A `system` that does not resolve is reported already.
+            (None, None) if e.attr("system").is_some() => None,
+            (None, None) => Some(id),
         },
     }
 }

@@ -36,7 +36,7 @@ fn missing_recovery_objectives(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             return true;
         }
         let via = |s: ElementId| stated.get(&s).is_some_and(|v| v.contains(&name));
-        via(id) || e.reference("system").is_some_and(via)
+        via(id) || cx.facts.system_of(id).is_some_and(via)
     };
     for kind in [DeclKind::Component, DeclKind::Datastore] {
         for (id, e) in cx.model.of_kind(kind) {

@@ -44,7 +44,8 @@ fn spof_on_critical_path(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             {
                 continue;
             }
-            let flows = on_path.entry(l.to).or_default();
+            // A component of a container fails with its container: the container is judged.
+            let flows = on_path.entry(crate::analysis::facts::deployed_as(cx.model, l.to)).or_default();
             if !flows.iter().any(|(f, _)| *f == flow) {
                 flows.push((flow, l));
             }

@@ -31,6 +31,10 @@ fn wobbly_interaction(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         if l.unreadable.contains(&"timeout") {
             continue;
         }
+        // People and systems we do not run have no timeouts the model could set.
+        if matches!(cx.kind(l.from), Some(DeclKind::Actor | DeclKind::External)) {
+            continue;
+        }
         if !matches!(cx.kind(l.to), Some(DeclKind::Component | DeclKind::External | DeclKind::Interface))
             || matches!(cx.kind_word(l.to), Some("library" | "module"))
         {
@@ -72,6 +76,14 @@ fn timeout_edit(cx: &Ctx<'_>, l: &Link) -> TextEdit {
 #[cfg(test)]
 mod tests {
     use crate::check::registry::{findings_of as of, messages_of as messages};
+
+    #[test]
+    fn actors_and_external_systems_are_not_asked_for_timeouts() {
+        let text = "actor shopper { uses web sync }\nexternal bank { uses web sync }\ncomponent web\n";
+        assert!(of("REL002", text).is_empty());
+        let ours = "component shop { uses web sync }\ncomponent web\n";
+        assert_eq!(of("REL002", ours).len(), 1, "a component still is");
+    }
 
     #[test]
     fn a_timeout_that_failed_to_parse_is_not_a_missing_one() {

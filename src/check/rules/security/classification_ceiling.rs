@@ -44,7 +44,7 @@ fn ceiling_of(cx: &Ctx<'_>, id: ElementId) -> Ceiling {
     };
     let own: Vec<ElementId> = e.references("profile").collect();
     let system: Vec<ElementId> =
-        e.reference("system").and_then(|s| el(cx, s)).map(|s| s.references("profile").collect()).unwrap_or_default();
+        cx.facts.system_of(id).and_then(|s| el(cx, s)).map(|s| s.references("profile").collect()).unwrap_or_default();
     let specific = if e.kind == DeclKind::Zone { None } else { max_class_of(cx, id) };
     limits.extend(specific.or_else(|| by_profiles(own)).or_else(|| by_profiles(system)));
     limits.into_iter().min_by_key(|(r, holder, _)| (*r, *holder))

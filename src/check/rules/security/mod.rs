@@ -260,7 +260,7 @@ fn zone_desc(cx: &Ctx<'_>, z: ElementId) -> String {
 fn profiles_of(cx: &Ctx<'_>, id: ElementId) -> Vec<ElementId> {
     let Some(e) = el(cx, id) else { return Vec::new() };
     let mut out: Vec<ElementId> = e.references("profile").collect();
-    if let Some(sys) = e.reference("system").and_then(|s| el(cx, s)) {
+    if let Some(sys) = cx.facts.system_of(id).and_then(|s| el(cx, s)) {
         out.extend(sys.references("profile"));
     }
     out.sort();
@@ -320,6 +320,8 @@ fn plain_why(cx: &Ctx<'_>, l: &Link) -> Option<(String, Option<String>)> {
         WireSource::Declared | WireSource::SamePair => format!("plaintext `{p}`"),
         WireSource::Store(end) => format!("plaintext `{p}`, as the other links to {} declare", q(cx, end)),
         WireSource::Technology(t) => format!("plaintext `{p}`, the default of technology `{}`", cx.name(t)),
+        // An in-process call is never plaintext on a network; kept for completeness.
+        WireSource::Container(c) => format!("`{p}` inside container `{}`", cx.name(c)),
     };
     Some((why, protocol))
 }
