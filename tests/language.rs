@@ -404,3 +404,12 @@ flow buy {
     assert_eq!(spof.len(), 1, "{all:?}");
     assert!(spof[0].contains("`api`"), "{spof:?}");
 }
+
+#[test]
+fn a_reply_across_zones_needs_no_authentication_of_its_own() {
+    let text = "zone outside { trust none }\nzone inside { trust high }\nactor shopper { zone outside }\ncomponent web { zone inside }\nflow f {\n  shopper -> web https auth session\n  web -> shopper https reply\n  web -> shopper https\n}\n";
+    let a = analyse(&[("arch.toml", ""), ("m.arch", text)]);
+    let gaps: Vec<String> =
+        codes(&a).into_iter().filter(|c| c.starts_with("HYG008") && c.contains("web -> shopper")).collect();
+    assert_eq!(gaps.len(), 1, "only the unmarked step lacks auth: {gaps:?}");
+}

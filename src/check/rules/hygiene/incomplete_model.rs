@@ -106,7 +106,8 @@ fn incomplete_model(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         if l.protocol.is_none() && !stated("protocol") {
             missing.push("protocol");
         }
-        if l.auth.is_none() && !stated("auth") {
+        // A reply travels back over the caller's connection: it has no authentication of its own.
+        if l.auth.is_none() && !stated("auth") && !l.reply {
             missing.push("auth");
         }
         if missing.is_empty() {
