@@ -109,6 +109,19 @@ impl<'m> Facts<'m> {
         self.model.iter().filter(|(_, e)| !e.from_std && NODE_KINDS.contains(&e.kind)).map(|(id, _)| id).collect()
     }
 
+    /// The link as the containers view draws it: an end that is a component of a container is
+    /// drawn as the container (its components have their own view).
+    pub fn rolled_up(&self, l: &Link) -> Link {
+        let unit = |id| derived::deployed_as(self.model, id);
+        Link { from: unit(l.from), to: unit(l.to), ..l.clone() }
+    }
+
+    /// Whether an element is drawn as a node of the containers view: a component of a container
+    /// is drawn in the container's component view instead.
+    pub fn is_container_level(&self, id: ElementId) -> bool {
+        !derived::is_part(self.model, id)
+    }
+
     /// The node a reference is drawn as: itself for drawn kinds, the provider for an interface
     /// (the interface itself when nothing provides it).
     pub fn endpoint(&self, id: ElementId) -> Option<ElementId> {

@@ -531,7 +531,8 @@ pub(super) fn node_keys(ctx: &Ctx, ids: &[ElementId]) -> Vec<Key> {
 // Containers
 
 fn containers(ctx: &Ctx) -> (String, String, String) {
-    let members = ctx.facts.nodes();
+    let members: Vec<ElementId> =
+        ctx.facts.nodes().into_iter().filter(|id| ctx.facts.is_container_level(*id)).collect();
     let frame = dot::Frame {
         name: "containers",
         rankdir: "TB",
@@ -543,7 +544,8 @@ fn containers(ctx: &Ctx) -> (String, String, String) {
     let mut stmts = Vec::new();
     let (nodes, zones) = zoned_nodes(ctx, &members, &BTreeMap::new());
     stmts.extend(nodes);
-    let mut merged = merge(ctx.links.iter(), |id| Some(ctx.path(id)));
+    let rolled: Vec<Link> = ctx.links.iter().map(|l| ctx.facts.rolled_up(l)).collect();
+    let mut merged = merge(rolled.iter(), |id| Some(ctx.path(id)));
     // A flow step answering a call (B -> A after A -> B) is a reply, not a dependency: it turns
     // the call into a two-way arrow instead of adding an edge against the flow of calls.
     let replies: BTreeSet<(String, String)> = merged
