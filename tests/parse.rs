@@ -59,8 +59,19 @@ fn unknown_declarations_and_enum_values_get_suggestions() {
 
 #[test]
 fn unclosed_and_stray_braces_are_reported_once_each() {
-    // A forgotten `}`: the next declaration lands inside the block, and the last `}` closes nothing.
+    // A forgotten `}`: the next declaration lands inside the block (components nest), and the
+    // last `}` closes nothing; that error points at the line where the `}` is missing.
     let errs = errors("component a {\n  owner t\n\ncomponent b }\n}\n");
+    let codes: Vec<&str> = errs.iter().map(|e| e.code.id).collect();
+    assert_eq!(codes, ["SYN004"], "{errs:#?}");
+    assert_eq!(
+        errs[0].help.as_deref(),
+        Some("a `}` is probably missing before `component b`: close `a` there and remove this one"),
+        "{errs:#?}"
+    );
+    assert_eq!(errs[0].secondary[0].message, "`component b` is read as nested in `a`");
+    // A kind that cannot nest there is still an error of its own.
+    let errs = errors("component a {\n  owner t\n\ndatastore d }\n}\n");
     let codes: Vec<&str> = errs.iter().map(|e| e.code.id).collect();
     assert_eq!(codes, ["SYN009", "SYN004"], "{errs:#?}");
     assert!(errs[0].help.as_deref().is_some_and(|h| h.contains("close the `component` block")), "{errs:#?}");

@@ -31,6 +31,7 @@ pub fn parse(file: FileId, text: &str) -> Parse<'_> {
     let (nodes, parse_errors) = parser::parse_tokens(file, &lexed.tokens, text.len());
     let (ast, shape_errors) = shape::shape(file, &nodes);
     let mut errors = lexed.errors;
+    explain_stray_closers(&ast, text, &mut errors);
     errors.extend(parse_errors);
     errors.extend(shape_errors);
     errors.sort_by_key(|d| d.sort_key().1);
@@ -49,4 +50,43 @@ pub fn parse(file: FileId, text: &str) -> Parse<'_> {
         );
     }
     Parse { file, nodes, ast, comments: lexed.comments, errors }
+}
+
+/// A forgotten `}` nests the next declaration in the block before it, which is valid where
+/// components nest, so the `}` left over at the end is the only error. When a nested
+/// declaration starts at the beginning of a line before that `}`, it is the likely place.
+fn explain_stray_closers(ast: &ast::SourceAst, text: &str, errors: &mut [Diagnostic]) {
+    let stray = |d: &Diagnostic| d.code == codes::UNEXPECTED_TOKEN && d.message == "unexpected `}`";
+    let Some(error) = errors.iter_mut().find(|d| stray(d)) else { return };
+    let Some(at) = error.span().map(|s| s.start as usize) else { return };
+    let mut stack: Vec<(&ast::Decl, Option<&ast::Decl>)> = ast
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            ast::Item::Decl(d) => Some((d, None)),
+            _ => None,
+        })
+        .collect();
+    let mut suspect: Option<(&ast::Decl, &ast::Decl)> = None;
+    // Iterative: nesting is bounded by the lexer, but no pass over a tree recurses.
+    while let Some((d, parent)) = stack.pop() {
+        let start = d.keyword.start as usize;
+        let at_line_start = start == 0 || text[..start].ends_with('\n');
+        if let Some(p) = parent {
+            if at_line_start && start < at && suspect.is_none_or(|(s, _)| start < s.keyword.start as usize) {
+                suspect = Some((d, p));
+            }
+        }
+        stack.extend(d.children.iter().map(|c| (c, Some(d))));
+    }
+    let Some((nested, parent)) = suspect else { return };
+    let keyword = nested.kind.keyword();
+    error.secondary.push(crate::diagnostics::Label {
+        span: nested.keyword,
+        message: format!("`{keyword} {}` is read as nested in `{}`", nested.name.text, parent.name.text),
+    });
+    error.help = Some(format!(
+        "a `}}` is probably missing before `{keyword} {}`: close `{}` there and remove this one",
+        nested.name.text, parent.name.text
+    ));
 }
