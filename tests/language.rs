@@ -257,6 +257,11 @@ fn the_report_lists_each_container_with_its_components_and_places_its_view() {
     assert!(section.contains("storefront") && section.contains("in system"), "{section}");
     assert!(section.contains("Shows the cart") && section.contains("Formats prices"), "{section}");
     assert!(!md.contains("Other Diagrams"), "the component view is placed in its section");
+    // Each component's entry says what it is part of, and its system from the nesting.
+    let entry = &md[md.find("<a id=\"el-cart_view\"></a>").unwrap_or_else(|| panic!("entry:\n{md}"))..];
+    let entry = &entry[..entry[1..].find("<a id=").map_or(entry.len(), |i| i + 1)];
+    assert!(entry.contains("**Part of**") && entry.contains("[storefront]"), "{entry}");
+    assert!(entry.contains("**System**") && entry.contains("[shop]"), "{entry}");
 }
 
 const LANDSCAPE: &str = r#"system shop
@@ -416,4 +421,15 @@ fn a_reply_across_zones_needs_no_authentication_of_its_own() {
     let gaps: Vec<String> =
         codes(&a).into_iter().filter(|c| c.starts_with("HYG008") && c.contains("web -> shopper")).collect();
     assert_eq!(gaps.len(), 1, "only the unmarked step lacks auth: {gaps:?}");
+}
+
+#[test]
+fn the_backstage_catalog_makes_a_component_of_a_container_its_subcomponent() {
+    use archc::emit::export::{export, Format};
+    let a = analyse(&[("arch.toml", ""), ("m.arch", NESTED)]);
+    let yaml = export(&a.model, &a.workspace.sources, Format::Backstage);
+    let doc = yaml.split("\n---").find(|d| d.contains("name: \"cart_view\"") || d.contains("name: cart_view"));
+    let doc = doc.unwrap_or_else(|| panic!("no cart_view entity:\n{yaml}"));
+    assert!(doc.contains("subcomponentOf:") && doc.contains("storefront"), "{doc}");
+    assert!(doc.contains("system:") && doc.contains("shop"), "the system comes from the nesting: {doc}");
 }

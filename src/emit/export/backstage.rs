@@ -394,6 +394,13 @@ pub fn catalog(model: &Model) -> String {
                     .with("lifecycle", Json::str("production"))
                     .with("owner", Json::str(owner))
                     .with("system", cat.system_of(id).map_or(Json::Null, Json::Str))
+                    // A component of a container (C4 level 3) is a Backstage subcomponent.
+                    .with(
+                        "subcomponentOf",
+                        crate::analysis::facts::container_of(model, id)
+                            .and_then(|c| cat.reference(c))
+                            .map_or(Json::Null, Json::Str),
+                    )
                     .with_some("providesApis", cat.refs(provides))
                     .with_some("consumesApis", cat.refs(consumes))
                     .with_some("dependsOn", cat.refs(depends));

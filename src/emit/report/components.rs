@@ -198,6 +198,7 @@ fn component(ctx: &Ctx<'_>, out: &mut Out, rel: &Relations, n: usize, id: Elemen
             ("multi-tenant", "Multi-tenant"),
         ],
     ));
+    super::containers::nesting_facts(ctx, id, &mut items);
     out.push(bullets(items));
 }
 

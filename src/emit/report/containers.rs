@@ -45,3 +45,16 @@ pub fn containers(ctx: &Ctx<'_>, out: &mut Out) {
     out.push(doc::bullets(items));
     out.diagrams(ctx, |n| n.starts_with("components-"));
 }
+
+/// For a component's entry: the container it is part of, and the system it is declared in when
+/// no `system` line says it.
+pub fn nesting_facts(ctx: &Ctx<'_>, id: ElementId, items: &mut Vec<Item>) {
+    if let Some(c) = container_of(ctx.model, id) {
+        items.push(fact_item("Part of", ctx.link_r(c)));
+    }
+    if ctx.el(id).attr("system").is_none() {
+        if let Some(s) = ctx.facts.system_of(id) {
+            items.push(fact_item("System", ctx.link_r(s)));
+        }
+    }
+}
