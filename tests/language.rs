@@ -233,6 +233,9 @@ fn each_container_gets_a_component_view_with_its_components_inside_its_box() {
     assert!(inside.contains("cart_view") && inside.contains("price_format"), "{inside}");
     assert!(!inside.contains("checkout"), "{inside}");
     assert!(dot.contains("\"cart_view\" -> \"price_format\""), "{dot}");
+    // The container's own call leaves its box.
+    let out = dot.lines().find(|l| l.contains("-> \"checkout\"")).unwrap_or_else(|| panic!("{dot}"));
+    assert!(out.contains("ltail=\"cluster_container_"), "{out}");
     // The containers view (C4 level 2) draws the container, not its components.
     let containers = &views.iter().find(|d| d.name == "containers").expect("containers view").dot;
     assert!(containers.contains("\"storefront\"[") && !containers.contains("\"cart_view\""), "{containers}");

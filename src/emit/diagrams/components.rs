@@ -37,8 +37,13 @@ fn view(ctx: &Ctx, container: ElementId) -> (String, String, String) {
     // Links that start or end at a part, merged per drawn pair in order of first appearance.
     let mut pairs: Vec<((ElementId, ElementId), Vec<&Link>)> = Vec::new();
     let mut index: BTreeMap<(ElementId, ElementId), usize> = BTreeMap::new();
+    // The container's own calls (and calls to it) are drawn from and to its box.
+    let touches = |id: ElementId| id == container || parts.contains(&id);
     for l in &ctx.links {
-        if l.from == l.to || !(parts.contains(&l.from) || parts.contains(&l.to)) {
+        if l.from == l.to
+            || !(touches(l.from) || touches(l.to))
+            || (touches(l.from) && touches(l.to) && (l.from == container || l.to == container))
+        {
             continue;
         }
         match index.get(&(l.from, l.to)) {
@@ -52,7 +57,7 @@ fn view(ctx: &Ctx, container: ElementId) -> (String, String, String) {
     let mut around: Vec<ElementId> = Vec::new();
     for ((a, b), _) in &pairs {
         for id in [*a, *b] {
-            if !parts.contains(&id) && !around.contains(&id) {
+            if !touches(id) && !around.contains(&id) {
                 around.push(id);
             }
         }
@@ -72,7 +77,11 @@ fn view(ctx: &Ctx, container: ElementId) -> (String, String, String) {
         set("fontname", q(dot::FONT)),
     ];
     inside.extend(parts.iter().map(|p| element_node(ctx, *p)));
-    let mut stmts = vec![subgraph(&format!("cluster_container_{}", container.0), inside)];
+    let cluster = format!("cluster_container_{}", container.0);
+    let mut stmts = vec![set("compound", q("true")), subgraph(&cluster, inside)];
+    // An edge of the container starts or ends at its box: Graphviz clips it there from a node
+    // inside (`ltail`, `lhead`).
+    let anchor = parts.first().copied().unwrap_or(container);
     stmts.extend(around.iter().map(|id| element_node(ctx, *id)));
     let mut any_async = false;
     for ((a, b), links) in &pairs {
@@ -95,7 +104,16 @@ fn view(ctx: &Ctx, container: ElementId) -> (String, String, String) {
             attrs.push(aq("color", dot::HIGHLIGHT));
             attrs.push(aq("penwidth", "3"));
         }
-        stmts.push(edge(&ctx.path(*a), &ctx.path(*b), attrs));
+        let (mut from, mut to) = (*a, *b);
+        if from == container {
+            from = anchor;
+            attrs.push(aq("ltail", &cluster));
+        }
+        if to == container {
+            to = anchor;
+            attrs.push(aq("lhead", &cluster));
+        }
+        stmts.push(edge(&ctx.path(from), &ctx.path(to), attrs));
     }
     let mut keys = node_keys(ctx, &[parts.clone(), around].concat());
     keys.push(Key::Line("#4a5568", "solid", "calls (label: protocol)"));
