@@ -436,3 +436,27 @@ fn the_backstage_catalog_makes_a_component_of_a_container_its_subcomponent() {
     assert!(doc.contains("subcomponentOf:") && doc.contains("storefront"), "{doc}");
     assert!(doc.contains("system:") && doc.contains("shop"), "the system comes from the nesting: {doc}");
 }
+
+#[test]
+fn renaming_a_container_rewrites_its_segment_of_qualified_names() {
+    use archc::driver::RunOptions;
+    use archc::ide::{navigate, Snapshot};
+    let files = [("arch.toml", ""), ("m.arch", NESTED)];
+    let host = host(&files);
+    let snap = Snapshot::build(&host, &[PathBuf::from(ROOT)], 0, &RunOptions::default());
+    let path = Path::new(ROOT).join("m.arch");
+    let file = snap.file(&path).expect("workspace file");
+    let offset = NESTED.find("component storefront").expect("declaration") + "component ".len();
+    let edits = navigate::rename(&snap, file, offset, "shopfront").unwrap_or_else(|e| panic!("{e:?}"));
+    let mut text = NESTED.to_string();
+    let mut sorted = edits.clone();
+    sorted.sort_by_key(|e| std::cmp::Reverse(e.range.start));
+    for e in &sorted {
+        text.replace_range(e.range.clone(), &e.new_text);
+    }
+    assert!(text.contains("component shopfront {"), "{text}");
+    assert!(text.contains("uses shop.shopfront.price_format sync"), "{text}");
+    // The renamed workspace still resolves.
+    let a = analyse(&[("arch.toml", ""), ("m.arch", &text)]);
+    assert!(front_end(&a).is_empty(), "{:?}", codes(&a));
+}

@@ -103,6 +103,31 @@ pub fn rename(snap: &Snapshot, file: File<'_>, offset: usize, new_name: &str) ->
         .into_iter()
         .map(|r| TextEdit { path: r.path, range: r.range, new_text: new_name.to_string() })
         .collect();
+    // A qualified name spells the ancestors of what it names: renaming `storefront` rewrites
+    // its segment of `shop.storefront.cart_view`.
+    let sources = &file.analysis.workspace.sources;
+    each_reference(model, |target, span| {
+        let range = span.range();
+        let Some(text) = sources.text(span.file).get(range.clone()).filter(|t| t.contains('.')) else { return };
+        let Some(path) = snap.path_of(file.analysis, span.file) else { return };
+        let mut starts: Vec<usize> = vec![0];
+        starts.extend(text.match_indices('.').map(|(i, _)| i + 1));
+        let mut element = model.get(target).and_then(|t| t.parent);
+        // The last segment is the target itself (renamed above when it is the element).
+        for &start in starts.iter().rev().skip(1) {
+            let Some(el) = element else { break };
+            let segment = &text[start..text[start..].find('.').map_or(text.len(), |e| start + e)];
+            if el == id && segment == e.name {
+                let at = range.start + start;
+                edits.push(TextEdit {
+                    path: path.clone(),
+                    range: at..at + segment.len(),
+                    new_text: new_name.to_string(),
+                });
+            }
+            element = model.get(el).and_then(|x| x.parent);
+        }
+    });
     // Acceptances name their elements in the fingerprint: `accept RULE@old@other`.
     let old_path = model.path_of(id);
     for acc in &model.acceptances {
