@@ -460,3 +460,16 @@ fn renaming_a_container_rewrites_its_segment_of_qualified_names() {
     let a = analyse(&[("arch.toml", ""), ("m.arch", &text)]);
     assert!(front_end(&a).is_empty(), "{:?}", codes(&a));
 }
+
+#[test]
+fn hover_on_a_nested_component_names_its_container_and_system() {
+    use archc::driver::RunOptions;
+    use archc::ide::{hover, Snapshot};
+    let host = host(&[("arch.toml", ""), ("m.arch", NESTED)]);
+    let snap = Snapshot::build(&host, &[PathBuf::from(ROOT)], 0, &RunOptions::default());
+    let file = snap.file(&Path::new(ROOT).join("m.arch")).expect("workspace file");
+    let offset = NESTED.find("component cart_view").expect("declaration") + "component ca".len();
+    let md = hover::hover(&snap, file, offset).expect("hover").markdown;
+    assert!(md.contains("- part of: `storefront`"), "{md}");
+    assert!(md.contains("- system: `shop`"), "{md}");
+}

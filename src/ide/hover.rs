@@ -64,6 +64,15 @@ fn element(file: File<'_>, id: crate::semantic::model::ElementId) -> String {
             facts.push(format!("- {key}: `{}` ({})", model.name_of(*r), model.get(*r).map_or("", |o| o.title())));
         }
     }
+    // A nested component: what it is part of, and its system when the nesting says it.
+    if let Some(c) = crate::analysis::facts::container_of(model, id) {
+        facts.push(format!("- part of: `{}` ({})", model.name_of(c), model.get(c).map_or("", |o| o.title())));
+    }
+    if e.kind == crate::syntax::schema::DeclKind::Component && e.value("system").is_none() {
+        if let Some(s) = file.analysis.facts.system_of(id) {
+            facts.push(format!("- system: `{}` ({})", model.name_of(s), model.get(s).map_or("", |o| o.title())));
+        }
+    }
     if !facts.is_empty() {
         let _ = write!(out, "\n\n{}", facts.join("\n"));
     }
