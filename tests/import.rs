@@ -125,6 +125,12 @@ fn structurizr_big_bank_keeps_every_element_relationship_description_and_tag() {
         "{}",
         got.summary
     );
+    // Components are declared inside their container (C4 level 3), not kept as comments.
+    let container = &got.source[got.source.find("component api_application").expect("container")..];
+    let container = &container[..container.find("\n}\n").expect("end of the container")];
+    assert!(container.contains("\n  component signin_controller \"Sign In Controller\" {"), "{container}");
+    assert!(container.contains("\n    uses security_component"), "{container}");
+    assert!(!got.summary.contains("container memberships"), "{}", got.summary);
     // Deployment: instances and what runs where.
     assert!(got.source.contains("instances 8") && got.source.contains("runs api_application"));
     drop(got.dir);

@@ -317,8 +317,10 @@ fn write_element(
         out.push_str(&format!("{inner}{a}\n"));
     }
     for u in uses.get(&e.name).into_iter().flatten() {
-        // `uses` lines were written for a top-level component.
-        out.push_str(u);
+        // `uses` lines were written for a top-level component: a nested one indents them more.
+        for line in u.lines() {
+            out.push_str(&format!("{indent}{line}\n"));
+        }
     }
     for c in &e.children {
         write_element(out, c, &inner, uses, count);

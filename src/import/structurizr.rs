@@ -2,7 +2,8 @@
 //! deployment environments, with `!include` followed through a loader the caller supplies.
 //!
 //! Mapping: person -> `actor`; a software system with containers -> `system`, its containers and
-//! components -> `component` (`datastore` when tagged `Database`); a software system without
+//! components -> `component` (`datastore` when tagged `Database`), each component declared inside
+//! its container's block (C4 level 3); a software system without
 //! containers -> `external`; deployment environment -> `deployment` with one `node` per deployment
 //! or infrastructure node (nesting flattened, container instances as `runs`). Relationships from
 //! containers and components are `uses`; others become flow steps. A relationship drawn to a whole
@@ -413,12 +414,6 @@ impl Walker {
             comments.push(format!("Structurizr group: {g}"));
             self.draft.comment("group memberships");
         }
-        if keyword == "component" {
-            if let Some(container) = parent.and_then(|p| self.elements.iter().find(|e| e.key == p)) {
-                comments.push(format!("Component of the container `{}`", container.name));
-                self.draft.comment("container memberships of components");
-            }
-        }
         self.elements.push(Element {
             kind,
             key: key.clone(),
@@ -630,6 +625,9 @@ impl Walker {
                 r
             })
             .collect();
+        // A component is declared inside its container (C4 level 3); the drafts are collected
+        // first so that each can be placed in its container's block.
+        let mut drafts: Vec<(Option<String>, DraftElement)> = Vec::new();
         for e in &self.elements {
             let mut attrs = Vec::new();
             match e.kind {
@@ -656,8 +654,23 @@ impl Walker {
                 attrs.push(format!("summary {}", quote(d)));
             }
             attrs.extend(tags_attr(&e.tags));
-            let comments = e.comments.clone();
-            self.draft.add(DraftElement {
+            let mut comments = e.comments.clone();
+            let container = e
+                .parent
+                .as_deref()
+                .and_then(|p| self.elements.iter().find(|c| c.key == p))
+                .filter(|c| c.kind == "component");
+            let nest_in = match container {
+                Some(c) if e.kind == "component" => Some(c.key.clone()),
+                Some(c) => {
+                    // Only components nest; a store keeps its container as a comment.
+                    comments.push(format!("Component of the container `{}`", c.name));
+                    self.draft.comment("container memberships of stores");
+                    None
+                }
+                None => None,
+            };
+            let draft = DraftElement {
                 kind: e.kind,
                 key: e.key.clone(),
                 name: e.name.clone(),
@@ -666,7 +679,19 @@ impl Walker {
                 comments,
                 counted: true,
                 ..Default::default()
-            });
+            };
+            drafts.push((nest_in, draft));
+        }
+        // Containers come before their components in the source, so each parent is placed first.
+        let mut placed: Vec<DraftElement> = Vec::new();
+        for (nest_in, draft) in drafts {
+            match nest_in.and_then(|k| placed.iter_mut().find(|p| p.key == k)) {
+                Some(container) => container.children.push(draft),
+                None => placed.push(draft),
+            }
+        }
+        for draft in placed {
+            self.draft.add(draft);
         }
         for mut dep in std::mem::take(&mut self.deployments) {
             for node in &mut dep.children {
