@@ -1,0 +1,151 @@
+//! What a `?` hole expects, read from the language table: the declaration, the attribute (with
+//! its block path), the parameter's type and the words or names it allows. Also the gaps: rule
+//! findings whose repair fix writes an attribute as a `?` hole, so that filling a gap is opening
+//! it with that fix and filling the hole it leaves.
+
+use crate::analysis::facts::{Hole, HolePlace};
+use crate::diagnostics::{Diagnostic, FixKind, TextEdit};
+use crate::semantic::model::{Attribute, Element, Model};
+use crate::syntax::schema::{self, AttrSpec, DeclKind, Ty};
+
+/// The rules whose findings name a missing attribute precisely and carry a fix that writes it as
+/// a hole: a missing owner, a missing timeout on a synchronous call.
+pub const GAP_RULES: &[&str] = &["OWN001", "REL002"];
+
+/// A hole's place in the language.
+#[derive(Clone, Debug)]
+pub struct HoleType {
+    /// `owner`, `uses.timeout`, `step 2 latency`, `GET /x request`.
+    pub place: String,
+    pub ty: Ty,
+    /// A comma-separated list is allowed.
+    pub list: bool,
+    /// The attribute's documentation line, if the hole is an attribute's value.
+    pub doc: &'static str,
+}
+
+/// The type a hole expects, or `None` when the table has no entry for it.
+pub fn hole_type(model: &Model, hole: &Hole) -> Option<HoleType> {
+    let e = model.get(hole.element)?;
+    let spec = e.kind.spec();
+    match &hole.place {
+        HolePlace::Attr { attr, path } => {
+            let a = e.attrs.get(*attr)?;
+            let (attr_spec, value_attr) = walk(spec.attrs, a, path)?;
+            typed(path.join("."), attr_spec, value_attr, hole)
+        }
+        HolePlace::StepOption { step, path } => {
+            let s = e.steps.get(*step)?;
+            let top = s.options.iter().find(|o| Some(&o.name) == path.first())?;
+            let (attr_spec, value_attr) = walk(schema::STEP_OPTIONS, top, path)?;
+            typed(format!("step {} {}", step + 1, path.join(".")), attr_spec, value_attr, hole)
+        }
+        HolePlace::StepEnd { step, to } => Some(HoleType {
+            place: format!("step {} {}", step + 1, if *to { "target" } else { "source" }),
+            ty: Ty::Ref(schema::PARTICIPANTS),
+            list: false,
+            doc: "A participant of the step.",
+        }),
+        HolePlace::Endpoint { endpoint, option: None } => {
+            let ep = e.endpoints.get(*endpoint)?;
+            let which = if ep.request.as_ref().is_some_and(|v| v.span == hole.span) { "request" } else { "response" };
+            Some(HoleType {
+                place: format!("{} {} {which}", ep.method, ep.target),
+                ty: Ty::Ref(&[DeclKind::Data, DeclKind::Event]),
+                list: false,
+                doc: "The data entity the endpoint receives or returns.",
+            })
+        }
+        HolePlace::Endpoint { endpoint, option: Some(name) } => {
+            let ep = e.endpoints.get(*endpoint)?;
+            let o = ep.options.iter().find(|o| o.name == *name)?;
+            let attr_spec = schema::find_attr(schema::ENDPOINT_OPTIONS, name)?;
+            typed(format!("{} {} {name}", ep.method, ep.target), attr_spec, o, hole)
+        }
+    }
+}
+
+/// The spec and attribute at the end of `path`, starting from the top-level attribute `top`.
+fn walk<'m>(attrs: &'static [AttrSpec], top: &'m Attribute, path: &[&str]) -> Option<(&'static AttrSpec, &'m Attribute)> {
+    let mut spec = schema::find_attr(attrs, path.first()?)?;
+    let mut attr = top;
+    for name in &path[1..] {
+        spec = schema::find_attr(spec.block?, name)?;
+        attr = attr.block.iter().find(|b| b.name == *name)?;
+    }
+    Some((spec, attr))
+}
+
+/// The parameter of `spec` whose values hold the hole.
+fn typed(place: String, spec: &'static AttrSpec, attr: &Attribute, hole: &Hole) -> Option<HoleType> {
+    let index = attr.args.iter().position(|values| values.iter().any(|v| v.span == hole.span))?;
+    let param = spec.params.get(index)?;
+    Some(HoleType { place, ty: param.ty, list: param.arity == schema::Arity::List, doc: spec.doc })
+}
+
+/// The words or names a value of `ty` may take in this model: the enumeration, or the declared
+/// elements of the kinds a reference may name (the standard library's included).
+pub fn allowed_values(model: &Model, ty: Ty) -> Vec<String> {
+    match ty {
+        Ty::Enum(words) => words.iter().map(|w| w.to_string()).collect(),
+        Ty::Bool => vec!["yes".into(), "no".into()],
+        Ty::Ref(kinds) | Ty::StrOrRef(kinds) => {
+            model.iter().filter(|(_, e)| kinds.contains(&e.kind)).map(|(_, e)| e.name.clone()).collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// A gap: a finding of one of [`GAP_RULES`] whose repair fix writes the missing attribute as a
+/// `?` hole. Its edits open the gap.
+pub struct Gap<'d> {
+    pub finding: &'d Diagnostic,
+    pub edits: &'d [TextEdit],
+}
+
+/// The gaps among `diagnostics`, in their order.
+pub fn gaps(diagnostics: &[Diagnostic]) -> Vec<Gap<'_>> {
+    diagnostics
+        .iter()
+        .filter(|d| d.suppression.is_none() && GAP_RULES.contains(&d.code.id))
+        .filter_map(|d| {
+            let fix = d.fixes.iter().find(|f| f.kind == FixKind::Repair && f.edits.iter().any(|e| has_hole(&e.new_text)))?;
+            Some(Gap { finding: d, edits: &fix.edits })
+        })
+        .collect()
+}
+
+/// The text holds a `?` word (not one inside a string).
+fn has_hole(text: &str) -> bool {
+    text.split_whitespace().any(|w| w == "?")
+}
+
+/// The declaration of an element as one line: `component web "Booking site"`.
+pub fn header(e: &Element) -> String {
+    let mut out = format!("{} {}", e.kind.keyword(), e.name);
+    if let Some(label) = &e.label {
+        out.push_str(&format!(" {label:?}"));
+    }
+    out
+}
+
+/// The part of the design report a value of this attribute feeds.
+pub fn report_section(kind: DeclKind, place: &str) -> &'static str {
+    let last = place.rsplit(['.', ' ']).next().unwrap_or(place);
+    match last {
+        "owner" | "contact" | "lead" => "Ownership: who is accountable and who to call",
+        "timeout" | "retries" | "circuit-breaker" | "contingency" | "likelihood" | "impact" => {
+            "Reliability and risks: how failures are contained"
+        }
+        "classification" | "max-classification" => "Data: what is sensitive and where it may go",
+        "trust" | "zone" | "auth" | "authz" | "protocol" | "encrypted" | "exposure" => {
+            "Security: trust zones, crossings and transit"
+        }
+        "latency" | "p95" | "rate-limit" | "users" | "concurrent-users" => "Performance and scale targets",
+        _ => match kind {
+            DeclKind::Flow => "Flows: the steps of each journey",
+            DeclKind::Decision | DeclKind::Option => "Decisions",
+            _ => "Components and interfaces: what each element is and does",
+        },
+    }
+}
