@@ -35,7 +35,17 @@ fn archc(dir: &Path, args: &[&str]) -> Output {
 fn archc_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_archc"));
     cmd.args(args).current_dir(dir).env("SOURCE_DATE_EPOCH", "1796515200").env("NO_COLOR", "1");
-    for var in ["HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy", "ARCHC_LLM_BASE_URL", "ARCHC_LLM_MODEL", "ARCHC_LLM_API_KEY_ENV"] {
+    for var in [
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+        "http_proxy",
+        "https_proxy",
+        "all_proxy",
+        "ARCHC_LLM_BASE_URL",
+        "ARCHC_LLM_MODEL",
+        "ARCHC_LLM_API_KEY_ENV",
+    ] {
         cmd.env_remove(var);
     }
     for (k, v) in env {
@@ -219,7 +229,10 @@ fn only_rule_and_max_choose_what_is_offered() {
     let out = archc(ws.path(), &["fill", "--rule", "OWN001,REL002"]);
     let stderr = text(&out.stderr);
     assert!(stderr.contains("offered 2 holes and gaps, filled 2"), "{stderr}");
-    assert!(stderr.contains("audit owner (gap OWN001)") && stderr.contains("bookings uses.timeout (gap REL002)"), "{stderr}");
+    assert!(
+        stderr.contains("audit owner (gap OWN001)") && stderr.contains("bookings uses.timeout (gap REL002)"),
+        "{stderr}"
+    );
     let out = archc(ws.path(), &["fill", "--only", "web", "--max", "1"]);
     let stderr = text(&out.stderr);
     assert!(stderr.contains("offered 1 hole or gap, filled 1") && stderr.contains("web kind"), "{stderr}");
@@ -228,7 +241,8 @@ fn only_rule_and_max_choose_what_is_offered() {
 #[test]
 fn a_slow_provider_times_out_is_retried_and_then_is_a_clear_error() {
     let mock = MockLlm::start(|_: &Seen, _| Reply::Slow(Duration::from_secs(3), "2s".into()));
-    let ws = workspace(&format!("base-url = \"{}\"\nmodel = \"mock-1\"\ntimeout = \"500ms\"\nmax-retries = 1\n", mock.url));
+    let ws =
+        workspace(&format!("base-url = \"{}\"\nmodel = \"mock-1\"\ntimeout = \"500ms\"\nmax-retries = 1\n", mock.url));
     let started = Instant::now();
     let out = archc(ws.path(), &["fill"]);
     let stderr = flat(&text(&out.stderr));
@@ -294,7 +308,8 @@ fn a_refused_key_is_an_error_that_never_shows_the_key() {
 
 #[test]
 fn an_unknown_model_and_a_malformed_reply_are_clear_errors() {
-    let mock = MockLlm::start(|_: &Seen, _| Reply::Status(404, None, "{\"error\":\"model 'mock-1' not found\"}".into()));
+    let mock =
+        MockLlm::start(|_: &Seen, _| Reply::Status(404, None, "{\"error\":\"model 'mock-1' not found\"}".into()));
     let ws = workspace(&settings(&mock));
     let out = archc(ws.path(), &["fill"]);
     let stderr = flat(&text(&out.stderr));
@@ -327,7 +342,11 @@ fn recorded_answers_replay_offline_with_the_same_diff() {
     let offline = archc(ws.path(), &["fill", "--offline"]);
     assert_eq!(offline.status.code(), Some(0), "{}", text(&offline.stderr));
     assert_eq!(text(&offline.stdout), text(&online.stdout), "same answers, same diff");
-    assert!(text(&offline.stderr).contains(&format!("({asked} answers from the cache, 0 asked)")), "{}", text(&offline.stderr));
+    assert!(
+        text(&offline.stderr).contains(&format!("({asked} answers from the cache, 0 asked)")),
+        "{}",
+        text(&offline.stderr)
+    );
     let recorded = std::fs::read_dir(ws.path().join(".archc/cache")).map(|d| d.count()).unwrap_or(0);
     assert_eq!(recorded, asked, "one file per answer");
     // A different model is a different question: nothing recorded for it.
@@ -381,5 +400,8 @@ fn no_configured_provider_is_a_clear_error() {
     let out = archc(ws.path(), &["fill", "--offline"]);
     let stderr = flat(&text(&out.stderr));
     assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("IO003") && stderr.contains("api-key"), "an unknown key (a key in the file) is refused: {stderr}");
+    assert!(
+        stderr.contains("IO003") && stderr.contains("api-key"),
+        "an unknown key (a key in the file) is refused: {stderr}"
+    );
 }

@@ -65,7 +65,7 @@ pub struct FillArgs {
     cache_dir: Option<String>,
 }
 
-pub fn run(args: FillArgs, color: bool) -> i32 {
+pub fn run(args: FillArgs) -> i32 {
     let host = FsHost;
     let today = match super::today() {
         Ok(t) => t,
@@ -119,9 +119,12 @@ pub fn run(args: FillArgs, color: bool) -> i32 {
         let settings = match config::resolve(cfg.llm.as_ref(), &|k| std::env::var(k).ok(), &overrides) {
             Ok(s) => s,
             Err(message) => {
-                CliError::new(codes::INVALID_CONFIG, format!("invalid LLM settings for `{}`: {message}", root.display()))
-                    .with_help("fix [llm] in arch.toml, the ARCHC_LLM_* variables or the flags")
-                    .eprint();
+                CliError::new(
+                    codes::INVALID_CONFIG,
+                    format!("invalid LLM settings for `{}`: {message}", root.display()),
+                )
+                .with_help("fix [llm] in arch.toml, the ARCHC_LLM_* variables or the flags")
+                .eprint();
                 return EXIT_ERROR;
             }
         };
@@ -138,7 +141,9 @@ pub fn run(args: FillArgs, color: bool) -> i32 {
                     Ok(k) if !k.is_empty() => Some(k),
                     _ => {
                         CliError::new(codes::LLM_PROVIDER, format!("the API key variable `{var}` is not set"))
-                            .with_help(format!("export {var}=<your key>, or remove `api-key-env` for a provider without keys"))
+                            .with_help(format!(
+                                "export {var}=<your key>, or remove `api-key-env` for a provider without keys"
+                            ))
                             .eprint();
                         return EXIT_ERROR;
                     }
@@ -198,7 +203,11 @@ pub fn run(args: FillArgs, color: bool) -> i32 {
             let shown = shown_path(&host, path);
             let unified = similar::TextDiff::from_lines(before.as_str(), text.as_str());
             diff.push_str(
-                &unified.unified_diff().context_radius(3).header(&format!("a/{shown}"), &format!("b/{shown}")).to_string(),
+                &unified
+                    .unified_diff()
+                    .context_radius(3)
+                    .header(&format!("a/{shown}"), &format!("b/{shown}"))
+                    .to_string(),
             );
             writes.push((path.clone(), before.clone(), text.clone()));
         }
@@ -223,7 +232,6 @@ pub fn run(args: FillArgs, color: bool) -> i32 {
     } else if !writes.is_empty() {
         eprintln!("dry run: nothing written; apply with `archc fill --write`");
     }
-    let _ = color;
     EXIT_CLEAN
 }
 
@@ -233,9 +241,9 @@ fn read_workspace(host: &dyn Host, root: &Path) -> Result<BTreeMap<PathBuf, Stri
     for entry in host.walk_workspace_files(root) {
         // Problems with links are reported by `check`; the fill works on what can be read.
         let Ok(path) = entry else { continue };
-        let bytes = host.read(&path).map_err(|e| {
-            CliError::new(codes::UNREADABLE_PATH, format!("cannot read `{}`: {e}", path.display()))
-        })?;
+        let bytes = host
+            .read(&path)
+            .map_err(|e| CliError::new(codes::UNREADABLE_PATH, format!("cannot read `{}`: {e}", path.display())))?;
         let text = String::from_utf8(bytes).map_err(|_| {
             CliError::new(codes::INVALID_CONFIG, format!("`{}` is not valid UTF-8; nothing was filled", path.display()))
                 .with_help("run `archc check` to see where, and save the file as UTF-8")

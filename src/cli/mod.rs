@@ -163,7 +163,7 @@ pub fn main(args: Vec<OsString>) -> i32 {
         Command::Build(args) => build::run(&host, args, color),
         Command::Export(args) => export::run(&host, args, color),
         Command::Import(args) => import::run(args),
-        Command::Fill(args) => fill::run(args, color),
+        Command::Fill(args) => fill::run(args),
         Command::Init(args) => init::init(args),
         Command::Completions { shell } => init::completions(shell),
         Command::Man(args) => init::man(args),

@@ -57,9 +57,7 @@ impl Cache {
 /// Not cryptographic; a collision is caught by comparing the stored request.
 pub fn key(request: &ChatRequest) -> String {
     let json = serde_json::to_string(request).unwrap_or_default();
-    let fnv = |offset: u64| {
-        json.bytes().fold(offset, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3))
-    };
+    let fnv = |offset: u64| json.bytes().fold(offset, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3));
     format!("{:016x}{:016x}", fnv(0xcbf2_9ce4_8422_2325), fnv(0x6c62_272e_07bb_0142))
 }
 
@@ -114,7 +112,12 @@ mod tests {
     use crate::llm::client::Message;
 
     fn request(model: &str, prompt: &str) -> ChatRequest {
-        ChatRequest { model: model.into(), messages: vec![Message::new("user", prompt)], temperature: 0.0, max_tokens: 16 }
+        ChatRequest {
+            model: model.into(),
+            messages: vec![Message::new("user", prompt)],
+            temperature: 0.0,
+            max_tokens: 16,
+        }
     }
 
     #[test]

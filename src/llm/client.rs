@@ -59,7 +59,9 @@ impl ProviderError {
             ProviderError::GaveUp { url, attempts, last } => {
                 format!("the LLM provider at `{url}` failed {attempts} times; the last time: {last}")
             }
-            ProviderError::Bad { url, detail } => format!("the LLM provider at `{url}` gave an unusable reply: {detail}"),
+            ProviderError::Bad { url, detail } => {
+                format!("the LLM provider at `{url}` gave an unusable reply: {detail}")
+            }
         }
     }
 
@@ -158,8 +160,13 @@ impl HttpProvider {
                 model: request.model.clone(),
                 detail: excerpt(&body),
             }),
-            429 | 500..=599 => Attempt::Retry { reason: format!("status {status}: {}", excerpt(&body)), wait: retry_after },
-            _ => Attempt::Fatal(ProviderError::Bad { url: self.url.clone(), detail: format!("status {status}: {}", excerpt(&body)) }),
+            429 | 500..=599 => {
+                Attempt::Retry { reason: format!("status {status}: {}", excerpt(&body)), wait: retry_after }
+            }
+            _ => Attempt::Fatal(ProviderError::Bad {
+                url: self.url.clone(),
+                detail: format!("status {status}: {}", excerpt(&body)),
+            }),
         }
     }
 
@@ -169,7 +176,9 @@ impl HttpProvider {
             ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::TimedOut => {
                 Attempt::Retry { reason: "timed out".into(), wait: None }
             }
-            ureq::Error::Io(io) => Attempt::Fatal(ProviderError::Unreachable { url: self.url.clone(), detail: io.to_string() }),
+            ureq::Error::Io(io) => {
+                Attempt::Fatal(ProviderError::Unreachable { url: self.url.clone(), detail: io.to_string() })
+            }
             ureq::Error::HostNotFound | ureq::Error::ConnectionFailed => {
                 Attempt::Fatal(ProviderError::Unreachable { url: self.url.clone(), detail: e.to_string() })
             }

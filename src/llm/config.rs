@@ -83,7 +83,9 @@ pub fn resolve(
     flags: &Overrides,
 ) -> Result<Settings, String> {
     let table: LlmTable = match table {
-        Some(t) => toml::Value::Table(t.clone()).try_into().map_err(|e: toml::de::Error| format!("[llm]: {}", e.message()))?,
+        Some(t) => {
+            toml::Value::Table(t.clone()).try_into().map_err(|e: toml::de::Error| format!("[llm]: {}", e.message()))?
+        }
         None => LlmTable::default(),
     };
     let mut s = Settings::default();
@@ -149,7 +151,9 @@ pub fn resolve(
 pub fn timeout_of(v: &toml::Value) -> Result<Duration, String> {
     match v {
         toml::Value::Integer(n) if *n > 0 => Ok(Duration::from_secs(*n as u64)),
-        toml::Value::String(s) => parse_duration(s).ok_or_else(|| format!("timeout `{s}` is not a duration such as \"30s\"")),
+        toml::Value::String(s) => {
+            parse_duration(s).ok_or_else(|| format!("timeout `{s}` is not a duration such as \"30s\""))
+        }
         other => Err(format!("timeout must be a number of seconds or a duration such as \"30s\", found {other:?}")),
     }
 }

@@ -294,7 +294,9 @@ fn open_gap(
 fn targets(ws: &WorkspaceText, analysis: &Analysis, opts: &FillOptions) -> Vec<(usize, Target)> {
     let model = &analysis.model;
     let mut out = Vec::new();
-    let in_scope = |path: &Path| opts.scope.is_empty() || opts.scope.iter().any(|s| path.starts_with(s));
+    let in_scope = |path: &Path| {
+        ws.files.contains_key(path) && (opts.scope.is_empty() || opts.scope.iter().any(|s| path.starts_with(s)))
+    };
     let wanted = |rule: &str| opts.rules.is_empty() || opts.rules.iter().any(|r| r.eq_ignore_ascii_case(rule));
     let element_ok = |name: &str| opts.only.is_empty() || opts.only.iter().any(|o| o == name);
     if wanted("HYG008") {
@@ -316,7 +318,11 @@ fn targets(ws: &WorkspaceText, analysis: &Analysis, opts: &FillOptions) -> Vec<(
         let Some(first) = g.edits.first() else { continue };
         let Some(path) = path_of(analysis, &ws.root, first.span.file) else { continue };
         let element = g.finding.subjects.first().cloned().unwrap_or_default();
-        if !wanted(rule) || !in_scope(&path) || !element_ok(&element) || g.edits.iter().any(|e| e.span.file != first.span.file) {
+        if !wanted(rule)
+            || !in_scope(&path)
+            || !element_ok(&element)
+            || g.edits.iter().any(|e| e.span.file != first.span.file)
+        {
             continue;
         }
         let what = What::Gap { rule, fingerprint: g.finding.fingerprint() };
@@ -430,8 +436,11 @@ fn laid_out(before: &str, after: &str) -> String {
 /// single value of the expected shape passes, strings are quoted and escaped here, and anything
 /// that could open a block, end a line or start a comment is refused before the parser sees it.
 pub fn value_text(answer: &str, ty: &HoleType, model: &Model) -> Result<String, String> {
-    let lines: Vec<&str> =
-        answer.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with("```") && !l.starts_with("~~~")).collect();
+    let lines: Vec<&str> = answer
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with("```") && !l.starts_with("~~~"))
+        .collect();
     let [line] = lines.as_slice() else {
         return Err(if lines.is_empty() {
             "the answer is empty".into()
@@ -498,8 +507,7 @@ fn gate(before: &Analysis, after: &Analysis, holes_after: usize, closes: Option<
         return Err(format!("it adds a finding: {}", describe(&new_warnings)));
     }
     let elements = |a: &Analysis| {
-        let mut v: Vec<(String, &str)> =
-            a.model.iter().map(|(_, e)| (e.name.clone(), e.kind.keyword())).collect();
+        let mut v: Vec<(String, &str)> = a.model.iter().map(|(_, e)| (e.name.clone(), e.kind.keyword())).collect();
         v.sort();
         v
     };
@@ -585,5 +593,4 @@ mod tests {
         assert_eq!(splice(text, at, "2s", "// c", true), "a {\n  // c\n  timeout 2s // why\n}\n");
         assert!(!has_comment_after("x \"a//b\" ?\n", 0));
     }
-
 }

@@ -66,7 +66,11 @@ pub fn hole_type(model: &Model, hole: &Hole) -> Option<HoleType> {
 }
 
 /// The spec and attribute at the end of `path`, starting from the top-level attribute `top`.
-fn walk<'m>(attrs: &'static [AttrSpec], top: &'m Attribute, path: &[&str]) -> Option<(&'static AttrSpec, &'m Attribute)> {
+fn walk<'m>(
+    attrs: &'static [AttrSpec],
+    top: &'m Attribute,
+    path: &[&str],
+) -> Option<(&'static AttrSpec, &'m Attribute)> {
     let mut spec = schema::find_attr(attrs, path.first()?)?;
     let mut attr = top;
     for name in &path[1..] {
@@ -109,7 +113,8 @@ pub fn gaps(diagnostics: &[Diagnostic]) -> Vec<Gap<'_>> {
         .iter()
         .filter(|d| d.suppression.is_none() && GAP_RULES.contains(&d.code.id))
         .filter_map(|d| {
-            let fix = d.fixes.iter().find(|f| f.kind == FixKind::Repair && f.edits.iter().any(|e| has_hole(&e.new_text)))?;
+            let fix =
+                d.fixes.iter().find(|f| f.kind == FixKind::Repair && f.edits.iter().any(|e| has_hole(&e.new_text)))?;
             Some(Gap { finding: d, edits: &fix.edits })
         })
         .collect()

@@ -45,9 +45,7 @@ pub fn rejection(answer: &str, reason: &str) -> Vec<Message> {
         Message::new("assistant", answer),
         Message::new(
             "user",
-            format!(
-                "That value was rejected: {reason}\nReply with one value of the expected type only.",
-            ),
+            format!("That value was rejected: {reason}\nReply with one value of the expected type only.",),
         ),
     ]
 }
@@ -63,7 +61,10 @@ fn user_prompt(q: &Question<'_>) -> String {
         let more = if allowed.len() > 40 { format!(" and {} more", allowed.len() - 40) } else { String::new() };
         out.push_str(&format!("Allowed values: {}{more}.\n", shown.join(", ")));
     }
-    out.push_str(&format!("It feeds the design report's section \"{}\".\n", holes::report_section(e.kind, &q.hole.place)));
+    out.push_str(&format!(
+        "It feeds the design report's section \"{}\".\n",
+        holes::report_section(e.kind, &q.hole.place)
+    ));
     out.push_str(&format!("Language reference: `{}`: {}", e.kind.keyword(), e.kind.spec().doc));
     if !q.hole.doc.is_empty() {
         out.push_str(&format!(" `{}`: {}", q.hole.place, q.hole.doc));
@@ -113,7 +114,8 @@ fn expected(ty: Ty, list: bool) -> String {
 fn neighbours(q: &Question<'_>) -> Vec<ElementId> {
     let mut out: Vec<ElementId> = Vec::new();
     let index = q.element.0 as usize;
-    let linked = q.facts.outgoing.get(index).into_iter().flatten().chain(q.facts.incoming.get(index).into_iter().flatten());
+    let linked =
+        q.facts.outgoing.get(index).into_iter().flatten().chain(q.facts.incoming.get(index).into_iter().flatten());
     for &l in linked {
         if let Some(link) = q.facts.links.get(l) {
             for id in [link.from, link.to] {
