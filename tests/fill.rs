@@ -132,6 +132,21 @@ fn good_answers_fill_every_hole_and_gap_with_provenance_and_the_model_checks_cle
     assert!(!report.contains("HYG008") && !report.contains("REL002") && !report.contains("OWN001"), "{report}");
     let fmt = archc(ws.path(), &["fmt", "--check"]);
     assert_eq!(fmt.status.code(), Some(0), "the fills are laid out as fmt would: {}", text(&fmt.stdout));
+    // The report marks the suggested values until a reviewer removes the comment.
+    let out_dir = ws.path().join("out");
+    let build = archc(ws.path(), &["build", "-o", &out_dir.to_string_lossy()]);
+    assert_eq!(build.status.code(), Some(0), "{}", text(&build.stderr));
+    let report = std::fs::read_to_string(out_dir.join("report.md")).unwrap_or_default();
+    assert!(report.contains("confidential *(suggested, not reviewed)*"), "{report}");
+    let reviewed = after.replace(
+        "classification confidential // suggested by mock-1 on 2026-12-06 (archc fill): review it",
+        "classification confidential",
+    );
+    std::fs::write(ws.path().join("model.arch"), reviewed).expect("write");
+    let build = archc(ws.path(), &["build", "-o", &out_dir.to_string_lossy()]);
+    assert_eq!(build.status.code(), Some(0), "{}", text(&build.stderr));
+    let report = std::fs::read_to_string(out_dir.join("report.md")).unwrap_or_default();
+    assert!(report.contains("confidential") && !report.contains("confidential *(suggested"), "{report}");
     // The second run found the answers in the cache and asked nothing new.
     assert_eq!(mock.seen().len(), 7, "every question asked once");
     assert!(mock.seen().iter().all(|s| s.path == "/v1/chat/completions" && s.body["model"] == "mock-1"));

@@ -367,7 +367,8 @@ fn path_of(analysis: &Analysis, root: &Path, id: FileId) -> Option<PathBuf> {
 
 /// The provenance comment a written value carries.
 fn provenance(opts: &FillOptions) -> String {
-    format!("// suggested by {} on {} (archc fill): review it", opts.model.replace('\n', " "), opts.date)
+    let mark = crate::emit::report::ctx::SUGGESTED_MARK;
+    format!("// suggested by {} on {} {mark}: review it", opts.model.replace('\n', " "), opts.date)
 }
 
 /// `text` with the `?` at `at` replaced by `value` and the provenance comment at the end of its
