@@ -76,6 +76,7 @@ fn good(place: &str, element: &str) -> &'static str {
         ("uses.timeout", "web") => "2s",
         ("uses.timeout", _) => "1500ms",
         ("owner", _) => "clinic_team",
+        ("zone", _) => "app",
         ("classification", _) => "confidential",
         _ => "?",
     }
@@ -99,9 +100,9 @@ fn good_answers_fill_every_hole_and_gap_with_provenance_and_the_model_checks_cle
     let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert_eq!(model_text(ws.path()), before, "a dry run writes nothing");
-    assert!(stderr.contains("offered 7 holes and gaps, filled 7, dropped 0"), "{stderr}");
+    assert!(stderr.contains("offered 9 holes and gaps, filled 9, dropped 0"), "{stderr}");
     let added = added_lines(&stdout);
-    assert_eq!(added.len(), 7, "one line per fill:\n{stdout}");
+    assert_eq!(added.len(), 9, "one line per fill:\n{stdout}");
     for line in &added {
         assert!(line.ends_with("// suggested by mock-1 on 2026-12-06 (archc fill): review it"), "{line}");
     }
@@ -112,6 +113,7 @@ fn good_answers_fill_every_hole_and_gap_with_provenance_and_the_model_checks_cle
         "timeout 2s",
         "timeout 1500ms",
         "owner clinic_team",
+        "zone app",
         "classification confidential",
     ] {
         assert!(added.iter().any(|l| l.contains(expected)), "no `{expected}` in\n{stdout}");
@@ -129,7 +131,9 @@ fn good_answers_fill_every_hole_and_gap_with_provenance_and_the_model_checks_cle
     let check = archc(ws.path(), &["check"]);
     let report = text(&check.stdout);
     assert_eq!(check.status.code(), Some(0), "the filled model has no errors left:\n{report}");
-    assert!(!report.contains("HYG008") && !report.contains("REL002") && !report.contains("OWN001"), "{report}");
+    for code in ["HYG008", "REL002", "OWN001", "SEC009"] {
+        assert!(!report.contains(code), "{code} is still reported:\n{report}");
+    }
     let fmt = archc(ws.path(), &["fmt", "--check"]);
     assert_eq!(fmt.status.code(), Some(0), "the fills are laid out as fmt would: {}", text(&fmt.stdout));
     // The report marks the suggested values until a reviewer removes the comment.
@@ -148,7 +152,7 @@ fn good_answers_fill_every_hole_and_gap_with_provenance_and_the_model_checks_cle
     let report = std::fs::read_to_string(out_dir.join("report.md")).unwrap_or_default();
     assert!(report.contains("confidential") && !report.contains("confidential *(suggested"), "{report}");
     // The second run found the answers in the cache and asked nothing new.
-    assert_eq!(mock.seen().len(), 7, "every question asked once");
+    assert_eq!(mock.seen().len(), 9, "every question asked once");
     assert!(mock.seen().iter().all(|s| s.path == "/v1/chat/completions" && s.body["model"] == "mock-1"));
 }
 
@@ -163,6 +167,7 @@ fn wrong_answers_are_retried_with_the_reason_then_dropped_with_it() {
             ("trust", _) => "very-trusted",
             ("uses.timeout", _) => "soon",
             ("owner", _) => "nobody_team",
+            ("zone", _) => "nowhere",
             ("classification", _) => "42",
             ("contact", _) => "",
             _ => "",
@@ -173,7 +178,7 @@ fn wrong_answers_are_retried_with_the_reason_then_dropped_with_it() {
     let out = archc(ws.path(), &["fill", "--write"]);
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
-    assert!(stderr.contains("offered 7 holes and gaps, filled 1, dropped 6"), "{stderr}");
+    assert!(stderr.contains("offered 9 holes and gaps, filled 1, dropped 8"), "{stderr}");
     assert!(stderr.contains("filled  web kind = frontend after 3 attempts"), "{stderr}");
     assert!(stderr.contains("dropped app trust: it makes the model invalid: [SYN"), "{stderr}");
     assert!(stderr.contains("dropped audit owner (gap OWN001): it makes the model invalid: [HYG001]"), "{stderr}");
@@ -209,7 +214,7 @@ fn a_prompt_injection_in_the_model_changes_nothing_but_the_gap() {
     let out = archc(ws.path(), &["fill", "--write"]);
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
-    assert!(stderr.contains("filled 0, dropped 7"), "{stderr}");
+    assert!(stderr.contains("filled 0, dropped 9"), "{stderr}");
     assert_eq!(model_text(ws.path()), before, "nothing was written");
     // The injected text reached the model only inside a fence.
     let asked = mock.seen().into_iter().find(|s| s.element() == "bookings").expect("bookings' gap was asked about");
@@ -241,9 +246,10 @@ fn a_string_answer_is_quoted_so_it_cannot_break_out_of_the_value() {
 fn only_rule_and_max_choose_what_is_offered() {
     let mock = MockLlm::start(good_answers);
     let ws = workspace(&settings(&mock));
-    let out = archc(ws.path(), &["fill", "--rule", "OWN001,REL002"]);
+    let out = archc(ws.path(), &["fill", "--rule", "OWN001,REL002,SEC009"]);
     let stderr = text(&out.stderr);
-    assert!(stderr.contains("offered 2 holes and gaps, filled 2"), "{stderr}");
+    assert!(stderr.contains("offered 3 holes and gaps, filled 3"), "{stderr}");
+    assert!(stderr.contains("Reminder classification (gap SEC009)"), "{stderr}");
     assert!(
         stderr.contains("audit owner (gap OWN001)") && stderr.contains("bookings uses.timeout (gap REL002)"),
         "{stderr}"
@@ -366,7 +372,7 @@ fn recorded_answers_replay_offline_with_the_same_diff() {
     assert_eq!(recorded, asked, "one file per answer");
     // A different model is a different question: nothing recorded for it.
     let out = archc(ws.path(), &["fill", "--offline", "--model", "other"]);
-    assert!(text(&out.stderr).contains("filled 0, dropped 7"), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("filled 0, dropped 9"), "{}", text(&out.stderr));
     assert!(text(&out.stderr).contains("offline, and no answer is recorded"), "{}", text(&out.stderr));
 }
 

@@ -102,8 +102,9 @@ struct Target {
 enum What {
     /// The `ordinal`-th hole at (file, element, place), counted when the run started.
     Hole { ordinal: usize },
-    /// The finding of `rule` with this fingerprint; its repair fix opens the gap.
-    Gap { rule: &'static str, fingerprint: String },
+    /// The finding of `rule` with this fingerprint (and these words, if it reports several
+    /// things); its edits open the gap.
+    Gap { rule: &'static str, fingerprint: String, needle: Option<&'static str> },
 }
 
 impl Target {
@@ -148,7 +149,7 @@ pub fn fill(
                     .get(ordinal)
                     .map(|&at| (None, ws.files[&t.file].clone(), at))
             }
-            What::Gap { fingerprint, .. } => open_gap(ws, &current, &t.file, fingerprint, &opts.run),
+            What::Gap { fingerprint, needle, .. } => open_gap(ws, &current, &t.file, fingerprint, *needle, &opts.run),
         };
         let Some((opened, text, hole_at)) = located else {
             dropped.push(drop("it is no longer in the model".into()));
@@ -175,7 +176,7 @@ pub fn fill(
         let mut conversation = prompt::messages(&question);
         let holes_after = current.facts.holes.len() - usize::from(opened.is_none());
         let closes = match &t.what {
-            What::Gap { fingerprint, .. } => Some(fingerprint.as_str()),
+            What::Gap { fingerprint, needle, .. } => Some((fingerprint.as_str(), *needle)),
             What::Hole { .. } => None,
         };
         let mut last_reason = String::new();
@@ -262,10 +263,12 @@ fn open_gap(
     current: &Analysis,
     file: &Path,
     fingerprint: &str,
+    needle: Option<&'static str>,
     run: &RunOptions,
 ) -> Option<(Option<Analysis>, String, usize)> {
-    let finding = current.diagnostics.iter().find(|d| d.suppression.is_none() && d.fingerprint() == fingerprint)?;
-    let gap = holes::gaps(std::slice::from_ref(finding)).into_iter().next()?;
+    let finding = current.diagnostics.iter().find(|d| holes::Gap::reported_by(fingerprint, needle, d))?;
+    let gaps = holes::gaps(&current.model, &current.workspace.sources, std::slice::from_ref(finding));
+    let gap = gaps.into_iter().find(|g| g.needle == needle)?;
     let mut edits: Vec<&crate::diagnostics::TextEdit> = gap.edits.iter().collect();
     edits.sort_by_key(|e| e.span.start);
     let before = &ws.files[file];
@@ -313,8 +316,8 @@ fn targets(ws: &WorkspaceText, analysis: &Analysis, opts: &FillOptions) -> Vec<(
             }
         }
     }
-    for g in holes::gaps(&analysis.diagnostics) {
-        let rule = holes::GAP_RULES.iter().copied().find(|r| *r == g.finding.code.id).unwrap_or("");
+    for g in holes::gaps(model, &analysis.workspace.sources, &analysis.diagnostics) {
+        let rule = g.rule;
         let Some(first) = g.edits.first() else { continue };
         let Some(path) = path_of(analysis, &ws.root, first.span.file) else { continue };
         let element = g.finding.subjects.first().cloned().unwrap_or_default();
@@ -325,8 +328,8 @@ fn targets(ws: &WorkspaceText, analysis: &Analysis, opts: &FillOptions) -> Vec<(
         {
             continue;
         }
-        let what = What::Gap { rule, fingerprint: g.finding.fingerprint() };
-        out.push((first.span.start as usize, Target { file: path, element, place: gap_place(g.edits), what }));
+        let what = What::Gap { rule, fingerprint: g.finding.fingerprint(), needle: g.needle };
+        out.push((first.span.start as usize, Target { file: path, element, place: gap_place(&g.edits), what }));
     }
     out.sort_by(|a, b| (&a.1.file, a.0).cmp(&(&b.1.file, b.0)));
     if let Some(max) = opts.max {
@@ -498,7 +501,12 @@ pub fn value_text(answer: &str, ty: &HoleType, model: &Model) -> Result<String, 
 /// Accepts the analysis after a fill only if it adds no error and no finding at warning level
 /// or above, keeps the same elements and acceptances, fills exactly one hole and, for a gap,
 /// closes the finding that reported it.
-fn gate(before: &Analysis, after: &Analysis, holes_after: usize, closes: Option<&str>) -> Result<(), String> {
+fn gate(
+    before: &Analysis,
+    after: &Analysis,
+    holes_after: usize,
+    closes: Option<(&str, Option<&str>)>,
+) -> Result<(), String> {
     let new_errors = added(before, after, Severity::Error);
     if !new_errors.is_empty() {
         return Err(format!("it makes the model invalid: {}", describe(&new_errors)));
@@ -518,8 +526,8 @@ fn gate(before: &Analysis, after: &Analysis, holes_after: usize, closes: Option<
     if after.facts.holes.len() != holes_after {
         return Err("it does not fill exactly the one `?` asked about".into());
     }
-    if let Some(fingerprint) = closes {
-        if after.diagnostics.iter().any(|d| d.suppression.is_none() && d.fingerprint() == fingerprint) {
+    if let Some((fingerprint, needle)) = closes {
+        if after.diagnostics.iter().any(|d| holes::Gap::reported_by(fingerprint, needle, d)) {
             return Err("the finding that reported the gap is still reported".into());
         }
     }

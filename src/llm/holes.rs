@@ -6,11 +6,21 @@
 use crate::analysis::facts::{Hole, HolePlace};
 use crate::diagnostics::{Diagnostic, FixKind, TextEdit};
 use crate::semantic::model::{Attribute, Element, Model};
+use crate::source::SourceMap;
 use crate::syntax::schema::{self, AttrSpec, DeclKind, Ty};
 
 /// The rules whose findings name a missing attribute precisely and carry a fix that writes it as
 /// a hole: a missing owner, a missing timeout on a synchronous call.
-pub const GAP_RULES: &[&str] = &["OWN001", "REL002"];
+const FIX_GAPS: &[&str] = &["OWN001", "REL002"];
+
+/// Rules whose findings name a missing attribute of the element they are about, which goes first
+/// in its block: the rule, the attribute, and for a finding that reports several things the words
+/// of its message that name this one.
+const ELEMENT_GAPS: &[(&str, &str, Option<&str>)] =
+    &[("SEC009", "classification", None), ("HYG008", "zone", Some("no `zone`"))];
+
+/// Every rule whose findings can be filled as gaps.
+pub const GAP_RULES: &[&str] = &["OWN001", "REL002", "SEC009", "HYG008"];
 
 /// A hole's place in the language.
 #[derive(Clone, Debug)]
@@ -100,24 +110,69 @@ pub fn allowed_values(model: &Model, ty: Ty) -> Vec<String> {
     }
 }
 
-/// A gap: a finding of one of [`GAP_RULES`] whose repair fix writes the missing attribute as a
-/// `?` hole. Its edits open the gap.
+/// A gap: a finding of one of [`GAP_RULES`] and the edits that write the missing attribute as a
+/// `?` hole (the rule's own repair fix, or the attribute first in the element's block).
 pub struct Gap<'d> {
     pub finding: &'d Diagnostic,
-    pub edits: &'d [TextEdit],
+    pub rule: &'static str,
+    pub edits: Vec<TextEdit>,
+    /// Words of the finding's message that name this gap, when it reports several things.
+    pub needle: Option<&'static str>,
+}
+
+impl Gap<'_> {
+    /// Whether `d` still reports this gap.
+    pub fn reported_by(fingerprint: &str, needle: Option<&str>, d: &Diagnostic) -> bool {
+        d.suppression.is_none() && d.fingerprint() == fingerprint && needle.is_none_or(|n| d.message.contains(n))
+    }
 }
 
 /// The gaps among `diagnostics`, in their order.
-pub fn gaps(diagnostics: &[Diagnostic]) -> Vec<Gap<'_>> {
-    diagnostics
-        .iter()
-        .filter(|d| d.suppression.is_none() && GAP_RULES.contains(&d.code.id))
-        .filter_map(|d| {
+pub fn gaps<'d>(model: &Model, sources: &SourceMap, diagnostics: &'d [Diagnostic]) -> Vec<Gap<'d>> {
+    let mut out = Vec::new();
+    for d in diagnostics.iter().filter(|d| d.suppression.is_none()) {
+        if let Some(rule) = FIX_GAPS.iter().copied().find(|r| *r == d.code.id) {
             let fix =
-                d.fixes.iter().find(|f| f.kind == FixKind::Repair && f.edits.iter().any(|e| has_hole(&e.new_text)))?;
-            Some(Gap { finding: d, edits: &fix.edits })
-        })
-        .collect()
+                d.fixes.iter().find(|f| f.kind == FixKind::Repair && f.edits.iter().any(|e| has_hole(&e.new_text)));
+            if let Some(fix) = fix {
+                out.push(Gap { finding: d, rule, edits: fix.edits.clone(), needle: None });
+            }
+            continue;
+        }
+        for &(rule, attr, needle) in ELEMENT_GAPS {
+            if d.code.id != rule || needle.is_some_and(|n| !d.message.contains(n)) {
+                continue;
+            }
+            let Some(e) = d.subjects.first().and_then(|s| model.lookup(s)).and_then(|id| model.get(id)) else {
+                continue;
+            };
+            if let Some(edit) = first_in_block(e, sources, attr) {
+                out.push(Gap { finding: d, rule, edits: vec![edit], needle });
+            }
+        }
+    }
+    out
+}
+
+/// Writes `attr ?` as the first statement of the element's block, at that statement's indent.
+/// `None` for an element without statements: where its block would go is not the gap's to decide.
+fn first_in_block(e: &Element, sources: &SourceMap, attr: &str) -> Option<TextEdit> {
+    let first = e
+        .attrs
+        .iter()
+        .map(|a| a.span)
+        .chain(e.fields.iter().map(|f| f.span))
+        .chain(e.steps.iter().map(|s| s.span))
+        .chain(e.endpoints.iter().map(|p| p.span))
+        .min_by_key(|s| s.start)?;
+    let text = sources.get(first.file)?.text.as_str();
+    let start = first.start as usize;
+    let line_start = text.get(..start)?.rfind('\n').map_or(0, |i| i + 1);
+    let indent = &text[line_start..start];
+    if !indent.chars().all(|c| c == ' ' || c == '\t') {
+        return None;
+    }
+    Some(TextEdit::insert(first, format!("{attr} ?\n{indent}")))
 }
 
 /// The text holds a `?` word (not one inside a string).
