@@ -426,3 +426,55 @@ fn no_configured_provider_is_a_clear_error() {
         "an unknown key (a key in the file) is refused: {stderr}"
     );
 }
+
+/// The counts of a fill summary: offered, filled, dropped.
+fn counts(summary: &str) -> Option<(usize, usize, usize)> {
+    let line = summary.lines().find(|l| l.contains(": offered "))?;
+    let number = |after: &str| -> Option<usize> {
+        let rest = &line[line.find(after)? + after.len()..];
+        rest.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()
+    };
+    Some((number(": offered ")?, number(", filled ")?, number(", dropped ")?))
+}
+
+/// Unsuppressed findings at warning level or above, by fingerprint.
+fn findings(dir: &Path) -> Vec<String> {
+    let out = archc(dir, &["check", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+    let mut found: Vec<String> = v["diagnostics"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|d| d["suppressed"].is_null() && (d["severity"] == "error" || d["severity"] == "warning"))
+        .map(|d| d["fingerprint"].as_str().unwrap_or("").to_string())
+        .collect();
+    found.sort();
+    found
+}
+
+/// A real model, when `ARCHC_LLM_REAL_URL` names one (`scripts/fill-local-model.sh` serves the
+/// gemma3 270M model at `http://127.0.0.1:8088/v1`): whatever so small a model answers, every
+/// hole and gap is either filled with a value that checks or dropped with a reason, and the
+/// model has no finding it did not have before.
+#[test]
+fn real_local_model_fills_only_what_checks() {
+    let Some(url) = std::env::var("ARCHC_LLM_REAL_URL").ok().filter(|u| !u.is_empty()) else {
+        eprintln!("not run: set ARCHC_LLM_REAL_URL to an OpenAI-compatible endpoint to ask a real model");
+        return;
+    };
+    let model = std::env::var("ARCHC_LLM_REAL_MODEL").unwrap_or_else(|_| "gemma3-270m".into());
+    let ws = workspace(&format!("base-url = \"{url}\"\nmodel = \"{model}\"\ntimeout = \"300s\"\nmax-retries = 1\n"));
+    let before = findings(ws.path());
+    let out = archc(ws.path(), &["fill", "--write"]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let (offered, filled, dropped) = counts(&stderr).unwrap_or_else(|| panic!("no summary in {stderr}"));
+    assert_eq!((offered, filled + dropped), (9, 9), "{stderr}");
+    let after = findings(ws.path());
+    let new: Vec<&String> = after.iter().filter(|f| !before.contains(f)).collect();
+    assert!(new.is_empty(), "the fills added findings {new:?}\n{stderr}");
+    let model_text = model_text(ws.path());
+    let written = model_text.matches("(archc fill): review it").count();
+    assert_eq!(written, filled, "every fill carries its provenance:\n{model_text}");
+    eprintln!("{stderr}");
+}
