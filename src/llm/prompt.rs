@@ -100,6 +100,8 @@ fn user_prompt(q: &Question<'_>) -> String {
 fn expected(ty: Ty, list: bool) -> String {
     let one = match ty {
         Ty::Str => "a short text (it will be quoted for you)".to_string(),
+        Ty::Enum(_) => "one word from the allowed values below".to_string(),
+        Ty::Ref(_) => "the name of one element from the allowed values below".to_string(),
         other => other.describe(),
     };
     if list {
