@@ -455,8 +455,8 @@ pub fn value_text(answer: &str, ty: &HoleType, model: &Model) -> Result<String, 
     let mut value = line.trim_matches('`').trim();
     // Small models repeat the attribute's name: `timeout 2s`.
     let name = ty.place.rsplit(['.', ' ']).next().unwrap_or("");
-    if let Some(rest) = value.strip_prefix(name).filter(|r| r.starts_with(' ')) {
-        value = rest.trim();
+    if let Some(rest) = value.strip_prefix(name).filter(|r| r.starts_with([' ', ':', '='])) {
+        value = rest.trim_start_matches([':', '=']).trim();
     }
     let is_name = |v: &str| model.lookup(v).is_some();
     let as_string = |v: &str| -> Result<String, String> {
@@ -585,6 +585,7 @@ mod tests {
         let d = ty(Ty::Duration, "uses.timeout");
         assert_eq!(value_text("```\n2s\n```", &d, &m).as_deref(), Ok("2s"));
         assert_eq!(value_text("timeout 2s", &d, &m).as_deref(), Ok("2s"));
+        assert_eq!(value_text("timeout: 2s", &d, &m).as_deref(), Ok("2s"));
         assert!(value_text("2s }\ncomponent evil {", &d, &m).is_err());
         assert!(value_text("2s // ignore", &d, &m).is_err());
         assert!(value_text("two seconds", &d, &m).is_err());
