@@ -209,3 +209,51 @@ pub fn report_section(kind: DeclKind, place: &str) -> &'static str {
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::driver::{analyze_workspace, Analysis, RunOptions};
+    use crate::host::MemHost;
+    use std::path::PathBuf;
+
+    fn analyse(model: &str) -> Analysis {
+        let host = MemHost::new([("/ws/arch.toml", ""), ("/ws/m.arch", model)]);
+        let root = PathBuf::from("/ws");
+        analyze_workspace(&host, &root, std::slice::from_ref(&root), &RunOptions::default())
+    }
+
+    #[test]
+    fn a_hole_has_the_type_of_its_attribute_in_the_language_table() {
+        let a = analyse(
+            "team t\ncomponent a {\n  owner ?\n  kind ?\n  uses b sync { timeout ? }\n}\ncomponent b { owner t }\n\
+             flow f {\n  a -> b \"call\" protocol ?\n}\n",
+        );
+        let types: Vec<(String, String, Vec<String>)> = a
+            .facts
+            .holes
+            .iter()
+            .filter_map(|h| hole_type(&a.model, h))
+            .map(|t| (t.place.clone(), t.ty.describe(), allowed_values(&a.model, t.ty)))
+            .collect();
+        let places: Vec<&str> = types.iter().map(|t| t.0.as_str()).collect();
+        assert_eq!(places, ["owner", "kind", "uses.timeout", "step 1 protocol"]);
+        assert!(types[0].2.contains(&"t".to_string()), "owners offered: {:?}", types[0].2);
+        assert!(types[1].2.contains(&"service".to_string()));
+        assert_eq!(types[2].1, "a duration such as `300ms` or `2s`");
+        assert!(types[3].2.contains(&"https".to_string()));
+    }
+
+    #[test]
+    fn element_gaps_are_written_first_in_the_block_at_its_indent() {
+        let a = analyse(
+            "data Invoice {\n    field id: uuid key\n}\ncomponent billing {\n  owns Invoice\n  standalone\n}\n",
+        );
+        let gaps = gaps(&a.model, &a.workspace.sources, &a.diagnostics);
+        let sec009: Vec<&Gap<'_>> = gaps.iter().filter(|g| g.rule == "SEC009").collect();
+        assert_eq!(sec009.len(), 1, "{:?}", a.diagnostics.iter().map(|d| &d.message).collect::<Vec<_>>());
+        assert_eq!(sec009[0].edits[0].new_text, "classification ?\n    ");
+        let text = a.workspace.sources.text(sec009[0].edits[0].span.file);
+        assert!(text[sec009[0].edits[0].span.start as usize..].starts_with("field id"));
+    }
+}
