@@ -19,6 +19,8 @@ pub struct Config {
     pub max_file_size: u64,
     /// Rule levels and options, read by the checker.
     pub rules: BTreeMap<String, toml::Value>,
+    /// The `[llm]` table, read only by `archc fill` (`llm::config`), so the core knows no provider.
+    pub llm: Option<toml::Table>,
 }
 
 impl Default for Config {
@@ -28,6 +30,7 @@ impl Default for Config {
             exclude: Vec::new(),
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             rules: BTreeMap::new(),
+            llm: None,
         }
     }
 }
@@ -42,6 +45,8 @@ struct RawConfig {
     workspace: RawWorkspace,
     #[serde(default)]
     rules: BTreeMap<String, toml::Value>,
+    #[serde(default)]
+    llm: Option<toml::Table>,
 }
 
 #[derive(Deserialize, Default)]
@@ -90,7 +95,7 @@ impl Config {
                 })
             }
         };
-        Ok(Config { include, exclude, max_file_size, rules: raw.rules })
+        Ok(Config { include, exclude, max_file_size, rules: raw.rules, llm: raw.llm })
     }
 
     /// The `include` patterns that match none of `rels` (workspace-relative paths): likely typos.

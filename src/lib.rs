@@ -21,6 +21,7 @@ pub mod host;
 pub mod ide;
 pub mod import;
 pub mod lang;
+pub mod llm;
 pub mod lsp;
 pub mod semantic;
 pub mod source;

@@ -36,7 +36,8 @@ fn example_names() -> Vec<String> {
 fn every_real_example_checks_clean() {
     let names = example_names();
     assert!(names.len() >= 4, "expected shop, logistics, payments and flawed: {names:?}");
-    for name in names.iter().filter(|n| *n != "flawed") {
+    // `holes` is deliberately unfinished: it is the input of `archc fill` (tests/fill.rs).
+    for name in names.iter().filter(|n| *n != "flawed" && *n != "holes") {
         let open: Vec<String> = check(name)
             .iter()
             .filter(|d| d.suppression.is_none())

@@ -3,6 +3,7 @@
 
 mod build;
 mod export;
+mod fill;
 mod import;
 mod init;
 mod report;
@@ -86,6 +87,8 @@ enum Command {
     Export(export::ExportArgs),
     /// Import a model from Structurizr DSL, LikeC4, FINOS CALM or Threagile into .arch files.
     Import(import::ImportArgs),
+    /// Propose values for `?` holes and missing attributes from an LLM, kept only if the checker accepts them.
+    Fill(fill::FillArgs),
     /// Create a starter workspace that checks clean and builds.
     Init(init::InitArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
@@ -160,6 +163,7 @@ pub fn main(args: Vec<OsString>) -> i32 {
         Command::Build(args) => build::run(&host, args, color),
         Command::Export(args) => export::run(&host, args, color),
         Command::Import(args) => import::run(args),
+        Command::Fill(args) => fill::run(args),
         Command::Init(args) => init::init(args),
         Command::Completions { shell } => init::completions(shell),
         Command::Man(args) => init::man(args),

@@ -91,6 +91,11 @@ pub const UNWRITABLE_OUTPUT: Code =
     code("IO005", "unwritable-output", "Output that could not be written: standard output, a build or a file.");
 pub const INVALID_ENVIRONMENT: Code =
     code("IO006", "invalid-environment", "An environment variable archc reads, set to an unusable value.");
+pub const LLM_PROVIDER: Code = code(
+    "IO007",
+    "llm-provider",
+    "The LLM provider of `archc fill` is not configured, cannot be reached or gave an unusable reply.",
+);
 /// A warning: the link is skipped and the rest of the workspace is read.
 pub const LINK_LEAVES_WORKSPACE: Code = Code {
     severity: Severity::Warning,
@@ -132,6 +137,7 @@ pub const ALL: &[Code] = &[
     INVALID_IMPORT_INPUT,
     UNWRITABLE_OUTPUT,
     INVALID_ENVIRONMENT,
+    LLM_PROVIDER,
 ];
 
 /// True for problems with the invocation or environment rather than with the model (exit code 2).

@@ -43,6 +43,9 @@ impl Use<'_> {
     }
 }
 
+/// What ends the comment `archc fill` writes after a value it suggested.
+pub const SUGGESTED_MARK: &str = "(archc fill)";
+
 pub struct Ctx<'m> {
     pub model: &'m Model,
     pub sources: &'m SourceMap,
@@ -143,8 +146,26 @@ impl<'m> Ctx<'m> {
         format!("{}:{}", f.name, lc.line + 1)
     }
 
-    /// A value as inlines: references link, holes say where they are.
+    /// A value as inlines: references link, holes say where they are, and values `archc fill`
+    /// suggested say so until a reviewer removes the comment.
     pub fn val(&self, v: &Value) -> Rich {
+        let mut out = self.bare_val(v);
+        if self.suggested(v.span) {
+            out.push(doc::text(" "));
+            out.push(Inline::Em("(suggested, not reviewed)".into()));
+        }
+        out
+    }
+
+    /// Whether the line of the value ends in the comment `archc fill` writes after a value.
+    fn suggested(&self, span: Span) -> bool {
+        let Some(f) = self.sources.get(span.file) else { return false };
+        let rest = f.text.get(span.end as usize..).unwrap_or("");
+        let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
+        line.find("//").is_some_and(|c| line[c..].contains(SUGGESTED_MARK))
+    }
+
+    fn bare_val(&self, v: &Value) -> Rich {
         match &v.val {
             Val::Ref(id) => self.link_r(*id),
             Val::Unresolved(n) => vec![doc::code(n.clone()), doc::text(" (unresolved)")],
