@@ -7,6 +7,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+pub use super::defaults::StatedBy;
 use crate::lang::vocab::{transport_of, Transport};
 use crate::lang::{Classification, Trust};
 use crate::semantic::model::{Attribute, Element, ElementId, Model, Val};
@@ -33,10 +34,18 @@ pub struct Link {
     pub to: ElementId,
     pub is_async: bool,
     pub origin: LinkOrigin,
+    /// The stated protocol: the link's own, else (see `protocol_from`) the matching `uses`'s for
+    /// a step, else the default of the zones or system around both ends.
     pub protocol: Option<String>,
+    /// Where `protocol` comes from when the link does not state it; `None` when it does.
+    pub protocol_from: Option<StatedBy>,
     /// Explicit `encrypted yes|no`.
     pub encrypted: Option<bool>,
+    /// Authentication: the link's own, else the interface's it goes `via`, else (see `auth_from`)
+    /// the matching `uses`'s for a step, else the default of the zones or system around both ends.
     pub auth: Option<String>,
+    /// Where `auth` comes from when neither the link nor its interface states it.
+    pub auth_from: Option<StatedBy>,
     pub authz: Option<String>,
     pub via: Option<ElementId>,
     /// Data carried, including the request and response models of the interface used.
@@ -301,8 +310,10 @@ fn link_from_options(
         is_async,
         origin,
         protocol: None,
+        protocol_from: None,
         encrypted: None,
         auth: None,
+        auth_from: None,
         authz: None,
         via: None,
         carries: refs(opts, "carries"),
@@ -382,7 +393,12 @@ impl Facts {
             roles: model.iter().map(|(id, e)| roles_of(model, e, id)).collect(),
             deps: Deps { reply: Vec::new(), order: Vec::new() },
         };
+        // Zones first: the zone and system defaults of a link depend on where its ends are.
+        for (id, e) in model.iter() {
+            idx.zone[id.0 as usize] = idx.effective_zone(model, id, e);
+        }
         idx.collect_links(model);
+        super::defaults::apply(model, &idx.zone, &mut idx.links);
         idx.judge_transit(model);
         idx.deps = Deps::new(&idx.links);
         idx.handled = handled_data(model, &idx.links);
@@ -403,9 +419,8 @@ impl Facts {
                 }
             }
         }
-        for (id, e) in model.iter() {
+        for (id, _) in model.iter() {
             idx.owner[id.0 as usize] = idx.inherited_owner(model, id, 0);
-            idx.zone[id.0 as usize] = idx.effective_zone(model, id, e);
         }
         idx
     }

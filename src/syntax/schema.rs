@@ -398,6 +398,12 @@ const CRIT: AttrSpec = attr!("criticality": Ty::Enum(CRITICALITY), "How much the
 const CLASS: AttrSpec = attr!("classification": Ty::Enum(CLASSIFICATION), "Confidentiality: public < internal < confidential < restricted.");
 const ENC_REST: AttrSpec =
     attr!("encrypted-at-rest": Ty::Bool, "Whether stored data is encrypted; defaults to the technology's setting.");
+const DEFAULT_PROTOCOL: AttrSpec = attr!(
+    "default-protocol": Ty::Enum(PROTOCOL),
+    "Protocol of links between elements inside it that state none; `mtls` also sets `default-auth mtls`."
+);
+const DEFAULT_AUTH: AttrSpec =
+    attr!("default-auth": Ty::Enum(AUTHN), "Authentication of links between elements inside it that state none.");
 const HOLDS: AttrSpec = attr!("holds": [Ty::Ref(DATA)], "Data entities or events stored here.");
 const MAX_CLASS: AttrSpec =
     attr!("max-classification": Ty::Enum(CLASSIFICATION), "The most sensitive data allowed here.");
@@ -476,6 +482,8 @@ pub static DECLS: &[DeclSpec] = &[
             attr!("security": Ty::Str, "Summary of the security approach."),
             attr!("profile": [Ty::Ref(PROFILES)], "Security profiles applied to every component of the system."),
             TAGS,
+            DEFAULT_PROTOCOL,
+            DEFAULT_AUTH,
         ],
         nested: &[],
         statements: Statements::None,
@@ -534,6 +542,8 @@ pub static DECLS: &[DeclSpec] = &[
             MAX_CLASS,
             SUMMARY,
             TAGS,
+            DEFAULT_PROTOCOL,
+            DEFAULT_AUTH,
         ],
         nested: &[K::Zone],
         statements: Statements::None,
