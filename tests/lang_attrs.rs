@@ -222,3 +222,110 @@ fn a_step_crossing_zones_is_complete_when_its_uses_says_how_it_travels() {
     let hyg = codes(&stated, "HYG008");
     assert!(hyg.iter().all(|m| !m.contains("web -> orders")), "{hyg:?}");
 }
+
+/// A shop's API: shoppers place orders; a nightly job exports restricted data through the same
+/// interface.
+fn shop_api(web_uses: &str, step: &str) -> String {
+    format!(
+        r#"
+data Order {{ classification internal }}
+data Export {{ classification restricted }}
+actor shopper {{ kind user }}
+interface OrdersApi rest {{
+  auth jwt
+  POST /orders (Order) -> Order
+  GET /exports -> Export
+  op reindex
+  GET /.well-known/jwks.json auth none
+}}
+component web {{
+  uses OrdersApi sync {{ protocol https timeout 1s circuit-breaker {web_uses} }}
+}}
+component orders {{
+  exposes OrdersApi
+  owns Export
+}}
+component nightly {{
+  kind job
+  uses OrdersApi sync {{ protocol https timeout 1s circuit-breaker calls "GET /exports" }}
+}}
+flow buy {{
+  shopper -> web https auth session
+  web -> OrdersApi "place" {step}
+}}
+"#
+    )
+}
+
+#[test]
+fn a_caller_handles_only_the_data_of_the_operations_it_calls() {
+    let a = analyze_text(&shop_api("calls \"POST /orders\"", ""));
+    let (web, order, export) = (id(&a, "web"), id(&a, "Order"), id(&a, "Export"));
+    assert_eq!(a.facts.handled(web), &[order], "web calls only POST /orders");
+    assert!(a.facts.handled(id(&a, "nightly")).contains(&export));
+    assert!(a.facts.handled(id(&a, "orders")).contains(&export), "the provider handles all its operations");
+    // The step names nothing and takes the operations of its `uses`.
+    let step = step_link(&a, "web", "orders");
+    assert_eq!(step.calls, vec![0]);
+    assert_eq!(step.carries, vec![order]);
+    // So the shopper reaching `web` needs no second factor for data `web` never touches.
+    assert!(codes(&a, "SEC014").is_empty(), "{:?}", codes(&a, "SEC014"));
+    // Without `calls`, web may call any operation and handles the export too.
+    let all = analyze_text(&shop_api("", ""));
+    assert!(all.facts.handled(id(&all, "web")).contains(&id(&all, "Export")));
+    assert_eq!(codes(&all, "SEC014").len(), 1);
+}
+
+#[test]
+fn a_uses_that_names_no_operation_takes_those_its_steps_name() {
+    let a = analyze_text(&shop_api("", "calls \"op reindex\""));
+    let uses = uses_link(&a, "web", "orders");
+    assert_eq!(uses.calls, vec![2], "the operation `reindex`, written `op reindex`");
+    assert!(uses.carries.is_empty(), "reindex exchanges no data: {:?}", uses.carries);
+}
+
+#[test]
+fn an_endpoint_that_needs_no_authentication_decides_the_auth_of_the_link_calling_it() {
+    let a = analyze_text(&shop_api("calls \"GET /.well-known/jwks.json\"", ""));
+    let uses = uses_link(&a, "web", "orders");
+    assert_eq!(uses.auth.as_deref(), Some("none"), "the endpoint's own `auth none` wins over the interface's");
+    let other = uses_link(&a, "nightly", "orders");
+    assert_eq!(other.auth.as_deref(), Some("jwt"));
+}
+
+#[test]
+fn a_call_that_names_no_endpoint_is_an_error_with_a_suggestion() {
+    let a = analyze_text(&shop_api("calls \"POST /order\"", ""));
+    let d: Vec<_> = a.diagnostics.iter().filter(|d| d.code.id == "RES010").collect();
+    assert_eq!(d.len(), 1, "{:?}", a.diagnostics.iter().map(|d| &d.message).collect::<Vec<_>>());
+    assert!(d[0].message.contains("interface `OrdersApi` has no endpoint or operation `POST /order`"));
+    assert_eq!(d[0].help.as_deref(), Some("did you mean `POST /orders`?"));
+    assert_eq!(d[0].fixes[0].edits[0].new_text, "\"POST /orders\"");
+    let no_iface = analyze_text("component a {\n  uses b sync { calls \"GET /x\" timeout 1s }\n}\ncomponent b\n");
+    let d: Vec<_> = no_iface.diagnostics.iter().filter(|d| d.code.id == "RES010").collect();
+    assert_eq!(d.len(), 1);
+    assert!(d[0].message.contains("goes through no interface"), "{}", d[0].message);
+}
+
+#[test]
+fn a_topic_provides_an_event_interface() {
+    let text = r#"
+event Paid { classification internal }
+interface PaymentEvents events { carries Paid }
+topic payments {
+  exposes PaymentEvents
+  carries Paid
+}
+component billing {
+  uses PaymentEvents async { protocol kafka-tls }
+}
+"#;
+    let a = analyze_text(text);
+    let (topic, iface) = (id(&a, "payments"), id(&a, "PaymentEvents"));
+    assert_eq!(a.facts.provider.get(&iface), Some(&topic));
+    let l = a.facts.links.iter().find(|l| l.from == id(&a, "billing")).expect("billing's link");
+    assert_eq!((l.to, l.via), (topic, Some(iface)));
+    assert_eq!(l.carries, vec![id(&a, "Paid")]);
+    let provider = analyze_text("interface E events\ntopic t\ncomponent c {\n  exposes E\n  standalone\n}\ninterface F events { provider t }\n");
+    assert!(provider.diagnostics.iter().all(|d| !d.code.id.starts_with("RES")), "a topic may be a provider");
+}

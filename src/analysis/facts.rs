@@ -8,6 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 pub use super::defaults::StatedBy;
+use super::operations;
 use crate::lang::vocab::{transport_of, Transport};
 use crate::lang::{Classification, Trust};
 use crate::semantic::model::{Attribute, Element, ElementId, Model, Val};
@@ -48,7 +49,11 @@ pub struct Link {
     pub auth_from: Option<StatedBy>,
     pub authz: Option<String>,
     pub via: Option<ElementId>,
-    /// Data carried, including the request and response models of the interface used.
+    /// The endpoints of `via` it calls (indices into its `endpoints`), stated with `calls` or
+    /// shared between a `uses` and its steps; empty when it may call any of them.
+    pub calls: Vec<usize>,
+    /// Data carried, including the request and response models of the interface used (of the
+    /// called endpoints only, when `calls` names them).
     pub carries: Vec<ElementId>,
     pub timeout: Option<u64>,
     pub retries: Option<u64>,
@@ -316,6 +321,7 @@ fn link_from_options(
         auth_from: None,
         authz: None,
         via: None,
+        calls: Vec::new(),
         carries: refs(opts, "carries"),
         timeout: None,
         retries: None,
@@ -374,7 +380,7 @@ impl Facts {
             }
         }
         for (id, e) in model.iter() {
-            if matches!(e.kind, DeclKind::Component | DeclKind::External) {
+            if matches!(e.kind, DeclKind::Component | DeclKind::External | DeclKind::Topic) {
                 for i in e.references("exposes") {
                     provider.entry(i).or_insert(id);
                 }
@@ -399,6 +405,14 @@ impl Facts {
         }
         idx.collect_links(model);
         super::defaults::apply(model, &idx.zone, &mut idx.links);
+        operations::share(&mut idx.links);
+        for l in &mut idx.links {
+            if let Some(v) = l.via {
+                l.carries.extend(operations::exposed_data(model, v, &l.calls));
+                l.carries.sort();
+                l.carries.dedup();
+            }
+        }
         idx.judge_transit(model);
         idx.deps = Deps::new(&idx.links);
         idx.handled = handled_data(model, &idx.links);
@@ -426,7 +440,6 @@ impl Facts {
     }
 
     fn collect_links(&mut self, model: &Model) {
-        let models_of = |iface: ElementId| interface_data(model, iface);
         for (id, e) in model.iter() {
             if e.kind == DeclKind::Component {
                 for a in e.attrs_named("uses") {
@@ -442,10 +455,7 @@ impl Facts {
                         None => matches!(target_kind, Some(DeclKind::Queue | DeclKind::Topic)),
                     };
                     let mut link = link_from_options(id, target, is_async, LinkOrigin::Uses, &a.block, a.span);
-                    self.retarget(model, &mut link);
-                    if let Some(v) = link.via {
-                        link.carries.extend(models_of(v));
-                    }
+                    self.retarget(model, &mut link, &a.block);
                     self.links.push(link);
                 }
             }
@@ -471,10 +481,7 @@ impl Facts {
                     if let Some(Literal::Duration(ns)) = s.latency {
                         link.latency = Some(ns);
                     }
-                    self.retarget(model, &mut link);
-                    if let Some(v) = link.via {
-                        link.carries.extend(models_of(v));
-                    }
+                    self.retarget(model, &mut link, &s.options);
                     self.links.push(link);
                 }
             }
@@ -584,16 +591,21 @@ impl Facts {
     }
 
     /// A link aimed at an interface reaches the interface's provider through it.
-    fn retarget(&self, model: &Model, link: &mut Link) {
+    /// The endpoints it `calls` are resolved against that interface, and decide its
+    /// authentication when the link states none (an endpoint may override the interface's).
+    fn retarget(&self, model: &Model, link: &mut Link, opts: &[Attribute]) {
         if model.get(link.to).is_some_and(|t| t.kind == DeclKind::Interface) {
             link.via.get_or_insert(link.to);
             if let Some(p) = self.provider.get(&link.to) {
                 link.to = *p;
             }
         }
-        if let Some(iface) = link.via.and_then(|v| model.get(v)) {
+        if let Some(v) = link.via {
+            link.calls = operations::called(model, v, opts);
+        }
+        if let Some((v, iface)) = link.via.and_then(|v| model.get(v).map(|i| (v, i))) {
             if link.auth.is_none() {
-                link.auth = iface.word("auth").map(str::to_string);
+                link.auth = operations::called_auth(model, v, &link.calls).or_else(|| iface.word("auth").map(str::to_string));
             }
             if link.authz.is_none() {
                 link.authz = iface.word("authz").map(str::to_string);

@@ -3,5 +3,6 @@
 
 pub mod defaults;
 pub mod facts;
+pub mod operations;
 
 pub use facts::Facts;

@@ -408,6 +408,11 @@ const HOLDS: AttrSpec = attr!("holds": [Ty::Ref(DATA)], "Data entities or events
 const MAX_CLASS: AttrSpec =
     attr!("max-classification": Ty::Enum(CLASSIFICATION), "The most sensitive data allowed here.");
 
+const CALLS: AttrSpec = attr!(
+    "calls": [Ty::Str],
+    "The endpoints or operations of the interface it calls: `\"POST /orders\"` or an operation's name."
+);
+
 /// The attributes of a `uses` block and of a flow step's options.
 pub const USES_BLOCK: &[AttrSpec] = &[
     attr!("timeout": Ty::Duration, "How long the caller waits."),
@@ -424,6 +429,7 @@ pub const USES_BLOCK: &[AttrSpec] = &[
     attr!("carries": [Ty::Ref(DATA)], "Data sent or received."),
     attr!("per-item", "Called once per item of a collection (a chatty interaction)."),
     attr!("description": Ty::Str, "Why the dependency exists."),
+    CALLS,
 ];
 
 /// The keyed options of a flow step (`auth jwt`, `carries Order`, ...).
@@ -438,6 +444,7 @@ pub const STEP_OPTIONS: &[AttrSpec] = &[
     attr!("timeout": Ty::Duration, "Caller timeout for this step."),
     attr!("access": Ty::Enum(ACCESS), "For datastores: read, write or both."),
     attr!("per-item", "Repeated once per item of a collection."),
+    CALLS,
 ];
 
 /// Options after an endpoint or operation.
@@ -704,6 +711,7 @@ pub static DECLS: &[DeclSpec] = &[
             TAGS,
             PROFILE,
             CONTROLS_ATTR,
+            attr!("exposes": [Ty::Ref(IFACES)], "Event interfaces it provides."),
         ],
         nested: &[],
         statements: Statements::None,
@@ -743,7 +751,7 @@ pub static DECLS: &[DeclSpec] = &[
         top_level: true,
         variants: Some(INTERFACE_KIND),
         attrs: &[
-            attr!("provider": Ty::Ref(&[K::Component, K::External]), "Who implements it (or list it in the provider's `exposes`)."),
+            attr!("provider": Ty::Ref(&[K::Component, K::External, K::Topic]), "Who implements it (or list it in the provider's `exposes`)."),
             attr!("auth": Ty::Enum(AUTHN), "How callers authenticate."),
             attr!("authz": Ty::Enum(AUTHZ), "How calls are authorized."),
             attr!("version": Ty::Str, "Current version."),
