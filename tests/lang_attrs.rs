@@ -329,3 +329,30 @@ component billing {
     let provider = analyze_text("interface E events\ntopic t\ncomponent c {\n  exposes E\n  standalone\n}\ninterface F events { provider t }\n");
     assert!(provider.diagnostics.iter().all(|d| !d.code.id.starts_with("RES")), "a topic may be a provider");
 }
+
+const GIT_SERVER: &str = r#"
+data SourceCode { classification confidential }
+data DeployKey { classification restricted  credentials }
+component git {
+  kind service
+  holds SourceCode, DeployKey
+  encrypted-at-rest no
+  standalone
+}
+component ci {
+  uses git sync { protocol https auth service-token timeout 10s carries SourceCode }
+}
+datastore artifacts { holds SourceCode }
+"#;
+
+#[test]
+fn a_component_that_declares_what_it_holds_keeps_that_data_at_rest() {
+    let a = analyze_text(GIT_SERVER);
+    let (git, ci, code, key) = (id(&a, "git"), id(&a, "ci"), id(&a, "SourceCode"), id(&a, "DeployKey"));
+    assert_eq!(a.facts.kept_at_rest(git), &[code, key]);
+    assert!(a.facts.keeps_data(&a.model, git));
+    // A caller handles what it fetches, but keeps nothing at rest.
+    assert!(a.facts.handled(ci).contains(&code));
+    assert!(a.facts.kept_at_rest(ci).is_empty() && !a.facts.keeps_data(&a.model, ci));
+    assert_eq!(a.facts.kept_at_rest(id(&a, "artifacts")), &[code]);
+}

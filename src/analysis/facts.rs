@@ -135,6 +135,10 @@ pub struct Facts {
     /// Data each component or store handles: what it owns, holds or carries, and what its links
     /// carry; sorted, by element index.
     pub handled: Vec<Vec<ElementId>>,
+    /// Data each element keeps at rest, sorted, by element index: everything a datastore, cache,
+    /// queue or topic handles, and what a component declares it `holds` (a git or build server
+    /// keeping code and credentials on its disks). The at-rest encryption rules judge these.
+    pub at_rest: Vec<Vec<ElementId>>,
     /// Every `?` hole of a user-declared element, in declaration order.
     pub holes: Vec<Hole>,
     /// What each element is for the security rules, by element index.
@@ -395,6 +399,7 @@ impl Facts {
             owners_of_data: BTreeMap::new(),
             provider,
             handled: Vec::new(),
+            at_rest: Vec::new(),
             holes: holes(model),
             roles: model.iter().map(|(id, e)| roles_of(model, e, id)).collect(),
             deps: Deps { reply: Vec::new(), order: Vec::new() },
@@ -416,6 +421,7 @@ impl Facts {
         idx.judge_transit(model);
         idx.deps = Deps::new(&idx.links);
         idx.handled = handled_data(model, &idx.links);
+        idx.at_rest = at_rest_data(model, &idx.handled);
         for (i, l) in idx.links.iter().enumerate() {
             if let Some(v) = idx.outgoing.get_mut(l.from.0 as usize) {
                 v.push(i);
@@ -643,6 +649,16 @@ impl Facts {
         self.roles.get(id.0 as usize).copied().unwrap_or_default()
     }
 
+    /// Data an element keeps at rest; see [`Facts::at_rest`].
+    pub fn kept_at_rest(&self, id: ElementId) -> &[ElementId] {
+        self.at_rest.get(id.0 as usize).map_or(&[], Vec::as_slice)
+    }
+
+    /// Keeps data at rest: a store, or a component that declares what it `holds`.
+    pub fn keeps_data(&self, model: &Model, id: ElementId) -> bool {
+        is_store_kind(model.get(id).map(|e| e.kind)) || !self.kept_at_rest(id).is_empty()
+    }
+
     /// Data a component or store handles; empty for other elements.
     pub fn handled(&self, id: ElementId) -> &[ElementId] {
         self.handled.get(id.0 as usize).map_or(&[], Vec::as_slice)
@@ -813,6 +829,28 @@ fn handled_data(model: &Model, links: &[Link]) -> Vec<Vec<ElementId>> {
         v.dedup();
     }
     out
+}
+
+/// Data kept at rest: a store's handled data, a component's `holds`; empty for other elements.
+fn at_rest_data(model: &Model, handled: &[Vec<ElementId>]) -> Vec<Vec<ElementId>> {
+    model
+        .iter()
+        .map(|(id, e)| {
+            if e.from_std {
+                return Vec::new();
+            }
+            if is_store_kind(Some(e.kind)) {
+                return handled.get(id.0 as usize).cloned().unwrap_or_default();
+            }
+            if e.kind != DeclKind::Component {
+                return Vec::new();
+            }
+            let mut held: Vec<ElementId> = e.references("holds").collect();
+            held.sort();
+            held.dedup();
+            held
+        })
+        .collect()
 }
 
 /// Holes in attributes, nested blocks included, with their block path.

@@ -627,6 +627,8 @@ pub static DECLS: &[DeclSpec] = &[
             attr!("health": Ty::Str, "Health check endpoint or probe."),
             SUMMARY,
             TAGS,
+            attr!("holds": [Ty::Ref(DATA)], "Data it keeps on its own disks (a git or build server), judged like a store's."),
+            ENC_REST,
         ],
         nested: &[],
         statements: Statements::None,
