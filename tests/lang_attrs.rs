@@ -200,7 +200,7 @@ fn the_security_rules_judge_links_by_their_zone_defaults() {
     let plain = analyze_text(&crossing("default-protocol http"));
     let sec002 = codes(&plain, "SEC002");
     assert_eq!(sec002.len(), 1, "{sec002:?}");
-    assert!(sec002[0].contains("plaintext `http`"), "{sec002:?}");
+    assert!(sec002[0].contains("plaintext `http`, the `default-protocol` of zone `dc`"), "{sec002:?}");
     let unauthenticated = analyze_text(&crossing("default-protocol https\n  default-auth none"));
     assert!(codes(&unauthenticated, "SEC002").is_empty());
     assert_eq!(codes(&unauthenticated, "SEC003").len(), 1, "auth none into higher trust");
@@ -355,4 +355,26 @@ fn a_component_that_declares_what_it_holds_keeps_that_data_at_rest() {
     assert!(a.facts.handled(ci).contains(&code));
     assert!(a.facts.kept_at_rest(ci).is_empty() && !a.facts.keeps_data(&a.model, ci));
     assert_eq!(a.facts.kept_at_rest(id(&a, "artifacts")), &[code]);
+}
+
+#[test]
+fn the_at_rest_encryption_rule_judges_a_component_that_holds_data() {
+    let a = analyze_text(GIT_SERVER);
+    let sec008 = codes(&a, "SEC008");
+    assert_eq!(sec008.len(), 1, "{sec008:?}");
+    assert!(sec008[0].contains("component `git` keeps"), "{sec008:?}");
+    assert!(sec008[0].contains("`DeployKey`"), "{sec008:?}");
+    let encrypted = analyze_text(&GIT_SERVER.replace("encrypted-at-rest no", "encrypted-at-rest yes"));
+    assert!(codes(&encrypted, "SEC008").is_empty());
+}
+
+#[test]
+fn a_step_that_inherits_from_its_uses_is_judged_once_at_the_uses() {
+    let text = "zone dmz { trust low }\nzone core { trust high }\ncomponent web {\n  zone dmz\n  uses orders sync { protocol http auth none timeout 1s circuit-breaker }\n}\ncomponent orders { zone core }\nflow buy {\n  web -> orders \"place\"\n}\nflow refund {\n  web -> orders \"refund\"\n}\n";
+    let a = analyze_text(text);
+    for code in ["SEC002", "SEC003"] {
+        let found = codes(&a, code);
+        assert_eq!(found.len(), 1, "{code}: {found:?}");
+        assert!(found[0].starts_with("`web -> orders`"), "reported at the uses: {found:?}");
+    }
 }

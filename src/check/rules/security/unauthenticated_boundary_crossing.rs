@@ -4,6 +4,7 @@ use super::{
     code, data_traits, el, handled, is_forwarder, is_ours, link_name, link_subjects, most_sensitive, profiles_of, q,
     zone_desc, Memo, Once, MIN_CLASSIFICATION_DOC,
 };
+use crate::analysis::facts::StatedBy;
 use crate::check::{Category, Ctx, Rule, RuleOption, Transit, CONFIDENTIAL};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::lang::AuthScheme;
@@ -57,6 +58,10 @@ fn unauthenticated_boundary_crossing(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let mut once = Once::default();
     for l in &cx.facts.links {
         let Some(auth) = l.auth.as_deref() else { continue };
+        // A step that authenticates as its `uses` says is judged once, at the `uses`.
+        if matches!(l.auth_from, Some(StatedBy::Uses(_))) {
+            continue;
+        }
         if !is_ours(cx, l.to) || l.transit == Transit::Local || is_monitoring(cx, l.from) || is_monitoring(cx, l.to) {
             continue;
         }
