@@ -378,3 +378,19 @@ fn a_step_that_inherits_from_its_uses_is_judged_once_at_the_uses() {
         assert!(found[0].starts_with("`web -> orders`"), "reported at the uses: {found:?}");
     }
 }
+
+#[test]
+fn data_carries_the_cia_triple_in_the_facts() {
+    use archc::analysis::facts::{cia, Cia};
+    use archc::lang::{Classification, Criticality};
+    let a = analyze_text("event Paid {\n  classification confidential\n  integrity mission-critical\n  availability high\n}\ndata Note\n");
+    assert_eq!(
+        cia(&a.model, id(&a, "Paid")),
+        Cia {
+            confidentiality: Some(Classification::Confidential),
+            integrity: Some(Criticality::MissionCritical),
+            availability: Some(Criticality::High),
+        }
+    );
+    assert_eq!(cia(&a.model, id(&a, "Note")), Cia::default());
+}

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 pub use super::defaults::StatedBy;
 use super::operations;
 use crate::lang::vocab::{transport_of, Transport};
-use crate::lang::{Classification, Trust};
+use crate::lang::{Classification, Criticality, Trust};
 use crate::semantic::model::{Attribute, Element, ElementId, Model, Val};
 use crate::source::Span;
 use crate::syntax::literal::Literal;
@@ -785,6 +785,25 @@ pub fn tech_of(model: &Model, id: ElementId) -> Option<ElementId> {
 /// restricted 3; `None` when unclassified.
 pub fn classification(model: &Model, data: ElementId) -> Option<usize> {
     model.get(data).and_then(|e| e.word("classification")).and_then(Classification::parse).map(Classification::rank)
+}
+
+/// The CIA triple security reviews rate data by: confidentiality (`classification`), integrity
+/// and availability (how much corruption, and losing access, would hurt).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Cia {
+    pub confidentiality: Option<Classification>,
+    pub integrity: Option<Criticality>,
+    pub availability: Option<Criticality>,
+}
+
+/// The ratings of a data entity or event; each `None` when not stated.
+pub fn cia(model: &Model, data: ElementId) -> Cia {
+    let Some(e) = model.get(data) else { return Cia::default() };
+    Cia {
+        confidentiality: e.word("classification").and_then(Classification::parse),
+        integrity: e.word("integrity").and_then(Criticality::parse),
+        availability: e.word("availability").and_then(Criticality::parse),
+    }
 }
 
 /// Marked `pii`, or has a `pii` field.

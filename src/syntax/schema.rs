@@ -404,6 +404,8 @@ const DEFAULT_PROTOCOL: AttrSpec = attr!(
 );
 const DEFAULT_AUTH: AttrSpec =
     attr!("default-auth": Ty::Enum(AUTHN), "Authentication of links between elements inside it that state none.");
+const AVAILABILITY: AttrSpec =
+    attr!("availability": Ty::Enum(CRITICALITY), "How much it hurts when the data cannot be reached.");
 const HOLDS: AttrSpec = attr!("holds": [Ty::Ref(DATA)], "Data entities or events stored here.");
 const MAX_CLASS: AttrSpec =
     attr!("max-classification": Ty::Enum(CLASSIFICATION), "The most sensitive data allowed here.");
@@ -784,6 +786,7 @@ pub static DECLS: &[DeclSpec] = &[
             attr!("retention": Ty::Duration, "How long it is kept."),
             attr!("integrity": Ty::Enum(CRITICALITY), "How much corruption would hurt."),
             attr!("volume": Ty::Str, "Expected volume."),
+            AVAILABILITY,
             SUMMARY,
             TAGS,
         ],
@@ -806,6 +809,8 @@ pub static DECLS: &[DeclSpec] = &[
             attr!("retention": Ty::Duration, "How long it is kept."),
             SUMMARY,
             TAGS,
+            attr!("integrity": Ty::Enum(CRITICALITY), "How much corruption would hurt."),
+            AVAILABILITY,
         ],
         nested: &[],
         statements: Statements::Fields,

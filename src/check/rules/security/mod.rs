@@ -173,7 +173,7 @@ fn sensitive(cx: &Ctx<'_>, d: ElementId, min: usize) -> bool {
 }
 
 fn integrity(cx: &Ctx<'_>, d: ElementId) -> Option<usize> {
-    el(cx, d).and_then(|e| e.word("integrity")).and_then(Criticality::parse).map(Criticality::rank)
+    facts::cia(cx.model, d).integrity.map(Criticality::rank)
 }
 
 fn class_word(rank: usize) -> &'static str {
