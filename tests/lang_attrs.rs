@@ -164,8 +164,7 @@ flow admin {
 "#;
     let a = analyze_text(text);
     let declared = a.facts.links.iter().position(|l| l.origin == LinkOrigin::Uses).expect("the uses link");
-    let steps: Vec<_> =
-        a.facts.links.iter().filter(|l| matches!(l.origin, LinkOrigin::Step { .. })).collect();
+    let steps: Vec<_> = a.facts.links.iter().filter(|l| matches!(l.origin, LinkOrigin::Step { .. })).collect();
     assert_eq!(steps.len(), 2);
     assert_eq!((steps[0].protocol.as_deref(), steps[0].auth.as_deref()), (Some("https"), Some("jwt")));
     assert_eq!(steps[0].protocol_from, Some(StatedBy::Uses(declared)));
@@ -326,7 +325,9 @@ component billing {
     let l = a.facts.links.iter().find(|l| l.from == id(&a, "billing")).expect("billing's link");
     assert_eq!((l.to, l.via), (topic, Some(iface)));
     assert_eq!(l.carries, vec![id(&a, "Paid")]);
-    let provider = analyze_text("interface E events\ntopic t\ncomponent c {\n  exposes E\n  standalone\n}\ninterface F events { provider t }\n");
+    let provider = analyze_text(
+        "interface E events\ntopic t\ncomponent c {\n  exposes E\n  standalone\n}\ninterface F events { provider t }\n",
+    );
     assert!(provider.diagnostics.iter().all(|d| !d.code.id.starts_with("RES")), "a topic may be a provider");
 }
 

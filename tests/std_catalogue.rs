@@ -141,13 +141,16 @@ fn the_reference_lists_the_std_catalogue_as_it_is() {
         std::fs::write(&path, format!("{}{expected}{}", &doc[..start], &doc[end..])).expect("write REFERENCE.md");
         return;
     }
-    panic!("the std catalogue in grammar/REFERENCE.md is stale; run `UPDATE_REFERENCE=1 cargo test --test std_catalogue`");
+    panic!(
+        "the std catalogue in grammar/REFERENCE.md is stale; run `UPDATE_REFERENCE=1 cargo test --test std_catalogue`"
+    );
 }
 
 #[test]
 fn the_catalogue_has_what_real_estates_use() {
     let model = std_model();
-    for name in ["oracle", "openldap", "active_directory", "postfix", "exchange", "tomcat", "jenkins", "gitlab", "sqlserver"]
+    for name in
+        ["oracle", "openldap", "active_directory", "postfix", "exchange", "tomcat", "jenkins", "gitlab", "sqlserver"]
     {
         let id = model.lookup(name).unwrap_or_else(|| panic!("std.tech has no `{name}`"));
         assert_eq!(model.get(id).map(|e| e.kind), Some(DeclKind::Technology), "{name}");

@@ -17,6 +17,9 @@ pub enum StatedBy {
     Default(ElementId),
 }
 
+/// A default word (`https`, `mtls`, ...) and the zone or system that states it.
+pub type StatedDefault = (String, ElementId);
+
 /// The system an element belongs to: its `system` attribute, else the system it is nested in.
 pub fn system_of(model: &Model, id: ElementId) -> Option<ElementId> {
     let e = model.get(id)?;
@@ -61,14 +64,12 @@ pub fn for_link(
     zone_of: &[Option<ElementId>],
     from: ElementId,
     to: ElementId,
-) -> (Option<(String, ElementId)>, Option<(String, ElementId)>) {
+) -> (Option<StatedDefault>, Option<StatedDefault>) {
     let places = scopes(model, zone_of, from, to);
     let word = |place: ElementId, name: &str| model.get(place).and_then(|e| e.word(name)).map(str::to_string);
     let protocol = places.iter().find_map(|&p| word(p, "default-protocol").map(|w| (w, p)));
     let auth = places.iter().find_map(|&p| {
-        word(p, "default-auth")
-            .or_else(|| word(p, "default-protocol").filter(|w| w == "mtls"))
-            .map(|w| (w, p))
+        word(p, "default-auth").or_else(|| word(p, "default-protocol").filter(|w| w == "mtls")).map(|w| (w, p))
     });
     (protocol, auth)
 }

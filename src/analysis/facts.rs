@@ -611,7 +611,8 @@ impl Facts {
         }
         if let Some((v, iface)) = link.via.and_then(|v| model.get(v).map(|i| (v, i))) {
             if link.auth.is_none() {
-                link.auth = operations::called_auth(model, v, &link.calls).or_else(|| iface.word("auth").map(str::to_string));
+                link.auth =
+                    operations::called_auth(model, v, &link.calls).or_else(|| iface.word("auth").map(str::to_string));
             }
             if link.authz.is_none() {
                 link.authz = iface.word("authz").map(str::to_string);

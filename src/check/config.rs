@@ -60,8 +60,9 @@ impl RuleConfig {
             }
             let Some(rule) = registry::find(key) else {
                 let names = registry::rules().iter().map(|r| r.code.name).chain(CATEGORIES.iter().map(|c| c.as_str()));
-                let hint =
-                    crate::diagnostics::did_you_mean(key, names).map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
+                let hint = crate::diagnostics::did_you_mean(key, names)
+                    .map(|s| format!("; did you mean `{s}`?"))
+                    .unwrap_or_default();
                 errors.push(format!("[rules] names no rule or category `{key}`{hint}"));
                 continue;
             };
@@ -164,7 +165,10 @@ mod tests {
     #[test]
     fn a_category_level_reaches_the_findings() {
         let text = "component web {\n  uses api sync { protocol http timeout 1s circuit-breaker }\n}\ncomponent api\n";
-        let model = format!("data Card {{\n  classification restricted\n}}\n{}", text.replace("circuit-breaker", "circuit-breaker carries Card"));
+        let model = format!(
+            "data Card {{\n  classification restricted\n}}\n{}",
+            text.replace("circuit-breaker", "circuit-breaker carries Card")
+        );
         let sec001 = |toml: &str| {
             check_source_with(&model, toml).into_iter().find(|d| d.code.id == "SEC001").map(|d| d.severity)
         };

@@ -79,7 +79,8 @@ mod tests {
                 "component `git` keeps `Ledger` (availability mission-critical) on a single instance (`redundancy none`)".to_string(),
             ]
         );
-        let fixed = text.replace("replicas 1 }", "replicas 3 }").replace("redundancy none", "redundancy active-passive");
+        let fixed =
+            text.replace("replicas 1 }", "replicas 3 }").replace("redundancy none", "redundancy active-passive");
         assert!(of("REL007", &fixed).is_empty(), "{:?}", messages("REL007", &fixed));
     }
 }

@@ -318,7 +318,11 @@ fn plain_why(cx: &Ctx<'_>, l: &Link) -> Option<(String, Option<String>)> {
     let p = &w.protocol;
     let why = match (w.source, l.protocol_from) {
         (WireSource::Declared, Some(facts::StatedBy::Default(place))) => {
-            format!("plaintext `{p}`, the `default-protocol` of {} {}", cx.kind(place).map_or("", |k| k.noun()), q(cx, place))
+            format!(
+                "plaintext `{p}`, the `default-protocol` of {} {}",
+                cx.kind(place).map_or("", |k| k.noun()),
+                q(cx, place)
+            )
         }
         (WireSource::Declared | WireSource::SamePair, _) => format!("plaintext `{p}`"),
         (WireSource::Store(end), _) => format!("plaintext `{p}`, as the other links to {} declare", q(cx, end)),

@@ -1,8 +1,8 @@
 //! SEC003 unauthenticated-boundary-crossing: A link enters higher trust or reaches sensitive data without authentication.
 
 use super::{
-    code, crit_word, data_traits, el, handled, integrity, is_forwarder, is_ours, link_name, link_subjects, most_sensitive, profiles_of, q,
-    zone_desc, Memo, Once, MIN_CLASSIFICATION_DOC,
+    code, crit_word, data_traits, el, handled, integrity, is_forwarder, is_ours, link_name, link_subjects,
+    most_sensitive, profiles_of, q, zone_desc, Memo, Once, MIN_CLASSIFICATION_DOC,
 };
 use crate::analysis::facts::StatedBy;
 use crate::check::{Category, Ctx, Rule, RuleOption, Transit, CONFIDENTIAL, CRITICAL};
