@@ -53,7 +53,9 @@ component web {
   zone apps
   uses orders sync { timeout 1s circuit-breaker }
   uses legacy sync { protocol http timeout 1s circuit-breaker }
+  uses audit sync { protocol in-process }
 }
+component audit { zone apps }
 component orders {
   zone cluster
   uses partner sync { timeout 1s circuit-breaker }
@@ -80,6 +82,8 @@ fn a_zone_default_protocol_reaches_every_link_inside_it_and_no_other() {
     let own = uses_link(&a, "web", "legacy");
     assert_eq!((own.protocol.as_deref(), own.protocol_from), (Some("http"), None));
     assert_eq!(own.transit, Transit::Plaintext);
+    let local = uses_link(&a, "web", "audit");
+    assert_eq!((local.auth.as_deref(), local.transit), (None, Transit::Local), "nobody to authenticate to in-process");
     // A link leaving the zone, or entering it from outside, is not the zone's traffic.
     let leaving = uses_link(&a, "orders", "partner");
     assert_eq!((leaving.protocol.as_deref(), leaving.auth.as_deref()), (None, None));
@@ -394,4 +398,16 @@ fn data_carries_the_cia_triple_in_the_facts() {
         }
     );
     assert_eq!(cia(&a.model, id(&a, "Note")), Cia::default());
+}
+
+#[test]
+fn the_report_shows_what_a_uses_takes_from_its_zone() {
+    let a = analyze_text(MESH);
+    let rep = archc::emit::report::render(&a.model, &a.workspace.sources, &a.diagnostics, &[]);
+    assert!(
+        rep.markdown.contains("protocol mtls (the default of zone [cluster](#el-cluster))"),
+        "{}",
+        rep.markdown.lines().filter(|l| l.contains("orders")).collect::<Vec<_>>().join("\n")
+    );
+    assert!(rep.markdown.contains("auth mtls (the default of zone [cluster](#el-cluster))"));
 }

@@ -5,6 +5,7 @@
 //! diagram and report reads the same effective values.
 
 use super::facts::{Link, LinkOrigin, Zones};
+use crate::lang::vocab::{transport_of, Transport};
 use crate::semantic::model::{ElementId, Model};
 use crate::syntax::schema::DeclKind;
 
@@ -76,7 +77,8 @@ pub fn for_link(
 
 /// Fills what links leave unsaid: a step takes the protocol, encryption and authentication of
 /// the `uses` between the same two elements (through the same interface when both name one),
-/// then every link takes the defaults of the zones and system around both its ends.
+/// then every link takes the defaults of the zones and system around both its ends (a local
+/// link, in-process or a file, takes no default authentication).
 pub fn apply(model: &Model, zone_of: &[Option<ElementId>], links: &mut [Link]) {
     let declared: Vec<usize> = (0..links.len()).filter(|&i| links[i].origin == LinkOrigin::Uses).collect();
     for i in 0..links.len() {
@@ -121,8 +123,10 @@ pub fn apply(model: &Model, zone_of: &[Option<ElementId>], links: &mut [Link]) {
                 l.protocol_from = Some(StatedBy::Default(place));
             }
         }
+        // An in-process call or a local file has no one to authenticate to.
+        let local = l.protocol.as_deref().and_then(transport_of) == Some(Transport::Local);
         if let (None, Some((a, place))) = (&l.auth, auth) {
-            if !l.unreadable.contains(&"auth") {
+            if !l.unreadable.contains(&"auth") && !local {
                 l.auth = Some(a);
                 l.auth_from = Some(StatedBy::Default(place));
             }
