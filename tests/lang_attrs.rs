@@ -308,6 +308,11 @@ fn a_call_that_names_no_endpoint_is_an_error_with_a_suggestion() {
     let d: Vec<_> = no_iface.diagnostics.iter().filter(|d| d.code.id == "RES010").collect();
     assert_eq!(d.len(), 1);
     assert!(d[0].message.contains("goes through no interface"), "{}", d[0].message);
+    // A target that does not resolve is reported once, as the dangling reference it is.
+    let dangling = analyze_text("component a {\n  uses Nowhere sync { calls \"GET /x\" timeout 1s }\n}\n");
+    let codes: Vec<&str> =
+        dangling.diagnostics.iter().map(|d| d.code.id).filter(|c| c.starts_with("RES") || *c == "HYG001").collect();
+    assert_eq!(codes, vec!["HYG001"]);
 }
 
 #[test]

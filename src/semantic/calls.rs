@@ -11,24 +11,19 @@ pub fn check(model: &Model) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (_, e) in model.iter().filter(|(_, e)| !e.from_std) {
         for a in e.attrs_named("uses") {
-            let target = match a.first().map(|v| &v.val) {
-                Some(Val::Ref(t)) => Some(*t),
-                _ => None,
-            };
-            check_link(model, target, &a.block, &mut out);
+            // An unresolved or unknown target is already reported; its calls cannot be judged.
+            let Some(Val::Ref(target)) = a.first().map(|v| &v.val) else { continue };
+            check_link(model, *target, &a.block, &mut out);
         }
         for s in &e.steps {
-            let target = match &s.to.val {
-                Val::Ref(t) => Some(*t),
-                _ => None,
-            };
-            check_link(model, target, &s.options, &mut out);
+            let Val::Ref(target) = &s.to.val else { continue };
+            check_link(model, *target, &s.options, &mut out);
         }
     }
     out
 }
 
-fn check_link(model: &Model, target: Option<ElementId>, opts: &[Attribute], out: &mut Vec<Diagnostic>) {
+fn check_link(model: &Model, target: ElementId, opts: &[Attribute], out: &mut Vec<Diagnostic>) {
     let calls: Vec<&Value> = opts.iter().filter(|a| a.name == "calls").flat_map(|a| a.values()).collect();
     if calls.is_empty() {
         return;
@@ -38,7 +33,7 @@ fn check_link(model: &Model, target: Option<ElementId>, opts: &[Attribute], out:
         Some(Val::Ref(i)) => Some(*i),
         // An unresolved `via` is already reported; its calls cannot be judged.
         Some(_) => return,
-        None => target.filter(|t| model.get(*t).is_some_and(|t| t.kind == DeclKind::Interface)),
+        None => Some(target).filter(|t| model.get(*t).is_some_and(|t| t.kind == DeclKind::Interface)),
     };
     for v in calls {
         let Val::Text(text) = &v.val else { continue };
