@@ -184,7 +184,9 @@ fn a_link_is_local_when_its_inferred_protocol_is() {
     let a = analyze_text(text);
     let step = a.facts.links.iter().find(|l| matches!(l.origin, archc::analysis::facts::LinkOrigin::Step { .. }));
     let step = step.expect("the step's link");
-    assert_eq!(step.protocol, None);
+    // The step inherits the protocol of the matching `uses`.
+    assert_eq!(step.protocol.as_deref(), Some("in-process"));
+    assert!(matches!(step.protocol_from, Some(archc::analysis::facts::StatedBy::Uses(_))));
     assert_eq!(step.transit, Transit::Local);
     assert!(step.is_local());
 }

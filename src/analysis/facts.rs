@@ -7,8 +7,10 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+pub use super::defaults::StatedBy;
+use super::operations;
 use crate::lang::vocab::{transport_of, Transport};
-use crate::lang::{Classification, Trust};
+use crate::lang::{Classification, Criticality, Trust};
 use crate::semantic::model::{Attribute, Element, ElementId, Model, Val};
 use crate::source::Span;
 use crate::syntax::literal::Literal;
@@ -33,13 +35,25 @@ pub struct Link {
     pub to: ElementId,
     pub is_async: bool,
     pub origin: LinkOrigin,
+    /// The stated protocol: the link's own, else (see `protocol_from`) the matching `uses`'s for
+    /// a step, else the default of the zones or system around both ends.
     pub protocol: Option<String>,
+    /// Where `protocol` comes from when the link does not state it; `None` when it does.
+    pub protocol_from: Option<StatedBy>,
     /// Explicit `encrypted yes|no`.
     pub encrypted: Option<bool>,
+    /// Authentication: the link's own, else the interface's it goes `via`, else (see `auth_from`)
+    /// the matching `uses`'s for a step, else the default of the zones or system around both ends.
     pub auth: Option<String>,
+    /// Where `auth` comes from when neither the link nor its interface states it.
+    pub auth_from: Option<StatedBy>,
     pub authz: Option<String>,
     pub via: Option<ElementId>,
-    /// Data carried, including the request and response models of the interface used.
+    /// The endpoints of `via` it calls (indices into its `endpoints`), stated with `calls` or
+    /// shared between a `uses` and its steps; empty when it may call any of them.
+    pub calls: Vec<usize>,
+    /// Data carried, including the request and response models of the interface used (of the
+    /// called endpoints only, when `calls` names them).
     pub carries: Vec<ElementId>,
     pub timeout: Option<u64>,
     pub retries: Option<u64>,
@@ -129,6 +143,10 @@ pub struct Facts {
     /// Data each component or store handles: what it owns, holds or carries, and what its links
     /// carry; sorted, by element index.
     pub handled: Vec<Vec<ElementId>>,
+    /// Data each element keeps at rest, sorted, by element index: everything a datastore, cache,
+    /// queue or topic handles, and what a component declares it `holds` (a git or build server
+    /// keeping code and credentials on its disks). The at-rest encryption rules judge these.
+    pub at_rest: Vec<Vec<ElementId>>,
     /// Every `?` hole of a user-declared element, in declaration order.
     pub holes: Vec<Hole>,
     /// What each element is for the security rules, by element index.
@@ -314,10 +332,13 @@ fn link_from_options(
         is_async,
         origin,
         protocol: None,
+        protocol_from: None,
         encrypted: None,
         auth: None,
+        auth_from: None,
         authz: None,
         via: None,
+        calls: Vec::new(),
         carries: refs(opts, "carries"),
         timeout: None,
         retries: None,
@@ -378,7 +399,7 @@ impl Facts {
             }
         }
         for (id, e) in model.iter() {
-            if matches!(e.kind, DeclKind::Component | DeclKind::External) {
+            if matches!(e.kind, DeclKind::Component | DeclKind::External | DeclKind::Topic) {
                 for i in e.references("exposes") {
                     provider.entry(i).or_insert(id);
                 }
@@ -394,14 +415,29 @@ impl Facts {
             owners_of_data: BTreeMap::new(),
             provider,
             handled: Vec::new(),
+            at_rest: Vec::new(),
             holes: holes(model),
             roles: model.iter().map(|(id, e)| roles_of(model, e, id)).collect(),
             deps: Deps { reply: Vec::new(), order: Vec::new() },
         };
+        // Zones first: the zone and system defaults of a link depend on where its ends are.
+        for (id, e) in model.iter() {
+            idx.zone[id.0 as usize] = idx.effective_zone(model, id, e, 0);
+        }
         idx.collect_links(model);
+        super::defaults::apply(model, &idx.zone, &mut idx.links);
+        operations::share(&mut idx.links);
+        for l in &mut idx.links {
+            if let Some(v) = l.via {
+                l.carries.extend(operations::exposed_data(model, v, &l.calls));
+                l.carries.sort();
+                l.carries.dedup();
+            }
+        }
         idx.judge_transit(model);
         idx.deps = Deps::new(&idx.links);
         idx.handled = handled_data(model, &idx.links);
+        idx.at_rest = at_rest_data(model, &idx.handled);
         for (i, l) in idx.links.iter().enumerate() {
             if let Some(v) = idx.outgoing.get_mut(l.from.0 as usize) {
                 v.push(i);
@@ -423,15 +459,13 @@ impl Facts {
         for (id, e) in model.iter() {
             idx.system[id.0 as usize] = idx.effective_system(model, e);
         }
-        for (id, e) in model.iter() {
+        for (id, _) in model.iter() {
             idx.owner[id.0 as usize] = idx.inherited_owner(model, id, 0);
-            idx.zone[id.0 as usize] = idx.effective_zone(model, id, e, 0);
         }
         idx
     }
 
     fn collect_links(&mut self, model: &Model) {
-        let models_of = |iface: ElementId| interface_data(model, iface);
         for (id, e) in model.iter() {
             // Actors and external systems may `uses` too: landscape relations outside flows.
             if matches!(e.kind, DeclKind::Component | DeclKind::Actor | DeclKind::External) {
@@ -448,10 +482,7 @@ impl Facts {
                         None => matches!(target_kind, Some(DeclKind::Queue | DeclKind::Topic)),
                     };
                     let mut link = link_from_options(id, target, is_async, LinkOrigin::Uses, &a.block, a.span);
-                    self.retarget(model, &mut link);
-                    if let Some(v) = link.via {
-                        link.carries.extend(models_of(v));
-                    }
+                    self.retarget(model, &mut link, &a.block);
                     self.links.push(link);
                 }
             }
@@ -477,10 +508,7 @@ impl Facts {
                     if let Some(Literal::Duration(ns)) = s.latency {
                         link.latency = Some(ns);
                     }
-                    self.retarget(model, &mut link);
-                    if let Some(v) = link.via {
-                        link.carries.extend(models_of(v));
-                    }
+                    self.retarget(model, &mut link, &s.options);
                     self.links.push(link);
                 }
             }
@@ -593,16 +621,22 @@ impl Facts {
     }
 
     /// A link aimed at an interface reaches the interface's provider through it.
-    fn retarget(&self, model: &Model, link: &mut Link) {
+    /// The endpoints it `calls` are resolved against that interface, and decide its
+    /// authentication when the link states none (an endpoint may override the interface's).
+    fn retarget(&self, model: &Model, link: &mut Link, opts: &[Attribute]) {
         if model.get(link.to).is_some_and(|t| t.kind == DeclKind::Interface) {
             link.via.get_or_insert(link.to);
             if let Some(p) = self.provider.get(&link.to) {
                 link.to = *p;
             }
         }
-        if let Some(iface) = link.via.and_then(|v| model.get(v)) {
+        if let Some(v) = link.via {
+            link.calls = operations::called(model, v, opts);
+        }
+        if let Some((v, iface)) = link.via.and_then(|v| model.get(v).map(|i| (v, i))) {
             if link.auth.is_none() {
-                link.auth = iface.word("auth").map(str::to_string);
+                link.auth =
+                    operations::called_auth(model, v, &link.calls).or_else(|| iface.word("auth").map(str::to_string));
             }
             if link.authz.is_none() {
                 link.authz = iface.word("authz").map(str::to_string);
@@ -662,6 +696,16 @@ impl Facts {
 
     pub fn roles(&self, id: ElementId) -> Roles {
         self.roles.get(id.0 as usize).copied().unwrap_or_default()
+    }
+
+    /// Data an element keeps at rest; see [`Facts::at_rest`].
+    pub fn kept_at_rest(&self, id: ElementId) -> &[ElementId] {
+        self.at_rest.get(id.0 as usize).map_or(&[], Vec::as_slice)
+    }
+
+    /// Keeps data at rest: a store, or a component that declares what it `holds`.
+    pub fn keeps_data(&self, model: &Model, id: ElementId) -> bool {
+        is_store_kind(model.get(id).map(|e| e.kind)) || !self.kept_at_rest(id).is_empty()
     }
 
     /// Data a component or store handles; empty for other elements.
@@ -824,6 +868,25 @@ pub fn classification(model: &Model, data: ElementId) -> Option<usize> {
     model.get(data).and_then(|e| e.word("classification")).and_then(Classification::parse).map(Classification::rank)
 }
 
+/// The CIA triple security reviews rate data by: confidentiality (`classification`), integrity
+/// and availability (how much corruption, and losing access, would hurt).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Cia {
+    pub confidentiality: Option<Classification>,
+    pub integrity: Option<Criticality>,
+    pub availability: Option<Criticality>,
+}
+
+/// The ratings of a data entity or event; each `None` when not stated.
+pub fn cia(model: &Model, data: ElementId) -> Cia {
+    let Some(e) = model.get(data) else { return Cia::default() };
+    Cia {
+        confidentiality: e.word("classification").and_then(Classification::parse),
+        integrity: e.word("integrity").and_then(Criticality::parse),
+        availability: e.word("availability").and_then(Criticality::parse),
+    }
+}
+
 /// Marked `pii`, or has a `pii` field.
 pub fn is_pii(model: &Model, data: ElementId) -> bool {
     model
@@ -866,6 +929,28 @@ fn handled_data(model: &Model, links: &[Link]) -> Vec<Vec<ElementId>> {
         v.dedup();
     }
     out
+}
+
+/// Data kept at rest: a store's handled data, a component's `holds`; empty for other elements.
+fn at_rest_data(model: &Model, handled: &[Vec<ElementId>]) -> Vec<Vec<ElementId>> {
+    model
+        .iter()
+        .map(|(id, e)| {
+            if e.from_std {
+                return Vec::new();
+            }
+            if is_store_kind(Some(e.kind)) {
+                return handled.get(id.0 as usize).cloned().unwrap_or_default();
+            }
+            if e.kind != DeclKind::Component {
+                return Vec::new();
+            }
+            let mut held: Vec<ElementId> = e.references("holds").collect();
+            held.sort();
+            held.dedup();
+            held
+        })
+        .collect()
 }
 
 /// Holes in attributes, nested blocks included, with their block path.

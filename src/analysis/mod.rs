@@ -1,6 +1,8 @@
 //! The analysis layer between the resolved model and its readers: `facts` derives, once per
 //! analysis, everything the rules, diagrams, report and exports need to agree on.
 
+pub mod defaults;
 pub mod facts;
+pub mod operations;
 
 pub use facts::Facts;

@@ -12,7 +12,8 @@ pub fn rules_markdown() -> String {
     out.push_str("Generated from the rule registry by `tests/rules_doc.rs` (run it with `UPDATE_SNAPSHOTS=1` to\n");
     out.push_str("rewrite this file); do not edit by hand. `archc explain CODE` prints the same text.\n\n");
     out.push_str("Change a rule's level under `[rules]` in `arch.toml` (`CODE = \"warning\"`, or `error`, `note`,\n");
-    out.push_str("`off`) and its options under `[rules.CODE]`.\n\n");
+    out.push_str("`off`) and its options under `[rules.CODE]`. A category sets all its rules at once\n");
+    out.push_str("(`security = \"warning\"`); a rule's own entry wins over its category's.\n\n");
     out.push_str("## Front-end codes\n\n");
     out.push_str("Problems reading, parsing and resolving the model. They are always errors; `IO` codes make the\n");
     out.push_str("exit code 2.\n\n");

@@ -102,6 +102,12 @@ pub const LINK_LEAVES_WORKSPACE: Code = Code {
     ..code("RES006", "link-leaves-workspace", "A symbolic link in the workspace that leads outside it; not followed.")
 };
 
+pub const UNKNOWN_ENDPOINT: Code = code(
+    "RES010",
+    "unknown-endpoint",
+    "A `calls` that names no endpoint or operation of the interface the link goes through.",
+);
+
 /// Every front-end code, in code order.
 pub const ALL: &[Code] = &[
     UNEXPECTED_CHARACTER,
@@ -131,6 +137,7 @@ pub const ALL: &[Code] = &[
     INCLUDE_MATCHES_NOTHING,
     INTERFACE_PROVIDED_TWICE,
     SYSTEM_CONTRADICTS_NESTING,
+    UNKNOWN_ENDPOINT,
     UNREADABLE_PATH,
     FILE_TOO_LARGE,
     INVALID_CONFIG,

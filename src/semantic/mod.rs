@@ -1,6 +1,7 @@
 //! Syntax trees to one resolved [`Model`]: names, references, import visibility and import cycles.
 //! Pure: the driver loads the files and hands over a [`Workspace`].
 
+mod calls;
 pub mod model;
 mod resolve;
 
@@ -32,12 +33,18 @@ pub struct Workspace {
 
 /// Resolves a workspace, leaving its syntax trees in place.
 pub fn analyze(ws: &Workspace) -> (Model, Vec<Diagnostic>) {
-    resolve::run(ws, ws.files.iter().map(|f| Cow::Borrowed(&f.ast)).collect())
+    with_calls_checked(resolve::run(ws, ws.files.iter().map(|f| Cow::Borrowed(&f.ast)).collect()))
+}
+
+/// Adds the findings about `calls` that name no endpoint, which need the whole resolved model.
+fn with_calls_checked((model, mut diags): (Model, Vec<Diagnostic>)) -> (Model, Vec<Diagnostic>) {
+    diags.extend(calls::check(&model));
+    (model, diags)
 }
 
 /// Resolves a workspace and frees its syntax trees file by file as they are lowered: the
 /// driver's path, which keeps peak memory close to the size of the model.
 pub fn analyze_consuming(ws: &mut Workspace) -> (Model, Vec<Diagnostic>) {
     let asts: Vec<Cow<'_, SourceAst>> = ws.files.iter_mut().map(|f| Cow::Owned(std::mem::take(&mut f.ast))).collect();
-    resolve::run(ws, asts)
+    with_calls_checked(resolve::run(ws, asts))
 }

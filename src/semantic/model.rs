@@ -77,6 +77,24 @@ pub struct Endpoint {
     pub span: Span,
 }
 
+impl Endpoint {
+    /// How a `calls` names it: `POST /orders`, or an operation's bare name.
+    pub fn signature(&self) -> String {
+        if self.method == "op" {
+            self.target.clone()
+        } else {
+            format!("{} {}", self.method, self.target)
+        }
+    }
+
+    /// Whether `calls` text names this endpoint; `op name` is accepted for an operation too.
+    pub fn is_named(&self, text: &str) -> bool {
+        let text = text.trim();
+        let sig = self.signature();
+        text == sig || (self.method == "op" && text.strip_prefix("op ").is_some_and(|n| n.trim() == sig))
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Field {
     pub name: String,

@@ -398,9 +398,22 @@ const CRIT: AttrSpec = attr!("criticality": Ty::Enum(CRITICALITY), "How much the
 const CLASS: AttrSpec = attr!("classification": Ty::Enum(CLASSIFICATION), "Confidentiality: public < internal < confidential < restricted.");
 const ENC_REST: AttrSpec =
     attr!("encrypted-at-rest": Ty::Bool, "Whether stored data is encrypted; defaults to the technology's setting.");
+const DEFAULT_PROTOCOL: AttrSpec = attr!(
+    "default-protocol": Ty::Enum(PROTOCOL),
+    "Protocol of links between elements inside it that state none; `mtls` also sets `default-auth mtls`."
+);
+const DEFAULT_AUTH: AttrSpec =
+    attr!("default-auth": Ty::Enum(AUTHN), "Authentication of links between elements inside it that state none.");
+const AVAILABILITY: AttrSpec =
+    attr!("availability": Ty::Enum(CRITICALITY), "How much it hurts when the data cannot be reached.");
 const HOLDS: AttrSpec = attr!("holds": [Ty::Ref(DATA)], "Data entities or events stored here.");
 const MAX_CLASS: AttrSpec =
     attr!("max-classification": Ty::Enum(CLASSIFICATION), "The most sensitive data allowed here.");
+
+const CALLS: AttrSpec = attr!(
+    "calls": [Ty::Str],
+    "The endpoints or operations of the interface it calls: `\"POST /orders\"` or an operation's name."
+);
 
 /// The attributes of a `uses` block and of a flow step's options.
 pub const USES_BLOCK: &[AttrSpec] = &[
@@ -418,6 +431,7 @@ pub const USES_BLOCK: &[AttrSpec] = &[
     attr!("carries": [Ty::Ref(DATA)], "Data sent or received."),
     attr!("per-item", "Called once per item of a collection (a chatty interaction)."),
     attr!("description": Ty::Str, "Why the dependency exists."),
+    CALLS,
 ];
 
 /// The keyed options of a flow step (`auth jwt`, `carries Order`, ...).
@@ -433,6 +447,7 @@ pub const STEP_OPTIONS: &[AttrSpec] = &[
     attr!("access": Ty::Enum(ACCESS), "For datastores: read, write or both."),
     attr!("per-item", "Repeated once per item of a collection."),
     attr!("reply", "Returns to the caller of an earlier step: the answer, not a new call."),
+    CALLS,
 ];
 
 /// Options after an endpoint or operation.
@@ -486,6 +501,8 @@ pub static DECLS: &[DeclSpec] = &[
             attr!("security": Ty::Str, "Summary of the security approach."),
             attr!("profile": [Ty::Ref(PROFILES)], "Security profiles applied to every component of the system."),
             TAGS,
+            DEFAULT_PROTOCOL,
+            DEFAULT_AUTH,
         ],
         // Its containers, declared inside it (C4 level 2).
         nested: &[K::Component],
@@ -547,6 +564,8 @@ pub static DECLS: &[DeclSpec] = &[
             MAX_CLASS,
             SUMMARY,
             TAGS,
+            DEFAULT_PROTOCOL,
+            DEFAULT_AUTH,
         ],
         nested: &[K::Zone],
         statements: Statements::None,
@@ -623,6 +642,8 @@ pub static DECLS: &[DeclSpec] = &[
             attr!("health": Ty::Str, "Health check endpoint or probe."),
             SUMMARY,
             TAGS,
+            attr!("holds": [Ty::Ref(DATA)], "Data it keeps on its own disks (a git or build server), judged like a store's."),
+            ENC_REST,
         ],
         // The components of a container, declared inside it (C4 level 3).
         nested: &[K::Component],
@@ -708,6 +729,7 @@ pub static DECLS: &[DeclSpec] = &[
             TAGS,
             PROFILE,
             CONTROLS_ATTR,
+            attr!("exposes": [Ty::Ref(IFACES)], "Event interfaces it provides."),
         ],
         nested: &[],
         statements: Statements::None,
@@ -747,7 +769,7 @@ pub static DECLS: &[DeclSpec] = &[
         top_level: true,
         variants: Some(INTERFACE_KIND),
         attrs: &[
-            attr!("provider": Ty::Ref(&[K::Component, K::External]), "Who implements it (or list it in the provider's `exposes`)."),
+            attr!("provider": Ty::Ref(&[K::Component, K::External, K::Topic]), "Who implements it (or list it in the provider's `exposes`)."),
             attr!("auth": Ty::Enum(AUTHN), "How callers authenticate."),
             attr!("authz": Ty::Enum(AUTHZ), "How calls are authorized."),
             attr!("version": Ty::Str, "Current version."),
@@ -778,6 +800,7 @@ pub static DECLS: &[DeclSpec] = &[
             attr!("retention": Ty::Duration, "How long it is kept."),
             attr!("integrity": Ty::Enum(CRITICALITY), "How much corruption would hurt."),
             attr!("volume": Ty::Str, "Expected volume."),
+            AVAILABILITY,
             SUMMARY,
             TAGS,
         ],
@@ -800,6 +823,8 @@ pub static DECLS: &[DeclSpec] = &[
             attr!("retention": Ty::Duration, "How long it is kept."),
             SUMMARY,
             TAGS,
+            attr!("integrity": Ty::Enum(CRITICALITY), "How much corruption would hurt."),
+            AVAILABILITY,
         ],
         nested: &[],
         statements: Statements::Fields,

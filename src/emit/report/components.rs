@@ -130,12 +130,32 @@ pub(crate) fn use_summary(ctx: &Ctx<'_>, u: &Use<'_>) -> Rich {
         };
         facts.push(label);
     }
+    facts.extend(stated_by_default(ctx, u));
     if !facts.is_empty() {
         r.push(doc::text(" ("));
         r.extend(doc::join(facts, ", "));
         r.push(doc::text(")"));
     }
     r
+}
+
+/// "auth service-token (the default of zone `vpc`)": what the `uses` takes from a zone or system
+/// default rather than stating itself, so the report shows what the rules judge.
+fn stated_by_default(ctx: &Ctx<'_>, u: &Use<'_>) -> Vec<Rich> {
+    use crate::analysis::facts::{LinkOrigin, StatedBy};
+    let Some(l) = ctx.facts.out(u.from).find(|l| l.origin == LinkOrigin::Uses && l.span == u.attr.span) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (name, value, from) in [("protocol", &l.protocol, l.protocol_from), ("auth", &l.auth, l.auth_from)] {
+        let (Some(value), Some(StatedBy::Default(place))) = (value, from) else { continue };
+        let noun = ctx.model.get(place).map_or("zone", |p| p.kind.noun());
+        let mut r = doc::plain(format!("{name} {value} (the default of {noun} "));
+        r.push(ctx.link(place));
+        r.push(doc::text(")"));
+        out.push(r);
+    }
+    out
 }
 
 fn component(ctx: &Ctx<'_>, out: &mut Out, rel: &Relations, n: usize, id: ElementId) {

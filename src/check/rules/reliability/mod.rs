@@ -2,6 +2,7 @@
 //! criticality inversions, denial-of-service exposure across network boundaries, datastores shared
 //! by critical flows, and missing recovery objectives.
 
+mod availability_critical_data_single_copy;
 mod criticality_inversion;
 mod dos_risky_boundary_access;
 mod missing_recovery_objectives;
@@ -9,6 +10,7 @@ mod shared_datastore_blast_radius;
 mod spof_on_critical_path;
 mod wobbly_interaction;
 
+pub use availability_critical_data_single_copy::AVAILABILITY_CRITICAL_DATA_SINGLE_COPY;
 pub use criticality_inversion::CRITICALITY_INVERSION;
 pub use dos_risky_boundary_access::DOS_RISKY_BOUNDARY_ACCESS;
 pub use missing_recovery_objectives::MISSING_RECOVERY_OBJECTIVES;
@@ -19,7 +21,8 @@ pub use wobbly_interaction::WOBBLY_INTERACTION;
 use std::collections::BTreeMap;
 
 use crate::analysis::facts;
-use crate::check::{Ctx, Rule};
+use crate::check::shared::{critical_path, flow_steps};
+use crate::check::{Ctx, Link, Rule, HIGH};
 use crate::diagnostics::{Code, Severity};
 use crate::semantic::model::{ElementId, Val};
 use crate::syntax::literal::Literal;
@@ -37,6 +40,7 @@ pub static RULES: &[&Rule] = &[
     &DOS_RISKY_BOUNDARY_ACCESS,
     &SHARED_DATASTORE_BLAST_RADIUS,
     &MISSING_RECOVERY_OBJECTIVES,
+    &AVAILABILITY_CRITICAL_DATA_SINGLE_COPY,
 ];
 
 /// Instances the deployments run of each element: per deployment, the sum over the nodes that
@@ -66,6 +70,33 @@ fn deployed_instances(cx: &Ctx<'_>) -> BTreeMap<ElementId, u64> {
         *slot = n.max(*slot);
     }
     out
+}
+
+/// The elements that flows of high criticality or above wait on synchronously, with each such
+/// flow and the step that waits; REL001 judges them, and REL007 leaves them to it.
+fn critical_waits<'c>(cx: &'c Ctx<'_>) -> BTreeMap<ElementId, Vec<(ElementId, &'c Link)>> {
+    let mut on_path: BTreeMap<ElementId, Vec<(ElementId, &Link)>> = BTreeMap::new();
+    for (flow, steps) in flow_steps(cx) {
+        if cx.criticality(flow).is_none_or(|c| c < HIGH) {
+            continue;
+        }
+        for (_, l) in critical_path(cx, flow, &steps) {
+            if l.is_async
+                || !matches!(
+                    cx.kind(l.to),
+                    Some(DeclKind::Component | DeclKind::Datastore | DeclKind::Cache | DeclKind::Queue)
+                )
+            {
+                continue;
+            }
+            // A component of a container fails with its container: the container is judged.
+            let flows = on_path.entry(crate::analysis::facts::deployed_as(cx.model, l.to)).or_default();
+            if !flows.iter().any(|(f, _)| *f == flow) {
+                flows.push((flow, l));
+            }
+        }
+    }
+    on_path
 }
 
 /// Why an element is a single point of failure, or `None` when it runs redundantly.

@@ -1,13 +1,9 @@
 //! REL001 spof-on-critical-path: A single instance sits on the synchronous path of a flow of high criticality or above.
 
-use std::collections::BTreeMap;
-
-use super::{code, deployed_instances, quoted, single_instance};
-use crate::check::shared::{critical_path, flow_steps};
-use crate::check::{Category, Ctx, Link, Rule, HIGH};
+use super::{code, critical_waits, deployed_instances, quoted, single_instance};
+use crate::check::{Category, Ctx, Rule};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::semantic::model::ElementId;
-use crate::syntax::schema::DeclKind;
 
 pub static SPOF_ON_CRITICAL_PATH: Rule = Rule {
     code: code("REL001", "spof-on-critical-path", Severity::Error, "A single instance sits on the synchronous path of a flow of high criticality or above."),
@@ -30,27 +26,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 fn spof_on_critical_path(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let deployed = deployed_instances(cx);
     // Element -> the critical flows waiting on it, each with the first step reaching it.
-    let mut on_path: BTreeMap<ElementId, Vec<(ElementId, &Link)>> = BTreeMap::new();
-    for (flow, steps) in flow_steps(cx) {
-        if cx.criticality(flow).is_none_or(|c| c < HIGH) {
-            continue;
-        }
-        for (_, l) in critical_path(cx, flow, &steps) {
-            if l.is_async
-                || !matches!(
-                    cx.kind(l.to),
-                    Some(DeclKind::Component | DeclKind::Datastore | DeclKind::Cache | DeclKind::Queue)
-                )
-            {
-                continue;
-            }
-            // A component of a container fails with its container: the container is judged.
-            let flows = on_path.entry(crate::analysis::facts::deployed_as(cx.model, l.to)).or_default();
-            if !flows.iter().any(|(f, _)| *f == flow) {
-                flows.push((flow, l));
-            }
-        }
-    }
+    let on_path = critical_waits(cx);
     for (el, flows) in on_path {
         let Some(why) = single_instance(cx, &deployed, el) else { continue };
         let names: Vec<ElementId> = flows.iter().map(|(f, _)| *f).collect();

@@ -173,7 +173,7 @@ fn sensitive(cx: &Ctx<'_>, d: ElementId, min: usize) -> bool {
 }
 
 fn integrity(cx: &Ctx<'_>, d: ElementId) -> Option<usize> {
-    el(cx, d).and_then(|e| e.word("integrity")).and_then(Criticality::parse).map(Criticality::rank)
+    facts::cia(cx.model, d).integrity.map(Criticality::rank)
 }
 
 fn class_word(rank: usize) -> &'static str {
@@ -316,12 +316,19 @@ fn plain_why(cx: &Ctx<'_>, l: &Link) -> Option<(String, Option<String>)> {
     }
     let w = l.wire.as_ref()?;
     let p = &w.protocol;
-    let why = match w.source {
-        WireSource::Declared | WireSource::SamePair => format!("plaintext `{p}`"),
-        WireSource::Store(end) => format!("plaintext `{p}`, as the other links to {} declare", q(cx, end)),
-        WireSource::Technology(t) => format!("plaintext `{p}`, the default of technology `{}`", cx.name(t)),
+    let why = match (w.source, l.protocol_from) {
+        (WireSource::Declared, Some(facts::StatedBy::Default(place))) => {
+            format!(
+                "plaintext `{p}`, the `default-protocol` of {} {}",
+                cx.kind(place).map_or("", |k| k.noun()),
+                q(cx, place)
+            )
+        }
+        (WireSource::Declared | WireSource::SamePair, _) => format!("plaintext `{p}`"),
+        (WireSource::Store(end), _) => format!("plaintext `{p}`, as the other links to {} declare", q(cx, end)),
+        (WireSource::Technology(t), _) => format!("plaintext `{p}`, the default of technology `{}`", cx.name(t)),
         // An in-process call is never plaintext on a network; kept for completeness.
-        WireSource::Container(c) => format!("`{p}` inside container `{}`", cx.name(c)),
+        (WireSource::Container(c), _) => format!("`{p}` inside container `{}`", cx.name(c)),
     };
     Some((why, protocol))
 }

@@ -1,10 +1,11 @@
 //! SEC003 unauthenticated-boundary-crossing: A link enters higher trust or reaches sensitive data without authentication.
 
 use super::{
-    code, data_traits, el, handled, is_forwarder, is_ours, link_name, link_subjects, most_sensitive, profiles_of, q,
-    zone_desc, Memo, Once, MIN_CLASSIFICATION_DOC,
+    code, crit_word, data_traits, el, handled, integrity, is_forwarder, is_ours, link_name, link_subjects,
+    most_sensitive, profiles_of, q, zone_desc, Memo, Once, MIN_CLASSIFICATION_DOC,
 };
-use crate::check::{Category, Ctx, Rule, RuleOption, Transit, CONFIDENTIAL};
+use crate::analysis::facts::StatedBy;
+use crate::check::{Category, Ctx, Rule, RuleOption, Transit, CONFIDENTIAL, CRITICAL};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::lang::AuthScheme;
 use crate::semantic::model::ElementId;
@@ -20,6 +21,14 @@ fn auth_strength(mode: &str) -> u8 {
     AuthScheme::parse(mode).map_or(0, AuthScheme::strength)
 }
 
+/// The carried item of the highest integrity rating, when it is critical or above.
+fn integrity_critical(cx: &Ctx<'_>, carries: &[ElementId]) -> Option<(usize, ElementId)> {
+    carries
+        .iter()
+        .filter_map(|d| integrity(cx, *d).filter(|i| *i >= CRITICAL).map(|i| (i, *d)))
+        .max_by_key(|(i, d)| (*i, std::cmp::Reverse(*d)))
+}
+
 /// `[rules.SEC003] min-classification`.
 pub const UNAUTHENTICATED_BOUNDARY_CROSSING_MIN_CLASSIFICATION: RuleOption = RuleOption {
     rule: "SEC003",
@@ -31,7 +40,7 @@ pub const UNAUTHENTICATED_BOUNDARY_CROSSING_MIN_CLASSIFICATION: RuleOption = Rul
 pub static UNAUTHENTICATED_BOUNDARY_CROSSING: Rule = Rule {
     code: code("SEC003", "unauthenticated-boundary-crossing", Severity::Error, "A link enters higher trust or reaches sensitive data without authentication."),
     category: Category::Security,
-    explanation: "A link says `auth none` (its own or inherited from the interface it goes `via`) and either enters a zone of higher trust than the one it leaves, or reaches an element that handles confidential or restricted data, personal data or credentials, or reaches a multi-tenant component. Whoever can reach the network can then act as any caller (STRIDE spoofing; ASVS 1.2.2, 1.9.2). Each hop is judged on its own: the hop into a gateway, load balancer, WAF or reverse proxy is exempt (they pass traffic to a backend that must authenticate it) unless that forwarder is multi-tenant, and so is monitoring traffic. A link whose authentication is weaker than the `min-auth` of a profile of its target is reported too. A link that does not say how it authenticates is a gap (HYG008). Fix it with service credentials (`auth mtls`, `service-token`) or end-user tokens (`jwt`, `oidc`).",
+    explanation: "A link says `auth none` (its own, or inherited from the interface or endpoint it calls, its `uses` or a zone or system default) and either enters a zone of higher trust than the one it leaves, or reaches an element that handles confidential or restricted data, personal data or credentials, or reaches a multi-tenant component, or carries data whose `integrity` is rated `critical` or `mission-critical` (which anyone who reaches the target could then forge). Whoever can reach the network can then act as any caller (STRIDE spoofing; ASVS 1.2.2, 1.9.2). Each hop is judged on its own: the hop into a gateway, load balancer, WAF or reverse proxy is exempt (they pass traffic to a backend that must authenticate it) unless that forwarder is multi-tenant, and so is monitoring traffic. A link whose authentication is weaker than the `min-auth` of a profile of its target is reported too. A link that does not say how it authenticates is a gap (HYG008). Fix it with service credentials (`auth mtls`, `service-token`) or end-user tokens (`jwt`, `oidc`).",
     bad: "zone dmz {\n  trust medium\n}\nzone core {\n  trust high\n}\ncomponent gateway {\n  kind gateway\n  zone dmz\n  uses orders sync { protocol https auth none timeout 1s circuit-breaker }\n}\ncomponent orders {\n  zone core\n}\n",
     good: "zone dmz {\n  trust medium\n}\nzone core {\n  trust high\n}\ncomponent gateway {\n  kind gateway\n  zone dmz\n  uses orders sync { protocol https auth mtls timeout 1s circuit-breaker }\n}\ncomponent orders {\n  zone core\n}\n",
     options: &[UNAUTHENTICATED_BOUNDARY_CROSSING_MIN_CLASSIFICATION],
@@ -57,6 +66,10 @@ fn unauthenticated_boundary_crossing(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let mut once = Once::default();
     for l in &cx.facts.links {
         let Some(auth) = l.auth.as_deref() else { continue };
+        // A step that authenticates as its `uses` says is judged once, at the `uses`.
+        if matches!(l.auth_from, Some(StatedBy::Uses(_))) {
+            continue;
+        }
         if !is_ours(cx, l.to) || l.transit == Transit::Local || is_monitoring(cx, l.from) || is_monitoring(cx, l.to) {
             continue;
         }
@@ -89,6 +102,12 @@ fn unauthenticated_boundary_crossing(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
                     format!("reaches multi-tenant {} without authentication", q(cx, l.to)),
                     cx.span_of(l.to),
                     "serves several tenants".into(),
+                ));
+            } else if let Some((rating, d)) = integrity_critical(cx, &l.carries) {
+                reason = Some((
+                    format!("carries {} (integrity {}) without authentication", q(cx, d), crit_word(rating)),
+                    cx.span_of(d),
+                    format!("rated integrity {}", crit_word(rating)),
                 ));
             }
         }
@@ -147,5 +166,16 @@ mod tests {
         assert_eq!(count("SEC003", weak), 1);
         let strong = "profile strict {\n  min-auth jwt\n}\ncomponent a {\n  uses b sync { protocol https auth mtls }\n}\ncomponent b {\n  profile strict\n}\n";
         assert_eq!(count("SEC003", strong), 0);
+    }
+
+    #[test]
+    fn sec003_integrity_critical_data_needs_an_authenticated_sender() {
+        // Same zone, data not confidential: only its integrity rating makes the link matter.
+        let text = "data Payment {\n  classification internal\n  integrity mission-critical\n}\ndata Note {\n  classification internal\n  integrity high\n}\ncomponent shop {\n  uses ledger sync { protocol https auth none carries Payment }\n  uses notes sync { protocol https auth none carries Note }\n}\ncomponent ledger\ncomponent notes\n";
+        assert_eq!(
+            findings("SEC003", text),
+            vec!["SEC003@shop@ledger: `shop -> ledger` carries `Payment` (integrity mission-critical) without authentication"]
+        );
+        assert_eq!(count("SEC003", &text.replace("auth none carries Payment", "auth mtls carries Payment")), 0);
     }
 }

@@ -1,6 +1,7 @@
 //! SEC002 unencrypted-boundary-crossing: A link crosses a network boundary unencrypted.
 
 use super::{code, el, encrypt_help, link_name, link_subjects, plain_why, profiles_of, q, sensitive, Once};
+use crate::analysis::facts::StatedBy;
 use crate::check::{Category, Ctx, Rule, RuleOption, CONFIDENTIAL};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::semantic::model::ElementId;
@@ -35,6 +36,10 @@ fn unencrypted_boundary_crossing(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let mut once = Once::default();
     for l in &cx.facts.links {
         let Some((why, protocol)) = plain_why(cx, l) else { continue };
+        // A step that travels as its `uses` says is judged once, at the `uses`.
+        if matches!(l.protocol_from, Some(StatedBy::Uses(_))) {
+            continue;
+        }
         if leave_sensitive && l.carries.iter().any(|d| sensitive(cx, *d, CONFIDENTIAL)) {
             continue;
         }

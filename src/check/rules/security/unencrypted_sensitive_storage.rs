@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::{
-    attr_span, code, data_list, el, handled, is_store_kind, profiles_of, q, sensitive, tech_of, MIN_CLASSIFICATION_DOC,
+    attr_span, code, data_list, el, is_store_kind, profiles_of, q, sensitive, tech_of, MIN_CLASSIFICATION_DOC,
 };
 use crate::check::{Category, Ctx, Rule, RuleOption, CONFIDENTIAL, RESTRICTED};
 use crate::diagnostics::{Diagnostic, Severity};
@@ -22,7 +22,7 @@ pub const UNENCRYPTED_SENSITIVE_STORAGE_MIN_CLASSIFICATION: RuleOption = RuleOpt
 pub static UNENCRYPTED_SENSITIVE_STORAGE: Rule = Rule {
     code: code("SEC008", "unencrypted-sensitive-storage", Severity::Error, "Sensitive data is stored without encryption at rest."),
     category: Category::Security,
-    explanation: "A datastore, cache, queue or topic keeps confidential or restricted data, personal data or credentials (what it holds or carries, and what its links carry) and is not encrypted at rest: it says `encrypted-at-rest no`, or its catalogue technology does not encrypt by default. Stolen disks, snapshots and backups then expose the data (Threagile unencrypted-asset; ASVS 1.8.2). A store under a profile requiring `encrypted-at-rest` must be encrypted whatever it keeps, and restricted data in a store shared by a multi-tenant component also needs `per-tenant-keys`. A store whose encryption is unknown (no setting, no catalogue technology) is skipped. Fix it with `encrypted-at-rest yes` (and the keys to back it).",
+    explanation: "A datastore, cache, queue or topic, or a component that says what it `holds` (a git or build server), keeps confidential or restricted data, personal data or credentials (what it holds or carries, and what its links carry) and is not encrypted at rest: it says `encrypted-at-rest no`, or its catalogue technology does not encrypt by default. Stolen disks, snapshots and backups then expose the data (Threagile unencrypted-asset; ASVS 1.8.2). A store under a profile requiring `encrypted-at-rest` must be encrypted whatever it keeps, and restricted data in a store shared by a multi-tenant component also needs `per-tenant-keys`. A store whose encryption is unknown (no setting, no catalogue technology) is skipped. Fix it with `encrypted-at-rest yes` (and the keys to back it).",
     bad: "data Card {\n  classification restricted\n}\ndatastore cards {\n  holds Card\n  encrypted-at-rest no\n}\n",
     good: "data Card {\n  classification restricted\n}\ndatastore cards {\n  holds Card\n  encrypted-at-rest yes\n}\n",
     options: &[UNENCRYPTED_SENSITIVE_STORAGE_MIN_CLASSIFICATION],
@@ -43,7 +43,6 @@ fn encrypted_at_rest(cx: &Ctx<'_>, id: ElementId) -> Option<(bool, Span)> {
 
 fn unencrypted_sensitive_storage(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let min = cx.option(&UNENCRYPTED_SENSITIVE_STORAGE_MIN_CLASSIFICATION) as usize;
-    let h = &cx.facts.handled;
     // Stores used by a multi-tenant component.
     let mut shared_by_tenants: BTreeMap<ElementId, ElementId> = BTreeMap::new();
     for l in &cx.facts.links {
@@ -56,11 +55,11 @@ fn unencrypted_sensitive_storage(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         }
     }
     for (id, e) in cx.model.iter() {
-        if e.from_std || !is_store_kind(Some(e.kind)) {
+        if e.from_std || !cx.facts.keeps_data(cx.model, id) {
             continue;
         }
         let Some((encrypted, span)) = encrypted_at_rest(cx, id) else { continue };
-        let data = handled(h, id);
+        let data = cx.facts.kept_at_rest(id);
         let how = if e.attr("encrypted-at-rest").is_some() {
             "says `encrypted-at-rest no`".to_string()
         } else {

@@ -1,0 +1,135 @@
+//! Link settings stated once for many links. A zone or a system may say how the traffic inside
+//! it travels (`default-protocol`) and authenticates (`default-auth`): a service mesh with mutual
+//! TLS is one line. A flow step inherits the protocol and authentication of the `uses` between
+//! the same two elements. The facts layer applies both before judging transit, so every rule,
+//! diagram and report reads the same effective values.
+
+use super::facts::{Link, LinkOrigin, Zones};
+use crate::lang::vocab::{transport_of, Transport};
+use crate::semantic::model::{ElementId, Model};
+use crate::syntax::schema::DeclKind;
+
+/// Where a link's protocol or authentication comes from when the link does not state it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StatedBy {
+    /// The `uses` declaration at this index of `Facts::links` (for flow steps).
+    Uses(usize),
+    /// The `default-protocol` or `default-auth` of this zone or system.
+    Default(ElementId),
+}
+
+/// A default word (`https`, `mtls`, ...) and the zone or system that states it.
+pub type StatedDefault = (String, ElementId);
+
+/// The system an element belongs to: its `system` attribute, else the system it is nested in.
+pub fn system_of(model: &Model, id: ElementId) -> Option<ElementId> {
+    let e = model.get(id)?;
+    if let Some(s) = e.reference("system") {
+        return Some(s);
+    }
+    let mut cur = e.parent;
+    // Nesting is shallow; the bound only guards against a malformed parent chain.
+    for _ in 0..16 {
+        let p = model.get(cur?)?;
+        if p.kind == DeclKind::System {
+            return cur;
+        }
+        cur = p.parent;
+    }
+    None
+}
+
+/// The places whose defaults apply to a link, most specific first: the zones holding both ends,
+/// innermost first, then the system both ends belong to.
+fn scopes(model: &Model, zone_of: &[Option<ElementId>], from: ElementId, to: ElementId) -> Vec<ElementId> {
+    let zone = |id: ElementId| zone_of.get(id.0 as usize).copied().flatten();
+    let mut out = Vec::new();
+    if let (Some(a), Some(b)) = (zone(from), zone(to)) {
+        let zones = Zones::new(model);
+        let outer = zones.chain(b);
+        out.extend(zones.chain(a).into_iter().filter(|z| outer.contains(z)));
+    }
+    if let (Some(a), Some(b)) = (system_of(model, from), system_of(model, to)) {
+        if a == b {
+            out.push(a);
+        }
+    }
+    out
+}
+
+/// The default protocol and authentication for a link between `from` and `to`, with the zone or
+/// system that states each. `default-protocol mtls` also means `default-auth mtls` unless the
+/// same place says otherwise.
+pub fn for_link(
+    model: &Model,
+    zone_of: &[Option<ElementId>],
+    from: ElementId,
+    to: ElementId,
+) -> (Option<StatedDefault>, Option<StatedDefault>) {
+    let places = scopes(model, zone_of, from, to);
+    let word = |place: ElementId, name: &str| model.get(place).and_then(|e| e.word(name)).map(str::to_string);
+    let protocol = places.iter().find_map(|&p| word(p, "default-protocol").map(|w| (w, p)));
+    let auth = places.iter().find_map(|&p| {
+        word(p, "default-auth").or_else(|| word(p, "default-protocol").filter(|w| w == "mtls")).map(|w| (w, p))
+    });
+    (protocol, auth)
+}
+
+/// Fills what links leave unsaid: a step takes the protocol, encryption and authentication of
+/// the `uses` between the same two elements (through the same interface when both name one),
+/// then every link takes the defaults of the zones and system around both its ends (a local
+/// link, in-process or a file, takes no default authentication).
+pub fn apply(model: &Model, zone_of: &[Option<ElementId>], links: &mut [Link]) {
+    let declared: Vec<usize> = (0..links.len()).filter(|&i| links[i].origin == LinkOrigin::Uses).collect();
+    for i in 0..links.len() {
+        if !matches!(links[i].origin, LinkOrigin::Step { .. }) {
+            continue;
+        }
+        let (from, to, via) = (links[i].from, links[i].to, links[i].via);
+        let same_ends = |j: &&usize| links[**j].from == from && links[**j].to == to;
+        let matching = declared
+            .iter()
+            .filter(same_ends)
+            .find(|j| via.is_some() && links[**j].via == via)
+            .or_else(|| declared.iter().find(same_ends))
+            .copied();
+        let Some(j) = matching else { continue };
+        let (protocol, encrypted, auth, authz) =
+            (links[j].protocol.clone(), links[j].encrypted, links[j].auth.clone(), links[j].authz.clone());
+        let step = &mut links[i];
+        if step.protocol.is_none() && protocol.is_some() && !step.unreadable.contains(&"protocol") {
+            step.protocol = protocol;
+            step.protocol_from = Some(StatedBy::Uses(j));
+            if step.encrypted.is_none() {
+                step.encrypted = encrypted;
+            }
+        }
+        if step.auth.is_none() && auth.is_some() && !step.unreadable.contains(&"auth") {
+            step.auth = auth;
+            step.auth_from = Some(StatedBy::Uses(j));
+        }
+        if step.authz.is_none() && !step.unreadable.contains(&"authz") {
+            step.authz = authz;
+        }
+    }
+    for l in links.iter_mut() {
+        if l.protocol.is_some() && l.auth.is_some() {
+            continue;
+        }
+        let (protocol, auth) = for_link(model, zone_of, l.from, l.to);
+        if let (None, Some((p, place))) = (&l.protocol, protocol) {
+            if !l.unreadable.contains(&"protocol") {
+                l.protocol = Some(p);
+                l.protocol_from = Some(StatedBy::Default(place));
+            }
+        }
+        // An in-process call or a local file has no one to authenticate to.
+        let local = l.protocol.as_deref().and_then(transport_of) == Some(Transport::Local);
+        if let (None, Some((a, place))) = (&l.auth, auth) {
+            if !l.unreadable.contains(&"auth") && !local {
+                l.auth = Some(a);
+                l.auth_from = Some(StatedBy::Default(place));
+            }
+        }
+    }
+}
