@@ -51,35 +51,15 @@ pub fn esc(s: &str) -> String {
     out
 }
 
-/// Breaks text into lines of about `width` characters at spaces, escaped and joined by `<br/>`.
-pub fn wrap(s: &str, width: usize) -> String {
-    let mut lines: Vec<String> = Vec::new();
-    let mut cur = String::new();
-    for word in s.split_whitespace() {
-        if !cur.is_empty() && cur.chars().count() + 1 + word.chars().count() > width {
-            lines.push(std::mem::take(&mut cur));
-        }
-        if !cur.is_empty() {
-            cur.push(' ');
-        }
-        cur.push_str(word);
-    }
-    if !cur.is_empty() {
-        lines.push(cur);
-    }
-    lines.iter().map(|l| esc(l)).collect::<Vec<_>>().join("<br/>")
+/// Breaks text into lines at most `max` points wide in the views' font at `size` points (as the
+/// layout engine measures it), escaped and joined by `<br/>`. Nothing is cut.
+pub fn wrap(s: &str, size: f64, bold: bool, max: f64) -> String {
+    super::text::wrap_lines(s, size, bold, max).iter().map(|l| esc(l)).collect::<Vec<_>>().join("<br/>")
 }
 
-/// Cuts text to `max` characters with an ellipsis.
-pub fn clip(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
-        t.push('…');
-        t
-    }
-}
+/// Widest line of a node's title and of its detail lines, in points.
+pub const TITLE_WIDTH: f64 = 150.0;
+pub const DETAIL_WIDTH: f64 = 170.0;
 
 pub fn at(key: &str, value: Id) -> Attribute {
     Attribute(Id::Plain(key.to_string()), value)
@@ -137,7 +117,7 @@ impl Frame<'_> {
         if !self.subtitle.is_empty() {
             label.push_str(&format!(
                 "<tr><td align=\"left\"><font point-size=\"11\" color=\"#4b5563\">{}</font></td></tr>",
-                esc(self.subtitle)
+                wrap(self.subtitle, 11.0, false, 640.0)
             ));
         }
         label.push_str(&format!("<tr><td align=\"left\">{}</td></tr></table>", legend(keys, marked)));
@@ -165,7 +145,8 @@ impl Frame<'_> {
                 aq("fontname", FONT),
                 aq("fontsize", "9"),
                 aq("color", "#4a5568"),
-                aq("fontcolor", "#2d3748"),
+                // A label is written in its line's colour, so that it says the same.
+                aq("fontcolor", "#4a5568"),
                 aq("arrowsize", "0.7"),
             ])),
         ];
@@ -242,9 +223,12 @@ pub fn look_attrs(look: &Look, label: String, marked: bool) -> Vec<Attribute> {
 
 /// A node label: a bold title and small grey detail lines.
 pub fn node_label(title: &str, details: &[String]) -> String {
-    let mut s = format!("<b>{}</b>", wrap(title, 22));
+    let mut s = format!("<b>{}</b>", wrap(title, 11.0, true, TITLE_WIDTH));
     for d in details.iter().filter(|d| !d.is_empty()) {
-        s.push_str(&format!("<br/><font point-size=\"9\" color=\"#4b5563\">{}</font>", wrap(d, 34)));
+        s.push_str(&format!(
+            "<br/><font point-size=\"9\" color=\"#4b5563\">{}</font>",
+            wrap(d, 9.0, false, DETAIL_WIDTH)
+        ));
     }
     s
 }
@@ -321,9 +305,8 @@ mod tests {
         let id = q("a \"b\" \\ c\nd\u{7}");
         assert_eq!(id.print(&mut PrinterContext::default()), "\"a \\\"b\\\" \\\\ c\\nd\"");
         assert_eq!(esc("<b> & \"q\" 'x'"), "&lt;b&gt; &amp; &quot;q&quot; &#39;x&#39;");
-        assert_eq!(wrap("one two three four", 9), "one two<br/>three<br/>four");
-        assert_eq!(wrap("<a> <b>", 3), "&lt;a&gt;<br/>&lt;b&gt;");
-        assert_eq!(clip("abcdef", 4), "abc…");
+        assert_eq!(wrap("one two three four", 10.0, false, 40.0), "one two<br/>three<br/>four");
+        assert_eq!(wrap("<a> <b>", 10.0, false, 20.0), "&lt;a&gt;<br/>&lt;b&gt;");
     }
 
     #[test]

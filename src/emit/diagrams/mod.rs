@@ -11,6 +11,8 @@
 mod budget;
 mod dot;
 pub mod facts;
+pub mod inspect;
+mod text;
 mod views;
 
 use std::collections::BTreeSet;
@@ -64,14 +66,8 @@ pub fn diagrams(model: &Model, findings: &[Diagnostic], opts: &DiagramOptions) -
             let mut dot = dot;
             let (svg, simplified) = match budget::plan(&dot) {
                 budget::Plan::Full => {
-                    let mut svg = opts.renderer.render(&dot);
-                    // Graphviz's `newrank` keeps calls flowing across zones but, with many
-                    // constraints, can let zone boxes overlap; such a layout is redone with the
-                    // classic ranking.
-                    if svg.as_deref().is_ok_and(clusters_overlap) && dot.contains(NEWRANK) {
-                        dot = dot.replacen(NEWRANK, "", 1);
-                        svg = opts.renderer.render(&dot);
-                    }
+                    let (best, svg) = render_readable(opts.renderer, &dot);
+                    dot = best;
                     (svg, None)
                 }
                 budget::Plan::WithoutEdges(lighter, why) => (opts.renderer.render(&lighter), Some(why)),
@@ -83,6 +79,89 @@ pub fn diagrams(model: &Model, findings: &[Diagnostic], opts: &DiagramOptions) -
 }
 
 const NEWRANK: &str = " newrank=\"true\"";
+
+/// Renders a view and, when the picture has faults a reader would see (text on text, far wider
+/// or taller than a page), tries the other direction and more spacing, and keeps the best
+/// picture (the first among equals, so the choice is deterministic). Large views are rendered
+/// once: their layout dominates the build.
+fn render_readable(renderer: &dyn SvgRenderer, dot: &str) -> (String, Result<String, String>) {
+    let render = |dot: &str| {
+        let mut dot = dot.to_string();
+        let mut svg = renderer.render(&dot);
+        // Graphviz's `newrank` keeps calls flowing across zones but, with many constraints, can
+        // let zone boxes overlap; such a layout is redone with the classic ranking.
+        if svg.as_deref().is_ok_and(clusters_overlap) && dot.contains(NEWRANK) {
+            dot = dot.replacen(NEWRANK, "", 1);
+            svg = renderer.render(&dot);
+        }
+        let badness = svg.as_deref().ok().and_then(inspect::parse).map(|p| p.badness());
+        (dot, svg, badness)
+    };
+    let first = render(dot);
+    let (nodes, edges) = budget::size(dot);
+    let readable = |b: Option<(usize, u64)>| b.is_some_and(|(faults, shape)| faults == 0 && shape <= 1800);
+    if readable(first.2) || first.2.is_none() || nodes * edges.max(1) > budget::MAX_RETRIED {
+        return (first.0, first.1);
+    }
+    let flipped = flip_direction(dot);
+    let candidates = [
+        flipped.clone(),
+        spaced(dot),
+        spaced(&flipped),
+        spaced(&spaced(dot)),
+        spaced(&spaced(&flipped)),
+        outside_labels(dot),
+        outside_labels(&spaced(dot)),
+        outside_labels(&flipped),
+    ];
+    let mut best = first;
+    for c in candidates.iter().filter(|c| c.as_str() != dot) {
+        let next = render(c);
+        if next.2.is_some() && next.2 < best.2 {
+            best = next;
+        }
+        if readable(best.2) {
+            break;
+        }
+    }
+    (best.0, best.1)
+}
+
+/// The same view with the edges' labels placed after the layout, beside their lines, where the
+/// engine finds free room (fan-outs otherwise stack labels on one spot).
+fn outside_labels(dot: &str) -> String {
+    dot.lines()
+        .map(|l| if budget::is_edge(l) { l.replacen(" [label=", " [xlabel=", 1) } else { l.to_string() })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
+}
+
+/// The same view laid out top to bottom instead of left to right, or the reverse.
+fn flip_direction(dot: &str) -> String {
+    if dot.contains("rankdir=\"LR\"") {
+        dot.replacen("rankdir=\"LR\"", "rankdir=\"TB\"", 1)
+    } else {
+        dot.replacen("rankdir=\"TB\"", "rankdir=\"LR\"", 1)
+    }
+}
+
+/// The same view with more room between boxes and between ranks, for labels to find space.
+fn spaced(dot: &str) -> String {
+    let mut out = dot.to_string();
+    for (key, factor) in [("nodesep", 1.8), ("ranksep", 1.4)] {
+        let pat = format!("{key}=\"");
+        if let Some(i) = out.find(&pat) {
+            let start = i + pat.len();
+            if let Some(len) = out[start..].find('"') {
+                if let Ok(v) = out[start..start + len].parse::<f64>() {
+                    out.replace_range(start..start + len, &format!("{:.2}", v * factor));
+                }
+            }
+        }
+    }
+    out
+}
 
 /// The boxes of the clusters (zones) in an SVG drawn by Graphviz.
 fn cluster_boxes(svg: &str) -> Vec<[f64; 4]> {

@@ -68,15 +68,25 @@ fn detail_lines(ctx: &Ctx, e: &Element) -> Vec<String> {
         other => other.keyword().to_string(),
     };
     match tech(ctx, e) {
-        Some(t) if kind.chars().count() + t.chars().count() <= 28 => vec![format!("{kind} · {t}")],
-        Some(t) => vec![kind, dot::clip(&t, 30)],
+        Some(t) if super::text::width(&format!("{kind} · {t}"), 9.0, false) <= dot::DETAIL_WIDTH => {
+            vec![format!("{kind} · {t}")]
+        }
+        Some(t) => vec![kind, t],
         None => vec![kind],
+    }
+}
+
+/// A system's summary as its box shows it: the first sentence of a long one, never cut mid-word.
+fn first_sentence(s: &str) -> String {
+    match s.find(". ") {
+        Some(i) if s.chars().count() > 160 => s[..=i].to_string(),
+        _ => s.to_string(),
     }
 }
 
 fn element_node(ctx: &Ctx, id: ElementId) -> Stmt {
     let Some(e) = ctx.model.get(id) else { return node(&ctx.path(id), vec![]) };
-    let label = dot::node_label(&dot::clip(e.title(), 48), &detail_lines(ctx, e));
+    let label = dot::node_label(e.title(), &detail_lines(ctx, e));
     let mut attrs = dot::look_attrs(&look_of(e), label, ctx.is_marked(id));
     attrs.push(aq("tooltip", &ctx.path(id)));
     node(&ctx.path(id), attrs)
@@ -200,7 +210,7 @@ fn context(ctx: &Ctx) -> (String, String, String) {
             }
         }
         let (title, summary) = match sys.and_then(|s| model.get(s)) {
-            Some(e) => (e.title().to_string(), e.text("summary").map(|s| dot::clip(s, 90)).unwrap_or_default()),
+            Some(e) => (e.title().to_string(), e.text("summary").map(first_sentence).unwrap_or_default()),
             None if systems.is_empty() => ("The system".to_string(), String::new()),
             None => ("Components without a system".to_string(), String::new()),
         };
@@ -318,10 +328,11 @@ fn zoned_nodes(ctx: &Ctx, members: &[ElementId], hidden: &BTreeMap<ElementId, us
         if let Some(k) = e.word("kind") {
             facts.push(k.to_string());
         }
-        let mut label = format!("<b>{}</b>", esc(&dot::clip(e.title(), 40)));
+        // The trust facts go on a line of their own, so that they never run into the title.
+        let mut label = format!("<b>{}</b>", dot::wrap(e.title(), 12.0, true, 240.0));
         if !facts.is_empty() {
             label.push_str(&format!(
-                "&#160; <font point-size=\"9\" color=\"{stroke}\">{}</font>",
+                "<br/><font point-size=\"9\" color=\"{stroke}\">{}</font>",
                 esc(&facts.join(" · "))
             ));
         }
@@ -332,6 +343,10 @@ fn zoned_nodes(ctx: &Ctx, members: &[ElementId], hidden: &BTreeMap<ElementId, us
             ));
         }
         let marked = ctx.is_marked(z);
+        // One left-aligned cell, so that every line of the title starts at the zone's edge.
+        let label = format!(
+            "<table border=\"0\" cellpadding=\"0\" cellspacing=\"0\"><tr><td align=\"left\" balign=\"left\">{label}</td></tr></table>"
+        );
         let mut stmts = vec![
             set("label", h(&label)),
             set("style", q("rounded,filled")),
@@ -704,7 +719,6 @@ fn trust(ctx: &Ctx) -> (String, String, String) {
             _ => ("solid", if authenticated { AUTH_GREEN } else { NOAUTH_ORANGE }),
         };
         states.insert((*enc, authenticated));
-        let fontcolor = if authenticated { AUTH_GREEN } else { NOAUTH_ORANGE };
         let marked = ls.iter().any(|l| ctx.link_marked(l));
         let width = match (marked, enc) {
             (true, _) => "3.5",
@@ -715,7 +729,7 @@ fn trust(ctx: &Ctx) -> (String, String, String) {
             aq("label", &parts.join(" · ")),
             aq("style", style),
             aq("color", if marked { dot::HIGHLIGHT } else { color }),
-            aq("fontcolor", if marked { dot::HIGHLIGHT } else { fontcolor }),
+            aq("fontcolor", if marked { dot::HIGHLIGHT } else { color }),
             aq("penwidth", width),
             aq("tooltip", &format!("{} -> {}", ctx.path(*from), ctx.path(*to))),
         ];
@@ -902,7 +916,7 @@ fn flow(ctx: &Ctx, fid: ElementId, stem: String) -> (String, String, String) {
             facts.push(format!("criticality {c}"));
         }
         if let Some(t) = f.text("trigger") {
-            facts.push(format!("trigger: {}", dot::clip(t, 60)));
+            facts.push(format!("trigger: {t}"));
         }
     }
     let full_title = format!("Flow: {title}");
@@ -928,7 +942,7 @@ fn flow(ctx: &Ctx, fid: ElementId, stem: String) -> (String, String, String) {
         }
         let mut label = format!("<b>{idx}.</b>");
         if let Some(t) = &l.label {
-            label.push_str(&format!(" {}", dot::wrap(&dot::clip(t, 60), 28)));
+            label.push_str(&format!(" {}", dot::wrap(t, 9.0, false, 150.0)));
         } else if let Some(v) = l.via.and_then(|v| model.get(v)) {
             label.push_str(&format!(" via {}", esc(v.title())));
         } else if !l.carries.is_empty() {
@@ -937,8 +951,7 @@ fn flow(ctx: &Ctx, fid: ElementId, stem: String) -> (String, String, String) {
             label.push_str(&format!(" {}", esc(&short_list(&names, 2))));
         }
         if !line2.is_empty() {
-            label
-                .push_str(&format!("<br/><font point-size=\"8\" color=\"#4b5563\">{}</font>", esc(&line2.join(" · "))));
+            label.push_str(&format!("<br/><font point-size=\"8\">{}</font>", esc(&line2.join(" · "))));
         }
         let marked = ctx.link_marked(l);
         let mut attrs = vec![at("label", h(&label))];
