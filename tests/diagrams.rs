@@ -287,6 +287,38 @@ fn highlighting_marks_the_elements_and_links_named_in_findings() {
 }
 
 #[test]
+fn highlighting_follows_severity_and_the_legend_says_so() {
+    use archc::diagnostics::Severity;
+    let a = generated(12);
+    let with = |sev: Severity, subjects: &[&str]| {
+        let mut f = finding(subjects);
+        f.severity = sev;
+        f
+    };
+    let containers = |f: &[Diagnostic]| {
+        diagrams(&a.model, f, &opts(true)).into_iter().find(|d| d.name == "containers").unwrap().dot
+    };
+    let node_line = |dot: &str| dot.lines().find(|l| l.trim_start().starts_with("\"svc_0_1\"[")).unwrap().to_string();
+    // A note marks nothing: a noisy model does not turn red.
+    let noted = containers(&[with(Severity::Note, &["svc_0_1"])]);
+    assert_eq!(noted, containers(&[]));
+    // A warning marks lightly, an error strongly, and the stronger wins.
+    let warned = containers(&[with(Severity::Warning, &["svc_0_1"])]);
+    assert!(node_line(&warned).contains("#f87171") && node_line(&warned).contains("penwidth=\"2\""), "{warned}");
+    assert!(warned.contains("named in a warning") && !warned.contains("named in an error"));
+    let both = containers(&[with(Severity::Warning, &["svc_0_1"]), with(Severity::Error, &["svc_0_1"])]);
+    assert!(node_line(&both).contains("#d62728") && node_line(&both).contains("penwidth=\"3\""), "{both}");
+    assert!(both.contains("named in an error (thick red)"));
+    // An accepted finding marks nothing.
+    let mut accepted = with(Severity::Error, &["svc_0_1"]);
+    accepted.suppression = Some(archc::diagnostics::Suppression {
+        kind: archc::diagnostics::SuppressionKind::InSource,
+        justification: "known".into(),
+    });
+    assert_eq!(containers(&[accepted]), containers(&[]));
+}
+
+#[test]
 fn labels_are_escaped_for_dot_and_svg() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(

@@ -8,6 +8,32 @@ use graphviz_rust::printer::{DotPrinter, PrinterContext};
 
 /// Red used for highlighted findings.
 pub const HIGHLIGHT: &str = "#d62728";
+/// Light red for what only warnings name.
+pub const HIGHLIGHT_LIGHT: &str = "#f87171";
+
+/// How strongly an element or interaction is marked with `--highlight`: by the most severe
+/// finding naming it (notes mark nothing, so that a noisy model does not turn red).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Mark {
+    Warning,
+    Error,
+}
+
+impl Mark {
+    pub fn color(self) -> &'static str {
+        match self {
+            Mark::Error => HIGHLIGHT,
+            Mark::Warning => HIGHLIGHT_LIGHT,
+        }
+    }
+
+    pub fn penwidth(self) -> &'static str {
+        match self {
+            Mark::Error => "3",
+            Mark::Warning => "2",
+        }
+    }
+}
 pub const FONT: &str = "Arial";
 
 /// A quoted DOT string: backslashes and quotes escaped, newlines as `\n`, other control
@@ -108,7 +134,7 @@ pub struct Frame<'a> {
 
 impl Frame<'_> {
     /// The whole graph as DOT: header, body, legend.
-    pub fn finish(&self, body: Vec<Stmt>, keys: &[Key], marked: bool) -> String {
+    pub fn finish(&self, body: Vec<Stmt>, keys: &[Key], marked: &[Mark]) -> String {
         let mut label = String::from("<table border=\"0\" cellspacing=\"0\" cellpadding=\"2\">");
         label.push_str(&format!(
             "<tr><td align=\"left\"><font point-size=\"20\"><b>{}</b></font></td></tr>",
@@ -209,12 +235,12 @@ pub const EVENT: Look =
     Look { shape: "note", style: "filled,dashed", fill: "#faf5ff", stroke: "#7e22ce", name: "event (dashed note)" };
 
 /// Attributes of a node with this look.
-pub fn look_attrs(look: &Look, label: String, marked: bool) -> Vec<Attribute> {
+pub fn look_attrs(look: &Look, label: String, marked: Option<Mark>) -> Vec<Attribute> {
     let mut v =
         vec![aq("shape", look.shape), aq("style", look.style), aq("fillcolor", look.fill), at("label", h(&label))];
-    if marked {
-        v.push(aq("color", HIGHLIGHT));
-        v.push(aq("penwidth", "3"));
+    if let Some(m) = marked {
+        v.push(aq("color", m.color()));
+        v.push(aq("penwidth", m.penwidth()));
     } else {
         v.push(aq("color", look.stroke));
     }
@@ -246,11 +272,15 @@ pub enum Key {
 const LEGEND_ROW: usize = 4;
 
 /// The legend: an HTML-like table of samples and meanings, a few entries per row.
-pub fn legend(keys: &[Key], marked: bool) -> String {
+pub fn legend(keys: &[Key], marked: &[Mark]) -> String {
     let mut all: Vec<&Key> = keys.iter().collect();
-    let hl = Key::Line(HIGHLIGHT, "bold", "named in a finding (thick red)");
-    if marked {
-        all.push(&hl);
+    let error = Key::Line(HIGHLIGHT, "bold", "named in an error (thick red)");
+    let warning = Key::Line(HIGHLIGHT_LIGHT, "solid", "named in a warning (light red; notes not marked)");
+    if marked.contains(&Mark::Error) {
+        all.push(&error);
+    }
+    if marked.contains(&Mark::Warning) {
+        all.push(&warning);
     }
     let mut cells: Vec<String> = Vec::new();
     for k in all {
@@ -313,9 +343,9 @@ mod tests {
     fn the_frame_puts_title_and_legend_in_the_graph_label() {
         let f = Frame { name: "x", rankdir: "LR", title: "T <1>", subtitle: "", nodesep: 0.5, ranksep: 1.0 };
         let dot =
-            f.finish(vec![node("a", vec![])], &[Key::Node(COMPONENT), Key::Line("#000", "dashed", "async")], true);
+            f.finish(vec![node("a", vec![])], &[Key::Node(COMPONENT), Key::Line("#000", "dashed", "async")], &[Mark::Error]);
         assert!(dot.starts_with("digraph \"x\" {"));
-        assert!(dot.contains("T &lt;1&gt;") && dot.contains("Legend") && dot.contains("named in a finding"));
+        assert!(dot.contains("T &lt;1&gt;") && dot.contains("Legend") && dot.contains("named in an error"));
         assert!(graphviz_pure::render_dot(&dot, "dot", "svg").is_ok());
     }
 }

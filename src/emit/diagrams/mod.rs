@@ -15,9 +15,10 @@ pub mod inspect;
 mod text;
 mod views;
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Severity};
+use dot::Mark;
 use crate::semantic::model::{ElementId, Model};
 
 /// What turns DOT into SVG. Injected so that the core never spawns a process itself.
@@ -206,26 +207,31 @@ pub(crate) struct Ctx<'m> {
     pub model: &'m Model,
     pub facts: facts::Facts<'m>,
     pub links: Vec<facts::Link>,
-    /// Paths named in findings (empty without highlighting).
-    pub marked: BTreeSet<String>,
+    /// Paths named in errors and warnings, with the strongest mark (empty without highlighting).
+    pub marked: BTreeMap<String, Mark>,
     /// Ordered pairs of paths named together in one finding.
-    pub pairs: BTreeSet<(String, String)>,
+    pub pairs: BTreeMap<(String, String), Mark>,
 }
 
 impl<'m> Ctx<'m> {
     fn new(model: &'m Model, findings: &[Diagnostic], highlight: bool) -> Self {
         let facts = facts::Facts::new(model);
         let links = facts.links();
-        let mut marked = BTreeSet::new();
-        let mut pairs = BTreeSet::new();
-        if highlight {
-            for d in findings {
-                for a in &d.subjects {
-                    marked.insert(a.clone());
-                    for b in &d.subjects {
-                        if a != b {
-                            pairs.insert((a.clone(), b.clone()));
-                        }
+        let mut marked = BTreeMap::new();
+        let mut pairs = BTreeMap::new();
+        for d in findings.iter().filter(|_| highlight).filter(|d| d.suppression.is_none()) {
+            let m = match d.severity {
+                Severity::Error => Mark::Error,
+                Severity::Warning => Mark::Warning,
+                Severity::Note => continue,
+            };
+            for a in &d.subjects {
+                let e = marked.entry(a.clone()).or_insert(m);
+                *e = (*e).max(m);
+                for b in &d.subjects {
+                    if a != b {
+                        let e = pairs.entry((a.clone(), b.clone())).or_insert(m);
+                        *e = (*e).max(m);
                     }
                 }
             }
@@ -237,29 +243,46 @@ impl<'m> Ctx<'m> {
         self.model.path_of(id)
     }
 
-    pub fn is_marked(&self, id: ElementId) -> bool {
-        !self.marked.is_empty() && self.marked.contains(&self.path(id))
+    pub fn is_marked(&self, id: ElementId) -> Option<Mark> {
+        if self.marked.is_empty() {
+            return None;
+        }
+        self.marked.get(&self.path(id)).copied()
+    }
+
+    /// The mark of a pair of paths named together in one finding.
+    pub fn pair_marked(&self, a: ElementId, b: ElementId) -> Option<Mark> {
+        self.pairs.get(&(self.path(a), self.path(b))).copied()
     }
 
     /// An interaction is marked when one finding names both ends, or names the flow of a step
-    /// together with one of its ends.
-    pub fn link_marked(&self, l: &facts::Link) -> bool {
+    /// together with each of its ends.
+    pub fn link_marked(&self, l: &facts::Link) -> Option<Mark> {
         if self.pairs.is_empty() {
-            return false;
+            return None;
         }
         let (a, b) = (self.path(l.from), self.path(l.to));
-        if self.pairs.contains(&(a.clone(), b.clone())) {
-            return true;
+        if let Some(m) = self.pairs.get(&(a.clone(), b.clone())) {
+            return Some(*m);
         }
-        if let Some((flow, _)) = l.flow {
-            let f = self.path(flow);
-            return self.pairs.contains(&(f.clone(), a)) && self.pairs.contains(&(f, b));
-        }
-        false
+        let (flow, _) = l.flow?;
+        let f = self.path(flow);
+        let with_a = self.pairs.get(&(f.clone(), a))?;
+        let with_b = self.pairs.get(&(f, b))?;
+        Some((*with_a).min(*with_b))
     }
 
-    pub fn any_marked(&self) -> bool {
-        !self.marked.is_empty()
+    /// The strongest mark among several interactions.
+    pub fn links_marked<'l>(&self, ls: impl IntoIterator<Item = &'l facts::Link>) -> Option<Mark> {
+        ls.into_iter().filter_map(|l| self.link_marked(l)).max()
+    }
+
+    /// The marks in use, for the legend.
+    pub fn marks(&self) -> Vec<Mark> {
+        let mut out: Vec<Mark> = self.marked.values().copied().collect();
+        out.sort();
+        out.dedup();
+        out
     }
 }
 

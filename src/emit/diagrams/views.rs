@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use graphviz_rust::dot_structures::{Attribute, Stmt};
 
-use super::dot::{self, aq, at, edge, esc, h, node, q, set, subgraph, Key, Look};
+use super::dot::{self, aq, at, edge, esc, h, node, q, set, subgraph, Key, Look, Mark};
 use super::facts::{short_list, Encryption, Link, SYSTEM_KINDS};
 use super::Ctx;
 use crate::semantic::model::{Element, ElementId, Val};
@@ -92,14 +92,14 @@ fn element_node(ctx: &Ctx, id: ElementId) -> Stmt {
     node(&ctx.path(id), attrs)
 }
 
-fn edge_style(attrs: &mut Vec<Attribute>, marked: bool, dashed: bool) {
+fn edge_style(attrs: &mut Vec<Attribute>, marked: Option<Mark>, dashed: bool) {
     if dashed {
         attrs.push(aq("style", "dashed"));
     }
-    if marked {
-        attrs.push(aq("color", dot::HIGHLIGHT));
-        attrs.push(aq("fontcolor", dot::HIGHLIGHT));
-        attrs.push(aq("penwidth", "3"));
+    if let Some(m) = marked {
+        attrs.push(aq("color", m.color()));
+        attrs.push(aq("fontcolor", m.color()));
+        attrs.push(aq("penwidth", m.penwidth()));
     }
 }
 
@@ -215,13 +215,14 @@ fn context(ctx: &Ctx) -> (String, String, String) {
             None => ("Components without a system".to_string(), String::new()),
         };
         // The box is red when the system itself is named; findings about its parts are counted.
-        let marked = sys.is_some_and(|s| ctx.is_marked(s));
-        let flagged = inside.iter().filter(|m| ctx.is_marked(**m)).count();
+        let marked = sys.and_then(|s| ctx.is_marked(s));
+        let flagged = inside.iter().filter(|m| ctx.is_marked(**m).is_some()).count();
+        let strongest = inside.iter().filter_map(|m| ctx.is_marked(*m)).max();
         let mut label = dot::node_label(&title, &[summary, parts.join(" · ")]);
         if flagged > 0 {
             label.push_str(&format!(
                 "<br/><font point-size=\"9\" color=\"{}\">{flagged} element{} named in findings</font>",
-                dot::HIGHLIGHT,
+                strongest.map_or(dot::HIGHLIGHT, Mark::color),
                 if flagged == 1 { "" } else { "s" }
             ));
         }
@@ -245,7 +246,7 @@ fn context(ctx: &Ctx) -> (String, String, String) {
         if !protos.is_empty() {
             attrs.push(aq("label", &short_list(&protos, 3)));
         }
-        let marked = m.links.iter().any(|l| ctx.link_marked(l));
+        let marked = ctx.links_marked(m.links.iter().copied());
         edge_style(&mut attrs, marked, all_async);
         stmts.push(edge(a, b, attrs));
     }
@@ -259,7 +260,7 @@ fn context(ctx: &Ctx) -> (String, String, String) {
             vec![aq("shape", "plaintext"), aq("label", "No actors, systems or externals declared")],
         ));
     }
-    ("context".into(), "System context".into(), frame.finish(stmts, &keys, ctx.any_marked()))
+    ("context".into(), "System context".into(), frame.finish(stmts, &keys, &ctx.marks()))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -351,8 +352,8 @@ fn zoned_nodes(ctx: &Ctx, members: &[ElementId], hidden: &BTreeMap<ElementId, us
             set("label", h(&label)),
             set("style", q("rounded,filled")),
             set("fillcolor", q(fill)),
-            set("color", q(if marked { dot::HIGHLIGHT } else { stroke })),
-            set("penwidth", q(if marked { "3" } else { "1.5" })),
+            set("color", q(marked.map_or(stroke, Mark::color))),
+            set("penwidth", q(marked.map_or("1.5", Mark::penwidth))),
             set("fontsize", q("12")),
             set("labeljust", q("l")),
             set("margin", q("14")),
@@ -601,7 +602,7 @@ fn containers(ctx: &Ctx) -> (String, String, String) {
         if ctx.facts.zone_of(m.from).is_some() && ctx.facts.zone_of(m.from) == ctx.facts.zone_of(m.to) {
             attrs.push(aq("weight", "4"));
         }
-        let marked = m.links.iter().any(|l| ctx.link_marked(l));
+        let marked = ctx.links_marked(m.links.iter().copied());
         edge_style(&mut attrs, marked, all_async);
         layout.constrain(&mut attrs, m.from, m.to);
         stmts.push(edge(a, b, attrs));
@@ -618,7 +619,7 @@ fn containers(ctx: &Ctx) -> (String, String, String) {
     if members.is_empty() {
         stmts.push(node("@empty", vec![aq("shape", "plaintext"), aq("label", "No components declared")]));
     }
-    ("containers".into(), "Containers and zones".into(), frame.finish(stmts, &keys, ctx.any_marked()))
+    ("containers".into(), "Containers and zones".into(), frame.finish(stmts, &keys, &ctx.marks()))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -719,17 +720,17 @@ fn trust(ctx: &Ctx) -> (String, String, String) {
             _ => ("solid", if authenticated { AUTH_GREEN } else { NOAUTH_ORANGE }),
         };
         states.insert((*enc, authenticated));
-        let marked = ls.iter().any(|l| ctx.link_marked(l));
+        let marked = ctx.links_marked(ls.iter().copied());
         let width = match (marked, enc) {
-            (true, _) => "3.5",
-            (false, Encryption::Plaintext) => "2",
+            (Some(Mark::Error), _) => "3.5",
+            (Some(Mark::Warning), _) | (None, Encryption::Plaintext) => "2.2",
             _ => "1.6",
         };
         let mut attrs = vec![
             aq("label", &parts.join(" · ")),
             aq("style", style),
-            aq("color", if marked { dot::HIGHLIGHT } else { color }),
-            aq("fontcolor", if marked { dot::HIGHLIGHT } else { color }),
+            aq("color", marked.map_or(color, Mark::color)),
+            aq("fontcolor", marked.map_or(color, Mark::color)),
             aq("penwidth", width),
             aq("tooltip", &format!("{} -> {}", ctx.path(*from), ctx.path(*to))),
         ];
@@ -752,7 +753,7 @@ fn trust(ctx: &Ctx) -> (String, String, String) {
             vec![aq("shape", "plaintext"), aq("label", "No interaction crosses a zone boundary")],
         ));
     }
-    ("trust".into(), "Trust boundaries".into(), frame.finish(stmts, &keys, ctx.any_marked()))
+    ("trust".into(), "Trust boundaries".into(), frame.finish(stmts, &keys, &ctx.marks()))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -846,7 +847,7 @@ fn data(ctx: &Ctx) -> (String, String, String) {
             continue;
         }
         let mut attrs = vec![aq("label", "owns"), aq("penwidth", "1.6")];
-        let marked = ctx.pairs.contains(&(ctx.path(*o), ctx.path(*d)));
+        let marked = ctx.pair_marked(*o, *d);
         edge_style(&mut attrs, marked, false);
         stmts.push(edge(&ctx.path(*o), &ctx.path(*d), attrs));
     }
@@ -855,7 +856,7 @@ fn data(ctx: &Ctx) -> (String, String, String) {
             continue;
         }
         let mut attrs = vec![aq("label", "stored in"), aq("arrowhead", "odot")];
-        let marked = ctx.pairs.contains(&(ctx.path(*s), ctx.path(*d)));
+        let marked = ctx.pair_marked(*s, *d);
         edge_style(&mut attrs, marked, true);
         stmts.push(edge(&ctx.path(*d), &ctx.path(*s), attrs));
     }
@@ -873,7 +874,7 @@ fn data(ctx: &Ctx) -> (String, String, String) {
     if entities.is_empty() {
         stmts.push(node("@empty", vec![aq("shape", "plaintext"), aq("label", "No data entities declared")]));
     }
-    ("data".into(), "Data ownership".into(), frame.finish(stmts, &keys, ctx.any_marked()))
+    ("data".into(), "Data ownership".into(), frame.finish(stmts, &keys, &ctx.marks()))
 }
 
 fn dedup(ids: impl Iterator<Item = ElementId>) -> Vec<ElementId> {
@@ -974,6 +975,6 @@ fn flow(ctx: &Ctx, fid: ElementId, stem: String) -> (String, String, String) {
     if steps.is_empty() {
         stmts.push(node("@empty", vec![aq("shape", "plaintext"), aq("label", "This flow has no resolved steps")]));
     }
-    let dot = frame.finish(stmts, &keys, ctx.any_marked());
+    let dot = frame.finish(stmts, &keys, &ctx.marks());
     (stem, full_title, dot)
 }
