@@ -295,9 +295,8 @@ fn highlighting_follows_severity_and_the_legend_says_so() {
         f.severity = sev;
         f
     };
-    let containers = |f: &[Diagnostic]| {
-        diagrams(&a.model, f, &opts(true)).into_iter().find(|d| d.name == "containers").unwrap().dot
-    };
+    let containers =
+        |f: &[Diagnostic]| diagrams(&a.model, f, &opts(true)).into_iter().find(|d| d.name == "containers").unwrap().dot;
     let node_line = |dot: &str| dot.lines().find(|l| l.trim_start().starts_with("\"svc_0_1\"[")).unwrap().to_string();
     // A note marks nothing: a noisy model does not turn red.
     let noted = containers(&[with(Severity::Note, &["svc_0_1"])]);
@@ -457,4 +456,33 @@ fn an_empty_model_still_gives_every_view() {
     let ds = diagrams(&model, &[], &opts(true));
     assert_views(&ds, 0);
     assert!(ds.iter().all(|d| d.dot.contains("@empty")), "each view says what is missing");
+}
+
+#[test]
+fn each_deployment_is_drawn_with_its_nodes_zones_and_what_runs_where() {
+    let a = analyze(&root().join("examples/payments"));
+    let ds = diagrams(&a.model, &[], &opts(false));
+    let names: Vec<&str> = ds.iter().map(|d| d.name.as_str()).collect();
+    for n in ["deployment-production", "deployment-disaster_recovery", "deployment-staging"] {
+        assert!(names.contains(&n), "{n} missing from {names:?}");
+    }
+    let prod = ds.iter().find(|d| d.name == "deployment-production").unwrap();
+    assert_eq!(prod.title, "Deployment: Production (EU)");
+    // A node shows its platform, instances and size, and what it runs; it sits in its zone.
+    let svg = prod.svg.as_ref().unwrap();
+    for text in ["CDE node group", "6 instances", "runs Card vault", "Cardholder data environment", "postgres&#45;tls"]
+    {
+        assert!(svg.contains(text), "{text} missing from the production deployment view");
+    }
+    let cde_zone = prod.dot.find("label=<<table border=\"0\" cellpadding=\"0\" cellspacing=\"0\"><tr><td align=\"left\" balign=\"left\"><b>CDE applications").unwrap();
+    let cde_node = prod.dot.find("\"production.cde_nodes\"").or_else(|| prod.dot.find("cde_nodes\"")).unwrap();
+    assert!(cde_node > cde_zone, "the CDE node group is drawn inside its zone");
+    // A connection between two nodes comes from an interaction between what they run.
+    assert!(
+        prod.dot
+            .lines()
+            .any(|l| l.contains("cde_nodes\" -> \"") && l.contains("cde_database") && l.contains("postgres-tls")),
+        "{}",
+        prod.dot
+    );
 }

@@ -229,6 +229,13 @@ pub const SYSTEM: Look = Look {
 };
 pub const INTERFACE: Look =
     Look { shape: "box", style: "filled", fill: "#ffffff", stroke: "#0369a1", name: "interface" };
+pub const DEPLOY_NODE: Look = Look {
+    shape: "box",
+    style: "filled,bold",
+    fill: "#f1f5f9",
+    stroke: "#334155",
+    name: "deployment node (host, cluster or service)",
+};
 pub const DATA: Look =
     Look { shape: "note", style: "filled", fill: "#fff7ed", stroke: "#9a3412", name: "data entity (note)" };
 pub const EVENT: Look =
@@ -342,8 +349,11 @@ mod tests {
     #[test]
     fn the_frame_puts_title_and_legend_in_the_graph_label() {
         let f = Frame { name: "x", rankdir: "LR", title: "T <1>", subtitle: "", nodesep: 0.5, ranksep: 1.0 };
-        let dot =
-            f.finish(vec![node("a", vec![])], &[Key::Node(COMPONENT), Key::Line("#000", "dashed", "async")], &[Mark::Error]);
+        let dot = f.finish(
+            vec![node("a", vec![])],
+            &[Key::Node(COMPONENT), Key::Line("#000", "dashed", "async")],
+            &[Mark::Error],
+        );
         assert!(dot.starts_with("digraph \"x\" {"));
         assert!(dot.contains("T &lt;1&gt;") && dot.contains("Legend") && dot.contains("named in an error"));
         assert!(graphviz_pure::render_dot(&dot, "dot", "svg").is_ok());

@@ -2,10 +2,13 @@
 //! to SVG by an injected [`SvgRenderer`]: graphviz-pure in this process ([`Builtin`]), or one the
 //! caller supplies (the CLI runs a system `dot`; this module starts no process).
 //!
-//! Views: the system context, the containers inside their zones, one per flow with numbered
-//! steps, the trust boundaries with every crossing styled by encryption and authentication, and
-//! data ownership. Each has a legend. With `highlight`, elements and interactions named in
-//! findings are drawn in thick red. Output depends only on the model and the findings, in
+//! Views: the system context, the containers inside their zones, the trust boundaries with every
+//! crossing styled by encryption and authentication, data ownership, one per deployment (nodes
+//! in their zones, what runs where, connections between nodes) and one per flow with numbered
+//! steps. Each has a legend. With `highlight`, elements and interactions named in errors are
+//! drawn in thick red, in warnings in light red. Each rendered picture is read back
+//! (`inspect`) and laid out again in another direction or with more room when its text overlaps
+//! or it is far wider than a page. Output depends only on the model and the findings, in
 //! declaration order, so the same input gives the same bytes.
 
 mod budget;
@@ -18,8 +21,8 @@ mod views;
 use std::collections::BTreeMap;
 
 use crate::diagnostics::{Diagnostic, Severity};
-use dot::Mark;
 use crate::semantic::model::{ElementId, Model};
+use dot::Mark;
 
 /// What turns DOT into SVG. Injected so that the core never spawns a process itself.
 pub trait SvgRenderer {
@@ -57,8 +60,8 @@ pub struct Diagram {
     pub simplified: Option<String>,
 }
 
-/// Every view of the model, in a fixed order: context, containers, trust, data, then one per flow
-/// in declaration order.
+/// Every view of the model, in a fixed order: context, containers, trust, data, then one per
+/// deployment and one per flow in declaration order.
 pub fn diagrams(model: &Model, findings: &[Diagnostic], opts: &DiagramOptions) -> Vec<Diagram> {
     let ctx = Ctx::new(model, findings, opts.highlight);
     views::all(&ctx)

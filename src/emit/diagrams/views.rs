@@ -14,6 +14,13 @@ use crate::syntax::schema::DeclKind;
 pub fn all(ctx: &Ctx) -> Vec<(String, String, String)> {
     let mut out = vec![context(ctx), containers(ctx), trust(ctx), data(ctx)];
     let mut stems = BTreeSet::new();
+    for (id, d) in ctx.model.of_kind(DeclKind::Deployment) {
+        let mut stem = format!("deployment-{}", file_stem(&d.name));
+        while !stems.insert(stem.clone()) {
+            stem.push('_');
+        }
+        out.push(deployment(ctx, id, stem));
+    }
     for (id, f) in ctx.model.of_kind(DeclKind::Flow) {
         let mut stem = format!("flow-{}", file_stem(&f.name));
         while !stems.insert(stem.clone()) {
@@ -281,13 +288,23 @@ fn trust_colors(trust: Option<&str>) -> (&'static str, &'static str) {
 /// inside a child) are drawn, since Graphviz drops empty clusters anyway.
 /// `hidden` counts elements of a zone left out of the view; the zone shows "+N more".
 fn zoned_nodes(ctx: &Ctx, members: &[ElementId], hidden: &BTreeMap<ElementId, usize>) -> (Vec<Stmt>, Vec<ElementId>) {
+    zoned(ctx, members, hidden, &|id| element_node(ctx, id))
+}
+
+/// [`zoned_nodes`] with the node of each member drawn by `make`.
+fn zoned(
+    ctx: &Ctx,
+    members: &[ElementId],
+    hidden: &BTreeMap<ElementId, usize>,
+    make: &dyn Fn(ElementId) -> Stmt,
+) -> (Vec<Stmt>, Vec<ElementId>) {
     let facts = &ctx.facts;
     let mut by_zone: BTreeMap<ElementId, Vec<ElementId>> = BTreeMap::new();
     let mut top = Vec::new();
     for &m in members {
         match facts.zone_of(m) {
             Some(z) => by_zone.entry(z).or_default().push(m),
-            None => top.push(element_node(ctx, m)),
+            None => top.push(make(m)),
         }
     }
     let mut drawn: BTreeSet<ElementId> = BTreeSet::new();
@@ -304,12 +321,14 @@ fn zoned_nodes(ctx: &Ctx, members: &[ElementId], hidden: &BTreeMap<ElementId, us
             roots.push(z);
         }
     }
+    #[allow(clippy::too_many_arguments)]
     fn cluster(
         ctx: &Ctx,
         z: ElementId,
         zones: &[ElementId],
         by_zone: &BTreeMap<ElementId, Vec<ElementId>>,
         hidden: &BTreeMap<ElementId, usize>,
+        make: &dyn Fn(ElementId) -> Stmt,
         parent: &dyn Fn(ElementId) -> Option<ElementId>,
         done: &mut BTreeSet<ElementId>,
     ) -> Option<Stmt> {
@@ -360,7 +379,7 @@ fn zoned_nodes(ctx: &Ctx, members: &[ElementId], hidden: &BTreeMap<ElementId, us
             set("tooltip", q(&format!("zone {}", ctx.path(z)))),
         ];
         for m in by_zone.get(&z).map(Vec::as_slice).unwrap_or(&[]) {
-            stmts.push(element_node(ctx, *m));
+            stmts.push(make(*m));
         }
         // A zone with nothing drawn shows its count as its only node: Graphviz drops empty clusters.
         if left_out > 0 && !by_zone.contains_key(&z) {
@@ -379,7 +398,7 @@ fn zoned_nodes(ctx: &Ctx, members: &[ElementId], hidden: &BTreeMap<ElementId, us
         }
         for &c in zones {
             if c != z && parent(c) == Some(z) {
-                if let Some(s) = cluster(ctx, c, zones, by_zone, hidden, parent, done) {
+                if let Some(s) = cluster(ctx, c, zones, by_zone, hidden, make, parent, done) {
                     stmts.push(s);
                 }
             }
@@ -387,13 +406,13 @@ fn zoned_nodes(ctx: &Ctx, members: &[ElementId], hidden: &BTreeMap<ElementId, us
         Some(subgraph(&format!("cluster_zone_{}", z.0), stmts))
     }
     for &r in &roots {
-        if let Some(s) = cluster(ctx, r, &zones, &by_zone, hidden, &parent, &mut done) {
+        if let Some(s) = cluster(ctx, r, &zones, &by_zone, hidden, make, &parent, &mut done) {
             top.push(s);
         }
     }
     // Zones caught in a parent cycle: draw them at the top level.
     for &z in &zones {
-        if let Some(s) = cluster(ctx, z, &zones, &by_zone, hidden, &parent, &mut done) {
+        if let Some(s) = cluster(ctx, z, &zones, &by_zone, hidden, make, &parent, &mut done) {
             top.push(s);
         }
     }
@@ -977,4 +996,130 @@ fn flow(ctx: &Ctx, fid: ElementId, stem: String) -> (String, String, String) {
     }
     let dot = frame.finish(stmts, &keys, &ctx.marks());
     (stem, full_title, dot)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Deployment
+
+/// A deployment node's box: its platform, instances and size, and what runs on it.
+fn deploy_node(ctx: &Ctx, id: ElementId) -> Stmt {
+    let Some(e) = ctx.model.get(id) else { return node(&ctx.path(id), vec![]) };
+    let mut first = Vec::new();
+    if let Some(t) = tech(ctx, e) {
+        first.push(t);
+    }
+    if let Some(Val::Lit(n)) = e.value("instances") {
+        let n = n.to_string();
+        first.push(if n == "1" { "1 instance".to_string() } else { format!("{n} instances") });
+    }
+    let mut details = vec![first.join(" · ")];
+    if let Some(size) = e.text("size") {
+        details.push(size.to_string());
+    }
+    let runs: Vec<String> =
+        e.references("runs").filter_map(|r| ctx.model.get(r)).map(|r| r.title().to_string()).collect();
+    let mut label = dot::node_label(e.title(), &details);
+    if !runs.is_empty() {
+        label.push_str(&format!(
+            "<br/><font point-size=\"10\">runs {}</font>",
+            dot::wrap(&runs.join(", "), 10.0, false, dot::DETAIL_WIDTH)
+        ));
+    }
+    let mut attrs = dot::look_attrs(&dot::DEPLOY_NODE, label, ctx.is_marked(id));
+    attrs.push(aq("tooltip", &ctx.path(id)));
+    node(&ctx.path(id), attrs)
+}
+
+/// One deployment: its nodes inside their zones, what each runs, and the connections between
+/// nodes that the interactions of what they run need.
+fn deployment(ctx: &Ctx, did: ElementId, stem: String) -> (String, String, String) {
+    let model = ctx.model;
+    let d = model.get(did);
+    let title = format!("Deployment: {}", d.map(|d| d.title()).unwrap_or_default());
+    let nodes: Vec<ElementId> = d
+        .map(|d| {
+            d.children.iter().copied().filter(|c| model.get(*c).is_some_and(|e| e.kind == DeclKind::Node)).collect()
+        })
+        .unwrap_or_default();
+    let mut facts = Vec::new();
+    if let Some(d) = d {
+        if let Some(env) = d.word("environment") {
+            facts.push(format!("environment {env}"));
+        }
+        match d.value("platform") {
+            Some(Val::Text(t)) | Some(Val::Word(t)) => facts.push(format!("platform {t}")),
+            Some(Val::Ref(r)) => facts.extend(model.get(*r).map(|t| format!("platform {}", t.title()))),
+            _ => {}
+        }
+        let regions: Vec<String> = d
+            .attrs_named("region")
+            .flat_map(|a| a.values())
+            .filter_map(|v| match &v.val {
+                Val::Text(t) => Some(t.clone()),
+                _ => None,
+            })
+            .collect();
+        if !regions.is_empty() {
+            facts.push(format!("region {}", regions.join(", ")));
+        }
+    }
+    let subtitle = facts.join(" · ");
+    let frame =
+        dot::Frame { name: &stem, rankdir: "LR", title: &title, subtitle: &subtitle, nodesep: 0.5, ranksep: 1.2 };
+    let mut stmts = Vec::new();
+    let (drawn, zones) = zoned(ctx, &nodes, &BTreeMap::new(), &|id| deploy_node(ctx, id));
+    stmts.extend(drawn);
+    // Where each element runs: its first node in this deployment.
+    let mut host: BTreeMap<ElementId, ElementId> = BTreeMap::new();
+    for &n in &nodes {
+        for r in model.get(n).into_iter().flat_map(|e| e.references("runs")) {
+            host.entry(r).or_insert(n);
+        }
+    }
+    let merged = merge(ctx.links.iter(), |id| host.get(&id).map(|n| ctx.path(*n)));
+    let mut any_async = false;
+    for (a, b, m) in &merged {
+        let all_async = m.links.iter().all(|l| l.is_async);
+        any_async |= all_async;
+        let mut attrs = Vec::new();
+        let protos = protocols(&m.links);
+        if !protos.is_empty() {
+            attrs.push(aq("label", &short_list(&protos, 3)));
+        }
+        edge_style(&mut attrs, ctx.links_marked(m.links.iter().copied()), all_async);
+        stmts.push(edge(a, b, attrs));
+    }
+    // What the model runs but this deployment places nowhere: a to-do the picture should show.
+    let unplaced: Vec<String> = ctx
+        .facts
+        .nodes()
+        .into_iter()
+        .filter(|id| !host.contains_key(id))
+        .filter_map(|id| model.get(id))
+        .filter(|e| !matches!(e.kind, DeclKind::Actor | DeclKind::External))
+        .map(|e| e.title().to_string())
+        .collect();
+    if !unplaced.is_empty() && !nodes.is_empty() {
+        let text = format!("Runs on no node of this deployment: {}", unplaced.join(", "));
+        stmts.push(node(
+            "@unplaced",
+            vec![
+                aq("shape", "note"),
+                aq("color", "#6b7280"),
+                aq("fontsize", "10"),
+                at("label", h(&dot::wrap(&text, 10.0, false, 320.0))),
+            ],
+        ));
+    }
+    let mut keys = vec![Key::Node(dot::DEPLOY_NODE)];
+    keys.extend(zone_keys(ctx, &zones));
+    keys.push(Key::Line("#4a5568", "solid", "connection (label: protocols)"));
+    if any_async {
+        keys.push(Key::Line("#4a5568", "dashed", "asynchronous only"));
+    }
+    if nodes.is_empty() {
+        stmts.push(node("@empty", vec![aq("shape", "plaintext"), aq("label", "This deployment declares no nodes")]));
+    }
+    let dot = frame.finish(stmts, &keys, &ctx.marks());
+    (stem, title, dot)
 }
