@@ -5,6 +5,7 @@ mod build;
 mod export;
 mod import;
 mod init;
+mod progress;
 mod report;
 mod rules;
 mod safe_out;

@@ -229,6 +229,13 @@ pub const SYSTEM: Look = Look {
 };
 pub const INTERFACE: Look =
     Look { shape: "box", style: "filled", fill: "#ffffff", stroke: "#0369a1", name: "interface" };
+pub const GROUP: Look = Look {
+    shape: "box",
+    style: "rounded,filled,bold",
+    fill: "#e0f2fe",
+    stroke: "#0369a1",
+    name: "group: a team's elements in a zone",
+};
 pub const DEPLOY_NODE: Look = Look {
     shape: "box",
     style: "filled,bold",

@@ -15,17 +15,20 @@ mod budget;
 mod dot;
 pub mod facts;
 pub mod inspect;
+mod overview;
 mod text;
 mod views;
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::semantic::model::{ElementId, Model};
 use dot::Mark;
 
-/// What turns DOT into SVG. Injected so that the core never spawns a process itself.
-pub trait SvgRenderer {
+/// What turns DOT into SVG. Injected so that the core never spawns a process itself. Views are
+/// rendered on several threads at once, hence `Sync`.
+pub trait SvgRenderer: Sync {
     fn render(&self, dot: &str) -> Result<String, String>;
 }
 
@@ -63,23 +66,60 @@ pub struct Diagram {
 /// Every view of the model, in a fixed order: context, containers, trust, data, then one per
 /// deployment and one per flow in declaration order.
 pub fn diagrams(model: &Model, findings: &[Diagnostic], opts: &DiagramOptions) -> Vec<Diagram> {
+    diagrams_with_progress(model, findings, opts, &|_, _| {})
+}
+
+/// [`diagrams`], calling `progress(done, total)` (from any thread) as each view is rendered.
+/// Views are laid out on up to as many threads as the machine has cores; the result is in the
+/// same fixed order whatever the threads do.
+pub fn diagrams_with_progress(
+    model: &Model,
+    findings: &[Diagnostic],
+    opts: &DiagramOptions,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Vec<Diagram> {
     let ctx = Ctx::new(model, findings, opts.highlight);
-    views::all(&ctx)
-        .into_iter()
-        .map(|(name, title, dot)| {
-            let mut dot = dot;
-            let (svg, simplified) = match budget::plan(&dot) {
-                budget::Plan::Full => {
-                    let (best, svg) = render_readable(opts.renderer, &dot);
-                    dot = best;
-                    (svg, None)
-                }
-                budget::Plan::WithoutEdges(lighter, why) => (opts.renderer.render(&lighter), Some(why)),
-                budget::Plan::Skip(why) => (Err(why.clone()), Some(why)),
-            };
-            Diagram { name, title, dot, svg, simplified }
+    let views = views::all(&ctx);
+    drop(ctx);
+    let total = views.len();
+    let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8).min(total.max(1));
+    let work = || {
+        let mut out = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some((name, title, dot)) = views.get(i) else { break };
+            out.push((i, draw(opts.renderer, name.clone(), title.clone(), dot.clone())));
+            progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
+        }
+        out
+    };
+    let mut drawn: Vec<(usize, Diagram)> = if threads <= 1 {
+        work()
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
+            handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))).collect()
         })
-        .collect()
+    };
+    drawn.sort_by_key(|(i, _)| *i);
+    drawn.into_iter().map(|(_, d)| d).collect()
+}
+
+/// Lays out one view within the budget.
+fn draw(renderer: &dyn SvgRenderer, name: String, title: String, dot: String) -> Diagram {
+    let mut dot = dot;
+    let (svg, simplified) = match budget::plan(&dot) {
+        budget::Plan::Full => {
+            let (best, svg) = render_readable(renderer, &dot);
+            dot = best;
+            (svg, None)
+        }
+        budget::Plan::WithoutEdges(lighter, why) => (renderer.render(&lighter), Some(why)),
+        budget::Plan::Skip(why) => (Err(why.clone()), Some(why)),
+    };
+    Diagram { name, title, dot, svg, simplified }
 }
 
 const NEWRANK: &str = " newrank=\"true\"";

@@ -12,7 +12,14 @@ use crate::syntax::schema::DeclKind;
 
 /// (file stem, title, DOT) for every view.
 pub fn all(ctx: &Ctx) -> Vec<(String, String, String)> {
-    let mut out = vec![context(ctx), containers(ctx), trust(ctx), data(ctx)];
+    // A large model gets overviews of groups instead of pictures of every element.
+    let large = ctx.facts.nodes().len() > super::overview::OVERVIEW_ABOVE;
+    let (containers_view, trust_view) = if large {
+        (super::overview::containers(ctx), super::overview::trust(ctx))
+    } else {
+        (containers(ctx), trust(ctx))
+    };
+    let mut out = vec![context(ctx), containers_view, trust_view, data(ctx)];
     let mut stems = BTreeSet::new();
     for (id, d) in ctx.model.of_kind(DeclKind::Deployment) {
         let mut stem = format!("deployment-{}", file_stem(&d.name));
@@ -91,7 +98,7 @@ fn first_sentence(s: &str) -> String {
     }
 }
 
-fn element_node(ctx: &Ctx, id: ElementId) -> Stmt {
+pub(super) fn element_node(ctx: &Ctx, id: ElementId) -> Stmt {
     let Some(e) = ctx.model.get(id) else { return node(&ctx.path(id), vec![]) };
     let label = dot::node_label(e.title(), &detail_lines(ctx, e));
     let mut attrs = dot::look_attrs(&look_of(e), label, ctx.is_marked(id));
@@ -99,7 +106,7 @@ fn element_node(ctx: &Ctx, id: ElementId) -> Stmt {
     node(&ctx.path(id), attrs)
 }
 
-fn edge_style(attrs: &mut Vec<Attribute>, marked: Option<Mark>, dashed: bool) {
+pub(super) fn edge_style(attrs: &mut Vec<Attribute>, marked: Option<Mark>, dashed: bool) {
     if dashed {
         attrs.push(aq("style", "dashed"));
     }
@@ -111,13 +118,13 @@ fn edge_style(attrs: &mut Vec<Attribute>, marked: Option<Mark>, dashed: bool) {
 }
 
 /// Interactions merged per (from, to) pair, in order of first appearance.
-struct Merged<'a> {
-    from: ElementId,
-    to: ElementId,
-    links: Vec<&'a Link>,
+pub(super) struct Merged<'a> {
+    pub from: ElementId,
+    pub to: ElementId,
+    pub links: Vec<&'a Link>,
 }
 
-fn merge<'a>(
+pub(super) fn merge<'a>(
     links: impl Iterator<Item = &'a Link>,
     map: impl Fn(ElementId) -> Option<String>,
 ) -> Vec<(String, String, Merged<'a>)> {
@@ -139,7 +146,7 @@ fn merge<'a>(
     out
 }
 
-fn protocols(links: &[&Link]) -> Vec<String> {
+pub(super) fn protocols(links: &[&Link]) -> Vec<String> {
     let mut seen = Vec::new();
     for l in links {
         if let Some(p) = &l.protocol {
@@ -292,7 +299,7 @@ fn zoned_nodes(ctx: &Ctx, members: &[ElementId], hidden: &BTreeMap<ElementId, us
 }
 
 /// [`zoned_nodes`] with the node of each member drawn by `make`.
-fn zoned(
+pub(super) fn zoned(
     ctx: &Ctx,
     members: &[ElementId],
     hidden: &BTreeMap<ElementId, usize>,
@@ -513,7 +520,7 @@ fn zone_layout(ctx: &Ctx, members: &[ElementId], zones: &[ElementId], edges: &[(
     ZoneLayout { free, grid }
 }
 
-fn zone_keys(ctx: &Ctx, zones: &[ElementId]) -> Vec<Key> {
+pub(super) fn zone_keys(ctx: &Ctx, zones: &[ElementId]) -> Vec<Key> {
     let mut trusts: Vec<Option<&str>> = Vec::new();
     for z in zones {
         let t = ctx.facts.trust(*z);
@@ -536,7 +543,7 @@ fn zone_keys(ctx: &Ctx, zones: &[ElementId]) -> Vec<Key> {
         .collect()
 }
 
-fn node_keys(ctx: &Ctx, ids: &[ElementId]) -> Vec<Key> {
+pub(super) fn node_keys(ctx: &Ctx, ids: &[ElementId]) -> Vec<Key> {
     let mut looks: Vec<Look> = Vec::new();
     for id in ids {
         if let Some(e) = ctx.model.get(*id) {
@@ -644,9 +651,9 @@ fn containers(ctx: &Ctx) -> (String, String, String) {
 // ---------------------------------------------------------------------------------------------
 // Trust boundaries
 
-const PLAIN_RED: &str = "#dc2626";
-const AUTH_GREEN: &str = "#15803d";
-const NOAUTH_ORANGE: &str = "#c2410c";
+pub(super) const PLAIN_RED: &str = "#dc2626";
+pub(super) const AUTH_GREEN: &str = "#15803d";
+pub(super) const NOAUTH_ORANGE: &str = "#c2410c";
 
 fn trust(ctx: &Ctx) -> (String, String, String) {
     let facts = &ctx.facts;
