@@ -352,10 +352,11 @@ impl Picture {
 
     /// How bad the picture is for choosing between layouts: faults first, then how far it is from
     /// a page's shape.
-    pub fn badness(&self) -> (usize, u64) {
+    /// `(weighted faults, faults in the text alone, distance from a page's shape in thousandths)`.
+    pub fn badness(&self) -> (usize, usize, u64) {
         let faults = self.faults().iter().filter(|f| !matches!(f, Fault::Aspect { .. })).count();
         let shape = (self.aspect() / std::f64::consts::SQRT_2).max(std::f64::consts::SQRT_2 / self.aspect());
-        (faults + usize::from(self.aspect() > MAX_ASPECT) * 10, (shape * 1000.0) as u64)
+        (faults + usize::from(self.aspect() > MAX_ASPECT) * 10, faults, (shape * 1000.0) as u64)
     }
 }
 

@@ -143,28 +143,38 @@ fn render_readable(renderer: &dyn SvgRenderer, dot: &str) -> (String, Result<Str
     };
     let first = render(dot);
     let (nodes, edges) = budget::size(dot);
-    let readable = |b: Option<(usize, u64)>| b.is_some_and(|(faults, shape)| faults == 0 && shape <= 1800);
+    let readable = |b: Option<(usize, usize, u64)>| b.is_some_and(|(faults, _, shape)| faults == 0 && shape <= 1800);
     if readable(first.2) || first.2.is_none() || nodes * edges.max(1) > budget::MAX_RETRIED {
         return (first.0, first.1);
     }
-    let flipped = flip_direction(dot);
-    let candidates = [
-        flipped.clone(),
-        spaced(dot),
-        spaced(&flipped),
-        spaced(&spaced(dot)),
-        spaced(&spaced(&flipped)),
-        outside_labels(dot),
-        outside_labels(&spaced(dot)),
-        outside_labels(&flipped),
-    ];
+    // The other direction first: it cures most pictures that are too wide or too tall.
     let mut best = first;
-    for c in candidates.iter().filter(|c| c.as_str() != dot) {
-        let next = render(c);
+    let flipped = render(&flip_direction(dot));
+    if flipped.2.is_some() && flipped.2 < best.2 {
+        best = flipped;
+    }
+    // More room or labels placed after the layout cure overlapping text, not the shape: tried
+    // only when text still overlaps, in the better direction.
+    if best.2.is_some_and(|(_, text_faults, _)| text_faults == 0) {
+        return (best.0, best.1);
+    }
+    let base = best.0.clone();
+    let other = flip_direction(&base);
+    let cures = [
+        spaced(&base),
+        outside_labels(&base),
+        outside_labels(&spaced(&base)),
+        spaced(&spaced(&base)),
+        spaced(&other),
+        outside_labels(&other),
+        spaced(&spaced(&other)),
+    ];
+    for candidate in cures {
+        let next = render(&candidate);
         if next.2.is_some() && next.2 < best.2 {
             best = next;
         }
-        if readable(best.2) {
+        if best.2.is_some_and(|(_, text_faults, _)| text_faults == 0) {
             break;
         }
     }
