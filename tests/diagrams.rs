@@ -287,6 +287,37 @@ fn highlighting_marks_the_elements_and_links_named_in_findings() {
 }
 
 #[test]
+fn highlighting_follows_severity_and_the_legend_says_so() {
+    use archc::diagnostics::Severity;
+    let a = generated(12);
+    let with = |sev: Severity, subjects: &[&str]| {
+        let mut f = finding(subjects);
+        f.severity = sev;
+        f
+    };
+    let containers =
+        |f: &[Diagnostic]| diagrams(&a.model, f, &opts(true)).into_iter().find(|d| d.name == "containers").unwrap().dot;
+    let node_line = |dot: &str| dot.lines().find(|l| l.trim_start().starts_with("\"svc_0_1\"[")).unwrap().to_string();
+    // A note marks nothing: a noisy model does not turn red.
+    let noted = containers(&[with(Severity::Note, &["svc_0_1"])]);
+    assert_eq!(noted, containers(&[]));
+    // A warning marks lightly, an error strongly, and the stronger wins.
+    let warned = containers(&[with(Severity::Warning, &["svc_0_1"])]);
+    assert!(node_line(&warned).contains("#f87171") && node_line(&warned).contains("penwidth=\"2\""), "{warned}");
+    assert!(warned.contains("named in a warning") && !warned.contains("named in an error"));
+    let both = containers(&[with(Severity::Warning, &["svc_0_1"]), with(Severity::Error, &["svc_0_1"])]);
+    assert!(node_line(&both).contains("#d62728") && node_line(&both).contains("penwidth=\"3\""), "{both}");
+    assert!(both.contains("named in an error (thick red)"));
+    // An accepted finding marks nothing.
+    let mut accepted = with(Severity::Error, &["svc_0_1"]);
+    accepted.suppression = Some(archc::diagnostics::Suppression {
+        kind: archc::diagnostics::SuppressionKind::InSource,
+        justification: "known".into(),
+    });
+    assert_eq!(containers(&[accepted]), containers(&[]));
+}
+
+#[test]
 fn labels_are_escaped_for_dot_and_svg() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
@@ -425,4 +456,33 @@ fn an_empty_model_still_gives_every_view() {
     let ds = diagrams(&model, &[], &opts(true));
     assert_views(&ds, 0);
     assert!(ds.iter().all(|d| d.dot.contains("@empty")), "each view says what is missing");
+}
+
+#[test]
+fn each_deployment_is_drawn_with_its_nodes_zones_and_what_runs_where() {
+    let a = analyze(&root().join("examples/payments"));
+    let ds = diagrams(&a.model, &[], &opts(false));
+    let names: Vec<&str> = ds.iter().map(|d| d.name.as_str()).collect();
+    for n in ["deployment-production", "deployment-disaster_recovery", "deployment-staging"] {
+        assert!(names.contains(&n), "{n} missing from {names:?}");
+    }
+    let prod = ds.iter().find(|d| d.name == "deployment-production").unwrap();
+    assert_eq!(prod.title, "Deployment: Production (EU)");
+    // A node shows its platform, instances and size, and what it runs; it sits in its zone.
+    let svg = prod.svg.as_ref().unwrap();
+    for text in ["CDE node group", "6 instances", "runs Card vault", "Cardholder data environment", "postgres&#45;tls"]
+    {
+        assert!(svg.contains(text), "{text} missing from the production deployment view");
+    }
+    let cde_zone = prod.dot.find("label=<<table border=\"0\" cellpadding=\"0\" cellspacing=\"0\"><tr><td align=\"left\" balign=\"left\"><b>CDE applications").unwrap();
+    let cde_node = prod.dot.find("\"production.cde_nodes\"").or_else(|| prod.dot.find("cde_nodes\"")).unwrap();
+    assert!(cde_node > cde_zone, "the CDE node group is drawn inside its zone");
+    // A connection between two nodes comes from an interaction between what they run.
+    assert!(
+        prod.dot
+            .lines()
+            .any(|l| l.contains("cde_nodes\" -> \"") && l.contains("cde_database") && l.contains("postgres-tls")),
+        "{}",
+        prod.dot
+    );
 }

@@ -204,7 +204,10 @@ fn write_outputs(analysis: &Analysis, dir: &Path, opts: &DiagramOptions) -> Resu
     let diagram_dir = dir.join("diagrams");
     std::fs::create_dir(&diagram_dir).map_err(|e| io(&diagram_dir, e))?;
     let findings: Vec<Diagnostic> = analysis.diagnostics.clone();
-    let drawn = diagrams::diagrams(&analysis.model, &findings, opts);
+    let progress = super::progress::Progress::new("laying out diagrams");
+    let drawn =
+        diagrams::diagrams_with_progress(&analysis.model, &findings, opts, &|done, total| progress.tick(done, total));
+    progress.finish();
     let mut inputs = Vec::new();
     let mut failed = Vec::new();
     let mut notices = Vec::new();

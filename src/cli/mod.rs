@@ -6,6 +6,7 @@ mod export;
 mod fill;
 mod import;
 mod init;
+mod progress;
 mod report;
 mod rules;
 mod safe_out;

@@ -46,8 +46,13 @@ fn classify(line: &str) -> Line {
     Line::Other
 }
 
-/// Decides how to lay out `dot`, from the counts of its nodes and edges: a linear scan.
-pub fn plan(dot: &str) -> Plan {
+/// Whether a line of DOT printed by `dot::print` is an edge.
+pub fn is_edge(line: &str) -> bool {
+    classify(line) == Line::Edge
+}
+
+/// The numbers of nodes and edges in `dot`: a linear scan.
+pub fn size(dot: &str) -> (usize, usize) {
     let (mut nodes, mut edges) = (0usize, 0usize);
     for line in dot.lines() {
         match classify(line) {
@@ -56,6 +61,16 @@ pub fn plan(dot: &str) -> Plan {
             Line::Other => {}
         }
     }
+    (nodes, edges)
+}
+
+/// Largest view (nodes times edges) that may be laid out more than once to find a readable form:
+/// a fifth of the full budget, so that retries cost at most about as much as one large view.
+pub const MAX_RETRIED: usize = MAX_NODES_TIMES_EDGES / 5;
+
+/// Decides how to lay out `dot`, from the counts of its nodes and edges.
+pub fn plan(dot: &str) -> Plan {
+    let (nodes, edges) = size(dot);
     if nodes.saturating_mul(edges) <= MAX_NODES_TIMES_EDGES && edges <= MAX_EDGES {
         return Plan::Full;
     }

@@ -100,9 +100,11 @@ fn view(ctx: &Ctx, container: ElementId) -> (String, String, String) {
         if all_async {
             attrs.push(aq("style", "dashed"));
         }
-        if links.iter().any(|l| ctx.link_marked(l)) {
-            attrs.push(aq("color", dot::HIGHLIGHT));
-            attrs.push(aq("penwidth", "3"));
+        // The most severe finding on any of the merged calls marks the line.
+        if let Some(m) = links.iter().filter_map(|l| ctx.link_marked(l)).max() {
+            attrs.push(aq("color", m.color()));
+            attrs.push(aq("fontcolor", m.color()));
+            attrs.push(aq("penwidth", m.penwidth()));
         }
         let (mut from, mut to) = (*a, *b);
         if from == container {
@@ -120,6 +122,6 @@ fn view(ctx: &Ctx, container: ElementId) -> (String, String, String) {
     if any_async {
         keys.push(Key::Line("#4a5568", "dashed", "asynchronous"));
     }
-    let dot = frame.finish(stmts, &keys, ctx.any_marked());
+    let dot = frame.finish(stmts, &keys, &ctx.marks());
     (stem, full_title, dot)
 }

@@ -8,6 +8,32 @@ use graphviz_rust::printer::{DotPrinter, PrinterContext};
 
 /// Red used for highlighted findings.
 pub const HIGHLIGHT: &str = "#d62728";
+/// Light red for what only warnings name.
+pub const HIGHLIGHT_LIGHT: &str = "#f87171";
+
+/// How strongly an element or interaction is marked with `--highlight`: by the most severe
+/// finding naming it (notes mark nothing, so that a noisy model does not turn red).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Mark {
+    Warning,
+    Error,
+}
+
+impl Mark {
+    pub fn color(self) -> &'static str {
+        match self {
+            Mark::Error => HIGHLIGHT,
+            Mark::Warning => HIGHLIGHT_LIGHT,
+        }
+    }
+
+    pub fn penwidth(self) -> &'static str {
+        match self {
+            Mark::Error => "3",
+            Mark::Warning => "2",
+        }
+    }
+}
 pub const FONT: &str = "Arial";
 
 /// A quoted DOT string: backslashes and quotes escaped, newlines as `\n`, other control
@@ -51,35 +77,15 @@ pub fn esc(s: &str) -> String {
     out
 }
 
-/// Breaks text into lines of about `width` characters at spaces, escaped and joined by `<br/>`.
-pub fn wrap(s: &str, width: usize) -> String {
-    let mut lines: Vec<String> = Vec::new();
-    let mut cur = String::new();
-    for word in s.split_whitespace() {
-        if !cur.is_empty() && cur.chars().count() + 1 + word.chars().count() > width {
-            lines.push(std::mem::take(&mut cur));
-        }
-        if !cur.is_empty() {
-            cur.push(' ');
-        }
-        cur.push_str(word);
-    }
-    if !cur.is_empty() {
-        lines.push(cur);
-    }
-    lines.iter().map(|l| esc(l)).collect::<Vec<_>>().join("<br/>")
+/// Breaks text into lines at most `max` points wide in the views' font at `size` points (as the
+/// layout engine measures it), escaped and joined by `<br/>`. Nothing is cut.
+pub fn wrap(s: &str, size: f64, bold: bool, max: f64) -> String {
+    super::text::wrap_lines(s, size, bold, max).iter().map(|l| esc(l)).collect::<Vec<_>>().join("<br/>")
 }
 
-/// Cuts text to `max` characters with an ellipsis.
-pub fn clip(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
-        t.push('…');
-        t
-    }
-}
+/// Widest line of a node's title and of its detail lines, in points.
+pub const TITLE_WIDTH: f64 = 150.0;
+pub const DETAIL_WIDTH: f64 = 170.0;
 
 pub fn at(key: &str, value: Id) -> Attribute {
     Attribute(Id::Plain(key.to_string()), value)
@@ -128,7 +134,7 @@ pub struct Frame<'a> {
 
 impl Frame<'_> {
     /// The whole graph as DOT: header, body, legend.
-    pub fn finish(&self, body: Vec<Stmt>, keys: &[Key], marked: bool) -> String {
+    pub fn finish(&self, body: Vec<Stmt>, keys: &[Key], marked: &[Mark]) -> String {
         let mut label = String::from("<table border=\"0\" cellspacing=\"0\" cellpadding=\"2\">");
         label.push_str(&format!(
             "<tr><td align=\"left\"><font point-size=\"20\"><b>{}</b></font></td></tr>",
@@ -137,7 +143,7 @@ impl Frame<'_> {
         if !self.subtitle.is_empty() {
             label.push_str(&format!(
                 "<tr><td align=\"left\"><font point-size=\"11\" color=\"#4b5563\">{}</font></td></tr>",
-                esc(self.subtitle)
+                wrap(self.subtitle, 11.0, false, 640.0)
             ));
         }
         label.push_str(&format!("<tr><td align=\"left\">{}</td></tr></table>", legend(keys, marked)));
@@ -165,7 +171,8 @@ impl Frame<'_> {
                 aq("fontname", FONT),
                 aq("fontsize", "9"),
                 aq("color", "#4a5568"),
-                aq("fontcolor", "#2d3748"),
+                // A label is written in its line's colour, so that it says the same.
+                aq("fontcolor", "#4a5568"),
                 aq("arrowsize", "0.7"),
             ])),
         ];
@@ -222,18 +229,32 @@ pub const SYSTEM: Look = Look {
 };
 pub const INTERFACE: Look =
     Look { shape: "box", style: "filled", fill: "#ffffff", stroke: "#0369a1", name: "interface" };
+pub const GROUP: Look = Look {
+    shape: "box",
+    style: "rounded,filled,bold",
+    fill: "#e0f2fe",
+    stroke: "#0369a1",
+    name: "group: a team's elements in a zone",
+};
+pub const DEPLOY_NODE: Look = Look {
+    shape: "box",
+    style: "filled,bold",
+    fill: "#f1f5f9",
+    stroke: "#334155",
+    name: "deployment node (host, cluster or service)",
+};
 pub const DATA: Look =
     Look { shape: "note", style: "filled", fill: "#fff7ed", stroke: "#9a3412", name: "data entity (note)" };
 pub const EVENT: Look =
     Look { shape: "note", style: "filled,dashed", fill: "#faf5ff", stroke: "#7e22ce", name: "event (dashed note)" };
 
 /// Attributes of a node with this look.
-pub fn look_attrs(look: &Look, label: String, marked: bool) -> Vec<Attribute> {
+pub fn look_attrs(look: &Look, label: String, marked: Option<Mark>) -> Vec<Attribute> {
     let mut v =
         vec![aq("shape", look.shape), aq("style", look.style), aq("fillcolor", look.fill), at("label", h(&label))];
-    if marked {
-        v.push(aq("color", HIGHLIGHT));
-        v.push(aq("penwidth", "3"));
+    if let Some(m) = marked {
+        v.push(aq("color", m.color()));
+        v.push(aq("penwidth", m.penwidth()));
     } else {
         v.push(aq("color", look.stroke));
     }
@@ -242,9 +263,12 @@ pub fn look_attrs(look: &Look, label: String, marked: bool) -> Vec<Attribute> {
 
 /// A node label: a bold title and small grey detail lines.
 pub fn node_label(title: &str, details: &[String]) -> String {
-    let mut s = format!("<b>{}</b>", wrap(title, 22));
+    let mut s = format!("<b>{}</b>", wrap(title, 11.0, true, TITLE_WIDTH));
     for d in details.iter().filter(|d| !d.is_empty()) {
-        s.push_str(&format!("<br/><font point-size=\"9\" color=\"#4b5563\">{}</font>", wrap(d, 34)));
+        s.push_str(&format!(
+            "<br/><font point-size=\"9\" color=\"#4b5563\">{}</font>",
+            wrap(d, 9.0, false, DETAIL_WIDTH)
+        ));
     }
     s
 }
@@ -262,11 +286,15 @@ pub enum Key {
 const LEGEND_ROW: usize = 4;
 
 /// The legend: an HTML-like table of samples and meanings, a few entries per row.
-pub fn legend(keys: &[Key], marked: bool) -> String {
+pub fn legend(keys: &[Key], marked: &[Mark]) -> String {
     let mut all: Vec<&Key> = keys.iter().collect();
-    let hl = Key::Line(HIGHLIGHT, "bold", "named in a finding (thick red)");
-    if marked {
-        all.push(&hl);
+    let error = Key::Line(HIGHLIGHT, "bold", "named in an error (thick red)");
+    let warning = Key::Line(HIGHLIGHT_LIGHT, "solid", "named in a warning (light red; notes not marked)");
+    if marked.contains(&Mark::Error) {
+        all.push(&error);
+    }
+    if marked.contains(&Mark::Warning) {
+        all.push(&warning);
     }
     let mut cells: Vec<String> = Vec::new();
     for k in all {
@@ -321,18 +349,20 @@ mod tests {
         let id = q("a \"b\" \\ c\nd\u{7}");
         assert_eq!(id.print(&mut PrinterContext::default()), "\"a \\\"b\\\" \\\\ c\\nd\"");
         assert_eq!(esc("<b> & \"q\" 'x'"), "&lt;b&gt; &amp; &quot;q&quot; &#39;x&#39;");
-        assert_eq!(wrap("one two three four", 9), "one two<br/>three<br/>four");
-        assert_eq!(wrap("<a> <b>", 3), "&lt;a&gt;<br/>&lt;b&gt;");
-        assert_eq!(clip("abcdef", 4), "abc…");
+        assert_eq!(wrap("one two three four", 10.0, false, 40.0), "one two<br/>three<br/>four");
+        assert_eq!(wrap("<a> <b>", 10.0, false, 20.0), "&lt;a&gt;<br/>&lt;b&gt;");
     }
 
     #[test]
     fn the_frame_puts_title_and_legend_in_the_graph_label() {
         let f = Frame { name: "x", rankdir: "LR", title: "T <1>", subtitle: "", nodesep: 0.5, ranksep: 1.0 };
-        let dot =
-            f.finish(vec![node("a", vec![])], &[Key::Node(COMPONENT), Key::Line("#000", "dashed", "async")], true);
+        let dot = f.finish(
+            vec![node("a", vec![])],
+            &[Key::Node(COMPONENT), Key::Line("#000", "dashed", "async")],
+            &[Mark::Error],
+        );
         assert!(dot.starts_with("digraph \"x\" {"));
-        assert!(dot.contains("T &lt;1&gt;") && dot.contains("Legend") && dot.contains("named in a finding"));
+        assert!(dot.contains("T &lt;1&gt;") && dot.contains("Legend") && dot.contains("named in an error"));
         assert!(graphviz_pure::render_dot(&dot, "dot", "svg").is_ok());
     }
 }

@@ -2,25 +2,34 @@
 //! to SVG by an injected [`SvgRenderer`]: graphviz-pure in this process ([`Builtin`]), or one the
 //! caller supplies (the CLI runs a system `dot`; this module starts no process).
 //!
-//! Views: the system context, the containers inside their zones, one per flow with numbered
-//! steps, the trust boundaries with every crossing styled by encryption and authentication, and
-//! data ownership, and one per container with its components (`components.rs`). Each has a legend. With `highlight`, elements and interactions named in
-//! findings are drawn in thick red. Output depends only on the model and the findings, in
+//! Views: the system context, the containers inside their zones, the trust boundaries with every
+//! crossing styled by encryption and authentication, data ownership, one per deployment (nodes
+//! in their zones, what runs where, connections between nodes), one per flow with numbered
+//! steps, and one per container with its components (`components.rs`). Each has a legend. With `highlight`, elements and interactions named in errors are
+//! drawn in thick red, in warnings in light red. Each rendered picture is read back
+//! (`inspect`) and laid out again in another direction or with more room when its text overlaps
+//! or it is far wider than a page. Output depends only on the model and the findings, in
 //! declaration order, so the same input gives the same bytes.
 
 mod budget;
 mod components;
 mod dot;
 pub mod facts;
+pub mod inspect;
+mod overview;
+mod text;
 mod views;
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Severity};
 use crate::semantic::model::{ElementId, Model};
+use dot::Mark;
 
-/// What turns DOT into SVG. Injected so that the core never spawns a process itself.
-pub trait SvgRenderer {
+/// What turns DOT into SVG. Injected so that the core never spawns a process itself. Views are
+/// rendered on several threads at once, hence `Sync`.
+pub trait SvgRenderer: Sync {
     fn render(&self, dot: &str) -> Result<String, String>;
 }
 
@@ -55,35 +64,159 @@ pub struct Diagram {
     pub simplified: Option<String>,
 }
 
-/// Every view of the model, in a fixed order: context, containers, trust, data, then one per flow
-/// and one per container with components, each in declaration order.
+/// Every view of the model, in a fixed order: context, containers, trust, data, then one per
+/// deployment, one per flow and one per container with components, each in declaration order.
 pub fn diagrams(model: &Model, findings: &[Diagnostic], opts: &DiagramOptions) -> Vec<Diagram> {
+    diagrams_with_progress(model, findings, opts, &|_, _| {})
+}
+
+/// [`diagrams`], calling `progress(done, total)` (from any thread) as each view is rendered.
+/// Views are laid out on up to as many threads as the machine has cores; the result is in the
+/// same fixed order whatever the threads do.
+pub fn diagrams_with_progress(
+    model: &Model,
+    findings: &[Diagnostic],
+    opts: &DiagramOptions,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Vec<Diagram> {
     let ctx = Ctx::new(model, findings, opts.highlight);
-    views::all(&ctx)
-        .into_iter()
-        .map(|(name, title, dot)| {
-            let mut dot = dot;
-            let (svg, simplified) = match budget::plan(&dot) {
-                budget::Plan::Full => {
-                    let mut svg = opts.renderer.render(&dot);
-                    // Graphviz's `newrank` keeps calls flowing across zones but, with many
-                    // constraints, can let zone boxes overlap; such a layout is redone with the
-                    // classic ranking.
-                    if svg.as_deref().is_ok_and(clusters_overlap) && dot.contains(NEWRANK) {
-                        dot = dot.replacen(NEWRANK, "", 1);
-                        svg = opts.renderer.render(&dot);
-                    }
-                    (svg, None)
-                }
-                budget::Plan::WithoutEdges(lighter, why) => (opts.renderer.render(&lighter), Some(why)),
-                budget::Plan::Skip(why) => (Err(why.clone()), Some(why)),
-            };
-            Diagram { name, title, dot, svg, simplified }
+    let views = views::all(&ctx);
+    drop(ctx);
+    let total = views.len();
+    let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8).min(total.max(1));
+    let work = || {
+        let mut out = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some((name, title, dot)) = views.get(i) else { break };
+            out.push((i, draw(opts.renderer, name.clone(), title.clone(), dot.clone())));
+            progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
+        }
+        out
+    };
+    let mut drawn: Vec<(usize, Diagram)> = if threads <= 1 {
+        work()
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
+            handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))).collect()
         })
-        .collect()
+    };
+    drawn.sort_by_key(|(i, _)| *i);
+    drawn.into_iter().map(|(_, d)| d).collect()
+}
+
+/// Lays out one view within the budget.
+fn draw(renderer: &dyn SvgRenderer, name: String, title: String, dot: String) -> Diagram {
+    let mut dot = dot;
+    let (svg, simplified) = match budget::plan(&dot) {
+        budget::Plan::Full => {
+            let (best, svg) = render_readable(renderer, &dot);
+            dot = best;
+            (svg, None)
+        }
+        budget::Plan::WithoutEdges(lighter, why) => (renderer.render(&lighter), Some(why)),
+        budget::Plan::Skip(why) => (Err(why.clone()), Some(why)),
+    };
+    Diagram { name, title, dot, svg, simplified }
 }
 
 const NEWRANK: &str = " newrank=\"true\"";
+
+/// Renders a view and, when the picture has faults a reader would see (text on text, far wider
+/// or taller than a page), tries the other direction and more spacing, and keeps the best
+/// picture (the first among equals, so the choice is deterministic). Large views are rendered
+/// once: their layout dominates the build.
+fn render_readable(renderer: &dyn SvgRenderer, dot: &str) -> (String, Result<String, String>) {
+    let render = |dot: &str| {
+        let mut dot = dot.to_string();
+        let mut svg = renderer.render(&dot);
+        // Graphviz's `newrank` keeps calls flowing across zones but, with many constraints, can
+        // let zone boxes overlap; such a layout is redone with the classic ranking.
+        if svg.as_deref().is_ok_and(clusters_overlap) && dot.contains(NEWRANK) {
+            dot = dot.replacen(NEWRANK, "", 1);
+            svg = renderer.render(&dot);
+        }
+        let badness = svg.as_deref().ok().and_then(inspect::parse).map(|p| p.badness());
+        (dot, svg, badness)
+    };
+    let first = render(dot);
+    let (nodes, edges) = budget::size(dot);
+    let readable = |b: Option<(usize, usize, u64)>| b.is_some_and(|(faults, _, shape)| faults == 0 && shape <= 1800);
+    if readable(first.2) || first.2.is_none() || nodes * edges.max(1) > budget::MAX_RETRIED {
+        return (first.0, first.1);
+    }
+    // The other direction first: it cures most pictures that are too wide or too tall.
+    let mut best = first;
+    let flipped = render(&flip_direction(dot));
+    if flipped.2.is_some() && flipped.2 < best.2 {
+        best = flipped;
+    }
+    // More room or labels placed after the layout cure overlapping text, not the shape: tried
+    // only when text still overlaps, in the better direction.
+    if best.2.is_some_and(|(_, text_faults, _)| text_faults == 0) {
+        return (best.0, best.1);
+    }
+    let base = best.0.clone();
+    let other = flip_direction(&base);
+    let cures = [
+        spaced(&base),
+        outside_labels(&base),
+        outside_labels(&spaced(&base)),
+        spaced(&spaced(&base)),
+        spaced(&other),
+        outside_labels(&other),
+        spaced(&spaced(&other)),
+    ];
+    for candidate in cures {
+        let next = render(&candidate);
+        if next.2.is_some() && next.2 < best.2 {
+            best = next;
+        }
+        if best.2.is_some_and(|(_, text_faults, _)| text_faults == 0) {
+            break;
+        }
+    }
+    (best.0, best.1)
+}
+
+/// The same view with the edges' labels placed after the layout, beside their lines, where the
+/// engine finds free room (fan-outs otherwise stack labels on one spot).
+fn outside_labels(dot: &str) -> String {
+    dot.lines()
+        .map(|l| if budget::is_edge(l) { l.replacen(" [label=", " [xlabel=", 1) } else { l.to_string() })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
+}
+
+/// The same view laid out top to bottom instead of left to right, or the reverse.
+fn flip_direction(dot: &str) -> String {
+    if dot.contains("rankdir=\"LR\"") {
+        dot.replacen("rankdir=\"LR\"", "rankdir=\"TB\"", 1)
+    } else {
+        dot.replacen("rankdir=\"TB\"", "rankdir=\"LR\"", 1)
+    }
+}
+
+/// The same view with more room between boxes and between ranks, for labels to find space.
+fn spaced(dot: &str) -> String {
+    let mut out = dot.to_string();
+    for (key, factor) in [("nodesep", 1.8), ("ranksep", 1.4)] {
+        let pat = format!("{key}=\"");
+        if let Some(i) = out.find(&pat) {
+            let start = i + pat.len();
+            if let Some(len) = out[start..].find('"') {
+                if let Ok(v) = out[start..start + len].parse::<f64>() {
+                    out.replace_range(start..start + len, &format!("{:.2}", v * factor));
+                }
+            }
+        }
+    }
+    out
+}
 
 /// The boxes of the clusters (zones) in an SVG drawn by Graphviz.
 fn cluster_boxes(svg: &str) -> Vec<[f64; 4]> {
@@ -128,26 +261,31 @@ pub(crate) struct Ctx<'m> {
     pub model: &'m Model,
     pub facts: facts::Facts<'m>,
     pub links: Vec<facts::Link>,
-    /// Paths named in findings (empty without highlighting).
-    pub marked: BTreeSet<String>,
+    /// Paths named in errors and warnings, with the strongest mark (empty without highlighting).
+    pub marked: BTreeMap<String, Mark>,
     /// Ordered pairs of paths named together in one finding.
-    pub pairs: BTreeSet<(String, String)>,
+    pub pairs: BTreeMap<(String, String), Mark>,
 }
 
 impl<'m> Ctx<'m> {
     fn new(model: &'m Model, findings: &[Diagnostic], highlight: bool) -> Self {
         let facts = facts::Facts::new(model);
         let links = facts.links();
-        let mut marked = BTreeSet::new();
-        let mut pairs = BTreeSet::new();
-        if highlight {
-            for d in findings {
-                for a in &d.subjects {
-                    marked.insert(a.clone());
-                    for b in &d.subjects {
-                        if a != b {
-                            pairs.insert((a.clone(), b.clone()));
-                        }
+        let mut marked = BTreeMap::new();
+        let mut pairs = BTreeMap::new();
+        for d in findings.iter().filter(|_| highlight).filter(|d| d.suppression.is_none()) {
+            let m = match d.severity {
+                Severity::Error => Mark::Error,
+                Severity::Warning => Mark::Warning,
+                Severity::Note => continue,
+            };
+            for a in &d.subjects {
+                let e = marked.entry(a.clone()).or_insert(m);
+                *e = (*e).max(m);
+                for b in &d.subjects {
+                    if a != b {
+                        let e = pairs.entry((a.clone(), b.clone())).or_insert(m);
+                        *e = (*e).max(m);
                     }
                 }
             }
@@ -159,29 +297,46 @@ impl<'m> Ctx<'m> {
         self.model.path_of(id)
     }
 
-    pub fn is_marked(&self, id: ElementId) -> bool {
-        !self.marked.is_empty() && self.marked.contains(&self.path(id))
+    pub fn is_marked(&self, id: ElementId) -> Option<Mark> {
+        if self.marked.is_empty() {
+            return None;
+        }
+        self.marked.get(&self.path(id)).copied()
+    }
+
+    /// The mark of a pair of paths named together in one finding.
+    pub fn pair_marked(&self, a: ElementId, b: ElementId) -> Option<Mark> {
+        self.pairs.get(&(self.path(a), self.path(b))).copied()
     }
 
     /// An interaction is marked when one finding names both ends, or names the flow of a step
-    /// together with one of its ends.
-    pub fn link_marked(&self, l: &facts::Link) -> bool {
+    /// together with each of its ends.
+    pub fn link_marked(&self, l: &facts::Link) -> Option<Mark> {
         if self.pairs.is_empty() {
-            return false;
+            return None;
         }
         let (a, b) = (self.path(l.from), self.path(l.to));
-        if self.pairs.contains(&(a.clone(), b.clone())) {
-            return true;
+        if let Some(m) = self.pairs.get(&(a.clone(), b.clone())) {
+            return Some(*m);
         }
-        if let Some((flow, _)) = l.flow {
-            let f = self.path(flow);
-            return self.pairs.contains(&(f.clone(), a)) && self.pairs.contains(&(f, b));
-        }
-        false
+        let (flow, _) = l.flow?;
+        let f = self.path(flow);
+        let with_a = self.pairs.get(&(f.clone(), a))?;
+        let with_b = self.pairs.get(&(f, b))?;
+        Some((*with_a).min(*with_b))
     }
 
-    pub fn any_marked(&self) -> bool {
-        !self.marked.is_empty()
+    /// The strongest mark among several interactions.
+    pub fn links_marked<'l>(&self, ls: impl IntoIterator<Item = &'l facts::Link>) -> Option<Mark> {
+        ls.into_iter().filter_map(|l| self.link_marked(l)).max()
+    }
+
+    /// The marks in use, for the legend.
+    pub fn marks(&self) -> Vec<Mark> {
+        let mut out: Vec<Mark> = self.marked.values().copied().collect();
+        out.sort();
+        out.dedup();
+        out
     }
 }
 

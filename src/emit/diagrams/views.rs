@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use graphviz_rust::dot_structures::{Attribute, Stmt};
 
-use super::dot::{self, aq, at, edge, esc, h, node, q, set, subgraph, Key, Look};
+use super::dot::{self, aq, at, edge, esc, h, node, q, set, subgraph, Key, Look, Mark};
 use super::facts::{short_list, Encryption, Link, SYSTEM_KINDS};
 use super::Ctx;
 use crate::semantic::model::{Element, ElementId, Val};
@@ -12,8 +12,22 @@ use crate::syntax::schema::DeclKind;
 
 /// (file stem, title, DOT) for every view.
 pub fn all(ctx: &Ctx) -> Vec<(String, String, String)> {
-    let mut out = vec![context(ctx), containers(ctx), trust(ctx), data(ctx)];
+    // A large model gets overviews of groups instead of pictures of every element.
+    let large = ctx.facts.nodes().len() > super::overview::OVERVIEW_ABOVE;
+    let (containers_view, trust_view) = if large {
+        (super::overview::containers(ctx), super::overview::trust(ctx))
+    } else {
+        (containers(ctx), trust(ctx))
+    };
+    let mut out = vec![context(ctx), containers_view, trust_view, data(ctx)];
     let mut stems = BTreeSet::new();
+    for (id, d) in ctx.model.of_kind(DeclKind::Deployment) {
+        let mut stem = format!("deployment-{}", file_stem(&d.name));
+        while !stems.insert(stem.clone()) {
+            stem.push('_');
+        }
+        out.push(deployment(ctx, id, stem));
+    }
     for (id, f) in ctx.model.of_kind(DeclKind::Flow) {
         let mut stem = format!("flow-{}", file_stem(&f.name));
         while !stems.insert(stem.clone()) {
@@ -69,39 +83,49 @@ fn detail_lines(ctx: &Ctx, e: &Element) -> Vec<String> {
         other => other.keyword().to_string(),
     };
     match tech(ctx, e) {
-        Some(t) if kind.chars().count() + t.chars().count() <= 28 => vec![format!("{kind} · {t}")],
-        Some(t) => vec![kind, dot::clip(&t, 30)],
+        Some(t) if super::text::width(&format!("{kind} · {t}"), 9.0, false) <= dot::DETAIL_WIDTH => {
+            vec![format!("{kind} · {t}")]
+        }
+        Some(t) => vec![kind, t],
         None => vec![kind],
+    }
+}
+
+/// A system's summary as its box shows it: the first sentence of a long one, never cut mid-word.
+fn first_sentence(s: &str) -> String {
+    match s.find(". ") {
+        Some(i) if s.chars().count() > 160 => s[..=i].to_string(),
+        _ => s.to_string(),
     }
 }
 
 pub(super) fn element_node(ctx: &Ctx, id: ElementId) -> Stmt {
     let Some(e) = ctx.model.get(id) else { return node(&ctx.path(id), vec![]) };
-    let label = dot::node_label(&dot::clip(e.title(), 48), &detail_lines(ctx, e));
+    let label = dot::node_label(e.title(), &detail_lines(ctx, e));
     let mut attrs = dot::look_attrs(&look_of(e), label, ctx.is_marked(id));
     attrs.push(aq("tooltip", &ctx.path(id)));
     node(&ctx.path(id), attrs)
 }
 
-fn edge_style(attrs: &mut Vec<Attribute>, marked: bool, dashed: bool) {
+pub(super) fn edge_style(attrs: &mut Vec<Attribute>, marked: Option<Mark>, dashed: bool) {
     if dashed {
         attrs.push(aq("style", "dashed"));
     }
-    if marked {
-        attrs.push(aq("color", dot::HIGHLIGHT));
-        attrs.push(aq("fontcolor", dot::HIGHLIGHT));
-        attrs.push(aq("penwidth", "3"));
+    if let Some(m) = marked {
+        attrs.push(aq("color", m.color()));
+        attrs.push(aq("fontcolor", m.color()));
+        attrs.push(aq("penwidth", m.penwidth()));
     }
 }
 
 /// Interactions merged per (from, to) pair, in order of first appearance.
-struct Merged<'a> {
-    from: ElementId,
-    to: ElementId,
-    links: Vec<&'a Link>,
+pub(super) struct Merged<'a> {
+    pub from: ElementId,
+    pub to: ElementId,
+    pub links: Vec<&'a Link>,
 }
 
-fn merge<'a>(
+pub(super) fn merge<'a>(
     links: impl Iterator<Item = &'a Link>,
     map: impl Fn(ElementId) -> Option<String>,
 ) -> Vec<(String, String, Merged<'a>)> {
@@ -123,7 +147,7 @@ fn merge<'a>(
     out
 }
 
-fn protocols(links: &[&Link]) -> Vec<String> {
+pub(super) fn protocols(links: &[&Link]) -> Vec<String> {
     let mut seen = Vec::new();
     for l in links {
         if let Some(p) = &l.protocol {
@@ -201,18 +225,19 @@ fn context(ctx: &Ctx) -> (String, String, String) {
             }
         }
         let (title, summary) = match sys.and_then(|s| model.get(s)) {
-            Some(e) => (e.title().to_string(), e.text("summary").map(|s| dot::clip(s, 90)).unwrap_or_default()),
+            Some(e) => (e.title().to_string(), e.text("summary").map(first_sentence).unwrap_or_default()),
             None if systems.is_empty() => ("The system".to_string(), String::new()),
             None => ("Components without a system".to_string(), String::new()),
         };
         // The box is red when the system itself is named; findings about its parts are counted.
-        let marked = sys.is_some_and(|s| ctx.is_marked(s));
-        let flagged = inside.iter().filter(|m| ctx.is_marked(**m)).count();
+        let marked = sys.and_then(|s| ctx.is_marked(s));
+        let flagged = inside.iter().filter(|m| ctx.is_marked(**m).is_some()).count();
+        let strongest = inside.iter().filter_map(|m| ctx.is_marked(*m)).max();
         let mut label = dot::node_label(&title, &[summary, parts.join(" · ")]);
         if flagged > 0 {
             label.push_str(&format!(
                 "<br/><font point-size=\"9\" color=\"{}\">{flagged} element{} named in findings</font>",
-                dot::HIGHLIGHT,
+                strongest.map_or(dot::HIGHLIGHT, Mark::color),
                 if flagged == 1 { "" } else { "s" }
             ));
         }
@@ -236,7 +261,7 @@ fn context(ctx: &Ctx) -> (String, String, String) {
         if !protos.is_empty() {
             attrs.push(aq("label", &short_list(&protos, 3)));
         }
-        let marked = m.links.iter().any(|l| ctx.link_marked(l));
+        let marked = ctx.links_marked(m.links.iter().copied());
         edge_style(&mut attrs, marked, all_async);
         stmts.push(edge(a, b, attrs));
     }
@@ -250,7 +275,7 @@ fn context(ctx: &Ctx) -> (String, String, String) {
             vec![aq("shape", "plaintext"), aq("label", "No actors, systems or externals declared")],
         ));
     }
-    ("context".into(), "System context".into(), frame.finish(stmts, &keys, ctx.any_marked()))
+    ("context".into(), "System context".into(), frame.finish(stmts, &keys, &ctx.marks()))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -271,13 +296,23 @@ fn trust_colors(trust: Option<&str>) -> (&'static str, &'static str) {
 /// inside a child) are drawn, since Graphviz drops empty clusters anyway.
 /// `hidden` counts elements of a zone left out of the view; the zone shows "+N more".
 fn zoned_nodes(ctx: &Ctx, members: &[ElementId], hidden: &BTreeMap<ElementId, usize>) -> (Vec<Stmt>, Vec<ElementId>) {
+    zoned(ctx, members, hidden, &|id| element_node(ctx, id))
+}
+
+/// [`zoned_nodes`] with the node of each member drawn by `make`.
+pub(super) fn zoned(
+    ctx: &Ctx,
+    members: &[ElementId],
+    hidden: &BTreeMap<ElementId, usize>,
+    make: &dyn Fn(ElementId) -> Stmt,
+) -> (Vec<Stmt>, Vec<ElementId>) {
     let facts = &ctx.facts;
     let mut by_zone: BTreeMap<ElementId, Vec<ElementId>> = BTreeMap::new();
     let mut top = Vec::new();
     for &m in members {
         match facts.zone_of(m) {
             Some(z) => by_zone.entry(z).or_default().push(m),
-            None => top.push(element_node(ctx, m)),
+            None => top.push(make(m)),
         }
     }
     let mut drawn: BTreeSet<ElementId> = BTreeSet::new();
@@ -294,12 +329,14 @@ fn zoned_nodes(ctx: &Ctx, members: &[ElementId], hidden: &BTreeMap<ElementId, us
             roots.push(z);
         }
     }
+    #[allow(clippy::too_many_arguments)]
     fn cluster(
         ctx: &Ctx,
         z: ElementId,
         zones: &[ElementId],
         by_zone: &BTreeMap<ElementId, Vec<ElementId>>,
         hidden: &BTreeMap<ElementId, usize>,
+        make: &dyn Fn(ElementId) -> Stmt,
         parent: &dyn Fn(ElementId) -> Option<ElementId>,
         done: &mut BTreeSet<ElementId>,
     ) -> Option<Stmt> {
@@ -319,10 +356,11 @@ fn zoned_nodes(ctx: &Ctx, members: &[ElementId], hidden: &BTreeMap<ElementId, us
         if let Some(k) = e.word("kind") {
             facts.push(k.to_string());
         }
-        let mut label = format!("<b>{}</b>", esc(&dot::clip(e.title(), 40)));
+        // The trust facts go on a line of their own, so that they never run into the title.
+        let mut label = format!("<b>{}</b>", dot::wrap(e.title(), 12.0, true, 240.0));
         if !facts.is_empty() {
             label.push_str(&format!(
-                "&#160; <font point-size=\"9\" color=\"{stroke}\">{}</font>",
+                "<br/><font point-size=\"9\" color=\"{stroke}\">{}</font>",
                 esc(&facts.join(" · "))
             ));
         }
@@ -333,19 +371,23 @@ fn zoned_nodes(ctx: &Ctx, members: &[ElementId], hidden: &BTreeMap<ElementId, us
             ));
         }
         let marked = ctx.is_marked(z);
+        // One left-aligned cell, so that every line of the title starts at the zone's edge.
+        let label = format!(
+            "<table border=\"0\" cellpadding=\"0\" cellspacing=\"0\"><tr><td align=\"left\" balign=\"left\">{label}</td></tr></table>"
+        );
         let mut stmts = vec![
             set("label", h(&label)),
             set("style", q("rounded,filled")),
             set("fillcolor", q(fill)),
-            set("color", q(if marked { dot::HIGHLIGHT } else { stroke })),
-            set("penwidth", q(if marked { "3" } else { "1.5" })),
+            set("color", q(marked.map_or(stroke, Mark::color))),
+            set("penwidth", q(marked.map_or("1.5", Mark::penwidth))),
             set("fontsize", q("12")),
             set("labeljust", q("l")),
             set("margin", q("14")),
             set("tooltip", q(&format!("zone {}", ctx.path(z)))),
         ];
         for m in by_zone.get(&z).map(Vec::as_slice).unwrap_or(&[]) {
-            stmts.push(element_node(ctx, *m));
+            stmts.push(make(*m));
         }
         // A zone with nothing drawn shows its count as its only node: Graphviz drops empty clusters.
         if left_out > 0 && !by_zone.contains_key(&z) {
@@ -364,7 +406,7 @@ fn zoned_nodes(ctx: &Ctx, members: &[ElementId], hidden: &BTreeMap<ElementId, us
         }
         for &c in zones {
             if c != z && parent(c) == Some(z) {
-                if let Some(s) = cluster(ctx, c, zones, by_zone, hidden, parent, done) {
+                if let Some(s) = cluster(ctx, c, zones, by_zone, hidden, make, parent, done) {
                     stmts.push(s);
                 }
             }
@@ -372,13 +414,13 @@ fn zoned_nodes(ctx: &Ctx, members: &[ElementId], hidden: &BTreeMap<ElementId, us
         Some(subgraph(&format!("cluster_zone_{}", z.0), stmts))
     }
     for &r in &roots {
-        if let Some(s) = cluster(ctx, r, &zones, &by_zone, hidden, &parent, &mut done) {
+        if let Some(s) = cluster(ctx, r, &zones, &by_zone, hidden, make, &parent, &mut done) {
             top.push(s);
         }
     }
     // Zones caught in a parent cycle: draw them at the top level.
     for &z in &zones {
-        if let Some(s) = cluster(ctx, z, &zones, &by_zone, hidden, &parent, &mut done) {
+        if let Some(s) = cluster(ctx, z, &zones, &by_zone, hidden, make, &parent, &mut done) {
             top.push(s);
         }
     }
@@ -479,7 +521,7 @@ fn zone_layout(ctx: &Ctx, members: &[ElementId], zones: &[ElementId], edges: &[(
     ZoneLayout { free, grid }
 }
 
-fn zone_keys(ctx: &Ctx, zones: &[ElementId]) -> Vec<Key> {
+pub(super) fn zone_keys(ctx: &Ctx, zones: &[ElementId]) -> Vec<Key> {
     let mut trusts: Vec<Option<&str>> = Vec::new();
     for z in zones {
         let t = ctx.facts.trust(*z);
@@ -589,7 +631,7 @@ fn containers(ctx: &Ctx) -> (String, String, String) {
         if ctx.facts.zone_of(m.from).is_some() && ctx.facts.zone_of(m.from) == ctx.facts.zone_of(m.to) {
             attrs.push(aq("weight", "4"));
         }
-        let marked = m.links.iter().any(|l| ctx.link_marked(l));
+        let marked = ctx.links_marked(m.links.iter().copied());
         edge_style(&mut attrs, marked, all_async);
         layout.constrain(&mut attrs, m.from, m.to);
         stmts.push(edge(a, b, attrs));
@@ -606,15 +648,15 @@ fn containers(ctx: &Ctx) -> (String, String, String) {
     if members.is_empty() {
         stmts.push(node("@empty", vec![aq("shape", "plaintext"), aq("label", "No components declared")]));
     }
-    ("containers".into(), "Containers and zones".into(), frame.finish(stmts, &keys, ctx.any_marked()))
+    ("containers".into(), "Containers and zones".into(), frame.finish(stmts, &keys, &ctx.marks()))
 }
 
 // ---------------------------------------------------------------------------------------------
 // Trust boundaries
 
-const PLAIN_RED: &str = "#dc2626";
-const AUTH_GREEN: &str = "#15803d";
-const NOAUTH_ORANGE: &str = "#c2410c";
+pub(super) const PLAIN_RED: &str = "#dc2626";
+pub(super) const AUTH_GREEN: &str = "#15803d";
+pub(super) const NOAUTH_ORANGE: &str = "#c2410c";
 
 fn trust(ctx: &Ctx) -> (String, String, String) {
     let facts = &ctx.facts;
@@ -707,18 +749,17 @@ fn trust(ctx: &Ctx) -> (String, String, String) {
             _ => ("solid", if authenticated { AUTH_GREEN } else { NOAUTH_ORANGE }),
         };
         states.insert((*enc, authenticated));
-        let fontcolor = if authenticated { AUTH_GREEN } else { NOAUTH_ORANGE };
-        let marked = ls.iter().any(|l| ctx.link_marked(l));
+        let marked = ctx.links_marked(ls.iter().copied());
         let width = match (marked, enc) {
-            (true, _) => "3.5",
-            (false, Encryption::Plaintext) => "2",
+            (Some(Mark::Error), _) => "3.5",
+            (Some(Mark::Warning), _) | (None, Encryption::Plaintext) => "2.2",
             _ => "1.6",
         };
         let mut attrs = vec![
             aq("label", &parts.join(" · ")),
             aq("style", style),
-            aq("color", if marked { dot::HIGHLIGHT } else { color }),
-            aq("fontcolor", if marked { dot::HIGHLIGHT } else { fontcolor }),
+            aq("color", marked.map_or(color, Mark::color)),
+            aq("fontcolor", marked.map_or(color, Mark::color)),
             aq("penwidth", width),
             aq("tooltip", &format!("{} -> {}", ctx.path(*from), ctx.path(*to))),
         ];
@@ -741,7 +782,7 @@ fn trust(ctx: &Ctx) -> (String, String, String) {
             vec![aq("shape", "plaintext"), aq("label", "No interaction crosses a zone boundary")],
         ));
     }
-    ("trust".into(), "Trust boundaries".into(), frame.finish(stmts, &keys, ctx.any_marked()))
+    ("trust".into(), "Trust boundaries".into(), frame.finish(stmts, &keys, &ctx.marks()))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -835,7 +876,7 @@ fn data(ctx: &Ctx) -> (String, String, String) {
             continue;
         }
         let mut attrs = vec![aq("label", "owns"), aq("penwidth", "1.6")];
-        let marked = ctx.pairs.contains(&(ctx.path(*o), ctx.path(*d)));
+        let marked = ctx.pair_marked(*o, *d);
         edge_style(&mut attrs, marked, false);
         stmts.push(edge(&ctx.path(*o), &ctx.path(*d), attrs));
     }
@@ -844,7 +885,7 @@ fn data(ctx: &Ctx) -> (String, String, String) {
             continue;
         }
         let mut attrs = vec![aq("label", "stored in"), aq("arrowhead", "odot")];
-        let marked = ctx.pairs.contains(&(ctx.path(*s), ctx.path(*d)));
+        let marked = ctx.pair_marked(*s, *d);
         edge_style(&mut attrs, marked, true);
         stmts.push(edge(&ctx.path(*d), &ctx.path(*s), attrs));
     }
@@ -862,7 +903,7 @@ fn data(ctx: &Ctx) -> (String, String, String) {
     if entities.is_empty() {
         stmts.push(node("@empty", vec![aq("shape", "plaintext"), aq("label", "No data entities declared")]));
     }
-    ("data".into(), "Data ownership".into(), frame.finish(stmts, &keys, ctx.any_marked()))
+    ("data".into(), "Data ownership".into(), frame.finish(stmts, &keys, &ctx.marks()))
 }
 
 fn dedup(ids: impl Iterator<Item = ElementId>) -> Vec<ElementId> {
@@ -905,7 +946,7 @@ fn flow(ctx: &Ctx, fid: ElementId, stem: String) -> (String, String, String) {
             facts.push(format!("criticality {c}"));
         }
         if let Some(t) = f.text("trigger") {
-            facts.push(format!("trigger: {}", dot::clip(t, 60)));
+            facts.push(format!("trigger: {t}"));
         }
     }
     let full_title = format!("Flow: {title}");
@@ -931,7 +972,7 @@ fn flow(ctx: &Ctx, fid: ElementId, stem: String) -> (String, String, String) {
         }
         let mut label = format!("<b>{idx}.</b>");
         if let Some(t) = &l.label {
-            label.push_str(&format!(" {}", dot::wrap(&dot::clip(t, 60), 28)));
+            label.push_str(&format!(" {}", dot::wrap(t, 9.0, false, 150.0)));
         } else if let Some(v) = l.via.and_then(|v| model.get(v)) {
             label.push_str(&format!(" via {}", esc(v.title())));
         } else if !l.carries.is_empty() {
@@ -940,8 +981,7 @@ fn flow(ctx: &Ctx, fid: ElementId, stem: String) -> (String, String, String) {
             label.push_str(&format!(" {}", esc(&short_list(&names, 2))));
         }
         if !line2.is_empty() {
-            label
-                .push_str(&format!("<br/><font point-size=\"8\" color=\"#4b5563\">{}</font>", esc(&line2.join(" · "))));
+            label.push_str(&format!("<br/><font point-size=\"8\">{}</font>", esc(&line2.join(" · "))));
         }
         let marked = ctx.link_marked(l);
         let mut attrs = vec![at("label", h(&label))];
@@ -968,6 +1008,132 @@ fn flow(ctx: &Ctx, fid: ElementId, stem: String) -> (String, String, String) {
     if steps.is_empty() {
         stmts.push(node("@empty", vec![aq("shape", "plaintext"), aq("label", "This flow has no resolved steps")]));
     }
-    let dot = frame.finish(stmts, &keys, ctx.any_marked());
+    let dot = frame.finish(stmts, &keys, &ctx.marks());
     (stem, full_title, dot)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Deployment
+
+/// A deployment node's box: its platform, instances and size, and what runs on it.
+fn deploy_node(ctx: &Ctx, id: ElementId) -> Stmt {
+    let Some(e) = ctx.model.get(id) else { return node(&ctx.path(id), vec![]) };
+    let mut first = Vec::new();
+    if let Some(t) = tech(ctx, e) {
+        first.push(t);
+    }
+    if let Some(Val::Lit(n)) = e.value("instances") {
+        let n = n.to_string();
+        first.push(if n == "1" { "1 instance".to_string() } else { format!("{n} instances") });
+    }
+    let mut details = vec![first.join(" · ")];
+    if let Some(size) = e.text("size") {
+        details.push(size.to_string());
+    }
+    let runs: Vec<String> =
+        e.references("runs").filter_map(|r| ctx.model.get(r)).map(|r| r.title().to_string()).collect();
+    let mut label = dot::node_label(e.title(), &details);
+    if !runs.is_empty() {
+        label.push_str(&format!(
+            "<br/><font point-size=\"10\">runs {}</font>",
+            dot::wrap(&runs.join(", "), 10.0, false, dot::DETAIL_WIDTH)
+        ));
+    }
+    let mut attrs = dot::look_attrs(&dot::DEPLOY_NODE, label, ctx.is_marked(id));
+    attrs.push(aq("tooltip", &ctx.path(id)));
+    node(&ctx.path(id), attrs)
+}
+
+/// One deployment: its nodes inside their zones, what each runs, and the connections between
+/// nodes that the interactions of what they run need.
+fn deployment(ctx: &Ctx, did: ElementId, stem: String) -> (String, String, String) {
+    let model = ctx.model;
+    let d = model.get(did);
+    let title = format!("Deployment: {}", d.map(|d| d.title()).unwrap_or_default());
+    let nodes: Vec<ElementId> = d
+        .map(|d| {
+            d.children.iter().copied().filter(|c| model.get(*c).is_some_and(|e| e.kind == DeclKind::Node)).collect()
+        })
+        .unwrap_or_default();
+    let mut facts = Vec::new();
+    if let Some(d) = d {
+        if let Some(env) = d.word("environment") {
+            facts.push(format!("environment {env}"));
+        }
+        match d.value("platform") {
+            Some(Val::Text(t)) | Some(Val::Word(t)) => facts.push(format!("platform {t}")),
+            Some(Val::Ref(r)) => facts.extend(model.get(*r).map(|t| format!("platform {}", t.title()))),
+            _ => {}
+        }
+        let regions: Vec<String> = d
+            .attrs_named("region")
+            .flat_map(|a| a.values())
+            .filter_map(|v| match &v.val {
+                Val::Text(t) => Some(t.clone()),
+                _ => None,
+            })
+            .collect();
+        if !regions.is_empty() {
+            facts.push(format!("region {}", regions.join(", ")));
+        }
+    }
+    let subtitle = facts.join(" · ");
+    let frame =
+        dot::Frame { name: &stem, rankdir: "LR", title: &title, subtitle: &subtitle, nodesep: 0.5, ranksep: 1.2 };
+    let mut stmts = Vec::new();
+    let (drawn, zones) = zoned(ctx, &nodes, &BTreeMap::new(), &|id| deploy_node(ctx, id));
+    stmts.extend(drawn);
+    // Where each element runs: its first node in this deployment.
+    let mut host: BTreeMap<ElementId, ElementId> = BTreeMap::new();
+    for &n in &nodes {
+        for r in model.get(n).into_iter().flat_map(|e| e.references("runs")) {
+            host.entry(r).or_insert(n);
+        }
+    }
+    let merged = merge(ctx.links.iter(), |id| host.get(&id).map(|n| ctx.path(*n)));
+    let mut any_async = false;
+    for (a, b, m) in &merged {
+        let all_async = m.links.iter().all(|l| l.is_async);
+        any_async |= all_async;
+        let mut attrs = Vec::new();
+        let protos = protocols(&m.links);
+        if !protos.is_empty() {
+            attrs.push(aq("label", &short_list(&protos, 3)));
+        }
+        edge_style(&mut attrs, ctx.links_marked(m.links.iter().copied()), all_async);
+        stmts.push(edge(a, b, attrs));
+    }
+    // What the model runs but this deployment places nowhere: a to-do the picture should show.
+    let unplaced: Vec<String> = ctx
+        .facts
+        .nodes()
+        .into_iter()
+        .filter(|id| !host.contains_key(id))
+        .filter_map(|id| model.get(id))
+        .filter(|e| !matches!(e.kind, DeclKind::Actor | DeclKind::External))
+        .map(|e| e.title().to_string())
+        .collect();
+    if !unplaced.is_empty() && !nodes.is_empty() {
+        let text = format!("Runs on no node of this deployment: {}", unplaced.join(", "));
+        stmts.push(node(
+            "@unplaced",
+            vec![
+                aq("shape", "note"),
+                aq("color", "#6b7280"),
+                aq("fontsize", "10"),
+                at("label", h(&dot::wrap(&text, 10.0, false, 320.0))),
+            ],
+        ));
+    }
+    let mut keys = vec![Key::Node(dot::DEPLOY_NODE)];
+    keys.extend(zone_keys(ctx, &zones));
+    keys.push(Key::Line("#4a5568", "solid", "connection (label: protocols)"));
+    if any_async {
+        keys.push(Key::Line("#4a5568", "dashed", "asynchronous only"));
+    }
+    if nodes.is_empty() {
+        stmts.push(node("@empty", vec![aq("shape", "plaintext"), aq("label", "This deployment declares no nodes")]));
+    }
+    let dot = frame.finish(stmts, &keys, &ctx.marks());
+    (stem, title, dot)
 }

@@ -216,7 +216,8 @@ fn synchronization(ctx: &Ctx<'_>, out: &mut Out) {
         batch.push(fact_item("Batch flows", ctx.links(&batch_flows)));
     }
     if !batch_components.is_empty() {
-        batch.push(fact_item("Scheduled jobs", ctx.links(&batch_components)));
+        // What the model says is their kind; whether they run on a schedule it may not say.
+        batch.push(fact_item("Components of kind job or batch", ctx.links(&batch_components)));
     }
     if batch.is_empty() {
         out.fact("Batch Data Processing", doc::plain("the model declares no batch flows or job components"));

@@ -12,6 +12,7 @@ pub mod ctx;
 pub mod doc;
 mod flows;
 pub mod html;
+mod intro;
 pub mod markdown;
 mod operations;
 mod overview;
@@ -64,6 +65,7 @@ pub fn document(model: &Model, sources: &SourceMap, findings: &[Diagnostic], dia
     let ctx = Ctx::new(model, sources, findings, diagrams);
     let mut out = Out::default();
     overview::executive_summary(&ctx, &mut out);
+    intro::introduction(&ctx, &mut out);
     overview::system_overview(&ctx, &mut out);
     components::component_architecture(&ctx, &mut out);
     flows::data_flow_architecture(&ctx, &mut out);
@@ -76,6 +78,7 @@ pub fn document(model: &Model, sources: &SourceMap, findings: &[Diagnostic], dia
     operations::conclusion(&ctx, &mut out);
     operations::findings(&ctx, &mut out);
     operations::holes_appendix(&ctx, &mut out);
+    out.blocks = findings_beside_their_subjects(&ctx, std::mem::take(&mut out.blocks));
     let unplaced: Vec<&DiagramInput> = diagrams.iter().filter(|d| !out.placed.contains(&d.name)).collect();
     if !unplaced.is_empty() {
         out.h(2, "Other Diagrams");
@@ -87,6 +90,42 @@ pub fn document(model: &Model, sources: &SourceMap, findings: &[Diagnostic], dia
     let mut doc = Document { title: TITLE.to_string(), subject, blocks: out.blocks };
     doc.unlink_missing();
     doc
+}
+
+/// Puts each open finding under the heading of the element it is first about (a component, an
+/// interface, a flow, a zone...), so that a reader sees it where the element is described; the
+/// Check Findings table still lists them all.
+fn findings_beside_their_subjects(ctx: &Ctx<'_>, blocks: Vec<Block>) -> Vec<Block> {
+    let mut by_anchor: std::collections::BTreeMap<String, Vec<&Diagnostic>> = Default::default();
+    for d in ctx.findings.iter().filter(|d| d.suppression.is_none()) {
+        if let Some(id) = d.subjects.first().and_then(|s| ctx.subject(s)) {
+            by_anchor.entry(ctx.anchor(id)).or_default().push(d);
+        }
+    }
+    if by_anchor.is_empty() {
+        return blocks;
+    }
+    let mut out = Vec::with_capacity(blocks.len() + by_anchor.len() * 2);
+    for b in blocks {
+        let here = match &b {
+            Block::Heading { id, .. } => by_anchor.remove(id),
+            _ => None,
+        };
+        out.push(b);
+        if let Some(ds) = here {
+            out.push(Block::Para(vec![doc::strong("Findings"), doc::text(":")]));
+            let items = ds
+                .iter()
+                .map(|d| {
+                    let mut r = vec![doc::code(d.code.id), doc::text(format!(" ({}): ", d.severity.as_str()))];
+                    r.extend(doc::ticks(&d.message));
+                    doc::item(r)
+                })
+                .collect();
+            out.push(doc::bullets(items));
+        }
+    }
+    out
 }
 
 /// The sentence shown instead of a diagram that could not be rendered.

@@ -528,7 +528,8 @@ pub fn conclusion(ctx: &Ctx<'_>, out: &mut Out) {
             if let Some(o) = chosen_id(ctx, d) {
                 let pros = ctx.each(ctx.el(o), "pro");
                 if !pros.is_empty() {
-                    items.push(fact_item("Key Strengths", doc::join(pros, "; ")));
+                    // The option's own pros, named as such: the report does not judge them.
+                    items.push(fact_item("Pros the decision lists for the chosen option", doc::join(pros, "; ")));
                 }
             }
         }
@@ -775,6 +776,10 @@ pub fn findings(ctx: &Ctx<'_>, out: &mut Out) {
     }
 }
 
+/// Rules whose findings say that the model does not state something a rule needed (a gap), as
+/// opposed to a design fault: the report's to-do list gathers them with the `?` holes.
+pub(crate) const GAP_CODES: &[&str] = &["HYG008", "OWN001", "OWN004", "PERF002", "REL006", "SEC009"];
+
 pub fn holes_appendix(ctx: &Ctx<'_>, out: &mut Out) {
     out.h(2, "Open Holes");
     match ctx.holes_table(|_| true) {
@@ -784,4 +789,26 @@ pub fn holes_appendix(ctx: &Ctx<'_>, out: &mut Out) {
         }
         None => out.p("The model has no holes."),
     }
+    let gaps: Vec<&crate::diagnostics::Diagnostic> =
+        ctx.findings.iter().filter(|d| d.suppression.is_none() && GAP_CODES.contains(&d.code.id)).collect();
+    if gaps.is_empty() {
+        out.p("No rule found an attribute missing that it needed.");
+        return;
+    }
+    out.p(format!(
+        "The model does not state {} that the rules needed (gaps, shown as \u{201c}{NOT_STATED}\u{201d} in the sections above):",
+        plural(gaps.len(), "thing", "things")
+    ));
+    let rows = gaps
+        .iter()
+        .map(|d| {
+            vec![
+                doc::plain(d.span().map(|s| ctx.loc(s)).unwrap_or_default()),
+                super::subjects(ctx, d),
+                doc::ticks(&d.message),
+                vec![doc::code(d.code.id)],
+            ]
+        })
+        .collect();
+    out.table(&["Location", "Elements", "What is missing", "Rule"], rows);
 }

@@ -284,3 +284,49 @@ fn links_to_undescribed_elements_become_text() {
     assert_eq!(r[0], Inline::Text("a".into()));
     assert!(matches!(r[2], Inline::Link { .. }));
 }
+
+#[test]
+fn the_introduction_states_purpose_scope_audience_and_glossary_from_the_model() {
+    let a = analyze(&[("/ws/main.arch", RICH)]);
+    let (_, rep) = report_of(&a);
+    let md = &rep.markdown;
+    let intro = &md[md.find("## Introduction").expect("an Introduction")..md.find("## System Overview").unwrap()];
+    for needle in [
+        "### Purpose",
+        "**Purpose of **[Shop Platform](#el-shop): Sells things online.",
+        "**In scope of **[Shop Platform](#el-shop): Catalogue and checkout",
+        "Outside the boundary, depended on but not described here: [Stripe](#el-stripe)",
+        "**Teams owning elements**: [Checkout team](#el-checkout)",
+        "**Actors using the system**: [Customer](#el-customer)",
+        "| [Order](#el-Order) | data entity | not stated |",
+        "| [OrderPlaced](#el-OrderPlaced) | event | not stated |",
+        "| hole |",
+    ] {
+        assert!(intro.contains(needle), "introduction lacks {needle:?}:\n{intro}");
+    }
+    // Nothing the model does not say: no out-of-scope line when the system states none.
+    assert!(!intro.contains("Out of scope"), "{intro}");
+    let sparse = analyze(&[("/ws/a.arch", "system s { }\ncomponent solo { does \"Everything\" }\n")]);
+    let (_, rep) = report_of(&sparse);
+    assert!(rep.markdown.contains("**Purpose of **[s](#el-s): not stated (no `summary`)"), "{}", rep.markdown);
+    assert!(rep.markdown.contains("not stated (no team declared)"));
+}
+
+#[test]
+fn gaps_are_listed_with_their_place_and_findings_sit_beside_their_element() {
+    let src = "system s { summary \"S\" }\ndata Card { field pan: string }\ncomponent api { does \"Serves\"  system s  owns Card }\n";
+    let a = analyze(&[("/ws/a.arch", src)]);
+    assert!(a.diagnostics.iter().any(|d| d.code.id == "SEC009"), "the fixture must miss a classification");
+    let (_, rep) = report_of(&a);
+    let md = &rep.markdown;
+    let appendix = &md[md.find("## Open Holes").unwrap()..];
+    assert!(appendix.contains("that the rules needed (gaps"), "{appendix}");
+    let row = appendix.lines().find(|l| l.contains("`SEC009`")).expect("the SEC009 gap");
+    assert!(row.starts_with("| a.arch:2 |"), "{row}");
+    // The finding about `Card` also appears right under Card's heading.
+    let heading = md.find("##### Card (data)").expect("Card's heading");
+    let after = &md[heading + 5..];
+    let findings = after.find("**Findings**:").expect("findings beside Card");
+    assert!(findings < after.find("\n#").unwrap_or(usize::MAX), "{after}");
+    assert!(after[findings..].contains("`SEC009` (error)"));
+}
