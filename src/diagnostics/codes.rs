@@ -82,6 +82,14 @@ pub const LINK_LEAVES_WORKSPACE: Code = Code {
     severity: Severity::Warning,
     ..code("RES006", "link-leaves-workspace", "A symbolic link in the workspace that leads outside it; not followed.")
 };
+/// A custom `rule` declaration that cannot be checked as written.
+pub const INVALID_CUSTOM_RULE: Code =
+    code("RUL001", "invalid-custom-rule", "A custom `rule` that is incomplete or contradicts itself.");
+/// A note: a selector that selects nothing is probably mistyped.
+pub const CUSTOM_RULE_MATCHES_NOTHING: Code = Code {
+    severity: Severity::Note,
+    ..code("RUL002", "custom-rule-matches-nothing", "A selector of a custom `rule` that selects no element of the workspace.")
+};
 
 /// Every front-end code, in code order.
 pub const ALL: &[Code] = &[
@@ -116,6 +124,8 @@ pub const ALL: &[Code] = &[
     INVALID_IMPORT_INPUT,
     UNWRITABLE_OUTPUT,
     INVALID_ENVIRONMENT,
+    INVALID_CUSTOM_RULE,
+    CUSTOM_RULE_MATCHES_NOTHING,
 ];
 
 /// True for problems with the invocation or environment rather than with the model (exit code 2).
