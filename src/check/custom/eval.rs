@@ -83,7 +83,11 @@ fn matches_static(cx: &Ctx<'_>, s: &Selector, id: ElementId) -> bool {
         }
     }
     if !s.zone.is_empty() {
-        let chain = cx.facts.zone_of(id).map(|z| cx.zones.chain(z)).unwrap_or_default();
+        let mut chain = cx.facts.zone_of(id).map(|z| cx.zones.chain(z)).unwrap_or_default();
+        if e.kind == crate::syntax::schema::DeclKind::Zone {
+            // A zone is in the zones around it, not in itself.
+            chain.retain(|z| *z != id);
+        }
         if !chain.iter().any(|z| s.zone.contains(z)) {
             return false;
         }

@@ -9,6 +9,8 @@
 
 mod eval;
 pub mod pattern;
+#[cfg(test)]
+mod tests;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{LazyLock, Mutex};
