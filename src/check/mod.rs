@@ -1,19 +1,15 @@
 //! The checker: the rule registry run over the resolved model, levels from `arch.toml`,
 //! acceptances and the baseline. Never mutates the model.
 //!
-//! Each rule family lives in its own file with its rules' metadata, explanations, examples and
-//! logic: `hygiene`, `ownership`, `coupling`, `security`, `performance`, `reliability`.
+//! Rules live one per file under `rules/<family>/` with their metadata, explanation, examples,
+//! logic and tests; the families are `hygiene`, `ownership`, `coupling`, `security`,
+//! `performance` and `reliability`. Teams' own rules, declared in the model, run from `custom/`.
 
 pub mod config;
-pub mod coupling;
 pub mod custom;
 pub mod docs;
-pub mod hygiene;
-pub mod ownership;
-pub mod performance;
 pub mod registry;
-pub mod reliability;
-pub mod security;
+pub mod rules;
 mod shared;
 
 use std::collections::BTreeMap;
@@ -304,7 +300,7 @@ fn apply_acceptances(cx: &Ctx<'_>, custom: &[custom::CustomRule], out: &mut Vec<
             .or_else(|| custom.iter().find(|r| r.code.id == acc.rule).map(|r| r.code));
         let Some(code) = code else {
             let mut d = Diagnostic::new(
-                hygiene::UNUSED_ACCEPTANCE.code,
+                rules::hygiene::UNUSED_ACCEPTANCE.code,
                 format!("`accept` names no rule `{}`", acc.rule),
                 acc.span,
                 "unknown rule",
@@ -338,7 +334,7 @@ fn apply_acceptances(cx: &Ctx<'_>, custom: &[custom::CustomRule], out: &mut Vec<
             let shown = until.map(|u| u.to_string()).unwrap_or_default();
             extra.push(
                 Diagnostic::new(
-                    hygiene::EXPIRED_ACCEPTANCE.code,
+                    rules::hygiene::EXPIRED_ACCEPTANCE.code,
                     format!("acceptance of `{fingerprint}` expired on {shown}"),
                     acc.span,
                     "expired",
@@ -361,7 +357,7 @@ fn apply_acceptances(cx: &Ctx<'_>, custom: &[custom::CustomRule], out: &mut Vec<
         if !used[i] {
             extra.push(
                 Diagnostic::new(
-                    hygiene::UNUSED_ACCEPTANCE.code,
+                    rules::hygiene::UNUSED_ACCEPTANCE.code,
                     format!("`accept {}` matches no finding", acc.fingerprint()),
                     acc.span,
                     "nothing to accept",
