@@ -11,6 +11,8 @@ use crate::host::Host;
 
 /// A custom rule as the CLI shows it: the rule, its declaration as text, and where it is.
 pub(crate) struct Declared {
+    /// The declared name; the code too, unless the rule replaces a built-in one's defaults.
+    pub name: String,
     pub rule: CustomRule,
     pub text: String,
     pub location: String,
@@ -40,7 +42,8 @@ pub(crate) fn declared(host: &dyn Host, paths: &[PathBuf]) -> Vec<Declared> {
                     format!("{}:{}", a.workspace.sources.display_name(rule.span.file), lc.line + 1)
                 })
                 .unwrap_or_default();
-            out.push(Declared { text: rule.describe(&a.model), rule, location });
+            let name = a.model.name_of(rule.element).to_string();
+            out.push(Declared { name, text: rule.describe(&a.model), rule, location });
         }
     }
     out
@@ -75,7 +78,7 @@ pub fn list(host: &dyn Host, paths: &[PathBuf], as_json: bool) -> i32 {
             out,
             "{:<8} {:<36} {:<12} {:<8} {}",
             c.rule.code.id,
-            c.rule.code.name,
+            c.name,
             "custom",
             c.rule.code.severity.as_str(),
             c.rule.summary
@@ -97,7 +100,7 @@ pub fn list(host: &dyn Host, paths: &[PathBuf], as_json: bool) -> i32 {
 fn custom_json(c: &Declared) -> serde_json::Value {
     serde_json::json!({
         "code": c.rule.code.id,
-        "name": c.rule.code.name,
+        "name": c.name,
         "category": "custom",
         "severity": c.rule.code.severity.as_str(),
         "summary": c.rule.summary,
@@ -128,12 +131,12 @@ fn rule_json(r: &Rule) -> serde_json::Value {
 
 pub fn explain(host: &dyn Host, paths: &[PathBuf], key: &str) -> i32 {
     let custom = if registry::find(key).is_some() { Vec::new() } else { declared(host, paths) };
-    if let Some(c) = custom.iter().find(|c| c.rule.code.id == key) {
+    if let Some(c) = custom.iter().find(|c| c.name == key) {
         let mut out = String::new();
         let _ = writeln!(
             out,
             "{} (custom {} rule, level {}, declared at {})\n",
-            c.rule.code.id,
+            c.name,
             c.rule.kind.as_str(),
             c.rule.code.severity.as_str(),
             c.location
@@ -154,7 +157,7 @@ pub fn explain(host: &dyn Host, paths: &[PathBuf], key: &str) -> i32 {
         let candidates = registry::rules()
             .iter()
             .flat_map(|r| [r.code.id, r.code.name])
-            .chain(custom.iter().map(|c| c.rule.code.id));
+            .chain(custom.iter().map(|c| c.name.as_str()));
         let suggestion = crate::diagnostics::did_you_mean(key, candidates)
             .map(|s| format!("; did you mean `{s}`?"))
             .unwrap_or_default();

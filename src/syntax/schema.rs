@@ -1076,6 +1076,8 @@ pub static DECLS: &[DeclSpec] = &[
 /// What a custom rule checks, written right after its name.
 pub const RULE_KIND: &[&str] = &["forbidden", "allowed", "required", "assert", "layers"];
 pub const RULE_SEVERITY: &[&str] = &["error", "warning", "note"];
+/// Built-in rules whose defaults a custom rule may replace (CPL002, CPL003, CPL004).
+pub const RULE_REPLACES: &[&str] = &["layer-violation", "forbidden-or-not-allowed", "required-dependency"];
 /// Declaration kinds a selector's `is` may name.
 pub const SELECTABLE: &[&str] = &[
     "component", "datastore", "queue", "topic", "cache", "interface", "actor", "external", "system", "zone", "data",
@@ -1140,6 +1142,7 @@ const fn selector(name: &'static str, doc: &'static str) -> AttrSpec {
 pub const RULE_ATTRS: &[AttrSpec] = &[
     attr!("severity": Ty::Enum(RULE_SEVERITY), "Level of its findings; `warning` when absent."),
     attr!("message": Ty::Str, "The finding's message; `{from}`, `{to}` and `{element}` are replaced."),
+    attr!("replaces": Ty::Enum(RULE_REPLACES), "Replaces a built-in rule's defaults; findings carry its code."),
     SUMMARY,
     selector("from", "The elements a dependency starts from (everything when absent)."),
     selector("to", "The elements a dependency reaches."),

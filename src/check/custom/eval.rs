@@ -16,7 +16,8 @@ use crate::source::Span;
 /// selectors that select nothing.
 pub fn run(cx: &Ctx<'_>, rules: &[CustomRule]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for rule in rules.iter().filter(|r| !r.unresolved) {
+    // A matrix that replaces CPL002's is applied by CPL002 itself.
+    for rule in rules.iter().filter(|r| !r.unresolved && !(r.kind == RuleKind::Layers && r.replaces.is_some())) {
         let mut tables = Vec::new();
         for s in [&rule.from, &rule.to, &rule.via, &rule.given].into_iter().flatten() {
             let table = select(cx, s);
@@ -184,7 +185,7 @@ fn message(cx: &Ctx<'_>, rule: &CustomRule, default: String, from: ElementId, to
 fn finding(cx: &Ctx<'_>, rule: &CustomRule, msg: String, span: Span, label: String, subjects: &[ElementId]) -> Diagnostic {
     let d = Diagnostic::new(rule.code, msg, span, label)
         .with_subjects(subjects.iter().map(|s| cx.name(*s)))
-        .with_secondary(rule.span, format!("rule `{}`", rule.code.id));
+        .with_secondary(rule.span, format!("rule `{}`", cx.model.name_of(rule.element)));
     if rule.explained {
         d.with_note(rule.summary.clone())
     } else {
@@ -208,13 +209,13 @@ fn direct(cx: &Ctx<'_>, rule: &CustomRule, from: &[bool], to: &[bool], out: &mut
         }
         let (default, label, help) = if forbidden {
             (
-                format!("`{}` depends on `{}`, which rule `{}` forbids", cx.name(l.from), cx.name(l.to), rule.code.id),
+                format!("`{}` depends on `{}`, which rule `{}` forbids", cx.name(l.from), cx.name(l.to), cx.model.name_of(rule.element)),
                 "forbidden dependency".to_string(),
                 "remove the link or route it through an element the rule allows",
             )
         } else {
             (
-                format!("`{}` depends on `{}`, outside what rule `{}` allows", cx.name(l.from), cx.name(l.to), rule.code.id),
+                format!("`{}` depends on `{}`, outside what rule `{}` allows", cx.name(l.from), cx.name(l.to), cx.model.name_of(rule.element)),
                 "not allowed".to_string(),
                 "depend only on elements the rule's `to` selects, or widen the rule",
             )
@@ -279,7 +280,7 @@ fn forbidden_paths(cx: &Ctx<'_>, rule: &CustomRule, from: &[bool], to: &[bool], 
     for (i, w) in witness.iter().enumerate() {
         let (Some(t), true) = (w, from.get(i).copied().unwrap_or(false)) else { continue };
         let f = ElementId(i as u32);
-        let default = format!("`{}` reaches `{}`, which rule `{}` forbids", cx.name(f), cx.name(*t), rule.code.id);
+        let default = format!("`{}` reaches `{}`, which rule `{}` forbids", cx.name(f), cx.name(*t), cx.model.name_of(rule.element));
         let msg = message(cx, rule, default, f, Some(*t));
         out.push(
             finding(cx, rule, msg, cx.span_of(f), "forbidden path starts here".into(), &[f, *t])
@@ -306,7 +307,7 @@ fn required_direct(cx: &Ctx<'_>, rule: &CustomRule, from: &[bool], to: &[bool], 
         }
         let f = ElementId(i as u32);
         let target = rule.to.as_ref().map(|s| s.describe(cx.model)).unwrap_or_default();
-        let default = format!("`{}` has no dependency that rule `{}` requires", cx.name(f), rule.code.id);
+        let default = format!("`{}` has no dependency that rule `{}` requires", cx.name(f), cx.model.name_of(rule.element));
         let msg = message(cx, rule, default, f, None);
         out.push(
             finding(cx, rule, msg, cx.span_of(f), "required dependency missing".into(), &[f])
@@ -338,7 +339,7 @@ fn required_paths(
                     "`{}` reaches `{}` without passing an element that rule `{}` requires on the way",
                     cx.name(f),
                     cx.name(*t),
-                    rule.code.id
+                    cx.model.name_of(rule.element)
                 );
                 let msg = message(cx, rule, default, f, Some(*t));
                 out.push(
@@ -348,7 +349,7 @@ fn required_paths(
             }
             (None, None) => {
                 let target = rule.to.as_ref().map(|s| s.describe(cx.model)).unwrap_or_default();
-                let default = format!("`{}` does not reach an element that rule `{}` requires", cx.name(f), rule.code.id);
+                let default = format!("`{}` does not reach an element that rule `{}` requires", cx.name(f), cx.model.name_of(rule.element));
                 let msg = message(cx, rule, default, f, None);
                 out.push(
                     finding(cx, rule, msg, cx.span_of(f), "required element not reached".into(), &[f])
@@ -373,7 +374,7 @@ fn assert(cx: &Ctx<'_>, rule: &CustomRule, given: &[bool], out: &mut Vec<Diagnos
             continue;
         }
         let what = then.describe(cx.model);
-        let default = format!("`{}` does not match {what}, as rule `{}` requires", cx.name(id), rule.code.id);
+        let default = format!("`{}` does not match {what}, as rule `{}` requires", cx.name(id), cx.model.name_of(rule.element));
         let msg = message(cx, rule, default, id, None);
         out.push(
             finding(cx, rule, msg, cx.span_of(id), "assertion fails".into(), &[id])
@@ -393,7 +394,7 @@ fn layers(cx: &Ctx<'_>, rule: &CustomRule, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let allowed = rule.allow.get(a).map(|v| v.iter().cloned().collect::<Vec<_>>().join(", "));
-        let default = format!("`{}` ({a}) depends on `{}` ({b}), which rule `{}` does not allow", cx.name(l.from), cx.name(l.to), rule.code.id);
+        let default = format!("`{}` ({a}) depends on `{}` ({b}), which rule `{}` does not allow", cx.name(l.from), cx.name(l.to), cx.model.name_of(rule.element));
         let msg = message(cx, rule, default, l.from, Some(l.to));
         out.push(
             finding(cx, rule, msg, l.span, format!("{a} may not depend on {b}"), &[l.from, l.to])

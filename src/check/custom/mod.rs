@@ -186,13 +186,19 @@ pub struct CustomRule {
     pub allow: BTreeMap<String, BTreeSet<String>>,
     /// Some reference in the rule did not resolve (already reported): the rule is not judged.
     pub unresolved: bool,
+    /// The code of the built-in rule whose defaults it replaces (`CPL003`); its findings carry
+    /// that code.
+    pub replaces: Option<&'static str>,
     pub span: Span,
 }
 
 impl CustomRule {
     /// The rule as text for `archc explain` and SARIF help: its declaration's source.
     pub fn describe(&self, model: &Model) -> String {
-        let mut lines = vec![format!("rule {} {}", self.code.id, self.kind.as_str())];
+        let mut lines = vec![format!("rule {} {}", model.name_of(self.element), self.kind.as_str())];
+        if let Some(code) = self.replaces {
+            lines.push(format!("  replaces {} ({code})", self.code.name));
+        }
         for s in [&self.from, &self.to, &self.via, &self.given, &self.then].into_iter().flatten() {
             lines.push(format!("  {}", s.describe(model)));
         }
@@ -279,7 +285,7 @@ fn compile_one(id: ElementId, e: &Element, errors: &mut Vec<Diagnostic>) -> Opti
         return None;
     };
     for a in &e.attrs {
-        let common = matches!(a.name, "severity" | "message" | "summary");
+        let common = matches!(a.name, "severity" | "message" | "summary" | "replaces");
         if !common && !kind.reads().contains(&a.name) {
             let fits: Vec<&str> = ["forbidden", "allowed", "required", "assert", "layers"]
                 .into_iter()
@@ -361,6 +367,25 @@ fn compile_one(id: ElementId, e: &Element, errors: &mut Vec<Diagnostic>) -> Opti
         let targets = args.next().map(|v| v.iter().filter_map(word).collect::<Vec<_>>()).unwrap_or_default();
         allow.entry(src).or_default().extend(targets);
     }
+    let replaced = e.word("replaces").and_then(crate::check::registry::find);
+    if let (Some(builtin), Some(a)) = (replaced, e.attr("replaces")) {
+        let fits = match builtin.code.id {
+            "CPL002" => kind == RuleKind::Layers,
+            "CPL003" => matches!(kind, RuleKind::Forbidden | RuleKind::Allowed),
+            _ => kind == RuleKind::Required,
+        };
+        if !fits {
+            let want = match builtin.code.id {
+                "CPL002" => "a `layers` rule",
+                "CPL003" => "a `forbidden` or `allowed` rule",
+                _ => "a `required` rule",
+            };
+            errors.push(
+                invalid(a.span, format!("a `{}` rule cannot replace `{}`", kind.as_str(), builtin.code.name), "wrong kind of rule")
+                    .with_help(format!("`{}` ({}) is replaced by {want}", builtin.code.name, builtin.code.id)),
+            );
+        }
+    }
     if errors.len() > before {
         return None;
     }
@@ -371,12 +396,19 @@ fn compile_one(id: ElementId, e: &Element, errors: &mut Vec<Diagnostic>) -> Opti
     let severity = match e.word("severity") {
         Some("error") => Severity::Error,
         Some("note") => Severity::Note,
-        _ => Severity::Warning,
+        Some(_) => Severity::Warning,
+        None => replaced.map_or(Severity::Warning, |b| b.code.severity),
     };
-    let name = intern(&e.name);
+    let code = match replaced {
+        Some(builtin) => Code { severity, ..builtin.code },
+        None => {
+            let name = intern(&e.name);
+            Code { id: name, name, severity, summary: kind.code_summary() }
+        }
+    };
     Some(CustomRule {
         element: id,
-        code: Code { id: name, name, severity, summary: kind.code_summary() },
+        code,
         kind,
         summary,
         explained,
@@ -390,8 +422,24 @@ fn compile_one(id: ElementId, e: &Element, errors: &mut Vec<Diagnostic>) -> Opti
         link,
         allow,
         unresolved,
+        replaces: replaced.map(|b| b.code.id),
         span: e.name_span,
     })
+}
+
+/// Some valid custom rule replaces the defaults of the built-in rule `code` (`CPL003`).
+pub fn replaced(model: &Model, code: &str) -> bool {
+    model.of_kind(DeclKind::Rule).next().is_some() && rules_of(model).iter().any(|r| r.replaces == Some(code))
+}
+
+/// The layer matrix of a `layers` rule that replaces CPL002's, with the rule's name: what each
+/// layer may depend on besides itself.
+pub fn layer_matrix(model: &Model) -> Option<(String, BTreeMap<String, BTreeSet<String>>)> {
+    model.of_kind(DeclKind::Rule).next()?;
+    rules_of(model)
+        .into_iter()
+        .find(|r| r.replaces == Some("CPL002"))
+        .map(|r| (model.name_of(r.element).to_string(), r.allow))
 }
 
 fn example_of(kind: RuleKind, need: &str) -> String {
@@ -486,7 +534,7 @@ fn read_selector(attr: &Attribute, role: &'static str, unresolved: &mut bool, er
 fn matches_nothing(rule: &CustomRule, s: &Selector, model: &Model) -> Diagnostic {
     Diagnostic::new(
         CUSTOM_RULE_MATCHES_NOTHING,
-        format!("`{}` of rule `{}` selects no element", s.role, rule.code.id),
+        format!("`{}` of rule `{}` selects no element", s.role, model.name_of(rule.element)),
         s.span,
         "selects nothing",
     )

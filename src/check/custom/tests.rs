@@ -313,3 +313,60 @@ fn selector_word_lists_follow_the_schema() {
     assert_eq!(kinds, KIND_WORDS.iter().copied().collect::<BTreeSet<_>>(), "KIND_WORDS is stale");
     assert_eq!(attrs, ATTRIBUTE_NAMES.iter().copied().collect::<BTreeSet<_>>(), "ATTRIBUTE_NAMES is stale");
 }
+
+#[test]
+fn a_custom_rule_replaces_the_forbidden_dependency_defaults() {
+    use crate::check::registry::check_source_with;
+    // The built-in default: a frontend never reaches a datastore.
+    let model = format!("{ESTATE}\ncomponent kiosk {{\n  kind frontend\n  zone dmz\n  system shop\n  uses orders_db {{ access read }}\n}}\n");
+    assert_eq!(hits(&check_source(&model), "CPL003"), ["CPL003@kiosk@orders_db"]);
+    let rule = "rule cards_stay_in_pci forbidden {\n  replaces forbidden-or-not-allowed\n  from { name-not \"billing_*\" }\n  to { zone pci is datastore }\n}\n";
+    let replaced = check_source(&format!("{model}\n{rule}"));
+    // The defaults are off; the team's own pattern reports under CPL003, at CPL003's level.
+    assert_eq!(hits(&replaced, "CPL003"), Vec::<String>::new());
+    let with_violation = format!("{model}\n{rule}\ncomponent reports {{\n  uses billing_db {{ access read }}\n}}\n");
+    let diags = check_source(&with_violation);
+    assert_eq!(hits(&diags, "CPL003"), ["CPL003@reports@billing_db"]);
+    assert!(hits(&diags, "cards_stay_in_pci").is_empty());
+    let d = with_code(&diags, "CPL003")[0];
+    assert_eq!(d.severity, Severity::Error);
+    assert!(d.message.contains("rule `cards_stay_in_pci`"), "{}", d.message);
+    // `[rules]` levels and `accept CPL003@...` apply as to the built-in findings.
+    let relevelled = check_source_with(&with_violation, "[rules]\nCPL003 = \"note\"\n");
+    assert_eq!(with_code(&relevelled, "CPL003")[0].severity, Severity::Note);
+    let accepted = check_source(&format!("{with_violation}accept CPL003@reports@billing_db \"read replica\"\n"));
+    assert!(with_code(&accepted, "CPL003")[0].suppression.is_some());
+}
+
+#[test]
+fn a_custom_rule_replaces_the_required_dependency_default() {
+    let model = format!("{ESTATE}\nexternal idp {{\n  kind identity\n  zone dmz\n}}\n");
+    // Built in: every gateway reaches an identity provider; `edge` does not.
+    assert_eq!(hits(&check_source(&model), "CPL004"), ["CPL004@edge"]);
+    let rule = "rule services_reach_billing required {\n  replaces required-dependency\n  from { kind service name-not \"billing_*\" }\n  to { name \"billing_api\" }\n  reachable\n}\n";
+    let diags = check_source(&format!("{model}\n{rule}"));
+    assert!(hits(&diags, "CPL004").is_empty(), "{:?}", hits(&diags, "CPL004"));
+    let extra = "component search_api {\n  kind service\n}\n";
+    let diags = check_source(&format!("{model}\n{rule}\n{extra}"));
+    assert_eq!(hits(&diags, "CPL004"), ["CPL004@search_api"]);
+}
+
+#[test]
+fn a_layers_rule_replaces_the_layer_matrix() {
+    // The default matrix lets presentation depend on business: no CPL002.
+    assert!(hits(&check(""), "CPL002").is_empty());
+    let rule = "rule gateway_only_layers layers {\n  replaces layer-violation\n  allow business data\n}\n";
+    let diags = check(rule);
+    // With the team's matrix presentation may depend on nothing but itself.
+    assert_eq!(hits(&diags, "CPL002"), ["CPL002@edge@orders_api"]);
+    let d = with_code(&diags, "CPL002")[0];
+    assert!(d.notes.iter().any(|n| n.contains("rule `gateway_only_layers`")), "{:?}", d.notes);
+    assert!(hits(&diags, "gateway_only_layers").is_empty(), "reported once, by CPL002");
+}
+
+#[test]
+fn a_rule_replaces_only_a_built_in_of_its_kind() {
+    let diags = check("rule wrong assert {\n  replaces forbidden-or-not-allowed\n  then { has owner }\n}\n");
+    let errors = with_code(&diags, "RUL001");
+    assert!(errors.iter().any(|d| d.message.contains("cannot replace `forbidden-or-not-allowed`")), "{errors:?}");
+}
