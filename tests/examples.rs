@@ -112,9 +112,8 @@ flow scrape {
     let opts = RunOptions { today: Some(Literal::Date { year: 2026, month: 11, day: 26 }), baseline: None };
     let outcome = analyze_paths_with(&FsHost, &[dir.path().to_path_buf()], &opts);
     let diags: Vec<Diagnostic> = outcome.analyses.into_iter().flat_map(|a| a.diagnostics).collect();
-    let fired = |code: &str| -> Vec<String> {
-        diags.iter().filter(|d| d.code.id == code).map(|d| d.fingerprint()).collect()
-    };
+    let fired =
+        |code: &str| -> Vec<String> { diags.iter().filter(|d| d.code.id == code).map(|d| d.fingerprint()).collect() };
     assert!(fired("RUL001").is_empty() && fired("RUL002").is_empty(), "{:?}", diags);
     let expected: &[(&str, &str)] = &[
         ("own_context_only", "own_context_only@reports_api@billing_db"),

@@ -436,7 +436,11 @@ fn grammar_names_every_keyword_the_schema_defines() {
     let with_variants: Vec<&str> = DECLS.iter().filter(|d| d.variants.is_some()).map(|d| d.keyword).collect();
     assert_eq!(with_variants, ["interface", "rule"], "update `Variant` in arch.ebnf");
     let rule_kinds = DECLS.iter().find(|d| d.keyword == "rule").and_then(|d| d.variants).unwrap_or(&[]);
-    assert_eq!(rule("RuleKind"), set(&mut rule_kinds.iter().copied()), "`RuleKind` in arch.ebnf differs from the schema");
+    assert_eq!(
+        rule("RuleKind"),
+        set(&mut rule_kinds.iter().copied()),
+        "`RuleKind` in arch.ebnf differs from the schema"
+    );
 }
 
 #[test]

@@ -307,10 +307,7 @@ fn apply_acceptances(cx: &Ctx<'_>, custom: &[custom::CustomRule], out: &mut Vec<
             );
             if let Some(s) = crate::diagnostics::did_you_mean(
                 &acc.rule,
-                registry::rules()
-                    .iter()
-                    .flat_map(|r| [r.code.id, r.code.name])
-                    .chain(custom.iter().map(|r| r.code.id)),
+                registry::rules().iter().flat_map(|r| [r.code.id, r.code.name]).chain(custom.iter().map(|r| r.code.id)),
             ) {
                 d = d.with_help(format!("did you mean `{s}`?"));
             }

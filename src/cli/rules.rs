@@ -87,12 +87,8 @@ pub fn list(host: &dyn Host, paths: &[PathBuf], as_json: bool) -> i32 {
     if custom.is_empty() {
         let _ = writeln!(out, "\n{} rules; `archc explain CODE` shows one with examples", rules.len());
     } else {
-        let _ = writeln!(
-            out,
-            "\n{} rules and {} custom rules; `archc explain CODE` shows one",
-            rules.len(),
-            custom.len()
-        );
+        let _ =
+            writeln!(out, "\n{} rules and {} custom rules; `archc explain CODE` shows one", rules.len(), custom.len());
     }
     super::finish_stdout(&out)
 }

@@ -88,7 +88,11 @@ pub const INVALID_CUSTOM_RULE: Code =
 /// A note: a selector that selects nothing is probably mistyped.
 pub const CUSTOM_RULE_MATCHES_NOTHING: Code = Code {
     severity: Severity::Note,
-    ..code("RUL002", "custom-rule-matches-nothing", "A selector of a custom `rule` that selects no element of the workspace.")
+    ..code(
+        "RUL002",
+        "custom-rule-matches-nothing",
+        "A selector of a custom `rule` that selects no element of the workspace.",
+    )
 };
 
 /// Every front-end code, in code order.

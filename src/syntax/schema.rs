@@ -1079,12 +1079,14 @@ pub const RULE_SEVERITY: &[&str] = &["error", "warning", "note"];
 /// Built-in rules whose defaults a custom rule may replace (CPL002, CPL003, CPL004).
 pub const RULE_REPLACES: &[&str] = &["layer-violation", "forbidden-or-not-allowed", "required-dependency"];
 /// Declaration kinds a selector's `is` may name.
+#[rustfmt::skip]
 pub const SELECTABLE: &[&str] = &[
     "component", "datastore", "queue", "topic", "cache", "interface", "actor", "external", "system", "zone", "data",
     "event", "team", "person",
 ];
 
 /// Every `kind` word and interface variant, for a selector's `kind` (kept equal by a test).
+#[rustfmt::skip]
 pub const KIND_WORDS: &[&str] = &[
     "service", "gateway", "frontend", "mobile", "spa", "desktop", "worker", "job", "function", "library", "module",
     "proxy", "waf", "load-balancer", "identity-provider", "vault", "monolith", "batch", "user", "admin", "operator",
@@ -1094,6 +1096,7 @@ pub const KIND_WORDS: &[&str] = &[
     "graphql", "grpc", "events", "websocket", "soap", "sql", "file", "webhook",
 ];
 /// Every attribute name of a declaration, for a selector's `has` (kept equal by a test).
+#[rustfmt::skip]
 pub const ATTRIBUTE_NAMES: &[&str] = &[
     "affects", "after", "alert", "asvs", "audit", "auth", "authz", "autoscale", "availability", "backup", "capacity",
     "carries", "category", "change", "chosen", "classification", "complexity", "con", "concurrent-users",

@@ -37,14 +37,9 @@ pub fn run(cx: &Ctx<'_>, rules: &[CustomRule]) -> Vec<Diagnostic> {
             RuleKind::Forbidden | RuleKind::Allowed => {
                 direct(cx, rule, from, table("to").unwrap_or(&everything), &mut out)
             }
-            RuleKind::Required if rule.via.is_some() || rule.reachable => required_paths(
-                cx,
-                rule,
-                from,
-                table("to").unwrap_or(&everything),
-                table("via"),
-                &mut out,
-            ),
+            RuleKind::Required if rule.via.is_some() || rule.reachable => {
+                required_paths(cx, rule, from, table("to").unwrap_or(&everything), table("via"), &mut out)
+            }
             RuleKind::Required => required_direct(cx, rule, from, table("to").unwrap_or(&everything), &mut out),
             RuleKind::Assert => assert(cx, rule, table("given").unwrap_or(&user), &mut out),
             RuleKind::Layers => layers(cx, rule, &mut out),
@@ -67,7 +62,8 @@ fn select(cx: &Ctx<'_>, s: &Selector) -> Vec<bool> {
 
 fn matches_static(cx: &Ctx<'_>, s: &Selector, id: ElementId) -> bool {
     let Some(e) = cx.model.get(id) else { return false };
-    let any_of = |want: &[String], have: Option<&str>| want.is_empty() || have.is_some_and(|h| want.iter().any(|w| w == h));
+    let any_of =
+        |want: &[String], have: Option<&str>| want.is_empty() || have.is_some_and(|h| want.iter().any(|w| w == h));
     if !s.is.is_empty() && !s.is.contains(&e.kind) {
         return false;
     }
@@ -182,7 +178,14 @@ fn message(cx: &Ctx<'_>, rule: &CustomRule, default: String, from: ElementId, to
     }
 }
 
-fn finding(cx: &Ctx<'_>, rule: &CustomRule, msg: String, span: Span, label: String, subjects: &[ElementId]) -> Diagnostic {
+fn finding(
+    cx: &Ctx<'_>,
+    rule: &CustomRule,
+    msg: String,
+    span: Span,
+    label: String,
+    subjects: &[ElementId],
+) -> Diagnostic {
     let d = Diagnostic::new(rule.code, msg, span, label)
         .with_subjects(subjects.iter().map(|s| cx.name(*s)))
         .with_secondary(rule.span, format!("rule `{}`", cx.model.name_of(rule.element)));
@@ -209,13 +212,23 @@ fn direct(cx: &Ctx<'_>, rule: &CustomRule, from: &[bool], to: &[bool], out: &mut
         }
         let (default, label, help) = if forbidden {
             (
-                format!("`{}` depends on `{}`, which rule `{}` forbids", cx.name(l.from), cx.name(l.to), cx.model.name_of(rule.element)),
+                format!(
+                    "`{}` depends on `{}`, which rule `{}` forbids",
+                    cx.name(l.from),
+                    cx.name(l.to),
+                    cx.model.name_of(rule.element)
+                ),
                 "forbidden dependency".to_string(),
                 "remove the link or route it through an element the rule allows",
             )
         } else {
             (
-                format!("`{}` depends on `{}`, outside what rule `{}` allows", cx.name(l.from), cx.name(l.to), cx.model.name_of(rule.element)),
+                format!(
+                    "`{}` depends on `{}`, outside what rule `{}` allows",
+                    cx.name(l.from),
+                    cx.name(l.to),
+                    cx.model.name_of(rule.element)
+                ),
                 "not allowed".to_string(),
                 "depend only on elements the rule's `to` selects, or widen the rule",
             )
@@ -280,7 +293,12 @@ fn forbidden_paths(cx: &Ctx<'_>, rule: &CustomRule, from: &[bool], to: &[bool], 
     for (i, w) in witness.iter().enumerate() {
         let (Some(t), true) = (w, from.get(i).copied().unwrap_or(false)) else { continue };
         let f = ElementId(i as u32);
-        let default = format!("`{}` reaches `{}`, which rule `{}` forbids", cx.name(f), cx.name(*t), cx.model.name_of(rule.element));
+        let default = format!(
+            "`{}` reaches `{}`, which rule `{}` forbids",
+            cx.name(f),
+            cx.name(*t),
+            cx.model.name_of(rule.element)
+        );
         let msg = message(cx, rule, default, f, Some(*t));
         out.push(
             finding(cx, rule, msg, cx.span_of(f), "forbidden path starts here".into(), &[f, *t])
@@ -307,7 +325,8 @@ fn required_direct(cx: &Ctx<'_>, rule: &CustomRule, from: &[bool], to: &[bool], 
         }
         let f = ElementId(i as u32);
         let target = rule.to.as_ref().map(|s| s.describe(cx.model)).unwrap_or_default();
-        let default = format!("`{}` has no dependency that rule `{}` requires", cx.name(f), cx.model.name_of(rule.element));
+        let default =
+            format!("`{}` has no dependency that rule `{}` requires", cx.name(f), cx.model.name_of(rule.element));
         let msg = message(cx, rule, default, f, None);
         out.push(
             finding(cx, rule, msg, cx.span_of(f), "required dependency missing".into(), &[f])
@@ -349,7 +368,11 @@ fn required_paths(
             }
             (None, None) => {
                 let target = rule.to.as_ref().map(|s| s.describe(cx.model)).unwrap_or_default();
-                let default = format!("`{}` does not reach an element that rule `{}` requires", cx.name(f), cx.model.name_of(rule.element));
+                let default = format!(
+                    "`{}` does not reach an element that rule `{}` requires",
+                    cx.name(f),
+                    cx.model.name_of(rule.element)
+                );
                 let msg = message(cx, rule, default, f, None);
                 out.push(
                     finding(cx, rule, msg, cx.span_of(f), "required element not reached".into(), &[f])
@@ -374,7 +397,8 @@ fn assert(cx: &Ctx<'_>, rule: &CustomRule, given: &[bool], out: &mut Vec<Diagnos
             continue;
         }
         let what = then.describe(cx.model);
-        let default = format!("`{}` does not match {what}, as rule `{}` requires", cx.name(id), cx.model.name_of(rule.element));
+        let default =
+            format!("`{}` does not match {what}, as rule `{}` requires", cx.name(id), cx.model.name_of(rule.element));
         let msg = message(cx, rule, default, id, None);
         out.push(
             finding(cx, rule, msg, cx.span_of(id), "assertion fails".into(), &[id])
@@ -394,7 +418,12 @@ fn layers(cx: &Ctx<'_>, rule: &CustomRule, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let allowed = rule.allow.get(a).map(|v| v.iter().cloned().collect::<Vec<_>>().join(", "));
-        let default = format!("`{}` ({a}) depends on `{}` ({b}), which rule `{}` does not allow", cx.name(l.from), cx.name(l.to), cx.model.name_of(rule.element));
+        let default = format!(
+            "`{}` ({a}) depends on `{}` ({b}), which rule `{}` does not allow",
+            cx.name(l.from),
+            cx.name(l.to),
+            cx.model.name_of(rule.element)
+        );
         let msg = message(cx, rule, default, l.from, Some(l.to));
         out.push(
             finding(cx, rule, msg, l.span, format!("{a} may not depend on {b}"), &[l.from, l.to])

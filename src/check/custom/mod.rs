@@ -268,7 +268,9 @@ fn compile_one(id: ElementId, e: &Element, errors: &mut Vec<Diagnostic>) -> Opti
     if looks_like_code(&e.name) {
         errors.push(
             invalid(e.name_span, format!("rule name `{}` looks like a built-in code", e.name), "reserved shape")
-                .with_help("name the rule in words, such as `no_cross_context`: letters followed by digits are built-in codes"),
+                .with_help(
+                    "name the rule in words, such as `no_cross_context`: letters followed by digits are built-in codes",
+                ),
         );
     }
     let Some(kind) = e.variant.as_deref().and_then(RuleKind::parse) else {
@@ -306,8 +308,12 @@ fn compile_one(id: ElementId, e: &Element, errors: &mut Vec<Diagnostic>) -> Opti
     for need in kind.needs() {
         if e.attr(need).is_none() {
             errors.push(
-                invalid(e.name_span, format!("`{}` rule `{}` has no `{need}`", kind.as_str(), e.name), format!("`{need}` missing"))
-                    .with_help(example_of(kind, need)),
+                invalid(
+                    e.name_span,
+                    format!("`{}` rule `{}` has no `{need}`", kind.as_str(), e.name),
+                    format!("`{need}` missing"),
+                )
+                .with_help(example_of(kind, need)),
             );
         }
     }
@@ -327,7 +333,9 @@ fn compile_one(id: ElementId, e: &Element, errors: &mut Vec<Diagnostic>) -> Opti
         if s.uses_captures() {
             errors.push(
                 invalid(s.span, format!("`{}` refers to a capture (`$1`)", s.role), "captures come from here")
-                    .with_help("a `$N` stands for what the `from` (or `given`) pattern captured; use it in `to` or `then`"),
+                    .with_help(
+                        "a `$N` stands for what the `from` (or `given`) pattern captured; use it in `to` or `then`",
+                    ),
             );
         }
     }
@@ -337,7 +345,11 @@ fn compile_one(id: ElementId, e: &Element, errors: &mut Vec<Diagnostic>) -> Opti
             errors.push(
                 invalid(
                     s.span,
-                    format!("`{}` uses `${refs}` but the {} pattern captures {captured}", s.role, if kind == RuleKind::Assert { "`given`" } else { "`from`" }),
+                    format!(
+                        "`{}` uses `${refs}` but the {} pattern captures {captured}",
+                        s.role,
+                        if kind == RuleKind::Assert { "`given`" } else { "`from`" }
+                    ),
                     "capture out of range",
                 )
                 .with_help("every `*` of the first pattern captures one value, `$1` first"),
@@ -381,8 +393,12 @@ fn compile_one(id: ElementId, e: &Element, errors: &mut Vec<Diagnostic>) -> Opti
                 _ => "a `required` rule",
             };
             errors.push(
-                invalid(a.span, format!("a `{}` rule cannot replace `{}`", kind.as_str(), builtin.code.name), "wrong kind of rule")
-                    .with_help(format!("`{}` ({}) is replaced by {want}", builtin.code.name, builtin.code.id)),
+                invalid(
+                    a.span,
+                    format!("a `{}` rule cannot replace `{}`", kind.as_str(), builtin.code.name),
+                    "wrong kind of rule",
+                )
+                .with_help(format!("`{}` ({}) is replaced by {want}", builtin.code.name, builtin.code.id)),
             );
         }
     }
@@ -392,7 +408,9 @@ fn compile_one(id: ElementId, e: &Element, errors: &mut Vec<Diagnostic>) -> Opti
     let message = text(e, "message");
     let written = text(e, "summary");
     let explained = written.is_some();
-    let summary = written.or_else(|| message.clone().filter(|m| !m.contains('{'))).unwrap_or_else(|| format!("Custom {} rule `{}`.", kind.as_str(), e.name));
+    let summary = written
+        .or_else(|| message.clone().filter(|m| !m.contains('{')))
+        .unwrap_or_else(|| format!("Custom {} rule `{}`.", kind.as_str(), e.name));
     let severity = match e.word("severity") {
         Some("error") => Severity::Error,
         Some("note") => Severity::Note,
@@ -445,7 +463,9 @@ pub fn layer_matrix(model: &Model) -> Option<(String, BTreeMap<String, BTreeSet<
 fn example_of(kind: RuleKind, need: &str) -> String {
     match (kind, need) {
         (RuleKind::Assert, _) => "add `then { has backup }`: what every `given` element must match".into(),
-        (RuleKind::Layers, _) => "add `allow business data, infrastructure`: which layers each layer may depend on".into(),
+        (RuleKind::Layers, _) => {
+            "add `allow business data, infrastructure`: which layers each layer may depend on".into()
+        }
         (_, "from") => "add `from { is component }`: the elements that must have the dependency".into(),
         _ => "add `to { is datastore }`: the elements the dependency reaches".into(),
     }
@@ -469,7 +489,12 @@ fn words(a: &Attribute) -> Vec<String> {
     a.values().filter_map(word).collect()
 }
 
-fn read_selector(attr: &Attribute, role: &'static str, unresolved: &mut bool, errors: &mut Vec<Diagnostic>) -> Selector {
+fn read_selector(
+    attr: &Attribute,
+    role: &'static str,
+    unresolved: &mut bool,
+    errors: &mut Vec<Diagnostic>,
+) -> Selector {
     let mut s = Selector {
         span: attr.span,
         role,
@@ -518,10 +543,9 @@ fn read_selector(attr: &Attribute, role: &'static str, unresolved: &mut bool, er
                 match Pattern::parse(t) {
                     Ok(p) if a.name == "name" => s.name = Some(p),
                     Ok(p) => s.name_not = Some(p),
-                    Err(why) => errors.push(
-                        invalid(v.span, format!("malformed name pattern \"{t}\""), why)
-                            .with_help("`*` matches any run of characters; `$1` repeats what the first pattern's first `*` matched"),
-                    ),
+                    Err(why) => errors.push(invalid(v.span, format!("malformed name pattern \"{t}\""), why).with_help(
+                        "`*` matches any run of characters; `$1` repeats what the first pattern's first `*` matched",
+                    )),
                 }
             }
             _ => {}

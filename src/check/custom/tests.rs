@@ -118,7 +118,8 @@ fn selectors_select_by_each_key() {
 
 #[test]
 fn forbidden_reports_each_matching_link_once() {
-    let diags = check("rule no_plain_http forbidden {\n  severity error\n  to { is component }\n  link { protocol http }\n}\n");
+    let diags =
+        check("rule no_plain_http forbidden {\n  severity error\n  to { is component }\n  link { protocol http }\n}\n");
     assert_eq!(hits(&diags, "no_plain_http"), ["no_plain_http@orders_api@billing_api"]);
     let d = with_code(&diags, "no_plain_http")[0];
     assert_eq!(d.severity, Severity::Error);
@@ -133,7 +134,10 @@ fn capture_groups_keep_bounded_contexts_apart() {
     let rule = "rule own_context_only forbidden {\n  message \"{from} reaches into another context: {to}\"\n  from { name \"*_*\" }\n  to { name \"*_*\" name-not \"$1_*\" }\n}\n";
     let diags = check(rule);
     assert_eq!(hits(&diags, "own_context_only"), ["own_context_only@orders_api@billing_api"]);
-    assert_eq!(with_code(&diags, "own_context_only")[0].message, "orders_api reaches into another context: billing_api");
+    assert_eq!(
+        with_code(&diags, "own_context_only")[0].message,
+        "orders_api reaches into another context: billing_api"
+    );
 }
 
 #[test]
@@ -158,7 +162,8 @@ fn allowed_reports_everything_else() {
 fn required_direct_reachable_and_via() {
     let direct = check("rule services_store_something required {\n  from { kind service }\n  to { is datastore }\n}\n");
     assert!(hits(&direct, "services_store_something").is_empty());
-    let direct = check("rule frontends_call_billing required {\n  from { kind frontend }\n  to { name \"billing_api\" }\n}\n");
+    let direct =
+        check("rule frontends_call_billing required {\n  from { kind frontend }\n  to { name \"billing_api\" }\n}\n");
     assert_eq!(hits(&direct, "frontends_call_billing"), ["frontends_call_billing@web"]);
     let reach = check("rule frontends_reach_billing required {\n  from { kind frontend }\n  to { name \"billing_api\" }\n  reachable\n}\n");
     assert!(hits(&reach, "frontends_reach_billing").is_empty());
@@ -167,7 +172,10 @@ fn required_direct_reachable_and_via() {
     assert!(hits(&via, "dmz_through_gateway").is_empty());
     // Through a service instead, orders_api reaches billing_db without passing the gateway.
     let via = check("rule stores_behind_gateway required {\n  from { kind service }\n  to { name \"billing_db\" }\n  via { kind gateway }\n}\n");
-    assert_eq!(hits(&via, "stores_behind_gateway"), ["stores_behind_gateway@billing_api@billing_db", "stores_behind_gateway@orders_api@billing_db"]);
+    assert_eq!(
+        hits(&via, "stores_behind_gateway"),
+        ["stores_behind_gateway@billing_api@billing_db", "stores_behind_gateway@orders_api@billing_db"]
+    );
 }
 
 #[test]
@@ -205,7 +213,11 @@ fn malformed_rules_are_errors_with_a_span_and_a_hint() {
     let cases: &[(&str, &str, &str)] = &[
         ("rule nothing {\n  to { is datastore }\n}\n", "RUL001", "does not say what it checks"),
         ("rule no_target forbidden {\n  from { is component }\n}\n", "RUL001", "has no `to`"),
-        ("rule mixed forbidden {\n  to { is datastore }\n  given { is component }\n}\n", "RUL001", "no meaning in a `forbidden` rule"),
+        (
+            "rule mixed forbidden {\n  to { is datastore }\n  given { is component }\n}\n",
+            "RUL001",
+            "no meaning in a `forbidden` rule",
+        ),
         ("rule wide allowed {\n  to { is datastore }\n  reachable\n}\n", "RUL001", "no meaning in a `allowed` rule"),
         ("rule bad_pattern forbidden {\n  to { name \"a$\" }\n}\n", "RUL001", "malformed name pattern"),
         ("rule too_far forbidden {\n  from { name \"*_api\" }\n  to { name \"$2_*\" }\n}\n", "RUL001", "uses `$2`"),
@@ -230,7 +242,10 @@ fn misspelt_selector_keys_and_values_get_did_you_mean() {
     assert!(helps.contains(&"did you mean `layer`?"), "{helps:?}");
     assert!(helps.contains(&"did you mean `datastore`?"), "{helps:?}");
     let diags = check("rule typo_zone forbidden {\n  from { zone dmx }\n  to { is datastore }\n}\n");
-    assert!(diags.iter().any(|d| d.code.id == "HYG001" && d.help.as_deref() == Some("did you mean `dmz`?")), "{diags:?}");
+    assert!(
+        diags.iter().any(|d| d.code.id == "HYG001" && d.help.as_deref() == Some("did you mean `dmz`?")),
+        "{diags:?}"
+    );
     // The unresolved zone was reported once; the rule is not judged on a guess.
     assert!(hits(&diags, "typo_zone").is_empty() && with_code(&diags, "RUL002").is_empty());
     let diags = check("rule typo_kind forbidden {\n  from { kind gatway }\n  to { is datastore }\n}\n");
@@ -242,7 +257,10 @@ fn custom_findings_can_be_accepted_and_offer_an_accept_fix() {
     let rule = "rule no_plain_http forbidden {\n  to { is component }\n  link { protocol http }\n}\n";
     let diags = check(rule);
     let d = with_code(&diags, "no_plain_http")[0];
-    assert!(d.fixes.iter().any(|f| f.edits.iter().any(|e| e.new_text.starts_with("accept no_plain_http@orders_api@billing_api"))));
+    assert!(d
+        .fixes
+        .iter()
+        .any(|f| f.edits.iter().any(|e| e.new_text.starts_with("accept no_plain_http@orders_api@billing_api"))));
     let accepted = check(&format!("{rule}accept no_plain_http@orders_api@billing_api \"moving to https in Q3\"\n"));
     let d = with_code(&accepted, "no_plain_http")[0];
     assert_eq!(d.suppression.as_ref().map(|s| s.justification.as_str()), Some("moving to https in Q3"));
@@ -256,7 +274,8 @@ fn custom_findings_can_be_accepted_and_offer_an_accept_fix() {
 fn the_baseline_suppresses_custom_findings() {
     use crate::driver::{analyze_paths_with, RunOptions};
     use crate::host::MemHost;
-    let text = format!("{ESTATE}\nrule no_plain_http forbidden {{\n  to {{ is component }}\n  link {{ protocol http }}\n}}\n");
+    let text =
+        format!("{ESTATE}\nrule no_plain_http forbidden {{\n  to {{ is component }}\n  link {{ protocol http }}\n}}\n");
     let host = MemHost::new([("/ws/arch.toml", ""), ("/ws/example.arch", text.as_str())]);
     let baseline = [("no_plain_http@orders_api@billing_api".to_string(), 1)].into_iter().collect();
     let opts = RunOptions { today: None, baseline: Some(baseline) };
