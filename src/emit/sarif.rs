@@ -91,12 +91,13 @@ pub fn to_sarif_with(groups: &[(&SourceMap, &[Diagnostic])], custom: &[CustomRul
         .iter()
         .map(|(code, rule)| {
             if let Some((_, c)) = custom_help.iter().find(|(id, _)| *id == code.id) {
+                // A custom rule's name is its id, and SARIF wants a `name` only when it differs.
                 return json!({
                     "id": code.id,
-                    "name": code.name,
                     "shortDescription": { "text": c.rule.summary },
                     "fullDescription": { "text": format!("{} {}", code.summary, c.rule.summary) },
                     "help": { "text": format!("{}\n\nAs declared in the model:\n\n{}", c.rule.summary, indent(&c.declaration)) },
+                    "helpUri": format!("{INFO_URI}/blob/main/grammar/REFERENCE.md#custom-rules"),
                     "defaultConfiguration": { "level": level(code.severity) },
                     "properties": { "category": "custom", "kind": c.rule.kind.as_str() },
                 });

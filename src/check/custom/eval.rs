@@ -17,7 +17,7 @@ use crate::source::Span;
 pub fn run(cx: &Ctx<'_>, rules: &[CustomRule]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     // A matrix that replaces CPL002's is applied by CPL002 itself.
-    for rule in rules.iter().filter(|r| !r.unresolved && !(r.kind == RuleKind::Layers && r.replaces.is_some())) {
+    for rule in rules.iter().filter(|r| !r.unresolved && (r.kind != RuleKind::Layers || r.replaces.is_none())) {
         let mut tables = Vec::new();
         for s in [&rule.from, &rule.to, &rule.via, &rule.given].into_iter().flatten() {
             let table = select(cx, s);
