@@ -77,8 +77,17 @@ impl Pattern {
 
     /// Matches `name` with `$N` replaced by `captures[N-1]`; returns what its stars captured.
     pub fn captures(&self, name: &str, captures: &[String]) -> Option<Vec<String>> {
-        let mut out = Vec::new();
-        matches_from(&self.pieces, name, captures, &mut out).then_some(out)
+        let mut tokens = Vec::new();
+        for piece in &self.pieces {
+            match piece {
+                Piece::Lit(l) => tokens.extend(l.chars().map(Some)),
+                Piece::Capture(n) => tokens.extend(captures.get(n - 1)?.chars().map(Some)),
+                Piece::Star => tokens.push(None),
+            }
+        }
+        let text: Vec<char> = name.chars().collect();
+        let runs = glob(&tokens, &text)?;
+        Some(runs.into_iter().map(|(a, b)| text[a..b].iter().collect()).collect())
     }
 
     pub fn matches(&self, name: &str, captures: &[String]) -> bool {
@@ -86,28 +95,44 @@ impl Pattern {
     }
 }
 
-/// Backtracking match, each star taking the shortest run that lets the rest match. Patterns
-/// hold at most nine stars and names are short identifiers.
-fn matches_from(pieces: &[Piece], name: &str, captures: &[String], out: &mut Vec<String>) -> bool {
-    let Some((first, rest)) = pieces.split_first() else { return name.is_empty() };
-    match first {
-        Piece::Lit(l) => name.strip_prefix(l.as_str()).is_some_and(|tail| matches_from(rest, tail, captures, out)),
-        Piece::Capture(n) => {
-            let Some(c) = captures.get(n - 1) else { return false };
-            name.strip_prefix(c.as_str()).is_some_and(|tail| matches_from(rest, tail, captures, out))
+/// Matches `text` against `tokens` (a character, or `None` for a star taking one or more
+/// characters) and returns each star's run as a range. Iterative, backtracking only to the last
+/// star: O(text × pattern) whatever the input, and each star gets the shortest run that lets the
+/// rest match, since a literal stretch is always placed at its leftmost fit.
+fn glob(tokens: &[Option<char>], text: &[char]) -> Option<Vec<(usize, usize)>> {
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    let (mut i, mut j) = (0, 0);
+    // The last star seen: its token index and the number of runs before it.
+    let mut last: Option<(usize, usize)> = None;
+    loop {
+        if j == tokens.len() && i == text.len() {
+            return Some(runs);
         }
-        Piece::Star => {
-            let ends = name.char_indices().map(|(i, _)| i).skip(1).chain([name.len()]);
-            // A star takes at least one character, so `*_*` never matches `_x` with an empty context.
-            for end in ends {
-                out.push(name[..end].to_string());
-                if matches_from(rest, &name[end..], captures, out) {
-                    return true;
-                }
-                out.pop();
+        match tokens.get(j) {
+            Some(Some(c)) if text.get(i) == Some(c) => {
+                i += 1;
+                j += 1;
+                continue;
             }
-            false
+            Some(None) if i < text.len() => {
+                runs.push((i, i + 1));
+                last = Some((j, runs.len() - 1));
+                i += 1;
+                j += 1;
+                continue;
+            }
+            _ => {}
         }
+        // Mismatch: give the last star one more character and retry what follows it.
+        let (star, run) = last?;
+        runs.truncate(run + 1);
+        let end = runs[run].1 + 1;
+        if end > text.len() {
+            return None;
+        }
+        runs[run].1 = end;
+        i = end;
+        j = star + 1;
     }
 }
 
@@ -132,6 +157,18 @@ mod tests {
         assert!(p.matches("orders_db", &["orders".into()]));
         assert!(!p.matches("billing_db", &["orders".into()]));
         assert!(!p.matches("orders_db", &[]), "a missing capture matches nothing");
+    }
+
+    #[test]
+    fn hostile_names_and_patterns_match_in_polynomial_time() {
+        let name = "a".repeat(20_000);
+        let p = Pattern::parse("*a*a*a*a*a*a*a*a*b").unwrap();
+        let started = std::time::Instant::now();
+        assert!(!p.matches(&name, &[]));
+        assert!(Pattern::parse("*a*a*a*a*a*a*a*a*a").unwrap().matches(&name, &[]));
+        let long = Pattern::parse(&"$1".repeat(50_000)).unwrap();
+        assert!(!long.matches("ab", &["a".into()]), "deep patterns do not recurse");
+        assert!(started.elapsed().as_secs() < 5, "{:?}", started.elapsed());
     }
 
     #[test]
