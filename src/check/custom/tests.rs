@@ -389,3 +389,17 @@ fn a_rule_replaces_only_a_built_in_of_its_kind() {
     let errors = with_code(&diags, "RUL001");
     assert!(errors.iter().any(|d| d.message.contains("cannot replace `forbidden-or-not-allowed`")), "{errors:?}");
 }
+
+/// The code scheme holds: built-in rule names contain a hyphen, which a declared name cannot, and
+/// built-in codes are letters and digits, a shape a rule name may not take.
+#[test]
+fn custom_codes_cannot_clash_with_built_in_ones() {
+    for r in crate::check::registry::rules() {
+        assert!(r.code.name.contains('-'), "{} is named without a hyphen", r.code.id);
+        assert!(super::looks_like_code(r.code.id), "{}", r.code.id);
+    }
+    for c in crate::diagnostics::codes::ALL {
+        assert!(c.name.contains('-') && super::looks_like_code(c.id), "{}", c.id);
+    }
+    assert!(!super::looks_like_code("no_cross_context") && !super::looks_like_code("layers2_strict"));
+}
