@@ -326,33 +326,27 @@ fn compile_one(id: ElementId, e: &Element, errors: &mut Vec<Diagnostic>) -> Opti
     let via = selector("via", errors);
     let given = selector("given", errors);
     let then = selector("then", errors);
-    // Captures flow from the first selector (`from`, `given`) to the second (`to`, `then`).
-    let (first, second) = if kind == RuleKind::Assert { (&given, &then) } else { (&from, &to) };
-    let captured = first.as_ref().and_then(|s| s.name.as_ref()).map_or(0, Pattern::stars);
-    for s in [&from, &given, &via].into_iter().flatten() {
+    // Captures flow from `from` to `to`: an assertion judges one element, so `then` has no
+    // second name to compare.
+    let captured = from.as_ref().and_then(|s| s.name.as_ref()).map_or(0, Pattern::stars);
+    for s in [&from, &via, &given, &then].into_iter().flatten() {
         if s.uses_captures() {
             errors.push(
-                invalid(s.span, format!("`{}` refers to a capture (`$1`)", s.role), "captures come from here")
-                    .with_help(
-                        "a `$N` stands for what the `from` (or `given`) pattern captured; use it in `to` or `then`",
-                    ),
+                invalid(s.span, format!("`{}` refers to a capture (`$1`)", s.role), "only `to` may")
+                    .with_help("a `$N` in `to` stands for what the `from` pattern's N-th `*` captured"),
             );
         }
     }
-    if let Some(s) = second {
+    if let Some(s) = &to {
         let refs = [&s.name, &s.name_not].into_iter().flatten().map(Pattern::max_capture_ref).max().unwrap_or(0);
         if refs > captured {
             errors.push(
                 invalid(
                     s.span,
-                    format!(
-                        "`{}` uses `${refs}` but the {} pattern captures {captured}",
-                        s.role,
-                        if kind == RuleKind::Assert { "`given`" } else { "`from`" }
-                    ),
+                    format!("`to` uses `${refs}` but the `from` pattern captures {captured}"),
                     "capture out of range",
                 )
-                .with_help("every `*` of the first pattern captures one value, `$1` first"),
+                .with_help("every `*` of the `from` pattern captures one value, `$1` first"),
             );
         }
         if refs > 0 && (e.has_flag("reachable") || via.is_some()) {
