@@ -248,6 +248,9 @@ fn misspelt_selector_keys_and_values_get_did_you_mean() {
     );
     // The unresolved zone was reported once; the rule is not judged on a guess.
     assert!(hits(&diags, "typo_zone").is_empty() && with_code(&diags, "RUL002").is_empty());
+    let diags = check("rule typo_rule forbiden {\n  to { is datastore }\n}\n");
+    assert!(diags.iter().any(|d| d.help.as_deref() == Some("did you mean `forbidden`?")), "{diags:?}");
+    assert!(hits(&diags, "typo_rule").is_empty() && with_code(&diags, "RUL001").is_empty(), "reported once");
     let diags = check("rule typo_kind forbidden {\n  from { kind gatway }\n  to { is datastore }\n}\n");
     assert!(diags.iter().any(|d| d.help.as_deref() == Some("did you mean `gateway`?")), "{diags:?}");
 }
