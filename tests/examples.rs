@@ -64,3 +64,69 @@ fn the_flawed_example_reports_its_recorded_findings() {
     let expected = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(expected == text, "examples/flawed findings changed; rerun with UPDATE_SNAPSHOTS=1 and review.\n--- expected\n{expected}\n--- actual\n{text}");
 }
+
+/// `examples/marketplace` checks clean with its own rules in force; each of those rules reports
+/// the violation a new file adds, under the rule's name, or under the code of the built-in rule
+/// whose defaults it replaces.
+#[test]
+fn the_marketplace_rules_catch_violations() {
+    let source = root().join("examples/marketplace");
+    let dir = tempfile::tempdir().expect("temp dir");
+    for entry in std::fs::read_dir(&source).expect("examples/marketplace") {
+        let path = entry.expect("entry").path();
+        std::fs::copy(&path, dir.path().join(path.file_name().expect("name"))).expect("copy");
+    }
+    let violations = r#"
+import "contexts.arch"
+import "rules.arch"
+
+component reports_api {
+  kind service
+  uses billing_db { access read }
+}
+component legacy_gateway {
+  kind gateway
+}
+component edge_writer {
+  zone edge_zone
+  uses orders_db { access write }
+}
+datastore audit_db {
+  holds Order
+}
+interface ReportsApi rest {
+  provider reports_api
+}
+component pci_proxy {
+  zone pci
+  owner platform_team
+}
+component report_job {
+  layer data
+  uses CatalogApi sync
+}
+flow scrape {
+  buyer -> catalog_api "Scrapes prices past the gateway"
+}
+"#;
+    std::fs::write(dir.path().join("violations.arch"), violations).expect("write");
+    let opts = RunOptions { today: Some(Literal::Date { year: 2026, month: 11, day: 26 }), baseline: None };
+    let outcome = analyze_paths_with(&FsHost, &[dir.path().to_path_buf()], &opts);
+    let diags: Vec<Diagnostic> = outcome.analyses.into_iter().flat_map(|a| a.diagnostics).collect();
+    let fired =
+        |code: &str| -> Vec<String> { diags.iter().filter(|d| d.code.id == code).map(|d| d.fingerprint()).collect() };
+    assert!(fired("RUL001").is_empty() && fired("RUL002").is_empty(), "{:?}", diags);
+    let expected: &[(&str, &str)] = &[
+        ("own_context_only", "own_context_only@reports_api@billing_db"),
+        ("gateway_in_front", "gateway_in_front@buyer@catalog_api"),
+        ("CPL004", "CPL004@legacy_gateway"),
+        ("edge_never_touches_stores", "edge_never_touches_stores@edge_writer@orders_db"),
+        ("backed_up", "backed_up@audit_db"),
+        ("rest_has_auth", "rest_has_auth@ReportsApi"),
+        ("pci_owned_by_champions", "pci_owned_by_champions@pci_proxy"),
+        ("CPL002", "CPL002@report_job@catalog_api"),
+    ];
+    for (code, fingerprint) in expected {
+        assert_eq!(fired(code), [fingerprint.to_string()], "rule {code}");
+    }
+}

@@ -432,9 +432,15 @@ fn grammar_names_every_keyword_the_schema_defines() {
     for (name, expected) in expectations {
         assert_eq!(rule(name), expected, "`{name}` in arch.ebnf differs from the schema");
     }
-    // Only interfaces take a kind after the name, as `Variant` says.
+    // Only interfaces and custom rules take a kind after the name, as `Variant` says.
     let with_variants: Vec<&str> = DECLS.iter().filter(|d| d.variants.is_some()).map(|d| d.keyword).collect();
-    assert_eq!(with_variants, ["interface"], "update `Variant` in arch.ebnf");
+    assert_eq!(with_variants, ["interface", "rule"], "update `Variant` in arch.ebnf");
+    let rule_kinds = DECLS.iter().find(|d| d.keyword == "rule").and_then(|d| d.variants).unwrap_or(&[]);
+    assert_eq!(
+        rule("RuleKind"),
+        set(&mut rule_kinds.iter().copied()),
+        "`RuleKind` in arch.ebnf differs from the schema"
+    );
 }
 
 #[test]

@@ -14,6 +14,8 @@ pub fn rules_markdown() -> String {
     out.push_str("Change a rule's level under `[rules]` in `arch.toml` (`CODE = \"warning\"`, or `error`, `note`,\n");
     out.push_str("`off`) and its options under `[rules.CODE]`. A category sets all its rules at once\n");
     out.push_str("(`security = \"warning\"`); a rule's own entry wins over its category's.\n\n");
+    out.push_str("Teams add their own rules with `rule` declarations in the model (see \"Custom rules\" in\n");
+    out.push_str("`grammar/REFERENCE.md`); their code is the rule's name, and `archc rules PATH` lists them.\n\n");
     out.push_str("## Front-end codes\n\n");
     out.push_str("Problems reading, parsing and resolving the model. They are always errors; `IO` codes make the\n");
     out.push_str("exit code 2.\n\n");

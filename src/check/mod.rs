@@ -3,9 +3,10 @@
 //!
 //! Rules live one per file under `rules/<family>/` with their metadata, explanation, examples,
 //! logic and tests; the families are `hygiene`, `ownership`, `coupling`, `security`,
-//! `performance` and `reliability`.
+//! `performance` and `reliability`. Teams' own rules, declared in the model, run from `custom/`.
 
 pub mod config;
+pub mod custom;
 pub mod docs;
 pub mod registry;
 pub mod rules;
@@ -229,6 +230,13 @@ pub fn run_with_facts(
         }
         out.extend(acc);
     }
+    // Teams' own rules, declared in the model; their levels are their own `severity`.
+    let (custom_rules, invalid) = custom::compile(model);
+    out.extend(invalid);
+    for mut d in custom::run(&cx, &custom_rules) {
+        add_accept_fix(model, &mut d, expiry);
+        out.push(d);
+    }
     // Levels: re-level or drop registry codes (the resolver's HYG001/HYG002 included).
     out.retain_mut(|d| match opts.config.level(d.code) {
         Some(None) => false,
@@ -238,7 +246,7 @@ pub fn run_with_facts(
         }
         None => true,
     });
-    apply_acceptances(&cx, &mut out, opts.today);
+    apply_acceptances(&cx, &custom_rules, &mut out, opts.today);
     if let Some(baseline) = opts.baseline {
         apply_baseline(&mut out, baseline);
     }
@@ -283,11 +291,14 @@ fn date_key(d: Literal) -> (u16, u8, u8) {
     }
 }
 
-fn apply_acceptances(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>, today: Option<Literal>) {
+fn apply_acceptances(cx: &Ctx<'_>, custom: &[custom::CustomRule], out: &mut Vec<Diagnostic>, today: Option<Literal>) {
     let mut used = vec![false; cx.model.acceptances.len()];
     let mut extra = Vec::new();
     for (i, acc) in cx.model.acceptances.iter().enumerate() {
-        let Some(rule) = registry::find(&acc.rule) else {
+        let code = registry::find(&acc.rule)
+            .map(|r| r.code)
+            .or_else(|| custom.iter().find(|r| r.code.id == acc.rule).map(|r| r.code));
+        let Some(code) = code else {
             let mut d = Diagnostic::new(
                 rules::hygiene::UNUSED_ACCEPTANCE.code,
                 format!("`accept` names no rule `{}`", acc.rule),
@@ -296,7 +307,7 @@ fn apply_acceptances(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>, today: Option<Lite
             );
             if let Some(s) = crate::diagnostics::did_you_mean(
                 &acc.rule,
-                registry::rules().iter().flat_map(|r| [r.code.id, r.code.name]),
+                registry::rules().iter().flat_map(|r| [r.code.id, r.code.name]).chain(custom.iter().map(|r| r.code.id)),
             ) {
                 d = d.with_help(format!("did you mean `{s}`?"));
             }
@@ -305,7 +316,7 @@ fn apply_acceptances(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>, today: Option<Lite
             continue;
         };
         let fingerprint = {
-            let mut s = rule.code.id.to_string();
+            let mut s = code.id.to_string();
             for t in &acc.targets {
                 s.push('@');
                 s.push_str(t);
@@ -332,7 +343,7 @@ fn apply_acceptances(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>, today: Option<Lite
         }
         let justification = acc.justification.clone().unwrap_or_default();
         for d in out.iter_mut() {
-            if d.suppression.is_none() && d.code == rule.code && d.fingerprint() == fingerprint {
+            if d.suppression.is_none() && d.code == code && d.fingerprint() == fingerprint {
                 d.suppression =
                     Some(Suppression { kind: SuppressionKind::InSource, justification: justification.clone() });
                 used[i] = true;

@@ -68,11 +68,17 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value = "human")]
         format: ListFormat,
+        /// Workspaces whose own `rule` declarations to list too (default: the current folder
+        /// when it holds an arch.toml).
+        paths: Vec<PathBuf>,
     },
     /// Explain one rule, with its failing and passing examples.
     Explain {
-        /// A rule code (`CPL001`) or name (`dependency-cycle`).
+        /// A rule code (`CPL001`), name (`dependency-cycle`) or custom rule name.
         rule: String,
+        /// Workspaces to look for custom rules in (default: the current folder when it holds an
+        /// arch.toml).
+        paths: Vec<PathBuf>,
     },
     /// Rewrite .arch files in the canonical layout.
     Fmt {
@@ -158,8 +164,8 @@ pub fn main(args: Vec<OsString>) -> i32 {
             let args = CheckArgs { format, deny, baseline, write_baseline, color, timings: cli.timings };
             check(&host, &default_paths(paths), &args)
         }
-        Command::Rules { format } => rules::list(format == ListFormat::Json),
-        Command::Explain { rule } => rules::explain(&rule),
+        Command::Rules { format, paths } => rules::list(&host, &paths, format == ListFormat::Json),
+        Command::Explain { rule, paths } => rules::explain(&host, &paths, &rule),
         Command::Fmt { paths, check } => fmt(&host, &default_paths(paths), check, color),
         Command::Build(args) => build::run(&host, args, color),
         Command::Export(args) => export::run(&host, args, color),
@@ -340,7 +346,23 @@ fn check(host: &dyn Host, paths: &[PathBuf], args: &CheckArgs) -> i32 {
     }
     let text = match args.format {
         CheckFormat::Json => json::to_json(&groups, files),
-        CheckFormat::Sarif => crate::emit::sarif::to_sarif(&groups),
+        CheckFormat::Sarif => {
+            let custom: Vec<(crate::check::custom::CustomRule, String)> = outcome
+                .analyses
+                .iter()
+                .flat_map(|a| {
+                    crate::check::custom::rules_of(&a.model).into_iter().map(|r| {
+                        let text = r.describe(&a.model);
+                        (r, text)
+                    })
+                })
+                .collect();
+            let meta: Vec<crate::emit::sarif::CustomRuleMeta<'_>> = custom
+                .iter()
+                .map(|(rule, text)| crate::emit::sarif::CustomRuleMeta { rule, declaration: text.clone() })
+                .collect();
+            crate::emit::sarif::to_sarif_with(&groups, &meta)
+        }
         CheckFormat::Github => crate::emit::github::to_github(&groups),
         CheckFormat::Junit => crate::emit::junit::to_junit(&groups),
         CheckFormat::Codequality => crate::emit::codequality::to_codequality(&groups),

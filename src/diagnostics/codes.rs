@@ -101,6 +101,18 @@ pub const LINK_LEAVES_WORKSPACE: Code = Code {
     severity: Severity::Warning,
     ..code("RES006", "link-leaves-workspace", "A symbolic link in the workspace that leads outside it; not followed.")
 };
+/// A custom `rule` declaration that cannot be checked as written.
+pub const INVALID_CUSTOM_RULE: Code =
+    code("RUL001", "invalid-custom-rule", "A custom `rule` that is incomplete or contradicts itself.");
+/// A note: a selector that selects nothing is probably mistyped.
+pub const CUSTOM_RULE_MATCHES_NOTHING: Code = Code {
+    severity: Severity::Note,
+    ..code(
+        "RUL002",
+        "custom-rule-matches-nothing",
+        "A selector of a custom `rule` that selects no element of the workspace.",
+    )
+};
 
 pub const UNKNOWN_ENDPOINT: Code = code(
     "RES010",
@@ -145,6 +157,8 @@ pub const ALL: &[Code] = &[
     UNWRITABLE_OUTPUT,
     INVALID_ENVIRONMENT,
     LLM_PROVIDER,
+    INVALID_CUSTOM_RULE,
+    CUSTOM_RULE_MATCHES_NOTHING,
 ];
 
 /// True for problems with the invocation or environment rather than with the model (exit code 2).

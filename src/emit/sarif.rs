@@ -65,12 +65,43 @@ fn location(sources: &SourceMap, span: Span, message: Option<&str>) -> Value {
     loc
 }
 
+/// A custom rule of a workspace, as SARIF rule metadata: the rule and its declaration as text.
+pub struct CustomRuleMeta<'a> {
+    pub rule: &'a crate::check::custom::CustomRule,
+    pub declaration: String,
+}
+
 /// Renders one SARIF log for the diagnostics of one or more workspaces.
 pub fn to_sarif(groups: &[(&SourceMap, &[Diagnostic])]) -> String {
-    let codes = all_codes();
+    to_sarif_with(groups, &[])
+}
+
+/// [`to_sarif`] with the workspaces' custom rules among the tool's rules, after the built-in
+/// ones (a result's `ruleIndex` points at them like at any rule).
+pub fn to_sarif_with(groups: &[(&SourceMap, &[Diagnostic])], custom: &[CustomRuleMeta<'_>]) -> String {
+    let mut codes = all_codes();
+    let mut custom_help = Vec::new();
+    for c in custom {
+        if codes.iter().all(|(code, _)| code.id != c.rule.code.id) {
+            codes.push((c.rule.code, None));
+            custom_help.push((c.rule.code.id, c));
+        }
+    }
     let rules: Vec<Value> = codes
         .iter()
         .map(|(code, rule)| {
+            if let Some((_, c)) = custom_help.iter().find(|(id, _)| *id == code.id) {
+                // A custom rule's name is its id, and SARIF wants a `name` only when it differs.
+                return json!({
+                    "id": code.id,
+                    "shortDescription": { "text": c.rule.summary },
+                    "fullDescription": { "text": format!("{} {}", code.summary, c.rule.summary) },
+                    "help": { "text": format!("{}\n\nAs declared in the model:\n\n{}", c.rule.summary, indent(&c.declaration)) },
+                    "helpUri": format!("{INFO_URI}/blob/main/grammar/REFERENCE.md#custom-rules"),
+                    "defaultConfiguration": { "level": level(code.severity) },
+                    "properties": { "category": "custom", "kind": c.rule.kind.as_str() },
+                });
+            }
             let full = rule.map_or(code.summary, |r| r.explanation);
             let mut help = format!("{full}\n\nRun `archc explain {}` for examples.", code.id);
             if let Some(r) = rule {

@@ -59,7 +59,7 @@ pub fn completions(model: Option<&Model>, text: &str, offset: usize) -> Vec<Comp
         words.pop();
     }
     match context(text, &openers) {
-        Context::TopLevel => top_level(&words),
+        Context::TopLevel => top_level(model, &words),
         Context::Decl(spec) => in_block(model, spec.attrs, spec.nested, &words),
         Context::Block(attrs) => in_block(model, attrs, &[], &words),
         Context::Unknown => Vec::new(),
@@ -74,7 +74,7 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     offset
 }
 
-fn top_level(words: &[&str]) -> Vec<CompletionItem> {
+fn top_level(model: Option<&Model>, words: &[&str]) -> Vec<CompletionItem> {
     match words {
         [] => {
             let mut out = Vec::new();
@@ -98,15 +98,22 @@ fn top_level(words: &[&str]) -> Vec<CompletionItem> {
             .iter()
             .map(|(name, _)| CompletionItem::new(&format!("std.{name}"), CompletionKind::Module, None))
             .collect(),
-        // `accept |`: the rule codes; after the fingerprint and reason, the statement's attributes.
-        ["accept"] => crate::check::registry::rules()
-            .iter()
-            .map(|r| {
-                let mut item = CompletionItem::new(r.code.id, CompletionKind::EnumValue, Some(r.code.name.to_string()));
-                item.documentation = Some(r.code.summary.to_string());
-                item
-            })
-            .collect(),
+        // `accept |`: the rule codes, the workspace's custom rules included; after the fingerprint
+        // and reason, the statement's attributes.
+        ["accept"] => {
+            let custom = model.map(crate::check::custom::rules_of).unwrap_or_default();
+            let custom = custom.iter().filter(|r| r.replaces.is_none()).map(|r| (r.code, r.summary.as_str()));
+            crate::check::registry::rules()
+                .iter()
+                .map(|r| (r.code, r.code.summary))
+                .chain(custom)
+                .map(|(code, summary)| {
+                    let mut item = CompletionItem::new(code.id, CompletionKind::EnumValue, Some(code.name.to_string()));
+                    item.documentation = Some(summary.to_string());
+                    item
+                })
+                .collect()
+        }
         ["accept", ..] => attributes(ACCEPT_ATTRS, &[]),
         _ => Vec::new(),
     }
@@ -294,5 +301,17 @@ mod tests {
         // Braces inside strings and comments do not count.
         assert!(labels("component a \"{\" { // {\n  |\n}").contains(&"owner".to_string()));
         assert!(labels("component a {\n  summary \"x |").is_empty());
+        // Inside a custom rule's selector, the selector keys.
+        assert!(labels("rule r forbidden {\n  from {\n    |\n  }\n}").contains(&"name-not".to_string()));
+    }
+
+    #[test]
+    fn accept_offers_the_workspaces_custom_rules() {
+        let text = "rule no_cycles forbidden {\n  to { is datastore }\n}\ndatastore d\n";
+        let host = crate::host::MemHost::new([("/ws/arch.toml", ""), ("/ws/a.arch", text)]);
+        let outcome = crate::driver::analyze_paths(&host, &[std::path::PathBuf::from("/ws")]);
+        let model = &outcome.analyses[0].model;
+        let labels: Vec<String> = completions(Some(model), "accept ", 7).into_iter().map(|c| c.label).collect();
+        assert!(labels.contains(&"no_cycles".to_string()) && labels.contains(&"HYG004".to_string()), "{labels:?}");
     }
 }

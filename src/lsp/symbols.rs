@@ -47,6 +47,7 @@ pub(super) fn kind(kind: DeclKind) -> lt::SymbolKind {
         K::Team | K::Person | K::Actor => lt::SymbolKind::OBJECT,
         K::Decision | K::Option | K::Risk | K::Quality => lt::SymbolKind::ENUM_MEMBER,
         K::Technology | K::Profile | K::Control | K::Observability | K::Metric => lt::SymbolKind::CONSTANT,
+        K::Rule => lt::SymbolKind::PROPERTY,
     }
 }
 

@@ -35,6 +35,7 @@ pub enum DeclKind {
     Profile,
     Control,
     Technology,
+    Rule,
 }
 
 impl DeclKind {
@@ -59,6 +60,7 @@ impl DeclKind {
             DeclKind::Observability => "observability setup",
             DeclKind::Technology => "technology",
             DeclKind::Profile => "security profile",
+            DeclKind::Rule => "custom rule",
             other => other.keyword(),
         }
     }
@@ -1095,6 +1097,114 @@ pub static DECLS: &[DeclSpec] = &[
         nested: &[],
         statements: Statements::None,
         doc: "A technology catalogue entry with the properties rules rely on.",
+    },
+    DeclSpec {
+        kind: K::Rule,
+        keyword: "rule",
+        top_level: true,
+        variants: Some(RULE_KIND),
+        attrs: RULE_ATTRS,
+        nested: &[],
+        statements: Statements::None,
+        doc: "A team's own architecture rule: a forbidden, allowed or required dependency, an assertion or a layer matrix.",
+    },
+];
+
+// Custom rules (`rule NAME forbidden { ... }`), read by `check::custom`.
+
+/// What a custom rule checks, written right after its name.
+pub const RULE_KIND: &[&str] = &["forbidden", "allowed", "required", "assert", "layers"];
+pub const RULE_SEVERITY: &[&str] = &["error", "warning", "note"];
+/// Built-in rules whose defaults a custom rule may replace (CPL002, CPL003, CPL004).
+pub const RULE_REPLACES: &[&str] = &["layer-violation", "forbidden-or-not-allowed", "required-dependency"];
+/// Declaration kinds a selector's `is` may name.
+#[rustfmt::skip]
+pub const SELECTABLE: &[&str] = &[
+    "component", "datastore", "queue", "topic", "cache", "interface", "actor", "external", "system", "zone", "data",
+    "event", "team", "person",
+];
+
+/// Every `kind` word and interface variant, for a selector's `kind` (kept equal by a test).
+#[rustfmt::skip]
+pub const KIND_WORDS: &[&str] = &[
+    "service", "gateway", "frontend", "mobile", "spa", "desktop", "worker", "job", "function", "library", "module",
+    "proxy", "waf", "load-balancer", "identity-provider", "vault", "monolith", "batch", "user", "admin", "operator",
+    "api-consumer", "partner", "device", "support", "payment", "identity", "email", "sms", "push", "monitoring",
+    "data-feed", "storage", "analytics", "crm", "erp", "government", "bank", "shipping", "ai", "search", "other",
+    "network", "logical", "in-memory", "distributed", "cdn", "query", "session", "http", "computed", "rest",
+    "graphql", "grpc", "events", "websocket", "soap", "sql", "file", "webhook",
+];
+/// Every attribute name of a declaration, for a selector's `has` (kept equal by a test).
+#[rustfmt::skip]
+pub const ATTRIBUTE_NAMES: &[&str] = &[
+    "affects", "after", "alert", "asvs", "audit", "auth", "authz", "autoscale", "availability", "backup", "capacity",
+    "carries", "category", "change", "chosen", "classification", "complexity", "con", "concurrent-users",
+    "consequences", "contact", "context", "contingency", "controls", "count", "covers", "credentials", "criticality",
+    "dashboard", "data-residency", "date", "dead-letter", "delivers", "does", "durability", "email",
+    "encrypted-at-rest", "encrypted-in-transit", "encrypts-at-rest", "environment", "error-rate", "errors",
+    "evolution", "exposes", "exposure", "failover", "fit", "format", "goal", "health", "health-checks", "hit-ratio",
+    "holds", "impact", "input", "instances", "integrity", "internet", "invalidation", "key", "kind", "latency",
+    "layer", "lead", "license", "likelihood", "logs", "managed", "max-classification", "measure", "metric", "mfa",
+    "min-auth", "mitigates", "mitigation", "monitoring", "multi-tenant", "network", "of", "ordering", "out-of-scope",
+    "output", "owner", "owns", "p95", "p99", "page-load", "parent", "partitioning", "partitions", "per-tenant-keys",
+    "period", "pii", "platform", "pro", "processing", "profile", "promotion", "protocol", "provider", "publishes",
+    "query-time", "rate-limit", "rationale", "read-replicas", "reason", "redundancy", "region", "registry",
+    "replicas", "replication", "retention", "role", "rpo", "rto", "runs", "scope", "security", "serves", "size",
+    "sla", "standalone", "status", "storage", "strategy", "style", "subscribes", "summary", "supersedes", "system",
+    "tags", "target", "team", "tech", "tech-fit", "throughput", "timeout", "tls", "tracing", "tradeoffs", "trigger",
+    "trust", "ttl", "users", "uses", "validation", "vendor", "version", "versioning", "volume", "waits", "zone",
+];
+
+/// The keys of a selector block (`from`, `to`, `via`, `given`, `then`): each key narrows the
+/// selection; several values of one key are alternatives.
+pub const SELECTOR_BLOCK: &[AttrSpec] = &[
+    attr!("is": [Ty::Enum(SELECTABLE)], "Declaration kinds: `is component, datastore`."),
+    attr!("kind": [Ty::Enum(KIND_WORDS)], "`kind` words (or interface variants): `kind gateway, waf`."),
+    attr!("tag": [Ty::Str], "Carries one of these tags."),
+    attr!("zone": [Ty::Ref(ZONES)], "Runs in one of these zones or a zone nested in one."),
+    attr!("layer": [Ty::Enum(LAYER)], "Declares one of these layers."),
+    attr!("system": [Ty::Ref(SYSTEMS)], "Belongs to one of these systems."),
+    attr!("team": [Ty::Ref(TEAMS)], "Owned (after inheritance) by one of these teams or a person in one."),
+    attr!("name": Ty::Str, "Name pattern: `*` matches any run and captures it as `$1`, `$2`, ...; `to` may use `$1`."),
+    attr!("name-not": Ty::Str, "Name pattern the element must not match; may use the captures of `from`."),
+    attr!("has": [Ty::Enum(ATTRIBUTE_NAMES)], "Has all these attributes (owner and zone after inheritance)."),
+    attr!("handles": Ty::Enum(CLASSIFICATION), "Handles data of this classification or above."),
+];
+
+/// Conditions on a link of a dependency rule.
+pub const RULE_LINK_BLOCK: &[AttrSpec] = &[
+    attr!("mode": Ty::Enum(MODE), "Only synchronous or only asynchronous links."),
+    attr!("protocol": [Ty::Enum(PROTOCOL)], "Only links travelling over one of these protocols (as the facts infer)."),
+];
+
+const fn selector(name: &'static str, doc: &'static str) -> AttrSpec {
+    AttrSpec { name, params: &[], block: Some(SELECTOR_BLOCK), repeatable: false, doc }
+}
+
+pub const RULE_ATTRS: &[AttrSpec] = &[
+    attr!("severity": Ty::Enum(RULE_SEVERITY), "Level of its findings; `warning` when absent."),
+    attr!("message": Ty::Str, "The finding's message; `{from}`, `{to}` and `{element}` are replaced."),
+    attr!("replaces": Ty::Enum(RULE_REPLACES), "Replaces a built-in rule's defaults; findings carry its code."),
+    SUMMARY,
+    selector("from", "The elements a dependency starts from (everything when absent)."),
+    selector("to", "The elements a dependency reaches."),
+    selector("via", "`required` only: every path from `from` to `to` passes one of these."),
+    attr!("reachable", "Judge paths of links (transitively), not only direct links."),
+    AttrSpec {
+        name: "link",
+        params: &[],
+        block: Some(RULE_LINK_BLOCK),
+        repeatable: false,
+        doc: "Only links matching these conditions count.",
+    },
+    selector("given", "`assert` only: the elements the assertion is about."),
+    selector("then", "`assert` only: what each of them must match."),
+    AttrSpec {
+        name: "allow",
+        params: params!(Ty::Enum(LAYER) => One, Ty::Enum(LAYER) => List),
+        block: None,
+        repeatable: true,
+        doc: "`layers` only: `allow business data, infrastructure`: the first layer may depend on the others.",
     },
 ];
 

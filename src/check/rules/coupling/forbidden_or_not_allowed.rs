@@ -11,7 +11,7 @@ use crate::syntax::schema::DeclKind;
 pub static FORBIDDEN_DEPENDENCY: Rule = Rule {
     code: code("CPL003", "forbidden-or-not-allowed", Severity::Error, "A link matching a forbidden dependency pattern."),
     category: Category::Coupling,
-    explanation: "Some dependencies are wrong whatever the rest of the design: frontends and mobile apps never talk to databases, and nothing running in an untrusted zone (trust `none`, or a zone marked `internet`) reaches a datastore directly. Such a link puts credentials for the store on devices or hosts you do not control and lets anyone who extracts them bypass every rule of the owning service. Go through a service that owns the store and exposes an interface. These two patterns are the built-in defaults; user-defined `forbidden` and `allowed` patterns (from, to, via) are not configurable yet, since `arch.toml` only carries numeric rule options.",
+    explanation: "Some dependencies are wrong whatever the rest of the design: frontends and mobile apps never talk to databases, and nothing running in an untrusted zone (trust `none`, or a zone marked `internet`) reaches a datastore directly. Such a link puts credentials for the store on devices or hosts you do not control and lets anyone who extracts them bypass every rule of the owning service. Go through a service that owns the store and exposes an interface. These two patterns are the built-in defaults. A model states its own instead with custom `forbidden` or `allowed` rules that say `replaces forbidden-or-not-allowed`: the defaults are then off, and those rules' findings carry this code (its level, acceptances and baseline entries apply to them).",
     bad: "component app {\n  kind mobile\n  uses orders_db { access read }\n}\ndatastore orders_db\n",
     good: "component app {\n  kind mobile\n  uses orders sync { timeout 1s circuit-breaker }\n}\ncomponent orders {\n  uses orders_db { access read }\n}\ndatastore orders_db\n",
     options: &[],
@@ -19,6 +19,9 @@ pub static FORBIDDEN_DEPENDENCY: Rule = Rule {
 };
 
 fn forbidden_dependency(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
+    if crate::check::custom::replaced(cx.model, FORBIDDEN_DEPENDENCY.code.id) {
+        return;
+    }
     let deps = &cx.facts.deps;
     let mut seen: BTreeSet<(ElementId, ElementId)> = BTreeSet::new();
     for (_, l) in deps.links(cx.facts) {

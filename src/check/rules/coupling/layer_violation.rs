@@ -18,7 +18,7 @@ pub const LAYER_VIOLATION_ENSURE_ALL_LAYERED: RuleOption = RuleOption {
 pub static LAYER_VIOLATION: Rule = Rule {
     code: code("CPL002", "layer-violation", Severity::Error, "A link between components whose layers may not depend on each other."),
     category: Category::Coupling,
-    explanation: "Layers keep dependencies pointing one way, so that what changes often (presentation) depends on what is stable (business rules, data), never the reverse. The allowed dependencies are: presentation -> presentation, business, cross-cutting; business -> business, data, infrastructure, cross-cutting; infrastructure -> infrastructure, data, cross-cutting; data -> data, cross-cutting; cross-cutting -> infrastructure, data, cross-cutting. A `uses` or flow step between components whose layers are not in this list is reported. A layer may always depend on itself (as in ArchUnit's layered architecture), so an edge proxy may forward to the pages it fronts. Components without a `layer` are skipped unless the option `ensure-all-layered` is 1, which then reports each unlayered component on a link between components.",
+    explanation: "Layers keep dependencies pointing one way, so that what changes often (presentation) depends on what is stable (business rules, data), never the reverse. The allowed dependencies are: presentation -> presentation, business, cross-cutting; business -> business, data, infrastructure, cross-cutting; infrastructure -> infrastructure, data, cross-cutting; data -> data, cross-cutting; cross-cutting -> infrastructure, data, cross-cutting. A `uses` or flow step between components whose layers are not in this list is reported. A layer may always depend on itself (as in ArchUnit's layered architecture), so an edge proxy may forward to the pages it fronts. A model replaces this matrix with a custom rule, `rule my_layers layers { replaces layer-violation  allow presentation business ... }`, whose `allow` lines then are the only dependencies allowed between layers. Components without a `layer` are skipped unless the option `ensure-all-layered` is 1, which then reports each unlayered component on a link between components.",
     bad: "component web {\n  layer presentation\n  uses orders_repo sync { timeout 1s circuit-breaker }\n}\ncomponent orders_repo {\n  layer data\n}\n",
     good: "component web {\n  layer presentation\n  uses orders sync { timeout 1s circuit-breaker }\n}\ncomponent orders {\n  layer business\n  uses orders_repo sync { timeout 1s circuit-breaker }\n}\ncomponent orders_repo {\n  layer data\n}\n",
     options: &[LAYER_VIOLATION_ENSURE_ALL_LAYERED],
@@ -34,13 +34,36 @@ const LAYER_ALLOWS: &[(&str, &[&str])] = &[
     ("cross-cutting", &["infrastructure", "data", "cross-cutting"]),
 ];
 
-fn layer_allows(from: &str, to: &str) -> Option<bool> {
-    LAYER_ALLOWS.iter().find(|(l, _)| *l == from).map(|(_, allowed)| allowed.contains(&to))
+/// The matrix in force: a `layers` rule with `replaces layer-violation`, else the default.
+struct Matrix {
+    custom: Option<(String, BTreeMap<String, BTreeSet<String>>)>,
+}
+
+impl Matrix {
+    /// `None` when the layer `from` is unknown to the default matrix.
+    fn allows(&self, from: &str, to: &str) -> Option<bool> {
+        match &self.custom {
+            // A layer may always depend on itself.
+            Some((_, m)) => Some(from == to || m.get(from).is_some_and(|ok| ok.contains(to))),
+            None => LAYER_ALLOWS.iter().find(|(l, _)| *l == from).map(|(_, allowed)| allowed.contains(&to)),
+        }
+    }
+
+    fn allowed(&self, from: &str) -> String {
+        match &self.custom {
+            Some((_, m)) => std::iter::once(from.to_string())
+                .chain(m.get(from).into_iter().flatten().filter(|l| *l != from).cloned())
+                .collect::<Vec<_>>()
+                .join(", "),
+            None => LAYER_ALLOWS.iter().find(|(x, _)| *x == from).map(|(_, v)| v.join(", ")).unwrap_or_default(),
+        }
+    }
 }
 
 fn layer_violation(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let deps = &cx.facts.deps;
     let ensure = cx.option(&LAYER_VIOLATION_ENSURE_ALL_LAYERED) > 0;
+    let matrix = Matrix { custom: crate::check::custom::layer_matrix(cx.model) };
     let layer = |c: ElementId| cx.model.get(c).and_then(|e| e.word("layer"));
     let mut seen: BTreeSet<(ElementId, ElementId)> = BTreeSet::new();
     let mut unlayered: BTreeMap<ElementId, ElementId> = BTreeMap::new();
@@ -56,12 +79,11 @@ fn layer_violation(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             }
             continue;
         };
-        if layer_allows(a, b) != Some(false) || !seen.insert((l.from, l.to)) {
+        if matrix.allows(a, b) != Some(false) || !seen.insert((l.from, l.to)) {
             continue;
         }
-        let allowed = LAYER_ALLOWS.iter().find(|(x, _)| *x == a).map(|(_, v)| v.join(", ")).unwrap_or_default();
-        acc.push(
-            cx.finding(
+        let allowed = matrix.allowed(a);
+        let mut d = cx.finding(
                 &LAYER_VIOLATION,
                 format!("`{}` ({a}) depends on `{}` ({b})", cx.name(l.from), cx.name(l.to)),
                 l.span,
@@ -69,8 +91,11 @@ fn layer_violation(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
                 &[l.from, l.to],
             )
             .with_secondary(cx.span_of(l.to), format!("layer {b}"))
-            .with_help(format!("{a} may depend on {allowed}; route the call through a component of one of those layers, or correct the `layer`")),
-        );
+            .with_help(format!("{a} may depend on {allowed}; route the call through a component of one of those layers, or correct the `layer`"));
+        if let Some((rule, _)) = &matrix.custom {
+            d = d.with_note(format!("the layer matrix is the one rule `{rule}` declares"));
+        }
+        acc.push(d);
     }
     if !ensure {
         return;

@@ -12,7 +12,7 @@ use crate::syntax::schema::DeclKind;
 pub static REQUIRED_DEPENDENCY: Rule = Rule {
     code: code("CPL004", "required-dependency", Severity::Error, "A component that lacks a dependency it must have."),
     category: Category::Coupling,
-    explanation: "Some dependencies must exist for the design to be sound. The built-in requirement: when the model has an identity provider (a component of kind `identity-provider` or an external of kind `identity`), every gateway must reach one of them, directly or through other links, since a gateway that never talks to the identity provider cannot validate the tokens it lets through, or the model is missing that link. Models without an identity provider are not checked. User-defined requirements (a selector, a target and `reachable`) are not configurable yet, since `arch.toml` only carries numeric rule options.",
+    explanation: "Some dependencies must exist for the design to be sound. The built-in requirement: when the model has an identity provider (a component of kind `identity-provider` or an external of kind `identity`), every gateway must reach one of them, directly or through other links, since a gateway that never talks to the identity provider cannot validate the tokens it lets through, or the model is missing that link. Models without an identity provider are not checked. A model states its own requirements instead with custom `required` rules (`from`, `to`, `reachable`, `via`) that say `replaces required-dependency`: the built-in requirement is then off, and those rules' findings carry this code.",
     bad: "component edge {\n  kind gateway\n  uses orders sync { timeout 1s circuit-breaker }\n}\ncomponent orders\nexternal auth0 {\n  kind identity\n}\ncomponent web {\n  uses auth0 sync { timeout 1s circuit-breaker }\n  uses edge sync { timeout 1s circuit-breaker }\n}\n",
     good: "component edge {\n  kind gateway\n  uses orders sync { timeout 1s circuit-breaker }\n  uses auth0 sync { timeout 1s circuit-breaker }\n}\ncomponent orders\nexternal auth0 {\n  kind identity\n}\ncomponent web {\n  uses auth0 sync { timeout 1s circuit-breaker }\n  uses edge sync { timeout 1s circuit-breaker }\n}\n",
     options: &[],
@@ -20,6 +20,9 @@ pub static REQUIRED_DEPENDENCY: Rule = Rule {
 };
 
 fn required_dependency(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
+    if crate::check::custom::replaced(cx.model, REQUIRED_DEPENDENCY.code.id) {
+        return;
+    }
     let idps: Vec<ElementId> = cx
         .model
         .iter()
