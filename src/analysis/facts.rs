@@ -189,12 +189,29 @@ pub struct Roles {
     pub identity_provider: bool,
     /// Monitoring: an external of kind `monitoring` or an observability technology.
     pub monitoring: bool,
+    /// Builds and ships code: a build-pipeline technology.
+    pub build_pipeline: bool,
+    /// Keeps source code: a source-repository technology.
+    pub source_repository: bool,
+    /// Serves web content: a frontend, or a web-server technology.
+    pub web_server: bool,
 }
 
 impl Roles {
     /// Gateways, WAFs, reverse proxies, load balancers and CDNs pass traffic to a backend.
     pub fn forwards(&self) -> bool {
         self.guard || self.load_balancer || self.edge_cache
+    }
+
+    /// Part of the delivery tool chain (Threagile's development-relevant assets).
+    pub fn devops(&self) -> bool {
+        self.build_pipeline || self.source_repository
+    }
+
+    /// Faces many callers with a large attack surface: web servers and the delivery tool chain.
+    /// A high-value asset should not share a network with one it does not talk to.
+    pub fn less_protected(&self) -> bool {
+        self.web_server || self.devops()
     }
 }
 
@@ -216,6 +233,9 @@ fn roles_of(model: &Model, e: &Element, id: ElementId) -> Roles {
             || (external && kind == Some("identity"))
             || tech_kind == Some("identity"),
         monitoring: (external && kind == Some("monitoring")) || tech_kind == Some("observability"),
+        build_pipeline: tech_kind == Some("build-pipeline"),
+        source_repository: tech_kind == Some("source-repository"),
+        web_server: component_kind == Some("frontend") || (component && tech_kind == Some("web-server")),
     }
 }
 
@@ -700,6 +720,43 @@ impl<'m> Zones<'m> {
             })
             .min()
     }
+}
+
+/// Technology kinds whose products keep what they handle on their own disks: a component
+/// built on one stores data even though the model draws no datastore for it.
+pub const DATA_KEEPING_TECH_KINDS: &[&str] =
+    &["source-repository", "build-pipeline", "file-server", "database", "object-store", "search"];
+
+/// A component whose catalogue technology keeps data at rest.
+pub fn component_keeps_data(model: &Model, id: ElementId) -> bool {
+    model.get(id).is_some_and(|e| e.kind == DeclKind::Component)
+        && tech_of(model, id)
+            .and_then(|t| model.get(t))
+            .and_then(|t| t.word("kind"))
+            .is_some_and(|k| DATA_KEEPING_TECH_KINDS.contains(&k))
+}
+
+/// Whether something in an internet zone calls this element directly or through load balancers
+/// only: the exposure SEC005 judges. Guards, and callers of unknown zone, stop the walk.
+pub fn reached_from_internet(model: &Model, facts: &Facts, id: ElementId) -> bool {
+    let zones = Zones::new(model);
+    let in_internet = |x: ElementId| facts.zone_of(x).is_some_and(|z| zones.is_internet(z));
+    let mut seen: BTreeSet<ElementId> = BTreeSet::new();
+    let mut stack = vec![id];
+    while let Some(x) = stack.pop() {
+        if !seen.insert(x) {
+            continue;
+        }
+        for l in facts.inbound(x) {
+            if in_internet(l.from) {
+                return true;
+            }
+            if facts.roles(l.from).load_balancer {
+                stack.push(l.from);
+            }
+        }
+    }
+    false
 }
 
 /// Datastores, caches, queues and topics: things that keep data.

@@ -303,6 +303,9 @@ pub const TECH_KIND: &[&str] = &[
     "observability",
     "orchestrator",
     "email",
+    "source-repository",
+    "build-pipeline",
+    "file-server",
     "other",
 ];
 pub const STRIDE: &[&str] =
@@ -602,6 +605,7 @@ pub static DECLS: &[DeclSpec] = &[
             attr!("rto": Ty::Duration, "Recovery time objective."),
             attr!("rpo": Ty::Duration, "Recovery point objective."),
             attr!("failover": Ty::Str, "How it fails over."),
+            ENC_REST,
             PROFILE,
             CONTROLS_ATTR,
             MAX_CLASS,
