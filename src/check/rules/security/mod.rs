@@ -20,6 +20,7 @@ mod missing_waf;
 mod mixed_trust_shared_runtime;
 mod push_deployment;
 mod stride_coverage_gap;
+mod technology_threat;
 mod unauthenticated_boundary_crossing;
 mod unclassified_data;
 mod unencrypted_boundary_crossing;
@@ -55,6 +56,7 @@ pub use missing_waf::MISSING_WAF;
 pub use mixed_trust_shared_runtime::MIXED_TRUST_SHARED_RUNTIME;
 pub use push_deployment::PUSH_DEPLOYMENT;
 pub use stride_coverage_gap::STRIDE_COVERAGE_GAP;
+pub use technology_threat::{Threat, TECHNOLOGY_THREAT};
 pub use unauthenticated_boundary_crossing::{
     UNAUTHENTICATED_BOUNDARY_CROSSING, UNAUTHENTICATED_BOUNDARY_CROSSING_MIN_CLASSIFICATION,
 };
@@ -112,6 +114,7 @@ pub static RULES: &[&Rule] = &[
     &MISSING_VAULT_ISOLATION,
     &MISSING_NETWORK_SEGMENTATION,
     &UNENCRYPTED_COMPONENT_STORAGE,
+    &TECHNOLOGY_THREAT,
 ];
 
 const MIN_CLASSIFICATION_DOC: &str =
