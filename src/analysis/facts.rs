@@ -235,7 +235,11 @@ fn roles_of(model: &Model, e: &Element, id: ElementId) -> Roles {
         monitoring: (external && kind == Some("monitoring")) || tech_kind == Some("observability"),
         build_pipeline: tech_kind == Some("build-pipeline"),
         source_repository: tech_kind == Some("source-repository"),
-        web_server: component_kind == Some("frontend") || (component && tech_kind == Some("web-server")),
+        // A web server used as a reverse proxy or load balancer forwards; it serves no pages itself.
+        web_server: component_kind == Some("frontend")
+            || (component
+                && tech_kind == Some("web-server")
+                && !matches!(component_kind, Some("gateway" | "waf" | "proxy" | "load-balancer"))),
     }
 }
 

@@ -54,9 +54,10 @@ impl<'m> Threat<'m> {
     /// "cross-site scripting (CWE-79, tampering)": the label in running text, acronyms kept.
     pub fn describe(&self, name: &str) -> String {
         let label = self.element.label.as_deref().unwrap_or(name);
-        let mut chars = label.chars();
-        let title = match (chars.next(), chars.next()) {
-            (Some(first), Some(second)) if !second.is_uppercase() => {
+        // Lower-case a capitalised first word ("Cross-site"), never an acronym or brand ("SQL", "GraphQL").
+        let first_word = label.split_whitespace().next().unwrap_or("");
+        let title = match label.chars().next() {
+            Some(first) if first_word.chars().skip(1).all(|c| !c.is_uppercase()) => {
                 format!("{}{}", first.to_lowercase(), &label[first.len_utf8()..])
             }
             _ => label.to_string(),
@@ -160,6 +161,14 @@ mod tests {
         let diags = crate::check::registry::check_source(&mitigated);
         let d = diags.iter().find(|d| d.code.id == "SEC022").expect("the accepted threat is still reported");
         assert_eq!(d.suppression.as_ref().map(|s| s.justification.as_str()), Some("queries are parameterised by the ORM"));
+    }
+
+    #[test]
+    fn sec022_titles_read_in_running_text() {
+        let model = "threat a \"GraphQL batching\" {\n  applies-to web-application\n}\nthreat b \"Cross-site scripting\" {\n  cwe 79\n  applies-to web-application\n}\ncomponent site {\n  kind frontend\n  standalone\n}\n";
+        let f = findings("SEC022", model);
+        assert!(f[0].contains("exposed to GraphQL batching as"), "{f:?}");
+        assert!(f[1].contains("exposed to cross-site scripting (CWE-79) as"), "{f:?}");
     }
 
     #[test]
