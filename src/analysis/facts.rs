@@ -220,12 +220,29 @@ pub struct Roles {
     pub identity_provider: bool,
     /// Monitoring: an external of kind `monitoring` or an observability technology.
     pub monitoring: bool,
+    /// Builds and ships code: a build-pipeline technology.
+    pub build_pipeline: bool,
+    /// Keeps source code: a source-repository technology.
+    pub source_repository: bool,
+    /// Serves web content: a frontend, or a web-server technology.
+    pub web_server: bool,
 }
 
 impl Roles {
     /// Gateways, WAFs, reverse proxies, load balancers and CDNs pass traffic to a backend.
     pub fn forwards(&self) -> bool {
         self.guard || self.load_balancer || self.edge_cache
+    }
+
+    /// Part of the delivery tool chain (Threagile's development-relevant assets).
+    pub fn devops(&self) -> bool {
+        self.build_pipeline || self.source_repository
+    }
+
+    /// Faces many callers with a large attack surface: web servers and the delivery tool chain.
+    /// A high-value asset should not share a network with one it does not talk to.
+    pub fn less_protected(&self) -> bool {
+        self.web_server || self.devops()
     }
 }
 
@@ -247,6 +264,13 @@ fn roles_of(model: &Model, e: &Element, id: ElementId) -> Roles {
             || (external && kind == Some("identity"))
             || tech_kind == Some("identity"),
         monitoring: (external && kind == Some("monitoring")) || tech_kind == Some("observability"),
+        build_pipeline: tech_kind == Some("build-pipeline"),
+        source_repository: tech_kind == Some("source-repository"),
+        // A web server used as a reverse proxy or load balancer forwards; it serves no pages itself.
+        web_server: component_kind == Some("frontend")
+            || (component
+                && tech_kind == Some("web-server")
+                && !matches!(component_kind, Some("gateway" | "waf" | "proxy" | "load-balancer"))),
     }
 }
 
@@ -824,6 +848,151 @@ impl<'m> Zones<'m> {
             })
             .min()
     }
+}
+
+/// Technology kinds whose products keep what they handle on their own disks: a component
+/// built on one stores data even though the model draws no datastore for it.
+pub const DATA_KEEPING_TECH_KINDS: &[&str] =
+    &["source-repository", "build-pipeline", "file-server", "database", "object-store", "search"];
+
+/// A component whose catalogue technology keeps data at rest.
+pub fn component_keeps_data(model: &Model, id: ElementId) -> bool {
+    model.get(id).is_some_and(|e| e.kind == DeclKind::Component)
+        && tech_of(model, id)
+            .and_then(|t| model.get(t))
+            .and_then(|t| t.word("kind"))
+            .is_some_and(|k| DATA_KEEPING_TECH_KINDS.contains(&k))
+}
+
+/// One way an element is exposed to technology-derived threats: a word of
+/// [`crate::syntax::schema::THREAT_SURFACE`], and the element that makes it so (the database a
+/// client queries, the link's far end), when there is one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Surface {
+    pub name: &'static str,
+    pub because_of: Option<ElementId>,
+}
+
+/// Protocols that speak to a relational or document database.
+const DATABASE_PROTOCOLS: &[&str] = &["postgres", "postgres-tls", "mysql", "mysql-tls", "jdbc"];
+
+/// The threat surfaces of one of our components or stores, in [`crate::syntax::schema::THREAT_SURFACE`]
+/// order. Elements from std, actors and externals have none: the model does not build them.
+pub fn threat_surfaces(model: &Model, facts: &Facts, id: ElementId) -> Vec<Surface> {
+    let Some(e) = model.get(id) else { return Vec::new() };
+    let component = e.kind == DeclKind::Component;
+    if e.from_std || !(component || is_store_kind(Some(e.kind))) {
+        return Vec::new();
+    }
+    let roles = facts.roles(id);
+    let tech_kind = |x: ElementId| tech_of(model, x).and_then(|t| model.get(t)).and_then(|t| t.word("kind"));
+    fn protocol(l: &Link) -> Option<&str> {
+        l.wire.as_ref().map(|w| w.protocol.as_str())
+    }
+    let is_web = |l: &Link| protocol(l).and_then(crate::lang::Protocol::parse).is_some_and(crate::lang::Protocol::is_web);
+    // The first outgoing link to a target the predicate picks.
+    let client_of = |pick: &dyn Fn(&Link) -> bool| facts.out(id).find(|l| pick(l)).map(|l| l.to);
+    let mut out: Vec<Surface> = Vec::new();
+    let mut add = |name: &'static str, because_of: Option<ElementId>| out.push(Surface { name, because_of });
+    let serves_people = component && !roles.forwards() && !roles.vault && !roles.monitoring && {
+        let person = people_over_web(model, facts, id, &is_web);
+        person.is_some() || roles.web_server || roles.identity_provider
+    };
+    if serves_people {
+        add("web-application", people_over_web(model, facts, id, &is_web));
+    }
+    if let Some(db) = client_of(&|l| {
+        tech_kind(l.to) == Some("database") || protocol(l).is_some_and(|p| DATABASE_PROTOCOLS.contains(&p))
+    }) {
+        add("database-client", Some(db));
+    }
+    if let Some(dir) = client_of(&|l| {
+        matches!(protocol(l), Some("ldap" | "ldaps"))
+            || (is_store_kind(model.get(l.to).map(|t| t.kind)) && tech_kind(l.to) == Some("identity"))
+    }) {
+        add("directory-client", Some(dir));
+    }
+    if let Some(search) = client_of(&|l| tech_kind(l.to) == Some("search")) {
+        add("search-client", Some(search));
+    }
+    if let Some(files) = client_of(&|l| {
+        matches!(tech_kind(l.to), Some("file-server" | "object-store")) || matches!(protocol(l), Some("ftp" | "sftp" | "s3"))
+    }) {
+        add("file-store-client", Some(files));
+    }
+    if component && !runs_on_user_device(model, id) {
+        if let Some(far) = client_of(&|l| is_web(l)) {
+            add("outgoing-http", Some(far));
+        }
+    }
+    let xml = e.references("exposes").find(|i| {
+        model.get(*i).is_some_and(|i| i.word("format") == Some("xml") || i.variant.as_deref() == Some("soap"))
+    });
+    if let Some(iface) = xml {
+        add("xml-accepter", Some(iface));
+    }
+    let uploads = e.references("exposes").find(|i| model.get(*i).is_some_and(|i| i.variant.as_deref() == Some("file")));
+    if let Some(iface) = uploads {
+        add("file-accepter", Some(iface));
+    }
+    if roles.source_repository {
+        add("source-repository", None);
+    }
+    if roles.build_pipeline {
+        add("build-pipeline", None);
+    }
+    if tech_kind(id) == Some("orchestrator") {
+        add("container-platform", None);
+    }
+    out
+}
+
+/// A person (an actor that is not an API consumer or device) who reaches this element over a web
+/// protocol, directly or through forwarders.
+fn people_over_web(model: &Model, facts: &Facts, id: ElementId, is_web: &dyn Fn(&Link) -> bool) -> Option<ElementId> {
+    let mut seen: BTreeSet<ElementId> = BTreeSet::new();
+    let mut stack = vec![id];
+    while let Some(x) = stack.pop() {
+        if !seen.insert(x) {
+            continue;
+        }
+        for l in facts.inbound(x).filter(|l| is_web(l)) {
+            let from = model.get(l.from);
+            let person = from.is_some_and(|a| {
+                a.kind == DeclKind::Actor && !matches!(a.word("kind"), Some("api-consumer" | "device"))
+            });
+            if person {
+                return Some(l.from);
+            }
+            if facts.roles(l.from).forwards() {
+                stack.push(l.from);
+            }
+        }
+    }
+    None
+}
+
+/// Whether something in an internet zone calls this element directly or through load balancers
+/// only: the exposure SEC005 judges. Guards, and callers of unknown zone, stop the walk.
+pub fn reached_from_internet(model: &Model, facts: &Facts, id: ElementId) -> bool {
+    let zones = Zones::new(model);
+    let in_internet = |x: ElementId| facts.zone_of(x).is_some_and(|z| zones.is_internet(z));
+    let mut seen: BTreeSet<ElementId> = BTreeSet::new();
+    let mut stack = vec![id];
+    while let Some(x) = stack.pop() {
+        if !seen.insert(x) {
+            continue;
+        }
+        for l in facts.inbound(x) {
+            if in_internet(l.from) {
+                return true;
+            }
+            if facts.roles(l.from).load_balancer {
+                stack.push(l.from);
+            }
+        }
+    }
+    false
 }
 
 /// Datastores, caches, queues and topics: things that keep data.

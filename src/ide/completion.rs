@@ -287,7 +287,7 @@ mod tests {
             snippet.as_deref(),
             Some("component ${1:name} \"${2:Title}\" {\n\tsummary \"${3:What it does}\"\n\towner ${4:team}\n\t$0\n}")
         );
-        assert_eq!(labels("import |"), ["std.security", "std.tech"]);
+        assert_eq!(labels("import |"), ["std.security", "std.tech", "std.threats"]);
         assert!(labels("accept |").contains(&"REL002".to_string()));
         assert_eq!(labels("accept REL002@a@b \"why\" |"), ["until", "ticket", "by"]);
         let attrs = labels("component a {\n  |\n}");

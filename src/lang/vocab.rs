@@ -173,6 +173,11 @@ impl Protocol {
         }
     }
 
+    /// HTTP in any version, or WebSockets: what a web application firewall can inspect.
+    pub const fn is_web(self) -> bool {
+        matches!(self, Protocol::Http | Protocol::Https | Protocol::Http2 | Protocol::Ws | Protocol::Wss)
+    }
+
     /// The TLS variant of a plaintext protocol, when there is one.
     pub const fn tls_variant(self) -> Option<Protocol> {
         use Protocol::*;

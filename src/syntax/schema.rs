@@ -36,6 +36,7 @@ pub enum DeclKind {
     Control,
     Technology,
     Rule,
+    Threat,
 }
 
 impl DeclKind {
@@ -305,10 +306,28 @@ pub const TECH_KIND: &[&str] = &[
     "observability",
     "orchestrator",
     "email",
+    "source-repository",
+    "build-pipeline",
+    "file-server",
     "other",
 ];
 pub const STRIDE: &[&str] =
     &["spoofing", "tampering", "repudiation", "information-disclosure", "denial-of-service", "elevation-of-privilege"];
+/// What a technology-derived threat applies to: derived facts about an element, computed in
+/// `analysis::facts::threat_surfaces`.
+pub const THREAT_SURFACE: &[&str] = &[
+    "web-application",
+    "database-client",
+    "directory-client",
+    "search-client",
+    "file-store-client",
+    "outgoing-http",
+    "xml-accepter",
+    "file-accepter",
+    "source-repository",
+    "build-pipeline",
+    "container-platform",
+];
 pub const FLOW_KIND: &[&str] = &["journey", "event-chain", "batch", "integration", "sync"];
 pub const FIELD_MODIFIERS: &[&str] = &["pii", "credentials", "optional", "key", "unique", "sensitive"];
 pub const HTTP_METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
@@ -636,6 +655,7 @@ pub static DECLS: &[DeclSpec] = &[
             attr!("rto": Ty::Duration, "Recovery time objective."),
             attr!("rpo": Ty::Duration, "Recovery point objective."),
             attr!("failover": Ty::Str, "How it fails over."),
+            ENC_REST,
             PROFILE,
             CONTROLS_ATTR,
             MAX_CLASS,
@@ -1107,6 +1127,22 @@ pub static DECLS: &[DeclSpec] = &[
         nested: &[],
         statements: Statements::None,
         doc: "A team's own architecture rule: a forbidden, allowed or required dependency, an assertion or a layer matrix.",
+    },
+    DeclSpec {
+        kind: K::Threat,
+        keyword: "threat",
+        top_level: true,
+        variants: None,
+        attrs: &[
+            attr!("stride": Ty::Enum(STRIDE), "The STRIDE category of the threat."),
+            attr!("cwe": Ty::Int, "The CWE weakness it exploits (the number of CWE-79 is 79)."),
+            attr!("applies-to": [Ty::Enum(THREAT_SURFACE)], "The elements it threatens, by what they do."),
+            attr!("mitigation": Ty::Str, "What counters it."),
+            SUMMARY,
+        ],
+        nested: &[],
+        statements: Statements::None,
+        doc: "A technology-derived threat: every element with one of its surfaces gets a note to check it.",
     },
 ];
 

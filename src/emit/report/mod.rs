@@ -17,6 +17,7 @@ pub mod markdown;
 mod operations;
 mod overview;
 mod security;
+mod threats;
 
 use std::collections::BTreeSet;
 
@@ -71,6 +72,7 @@ pub fn document(model: &Model, sources: &SourceMap, findings: &[Diagnostic], dia
     flows::data_flow_architecture(&ctx, &mut out);
     flows::performance(&ctx, &mut out);
     security::security_architecture(&ctx, &mut out);
+    threats::threat_model(&ctx, &mut out);
     operations::infrastructure(&ctx, &mut out);
     operations::risks(&ctx, &mut out);
     operations::roadmap(&ctx, &mut out);

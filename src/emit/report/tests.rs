@@ -330,3 +330,19 @@ fn gaps_are_listed_with_their_place_and_findings_sit_beside_their_element() {
     assert!(findings < after.find("\n#").unwrap_or(usize::MAX), "{after}");
     assert!(after[findings..].contains("`SEC009` (error)"));
 }
+
+#[test]
+fn threat_model_lists_catalogue_threats_with_their_status() {
+    let model = "import std.threats\n\ncomponent site {\n  kind frontend\n  standalone\n}\n\naccept SEC022@site@cross_site_scripting \"templates auto-escape and a strict CSP is set\"\n";
+    let a = analyze(&[("/ws/a.arch", model)]);
+    no_front_end_errors(&a);
+    let md = report_of(&a).1.markdown;
+    assert!(md.contains("### Threat Model"), "no threat model section");
+    assert!(
+        md.contains("| Cross-site scripting | tampering | CWE-79 | mitigated: templates auto-escape and a strict CSP is set |"),
+        "the accepted threat is not shown as mitigated"
+    );
+    assert!(md.contains("| Cross-site request forgery | spoofing | CWE-352 | open |"), "the open threat is missing");
+    let without = analyze(&[("/ws/a.arch", "component site {\n  kind frontend\n  standalone\n}\n")]);
+    assert!(!report_of(&without).1.markdown.contains("Threat Model"), "no catalogue, no section");
+}

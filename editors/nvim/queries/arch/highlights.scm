@@ -28,7 +28,7 @@
     (#any-of? @keyword
       "system" "actor" "external" "zone" "team" "person" "component" "datastore" "queue" "topic"
       "cache" "interface" "data" "event" "flow" "decision" "quality" "milestone" "deployment"
-      "observability" "risk" "phase" "metric" "profile" "control" "technology" "rule")))
+      "observability" "risk" "phase" "metric" "profile" "control" "technology" "rule" "threat")))
 
 ; Imports of std modules, and the rule code of an acceptance.
 (source_file

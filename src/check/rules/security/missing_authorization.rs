@@ -1,7 +1,7 @@
 //! SEC004 missing-authorization: Personal data reaches a component without authorization of the end user.
 
 use super::{
-    code, data_list, is_client, is_component, is_forwarder, is_human, is_pii, link_name, link_subjects, q, Once,
+    code, data_list, is_client, is_component, is_forwarder, is_human, is_identity_provider, is_pii, link_name, link_subjects, q, Once,
 };
 use crate::check::{Category, Ctx, Rule};
 use crate::diagnostics::{Diagnostic, Severity};
@@ -11,7 +11,7 @@ use crate::syntax::schema::DeclKind;
 pub static MISSING_AUTHORIZATION: Rule = Rule {
     code: code("SEC004", "missing-authorization", Severity::Warning, "Personal data reaches a component without authorization of the end user."),
     category: Category::Security,
-    explanation: "A link into a component carries end-user-scoped data (personal data: a `pii` entity or field) and either says `authz none`, or says `authz technical-user` although the caller acts for a person (it is a frontend, or a human actor calls it directly). Authentication alone tells who calls, not whether this caller may see this user's records: without authorization any authenticated caller reads everyone's data, and with a technical user the callee cannot tell which person asked (broken object-level authorization; ASVS 1.4.1, 1.4.4; Threagile missing-identity-propagation). Links with `auth none` are SEC003's, links without `authz` are gaps. Fix it with `authz ownership`, `rbac`, `abac` or `scopes`, and propagate the end user's identity instead of a technical user.",
+    explanation: "A link into a component carries end-user-scoped data (personal data: a `pii` entity or field) and either says `authz none`, or says `authz technical-user` although the caller acts for a person (it is a frontend, or a human actor calls it, directly or through load balancers; calls into an identity provider are exempt). Authentication alone tells who calls, not whether this caller may see this user's records: without authorization any authenticated caller reads everyone's data, and with a technical user the callee cannot tell which person asked (broken object-level authorization; ASVS 1.4.1, 1.4.4; Threagile missing-identity-propagation). Links with `auth none` are SEC003's, links without `authz` are gaps. Fix it with `authz ownership`, `rbac`, `abac` or `scopes`, and propagate the end user's identity instead of a technical user.",
     bad: "data Profile {\n  classification confidential\n  pii\n}\ncomponent web {\n  uses accounts sync { protocol https auth jwt authz none carries Profile timeout 1s circuit-breaker }\n}\ncomponent accounts\n",
     good: "data Profile {\n  classification confidential\n  pii\n}\ncomponent web {\n  uses accounts sync { protocol https auth jwt authz ownership carries Profile timeout 1s circuit-breaker }\n}\ncomponent accounts\n",
     options: &[],
@@ -24,9 +24,18 @@ fn missing_authorization(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     for (id, _) in cx.model.of_kind(DeclKind::Component) {
         for_person[id.0 as usize] = is_client(cx, id);
     }
-    for l in &cx.facts.links {
-        if is_human(cx, l.from) && is_component(cx, l.to) {
-            for_person[l.to.0 as usize] = true;
+    // A person's call passes load balancers unchanged to the component that serves it; a gateway
+    // terminates it and calls on under its own policy.
+    let mut stack: Vec<ElementId> =
+        cx.facts.links.iter().filter(|l| is_human(cx, l.from) && is_component(cx, l.to)).map(|l| l.to).collect();
+    while let Some(c) = stack.pop() {
+        let Some(slot) = for_person.get_mut(c.0 as usize) else { continue };
+        if *slot && !is_client(cx, c) {
+            continue;
+        }
+        *slot = true;
+        if cx.facts.roles(c).load_balancer {
+            stack.extend(cx.facts.out(c).map(|l| l.to).filter(|t| is_component(cx, *t)));
         }
     }
     let mut once = Once::default();
@@ -43,7 +52,8 @@ fn missing_authorization(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             is_human(cx, l.from) || for_person.get(l.from.0 as usize).copied().unwrap_or(false);
         let why = match authz {
             "none" => "without authorization".to_string(),
-            "technical-user" if caller_acts_for_person => {
+            // An identity provider checks credentials for the caller itself: its technical user is the design.
+            "technical-user" if caller_acts_for_person && !is_identity_provider(cx, l.to) => {
                 format!("as a technical user although {} acts for a person", q(cx, l.from))
             }
             _ => continue,
@@ -70,5 +80,7 @@ mod tests {
         assert_eq!(count("SEC004", text), 1);
         let batch = "data Profile {\n  classification confidential\n  pii\n}\ncomponent nightly {\n  kind batch\n  uses accounts sync { protocol https auth mtls authz technical-user carries Profile }\n}\ncomponent accounts\n";
         assert_eq!(count("SEC004", batch), 0, "a batch job acts for nobody");
+        let behind_lb = "data Profile {\n  classification confidential\n  pii\n}\nactor user\ncomponent lb {\n  kind load-balancer\n}\ncomponent web\ncomponent accounts\nflow f {\n  user -> lb https auth oidc\n  lb -> web https auth oidc\n  web -> accounts https auth jwt authz technical-user carries Profile\n}\n";
+        assert_eq!(count("SEC004", behind_lb), 1, "the person's call reaches web through the load balancer");
     }
 }

@@ -11,7 +11,7 @@ use crate::syntax::schema::DeclKind;
 pub static MISSING_IDENTITY_PROVIDER: Rule = Rule {
     code: code("SEC011", "missing-identity-provider", Severity::Warning, "End users log in but no identity provider is modelled, or it is not isolated."),
     category: Category::Security,
-    explanation: "A person (an actor that is not an API consumer or device) authenticates with a password, session or token (`basic`, `session`, `jwt`, `oauth2`, `oidc`, `saml`, `mfa`), yet the model has no identity provider: no component of kind `identity-provider`, no external of kind `identity`, no identity technology. Or an identity provider of ours shares its network zone with ordinary components. Who issues and checks the credentials is then unspecified, or one compromised neighbour can reach the crown jewels (Threagile missing-identity-store, missing-identity-provider-isolation; ASVS 1.2.3). Fix it by modelling the identity provider, in its own network zone.",
+    explanation: "A person (an actor that is not an API consumer or device) authenticates with a password, session or token (`basic`, `session`, `jwt`, `oauth2`, `oidc`, `saml`, `mfa`), yet the model has no identity provider: no component of kind `identity-provider`, no external of kind `identity`, no identity technology. Or an identity provider of ours, or an identity store (a datastore whose technology is of kind `identity`, such as an LDAP directory), shares its network zone with ordinary components. Who issues and checks the credentials is then unspecified, or one compromised neighbour can reach the crown jewels (Threagile missing-identity-store, missing-identity-provider-isolation; ASVS 1.2.3). Fix it by modelling the identity provider, in its own network zone.",
     bad: "actor customer\ncomponent shop\nflow login {\n  customer -> shop https auth oidc\n}\n",
     good: "actor customer\ncomponent shop\nexternal auth0 {\n  kind identity\n}\nflow login {\n  customer -> shop https auth oidc\n  shop -> auth0 https auth oauth2\n}\n",
     options: &[],
@@ -46,7 +46,9 @@ fn missing_identity_provider(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             by_network.entry(net).or_default().push(id);
         }
     }
-    for idp in idps.into_iter().filter(|i| is_component(cx, *i)) {
+    // Identity stores (a datastore whose technology is an identity product, such as a directory)
+    // need the same isolation as the provider that reads them.
+    for idp in idps.into_iter().filter(|i| is_component(cx, *i) || cx.kind(*i) == Some(DeclKind::Datastore)) {
         let Some(net) = cx.facts.zone_of(idp).and_then(|z| cx.zones.network(z)) else { continue };
         let others: Vec<ElementId> = by_network
             .get(&net)
@@ -61,7 +63,8 @@ fn missing_identity_provider(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             cx.finding(
                 &MISSING_IDENTITY_PROVIDER,
                 format!(
-                    "identity provider {} shares network zone {} with {}{more}",
+                    "{} {} shares network zone {} with {}{more}",
+                    if is_component(cx, idp) { "identity provider" } else { "identity store" },
                     q(cx, idp),
                     q(cx, net),
                     q(cx, *first)
@@ -86,5 +89,9 @@ mod tests {
         assert_eq!(count("SEC011", text), 1);
         let isolated = "zone core {\n  trust high\n}\nzone idz {\n  trust full\n}\ncomponent keycloak {\n  kind identity-provider\n  zone idz\n  standalone\n}\ncomponent orders {\n  zone core\n  standalone\n}\n";
         assert_eq!(count("SEC011", isolated), 0);
+        let store = "technology ldap {\n  kind identity\n}\nzone core {\n  trust high\n}\ncomponent keycloak {\n  kind identity-provider\n  zone core\n  uses directory { protocol ldaps auth basic }\n}\ndatastore directory {\n  tech ldap\n  zone core\n}\ncomponent orders {\n  zone core\n  standalone\n}\n";
+        let f = super::super::tests::findings("SEC011", store);
+        assert_eq!(f.len(), 2, "{f:?}");
+        assert!(f[1].starts_with("SEC011@directory: identity store `directory` shares network zone `core` with `orders`"), "{f:?}");
     }
 }

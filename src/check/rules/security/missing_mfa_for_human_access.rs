@@ -3,8 +3,10 @@
 use std::collections::VecDeque;
 
 use super::{
-    code, crit_word, data_traits, el, handled, is_client, is_forwarder, is_human, is_human_login, is_ours, q, Once,
+    code, crit_word, data_traits, el, handled, integrity, is_client, is_forwarder, is_human, is_human_login, is_ours,
+    join_and, q,
 };
+use crate::check::Link;
 use crate::check::{Category, Ctx, Rule, RuleOption, RESTRICTED};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::semantic::model::ElementId;
@@ -31,7 +33,7 @@ pub const MISSING_MFA_FOR_HUMAN_ACCESS_MIN_CRITICALITY: RuleOption = RuleOption 
 pub static MISSING_MFA_FOR_HUMAN_ACCESS: Rule = Rule {
     code: code("SEC014", "missing-mfa-for-human-access", Severity::Warning, "A person reaches restricted or mission-critical assets with one factor."),
     category: Category::Security,
-    explanation: "A person (an actor that is not an API consumer or device) reaches a component or store that handles restricted data or is mission-critical, directly or through frontends, gateways, proxies and load balancers, and logs in with a single factor: the actor is not marked `mfa` and neither the person's own link nor the client's calls say `auth mfa`. A phished or reused password then opens the most valuable assets (Threagile missing-authentication-second-factor; pytm usesMFA). Only logins count (`basic`, `session`, `jwt`, `oauth2`, `oidc`, `saml`): a person who is anonymous, or whose link carries only a machine credential such as a publishable API key, logs in nowhere, and unknown authentication is left to HYG008 and SEC003. Fix it by requiring a second factor: mark the actor `mfa` or use `auth mfa` on the login step.",
+    explanation: "A person (an actor that is not an API consumer or device) reaches a component or store that handles restricted data or data of mission-critical integrity, or is mission-critical, directly or through frontends, gateways, proxies and load balancers, and logs in with a single factor: the actor is not marked `mfa` and neither the person's own link nor the client's calls say `auth mfa`. A phished or reused password then opens the most valuable assets (Threagile missing-authentication-second-factor; pytm usesMFA). Only logins count (`basic`, `session`, `jwt`, `oauth2`, `oidc`, `saml`): a person who is anonymous, or whose link carries only a machine credential such as a publishable API key, logs in nowhere, and unknown authentication is left to HYG008 and SEC003. Each person is reported once, naming every such asset they reach. Fix it by requiring a second factor: mark the actor `mfa` or use `auth mfa` on the login step.",
     bad: "data Ledger {\n  classification restricted\n}\nactor clerk {\n  kind admin\n}\ncomponent books {\n  owns Ledger\n}\nflow post {\n  clerk -> books https auth oidc carries Ledger\n}\n",
     good: "data Ledger {\n  classification restricted\n}\nactor clerk {\n  kind admin\n  mfa\n}\ncomponent books {\n  owns Ledger\n}\nflow post {\n  clerk -> books https auth oidc carries Ledger\n}\n",
     options: &[
@@ -65,7 +67,12 @@ fn missing_mfa_for_human_access(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         if let Some(c) = cx.criticality(id).filter(|c| *c >= min_crit) {
             return Some(format!("is {}", crit_word(c)));
         }
-        None
+        // Source code, build jobs and business records whose tampering would be mission-critical.
+        data.iter()
+            .copied()
+            .filter_map(|d| integrity(cx, d).filter(|i| *i >= min_crit).map(|i| (i, d)))
+            .max_by_key(|(i, d)| (*i, std::cmp::Reverse(*d)))
+            .map(|(i, d)| format!("handles {} (integrity {})", q(cx, d), crit_word(i)))
     };
     // The valuable target each element reaches through passers (clients, forwarders), found by
     // walking links backwards from the targets.
@@ -87,7 +94,9 @@ fn missing_mfa_for_human_access(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             }
         }
     }
-    let mut once = Once::default();
+    // Per person, every valuable target reached with one factor, in link order: one finding per
+    // person (one second factor fixes them all), naming each target.
+    let mut by_person: Vec<(ElementId, Vec<(&Link, ElementId, &str)>)> = Vec::new();
     for l in &cx.facts.links {
         if !is_human(cx, l.from) || el(cx, l.from).is_some_and(|a| a.has_flag("mfa")) {
             continue;
@@ -98,30 +107,44 @@ fn missing_mfa_for_human_access(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         if factors.is_empty() && is_client(cx, l.to) {
             factors.extend(cx.facts.out(l.to).filter_map(|o| o.auth.as_deref()).filter(|a| is_human_login(a)));
         }
-        if factors.is_empty() || factors.contains(&"mfa") || !once.first(&[l.from]) {
+        let Some(factor) = factors.first().copied() else { continue };
+        if factors.contains(&"mfa") {
             continue;
         }
+        let at = match by_person.iter().position(|(p, _)| *p == l.from) {
+            Some(i) => i,
+            None => {
+                by_person.push((l.from, Vec::new()));
+                by_person.len() - 1
+            }
+        };
+        let reached = &mut by_person[at].1;
+        if !reached.iter().any(|(_, t, _)| *t == target) {
+            reached.push((l, target, factor));
+        }
+    }
+    for (person, reached) in by_person {
+        let Some(&(l, target, factor)) = reached.first() else { continue };
         let why = value(target).unwrap_or_default();
         let through = if target != l.to { format!(" through {}", q(cx, l.to)) } else { String::new() };
-        acc.push(
-            cx.finding(
+        let others: Vec<String> = reached.iter().skip(1).map(|(_, t, _)| q(cx, *t)).collect();
+        let also = if others.is_empty() { String::new() } else { format!(" (and also {})", join_and(others)) };
+        let mut d = cx
+            .finding(
                 &MISSING_MFA_FOR_HUMAN_ACCESS,
-                format!(
-                    "{} reaches {}{through} with single-factor `{}`",
-                    q(cx, l.from),
-                    q(cx, target),
-                    factors.first().copied().unwrap_or_default()
-                ),
+                format!("{} reaches {}{through} with single-factor `{factor}`{also}", q(cx, person), q(cx, target)),
                 l.span,
                 "one factor",
-                &[l.from],
+                &[person],
             )
-            .with_secondary(cx.span_of(target), format!("{} {why}", q(cx, target)))
-            .with_help(format!(
-                "require a second factor: mark {} `mfa`, or use `auth mfa` on its login step",
-                q(cx, l.from)
-            )),
-        );
+            .with_secondary(cx.span_of(target), format!("{} {why}", q(cx, target)));
+        for &(other, t, f) in reached.iter().skip(1) {
+            d = d.with_secondary(other.span, format!("reaches {} with `{f}`", q(cx, t)));
+        }
+        acc.push(d.with_help(format!(
+            "require a second factor: mark {} `mfa`, or use `auth mfa` on its login steps",
+            q(cx, person)
+        )));
     }
 }
 
@@ -134,6 +157,15 @@ mod tests {
         let base = "data Ledger {\n  classification restricted\n}\nactor clerk\ncomponent ui {\n  kind frontend\n}\ncomponent books {\n  owns Ledger\n}\nflow post {\n  clerk -> ui https\n  ui -> books https auth AUTH carries Ledger\n}\n";
         assert_eq!(count("SEC014", &base.replace("AUTH", "oidc")), 1);
         assert_eq!(count("SEC014", &base.replace("AUTH", "mfa")), 0);
+    }
+
+    #[test]
+    fn sec014_one_finding_per_person_names_every_target_and_code_integrity_counts() {
+        let text = "data Code {\n  classification internal\n  integrity mission-critical\n}\ndata Ledger {\n  classification restricted\n}\nactor dev\ncomponent repo {\n  owns Code\n}\ncomponent books {\n  owns Ledger\n}\nflow work {\n  dev -> repo https auth jwt carries Code\n  dev -> books https auth basic carries Ledger\n}\n";
+        assert_eq!(
+            super::super::tests::findings("SEC014", text),
+            vec!["SEC014@dev: `dev` reaches `repo` with single-factor `jwt` (and also `books`)"]
+        );
     }
 
     #[test]

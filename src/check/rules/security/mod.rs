@@ -13,12 +13,18 @@ mod internet_exposed_without_gateway;
 mod missing_authorization;
 mod missing_identity_provider;
 mod missing_mfa_for_human_access;
+mod missing_network_segmentation;
 mod missing_secret_store;
+mod missing_vault_isolation;
+mod missing_waf;
 mod mixed_trust_shared_runtime;
+mod push_deployment;
 mod stride_coverage_gap;
+mod technology_threat;
 mod unauthenticated_boundary_crossing;
 mod unclassified_data;
 mod unencrypted_boundary_crossing;
+mod unencrypted_component_storage;
 mod unencrypted_sensitive_flow;
 mod unencrypted_sensitive_storage;
 mod unnecessary_sensitive_transfer;
@@ -26,7 +32,8 @@ mod untrusted_deserialization;
 
 pub use classification_ceiling::CLASSIFICATION_CEILING;
 pub use datastore_accessed_across_boundary::{
-    DATASTORE_ACCESSED_ACROSS_BOUNDARY, DATASTORE_ACCESSED_ACROSS_BOUNDARY_MIN_CLASSIFICATION,
+    DATASTORE_ACCESSED_ACROSS_BOUNDARY, DATASTORE_ACCESSED_ACROSS_BOUNDARY_EQUAL_TRUST,
+    DATASTORE_ACCESSED_ACROSS_BOUNDARY_MIN_CLASSIFICATION,
     DATASTORE_ACCESSED_ACROSS_BOUNDARY_MIN_CRITICALITY, DATASTORE_ACCESSED_ACROSS_BOUNDARY_TRUSTED_FROM,
 };
 pub use internet_exposed_without_gateway::{
@@ -39,15 +46,27 @@ pub use missing_mfa_for_human_access::{
     MISSING_MFA_FOR_HUMAN_ACCESS, MISSING_MFA_FOR_HUMAN_ACCESS_MIN_CLASSIFICATION,
     MISSING_MFA_FOR_HUMAN_ACCESS_MIN_CRITICALITY,
 };
+pub use missing_network_segmentation::{
+    MISSING_NETWORK_SEGMENTATION, MISSING_NETWORK_SEGMENTATION_MIN_CLASSIFICATION,
+    MISSING_NETWORK_SEGMENTATION_MIN_CRITICALITY,
+};
 pub use missing_secret_store::MISSING_SECRET_STORE;
+pub use missing_vault_isolation::MISSING_VAULT_ISOLATION;
+pub use missing_waf::MISSING_WAF;
 pub use mixed_trust_shared_runtime::MIXED_TRUST_SHARED_RUNTIME;
+pub use push_deployment::PUSH_DEPLOYMENT;
 pub use stride_coverage_gap::STRIDE_COVERAGE_GAP;
+pub use technology_threat::{Threat, TECHNOLOGY_THREAT};
 pub use unauthenticated_boundary_crossing::{
     UNAUTHENTICATED_BOUNDARY_CROSSING, UNAUTHENTICATED_BOUNDARY_CROSSING_MIN_CLASSIFICATION,
 };
 pub use unclassified_data::UNCLASSIFIED_DATA;
 pub use unencrypted_boundary_crossing::{
     UNENCRYPTED_BOUNDARY_CROSSING, UNENCRYPTED_BOUNDARY_CROSSING_LEAVE_SENSITIVE_TO_SEC001,
+};
+pub use unencrypted_component_storage::{
+    UNENCRYPTED_COMPONENT_STORAGE, UNENCRYPTED_COMPONENT_STORAGE_MIN_CLASSIFICATION,
+    UNENCRYPTED_COMPONENT_STORAGE_MIN_INTEGRITY,
 };
 pub use unencrypted_sensitive_flow::{UNENCRYPTED_SENSITIVE_FLOW, UNENCRYPTED_SENSITIVE_FLOW_MIN_CLASSIFICATION};
 pub use unencrypted_sensitive_storage::{
@@ -90,6 +109,12 @@ pub static RULES: &[&Rule] = &[
     &MISSING_MFA_FOR_HUMAN_ACCESS,
     &UNTRUSTED_DESERIALIZATION,
     &STRIDE_COVERAGE_GAP,
+    &MISSING_WAF,
+    &PUSH_DEPLOYMENT,
+    &MISSING_VAULT_ISOLATION,
+    &MISSING_NETWORK_SEGMENTATION,
+    &UNENCRYPTED_COMPONENT_STORAGE,
+    &TECHNOLOGY_THREAT,
 ];
 
 const MIN_CLASSIFICATION_DOC: &str =

@@ -1,0 +1,79 @@
+//! SEC017 missing-waf: A web application is reached across a network boundary without a WAF.
+
+use super::{code, is_component, is_forwarder, link_name, q, zone_desc};
+use crate::analysis::facts;
+use crate::check::{Category, Ctx, Rule};
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::lang::Protocol;
+use crate::semantic::model::ElementId;
+
+pub static MISSING_WAF: Rule = Rule {
+    code: code("SEC017", "missing-waf", Severity::Warning, "A web application is reached across a network boundary without a WAF."),
+    category: Category::Security,
+    explanation: "A component (not a vault or a monitoring system, whose HTTP is an infrastructure API) is called over HTTP or WebSockets from another network zone, and the caller is not a gateway, WAF or reverse proxy. Web traffic that crosses a network boundary is where injection, cross-site scripting and request smuggling arrive; with nothing in front that inspects it, every web application must defend itself alone (Threagile missing-waf; ASVS 1.14.5). Calls from the internet, directly or through load balancers, are SEC005's: it asks for a gateway in front of what is worth protecting, so they are not reported twice. Each component is reported once, at its first unguarded caller. Fix it by routing the traffic through a component of kind `waf`, `gateway` or `proxy` in the callee's zone.",
+    bad: "zone office {\n  trust medium\n}\nzone apps {\n  trust high\n}\nactor clerk {\n  zone office\n}\ncomponent erp {\n  zone apps\n}\nflow work {\n  clerk -> erp https auth oidc\n}\n",
+    good: "zone office {\n  trust medium\n}\nzone apps {\n  trust high\n}\nactor clerk {\n  zone office\n}\ncomponent waf {\n  kind waf\n  zone apps\n}\ncomponent erp {\n  zone apps\n}\nflow work {\n  clerk -> waf https auth oidc\n  waf -> erp https auth oidc\n}\n",
+    options: &[],
+    run: missing_waf,
+};
+
+fn missing_waf(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
+    let mut reported: Vec<ElementId> = Vec::new();
+    for l in &cx.facts.links {
+        let to = l.to;
+        // Secret stores and monitoring speak HTTP as an infrastructure API, not as a web application.
+        let roles = cx.facts.roles(to);
+        if !is_component(cx, to) || is_forwarder(cx, to) || roles.vault || roles.monitoring {
+            continue;
+        }
+        if facts::runs_on_user_device(cx.model, to) {
+            continue;
+        }
+        let web = l.wire.as_ref().and_then(|w| Protocol::parse(&w.protocol)).is_some_and(Protocol::is_web);
+        if !web || !cx.crosses_network(l) || cx.facts.roles(l.from).guard || reported.contains(&to) {
+            continue;
+        }
+        if facts::reached_from_internet(cx.model, cx.facts, to) {
+            continue;
+        }
+        let Some((a, b)) = cx.zones_of(l) else { continue };
+        reported.push(to);
+        acc.push(
+            cx.finding(
+                &MISSING_WAF,
+                format!(
+                    "{} in zone {} is called over the web by {} from zone {} with no WAF in between",
+                    q(cx, to),
+                    zone_desc(cx, b),
+                    q(cx, l.from),
+                    zone_desc(cx, a)
+                ),
+                l.span,
+                format!("{} crosses a network boundary unguarded", link_name(cx, l)),
+                &[to],
+            )
+            .with_secondary(cx.span_of(to), "inspects its web traffic alone")
+            .with_help(format!(
+                "route the traffic through a component of kind `waf`, `gateway` or `proxy` in front of {}",
+                q(cx, to)
+            )),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{count, findings, ZONES};
+
+    #[test]
+    fn sec017_leaves_internet_traffic_to_sec005_and_ignores_non_web_protocols() {
+        let internet = format!("{ZONES}actor user {{\n  zone internet\n}}\ncomponent lb {{\n  kind load-balancer\n  zone dmz\n}}\ncomponent site {{\n  zone core\n}}\nflow f {{\n  user -> lb https auth none\n  lb -> site http auth none\n}}\n");
+        assert_eq!(count("SEC017", &internet), 0, "SEC005 judges internet exposure");
+        let inner = format!("{ZONES}component web {{\n  zone dmz\n  uses api sync {{ protocol PROTO auth jwt timeout 1s circuit-breaker }}\n}}\ncomponent api {{\n  zone core\n}}\n");
+        assert_eq!(
+            findings("SEC017", &inner.replace("PROTO", "https")),
+            vec!["SEC017@api: `api` in zone `core` (trust high) is called over the web by `web` from zone `dmz` (trust medium) with no WAF in between"]
+        );
+        assert_eq!(count("SEC017", &inner.replace("PROTO", "grpcs")), 0, "not a web protocol");
+    }
+}
