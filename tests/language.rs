@@ -473,3 +473,12 @@ fn hover_on_a_nested_component_names_its_container_and_system() {
     assert!(md.contains("- part of: `storefront`"), "{md}");
     assert!(md.contains("- system: `shop`"), "{md}");
 }
+
+#[test]
+fn the_editor_outline_nests_components_in_their_container_and_system() {
+    let symbols = archc::ide::symbols::document_symbols(NESTED);
+    let shop = symbols.iter().find(|s| s.name == "shop").expect("system");
+    let names = |s: &archc::ide::symbols::Symbol| s.children.iter().map(|c| c.name.clone()).collect::<Vec<_>>();
+    assert_eq!(names(shop), ["storefront", "checkout"]);
+    assert_eq!(names(&shop.children[0]), ["cart_view", "price_format"]);
+}
