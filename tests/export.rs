@@ -42,8 +42,11 @@ fn workspaces() -> Vec<PathBuf> {
 fn tricky_workspace() -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("export-tricky");
     std::fs::create_dir_all(&dir).unwrap();
+    // Tests run in parallel and all write this file: each writes its own copy and renames it
+    // into place, so that no test reads a file another one is still writing.
+    let staged = dir.join(format!(".m.arch.{:?}", std::thread::current().id()).replace(['(', ')'], ""));
     std::fs::write(
-        dir.join("m.arch"),
+        &staged,
         r#"
 team _core_ "Core & <friends>" { contact "core@example.com" }
 person ann "Ann \"the lead\"" { team _core_ }
@@ -80,6 +83,7 @@ flow f "F" {
 "#,
     )
     .unwrap();
+    std::fs::rename(&staged, dir.join("m.arch")).unwrap();
     dir
 }
 

@@ -284,6 +284,9 @@ fn likec4_maps_specification_kinds_and_keeps_titles_descriptions_technologies_an
     assert!(got.source.contains("uses payments { description \"Charges the order total [REST]\" }"), "{}", got.source);
     assert!(got.source.contains("// description: SQL"));
     assert!(got.summary.contains("2 relationship tags") && got.summary.contains("1 views"), "{}", got.summary);
+    // Elements inside a component are its components, declared in its block.
+    assert!(got.source.contains("\n  component pricing \"Pricing\" {"), "{}", got.source);
+    assert!(!got.summary.contains("nesting inside elements"), "{}", got.summary);
 }
 
 #[test]

@@ -473,3 +473,26 @@ fn hover_on_a_nested_component_names_its_container_and_system() {
     assert!(md.contains("- part of: `storefront`"), "{md}");
     assert!(md.contains("- system: `shop`"), "{md}");
 }
+
+#[test]
+fn the_editor_outline_nests_components_in_their_container_and_system() {
+    let symbols = archc::ide::symbols::document_symbols(NESTED);
+    let shop = symbols.iter().find(|s| s.name == "shop").expect("system");
+    let names = |s: &archc::ide::symbols::Symbol| s.children.iter().map(|c| c.name.clone()).collect::<Vec<_>>();
+    assert_eq!(names(shop), ["storefront", "checkout"]);
+    assert_eq!(names(&shop.children[0]), ["cart_view", "price_format"]);
+}
+
+#[test]
+fn the_likec4_export_nests_components_in_their_container() {
+    use archc::emit::export::{export, Format};
+    // The container also calls one of its own components: LikeC4 refuses such a relationship.
+    let text = NESTED.replace("    uses checkout sync", "    uses cart_view sync\n    uses checkout sync");
+    let a = analyse(&[("arch.toml", ""), ("m.arch", &text)]);
+    let c4 = export(&a.model, &a.workspace.sources, Format::Likec4);
+    assert!(c4.contains("\n    storefront = component"), "{c4}");
+    assert!(c4.contains("\n      cart_view = component"), "{c4}");
+    assert!(c4.contains("shop.storefront.cart_view -> shop.storefront.price_format"), "{c4}");
+    assert!(c4.contains("shop.storefront -> shop.checkout"), "{c4}");
+    assert!(!c4.contains("shop.storefront -> shop.storefront.cart_view"), "{c4}");
+}

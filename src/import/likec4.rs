@@ -5,8 +5,8 @@
 //! A kind maps by its shape and name: `person` shape or an actor-like name -> `actor`; storage
 //! shape or a database-like name -> `datastore`; queue-like -> `queue`; topic or bus -> `topic`;
 //! an external-like name -> `external`; a kind whose elements contain others -> `system`;
-//! everything else -> `component` of the system it sits in. Views, styles, deployment models and
-//! links are kept as comments.
+//! everything else -> `component` of the system it sits in, declared inside the component it sits
+//! in, if any (C4 level 3). Views, styles, deployment models and links are kept as comments.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -547,6 +547,19 @@ fn arch_kind(kind: &str, shape: Option<&str>, has_children: bool) -> &'static st
 }
 
 /// Imports a LikeC4 model file.
+/// The draft with this key, at any depth (components nest in components). Iterative: the
+/// source's nesting is capped, but no pass over a tree recurses.
+fn find_draft<'d>(drafts: &'d mut [DraftElement], key: &str) -> Option<&'d mut DraftElement> {
+    let mut stack: Vec<&'d mut DraftElement> = drafts.iter_mut().collect();
+    while let Some(d) = stack.pop() {
+        if d.key == key {
+            return Some(d);
+        }
+        stack.extend(d.children.iter_mut());
+    }
+    None
+}
+
 pub fn import(file: &str, text: &str) -> Result<Imported, ImportError> {
     let mut p = Parser { file, toks: lex(file, text)?, ..Default::default() };
     p.top()?;
@@ -577,8 +590,12 @@ pub fn import(file: &str, text: &str) -> Result<Imported, ImportError> {
     for (e, n) in elements.iter().zip(&own_names) {
         names.entry(e.key.clone()).or_insert_with(|| n.clone());
     }
+    // A component inside a component is declared in its block (C4 level 3); drafts are placed
+    // after all are made, parents first as the source declares them.
+    let mut drafts: Vec<(Option<String>, DraftElement)> = Vec::new();
     for (e, own_name) in elements.iter().zip(&own_names) {
         let kind = kind_of.get(&e.key).copied().unwrap_or("component");
+        let nest_in = e.parent.clone().filter(|p| kind == "component" && kind_of.get(p) == Some(&"component"));
         let mut attrs = Vec::new();
         if kind == "actor" {
             attrs.push("kind user".to_string());
@@ -606,7 +623,7 @@ pub fn import(file: &str, text: &str) -> Result<Imported, ImportError> {
         }
         attrs.extend(tags_attr(&e.tags));
         let mut comments = e.comments.clone();
-        if let Some(parent) = &e.parent {
+        if let Some(parent) = e.parent.as_ref().filter(|_| nest_in.is_none()) {
             if kind_of.get(parent) != Some(&"system") {
                 let shown = names.get(parent).map_or(parent.as_str(), String::as_str);
                 comments.push(format!("Inside `{shown}` in LikeC4"));
@@ -617,7 +634,7 @@ pub fn import(file: &str, text: &str) -> Result<Imported, ImportError> {
             comments.push(format!("technology: {t}"));
             p.draft.comment("technologies of actors and systems");
         }
-        p.draft.add(DraftElement {
+        let draft = DraftElement {
             kind,
             key: e.key.clone(),
             name: own_name.clone(),
@@ -626,7 +643,18 @@ pub fn import(file: &str, text: &str) -> Result<Imported, ImportError> {
             comments,
             counted: true,
             ..Default::default()
-        });
+        };
+        drafts.push((nest_in, draft));
+    }
+    let mut placed: Vec<DraftElement> = Vec::new();
+    for (nest_in, draft) in drafts {
+        match nest_in.and_then(|k| find_draft(&mut placed, &k)) {
+            Some(container) => container.children.push(draft),
+            None => placed.push(draft),
+        }
+    }
+    for draft in placed {
+        p.draft.add(draft);
     }
     p.elements = elements;
     for Relation { from, to, title, tags, technology, kind, mut comments } in std::mem::take(&mut p.relations) {

@@ -55,7 +55,8 @@ struct Resolver<'w> {
     ws: &'w Workspace,
     model: Model,
     diags: Vec<Diagnostic>,
-    /// For each file (by index in `ws.files`), the files whose declarations it sees.
+    /// For each std module (by index in `ws.files`), the files whose declarations it sees; empty
+    /// for workspace files, which see the whole workspace.
     visible: Vec<Vec<u64>>,
     file_index: BTreeMap<FileId, usize>,
     /// Names declared by the standard library: std files resolve against these, so a user
@@ -71,11 +72,17 @@ impl<'w> Resolver<'w> {
         self.file_index.get(&id).and_then(|&i| self.ws.files.get(i))
     }
 
+    /// What each std module sees: itself and the std modules it imports, transitively. Workspace
+    /// files see everything and need no row of their own.
     fn compute_visibility(&mut self) {
         let n = self.ws.files.len();
         let words = n.div_ceil(64).max(1);
-        self.visible = vec![vec![0u64; words]; n];
+        self.visible = vec![Vec::new(); n];
         for start in 0..n {
+            if !self.ws.files[start].is_std {
+                continue;
+            }
+            self.visible[start] = vec![0u64; words];
             let mut stack = vec![start];
             while let Some(v) = stack.pop() {
                 let (w, b) = (v / 64, v % 64);
@@ -100,7 +107,7 @@ impl<'w> Resolver<'w> {
             return true;
         }
         match (self.file_index.get(&from), self.file_index.get(&target)) {
-            (Some(&a), Some(&b)) => self.visible[a][b / 64] & (1 << (b % 64)) != 0,
+            (Some(&a), Some(&b)) => self.visible[a].get(b / 64).is_some_and(|w| w & (1 << (b % 64)) != 0),
             _ => false,
         }
     }

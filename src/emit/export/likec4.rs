@@ -1,12 +1,13 @@
 //! The model as a LikeC4 source file: a specification with one element kind per `.arch` kind
 //! (actor, system, component, datastore, queue, topic, cache, external), the model with each
-//! system's components nested in it, tags declared and attached, relationships (asynchronous ones
+//! system's components nested in it (and a container's components nested in the container), tags declared and attached, relationships (asynchronous ones
 //! of kind `async`), one view per system plus the landscape, and a dynamic view per flow.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use super::peers::{description, tags, technology, Peers};
+use crate::analysis::facts::{container_of, is_part};
 use crate::semantic::model::{Element, ElementId, Model};
 use crate::syntax::schema::DeclKind;
 
@@ -122,7 +123,17 @@ fn kind_of(e: &Element) -> &'static str {
     }
 }
 
+/// The components declared inside a component (C4 level 3), nested in it in LikeC4 too.
+fn parts<'m>(model: &'m Model, e: &Element) -> Vec<&'m Element> {
+    if e.kind != DeclKind::Component {
+        return Vec::new();
+    }
+    e.children.iter().filter_map(|c| model.get(*c)).filter(|c| c.kind == DeclKind::Component).collect()
+}
+
 fn element(out: &mut String, model: &Model, e: &Element, indent: &str, children: &[&Element]) {
+    let own_parts = parts(model, e);
+    let children: Vec<&Element> = children.iter().copied().chain(own_parts).collect();
     let _ = write!(out, "{indent}{} = {} {}", ident(&e.name), kind_of(e), q(e.title()));
     let tags: Vec<String> = tags(e).iter().map(|t| format!("#{}", tag_name(t))).collect();
     let desc = description(e);
@@ -141,7 +152,7 @@ fn element(out: &mut String, model: &Model, e: &Element, indent: &str, children:
     if let Some(d) = desc {
         let _ = writeln!(out, "{indent}  description {}", q(&d));
     }
-    for c in children {
+    for c in &children {
         element(out, model, c, &format!("{indent}  "), &[]);
     }
     let _ = writeln!(out, "{indent}}}");
@@ -180,24 +191,46 @@ pub fn source(model: &Model) -> String {
         let _ = writeln!(out, "  tag {t}");
     }
     out.push_str("}\n\nmodel {\n");
-    // LikeC4 resolves nested names by their path: `system.component`.
-    let path = |id: ElementId| match peers.system_of(id) {
-        Some(s) => format!("{}.{}", ident(peers.name(s)), ident(peers.name(id))),
-        None => ident(peers.name(id)),
+    // LikeC4 resolves nested names by their path: `system.container.component`. A component of
+    // a container is written inside it, so the lists below hold containers only.
+    let path = |id: ElementId| {
+        let mut segments = vec![ident(peers.name(id))];
+        let mut at = id;
+        while let Some(c) = container_of(model, at) {
+            segments.push(ident(peers.name(c)));
+            at = c;
+        }
+        if let Some(s) = peers.system_of(id) {
+            segments.push(ident(peers.name(s)));
+        }
+        segments.reverse();
+        segments.join(".")
     };
-    for (id, e) in peers.nodes() {
-        if peers.system_of(id).is_none() {
+    let top: Vec<(ElementId, &Element)> = peers.nodes().into_iter().filter(|(id, _)| !is_part(model, *id)).collect();
+    for (id, e) in &top {
+        if peers.system_of(*id).is_none() {
             element(&mut out, model, e, "  ", &[]);
         }
     }
     for (sid, s) in peers.systems() {
         let members: Vec<&Element> =
-            peers.nodes().into_iter().filter(|(id, _)| peers.system_of(*id) == Some(sid)).map(|(_, e)| e).collect();
+            top.iter().filter(|(id, _)| peers.system_of(*id) == Some(sid)).map(|(_, e)| *e).collect();
         element(&mut out, model, s, "  ", &members);
     }
+    // LikeC4 refuses a relationship between an element and one nested in it.
+    let nested_in = |inner: ElementId, outer: ElementId| {
+        let mut at = inner;
+        while let Some(c) = container_of(model, at) {
+            if c == outer {
+                return true;
+            }
+            at = c;
+        }
+        false
+    };
     out.push('\n');
     for r in peers.relations() {
-        if r.from == r.to {
+        if r.from == r.to || nested_in(r.from, r.to) || nested_in(r.to, r.from) {
             continue;
         }
         let arrow = if r.is_async { "-[async]->" } else { "->" };
@@ -219,8 +252,11 @@ pub fn source(model: &Model) -> String {
     // Each flow becomes a dynamic view: its steps in order.
     let relations = peers.relations();
     for (fid, f) in model.of_kind(DeclKind::Flow) {
-        let mut steps: Vec<_> =
-            relations.iter().filter(|r| r.flow.is_some_and(|(id, _)| id == fid) && r.from != r.to).collect();
+        let mut steps: Vec<_> = relations
+            .iter()
+            .filter(|r| r.flow.is_some_and(|(id, _)| id == fid) && r.from != r.to)
+            .filter(|r| !nested_in(r.from, r.to) && !nested_in(r.to, r.from))
+            .collect();
         if steps.is_empty() {
             continue;
         }
