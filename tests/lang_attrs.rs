@@ -416,3 +416,18 @@ fn the_report_shows_what_a_uses_takes_from_its_zone() {
     );
     assert!(rep.markdown.contains("auth mtls (the default of zone [cluster](#el-cluster))"));
 }
+
+#[test]
+fn the_report_lists_a_holding_component_at_rest_and_the_cia_ratings() {
+    let text = GIT_SERVER.replace(
+        "data DeployKey { classification restricted  credentials }",
+        "data DeployKey {\n  classification restricted\n  credentials\n  integrity critical\n  availability high\n}",
+    );
+    let a = analyze_text(&text);
+    let rep = archc::emit::report::render(&a.model, &a.workspace.sources, &a.diagnostics, &[]);
+    let md = &rep.markdown;
+    assert!(md.contains("per store and component that holds data"), "{md}");
+    let row = md.lines().find(|l| l.starts_with("| [git](#el-git) | component |")).expect("git in the at-rest table");
+    assert!(row.contains("[DeployKey](#el-DeployKey)") && row.contains("| no |"), "{row}");
+    assert!(md.contains("| restricted; integrity critical; availability high |"), "{md}");
+}

@@ -4,6 +4,8 @@
 //! the same two elements. The facts layer applies both before judging transit, so every rule,
 //! diagram and report reads the same effective values.
 
+use std::collections::HashMap;
+
 use super::facts::{Link, LinkOrigin, Zones};
 use crate::lang::vocab::{transport_of, Transport};
 use crate::semantic::model::{ElementId, Model};
@@ -80,19 +82,19 @@ pub fn for_link(
 /// then every link takes the defaults of the zones and system around both its ends (a local
 /// link, in-process or a file, takes no default authentication).
 pub fn apply(model: &Model, zone_of: &[Option<ElementId>], links: &mut [Link]) {
-    let declared: Vec<usize> = (0..links.len()).filter(|&i| links[i].origin == LinkOrigin::Uses).collect();
+    // The `uses` links by their two ends, in declaration order.
+    let mut declared: HashMap<(ElementId, ElementId), Vec<usize>> = HashMap::new();
+    for (i, l) in links.iter().enumerate().filter(|(_, l)| l.origin == LinkOrigin::Uses) {
+        declared.entry((l.from, l.to)).or_default().push(i);
+    }
     for i in 0..links.len() {
         if !matches!(links[i].origin, LinkOrigin::Step { .. }) {
             continue;
         }
-        let (from, to, via) = (links[i].from, links[i].to, links[i].via);
-        let same_ends = |j: &&usize| links[**j].from == from && links[**j].to == to;
-        let matching = declared
-            .iter()
-            .filter(same_ends)
-            .find(|j| via.is_some() && links[**j].via == via)
-            .or_else(|| declared.iter().find(same_ends))
-            .copied();
+        let via = links[i].via;
+        let Some(candidates) = declared.get(&(links[i].from, links[i].to)) else { continue };
+        let matching =
+            candidates.iter().find(|j| via.is_some() && links[**j].via == via).or_else(|| candidates.first()).copied();
         let Some(j) = matching else { continue };
         let (protocol, encrypted, auth, authz) =
             (links[j].protocol.clone(), links[j].encrypted, links[j].auth.clone(), links[j].authz.clone());

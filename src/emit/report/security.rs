@@ -195,7 +195,8 @@ fn data(ctx: &Ctx<'_>, out: &mut Out) {
         ctx.of(K::Data).into_iter().chain(ctx.of(K::Event)).collect();
     // Where each data element is stored or carried.
     let mut stored: BTreeMap<ElementId, Vec<ElementId>> = BTreeMap::new();
-    for kind in [K::Datastore, K::Cache, K::Queue, K::Topic] {
+    // Components that keep data on their own disks say so with `holds`.
+    for kind in [K::Datastore, K::Cache, K::Queue, K::Topic, K::Component] {
         for (sid, s) in ctx.of(kind) {
             for d in s.references("holds").chain(s.references("carries")) {
                 stored.entry(d).or_default().push(sid);
@@ -225,7 +226,7 @@ fn data(ctx: &Ctx<'_>, out: &mut Out) {
                 vec![
                     ctx.link_r(*id),
                     doc::plain(d.kind.keyword()),
-                    ctx.attr_or(d, "classification"),
+                    cia_cell(ctx, d),
                     doc::plain(if pii { "yes" } else { "no" }),
                     doc::plain(if cred { "yes" } else { "no" }),
                     ctx.data_owners.get(id).map(|o| ctx.links(o)).unwrap_or_else(|| match ctx.attr(d, "owner") {
@@ -245,8 +246,9 @@ fn data(ctx: &Ctx<'_>, out: &mut Out) {
             rows,
         );
     }
+    let holders = ctx.of(K::Component).into_iter().filter(|(_, c)| c.attr("holds").is_some());
     let stores: Vec<(ElementId, &crate::semantic::model::Element)> =
-        [K::Datastore, K::Cache, K::Queue, K::Topic].iter().flat_map(|k| ctx.of(*k)).collect();
+        [K::Datastore, K::Cache, K::Queue, K::Topic].iter().flat_map(|k| ctx.of(*k)).chain(holders).collect();
     if stores.is_empty() {
         out.fact("Encryption at Rest", doc::plain("the model declares no datastores, caches, queues or topics"));
     } else {
@@ -264,9 +266,27 @@ fn data(ctx: &Ctx<'_>, out: &mut Out) {
                 ]
             })
             .collect();
-        out.fact("Encryption at Rest", doc::plain("per store, explicit or the technology's default:"));
+        let what = if stores.iter().any(|(_, s)| s.kind == K::Component) {
+            "per store and component that holds data, explicit or the technology's default:"
+        } else {
+            "per store, explicit or the technology's default:"
+        };
+        out.fact("Encryption at Rest", doc::plain(what));
         out.table(&["Store", "Kind", "Technology", "Holds", "Encrypted at rest", "Per-tenant keys"], rows);
     }
+}
+
+/// The classification, then the integrity and availability ratings where the model states them:
+/// the CIA triple a security review reads.
+fn cia_cell(ctx: &Ctx<'_>, d: &crate::semantic::model::Element) -> Rich {
+    let mut r = ctx.attr_or(d, "classification");
+    for name in ["integrity", "availability"] {
+        if let Some(v) = ctx.attr(d, name) {
+            r.push(doc::text(format!("; {name} ")));
+            r.extend(v);
+        }
+    }
+    r
 }
 
 fn profiles(ctx: &Ctx<'_>, out: &mut Out) {
