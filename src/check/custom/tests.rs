@@ -136,7 +136,7 @@ fn capture_groups_keep_bounded_contexts_apart() {
     assert_eq!(hits(&diags, "own_context_only"), ["own_context_only@orders_api@billing_api"]);
     assert_eq!(
         with_code(&diags, "own_context_only")[0].message,
-        "orders_api reaches into another context: billing_api"
+        "`orders_api` reaches into another context: `billing_api`"
     );
 }
 
