@@ -76,7 +76,7 @@ fn custom_findings_fail_the_run_and_a_baseline_silences_them() {
     assert_eq!(o.status.code(), Some(1), "{}", text(&o.stdout));
     let out = text(&o.stdout);
     assert!(out.contains("own_context_only@reports_api@billing_db"), "{out}");
-    assert!(out.contains("reports_api reaches into another context's billing_db"), "{out}");
+    assert!(out.contains("`reports_api` reaches into another context's `billing_db`"), "{out}");
     let baseline = ws.path().join("baseline.json");
     let b = baseline.to_string_lossy().into_owned();
     assert_eq!(archc_in(ws.path(), &["check", "--write-baseline", &b]).status.code(), Some(1));

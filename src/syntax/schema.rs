@@ -1219,7 +1219,7 @@ const fn selector(name: &'static str, doc: &'static str) -> AttrSpec {
 
 pub const RULE_ATTRS: &[AttrSpec] = &[
     attr!("severity": Ty::Enum(RULE_SEVERITY), "Level of its findings; `warning` when absent."),
-    attr!("message": Ty::Str, "The finding's message; `{from}`, `{to}` and `{element}` are replaced."),
+    attr!("message": Ty::Str, "The finding's message; `{from}`, `{to}` and `{element}` become names in backticks."),
     attr!("replaces": Ty::Enum(RULE_REPLACES), "Replaces a built-in rule's defaults; findings carry its code."),
     SUMMARY,
     selector("from", "The elements a dependency starts from (everything when absent)."),

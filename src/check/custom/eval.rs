@@ -171,8 +171,10 @@ fn at(table: &[bool], id: ElementId) -> bool {
 fn message(cx: &Ctx<'_>, rule: &CustomRule, default: String, from: ElementId, to: Option<ElementId>) -> String {
     match &rule.message {
         Some(m) => {
-            let to = to.map(|t| cx.name(t)).unwrap_or_default();
-            m.replace("{from}", &cx.name(from)).replace("{element}", &cx.name(from)).replace("{to}", &to)
+            // Names in backticks, as every finding quotes them (the report shows them as code).
+            let to = to.map(|t| format!("`{}`", cx.name(t))).unwrap_or_default();
+            let from = format!("`{}`", cx.name(from));
+            m.replace("{from}", &from).replace("{element}", &from).replace("{to}", &to)
         }
         None => default,
     }

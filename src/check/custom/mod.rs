@@ -134,7 +134,8 @@ impl Selector {
             }
         };
         words("kind", &self.kind);
-        words("tag", &self.tag);
+        let tags: Vec<String> = self.tag.iter().map(|t| format!("\"{t}\"")).collect();
+        words("tag", &tags);
         words("layer", &self.layer);
         words("has", &self.has);
         for (key, ids) in [("zone", &self.zone), ("system", &self.system), ("team", &self.team)] {
