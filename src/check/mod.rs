@@ -332,7 +332,9 @@ fn apply_acceptances(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>, today: Option<Lite
         }
         let justification = acc.justification.clone().unwrap_or_default();
         for d in out.iter_mut() {
-            if d.suppression.is_none() && d.code == rule.code && d.fingerprint() == fingerprint {
+            // An acceptance written for a place of a cause now reported once (a flow step of a
+            // link, one callee of a group) still matches the merged finding.
+            if d.suppression.is_none() && d.answers_to(&fingerprint) {
                 d.suppression =
                     Some(Suppression { kind: SuppressionKind::InSource, justification: justification.clone() });
                 used[i] = true;
@@ -367,14 +369,13 @@ fn apply_acceptances(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>, today: Option<Lite
 fn apply_baseline(out: &mut [Diagnostic], baseline: &BTreeMap<String, usize>) {
     let mut remaining = baseline.clone();
     for d in out.iter_mut().filter(|d| d.suppression.is_none()) {
-        if let Some(n) = remaining.get_mut(&d.fingerprint()) {
-            if *n > 0 {
-                *n -= 1;
-                d.suppression = Some(Suppression {
-                    kind: SuppressionKind::Baseline,
-                    justification: "recorded in the baseline".into(),
-                });
-            }
+        let key = std::iter::once(d.fingerprint())
+            .chain(d.merged.iter().cloned())
+            .find(|f| remaining.get(f).is_some_and(|n| *n > 0));
+        if let Some(n) = key.and_then(|k| remaining.get_mut(&k)) {
+            *n -= 1;
+            d.suppression =
+                Some(Suppression { kind: SuppressionKind::Baseline, justification: "recorded in the baseline".into() });
         }
     }
 }
