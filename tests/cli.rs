@@ -203,3 +203,24 @@ fn a_duplicate_name_does_not_misdirect_references_and_import_help_avoids_cycles(
     assert!(!out.contains("RES001"), "the duplicate cascaded into a wrong-kind error:\n{out}");
     assert!(out.contains("importing it back would be a cycle"), "{out}");
 }
+
+#[test]
+fn notes_are_counted_in_one_line_unless_verbose_and_kept_in_machine_formats() {
+    let human = stdout(&archc(&["check", "check/notes"]));
+    // The advice is one line, so the error is what the reader sees.
+    assert!(!human.contains("] Advice:"), "notes shown by default:\n{human}");
+    assert!(human.contains("[SEC001] Error:"), "{human}");
+    assert!(human.contains("2 notes not shown (REL006 2): run with `--verbose` to see them"), "{human}");
+    assert!(human.trim_end().ends_with("2 errors, 3 warnings, 2 notes"), "the summary still counts them:\n{human}");
+    let verbose = stdout(&archc(&["check", "--verbose", "check/notes"]));
+    assert_eq!(verbose.matches("[REL006] Advice:").count(), 2, "{verbose}");
+    assert!(!verbose.contains("not shown"));
+    // JSON and SARIF keep every note.
+    let json: serde_json::Value = serde_json::from_str(&stdout(&archc(&["check", "--format", "json", "check/notes"]))).unwrap();
+    let notes = json["diagnostics"].as_array().unwrap().iter().filter(|d| d["severity"] == "note").count();
+    assert_eq!(notes, 2);
+    let sarif: serde_json::Value =
+        serde_json::from_str(&stdout(&archc(&["check", "--format", "sarif", "check/notes"]))).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.iter().filter(|r| r["level"] == "note").count(), 2);
+}
