@@ -580,6 +580,10 @@ impl Facts {
             if link.auth.is_none() {
                 link.auth = iface.word("auth").map(str::to_string);
             }
+            // An interface open by design needs no `auth` on each caller: none is the answer.
+            if link.auth.is_none() && link.via.is_some_and(|v| is_anonymous_interface(model, v)) {
+                link.auth = Some("none".into());
+            }
             if link.authz.is_none() {
                 link.authz = iface.word("authz").map(str::to_string);
             }
@@ -716,6 +720,23 @@ pub fn interface_data(model: &Model, iface: ElementId) -> Vec<ElementId> {
         }
     }
     out
+}
+
+/// An interface callable without authentication by design (sign-in, token, password reset,
+/// JWKS, health): marked `anonymous`, or every one of its endpoints is.
+pub fn is_anonymous_interface(model: &Model, iface: ElementId) -> bool {
+    model.get(iface).is_some_and(|i| {
+        i.kind == DeclKind::Interface
+            && (i.has_flag("anonymous")
+                || (!i.endpoints.is_empty()
+                    && i.endpoints.iter().all(|ep| ep.options.iter().any(|a| a.name == "anonymous"))))
+    })
+}
+
+/// The link goes through an interface that is open by design, so asking its callers to
+/// authenticate (or for a second factor) is no finding.
+pub fn anonymous_by_design(model: &Model, link: &Link) -> bool {
+    link.via.is_some_and(|v| is_anonymous_interface(model, v))
 }
 
 /// Component kinds whose code runs on the users' own devices: a browser single-page app, a mobile

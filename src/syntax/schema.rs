@@ -442,6 +442,7 @@ pub const ENDPOINT_OPTIONS: &[AttrSpec] = &[
     attr!("latency": Ty::Duration, "Expected p95 latency."),
     attr!("idempotent", "Safe to retry."),
     attr!("deprecated", "Scheduled for removal."),
+    attr!("anonymous", "Callable without authentication, by design (sign-in, token, JWKS, health); an interface whose every endpoint says so is `anonymous`."),
 ];
 
 const SCALE_BLOCK: &[AttrSpec] = &[
@@ -741,6 +742,7 @@ pub static DECLS: &[DeclSpec] = &[
             attr!("errors": Ty::Enum(ERROR_MODEL), "How errors are reported."),
             attr!("rate-limit": Ty::Rate, "Requests allowed per client."),
             attr!("exposure": Ty::Enum(EXPOSURE), "Who may call it."),
+            attr!("anonymous", "Callers need not authenticate, by design (sign-in, token, password reset, public keys or JWKS, health): links through it default to `auth none` and the authentication rules ask for nothing more."),
             attr!("format": Ty::Enum(FORMAT), "Payload format."),
             attr!("carries": [Ty::Ref(DATA)], "For event interfaces: the events it carries."),
             attr!("owner": Ty::Ref(OWNERS), "The owning team, when it differs from the provider's."),

@@ -483,6 +483,33 @@ mod tests {
     }
 
     #[test]
+    fn endpoints_open_by_design_need_no_authentication() {
+        // The gateway must reach the identity provider (CPL004); the link that fetches the
+        // signing keys is unauthenticated by design and must not be a finding for it.
+        let text = format!("{ZONES}data Keys {{\n  classification confidential\n}}\ncomponent idp {{\n  kind identity-provider\n  zone data\n  exposes Jwks\n  owns Keys\n}}\ninterface Jwks rest {{\n  anonymous\n  GET /.well-known/jwks.json -> Keys\n}}\ncomponent gw {{\n  kind gateway\n  zone dmz\n  uses Jwks sync {{ protocol https timeout 1s circuit-breaker }}\n}}\n");
+        let diags = check_source(&text);
+        let codes: Vec<&str> = diags.iter().map(|d| d.code.id).collect();
+        assert!(!codes.contains(&"SEC003") && !codes.contains(&"HYG008"), "{codes:?}");
+        // Without `anonymous`, the same link is unauthenticated into higher trust.
+        let closed = text.replace("  anonymous\n", "  auth none\n");
+        assert_eq!(count("SEC003", &closed), 1);
+        // Every endpoint open makes the interface open.
+        let per_endpoint = text.replace("  anonymous\n", "").replace("-> Keys\n", "-> Keys anonymous\n");
+        assert_eq!(count("SEC003", &per_endpoint), 0);
+        assert!(!check_source(&per_endpoint).iter().any(|d| d.code.id == "HYG008"));
+    }
+
+    #[test]
+    fn a_guest_on_an_open_interface_neither_logs_in_nor_needs_mfa() {
+        let text = "data Card {\n  classification restricted\n}\nactor shopper\ncomponent shop {\n  kind service\n  exposes Storefront\n  owns Card\n}\ninterface Storefront rest {\n  anonymous\n  POST /checkout (Card)\n}\nflow buy {\n  shopper -> Storefront https auth session carries Card\n}\n";
+        assert_eq!(count("SEC011", text), 0);
+        assert_eq!(count("SEC014", text), 0);
+        let account = text.replace("  anonymous\n", "");
+        assert_eq!(count("SEC011", &account), 1, "a session on a closed interface is a login");
+        assert_eq!(count("SEC014", &account), 1);
+    }
+
+    #[test]
     fn sec003_multi_tenant_forwarder_is_not_exempt_and_gaps_are_skipped() {
         let text = format!("{ZONES}actor user {{\n  zone internet\n}}\ncomponent gw {{\n  kind gateway\n  zone dmz\n  multi-tenant\n}}\nflow f {{\n  user -> gw https auth none\n}}\n");
         assert_eq!(count("SEC003", &text), 1);

@@ -4,6 +4,7 @@ use super::{
     code, data_traits, el, handled, is_forwarder, is_ours, link_name, most_sensitive, profiles_of, q,
     zone_desc, group_by_link, Memo, MIN_CLASSIFICATION_DOC,
 };
+use crate::analysis::facts;
 use crate::check::{Category, Ctx, Rule, RuleOption, Transit, CONFIDENTIAL};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::lang::AuthScheme;
@@ -31,7 +32,7 @@ pub const UNAUTHENTICATED_BOUNDARY_CROSSING_MIN_CLASSIFICATION: RuleOption = Rul
 pub static UNAUTHENTICATED_BOUNDARY_CROSSING: Rule = Rule {
     code: code("SEC003", "unauthenticated-boundary-crossing", Severity::Error, "A link enters higher trust or reaches sensitive data without authentication."),
     category: Category::Security,
-    explanation: "A link says `auth none` (its own or inherited from the interface it goes `via`) and either enters a zone of higher trust than the one it leaves, or reaches an element that handles confidential or restricted data, personal data or credentials, or reaches a multi-tenant component. Whoever can reach the network can then act as any caller (STRIDE spoofing; ASVS 1.2.2, 1.9.2). Each hop is judged on its own: the hop into a gateway, load balancer, WAF or reverse proxy is exempt (they pass traffic to a backend that must authenticate it) unless that forwarder is multi-tenant, and so is monitoring traffic. A link whose authentication is weaker than the `min-auth` of a profile of its target is reported too. A link that does not say how it authenticates is a gap (HYG008). Fix it with service credentials (`auth mtls`, `service-token`) or end-user tokens (`jwt`, `oidc`). A link stated as a `uses` and as steps of several flows is one finding, at the `uses` (else at its first step) with the other places as related locations; its fingerprint names the caller and the callee only (`SEC003@web@api`), and an acceptance written with a flow (`SEC003@pay@web@api`) still matches it.",
+    explanation: "A link says `auth none` (its own or inherited from the interface it goes `via`) and either enters a zone of higher trust than the one it leaves, or reaches an element that handles confidential or restricted data, personal data or credentials, or reaches a multi-tenant component. Whoever can reach the network can then act as any caller (STRIDE spoofing; ASVS 1.2.2, 1.9.2). Each hop is judged on its own: the hop into a gateway, load balancer, WAF or reverse proxy is exempt (they pass traffic to a backend that must authenticate it) unless that forwarder is multi-tenant, and so is monitoring traffic. A link whose authentication is weaker than the `min-auth` of a profile of its target is reported too. A link that does not say how it authenticates is a gap (HYG008). Links through an interface marked `anonymous` (or whose every endpoint is), open by design like sign-in, token, password reset, JWKS and health endpoints, are exempt. Fix it with service credentials (`auth mtls`, `service-token`) or end-user tokens (`jwt`, `oidc`). A link stated as a `uses` and as steps of several flows is one finding, at the `uses` (else at its first step) with the other places as related locations; its fingerprint names the caller and the callee only (`SEC003@web@api`), and an acceptance written with a flow (`SEC003@pay@web@api`) still matches it.",
     bad: "zone dmz {\n  trust medium\n}\nzone core {\n  trust high\n}\ncomponent gateway {\n  kind gateway\n  zone dmz\n  uses orders sync { protocol https auth none timeout 1s circuit-breaker }\n}\ncomponent orders {\n  zone core\n}\n",
     good: "zone dmz {\n  trust medium\n}\nzone core {\n  trust high\n}\ncomponent gateway {\n  kind gateway\n  zone dmz\n  uses orders sync { protocol https auth mtls timeout 1s circuit-breaker }\n}\ncomponent orders {\n  zone core\n}\n",
     options: &[UNAUTHENTICATED_BOUNDARY_CROSSING_MIN_CLASSIFICATION],
@@ -58,6 +59,9 @@ fn unauthenticated_boundary_crossing(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     for l in &cx.facts.links {
         let Some(auth) = l.auth.as_deref() else { continue };
         if !is_ours(cx, l.to) || l.transit == Transit::Local || is_monitoring(cx, l.from) || is_monitoring(cx, l.to) {
+            continue;
+        }
+        if facts::anonymous_by_design(cx.model, l) {
             continue;
         }
         let multi_tenant = el(cx, l.to).is_some_and(|e| e.has_flag("multi-tenant"));
