@@ -779,6 +779,18 @@ pub fn is_credentials(model: &Model, data: ElementId) -> bool {
     })
 }
 
+/// Credentials that are the system's own secrets (keys, service passwords), which belong in a
+/// vault: not end users' credentials kept as one-way hashes (`hashed` on the data or the field).
+pub fn is_system_secret(model: &Model, data: ElementId) -> bool {
+    model.get(data).is_some_and(|e| {
+        let hashed = e.has_flag("hashed");
+        (e.has_flag("credentials") && !hashed)
+            || e.fields.iter().any(|f| {
+                f.modifiers.iter().any(|m| m == "credentials") && !hashed && !f.modifiers.iter().any(|m| m == "hashed")
+            })
+    })
+}
+
 /// Classified at rank `min` or above, personal data, or credentials.
 pub fn is_sensitive(model: &Model, data: ElementId, min: usize) -> bool {
     classification(model, data).is_some_and(|c| c >= min) || is_pii(model, data) || is_credentials(model, data)

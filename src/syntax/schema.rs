@@ -308,7 +308,7 @@ pub const TECH_KIND: &[&str] = &[
 pub const STRIDE: &[&str] =
     &["spoofing", "tampering", "repudiation", "information-disclosure", "denial-of-service", "elevation-of-privilege"];
 pub const FLOW_KIND: &[&str] = &["journey", "event-chain", "batch", "integration", "sync"];
-pub const FIELD_MODIFIERS: &[&str] = &["pii", "credentials", "optional", "key", "unique", "sensitive"];
+pub const FIELD_MODIFIERS: &[&str] = &["pii", "credentials", "hashed", "optional", "key", "unique", "sensitive"];
 pub const HTTP_METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 pub const ERROR_MODEL: &[&str] = &["problem-json", "status-codes", "grpc-status", "envelope", "none"];
 pub const RESILIENCE: &[&str] = &["none", "active-passive", "active-active", "multi-az", "multi-region"];
@@ -762,6 +762,7 @@ pub static DECLS: &[DeclSpec] = &[
             CLASS,
             attr!("pii", "Contains personal data."),
             attr!("credentials", "Contains secrets or credentials."),
+            attr!("hashed", "Its credentials are end users' secrets kept only as one-way hashes (password hashes): sensitive, but no secret of the system's own that needs a vault."),
             attr!("owner": Ty::Ref(OWNERS), "The accountable team, when no component owns it."),
             attr!("retention": Ty::Duration, "How long it is kept."),
             attr!("integrity": Ty::Enum(CRITICALITY), "How much corruption would hurt."),
