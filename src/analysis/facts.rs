@@ -179,7 +179,7 @@ impl Deps {
 pub struct Roles {
     /// A gateway, WAF or reverse proxy: inspects and filters what it forwards.
     pub guard: bool,
-    /// Forwards traffic without inspecting it.
+    /// Forwards traffic without inspecting it: a load balancer or a Kubernetes-style ingress.
     pub load_balancer: bool,
     /// A CDN or HTTP cache in front of an origin: a caching reverse proxy.
     pub edge_cache: bool,
@@ -209,7 +209,7 @@ fn roles_of(model: &Model, e: &Element, id: ElementId) -> Roles {
             Some(k) => matches!(k, "gateway" | "waf" | "proxy"),
             None => component && matches!(tech_kind, Some("gateway" | "proxy")),
         },
-        load_balancer: component_kind == Some("load-balancer"),
+        load_balancer: matches!(component_kind, Some("load-balancer" | "ingress")),
         edge_cache: e.kind == DeclKind::Cache && matches!(kind, Some("cdn" | "http")),
         vault: component_kind == Some("vault") || tech_kind == Some("vault"),
         identity_provider: component_kind == Some("identity-provider")
@@ -217,6 +217,19 @@ fn roles_of(model: &Model, e: &Element, id: ElementId) -> Roles {
             || tech_kind == Some("identity"),
         monitoring: (external && kind == Some("monitoring")) || tech_kind == Some("observability"),
     }
+}
+
+/// Load balancers, ingresses and proxies (by kind, or a component on a proxy technology):
+/// infrastructure that relays requests to a backend. Layer, timeout, criticality and
+/// data-minimisation rules judge the backend behind them, not the relay itself.
+pub fn is_relay(model: &Model, id: ElementId) -> bool {
+    model.get(id).is_some_and(|e| {
+        e.kind == DeclKind::Component
+            && match e.word("kind") {
+                Some(k) => matches!(k, "load-balancer" | "ingress" | "proxy"),
+                None => tech_of(model, id).and_then(|t| model.get(t)).and_then(|t| t.word("kind")) == Some("proxy"),
+            }
+    })
 }
 
 /// A `?` still to be filled.

@@ -222,6 +222,7 @@ pub const COMPONENT_KIND: &[&str] = &[
     "proxy",
     "waf",
     "load-balancer",
+    "ingress",
     "identity-provider",
     "vault",
     "monolith",
