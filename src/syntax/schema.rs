@@ -763,6 +763,7 @@ pub static DECLS: &[DeclSpec] = &[
             CLASS,
             attr!("pii", "Contains personal data."),
             attr!("credentials", "Contains secrets or credentials."),
+            attr!("transient", "A message that only travels and is never stored (a request or response, a notification payload): it needs no system of record."),
             attr!("hashed", "Its credentials are end users' secrets kept only as one-way hashes (password hashes): sensitive, but no secret of the system's own that needs a vault."),
             attr!("owner": Ty::Ref(OWNERS), "The accountable team, when no component owns it."),
             attr!("retention": Ty::Duration, "How long it is kept."),
