@@ -48,6 +48,12 @@ pub struct Link {
     pub access: Option<String>,
     pub discovery: Option<String>,
     pub per_item: bool,
+    /// The caller tolerates the callee failing (`optional`, on the link or on a `uses` of the
+    /// same pair): it degrades instead of failing, so the callee is not on its critical path.
+    pub optional: bool,
+    /// A build, deployment or maintenance link (`usage devops`, on the link or on a `uses` of the
+    /// same pair), not a runtime dependency.
+    pub devops: bool,
     /// Some field of the link is a `?` hole.
     pub has_hole: bool,
     /// Options written with a value that is a hole or failed to parse (already reported): the
@@ -326,6 +332,8 @@ fn link_from_options(
         access: None,
         discovery: None,
         per_item: false,
+        optional: false,
+        devops: false,
         has_hole: has_hole(opts),
         unreadable: opts.iter().filter(|a| is_unreadable(a)).map(|a| a.name).collect(),
         span,
@@ -358,6 +366,8 @@ fn link_from_options(
             "access" => link.access = word(a),
             "discovery" => link.discovery = word(a),
             "per-item" => link.per_item = true,
+            "optional" => link.optional = true,
+            "usage" => link.devops = word(a).as_deref() == Some("devops"),
             _ => {}
         }
     }
@@ -514,6 +524,21 @@ impl Facts {
         for l in &mut self.links {
             l.carries.sort();
             l.carries.dedup();
+        }
+        // A flow step repeats what the `uses` of the same pair says about the dependency.
+        let mut optional: BTreeSet<(ElementId, ElementId)> = BTreeSet::new();
+        let mut devops: BTreeSet<(ElementId, ElementId)> = BTreeSet::new();
+        for l in self.links.iter().filter(|l| l.origin == LinkOrigin::Uses) {
+            if l.optional {
+                optional.insert((l.from, l.to));
+            }
+            if l.devops {
+                devops.insert((l.from, l.to));
+            }
+        }
+        for l in self.links.iter_mut().filter(|l| matches!(l.origin, LinkOrigin::Step { .. })) {
+            l.optional |= optional.contains(&(l.from, l.to));
+            l.devops |= devops.contains(&(l.from, l.to));
         }
     }
 

@@ -284,6 +284,7 @@ pub const METRIC_CATEGORY: &[&str] =
     &["performance", "scalability", "reliability", "security", "business", "cost", "delivery"];
 pub const CACHE_KIND: &[&str] = &["in-memory", "distributed", "cdn", "query", "session", "http", "computed"];
 pub const INVALIDATION: &[&str] = &["ttl", "event", "manual", "write-through", "write-behind"];
+pub const USAGE: &[&str] = &["business", "devops"];
 pub const ENVIRONMENT: &[&str] = &["development", "test", "staging", "production", "disaster-recovery"];
 pub const TECH_KIND: &[&str] = &[
     "database",
@@ -418,6 +419,8 @@ pub const USES_BLOCK: &[AttrSpec] = &[
     attr!("latency": Ty::Duration, "Expected p95 latency of the call."),
     attr!("carries": [Ty::Ref(DATA)], "Data sent or received."),
     attr!("per-item", "Called once per item of a collection (a chatty interaction)."),
+    attr!("optional", "The caller tolerates this dependency failing and degrades (ads, recommendations, a confirmation e-mail): it is not on the caller's critical path."),
+    attr!("usage": Ty::Enum(USAGE), "`business` (the default) or `devops`: a build push, a git fetch or admin maintenance, which is no runtime dependency."),
     attr!("description": Ty::Str, "Why the dependency exists."),
 ];
 
@@ -433,6 +436,8 @@ pub const STEP_OPTIONS: &[AttrSpec] = &[
     attr!("timeout": Ty::Duration, "Caller timeout for this step."),
     attr!("access": Ty::Enum(ACCESS), "For datastores: read, write or both."),
     attr!("per-item", "Repeated once per item of a collection."),
+    attr!("optional", "The flow carries on without this step's answer (the caller degrades)."),
+    attr!("usage": Ty::Enum(USAGE), "`business` (the default) or `devops`: a build, deployment or maintenance step."),
 ];
 
 /// Options after an endpoint or operation.

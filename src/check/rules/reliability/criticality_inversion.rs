@@ -14,7 +14,7 @@ use crate::syntax::schema::DeclKind;
 pub static CRITICALITY_INVERSION: Rule = Rule {
     code: code("REL003", "criticality-inversion", Severity::Warning, "An element depends synchronously on an element of lower criticality."),
     category: Category::Reliability,
-    explanation: "A synchronous dependency makes the caller at most as available as the callee. When a `critical` service waits on a `medium` one, the weaker element's lower standards (redundancy, on-call, change process) silently cap the stronger one. Raise the callee to the caller's tier with what that implies, or make the dependency asynchronous or optional so that the caller degrades instead of failing. All lower-tier dependencies of one caller are one finding at the caller's `criticality`, since one rating decision explains them; acceptances written for one caller and callee (`REL003@orders@catalog`) still match it. A load balancer, ingress or proxy rated above its backends is no inversion: the backends' own ratings count.",
+    explanation: "A synchronous dependency makes the caller at most as available as the callee. When a `critical` service waits on a `medium` one, the weaker element's lower standards (redundancy, on-call, change process) silently cap the stronger one. Raise the callee to the caller's tier with what that implies, or make the dependency asynchronous or optional so that the caller degrades instead of failing. All lower-tier dependencies of one caller are one finding at the caller's `criticality`, since one rating decision explains them; acceptances written for one caller and callee (`REL003@orders@catalog`) still match it. A load balancer, ingress or proxy rated above its backends is no inversion: the backends' own ratings count; nor is an `optional` dependency (the caller degrades) or a `usage devops` link.",
     bad: "component orders {\n  criticality critical\n  uses catalog sync { timeout 1s circuit-breaker }\n}\ncomponent catalog { criticality medium }\n",
     good: "component orders {\n  criticality critical\n  uses catalog async\n}\ncomponent catalog { criticality medium }\n",
     options: &[],
@@ -36,8 +36,9 @@ fn criticality_inversion(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         if l.is_local() || matches!(cx.kind_word(l.to), Some("library" | "module")) {
             continue;
         }
-        // A relay rated above its backend is normal: the backend's own rating is what counts.
-        if facts::is_relay(cx.model, l.from) {
+        // A relay rated above its backend is normal: the backend's own rating is what counts. An
+        // optional dependency only degrades the caller; a devops link is no runtime dependency.
+        if facts::is_relay(cx.model, l.from) || l.optional || l.devops {
             continue;
         }
         let (Some(a), Some(b)) = (cx.criticality(l.from), cx.criticality(l.to)) else { continue };

@@ -10,7 +10,7 @@ use crate::syntax::schema::DeclKind;
 pub static DOS_RISKY_BOUNDARY_ACCESS: Rule = Rule {
     code: code("REL004", "dos-risky-boundary-access", Severity::Warning, "A critical element receives calls across a network boundary."),
     category: Category::Reliability,
-    explanation: "An element of `critical` or `mission-critical` criticality that receives calls from another network zone can be flooded from there, by attack or by a misbehaving client. Calls forwarded by a gateway, proxy, WAF, load balancer or ingress count when that forwarder itself receives traffic from another network zone; a load balancer, ingress or proxy is not reported itself (as in Threagile, the elements behind it are). A control that mitigates `denial-of-service` on the element (rate limiting, IP filtering) settles the finding; a mission-critical element that also runs as a single instance is reported as an error.",
+    explanation: "An element of `critical` or `mission-critical` criticality that receives calls from another network zone can be flooded from there, by attack or by a misbehaving client. Calls forwarded by a gateway, proxy, WAF, load balancer or ingress count when that forwarder itself receives traffic from another network zone; a load balancer, ingress or proxy is not reported itself (as in Threagile, the elements behind it are), and build or maintenance access (`usage devops`) is no business traffic. A control that mitigates `denial-of-service` on the element (rate limiting, IP filtering) settles the finding; a mission-critical element that also runs as a single instance is reported as an error.",
     bad: "zone internet { trust none internet }\nzone core { trust high }\nactor customer { zone internet }\ncomponent api { zone core criticality critical replicas 2 }\nflow browse {\n  customer -> api https auth jwt\n}\n",
     good: "zone internet { trust none internet }\nzone core { trust high }\nactor customer { zone internet }\ncontrol rate_limiting { mitigates denial-of-service }\ncomponent api { zone core criticality critical replicas 2 controls rate_limiting }\nflow browse {\n  customer -> api https auth jwt\n}\n",
     options: &[],
@@ -40,6 +40,7 @@ fn dos_risky_boundary_access(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     // Consumers pull from brokers at their own pace, and monitoring only probes.
     let is_request = |l: &Link| {
         !matches!(l.origin, LinkOrigin::Event)
+            && !l.devops
             && l.from != l.to
             && !matches!(cx.kind(l.from), Some(DeclKind::Queue | DeclKind::Topic))
             && cx.kind_word(l.from) != Some("monitoring")
@@ -98,6 +99,25 @@ fn dos_risky_boundary_access(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
 mod tests {
     use crate::check::registry::findings_of as of;
     use crate::diagnostics::Severity;
+
+    #[test]
+    fn optional_dependencies_and_devops_links_are_not_runtime_dependencies() {
+        let text = "actor shopper\ncomponent web {\n  criticality critical\n  replicas 2\n  uses ads sync { timeout 100ms circuit-breaker optional }\n  uses cart sync { timeout 1s circuit-breaker }\n}\ncomponent ads {\n  criticality low\n  uses catalog sync { timeout 1s circuit-breaker }\n}\ncomponent catalog {\n  criticality low\n}\ncomponent cart {\n  criticality critical\n  replicas 2\n}\nflow browse {\n  criticality critical\n  shopper -> web\n  web -> ads\n  ads -> catalog\n  web -> cart\n}\n";
+        // `ads` and what only it reaches are not single points of failure, nor an inversion.
+        let spof: Vec<String> = of("REL001", text).iter().map(|d| d.fingerprint()).collect();
+        assert!(spof.is_empty(), "{spof:?}");
+        assert!(of("REL003", text).is_empty());
+        let required = text.replace(" optional }", " }");
+        let spof: Vec<String> = of("REL001", &required).iter().map(|d| d.fingerprint()).collect();
+        assert_eq!(spof, vec!["REL001@ads", "REL001@catalog"]);
+        assert_eq!(of("REL003", &required).len(), 1);
+        // A devops link: no timeout, layer or denial-of-service finding.
+        let devops = "zone dev {\n  trust medium\n}\nzone prod {\n  trust high\n}\ncomponent jenkins {\n  layer infrastructure\n  zone dev\n  uses web sync { protocol tls auth mtls usage devops }\n}\ncomponent web {\n  layer presentation\n  zone prod\n  criticality critical\n  replicas 2\n}\n";
+        for code in ["REL002", "REL004", "CPL002"] {
+            assert!(of(code, devops).is_empty(), "{code}");
+            assert_eq!(of(code, &devops.replace(" usage devops", "")).len(), 1, "{code} without `usage devops`");
+        }
+    }
 
     #[test]
     fn relays_are_infrastructure_for_the_reliability_rules() {

@@ -1,6 +1,6 @@
 //! REL001 spof-on-critical-path: A single instance sits on the synchronous path of a flow of high criticality or above.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::{code, deployed_instances, quoted, single_instance};
 use crate::check::shared::{critical_path, flow_steps};
@@ -12,7 +12,7 @@ use crate::syntax::schema::DeclKind;
 pub static SPOF_ON_CRITICAL_PATH: Rule = Rule {
     code: code("REL001", "spof-on-critical-path", Severity::Error, "A single instance sits on the synchronous path of a flow of high criticality or above."),
     category: Category::Reliability,
-    explanation: "When a flow the business depends on (`criticality high` or above) waits synchronously on a component, datastore, cache or queue that runs as one instance (`replicas 1`, no replicas declared, or `redundancy none`), one crash, deploy or host failure stops the whole flow. Replicas declared on deployment nodes (`instances`, `autoscale min`) count when the element declares no `replicas`; an explicit `replicas` wins, and a deployment that runs more instances is named in the finding. Apps that run on the users' own devices (`kind spa`, `mobile` or `desktop`) are never single points of failure: every user runs a copy. Run the element redundantly, spread across failure domains, or take it off the synchronous path (queue the work, degrade gracefully).",
+    explanation: "When a flow the business depends on (`criticality high` or above) waits synchronously on a component, datastore, cache or queue that runs as one instance (`replicas 1`, no replicas declared, or `redundancy none`), one crash, deploy or host failure stops the whole flow. Replicas declared on deployment nodes (`instances`, `autoscale min`) count when the element declares no `replicas`; an explicit `replicas` wins, and a deployment that runs more instances is named in the finding. Apps that run on the users' own devices (`kind spa`, `mobile` or `desktop`) are never single points of failure: every user runs a copy. Steps the flow can do without (`optional`, or `usage devops`, on the step or on the `uses` of the same pair) and what is reached only through them are not on the path. Run the element redundantly, spread across failure domains, or take it off the synchronous path (queue the work, degrade gracefully).",
     bad: "actor customer\ncomponent api { replicas 3 }\ndatastore db\nflow checkout {\n  criticality high\n  customer -> api\n  api -> db\n}\n",
     good: "actor customer\ncomponent api { replicas 3 }\ndatastore db { replicas 2 }\nflow checkout {\n  criticality high\n  customer -> api\n  api -> db\n}\n",
     options: &[],
@@ -35,7 +35,14 @@ fn spof_on_critical_path(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         if cx.criticality(flow).is_none_or(|c| c < HIGH) {
             continue;
         }
+        // Elements reached only through optional or devops steps: the flow survives without them.
+        let mut degraded: BTreeSet<ElementId> = BTreeSet::new();
         for (_, l) in critical_path(cx, flow, &steps) {
+            if l.optional || l.devops || degraded.contains(&l.from) {
+                degraded.insert(l.to);
+                continue;
+            }
+            degraded.remove(&l.to);
             if l.is_async
                 || !matches!(
                     cx.kind(l.to),
