@@ -614,6 +614,7 @@ pub static DECLS: &[DeclSpec] = &[
             MAX_CLASS,
             attr!("standalone", "Has no flows on purpose (batch tools, libraries)."),
             attr!("multi-tenant", "Serves several tenants from one instance."),
+            attr!("packaged", "An off-the-shelf product (an ERP, a CMS, a directory, a build server), not code cut by the team: how much data it owns says nothing about the system's cut."),
             attr!("health": Ty::Str, "Health check endpoint or probe."),
             SUMMARY,
             TAGS,
