@@ -238,6 +238,13 @@ pub fn is_relay(model: &Model, id: ElementId) -> bool {
     })
 }
 
+/// Test or operations tooling (`kind tooling`: a load generator, a smoke tester): it sends
+/// synthetic traffic and is no layer of the product, so layer, timeout and data-in-transit rules
+/// do not judge its own links.
+pub fn is_tooling(model: &Model, id: ElementId) -> bool {
+    model.get(id).is_some_and(|e| e.kind == DeclKind::Component && e.word("kind") == Some("tooling"))
+}
+
 /// A `?` still to be filled.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Hole {

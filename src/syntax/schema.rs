@@ -223,6 +223,7 @@ pub const COMPONENT_KIND: &[&str] = &[
     "waf",
     "load-balancer",
     "ingress",
+    "tooling",
     "identity-provider",
     "vault",
     "monolith",

@@ -19,7 +19,7 @@ pub const LAYER_VIOLATION_ENSURE_ALL_LAYERED: RuleOption = RuleOption {
 pub static LAYER_VIOLATION: Rule = Rule {
     code: code("CPL002", "layer-violation", Severity::Error, "A link between components whose layers may not depend on each other."),
     category: Category::Coupling,
-    explanation: "Layers keep dependencies pointing one way, so that what changes often (presentation) depends on what is stable (business rules, data), never the reverse. The allowed dependencies are: presentation -> presentation, business, cross-cutting; business -> business, data, infrastructure, cross-cutting; infrastructure -> infrastructure, data, cross-cutting; data -> data, cross-cutting; cross-cutting -> infrastructure, data, cross-cutting. A `uses` or flow step between components whose layers are not in this list is reported. A layer may always depend on itself (as in ArchUnit's layered architecture), so an edge proxy may forward to the pages it fronts. Links from or to a load balancer, ingress or proxy (kind `load-balancer`, `ingress`, `proxy`, or a proxy technology) are skipped: relays are infrastructure in front of any layer. So are build, deployment and maintenance links (`usage devops`). Components without a `layer` are skipped unless the option `ensure-all-layered` is 1, which then reports each unlayered component on a link between components.",
+    explanation: "Layers keep dependencies pointing one way, so that what changes often (presentation) depends on what is stable (business rules, data), never the reverse. The allowed dependencies are: presentation -> presentation, business, cross-cutting; business -> business, data, infrastructure, cross-cutting; infrastructure -> infrastructure, data, cross-cutting; data -> data, cross-cutting; cross-cutting -> infrastructure, data, cross-cutting. A `uses` or flow step between components whose layers are not in this list is reported. A layer may always depend on itself (as in ArchUnit's layered architecture), so an edge proxy may forward to the pages it fronts. Links from or to a load balancer, ingress or proxy (kind `load-balancer`, `ingress`, `proxy`, or a proxy technology) are skipped: relays are infrastructure in front of any layer. So are build, deployment and maintenance links (`usage devops`) and the links of test tooling (`kind tooling`). Components without a `layer` are skipped unless the option `ensure-all-layered` is 1, which then reports each unlayered component on a link between components.",
     bad: "component web {\n  layer presentation\n  uses orders_repo sync { timeout 1s circuit-breaker }\n}\ncomponent orders_repo {\n  layer data\n}\n",
     good: "component web {\n  layer presentation\n  uses orders sync { timeout 1s circuit-breaker }\n}\ncomponent orders {\n  layer business\n  uses orders_repo sync { timeout 1s circuit-breaker }\n}\ncomponent orders_repo {\n  layer data\n}\n",
     options: &[LAYER_VIOLATION_ENSURE_ALL_LAYERED],
@@ -51,7 +51,7 @@ fn layer_violation(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         }
         // A load balancer, ingress or proxy is infrastructure in front of whatever it relays to.
         // A build push or maintenance access (`usage devops`) is no layer dependency either.
-        if facts::is_relay(cx.model, l.from) || facts::is_relay(cx.model, l.to) || l.devops {
+        if facts::is_relay(cx.model, l.from) || facts::is_relay(cx.model, l.to) || l.devops || facts::is_tooling(cx.model, l.from) {
             continue;
         }
         let (Some(a), Some(b)) = (layer(l.from), layer(l.to)) else {

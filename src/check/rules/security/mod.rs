@@ -355,6 +355,16 @@ impl<'f, T> LinkGroup<'f, T> {
         vec![l.from, l.to]
     }
 
+    /// "step `a -> b` of flow `f`" for one place; "`a -> b`" for a link stated in several.
+    fn name(&self, cx: &Ctx<'_>) -> String {
+        let l = self.primary().0;
+        if self.places.len() == 1 {
+            return link_name(cx, l);
+        }
+        let arrow = if l.is_async { "~>" } else { "->" };
+        format!("`{} {arrow} {}`", cx.name(l.from), cx.name(l.to))
+    }
+
     fn links(&self) -> impl Iterator<Item = &'f Link> + '_ {
         self.places.iter().map(|(l, _)| *l)
     }
@@ -480,6 +490,21 @@ mod tests {
         let sec001: Vec<&Diagnostic> = diags.iter().filter(|d| d.code.id == "SEC001").collect();
         assert!(sec001.len() == 1 && sec001[0].suppression.is_some(), "old-style accept must still match");
         assert!(!diags.iter().any(|d| d.code.id == "HYG014"));
+    }
+
+    #[test]
+    fn test_tooling_sends_synthetic_traffic() {
+        let text = "data Order {\n  classification restricted\n}\ncomponent loadgen {\n  kind tooling\n  layer infrastructure\n  uses web sync { protocol http auth none carries Order }\n}\ncomponent web {\n  layer presentation\n  owns Order\n}\n";
+        let diags = check_source(text);
+        let codes: Vec<&str> = diags.iter().map(|d| d.code.id).collect();
+        for code in ["SEC001", "CPL002", "REL002"] {
+            assert!(!codes.contains(&code), "{code}: {codes:?}");
+        }
+        let product = text.replace("kind tooling", "kind job");
+        let codes: Vec<String> = check_source(&product).iter().map(|d| d.code.id.to_string()).collect();
+        for code in ["SEC001", "CPL002", "REL002"] {
+            assert!(codes.iter().any(|c| c == code), "{code} for a product component: {codes:?}");
+        }
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! SEC003 unauthenticated-boundary-crossing: A link enters higher trust or reaches sensitive data without authentication.
 
 use super::{
-    code, data_traits, el, handled, is_forwarder, is_ours, link_name, most_sensitive, profiles_of, q,
+    code, data_traits, el, handled, is_forwarder, is_ours, most_sensitive, profiles_of, q,
     zone_desc, group_by_link, Memo, MIN_CLASSIFICATION_DOC,
 };
 use crate::analysis::facts;
@@ -121,7 +121,7 @@ fn unauthenticated_boundary_crossing(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         let d = cx
             .finding(
                 &UNAUTHENTICATED_BOUNDARY_CROSSING,
-                format!("{} {why}", link_name(cx, l)),
+                format!("{} {why}", g.name(cx)),
                 l.span,
                 "unauthenticated",
                 &g.subjects(),

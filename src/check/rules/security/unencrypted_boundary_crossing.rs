@@ -1,6 +1,6 @@
 //! SEC002 unencrypted-boundary-crossing: A link crosses a network boundary unencrypted.
 
-use super::{code, el, encrypt_help, group_by_link, link_name, plain_why, profiles_of, q, sensitive};
+use super::{code, el, encrypt_help, group_by_link, plain_why, profiles_of, q, sensitive};
 use crate::check::{Category, Ctx, Rule, RuleOption, CONFIDENTIAL};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::semantic::model::ElementId;
@@ -52,7 +52,7 @@ fn unencrypted_boundary_crossing(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         let mut d = match crossing {
             Some((a, b)) => cx.finding(
                 &UNENCRYPTED_BOUNDARY_CROSSING,
-                format!("{} crosses from zone {} to {} over {why}", link_name(cx, l), q(cx, *a), q(cx, *b)),
+                format!("{} crosses from zone {} to {} over {why}", g.name(cx), q(cx, *a), q(cx, *b)),
                 l.span,
                 "unencrypted network crossing",
                 &subjects,
@@ -63,7 +63,7 @@ fn unencrypted_boundary_crossing(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
                     &UNENCRYPTED_BOUNDARY_CROSSING,
                     format!(
                         "{} travels over {why}, although profile {} of {} requires encryption in transit",
-                        link_name(cx, l),
+                        g.name(cx),
                         q(cx, p),
                         q(cx, who)
                     ),
