@@ -224,3 +224,23 @@ fn notes_are_counted_in_one_line_unless_verbose_and_kept_in_machine_formats() {
     let results = sarif["runs"][0]["results"].as_array().unwrap();
     assert_eq!(results.iter().filter(|r| r["level"] == "note").count(), 2);
 }
+
+#[test]
+fn a_baseline_written_with_per_flow_fingerprints_still_covers_the_merged_finding() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let ws = dir.path();
+    std::fs::write(ws.join("arch.toml"), "").ok();
+    let model = "data Card {\n  classification restricted\n}\nactor user\ncomponent web {\n  owns Card\n  standalone\n}\ncomponent api\nflow pay {\n  user -> web https auth jwt\n  web -> api http auth mtls carries Card\n}\n";
+    std::fs::write(ws.join("a.arch"), model).ok();
+    // The fingerprint earlier versions gave the step, as a baseline recorded it.
+    let base = ws.join("baseline.json");
+    std::fs::write(&base, "{\"version\": 1, \"tool\": \"archc\", \"findings\": {\"SEC001@pay@web@api\": 1}}\n").ok();
+    let path = ws.to_string_lossy().into_owned();
+    let json = archc(&["check", &path, "--format", "json", "--baseline", &base.to_string_lossy()]);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap_or_default();
+    let sec001: Vec<&serde_json::Value> =
+        v["diagnostics"].as_array().into_iter().flatten().filter(|d| d["code"] == "SEC001").collect();
+    assert_eq!(sec001.len(), 1, "{v}");
+    assert_eq!(sec001[0]["fingerprint"], "SEC001@web@api");
+    assert_eq!(sec001[0]["suppressed"]["kind"], "baseline", "{}", sec001[0]);
+}
