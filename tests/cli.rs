@@ -216,7 +216,8 @@ fn notes_are_counted_in_one_line_unless_verbose_and_kept_in_machine_formats() {
     assert_eq!(verbose.matches("[REL006] Advice:").count(), 2, "{verbose}");
     assert!(!verbose.contains("not shown"));
     // JSON and SARIF keep every note.
-    let json: serde_json::Value = serde_json::from_str(&stdout(&archc(&["check", "--format", "json", "check/notes"]))).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&archc(&["check", "--format", "json", "check/notes"]))).unwrap();
     let notes = json["diagnostics"].as_array().unwrap().iter().filter(|d| d["severity"] == "note").count();
     assert_eq!(notes, 2);
     let sarif: serde_json::Value =

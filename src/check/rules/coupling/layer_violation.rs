@@ -51,7 +51,11 @@ fn layer_violation(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         }
         // A load balancer, ingress or proxy is infrastructure in front of whatever it relays to.
         // A build push or maintenance access (`usage devops`) is no layer dependency either.
-        if facts::is_relay(cx.model, l.from) || facts::is_relay(cx.model, l.to) || l.devops || facts::is_tooling(cx.model, l.from) {
+        if facts::is_relay(cx.model, l.from)
+            || facts::is_relay(cx.model, l.to)
+            || l.devops
+            || facts::is_tooling(cx.model, l.from)
+        {
             continue;
         }
         let (Some(a), Some(b)) = (layer(l.from), layer(l.to)) else {

@@ -26,7 +26,9 @@ fn recorded_with_its_containers(cx: &Ctx<'_>, data: ElementId) -> bool {
     let containers: Vec<ElementId> = cx
         .model
         .iter()
-        .filter(|(c, e)| matches!(e.kind, DeclKind::Data | DeclKind::Event) && facts::field_types(cx.model, *c).contains(&data))
+        .filter(|(c, e)| {
+            matches!(e.kind, DeclKind::Data | DeclKind::Event) && facts::field_types(cx.model, *c).contains(&data)
+        })
         .map(|(c, _)| c)
         .collect();
     let held = cx.model.iter().any(|(_, s)| s.references("holds").any(|d| d == data));

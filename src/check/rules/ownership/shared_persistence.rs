@@ -66,8 +66,7 @@ fn shared_persistence(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             d = d.with_note(format!("the datastore is owned by `{}`", cx.name(o)));
             // The other teams' writes are this finding's places, not OWN006 findings of their own.
             let foreign = teams.iter().filter(|(t, _)| **t != o).flat_map(|(_, comps)| comps.keys());
-            let merged: Vec<String> =
-                foreign.map(|c| format!("OWN006@{}@{}", cx.name(*c), cx.name(ds))).collect();
+            let merged: Vec<String> = foreign.map(|c| format!("OWN006@{}@{}", cx.name(*c), cx.name(ds))).collect();
             d = d.with_merged(merged);
         }
         acc.push(d.with_help(

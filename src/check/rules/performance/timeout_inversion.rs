@@ -148,14 +148,16 @@ fn timeout_inversion(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             &members,
         );
         for l in links.iter().skip(1) {
-            d = d.with_secondary(l.span, format!("`{}` gives up on `{}` after {}", cx.name(l.from), cx.name(l.to), dur(l.timeout.unwrap_or(0))));
+            d = d.with_secondary(
+                l.span,
+                format!("`{}` gives up on `{}` after {}", cx.name(l.from), cx.name(l.to), dur(l.timeout.unwrap_or(0))),
+            );
         }
         let merged: Vec<String> =
             links.iter().map(|l| format!("PERF004@{}@{}", cx.name(l.from), cx.name(l.to))).collect();
-        acc.push(
-            d.with_merged(merged)
-                .with_help("break the cycle (dependency-cycle reports it); until then no choice of timeouts is consistent"),
-        );
+        acc.push(d.with_merged(merged).with_help(
+            "break the cycle (dependency-cycle reports it); until then no choice of timeouts is consistent",
+        ));
     }
 }
 

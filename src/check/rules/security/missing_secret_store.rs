@@ -2,9 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{
-    code, data_list, handled, is_component, is_identity_provider, is_store_kind, is_vault, q, tech_of,
-};
+use super::{code, data_list, handled, is_component, is_identity_provider, is_store_kind, is_vault, q, tech_of};
 use crate::analysis::facts;
 use crate::check::{Category, Ctx, Rule};
 use crate::diagnostics::{Diagnostic, Severity};

@@ -382,7 +382,9 @@ impl<'f, T> LinkGroup<'f, T> {
         }
         let code = d.code.id;
         let old = self.links().filter_map(|l| match l.origin {
-            LinkOrigin::Step { flow, .. } => Some(format!("{code}@{}@{}@{}", cx.name(flow), cx.name(l.from), cx.name(l.to))),
+            LinkOrigin::Step { flow, .. } => {
+                Some(format!("{code}@{}@{}@{}", cx.name(flow), cx.name(l.from), cx.name(l.to)))
+            }
             _ => None,
         });
         d.with_merged(old)
@@ -482,7 +484,10 @@ mod tests {
             let line = |s: crate::source::Span| text[..s.start as usize].lines().count();
             assert_eq!(line(d.span().unwrap()), 20, "{code} at the `uses`");
             let related: Vec<&str> = d.secondary.iter().map(|l| l.message.as_str()).collect();
-            assert!(related.contains(&"also step 2 of flow `browse`") && related.contains(&"also step 2 of flow `pay`"), "{related:?}");
+            assert!(
+                related.contains(&"also step 2 of flow `browse`") && related.contains(&"also step 2 of flow `pay`"),
+                "{related:?}"
+            );
         }
         // An acceptance written for one flow's step (the old fingerprint) still accepts the link.
         let old = format!("{text}accept SEC001@pay@web@api \"mesh planned\"\n");

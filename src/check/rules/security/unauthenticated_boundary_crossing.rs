@@ -1,8 +1,8 @@
 //! SEC003 unauthenticated-boundary-crossing: A link enters higher trust or reaches sensitive data without authentication.
 
 use super::{
-    code, data_traits, el, handled, is_forwarder, is_ours, most_sensitive, profiles_of, q,
-    zone_desc, group_by_link, Memo, MIN_CLASSIFICATION_DOC,
+    code, data_traits, el, group_by_link, handled, is_forwarder, is_ours, most_sensitive, profiles_of, q, zone_desc,
+    Memo, MIN_CLASSIFICATION_DOC,
 };
 use crate::analysis::facts;
 use crate::check::{Category, Ctx, Rule, RuleOption, Transit, CONFIDENTIAL};

@@ -69,7 +69,10 @@ mod tests {
     #[test]
     fn sec001_flow_step_fingerprint_and_local_exemption() {
         let text = "data Card {\n  classification restricted\n}\nactor user\ncomponent web\ncomponent api\nflow pay {\n  user -> web http carries Card\n  web -> api in-process encrypted no carries Card\n}\n";
-        assert_eq!(findings("SEC001", text), vec!["SEC001@user@web: step `user -> web` of flow `pay` carries `Card` (restricted) over plaintext `http`"]);
+        assert_eq!(
+            findings("SEC001", text),
+            vec!["SEC001@user@web: step `user -> web` of flow `pay` carries `Card` (restricted) over plaintext `http`"]
+        );
     }
 
     #[test]
