@@ -404,8 +404,12 @@ fn group_by_link<'f, T>(problems: Vec<(&'f Link, T)>) -> Vec<LinkGroup<'f, T>> {
         groups[at].places.push((l, t));
     }
     for g in &mut groups {
-        // Stable: the `uses` first, then the places in model order.
-        g.places.sort_by_key(|(l, _)| !matches!(l.origin, LinkOrigin::Uses));
+        // Stable: the `uses` first, then a place that states its own protocol (the others
+        // inherit it), then the places in model order.
+        g.places.sort_by_key(|(l, _)| {
+            let declared = l.wire.as_ref().is_some_and(|w| w.source == WireSource::Declared);
+            (!matches!(l.origin, LinkOrigin::Uses), !declared)
+        });
     }
     groups
 }
@@ -495,6 +499,16 @@ mod tests {
         let sec001: Vec<&Diagnostic> = diags.iter().filter(|d| d.code.id == "SEC001").collect();
         assert!(sec001.len() == 1 && sec001[0].suppression.is_some(), "old-style accept must still match");
         assert!(!diags.iter().any(|d| d.code.id == "HYG014"));
+    }
+
+    #[test]
+    fn without_a_uses_the_step_that_states_the_protocol_is_the_cause() {
+        let text = "data Card {\n  classification restricted\n}\ncomponent web\ncomponent api {\n  owns Card\n}\nflow browse {\n  web -> api auth jwt carries Card\n}\nflow pay {\n  web -> api http auth jwt carries Card\n}\n";
+        let diags = check_source(text);
+        let d = diags.iter().find(|d| d.code.id == "SEC001").expect("SEC001");
+        let line = |s: crate::source::Span| text[..s.start as usize].lines().count();
+        assert_eq!(line(d.span().unwrap()), 12, "at the step of `pay`, which says `http`");
+        assert_eq!(d.secondary.iter().filter(|l| l.message == "also step 1 of flow `browse`").count(), 1);
     }
 
     #[test]
