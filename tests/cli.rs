@@ -206,3 +206,45 @@ fn a_duplicate_name_does_not_misdirect_references_and_files_see_each_other() {
     assert!(!out.contains("RES001"), "the duplicate cascaded into a wrong-kind error:\n{out}");
     assert!(!out.contains("RES002") && !out.contains("HYG001"), "{out}");
 }
+
+#[test]
+fn notes_are_counted_in_one_line_unless_verbose_and_kept_in_machine_formats() {
+    let human = stdout(&archc(&["check", "check/notes"]));
+    // The advice is one line, so the error is what the reader sees.
+    assert!(!human.contains("] Advice:"), "notes shown by default:\n{human}");
+    assert!(human.contains("[SEC001] Error:"), "{human}");
+    assert!(human.contains("2 notes not shown (REL006 2): run with `--verbose` to see them"), "{human}");
+    assert!(human.trim_end().ends_with("2 errors, 3 warnings, 2 notes"), "the summary still counts them:\n{human}");
+    let verbose = stdout(&archc(&["check", "--verbose", "check/notes"]));
+    assert_eq!(verbose.matches("[REL006] Advice:").count(), 2, "{verbose}");
+    assert!(!verbose.contains("not shown"));
+    // JSON and SARIF keep every note.
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&archc(&["check", "--format", "json", "check/notes"]))).unwrap();
+    let notes = json["diagnostics"].as_array().unwrap().iter().filter(|d| d["severity"] == "note").count();
+    assert_eq!(notes, 2);
+    let sarif: serde_json::Value =
+        serde_json::from_str(&stdout(&archc(&["check", "--format", "sarif", "check/notes"]))).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.iter().filter(|r| r["level"] == "note").count(), 2);
+}
+
+#[test]
+fn a_baseline_written_with_per_flow_fingerprints_still_covers_the_merged_finding() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let ws = dir.path();
+    std::fs::write(ws.join("arch.toml"), "").ok();
+    let model = "data Card {\n  classification restricted\n}\nactor user\ncomponent web {\n  owns Card\n  standalone\n}\ncomponent api\nflow pay {\n  user -> web https auth jwt\n  web -> api http auth mtls carries Card\n}\n";
+    std::fs::write(ws.join("a.arch"), model).ok();
+    // The fingerprint earlier versions gave the step, as a baseline recorded it.
+    let base = ws.join("baseline.json");
+    std::fs::write(&base, "{\"version\": 1, \"tool\": \"archc\", \"findings\": {\"SEC001@pay@web@api\": 1}}\n").ok();
+    let path = ws.to_string_lossy().into_owned();
+    let json = archc(&["check", &path, "--format", "json", "--baseline", &base.to_string_lossy()]);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap_or_default();
+    let sec001: Vec<&serde_json::Value> =
+        v["diagnostics"].as_array().into_iter().flatten().filter(|d| d["code"] == "SEC001").collect();
+    assert_eq!(sec001.len(), 1, "{v}");
+    assert_eq!(sec001[0]["fingerprint"], "SEC001@web@api");
+    assert_eq!(sec001[0]["suppressed"]["kind"], "baseline", "{}", sec001[0]);
+}

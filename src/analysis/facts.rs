@@ -64,6 +64,12 @@ pub struct Link {
     pub per_item: bool,
     /// A flow step marked `reply`: the answer to an earlier call, not a call of its own.
     pub reply: bool,
+    /// The caller tolerates the callee failing (`optional`, on the link or on a `uses` of the
+    /// same pair): it degrades instead of failing, so the callee is not on its critical path.
+    pub optional: bool,
+    /// A build, deployment or maintenance link (`usage devops`, on the link or on a `uses` of the
+    /// same pair), not a runtime dependency.
+    pub devops: bool,
     /// Some field of the link is a `?` hole.
     pub has_hole: bool,
     /// Options written with a value that is a hole or failed to parse (already reported): the
@@ -210,7 +216,7 @@ impl Deps {
 pub struct Roles {
     /// A gateway, WAF or reverse proxy: inspects and filters what it forwards.
     pub guard: bool,
-    /// Forwards traffic without inspecting it.
+    /// Forwards traffic without inspecting it: a load balancer or a Kubernetes-style ingress.
     pub load_balancer: bool,
     /// A CDN or HTTP cache in front of an origin: a caching reverse proxy.
     pub edge_cache: bool,
@@ -257,7 +263,7 @@ fn roles_of(model: &Model, e: &Element, id: ElementId) -> Roles {
             Some(k) => matches!(k, "gateway" | "waf" | "proxy"),
             None => component && matches!(tech_kind, Some("gateway" | "proxy")),
         },
-        load_balancer: component_kind == Some("load-balancer"),
+        load_balancer: matches!(component_kind, Some("load-balancer" | "ingress")),
         edge_cache: e.kind == DeclKind::Cache && matches!(kind, Some("cdn" | "http")),
         vault: component_kind == Some("vault") || tech_kind == Some("vault"),
         identity_provider: component_kind == Some("identity-provider")
@@ -272,6 +278,26 @@ fn roles_of(model: &Model, e: &Element, id: ElementId) -> Roles {
                 && tech_kind == Some("web-server")
                 && !matches!(component_kind, Some("gateway" | "waf" | "proxy" | "load-balancer"))),
     }
+}
+
+/// Load balancers, ingresses and proxies (by kind, or a component on a proxy technology):
+/// infrastructure that relays requests to a backend. Layer, timeout, criticality and
+/// data-minimisation rules judge the backend behind them, not the relay itself.
+pub fn is_relay(model: &Model, id: ElementId) -> bool {
+    model.get(id).is_some_and(|e| {
+        e.kind == DeclKind::Component
+            && match e.word("kind") {
+                Some(k) => matches!(k, "load-balancer" | "ingress" | "proxy"),
+                None => tech_of(model, id).and_then(|t| model.get(t)).and_then(|t| t.word("kind")) == Some("proxy"),
+            }
+    })
+}
+
+/// Test or operations tooling (`kind tooling`: a load generator, a smoke tester): it sends
+/// synthetic traffic and is no layer of the product, so layer, timeout and data-in-transit rules
+/// do not judge its own links.
+pub fn is_tooling(model: &Model, id: ElementId) -> bool {
+    model.get(id).is_some_and(|e| e.kind == DeclKind::Component && e.word("kind") == Some("tooling"))
 }
 
 /// A `?` still to be filled.
@@ -372,6 +398,8 @@ fn link_from_options(
         discovery: None,
         per_item: false,
         reply: false,
+        optional: false,
+        devops: false,
         has_hole: has_hole(opts),
         unreadable: opts.iter().filter(|a| is_unreadable(a)).map(|a| a.name).collect(),
         span,
@@ -405,6 +433,8 @@ fn link_from_options(
             "discovery" => link.discovery = word(a),
             "per-item" => link.per_item = true,
             "reply" => link.reply = true,
+            "optional" => link.optional = true,
+            "usage" => link.devops = word(a).as_deref() == Some("devops"),
             _ => {}
         }
     }
@@ -575,6 +605,21 @@ impl Facts {
             l.carries.sort();
             l.carries.dedup();
         }
+        // A flow step repeats what the `uses` of the same pair says about the dependency.
+        let mut optional: BTreeSet<(ElementId, ElementId)> = BTreeSet::new();
+        let mut devops: BTreeSet<(ElementId, ElementId)> = BTreeSet::new();
+        for l in self.links.iter().filter(|l| l.origin == LinkOrigin::Uses) {
+            if l.optional {
+                optional.insert((l.from, l.to));
+            }
+            if l.devops {
+                devops.insert((l.from, l.to));
+            }
+        }
+        for l in self.links.iter_mut().filter(|l| matches!(l.origin, LinkOrigin::Step { .. })) {
+            l.optional |= optional.contains(&(l.from, l.to));
+            l.devops |= devops.contains(&(l.from, l.to));
+        }
     }
 
     /// Fills each link's [`Wire`] and [`Transit`]. A link that does not state its protocol takes
@@ -661,6 +706,10 @@ impl Facts {
             if link.auth.is_none() {
                 link.auth =
                     operations::called_auth(model, v, &link.calls).or_else(|| iface.word("auth").map(str::to_string));
+            }
+            // An interface open by design needs no `auth` on each caller: none is the answer.
+            if link.auth.is_none() && link.via.is_some_and(|v| is_anonymous_interface(model, v)) {
+                link.auth = Some("none".into());
             }
             if link.authz.is_none() {
                 link.authz = iface.word("authz").map(str::to_string);
@@ -1011,6 +1060,23 @@ pub fn interface_data(model: &Model, iface: ElementId) -> Vec<ElementId> {
     out
 }
 
+/// An interface callable without authentication by design (sign-in, token, password reset,
+/// JWKS, health): marked `anonymous`, or every one of its endpoints is.
+pub fn is_anonymous_interface(model: &Model, iface: ElementId) -> bool {
+    model.get(iface).is_some_and(|i| {
+        i.kind == DeclKind::Interface
+            && (i.has_flag("anonymous")
+                || (!i.endpoints.is_empty()
+                    && i.endpoints.iter().all(|ep| ep.options.iter().any(|a| a.name == "anonymous"))))
+    })
+}
+
+/// The link goes through an interface that is open by design, so asking its callers to
+/// authenticate (or for a second factor) is no finding.
+pub fn anonymous_by_design(model: &Model, link: &Link) -> bool {
+    link.via.is_some_and(|v| is_anonymous_interface(model, v))
+}
+
 /// Component kinds whose code runs on the users' own devices: a browser single-page app, a mobile
 /// app, a desktop app. Every user runs a copy, so one crash is not an outage.
 pub const USER_DEVICE_KINDS: &[&str] = &["spa", "mobile", "desktop"];
@@ -1067,6 +1133,45 @@ pub fn is_pii(model: &Model, data: ElementId) -> bool {
 pub fn is_credentials(model: &Model, data: ElementId) -> bool {
     model.get(data).is_some_and(|e| {
         e.has_flag("credentials") || e.fields.iter().any(|f| f.modifiers.iter().any(|m| m == "credentials"))
+    })
+}
+
+/// The data entities and events named as field types of `data` (`field address: Address`):
+/// nested value types, as protobuf and JSON schemas have them.
+pub fn field_types(model: &Model, data: ElementId) -> Vec<ElementId> {
+    let Some(e) = model.get(data) else { return Vec::new() };
+    e.fields
+        .iter()
+        .filter_map(|f| model.lookup(f.ty.trim_end_matches("[]")))
+        .filter(|t| *t != data && model.get(*t).is_some_and(|t| matches!(t.kind, DeclKind::Data | DeclKind::Event)))
+        .collect()
+}
+
+/// Data that only travels and is never kept: marked `transient` (a request or response message,
+/// a notification payload), or a value type that appears only as a field of such messages.
+pub fn is_transient(model: &Model, data: ElementId) -> bool {
+    let Some(e) = model.get(data) else { return false };
+    if e.has_flag("transient") {
+        return true;
+    }
+    let containers: Vec<ElementId> = model
+        .iter()
+        .filter(|(id, c)| matches!(c.kind, DeclKind::Data | DeclKind::Event) && field_types(model, *id).contains(&data))
+        .map(|(id, _)| id)
+        .collect();
+    let held = model.iter().any(|(_, s)| s.references("holds").any(|d| d == data));
+    !containers.is_empty() && !held && containers.iter().all(|c| model.get(*c).is_some_and(|c| c.has_flag("transient")))
+}
+
+/// Credentials that are the system's own secrets (keys, service passwords), which belong in a
+/// vault: not end users' credentials kept as one-way hashes (`hashed` on the data or the field).
+pub fn is_system_secret(model: &Model, data: ElementId) -> bool {
+    model.get(data).is_some_and(|e| {
+        let hashed = e.has_flag("hashed");
+        (e.has_flag("credentials") && !hashed)
+            || e.fields.iter().any(|f| {
+                f.modifiers.iter().any(|m| m == "credentials") && !hashed && !f.modifiers.iter().any(|m| m == "hashed")
+            })
     })
 }
 

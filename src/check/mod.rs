@@ -343,7 +343,9 @@ fn apply_acceptances(cx: &Ctx<'_>, custom: &[custom::CustomRule], out: &mut Vec<
         }
         let justification = acc.justification.clone().unwrap_or_default();
         for d in out.iter_mut() {
-            if d.suppression.is_none() && d.code == code && d.fingerprint() == fingerprint {
+            // An acceptance written for a place of a cause now reported once (a flow step of a
+            // link, one callee of a group) still matches the merged finding.
+            if d.suppression.is_none() && d.code == code && d.answers_to(&fingerprint) {
                 d.suppression =
                     Some(Suppression { kind: SuppressionKind::InSource, justification: justification.clone() });
                 used[i] = true;
@@ -352,16 +354,17 @@ fn apply_acceptances(cx: &Ctx<'_>, custom: &[custom::CustomRule], out: &mut Vec<
     }
     for (i, acc) in cx.model.acceptances.iter().enumerate() {
         if !used[i] {
-            extra.push(
-                Diagnostic::new(
-                    rules::hygiene::UNUSED_ACCEPTANCE.code,
-                    format!("`accept {}` matches no finding", acc.fingerprint()),
-                    acc.span,
-                    "nothing to accept",
-                )
-                .with_help("remove it: the finding it accepted is gone")
-                .with_subjects(acc.targets.clone()),
+            let mut d = Diagnostic::new(
+                rules::hygiene::UNUSED_ACCEPTANCE.code,
+                format!("`accept {}` matches no finding", acc.fingerprint()),
+                acc.span,
+                "nothing to accept",
             );
+            let (notes, help) = stale_acceptance_advice(cx, acc, out);
+            for n in notes {
+                d = d.with_note(n);
+            }
+            extra.push(d.with_help(help).with_subjects(acc.targets.clone()));
         }
     }
     // The acceptance findings themselves honour the configured levels.
@@ -375,17 +378,67 @@ fn apply_acceptances(cx: &Ctx<'_>, custom: &[custom::CustomRule], out: &mut Vec<
     }
 }
 
+/// What a stale acceptance was meant to match and the closest finding there is, so that a
+/// fingerprint that changed (a renamed element, a merged finding) can be fixed rather than dropped.
+fn stale_acceptance_advice(
+    cx: &Ctx<'_>,
+    acc: &crate::semantic::model::Acceptance,
+    out: &[Diagnostic],
+) -> (Vec<String>, String) {
+    let Some(rule) = registry::find(&acc.rule) else {
+        return (Vec::new(), "remove it: the finding it accepted is gone".into());
+    };
+    let mut notes = Vec::new();
+    let about: Vec<String> = acc.targets.iter().map(|t| format!("`{t}`")).collect();
+    let meant = if about.is_empty() {
+        format!("it was meant for a {} {} finding", rule.code.id, rule.code.name)
+    } else {
+        format!("it was meant for a {} {} finding about {}", rule.code.id, rule.code.name, about.join(", "))
+    };
+    notes.push(meant);
+    let missing: Vec<&String> = acc.targets.iter().filter(|t| cx.model.lookup(t).is_none()).collect();
+    if let Some(t) = missing.first() {
+        notes.push(format!("`{t}` names no element of the model (renamed or removed?)"));
+    }
+    // The closest finding: of the same rule, the one sharing the most subjects (then the nearest
+    // fingerprint); else a finding of another rule about exactly these elements.
+    let wanted = acc.fingerprint();
+    let shared = |d: &Diagnostic| d.subjects.iter().filter(|s| acc.targets.contains(s)).count();
+    let same_rule: Vec<&Diagnostic> = out.iter().filter(|d| d.code == rule.code).collect();
+    let by_spelling = crate::diagnostics::did_you_mean(
+        &wanted,
+        same_rule.iter().map(|d| d.fingerprint()).collect::<Vec<_>>().iter().map(String::as_str),
+    )
+    .map(str::to_string);
+    let by_subjects = same_rule
+        .iter()
+        .filter(|d| shared(d) > 0)
+        .max_by_key(|d| (shared(d), std::cmp::Reverse(d.fingerprint())))
+        .map(|d| d.fingerprint());
+    let closest = by_subjects.or(by_spelling).or_else(|| {
+        out.iter().find(|d| !acc.targets.is_empty() && d.subjects == acc.targets).map(Diagnostic::fingerprint)
+    });
+    let help = match closest.and_then(|f| out.iter().find(|d| d.fingerprint() == f)) {
+        Some(d) => format!(
+            "the closest finding is `{}` ({}): accept that fingerprint if it is the same problem, else remove the acceptance, its finding is gone",
+            d.fingerprint(),
+            d.message
+        ),
+        None => format!("no {} finding remains: remove the acceptance, the finding it accepted is gone", rule.code.id),
+    };
+    (notes, help)
+}
+
 fn apply_baseline(out: &mut [Diagnostic], baseline: &BTreeMap<String, usize>) {
     let mut remaining = baseline.clone();
     for d in out.iter_mut().filter(|d| d.suppression.is_none()) {
-        if let Some(n) = remaining.get_mut(&d.fingerprint()) {
-            if *n > 0 {
-                *n -= 1;
-                d.suppression = Some(Suppression {
-                    kind: SuppressionKind::Baseline,
-                    justification: "recorded in the baseline".into(),
-                });
-            }
+        let key = std::iter::once(d.fingerprint())
+            .chain(d.merged.iter().cloned())
+            .find(|f| remaining.get(f).is_some_and(|n| *n > 0));
+        if let Some(n) = key.and_then(|k| remaining.get_mut(&k)) {
+            *n -= 1;
+            d.suppression =
+                Some(Suppression { kind: SuppressionKind::Baseline, justification: "recorded in the baseline".into() });
         }
     }
 }

@@ -62,6 +62,9 @@ enum Command {
         /// Record today's findings in this baseline file.
         #[arg(long, value_name = "FILE")]
         write_baseline: Option<PathBuf>,
+        /// Show the details of notes (advice) too; by default the human format counts them in one line.
+        #[arg(long, short)]
+        verbose: bool,
     },
     /// List the checker's rules.
     Rules {
@@ -160,8 +163,8 @@ pub fn main(args: Vec<OsString>) -> i32 {
     };
     let host = FsHost;
     match cli.command {
-        Command::Check { paths, format, deny, baseline, write_baseline } => {
-            let args = CheckArgs { format, deny, baseline, write_baseline, color, timings: cli.timings };
+        Command::Check { paths, format, deny, baseline, write_baseline, verbose } => {
+            let args = CheckArgs { format, deny, baseline, write_baseline, color, timings: cli.timings, verbose };
             check(&host, &default_paths(paths), &args)
         }
         Command::Rules { format, paths } => rules::list(&host, &paths, format == ListFormat::Json),
@@ -224,6 +227,8 @@ struct CheckArgs {
     write_baseline: Option<PathBuf>,
     color: bool,
     timings: bool,
+    /// Render notes in full in the human format.
+    verbose: bool,
 }
 
 /// The last second of 9999-12-31: dates have four-digit years.
@@ -369,8 +374,23 @@ fn check(host: &dyn Host, paths: &[PathBuf], args: &CheckArgs) -> i32 {
         CheckFormat::Human => {
             let opts = RenderOptions { color: args.color };
             let mut out = String::new();
+            // Advice must not bury the findings that fail the run: notes are counted, not shown,
+            // unless asked for (or unless they fail the run themselves).
+            let hide_notes = !args.verbose;
+            let mut hidden: BTreeMap<&str, usize> = BTreeMap::new();
             for (sources, diags) in &groups {
-                let shown: Vec<Diagnostic> = diags.iter().filter(|d| d.suppression.is_none()).cloned().collect();
+                let shown: Vec<Diagnostic> = diags
+                    .iter()
+                    .filter(|d| d.suppression.is_none())
+                    .filter(|d| {
+                        let hide = hide_notes && d.severity == Severity::Note;
+                        if hide {
+                            *hidden.entry(d.code.id).or_insert(0) += 1;
+                        }
+                        !hide
+                    })
+                    .cloned()
+                    .collect();
                 // A broken arch.toml is the CLI's own error: a miette report with its TOML excerpt.
                 let (config, arch): (Vec<Diagnostic>, Vec<Diagnostic>) =
                     shown.into_iter().partition(|d| d.code.id == codes::INVALID_CONFIG.id && d.primary.is_some());
@@ -378,6 +398,10 @@ fn check(host: &dyn Host, paths: &[PathBuf], args: &CheckArgs) -> i32 {
                     out.push_str(&report::CliError::from_diagnostic(sources, d).render(args.color));
                 }
                 out.push_str(&render(sources, &arch, &opts));
+            }
+            if !hidden.is_empty() {
+                out.push_str(&hidden_notes_line(&hidden));
+                out.push('\n');
             }
             let suppressed = all.iter().filter(|d| d.suppression.is_some()).count();
             out.push_str(&summary_line(Counts::of(&all), files, suppressed));
@@ -421,6 +445,15 @@ fn plural(n: usize, word: &str) -> String {
     } else {
         format!("{n} {word}s")
     }
+}
+
+/// "14 notes not shown (SEC016 12, REL006 2): run with `--verbose` to see them".
+fn hidden_notes_line(hidden: &BTreeMap<&str, usize>) -> String {
+    let total: usize = hidden.values().sum();
+    let mut by_count: Vec<(&&str, &usize)> = hidden.iter().collect();
+    by_count.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    let codes: Vec<String> = by_count.iter().map(|(c, n)| format!("{c} {n}")).collect();
+    format!("{} not shown ({}): run with `--verbose` to see them", plural(total, "note"), codes.join(", "))
 }
 
 fn summary_line(c: Counts, files: usize, suppressed: usize) -> String {

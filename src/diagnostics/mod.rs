@@ -55,6 +55,10 @@ pub struct Diagnostic {
     pub suppression: Option<Suppression>,
     /// Machine-applicable fixes, best first; an editor offers them as code actions.
     pub fixes: Vec<Fix>,
+    /// Fingerprints this finding also answers to: the places of one cause that used to be
+    /// reported one by one (a link as a `uses` and as steps of several flows), so that acceptances
+    /// and baselines written for those still match.
+    pub merged: Vec<String>,
 }
 
 /// One way to fix a diagnostic: edits to apply together.
@@ -120,6 +124,7 @@ impl Diagnostic {
             subjects: Vec::new(),
             suppression: None,
             fixes: Vec::new(),
+            merged: Vec::new(),
         }
     }
 
@@ -136,6 +141,7 @@ impl Diagnostic {
             subjects: Vec::new(),
             suppression: None,
             fixes: Vec::new(),
+            merged: Vec::new(),
         }
     }
 
@@ -171,6 +177,21 @@ impl Diagnostic {
             });
         }
         self
+    }
+
+    /// Fingerprints of the former findings this one stands for (see [`Diagnostic::merged`]).
+    pub fn with_merged(mut self, fingerprints: impl IntoIterator<Item = String>) -> Self {
+        for f in fingerprints {
+            if !self.merged.contains(&f) {
+                self.merged.push(f);
+            }
+        }
+        self
+    }
+
+    /// The finding's own fingerprint or one it stands for is `fingerprint`.
+    pub fn answers_to(&self, fingerprint: &str) -> bool {
+        self.fingerprint() == fingerprint || self.merged.iter().any(|m| m == fingerprint)
     }
 
     pub fn with_subjects(mut self, subjects: impl IntoIterator<Item = String>) -> Self {

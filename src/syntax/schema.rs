@@ -225,6 +225,8 @@ pub const COMPONENT_KIND: &[&str] = &[
     "proxy",
     "waf",
     "load-balancer",
+    "ingress",
+    "tooling",
     "identity-provider",
     "vault",
     "monolith",
@@ -286,6 +288,7 @@ pub const METRIC_CATEGORY: &[&str] =
     &["performance", "scalability", "reliability", "security", "business", "cost", "delivery"];
 pub const CACHE_KIND: &[&str] = &["in-memory", "distributed", "cdn", "query", "session", "http", "computed"];
 pub const INVALIDATION: &[&str] = &["ttl", "event", "manual", "write-through", "write-behind"];
+pub const USAGE: &[&str] = &["business", "devops"];
 pub const ENVIRONMENT: &[&str] = &["development", "test", "staging", "production", "disaster-recovery"];
 pub const TECH_KIND: &[&str] = &[
     "database",
@@ -329,7 +332,7 @@ pub const THREAT_SURFACE: &[&str] = &[
     "container-platform",
 ];
 pub const FLOW_KIND: &[&str] = &["journey", "event-chain", "batch", "integration", "sync"];
-pub const FIELD_MODIFIERS: &[&str] = &["pii", "credentials", "optional", "key", "unique", "sensitive"];
+pub const FIELD_MODIFIERS: &[&str] = &["pii", "credentials", "hashed", "optional", "key", "unique", "sensitive"];
 pub const HTTP_METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 pub const ERROR_MODEL: &[&str] = &["problem-json", "status-codes", "grpc-status", "envelope", "none"];
 pub const RESILIENCE: &[&str] = &["none", "active-passive", "active-active", "multi-az", "multi-region"];
@@ -451,6 +454,8 @@ pub const USES_BLOCK: &[AttrSpec] = &[
     attr!("latency": Ty::Duration, "Expected p95 latency of the call."),
     attr!("carries": [Ty::Ref(DATA)], "Data sent or received."),
     attr!("per-item", "Called once per item of a collection (a chatty interaction)."),
+    attr!("optional", "The caller tolerates this dependency failing and degrades (ads, recommendations, a confirmation e-mail): it is not on the caller's critical path."),
+    attr!("usage": Ty::Enum(USAGE), "`business` (the default) or `devops`: a build push, a git fetch or admin maintenance, which is no runtime dependency."),
     attr!("description": Ty::Str, "Why the dependency exists."),
     CALLS,
 ];
@@ -469,6 +474,8 @@ pub const STEP_OPTIONS: &[AttrSpec] = &[
     attr!("per-item", "Repeated once per item of a collection."),
     attr!("reply", "Returns to the caller of an earlier step: the answer, not a new call."),
     CALLS,
+    attr!("optional", "The flow carries on without this step's answer (the caller degrades)."),
+    attr!("usage": Ty::Enum(USAGE), "`business` (the default) or `devops`: a build, deployment or maintenance step."),
 ];
 
 /// Options after an endpoint or operation.
@@ -479,6 +486,7 @@ pub const ENDPOINT_OPTIONS: &[AttrSpec] = &[
     attr!("latency": Ty::Duration, "Expected p95 latency."),
     attr!("idempotent", "Safe to retry."),
     attr!("deprecated", "Scheduled for removal."),
+    attr!("anonymous", "Callable without authentication, by design (sign-in, token, JWKS, health); an interface whose every endpoint says so is `anonymous`."),
 ];
 
 const SCALE_BLOCK: &[AttrSpec] = &[
@@ -661,6 +669,7 @@ pub static DECLS: &[DeclSpec] = &[
             MAX_CLASS,
             attr!("standalone", "Has no flows on purpose (batch tools, libraries)."),
             attr!("multi-tenant", "Serves several tenants from one instance."),
+            attr!("packaged", "An off-the-shelf product (an ERP, a CMS, a directory, a build server), not code cut by the team: how much data it owns says nothing about the system's cut."),
             attr!("health": Ty::Str, "Health check endpoint or probe."),
             SUMMARY,
             TAGS,
@@ -799,6 +808,7 @@ pub static DECLS: &[DeclSpec] = &[
             attr!("errors": Ty::Enum(ERROR_MODEL), "How errors are reported."),
             attr!("rate-limit": Ty::Rate, "Requests allowed per client."),
             attr!("exposure": Ty::Enum(EXPOSURE), "Who may call it."),
+            attr!("anonymous", "Callers need not authenticate, by design (sign-in, token, password reset, public keys or JWKS, health): links through it default to `auth none` and the authentication rules ask for nothing more."),
             attr!("format": Ty::Enum(FORMAT), "Payload format."),
             attr!("carries": [Ty::Ref(DATA)], "For event interfaces: the events it carries."),
             attr!("owner": Ty::Ref(OWNERS), "The owning team, when it differs from the provider's."),
@@ -818,6 +828,8 @@ pub static DECLS: &[DeclSpec] = &[
             CLASS,
             attr!("pii", "Contains personal data."),
             attr!("credentials", "Contains secrets or credentials."),
+            attr!("transient", "A message that only travels and is never stored (a request or response, a notification payload): it needs no system of record."),
+            attr!("hashed", "Its credentials are end users' secrets kept only as one-way hashes (password hashes): sensitive, but no secret of the system's own that needs a vault."),
             attr!("owner": Ty::Ref(OWNERS), "The accountable team, when no component owns it."),
             attr!("retention": Ty::Duration, "How long it is kept."),
             attr!("integrity": Ty::Enum(CRITICALITY), "How much corruption would hurt."),

@@ -17,7 +17,7 @@ fn is_broker(cx: &Ctx<'_>, id: ElementId) -> bool {
 pub static DEPENDENCY_CYCLE: Rule = Rule {
     code: code("CPL001", "dependency-cycle", Severity::Error, "Components (or systems) that depend on each other in a cycle."),
     category: Category::Coupling,
-    explanation: "Components in a dependency cycle cannot be built, deployed, tested or reasoned about separately (the acyclic dependencies principle): a change or an outage anywhere in the cycle reaches all of it, and with synchronous calls a slow member can deadlock the others or exhaust their thread pools. A cycle of synchronous calls (`uses ... sync`, `->` steps between components) is an error; a cycle that needs at least one asynchronous link (`~>` steps, `uses` of a queue or topic, an event delivered from publisher through its topic to a subscriber) is a warning, since the coupling is in time rather than in availability. Each strongly connected group is reported once with one shortest cycle in it, and systems that depend on each other through their components' links are reported too. Break a cycle by inverting one dependency (publish an event, or let the callee pull instead of being called back), by extracting what both sides need into a third component, or by merging components that cannot live apart.",
+    explanation: "Components in a dependency cycle cannot be built, deployed, tested or reasoned about separately (the acyclic dependencies principle): a change or an outage anywhere in the cycle reaches all of it, and with synchronous calls a slow member can deadlock the others or exhaust their thread pools. A cycle of synchronous calls (`uses ... sync`, `->` steps between components) is an error; a cycle that needs at least one asynchronous link (`~>` steps, `uses` of a queue or topic, an event delivered from publisher through its topic to a subscriber) is a warning, since the coupling is in time rather than in availability. Each strongly connected group is reported once with one shortest cycle in it that joins at least two components (a cycle through a topic they share is shown as `orders ~> bus ~> stock ~> bus ~> orders`, never as a loop of one component through the topic), and systems that depend on each other through their components' links are reported too. Break a cycle by inverting one dependency (publish an event, or let the callee pull instead of being called back), by extracting what both sides need into a third component, or by merging components that cannot live apart.",
     bad: "component orders {\n  uses billing sync { timeout 1s circuit-breaker }\n}\ncomponent billing {\n  uses orders sync { timeout 1s circuit-breaker }\n}\n",
     good: "event OrderBilled {\n  classification internal\n}\ntopic billing_events {\n  carries OrderBilled\n}\ncomponent orders {\n  uses billing sync { timeout 1s circuit-breaker }\n}\ncomponent billing {\n  publishes OrderBilled\n}\ncomponent ledger {\n  subscribes OrderBilled\n}\n",
     options: &[],
@@ -73,8 +73,9 @@ impl CycleGraph {
 /// The first synchronous and the first asynchronous link of an edge.
 type EdgeLinks = (Option<usize>, Option<usize>);
 
-/// A breadth-first state: a node, and whether an asynchronous link was taken on the way.
-type State = (usize, bool);
+/// A breadth-first state: a node, whether an asynchronous link was taken on the way, and whether
+/// another subject was met (a walk back through a shared topic alone is no cycle of components).
+type State = (usize, bool, bool);
 
 /// One hop of a reported cycle.
 #[derive(Clone, Copy, Debug)]
@@ -145,7 +146,7 @@ fn find_cycles(g: &CycleGraph) -> Vec<Cycle> {
         let mut best: Option<Vec<Hop>> = None;
         for &s in subjects.iter().take(CYCLE_STARTS) {
             let Some(walk) = async_walk(g, s, &all_id, k) else { continue };
-            let c = simple_async(walk);
+            let c = simple_async(g, walk);
             let score = |h: &[Hop]| (h.iter().filter(|x| g.subject[x.from]).count() < 2, h.len());
             if best.as_ref().is_none_or(|b| score(&c) < score(b)) {
                 best = Some(c);
@@ -175,17 +176,18 @@ fn find_cycles(g: &CycleGraph) -> Vec<Cycle> {
 /// The shortest closed walk from `start` back to it that takes at least one asynchronous link,
 /// inside group `k`: breadth-first over (node, async taken yet).
 fn async_walk(g: &CycleGraph, start: usize, group: &[usize], k: usize) -> Option<Vec<Hop>> {
-    let begin = (start, false);
-    let goal = (start, true);
+    let begin = (start, false, false);
+    let goal = (start, true, true);
     let mut prev: BTreeMap<State, (State, usize, bool)> = BTreeMap::new();
     let mut queue = VecDeque::from([begin]);
     while let Some(cur) = queue.pop_front() {
-        let (v, taken) = cur;
+        let (v, taken, met) = cur;
         for (&w, &(s, a)) in &g.adj[v] {
             if group.get(w) != Some(&k) {
                 continue;
             }
-            let options = [s.map(|l| ((w, taken), l, false)), a.map(|l| ((w, true), l, true))];
+            let met = met || (g.subject[w] && w != start);
+            let options = [s.map(|l| ((w, taken, met), l, false)), a.map(|l| ((w, true, met), l, true))];
             for (next, link, is_async) in options.into_iter().flatten() {
                 if next == begin || prev.contains_key(&next) {
                     continue;
@@ -209,12 +211,19 @@ fn async_walk(g: &CycleGraph, start: usize, group: &[usize], k: usize) -> Option
     None
 }
 
-/// Cuts a closed walk down to a simple cycle that still takes an asynchronous link.
-fn simple_async(mut hops: Vec<Hop>) -> Vec<Hop> {
+/// Cuts a closed walk down to a simple cycle of subjects that still takes an asynchronous link
+/// and joins two subjects. A relay (a topic several members share) may be passed more than once:
+/// `orders ~> bus ~> stock ~> bus ~> orders` is the cycle of `orders` and `stock`, not a loop
+/// of the topic.
+fn simple_async(g: &CycleGraph, mut hops: Vec<Hop>) -> Vec<Hop> {
+    let subjects = |h: &[Hop]| h.iter().filter(|x| g.subject[x.from]).count();
     loop {
         let mut seen: BTreeMap<usize, usize> = BTreeMap::new();
         let mut split = None;
         for (j, h) in hops.iter().enumerate() {
+            if !g.subject[h.from] {
+                continue;
+            }
             if let Some(&i) = seen.get(&h.from) {
                 split = Some((i, j));
                 break;
@@ -224,7 +233,14 @@ fn simple_async(mut hops: Vec<Hop>) -> Vec<Hop> {
         let Some((i, j)) = split else { return hops };
         let inner: Vec<Hop> = hops[i..j].to_vec();
         let outer: Vec<Hop> = hops[..i].iter().chain(hops[j..].iter()).copied().collect();
-        hops = if inner.iter().any(|h| h.is_async) { inner } else { outer };
+        let good = |h: &[Hop]| h.iter().any(|x| x.is_async) && subjects(h) >= 2;
+        let has_async = |h: &[Hop]| h.iter().any(|x| x.is_async);
+        hops = match (good(&inner), good(&outer)) {
+            (true, _) => inner,
+            (false, true) => outer,
+            _ if has_async(&inner) => inner,
+            _ => outer,
+        };
     }
 }
 
@@ -386,6 +402,18 @@ mod tests {
         assert_eq!(f[0].subjects, vec!["b", "d"]);
         assert_eq!(f[0].secondary.len(), 1);
         assert!(f[0].notes[0].contains("3 components"), "{:?}", f[0].notes);
+    }
+
+    #[test]
+    fn a_cycle_through_a_shared_topic_is_the_cycle_of_its_components() {
+        let text = "event OrderPlaced {\n  classification internal\n}\nevent StockReserved {\n  classification internal\n}\ntopic bus {\n  carries OrderPlaced, StockReserved\n}\ncomponent orders {\n  publishes OrderPlaced\n  subscribes StockReserved\n  uses bus async\n}\ncomponent stock {\n  publishes StockReserved\n  subscribes OrderPlaced\n  uses bus async\n}\n";
+        let f = findings("CPL001", text);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(
+            f[0].message,
+            "components depend on each other in a cycle through asynchronous links: orders ~> bus ~> stock ~> bus ~> orders"
+        );
+        assert_eq!(f[0].subjects, vec!["orders", "stock"]);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{code, is_component};
+use crate::analysis::facts;
 use crate::check::{Category, Ctx, LinkOrigin, Rule, RuleOption};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::semantic::model::ElementId;
@@ -18,7 +19,7 @@ pub const LAYER_VIOLATION_ENSURE_ALL_LAYERED: RuleOption = RuleOption {
 pub static LAYER_VIOLATION: Rule = Rule {
     code: code("CPL002", "layer-violation", Severity::Error, "A link between components whose layers may not depend on each other."),
     category: Category::Coupling,
-    explanation: "Layers keep dependencies pointing one way, so that what changes often (presentation) depends on what is stable (business rules, data), never the reverse. The allowed dependencies are: presentation -> presentation, business, cross-cutting; business -> business, data, infrastructure, cross-cutting; infrastructure -> infrastructure, data, cross-cutting; data -> data, cross-cutting; cross-cutting -> infrastructure, data, cross-cutting. A `uses` or flow step between components whose layers are not in this list is reported. A layer may always depend on itself (as in ArchUnit's layered architecture), so an edge proxy may forward to the pages it fronts. A model replaces this matrix with a custom rule, `rule my_layers layers { replaces layer-violation  allow presentation business ... }`, whose `allow` lines then are the only dependencies allowed between layers. Components without a `layer` are skipped unless the option `ensure-all-layered` is 1, which then reports each unlayered component on a link between components.",
+    explanation: "Layers keep dependencies pointing one way, so that what changes often (presentation) depends on what is stable (business rules, data), never the reverse. The allowed dependencies are: presentation -> presentation, business, cross-cutting; business -> business, data, infrastructure, cross-cutting; infrastructure -> infrastructure, data, cross-cutting; data -> data, cross-cutting; cross-cutting -> infrastructure, data, cross-cutting. A `uses` or flow step between components whose layers are not in this list is reported. A layer may always depend on itself (as in ArchUnit's layered architecture), so an edge proxy may forward to the pages it fronts. Links from or to a load balancer, ingress or proxy (kind `load-balancer`, `ingress`, `proxy`, or a proxy technology) are skipped: relays are infrastructure in front of any layer. So are build, deployment and maintenance links (`usage devops`) and the links of test tooling (`kind tooling`). A model replaces this matrix with a custom rule, `rule my_layers layers { replaces layer-violation  allow presentation business ... }`, whose `allow` lines then are the only dependencies allowed between layers. Components without a `layer` are skipped unless the option `ensure-all-layered` is 1, which then reports each unlayered component on a link between components.",
     bad: "component web {\n  layer presentation\n  uses orders_repo sync { timeout 1s circuit-breaker }\n}\ncomponent orders_repo {\n  layer data\n}\n",
     good: "component web {\n  layer presentation\n  uses orders sync { timeout 1s circuit-breaker }\n}\ncomponent orders {\n  layer business\n  uses orders_repo sync { timeout 1s circuit-breaker }\n}\ncomponent orders_repo {\n  layer data\n}\n",
     options: &[LAYER_VIOLATION_ENSURE_ALL_LAYERED],
@@ -71,6 +72,15 @@ fn layer_violation(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         if l.origin == LinkOrigin::Event || !is_component(cx, l.from) || !is_component(cx, l.to) {
             continue;
         }
+        // A load balancer, ingress or proxy is infrastructure in front of whatever it relays to.
+        // A build push or maintenance access (`usage devops`) is no layer dependency either.
+        if facts::is_relay(cx.model, l.from)
+            || facts::is_relay(cx.model, l.to)
+            || l.devops
+            || facts::is_tooling(cx.model, l.from)
+        {
+            continue;
+        }
         let (Some(a), Some(b)) = (layer(l.from), layer(l.to)) else {
             for (x, other) in [(l.from, l.to), (l.to, l.from)] {
                 if layer(x).is_none() {
@@ -118,6 +128,14 @@ fn layer_violation(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use super::super::tests::{check_with_config, messages};
+
+    #[test]
+    fn load_balancers_ingresses_and_proxies_break_no_layer_rule() {
+        let text = "component lb {\n  kind load-balancer\n  layer infrastructure\n  uses web sync { timeout 1s circuit-breaker }\n}\ncomponent web {\n  layer presentation\n}\n";
+        assert!(messages("CPL002", text).is_empty(), "{:?}", messages("CPL002", text));
+        assert!(messages("CPL002", &text.replace("load-balancer", "ingress")).is_empty());
+        assert_eq!(messages("CPL002", &text.replace("kind load-balancer", "kind service")).len(), 1);
+    }
 
     #[test]
     fn layers_follow_the_matrix_and_unlayered_components_are_skipped() {

@@ -15,7 +15,7 @@ pub const WRONG_CUT_MAX_OWNED: RuleOption =
 pub static WRONG_CUT: Rule = Rule {
     code: code("CPL011", "wrong-cut", Severity::Note, "A component that owns far more data than the others of its system."),
     category: Category::Coupling,
-    explanation: "A component that is the system of record for much more data than its siblings is usually a god component, or the sign of a cut along technical rather than business lines (one service holding everything, the others thin). The rule reports a component that `owns` more than `max-owned` (10) data items, or at least 3 and more than two standard deviations above the mean of the components of its system (components without a system form one group).",
+    explanation: "A component that is the system of record for much more data than its siblings is usually a god component, or the sign of a cut along technical rather than business lines (one service holding everything, the others thin). The rule reports a component that `owns` more than `max-owned` (10) data items, or at least 3 and more than two standard deviations above the mean of the components of its system (components without a system form one group). Components marked `packaged` (an ERP, a CMS, a directory: products bought, not cut by the team) are left out of the statistics and never reported.",
     bad: "data A {\n  classification internal\n}\ndata B {\n  classification internal\n}\ndata C {\n  classification internal\n}\ncomponent everything {\n  owns A, B, C\n  standalone\n}\ncomponent c1 {\n  standalone\n}\ncomponent c2 {\n  standalone\n}\ncomponent c3 {\n  standalone\n}\ncomponent c4 {\n  standalone\n}\ncomponent c5 {\n  standalone\n}\n",
     good: "data A {\n  classification internal\n}\ndata B {\n  classification internal\n}\ndata C {\n  classification internal\n}\ncomponent everything {\n  owns A, B\n  standalone\n}\ncomponent c1 {\n  owns C\n  standalone\n}\ncomponent c2 {\n  standalone\n}\ncomponent c3 {\n  standalone\n}\ncomponent c4 {\n  standalone\n}\ncomponent c5 {\n  standalone\n}\n",
     options: &[WRONG_CUT_MAX_OWNED],
@@ -27,6 +27,10 @@ fn wrong_cut(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let mut groups: BTreeMap<Option<ElementId>, Vec<(ElementId, usize)>> = BTreeMap::new();
     for c in components(cx) {
         let Some(e) = cx.model.get(c) else { continue };
+        // A packaged product owns what it owns by nature; it is no sample of how the team cut.
+        if e.has_flag("packaged") {
+            continue;
+        }
         let owned: BTreeSet<ElementId> = e.references("owns").collect();
         groups.entry(cx.facts.system_of(c)).or_default().push((c, owned.len()));
     }
@@ -59,5 +63,18 @@ fn wrong_cut(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
                 ),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::findings;
+    use super::WRONG_CUT;
+
+    #[test]
+    fn a_packaged_product_is_no_wrong_cut() {
+        assert_eq!(findings("CPL011", WRONG_CUT.bad).len(), 1);
+        let packaged = WRONG_CUT.bad.replace("  owns A, B, C\n", "  owns A, B, C\n  packaged\n");
+        assert!(findings("CPL011", &packaged).is_empty());
     }
 }

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use super::shared_persistence::writers_by_team;
 use super::{code, is_user, is_write};
 use crate::check::shared::{exposed_by, team_of};
 use crate::check::{Category, Ctx, Rule};
@@ -13,7 +14,7 @@ use crate::syntax::schema::DeclKind;
 pub static FOREIGN_DATASTORE_ACCESS: Rule = Rule {
     code: code("OWN006", "foreign-datastore-access", Severity::Error, "A component reads or writes a datastore owned by another team."),
     category: Category::Ownership,
-    explanation: "Reaching into another team's datastore bypasses the owning service's interface: its validation, authorization and invariants are skipped, and its schema becomes a public contract that can no longer change freely. Call the owner's interface, subscribe to its events, or keep a read model of your own fed by them. Owners are compared after inheritance (a component's or store's `system`), and a person counts as the team they belong to.",
+    explanation: "Reaching into another team's datastore bypasses the owning service's interface: its validation, authorization and invariants are skipped, and its schema becomes a public contract that can no longer change freely. Call the owner's interface, subscribe to its events, or keep a read model of your own fed by them. Owners are compared after inheritance (a component's or store's `system`), and a person counts as the team they belong to. A write into a datastore that several teams write is reported once, by shared-persistence (OWN005), which names every writer.",
     bad: "team checkout\nteam billing\ncomponent orders {\n  owner checkout\n  uses orders_db { access read-write }\n}\ncomponent invoicing {\n  owner billing\n  uses orders_db { access read }\n}\ndatastore orders_db {\n  owner checkout\n}\n",
     good: "team checkout\nteam billing\ncomponent orders {\n  owner checkout\n  exposes OrdersApi\n  uses orders_db { access read-write }\n}\ninterface OrdersApi rest\ncomponent invoicing {\n  owner billing\n  uses OrdersApi sync { timeout 1s circuit-breaker }\n}\ndatastore orders_db {\n  owner checkout\n}\n",
     options: &[],
@@ -38,6 +39,11 @@ fn foreign_datastore_access(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         e.1 |= read;
         e.2 |= write;
     }
+    // A write into a store that several teams write is OWN005's finding, which lists the writer:
+    // the same cause once.
+    let shared: Vec<ElementId> =
+        writers_by_team(cx).into_iter().filter(|(_, teams)| teams.len() > 1).map(|(ds, _)| ds).collect();
+    pairs.retain(|(_, ds), (_, _, write)| !(*write && shared.contains(ds)));
     let exposed = exposed_by(cx);
     let mut owner_services: BTreeMap<ElementId, Option<ElementId>> = BTreeMap::new();
     for ((c, ds), (span, read, write)) in pairs {
@@ -99,6 +105,17 @@ fn foreign_datastore_access(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use super::super::tests::findings;
+
+    #[test]
+    fn a_foreign_write_into_a_shared_store_is_shared_persistences_finding() {
+        let text = "team t\nteam u\ncomponent a {\n  owner t\n  uses db { access write }\n}\ncomponent b {\n  owner u\n  uses db { access write }\n}\ncomponent c {\n  owner u\n  uses db { access read }\n}\ndatastore db { owner t }\n";
+        // `b` writes: OWN005 names it; `c` only reads: its own OWN006.
+        assert_eq!(findings("OWN006", text), vec!["`c` of team `u` reads datastore `db` of team `t` [c,db]"]);
+        let diags = crate::check::registry::check_source(&format!("{text}accept OWN006@b@db \"old\"\n"));
+        let own005: Vec<_> = diags.iter().filter(|d| d.code.id == "OWN005").collect();
+        assert_eq!(own005.len(), 1);
+        assert!(own005[0].suppression.is_some(), "an acceptance of the foreign write still matches");
+    }
 
     #[test]
     fn foreign_access_is_reported_once_per_pair_with_the_owner_inherited() {

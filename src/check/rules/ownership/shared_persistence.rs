@@ -20,8 +20,8 @@ pub static SHARED_PERSISTENCE: Rule = Rule {
     run: shared_persistence,
 };
 
-fn shared_persistence(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
-    // Datastore -> team -> writers with the span of their first writing link.
+/// Datastore -> team -> writers with the span of their first writing link.
+pub(super) fn writers_by_team(cx: &Ctx<'_>) -> BTreeMap<ElementId, BTreeMap<ElementId, BTreeMap<ElementId, Span>>> {
     let mut writers: BTreeMap<ElementId, BTreeMap<ElementId, BTreeMap<ElementId, Span>>> = BTreeMap::new();
     let deps = &cx.facts.deps;
     for (_, l) in deps.links(cx.facts) {
@@ -31,7 +31,11 @@ fn shared_persistence(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         let Some(team) = team_of(cx, l.from) else { continue };
         writers.entry(l.to).or_default().entry(team).or_default().entry(l.from).or_insert(l.span);
     }
-    for (ds, teams) in writers {
+    writers
+}
+
+fn shared_persistence(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
+    for (ds, teams) in writers_by_team(cx) {
         if teams.len() < 2 {
             continue;
         }
@@ -60,6 +64,10 @@ fn shared_persistence(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         }
         if let Some(o) = team_of(cx, ds) {
             d = d.with_note(format!("the datastore is owned by `{}`", cx.name(o)));
+            // The other teams' writes are this finding's places, not OWN006 findings of their own.
+            let foreign = teams.iter().filter(|(t, _)| **t != o).flat_map(|(_, comps)| comps.keys());
+            let merged: Vec<String> = foreign.map(|c| format!("OWN006@{}@{}", cx.name(*c), cx.name(ds))).collect();
+            d = d.with_merged(merged);
         }
         acc.push(d.with_help(
             "keep one service as its only writer; the other teams call that service's interface or react to its events",

@@ -1,15 +1,17 @@
 //! PERF004 timeout-inversion: A caller times out before its callee can answer.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::{code, dur, duration, is_call, ms};
 use crate::check::{Category, Ctx, Link, LinkOrigin, Rule};
 use crate::diagnostics::{Diagnostic, Severity};
+use crate::graph;
+use crate::semantic::model::ElementId;
 
 pub static TIMEOUT_INVERSION: Rule = Rule {
     code: code("PERF004", "timeout-inversion", Severity::Warning, "A caller times out before its callee can answer."),
     category: Category::Performance,
-    explanation: "A caller's timeout must be longer than everything the callee may legitimately spend: its own request deadline (`timeout` on the component), its own downstream calls with their retries, and the p95 latency it needs. Otherwise the caller gives up while the callee is still working, the work is wasted, and retries pile new requests on a service that is already slow. Give the caller the longer timeout, or shorten the callee's deadlines so that they nest.",
+    explanation: "A caller's timeout must be longer than everything the callee may legitimately spend: its own request deadline (`timeout` on the component), its own downstream calls with their retries, and the p95 latency it needs. Otherwise the caller gives up while the callee is still working, the work is wasted, and retries pile new requests on a service that is already slow. Give the caller the longer timeout, or shorten the callee's deadlines so that they nest. In a cycle of synchronous calls no timeouts can nest, so the inversions along it are one finding that names the cycle's members (acceptances of one of its calls, `PERF004@a@b`, still match it).",
     bad: "component web { uses api sync { timeout 1s circuit-breaker } }\ncomponent api { timeout 2s }\n",
     good: "component web { uses api sync { timeout 1s circuit-breaker } }\ncomponent api { timeout 800ms }\n",
     options: &[],
@@ -51,6 +53,25 @@ fn timeout_inversion(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             }
         }
     }
+    // Synchronous call cycles: inside one, every caller waits on a callee that waits on the next,
+    // so no timeouts can nest. That is one cause (the cycle), reported once per cycle.
+    let n = cx.model.elements.len();
+    let mut calls: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for l in cx.facts.links.iter().filter(|l| is_call(l)) {
+        calls[l.from.0 as usize].push(l.to.0 as usize);
+    }
+    let mut cycle_of: Vec<Option<usize>> = vec![None; n];
+    let sccs: Vec<Vec<usize>> =
+        graph::strongly_connected(n, |v| calls[v].clone()).into_iter().filter(|c| c.len() > 1).collect();
+    for (k, scc) in sccs.iter().enumerate() {
+        for &v in scc {
+            cycle_of[v] = Some(k);
+        }
+    }
+    let same_cycle = |a: ElementId, b: ElementId| {
+        cycle_of[a.0 as usize].is_some() && cycle_of[a.0 as usize] == cycle_of[b.0 as usize]
+    };
+    let mut in_cycles: BTreeMap<usize, Vec<&Link>> = BTreeMap::new();
     let mut seen = BTreeSet::new();
     for l in cx.facts.links.iter().filter(|l| is_call(l)) {
         let Some(t) = l.timeout else { continue };
@@ -72,6 +93,12 @@ fn timeout_inversion(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         } else if let Some((w, down)) =
             downstream.get(l.to.0 as usize).copied().flatten().filter(|(w, _)| *w >= t && own.is_none())
         {
+            if same_cycle(l.from, l.to) && same_cycle(l.to, down.to) {
+                if let Some(k) = cycle_of[l.from.0 as usize] {
+                    in_cycles.entry(k).or_default().push(l);
+                }
+                continue;
+            }
             let attempts = 1 + down.retries.unwrap_or(0);
             let how = if attempts > 1 {
                 format!(" ({} x {attempts} attempts)", dur(down.timeout.unwrap_or(0)))
@@ -104,11 +131,51 @@ fn timeout_inversion(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
                 .with_note("a caller that gives up first wastes the callee's work, and its retries pile more load on a slow service"),
         );
     }
+    for (_, links) in in_cycles {
+        let mut members: Vec<ElementId> = links.iter().flat_map(|l| [l.from, l.to]).collect();
+        members.sort_by_key(|m| cx.name(*m));
+        members.dedup();
+        let names: Vec<String> = members.iter().map(|m| format!("`{}`", cx.name(*m))).collect();
+        let first = links[0];
+        let mut d = cx.finding(
+            &TIMEOUT_INVERSION,
+            format!(
+                "timeouts cannot nest in the synchronous cycle of {}: each caller gives up while its callee still waits on the next",
+                names.join(", ")
+            ),
+            first.span,
+            format!("times out after {}", dur(first.timeout.unwrap_or(0))),
+            &members,
+        );
+        for l in links.iter().skip(1) {
+            d = d.with_secondary(
+                l.span,
+                format!("`{}` gives up on `{}` after {}", cx.name(l.from), cx.name(l.to), dur(l.timeout.unwrap_or(0))),
+            );
+        }
+        let merged: Vec<String> =
+            links.iter().map(|l| format!("PERF004@{}@{}", cx.name(l.from), cx.name(l.to))).collect();
+        acc.push(d.with_merged(merged).with_help(
+            "break the cycle (dependency-cycle reports it); until then no choice of timeouts is consistent",
+        ));
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use crate::check::registry::{findings_of as of, messages_of as messages};
+
+    #[test]
+    fn every_timeout_in_a_sync_cycle_is_one_finding() {
+        let text = "component a { uses b sync { timeout 1s circuit-breaker } }\ncomponent b { uses c sync { timeout 1s circuit-breaker } }\ncomponent c { uses a sync { timeout 1s circuit-breaker } }\naccept PERF004@b@c \"written before the cycle was one finding\"\n";
+        let f = of("PERF004", text);
+        assert_eq!(f.len(), 1, "{:?}", messages("PERF004", text));
+        assert_eq!(f[0].fingerprint(), "PERF004@a@b@c");
+        assert_eq!(f[0].secondary.len(), 2, "the other calls of the cycle are related locations");
+        let all = crate::check::registry::check_source(text);
+        let d = all.iter().find(|d| d.code.id == "PERF004").unwrap();
+        assert!(d.suppression.is_some(), "an acceptance of one call still matches");
+    }
 
     #[test]
     fn timeout_inversion_against_downstream_retries_and_latency() {

@@ -80,7 +80,14 @@ fn critical_waits<'c>(cx: &'c Ctx<'_>) -> BTreeMap<ElementId, Vec<(ElementId, &'
         if cx.criticality(flow).is_none_or(|c| c < HIGH) {
             continue;
         }
+        // Elements reached only through optional or devops steps: the flow survives without them.
+        let mut degraded: std::collections::BTreeSet<ElementId> = std::collections::BTreeSet::new();
         for (_, l) in critical_path(cx, flow, &steps) {
+            if l.optional || l.devops || degraded.contains(&l.from) {
+                degraded.insert(l.to);
+                continue;
+            }
+            degraded.remove(&l.to);
             if l.is_async
                 || !matches!(
                     cx.kind(l.to),

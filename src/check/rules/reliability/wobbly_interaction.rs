@@ -1,6 +1,7 @@
 //! REL002 wobbly-interaction: A synchronous call to a service with neither a timeout nor a circuit breaker.
 
 use super::code;
+use crate::analysis::facts;
 use crate::check::{Category, Ctx, Link, LinkOrigin, Rule};
 use crate::diagnostics::{Diagnostic, Severity, TextEdit};
 use crate::semantic::model::Attribute;
@@ -9,7 +10,7 @@ use crate::syntax::schema::DeclKind;
 pub static WOBBLY_INTERACTION: Rule = Rule {
     code: code("REL002", "wobbly-interaction", Severity::Warning, "A synchronous call to a service with neither a timeout nor a circuit breaker."),
     category: Category::Reliability,
-    explanation: "A synchronous `uses` of a service, an external system or an interface without a `timeout` waits as long as the callee hangs, and without a `circuit-breaker` keeps hammering a callee that is already failing: one slow dependency then exhausts the caller's threads and the failure cascades upstream. Give the call a timeout shorter than the caller's own deadline, and a circuit breaker so that it fails fast while the callee recovers.",
+    explanation: "A synchronous `uses` of a service, an external system or an interface without a `timeout` waits as long as the callee hangs, and without a `circuit-breaker` keeps hammering a callee that is already failing: one slow dependency then exhausts the caller's threads and the failure cascades upstream. Give the call a timeout shorter than the caller's own deadline, and a circuit breaker so that it fails fast while the callee recovers. Build, deployment and maintenance links (`usage devops`) and calls of test tooling (`kind tooling`) are skipped, and so are calls from a load balancer, ingress or proxy: its upstream timeouts are proxy configuration, and the services behind it are judged on their own calls.",
     bad: "component web { uses api sync }\ncomponent api\n",
     good: "component web { uses api sync { timeout 1s circuit-breaker } }\ncomponent api\n",
     options: &[],
@@ -25,6 +26,10 @@ fn wobbly_interaction(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             || l.circuit_breaker
             || l.from == l.to
         {
+            continue;
+        }
+        // A relay's upstream timeouts are its configuration, not a dependency of its own.
+        if facts::is_relay(cx.model, l.from) || l.devops || facts::is_tooling(cx.model, l.from) {
             continue;
         }
         // `timeout ?` is a gap HYG008 reports and `timeout 2sec` a syntax error, not a missing timeout.

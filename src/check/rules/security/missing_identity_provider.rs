@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::{code, is_component, is_human, is_human_login, is_identity_provider, is_vault, q, Once};
+use crate::analysis::facts;
 use crate::check::{Category, Ctx, Rule};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::semantic::model::ElementId;
@@ -11,7 +12,7 @@ use crate::syntax::schema::DeclKind;
 pub static MISSING_IDENTITY_PROVIDER: Rule = Rule {
     code: code("SEC011", "missing-identity-provider", Severity::Warning, "End users log in but no identity provider is modelled, or it is not isolated."),
     category: Category::Security,
-    explanation: "A person (an actor that is not an API consumer or device) authenticates with a password, session or token (`basic`, `session`, `jwt`, `oauth2`, `oidc`, `saml`, `mfa`), yet the model has no identity provider: no component of kind `identity-provider`, no external of kind `identity`, no identity technology. Or an identity provider of ours, or an identity store (a datastore whose technology is of kind `identity`, such as an LDAP directory), shares its network zone with ordinary components. Who issues and checks the credentials is then unspecified, or one compromised neighbour can reach the crown jewels (Threagile missing-identity-store, missing-identity-provider-isolation; ASVS 1.2.3). Fix it by modelling the identity provider, in its own network zone.",
+    explanation: "A person (an actor that is not an API consumer or device) authenticates with a password, session or token (`basic`, `session`, `jwt`, `oauth2`, `oidc`, `saml`, `mfa`), yet the model has no identity provider: no component of kind `identity-provider`, no external of kind `identity`, no identity technology. Or an identity provider of ours, or an identity store (a datastore whose technology is of kind `identity`, such as an LDAP directory), shares its network zone with ordinary components. Who issues and checks the credentials is then unspecified, or one compromised neighbour can reach the crown jewels (Threagile missing-identity-store, missing-identity-provider-isolation; ASVS 1.2.3). Fix it by modelling the identity provider, in its own network zone. A link through an interface marked `anonymous` (a guest's session, a sign-in page) is no login.",
     bad: "actor customer\ncomponent shop\nflow login {\n  customer -> shop https auth oidc\n}\n",
     good: "actor customer\ncomponent shop\nexternal auth0 {\n  kind identity\n}\nflow login {\n  customer -> shop https auth oidc\n  shop -> auth0 https auth oauth2\n}\n",
     options: &[],
@@ -29,7 +30,12 @@ fn missing_identity_provider(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         let mut once = Once::default();
         for l in &cx.facts.links {
             let Some(auth) = l.auth.as_deref() else { continue };
-            if !is_human(cx, l.from) || !is_human_login(auth) || !once.first(&[l.from]) {
+            // A session on an interface open by design (a guest's cart) is no login.
+            if !is_human(cx, l.from)
+                || !is_human_login(auth)
+                || facts::anonymous_by_design(cx.model, l)
+                || !once.first(&[l.from])
+            {
                 continue;
             }
             acc.push(

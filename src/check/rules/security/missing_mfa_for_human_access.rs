@@ -7,6 +7,7 @@ use super::{
     join_and, q,
 };
 use crate::check::Link;
+use crate::analysis::facts;
 use crate::check::{Category, Ctx, Rule, RuleOption, RESTRICTED};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::semantic::model::ElementId;
@@ -33,7 +34,7 @@ pub const MISSING_MFA_FOR_HUMAN_ACCESS_MIN_CRITICALITY: RuleOption = RuleOption 
 pub static MISSING_MFA_FOR_HUMAN_ACCESS: Rule = Rule {
     code: code("SEC014", "missing-mfa-for-human-access", Severity::Warning, "A person reaches restricted or mission-critical assets with one factor."),
     category: Category::Security,
-    explanation: "A person (an actor that is not an API consumer or device) reaches a component or store that handles restricted data or data of mission-critical integrity, or is mission-critical, directly or through frontends, gateways, proxies and load balancers, and logs in with a single factor: the actor is not marked `mfa` and neither the person's own link nor the client's calls say `auth mfa`. A phished or reused password then opens the most valuable assets (Threagile missing-authentication-second-factor; pytm usesMFA). Only logins count (`basic`, `session`, `jwt`, `oauth2`, `oidc`, `saml`): a person who is anonymous, or whose link carries only a machine credential such as a publishable API key, logs in nowhere, and unknown authentication is left to HYG008 and SEC003. Each person is reported once, naming every such asset they reach. Fix it by requiring a second factor: mark the actor `mfa` or use `auth mfa` on the login step.",
+    explanation: "A person (an actor that is not an API consumer or device) reaches a component or store that handles restricted data or data of mission-critical integrity, or is mission-critical, directly or through frontends, gateways, proxies and load balancers, and logs in with a single factor: the actor is not marked `mfa` and neither the person's own link nor the client's calls say `auth mfa`. A phished or reused password then opens the most valuable assets (Threagile missing-authentication-second-factor; pytm usesMFA). Only logins count (`basic`, `session`, `jwt`, `oauth2`, `oidc`, `saml`): a person who is anonymous, or whose link carries only a machine credential such as a publishable API key, logs in nowhere, and unknown authentication is left to HYG008 and SEC003. Each person is reported once, naming every such asset they reach. Fix it by requiring a second factor: mark the actor `mfa` or use `auth mfa` on the login step. A person who enters through an interface marked `anonymous` (a guest checkout, a sign-in page) has no account to protect and is not asked for a second factor.",
     bad: "data Ledger {\n  classification restricted\n}\nactor clerk {\n  kind admin\n}\ncomponent books {\n  owns Ledger\n}\nflow post {\n  clerk -> books https auth oidc carries Ledger\n}\n",
     good: "data Ledger {\n  classification restricted\n}\nactor clerk {\n  kind admin\n  mfa\n}\ncomponent books {\n  owns Ledger\n}\nflow post {\n  clerk -> books https auth oidc carries Ledger\n}\n",
     options: &[
@@ -99,6 +100,10 @@ fn missing_mfa_for_human_access(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let mut by_person: Vec<(ElementId, Vec<(&Link, ElementId, &str)>)> = Vec::new();
     for l in &cx.facts.links {
         if !is_human(cx, l.from) || el(cx, l.from).is_some_and(|a| a.has_flag("mfa")) {
+            continue;
+        }
+        // Open by design (a guest checkout, a sign-in page): no account, so no second factor.
+        if facts::anonymous_by_design(cx.model, l) {
             continue;
         }
         let Some(target) = reach.get(l.to.0 as usize).copied().flatten() else { continue };

@@ -2,9 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use super::{
-    code, data_list, handled, is_component, is_credentials, is_identity_provider, is_store_kind, is_vault, q, tech_of,
-};
+use super::{code, data_list, handled, is_component, is_identity_provider, is_store_kind, is_vault, q, tech_of};
+use crate::analysis::facts;
 use crate::check::{Category, Ctx, Rule};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::semantic::model::ElementId;
@@ -17,7 +16,7 @@ fn tech_kind<'m>(cx: &Ctx<'m>, id: ElementId) -> Option<&'m str> {
 pub static MISSING_SECRET_STORE: Rule = Rule {
     code: code("SEC010", "missing-secret-store", Severity::Warning, "Credentials are used without a secret store, or kept in an ordinary store."),
     category: Category::Security,
-    explanation: "Components use credentials (data marked `credentials`, or with a `credentials` field) but the model has no secret store: no component of kind `vault` and no element whose technology is a vault. Or a vault exists, yet a datastore, cache, queue or topic other than it keeps credentials. Secrets in configuration files, ordinary databases or messages leak through backups, logs and broad read access, and cannot be rotated or audited (Threagile missing-vault; ASVS 1.6.2). Identity stores used only by identity providers and vaults are exempt. Fix it by adding a vault and keeping secrets only there.",
+    explanation: "Components use credentials (data marked `credentials`, or with a `credentials` field) but the model has no secret store: no component of kind `vault` and no element whose technology is a vault. Or a vault exists, yet a datastore, cache, queue or topic other than it keeps credentials. Secrets in configuration files, ordinary databases or messages leak through backups, logs and broad read access, and cannot be rotated or audited (Threagile missing-vault; ASVS 1.6.2). Identity stores used only by identity providers and vaults are exempt, and so are end users' credentials kept as one-way hashes (`hashed` on the data entity or on its `credentials` field): the rule is about the system's own keys and passwords. Fix it by adding a vault and keeping secrets only there.",
     bad: "data ApiKey {\n  classification restricted\n  credentials\n}\ncomponent billing {\n  owns ApiKey\n  standalone\n}\n",
     good: "data ApiKey {\n  classification restricted\n  credentials\n}\ncomponent billing {\n  uses secrets sync { protocol https auth mtls carries ApiKey timeout 1s circuit-breaker }\n}\ncomponent secrets {\n  kind vault\n  owns ApiKey\n}\n",
     options: &[],
@@ -32,7 +31,7 @@ fn missing_secret_store(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         let mut user_of: BTreeMap<ElementId, ElementId> = BTreeMap::new();
         for (id, _) in cx.model.of_kind(DeclKind::Component) {
             for d in handled(h, id) {
-                if is_credentials(cx, *d) {
+                if facts::is_system_secret(cx.model, *d) {
                     user_of.entry(*d).or_insert(id);
                 }
             }
@@ -60,7 +59,8 @@ fn missing_secret_store(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         if e.from_std || !is_store_kind(Some(e.kind)) || is_vault(cx, id) || tech_kind(cx, id) == Some("identity") {
             continue;
         }
-        let creds: Vec<ElementId> = handled(h, id).iter().copied().filter(|d| is_credentials(cx, *d)).collect();
+        let creds: Vec<ElementId> =
+            handled(h, id).iter().copied().filter(|d| facts::is_system_secret(cx.model, *d)).collect();
         if creds.is_empty() {
             continue;
         }
@@ -98,5 +98,18 @@ mod tests {
             findings("SEC010", text),
             vec!["SEC010@db: datastore `db` keeps `ApiKey` (restricted, credentials) outside the secret store"]
         );
+    }
+
+    #[test]
+    fn sec010_end_user_password_hashes_are_no_system_secrets() {
+        let users = "data Account {\n  classification confidential\n  field email: string pii\n  field password: string credentials hashed\n}\ncomponent accounts {\n  uses users_db { protocol postgres-tls auth basic carries Account }\n}\ndatastore users_db {\n  holds Account\n}\n";
+        assert!(findings("SEC010", users).is_empty(), "hashed end-user passwords need no vault");
+        // Without `hashed` they are secrets like any other.
+        assert_eq!(findings("SEC010", &users.replace(" credentials hashed", " credentials")).len(), 1);
+        // On the whole entity too; the system's own key next to them still counts.
+        let flag = "data Account {\n  classification confidential\n  credentials\n  hashed\n}\ndata ApiKey {\n  classification restricted\n  credentials\n}\ncomponent accounts {\n  owns Account\n  owns ApiKey\n  standalone\n}\n";
+        let f = findings("SEC010", flag);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert!(f[0].starts_with("SEC010@ApiKey"), "{f:?}");
     }
 }

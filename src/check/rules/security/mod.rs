@@ -77,11 +77,11 @@ pub use unnecessary_sensitive_transfer::{
 };
 pub use untrusted_deserialization::UNTRUSTED_DESERIALIZATION;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::analysis::facts;
 use crate::check::{Ctx, Link, LinkOrigin, Rule, Transit, WireSource};
-use crate::diagnostics::{Code, Severity};
+use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::lang::{AuthScheme, Classification, Criticality, Protocol, Trust};
 use crate::semantic::model::{Element, ElementId};
 use crate::source::Span;
@@ -369,6 +369,85 @@ fn attr_span(e: &Element, name: &str) -> Span {
     e.attr(name).map_or(e.name_span, |a| a.span)
 }
 
+/// The places of one link problem: the links between the same two elements that share it,
+/// the cause first. A link written as a `uses` and as steps of several flows is one decision, so
+/// it is one finding: at the `uses` when it is among them (the steps repeat what it states), else
+/// at the first place, with the other places as related locations.
+struct LinkGroup<'f, T> {
+    places: Vec<(&'f Link, T)>,
+}
+
+impl<'f, T> LinkGroup<'f, T> {
+    fn primary(&self) -> (&'f Link, &T) {
+        let (l, t) = &self.places[0];
+        (l, t)
+    }
+
+    /// The caller and the callee: a fingerprint that does not depend on which flow mentions it.
+    fn subjects(&self) -> Vec<ElementId> {
+        let l = self.primary().0;
+        vec![l.from, l.to]
+    }
+
+    /// "step `a -> b` of flow `f`" for one place; "`a -> b`" for a link stated in several.
+    fn name(&self, cx: &Ctx<'_>) -> String {
+        let l = self.primary().0;
+        if self.places.len() == 1 {
+            return link_name(cx, l);
+        }
+        let arrow = if l.is_async { "~>" } else { "->" };
+        format!("`{} {arrow} {}`", cx.name(l.from), cx.name(l.to))
+    }
+
+    fn links(&self) -> impl Iterator<Item = &'f Link> + '_ {
+        self.places.iter().map(|(l, _)| *l)
+    }
+
+    /// Adds the other places as related locations, and the per-place fingerprints findings had
+    /// before they were merged, so that acceptances written for those still match.
+    fn finish(&self, cx: &Ctx<'_>, mut d: Diagnostic) -> Diagnostic {
+        for (l, _) in self.places.iter().skip(1) {
+            let label = match l.origin {
+                LinkOrigin::Step { flow, index } => format!("also step {} of flow {}", index + 1, q(cx, flow)),
+                LinkOrigin::Uses => "also the `uses` of this link".to_string(),
+                LinkOrigin::Event => "also an event delivery on this link".to_string(),
+            };
+            d = d.with_secondary(l.span, label);
+        }
+        let code = d.code.id;
+        let old = self.links().filter_map(|l| match l.origin {
+            LinkOrigin::Step { flow, .. } => {
+                Some(format!("{code}@{}@{}@{}", cx.name(flow), cx.name(l.from), cx.name(l.to)))
+            }
+            _ => None,
+        });
+        d.with_merged(old)
+    }
+}
+
+/// Groups link problems by the pair of elements they join, in the order first met, with each
+/// group's `uses` (the declaration that causes it) first.
+fn group_by_link<'f, T>(problems: Vec<(&'f Link, T)>) -> Vec<LinkGroup<'f, T>> {
+    let mut index: BTreeMap<(ElementId, ElementId), usize> = BTreeMap::new();
+    let mut groups: Vec<LinkGroup<'f, T>> = Vec::new();
+    for (l, t) in problems {
+        let at = *index.entry((l.from, l.to)).or_insert_with(|| {
+            groups.push(LinkGroup { places: Vec::new() });
+            groups.len() - 1
+        });
+        groups[at].places.push((l, t));
+    }
+    for g in &mut groups {
+        // Stable: the `uses` first, then a place that states its own protocol (the others
+        // inherit it), then the places in model order.
+        g.places.sort_by_key(|(l, _)| {
+            let declared = l.wire.as_ref().is_some_and(|w| w.source == WireSource::Declared);
+            (!matches!(l.origin, LinkOrigin::Uses), !declared)
+        });
+    }
+    groups
+}
+
 /// Remembers subjects already reported, so that each problem is reported once.
 #[derive(Default)]
 struct Once(BTreeSet<Vec<ElementId>>);
@@ -428,6 +507,84 @@ mod tests {
         let codes: Vec<&str> = diags.iter().map(|d| d.code.id).collect();
         assert_eq!(codes.iter().filter(|c| **c == "SEC002").count(), 1, "{codes:?}");
         assert!(!codes.contains(&"SEC001") && !codes.contains(&"IO003"), "{codes:?}");
+    }
+
+    #[test]
+    fn a_link_stated_as_uses_and_as_steps_is_one_finding_at_the_uses() {
+        let text = format!("{ZONES}data Card {{\n  classification restricted\n}}\nactor user\ncomponent web {{\n  zone dmz\n  uses api sync {{ protocol http auth none carries Card }}\n}}\ncomponent api {{\n  zone core\n  owns Card\n}}\nflow browse {{\n  user -> web https auth jwt\n  web -> api http auth none carries Card\n}}\nflow pay {{\n  user -> web https auth jwt\n  web -> api http auth none carries Card\n}}\n");
+        let diags = check_source(&text);
+        for code in ["SEC001", "SEC003"] {
+            let of: Vec<&Diagnostic> = diags.iter().filter(|d| d.code.id == code).collect();
+            assert_eq!(of.len(), 1, "{code}: {:?}", of.iter().map(|d| d.fingerprint()).collect::<Vec<_>>());
+            let d = of[0];
+            assert_eq!(d.fingerprint(), format!("{code}@web@api"));
+            // At the `uses` (line 20); the two steps are related locations.
+            let line = |s: crate::source::Span| text[..s.start as usize].lines().count();
+            assert_eq!(line(d.span().unwrap()), 20, "{code} at the `uses`");
+            let related: Vec<&str> = d.secondary.iter().map(|l| l.message.as_str()).collect();
+            assert!(
+                related.contains(&"also step 2 of flow `browse`") && related.contains(&"also step 2 of flow `pay`"),
+                "{related:?}"
+            );
+        }
+        // An acceptance written for one flow's step (the old fingerprint) still accepts the link.
+        let old = format!("{text}accept SEC001@pay@web@api \"mesh planned\"\n");
+        let diags = check_source(&old);
+        let sec001: Vec<&Diagnostic> = diags.iter().filter(|d| d.code.id == "SEC001").collect();
+        assert!(sec001.len() == 1 && sec001[0].suppression.is_some(), "old-style accept must still match");
+        assert!(!diags.iter().any(|d| d.code.id == "HYG014"));
+    }
+
+    #[test]
+    fn without_a_uses_the_step_that_states_the_protocol_is_the_cause() {
+        let text = "data Card {\n  classification restricted\n}\ncomponent web\ncomponent api {\n  owns Card\n}\nflow browse {\n  web -> api auth jwt carries Card\n}\nflow pay {\n  web -> api http auth jwt carries Card\n}\n";
+        let diags = check_source(text);
+        let d = diags.iter().find(|d| d.code.id == "SEC001").expect("SEC001");
+        let line = |s: crate::source::Span| text[..s.start as usize].lines().count();
+        assert_eq!(line(d.span().unwrap()), 12, "at the step of `pay`, which says `http`");
+        assert_eq!(d.secondary.iter().filter(|l| l.message == "also step 1 of flow `browse`").count(), 1);
+    }
+
+    #[test]
+    fn test_tooling_sends_synthetic_traffic() {
+        let text = "data Order {\n  classification restricted\n}\ncomponent loadgen {\n  kind tooling\n  layer infrastructure\n  uses web sync { protocol http auth none carries Order }\n}\ncomponent web {\n  layer presentation\n  owns Order\n}\n";
+        let diags = check_source(text);
+        let codes: Vec<&str> = diags.iter().map(|d| d.code.id).collect();
+        for code in ["SEC001", "CPL002", "REL002"] {
+            assert!(!codes.contains(&code), "{code}: {codes:?}");
+        }
+        let product = text.replace("kind tooling", "kind job");
+        let codes: Vec<String> = check_source(&product).iter().map(|d| d.code.id.to_string()).collect();
+        for code in ["SEC001", "CPL002", "REL002"] {
+            assert!(codes.iter().any(|c| c == code), "{code} for a product component: {codes:?}");
+        }
+    }
+
+    #[test]
+    fn endpoints_open_by_design_need_no_authentication() {
+        // The gateway must reach the identity provider (CPL004); the link that fetches the
+        // signing keys is unauthenticated by design and must not be a finding for it.
+        let text = format!("{ZONES}data Keys {{\n  classification confidential\n}}\ncomponent idp {{\n  kind identity-provider\n  zone data\n  exposes Jwks\n  owns Keys\n}}\ninterface Jwks rest {{\n  anonymous\n  GET /.well-known/jwks.json -> Keys\n}}\ncomponent gw {{\n  kind gateway\n  zone dmz\n  uses Jwks sync {{ protocol https timeout 1s circuit-breaker }}\n}}\n");
+        let diags = check_source(&text);
+        let codes: Vec<&str> = diags.iter().map(|d| d.code.id).collect();
+        assert!(!codes.contains(&"SEC003") && !codes.contains(&"HYG008"), "{codes:?}");
+        // Without `anonymous`, the same link is unauthenticated into higher trust.
+        let closed = text.replace("  anonymous\n", "  auth none\n");
+        assert_eq!(count("SEC003", &closed), 1);
+        // Every endpoint open makes the interface open.
+        let per_endpoint = text.replace("  anonymous\n", "").replace("-> Keys\n", "-> Keys anonymous\n");
+        assert_eq!(count("SEC003", &per_endpoint), 0);
+        assert!(!check_source(&per_endpoint).iter().any(|d| d.code.id == "HYG008"));
+    }
+
+    #[test]
+    fn a_guest_on_an_open_interface_neither_logs_in_nor_needs_mfa() {
+        let text = "data Card {\n  classification restricted\n}\nactor shopper\ncomponent shop {\n  kind service\n  exposes Storefront\n  owns Card\n}\ninterface Storefront rest {\n  anonymous\n  POST /checkout (Card)\n}\nflow buy {\n  shopper -> Storefront https auth session carries Card\n}\n";
+        assert_eq!(count("SEC011", text), 0);
+        assert_eq!(count("SEC014", text), 0);
+        let account = text.replace("  anonymous\n", "");
+        assert_eq!(count("SEC011", &account), 1, "a session on a closed interface is a login");
+        assert_eq!(count("SEC014", &account), 1);
     }
 
     #[test]

@@ -1,10 +1,10 @@
 //! SEC003 unauthenticated-boundary-crossing: A link enters higher trust or reaches sensitive data without authentication.
 
 use super::{
-    code, crit_word, data_traits, el, handled, integrity, is_forwarder, is_ours, link_name, link_subjects,
-    most_sensitive, profiles_of, q, zone_desc, Memo, Once, MIN_CLASSIFICATION_DOC,
+    code, crit_word, data_traits, el, group_by_link, handled, integrity, is_forwarder, is_ours, most_sensitive,
+    profiles_of, q, zone_desc, Memo, MIN_CLASSIFICATION_DOC,
 };
-use crate::analysis::facts::StatedBy;
+use crate::analysis::facts;
 use crate::check::{Category, Ctx, Rule, RuleOption, Transit, CONFIDENTIAL, CRITICAL};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::lang::AuthScheme;
@@ -40,7 +40,7 @@ pub const UNAUTHENTICATED_BOUNDARY_CROSSING_MIN_CLASSIFICATION: RuleOption = Rul
 pub static UNAUTHENTICATED_BOUNDARY_CROSSING: Rule = Rule {
     code: code("SEC003", "unauthenticated-boundary-crossing", Severity::Error, "A link enters higher trust or reaches sensitive data without authentication."),
     category: Category::Security,
-    explanation: "A link says `auth none` (its own, or inherited from the interface or endpoint it calls, its `uses` or a zone or system default) and either enters a zone of higher trust than the one it leaves, or reaches an element that handles confidential or restricted data, personal data or credentials, or reaches a multi-tenant component, or carries data whose `integrity` is rated `critical` or `mission-critical` (which anyone who reaches the target could then forge). Whoever can reach the network can then act as any caller (STRIDE spoofing; ASVS 1.2.2, 1.9.2). Each hop is judged on its own: the hop into a gateway, load balancer, WAF or reverse proxy is exempt (they pass traffic to a backend that must authenticate it) unless that forwarder is multi-tenant, and so is monitoring traffic. A link whose authentication is weaker than the `min-auth` of a profile of its target is reported too. A link that does not say how it authenticates is a gap (HYG008). Fix it with service credentials (`auth mtls`, `service-token`) or end-user tokens (`jwt`, `oidc`).",
+    explanation: "A link says `auth none` (its own, or inherited from the interface or endpoint it calls, its `uses` or a zone or system default) and either enters a zone of higher trust than the one it leaves, or reaches an element that handles confidential or restricted data, personal data or credentials, or reaches a multi-tenant component, or carries data whose `integrity` is rated `critical` or `mission-critical` (which anyone who reaches the target could then forge). Whoever can reach the network can then act as any caller (STRIDE spoofing; ASVS 1.2.2, 1.9.2). Each hop is judged on its own: the hop into a gateway, load balancer, WAF or reverse proxy is exempt (they pass traffic to a backend that must authenticate it) unless that forwarder is multi-tenant, and so is monitoring traffic. A link whose authentication is weaker than the `min-auth` of a profile of its target is reported too. A link that does not say how it authenticates is a gap (HYG008). Links through an interface marked `anonymous` (or whose every endpoint is), open by design like sign-in, token, password reset, JWKS and health endpoints, are exempt. Fix it with service credentials (`auth mtls`, `service-token`) or end-user tokens (`jwt`, `oidc`). A link stated as a `uses` and as steps of several flows is one finding, at the `uses` (else at its first step) with the other places as related locations; its fingerprint names the caller and the callee only (`SEC003@web@api`), and an acceptance written with a flow (`SEC003@pay@web@api`) still matches it.",
     bad: "zone dmz {\n  trust medium\n}\nzone core {\n  trust high\n}\ncomponent gateway {\n  kind gateway\n  zone dmz\n  uses orders sync { protocol https auth none timeout 1s circuit-breaker }\n}\ncomponent orders {\n  zone core\n}\n",
     good: "zone dmz {\n  trust medium\n}\nzone core {\n  trust high\n}\ncomponent gateway {\n  kind gateway\n  zone dmz\n  uses orders sync { protocol https auth mtls timeout 1s circuit-breaker }\n}\ncomponent orders {\n  zone core\n}\n",
     options: &[UNAUTHENTICATED_BOUNDARY_CROSSING_MIN_CLASSIFICATION],
@@ -63,14 +63,13 @@ fn unauthenticated_boundary_crossing(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let min = cx.option(&UNAUTHENTICATED_BOUNDARY_CROSSING_MIN_CLASSIFICATION) as usize;
     let h = &cx.facts.handled;
     let mut sensitive_at = Memo::new(cx);
-    let mut once = Once::default();
+    let mut problems = Vec::new();
     for l in &cx.facts.links {
         let Some(auth) = l.auth.as_deref() else { continue };
-        // A step that authenticates as its `uses` says is judged once, at the `uses`.
-        if matches!(l.auth_from, Some(StatedBy::Uses(_))) {
+        if !is_ours(cx, l.to) || l.transit == Transit::Local || is_monitoring(cx, l.from) || is_monitoring(cx, l.to) {
             continue;
         }
-        if !is_ours(cx, l.to) || l.transit == Transit::Local || is_monitoring(cx, l.from) || is_monitoring(cx, l.to) {
+        if facts::anonymous_by_design(cx.model, l) {
             continue;
         }
         let multi_tenant = el(cx, l.to).is_some_and(|e| e.has_flag("multi-tenant"));
@@ -124,26 +123,26 @@ fn unauthenticated_boundary_crossing(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
                 ));
             }
         }
-        let Some((why, span, label)) = reason else { continue };
-        let subjects = link_subjects(l);
-        if !once.first(&subjects) {
-            continue;
-        }
+        let Some(reason) = reason else { continue };
+        problems.push((l, (reason, required)));
+    }
+    for g in group_by_link(problems) {
+        let (l, ((why, span, label), required)) = g.primary();
         let help = match required {
             Some((w, _)) => format!("authenticate the caller with `auth {w}` or stronger"),
             None => "authenticate the caller: `auth mtls` or `service-token` between services, `jwt` or `oidc` for end users".to_string(),
         };
-        acc.push(
-            cx.finding(
+        let d = cx
+            .finding(
                 &UNAUTHENTICATED_BOUNDARY_CROSSING,
-                format!("{} {why}", link_name(cx, l)),
+                format!("{} {why}", g.name(cx)),
                 l.span,
                 "unauthenticated",
-                &subjects,
+                &g.subjects(),
             )
-            .with_secondary(span, label)
-            .with_help(help),
-        );
+            .with_secondary(*span, label.clone())
+            .with_help(help);
+        acc.push(g.finish(cx, d));
     }
 }
 
@@ -155,7 +154,7 @@ mod tests {
     fn sec003_hop_by_hop_through_a_gateway() {
         // Into the gateway: exempt (pass-through). Gateway to the service: its own hop, reported.
         let text = format!("{ZONES}actor user {{\n  zone internet\n}}\ncomponent gw {{\n  kind gateway\n  zone dmz\n}}\ncomponent api {{\n  zone core\n}}\nflow f {{\n  user -> gw https auth none\n  gw -> api https auth none\n}}\n");
-        assert_eq!(findings("SEC003", &text), vec!["SEC003@f@gw@api: step `gw -> api` of flow `f` enters zone `core` (trust high) from `dmz` (trust medium) without authentication"]);
+        assert_eq!(findings("SEC003", &text), vec!["SEC003@gw@api: step `gw -> api` of flow `f` enters zone `core` (trust high) from `dmz` (trust medium) without authentication"]);
     }
 
     #[test]

@@ -1,7 +1,6 @@
 //! SEC002 unencrypted-boundary-crossing: A link crosses a network boundary unencrypted.
 
-use super::{code, el, encrypt_help, link_name, link_subjects, plain_why, profiles_of, q, sensitive, Once};
-use crate::analysis::facts::StatedBy;
+use super::{code, el, encrypt_help, group_by_link, plain_why, profiles_of, q, sensitive};
 use crate::check::{Category, Ctx, Rule, RuleOption, CONFIDENTIAL};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::semantic::model::ElementId;
@@ -9,7 +8,7 @@ use crate::semantic::model::ElementId;
 pub static UNENCRYPTED_BOUNDARY_CROSSING: Rule = Rule {
     code: code("SEC002", "unencrypted-boundary-crossing", Severity::Warning, "A link crosses a network boundary unencrypted."),
     category: Category::Security,
-    explanation: "A link leaves one network zone for another (logical zones do not count) over a plaintext protocol or with `encrypted no`, whatever data it carries; or a link is unencrypted although a security profile of either end requires `encrypted-in-transit`. Traffic between containers, systems or sites should be encrypted (ASVS 1.9.1): metadata, session tokens and future payloads leak otherwise. Links that carry confidential or restricted data, personal data or credentials are SEC001's and not reported again, unless `leave-sensitive-to-sec001` is set to 0 (do so when SEC001 is off). Fix it with the protocol's TLS variant, or say `encrypted yes` when a tunnel or mesh encrypts it.",
+    explanation: "A link leaves one network zone for another (logical zones do not count) over a plaintext protocol or with `encrypted no`, whatever data it carries; or a link is unencrypted although a security profile of either end requires `encrypted-in-transit`. Traffic between containers, systems or sites should be encrypted (ASVS 1.9.1): metadata, session tokens and future payloads leak otherwise. Links that carry confidential or restricted data, personal data or credentials are SEC001's and not reported again, unless `leave-sensitive-to-sec001` is set to 0 (do so when SEC001 is off). Fix it with the protocol's TLS variant, or say `encrypted yes` when a tunnel or mesh encrypts it. A link stated as a `uses` and as steps of several flows is one finding, at the `uses` (else at its first step) with the other places as related locations; its fingerprint names the caller and the callee only (`SEC002@web@api`), and an acceptance written with a flow (`SEC002@pay@web@api`) still matches it.",
     bad: "zone dmz {\n  trust medium\n}\nzone core {\n  trust high\n}\ncomponent web {\n  zone dmz\n  uses api sync { protocol http auth jwt timeout 1s circuit-breaker }\n}\ncomponent api {\n  zone core\n}\n",
     good: "zone dmz {\n  trust medium\n}\nzone core {\n  trust high\n}\ncomponent web {\n  zone dmz\n  uses api sync { protocol https auth jwt timeout 1s circuit-breaker }\n}\ncomponent api {\n  zone core\n}\n",
     options: &[UNENCRYPTED_BOUNDARY_CROSSING_LEAVE_SENSITIVE_TO_SEC001],
@@ -33,13 +32,9 @@ fn unencrypted_boundary_crossing(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     // Links with sensitive data are SEC001's; this rule reads no other rule's settings, so the
     // hand-over is its own option.
     let leave_sensitive = cx.option(&UNENCRYPTED_BOUNDARY_CROSSING_LEAVE_SENSITIVE_TO_SEC001) > 0;
-    let mut once = Once::default();
+    let mut problems = Vec::new();
     for l in &cx.facts.links {
         let Some((why, protocol)) = plain_why(cx, l) else { continue };
-        // A step that travels as its `uses` says is judged once, at the `uses`.
-        if matches!(l.protocol_from, Some(StatedBy::Uses(_))) {
-            continue;
-        }
         if leave_sensitive && l.carries.iter().any(|d| sensitive(cx, *d, CONFIDENTIAL)) {
             continue;
         }
@@ -49,14 +44,15 @@ fn unencrypted_boundary_crossing(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         if crossing.is_none() && profile.is_none() {
             continue;
         }
-        let subjects = link_subjects(l);
-        if !once.first(&subjects) {
-            continue;
-        }
+        problems.push((l, (why, protocol, crossing, profile)));
+    }
+    for g in group_by_link(problems) {
+        let (l, (why, protocol, crossing, profile)) = g.primary();
+        let subjects = g.subjects();
         let mut d = match crossing {
             Some((a, b)) => cx.finding(
                 &UNENCRYPTED_BOUNDARY_CROSSING,
-                format!("{} crosses from zone {} to {} over {why}", link_name(cx, l), q(cx, a), q(cx, b)),
+                format!("{} crosses from zone {} to {} over {why}", g.name(cx), q(cx, *a), q(cx, *b)),
                 l.span,
                 "unencrypted network crossing",
                 &subjects,
@@ -67,7 +63,7 @@ fn unencrypted_boundary_crossing(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
                     &UNENCRYPTED_BOUNDARY_CROSSING,
                     format!(
                         "{} travels over {why}, although profile {} of {} requires encryption in transit",
-                        link_name(cx, l),
+                        g.name(cx),
                         q(cx, p),
                         q(cx, who)
                     ),
@@ -79,9 +75,9 @@ fn unencrypted_boundary_crossing(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             }
         };
         if let (Some(_), Some((p, who))) = (crossing, profile) {
-            d = d.with_note(format!("profile {} of {} also requires encryption in transit", q(cx, p), q(cx, who)));
+            d = d.with_note(format!("profile {} of {} also requires encryption in transit", q(cx, *p), q(cx, *who)));
         }
-        acc.push(d.with_help(encrypt_help(protocol.as_deref())));
+        acc.push(g.finish(cx, d.with_help(encrypt_help(protocol.as_deref()))));
     }
 }
 

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{code, data_traits, q, sensitive, MIN_CLASSIFICATION_DOC};
+use super::{code, data_traits, is_forwarder, q, sensitive, MIN_CLASSIFICATION_DOC};
 use crate::analysis::facts;
 use crate::check::{Category, Ctx, Link, Rule, RuleOption, CONFIDENTIAL};
 use crate::diagnostics::{Diagnostic, Severity};
@@ -20,7 +20,7 @@ pub const UNNECESSARY_SENSITIVE_TRANSFER_MIN_CLASSIFICATION: RuleOption = RuleOp
 pub static UNNECESSARY_SENSITIVE_TRANSFER: Rule = Rule {
     code: code("SEC012", "unnecessary-sensitive-transfer", Severity::Warning, "A component receives sensitive data it does nothing with."),
     category: Category::Security,
-    explanation: "A link delivers confidential or restricted data, personal data or credentials to a component that neither owns it, nor exchanges it through an interface it exposes, nor subscribes to it, nor passes it on or stores it over any other link. Data sent where it is not needed widens the attack surface and the compliance scope for nothing (Threagile unnecessary-data-transfer; data minimisation). Components with a link whose data is unknown are skipped (HYG007 reports that gap). Fix it by dropping the data from the link, or model what the component does with it.",
+    explanation: "A link delivers confidential or restricted data, personal data or credentials to a component that neither owns it, nor exchanges it through an interface it exposes, nor subscribes to it, nor passes it on or stores it over any other link. Data sent where it is not needed widens the attack surface and the compliance scope for nothing (Threagile unnecessary-data-transfer; data minimisation). Components with a link whose data is unknown are skipped (HYG007 reports that gap), and so are gateways, WAFs, load balancers, ingresses and proxies, which pass on what they receive. Fix it by dropping the data from the link, or model what the component does with it.",
     bad: "data Card {\n  classification restricted\n}\ncomponent checkout {\n  owns Card\n  uses mailer sync { protocol https auth mtls carries Card timeout 1s circuit-breaker }\n}\ncomponent mailer\n",
     good: "data Card {\n  classification restricted\n}\ndata Receipt {\n  classification internal\n}\ncomponent checkout {\n  owns Card\n  uses mailer sync { protocol https auth mtls carries Receipt timeout 1s circuit-breaker }\n}\ncomponent mailer\n",
     options: &[UNNECESSARY_SENSITIVE_TRANSFER_MIN_CLASSIFICATION],
@@ -30,6 +30,10 @@ pub static UNNECESSARY_SENSITIVE_TRANSFER: Rule = Rule {
 fn unnecessary_sensitive_transfer(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let min = cx.option(&UNNECESSARY_SENSITIVE_TRANSFER_MIN_CLASSIFICATION) as usize;
     for (id, e) in cx.model.of_kind(DeclKind::Component) {
+        // Forwarding what it receives is a relay's job, whatever its links say.
+        if facts::is_relay(cx.model, id) || is_forwarder(cx, id) {
+            continue;
+        }
         let links: Vec<&Link> = cx.facts.out(id).chain(cx.facts.inbound(id)).collect();
         if links.is_empty() || links.iter().any(|l| l.carries.is_empty()) {
             continue;
@@ -73,6 +77,13 @@ fn unnecessary_sensitive_transfer(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use super::super::tests::count;
+
+    #[test]
+    fn sec012_a_forwarder_is_not_receiving_data_it_does_nothing_with() {
+        let text = "data Card {\n  classification restricted\n}\ndata Page {\n  classification public\n}\ncomponent shop {\n  owns Card\n  uses lb sync { protocol https auth mtls carries Card }\n}\ncomponent lb {\n  kind load-balancer\n  uses web sync { protocol https auth mtls carries Page }\n}\ncomponent web\n";
+        assert_eq!(count("SEC012", text), 0);
+        assert_eq!(count("SEC012", &text.replace("kind load-balancer", "kind service")), 1);
+    }
 
     #[test]
     fn sec012_skips_components_with_unknown_data() {
