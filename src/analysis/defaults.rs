@@ -23,35 +23,24 @@ pub enum StatedBy {
 /// A default word (`https`, `mtls`, ...) and the zone or system that states it.
 pub type StatedDefault = (String, ElementId);
 
-/// The system an element belongs to: its `system` attribute, else the system it is nested in.
-pub fn system_of(model: &Model, id: ElementId) -> Option<ElementId> {
-    let e = model.get(id)?;
-    if let Some(s) = e.reference("system") {
-        return Some(s);
-    }
-    let mut cur = e.parent;
-    // Nesting is shallow; the bound only guards against a malformed parent chain.
-    for _ in 0..16 {
-        let p = model.get(cur?)?;
-        if p.kind == DeclKind::System {
-            return cur;
-        }
-        cur = p.parent;
-    }
-    None
-}
-
 /// The places whose defaults apply to a link, most specific first: the zones holding both ends,
 /// innermost first, then the system both ends belong to.
-fn scopes(model: &Model, zone_of: &[Option<ElementId>], from: ElementId, to: ElementId) -> Vec<ElementId> {
+fn scopes(
+    model: &Model,
+    zone_of: &[Option<ElementId>],
+    system_of: &[Option<ElementId>],
+    from: ElementId,
+    to: ElementId,
+) -> Vec<ElementId> {
     let zone = |id: ElementId| zone_of.get(id.0 as usize).copied().flatten();
+    let system = |id: ElementId| system_of.get(id.0 as usize).copied().flatten();
     let mut out = Vec::new();
     if let (Some(a), Some(b)) = (zone(from), zone(to)) {
         let zones = Zones::new(model);
         let outer = zones.chain(b);
         out.extend(zones.chain(a).into_iter().filter(|z| outer.contains(z)));
     }
-    if let (Some(a), Some(b)) = (system_of(model, from), system_of(model, to)) {
+    if let (Some(a), Some(b)) = (system(from), system(to)) {
         if a == b {
             out.push(a);
         }
@@ -65,10 +54,11 @@ fn scopes(model: &Model, zone_of: &[Option<ElementId>], from: ElementId, to: Ele
 pub fn for_link(
     model: &Model,
     zone_of: &[Option<ElementId>],
+    system_of: &[Option<ElementId>],
     from: ElementId,
     to: ElementId,
 ) -> (Option<StatedDefault>, Option<StatedDefault>) {
-    let places = scopes(model, zone_of, from, to);
+    let places = scopes(model, zone_of, system_of, from, to);
     let word = |place: ElementId, name: &str| model.get(place).and_then(|e| e.word(name)).map(str::to_string);
     let protocol = places.iter().find_map(|&p| word(p, "default-protocol").map(|w| (w, p)));
     let auth = places.iter().find_map(|&p| {
@@ -81,7 +71,7 @@ pub fn for_link(
 /// the `uses` between the same two elements (through the same interface when both name one),
 /// then every link takes the defaults of the zones and system around both its ends (a local
 /// link, in-process or a file, takes no default authentication).
-pub fn apply(model: &Model, zone_of: &[Option<ElementId>], links: &mut [Link]) {
+pub fn apply(model: &Model, zone_of: &[Option<ElementId>], system_of: &[Option<ElementId>], links: &mut [Link]) {
     // The `uses` links by their two ends, in declaration order.
     let mut declared: HashMap<(ElementId, ElementId), Vec<usize>> = HashMap::new();
     for (i, l) in links.iter().enumerate().filter(|(_, l)| l.origin == LinkOrigin::Uses) {
@@ -118,7 +108,11 @@ pub fn apply(model: &Model, zone_of: &[Option<ElementId>], links: &mut [Link]) {
         if l.protocol.is_some() && l.auth.is_some() {
             continue;
         }
-        let (protocol, auth) = for_link(model, zone_of, l.from, l.to);
+        // Two parts of one container call each other in process: no zone's network default applies.
+        if super::facts::same_container(model, l.from, l.to).is_some() {
+            continue;
+        }
+        let (protocol, auth) = for_link(model, zone_of, system_of, l.from, l.to);
         if let (None, Some((p, place))) = (&l.protocol, protocol) {
             if !l.unreadable.contains(&"protocol") {
                 l.protocol = Some(p);

@@ -478,8 +478,12 @@ impl Facts {
         for (id, e) in model.iter() {
             idx.zone[id.0 as usize] = idx.effective_zone(model, id, e, 0);
         }
+        // Declaration order puts a container before its components, so theirs is known first.
+        for (id, e) in model.iter() {
+            idx.system[id.0 as usize] = idx.effective_system(model, e);
+        }
         idx.collect_links(model);
-        super::defaults::apply(model, &idx.zone, &mut idx.links);
+        super::defaults::apply(model, &idx.zone, &idx.system, &mut idx.links);
         operations::share(&mut idx.links);
         for l in &mut idx.links {
             if let Some(v) = l.via {
@@ -508,10 +512,6 @@ impl Facts {
                     idx.owners_of_data.entry(d).or_default().push(id);
                 }
             }
-        }
-        // Declaration order puts a container before its components, so theirs is known first.
-        for (id, e) in model.iter() {
-            idx.system[id.0 as usize] = idx.effective_system(model, e);
         }
         for (id, _) in model.iter() {
             idx.owner[id.0 as usize] = idx.inherited_owner(model, id, 0);
@@ -821,7 +821,7 @@ pub fn deployed_as(model: &Model, id: ElementId) -> ElementId {
 }
 
 /// The container two components both run in, when a call between them stays in its process.
-fn same_container(model: &Model, a: ElementId, b: ElementId) -> Option<ElementId> {
+pub(crate) fn same_container(model: &Model, a: ElementId, b: ElementId) -> Option<ElementId> {
     if !is_part(model, a) && !is_part(model, b) {
         return None;
     }
@@ -1071,10 +1071,19 @@ pub fn is_anonymous_interface(model: &Model, iface: ElementId) -> bool {
     })
 }
 
-/// The link goes through an interface that is open by design, so asking its callers to
-/// authenticate (or for a second factor) is no finding.
+/// The link goes through an interface that is open by design, or calls only endpoints marked
+/// `anonymous`, so asking its callers to authenticate (or for a second factor) is no finding.
 pub fn anonymous_by_design(model: &Model, link: &Link) -> bool {
-    link.via.is_some_and(|v| is_anonymous_interface(model, v))
+    let Some(v) = link.via else { return false };
+    if is_anonymous_interface(model, v) {
+        return true;
+    }
+    let Some(i) = model.get(v) else { return false };
+    !link.calls.is_empty()
+        && link
+            .calls
+            .iter()
+            .all(|&n| i.endpoints.get(n).is_some_and(|ep| ep.options.iter().any(|a| a.name == "anonymous")))
 }
 
 /// Component kinds whose code runs on the users' own devices: a browser single-page app, a mobile

@@ -663,7 +663,6 @@ pub static DECLS: &[DeclSpec] = &[
             attr!("rto": Ty::Duration, "Recovery time objective."),
             attr!("rpo": Ty::Duration, "Recovery point objective."),
             attr!("failover": Ty::Str, "How it fails over."),
-            ENC_REST,
             PROFILE,
             CONTROLS_ATTR,
             MAX_CLASS,
