@@ -765,7 +765,8 @@ pub fn threat_surfaces(model: &Model, facts: &Facts, id: ElementId) -> Vec<Surfa
     fn protocol(l: &Link) -> Option<&str> {
         l.wire.as_ref().map(|w| w.protocol.as_str())
     }
-    let is_web = |l: &Link| protocol(l).and_then(crate::lang::Protocol::parse).is_some_and(crate::lang::Protocol::is_web);
+    let is_web =
+        |l: &Link| protocol(l).and_then(crate::lang::Protocol::parse).is_some_and(crate::lang::Protocol::is_web);
     // The first outgoing link to a target the predicate picks.
     let client_of = |pick: &dyn Fn(&Link) -> bool| facts.out(id).find(|l| pick(l)).map(|l| l.to);
     let mut out: Vec<Surface> = Vec::new();
@@ -792,7 +793,8 @@ pub fn threat_surfaces(model: &Model, facts: &Facts, id: ElementId) -> Vec<Surfa
         add("search-client", Some(search));
     }
     if let Some(files) = client_of(&|l| {
-        matches!(tech_kind(l.to), Some("file-server" | "object-store")) || matches!(protocol(l), Some("ftp" | "sftp" | "s3"))
+        matches!(tech_kind(l.to), Some("file-server" | "object-store"))
+            || matches!(protocol(l), Some("ftp" | "sftp" | "s3"))
     }) {
         add("file-store-client", Some(files));
     }

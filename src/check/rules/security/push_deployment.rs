@@ -24,7 +24,8 @@ fn push_deployment(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         if l.access.as_deref() == Some("read") || cx.model.get(l.to).is_some_and(|e| e.from_std) {
             continue;
         }
-        if !matches!(cx.kind(l.to), Some(k) if k == crate::syntax::schema::DeclKind::Component || crate::analysis::facts::is_store_kind(Some(k))) {
+        if !matches!(cx.kind(l.to), Some(k) if k == crate::syntax::schema::DeclKind::Component || crate::analysis::facts::is_store_kind(Some(k)))
+        {
             continue;
         }
         let subjects = [l.from, l.to];

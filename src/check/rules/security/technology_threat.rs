@@ -152,7 +152,9 @@ mod tests {
 
     #[test]
     fn sec022_level_is_configurable_and_accept_marks_it_mitigated() {
-        let model = format!("{CATALOGUE}component api {{\n  uses db {{ protocol postgres-tls auth basic }}\n}}\ndatastore db\n");
+        let model = format!(
+            "{CATALOGUE}component api {{\n  uses db {{ protocol postgres-tls auth basic }}\n}}\ndatastore db\n"
+        );
         let diags = crate::check::registry::check_source_with(&model, "[rules]\nSEC022 = \"warning\"\n");
         let threat: Vec<_> = diags.iter().filter(|d| d.code.id == "SEC022").collect();
         assert_eq!(threat.len(), 1);
@@ -160,7 +162,10 @@ mod tests {
         let mitigated = format!("{model}accept SEC022@api@sqli \"queries are parameterised by the ORM\"\n");
         let diags = crate::check::registry::check_source(&mitigated);
         let d = diags.iter().find(|d| d.code.id == "SEC022").expect("the accepted threat is still reported");
-        assert_eq!(d.suppression.as_ref().map(|s| s.justification.as_str()), Some("queries are parameterised by the ORM"));
+        assert_eq!(
+            d.suppression.as_ref().map(|s| s.justification.as_str()),
+            Some("queries are parameterised by the ORM")
+        );
     }
 
     #[test]
