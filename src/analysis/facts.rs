@@ -822,6 +822,13 @@ pub fn threat_surfaces(model: &Model, facts: &Facts, id: ElementId) -> Vec<Surfa
     if tech_kind(id) == Some("orchestrator") {
         add("container-platform", None);
     }
+    // Run as a container: a deployment node built on an orchestrator runs it.
+    let platform = model.iter().find(|(node, n)| {
+        n.kind == DeclKind::Node && tech_kind(*node) == Some("orchestrator") && n.references("runs").any(|r| r == id)
+    });
+    if let Some((node, _)) = platform {
+        add("container-workload", Some(node));
+    }
     out
 }
 
