@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{code, is_ours, is_vault, q};
+use super::{code, is_ours, is_store_kind, is_vault, q};
 use crate::check::{Category, Ctx, Rule};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::semantic::model::ElementId;
@@ -29,7 +29,7 @@ fn missing_vault_isolation(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             .facts
             .out(vault)
             .map(|l| l.to)
-            .filter(|s| crate::analysis::facts::is_store_kind(cx.kind(*s)))
+            .filter(|s| is_store_kind(cx.kind(*s)))
             .filter(|s| cx.facts.inbound(*s).all(|l| l.from == vault))
             .collect();
         let neighbours: Vec<ElementId> = cx

@@ -1,6 +1,6 @@
 //! SEC018 push-deployment: A build pipeline pushes into a runtime it deploys to.
 
-use super::{code, crit_word, data_traits, handled, link_name, most_sensitive, q, Once};
+use super::{code, crit_word, data_traits, handled, is_ours, link_name, most_sensitive, q, Once};
 use crate::check::{Category, Ctx, Rule, CONFIDENTIAL};
 use crate::diagnostics::{Diagnostic, Severity};
 
@@ -24,8 +24,7 @@ fn push_deployment(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         if l.access.as_deref() == Some("read") || cx.model.get(l.to).is_some_and(|e| e.from_std) {
             continue;
         }
-        if !matches!(cx.kind(l.to), Some(k) if k == crate::syntax::schema::DeclKind::Component || crate::analysis::facts::is_store_kind(Some(k)))
-        {
+        if !is_ours(cx, l.to) {
             continue;
         }
         let subjects = [l.from, l.to];
