@@ -752,9 +752,24 @@ pub struct Surface {
 /// Protocols that speak to a relational or document database.
 const DATABASE_PROTOCOLS: &[&str] = &["postgres", "postgres-tls", "mysql", "mysql-tls", "jdbc"];
 
-/// The threat surfaces of one of our components or stores, in [`crate::syntax::schema::THREAT_SURFACE`]
-/// order. Elements from std, actors and externals have none: the model does not build them.
-pub fn threat_surfaces(model: &Model, facts: &Facts, id: ElementId) -> Vec<Surface> {
+/// The threat surfaces of every element, indexed by element id, each in
+/// [`crate::syntax::schema::THREAT_SURFACE`] order. Only our components and stores have any: the
+/// model does not build std elements, actors or externals.
+pub fn threat_surfaces(model: &Model, facts: &Facts) -> Vec<Vec<Surface>> {
+    let tech_kind = |x: ElementId| tech_of(model, x).and_then(|t| model.get(t)).and_then(|t| t.word("kind"));
+    // Run as a container: a deployment node built on an orchestrator runs it.
+    let mut container_node: BTreeMap<ElementId, ElementId> = BTreeMap::new();
+    for (node, n) in model.iter() {
+        if n.kind == DeclKind::Node && tech_kind(node) == Some("orchestrator") {
+            for r in n.references("runs") {
+                container_node.entry(r).or_insert(node);
+            }
+        }
+    }
+    model.iter().map(|(id, _)| element_surfaces(model, facts, id, container_node.get(&id).copied())).collect()
+}
+
+fn element_surfaces(model: &Model, facts: &Facts, id: ElementId, container_node: Option<ElementId>) -> Vec<Surface> {
     let Some(e) = model.get(id) else { return Vec::new() };
     let component = e.kind == DeclKind::Component;
     if e.from_std || !(component || is_store_kind(Some(e.kind))) {
@@ -771,12 +786,13 @@ pub fn threat_surfaces(model: &Model, facts: &Facts, id: ElementId) -> Vec<Surfa
     let client_of = |pick: &dyn Fn(&Link) -> bool| facts.out(id).find(|l| pick(l)).map(|l| l.to);
     let mut out: Vec<Surface> = Vec::new();
     let mut add = |name: &'static str, because_of: Option<ElementId>| out.push(Surface { name, because_of });
-    let serves_people = component && !roles.forwards() && !roles.vault && !roles.monitoring && {
+    // A web application: serves pages to people (a web server, an identity provider's login), or
+    // people reach it over the web.
+    if component && !roles.forwards() && !roles.vault && !roles.monitoring {
         let person = people_over_web(model, facts, id, &is_web);
-        person.is_some() || roles.web_server || roles.identity_provider
-    };
-    if serves_people {
-        add("web-application", people_over_web(model, facts, id, &is_web));
+        if person.is_some() || roles.web_server || roles.identity_provider {
+            add("web-application", person);
+        }
     }
     if let Some(db) = client_of(&|l| {
         tech_kind(l.to) == Some("database") || protocol(l).is_some_and(|p| DATABASE_PROTOCOLS.contains(&p))
@@ -822,11 +838,7 @@ pub fn threat_surfaces(model: &Model, facts: &Facts, id: ElementId) -> Vec<Surfa
     if tech_kind(id) == Some("orchestrator") {
         add("container-platform", None);
     }
-    // Run as a container: a deployment node built on an orchestrator runs it.
-    let platform = model.iter().find(|(node, n)| {
-        n.kind == DeclKind::Node && tech_kind(*node) == Some("orchestrator") && n.references("runs").any(|r| r == id)
-    });
-    if let Some((node, _)) = platform {
+    if let Some(node) = container_node {
         add("container-workload", Some(node));
     }
     out

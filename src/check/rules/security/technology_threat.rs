@@ -103,8 +103,8 @@ fn technology_threat(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     if threats.is_empty() {
         return;
     }
-    for (id, e) in cx.model.iter() {
-        let surfaces = facts::threat_surfaces(cx.model, cx.facts, id);
+    let all = facts::threat_surfaces(cx.model, cx.facts);
+    for ((id, e), surfaces) in cx.model.iter().zip(&all) {
         if surfaces.is_empty() {
             continue;
         }
