@@ -869,27 +869,23 @@ fn people_over_web(model: &Model, facts: &Facts, id: ElementId, is_web: &dyn Fn(
     None
 }
 
-/// Whether something in an internet zone calls this element directly or through load balancers
-/// only: the exposure SEC005 judges. Guards, and callers of unknown zone, stop the walk.
-pub fn reached_from_internet(model: &Model, facts: &Facts, id: ElementId) -> bool {
+/// For every element (indexed by id), whether something in an internet zone calls it directly or
+/// through load balancers only: the exposure SEC005 judges. Guards stop the walk.
+pub fn internet_reached(model: &Model, facts: &Facts) -> Vec<bool> {
     let zones = Zones::new(model);
     let in_internet = |x: ElementId| facts.zone_of(x).is_some_and(|z| zones.is_internet(z));
-    let mut seen: BTreeSet<ElementId> = BTreeSet::new();
-    let mut stack = vec![id];
+    let mut reached = vec![false; model.elements.len()];
+    let mut stack: Vec<ElementId> = facts.links.iter().filter(|l| in_internet(l.from)).map(|l| l.to).collect();
     while let Some(x) = stack.pop() {
-        if !seen.insert(x) {
-            continue;
+        match reached.get_mut(x.0 as usize) {
+            Some(r) if !*r => *r = true,
+            _ => continue,
         }
-        for l in facts.inbound(x) {
-            if in_internet(l.from) {
-                return true;
-            }
-            if facts.roles(l.from).load_balancer {
-                stack.push(l.from);
-            }
+        if facts.roles(x).load_balancer {
+            stack.extend(facts.out(x).map(|l| l.to));
         }
     }
-    false
+    reached
 }
 
 /// Datastores, caches, queues and topics: things that keep data.

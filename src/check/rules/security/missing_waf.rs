@@ -18,6 +18,7 @@ pub static MISSING_WAF: Rule = Rule {
 };
 
 fn missing_waf(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
+    let from_internet = facts::internet_reached(cx.model, cx.facts);
     let mut reported: Vec<ElementId> = Vec::new();
     for l in &cx.facts.links {
         let to = l.to;
@@ -33,7 +34,7 @@ fn missing_waf(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         if !web || !cx.crosses_network(l) || cx.facts.roles(l.from).guard || reported.contains(&to) {
             continue;
         }
-        if facts::reached_from_internet(cx.model, cx.facts, to) {
+        if from_internet.get(to.0 as usize).copied().unwrap_or(false) {
             continue;
         }
         let Some((a, b)) = cx.zones_of(l) else { continue };
