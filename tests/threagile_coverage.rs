@@ -104,7 +104,8 @@ fn every_threagile_finding_on_its_example_has_an_archc_counterpart() {
 #[test]
 fn second_factor_findings_name_every_target_threagile_names() {
     let diags = estate();
-    let message = |fp: &str| diags.iter().find(|d| d.fingerprint() == fp).map(|d| d.message.clone()).unwrap_or_default();
+    let message =
+        |fp: &str| diags.iter().find(|d| d.fingerprint() == fp).map(|d| d.message.clone()).unwrap_or_default();
     for (fp, targets) in [
         ("SEC014@backoffice_user", &["erp_system", "marketing_cms"][..]),
         ("SEC014@backend_admin", &["erp_system", "ldap_auth_server"][..]),

@@ -925,9 +925,24 @@ pub struct Surface {
 /// Protocols that speak to a relational or document database.
 const DATABASE_PROTOCOLS: &[&str] = &["postgres", "postgres-tls", "mysql", "mysql-tls", "jdbc"];
 
-/// The threat surfaces of one of our components or stores, in [`crate::syntax::schema::THREAT_SURFACE`]
-/// order. Elements from std, actors and externals have none: the model does not build them.
-pub fn threat_surfaces(model: &Model, facts: &Facts, id: ElementId) -> Vec<Surface> {
+/// The threat surfaces of every element, indexed by element id, each in
+/// [`crate::syntax::schema::THREAT_SURFACE`] order. Only our components and stores have any: the
+/// model does not build std elements, actors or externals.
+pub fn threat_surfaces(model: &Model, facts: &Facts) -> Vec<Vec<Surface>> {
+    let tech_kind = |x: ElementId| tech_of(model, x).and_then(|t| model.get(t)).and_then(|t| t.word("kind"));
+    // Run as a container: a deployment node built on an orchestrator runs it.
+    let mut container_node: BTreeMap<ElementId, ElementId> = BTreeMap::new();
+    for (node, n) in model.iter() {
+        if n.kind == DeclKind::Node && tech_kind(node) == Some("orchestrator") {
+            for r in n.references("runs") {
+                container_node.entry(r).or_insert(node);
+            }
+        }
+    }
+    model.iter().map(|(id, _)| element_surfaces(model, facts, id, container_node.get(&id).copied())).collect()
+}
+
+fn element_surfaces(model: &Model, facts: &Facts, id: ElementId, container_node: Option<ElementId>) -> Vec<Surface> {
     let Some(e) = model.get(id) else { return Vec::new() };
     let component = e.kind == DeclKind::Component;
     if e.from_std || !(component || is_store_kind(Some(e.kind))) {
@@ -938,17 +953,19 @@ pub fn threat_surfaces(model: &Model, facts: &Facts, id: ElementId) -> Vec<Surfa
     fn protocol(l: &Link) -> Option<&str> {
         l.wire.as_ref().map(|w| w.protocol.as_str())
     }
-    let is_web = |l: &Link| protocol(l).and_then(crate::lang::Protocol::parse).is_some_and(crate::lang::Protocol::is_web);
+    let is_web =
+        |l: &Link| protocol(l).and_then(crate::lang::Protocol::parse).is_some_and(crate::lang::Protocol::is_web);
     // The first outgoing link to a target the predicate picks.
     let client_of = |pick: &dyn Fn(&Link) -> bool| facts.out(id).find(|l| pick(l)).map(|l| l.to);
     let mut out: Vec<Surface> = Vec::new();
     let mut add = |name: &'static str, because_of: Option<ElementId>| out.push(Surface { name, because_of });
-    let serves_people = component && !roles.forwards() && !roles.vault && !roles.monitoring && {
+    // A web application: serves pages to people (a web server, an identity provider's login), or
+    // people reach it over the web.
+    if component && !roles.forwards() && !roles.vault && !roles.monitoring {
         let person = people_over_web(model, facts, id, &is_web);
-        person.is_some() || roles.web_server || roles.identity_provider
-    };
-    if serves_people {
-        add("web-application", people_over_web(model, facts, id, &is_web));
+        if person.is_some() || roles.web_server || roles.identity_provider {
+            add("web-application", person);
+        }
     }
     if let Some(db) = client_of(&|l| {
         tech_kind(l.to) == Some("database") || protocol(l).is_some_and(|p| DATABASE_PROTOCOLS.contains(&p))
@@ -965,7 +982,8 @@ pub fn threat_surfaces(model: &Model, facts: &Facts, id: ElementId) -> Vec<Surfa
         add("search-client", Some(search));
     }
     if let Some(files) = client_of(&|l| {
-        matches!(tech_kind(l.to), Some("file-server" | "object-store")) || matches!(protocol(l), Some("ftp" | "sftp" | "s3"))
+        matches!(tech_kind(l.to), Some("file-server" | "object-store"))
+            || matches!(protocol(l), Some("ftp" | "sftp" | "s3"))
     }) {
         add("file-store-client", Some(files));
     }
@@ -992,6 +1010,9 @@ pub fn threat_surfaces(model: &Model, facts: &Facts, id: ElementId) -> Vec<Surfa
     }
     if tech_kind(id) == Some("orchestrator") {
         add("container-platform", None);
+    }
+    if let Some(node) = container_node {
+        add("container-workload", Some(node));
     }
     out
 }
@@ -1021,27 +1042,23 @@ fn people_over_web(model: &Model, facts: &Facts, id: ElementId, is_web: &dyn Fn(
     None
 }
 
-/// Whether something in an internet zone calls this element directly or through load balancers
-/// only: the exposure SEC005 judges. Guards, and callers of unknown zone, stop the walk.
-pub fn reached_from_internet(model: &Model, facts: &Facts, id: ElementId) -> bool {
+/// For every element (indexed by id), whether something in an internet zone calls it directly or
+/// through load balancers only: the exposure SEC005 judges. Guards stop the walk.
+pub fn internet_reached(model: &Model, facts: &Facts) -> Vec<bool> {
     let zones = Zones::new(model);
     let in_internet = |x: ElementId| facts.zone_of(x).is_some_and(|z| zones.is_internet(z));
-    let mut seen: BTreeSet<ElementId> = BTreeSet::new();
-    let mut stack = vec![id];
+    let mut reached = vec![false; model.elements.len()];
+    let mut stack: Vec<ElementId> = facts.links.iter().filter(|l| in_internet(l.from)).map(|l| l.to).collect();
     while let Some(x) = stack.pop() {
-        if !seen.insert(x) {
-            continue;
+        match reached.get_mut(x.0 as usize) {
+            Some(r) if !*r => *r = true,
+            _ => continue,
         }
-        for l in facts.inbound(x) {
-            if in_internet(l.from) {
-                return true;
-            }
-            if facts.roles(l.from).load_balancer {
-                stack.push(l.from);
-            }
+        if facts.roles(x).load_balancer {
+            stack.extend(facts.out(x).map(|l| l.to));
         }
     }
-    false
+    reached
 }
 
 /// Datastores, caches, queues and topics: things that keep data.

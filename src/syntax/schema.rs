@@ -330,6 +330,7 @@ pub const THREAT_SURFACE: &[&str] = &[
     "source-repository",
     "build-pipeline",
     "container-platform",
+    "container-workload",
 ];
 pub const FLOW_KIND: &[&str] = &["journey", "event-chain", "batch", "integration", "sync"];
 pub const FIELD_MODIFIERS: &[&str] = &["pii", "credentials", "hashed", "optional", "key", "unique", "sensitive"];

@@ -339,7 +339,9 @@ fn threat_model_lists_catalogue_threats_with_their_status() {
     let md = report_of(&a).1.markdown;
     assert!(md.contains("### Threat Model"), "no threat model section");
     assert!(
-        md.contains("| Cross-site scripting | tampering | CWE-79 | mitigated: templates auto-escape and a strict CSP is set |"),
+        md.contains(
+            "| Cross-site scripting | tampering | CWE-79 | mitigated: templates auto-escape and a strict CSP is set |"
+        ),
         "the accepted threat is not shown as mitigated"
     );
     assert!(md.contains("| Cross-site request forgery | spoofing | CWE-352 | open |"), "the open threat is missing");

@@ -127,7 +127,8 @@ mod tests {
         };
         assert_eq!(count("SEC006", &model("core", "high")), 0, "a high-trust service tier of equal trust");
         assert_eq!(count("SEC006", &model("dmz", "medium")), 1, "equal trust below the service tier");
-        let off = crate::check::registry::check_source_with(&model("dmz", "medium"), "[rules.SEC006]\nequal-trust = 0\n");
+        let off =
+            crate::check::registry::check_source_with(&model("dmz", "medium"), "[rules.SEC006]\nequal-trust = 0\n");
         assert!(!off.iter().any(|d| d.code.id == "SEC006"), "equal-trust = 0 leaves it out");
         let nested = "zone net {\n  trust medium\n  zone a {\n    trust medium\n  }\n  zone b {\n    trust medium\n  }\n}\ndata Customer {\n  classification confidential\n}\ncomponent api {\n  zone a\n  uses db { protocol postgres-tls auth basic carries Customer }\n}\ndatastore db {\n  zone b\n  holds Customer\n}\n";
         assert_eq!(count("SEC006", nested), 0, "segments of one enclosing zone");

@@ -1,7 +1,8 @@
 //! SEC004 missing-authorization: Personal data reaches a component without authorization of the end user.
 
 use super::{
-    code, data_list, is_client, is_component, is_forwarder, is_human, is_identity_provider, is_pii, link_name, link_subjects, q, Once,
+    code, data_list, is_client, is_component, is_forwarder, is_human, is_identity_provider, is_pii, link_name,
+    link_subjects, q, Once,
 };
 use crate::check::{Category, Ctx, Rule};
 use crate::diagnostics::{Diagnostic, Severity};

@@ -98,6 +98,9 @@ mod tests {
         let store = "technology ldap {\n  kind identity\n}\nzone core {\n  trust high\n}\ncomponent keycloak {\n  kind identity-provider\n  zone core\n  uses directory { protocol ldaps auth basic }\n}\ndatastore directory {\n  tech ldap\n  zone core\n}\ncomponent orders {\n  zone core\n  standalone\n}\n";
         let f = super::super::tests::findings("SEC011", store);
         assert_eq!(f.len(), 2, "{f:?}");
-        assert!(f[1].starts_with("SEC011@directory: identity store `directory` shares network zone `core` with `orders`"), "{f:?}");
+        assert!(
+            f[1].starts_with("SEC011@directory: identity store `directory` shares network zone `core` with `orders`"),
+            "{f:?}"
+        );
     }
 }

@@ -44,6 +44,9 @@ pub static MISSING_MFA_FOR_HUMAN_ACCESS: Rule = Rule {
     run: missing_mfa_for_human_access,
 };
 
+/// A person's entry link, the valuable target it leads to, and the single factor used.
+type Reached<'a> = (&'a Link, ElementId, &'a str);
+
 fn missing_mfa_for_human_access(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let min_class = cx.option(&MISSING_MFA_FOR_HUMAN_ACCESS_MIN_CLASSIFICATION) as usize;
     let min_crit = cx.option(&MISSING_MFA_FOR_HUMAN_ACCESS_MIN_CRITICALITY) as usize;
@@ -97,7 +100,7 @@ fn missing_mfa_for_human_access(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     }
     // Per person, every valuable target reached with one factor, in link order: one finding per
     // person (one second factor fixes them all), naming each target.
-    let mut by_person: Vec<(ElementId, Vec<(&Link, ElementId, &str)>)> = Vec::new();
+    let mut by_person: Vec<(ElementId, Vec<Reached<'_>>)> = Vec::new();
     for l in &cx.facts.links {
         if !is_human(cx, l.from) || el(cx, l.from).is_some_and(|a| a.has_flag("mfa")) {
             continue;

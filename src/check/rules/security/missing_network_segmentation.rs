@@ -61,6 +61,7 @@ fn missing_network_segmentation(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         .filter_map(|id| network_of(id).map(|n| (id, n)))
         .collect();
     let talk = |a: ElementId, b: ElementId| cx.facts.out(a).any(|l| l.to == b) || cx.facts.out(b).any(|l| l.to == a);
+    let from_internet = facts::internet_reached(cx.model, cx.facts);
     let mut value = Memo::new(cx);
     for &asset in &ours {
         let Some(net) = network_of(asset) else { continue };
@@ -69,7 +70,7 @@ fn missing_network_segmentation(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         };
         // An exposed element is the neighbour this rule warns about, whatever it handles, and an
         // asset the internet reaches is as exposed as its neighbours already (SEC005's concern).
-        if cx.facts.roles(asset).less_protected() || facts::reached_from_internet(cx.model, cx.facts, asset) {
+        if cx.facts.roles(asset).less_protected() || from_internet.get(asset.0 as usize).copied().unwrap_or(false) {
             continue;
         }
         let Some(why) = value.get(asset, || high_value(cx, h, asset, min_class, min_crit)) else { continue };

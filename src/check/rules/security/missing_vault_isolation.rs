@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{code, is_ours, is_vault, q};
+use super::{code, is_ours, is_store_kind, is_vault, q};
 use crate::check::{Category, Ctx, Rule};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::semantic::model::ElementId;
@@ -10,7 +10,7 @@ use crate::semantic::model::ElementId;
 pub static MISSING_VAULT_ISOLATION: Rule = Rule {
     code: code("SEC019", "missing-vault-isolation", Severity::Warning, "A secret store shares its network zone with ordinary workloads."),
     category: Category::Security,
-    explanation: "A vault of ours (a component of kind `vault`, or an element whose catalogue technology is a vault) sits in the same network zone as components or stores that are neither vaults nor the vault's own storage (a store only the vault uses). Every secret of the estate is then one lateral step away from any compromised neighbour, and network controls cannot tell the vault's few legitimate callers from the rest (Threagile missing-vault-isolation; ASVS 1.6.3). Logical zones are not boundaries: the network zone that contains them is compared. Fix it by giving the vault a network zone of its own and allowing in only the callers that need secrets.",
+    explanation: "A vault of ours (a component of kind `vault`, or an element whose catalogue technology is a vault) sits in the same network zone as components or stores that are neither vaults nor the vault's own storage (a store only the vault uses). Every secret of the estate is then one lateral step away from any compromised neighbour, and network controls cannot tell the vault's few legitimate callers from the rest (Threagile missing-vault-isolation). Logical zones are not boundaries: the network zone that contains them is compared. Fix it by giving the vault a network zone of its own and allowing in only the callers that need secrets.",
     bad: "zone core {\n  trust high\n}\ncomponent secrets {\n  kind vault\n  zone core\n  standalone\n}\ncomponent orders {\n  zone core\n  standalone\n}\n",
     good: "zone core {\n  trust high\n}\nzone secure {\n  trust full\n}\ncomponent secrets {\n  kind vault\n  zone secure\n  standalone\n}\ncomponent orders {\n  zone core\n  standalone\n}\n",
     options: &[],
@@ -29,7 +29,7 @@ fn missing_vault_isolation(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             .facts
             .out(vault)
             .map(|l| l.to)
-            .filter(|s| crate::analysis::facts::is_store_kind(cx.kind(*s)))
+            .filter(|s| is_store_kind(cx.kind(*s)))
             .filter(|s| cx.facts.inbound(*s).all(|l| l.from == vault))
             .collect();
         let neighbours: Vec<ElementId> = cx

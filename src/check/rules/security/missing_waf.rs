@@ -10,7 +10,7 @@ use crate::semantic::model::ElementId;
 pub static MISSING_WAF: Rule = Rule {
     code: code("SEC017", "missing-waf", Severity::Warning, "A web application is reached across a network boundary without a WAF."),
     category: Category::Security,
-    explanation: "A component (not a vault or a monitoring system, whose HTTP is an infrastructure API) is called over HTTP or WebSockets from another network zone, and the caller is not a gateway, WAF or reverse proxy. Web traffic that crosses a network boundary is where injection, cross-site scripting and request smuggling arrive; with nothing in front that inspects it, every web application must defend itself alone (Threagile missing-waf; ASVS 1.14.5). Calls from the internet, directly or through load balancers, are SEC005's: it asks for a gateway in front of what is worth protecting, so they are not reported twice. Each component is reported once, at its first unguarded caller. Fix it by routing the traffic through a component of kind `waf`, `gateway` or `proxy` in the callee's zone.",
+    explanation: "A component (not a vault or a monitoring system, whose HTTP is an infrastructure API) is called over HTTP or WebSockets from another network zone, and the caller is not a gateway, WAF or reverse proxy. Web traffic that crosses a network boundary is where injection, cross-site scripting and request smuggling arrive; with nothing in front that inspects it, every web application must defend itself alone (Threagile missing-waf). Calls from the internet, directly or through load balancers, are SEC005's: it asks for a gateway in front of what is worth protecting, so they are not reported twice. Each component is reported once, at its first unguarded caller. Fix it by routing the traffic through a component of kind `waf`, `gateway` or `proxy` in the callee's zone.",
     bad: "zone office {\n  trust medium\n}\nzone apps {\n  trust high\n}\nactor clerk {\n  zone office\n}\ncomponent erp {\n  zone apps\n}\nflow work {\n  clerk -> erp https auth oidc\n}\n",
     good: "zone office {\n  trust medium\n}\nzone apps {\n  trust high\n}\nactor clerk {\n  zone office\n}\ncomponent waf {\n  kind waf\n  zone apps\n}\ncomponent erp {\n  zone apps\n}\nflow work {\n  clerk -> waf https auth oidc\n  waf -> erp https auth oidc\n}\n",
     options: &[],
@@ -18,6 +18,7 @@ pub static MISSING_WAF: Rule = Rule {
 };
 
 fn missing_waf(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
+    let from_internet = facts::internet_reached(cx.model, cx.facts);
     let mut reported: Vec<ElementId> = Vec::new();
     for l in &cx.facts.links {
         let to = l.to;
@@ -33,7 +34,7 @@ fn missing_waf(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         if !web || !cx.crosses_network(l) || cx.facts.roles(l.from).guard || reported.contains(&to) {
             continue;
         }
-        if facts::reached_from_internet(cx.model, cx.facts, to) {
+        if from_internet.get(to.0 as usize).copied().unwrap_or(false) {
             continue;
         }
         let Some((a, b)) = cx.zones_of(l) else { continue };

@@ -1,13 +1,13 @@
 //! SEC018 push-deployment: A build pipeline pushes into a runtime it deploys to.
 
-use super::{code, crit_word, data_traits, handled, link_name, most_sensitive, q, Once};
+use super::{code, crit_word, data_traits, handled, is_ours, link_name, most_sensitive, q, Once};
 use crate::check::{Category, Ctx, Rule, CONFIDENTIAL};
 use crate::diagnostics::{Diagnostic, Severity};
 
 pub static PUSH_DEPLOYMENT: Rule = Rule {
     code: code("SEC018", "push-deployment", Severity::Warning, "A build pipeline pushes into a runtime it deploys to."),
     category: Category::Security,
-    explanation: "A build pipeline (an element whose catalogue technology is of kind `build-pipeline`) has a link to a component or store that is not part of the delivery tool chain, and the link is not read-only (`access read`). The pipeline then holds credentials that can write to production, so one compromised build job, plugin or pipeline account changes the running system directly (Threagile push-instead-of-pull-deployment; ASVS 10.3.2, 14.1.5). Links to source repositories and other build pipelines are the tool chain's own and are exempt. Fix it by letting the runtime pull signed artefacts from a registry (GitOps, an image registry, a package feed), so the pipeline has no write path into production.",
+    explanation: "A build pipeline (an element whose catalogue technology is of kind `build-pipeline`) has a link to a component or store that is not part of the delivery tool chain, and the link is not read-only (`access read`). The pipeline then holds credentials that can write to production, so one compromised build job, plugin or pipeline account changes the running system directly (Threagile push-instead-of-pull-deployment). Links to source repositories and other build pipelines are the tool chain's own and are exempt. Fix it by letting the runtime pull signed artefacts from a registry (GitOps, an image registry, a package feed), so the pipeline has no write path into production.",
     bad: "technology ci {\n  kind build-pipeline\n}\ncomponent builder {\n  tech ci\n  uses web sync { protocol tls auth mtls timeout 5m circuit-breaker }\n}\ncomponent web\n",
     good: "technology ci {\n  kind build-pipeline\n}\ncomponent builder {\n  tech ci\n  uses registry sync { protocol https auth mtls timeout 5m circuit-breaker }\n}\ndatastore registry {\n  tech ci\n}\ncomponent web {\n  uses registry sync { protocol https auth mtls access read timeout 5m circuit-breaker }\n}\n",
     options: &[],
@@ -24,7 +24,7 @@ fn push_deployment(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         if l.access.as_deref() == Some("read") || cx.model.get(l.to).is_some_and(|e| e.from_std) {
             continue;
         }
-        if !matches!(cx.kind(l.to), Some(k) if k == crate::syntax::schema::DeclKind::Component || crate::analysis::facts::is_store_kind(Some(k))) {
+        if !is_ours(cx, l.to) {
             continue;
         }
         let subjects = [l.from, l.to];

@@ -15,7 +15,7 @@ use crate::syntax::schema::DeclKind;
 pub static TECHNOLOGY_THREAT: Rule = Rule {
     code: code("SEC022", "technology-threat", Severity::Note, "An element is exposed to a threat its technology brings (from the threat catalogue)."),
     category: Category::Security,
-    explanation: "A `threat` of the catalogue applies to an element of the model because of what the element does: a web application people reach (cross-site scripting, request forgery), a client of a database, directory or search engine (injection), a client of a file store (path traversal), a service making outgoing HTTP calls (request forgery from the server side), an XML accepter (external entities), a component taking file uploads (unchecked files), a source repository or build pipeline (backdooring, leaked secrets), a container platform (escape). These are not defects of the model but the threat list a review walks through, as Threagile's technology-derived risks are: each names its STRIDE category and CWE, and appears as a note (raise the level in `[rules]` to make them gate). `import std.threats` brings the standard catalogue; a workspace may declare its own `threat`s or replace one by name. Mark a threat mitigated, with how, by accepting its finding: `accept SEC022@<element>@<threat> \"how it is mitigated\"`; the report's threat model lists it as mitigated with that reason.",
+    explanation: "A `threat` of the catalogue applies to an element of the model because of what the element does: a web application people reach (cross-site scripting, request forgery), a client of a database, directory or search engine (injection), a client of a file store (path traversal), a service making outgoing HTTP calls (request forgery from the server side), an XML accepter (external entities), a component taking file uploads (unchecked files), a source repository or build pipeline (backdooring, leaked secrets), a container platform (escape), a container on one (a backdoored base image). These are not defects of the model but the threat list a review walks through, as Threagile's technology-derived risks are: each names its STRIDE category and CWE, and appears as a note (raise the level in `[rules]` to make them gate). `import std.threats` brings the standard catalogue; a workspace may declare its own `threat`s or replace one by name. Mark a threat mitigated, with how, by accepting its finding: `accept SEC022@<element>@<threat> \"how it is mitigated\"`; the report's threat model lists it as mitigated with that reason.",
     bad: "threat xss \"Cross-site scripting\" {\n  stride tampering\n  cwe 79\n  applies-to web-application\n  mitigation \"Escape all output by context and set a Content-Security-Policy.\"\n}\ncomponent site {\n  kind frontend\n  standalone\n}\n",
     good: "threat xss \"Cross-site scripting\" {\n  stride tampering\n  cwe 79\n  applies-to web-application\n  mitigation \"Escape all output by context and set a Content-Security-Policy.\"\n}\ncomponent site {\n  kind frontend\n  standalone\n}\naccept SEC022@site@xss \"templates auto-escape and a strict CSP is set\"\n",
     options: &[],
@@ -93,6 +93,7 @@ fn surface_phrase(cx: &Ctx<'_>, s: &Surface) -> String {
         ("source-repository", _) => "a source repository".into(),
         ("build-pipeline", _) => "a build pipeline".into(),
         ("container-platform", _) => "a container platform".into(),
+        ("container-workload", _) => format!("a container on {by}"),
         (other, _) => other.to_string(),
     }
 }
@@ -102,8 +103,8 @@ fn technology_threat(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     if threats.is_empty() {
         return;
     }
-    for (id, e) in cx.model.iter() {
-        let surfaces = facts::threat_surfaces(cx.model, cx.facts, id);
+    let all = facts::threat_surfaces(cx.model, cx.facts);
+    for ((id, e), surfaces) in cx.model.iter().zip(&all) {
         if surfaces.is_empty() {
             continue;
         }
@@ -152,7 +153,9 @@ mod tests {
 
     #[test]
     fn sec022_level_is_configurable_and_accept_marks_it_mitigated() {
-        let model = format!("{CATALOGUE}component api {{\n  uses db {{ protocol postgres-tls auth basic }}\n}}\ndatastore db\n");
+        let model = format!(
+            "{CATALOGUE}component api {{\n  uses db {{ protocol postgres-tls auth basic }}\n}}\ndatastore db\n"
+        );
         let diags = crate::check::registry::check_source_with(&model, "[rules]\nSEC022 = \"warning\"\n");
         let threat: Vec<_> = diags.iter().filter(|d| d.code.id == "SEC022").collect();
         assert_eq!(threat.len(), 1);
@@ -160,7 +163,19 @@ mod tests {
         let mitigated = format!("{model}accept SEC022@api@sqli \"queries are parameterised by the ORM\"\n");
         let diags = crate::check::registry::check_source(&mitigated);
         let d = diags.iter().find(|d| d.code.id == "SEC022").expect("the accepted threat is still reported");
-        assert_eq!(d.suppression.as_ref().map(|s| s.justification.as_str()), Some("queries are parameterised by the ORM"));
+        assert_eq!(
+            d.suppression.as_ref().map(|s| s.justification.as_str()),
+            Some("queries are parameterised by the ORM")
+        );
+    }
+
+    #[test]
+    fn sec022_containers_are_workloads_of_an_orchestrator_node() {
+        let model = "technology k8s {\n  kind orchestrator\n}\nthreat base \"Base image backdooring\" {\n  applies-to container-workload\n}\ncomponent api {\n  standalone\n}\ncomponent batch {\n  standalone\n}\ndeployment prod {\n  node cluster {\n    tech k8s\n    runs api\n  }\n  node vm {\n    runs batch\n  }\n}\n";
+        assert_eq!(
+            findings("SEC022", model),
+            vec!["SEC022@api@base: `api` is exposed to base image backdooring as a container on `prod.cluster`"]
+        );
     }
 
     #[test]

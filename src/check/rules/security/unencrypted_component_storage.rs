@@ -57,13 +57,15 @@ fn unencrypted_component_storage(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             continue;
         }
         let data = handled(h, id);
-        let why = most_sensitive(cx, data, min_class).map(|d| format!("{} ({})", q(cx, d), data_traits(cx, d))).or_else(|| {
-            data.iter()
-                .copied()
-                .filter_map(|d| integrity(cx, d).filter(|i| *i >= min_integrity).map(|i| (i, d)))
-                .max_by_key(|(i, d)| (*i, std::cmp::Reverse(*d)))
-                .map(|(i, d)| format!("{} (integrity {})", q(cx, d), crit_word(i)))
-        });
+        let why = most_sensitive(cx, data, min_class)
+            .map(|d| format!("{} ({})", q(cx, d), data_traits(cx, d)))
+            .or_else(|| {
+                data.iter()
+                    .copied()
+                    .filter_map(|d| integrity(cx, d).filter(|i| *i >= min_integrity).map(|i| (i, d)))
+                    .max_by_key(|(i, d)| (*i, std::cmp::Reverse(*d)))
+                    .map(|(i, d)| format!("{} (integrity {})", q(cx, d), crit_word(i)))
+            });
         let (Some(why), Some(span)) = (why, unencrypted_at(cx, id)) else { continue };
         let tech = tech_of(cx, id).and_then(|t| t.word("kind")).unwrap_or("data-keeping");
         acc.push(
@@ -75,7 +77,10 @@ fn unencrypted_component_storage(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
                 &[id],
             )
             .with_secondary(span, "not encrypted at rest")
-            .with_help(format!("encrypt the disks or the product's storage, then say `encrypted-at-rest yes` on {}", q(cx, id))),
+            .with_help(format!(
+                "encrypt the disks or the product's storage, then say `encrypted-at-rest yes` on {}",
+                q(cx, id)
+            )),
         );
     }
 }
