@@ -77,6 +77,9 @@ fn good(place: &str, element: &str) -> &'static str {
         ("uses.timeout", _) => "1500ms",
         ("owner", _) => "clinic_team",
         ("zone", _) => "app",
+        // A reminder carries no appointment details; rated confidential, it would share zone `app`
+        // with the web server it has no link to (SEC020), and the gate would rightly drop it.
+        ("classification", "Reminder") => "internal",
         ("classification", _) => "confidential",
         _ => "?",
     }

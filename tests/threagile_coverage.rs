@@ -46,7 +46,7 @@ const COVERED: &[(&str, &[&str])] = &[
         &["REL004@apache_webserver", "REL004@identity_provider", "REL004@ldap_auth_server", "REL004@erp_system"],
     ),
     ("ldap-injection", &["SEC022@identity_provider@ldap_injection", "SEC022@marketing_cms@ldap_injection"]),
-    ("missing-authentication", &["SEC003@load_balancer@marketing_cms", "SEC003@erp_system@contract_file_server"]),
+    ("missing-authentication", &["SEC003@erp_system@contract_file_server"]),
     (
         "missing-authentication-second-factor",
         &["SEC014@customer", "SEC014@backoffice_user", "SEC014@backend_admin", "SEC014@external_developer"],
@@ -54,7 +54,6 @@ const COVERED: &[(&str, &[&str])] = &[
     ("missing-file-validation", &["SEC022@apache_webserver@missing_file_validation"]),
     ("missing-identity-propagation", &["SEC004@apache_webserver@erp_system"]),
     ("missing-identity-provider-isolation", &["SEC011@identity_provider", "SEC011@ldap_auth_server"]),
-    ("missing-vault", &["SEC010@CustomerAccounts"]),
     (
         "missing-waf",
         &["SEC005@apache_webserver", "SEC005@marketing_cms", "SEC017@erp_system", "SEC017@identity_provider"],

@@ -345,7 +345,7 @@ fn apply_acceptances(cx: &Ctx<'_>, custom: &[custom::CustomRule], out: &mut Vec<
         for d in out.iter_mut() {
             // An acceptance written for a place of a cause now reported once (a flow step of a
             // link, one callee of a group) still matches the merged finding.
-            if d.suppression.is_none() && d.code == code && d.answers_to(&fingerprint) {
+            if d.suppression.is_none() && d.answers_to(&fingerprint) {
                 d.suppression =
                     Some(Suppression { kind: SuppressionKind::InSource, justification: justification.clone() });
                 used[i] = true;

@@ -28,7 +28,7 @@ pub const UNENCRYPTED_COMPONENT_STORAGE_MIN_INTEGRITY: RuleOption = RuleOption {
 pub static UNENCRYPTED_COMPONENT_STORAGE: Rule = Rule {
     code: code("SEC021", "unencrypted-component-storage", Severity::Warning, "A component that keeps data on disk stores sensitive or high-integrity data unencrypted."),
     category: Category::Security,
-    explanation: "A component built on a technology that keeps what it handles on its own disks (a source repository, a build pipeline, a file server, a database, an object or search store: `kind` of its catalogue technology) handles confidential or restricted data, personal data or credentials, or data whose integrity is critical, and is not encrypted at rest: it says `encrypted-at-rest no`, or says nothing and its technology does not encrypt by default. SEC008 judges datastores; this rule covers the servers a model draws as components, such as a Git server holding the source code or a build server holding signing keys and build jobs. A stolen disk, snapshot or backup then leaks or lets someone alter the data (Threagile unencrypted-asset; ASVS 6.1.1). Fix it with `encrypted-at-rest yes` once the disks or the product encrypt it.",
+    explanation: "A component built on a technology that keeps what it handles on its own disks (a source repository, a build pipeline, a file server, a database, an object or search store: `kind` of its catalogue technology) handles confidential or restricted data, personal data or credentials, or data whose integrity is critical, and is not encrypted at rest: it says `encrypted-at-rest no`, or says nothing and its technology does not encrypt by default. SEC008 judges datastores and components that say what they `holds`; this rule covers the other servers a model draws as components, such as a Git server holding the source code or a build server holding signing keys and build jobs. A stolen disk, snapshot or backup then leaks or lets someone alter the data (Threagile unencrypted-asset; ASVS 6.1.1). Fix it with `encrypted-at-rest yes` once the disks or the product encrypt it.",
     bad: "technology git {\n  kind source-repository\n}\ndata Code {\n  classification internal\n  integrity mission-critical\n}\ncomponent repo {\n  tech git\n  owns Code\n  standalone\n}\n",
     good: "technology git {\n  kind source-repository\n}\ndata Code {\n  classification internal\n  integrity mission-critical\n}\ncomponent repo {\n  tech git\n  owns Code\n  encrypted-at-rest yes\n  standalone\n}\n",
     options: &[UNENCRYPTED_COMPONENT_STORAGE_MIN_CLASSIFICATION, UNENCRYPTED_COMPONENT_STORAGE_MIN_INTEGRITY],
@@ -54,6 +54,10 @@ fn unencrypted_component_storage(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let h = &cx.facts.handled;
     for (id, e) in cx.model.iter() {
         if e.from_std || !facts::component_keeps_data(cx.model, id) {
+            continue;
+        }
+        // A component that says what it `holds` is judged like a store, by SEC008: one finding.
+        if cx.facts.keeps_data(cx.model, id) {
             continue;
         }
         let data = handled(h, id);
@@ -97,5 +101,12 @@ mod tests {
             vec!["SEC021@repo: `repo` (source-repository) keeps `Keys` (restricted, credentials) unencrypted at rest"]
         );
         assert_eq!(count("SEC021", &text.replace("ENC", "encrypts-at-rest")), 0, "the technology encrypts");
+    }
+
+    #[test]
+    fn a_component_that_says_what_it_holds_is_judged_once_by_sec008() {
+        let text = "technology git {\n  kind source-repository\n}\ndata Keys {\n  classification restricted\n  credentials\n}\ncomponent repo {\n  tech git\n  holds Keys\n  encrypted-at-rest no\n  standalone\n}\n";
+        assert_eq!(count("SEC021", text), 0);
+        assert_eq!(count("SEC008", text), 1);
     }
 }
