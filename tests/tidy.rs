@@ -1,6 +1,7 @@
 //! Tidy checks on the source tree: the layers depend only downwards (lang -> syntax -> semantic ->
 //! analysis -> check -> emit; driver, host, cli and the editor and LLM front ends at the edge may
-//! use anything), and every module starts with a `//!` doc saying what it is for.
+//! use anything), every module starts with a `//!` doc saying what it is for, and each rule file
+//! under `src/check/rules/<family>/` stays in its family and names its rule in its first line.
 
 use std::path::{Path, PathBuf};
 
@@ -165,19 +166,71 @@ fn the_tidy_scanner_sees_through_strings_and_skips_tests() {
     assert_eq!(crate_uses("let x = mycrate::emit; crate::emit::y"), ["emit"]);
 }
 
+/// The families of rules, one folder each under `src/check/rules/`.
+const RULE_FAMILIES: &[&str] = &["hygiene", "ownership", "coupling", "security", "performance", "reliability"];
+
+/// How a file of family `own` names another family's module, if it does: `rules::<other>`,
+/// `check::<other>` or `super::super::<other>` (a rule file reaching up past its family).
+fn family_imports(own: &str, text: &str) -> Vec<&'static str> {
+    RULE_FAMILIES
+        .iter()
+        .copied()
+        .filter(|other| *other != own)
+        .filter(|other| {
+            ["rules::", "check::", "super::super::"].iter().any(|via| {
+                text.match_indices(&format!("{via}{other}"))
+                    .any(|(at, m)| !text[at + m.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_'))
+            })
+        })
+        .collect()
+}
+
 #[test]
-fn rule_families_do_not_import_each_other() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src/check");
-    let families = ["hygiene", "ownership", "coupling", "security", "performance", "reliability"];
+fn rule_files_stay_in_their_family_and_say_what_rule_they_hold() {
+    let rules = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src/check/rules");
     let mut problems = Vec::new();
-    for family in families {
-        let text = without_tests(&std::fs::read_to_string(dir.join(format!("{family}.rs"))).unwrap());
-        for other in families.iter().filter(|o| **o != family) {
-            if text.contains(&format!("super::{other}")) || text.contains(&format!("check::{other}")) {
-                problems
-                    .push(format!("{family}.rs uses {other}.rs; move what they share to check/shared.rs or the facts"));
+    let mut rule_files = 0;
+    for family in RULE_FAMILIES {
+        let mut files = Vec::new();
+        rust_files(&rules.join(family), &mut files);
+        assert!(files.iter().any(|f| f.ends_with("mod.rs")), "src/check/rules/{family}/mod.rs is missing");
+        for f in &files {
+            let rel = f.strip_prefix(&rules).unwrap().display().to_string();
+            let text = std::fs::read_to_string(f).unwrap();
+            for other in family_imports(family, &text) {
+                problems.push(format!(
+                    "{rel} imports the {other} family; move what they share to check/shared.rs or analysis/facts.rs"
+                ));
+            }
+            if f.ends_with("mod.rs") {
+                continue;
+            }
+            rule_files += 1;
+            // A rule file opens with `//! CODE rule-name: summary`.
+            let first = text.lines().next().unwrap_or_default();
+            let stem = f.file_stem().unwrap().to_string_lossy().replace('_', "-");
+            let says_rule =
+                first.strip_prefix("//! ").and_then(|rest| rest.split_once(' ')).is_some_and(|(code, rest)| {
+                    code.len() >= 6
+                        && code.chars().all(|c| c.is_ascii_alphanumeric())
+                        && rest.starts_with(&format!("{stem}:"))
+                });
+            if !says_rule {
+                problems.push(format!("{rel} does not start with `//! CODE {stem}: summary`"));
             }
         }
     }
+    assert!(rule_files >= 60, "too few rule files found: {rule_files}");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn the_family_check_sees_imports_of_other_families_only() {
+    assert_eq!(family_imports("coupling", "use crate::check::rules::ownership::is_write;"), ["ownership"]);
+    assert_eq!(family_imports("reliability", "use super::super::performance::{ms};"), ["performance"]);
+    assert_eq!(family_imports("security", "use crate::check::security_notes;"), Vec::<&str>::new());
+    assert_eq!(
+        family_imports("coupling", "use super::{code, components};\nuse crate::check::shared::count;"),
+        Vec::<&str>::new()
+    );
 }

@@ -1,18 +1,14 @@
 //! The checker: the rule registry run over the resolved model, levels from `arch.toml`,
 //! acceptances and the baseline. Never mutates the model.
 //!
-//! Each rule family lives in its own file with its rules' metadata, explanations, examples and
-//! logic: `hygiene`, `ownership`, `coupling`, `security`, `performance`, `reliability`.
+//! Rules live one per file under `rules/<family>/` with their metadata, explanation, examples,
+//! logic and tests; the families are `hygiene`, `ownership`, `coupling`, `security`,
+//! `performance` and `reliability`.
 
 pub mod config;
-pub mod coupling;
 pub mod docs;
-pub mod hygiene;
-pub mod ownership;
-pub mod performance;
 pub mod registry;
-pub mod reliability;
-pub mod security;
+pub mod rules;
 mod shared;
 
 use std::collections::BTreeMap;
@@ -293,7 +289,7 @@ fn apply_acceptances(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>, today: Option<Lite
     for (i, acc) in cx.model.acceptances.iter().enumerate() {
         let Some(rule) = registry::find(&acc.rule) else {
             let mut d = Diagnostic::new(
-                hygiene::UNUSED_ACCEPTANCE.code,
+                rules::hygiene::UNUSED_ACCEPTANCE.code,
                 format!("`accept` names no rule `{}`", acc.rule),
                 acc.span,
                 "unknown rule",
@@ -324,7 +320,7 @@ fn apply_acceptances(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>, today: Option<Lite
             let shown = until.map(|u| u.to_string()).unwrap_or_default();
             extra.push(
                 Diagnostic::new(
-                    hygiene::EXPIRED_ACCEPTANCE.code,
+                    rules::hygiene::EXPIRED_ACCEPTANCE.code,
                     format!("acceptance of `{fingerprint}` expired on {shown}"),
                     acc.span,
                     "expired",
@@ -347,7 +343,7 @@ fn apply_acceptances(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>, today: Option<Lite
         if !used[i] {
             extra.push(
                 Diagnostic::new(
-                    hygiene::UNUSED_ACCEPTANCE.code,
+                    rules::hygiene::UNUSED_ACCEPTANCE.code,
                     format!("`accept {}` matches no finding", acc.fingerprint()),
                     acc.span,
                     "nothing to accept",

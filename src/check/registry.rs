@@ -3,7 +3,8 @@
 
 use std::sync::LazyLock;
 
-use super::{coupling, hygiene, ownership, performance, reliability, security, Rule};
+use super::rules::{coupling, hygiene, ownership, performance, reliability, security};
+use super::Rule;
 
 static ALL: LazyLock<Vec<&'static Rule>> = LazyLock::new(|| {
     let mut all: Vec<&'static Rule> =

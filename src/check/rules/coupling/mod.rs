@@ -1,0 +1,160 @@
+//! Coupling (CPL): dependency cycles between components and between systems, layering, built-in
+//! forbidden and required dependencies, interface bypass, and the Martin/Arcan/MSANose structure
+//! metrics (instability, hubs, fan-in and fan-out, shared data, static endpoints, wrong cuts).
+//!
+//! CPL012 coupling-metrics-regression has no rule here: it compares the metrics with those of a
+//! stored baseline *report*, and the baseline kept today only records finding fingerprints.
+//!
+//! Dependencies are read from the link index: `uses`, flow steps and event deliveries. A flow step
+//! that answers an earlier step of the same flow in the opposite direction, synchronously and
+//! without naming an interface, is the reply to that call and not a dependency of its own.
+
+mod dependency_cycle;
+mod efferent_coupling_limit;
+mod endpoint_based_interaction;
+mod forbidden_or_not_allowed;
+mod hub_like_component;
+mod inappropriate_intimacy;
+mod interface_bypass;
+mod layer_violation;
+mod required_dependency;
+mod unstable_dependency;
+mod wrong_cut;
+
+pub use dependency_cycle::DEPENDENCY_CYCLE;
+pub use efferent_coupling_limit::{
+    EFFERENT_COUPLING_LIMIT, EFFERENT_COUPLING_LIMIT_MAX_FAN_IN, EFFERENT_COUPLING_LIMIT_MAX_FAN_OUT,
+};
+pub use endpoint_based_interaction::ENDPOINT_BASED_INTERACTION;
+pub use forbidden_or_not_allowed::FORBIDDEN_DEPENDENCY;
+pub use hub_like_component::{HUB_LIKE_COMPONENT, HUB_LIKE_COMPONENT_MIN_DEGREE};
+pub use inappropriate_intimacy::{
+    INAPPROPRIATE_INTIMACY, INAPPROPRIATE_INTIMACY_MIN_SHARED, INAPPROPRIATE_INTIMACY_MIN_SHARED_PERCENT,
+};
+pub use interface_bypass::INTERFACE_BYPASS;
+pub use layer_violation::{LAYER_VIOLATION, LAYER_VIOLATION_ENSURE_ALL_LAYERED};
+pub use required_dependency::REQUIRED_DEPENDENCY;
+pub use unstable_dependency::{
+    UNSTABLE_DEPENDENCY, UNSTABLE_DEPENDENCY_MAX_PERCENT, UNSTABLE_DEPENDENCY_MIN_DEPENDENCIES,
+};
+pub use wrong_cut::{WRONG_CUT, WRONG_CUT_MAX_OWNED};
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::check::{Ctx, Rule};
+use crate::diagnostics::{Code, Severity};
+use crate::semantic::model::ElementId;
+use crate::syntax::schema::DeclKind;
+
+const fn code(id: &'static str, name: &'static str, severity: Severity, summary: &'static str) -> Code {
+    Code { id, name, severity, summary }
+}
+
+/// The coupling rules, in code order.
+pub static RULES: &[&Rule] = &[
+    &DEPENDENCY_CYCLE,
+    &LAYER_VIOLATION,
+    &FORBIDDEN_DEPENDENCY,
+    &REQUIRED_DEPENDENCY,
+    &INTERFACE_BYPASS,
+    &UNSTABLE_DEPENDENCY,
+    &HUB_LIKE_COMPONENT,
+    &EFFERENT_COUPLING_LIMIT,
+    &INAPPROPRIATE_INTIMACY,
+    &ENDPOINT_BASED_INTERACTION,
+    &WRONG_CUT,
+];
+
+fn user_kind(cx: &Ctx<'_>, id: ElementId) -> Option<DeclKind> {
+    cx.model.get(id).filter(|e| !e.from_std).map(|e| e.kind)
+}
+
+fn is_component(cx: &Ctx<'_>, id: ElementId) -> bool {
+    user_kind(cx, id) == Some(DeclKind::Component)
+}
+
+/// Components in name order.
+fn components(cx: &Ctx<'_>) -> Vec<ElementId> {
+    let mut v: Vec<ElementId> = cx.model.of_kind(DeclKind::Component).map(|(id, _)| id).collect();
+    v.sort_by_cached_key(|id| cx.name(*id));
+    v
+}
+
+/// Distinct dependencies between components (sync and async, events through brokers excluded),
+/// with the first link of each pair.
+struct ComponentGraph {
+    comps: Vec<ElementId>,
+    out: Vec<BTreeMap<usize, usize>>,
+    inn: Vec<BTreeSet<usize>>,
+}
+
+impl ComponentGraph {
+    fn new(cx: &Ctx<'_>) -> ComponentGraph {
+        let comps = components(cx);
+        let pos: BTreeMap<ElementId, usize> = comps.iter().enumerate().map(|(i, c)| (*c, i)).collect();
+        let mut out = vec![BTreeMap::new(); comps.len()];
+        let mut inn = vec![BTreeSet::new(); comps.len()];
+        let deps = &cx.facts.deps;
+        for (i, l) in deps.links(cx.facts) {
+            let (Some(&a), Some(&b)) = (pos.get(&l.from), pos.get(&l.to)) else { continue };
+            if a == b {
+                continue;
+            }
+            out[a].entry(b).or_insert(i);
+            inn[b].insert(a);
+        }
+        ComponentGraph { comps, out, inn }
+    }
+
+    fn instability(&self, v: usize) -> f64 {
+        let (ce, ca) = (self.out[v].len() as f64, self.inn[v].len() as f64);
+        if ce + ca == 0.0 {
+            0.0
+        } else {
+            ce / (ce + ca)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::check::registry::check_source;
+    use crate::diagnostics::Diagnostic;
+
+    /// The findings of one rule; the model must parse and resolve.
+    pub(super) fn findings(code: &str, text: &str) -> Vec<Diagnostic> {
+        let diags = check_source(text);
+        let front: Vec<&String> = diags
+            .iter()
+            .filter(|d| d.code.id.starts_with("SYN") || d.code.id.starts_with("RES") || d.code.id == "HYG001")
+            .map(|d| &d.message)
+            .collect();
+        assert!(front.is_empty(), "{front:?}");
+        diags.into_iter().filter(|d| d.code.id == code).collect()
+    }
+
+    pub(super) fn messages(code: &str, text: &str) -> Vec<String> {
+        findings(code, text).into_iter().map(|d| format!("{} [{}]", d.message, d.subjects.join(","))).collect()
+    }
+
+    const T: &str = "{ timeout 1s circuit-breaker }";
+
+    pub(super) fn uses(from: &str, to: &[&str]) -> String {
+        let mut s = format!("component {from} {{\n");
+        for t in to {
+            s.push_str(&format!("  uses {t} sync {T}\n"));
+        }
+        s.push_str("}\n");
+        s
+    }
+
+    /// All diagnostics of a one-file model checked with the given `arch.toml`.
+    pub(super) fn check_with_config(toml: &str, text: &str) -> Vec<Diagnostic> {
+        use crate::driver::{analyze_paths_with, RunOptions};
+        use crate::host::MemHost;
+        let host = MemHost::new([("/ws/arch.toml", toml), ("/ws/example.arch", text)]);
+        let opts = RunOptions { today: None, baseline: None };
+        let outcome = analyze_paths_with(&host, &[std::path::PathBuf::from("/ws")], &opts);
+        outcome.analyses.into_iter().flat_map(|a| a.diagnostics).chain(outcome.errors).collect()
+    }
+}

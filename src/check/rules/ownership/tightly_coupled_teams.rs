@@ -1,0 +1,120 @@
+//! OWN009 tightly-coupled-teams: A component that talks more to another team's components than to its own team's.
+
+use std::collections::BTreeMap;
+
+use super::{code, is_user};
+use crate::check::shared::{count, team_of};
+use crate::check::{Category, Ctx, Rule, RuleOption};
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::semantic::model::ElementId;
+use crate::source::Span;
+use crate::syntax::schema::DeclKind;
+
+/// `[rules.OWN009] min-links`.
+pub const TIGHTLY_COUPLED_TEAMS_MIN_LINKS: RuleOption = RuleOption {
+    rule: "OWN009",
+    name: "min-links",
+    default: 4,
+    doc: "Fewest distinct neighbours in the other team before the rule reports.",
+};
+
+pub static TIGHTLY_COUPLED_TEAMS: Rule = Rule {
+    code: code("OWN009", "tightly-coupled-teams", Severity::Note, "A component that talks more to another team's components than to its own team's."),
+    category: Category::Ownership,
+    explanation: "When most of a component's links go to the components of one other team, the two teams cannot change or release independently: every change needs a meeting (Conway's law in reverse). Either the component belongs to the other team, or the boundary between the teams is cut in the wrong place. The rule is conservative: it counts distinct neighbours over direct links in both directions, needs at least `min-links` of them in the other team and strictly more than twice the neighbours in the component's own team, skips components that are the only one of their team, and skips edge components whose job is to route to others (gateways, proxies, load balancers, WAFs, frontends, mobile apps).",
+    bad: "team checkout\nteam billing\ncomponent orders {\n  owner checkout\n  uses invoices sync { timeout 1s circuit-breaker }\n  uses ledger sync { timeout 1s circuit-breaker }\n  uses tax sync { timeout 1s circuit-breaker }\n  uses fx sync { timeout 1s circuit-breaker }\n}\ncomponent carts {\n  owner checkout\n  standalone\n}\ncomponent invoices {\n  owner billing\n}\ncomponent ledger {\n  owner billing\n}\ncomponent tax {\n  owner billing\n}\ncomponent fx {\n  owner billing\n}\n",
+    good: "team checkout\nteam billing\ncomponent orders {\n  owner billing\n  uses invoices sync { timeout 1s circuit-breaker }\n  uses ledger sync { timeout 1s circuit-breaker }\n  uses tax sync { timeout 1s circuit-breaker }\n  uses fx sync { timeout 1s circuit-breaker }\n}\ncomponent carts {\n  owner checkout\n  standalone\n}\ncomponent invoices {\n  owner billing\n}\ncomponent ledger {\n  owner billing\n}\ncomponent tax {\n  owner billing\n}\ncomponent fx {\n  owner billing\n}\n",
+    options: &[TIGHTLY_COUPLED_TEAMS_MIN_LINKS],
+    run: tightly_coupled_teams,
+};
+
+fn tightly_coupled_teams(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
+    const EDGE_KINDS: &[&str] = &["gateway", "proxy", "waf", "load-balancer", "frontend", "mobile", "spa", "desktop"];
+    let min = cx.option(&TIGHTLY_COUPLED_TEAMS_MIN_LINKS).max(1) as usize;
+    let deps = &cx.facts.deps;
+    let mut members: BTreeMap<ElementId, usize> = BTreeMap::new();
+    for (id, _) in cx.model.of_kind(DeclKind::Component) {
+        if let Some(t) = team_of(cx, id) {
+            *members.entry(t).or_insert(0) += 1;
+        }
+    }
+    // Distinct component neighbours in either direction, with the span of the first link.
+    let mut neighbours: BTreeMap<ElementId, BTreeMap<ElementId, Span>> = BTreeMap::new();
+    for (i, l) in cx.facts.links.iter().enumerate() {
+        if !deps.is_dependency(i)
+            || !is_user(cx, l.from, DeclKind::Component)
+            || !is_user(cx, l.to, DeclKind::Component)
+        {
+            continue;
+        }
+        neighbours.entry(l.from).or_default().entry(l.to).or_insert(l.span);
+        neighbours.entry(l.to).or_default().entry(l.from).or_insert(l.span);
+    }
+    for (c, around) in neighbours {
+        if cx.kind_word(c).is_some_and(|k| EDGE_KINDS.contains(&k)) {
+            continue;
+        }
+        let Some(mine) = team_of(cx, c) else { continue };
+        if members.get(&mine).copied().unwrap_or(0) < 2 {
+            continue;
+        }
+        let mut by_team: BTreeMap<ElementId, Vec<(ElementId, Span)>> = BTreeMap::new();
+        for (n, span) in &around {
+            if let Some(t) = team_of(cx, *n) {
+                by_team.entry(t).or_default().push((*n, *span));
+            }
+        }
+        let own = by_team.get(&mine).map_or(0, Vec::len);
+        // The other team with the most neighbours; ties go to the first by id.
+        let Some((other, list)) =
+            by_team.iter().filter(|(t, _)| **t != mine).max_by_key(|(t, v)| (v.len(), std::cmp::Reverse(**t)))
+        else {
+            continue;
+        };
+        if list.len() < min || list.len() <= 2 * own {
+            continue;
+        }
+        let mut d = cx.finding(
+            &TIGHTLY_COUPLED_TEAMS,
+            format!(
+                "`{}` of team `{}` talks to {} of team `{}` and {} of its own",
+                cx.name(c),
+                cx.name(mine),
+                count(list.len(), "component"),
+                cx.name(*other),
+                own
+            ),
+            cx.span_of(c),
+            format!("coupled to team `{}`", cx.name(*other)),
+            &[c, *other],
+        );
+        for (n, span) in list.iter().take(5) {
+            d = d.with_secondary(*span, format!("`{}` of team `{}`", cx.name(*n), cx.name(*other)));
+        }
+        acc.push(d.with_help(format!(
+            "consider moving `{}` to team `{}`, or redraw the boundary between the two teams",
+            cx.name(c),
+            cx.name(*other)
+        )));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::findings;
+
+    #[test]
+    fn single_component_teams_and_gateways_are_not_tightly_coupled() {
+        let others = "team t\nteam u\ncomponent w { owner u }\ncomponent x { owner u }\ncomponent y { owner u }\ncomponent z { owner u }\n";
+        let caller = |kind: &str, teammate: bool| {
+            let mate = if teammate { "component h {\n  owner t\n  standalone\n}\n" } else { "" };
+            format!("{others}{mate}component g {{\n  owner t\n  kind {kind}\n  uses w sync\n  uses x sync\n  uses y sync\n  uses z sync\n}}\n")
+        };
+        assert!(findings("OWN009", &caller("gateway", true)).is_empty());
+        assert!(findings("OWN009", &caller("service", false)).is_empty());
+        assert_eq!(
+            findings("OWN009", &caller("service", true)),
+            vec!["`g` of team `t` talks to 4 components of team `u` and 0 of its own [g,u]"]
+        );
+    }
+}

@@ -1,0 +1,111 @@
+//! Reliability (REL): single points of failure on critical flows, unguarded synchronous calls,
+//! criticality inversions, denial-of-service exposure across network boundaries, datastores shared
+//! by critical flows, and missing recovery objectives.
+
+mod criticality_inversion;
+mod dos_risky_boundary_access;
+mod missing_recovery_objectives;
+mod shared_datastore_blast_radius;
+mod spof_on_critical_path;
+mod wobbly_interaction;
+
+pub use criticality_inversion::CRITICALITY_INVERSION;
+pub use dos_risky_boundary_access::DOS_RISKY_BOUNDARY_ACCESS;
+pub use missing_recovery_objectives::MISSING_RECOVERY_OBJECTIVES;
+pub use shared_datastore_blast_radius::SHARED_DATASTORE_BLAST_RADIUS;
+pub use spof_on_critical_path::SPOF_ON_CRITICAL_PATH;
+pub use wobbly_interaction::WOBBLY_INTERACTION;
+
+use std::collections::BTreeMap;
+
+use crate::analysis::facts;
+use crate::check::{Ctx, Rule};
+use crate::diagnostics::{Code, Severity};
+use crate::semantic::model::{ElementId, Val};
+use crate::syntax::literal::Literal;
+use crate::syntax::schema::{DeclKind, CRITICALITY};
+
+const fn code(id: &'static str, name: &'static str, severity: Severity, summary: &'static str) -> Code {
+    Code { id, name, severity, summary }
+}
+
+/// The reliability rules, in code order.
+pub static RULES: &[&Rule] = &[
+    &SPOF_ON_CRITICAL_PATH,
+    &WOBBLY_INTERACTION,
+    &CRITICALITY_INVERSION,
+    &DOS_RISKY_BOUNDARY_ACCESS,
+    &SHARED_DATASTORE_BLAST_RADIUS,
+    &MISSING_RECOVERY_OBJECTIVES,
+];
+
+/// Instances the deployments run of each element: per deployment, the sum over the nodes that
+/// run it of `instances` (at least `autoscale min`, one by default); the largest deployment wins.
+fn deployed_instances(cx: &Ctx<'_>) -> BTreeMap<ElementId, u64> {
+    let mut per: BTreeMap<(Option<ElementId>, ElementId), u64> = BTreeMap::new();
+    for (_, node) in cx.model.iter().filter(|(_, e)| e.kind == DeclKind::Node && !e.from_std) {
+        let instances = match node.value("instances") {
+            Some(Val::Lit(Literal::Int(n))) => *n,
+            _ => 1,
+        };
+        let min = node
+            .attr("autoscale")
+            .and_then(|a| a.block.iter().find(|b| b.name == "min"))
+            .and_then(|b| match b.first().map(|v| &v.val) {
+                Some(Val::Lit(Literal::Int(n))) => Some(*n),
+                _ => None,
+            })
+            .unwrap_or(0);
+        for el in node.references("runs") {
+            *per.entry((node.parent, el)).or_insert(0) += instances.max(min);
+        }
+    }
+    let mut out = BTreeMap::new();
+    for ((_, el), n) in per {
+        let slot = out.entry(el).or_insert(0);
+        *slot = n.max(*slot);
+    }
+    out
+}
+
+/// Why an element is a single point of failure, or `None` when it runs redundantly.
+fn single_instance(cx: &Ctx<'_>, deployed: &BTreeMap<ElementId, u64>, id: ElementId) -> Option<String> {
+    let e = cx.model.get(id)?;
+    // Every user runs their own copy of a client app: it has no single instance to lose.
+    if facts::runs_on_user_device(cx.model, id) {
+        return None;
+    }
+    // `replicas 2x` is reported once, by the parser: an unknown count is not a single instance.
+    if facts::written_but_unreadable(cx.model, id, "replicas") {
+        return None;
+    }
+    let redundancy = e.word("redundancy");
+    if redundancy == Some("none") {
+        return Some("`redundancy none`".into());
+    }
+    let declared = match e.value("replicas") {
+        Some(Val::Lit(Literal::Int(n))) => Some(*n),
+        _ => None,
+    };
+    // An explicit `replicas` is the element's own statement and wins over the deployments: a
+    // node's `instances` must not hide a single instance the model declares.
+    let deployed = deployed.get(&id).copied();
+    match declared.or(deployed) {
+        Some(n) if n <= 1 => match deployed.filter(|d| *d > 1 && declared.is_some()) {
+            Some(d) => Some(format!("`replicas {n}`, although a deployment runs {d} instances")),
+            None => Some(format!("{n} instance")),
+        },
+        Some(_) => None,
+        // Redundancy declared without a count implies more than one instance.
+        None if redundancy.is_some() => None,
+        None => Some("no replicas declared".into()),
+    }
+}
+
+fn criticality_word(cx: &Ctx<'_>, id: ElementId) -> &'static str {
+    cx.criticality(id).and_then(|c| CRITICALITY.get(c)).copied().unwrap_or("unknown")
+}
+
+fn quoted(cx: &Ctx<'_>, ids: &[ElementId]) -> String {
+    ids.iter().map(|id| format!("`{}`", cx.name(*id))).collect::<Vec<_>>().join(", ")
+}

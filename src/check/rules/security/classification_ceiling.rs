@@ -1,0 +1,178 @@
+//! SEC007 classification-ceiling: Data goes where its classification is not allowed.
+
+use std::collections::BTreeSet;
+
+use super::{attr_span, class_word, code, data_list, el, is_store_kind, link_name, link_subjects, q, Once};
+use crate::check::{Category, Ctx, Rule};
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::lang::Classification;
+use crate::semantic::model::{ElementId, Val};
+use crate::source::Span;
+use crate::syntax::schema::DeclKind;
+
+pub static CLASSIFICATION_CEILING: Rule = Rule {
+    code: code("SEC007", "classification-ceiling", Severity::Error, "Data goes where its classification is not allowed."),
+    category: Category::Security,
+    explanation: "A `max-classification` sets the most sensitive data an element may see: on an enclosing zone, and on the element itself, else on the security profiles it follows (the most permissive of its own profiles, else of its system's: a profile says what its controls are adequate for). A link that carries data classified above the ceiling of either end, or a component that owns, a datastore or cache that holds, or a queue or topic that carries such data, leaks it to a place that was not secured for it (pytm data leak DS06). Each link and each declaration is reported once; a link end that itself declares the data is covered by that declaration's finding. Unclassified data is SEC009's. Fix it by keeping the data out (tokenise, aggregate or drop fields), or by raising the ceiling when the place really is secured for it.",
+    bad: "zone partner {\n  max-classification internal\n}\ndata Card {\n  classification restricted\n}\ncomponent payments {\n  uses reporting sync { protocol https auth mtls carries Card timeout 1s circuit-breaker }\n}\ncomponent reporting {\n  zone partner\n}\n",
+    good: "zone partner {\n  max-classification internal\n}\ndata Card {\n  classification restricted\n}\ndata CardSummary {\n  classification internal\n}\ncomponent payments {\n  owns Card\n  uses reporting sync { protocol https auth mtls carries CardSummary timeout 1s circuit-breaker }\n}\ncomponent reporting {\n  zone partner\n}\n",
+    options: &[],
+    run: classification_ceiling,
+};
+
+/// A classification ceiling: (rank, where it is declared, span of the declaration).
+type Ceiling = Option<(usize, ElementId, Span)>;
+
+fn max_class_of(cx: &Ctx<'_>, holder: ElementId) -> Option<(usize, ElementId, Span)> {
+    let e = el(cx, holder)?;
+    let r = e.word("max-classification").and_then(Classification::parse).map(Classification::rank)?;
+    Some((r, holder, attr_span(e, "max-classification")))
+}
+
+/// The ceiling of an element: the tightest of its zones' ceilings and of the most specific
+/// statement about the element itself: its own `max-classification`, else its profiles', else
+/// its system's profiles'. Profiles say what their controls are adequate for, so an element
+/// meeting several is adequate for the highest of them.
+fn ceiling_of(cx: &Ctx<'_>, id: ElementId) -> Ceiling {
+    let e = el(cx, id)?;
+    let mut limits: Vec<(usize, ElementId, Span)> = Vec::new();
+    if let Some(z) = cx.facts.zone_of(id) {
+        limits.extend(cx.zones.chain(z).into_iter().filter_map(|z| max_class_of(cx, z)));
+    }
+    let by_profiles = |profiles: Vec<ElementId>| {
+        profiles.into_iter().filter_map(|p| max_class_of(cx, p)).max_by_key(|(r, p, _)| (*r, std::cmp::Reverse(*p)))
+    };
+    let own: Vec<ElementId> = e.references("profile").collect();
+    let system: Vec<ElementId> =
+        e.reference("system").and_then(|s| el(cx, s)).map(|s| s.references("profile").collect()).unwrap_or_default();
+    let specific = if e.kind == DeclKind::Zone { None } else { max_class_of(cx, id) };
+    limits.extend(specific.or_else(|| by_profiles(own)).or_else(|| by_profiles(system)));
+    limits.into_iter().min_by_key(|(r, holder, _)| (*r, *holder))
+}
+
+fn ceiling_holder(cx: &Ctx<'_>, holder: ElementId) -> String {
+    match cx.kind(holder) {
+        Some(DeclKind::Zone) => format!("zone {}", q(cx, holder)),
+        Some(DeclKind::Profile) => format!("profile {}", q(cx, holder)),
+        _ => q(cx, holder),
+    }
+}
+
+fn classification_ceiling(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
+    let ceilings: Vec<Ceiling> = (0..cx.model.elements.len()).map(|i| ceiling_of(cx, ElementId(i as u32))).collect();
+    let ceiling = |id: ElementId| ceilings.get(id.0 as usize).copied().flatten();
+    // Declarations: what a component owns, a store holds or a broker carries.
+    let mut declared: BTreeSet<(ElementId, ElementId)> = BTreeSet::new();
+    for (id, e) in cx.model.iter() {
+        if e.from_std || !(e.kind == DeclKind::Component || is_store_kind(Some(e.kind))) {
+            continue;
+        }
+        let Some((max, holder, span)) = ceiling(id) else { continue };
+        for name in ["owns", "holds", "carries"] {
+            for a in e.attrs_named(name) {
+                for v in a.values() {
+                    let Val::Ref(d) = v.val else { continue };
+                    if !declared.insert((id, d)) {
+                        continue;
+                    }
+                    let Some(c) = cx.classification(d).filter(|c| *c > max) else { continue };
+                    acc.push(
+                        cx.finding(
+                            &CLASSIFICATION_CEILING,
+                            format!(
+                                "{} {name} {} ({}) above the {} ceiling of {}",
+                                q(cx, id),
+                                q(cx, d),
+                                class_word(c),
+                                class_word(max),
+                                ceiling_holder(cx, holder)
+                            ),
+                            v.span,
+                            format!("{} data", class_word(c)),
+                            &[id, d],
+                        )
+                        .with_secondary(span, format!("allows at most {}", class_word(max)))
+                        .with_help(format!(
+                            "move {} where {} data is allowed, or raise the ceiling if this place is secured for it",
+                            q(cx, d),
+                            class_word(c)
+                        )),
+                    );
+                }
+            }
+        }
+    }
+    let mut once = Once::default();
+    for l in &cx.facts.links {
+        // The violated end with the lowest ceiling, skipping ends that declare the data.
+        let mut worst: Option<(usize, ElementId, Span, ElementId, Vec<ElementId>)> = None;
+        for end in [l.from, l.to] {
+            let Some((max, holder, span)) = ceiling(end) else { continue };
+            let over: Vec<ElementId> = l
+                .carries
+                .iter()
+                .copied()
+                .filter(|d| !declared.contains(&(end, *d)) && cx.classification(*d).is_some_and(|c| c > max))
+                .collect();
+            if over.is_empty() || worst.as_ref().is_some_and(|w| w.0 <= max) {
+                continue;
+            }
+            worst = Some((max, holder, span, end, over));
+        }
+        let Some((max, holder, span, end, over)) = worst else { continue };
+        let subjects = link_subjects(l);
+        if !once.first(&subjects) {
+            continue;
+        }
+        let holder_desc =
+            if holder == end { q(cx, end) } else { format!("{} for {}", ceiling_holder(cx, holder), q(cx, end)) };
+        acc.push(
+            cx.finding(
+                &CLASSIFICATION_CEILING,
+                format!("{} carries {} above the {} ceiling of {holder_desc}", link_name(cx, l), data_list(cx, &over), class_word(max)),
+                l.span,
+                "data above the ceiling",
+                &subjects,
+            )
+            .with_secondary(span, format!("allows at most {}", class_word(max)))
+            .with_help(format!("keep {} out of this link (tokenise, aggregate or drop it), or raise the ceiling if {} is secured for it", data_list(cx, &over[..1]), q(cx, end))),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{count, findings};
+
+    #[test]
+    fn sec007_nested_zone_ceiling_and_declarations() {
+        let text = "zone outer {\n  max-classification internal\n  zone inner {\n    trust high\n  }\n}\ndata Card {\n  classification restricted\n}\ndatastore cards {\n  zone inner\n  holds Card\n}\ncomponent pay {\n  owns Card\n  uses cards { protocol postgres-tls auth basic carries Card }\n}\n";
+        let f = findings("SEC007", text);
+        // The store's holding is reported; the link's end at the store is covered by it.
+        assert_eq!(
+            f,
+            vec!["SEC007@cards@Card: `cards` holds `Card` (restricted) above the internal ceiling of zone `outer`"]
+        );
+    }
+
+    #[test]
+    fn sec007_profile_ceiling_of_the_system() {
+        let text = "profile low {\n  max-classification internal\n}\nsystem shop {\n  profile low\n}\ndata Card {\n  classification restricted\n}\ncomponent a {\n  uses b sync { protocol https auth mtls carries Card }\n}\ncomponent b {\n  system shop\n}\n";
+        let f = findings("SEC007", text);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert!(f[0].contains("profile `low` for `b`"), "{f:?}");
+    }
+
+    #[test]
+    fn sec007_specific_statements_override_system_profiles_but_zones_still_limit() {
+        let model = |store_extra: &str| {
+            format!("profile base {{\n  max-classification confidential\n}}\nprofile pci {{\n  max-classification restricted\n}}\nsystem pay {{\n  profile base\n}}\nzone cde {{\n  max-classification restricted\n}}\ndata Card {{\n  classification restricted\n}}\ncomponent vault_svc {{\n  system pay\n  zone cde\n  profile base, pci\n  uses vault_db {{ protocol postgres-tls auth mtls carries Card }}\n}}\ndatastore vault_db {{\n  system pay\n  zone cde\n  holds Card\n{store_extra}}}\n")
+        };
+        // The store can name no profile: its system's profile applies until it says otherwise.
+        assert_eq!(findings("SEC007", &model("")), vec!["SEC007@vault_db@Card: `vault_db` holds `Card` (restricted) above the confidential ceiling of profile `base`"]);
+        assert_eq!(count("SEC007", &model("  max-classification restricted\n")), 0);
+        let zone_limits = model("  max-classification restricted\n")
+            .replace("zone cde {\n  max-classification restricted", "zone cde {\n  max-classification confidential");
+        assert_eq!(count("SEC007", &zone_limits), 2, "the zone limits both the holding and the component's link");
+    }
+}

@@ -1,0 +1,406 @@
+//! Security rules (SEC): encryption in transit and at rest, authentication and authorization on
+//! trust-boundary crossings, internet exposure, classification ceilings, secrets and identity,
+//! shared runtimes, deserialization and STRIDE coverage.
+//!
+//! Every link is judged hop by hop: a flow through a gateway is two links, each with its own
+//! protocol, authentication and zones. A rule that needs an attribute the model does not give
+//! (protocol, authentication, classification, trust) skips that link or element: HYG008 and SEC009
+//! report the gap once.
+
+mod classification_ceiling;
+mod datastore_accessed_across_boundary;
+mod internet_exposed_without_gateway;
+mod missing_authorization;
+mod missing_identity_provider;
+mod missing_mfa_for_human_access;
+mod missing_secret_store;
+mod mixed_trust_shared_runtime;
+mod stride_coverage_gap;
+mod unauthenticated_boundary_crossing;
+mod unclassified_data;
+mod unencrypted_boundary_crossing;
+mod unencrypted_sensitive_flow;
+mod unencrypted_sensitive_storage;
+mod unnecessary_sensitive_transfer;
+mod untrusted_deserialization;
+
+pub use classification_ceiling::CLASSIFICATION_CEILING;
+pub use datastore_accessed_across_boundary::{
+    DATASTORE_ACCESSED_ACROSS_BOUNDARY, DATASTORE_ACCESSED_ACROSS_BOUNDARY_MIN_CLASSIFICATION,
+    DATASTORE_ACCESSED_ACROSS_BOUNDARY_MIN_CRITICALITY, DATASTORE_ACCESSED_ACROSS_BOUNDARY_TRUSTED_FROM,
+};
+pub use internet_exposed_without_gateway::{
+    INTERNET_EXPOSED_WITHOUT_GATEWAY, INTERNET_EXPOSED_WITHOUT_GATEWAY_MIN_CLASSIFICATION,
+    INTERNET_EXPOSED_WITHOUT_GATEWAY_MIN_CRITICALITY,
+};
+pub use missing_authorization::MISSING_AUTHORIZATION;
+pub use missing_identity_provider::MISSING_IDENTITY_PROVIDER;
+pub use missing_mfa_for_human_access::{
+    MISSING_MFA_FOR_HUMAN_ACCESS, MISSING_MFA_FOR_HUMAN_ACCESS_MIN_CLASSIFICATION,
+    MISSING_MFA_FOR_HUMAN_ACCESS_MIN_CRITICALITY,
+};
+pub use missing_secret_store::MISSING_SECRET_STORE;
+pub use mixed_trust_shared_runtime::MIXED_TRUST_SHARED_RUNTIME;
+pub use stride_coverage_gap::STRIDE_COVERAGE_GAP;
+pub use unauthenticated_boundary_crossing::{
+    UNAUTHENTICATED_BOUNDARY_CROSSING, UNAUTHENTICATED_BOUNDARY_CROSSING_MIN_CLASSIFICATION,
+};
+pub use unclassified_data::UNCLASSIFIED_DATA;
+pub use unencrypted_boundary_crossing::{
+    UNENCRYPTED_BOUNDARY_CROSSING, UNENCRYPTED_BOUNDARY_CROSSING_LEAVE_SENSITIVE_TO_SEC001,
+};
+pub use unencrypted_sensitive_flow::{UNENCRYPTED_SENSITIVE_FLOW, UNENCRYPTED_SENSITIVE_FLOW_MIN_CLASSIFICATION};
+pub use unencrypted_sensitive_storage::{
+    UNENCRYPTED_SENSITIVE_STORAGE, UNENCRYPTED_SENSITIVE_STORAGE_MIN_CLASSIFICATION,
+};
+pub use unnecessary_sensitive_transfer::{
+    UNNECESSARY_SENSITIVE_TRANSFER, UNNECESSARY_SENSITIVE_TRANSFER_MIN_CLASSIFICATION,
+};
+pub use untrusted_deserialization::UNTRUSTED_DESERIALIZATION;
+
+use std::collections::BTreeSet;
+
+use crate::analysis::facts;
+use crate::check::{Ctx, Link, LinkOrigin, Rule, Transit, WireSource};
+use crate::diagnostics::{Code, Severity};
+use crate::lang::{AuthScheme, Classification, Criticality, Protocol, Trust};
+use crate::semantic::model::{Element, ElementId};
+use crate::source::Span;
+use crate::syntax::schema::DeclKind;
+
+const fn code(id: &'static str, name: &'static str, severity: Severity, summary: &'static str) -> Code {
+    Code { id, name, severity, summary }
+}
+
+/// The security rules, in code order.
+pub static RULES: &[&Rule] = &[
+    &UNENCRYPTED_SENSITIVE_FLOW,
+    &UNENCRYPTED_BOUNDARY_CROSSING,
+    &UNAUTHENTICATED_BOUNDARY_CROSSING,
+    &MISSING_AUTHORIZATION,
+    &INTERNET_EXPOSED_WITHOUT_GATEWAY,
+    &DATASTORE_ACCESSED_ACROSS_BOUNDARY,
+    &CLASSIFICATION_CEILING,
+    &UNENCRYPTED_SENSITIVE_STORAGE,
+    &UNCLASSIFIED_DATA,
+    &MISSING_SECRET_STORE,
+    &MISSING_IDENTITY_PROVIDER,
+    &UNNECESSARY_SENSITIVE_TRANSFER,
+    &MIXED_TRUST_SHARED_RUNTIME,
+    &MISSING_MFA_FOR_HUMAN_ACCESS,
+    &UNTRUSTED_DESERIALIZATION,
+    &STRIDE_COVERAGE_GAP,
+];
+
+const MIN_CLASSIFICATION_DOC: &str =
+    "Lowest classification rank that counts as sensitive: 1 internal, 2 confidential, 3 restricted (personal data and credentials always count).";
+
+fn el<'m>(cx: &Ctx<'m>, id: ElementId) -> Option<&'m Element> {
+    cx.model.get(id)
+}
+
+fn q(cx: &Ctx<'_>, id: ElementId) -> String {
+    format!("`{}`", cx.name(id))
+}
+
+/// The technology catalogue entry an element's `tech` names.
+fn tech_of<'m>(cx: &Ctx<'m>, id: ElementId) -> Option<&'m Element> {
+    facts::tech_of(cx.model, id).and_then(|t| el(cx, t))
+}
+
+fn is_component(cx: &Ctx<'_>, id: ElementId) -> bool {
+    cx.kind(id) == Some(DeclKind::Component)
+}
+
+/// Datastores, caches, queues and topics: things that keep data.
+fn is_store_kind(kind: Option<DeclKind>) -> bool {
+    facts::is_store_kind(kind)
+}
+
+/// Elements the model itself runs: components and stores.
+fn is_ours(cx: &Ctx<'_>, id: ElementId) -> bool {
+    let k = cx.kind(id);
+    k == Some(DeclKind::Component) || is_store_kind(k)
+}
+
+fn component_kind<'m>(cx: &Ctx<'m>, id: ElementId) -> Option<&'m str> {
+    if is_component(cx, id) {
+        cx.kind_word(id)
+    } else {
+        None
+    }
+}
+
+/// Gateways, WAFs, reverse proxies, load balancers and CDNs: pass traffic through to a backend.
+fn is_forwarder(cx: &Ctx<'_>, id: ElementId) -> bool {
+    cx.facts.roles(id).forwards()
+}
+
+/// A client a person uses: a web frontend, or an app on the person's device.
+fn is_client(cx: &Ctx<'_>, id: ElementId) -> bool {
+    component_kind(cx, id) == Some("frontend") || facts::runs_on_user_device(cx.model, id)
+}
+
+/// An authentication mode by which a person logs in (see [`AuthScheme::is_human_login`]).
+fn is_human_login(mode: &str) -> bool {
+    AuthScheme::parse(mode).is_some_and(AuthScheme::is_human_login)
+}
+
+/// Actors are people unless they are API consumers or devices.
+fn is_human(cx: &Ctx<'_>, id: ElementId) -> bool {
+    cx.kind(id) == Some(DeclKind::Actor) && !matches!(cx.kind_word(id), Some("api-consumer" | "device"))
+}
+
+fn is_identity_provider(cx: &Ctx<'_>, id: ElementId) -> bool {
+    cx.facts.roles(id).identity_provider
+}
+
+fn is_vault(cx: &Ctx<'_>, id: ElementId) -> bool {
+    cx.facts.roles(id).vault
+}
+
+fn is_pii(cx: &Ctx<'_>, d: ElementId) -> bool {
+    facts::is_pii(cx.model, d)
+}
+
+fn is_credentials(cx: &Ctx<'_>, d: ElementId) -> bool {
+    facts::is_credentials(cx.model, d)
+}
+
+/// Classified at `min` or above, personal data, or credentials.
+fn sensitive(cx: &Ctx<'_>, d: ElementId, min: usize) -> bool {
+    facts::is_sensitive(cx.model, d, min)
+}
+
+fn integrity(cx: &Ctx<'_>, d: ElementId) -> Option<usize> {
+    el(cx, d).and_then(|e| e.word("integrity")).and_then(Criticality::parse).map(Criticality::rank)
+}
+
+fn class_word(rank: usize) -> &'static str {
+    Classification::from_rank(rank).map_or("?", Classification::word)
+}
+
+fn crit_word(rank: usize) -> &'static str {
+    Criticality::from_rank(rank).map_or("?", Criticality::word)
+}
+
+fn trust_word(rank: usize) -> &'static str {
+    Trust::from_rank(rank).map_or("?", Trust::word)
+}
+
+/// `restricted, personal data`: what makes a data item sensitive.
+fn data_traits(cx: &Ctx<'_>, d: ElementId) -> String {
+    let mut t: Vec<&str> = Vec::new();
+    if let Some(c) = cx.classification(d) {
+        t.push(class_word(c));
+    }
+    if is_pii(cx, d) {
+        t.push("personal data");
+    }
+    if is_credentials(cx, d) {
+        t.push("credentials");
+    }
+    if t.is_empty() {
+        "unclassified".to_string()
+    } else {
+        t.join(", ")
+    }
+}
+
+fn join_and(items: Vec<String>) -> String {
+    match items.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// "`Card` (restricted) and `Email` (confidential, personal data)", at most three named.
+fn data_list(cx: &Ctx<'_>, ds: &[ElementId]) -> String {
+    let mut parts: Vec<String> =
+        ds.iter().take(3).map(|d| format!("{} ({})", q(cx, *d), data_traits(cx, *d))).collect();
+    if ds.len() > 3 {
+        parts.push(format!("{} more", ds.len() - 3));
+    }
+    join_and(parts)
+}
+
+/// The most sensitive of `ds` by classification, then by id; `None` when none is sensitive.
+fn most_sensitive(cx: &Ctx<'_>, ds: &[ElementId], min: usize) -> Option<ElementId> {
+    ds.iter().copied().filter(|d| sensitive(cx, *d, min)).max_by_key(|d| (cx.classification(*d), std::cmp::Reverse(*d)))
+}
+
+/// "`a -> b`", or "step `a -> b` of flow `f`".
+fn link_name(cx: &Ctx<'_>, l: &Link) -> String {
+    let arrow = if l.is_async { "~>" } else { "->" };
+    match l.origin {
+        LinkOrigin::Step { flow, .. } => {
+            format!("step `{} {arrow} {}` of flow {}", cx.name(l.from), cx.name(l.to), q(cx, flow))
+        }
+        _ => format!("`{} {arrow} {}`", cx.name(l.from), cx.name(l.to)),
+    }
+}
+
+/// The subjects of a finding about one link: the flow (for a step) and both ends.
+fn link_subjects(l: &Link) -> Vec<ElementId> {
+    match l.origin {
+        LinkOrigin::Step { flow, .. } => vec![flow, l.from, l.to],
+        _ => vec![l.from, l.to],
+    }
+}
+
+fn zone_desc(cx: &Ctx<'_>, z: ElementId) -> String {
+    match cx.zones.trust(z) {
+        Some(t) => format!("{} (trust {})", q(cx, z), trust_word(t)),
+        None => q(cx, z),
+    }
+}
+
+/// Profiles that apply to an element: its own and those of its system.
+fn profiles_of(cx: &Ctx<'_>, id: ElementId) -> Vec<ElementId> {
+    let Some(e) = el(cx, id) else { return Vec::new() };
+    let mut out: Vec<ElementId> = e.references("profile").collect();
+    if let Some(sys) = e.reference("system").and_then(|s| el(cx, s)) {
+        out.extend(sys.references("profile"));
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn handled(h: &[Vec<ElementId>], id: ElementId) -> &[ElementId] {
+    h.get(id.0 as usize).map_or(&[], Vec::as_slice)
+}
+
+/// Why an element is a high-value target: sensitive data or high integrity needs.
+fn high_value(cx: &Ctx<'_>, h: &[Vec<ElementId>], id: ElementId, min_class: usize, min_crit: usize) -> Option<String> {
+    let data = handled(h, id);
+    if let Some(d) = most_sensitive(cx, data, min_class) {
+        return Some(format!("handles {} ({})", q(cx, d), data_traits(cx, d)));
+    }
+    if let Some(c) = cx.criticality(id).filter(|c| *c >= min_crit) {
+        return Some(format!("is {}", crit_word(c)));
+    }
+    data.iter()
+        .copied()
+        .filter_map(|d| integrity(cx, d).filter(|i| *i >= min_crit).map(|i| (i, d)))
+        .max_by_key(|(i, d)| (*i, std::cmp::Reverse(*d)))
+        .map(|(i, d)| format!("handles {} (integrity {})", q(cx, d), crit_word(i)))
+}
+
+/// A per-element fact computed at most once.
+struct Memo<T>(Vec<Option<T>>);
+
+impl<T: Clone> Memo<T> {
+    fn new(cx: &Ctx<'_>) -> Self {
+        Memo((0..cx.model.elements.len()).map(|_| None).collect())
+    }
+
+    fn get(&mut self, id: ElementId, f: impl FnOnce() -> T) -> T {
+        match self.0.get_mut(id.0 as usize) {
+            Some(slot) => slot.get_or_insert_with(f).clone(),
+            None => f(),
+        }
+    }
+}
+
+/// Why an unencrypted link is unencrypted (`plaintext `http``, `encrypted no`) and its protocol;
+/// `None` unless the facts judge the link plaintext.
+fn plain_why(cx: &Ctx<'_>, l: &Link) -> Option<(String, Option<String>)> {
+    if l.transit != Transit::Plaintext {
+        return None;
+    }
+    let protocol = l.wire.as_ref().map(|w| w.protocol.clone());
+    if l.encrypted == Some(false) {
+        return Some(("`encrypted no`".into(), protocol));
+    }
+    let w = l.wire.as_ref()?;
+    let p = &w.protocol;
+    let why = match w.source {
+        WireSource::Declared | WireSource::SamePair => format!("plaintext `{p}`"),
+        WireSource::Store(end) => format!("plaintext `{p}`, as the other links to {} declare", q(cx, end)),
+        WireSource::Technology(t) => format!("plaintext `{p}`, the default of technology `{}`", cx.name(t)),
+    };
+    Some((why, protocol))
+}
+
+fn encrypt_help(protocol: Option<&str>) -> String {
+    match protocol.and_then(Protocol::parse).and_then(Protocol::tls_variant) {
+        Some(t) => format!("say `protocol {t}` instead of `{}`, or `encrypted yes` if a tunnel or service mesh encrypts the link", protocol.unwrap_or_default()),
+        None => "use a TLS protocol (https, grpcs, postgres-tls, ...), or say `encrypted yes` if a tunnel or service mesh encrypts the link".to_string(),
+    }
+}
+
+fn attr_span(e: &Element, name: &str) -> Span {
+    e.attr(name).map_or(e.name_span, |a| a.span)
+}
+
+/// Remembers subjects already reported, so that each problem is reported once.
+#[derive(Default)]
+struct Once(BTreeSet<Vec<ElementId>>);
+
+impl Once {
+    fn first(&mut self, subjects: &[ElementId]) -> bool {
+        self.0.insert(subjects.to_vec())
+    }
+}
+
+fn in_internet(cx: &Ctx<'_>, id: ElementId) -> bool {
+    cx.facts.zone_of(id).is_some_and(|z| cx.zones.is_internet(z))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::check::registry::check_source;
+    use crate::diagnostics::Diagnostic;
+
+    /// Unsuppressed findings of one rule, as `fingerprint: message`.
+    pub(super) fn findings(code: &str, text: &str) -> Vec<String> {
+        let diags: Vec<Diagnostic> = check_source(text);
+        let front: Vec<String> = diags
+            .iter()
+            .filter(|d| d.code.id.starts_with("SYN") || d.code.id.starts_with("RES") || d.code.id == "HYG001")
+            .map(|d| d.message.clone())
+            .collect();
+        assert!(front.is_empty(), "front-end errors: {front:?}");
+        diags
+            .iter()
+            .filter(|d| d.code.id == code && d.suppression.is_none())
+            .map(|d| format!("{}: {}", d.fingerprint(), d.message))
+            .collect()
+    }
+
+    pub(super) fn count(code: &str, text: &str) -> usize {
+        findings(code, text).len()
+    }
+
+    pub(super) const ZONES: &str = "zone internet {\n  trust none\n  internet\n}\nzone dmz {\n  trust medium\n}\nzone core {\n  trust high\n}\nzone data {\n  trust high\n}\n";
+
+    #[test]
+    fn empty_model_yields_nothing() {
+        for r in super::RULES {
+            assert_eq!(count(r.code.id, ""), 0, "{}", r.code.id);
+        }
+    }
+
+    #[test]
+    fn sec001_and_sec002_do_not_double_report() {
+        let text = format!("{ZONES}data Card {{\n  classification restricted\n}}\ncomponent web {{\n  zone dmz\n  uses api sync {{ protocol http auth jwt carries Card }}\n}}\ncomponent api {{\n  zone core\n}}\n");
+        assert_eq!(count("SEC001", &text), 1);
+        assert_eq!(count("SEC002", &text), 0);
+        // SEC002 reads its own option, not SEC001's level, to take such links too.
+        let toml = "[rules]\nSEC001 = \"off\"\n[rules.SEC002]\nleave-sensitive-to-sec001 = 0\n";
+        let diags = crate::check::registry::check_source_with(&text, toml);
+        let codes: Vec<&str> = diags.iter().map(|d| d.code.id).collect();
+        assert_eq!(codes.iter().filter(|c| **c == "SEC002").count(), 1, "{codes:?}");
+        assert!(!codes.contains(&"SEC001") && !codes.contains(&"IO003"), "{codes:?}");
+    }
+
+    #[test]
+    fn sec003_multi_tenant_forwarder_is_not_exempt_and_gaps_are_skipped() {
+        let text = format!("{ZONES}actor user {{\n  zone internet\n}}\ncomponent gw {{\n  kind gateway\n  zone dmz\n  multi-tenant\n}}\nflow f {{\n  user -> gw https auth none\n}}\n");
+        assert_eq!(count("SEC003", &text), 1);
+        let gap = format!("{ZONES}actor user {{\n  zone internet\n}}\ncomponent api {{\n  zone core\n}}\nflow f {{\n  user -> api https\n}}\n");
+        assert_eq!(count("SEC003", &gap), 0, "missing auth is HYG008's gap");
+    }
+}
