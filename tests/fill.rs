@@ -481,3 +481,33 @@ fn real_local_model_fills_only_what_checks() {
     assert_eq!(written, filled, "every fill carries its provenance:\n{model_text}");
     eprintln!("{stderr}");
 }
+
+/// The lines of a fill summary that say what was filled and dropped, and why, wherever the
+/// answers came from.
+fn details(summary: &str) -> Vec<String> {
+    summary.lines().filter(|l| l.starts_with("  ")).map(|l| l.replace(", recorded answer", "")).collect()
+}
+
+/// What the gemma3 270M model answered on examples/holes (recorded by
+/// `scripts/fill-local-model.sh`: its `.archc/cache`, diff and summary) replays offline, so CI
+/// sees the real model's outcome without the model.
+#[test]
+fn the_recorded_answers_of_a_real_model_replay_offline() {
+    let recorded = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fill/gemma3-270m");
+    let ws = workspace(&format!("model = \"gemma3-270m\"\ncache-dir = '{}'\n", recorded.join("cache").display()));
+    let out = archc(ws.path(), &["fill", "--offline"]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        !stderr.contains("no answer is recorded"),
+        "examples/holes or the prompts changed: record again with scripts/fill-local-model.sh and copy \
+         target/fill-local/{{fill.diff,fill.summary,holes/.archc/cache}} to {}\n{stderr}",
+        recorded.display()
+    );
+    let expected_summary = std::fs::read_to_string(recorded.join("fill.summary")).unwrap_or_default();
+    let expected_diff = std::fs::read_to_string(recorded.join("fill.diff")).unwrap_or_default();
+    assert_eq!(counts(&stderr), counts(&expected_summary), "{stderr}");
+    assert_eq!(details(&stderr), details(&expected_summary), "the same answers pass and fail the gate alike");
+    assert_eq!(text(&out.stdout), expected_diff, "the same diff");
+    assert_eq!(counts(&stderr).map(|c| c.0), Some(9));
+}
