@@ -54,6 +54,7 @@ const COVERED: &[(&str, &[&str])] = &[
     ("missing-file-validation", &["SEC022@apache_webserver@missing_file_validation"]),
     ("missing-identity-propagation", &["SEC004@apache_webserver@erp_system"]),
     ("missing-identity-provider-isolation", &["SEC011@identity_provider", "SEC011@ldap_auth_server"]),
+    ("missing-vault", &["SEC010@apache_webserver@identity_provider"]),
     (
         "missing-waf",
         &["SEC005@apache_webserver", "SEC005@marketing_cms", "SEC017@erp_system", "SEC017@identity_provider"],
@@ -73,7 +74,7 @@ const COVERED: &[(&str, &[&str])] = &[
         "unchecked-deployment",
         &["SEC022@git_repo@unchecked_deployment", "SEC022@jenkins_build_server@unchecked_deployment"],
     ),
-    ("unencrypted-asset", &["SEC008@contract_file_server", "SEC021@git_repo", "SEC021@jenkins_build_server"]),
+    ("unencrypted-asset", &["SEC008@contract_file_server", "SEC021@git_repo", "SEC021@jenkins_build_server", "SEC021@apache_webserver"]),
     (
         "unencrypted-communication",
         &[

@@ -9,7 +9,6 @@ use std::collections::HashMap;
 use super::facts::{Link, LinkOrigin, Zones};
 use crate::lang::vocab::{transport_of, Transport};
 use crate::semantic::model::{ElementId, Model};
-use crate::syntax::schema::DeclKind;
 
 /// Where a link's protocol or authentication comes from when the link does not state it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
