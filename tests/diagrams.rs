@@ -486,3 +486,30 @@ fn each_deployment_is_drawn_with_its_nodes_zones_and_what_runs_where() {
         prod.dot
     );
 }
+
+#[test]
+fn a_large_model_gets_overviews_that_fit_a_page() {
+    // Over 300 elements: groups instead of one box per element, every view still drawn.
+    let a = generated(400);
+    let ds = diagrams(&a.model, &[], &opts(false));
+    keep("generated-400", &ds);
+    for (name, title) in [
+        ("containers", "Containers overview"),
+        ("trust", "Trust boundaries overview"),
+        ("data", "Data ownership overview"),
+    ] {
+        let d = ds.iter().find(|d| d.name == name).unwrap();
+        assert_eq!(d.title, title);
+        assert!(d.simplified.is_none(), "{name}: {:?}", d.simplified);
+        assert!(d.dot.contains("\"@group:"), "{name} draws no groups");
+        let svg = d.svg.as_ref().unwrap_or_else(|e| panic!("{name}: {e}"));
+        let picture = archc::emit::diagrams::inspect::parse(svg).unwrap();
+        let boxes = picture.groups.iter().filter(|g| g.part == archc::emit::diagrams::inspect::Part::Node).count();
+        assert!(boxes < 60, "{name}: {boxes} boxes is no overview");
+        assert!(picture.aspect() <= archc::emit::diagrams::inspect::MAX_ASPECT, "{name}: {}", picture.aspect());
+    }
+    // A small model keeps one box per element.
+    let small = generated(12);
+    let ds = diagrams(&small.model, &[], &opts(false));
+    assert_eq!(ds.iter().find(|d| d.name == "containers").unwrap().title, "Containers and zones");
+}

@@ -32,7 +32,7 @@ fn every_view_of_every_example_reads_cleanly() {
     let mut faults = Vec::new();
     let mut views = 0;
     for ws in examples() {
-        let outcome = analyze_paths(&FsHost, &[ws.clone()]);
+        let outcome = analyze_paths(&FsHost, std::slice::from_ref(&ws));
         assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
         let tag = ws.file_name().unwrap().to_string_lossy().to_string();
         for analysis in &outcome.analyses {

@@ -64,7 +64,8 @@ pub fn run(host: &dyn Host, args: BuildArgs, color: bool) -> i32 {
     let opts = driver::RunOptions { today, baseline: None };
     let outcome = driver::analyze_paths_with(host, &paths, &opts);
     let render_opts = RenderOptions { color };
-    let mut stderr = std::io::stderr().lock();
+    // Not locked for the whole run: the progress bar writes to stderr from the layout threads.
+    let mut stderr = std::io::stderr();
     if !outcome.errors.is_empty() {
         let _ = stderr.write_all(render(&SourceMap::default(), &outcome.errors, &render_opts).as_bytes());
         return super::EXIT_ERROR;

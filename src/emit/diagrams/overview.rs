@@ -2,7 +2,8 @@
 //! is neither readable nor affordable (the layered layout grows far faster than the graph), so
 //! the containers and trust views draw groups instead: in each zone, one box per owning team
 //! (or per zone alone when even the teams are too many), with counts of what each holds, and
-//! the interactions between groups merged into one line with their number.
+//! the interactions between groups merged into one line with their number. The data view counts
+//! entities by classification between the groups that own them and those that store them.
 
 use std::collections::BTreeMap;
 
@@ -97,12 +98,42 @@ fn group_node(ctx: &Ctx, key: &str, rep: ElementId, members: &[ElementId]) -> St
 
 fn group_nodes(ctx: &Ctx, g: &Groups) -> (Vec<Stmt>, Vec<ElementId>) {
     let reps: Vec<ElementId> = g.boxes.values().map(|(rep, _)| *rep).collect();
+    groups_in_zones(ctx, g, &reps)
+}
+
+/// The boxes of the groups whose representatives are `reps`, in their zones; a zone with many
+/// sub-zones lays them out in a grid, so that the overview stays near a page's shape.
+fn groups_in_zones(ctx: &Ctx, g: &Groups, reps: &[ElementId]) -> (Vec<Stmt>, Vec<ElementId>) {
     let by_rep: BTreeMap<ElementId, (&String, &Vec<ElementId>)> =
         g.boxes.iter().map(|(k, (rep, members))| (*rep, (k, members))).collect();
-    zoned(ctx, &reps, &BTreeMap::new(), &|rep| match by_rep.get(&rep) {
+    let (mut stmts, zones) = zoned(ctx, reps, &BTreeMap::new(), &|rep| match by_rep.get(&rep) {
         Some((key, members)) => group_node(ctx, key, rep, members),
         None => super::views::element_node(ctx, rep),
-    })
+    });
+    // The grid's invisible edges name elements; here each stands for its group's box.
+    let layout = super::views::zone_layout(ctx, reps, &zones, &[]);
+    let id_of = |path: &str| -> Option<String> {
+        let rep = reps.iter().find(|r| ctx.path(**r) == path)?;
+        by_rep.get(rep).map(|(k, _)| (*k).clone()).or_else(|| Some(path.to_string()))
+    };
+    for e in layout.grid {
+        if let Stmt::Edge(ed) = &e {
+            if let graphviz_rust::dot_structures::EdgeTy::Pair(
+                graphviz_rust::dot_structures::Vertex::N(a),
+                graphviz_rust::dot_structures::Vertex::N(b),
+            ) = &ed.ty
+            {
+                let unq = |id: &graphviz_rust::dot_structures::Id| match id {
+                    graphviz_rust::dot_structures::Id::Escaped(s) => s.trim_matches('"').replace("\\\"", "\""),
+                    other => format!("{other:?}"),
+                };
+                if let (Some(x), Some(y)) = (id_of(&unq(&a.0)), id_of(&unq(&b.0))) {
+                    stmts.push(edge(&x, &y, vec![aq("style", "invis")]));
+                }
+            }
+        }
+    }
+    (stmts, zones)
 }
 
 fn count_label(n: usize, what: &str, protos: &[String]) -> String {
@@ -203,4 +234,75 @@ pub fn trust(ctx: &Ctx) -> (String, String, String) {
         keys.push(Key::Line("#4a5568", "dotted", "encryption unknown (no protocol)"));
     }
     ("trust".into(), "Trust boundaries overview".into(), frame.finish(stmts, &keys, &ctx.marks()))
+}
+
+/// Data overview: the entities counted by classification, which groups own them (system of
+/// record) and which groups of stores hold them.
+pub fn data(ctx: &Ctx) -> (String, String, String) {
+    let model = ctx.model;
+    let g = grouped(ctx);
+    let frame = dot::Frame {
+        name: "data",
+        rankdir: "LR",
+        title: "Data ownership overview",
+        subtitle: "data entities counted by classification: which groups own them and which groups of stores hold them",
+        nodesep: 0.4,
+        ranksep: 1.6,
+    };
+    let class_of = |d: ElementId| model.get(d).and_then(|e| e.word("classification")).unwrap_or("unclassified");
+    let class_key = |c: &str| format!("@class:{c}");
+    // Entities per classification, and the (group, classification) pairs with their counts.
+    let mut classes: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    for (id, _) in model.iter().filter(|(_, e)| !e.from_std && e.kind == DeclKind::Data) {
+        let c = classes.entry(class_of(id)).or_default();
+        c.0 += 1;
+        if crate::analysis::facts::is_pii(model, id) {
+            c.1 += 1;
+        }
+    }
+    let mut owns: BTreeMap<(String, String), usize> = BTreeMap::new();
+    let mut holds: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for (id, e) in model.iter().filter(|(_, e)| !e.from_std) {
+        let Some(group) = g.of.get(&id) else { continue };
+        let (attr, into) = match e.kind {
+            DeclKind::Component => ("owns", &mut owns),
+            DeclKind::Datastore | DeclKind::Cache => ("holds", &mut holds),
+            _ => continue,
+        };
+        for d in e.references(attr).filter(|d| model.get(*d).is_some_and(|x| x.kind == DeclKind::Data)) {
+            *into.entry((group.clone(), class_key(class_of(d)))).or_default() += 1;
+        }
+    }
+    let mut used: Vec<String> = owns.keys().chain(holds.keys()).map(|(grp, _)| grp.clone()).collect();
+    used.sort();
+    used.dedup();
+    let reps: Vec<ElementId> = g.boxes.iter().filter(|(k, _)| used.contains(k)).map(|(_, (rep, _))| *rep).collect();
+    let (mut stmts, zones) = groups_in_zones(ctx, &g, &reps);
+    let order = ["public", "internal", "confidential", "restricted", "unclassified"];
+    for c in order.iter().filter(|c| classes.contains_key(**c)) {
+        let (n, pii) = classes[*c];
+        let mut details = vec![format!("{n} entit{}", if n == 1 { "y" } else { "ies" })];
+        if pii > 0 {
+            details.push(format!("{pii} with personal data"));
+        }
+        let mut attrs = dot::look_attrs(&dot::DATA, dot::node_label(&format!("{c} data"), &details), None);
+        attrs.retain(|a| !matches!(&a.0, graphviz_rust::dot_structures::Id::Plain(k) if k == "fillcolor"));
+        attrs.push(aq("fillcolor", super::views::class_colors(if *c == "unclassified" { None } else { Some(c) })));
+        stmts.push(node(&class_key(c), attrs));
+    }
+    for ((grp, class), n) in &owns {
+        stmts.push(edge(grp, class, vec![aq("label", &format!("owns {n}")), aq("penwidth", "1.6")]));
+    }
+    for ((grp, class), n) in &holds {
+        stmts.push(edge(
+            class,
+            grp,
+            vec![aq("label", &format!("{n} stored")), aq("style", "dashed"), aq("arrowhead", "odot")],
+        ));
+    }
+    let mut keys = vec![Key::Node(dot::GROUP), Key::Node(dot::DATA)];
+    keys.extend(zone_keys(ctx, &zones));
+    keys.push(Key::Line("#4a5568", "solid", "owns (system of record; label: entities)"));
+    keys.push(Key::Line("#4a5568", "dashed", "stored in (label: entities)"));
+    ("data".into(), "Data ownership overview".into(), frame.finish(stmts, &keys, &ctx.marks()))
 }

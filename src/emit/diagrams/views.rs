@@ -14,12 +14,11 @@ use crate::syntax::schema::DeclKind;
 pub fn all(ctx: &Ctx) -> Vec<(String, String, String)> {
     // A large model gets overviews of groups instead of pictures of every element.
     let large = ctx.facts.nodes().len() > super::overview::OVERVIEW_ABOVE;
-    let (containers_view, trust_view) = if large {
-        (super::overview::containers(ctx), super::overview::trust(ctx))
+    let mut out = if large {
+        vec![context(ctx), super::overview::containers(ctx), super::overview::trust(ctx), super::overview::data(ctx)]
     } else {
-        (containers(ctx), trust(ctx))
+        vec![context(ctx), containers(ctx), trust(ctx), data(ctx)]
     };
-    let mut out = vec![context(ctx), containers_view, trust_view, data(ctx)];
     let mut stems = BTreeSet::new();
     for (id, d) in ctx.model.of_kind(DeclKind::Deployment) {
         let mut stem = format!("deployment-{}", file_stem(&d.name));
@@ -431,12 +430,12 @@ pub(super) fn zoned(
 const GRID_MIN: usize = 4;
 
 /// Layout hints for a zoned view, so that many zones stay compact instead of forming a staircase.
-struct ZoneLayout {
+pub(super) struct ZoneLayout {
     /// Edges between sibling zones (inside a common enclosing zone) that should not decide
     /// ranks: otherwise each call from one sub-zone to the next pushes it a rank further.
     free: BTreeSet<(ElementId, ElementId)>,
     /// Invisible edges stacking the sub-zones of a zone in a grid of rows.
-    grid: Vec<Stmt>,
+    pub grid: Vec<Stmt>,
 }
 
 impl ZoneLayout {
@@ -447,7 +446,12 @@ impl ZoneLayout {
     }
 }
 
-fn zone_layout(ctx: &Ctx, members: &[ElementId], zones: &[ElementId], edges: &[(ElementId, ElementId)]) -> ZoneLayout {
+pub(super) fn zone_layout(
+    ctx: &Ctx,
+    members: &[ElementId],
+    zones: &[ElementId],
+    edges: &[(ElementId, ElementId)],
+) -> ZoneLayout {
     let facts = &ctx.facts;
     // Zones with many drawn sub-zones: calls between those sub-zones do not rank them.
     let crowded: BTreeSet<ElementId> = zones
@@ -788,7 +792,7 @@ fn trust(ctx: &Ctx) -> (String, String, String) {
 // ---------------------------------------------------------------------------------------------
 // Data ownership
 
-fn class_colors(class: Option<&str>) -> &'static str {
+pub(super) fn class_colors(class: Option<&str>) -> &'static str {
     match class {
         Some("public") => "#dcfce7",
         Some("internal") => "#e0f2fe",
