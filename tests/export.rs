@@ -375,3 +375,27 @@ fn the_validators_reject_broken_input() {
         assert_eq!(out.status.code(), Some(1), "{script} accepted broken input");
     }
 }
+
+/// Backstage requires a lifecycle; archc states `production` only for what a production
+/// deployment runs, and never invents it.
+#[test]
+fn backstage_lifecycle_comes_from_the_deployments_not_a_default() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("m.arch"),
+        "team core\ncomponent api {\n  owner core\n  exposes Orders\n}\ncomponent batch {\n  owner core\n}\ncomponent tool {\n  owner core\n}\ninterface Orders rest {\n  GET /orders\n}\ndeployment prod {\n  environment production\n  node pods {\n    runs api\n  }\n}\ndeployment qa {\n  environment staging\n  node pods_qa {\n    runs tool\n  }\n}\n",
+    )
+    .unwrap();
+    let a = analyze(dir.path());
+    let yaml = export(&a.model, &a.workspace.sources, Format::Backstage);
+    let lifecycle_of = |name: &str| {
+        let at = yaml.find(&format!("name: \"{name}\"")).unwrap_or_else(|| panic!("no {name} in\n{yaml}"));
+        let rest = &yaml[at..];
+        let line = rest.lines().find(|l| l.trim_start().starts_with("lifecycle:")).expect("a lifecycle");
+        line.trim().trim_start_matches("lifecycle: ").trim_matches('"').to_string()
+    };
+    assert_eq!(lifecycle_of("api"), "production");
+    assert_eq!(lifecycle_of("Orders"), "production", "an interface follows its provider");
+    assert_eq!(lifecycle_of("batch"), "unknown");
+    assert_eq!(lifecycle_of("tool"), "unknown", "only staging runs it: the model does not say");
+}

@@ -177,6 +177,33 @@ impl<'m> Catalog<'m> {
     }
 }
 
+/// Backstage's `lifecycle`, which its schema requires: `deprecated` when the model says so,
+/// `production` when a production deployment runs the element (or, for an interface, its
+/// provider), else `unknown`: the model did not say, and archc does not guess.
+fn lifecycle(e: &Element, runner: ElementId, in_production: &BTreeSet<ElementId>) -> &'static str {
+    if e.has_flag("deprecated") {
+        "deprecated"
+    } else if in_production.contains(&runner) {
+        "production"
+    } else {
+        "unknown"
+    }
+}
+
+/// What the nodes of deployments whose `environment` is `production` run.
+fn run_in_production(model: &Model) -> BTreeSet<ElementId> {
+    let production: BTreeSet<ElementId> = model
+        .of_kind(DeclKind::Deployment)
+        .filter(|(_, d)| d.word("environment") == Some("production"))
+        .map(|(id, _)| id)
+        .collect();
+    model
+        .of_kind(DeclKind::Node)
+        .filter(|(_, n)| n.parent.is_some_and(|p| production.contains(&p)))
+        .flat_map(|(_, n)| n.references("runs").collect::<Vec<_>>())
+        .collect()
+}
+
 fn component_type(e: &Element) -> &'static str {
     match e.word("kind") {
         Some("frontend" | "mobile") => "website",
@@ -289,6 +316,7 @@ fn definition(model: &Model, e: &Element) -> String {
 pub fn catalog(model: &Model) -> String {
     let index = Facts::build(model);
     let providers = index.provider.clone();
+    let in_production = run_in_production(model);
     let mut cat = Catalog {
         model,
         index,
@@ -391,7 +419,7 @@ pub fn catalog(model: &Model) -> String {
                 let ty = if e.kind == DeclKind::External { "service" } else { component_type(e) };
                 let spec = Json::obj()
                     .with("type", Json::str(ty))
-                    .with("lifecycle", Json::str("production"))
+                    .with("lifecycle", Json::str(lifecycle(e, id, &in_production)))
                     .with("owner", Json::str(owner))
                     .with("system", cat.system_of(id).map_or(Json::Null, Json::Str))
                     // A component of a container (C4 level 3) is a Backstage subcomponent.
@@ -415,7 +443,7 @@ pub fn catalog(model: &Model) -> String {
                     .and_then(|s| cat.reference(s));
                 let spec = Json::obj()
                     .with("type", Json::str(api_type(e.variant.as_deref())))
-                    .with("lifecycle", Json::str(if e.has_flag("deprecated") { "deprecated" } else { "production" }))
+                    .with("lifecycle", Json::str(lifecycle(e, cat.providers.get(&id).copied().unwrap_or(id), &in_production)))
                     .with("owner", Json::str(owner))
                     .with("system", system.map_or(Json::Null, Json::Str))
                     .with("definition", Json::str(definition(model, e)));
