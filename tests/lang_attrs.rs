@@ -431,3 +431,18 @@ fn the_report_lists_a_holding_component_at_rest_and_the_cia_ratings() {
     assert!(row.contains("[DeployKey](#el-DeployKey)") && row.contains("| no |"), "{row}");
     assert!(md.contains("| restricted; integrity critical; availability high |"), "{md}");
 }
+
+/// Two components of one container call each other in process: a zone's network default does
+/// not turn that call into mTLS, and a system default reaches the nested components' own system.
+#[test]
+fn calls_inside_one_container_stay_in_process_under_a_zone_default() {
+    let a = analyze_text(
+        "zone cluster {\n  trust high\n  default-protocol mtls\n}\nsystem shop {\n  default-auth service-token\n  component orders {\n    zone cluster\n    component pricing {\n      uses rules sync\n    }\n    component rules\n  }\n  component stock {\n    zone cluster\n    uses billing sync\n  }\n  component billing {\n    zone cluster\n  }\n}\n",
+    );
+    let inner = uses_link(&a, "pricing", "rules");
+    assert_eq!(inner.protocol_from, None, "no default reaches a call inside a container");
+    assert_eq!(inner.transit, Transit::Local);
+    let between = uses_link(&a, "stock", "billing");
+    assert_eq!(between.protocol.as_deref(), Some("mtls"));
+    assert_eq!(between.auth.as_deref(), Some("mtls"), "the zone's mesh wins over the system's default");
+}
