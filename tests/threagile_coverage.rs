@@ -74,7 +74,10 @@ const COVERED: &[(&str, &[&str])] = &[
         "unchecked-deployment",
         &["SEC022@git_repo@unchecked_deployment", "SEC022@jenkins_build_server@unchecked_deployment"],
     ),
-    ("unencrypted-asset", &["SEC008@contract_file_server", "SEC021@git_repo", "SEC021@jenkins_build_server", "SEC021@apache_webserver"]),
+    (
+        "unencrypted-asset",
+        &["SEC008@contract_file_server", "SEC021@git_repo", "SEC021@jenkins_build_server", "SEC021@apache_webserver"],
+    ),
     (
         "unencrypted-communication",
         &[

@@ -46,9 +46,7 @@ pub(super) fn kind(kind: DeclKind) -> lt::SymbolKind {
         K::Flow | K::Phase | K::Milestone => lt::SymbolKind::FUNCTION,
         K::Team | K::Person | K::Actor => lt::SymbolKind::OBJECT,
         K::Decision | K::Option | K::Risk | K::Quality => lt::SymbolKind::ENUM_MEMBER,
-        K::Technology | K::Profile | K::Control | K::Threat | K::Observability | K::Metric => {
-            lt::SymbolKind::CONSTANT
-        }
+        K::Technology | K::Profile | K::Control | K::Threat | K::Observability | K::Metric => lt::SymbolKind::CONSTANT,
         K::Rule => lt::SymbolKind::PROPERTY,
     }
 }

@@ -443,7 +443,10 @@ pub fn catalog(model: &Model) -> String {
                     .and_then(|s| cat.reference(s));
                 let spec = Json::obj()
                     .with("type", Json::str(api_type(e.variant.as_deref())))
-                    .with("lifecycle", Json::str(lifecycle(e, cat.providers.get(&id).copied().unwrap_or(id), &in_production)))
+                    .with(
+                        "lifecycle",
+                        Json::str(lifecycle(e, cat.providers.get(&id).copied().unwrap_or(id), &in_production)),
+                    )
                     .with("owner", Json::str(owner))
                     .with("system", system.map_or(Json::Null, Json::Str))
                     .with("definition", Json::str(definition(model, e)));

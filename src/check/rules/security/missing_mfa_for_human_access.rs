@@ -6,8 +6,8 @@ use super::{
     code, crit_word, data_traits, el, handled, integrity, is_client, is_forwarder, is_human, is_human_login, is_ours,
     join_and, q,
 };
-use crate::check::Link;
 use crate::analysis::facts;
+use crate::check::Link;
 use crate::check::{Category, Ctx, Rule, RuleOption, RESTRICTED};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::semantic::model::ElementId;

@@ -2,7 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use super::{code, data_list, handled, is_component, is_identity_provider, is_ours, is_store_kind, is_vault, q, tech_of};
+use super::{
+    code, data_list, handled, is_component, is_identity_provider, is_ours, is_store_kind, is_vault, q, tech_of,
+};
 use crate::analysis::facts;
 use crate::check::{Category, Ctx, Link, Rule};
 use crate::diagnostics::{Diagnostic, Severity};
@@ -56,7 +58,8 @@ fn missing_secret_store(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
                 })
                 .collect();
             if let Some(first) = with_secret.first() {
-                let pairs: std::collections::BTreeSet<(ElementId, ElementId)> = with_secret.iter().map(|l| (l.from, l.to)).collect();
+                let pairs: std::collections::BTreeSet<(ElementId, ElementId)> =
+                    with_secret.iter().map(|l| (l.from, l.to)).collect();
                 let others = pairs.len() - 1;
                 let more = if others > 0 { format!(" (and {others} more links)") } else { String::new() };
                 acc.push(
@@ -163,6 +166,10 @@ mod tests {
         );
         let with_vault = format!("{text}component secrets {{\n  kind vault\n  standalone\n}}\n");
         assert!(findings("SEC010", &with_vault).is_empty());
-        assert!(findings("SEC010", &text.replace("auth basic", "auth mtls").replace("auth api-key", "auth service-token")).is_empty());
+        assert!(findings(
+            "SEC010",
+            &text.replace("auth basic", "auth mtls").replace("auth api-key", "auth service-token")
+        )
+        .is_empty());
     }
 }

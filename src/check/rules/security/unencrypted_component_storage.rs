@@ -65,8 +65,11 @@ fn unencrypted_component_storage(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         if holds && data.iter().any(|d| sensitive(cx, *d, CONFIDENTIAL)) {
             continue;
         }
-        let sensitive_reason =
-            if holds { None } else { most_sensitive(cx, data, min_class).map(|d| format!("{} ({})", q(cx, d), data_traits(cx, d))) };
+        let sensitive_reason = if holds {
+            None
+        } else {
+            most_sensitive(cx, data, min_class).map(|d| format!("{} ({})", q(cx, d), data_traits(cx, d)))
+        };
         let why = sensitive_reason.or_else(|| {
             data.iter()
                 .copied()
