@@ -9,6 +9,7 @@ mod empty_flow;
 mod expired_acceptance;
 mod incomplete_model;
 mod interface_not_on_target;
+mod local_protocol_across_processes;
 mod multi_boundary_membership;
 mod orphan_component;
 mod scenario_integrity;
@@ -24,6 +25,7 @@ pub use empty_flow::EMPTY_FLOW;
 pub use expired_acceptance::EXPIRED_ACCEPTANCE;
 pub use incomplete_model::INCOMPLETE_MODEL;
 pub use interface_not_on_target::INTERFACE_NOT_ON_TARGET;
+pub use local_protocol_across_processes::LOCAL_PROTOCOL_ACROSS_PROCESSES;
 pub use multi_boundary_membership::MULTI_BOUNDARY_MEMBERSHIP;
 pub use orphan_component::ORPHAN_COMPONENT;
 pub use scenario_integrity::SCENARIO_INTEGRITY;
@@ -54,6 +56,7 @@ pub static RULES: &[&Rule] = &[
     &BOUNDARY_CYCLE,
     &EXPIRED_ACCEPTANCE,
     &UNUSED_ACCEPTANCE,
+    &LOCAL_PROTOCOL_ACROSS_PROCESSES,
 ];
 
 /// Rules whose findings come from elsewhere (the resolver, acceptance handling).
