@@ -11,7 +11,7 @@ pub use super::defaults::StatedBy;
 use super::operations;
 use crate::lang::vocab::{transport_of, Transport};
 use crate::lang::{Classification, Criticality, Trust};
-use crate::semantic::model::{Attribute, Element, ElementId, Model, Val};
+use crate::semantic::model::{Attribute, Element, ElementId, Endpoint, Model, Val};
 use crate::source::Span;
 use crate::syntax::literal::Literal;
 use crate::syntax::schema::DeclKind;
@@ -1082,10 +1082,13 @@ pub fn interface_data(model: &Model, iface: ElementId) -> Vec<ElementId> {
 pub fn is_anonymous_interface(model: &Model, iface: ElementId) -> bool {
     model.get(iface).is_some_and(|i| {
         i.kind == DeclKind::Interface
-            && (i.has_flag("anonymous")
-                || (!i.endpoints.is_empty()
-                    && i.endpoints.iter().all(|ep| ep.options.iter().any(|a| a.name == "anonymous"))))
+            && (i.has_flag("anonymous") || (!i.endpoints.is_empty() && i.endpoints.iter().all(is_anonymous_endpoint)))
     })
+}
+
+/// An endpoint marked `anonymous`: callable without authentication by design.
+fn is_anonymous_endpoint(ep: &Endpoint) -> bool {
+    ep.options.iter().any(|a| a.name == "anonymous")
 }
 
 /// The link goes through an interface that is open by design, or calls only endpoints marked
@@ -1096,11 +1099,7 @@ pub fn anonymous_by_design(model: &Model, link: &Link) -> bool {
         return true;
     }
     let Some(i) = model.get(v) else { return false };
-    !link.calls.is_empty()
-        && link
-            .calls
-            .iter()
-            .all(|&n| i.endpoints.get(n).is_some_and(|ep| ep.options.iter().any(|a| a.name == "anonymous")))
+    !link.calls.is_empty() && link.calls.iter().all(|&n| i.endpoints.get(n).is_some_and(is_anonymous_endpoint))
 }
 
 /// Component kinds whose code runs on the users' own devices: a browser single-page app, a mobile
