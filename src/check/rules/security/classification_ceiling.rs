@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{attr_span, class_word, code, data_list, el, is_store_kind, link_name, link_subjects, q, Once};
+use super::{attr_span, class_word, code, data_list, el, group_by_link, is_store_kind, q};
 use crate::check::{Category, Ctx, Rule};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::lang::Classification;
@@ -102,7 +102,7 @@ fn classification_ceiling(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             }
         }
     }
-    let mut once = Once::default();
+    let mut problems = Vec::new();
     for l in &cx.facts.links {
         // The violated end with the lowest ceiling, skipping ends that declare the data.
         let mut worst: Option<(usize, ElementId, Span, ElementId, Vec<ElementId>)> = None;
@@ -119,30 +119,43 @@ fn classification_ceiling(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             }
             worst = Some((max, holder, span, end, over));
         }
-        let Some((max, holder, span, end, over)) = worst else { continue };
-        let subjects = link_subjects(l);
-        if !once.first(&subjects) {
-            continue;
-        }
+        let Some(worst) = worst else { continue };
+        problems.push((l, worst));
+    }
+    // A link stated as a `uses` and as steps of flows is one problem, reported once at the `uses`
+    // with every datum above the ceiling that any of its places carries.
+    for g in group_by_link(problems) {
+        let (l, (max, holder, span, end, _)) = g.primary();
+        let (max, holder, span, end) = (*max, *holder, *span, *end);
+        let mut over: Vec<ElementId> =
+            g.places.iter().filter(|(_, w)| w.3 == end).flat_map(|(_, w)| w.4.iter().copied()).collect();
+        over.sort();
+        over.dedup();
         let holder_desc =
             if holder == end { q(cx, end) } else { format!("{} for {}", ceiling_holder(cx, holder), q(cx, end)) };
-        acc.push(
-            cx.finding(
+        let d = cx
+            .finding(
                 &CLASSIFICATION_CEILING,
-                format!("{} carries {} above the {} ceiling of {holder_desc}", link_name(cx, l), data_list(cx, &over), class_word(max)),
+                format!("{} carries {} above the {} ceiling of {holder_desc}", g.name(cx), data_list(cx, &over), class_word(max)),
                 l.span,
                 "data above the ceiling",
-                &subjects,
+                &g.subjects(),
             )
             .with_secondary(span, format!("allows at most {}", class_word(max)))
-            .with_help(format!("keep {} out of this link (tokenise, aggregate or drop it), or raise the ceiling if {} is secured for it", data_list(cx, &over[..1]), q(cx, end))),
-        );
+            .with_help(format!("keep {} out of this link (tokenise, aggregate or drop it), or raise the ceiling if {} is secured for it", data_list(cx, &over[..1]), q(cx, end)));
+        acc.push(g.finish(cx, d));
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::super::tests::{count, findings};
+
+    #[test]
+    fn sec007_a_link_stated_as_uses_and_as_a_step_is_one_finding() {
+        let text = "zone low {\n  max-classification internal\n}\ndata Card {\n  classification restricted\n}\ncomponent pay {\n  owns Card\n  uses ledger sync { protocol https auth mtls carries Card timeout 1s circuit-breaker }\n}\ncomponent ledger {\n  zone low\n}\nflow charge {\n  pay -> ledger https auth mtls carries Card\n}\n";
+        assert_eq!(findings("SEC007", text).len(), 1, "{:?}", findings("SEC007", text));
+    }
 
     #[test]
     fn sec007_nested_zone_ceiling_and_declarations() {

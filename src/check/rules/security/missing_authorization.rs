@@ -1,8 +1,7 @@
 //! SEC004 missing-authorization: Personal data reaches a component without authorization of the end user.
 
 use super::{
-    code, data_list, is_client, is_component, is_forwarder, is_human, is_identity_provider, is_pii, link_name,
-    link_subjects, q, Once,
+    code, data_list, group_by_link, is_client, is_component, is_forwarder, is_human, is_identity_provider, is_pii, q,
 };
 use crate::check::{Category, Ctx, Rule};
 use crate::diagnostics::{Diagnostic, Severity};
@@ -39,7 +38,7 @@ fn missing_authorization(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             stack.extend(cx.facts.out(c).map(|l| l.to).filter(|t| is_component(cx, *t)));
         }
     }
-    let mut once = Once::default();
+    let mut problems = Vec::new();
     for l in &cx.facts.links {
         let (Some(authz), Some(auth)) = (l.authz.as_deref(), l.auth.as_deref()) else { continue };
         if auth == "none" || !is_component(cx, l.to) || is_forwarder(cx, l.to) {
@@ -59,21 +58,37 @@ fn missing_authorization(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             }
             _ => continue,
         };
-        let subjects = link_subjects(l);
-        if !once.first(&subjects) {
-            continue;
-        }
-        acc.push(
-            cx.finding(&MISSING_AUTHORIZATION, format!("{} passes {} {why}", link_name(cx, l), data_list(cx, &personal)), l.span, format!("authz {authz}"), &subjects)
-                .with_secondary(cx.span_of(l.to), "cannot tell whose data the caller may see")
-                .with_help("authorize per end user (`authz ownership`, `rbac`, `abac` or `scopes`) and propagate the user's identity"),
-        );
+        problems.push((l, (personal, why, authz)));
+    }
+    // A link stated as a `uses` and as steps of flows is one problem, reported once at the `uses`.
+    for g in group_by_link(problems) {
+        let (l, (personal, why, authz)) = g.primary();
+        let d = cx
+            .finding(
+                &MISSING_AUTHORIZATION,
+                format!("{} passes {} {why}", g.name(cx), data_list(cx, personal)),
+                l.span,
+                format!("authz {authz}"),
+                &g.subjects(),
+            )
+            .with_secondary(cx.span_of(l.to), "cannot tell whose data the caller may see")
+            .with_help("authorize per end user (`authz ownership`, `rbac`, `abac` or `scopes`) and propagate the user's identity");
+        acc.push(g.finish(cx, d));
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::count;
+    use super::super::tests::{count, findings};
+
+    #[test]
+    fn sec004_a_link_stated_as_uses_and_as_a_step_is_one_finding() {
+        let text = "data Profile {\n  classification confidential\n  pii\n}\ncomponent web {\n  uses accounts sync { protocol https auth jwt authz none carries Profile timeout 1s circuit-breaker }\n}\ncomponent accounts\nflow view {\n  web -> accounts https auth jwt authz none carries Profile\n}\n";
+        assert_eq!(
+            findings("SEC004", text),
+            vec!["SEC004@web@accounts: `web -> accounts` passes `Profile` (confidential, personal data) without authorization"]
+        );
+    }
 
     #[test]
     fn sec004_technical_user_for_a_person() {

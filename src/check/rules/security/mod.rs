@@ -266,14 +266,6 @@ fn link_name(cx: &Ctx<'_>, l: &Link) -> String {
     }
 }
 
-/// The subjects of a finding about one link: the flow (for a step) and both ends.
-fn link_subjects(l: &Link) -> Vec<ElementId> {
-    match l.origin {
-        LinkOrigin::Step { flow, .. } => vec![flow, l.from, l.to],
-        _ => vec![l.from, l.to],
-    }
-}
-
 fn zone_desc(cx: &Ctx<'_>, z: ElementId) -> String {
     match cx.zones.trust(z) {
         Some(t) => format!("{} (trust {})", q(cx, z), trust_word(t)),
