@@ -91,6 +91,11 @@ fn exit_codes_separate_findings_from_usage_and_io_errors() {
     assert_eq!(archc(&["check", "does/not/exist"]).status.code(), Some(2));
     assert_eq!(archc(&["check", "--format", "yaml", "check/typo"]).status.code(), Some(2));
     assert_eq!(archc(&["frobnicate"]).status.code(), Some(2));
+    // A usage error is a report like any other CLI error: code, the command line, the fix.
+    let usage = archc(&["check", "--format", "yaml", "check/typo"]);
+    let err = String::from_utf8_lossy(&usage.stderr);
+    assert!(err.contains("IO008") && err.contains("archc check --format yaml check/typo"), "{err}");
+    assert!(err.contains("possible values: human, json, sarif"), "{err}");
     assert_eq!(archc(&["--help"]).status.code(), Some(0));
     assert_eq!(archc(&["explain", "HYG004"]).status.code(), Some(0));
     assert_eq!(archc(&["explain", "HYG999"]).status.code(), Some(2));

@@ -11,6 +11,7 @@ mod report;
 mod rules;
 mod safe_out;
 mod system_dot;
+mod usage;
 
 use std::collections::BTreeMap;
 use std::ffi::OsString;
@@ -144,13 +145,24 @@ enum Deny {
 
 /// Runs the command line and returns the exit code.
 pub fn main(args: Vec<OsString>) -> i32 {
-    let cli = match Cli::try_parse_from(args) {
+    let cli = match Cli::try_parse_from(&args) {
         Ok(c) => c,
         Err(e) => {
-            let _ = e.print();
             return match e.kind() {
-                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => EXIT_CLEAN,
-                _ => EXIT_ERROR,
+                clap::error::ErrorKind::DisplayHelp
+                | clap::error::ErrorKind::DisplayVersion
+                | clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+                    let _ = e.print();
+                    if e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                        EXIT_ERROR
+                    } else {
+                        EXIT_CLEAN
+                    }
+                }
+                _ => {
+                    usage::report(&e, &args).eprint();
+                    EXIT_ERROR
+                }
             };
         }
     };

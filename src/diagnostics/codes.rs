@@ -96,6 +96,11 @@ pub const LLM_PROVIDER: Code = code(
     "llm-provider",
     "The LLM provider of `archc fill` is not configured, cannot be reached or gave an unusable reply.",
 );
+pub const INVALID_USAGE: Code = code(
+    "IO008",
+    "invalid-usage",
+    "A command line archc cannot run: an unknown command or flag, a bad value, a missing argument.",
+);
 /// A warning: the link is skipped and the rest of the workspace is read.
 pub const LINK_LEAVES_WORKSPACE: Code = Code {
     severity: Severity::Warning,
@@ -157,6 +162,7 @@ pub const ALL: &[Code] = &[
     UNWRITABLE_OUTPUT,
     INVALID_ENVIRONMENT,
     LLM_PROVIDER,
+    INVALID_USAGE,
     INVALID_CUSTOM_RULE,
     CUSTOM_RULE_MATCHES_NOTHING,
 ];
