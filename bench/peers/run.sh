@@ -6,6 +6,7 @@
 #
 #   bench/peers/run.sh                              # sizes 100 1000 10000, 3 runs each
 #   SIZES="100 1000" RUNS=5 LIMIT=600 bench/peers/run.sh
+#   PEERS=likec4 SIZES="1000 10000" bench/peers/run.sh   # only `archc check` against LikeC4
 #
 # For each size: generates the archc workspace (seed 1), exports it with `archc export --to json`
 # and writes the LikeC4 project and the D2 file with convert.mjs (components, datastores, actors,
@@ -24,6 +25,7 @@ RUNS=${RUNS:-3}
 LIMIT=${LIMIT:-300}
 LONG=${LONG:-60}
 SEED=${SEED:-1}
+PEERS=${PEERS:-"likec4 d2"}
 OUT=${OUT:-$HERE/results.md}
 
 cd "$HERE"
@@ -87,7 +89,7 @@ for n in $SIZES; do
   echo "  $counts" >&2
   load=$(load1)
 
-  for peer in likec4 d2; do
+  for peer in $PEERS; do
     if [ -n "${gave_up[$peer]:-}" ]; then
       echo "| $n | $peer | skipped | | | | | | $load | ${gave_up[$peer]} |" | tee -a "$OUT"
       continue
