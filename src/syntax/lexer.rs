@@ -157,7 +157,13 @@ impl<'s> Lexer<'s> {
                         .with_help("save the file with LF or CRLF line endings"),
                     );
                 }
-                b' ' | b'\t' | b'\r' => self.pos += 1,
+                b' ' | b'\t' | b'\r' => {
+                    // Indentation comes in runs: skip them here rather than one byte per turn.
+                    self.pos += 1;
+                    while matches!(self.peek(0), b' ' | b'\t') {
+                        self.pos += 1;
+                    }
+                }
                 b'\n' => {
                     self.pos += 1;
                     self.newline(start);
