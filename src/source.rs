@@ -141,7 +141,8 @@ impl LineIndex {
             let x = u64::from_ne_bytes(word) ^ LINE_FEEDS;
             // Nonzero exactly when some byte of `x` is zero, that is some byte was a line feed.
             if x.wrapping_sub(ONES) & !x & HIGHS != 0 {
-                line_starts.extend(chunk.iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(i, _)| clamp_u32(at + i + 1)));
+                line_starts
+                    .extend(chunk.iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(i, _)| clamp_u32(at + i + 1)));
             }
             at += 8;
         }

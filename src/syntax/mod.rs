@@ -32,7 +32,11 @@ pub fn parse(file: FileId, text: &str) -> Parse {
 }
 
 /// [`parse`], also lending the generic statement tree (the formatter prints from it).
-pub fn parse_with_tree<R>(file: FileId, text: &str, use_tree: impl FnOnce(&Parse, &[tree::Node<'_>]) -> R) -> (Parse, R) {
+pub fn parse_with_tree<R>(
+    file: FileId,
+    text: &str,
+    use_tree: impl FnOnce(&Parse, &[tree::Node<'_>]) -> R,
+) -> (Parse, R) {
     let lexed = lexer::lex(file, text);
     let (nodes, parse_errors) = parser::parse_tokens(file, &lexed.tokens, text.len());
     let (ast, shape_errors) = shape::shape(file, &nodes);

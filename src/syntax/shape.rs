@@ -65,7 +65,11 @@ pub fn split_attributes(
 
 /// The attribute starting at word `i` and the run of words it takes, if an attribute of `attrs`
 /// starts there.
-fn attribute_run(words: &[Word<'_>], i: usize, attrs: &'static [AttrSpec]) -> Option<(&'static AttrSpec, Range<usize>)> {
+fn attribute_run(
+    words: &[Word<'_>],
+    i: usize,
+    attrs: &'static [AttrSpec],
+) -> Option<(&'static AttrSpec, Range<usize>)> {
     let Some((Token::Ident(name), _)) = words.get(i) else { return None };
     let spec = schema::find_attr(attrs, name)?;
     let mut end = i + 1;
