@@ -13,26 +13,28 @@ use crate::syntax::tree::{Body, Node, Word};
 
 /// Formats one file. Returns the syntax errors instead when the file does not parse cleanly.
 pub fn format(file: FileId, text: &str) -> Result<String, Vec<Diagnostic>> {
-    let parse = crate::syntax::parse(file, text);
-    if !parse.errors.is_empty() {
-        return Err(parse.errors);
-    }
-    let mut p = Printer {
-        text,
-        comments: &parse.comments,
-        next_comment: 0,
-        out: String::new(),
-        last_end: 0,
-        block_start: true,
-    };
-    for node in &parse.nodes {
-        p.top_level(node);
-    }
-    p.comments_before(text.len(), 0);
-    if !p.out.is_empty() && !p.out.ends_with('\n') {
-        p.out.push('\n');
-    }
-    Ok(p.out)
+    let (parse, printed) = crate::syntax::parse_with_tree(file, text, |parse, nodes| {
+        if !parse.errors.is_empty() {
+            return None;
+        }
+        let mut p = Printer {
+            text,
+            comments: &parse.comments,
+            next_comment: 0,
+            out: String::new(),
+            last_end: 0,
+            block_start: true,
+        };
+        for node in nodes {
+            p.top_level(node);
+        }
+        p.comments_before(text.len(), 0);
+        if !p.out.is_empty() && !p.out.ends_with('\n') {
+            p.out.push('\n');
+        }
+        Some(p.out)
+    });
+    printed.ok_or(parse.errors)
 }
 
 /// What governs the lines inside a block.

@@ -18,15 +18,25 @@ use crate::source::{FileId, Span};
 /// Errors kept per file; later ones are summarised.
 pub const MAX_ERRORS_PER_FILE: usize = 100;
 
-pub struct Parse<'s> {
+pub struct Parse {
     pub file: FileId,
-    pub nodes: Vec<tree::Node<'s>>,
     pub ast: ast::SourceAst,
     pub comments: Vec<lexer::Comment>,
     pub errors: Vec<Diagnostic>,
 }
 
-pub fn parse(file: FileId, text: &str) -> Parse<'_> {
+/// Lexes, parses and shapes one file. The statement tree is dropped with the tokens it borrows;
+/// [`parse_with_tree`] lends it to a caller that needs it.
+pub fn parse(file: FileId, text: &str) -> Parse {
+    parse_with_tree(file, text, |_, _| ()).0
+}
+
+/// [`parse`], also lending the generic statement tree (the formatter prints from it).
+pub fn parse_with_tree<R>(
+    file: FileId,
+    text: &str,
+    use_tree: impl FnOnce(&Parse, &[tree::Node<'_>]) -> R,
+) -> (Parse, R) {
     let lexed = lexer::lex(file, text);
     let (nodes, parse_errors) = parser::parse_tokens(file, &lexed.tokens, text.len());
     let (ast, shape_errors) = shape::shape(file, &nodes);
@@ -49,7 +59,9 @@ pub fn parse(file: FileId, text: &str) -> Parse<'_> {
             .with_help("fix the errors above and run again"),
         );
     }
-    Parse { file, nodes, ast, comments: lexed.comments, errors }
+    let parse = Parse { file, ast, comments: lexed.comments, errors };
+    let out = use_tree(&parse, &nodes);
+    (parse, out)
 }
 
 /// A forgotten `}` nests the next declaration in the block before it, which is valid where

@@ -67,8 +67,12 @@ impl DeclKind {
     }
 
     pub fn spec(self) -> &'static DeclSpec {
-        // Every kind has exactly one spec; the table test below guarantees it.
-        DECLS.iter().find(|d| d.kind == self).unwrap_or(&DECLS[0])
+        // Every kind has exactly one spec, in the order of the enum: the table test below
+        // guarantees both, and shaping asks on every line.
+        match DECLS.get(self as usize) {
+            Some(d) if d.kind == self => d,
+            _ => DECLS.iter().find(|d| d.kind == self).unwrap_or(&DECLS[0]),
+        }
     }
 
     /// Kinds whose names live in the workspace-wide namespace (options, nodes are local).
@@ -1276,8 +1280,9 @@ mod tests {
 
     #[test]
     fn every_kind_has_one_spec_and_attribute_names_are_unique() {
-        for spec in DECLS {
+        for (i, spec) in DECLS.iter().enumerate() {
             assert_eq!(DECLS.iter().filter(|d| d.kind == spec.kind).count(), 1, "{:?}", spec.kind);
+            assert_eq!(spec.kind as usize, i, "DECLS lists {:?} out of the enum's order", spec.kind);
             assert_eq!(spec.kind.spec().keyword, spec.keyword);
             let mut names: Vec<_> = spec.attrs.iter().map(|a| a.name).collect();
             names.sort_unstable();

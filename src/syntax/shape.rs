@@ -13,8 +13,32 @@ use crate::source::{FileId, Span};
 
 pub fn shape(file: FileId, nodes: &[Node<'_>]) -> (SourceAst, Vec<Diagnostic>) {
     let mut sh = Shaper { file, errors: Vec::new() };
-    let items = nodes.iter().filter_map(|n| sh.item(n)).collect();
+    let mut items = Vec::with_capacity(nodes.len());
+    items.extend(nodes.iter().filter_map(|n| sh.item(n)));
     (SourceAst { items }, sh.errors)
+}
+
+/// Sizes a declaration's lists from the lines of its block, as [`Shaper::member`] will sort
+/// them, so that each is allocated once and holds no spare room: the batch run keeps every file's
+/// tree until resolution. A line with several attributes only makes its list grow once more.
+fn reserve_members(decl: &mut Decl, spec: &DeclSpec, nodes: &[Node<'_>]) {
+    let (mut attrs, mut children, mut steps, mut endpoints, mut fields) = (0, 0, 0, 0, 0);
+    for node in nodes {
+        let Some((Token::Ident(head), _)) = node.words.first() else { continue };
+        let is_step = matches!(node.words.get(1), Some((Token::Arrow | Token::AsyncArrow, _)));
+        match spec.statements {
+            Statements::Steps if is_step => steps += 1,
+            Statements::Endpoints if schema::HTTP_METHODS.contains(head) || *head == "op" => endpoints += 1,
+            Statements::Fields if *head == "field" => fields += 1,
+            _ if spec.nested.iter().any(|k| k.keyword() == *head) => children += 1,
+            _ => attrs += 1,
+        }
+    }
+    decl.attrs.reserve_exact(attrs);
+    decl.children.reserve_exact(children);
+    decl.steps.reserve_exact(steps);
+    decl.endpoints.reserve_exact(endpoints);
+    decl.fields.reserve_exact(fields);
 }
 
 /// Splits the words `from..` of a statement into runs that each start with an attribute name,
@@ -28,16 +52,31 @@ pub fn split_attributes(
     let mut runs = Vec::new();
     let mut i = from;
     while i < words.len() {
-        let Some((Token::Ident(name), _)) = words.get(i) else { return (runs, Some(i)) };
-        let Some(spec) = schema::find_attr(attrs, name) else { return (runs, Some(i)) };
-        let start = i;
-        i += 1;
-        for p in spec.params {
-            i = consume_param(words, i, p);
+        match attribute_run(words, i, attrs) {
+            Some((_, run)) => {
+                i = run.end;
+                runs.push(run);
+            }
+            None => return (runs, Some(i)),
         }
-        runs.push(start..i);
     }
     (runs, None)
+}
+
+/// The attribute starting at word `i` and the run of words it takes, if an attribute of `attrs`
+/// starts there.
+fn attribute_run(
+    words: &[Word<'_>],
+    i: usize,
+    attrs: &'static [AttrSpec],
+) -> Option<(&'static AttrSpec, Range<usize>)> {
+    let Some((Token::Ident(name), _)) = words.get(i) else { return None };
+    let spec = schema::find_attr(attrs, name)?;
+    let mut end = i + 1;
+    for p in spec.params {
+        end = consume_param(words, end, p);
+    }
+    Some((spec, i..end))
 }
 
 fn is_value(tok: &Token<'_>) -> bool {
@@ -346,6 +385,7 @@ impl Shaper {
             self.error(d);
         }
         if let Some(body) = &node.body {
+            reserve_members(&mut decl, spec, &body.nodes);
             for child in &body.nodes {
                 self.member(child, spec, &mut decl);
             }
@@ -411,24 +451,26 @@ impl Shaper {
             .help = Some("move it into a `flow` block, or declare the dependency with `uses`".into());
             return;
         }
-        let attrs = self.attr_runs(&node.words, 0, spec.attrs, spec.keyword);
-        let block = node.body.as_ref();
-        let count = attrs.len();
-        for (n, mut attr) in attrs.into_iter().enumerate() {
+        let first = decl.attrs.len();
+        self.attr_runs_into(node.words, 0, spec.attrs, spec.keyword, &mut decl.attrs);
+        let count = decl.attrs.len() - first;
+        for n in 0..count {
+            let at = first + n;
             // An attribute with options (`uses`) ends its line, so its options cannot be mistaken
             // for the enclosing block's attributes.
-            if attr.spec.block.is_some() && n + 1 < count {
-                self.block_attr_not_last(&attr);
+            if decl.attrs[at].spec.block.is_some() && n + 1 < count {
+                self.block_attr_not_last(&decl.attrs[at]);
             }
             // A trailing block belongs to the last attribute on the line.
             if n + 1 == count {
-                if let Some(b) = block {
-                    match attr.spec.block {
-                        Some(sub) => attr.block = self.attr_body(b, sub, attr.spec.name),
+                if let Some(b) = &node.body {
+                    let attr_spec = decl.attrs[at].spec;
+                    match attr_spec.block {
+                        Some(sub) => decl.attrs[at].block = self.attr_body(b, sub, attr_spec.name),
                         None => {
                             self.err(
                                 codes::UNEXPECTED_BODY,
-                                format!("`{}` takes no block", attr.spec.name),
+                                format!("`{}` takes no block", attr_spec.name),
                                 self.span(&b.range),
                                 "unexpected block",
                             )
@@ -437,14 +479,39 @@ impl Shaper {
                     }
                 }
             }
-            decl.attrs.push(attr);
         }
     }
 
     /// Attributes from `words[from..]`, reporting the word where no attribute can start.
     fn attr_runs(&mut self, words: &[Word<'_>], from: usize, attrs: &'static [AttrSpec], owner: &str) -> Vec<Attr> {
-        let (runs, stuck) = split_attributes(words, from, attrs);
-        let out: Vec<Attr> = runs.into_iter().filter_map(|r| self.attr(&words[r], attrs)).collect();
+        let mut out = Vec::new();
+        self.attr_runs_into(words, from, attrs, owner, &mut out);
+        out
+    }
+
+    /// [`Shaper::attr_runs`], appending to `all`: a block's lines go straight into one list.
+    fn attr_runs_into(
+        &mut self,
+        words: &[Word<'_>],
+        from: usize,
+        attrs: &'static [AttrSpec],
+        owner: &str,
+        all: &mut Vec<Attr>,
+    ) {
+        let before = all.len();
+        let mut i = from;
+        let mut stuck = None;
+        while i < words.len() {
+            let Some((spec, run)) = attribute_run(words, i, attrs) else {
+                stuck = Some(i);
+                break;
+            };
+            i = run.end;
+            if let Some(a) = self.attr(&words[run], spec) {
+                all.push(a);
+            }
+        }
+        let out = &all[before..];
         if let Some(at) = stuck {
             let w = &words[at];
             let span = self.word_span(w);
@@ -510,7 +577,6 @@ impl Shaper {
                 }
             }
         }
-        out
     }
 
     fn attr_body(&mut self, body: &Body<'_>, attrs: &'static [AttrSpec], owner: &str) -> Vec<Attr> {
@@ -527,7 +593,7 @@ impl Shaper {
                     "unexpected block",
                 );
             }
-            out.extend(self.attr_runs(&node.words, 0, attrs, owner));
+            self.attr_runs_into(node.words, 0, attrs, owner, &mut out);
         }
         self.check_duplicates(&out);
         out
@@ -553,9 +619,8 @@ impl Shaper {
     }
 
     /// One attribute from its run of words (the run starts with the attribute's name).
-    fn attr(&mut self, run: &[Word<'_>], attrs: &'static [AttrSpec]) -> Option<Attr> {
+    fn attr(&mut self, run: &[Word<'_>], spec: &'static AttrSpec) -> Option<Attr> {
         let (Token::Ident(name), name_range) = run.first()? else { return None };
-        let spec = schema::find_attr(attrs, name)?;
         let name_span = self.span(name_range);
         let span = self.words_span(run).unwrap_or(name_span);
         let mut args = Args::new();
@@ -758,13 +823,11 @@ impl Shaper {
                     i += 1;
                 }
                 Token::Ident(name) if schema::find_attr(schema::STEP_OPTIONS, name).is_some() => {
-                    let (runs, _) = split_attributes(w, i, schema::STEP_OPTIONS);
-                    let Some(run) = runs.first() else { break };
-                    let end = run.end;
-                    if let Some(a) = self.attr(&w[run.clone()], schema::STEP_OPTIONS) {
+                    let Some((spec, run)) = attribute_run(w, i, schema::STEP_OPTIONS) else { break };
+                    i = run.end;
+                    if let Some(a) = self.attr(&w[run], spec) {
                         step.options.push(a);
                     }
-                    i = end;
                 }
                 Token::Ident(name) if schema::PROTOCOL.contains(&name) && step.protocol.is_none() => {
                     step.protocol = Some(Ident { text: name.to_string(), span: wspan });
@@ -1003,6 +1066,9 @@ pub fn unescape(raw: &str) -> String {
         return dedent(inner);
     }
     let inner = raw.strip_prefix('"').and_then(|r| r.strip_suffix('"')).unwrap_or(raw);
+    if !inner.contains('\\') {
+        return inner.to_string();
+    }
     let mut out = String::with_capacity(inner.len());
     let mut chars = inner.chars();
     while let Some(c) = chars.next() {

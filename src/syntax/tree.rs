@@ -1,5 +1,6 @@
 //! The generic statement tree the chumsky parser produces: every statement is a line of words with
-//! an optional `{ ... }` body. `shape` gives it meaning using the language schema.
+//! an optional `{ ... }` body. `shape` gives it meaning using the language schema. The tree
+//! borrows its words from the lexer's tokens, so it lives only as long as they do.
 
 use std::ops::Range;
 
@@ -9,15 +10,16 @@ use super::token::Token;
 pub type Word<'s> = (Token<'s>, Range<usize>);
 
 #[derive(Clone, Debug, PartialEq)]
-pub struct Node<'s> {
-    pub words: Vec<Word<'s>>,
-    pub body: Option<Body<'s>>,
+pub struct Node<'t> {
+    /// The statement's words: a run of the lexer's tokens, in place.
+    pub words: &'t [Word<'t>],
+    pub body: Option<Body<'t>>,
     pub range: Range<usize>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub struct Body<'s> {
-    pub nodes: Vec<Node<'s>>,
+pub struct Body<'t> {
+    pub nodes: Vec<Node<'t>>,
     /// From `{` to `}` inclusive.
     pub range: Range<usize>,
 }
