@@ -476,7 +476,7 @@ impl<'s> Loader<'s> {
             );
             return None;
         }
-        if !crate::host::is_arch_file(&joined) {
+        if joined.extension().is_none_or(|x| x != "arch") {
             // Never read (and so never echo) a file that is not a model: `.env`, `.git/config`.
             self.out.diags.push(
                 Diagnostic::new(
