@@ -4,7 +4,8 @@
 //! typed tree; never fails) -> `semantic` (imports, names, references -> an inert `Model`) ->
 //! `analysis` (facts derived once: links, transit, zones, owners, data handled, holes) -> `check` ->
 //! `fmt` (canonical layout from the syntax tree). `diagnostics` is the one diagnostic type with its
-//! renderers; `driver` and `host` hold all IO; `cli` is the command line; `lsp` is the language
+//! renderers; `pipeline` is the pure analysis of sources in memory (parse cache, imports, resolve,
+//! facts, rules); `driver` and `host` hold all IO and hand the texts to it; `cli` is the command line; `lsp` is the language
 //! server, over the editor features of `ide`. `import` turns other tools' models into `.arch` text,
 //! purely, at the edge.
 
@@ -23,6 +24,7 @@ pub mod import;
 pub mod lang;
 pub mod llm;
 pub mod lsp;
+pub mod pipeline;
 pub mod semantic;
 pub mod source;
 pub mod stdlib;

@@ -1,5 +1,5 @@
 //! Tidy checks on the source tree: the layers depend only downwards (lang -> syntax -> semantic ->
-//! analysis -> check -> emit; driver, host, cli and the editor and LLM front ends at the edge may
+//! analysis -> check -> emit -> pipeline; driver, host, cli and the editor and LLM front ends at the edge may
 //! use anything), every module starts with a `//!` doc saying what it is for, and each rule file
 //! under `src/check/rules/<family>/` stays in its family and names its rule in its first line.
 
@@ -16,9 +16,12 @@ const LAYERS: &[(&str, u8)] = &[
     ("stdlib", 2),
     ("fmt", 3),
     ("semantic", 3),
+    ("config", 3),
     ("analysis", 4),
     ("check", 5),
     ("emit", 6),
+    // The pure analysis of sources in memory; the driver (IO) calls it.
+    ("pipeline", 7),
 ];
 
 fn layer(module: &str) -> Option<u8> {

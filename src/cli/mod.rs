@@ -220,7 +220,7 @@ pub(crate) fn front_end_errors(diags: &[Diagnostic]) -> Option<usize> {
 }
 
 /// The exit code for a set of diagnostics; suppressed findings never fail a run.
-fn exit_code(diags: &[Diagnostic], deny: Option<Deny>) -> i32 {
+fn exit_code(diags: &[&Diagnostic], deny: Option<Deny>) -> i32 {
     if diags.iter().any(|d| codes::is_environment_error(d.code)) {
         return EXIT_ERROR;
     }
@@ -303,16 +303,16 @@ fn read_baseline(host: &dyn Host, path: &std::path::Path) -> Result<BTreeMap<Str
 
 /// Today's findings for a baseline. Findings the old baseline accepted are still findings: they
 /// stay in, so that rewriting a baseline in place keeps it whole.
-fn baseline_findings(diags: &[Diagnostic]) -> BTreeMap<String, usize> {
+fn baseline_findings(diags: &[&Diagnostic]) -> BTreeMap<String, usize> {
     let unaccepted: Vec<Diagnostic> = diags
         .iter()
         .filter(|d| d.suppression.as_ref().is_none_or(|s| s.kind == crate::diagnostics::SuppressionKind::Baseline))
-        .map(|d| Diagnostic { suppression: None, ..d.clone() })
+        .map(|d| Diagnostic { suppression: None, ..Diagnostic::clone(d) })
         .collect();
     crate::check::baseline_of(&unaccepted)
 }
 
-fn baseline_json(diags: &[Diagnostic]) -> String {
+fn baseline_json(diags: &[&Diagnostic]) -> String {
     let findings = baseline_findings(diags);
     let value = serde_json::json!({ "version": 1, "tool": "archc", "findings": findings });
     serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
@@ -347,7 +347,8 @@ fn check(host: &dyn Host, paths: &[PathBuf], args: &CheckArgs) -> i32 {
         groups.push((&a.workspace.sources, &a.diagnostics));
         files += a.workspace.files.iter().filter(|f| !f.is_std).count();
     }
-    let all: Vec<Diagnostic> = groups.iter().flat_map(|g| g.1.iter().cloned()).collect();
+    // Borrowed, not copied: a large workspace can have hundreds of thousands of findings.
+    let all: Vec<&Diagnostic> = groups.iter().flat_map(|g| g.1.iter()).collect();
     if let Some(path) = &args.write_baseline {
         if let Err(e) = safe_out::replace_file(path, baseline_json(&all).as_bytes(), None) {
             report::CliError::new(codes::UNWRITABLE_OUTPUT, format!("cannot write baseline `{}`: {e}", path.display()))
@@ -416,7 +417,7 @@ fn check(host: &dyn Host, paths: &[PathBuf], args: &CheckArgs) -> i32 {
                 out.push('\n');
             }
             let suppressed = all.iter().filter(|d| d.suppression.is_some()).count();
-            out.push_str(&summary_line(Counts::of(&all), files, suppressed));
+            out.push_str(&summary_line(counts_of(&groups), files, suppressed));
             out.push('\n');
             out
         }
@@ -466,6 +467,15 @@ fn hidden_notes_line(hidden: &BTreeMap<&str, usize>) -> String {
     by_count.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
     let codes: Vec<String> = by_count.iter().map(|(c, n)| format!("{c} {n}")).collect();
     format!("{} not shown ({}): run with `--verbose` to see them", plural(total, "note"), codes.join(", "))
+}
+
+/// The counts of every group's diagnostics together.
+fn counts_of(groups: &[(&SourceMap, &[Diagnostic])]) -> Counts {
+    groups.iter().map(|(_, diags)| Counts::of(diags)).fold(Counts::default(), |a, b| Counts {
+        errors: a.errors + b.errors,
+        warnings: a.warnings + b.warnings,
+        notes: a.notes + b.notes,
+    })
 }
 
 fn summary_line(c: Counts, files: usize, suppressed: usize) -> String {

@@ -1,6 +1,8 @@
 //! The one place that knows how the driver analyzes a workspace. A [`Snapshot`] is immutable: the
-//! server builds a new one after edits and the features only read it. Swapping the driver for an
-//! incremental snapshot later changes this file only.
+//! server builds a new one after edits and the features only read it. The driver reads the open
+//! documents and the disk through the server's overlay `Host` and hands the texts to the pure
+//! `pipeline::analyze`; with [`ParseCaches`] only edited files are parsed again, and each analysis
+//! shares the other files' syntax trees with the cache (`Analysis::tree`).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -41,6 +43,11 @@ impl<'s> File<'s> {
 
     pub fn text(&self) -> &'s str {
         self.analysis.workspace.sources.text(self.id)
+    }
+
+    /// The file's syntax tree, kept when the snapshot was built with [`ParseCaches`].
+    pub fn tree(&self) -> Option<&'s crate::syntax::ast::SourceAst> {
+        self.analysis.tree(self.id)
     }
 }
 
@@ -184,6 +191,9 @@ mod tests {
 
         let fresh = Snapshot::build(&host, &ws, 2, &opts);
         assert_eq!(findings(&cached), findings(&fresh));
+        let a = cached.file(Path::new("/ws/a.arch")).expect("a.arch analyzed");
+        assert!(a.tree().is_some_and(|t| !t.items.is_empty()), "the cached build keeps the edited file's tree");
+        assert!(fresh.file(Path::new("/ws/a.arch")).and_then(|f| f.tree()).is_none(), "a batch build frees it");
         assert!(findings(&cached).iter().any(|f| f.starts_with("HYG001")), "the misspelt owner is found");
     }
 }

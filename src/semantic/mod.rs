@@ -36,6 +36,12 @@ pub fn analyze(ws: &Workspace) -> (Model, Vec<Diagnostic>) {
     with_calls_checked(resolve::run(ws, ws.files.iter().map(|f| Cow::Borrowed(&f.ast)).collect()))
 }
 
+/// Resolves a workspace whose syntax trees are given separately, in `ws.files` order: borrowed
+/// trees (shared with a parse cache) stay, owned ones are freed as they are lowered.
+pub fn analyze_trees(ws: &Workspace, asts: Vec<Cow<'_, SourceAst>>) -> (Model, Vec<Diagnostic>) {
+    with_calls_checked(resolve::run(ws, asts))
+}
+
 /// Adds the findings about `calls` that name no endpoint, which need the whole resolved model.
 fn with_calls_checked((model, mut diags): (Model, Vec<Diagnostic>)) -> (Model, Vec<Diagnostic>) {
     diags.extend(calls::check(&model));
