@@ -3,7 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use rustc_hash::FxHashMap;
+use std::hash::BuildHasher;
+
+use hashbrown::HashTable;
+use rustc_hash::{FxBuildHasher, FxHashMap};
 
 use super::model::*;
 use super::{Workspace, WorkspaceFile};
@@ -83,26 +86,33 @@ fn count_decls(item: &Item) -> usize {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 struct Sym(u32);
 
-/// The names declared in the workspace, each stored once.
+/// The names declared in the workspace. Each entry is a symbol and the first element with that
+/// name: the text itself stays in the model, so interning allocates nothing per name.
 #[derive(Default)]
 struct Symbols {
-    ids: FxHashMap<Box<str>, Sym>,
+    table: HashTable<(Sym, ElementId)>,
 }
 
 impl Symbols {
-    fn intern(&mut self, name: &str) -> Sym {
-        if let Some(&sym) = self.ids.get(name) {
+    /// The symbol of `id`'s name, which is `name`; the element must already be in `elements`.
+    fn intern(&mut self, name: &str, id: ElementId, elements: &[Element]) -> Sym {
+        let hash = hash_name(name);
+        if let Some(&(sym, _)) = self.table.find(hash, |&(_, e)| elements[e.0 as usize].name == name) {
             return sym;
         }
-        let sym = Sym(self.ids.len() as u32);
-        self.ids.insert(name.into(), sym);
+        let sym = Sym(self.table.len() as u32);
+        self.table.insert_unique(hash, (sym, id), |&(_, e)| hash_name(&elements[e.0 as usize].name));
         sym
     }
 
     /// The symbol of a name some declaration has; `None` means no element has this name.
-    fn get(&self, name: &str) -> Option<Sym> {
-        self.ids.get(name).copied()
+    fn get(&self, name: &str, elements: &[Element]) -> Option<Sym> {
+        self.table.find(hash_name(name), |&(_, e)| elements[e.0 as usize].name == name).map(|&(sym, _)| sym)
     }
+}
+
+fn hash_name(name: &str) -> u64 {
+    FxBuildHasher.hash_one(name)
 }
 
 struct Resolver<'w> {
@@ -179,7 +189,6 @@ impl<'w> Resolver<'w> {
 
     fn declare(&mut self, f: &WorkspaceFile, d: &Decl, parent: Option<ElementId>) {
         let id = ElementId(self.model.elements.len() as u32);
-        let sym = self.symbols.intern(&d.name.text);
         self.model.elements.push(Element {
             kind: d.kind,
             name: d.name.text.clone(),
@@ -197,6 +206,7 @@ impl<'w> Resolver<'w> {
             name_span: d.name.span,
             from_std: f.is_std,
         });
+        let sym = self.symbols.intern(&d.name.text, id, &self.model.elements);
         // The earlier sibling of the same name, if any (the first one keeps the name).
         let mut clash = None;
         if let Some(p) = parent {
@@ -417,14 +427,14 @@ impl<'w> Resolver<'w> {
     fn find(&self, text: &str, kinds: &[DeclKind], ctx: Ctx) -> Option<ElementId> {
         // `decision.option`, `deployment.node`, `system.container.component`.
         if let Some((head, rest)) = text.split_once('.') {
-            let mut cur = self.global(self.symbols.get(head)?)?;
+            let mut cur = self.global(self.symbol(head)?)?;
             for segment in rest.split('.') {
-                cur = self.child(cur, self.symbols.get(segment)?)?;
+                cur = self.child(cur, self.symbol(segment)?)?;
             }
             return Some(cur);
         }
         // A name no declaration has resolves nowhere.
-        let sym = self.symbols.get(text)?;
+        let sym = self.symbol(text)?;
         // Local names first: options of this decision, nodes of this deployment.
         if kinds.iter().any(|k| !k.is_global()) {
             let mut scope = Some(ctx.element);
@@ -453,6 +463,10 @@ impl<'w> Resolver<'w> {
             }
         }
         Some(first)
+    }
+
+    fn symbol(&self, name: &str) -> Option<Sym> {
+        self.symbols.get(name, &self.model.elements)
     }
 
     /// The element a global name means.
