@@ -121,10 +121,18 @@ impl Endpoint {
     }
 
     /// Whether `calls` text names this endpoint; `op name` is accepted for an operation too.
+    /// Compares without building the signature: it runs for every `calls` of every link.
     pub fn is_named(&self, text: &str) -> bool {
+        let is_op = self.method == "op";
+        let is_signature = |t: &str| {
+            if is_op {
+                t == self.target
+            } else {
+                t.strip_prefix(self.method.as_str()).and_then(|rest| rest.strip_prefix(' ')) == Some(self.target.as_str())
+            }
+        };
         let text = text.trim();
-        let sig = self.signature();
-        text == sig || (self.method == "op" && text.strip_prefix("op ").is_some_and(|n| n.trim() == sig))
+        is_signature(text) || (is_op && text.strip_prefix("op ").is_some_and(|n| is_signature(n.trim())))
     }
 }
 
@@ -408,5 +416,40 @@ impl Model {
             Val::Bool(b) => b.to_string(),
             Val::Hole => "?".to_string(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::{FileId, Span};
+
+    fn endpoint(method: &str, target: &str) -> Endpoint {
+        Endpoint {
+            method: method.into(),
+            target: target.into(),
+            request: None,
+            response: None,
+            summary: None,
+            options: Vec::new(),
+            span: Span::new(FileId(0), 0..0),
+        }
+    }
+
+    #[test]
+    fn a_calls_names_an_endpoint_by_its_signature_and_an_operation_by_its_name() {
+        let get = endpoint("GET", "/orders/{id}");
+        assert!(get.is_named("GET /orders/{id}"));
+        assert!(get.is_named("  GET /orders/{id} "));
+        assert!(!get.is_named("GET  /orders/{id}"), "one space, as the signature has");
+        assert!(!get.is_named("POST /orders/{id}"));
+        assert!(!get.is_named("GET /orders"));
+        assert!(!get.is_named("/orders/{id}"));
+        let op = endpoint("op", "reserve");
+        assert!(op.is_named("reserve"));
+        assert!(op.is_named("op reserve"));
+        assert!(op.is_named("op  reserve "));
+        assert!(!op.is_named("op reserved"));
+        assert!(!get.is_named("op GET /orders/{id}"), "`op` prefixes operations only");
     }
 }
