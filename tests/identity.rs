@@ -48,7 +48,10 @@ fn declaration(a: &Analysis, id: ElementId) -> (String, String, String, String) 
 fn add_component_at_the_top(files: &mut [(String, String)], first: &Analysis) -> String {
     let (_, e) = first.model.iter().find(|(_, e)| !e.from_std).expect("a user element");
     let path = first.workspace.sources.name(e.file).to_string();
-    let file = files.iter_mut().find(|(name, _)| path == *name || path.ends_with(&format!("/{name}"))).expect("the file of the first element");
+    let file = files
+        .iter_mut()
+        .find(|(name, _)| path == *name || path.ends_with(&format!("/{name}")))
+        .expect("the file of the first element");
     // Imports stay first: insert after the last import line.
     let lines: Vec<&str> = file.1.lines().collect();
     let after = lines.iter().rposition(|l| l.starts_with("import ")).map_or(0, |i| i + 1);

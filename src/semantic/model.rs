@@ -128,7 +128,8 @@ impl Endpoint {
             if is_op {
                 t == self.target
             } else {
-                t.strip_prefix(self.method.as_str()).and_then(|rest| rest.strip_prefix(' ')) == Some(self.target.as_str())
+                t.strip_prefix(self.method.as_str()).and_then(|rest| rest.strip_prefix(' '))
+                    == Some(self.target.as_str())
             }
         };
         let text = text.trim();
