@@ -2,7 +2,10 @@
 //! and the editor features all read it; nothing here does IO or rendering.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
+use std::sync::OnceLock;
+
+use rustc_hash::FxHashMap;
 
 use crate::source::{FileId, Span};
 
@@ -12,8 +15,38 @@ pub type Args<T> = smallvec::SmallVec<[smallvec::SmallVec<[T; 1]>; 1]>;
 use crate::syntax::literal::Literal;
 use crate::syntax::schema::DeclKind;
 
+/// An element's position in one analysis, in load order: it changes when a declaration is added
+/// or removed above it. Carry an [`ElementKey`] across analyses instead.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ElementId(pub u32);
+
+/// An element's identity across analyses: its qualified name, the names of its enclosing
+/// elements and its own joined by dots (`shop.storefront`, `architecture_style.event_driven`),
+/// which is also a reference that resolves to it. Editing other declarations, or other files,
+/// does not change it. Standard library elements are prefixed `std:` (a user declaration may
+/// shadow one); a name declared twice (reported as an error) keys its later declarations
+/// `name#2`, `name#3` in load order.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ElementKey(String);
+
+impl ElementKey {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for ElementKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Every element's key and the way back, derived from the finished model on first use.
+#[derive(Clone, Debug, Default)]
+struct KeyIndex {
+    keys: Vec<ElementKey>,
+    ids: FxHashMap<String, ElementId>,
+}
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Val {
@@ -88,10 +121,19 @@ impl Endpoint {
     }
 
     /// Whether `calls` text names this endpoint; `op name` is accepted for an operation too.
+    /// Compares without building the signature: it runs for every `calls` of every link.
     pub fn is_named(&self, text: &str) -> bool {
+        let is_op = self.method == "op";
+        let is_signature = |t: &str| {
+            if is_op {
+                t == self.target
+            } else {
+                t.strip_prefix(self.method.as_str()).and_then(|rest| rest.strip_prefix(' '))
+                    == Some(self.target.as_str())
+            }
+        };
         let text = text.trim();
-        let sig = self.signature();
-        text == sig || (self.method == "op" && text.strip_prefix("op ").is_some_and(|n| n.trim() == sig))
+        is_signature(text) || (is_op && text.strip_prefix("op ").is_some_and(|n| is_signature(n.trim())))
     }
 }
 
@@ -208,6 +250,8 @@ pub struct Model {
     /// Workspace-wide names of global elements.
     pub names: BTreeMap<String, ElementId>,
     pub acceptances: Vec<Acceptance>,
+    /// Built on the first `key_of` or `by_key`: the batch CLI never pays for it.
+    keys: OnceLock<KeyIndex>,
 }
 
 impl Model {
@@ -242,6 +286,40 @@ impl Model {
             Some(e) => e.name.clone(),
             None => "?".to_string(),
         }
+    }
+
+    /// The element's identity across analyses (see [`ElementKey`]).
+    pub fn key_of(&self, id: ElementId) -> Option<&ElementKey> {
+        self.key_index().keys.get(id.0 as usize)
+    }
+
+    /// The element that has this key in this analysis, if it still exists.
+    pub fn by_key(&self, key: &str) -> Option<ElementId> {
+        self.key_index().ids.get(key).copied()
+    }
+
+    fn key_index(&self) -> &KeyIndex {
+        self.keys.get_or_init(|| {
+            let mut index = KeyIndex { keys: Vec::with_capacity(self.elements.len()), ids: FxHashMap::default() };
+            // How many elements had each qualified name so far, for the rare name declared twice.
+            let mut seen: FxHashMap<String, u32> = FxHashMap::default();
+            for (id, e) in self.iter() {
+                let mut path = vec![e.name.as_str()];
+                let mut up = e.parent;
+                while let Some(p) = up.and_then(|p| self.get(p)) {
+                    path.push(p.name.as_str());
+                    up = p.parent;
+                }
+                path.reverse();
+                let qualified = format!("{}{}", if e.from_std { "std:" } else { "" }, path.join("."));
+                let count = seen.entry(qualified.clone()).or_insert(0);
+                *count += 1;
+                let key = if *count == 1 { qualified } else { format!("{qualified}#{count}") };
+                index.ids.insert(key.clone(), id);
+                index.keys.push(ElementKey(key));
+            }
+            index
+        })
     }
 
     /// A deterministic text dump without spans: two models are the same iff their dumps are. Used
@@ -339,5 +417,40 @@ impl Model {
             Val::Bool(b) => b.to_string(),
             Val::Hole => "?".to_string(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::{FileId, Span};
+
+    fn endpoint(method: &str, target: &str) -> Endpoint {
+        Endpoint {
+            method: method.into(),
+            target: target.into(),
+            request: None,
+            response: None,
+            summary: None,
+            options: Vec::new(),
+            span: Span::new(FileId(0), 0..0),
+        }
+    }
+
+    #[test]
+    fn a_calls_names_an_endpoint_by_its_signature_and_an_operation_by_its_name() {
+        let get = endpoint("GET", "/orders/{id}");
+        assert!(get.is_named("GET /orders/{id}"));
+        assert!(get.is_named("  GET /orders/{id} "));
+        assert!(!get.is_named("GET  /orders/{id}"), "one space, as the signature has");
+        assert!(!get.is_named("POST /orders/{id}"));
+        assert!(!get.is_named("GET /orders"));
+        assert!(!get.is_named("/orders/{id}"));
+        let op = endpoint("op", "reserve");
+        assert!(op.is_named("reserve"));
+        assert!(op.is_named("op reserve"));
+        assert!(op.is_named("op  reserve "));
+        assert!(!op.is_named("op reserved"));
+        assert!(!get.is_named("op GET /orders/{id}"), "`op` prefixes operations only");
     }
 }

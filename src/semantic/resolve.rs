@@ -3,6 +3,11 @@
 
 use std::collections::BTreeMap;
 
+use std::hash::BuildHasher;
+
+use hashbrown::HashTable;
+use rustc_hash::{FxBuildHasher, FxHashMap};
+
 use super::model::*;
 use super::{Workspace, WorkspaceFile};
 use crate::diagnostics::{codes, did_you_mean, Diagnostic};
@@ -15,17 +20,24 @@ use crate::syntax::schema::{self, DeclKind, Ty};
 /// Resolves a workspace whose syntax trees are given separately, one per file in `ws.files`
 /// order. Owned trees are dropped file by file as the model grows, which keeps the peak low.
 pub fn run(ws: &Workspace, asts: Vec<Cow<'_, SourceAst>>) -> (Model, Vec<Diagnostic>) {
+    let declarations: usize = asts.iter().map(|a| a.items.iter().map(count_decls).sum::<usize>()).sum();
     let mut r = Resolver {
         ws,
         model: Model::default(),
         diags: Vec::new(),
         visible: Vec::new(),
-        file_index: BTreeMap::new(),
-        std_names: BTreeMap::new(),
-        duplicates: BTreeMap::new(),
+        file_index: Vec::new(),
+        symbols: Symbols::default(),
+        global: Vec::new(),
+        std_names: FxHashMap::default(),
+        duplicates: FxHashMap::default(),
+        children: FxHashMap::default(),
     };
+    r.model.elements.reserve_exact(declarations);
+    let files = ws.files.iter().map(|f| f.id.0 as usize + 1).max().unwrap_or(0);
+    r.file_index = vec![None; files];
     for (i, f) in ws.files.iter().enumerate() {
-        r.file_index.insert(f.id, i);
+        r.file_index[f.id.0 as usize] = Some(i);
     }
     r.compute_visibility();
     // Every name is declared before any reference is resolved.
@@ -36,10 +48,18 @@ pub fn run(ws: &Workspace, asts: Vec<Cow<'_, SourceAst>>) -> (Model, Vec<Diagnos
             }
         }
     }
-    // Lowering visits declarations in the same order as declaring, so ids line up.
+    // The workspace-wide names, built once in sorted order for the model's readers.
+    let mut names: Vec<(String, ElementId)> =
+        r.global.iter().flatten().map(|&id| (r.model.elements[id.0 as usize].name.clone(), id)).collect();
+    names.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    r.model.names = names.into_iter().collect();
+    // Lowering visits declarations in the same order as declaring, so ids line up. It moves the
+    // text out of the trees into the model; a borrowed tree (the editor keeps its trees) is
+    // copied first, which costs what copying each string would.
     let mut next = 0u32;
     for (f, ast) in ws.files.iter().zip(asts) {
-        for item in &ast.items {
+        let mut ast = ast.into_owned();
+        for item in &mut ast.items {
             match item {
                 Item::Decl(d) => r.lower_tree(d, &mut next),
                 Item::Accept(a) => r.accept(f.id, a),
@@ -51,6 +71,50 @@ pub fn run(ws: &Workspace, asts: Vec<Cow<'_, SourceAst>>) -> (Model, Vec<Diagnos
     (r.model, r.diags)
 }
 
+fn count_decls(item: &Item) -> usize {
+    fn count(d: &Decl) -> usize {
+        1 + d.children.iter().map(count).sum::<usize>()
+    }
+    match item {
+        Item::Decl(d) => count(d),
+        _ => 0,
+    }
+}
+
+/// A declared name, interned once: lookups hash the reference's text once and then compare
+/// small integers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct Sym(u32);
+
+/// The names declared in the workspace. Each entry is a symbol and the first element with that
+/// name: the text itself stays in the model, so interning allocates nothing per name.
+#[derive(Default)]
+struct Symbols {
+    table: HashTable<(Sym, ElementId)>,
+}
+
+impl Symbols {
+    /// The symbol of `id`'s name, which is `name`; the element must already be in `elements`.
+    fn intern(&mut self, name: &str, id: ElementId, elements: &[Element]) -> Sym {
+        let hash = hash_name(name);
+        if let Some(&(sym, _)) = self.table.find(hash, |&(_, e)| elements[e.0 as usize].name == name) {
+            return sym;
+        }
+        let sym = Sym(self.table.len() as u32);
+        self.table.insert_unique(hash, (sym, id), |&(_, e)| hash_name(&elements[e.0 as usize].name));
+        sym
+    }
+
+    /// The symbol of a name some declaration has; `None` means no element has this name.
+    fn get(&self, name: &str, elements: &[Element]) -> Option<Sym> {
+        self.table.find(hash_name(name), |&(_, e)| elements[e.0 as usize].name == name).map(|&(sym, _)| sym)
+    }
+}
+
+fn hash_name(name: &str) -> u64 {
+    FxBuildHasher.hash_one(name)
+}
+
 struct Resolver<'w> {
     ws: &'w Workspace,
     model: Model,
@@ -58,18 +122,29 @@ struct Resolver<'w> {
     /// For each std module (by index in `ws.files`), the files whose declarations it sees; empty
     /// for workspace files, which see the whole workspace.
     visible: Vec<Vec<u64>>,
-    file_index: BTreeMap<FileId, usize>,
+    /// Index in `ws.files` by `FileId`.
+    file_index: Vec<Option<usize>>,
+    symbols: Symbols,
+    /// The element a global name means (what `model.names` holds), by symbol.
+    global: Vec<Option<ElementId>>,
     /// Names declared by the standard library: std files resolve against these, so a user
     /// declaration that shadows a std name does not change what std itself means.
-    std_names: BTreeMap<String, ElementId>,
+    std_names: FxHashMap<Sym, ElementId>,
     /// Later declarations of names already taken (reported as HYG002); a reference prefers the
     /// declaration its file can see.
-    duplicates: BTreeMap<String, Vec<ElementId>>,
+    duplicates: FxHashMap<Sym, Vec<ElementId>>,
+    /// The first child of an element with a given name: nested and qualified names resolve
+    /// without scanning the children.
+    children: FxHashMap<(ElementId, Sym), ElementId>,
 }
 
 impl<'w> Resolver<'w> {
     fn file(&self, id: FileId) -> Option<&'w WorkspaceFile> {
-        self.file_index.get(&id).and_then(|&i| self.ws.files.get(i))
+        self.file_index.get(id.0 as usize).copied().flatten().and_then(|i| self.ws.files.get(i))
+    }
+
+    fn index_of(&self, id: FileId) -> Option<usize> {
+        self.file_index.get(id.0 as usize).copied().flatten()
     }
 
     /// What each std module sees: itself and the std modules it imports, transitively. Workspace
@@ -91,7 +166,7 @@ impl<'w> Resolver<'w> {
                 }
                 self.visible[start][w] |= 1 << b;
                 for (to, _) in &self.ws.files[v].imports {
-                    if let Some(&j) = self.file_index.get(to) {
+                    if let Some(j) = self.index_of(*to) {
                         stack.push(j);
                     }
                 }
@@ -106,8 +181,8 @@ impl<'w> Resolver<'w> {
         if !self.file(from).is_some_and(|f| f.is_std) {
             return true;
         }
-        match (self.file_index.get(&from), self.file_index.get(&target)) {
-            (Some(&a), Some(&b)) => self.visible[a].get(b / 64).is_some_and(|w| w & (1 << (b % 64)) != 0),
+        match (self.index_of(from), self.index_of(target)) {
+            (Some(a), Some(b)) => self.visible[a].get(b / 64).is_some_and(|w| w & (1 << (b % 64)) != 0),
             _ => false,
         }
     }
@@ -117,8 +192,9 @@ impl<'w> Resolver<'w> {
         self.model.elements.push(Element {
             kind: d.kind,
             name: d.name.text.clone(),
-            label: d.label.as_ref().map(|l| l.value.clone()),
-            variant: d.variant.as_ref().map(|v| v.text.clone()),
+            // Moved in while lowering.
+            label: None,
+            variant: None,
             parent,
             children: Vec::new(),
             attrs: Vec::new(),
@@ -130,47 +206,46 @@ impl<'w> Resolver<'w> {
             name_span: d.name.span,
             from_std: f.is_std,
         });
+        let sym = self.symbols.intern(&d.name.text, id, &self.model.elements);
+        // The earlier sibling of the same name, if any (the first one keeps the name).
+        let mut clash = None;
         if let Some(p) = parent {
             if let Some(pe) = self.model.elements.get_mut(p.0 as usize) {
                 pe.children.push(id);
             }
+            clash = Some(*self.children.entry((p, sym)).or_insert(id)).filter(|c| *c != id);
         }
         if d.kind.is_global() {
-            self.bind_global(id, d);
-        } else if let Some(p) = parent {
+            self.bind_global(id, sym, d);
+        } else if let Some(other) = clash {
             // Local names (options, nodes) must be unique within their parent.
-            let clash = self.model.get(p).and_then(|pe| {
-                pe.children
-                    .iter()
-                    .copied()
-                    .find(|c| *c != id && self.model.get(*c).is_some_and(|ce| ce.name == d.name.text))
-            });
-            if let Some(other) = clash {
-                let first = self.model.get(other).map(|e| e.name_span).unwrap_or(d.name.span);
-                self.diags.push(
-                    Diagnostic::new(
-                        codes::DUPLICATE_ID,
-                        format!("`{}` is declared twice in this block", d.name.text),
-                        d.name.span,
-                        "declared again here",
-                    )
-                    .with_secondary(first, "first declared here")
-                    .with_help("rename one of them"),
-                );
-            }
+            let first = self.model.get(other).map(|e| e.name_span).unwrap_or(d.name.span);
+            self.diags.push(
+                Diagnostic::new(
+                    codes::DUPLICATE_ID,
+                    format!("`{}` is declared twice in this block", d.name.text),
+                    d.name.span,
+                    "declared again here",
+                )
+                .with_secondary(first, "first declared here")
+                .with_help("rename one of them"),
+            );
         }
         for child in &d.children {
             self.declare(f, child, Some(id));
         }
     }
 
-    fn bind_global(&mut self, id: ElementId, d: &Decl) {
-        let name = d.name.text.clone();
+    fn bind_global(&mut self, id: ElementId, sym: Sym, d: &Decl) {
         if self.model.get(id).is_some_and(|e| e.from_std) {
-            self.std_names.entry(name.clone()).or_insert(id);
+            self.std_names.entry(sym).or_insert(id);
         }
-        let Some(&existing) = self.model.names.get(&name) else {
-            self.model.names.insert(name, id);
+        let slot = sym.0 as usize;
+        if self.global.len() <= slot {
+            self.global.resize(slot + 1, None);
+        }
+        let Some(existing) = self.global[slot] else {
+            self.global[slot] = Some(id);
             return;
         };
         let (old_std, new_std) =
@@ -178,13 +253,14 @@ impl<'w> Resolver<'w> {
         match (old_std, new_std) {
             // A user declaration shadows the standard library's.
             (true, false) => {
-                self.model.names.insert(name, id);
+                self.global[slot] = Some(id);
             }
             (false, true) => {}
             _ => {
-                self.duplicates.entry(name.clone()).or_default().push(id);
+                self.duplicates.entry(sym).or_default().push(id);
                 let Some(first) = self.model.get(existing) else { return };
                 let first_kind = first.kind;
+                let name = &d.name.text;
                 let mut diag = Diagnostic::new(
                     codes::DUPLICATE_ID,
                     format!("`{name}` is declared twice"),
@@ -202,55 +278,55 @@ impl<'w> Resolver<'w> {
     }
 
     /// Lowers a declaration and its nested ones, in declaration order.
-    fn lower_tree(&mut self, d: &Decl, next: &mut u32) {
+    fn lower_tree(&mut self, d: &mut Decl, next: &mut u32) {
         let id = ElementId(*next);
         *next += 1;
         self.lower(id, d);
-        for child in &d.children {
+        for child in &mut d.children {
             self.lower_tree(child, next);
         }
     }
 
-    fn lower(&mut self, id: ElementId, d: &Decl) {
+    fn lower(&mut self, id: ElementId, d: &mut Decl) {
         let ctx = Ctx { file: self.model.get(id).map_or(FileId(0), |e| e.file), element: id };
-        let attrs = self.attrs(&d.attrs, ctx);
+        let attrs = self.attrs(&mut d.attrs, ctx);
         let steps = d
             .steps
-            .iter()
+            .iter_mut()
             .map(|s| Step {
                 from: self.reference(&s.from, schema::PARTICIPANTS, ctx, "a step"),
                 to: self.reference(&s.to, schema::PARTICIPANTS, ctx, "a step"),
                 is_async: s.is_async,
-                label: s.label.as_ref().map(|l| l.value.clone()),
-                protocol: s.protocol.as_ref().map(|p| p.text.clone()),
+                label: s.label.as_mut().map(|l| take(&mut l.value)),
+                protocol: s.protocol.as_mut().map(|p| take(&mut p.text)),
                 latency: s.latency.map(|l| l.0),
-                options: self.attrs(&s.options, ctx),
+                options: self.attrs(&mut s.options, ctx),
                 span: s.span,
             })
             .collect();
         let models: &[DeclKind] = &[DeclKind::Data, DeclKind::Event];
         let endpoints = d
             .endpoints
-            .iter()
+            .iter_mut()
             .map(|e| Endpoint {
-                method: e.method.text.clone(),
-                target: e.target.value.clone(),
-                request: e.request.as_ref().map(|v| self.value(v, Ty::Ref(models), ctx, "a request")),
-                response: e.response.as_ref().map(|v| self.value(v, Ty::Ref(models), ctx, "a response")),
-                summary: e.summary.as_ref().map(|s| s.value.clone()),
-                options: self.attrs(&e.options, ctx),
+                method: take(&mut e.method.text),
+                target: take(&mut e.target.value),
+                request: e.request.as_mut().map(|v| self.value(v, Ty::Ref(models), ctx, "a request")),
+                response: e.response.as_mut().map(|v| self.value(v, Ty::Ref(models), ctx, "a response")),
+                summary: e.summary.as_mut().map(|s| take(&mut s.value)),
+                options: self.attrs(&mut e.options, ctx),
                 span: e.span,
             })
             .collect();
         let fields = d
             .fields
-            .iter()
+            .iter_mut()
             .map(|f| Field {
-                name: f.name.text.clone(),
-                ty: f.ty.text.clone(),
+                name: take(&mut f.name.text),
+                ty: take(&mut f.ty.text),
                 list: f.list,
-                modifiers: f.modifiers.iter().map(|m| m.text.clone()).collect(),
-                doc: f.doc.as_ref().map(|t| t.value.clone()),
+                modifiers: f.modifiers.iter_mut().map(|m| take(&mut m.text)).collect(),
+                doc: f.doc.as_mut().map(|t| take(&mut t.value)),
                 span: f.span,
             })
             .collect();
@@ -258,6 +334,8 @@ impl<'w> Resolver<'w> {
             self.system_agrees_with_nesting(id, &attrs);
         }
         if let Some(e) = self.model.elements.get_mut(id.0 as usize) {
+            e.label = d.label.as_mut().map(|l| take(&mut l.value));
+            e.variant = d.variant.as_mut().map(|v| take(&mut v.text));
             e.attrs = attrs;
             e.steps = steps;
             e.endpoints = endpoints;
@@ -295,25 +373,27 @@ impl<'w> Resolver<'w> {
         );
     }
 
-    fn attrs(&mut self, attrs: &[ast::Attr], ctx: Ctx) -> Vec<Attribute> {
+    fn attrs(&mut self, attrs: &mut [ast::Attr], ctx: Ctx) -> Vec<Attribute> {
         attrs
-            .iter()
+            .iter_mut()
             .map(|a| {
+                let spec = a.spec;
                 let args = a
                     .args
-                    .iter()
+                    .iter_mut()
                     .enumerate()
                     .map(|(i, vals)| {
-                        let ty = a.spec.params.get(i).map_or(Ty::Str, |p| p.ty);
-                        vals.iter().map(|v| self.value(v, ty, ctx, a.spec.name)).collect()
+                        let ty = spec.params.get(i).map_or(Ty::Str, |p| p.ty);
+                        vals.iter_mut().map(|v| self.value(v, ty, ctx, spec.name)).collect()
                     })
                     .collect();
-                Attribute { name: a.spec.name, args, block: self.attrs(&a.block, ctx), span: a.span }
+                Attribute { name: spec.name, args, block: self.attrs(&mut a.block, ctx), span: a.span }
             })
             .collect()
     }
 
-    fn value(&mut self, v: &ast::Value, ty: Ty, ctx: Ctx, what: &str) -> Value {
+    fn value(&mut self, v: &mut ast::Value, ty: Ty, ctx: Ctx, what: &str) -> Value {
+        let span = v.span();
         let val = match v {
             ast::Value::Ref(ident) => {
                 let kinds = match ty {
@@ -322,13 +402,13 @@ impl<'w> Resolver<'w> {
                 };
                 return self.reference(ident, kinds, ctx, what);
             }
-            ast::Value::Text(t) => Val::Text(t.value.clone()),
+            ast::Value::Text(t) => Val::Text(take(&mut t.value)),
             ast::Value::Lit(l, _) => Val::Lit(*l),
-            ast::Value::Word(w) => Val::Word(w.text.clone()),
+            ast::Value::Word(w) => Val::Word(take(&mut w.text)),
             ast::Value::Bool(b, _) => Val::Bool(*b),
             ast::Value::Hole(_) => Val::Hole,
         };
-        Value { val, span: v.span() }
+        Value { val, span }
     }
 
     /// Resolves a name where an element of one of `kinds` is expected.
@@ -347,31 +427,33 @@ impl<'w> Resolver<'w> {
     fn find(&self, text: &str, kinds: &[DeclKind], ctx: Ctx) -> Option<ElementId> {
         // `decision.option`, `deployment.node`, `system.container.component`.
         if let Some((head, rest)) = text.split_once('.') {
-            let mut cur = self.model.lookup(head)?;
+            let mut cur = self.global(self.symbol(head)?)?;
             for segment in rest.split('.') {
-                cur = self.child(cur, segment)?;
+                cur = self.child(cur, self.symbol(segment)?)?;
             }
             return Some(cur);
         }
+        // A name no declaration has resolves nowhere.
+        let sym = self.symbol(text)?;
         // Local names first: options of this decision, nodes of this deployment.
         if kinds.iter().any(|k| !k.is_global()) {
             let mut scope = Some(ctx.element);
             while let Some(s) = scope {
-                if let Some(c) = self.child(s, text) {
+                if let Some(c) = self.child(s, sym) {
                     return Some(c);
                 }
                 scope = self.model.get(s).and_then(|e| e.parent);
             }
         }
         if self.file(ctx.file).is_some_and(|f| f.is_std) {
-            if let Some(id) = self.std_names.get(text) {
+            if let Some(id) = self.std_names.get(&sym) {
                 return Some(*id);
             }
         }
-        let first = self.model.lookup(text)?;
+        let first = self.global(sym)?;
         // With a duplicated name (already reported), prefer a declaration of the expected kind,
         // in this file if there is one, so the duplicate does not cascade into wrong-kind errors.
-        if let Some(others) = self.duplicates.get(text) {
+        if let Some(others) = self.duplicates.get(&sym) {
             let of_kind =
                 |id: &ElementId| self.model.get(*id).is_some_and(|e| kinds.is_empty() || kinds.contains(&e.kind));
             let here = |id: &ElementId| self.model.get(*id).is_some_and(|e| e.file == ctx.file);
@@ -383,9 +465,17 @@ impl<'w> Resolver<'w> {
         Some(first)
     }
 
-    fn child(&self, parent: ElementId, name: &str) -> Option<ElementId> {
-        let p = self.model.get(parent)?;
-        p.children.iter().copied().find(|c| self.model.get(*c).is_some_and(|e| e.name == name))
+    fn symbol(&self, name: &str) -> Option<Sym> {
+        self.symbols.get(name, &self.model.elements)
+    }
+
+    /// The element a global name means.
+    fn global(&self, sym: Sym) -> Option<ElementId> {
+        self.global.get(sym.0 as usize).copied().flatten()
+    }
+
+    fn child(&self, parent: ElementId, name: Sym) -> Option<ElementId> {
+        self.children.get(&(parent, name)).copied()
     }
 
     fn check_found(&mut self, id: ElementId, name: &Ident, kinds: &[DeclKind], ctx: Ctx, what: &str) -> Val {
@@ -522,23 +612,28 @@ impl<'w> Resolver<'w> {
         self.diags.extend(diags);
     }
 
-    fn accept(&mut self, file: FileId, a: &ast::Accept) {
+    fn accept(&mut self, file: FileId, a: &mut ast::Accept) {
         let ctx = Ctx { file, element: ElementId(u32::MAX) };
         for t in &a.targets {
             if self.find(&t.text, &[], ctx).is_none() {
                 self.unresolved(t, &[], ctx);
             }
         }
-        let attrs = self.attrs(&a.attrs, ctx);
+        let attrs = self.attrs(&mut a.attrs, ctx);
         self.model.acceptances.push(Acceptance {
-            rule: a.rule.text.clone(),
-            targets: a.targets.iter().map(|t| t.text.clone()).collect(),
-            justification: a.justification.as_ref().map(|j| j.value.clone()),
+            rule: take(&mut a.rule.text),
+            targets: a.targets.iter_mut().map(|t| take(&mut t.text)).collect(),
+            justification: a.justification.as_mut().map(|j| take(&mut j.value)),
             attrs,
             file,
             span: a.span,
         });
     }
+}
+
+/// Moves a string out of a syntax tree that is dropped right after lowering.
+fn take(s: &mut String) -> String {
+    std::mem::take(s)
 }
 
 #[derive(Clone, Copy)]
