@@ -3,6 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use super::{code, user_kind};
+use crate::analysis::graphs::path_key;
 use crate::check::shared::name_list;
 use crate::check::{Category, Ctx, LinkOrigin, Rule};
 use crate::diagnostics::{Diagnostic, Severity};
@@ -35,7 +36,7 @@ struct CycleGraph {
 
 impl CycleGraph {
     fn new(cx: &Ctx<'_>, mut nodes: Vec<(ElementId, bool)>) -> (CycleGraph, BTreeMap<ElementId, usize>) {
-        nodes.sort_by_cached_key(|(id, _)| cx.name(*id));
+        nodes.sort_by_cached_key(|(id, _)| path_key(cx.model, *id));
         let pos = nodes.iter().enumerate().map(|(i, (id, _))| (*id, i)).collect();
         let g = CycleGraph {
             subject: nodes.iter().map(|(_, s)| *s).collect(),

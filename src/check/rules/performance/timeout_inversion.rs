@@ -78,13 +78,14 @@ fn timeout_inversion(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         if !seen.insert((l.from, l.to, t)) {
             continue;
         }
-        let (caller, callee) = (cx.name(l.from), cx.name(l.to));
-        let head = format!("`{caller}` gives up on `{callee}` after {}", dur(t));
+        // Names are looked up only for a finding: most calls nest their timeouts fine.
+        let callee = || cx.name(l.to);
+        let head = || format!("`{}` gives up on `{}` after {}", cx.name(l.from), callee(), dur(t));
         let own = cx.model.get(l.to).and_then(|e| duration(e, "timeout").zip(e.attr("timeout")));
         let d = if let Some((c, attr)) = own.filter(|(c, _)| *c >= t) {
             cx.finding(
                 &TIMEOUT_INVERSION,
-                format!("{head}, but `{callee}` allows its requests {}", dur(c)),
+                format!("{}, but `{}` allows its requests {}", head(), callee(), dur(c)),
                 l.span,
                 format!("times out after {}", dur(t)),
                 &[l.from, l.to],
@@ -107,7 +108,7 @@ fn timeout_inversion(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             };
             cx.finding(
                 &TIMEOUT_INVERSION,
-                format!("{head}, but `{callee}` may wait {} on `{}`{how}", dur(w), cx.name(down.to)),
+                format!("{}, but `{}` may wait {} on `{}`{how}", head(), callee(), dur(w), cx.name(down.to)),
                 l.span,
                 format!("times out after {}", dur(t)),
                 &[l.from, l.to],
@@ -118,7 +119,7 @@ fn timeout_inversion(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         {
             cx.finding(
                 &TIMEOUT_INVERSION,
-                format!("{head}, but `{callee}` needs {} at p95", ms(p)),
+                format!("{}, but `{}` needs {} at p95", head(), callee(), ms(p)),
                 l.span,
                 format!("times out after {}", dur(t)),
                 &[l.from, l.to],
@@ -127,7 +128,7 @@ fn timeout_inversion(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             continue;
         };
         acc.push(
-            d.with_help(format!("make the timeout on `{callee}` longer than everything it may spend, or shorten `{callee}`'s own deadlines"))
+            d.with_help(format!("make the timeout on `{0}` longer than everything it may spend, or shorten `{0}`'s own deadlines", callee()))
                 .with_note("a caller that gives up first wastes the callee's work, and its retries pile more load on a slow service"),
         );
     }
