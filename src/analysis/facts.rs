@@ -1192,22 +1192,6 @@ pub fn field_types(model: &Model, data: ElementId) -> Vec<ElementId> {
         .collect()
 }
 
-/// Data that only travels and is never kept: marked `transient` (a request or response message,
-/// a notification payload), or a value type that appears only as a field of such messages.
-pub fn is_transient(model: &Model, data: ElementId) -> bool {
-    let Some(e) = model.get(data) else { return false };
-    if e.has_flag("transient") {
-        return true;
-    }
-    let containers: Vec<ElementId> = model
-        .iter()
-        .filter(|(id, c)| matches!(c.kind, DeclKind::Data | DeclKind::Event) && field_types(model, *id).contains(&data))
-        .map(|(id, _)| id)
-        .collect();
-    let held = model.iter().any(|(_, s)| s.references("holds").any(|d| d == data));
-    !containers.is_empty() && !held && containers.iter().all(|c| model.get(*c).is_some_and(|c| c.has_flag("transient")))
-}
-
 /// Credentials that are the system's own secrets (keys, service passwords), which belong in a
 /// vault: not end users' credentials kept as one-way hashes (`hashed` on the data or the field).
 pub fn is_system_secret(model: &Model, data: ElementId) -> bool {

@@ -1,6 +1,7 @@
-//! Dependency views several rules read: the user's components in name order and the distinct
-//! dependencies between them. Built on first use and then kept with the [`Facts`], so that no
-//! rule sorts the components or rebuilds the graph again.
+//! Views and indexes several rules read: the user's components in name order, the distinct
+//! dependencies between them, and which data nests in which. Built on first use and then kept
+//! with the [`Facts`], so that no rule sorts the components, rebuilds the graph or scans the
+//! whole model for one element again.
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
@@ -15,6 +16,42 @@ use crate::syntax::schema::DeclKind;
 pub(crate) struct Cache {
     components: OnceLock<Vec<ElementId>>,
     component_graph: OnceLock<ComponentGraph>,
+    nesting: OnceLock<Nesting>,
+}
+
+/// Which data nests in which (`field address: Address`), both ways, and which data something
+/// `holds`; by element index.
+struct Nesting {
+    field_types: Vec<Vec<ElementId>>,
+    containers: Vec<Vec<ElementId>>,
+    held: Vec<bool>,
+}
+
+impl Nesting {
+    fn new(model: &Model) -> Nesting {
+        let n = model.elements.len();
+        let mut field_types = vec![Vec::new(); n];
+        let mut containers: Vec<Vec<ElementId>> = vec![Vec::new(); n];
+        let mut held = vec![false; n];
+        for (id, e) in model.iter() {
+            if matches!(e.kind, DeclKind::Data | DeclKind::Event) {
+                let types = super::facts::field_types(model, id);
+                let mut distinct = types.clone();
+                distinct.sort_unstable();
+                distinct.dedup();
+                for t in distinct {
+                    containers[t.0 as usize].push(id);
+                }
+                field_types[id.0 as usize] = types;
+            }
+            for d in e.references("holds") {
+                if let Some(h) = held.get_mut(d.0 as usize) {
+                    *h = true;
+                }
+            }
+        }
+        Nesting { field_types, containers, held }
+    }
 }
 
 /// An element's path ([`Model::path_of`]) borrowed from the model when it is the element's own
@@ -83,6 +120,40 @@ impl Facts {
             sort_by_path(model, &mut v);
             v
         })
+    }
+
+    fn nesting(&self, model: &Model) -> &Nesting {
+        self.graphs.nesting.get_or_init(|| Nesting::new(model))
+    }
+
+    /// The data and event types of the fields of a data item or event, in field order (see
+    /// [`super::facts::field_types`]).
+    pub fn field_types(&self, model: &Model, data: ElementId) -> &[ElementId] {
+        self.nesting(model).field_types.get(data.0 as usize).map_or(&[], Vec::as_slice)
+    }
+
+    /// The data items and events with a field of type `data`, in declaration order.
+    pub fn containers_of(&self, model: &Model, data: ElementId) -> &[ElementId] {
+        self.nesting(model).containers.get(data.0 as usize).map_or(&[], Vec::as_slice)
+    }
+
+    /// Something `holds` the data item.
+    pub fn is_held(&self, model: &Model, data: ElementId) -> bool {
+        self.nesting(model).held.get(data.0 as usize).copied().unwrap_or(false)
+    }
+
+    /// Data that only travels and is never kept: marked `transient` (a request or response
+    /// message, a notification payload), or a value type that appears only as a field of such
+    /// messages.
+    pub fn is_transient(&self, model: &Model, data: ElementId) -> bool {
+        let Some(e) = model.get(data) else { return false };
+        if e.has_flag("transient") {
+            return true;
+        }
+        let containers = self.containers_of(model, data);
+        !containers.is_empty()
+            && !self.is_held(model, data)
+            && containers.iter().all(|c| model.get(*c).is_some_and(|c| c.has_flag("transient")))
     }
 
     /// The dependencies between the user's components; see [`ComponentGraph`].

@@ -1,7 +1,6 @@
 //! HYG006 unused-data: Data that nothing stores, owns, carries or exchanges.
 
 use super::code;
-use crate::analysis::facts;
 use crate::check::{Category, Ctx, Rule};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::semantic::model::{ElementId, Val};
@@ -57,7 +56,7 @@ fn unused_data(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let mut stack: Vec<ElementId> =
         cx.model.iter().filter(|(id, _)| used[id.0 as usize] && is_data(*id)).map(|(id, _)| id).collect();
     while let Some(id) = stack.pop() {
-        for t in facts::field_types(cx.model, id) {
+        for &t in cx.facts.field_types(cx.model, id) {
             if !used[t.0 as usize] {
                 used[t.0 as usize] = true;
                 stack.push(t);
