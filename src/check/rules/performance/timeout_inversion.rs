@@ -61,8 +61,22 @@ fn timeout_inversion(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         calls[l.from.0 as usize].push(l.to.0 as usize);
     }
     let mut cycle_of: Vec<Option<usize>> = vec![None; n];
-    let sccs: Vec<Vec<usize>> =
-        graph::strongly_connected(n, |v| calls[v].clone()).into_iter().filter(|c| c.len() > 1).collect();
+    // Only an element that calls and is called can be on a cycle: the search runs over those
+    // alone, not over every element of the model.
+    let mut called = vec![false; n];
+    calls.iter().flatten().for_each(|&w| called[w] = true);
+    let members: Vec<usize> = (0..n).filter(|&v| called[v] && !calls[v].is_empty()).collect();
+    let mut member_at = vec![usize::MAX; n];
+    for (i, &v) in members.iter().enumerate() {
+        member_at[v] = i;
+    }
+    let sccs: Vec<Vec<usize>> = graph::strongly_connected(members.len(), |i| {
+        calls[members[i]].iter().map(|&w| member_at[w]).filter(|&j| j != usize::MAX).collect()
+    })
+    .into_iter()
+    .filter(|c| c.len() > 1)
+    .map(|c| c.into_iter().map(|i| members[i]).collect())
+    .collect();
     for (k, scc) in sccs.iter().enumerate() {
         for &v in scc {
             cycle_of[v] = Some(k);
