@@ -159,6 +159,8 @@ pub struct Facts {
     pub roles: Vec<Roles>,
     /// Which links are dependencies, for the coupling and ownership rules.
     pub deps: Deps,
+    /// Views over `deps` built on first use (see [`super::graphs`]).
+    pub(crate) graphs: super::graphs::Cache,
 }
 
 /// Which links are dependencies: not a reply step (marked `reply`, or a sync step back over an
@@ -354,7 +356,7 @@ fn refs(attrs: &[Attribute], name: &str) -> Vec<ElementId> {
 pub fn is_unreadable(attr: &Attribute) -> bool {
     match attr.first() {
         None => true,
-        Some(v) => v.val == Val::Hole,
+        Some(v) => matches!(v.val, Val::Hole),
     }
 }
 
@@ -364,7 +366,7 @@ pub fn written_but_unreadable(model: &Model, id: ElementId, name: &str) -> bool 
 }
 
 fn has_hole(attrs: &[Attribute]) -> bool {
-    attrs.iter().any(|a| a.values().any(|v| v.val == Val::Hole) || has_hole(&a.block))
+    attrs.iter().any(|a| a.values().any(|v| matches!(v.val, Val::Hole)) || has_hole(&a.block))
 }
 
 /// Builds a link from keyed options (a `uses` block or a step's options).
@@ -473,6 +475,7 @@ impl Facts {
             holes: holes(model),
             roles: model.iter().map(|(id, e)| roles_of(model, e, id)).collect(),
             deps: Deps { reply: Vec::new(), order: Vec::new() },
+            graphs: Default::default(),
         };
         // Zones first: the zone and system defaults of a link depend on where its ends are.
         for (id, e) in model.iter() {
@@ -855,32 +858,49 @@ impl<'m> Zones<'m> {
 
     /// The zone and its ancestors, innermost first; stops on a cycle.
     pub fn chain(&self, zone: ElementId) -> Vec<ElementId> {
-        let mut out = vec![zone];
+        let mut out = Vec::new();
+        self.find_in_chain(zone, |z| {
+            out.push(z);
+            None::<()>
+        });
+        out
+    }
+
+    /// The first answer `f` gives along the zone and its ancestors, innermost first; stops on a
+    /// cycle. Rules ask this for every link, so the walk allocates nothing.
+    fn find_in_chain<T>(&self, zone: ElementId, mut f: impl FnMut(ElementId) -> Option<T>) -> Option<T> {
+        const MAX: usize = 65;
+        let mut seen = [zone; MAX];
+        let mut len = 1;
         let mut cur = zone;
-        while let Some(p) = self.parent(cur) {
-            if out.contains(&p) || out.len() > 64 {
-                break;
+        loop {
+            if let Some(t) = f(cur) {
+                return Some(t);
             }
-            out.push(p);
+            let p = self.parent(cur)?;
+            if seen[..len].contains(&p) || len >= MAX {
+                return None;
+            }
+            seen[len] = p;
+            len += 1;
             cur = p;
         }
-        out
     }
 
     /// Trust rank (none = 0 .. full = 4), inherited from enclosing zones.
     pub fn trust(&self, zone: ElementId) -> Option<usize> {
-        self.chain(zone)
-            .into_iter()
-            .find_map(|z| self.model.get(z).and_then(|e| e.word("trust")).and_then(Trust::parse).map(Trust::rank))
+        self.find_in_chain(zone, |z| {
+            self.model.get(z).and_then(|e| e.word("trust")).and_then(Trust::parse).map(Trust::rank)
+        })
     }
 
     /// The innermost network zone containing this zone (zones are network zones unless `kind logical`).
     pub fn network(&self, zone: ElementId) -> Option<ElementId> {
-        self.chain(zone).into_iter().find(|z| self.model.get(*z).and_then(|e| e.word("kind")) != Some("logical"))
+        self.find_in_chain(zone, |z| (self.model.get(z).and_then(|e| e.word("kind")) != Some("logical")).then_some(z))
     }
 
     pub fn is_internet(&self, zone: ElementId) -> bool {
-        self.chain(zone).into_iter().any(|z| self.model.get(z).is_some_and(|e| e.has_flag("internet")))
+        self.find_in_chain(zone, |z| self.model.get(z).is_some_and(|e| e.has_flag("internet")).then_some(())).is_some()
     }
 
     /// Most restrictive `max-classification` rank of the zone and its ancestors.
@@ -1172,22 +1192,6 @@ pub fn field_types(model: &Model, data: ElementId) -> Vec<ElementId> {
         .collect()
 }
 
-/// Data that only travels and is never kept: marked `transient` (a request or response message,
-/// a notification payload), or a value type that appears only as a field of such messages.
-pub fn is_transient(model: &Model, data: ElementId) -> bool {
-    let Some(e) = model.get(data) else { return false };
-    if e.has_flag("transient") {
-        return true;
-    }
-    let containers: Vec<ElementId> = model
-        .iter()
-        .filter(|(id, c)| matches!(c.kind, DeclKind::Data | DeclKind::Event) && field_types(model, *id).contains(&data))
-        .map(|(id, _)| id)
-        .collect();
-    let held = model.iter().any(|(_, s)| s.references("holds").any(|d| d == data));
-    !containers.is_empty() && !held && containers.iter().all(|c| model.get(*c).is_some_and(|c| c.has_flag("transient")))
-}
-
 /// Credentials that are the system's own secrets (keys, service passwords), which belong in a
 /// vault: not end users' credentials kept as one-way hashes (`hashed` on the data or the field).
 pub fn is_system_secret(model: &Model, data: ElementId) -> bool {
@@ -1258,7 +1262,7 @@ fn attr_holes(attrs: &[Attribute], path: &[&'static str], out: &mut Vec<(Vec<&'s
         let mut here = path.to_vec();
         here.push(a.name);
         for v in a.values() {
-            if v.val == Val::Hole {
+            if matches!(v.val, Val::Hole) {
                 out.push((here.clone(), v.span));
             }
         }
@@ -1282,7 +1286,7 @@ fn holes(model: &Model) -> Vec<Hole> {
         }
         for (step, s) in e.steps.iter().enumerate() {
             for (to, end) in [(false, &s.from), (true, &s.to)] {
-                if end.val == Val::Hole {
+                if matches!(end.val, Val::Hole) {
                     out.push(Hole { element, place: HolePlace::StepEnd { step, to }, span: end.span });
                 }
             }
@@ -1299,13 +1303,13 @@ fn holes(model: &Model) -> Vec<Hole> {
         }
         for (endpoint, ep) in e.endpoints.iter().enumerate() {
             for v in [&ep.request, &ep.response].into_iter().flatten() {
-                if v.val == Val::Hole {
+                if matches!(v.val, Val::Hole) {
                     out.push(Hole { element, place: HolePlace::Endpoint { endpoint, option: None }, span: v.span });
                 }
             }
             for o in &ep.options {
                 for v in o.values() {
-                    if v.val == Val::Hole {
+                    if matches!(v.val, Val::Hole) {
                         out.push(Hole {
                             element,
                             place: HolePlace::Endpoint { endpoint, option: Some(o.name) },

@@ -3,6 +3,7 @@
 
 pub mod defaults;
 pub mod facts;
+pub mod graphs;
 pub mod operations;
 
 pub use facts::Facts;

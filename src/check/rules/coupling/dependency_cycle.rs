@@ -3,6 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use super::{code, user_kind};
+use crate::analysis::graphs::path_key;
 use crate::check::shared::name_list;
 use crate::check::{Category, Ctx, LinkOrigin, Rule};
 use crate::diagnostics::{Diagnostic, Severity};
@@ -34,9 +35,14 @@ struct CycleGraph {
 }
 
 impl CycleGraph {
-    fn new(cx: &Ctx<'_>, mut nodes: Vec<(ElementId, bool)>) -> (CycleGraph, BTreeMap<ElementId, usize>) {
-        nodes.sort_by_cached_key(|(id, _)| cx.name(*id));
-        let pos = nodes.iter().enumerate().map(|(i, (id, _))| (*id, i)).collect();
+    /// The graph over `nodes` (in name order) and the node of each element, by element index.
+    fn new(cx: &Ctx<'_>, mut nodes: Vec<(ElementId, bool)>) -> (CycleGraph, NodeOf) {
+        nodes.sort_by_cached_key(|(id, _)| path_key(cx.model, *id));
+        let mut pos = vec![None; cx.model.elements.len()];
+        for (i, (id, _)) in nodes.iter().enumerate() {
+            pos[id.0 as usize] = Some(i);
+        }
+        let pos = NodeOf(pos);
         let g = CycleGraph {
             subject: nodes.iter().map(|(_, s)| *s).collect(),
             adj: vec![BTreeMap::new(); nodes.len()],
@@ -67,6 +73,15 @@ impl CycleGraph {
 
     fn all_succ(&self, v: usize) -> Vec<usize> {
         self.adj[v].keys().copied().collect()
+    }
+}
+
+/// The node of each element in a [`CycleGraph`], by element index.
+struct NodeOf(Vec<Option<usize>>);
+
+impl NodeOf {
+    fn get(&self, id: &ElementId) -> Option<&usize> {
+        self.0.get(id.0 as usize).and_then(Option::as_ref)
     }
 }
 

@@ -1,8 +1,7 @@
 //! CPL008 efferent-coupling-limit: A component with too many synchronous dependencies or callers.
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use super::{code, components};
+use crate::analysis::graphs::sort_by_path;
 use crate::check::shared::{count, name_list};
 use crate::check::{Category, Ctx, Rule, RuleOption};
 use crate::diagnostics::{Diagnostic, Severity};
@@ -41,19 +40,33 @@ fn efferent_coupling_limit(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let max_out = cx.option(&EFFERENT_COUPLING_LIMIT_MAX_FAN_OUT) as usize;
     let max_in = cx.option(&EFFERENT_COUPLING_LIMIT_MAX_FAN_IN) as usize;
     let deps = &cx.facts.deps;
-    let mut out: BTreeMap<ElementId, BTreeSet<ElementId>> = BTreeMap::new();
-    let mut inn: BTreeMap<ElementId, BTreeSet<ElementId>> = BTreeMap::new();
+    // Distinct synchronous dependencies of every element, both ways, by element index.
+    let n = cx.model.elements.len();
+    let mut out: Vec<Vec<ElementId>> = vec![Vec::new(); n];
+    let mut inn: Vec<Vec<ElementId>> = vec![Vec::new(); n];
     for (_, l) in deps.links(cx.facts).filter(|(_, l)| !l.is_async) {
-        out.entry(l.from).or_default().insert(l.to);
-        inn.entry(l.to).or_default().insert(l.from);
+        if let (Some(o), Some(i)) = (out.get_mut(l.from.0 as usize), inn.get_mut(l.to.0 as usize)) {
+            o.push(l.to);
+            i.push(l.from);
+        }
     }
-    for c in components(cx) {
-        let by_name = |s: Option<&BTreeSet<ElementId>>| {
-            let mut v: Vec<ElementId> = s.map(|s| s.iter().copied().collect()).unwrap_or_default();
-            v.sort_by_cached_key(|x| cx.name(*x));
+    let distinct = |v: &mut Vec<ElementId>| {
+        v.sort_unstable();
+        v.dedup();
+    };
+    for &c in components(cx) {
+        let (Some(o), Some(i)) = (out.get_mut(c.0 as usize), inn.get_mut(c.0 as usize)) else { continue };
+        distinct(o);
+        distinct(i);
+        if o.len() <= max_out && i.len() <= max_in {
+            continue;
+        }
+        let by_name = |s: &[ElementId]| {
+            let mut v = s.to_vec();
+            sort_by_path(cx.model, &mut v);
             v
         };
-        let (targets, callers) = (by_name(out.get(&c)), by_name(inn.get(&c)));
+        let (targets, callers) = (by_name(&out[c.0 as usize]), by_name(&inn[c.0 as usize]));
         let mut parts = Vec::new();
         let mut notes = Vec::new();
         if targets.len() > max_out {

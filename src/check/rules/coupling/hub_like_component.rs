@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{code, ComponentGraph};
+use super::code;
 use crate::check::shared::count;
 use crate::check::{Category, Ctx, Rule, RuleOption};
 use crate::diagnostics::{Diagnostic, Severity};
@@ -36,7 +36,7 @@ fn median(mut v: Vec<usize>) -> f64 {
 
 fn hub_like_component(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let min = cx.option(&HUB_LIKE_COMPONENT_MIN_DEGREE) as usize;
-    let g = ComponentGraph::new(cx);
+    let g = cx.facts.component_graph(cx.model);
     let med_in = median(g.inn.iter().map(BTreeSet::len).collect());
     let med_out = median(g.out.iter().map(BTreeMap::len).collect());
     for v in 0..g.comps.len() {

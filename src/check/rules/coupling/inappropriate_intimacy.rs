@@ -47,7 +47,11 @@ fn inappropriate_intimacy(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let deps = &cx.facts.deps;
     let comps = components(cx);
     let teams: Vec<Option<ElementId>> = comps.iter().map(|c| team_of(cx, *c)).collect();
-    let pos: BTreeMap<ElementId, usize> = comps.iter().enumerate().map(|(i, c)| (*c, i)).collect();
+    let mut position = vec![None; cx.model.elements.len()];
+    for (i, c) in comps.iter().enumerate() {
+        position[c.0 as usize] = Some(i);
+    }
+    let pos = |id: &ElementId| position.get(id.0 as usize).copied().flatten();
     let mut items: Vec<BTreeSet<ElementId>> = vec![BTreeSet::new(); comps.len()];
     for (i, c) in comps.iter().enumerate() {
         if let Some(e) = cx.model.get(*c) {
@@ -56,7 +60,7 @@ fn inappropriate_intimacy(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     }
     let mut store_users: BTreeMap<ElementId, BTreeSet<ElementId>> = BTreeMap::new();
     for (_, l) in deps.links(cx.facts) {
-        if pos.contains_key(&l.from) && matches!(user_kind(cx, l.to), Some(DeclKind::Datastore | DeclKind::Cache)) {
+        if pos(&l.from).is_some() && matches!(user_kind(cx, l.to), Some(DeclKind::Datastore | DeclKind::Cache)) {
             store_users.entry(l.to).or_default().insert(l.from);
         }
     }
@@ -65,7 +69,7 @@ fn inappropriate_intimacy(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     for (store, comps) in store_users.iter().filter(|(_, c)| c.len() <= MAX_SHARERS) {
         let Some(e) = cx.model.get(*store) else { continue };
         for c in comps {
-            if let Some(&a) = pos.get(c) {
+            if let Some(a) = pos(c) {
                 items[a].extend(e.references("holds"));
             }
         }

@@ -39,8 +39,6 @@ pub use unstable_dependency::{
 };
 pub use wrong_cut::{WRONG_CUT, WRONG_CUT_MAX_OWNED};
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use crate::check::{Ctx, Rule};
 use crate::diagnostics::{Code, Severity};
 use crate::semantic::model::ElementId;
@@ -74,46 +72,8 @@ fn is_component(cx: &Ctx<'_>, id: ElementId) -> bool {
 }
 
 /// Components in name order.
-fn components(cx: &Ctx<'_>) -> Vec<ElementId> {
-    let mut v: Vec<ElementId> = cx.model.of_kind(DeclKind::Component).map(|(id, _)| id).collect();
-    v.sort_by_cached_key(|id| cx.name(*id));
-    v
-}
-
-/// Distinct dependencies between components (sync and async, events through brokers excluded),
-/// with the first link of each pair.
-struct ComponentGraph {
-    comps: Vec<ElementId>,
-    out: Vec<BTreeMap<usize, usize>>,
-    inn: Vec<BTreeSet<usize>>,
-}
-
-impl ComponentGraph {
-    fn new(cx: &Ctx<'_>) -> ComponentGraph {
-        let comps = components(cx);
-        let pos: BTreeMap<ElementId, usize> = comps.iter().enumerate().map(|(i, c)| (*c, i)).collect();
-        let mut out = vec![BTreeMap::new(); comps.len()];
-        let mut inn = vec![BTreeSet::new(); comps.len()];
-        let deps = &cx.facts.deps;
-        for (i, l) in deps.links(cx.facts) {
-            let (Some(&a), Some(&b)) = (pos.get(&l.from), pos.get(&l.to)) else { continue };
-            if a == b {
-                continue;
-            }
-            out[a].entry(b).or_insert(i);
-            inn[b].insert(a);
-        }
-        ComponentGraph { comps, out, inn }
-    }
-
-    fn instability(&self, v: usize) -> f64 {
-        let (ce, ca) = (self.out[v].len() as f64, self.inn[v].len() as f64);
-        if ce + ca == 0.0 {
-            0.0
-        } else {
-            ce / (ce + ca)
-        }
-    }
+fn components<'a>(cx: &Ctx<'a>) -> &'a [ElementId] {
+    cx.facts.components_by_name(cx.model)
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! CPL006 unstable-dependency: A component that depends mostly on components less stable than itself.
 
-use super::{code, ComponentGraph};
+use super::code;
 use crate::check::shared::count;
 use crate::check::{Category, Ctx, Rule, RuleOption};
 use crate::diagnostics::{Diagnostic, Severity};
@@ -37,7 +37,7 @@ pub static UNSTABLE_DEPENDENCY: Rule = Rule {
 fn unstable_dependency(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let max_pct = cx.option(&UNSTABLE_DEPENDENCY_MAX_PERCENT);
     let min_deps = cx.option(&UNSTABLE_DEPENDENCY_MIN_DEPENDENCIES).max(1) as usize;
-    let g = ComponentGraph::new(cx);
+    let g = cx.facts.component_graph(cx.model);
     for v in 0..g.comps.len() {
         let ce = g.out[v].len();
         if ce < min_deps {

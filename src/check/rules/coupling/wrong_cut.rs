@@ -25,7 +25,7 @@ pub static WRONG_CUT: Rule = Rule {
 fn wrong_cut(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let max = cx.option(&WRONG_CUT_MAX_OWNED) as usize;
     let mut groups: BTreeMap<Option<ElementId>, Vec<(ElementId, usize)>> = BTreeMap::new();
-    for c in components(cx) {
+    for &c in components(cx) {
         let Some(e) = cx.model.get(c) else { continue };
         // A packaged product owns what it owns by nature; it is no sample of how the team cut.
         if e.has_flag("packaged") {

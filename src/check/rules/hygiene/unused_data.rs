@@ -1,7 +1,6 @@
 //! HYG006 unused-data: Data that nothing stores, owns, carries or exchanges.
 
 use super::code;
-use crate::analysis::facts;
 use crate::check::{Category, Ctx, Rule};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::semantic::model::{ElementId, Val};
@@ -28,8 +27,14 @@ fn unused_data(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         l.carries.iter().for_each(|d| mark(*d));
     }
     for (_, e) in cx.model.iter() {
-        for name in ["owns", "holds", "carries", "publishes", "subscribes"] {
-            e.references(name).for_each(&mut mark);
+        // One pass over the attributes, not one per attribute name.
+        for a in e.attrs.iter().filter(|a| matches!(a.name, "owns" | "holds" | "carries" | "publishes" | "subscribes"))
+        {
+            a.values().for_each(|v| {
+                if let Val::Ref(id) = v.val {
+                    mark(id);
+                }
+            });
         }
         for ep in &e.endpoints {
             for v in ep.request.iter().chain(ep.response.iter()) {
@@ -46,19 +51,16 @@ fn unused_data(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             });
         }
     }
-    // A value type nested in used data (`field address: Address`) is used with it.
-    let mut changed = true;
-    while changed {
-        changed = false;
-        for (id, e) in cx.model.iter() {
-            if !matches!(e.kind, DeclKind::Data | DeclKind::Event) || !used[id.0 as usize] {
-                continue;
-            }
-            for t in facts::field_types(cx.model, id) {
-                if !used[t.0 as usize] {
-                    used[t.0 as usize] = true;
-                    changed = true;
-                }
+    // A value type nested in used data (`field address: Address`) is used with it: a walk from
+    // every used data item or event through its field types.
+    let is_data = |id: ElementId| cx.model.get(id).is_some_and(|e| matches!(e.kind, DeclKind::Data | DeclKind::Event));
+    let mut stack: Vec<ElementId> =
+        cx.model.iter().filter(|(id, _)| used[id.0 as usize] && is_data(*id)).map(|(id, _)| id).collect();
+    while let Some(id) = stack.pop() {
+        for &t in cx.facts.field_types(cx.model, id) {
+            if !used[t.0 as usize] {
+                used[t.0 as usize] = true;
+                stack.push(t);
             }
         }
     }

@@ -3,7 +3,6 @@
 use std::collections::BTreeMap;
 
 use super::code;
-use crate::analysis::facts;
 use crate::check::shared::name_list;
 use crate::check::{Category, Ctx, Rule};
 use crate::diagnostics::{Diagnostic, Severity};
@@ -23,15 +22,8 @@ pub static DATA_OWNER_MISSING: Rule = Rule {
 /// A value type (`field address: Address`) that no store holds on its own, and whose every
 /// containing entity is owned, has an accountable `owner`, or is a transient message.
 fn recorded_with_its_containers(cx: &Ctx<'_>, data: ElementId) -> bool {
-    let containers: Vec<ElementId> = cx
-        .model
-        .iter()
-        .filter(|(c, e)| {
-            matches!(e.kind, DeclKind::Data | DeclKind::Event) && facts::field_types(cx.model, *c).contains(&data)
-        })
-        .map(|(c, _)| c)
-        .collect();
-    let held = cx.model.iter().any(|(_, s)| s.references("holds").any(|d| d == data));
+    let containers = cx.facts.containers_of(cx.model, data);
+    let held = cx.facts.is_held(cx.model, data);
     !held
         && !containers.is_empty()
         && containers.iter().all(|c| {
@@ -55,7 +47,7 @@ fn data_owner_missing(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         }
         // A message that is never stored has no record to keep; a value type kept only inside
         // other entities is recorded with them.
-        if facts::is_transient(cx.model, id) || recorded_with_its_containers(cx, id) {
+        if cx.facts.is_transient(cx.model, id) || recorded_with_its_containers(cx, id) {
             continue;
         }
         let why = match e.word("classification") {

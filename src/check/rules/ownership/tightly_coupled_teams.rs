@@ -32,12 +32,16 @@ fn tightly_coupled_teams(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     const EDGE_KINDS: &[&str] = &["gateway", "proxy", "waf", "load-balancer", "frontend", "mobile", "spa", "desktop"];
     let min = cx.option(&TIGHTLY_COUPLED_TEAMS_MIN_LINKS).max(1) as usize;
     let deps = &cx.facts.deps;
+    // The team of every component, looked up once.
+    let mut teams: Vec<Option<ElementId>> = vec![None; cx.model.elements.len()];
     let mut members: BTreeMap<ElementId, usize> = BTreeMap::new();
     for (id, _) in cx.model.of_kind(DeclKind::Component) {
         if let Some(t) = team_of(cx, id) {
+            teams[id.0 as usize] = Some(t);
             *members.entry(t).or_insert(0) += 1;
         }
     }
+    let team = |id: ElementId| teams.get(id.0 as usize).copied().flatten();
     // Distinct component neighbours in either direction, with the span of the first link.
     let mut neighbours: BTreeMap<ElementId, BTreeMap<ElementId, Span>> = BTreeMap::new();
     for (i, l) in cx.facts.links.iter().enumerate() {
@@ -54,13 +58,13 @@ fn tightly_coupled_teams(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         if cx.kind_word(c).is_some_and(|k| EDGE_KINDS.contains(&k)) {
             continue;
         }
-        let Some(mine) = team_of(cx, c) else { continue };
+        let Some(mine) = team(c) else { continue };
         if members.get(&mine).copied().unwrap_or(0) < 2 {
             continue;
         }
         let mut by_team: BTreeMap<ElementId, Vec<(ElementId, Span)>> = BTreeMap::new();
         for (n, span) in &around {
-            if let Some(t) = team_of(cx, *n) {
+            if let Some(t) = team(*n) {
                 by_team.entry(t).or_default().push((*n, *span));
             }
         }

@@ -61,8 +61,22 @@ fn timeout_inversion(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         calls[l.from.0 as usize].push(l.to.0 as usize);
     }
     let mut cycle_of: Vec<Option<usize>> = vec![None; n];
-    let sccs: Vec<Vec<usize>> =
-        graph::strongly_connected(n, |v| calls[v].clone()).into_iter().filter(|c| c.len() > 1).collect();
+    // Only an element that calls and is called can be on a cycle: the search runs over those
+    // alone, not over every element of the model.
+    let mut called = vec![false; n];
+    calls.iter().flatten().for_each(|&w| called[w] = true);
+    let members: Vec<usize> = (0..n).filter(|&v| called[v] && !calls[v].is_empty()).collect();
+    let mut member_at = vec![usize::MAX; n];
+    for (i, &v) in members.iter().enumerate() {
+        member_at[v] = i;
+    }
+    let sccs: Vec<Vec<usize>> = graph::strongly_connected(members.len(), |i| {
+        calls[members[i]].iter().map(|&w| member_at[w]).filter(|&j| j != usize::MAX).collect()
+    })
+    .into_iter()
+    .filter(|c| c.len() > 1)
+    .map(|c| c.into_iter().map(|i| members[i]).collect())
+    .collect();
     for (k, scc) in sccs.iter().enumerate() {
         for &v in scc {
             cycle_of[v] = Some(k);
@@ -78,13 +92,14 @@ fn timeout_inversion(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         if !seen.insert((l.from, l.to, t)) {
             continue;
         }
-        let (caller, callee) = (cx.name(l.from), cx.name(l.to));
-        let head = format!("`{caller}` gives up on `{callee}` after {}", dur(t));
+        // Names are looked up only for a finding: most calls nest their timeouts fine.
+        let callee = || cx.name(l.to);
+        let head = || format!("`{}` gives up on `{}` after {}", cx.name(l.from), callee(), dur(t));
         let own = cx.model.get(l.to).and_then(|e| duration(e, "timeout").zip(e.attr("timeout")));
         let d = if let Some((c, attr)) = own.filter(|(c, _)| *c >= t) {
             cx.finding(
                 &TIMEOUT_INVERSION,
-                format!("{head}, but `{callee}` allows its requests {}", dur(c)),
+                format!("{}, but `{}` allows its requests {}", head(), callee(), dur(c)),
                 l.span,
                 format!("times out after {}", dur(t)),
                 &[l.from, l.to],
@@ -107,7 +122,7 @@ fn timeout_inversion(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             };
             cx.finding(
                 &TIMEOUT_INVERSION,
-                format!("{head}, but `{callee}` may wait {} on `{}`{how}", dur(w), cx.name(down.to)),
+                format!("{}, but `{}` may wait {} on `{}`{how}", head(), callee(), dur(w), cx.name(down.to)),
                 l.span,
                 format!("times out after {}", dur(t)),
                 &[l.from, l.to],
@@ -118,7 +133,7 @@ fn timeout_inversion(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         {
             cx.finding(
                 &TIMEOUT_INVERSION,
-                format!("{head}, but `{callee}` needs {} at p95", ms(p)),
+                format!("{}, but `{}` needs {} at p95", head(), callee(), ms(p)),
                 l.span,
                 format!("times out after {}", dur(t)),
                 &[l.from, l.to],
@@ -127,7 +142,7 @@ fn timeout_inversion(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             continue;
         };
         acc.push(
-            d.with_help(format!("make the timeout on `{callee}` longer than everything it may spend, or shorten `{callee}`'s own deadlines"))
+            d.with_help(format!("make the timeout on `{0}` longer than everything it may spend, or shorten `{0}`'s own deadlines", callee()))
                 .with_note("a caller that gives up first wastes the callee's work, and its retries pile more load on a slow service"),
         );
     }

@@ -35,19 +35,28 @@ fn max_class_of(cx: &Ctx<'_>, holder: ElementId) -> Option<(usize, ElementId, Sp
 /// meeting several is adequate for the highest of them.
 fn ceiling_of(cx: &Ctx<'_>, id: ElementId) -> Ceiling {
     let e = el(cx, id)?;
-    let mut limits: Vec<(usize, ElementId, Span)> = Vec::new();
-    if let Some(z) = cx.facts.zone_of(id) {
-        limits.extend(cx.zones.chain(z).into_iter().filter_map(|z| max_class_of(cx, z)));
-    }
-    let by_profiles = |profiles: Vec<ElementId>| {
-        profiles.into_iter().filter_map(|p| max_class_of(cx, p)).max_by_key(|(r, p, _)| (*r, std::cmp::Reverse(*p)))
+    // The tightest limit, by rank then holder; built without collecting, as every component and
+    // store is asked.
+    let mut tightest: Ceiling = None;
+    let mut consider = |c: (usize, ElementId, Span)| {
+        if tightest.is_none_or(|t| (c.0, c.1) < (t.0, t.1)) {
+            tightest = Some(c);
+        }
     };
-    let own: Vec<ElementId> = e.references("profile").collect();
-    let system: Vec<ElementId> =
-        cx.facts.system_of(id).and_then(|s| el(cx, s)).map(|s| s.references("profile").collect()).unwrap_or_default();
+    if let Some(z) = cx.facts.zone_of(id) {
+        cx.zones.chain(z).into_iter().filter_map(|z| max_class_of(cx, z)).for_each(&mut consider);
+    }
+    let by_profiles = |profiles: &mut dyn Iterator<Item = ElementId>| {
+        profiles.filter_map(|p| max_class_of(cx, p)).max_by_key(|(r, p, _)| (*r, std::cmp::Reverse(*p)))
+    };
     let specific = if e.kind == DeclKind::Zone { None } else { max_class_of(cx, id) };
-    limits.extend(specific.or_else(|| by_profiles(own)).or_else(|| by_profiles(system)));
-    limits.into_iter().min_by_key(|(r, holder, _)| (*r, *holder))
+    let specific = specific.or_else(|| by_profiles(&mut e.references("profile"))).or_else(|| {
+        cx.facts.system_of(id).and_then(|s| el(cx, s)).and_then(|s| by_profiles(&mut s.references("profile")))
+    });
+    if let Some(c) = specific {
+        consider(c);
+    }
+    tightest
 }
 
 fn ceiling_holder(cx: &Ctx<'_>, holder: ElementId) -> String {

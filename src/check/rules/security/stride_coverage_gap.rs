@@ -63,7 +63,13 @@ fn crosses_trust_boundary(cx: &Ctx<'_>, l: &Link) -> bool {
 
 fn stride_coverage_gap(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let n = cx.model.elements.len();
-    let own: Vec<u8> = (0..n).map(|i| mitigated(cx, ElementId(i as u32))).collect();
+    // Controls are looked up only for elements on a crossing and their counterparts, once each.
+    let mut own: Vec<Option<u8>> = vec![None; n];
+    let mut own_of = |id: ElementId| match own.get_mut(id.0 as usize) {
+        Some(Some(bits)) => *bits,
+        Some(slot) => *slot.insert(mitigated(cx, id)),
+        None => 0,
+    };
     // For each element on a crossing: the first crossing link and, for actors and externals,
     // the controls of their counterparts.
     let mut first: Vec<Option<&Link>> = vec![None; n];
@@ -79,14 +85,14 @@ fn stride_coverage_gap(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             }
             first[i].get_or_insert(l);
             if matches!(cx.kind(end), Some(DeclKind::Actor | DeclKind::External)) && is_ours(cx, other) {
-                borrowed[i] |= own.get(other.0 as usize).copied().unwrap_or(0);
+                borrowed[i] |= own_of(other);
             }
         }
     }
     for (i, l) in first.iter().enumerate() {
         let Some(l) = l else { continue };
         let id = ElementId(i as u32);
-        let missing = applicable_stride(cx.kind(id)) & !(own[i] | borrowed[i]);
+        let missing = applicable_stride(cx.kind(id)) & !(own_of(id) | borrowed[i]);
         if missing == 0 {
             continue;
         }

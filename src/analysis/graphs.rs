@@ -1,0 +1,163 @@
+//! Views and indexes several rules read: the user's components in name order, the distinct
+//! dependencies between them, and which data nests in which. Built on first use and then kept
+//! with the [`Facts`], so that no rule sorts the components, rebuilds the graph or scans the
+//! whole model for one element again.
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::OnceLock;
+
+use super::Facts;
+use crate::semantic::model::{ElementId, Model};
+use crate::syntax::schema::DeclKind;
+
+/// The lazily built views; empty until a reader asks.
+#[derive(Default)]
+pub(crate) struct Cache {
+    components: OnceLock<Vec<ElementId>>,
+    component_graph: OnceLock<ComponentGraph>,
+    nesting: OnceLock<Nesting>,
+}
+
+/// Which data nests in which (`field address: Address`), both ways, and which data something
+/// `holds`; by element index.
+struct Nesting {
+    field_types: Vec<Vec<ElementId>>,
+    containers: Vec<Vec<ElementId>>,
+    held: Vec<bool>,
+}
+
+impl Nesting {
+    fn new(model: &Model) -> Nesting {
+        let n = model.elements.len();
+        let mut field_types = vec![Vec::new(); n];
+        let mut containers: Vec<Vec<ElementId>> = vec![Vec::new(); n];
+        let mut held = vec![false; n];
+        for (id, e) in model.iter() {
+            if matches!(e.kind, DeclKind::Data | DeclKind::Event) {
+                let types = super::facts::field_types(model, id);
+                let mut distinct = types.clone();
+                distinct.sort_unstable();
+                distinct.dedup();
+                for t in distinct {
+                    containers[t.0 as usize].push(id);
+                }
+                field_types[id.0 as usize] = types;
+            }
+            for d in e.references("holds") {
+                if let Some(h) = held.get_mut(d.0 as usize) {
+                    *h = true;
+                }
+            }
+        }
+        Nesting { field_types, containers, held }
+    }
+}
+
+/// An element's path ([`Model::path_of`]) borrowed from the model when it is the element's own
+/// name, as most are: sorting by it then copies no names.
+pub fn path_key(model: &Model, id: ElementId) -> Cow<'_, str> {
+    match model.get(id) {
+        Some(e) if !e.kind.is_global() && e.parent.is_some() => Cow::Owned(model.path_of(id)),
+        Some(e) => Cow::Borrowed(e.name.as_str()),
+        None => Cow::Borrowed("?"),
+    }
+}
+
+/// Sorts elements by path, keeping the given order among equal paths.
+pub fn sort_by_path(model: &Model, ids: &mut [ElementId]) {
+    ids.sort_by_cached_key(|id| path_key(model, *id));
+}
+
+/// Distinct dependencies between components (sync and async, events through brokers excluded),
+/// with the first dependency link of each pair. Nodes are positions in the components' name order.
+pub struct ComponentGraph {
+    /// The user's components in name order.
+    pub comps: Vec<ElementId>,
+    /// Per component: the components it depends on, each with the first link saying so.
+    pub out: Vec<BTreeMap<usize, usize>>,
+    /// Per component: the components depending on it.
+    pub inn: Vec<BTreeSet<usize>>,
+}
+
+impl ComponentGraph {
+    fn new(model: &Model, facts: &Facts) -> ComponentGraph {
+        let comps = facts.components_by_name(model).to_vec();
+        let mut pos = vec![usize::MAX; model.elements.len()];
+        for (i, c) in comps.iter().enumerate() {
+            pos[c.0 as usize] = i;
+        }
+        let at = |id: ElementId| pos.get(id.0 as usize).copied().filter(|p| *p != usize::MAX);
+        let mut out = vec![BTreeMap::new(); comps.len()];
+        let mut inn = vec![BTreeSet::new(); comps.len()];
+        for (i, l) in facts.deps.links(facts) {
+            let (Some(a), Some(b)) = (at(l.from), at(l.to)) else { continue };
+            if a == b {
+                continue;
+            }
+            out[a].entry(b).or_insert(i);
+            inn[b].insert(a);
+        }
+        ComponentGraph { comps, out, inn }
+    }
+
+    /// Martin's instability: fan-out over fan-in plus fan-out; 0 for an unconnected component.
+    pub fn instability(&self, v: usize) -> f64 {
+        let (ce, ca) = (self.out[v].len() as f64, self.inn[v].len() as f64);
+        if ce + ca == 0.0 {
+            0.0
+        } else {
+            ce / (ce + ca)
+        }
+    }
+}
+
+impl Facts {
+    /// The user's components (not the standard library's) in name order.
+    pub fn components_by_name(&self, model: &Model) -> &[ElementId] {
+        self.graphs.components.get_or_init(|| {
+            let mut v: Vec<ElementId> = model.of_kind(DeclKind::Component).map(|(id, _)| id).collect();
+            sort_by_path(model, &mut v);
+            v
+        })
+    }
+
+    fn nesting(&self, model: &Model) -> &Nesting {
+        self.graphs.nesting.get_or_init(|| Nesting::new(model))
+    }
+
+    /// The data and event types of the fields of a data item or event, in field order (see
+    /// [`super::facts::field_types`]).
+    pub fn field_types(&self, model: &Model, data: ElementId) -> &[ElementId] {
+        self.nesting(model).field_types.get(data.0 as usize).map_or(&[], Vec::as_slice)
+    }
+
+    /// The data items and events with a field of type `data`, in declaration order.
+    pub fn containers_of(&self, model: &Model, data: ElementId) -> &[ElementId] {
+        self.nesting(model).containers.get(data.0 as usize).map_or(&[], Vec::as_slice)
+    }
+
+    /// Something `holds` the data item.
+    pub fn is_held(&self, model: &Model, data: ElementId) -> bool {
+        self.nesting(model).held.get(data.0 as usize).copied().unwrap_or(false)
+    }
+
+    /// Data that only travels and is never kept: marked `transient` (a request or response
+    /// message, a notification payload), or a value type that appears only as a field of such
+    /// messages.
+    pub fn is_transient(&self, model: &Model, data: ElementId) -> bool {
+        let Some(e) = model.get(data) else { return false };
+        if e.has_flag("transient") {
+            return true;
+        }
+        let containers = self.containers_of(model, data);
+        !containers.is_empty()
+            && !self.is_held(model, data)
+            && containers.iter().all(|c| model.get(*c).is_some_and(|c| c.has_flag("transient")))
+    }
+
+    /// The dependencies between the user's components; see [`ComponentGraph`].
+    pub fn component_graph(&self, model: &Model) -> &ComponentGraph {
+        self.graphs.component_graph.get_or_init(|| ComponentGraph::new(model, self))
+    }
+}
