@@ -25,6 +25,8 @@ pub struct Text {
     pub fill: String,
     /// `[left, top, right, bottom]`.
     pub bbox: [f64; 4],
+    /// Byte range of the `<text ...>` tag in the SVG, so that it can be moved.
+    pub tag: (usize, usize),
 }
 
 /// A node, cluster, edge or the graph: its outline and its texts.
@@ -135,7 +137,9 @@ pub fn parse(svg: &str) -> Option<Picture> {
                 if let (Some(i), Some(close)) = (current, after.find("</text>")) {
                     let content = unescape(&after[..close]);
                     if !content.trim().is_empty() {
-                        let t = text_box(tag, content);
+                        let mut t = text_box(tag, content);
+                        let at = rest.as_ptr() as usize - svg.as_ptr() as usize;
+                        t.tag = (at, at + end + 1);
                         groups[i].texts.push(t);
                     }
                 }
@@ -165,7 +169,7 @@ fn text_box(tag: &str, content: String) -> Text {
     } + lead_w;
     // Arial's capitals rise 0.72 em; descenders reach 0.21 em below the baseline.
     let bbox = [left, y - 0.72 * size, left + shown, y + 0.21 * size];
-    Text { content, fill: attr(tag, "fill").unwrap_or_else(|| "black".to_string()), bbox }
+    Text { content, fill: attr(tag, "fill").unwrap_or_else(|| "black".to_string()), bbox, tag: (0, 0) }
 }
 
 /// The value of `key="..."` in a tag.
@@ -285,13 +289,13 @@ fn unescape(s: &str) -> String {
 
 /// Points a text may pass its box, and two texts may touch, before it counts: the engine and
 /// the font round differently.
-const SLACK: f64 = 1.0;
+pub(super) const SLACK: f64 = 1.0;
 
-fn overlap(a: &[f64; 4], b: &[f64; 4]) -> bool {
+pub(super) fn overlap(a: &[f64; 4], b: &[f64; 4]) -> bool {
     a[0] + SLACK < b[2] && b[0] + SLACK < a[2] && a[1] + SLACK < b[3] && b[1] + SLACK < a[3]
 }
 
-fn inside(t: &[f64; 4], b: &[f64; 4]) -> bool {
+pub(super) fn inside(t: &[f64; 4], b: &[f64; 4]) -> bool {
     t[0] >= b[0] - SLACK && t[1] >= b[1] - SLACK && t[2] <= b[2] + SLACK && t[3] <= b[3] + SLACK
 }
 
@@ -452,9 +456,9 @@ pub struct Routing {
     pub loops: usize,
 }
 
-type Pt = [f64; 2];
+pub(super) type Pt = [f64; 2];
 
-fn line_box(line: &[Pt]) -> [f64; 4] {
+pub(super) fn line_box(line: &[Pt]) -> [f64; 4] {
     let mut b = [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY];
     for p in line {
         b = [b[0].min(p[0]), b[1].min(p[1]), b[2].max(p[0]), b[3].max(p[1])];
@@ -462,16 +466,16 @@ fn line_box(line: &[Pt]) -> [f64; 4] {
     b
 }
 
-fn shrink(b: &[f64; 4], by: f64) -> [f64; 4] {
+pub(super) fn shrink(b: &[f64; 4], by: f64) -> [f64; 4] {
     [b[0] + by, b[1] + by, b[2] - by, b[3] - by]
 }
 
-fn boxes_meet(a: &[f64; 4], b: &[f64; 4]) -> bool {
+pub(super) fn boxes_meet(a: &[f64; 4], b: &[f64; 4]) -> bool {
     a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3]
 }
 
 /// Whether the segment `p`-`q` passes through the box (Liang-Barsky clipping).
-fn segment_hits_box(p: Pt, q: Pt, b: &[f64; 4]) -> bool {
+pub(super) fn segment_hits_box(p: Pt, q: Pt, b: &[f64; 4]) -> bool {
     if b[0] >= b[2] || b[1] >= b[3] {
         return false;
     }
@@ -497,11 +501,11 @@ fn segment_hits_box(p: Pt, q: Pt, b: &[f64; 4]) -> bool {
     true
 }
 
-fn line_hits_box(line: &[Pt], b: &[f64; 4]) -> bool {
+pub(super) fn line_hits_box(line: &[Pt], b: &[f64; 4]) -> bool {
     boxes_meet(&line_box(line), b) && line.windows(2).any(|w| segment_hits_box(w[0], w[1], b))
 }
 
-fn dist(a: Pt, b: Pt) -> f64 {
+pub(super) fn dist(a: Pt, b: Pt) -> f64 {
     ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt()
 }
 

@@ -17,6 +17,7 @@ mod dot;
 pub mod facts;
 pub mod inspect;
 mod overview;
+mod place;
 mod text;
 mod views;
 
@@ -119,7 +120,7 @@ fn draw(renderer: &dyn SvgRenderer, name: String, title: String, dot: String) ->
         budget::Plan::Full => {
             let (best, svg) = render_readable(&counted, &dot);
             dot = best;
-            (svg, None)
+            (svg.map(|s| place::untangle(&s)), None)
         }
         budget::Plan::WithoutEdges(lighter, why) => (counted.render(&lighter), Some(why)),
         budget::Plan::Skip(why) => (Err(why.clone()), Some(why)),
