@@ -573,8 +573,7 @@ impl Picture {
                 for (z, b) in &zones {
                     for t in &z.texts {
                         if line_hits_box(line, &shrink(&t.bbox, SLACK)) {
-                            out.faults
-                                .push(Fault::EdgeThroughTitle { edge: e.title.clone(), text: t.content.clone() });
+                            out.faults.push(Fault::EdgeThroughTitle { edge: e.title.clone(), text: t.content.clone() });
                         }
                     }
                     let run = run_along(line, b);
@@ -604,8 +603,7 @@ impl Picture {
                 }
             }
         }
-        let lines: Vec<(&Vec<Pt>, [f64; 4])> =
-            edges.iter().flat_map(|e| &e.lines).map(|l| (l, line_box(l))).collect();
+        let lines: Vec<(&Vec<Pt>, [f64; 4])> = edges.iter().flat_map(|e| &e.lines).map(|l| (l, line_box(l))).collect();
         for (i, (a, ab)) in lines.iter().enumerate() {
             for (b, bb) in &lines[i + 1..] {
                 if !boxes_meet(ab, bb) {

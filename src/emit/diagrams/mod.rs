@@ -18,6 +18,7 @@ pub mod facts;
 pub mod inspect;
 mod overview;
 mod place;
+mod shape;
 mod text;
 mod views;
 
@@ -118,9 +119,9 @@ fn draw(renderer: &dyn SvgRenderer, name: String, title: String, dot: String) ->
     let counted = Counted { renderer, layouts: &layouts };
     let (svg, simplified) = match budget::plan(&dot) {
         budget::Plan::Full => {
-            let (best, svg) = render_readable(&counted, &dot);
+            let (best, svg) = render_readable(&counted, &shape::oriented(&dot));
             dot = best;
-            (svg.map(|s| place::untangle(&s)), None)
+            (svg, None)
         }
         budget::Plan::WithoutEdges(lighter, why) => (counted.render(&lighter), Some(why)),
         budget::Plan::Skip(why) => (Err(why.clone()), Some(why)),
@@ -157,6 +158,9 @@ fn render_readable(renderer: &dyn SvgRenderer, dot: &str) -> (String, Result<Str
             dot = dot.replacen(NEWRANK, "", 1);
             svg = renderer.render(&dot);
         }
+        // Text the lines cross or that lies on other text is moved before the picture is judged:
+        // most overlapping labels need no second layout.
+        let svg = svg.map(|s| place::untangle(&s));
         let badness = svg.as_deref().ok().and_then(inspect::parse).map(|p| p.badness());
         (dot, svg, badness)
     };

@@ -8,7 +8,7 @@
 use super::inspect::{self, boxes_meet, dist, inside, line_box, line_hits_box, overlap, shrink, Part, Picture, Pt};
 
 /// Farthest (points) an edge label may be moved from where the layout put it.
-const REACH: f64 = 45.0;
+const REACH: f64 = 60.0;
 /// Step (points) of the search for a free place.
 const STEP: f64 = 3.0;
 /// Farthest (points) a moved edge label may lie from its own line, so that it still reads as
