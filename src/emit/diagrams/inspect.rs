@@ -668,4 +668,40 @@ mod tests {
         let wide = clean.replace("height=\"100pt\"", "height=\"50pt\"").replace("width=\"200pt\"", "width=\"400pt\"");
         assert!(parse(&wide).unwrap().faults().iter().any(|f| matches!(f, Fault::Aspect { .. })));
     }
+
+    #[test]
+    fn lines_along_borders_labels_on_borders_and_crossings_are_counted() {
+        let svg = r##"<svg width="300pt" height="200pt" viewBox="0 0 300 200">
+<g id="graph0" class="graph" transform="scale(1 1) rotate(0) translate(4 196)">
+<g id="clust1" class="cluster"><title>cluster_zone_1</title>
+<polygon fill="#eee" stroke="#000" points="50,-20 250,-20 250,-150 50,-150 50,-20"/>
+<text xml:space="preserve" text-anchor="start" x="56" y="-138" font-family="Arial" font-size="12.00">Zone</text>
+</g>
+<g id="edge1" class="edge"><title>a&#45;&gt;b</title>
+<path fill="none" stroke="#000" d="M60,-152C100,-152 150,-152 200,-152"/>
+<text xml:space="preserve" text-anchor="middle" x="250" y="-60" font-family="Arial" font-size="9.00" fill="#000">https</text>
+</g>
+<g id="edge2" class="edge"><title>c&#45;&gt;d</title>
+<path fill="none" stroke="#000" d="M100,-100C120,-80 140,-60 160,-40"/>
+</g>
+<g id="edge3" class="edge"><title>e&#45;&gt;f</title>
+<path fill="none" stroke="#000" d="M100,-40C120,-60 140,-80 160,-100"/>
+</g>
+</g></svg>"##;
+        let r = parse(svg).unwrap().routing();
+        assert!(
+            r.faults
+                .iter()
+                .any(|f| matches!(f, Fault::EdgeAlongBorder { edge, length, .. } if edge == "a->b" && *length > 100.0)),
+            "{:?}",
+            r.faults
+        );
+        assert!(
+            r.faults.iter().any(|f| matches!(f, Fault::LabelOnBorder { text, .. } if text == "https")),
+            "{:?}",
+            r.faults
+        );
+        assert_eq!(r.crossings, 1);
+        assert_eq!((r.long_edges, r.loops), (0, 0));
+    }
 }
