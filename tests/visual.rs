@@ -1,6 +1,8 @@
 //! The visual regression check: every view of every example is rendered and its SVG geometry
 //! read back (`emit::diagrams::inspect`): no text past its box or out of the picture, no two texts
-//! on top of each other, every edge label in its line's colour, no picture wider than 3:1.
+//! on top of each other, every edge label in its line's colour, no picture wider than 3:1; and
+//! how the edges run: lines through labels and zone titles, along zone borders, labels on
+//! borders, crossings and loops, each held at or under a stated count.
 //! With `rsvg-convert` on the PATH each view is also rasterised to PNG, which must succeed.
 //!
 //! Set `ARCHC_VISUAL_OUT=DIR` to keep the SVG and PNG files for a look.
@@ -9,7 +11,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use archc::driver::analyze_paths;
-use archc::emit::diagrams::inspect;
+use archc::emit::diagrams::inspect::{self, Fault};
 use archc::emit::diagrams::{diagrams, Builtin, DiagramOptions};
 use archc::host::FsHost;
 
@@ -31,6 +33,8 @@ fn every_view_of_every_example_reads_cleanly() {
     let rsvg = has_rsvg();
     let mut faults = Vec::new();
     let mut views = 0;
+    let mut routed: [Vec<String>; 4] = Default::default();
+    let (mut crossings, mut long) = (0, 0);
     for ws in examples() {
         let outcome = analyze_paths(&FsHost, std::slice::from_ref(&ws));
         assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
@@ -46,6 +50,18 @@ fn every_view_of_every_example_reads_cleanly() {
                     for f in picture.faults() {
                         faults.push(format!("{name}: {f}"));
                     }
+                    let routing = picture.routing();
+                    for f in &routing.faults {
+                        let kind = match f {
+                            Fault::EdgeThroughLabel { .. } => 0,
+                            Fault::EdgeThroughTitle { .. } => 1,
+                            Fault::EdgeAlongBorder { .. } => 2,
+                            _ => 3,
+                        };
+                        routed[kind].push(format!("{name}: {f}"));
+                    }
+                    crossings += routing.crossings;
+                    long += routing.long_edges + routing.loops;
                     if let Some(dir) = &out {
                         let dir = dir.join(&tag);
                         std::fs::create_dir_all(&dir).unwrap();
@@ -79,4 +95,21 @@ fn every_view_of_every_example_reads_cleanly() {
     }
     assert!(views >= 40, "only {views} views drawn");
     assert!(faults.is_empty(), "{} faults:\n{}", faults.len(), faults.join("\n"));
+    // How the edges run, over every view with and without highlighting. Text the lines cross is
+    // moved after the layout (`place.rs`); what is left is mostly a zone title as wide as its
+    // zone with a line entering through the middle of its top, where no free place exists
+    // without laying the view out again. The counts may only go down.
+    let counts: Vec<usize> = routed.iter().map(Vec::len).collect();
+    eprintln!("routing over {views} views: {counts:?}, {crossings} crossings, {long} long or looping");
+    let limits = [
+        ("lines through labels", 12),
+        ("lines through zone titles", 146),
+        ("lines along zone borders", 8),
+        ("labels on zone borders", 34),
+    ];
+    for ((what, max), found) in limits.iter().zip(&routed) {
+        assert!(found.len() <= *max, "{} {what} (at most {max}):\n{}", found.len(), found.join("\n"));
+    }
+    assert!(crossings <= 276, "{crossings} crossings of edges (at most 276)");
+    assert!(long <= 10, "{long} edges longer than 1.5 diagonals or looping (at most 10)");
 }

@@ -25,6 +25,8 @@ pub struct Text {
     pub fill: String,
     /// `[left, top, right, bottom]`.
     pub bbox: [f64; 4],
+    /// Byte range of the `<text ...>` tag in the SVG, so that it can be moved.
+    pub tag: (usize, usize),
 }
 
 /// A node, cluster, edge or the graph: its outline and its texts.
@@ -38,6 +40,8 @@ pub struct Group {
     /// Stroke colour of the first line drawn (an edge's path).
     pub stroke: Option<String>,
     pub texts: Vec<Text>,
+    /// An edge's lines as polylines, its Bezier curves sampled (empty for other groups).
+    pub lines: Vec<Vec<[f64; 2]>>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -83,7 +87,14 @@ pub fn parse(svg: &str) -> Option<Picture> {
                 }
                 match part {
                     Some(part) => {
-                        groups.push(Group { part, title: String::new(), bbox: None, stroke: None, texts: Vec::new() });
+                        groups.push(Group {
+                            part,
+                            title: String::new(),
+                            bbox: None,
+                            stroke: None,
+                            texts: Vec::new(),
+                            lines: Vec::new(),
+                        });
                         open.push(Some(groups.len() - 1));
                         current = Some(groups.len() - 1);
                     }
@@ -115,13 +126,20 @@ pub fn parse(svg: &str) -> Option<Picture> {
                     if g.stroke.is_none() && name == "path" {
                         g.stroke = attr(tag, "stroke");
                     }
+                    if g.part == Part::Edge && name == "path" {
+                        if let Some(d) = attr(tag, "d") {
+                            g.lines.push(sample_path(&d));
+                        }
+                    }
                 }
             }
             "text" => {
                 if let (Some(i), Some(close)) = (current, after.find("</text>")) {
                     let content = unescape(&after[..close]);
                     if !content.trim().is_empty() {
-                        let t = text_box(tag, content);
+                        let mut t = text_box(tag, content);
+                        let at = rest.as_ptr() as usize - svg.as_ptr() as usize;
+                        t.tag = (at, at + end + 1);
                         groups[i].texts.push(t);
                     }
                 }
@@ -151,7 +169,7 @@ fn text_box(tag: &str, content: String) -> Text {
     } + lead_w;
     // Arial's capitals rise 0.72 em; descenders reach 0.21 em below the baseline.
     let bbox = [left, y - 0.72 * size, left + shown, y + 0.21 * size];
-    Text { content, fill: attr(tag, "fill").unwrap_or_else(|| "black".to_string()), bbox }
+    Text { content, fill: attr(tag, "fill").unwrap_or_else(|| "black".to_string()), bbox, tag: (0, 0) }
 }
 
 /// The value of `key="..."` in a tag.
@@ -205,6 +223,37 @@ fn shape_bbox(name: &str, tag: &str) -> Option<[f64; 4]> {
     (b[0] <= b[2]).then_some(b)
 }
 
+/// Points on a path as Graphviz writes it (`M x,y C` followed by cubic Bezier segments, three
+/// points each), each segment sampled at [`SAMPLES`] steps.
+fn sample_path(d: &str) -> Vec<[f64; 2]> {
+    let v = numbers(d);
+    let pts: Vec<[f64; 2]> = v.chunks_exact(2).map(|p| [p[0], p[1]]).collect();
+    let Some(&start) = pts.first() else { return Vec::new() };
+    if !d.contains('C') && !d.contains('c') {
+        return pts;
+    }
+    let mut out = vec![start];
+    let mut from = start;
+    for seg in pts[1..].chunks_exact(3) {
+        let (c1, c2, to) = (seg[0], seg[1], seg[2]);
+        for i in 1..=SAMPLES {
+            let t = i as f64 / SAMPLES as f64;
+            let u = 1.0 - t;
+            let (a, b, c, e) = (u * u * u, 3.0 * u * u * t, 3.0 * u * t * t, t * t * t);
+            out.push([
+                a * from[0] + b * c1[0] + c * c2[0] + e * to[0],
+                a * from[1] + b * c1[1] + c * c2[1] + e * to[1],
+            ]);
+        }
+        from = to;
+    }
+    out
+}
+
+/// Steps per Bezier segment: fine enough that a sampled line strays under a point from the curve
+/// at the sizes Graphviz draws.
+const SAMPLES: usize = 12;
+
 fn unescape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
@@ -240,13 +289,13 @@ fn unescape(s: &str) -> String {
 
 /// Points a text may pass its box, and two texts may touch, before it counts: the engine and
 /// the font round differently.
-const SLACK: f64 = 1.0;
+pub(super) const SLACK: f64 = 1.0;
 
-fn overlap(a: &[f64; 4], b: &[f64; 4]) -> bool {
+pub(super) fn overlap(a: &[f64; 4], b: &[f64; 4]) -> bool {
     a[0] + SLACK < b[2] && b[0] + SLACK < a[2] && a[1] + SLACK < b[3] && b[1] + SLACK < a[3]
 }
 
-fn inside(t: &[f64; 4], b: &[f64; 4]) -> bool {
+pub(super) fn inside(t: &[f64; 4], b: &[f64; 4]) -> bool {
     t[0] >= b[0] - SLACK && t[1] >= b[1] - SLACK && t[2] <= b[2] + SLACK && t[3] <= b[3] + SLACK
 }
 
@@ -265,6 +314,16 @@ pub enum Fault {
     Cut { text: String },
     /// Long side over [`MAX_ASPECT`] times the short side.
     Aspect { width: f64, height: f64 },
+    /// An edge's line runs through an edge label (its own or another's): the label is hard to read
+    /// and seems to belong to the line through it.
+    EdgeThroughLabel { edge: String, text: String },
+    /// An edge's line runs through a zone's title or trust line.
+    EdgeThroughTitle { edge: String, text: String },
+    /// An edge's line runs along a zone's border for `length` points: the reader cannot tell the
+    /// line from the border.
+    EdgeAlongBorder { edge: String, zone: String, length: f64 },
+    /// An edge label lies across a zone's border.
+    LabelOnBorder { text: String, zone: String },
 }
 
 impl std::fmt::Display for Fault {
@@ -280,6 +339,12 @@ impl std::fmt::Display for Fault {
             Fault::Aspect { width, height } => {
                 write!(f, "picture {width:.0}x{height:.0} pt is wider than {MAX_ASPECT}:1")
             }
+            Fault::EdgeThroughLabel { edge, text } => write!(f, "edge `{edge}` runs through the label `{text}`"),
+            Fault::EdgeThroughTitle { edge, text } => write!(f, "edge `{edge}` runs through the zone title `{text}`"),
+            Fault::EdgeAlongBorder { edge, zone, length } => {
+                write!(f, "edge `{edge}` runs {length:.0} pt along the border of zone `{zone}`")
+            }
+            Fault::LabelOnBorder { text, zone } => write!(f, "label `{text}` lies on the border of zone `{zone}`"),
         }
     }
 }
@@ -360,6 +425,206 @@ impl Picture {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// How the edges run: through labels and zone titles, along zone borders, across each other.
+
+/// How far (points) a line may stay from a zone's border and still count as running along it.
+const BORDER_NEAR: f64 = 4.0;
+/// How long (points) a line may run along a border before it counts: crossing a border at a
+/// slant or turning near a corner stays well under it.
+const BORDER_RUN: f64 = 36.0;
+/// Crossings this close (points) to a line's ends are where edges meet at a shared box, not
+/// crossings a reader follows.
+const END_ZONE: f64 = 10.0;
+/// An edge longer than this many diagonals of the picture wanders across it.
+pub const LONG_EDGE: f64 = 1.5;
+/// An edge longer than this many times the distance between its ends (and [`LOOP_MIN`] points
+/// longer) loops around something in its way.
+pub const LOOP_FACTOR: f64 = 2.5;
+const LOOP_MIN: f64 = 150.0;
+
+/// Counts of how the edges of a picture run.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Routing {
+    /// Edges through labels, zone titles, along borders; labels on borders (see [`Fault`]).
+    pub faults: Vec<Fault>,
+    /// Points where two edges' lines cross.
+    pub crossings: usize,
+    /// Edges longer than [`LONG_EDGE`] diagonals of the picture.
+    pub long_edges: usize,
+    /// Edges more than [`LOOP_FACTOR`] times as long as the distance between their ends.
+    pub loops: usize,
+}
+
+pub(super) type Pt = [f64; 2];
+
+pub(super) fn line_box(line: &[Pt]) -> [f64; 4] {
+    let mut b = [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY];
+    for p in line {
+        b = [b[0].min(p[0]), b[1].min(p[1]), b[2].max(p[0]), b[3].max(p[1])];
+    }
+    b
+}
+
+pub(super) fn shrink(b: &[f64; 4], by: f64) -> [f64; 4] {
+    [b[0] + by, b[1] + by, b[2] - by, b[3] - by]
+}
+
+pub(super) fn boxes_meet(a: &[f64; 4], b: &[f64; 4]) -> bool {
+    a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3]
+}
+
+/// Whether the segment `p`-`q` passes through the box (Liang-Barsky clipping).
+pub(super) fn segment_hits_box(p: Pt, q: Pt, b: &[f64; 4]) -> bool {
+    if b[0] >= b[2] || b[1] >= b[3] {
+        return false;
+    }
+    let (dx, dy) = (q[0] - p[0], q[1] - p[1]);
+    let (mut t0, mut t1) = (0.0f64, 1.0f64);
+    for (num, den) in [(p[0] - b[0], -dx), (b[2] - p[0], dx), (p[1] - b[1], -dy), (b[3] - p[1], dy)] {
+        if den == 0.0 {
+            if num < 0.0 {
+                return false;
+            }
+        } else {
+            let t = num / den;
+            if den < 0.0 {
+                t0 = t0.max(t);
+            } else {
+                t1 = t1.min(t);
+            }
+            if t0 > t1 {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+pub(super) fn line_hits_box(line: &[Pt], b: &[f64; 4]) -> bool {
+    boxes_meet(&line_box(line), b) && line.windows(2).any(|w| segment_hits_box(w[0], w[1], b))
+}
+
+pub(super) fn dist(a: Pt, b: Pt) -> f64 {
+    ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt()
+}
+
+fn length(line: &[Pt]) -> f64 {
+    line.windows(2).map(|w| dist(w[0], w[1])).sum()
+}
+
+/// Where segments `a` and `b` cross, if they do (touching ends count once, from the half-open
+/// segment `[start, end)`).
+fn crossing(a: (Pt, Pt), b: (Pt, Pt)) -> Option<Pt> {
+    let r = [a.1[0] - a.0[0], a.1[1] - a.0[1]];
+    let s = [b.1[0] - b.0[0], b.1[1] - b.0[1]];
+    let den = r[0] * s[1] - r[1] * s[0];
+    if den.abs() < 1e-9 {
+        return None;
+    }
+    let w = [b.0[0] - a.0[0], b.0[1] - a.0[1]];
+    let t = (w[0] * s[1] - w[1] * s[0]) / den;
+    let u = (w[0] * r[1] - w[1] * r[0]) / den;
+    ((0.0..1.0).contains(&t) && (0.0..1.0).contains(&u)).then(|| [a.0[0] + t * r[0], a.0[1] + t * r[1]])
+}
+
+/// The longest stretch (points) of `line` within [`BORDER_NEAR`] of one side of the box.
+fn run_along(line: &[Pt], b: &[f64; 4]) -> f64 {
+    let near = |p: Pt, side: usize| -> bool {
+        let n = BORDER_NEAR;
+        match side {
+            0 | 2 => (p[0] - b[side]).abs() <= n && p[1] >= b[1] - n && p[1] <= b[3] + n,
+            _ => (p[1] - b[side]).abs() <= n && p[0] >= b[0] - n && p[0] <= b[2] + n,
+        }
+    };
+    let mut best: f64 = 0.0;
+    for side in 0..4 {
+        let mut run = 0.0;
+        for w in line.windows(2) {
+            if near(w[0], side) && near(w[1], side) {
+                run += dist(w[0], w[1]);
+                best = best.max(run);
+            } else {
+                run = 0.0;
+            }
+        }
+    }
+    best
+}
+
+impl Picture {
+    /// How the edges run: faults a reader sees (lines through labels and zone titles, lines along
+    /// zone borders, labels on borders) and counts of crossings, long edges and loops.
+    pub fn routing(&self) -> Routing {
+        let mut out = Routing::default();
+        let edges: Vec<&Group> = self.groups.iter().filter(|g| g.part == Part::Edge && !g.lines.is_empty()).collect();
+        let zones: Vec<(&Group, [f64; 4])> =
+            self.groups.iter().filter(|g| g.part == Part::Cluster).filter_map(|g| Some((g, g.bbox?))).collect();
+        let zone_name = |g: &Group| g.texts.first().map_or_else(|| g.title.clone(), |t| t.content.clone());
+        let labels: Vec<&Text> = edges.iter().flat_map(|g| &g.texts).collect();
+        let diagonal = dist([self.area[0], self.area[1]], [self.area[2], self.area[3]]);
+        for e in &edges {
+            for line in &e.lines {
+                for t in &labels {
+                    if line_hits_box(line, &shrink(&t.bbox, SLACK)) {
+                        out.faults.push(Fault::EdgeThroughLabel { edge: e.title.clone(), text: t.content.clone() });
+                    }
+                }
+                for (z, b) in &zones {
+                    for t in &z.texts {
+                        if line_hits_box(line, &shrink(&t.bbox, SLACK)) {
+                            out.faults.push(Fault::EdgeThroughTitle { edge: e.title.clone(), text: t.content.clone() });
+                        }
+                    }
+                    let run = run_along(line, b);
+                    if run > BORDER_RUN {
+                        out.faults.push(Fault::EdgeAlongBorder {
+                            edge: e.title.clone(),
+                            zone: zone_name(z),
+                            length: run,
+                        });
+                    }
+                }
+                let len = length(line);
+                if len > LONG_EDGE * diagonal {
+                    out.long_edges += 1;
+                }
+                if let (Some(a), Some(b)) = (line.first(), line.last()) {
+                    if len > LOOP_FACTOR * dist(*a, *b) && len > dist(*a, *b) + LOOP_MIN {
+                        out.loops += 1;
+                    }
+                }
+            }
+        }
+        for t in &labels {
+            for (z, b) in &zones {
+                if overlap(&t.bbox, b) && !inside(&t.bbox, b) {
+                    out.faults.push(Fault::LabelOnBorder { text: t.content.clone(), zone: zone_name(z) });
+                }
+            }
+        }
+        let lines: Vec<(&Vec<Pt>, [f64; 4])> = edges.iter().flat_map(|e| &e.lines).map(|l| (l, line_box(l))).collect();
+        for (i, (a, ab)) in lines.iter().enumerate() {
+            for (b, bb) in &lines[i + 1..] {
+                if !boxes_meet(ab, bb) {
+                    continue;
+                }
+                let ends = [a[0], a[a.len() - 1], b[0], b[b.len() - 1]];
+                for sa in a.windows(2) {
+                    for sb in b.windows(2) {
+                        if let Some(p) = crossing((sa[0], sa[1]), (sb[0], sb[1])) {
+                            if ends.iter().all(|e| dist(*e, p) > END_ZONE) {
+                                out.crossings += 1;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -402,5 +667,41 @@ mod tests {
         assert_eq!(p.faults(), vec![]);
         let wide = clean.replace("height=\"100pt\"", "height=\"50pt\"").replace("width=\"200pt\"", "width=\"400pt\"");
         assert!(parse(&wide).unwrap().faults().iter().any(|f| matches!(f, Fault::Aspect { .. })));
+    }
+
+    #[test]
+    fn lines_along_borders_labels_on_borders_and_crossings_are_counted() {
+        let svg = r##"<svg width="300pt" height="200pt" viewBox="0 0 300 200">
+<g id="graph0" class="graph" transform="scale(1 1) rotate(0) translate(4 196)">
+<g id="clust1" class="cluster"><title>cluster_zone_1</title>
+<polygon fill="#eee" stroke="#000" points="50,-20 250,-20 250,-150 50,-150 50,-20"/>
+<text xml:space="preserve" text-anchor="start" x="56" y="-138" font-family="Arial" font-size="12.00">Zone</text>
+</g>
+<g id="edge1" class="edge"><title>a&#45;&gt;b</title>
+<path fill="none" stroke="#000" d="M60,-152C100,-152 150,-152 200,-152"/>
+<text xml:space="preserve" text-anchor="middle" x="250" y="-60" font-family="Arial" font-size="9.00" fill="#000">https</text>
+</g>
+<g id="edge2" class="edge"><title>c&#45;&gt;d</title>
+<path fill="none" stroke="#000" d="M100,-100C120,-80 140,-60 160,-40"/>
+</g>
+<g id="edge3" class="edge"><title>e&#45;&gt;f</title>
+<path fill="none" stroke="#000" d="M100,-40C120,-60 140,-80 160,-100"/>
+</g>
+</g></svg>"##;
+        let r = parse(svg).unwrap().routing();
+        assert!(
+            r.faults
+                .iter()
+                .any(|f| matches!(f, Fault::EdgeAlongBorder { edge, length, .. } if edge == "a->b" && *length > 100.0)),
+            "{:?}",
+            r.faults
+        );
+        assert!(
+            r.faults.iter().any(|f| matches!(f, Fault::LabelOnBorder { text, .. } if text == "https")),
+            "{:?}",
+            r.faults
+        );
+        assert_eq!(r.crossings, 1);
+        assert_eq!((r.long_edges, r.loops), (0, 0));
     }
 }

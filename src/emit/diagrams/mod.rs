@@ -17,6 +17,8 @@ mod dot;
 pub mod facts;
 pub mod inspect;
 mod overview;
+mod place;
+mod shape;
 mod text;
 mod views;
 
@@ -62,6 +64,8 @@ pub struct Diagram {
     pub svg: Result<String, String>,
     /// Why the view was drawn in a simpler form than its DOT (over the layout budget), if it was.
     pub simplified: Option<String>,
+    /// How many times the view was laid out to find a readable picture.
+    pub layouts: usize,
 }
 
 /// Every view of the model, in a fixed order: context, containers, trust, data, then one per
@@ -111,16 +115,31 @@ pub fn diagrams_with_progress(
 /// Lays out one view within the budget.
 fn draw(renderer: &dyn SvgRenderer, name: String, title: String, dot: String) -> Diagram {
     let mut dot = dot;
+    let layouts = AtomicUsize::new(0);
+    let counted = Counted { renderer, layouts: &layouts };
     let (svg, simplified) = match budget::plan(&dot) {
         budget::Plan::Full => {
-            let (best, svg) = render_readable(renderer, &dot);
+            let (best, svg) = render_readable(&counted, &shape::oriented(&dot));
             dot = best;
             (svg, None)
         }
-        budget::Plan::WithoutEdges(lighter, why) => (renderer.render(&lighter), Some(why)),
+        budget::Plan::WithoutEdges(lighter, why) => (counted.render(&lighter), Some(why)),
         budget::Plan::Skip(why) => (Err(why.clone()), Some(why)),
     };
-    Diagram { name, title, dot, svg, simplified }
+    Diagram { name, title, dot, svg, simplified, layouts: layouts.into_inner() }
+}
+
+/// A renderer that counts its layouts.
+struct Counted<'r> {
+    renderer: &'r dyn SvgRenderer,
+    layouts: &'r AtomicUsize,
+}
+
+impl SvgRenderer for Counted<'_> {
+    fn render(&self, dot: &str) -> Result<String, String> {
+        self.layouts.fetch_add(1, Ordering::Relaxed);
+        self.renderer.render(dot)
+    }
 }
 
 const NEWRANK: &str = " newrank=\"true\"";
@@ -139,6 +158,9 @@ fn render_readable(renderer: &dyn SvgRenderer, dot: &str) -> (String, Result<Str
             dot = dot.replacen(NEWRANK, "", 1);
             svg = renderer.render(&dot);
         }
+        // Text the lines cross or that lies on other text is moved before the picture is judged:
+        // most overlapping labels need no second layout.
+        let svg = svg.map(|s| place::untangle(&s));
         let badness = svg.as_deref().ok().and_then(inspect::parse).map(|p| p.badness());
         (dot, svg, badness)
     };
