@@ -17,6 +17,7 @@ pub(crate) struct Cache {
     components: OnceLock<Vec<ElementId>>,
     component_graph: OnceLock<ComponentGraph>,
     nesting: OnceLock<Nesting>,
+    pub(super) flows: OnceLock<super::flows::Flows>,
 }
 
 /// Which data nests in which (`field address: Address`), both ways, and which data something

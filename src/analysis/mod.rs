@@ -3,6 +3,7 @@
 
 pub mod defaults;
 pub mod facts;
+pub mod flows;
 pub mod graphs;
 pub mod operations;
 

@@ -2,9 +2,9 @@
 //! exposes, the steps of each flow and its critical path, and short English lists. Kept out of the rule files so that rule files never import
 //! each other.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
-use super::{Ctx, Link, LinkOrigin};
+use super::{Ctx, Link};
 use crate::semantic::model::ElementId;
 use crate::syntax::schema::DeclKind;
 
@@ -52,45 +52,18 @@ pub(crate) fn exposed_by(cx: &Ctx<'_>) -> BTreeMap<ElementId, Vec<ElementId>> {
 }
 
 /// The steps of each user flow in order, as links (a target interface replaced by its provider),
-/// with each step's index in the flow.
-pub(crate) fn flow_steps<'a>(cx: &'a Ctx<'_>) -> BTreeMap<ElementId, Vec<(usize, &'a Link)>> {
-    let mut out: BTreeMap<ElementId, Vec<(usize, &'a Link)>> = BTreeMap::new();
-    for l in &cx.facts.links {
-        if let LinkOrigin::Step { flow, index } = l.origin {
-            if cx.model.get(flow).is_some_and(|f| !f.from_std) {
-                out.entry(flow).or_default().push((index, l));
-            }
-        }
-    }
-    for steps in out.values_mut() {
-        steps.sort_by_key(|(i, _)| *i);
-    }
-    out
+/// with each step's index in the flow; see [`crate::analysis::Facts::flow_steps`].
+pub(crate) fn flow_steps<'m>(cx: &Ctx<'m>) -> impl Iterator<Item = (ElementId, Vec<(usize, &'m Link)>)> {
+    let facts = cx.facts;
+    facts.flow_steps(cx.model).iter().map(move |(flow, steps)| (*flow, steps_as_links(facts, steps)))
 }
 
-/// The steps of a flow its initiator waits for, in order: synchronous steps leaving an element
-/// the flow reached synchronously (every step when the flow `waits`). A step leaving an element
-/// that no earlier step reached is taken as waited for (scenario-integrity reports the gap).
-/// Steps that only answer an actor are not hops of the path.
-pub(crate) fn critical_path<'a>(cx: &Ctx<'_>, flow: ElementId, steps: &[(usize, &'a Link)]) -> Vec<(usize, &'a Link)> {
-    let waits = cx.model.get(flow).is_some_and(|f| f.has_flag("waits"));
-    let mut sync_reached = BTreeSet::new();
-    let mut reached = BTreeSet::new();
-    if let Some((_, first)) = steps.first() {
-        sync_reached.insert(first.from);
-        reached.insert(first.from);
-    }
-    let mut out = Vec::new();
-    for &(i, l) in steps {
-        let from_waited = sync_reached.contains(&l.from) || !reached.contains(&l.from);
-        if from_waited && (waits || !l.is_async) {
-            sync_reached.insert(l.to);
-            if cx.kind(l.to) != Some(DeclKind::Actor) {
-                out.push((i, l));
-            }
-        }
-        reached.insert(l.from);
-        reached.insert(l.to);
-    }
-    out
+/// The steps of a flow its initiator waits for, in order; see
+/// [`crate::analysis::Facts::critical_path`].
+pub(crate) fn critical_path<'m>(cx: &Ctx<'m>, flow: ElementId) -> Vec<(usize, &'m Link)> {
+    steps_as_links(cx.facts, cx.facts.critical_path(cx.model, flow))
+}
+
+fn steps_as_links<'m>(facts: &'m crate::analysis::Facts, steps: &[(usize, usize)]) -> Vec<(usize, &'m Link)> {
+    steps.iter().map(|&(index, link)| (index, &facts.links[link])).collect()
 }

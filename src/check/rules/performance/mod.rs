@@ -19,9 +19,7 @@ pub use sync_chain_too_deep::{SYNC_CHAIN_TOO_DEEP, SYNC_CHAIN_TOO_DEEP_MAX_DEPTH
 pub use throughput_over_capacity::THROUGHPUT_OVER_CAPACITY;
 pub use timeout_inversion::TIMEOUT_INVERSION;
 
-use std::collections::BTreeMap;
-
-use crate::check::shared::{critical_path, flow_steps};
+use crate::check::shared::critical_path;
 use crate::check::{Ctx, Link, LinkOrigin, Rule};
 use crate::diagnostics::{Code, Severity};
 use crate::semantic::model::{Element, ElementId, Val};
@@ -87,30 +85,13 @@ enum Gap {
     Hole,
 }
 
-/// The latency estimates declared on `uses`, by (from, to).
-fn uses_latencies(cx: &Ctx<'_>) -> BTreeMap<(ElementId, ElementId), u64> {
-    let mut out = BTreeMap::new();
-    for l in &cx.facts.links {
-        if let (LinkOrigin::Uses, Some(ns)) = (l.origin, l.latency) {
-            out.entry((l.from, l.to)).or_insert(ns);
-        }
-    }
-    out
-}
-
 /// A step's p95 estimate: its own, else the matching `uses`, else the target's `latency`.
-fn estimate(
-    cx: &Ctx<'_>,
-    uses: &BTreeMap<(ElementId, ElementId), u64>,
-    flow: ElementId,
-    index: usize,
-    l: &Link,
-) -> Result<u64, Gap> {
+fn estimate(cx: &Ctx<'_>, flow: ElementId, index: usize, l: &Link) -> Result<u64, Gap> {
     if let Some(ns) = l.latency {
         return Ok(ns);
     }
-    if let Some(ns) = uses.get(&(l.from, l.to)) {
-        return Ok(*ns);
+    if let Some(ns) = cx.facts.uses_latency(cx.model, l.from, l.to) {
+        return Ok(ns);
     }
     let target = cx.model.get(l.to);
     if let Some(ns) = target.and_then(|t| duration(t, "latency")) {
@@ -150,18 +131,15 @@ impl Budget<'_> {
 }
 
 fn budgets<'a>(cx: &'a Ctx<'_>) -> Vec<Budget<'a>> {
-    let steps = flow_steps(cx);
-    let uses = uses_latencies(cx);
     let overhead = cx.option(&LATENCY_BUDGET_EXCEEDED_HOP_OVERHEAD_MS).saturating_mul(1_000_000);
     let mut out = Vec::new();
     for (flow, e) in cx.model.of_kind(DeclKind::Flow) {
         let (Some(target), Some(attr)) = (duration(e, "p95"), e.attr("p95")) else { continue };
-        let Some(list) = steps.get(&flow) else { continue };
-        let path = critical_path(cx, flow, list);
+        let path = critical_path(cx, flow);
         if path.is_empty() {
             continue;
         }
-        let costs = path.iter().map(|(i, l)| estimate(cx, &uses, flow, *i, l)).collect();
+        let costs = path.iter().map(|(i, l)| estimate(cx, flow, *i, l)).collect();
         out.push(Budget { flow, target, target_span: attr.span, path, costs, overhead });
     }
     out

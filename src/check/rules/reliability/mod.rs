@@ -21,7 +21,7 @@ pub use wobbly_interaction::WOBBLY_INTERACTION;
 use std::collections::BTreeMap;
 
 use crate::analysis::facts;
-use crate::check::shared::{critical_path, flow_steps};
+use crate::check::shared::critical_path;
 use crate::check::{Ctx, Link, Rule, HIGH};
 use crate::diagnostics::{Code, Severity};
 use crate::semantic::model::{ElementId, Val};
@@ -76,13 +76,13 @@ fn deployed_instances(cx: &Ctx<'_>) -> BTreeMap<ElementId, u64> {
 /// flow and the step that waits; REL001 judges them, and REL007 leaves them to it.
 fn critical_waits<'c>(cx: &'c Ctx<'_>) -> BTreeMap<ElementId, Vec<(ElementId, &'c Link)>> {
     let mut on_path: BTreeMap<ElementId, Vec<(ElementId, &Link)>> = BTreeMap::new();
-    for (flow, steps) in flow_steps(cx) {
+    for flow in cx.facts.flow_steps(cx.model).keys().copied() {
         if cx.criticality(flow).is_none_or(|c| c < HIGH) {
             continue;
         }
         // Elements reached only through optional or devops steps: the flow survives without them.
         let mut degraded: std::collections::BTreeSet<ElementId> = std::collections::BTreeSet::new();
-        for (_, l) in critical_path(cx, flow, &steps) {
+        for (_, l) in critical_path(cx, flow) {
             if l.optional || l.devops || degraded.contains(&l.from) {
                 degraded.insert(l.to);
                 continue;

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::{code, deployed_instances, quoted, single_instance};
-use crate::check::shared::{critical_path, flow_steps};
+use crate::check::shared::critical_path;
 use crate::check::{Category, Ctx, Link, Rule, HIGH};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::semantic::model::{ElementId, Val};
@@ -24,11 +24,11 @@ fn shared_datastore_blast_radius(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let deployed = deployed_instances(cx);
     // Datastore -> (flow, calling component, step) on critical paths.
     let mut users: BTreeMap<ElementId, Vec<(ElementId, ElementId, &Link)>> = BTreeMap::new();
-    for (flow, steps) in flow_steps(cx) {
+    for flow in cx.facts.flow_steps(cx.model).keys().copied() {
         if cx.criticality(flow).is_none_or(|c| c < HIGH) {
             continue;
         }
-        for (_, l) in critical_path(cx, flow, &steps) {
+        for (_, l) in critical_path(cx, flow) {
             if !l.is_async && cx.kind(l.to) == Some(DeclKind::Datastore) && cx.kind(l.from) == Some(DeclKind::Component)
             {
                 users.entry(l.to).or_default().push((flow, l.from, l));
