@@ -96,20 +96,20 @@ fn every_view_of_every_example_reads_cleanly() {
     assert!(views >= 40, "only {views} views drawn");
     assert!(faults.is_empty(), "{} faults:\n{}", faults.len(), faults.join("\n"));
     // How the edges run, over every view with and without highlighting. Text the lines cross is
-    // moved after the layout (`place.rs`); what is left is mostly a zone title as wide as its
-    // zone with a line entering through the middle of its top, where no free place exists
-    // without laying the view out again. The counts may only go down.
+    // moved after the layout (`place.rs`), and each zone is widened to leave room beside its
+    // title, so that a line entering through the middle of its top passes beside the title.
+    // The counts may only go down.
     let counts: Vec<usize> = routed.iter().map(Vec::len).collect();
     eprintln!("routing over {views} views: {counts:?}, {crossings} crossings, {long} long or looping");
     let limits = [
         ("lines through labels", 12),
-        ("lines through zone titles", 146),
-        ("lines along zone borders", 8),
-        ("labels on zone borders", 34),
+        ("lines through zone titles", 64),
+        ("lines along zone borders", 5),
+        ("labels on zone borders", 30),
     ];
     for ((what, max), found) in limits.iter().zip(&routed) {
         assert!(found.len() <= *max, "{} {what} (at most {max}):\n{}", found.len(), found.join("\n"));
     }
-    assert!(crossings <= 276, "{crossings} crossings of edges (at most 276)");
+    assert!(crossings <= 270, "{crossings} crossings of edges (at most 270)");
     assert!(long <= 10, "{long} edges longer than 1.5 diagonals or looping (at most 10)");
 }

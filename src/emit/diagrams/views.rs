@@ -291,11 +291,26 @@ fn trust_colors(trust: Option<&str>) -> (&'static str, &'static str) {
     }
 }
 
+/// Width (points) of a zone's title as drawn: the wrapped bold name over the small facts line.
+fn title_width(name: &str, facts: &[String]) -> f64 {
+    let name = super::text::wrap_lines(name, 12.0, true, 240.0)
+        .iter()
+        .map(|l| super::text::width(l, 12.0, true))
+        .fold(0.0, f64::max);
+    name.max(super::text::width(&facts.join(" · "), 9.0, false))
+}
+
 /// Nodes placed in their zones, zones nested by parent. Only zones with something inside (or
 /// inside a child) are drawn, since Graphviz drops empty clusters anyway.
 /// `hidden` counts elements of a zone left out of the view; the zone shows "+N more".
-fn zoned_nodes(ctx: &Ctx, members: &[ElementId], hidden: &BTreeMap<ElementId, usize>) -> (Vec<Stmt>, Vec<ElementId>) {
-    zoned(ctx, members, hidden, &|id| element_node(ctx, id))
+/// `room`: the empty width beside each zone's title, in title widths (see [`zoned_in`]).
+fn zoned_nodes(
+    ctx: &Ctx,
+    members: &[ElementId],
+    hidden: &BTreeMap<ElementId, usize>,
+    room: f64,
+) -> (Vec<Stmt>, Vec<ElementId>) {
+    zoned_in(ctx, members, hidden, &|id| element_node(ctx, id), room)
 }
 
 /// [`zoned_nodes`] with the node of each member drawn by `make`.
@@ -304,6 +319,19 @@ pub(super) fn zoned(
     members: &[ElementId],
     hidden: &BTreeMap<ElementId, usize>,
     make: &dyn Fn(ElementId) -> Stmt,
+) -> (Vec<Stmt>, Vec<ElementId>) {
+    zoned_in(ctx, members, hidden, make, 1.0)
+}
+
+/// [`zoned`], with `room` title widths of empty space beside each zone's title. Flow views take
+/// half: their numbered steps carry long labels, which zones twice as wide as their titles push
+/// onto the lines (measured over the examples: 4 more lines through labels, 2 more crossings).
+fn zoned_in(
+    ctx: &Ctx,
+    members: &[ElementId],
+    hidden: &BTreeMap<ElementId, usize>,
+    make: &dyn Fn(ElementId) -> Stmt,
+    room: f64,
 ) -> (Vec<Stmt>, Vec<ElementId>) {
     let facts = &ctx.facts;
     let mut by_zone: BTreeMap<ElementId, Vec<ElementId>> = BTreeMap::new();
@@ -338,6 +366,7 @@ pub(super) fn zoned(
         make: &dyn Fn(ElementId) -> Stmt,
         parent: &dyn Fn(ElementId) -> Option<ElementId>,
         done: &mut BTreeSet<ElementId>,
+        room: f64,
     ) -> Option<Stmt> {
         if !done.insert(z) {
             return None;
@@ -370,9 +399,13 @@ pub(super) fn zoned(
             ));
         }
         let marked = ctx.is_marked(z);
-        // One left-aligned cell, so that every line of the title starts at the zone's edge.
+        // One left-aligned cell, so that every line of the title starts at the zone's edge, and
+        // an empty cell as wide as the title beside it: the zone is then at least twice as wide
+        // as its title, so a line entering through the middle of its top passes beside the title
+        // (or `place.rs` has room to slide the title off it).
+        let spacer = (title_width(e.title(), &facts) * room).ceil();
         let label = format!(
-            "<table border=\"0\" cellpadding=\"0\" cellspacing=\"0\"><tr><td align=\"left\" balign=\"left\">{label}</td></tr></table>"
+            "<table border=\"0\" cellpadding=\"0\" cellspacing=\"0\"><tr><td align=\"left\" balign=\"left\">{label}</td><td width=\"{spacer}\"></td></tr></table>"
         );
         let mut stmts = vec![
             set("label", h(&label)),
@@ -405,7 +438,7 @@ pub(super) fn zoned(
         }
         for &c in zones {
             if c != z && parent(c) == Some(z) {
-                if let Some(s) = cluster(ctx, c, zones, by_zone, hidden, make, parent, done) {
+                if let Some(s) = cluster(ctx, c, zones, by_zone, hidden, make, parent, done, room) {
                     stmts.push(s);
                 }
             }
@@ -413,13 +446,13 @@ pub(super) fn zoned(
         Some(subgraph(&format!("cluster_zone_{}", z.0), stmts))
     }
     for &r in &roots {
-        if let Some(s) = cluster(ctx, r, &zones, &by_zone, hidden, make, &parent, &mut done) {
+        if let Some(s) = cluster(ctx, r, &zones, &by_zone, hidden, make, &parent, &mut done, room) {
             top.push(s);
         }
     }
     // Zones caught in a parent cycle: draw them at the top level.
     for &z in &zones {
-        if let Some(s) = cluster(ctx, z, &zones, &by_zone, hidden, make, &parent, &mut done) {
+        if let Some(s) = cluster(ctx, z, &zones, &by_zone, hidden, make, &parent, &mut done, room) {
             top.push(s);
         }
     }
@@ -588,7 +621,7 @@ fn containers(ctx: &Ctx) -> (String, String, String) {
         ranksep: 0.8,
     };
     let mut stmts = Vec::new();
-    let (nodes, zones) = zoned_nodes(ctx, &members, &BTreeMap::new());
+    let (nodes, zones) = zoned_nodes(ctx, &members, &BTreeMap::new(), 1.0);
     stmts.extend(nodes);
     let rolled: Vec<Link> = ctx.links.iter().map(|l| ctx.facts.rolled_up(l)).collect();
     let mut merged = merge(rolled.iter(), |id| Some(ctx.path(id)));
@@ -691,7 +724,7 @@ fn trust(ctx: &Ctx) -> (String, String, String) {
         ranksep: 1.2,
     };
     let mut stmts = Vec::new();
-    let (nodes, zones) = zoned_nodes(ctx, &members, &hidden);
+    let (nodes, zones) = zoned_nodes(ctx, &members, &hidden, 1.0);
     stmts.extend(nodes);
     let pairs: Vec<(ElementId, ElementId)> = crossing.iter().map(|l| (l.from, l.to)).collect();
     let layout = zone_layout(ctx, &members, &zones, &pairs);
@@ -958,7 +991,7 @@ fn flow(ctx: &Ctx, fid: ElementId, stem: String) -> (String, String, String) {
     let frame =
         dot::Frame { name: &stem, rankdir: "LR", title: &full_title, subtitle: &subtitle, nodesep: 0.5, ranksep: 1.0 };
     let mut stmts = Vec::new();
-    let (nodes, zones) = zoned_nodes(ctx, &order, &BTreeMap::new());
+    let (nodes, zones) = zoned_nodes(ctx, &order, &BTreeMap::new(), 0.5);
     stmts.extend(nodes);
     let (mut any_async, mut any_reply) = (false, false);
     for l in &steps {
