@@ -3,7 +3,8 @@
 //! on top of each other, every edge label in its line's colour, no picture wider than 3:1; and
 //! how the edges run: lines through labels and zone titles, along zone borders, labels on
 //! borders, crossings and loops, each held at or under a stated count.
-//! With `rsvg-convert` on the PATH each view is also rasterised to PNG, which must succeed.
+//! With `rsvg-convert` on the PATH each view is also rasterised to PNG, which must succeed; in CI
+//! (`CI` set, where `.ci/setup` installs it) a missing `rsvg-convert` fails the test.
 //!
 //! Set `ARCHC_VISUAL_OUT=DIR` to keep the SVG and PNG files for a look.
 
@@ -31,6 +32,10 @@ fn has_rsvg() -> bool {
 fn every_view_of_every_example_reads_cleanly() {
     let out = std::env::var_os("ARCHC_VISUAL_OUT").map(PathBuf::from);
     let rsvg = has_rsvg();
+    assert!(
+        rsvg || std::env::var_os("CI").is_none(),
+        "rsvg-convert is missing: CI must rasterise every view (.ci/setup installs librsvg2-bin)"
+    );
     let mut faults = Vec::new();
     let mut views = 0;
     let mut routed: [Vec<String>; 4] = Default::default();
