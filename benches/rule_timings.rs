@@ -49,7 +49,7 @@ fn main() -> ExitCode {
         eprintln!("{USAGE}");
         return ExitCode::from(2);
     };
-    let outcome = driver::analyze_paths_with(&FsHost, &[dir.clone()], &RunOptions::default());
+    let outcome = driver::analyze_paths_with(&FsHost, std::slice::from_ref(&dir), &RunOptions::default());
     let Some(analysis) = outcome.analyses.into_iter().next() else {
         eprintln!("rule-timings: `{}` holds no workspace", dir.display());
         return ExitCode::from(2);

@@ -557,7 +557,7 @@ fn mutate(rng: &mut Rng, original: &[u8]) -> Vec<u8> {
             3 => b.truncate(at),
             // Insert a delimiter or a quote.
             4 => {
-                let c = *rng.pick(&[b'{', b'}', b'(', b')', b'[', b']', b'"', b'\n', b'@', b',', b'?']);
+                let c = *rng.pick(b"{}()[]\"\n@,?");
                 b.insert(at.min(len), c);
             }
             // Swap two bytes.

@@ -284,7 +284,8 @@ fn display_prefix(host: &dyn Host, root: &std::path::Path) -> String {
     }
 }
 
-fn read_baseline(host: &dyn Host, path: &std::path::Path) -> Result<BTreeMap<String, usize>, Diagnostic> {
+// The error is boxed: a `Diagnostic` is large and the happy path should not carry its size.
+fn read_baseline(host: &dyn Host, path: &std::path::Path) -> Result<BTreeMap<String, usize>, Box<Diagnostic>> {
     let bytes = host.read(path).map_err(|e| {
         Diagnostic::without_span(codes::UNREADABLE_PATH, format!("cannot read baseline `{}`: {e}", path.display()))
     })?;
@@ -323,7 +324,7 @@ fn check(host: &dyn Host, paths: &[PathBuf], args: &CheckArgs) -> i32 {
         Ok(b) => b,
         Err(d) => {
             let _ = std::io::stderr()
-                .write_all(render(&SourceMap::default(), &[d], &RenderOptions { color: args.color }).as_bytes());
+                .write_all(render(&SourceMap::default(), &[*d], &RenderOptions { color: args.color }).as_bytes());
             return EXIT_ERROR;
         }
     };

@@ -189,7 +189,7 @@ impl Printer<'_> {
 
     /// A statement printed as written (steps, endpoints, fields, imports, accepts), with its block.
     fn plain(&mut self, node: &Node<'_>, indent: usize, ctx: Option<Context>) {
-        self.line(&node.words, indent);
+        self.line(node.words, indent);
         if let Some(body) = &node.body {
             let ctx = ctx.unwrap_or(Context::Attrs(schema::ACCEPT_ATTRS));
             self.reopen_last_line();
@@ -290,7 +290,7 @@ impl Printer<'_> {
                 spec.attrs
             }
         };
-        let (runs, _) = split_attributes(&node.words, 0, attrs);
+        let (runs, _) = split_attributes(node.words, 0, attrs);
         let count = runs.len();
         for (i, r) in runs.into_iter().enumerate() {
             let last = i + 1 == count;
