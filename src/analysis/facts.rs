@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 pub use super::defaults::StatedBy;
 use super::operations;
+use super::ranges::Ranges;
 use crate::lang::vocab::{transport_of, Transport};
 use crate::lang::{Classification, Criticality, Trust};
 use crate::semantic::model::{Attribute, Element, ElementId, Endpoint, Model, Val};
@@ -132,8 +133,8 @@ impl Link {
 pub struct Facts {
     pub links: Vec<Link>,
     /// Links leaving / entering each element, by element index.
-    pub outgoing: Vec<Vec<usize>>,
-    pub incoming: Vec<Vec<usize>>,
+    pub outgoing: Ranges<usize>,
+    pub incoming: Ranges<usize>,
     /// Owning team or person after inheritance (component <- its container <- system, interface
     /// <- provider).
     pub owner: Vec<Option<ElementId>>,
@@ -148,11 +149,11 @@ pub struct Facts {
     pub provider: BTreeMap<ElementId, ElementId>,
     /// Data each component or store handles: what it owns, holds or carries, and what its links
     /// carry; sorted, by element index.
-    pub handled: Vec<Vec<ElementId>>,
+    pub handled: Ranges<ElementId>,
     /// Data each element keeps at rest, sorted, by element index: everything a datastore, cache,
     /// queue or topic handles, and what a component declares it `holds` (a git or build server
     /// keeping code and credentials on its disks). The at-rest encryption rules judge these.
-    pub at_rest: Vec<Vec<ElementId>>,
+    pub at_rest: Ranges<ElementId>,
     /// Every `?` hole of a user-declared element, in declaration order.
     pub holes: Vec<Hole>,
     /// What each element is for the security rules, by element index.
@@ -463,15 +464,15 @@ impl Facts {
         }
         let mut idx = Facts {
             links: Vec::new(),
-            outgoing: vec![Vec::new(); n],
-            incoming: vec![Vec::new(); n],
+            outgoing: Ranges::default(),
+            incoming: Ranges::default(),
             owner: vec![None; n],
             zone: vec![None; n],
             system: vec![None; n],
             owners_of_data: BTreeMap::new(),
             provider,
-            handled: Vec::new(),
-            at_rest: Vec::new(),
+            handled: Ranges::default(),
+            at_rest: Ranges::default(),
             holes: holes(model),
             roles: model.iter().map(|(id, e)| roles_of(model, e, id)).collect(),
             deps: Deps { reply: Vec::new(), order: Vec::new() },
@@ -497,16 +498,12 @@ impl Facts {
         }
         idx.judge_transit(model);
         idx.deps = Deps::new(&idx.links);
-        idx.handled = handled_data(model, &idx.links);
-        idx.at_rest = at_rest_data(model, &idx.handled);
-        for (i, l) in idx.links.iter().enumerate() {
-            if let Some(v) = idx.outgoing.get_mut(l.from.0 as usize) {
-                v.push(i);
-            }
-            if let Some(v) = idx.incoming.get_mut(l.to.0 as usize) {
-                v.push(i);
-            }
-        }
+        let handled = handled_data(model, &idx.links);
+        idx.at_rest = Ranges::from_lists(at_rest_data(model, &handled));
+        idx.handled = Ranges::from_lists(handled);
+        let links = idx.links.iter().enumerate();
+        idx.outgoing = Ranges::from_pairs(n, links.clone().map(|(i, l)| (l.from.0 as usize, i)));
+        idx.incoming = Ranges::from_pairs(n, links.map(|(i, l)| (l.to.0 as usize, i)));
         // Every `owns` is known before owners are inherited: data takes its owning component's
         // owner whatever the declaration order.
         for (id, e) in model.iter() {
@@ -776,7 +773,7 @@ impl Facts {
 
     /// Data an element keeps at rest; see [`Facts::at_rest`].
     pub fn kept_at_rest(&self, id: ElementId) -> &[ElementId] {
-        self.at_rest.get(id.0 as usize).map_or(&[], Vec::as_slice)
+        self.at_rest.list(id.0 as usize)
     }
 
     /// Keeps data at rest: a store, or a component that declares what it `holds`.
@@ -786,7 +783,7 @@ impl Facts {
 
     /// Data a component or store handles; empty for other elements.
     pub fn handled(&self, id: ElementId) -> &[ElementId] {
-        self.handled.get(id.0 as usize).map_or(&[], Vec::as_slice)
+        self.handled.list(id.0 as usize)
     }
 
     pub fn zone_of(&self, id: ElementId) -> Option<ElementId> {
@@ -798,11 +795,11 @@ impl Facts {
     }
 
     pub fn out(&self, id: ElementId) -> impl Iterator<Item = &Link> {
-        self.outgoing.get(id.0 as usize).into_iter().flatten().filter_map(|&i| self.links.get(i))
+        self.outgoing.list(id.0 as usize).iter().filter_map(|&i| self.links.get(i))
     }
 
     pub fn inbound(&self, id: ElementId) -> impl Iterator<Item = &Link> {
-        self.incoming.get(id.0 as usize).into_iter().flatten().filter_map(|&i| self.links.get(i))
+        self.incoming.list(id.0 as usize).iter().filter_map(|&i| self.links.get(i))
     }
 }
 

@@ -6,5 +6,6 @@ pub mod facts;
 pub mod flows;
 pub mod graphs;
 pub mod operations;
+pub mod ranges;
 
 pub use facts::Facts;

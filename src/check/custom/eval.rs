@@ -270,7 +270,7 @@ fn reaching(cx: &Ctx<'_>, rule: &CustomRule, targets: &[bool], barrier: Option<&
     }
     while let Some(v) = queue.pop_front() {
         let target = expanded_to[v.0 as usize];
-        for &li in cx.facts.incoming.get(v.0 as usize).map(Vec::as_slice).unwrap_or(&[]) {
+        for &li in cx.facts.incoming.list(v.0 as usize) {
             let Some(l) = cx.facts.links.get(li) else { continue };
             if !cx.facts.deps.is_dependency(li) || l.from == l.to || !link_counts(l, &rule.link) {
                 continue;

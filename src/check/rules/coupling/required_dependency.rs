@@ -40,7 +40,7 @@ fn required_dependency(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         reaches[i.0 as usize] = true;
     }
     while let Some(v) = queue.pop_front() {
-        for &li in cx.facts.incoming.get(v.0 as usize).map(Vec::as_slice).unwrap_or(&[]) {
+        for &li in cx.facts.incoming.list(v.0 as usize) {
             let Some(l) = cx.facts.links.get(li) else { continue };
             if !deps.is_dependency(li) {
                 continue;

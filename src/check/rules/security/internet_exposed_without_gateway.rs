@@ -73,7 +73,7 @@ fn internet_exposed_without_gateway(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         if is_load_balancer(cx, to) {
             if exposed_lb[to.0 as usize].is_none() {
                 exposed_lb[to.0 as usize] = Some(origin);
-                for &j in cx.facts.outgoing.get(to.0 as usize).map_or(&[][..], Vec::as_slice) {
+                for &j in cx.facts.outgoing.list(to.0 as usize) {
                     queue.push_back((j, origin));
                 }
             }

@@ -80,6 +80,7 @@ pub use untrusted_deserialization::UNTRUSTED_DESERIALIZATION;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::analysis::facts;
+use crate::analysis::ranges::Ranges;
 use crate::check::{Ctx, Link, LinkOrigin, Rule, Transit, WireSource};
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::lang::{AuthScheme, Classification, Criticality, Protocol, Trust};
@@ -285,12 +286,12 @@ fn profiles_of(cx: &Ctx<'_>, id: ElementId) -> Vec<ElementId> {
     out
 }
 
-fn handled(h: &[Vec<ElementId>], id: ElementId) -> &[ElementId] {
-    h.get(id.0 as usize).map_or(&[], Vec::as_slice)
+fn handled(h: &Ranges<ElementId>, id: ElementId) -> &[ElementId] {
+    h.list(id.0 as usize)
 }
 
 /// Why an element is a high-value target: sensitive data or high integrity needs.
-fn high_value(cx: &Ctx<'_>, h: &[Vec<ElementId>], id: ElementId, min_class: usize, min_crit: usize) -> Option<String> {
+fn high_value(cx: &Ctx<'_>, h: &Ranges<ElementId>, id: ElementId, min_class: usize, min_crit: usize) -> Option<String> {
     let data = handled(h, id);
     if let Some(d) = most_sensitive(cx, data, min_class) {
         return Some(format!("handles {} ({})", q(cx, d), data_traits(cx, d)));
