@@ -160,8 +160,15 @@ fn render_readable(renderer: &dyn SvgRenderer, dot: &str) -> (String, Result<Str
         }
         // Text the lines cross or that lies on other text is moved before the picture is judged:
         // most overlapping labels need no second layout.
-        let svg = svg.map(|s| place::untangle(&s));
-        let badness = svg.as_deref().ok().and_then(inspect::parse).map(|p| p.badness());
+        let (svg, picture) = match svg {
+            Ok(s) => {
+                let (moved, unchanged) = place::untangle(&s);
+                let picture = unchanged.or_else(|| inspect::parse(&moved));
+                (Ok(moved), picture)
+            }
+            Err(e) => (Err(e), None),
+        };
+        let badness = picture.map(|p| p.badness());
         (dot, svg, badness)
     };
     let first = render(dot);

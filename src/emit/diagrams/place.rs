@@ -54,15 +54,17 @@ fn line_to_box(line: &[Pt], b: &[f64; 4]) -> f64 {
 }
 
 /// The SVG with zone titles and edge labels moved off lines, borders and other text.
-pub fn untangle(svg: &str) -> String {
-    let Some(p) = inspect::parse(svg) else { return svg.to_string() };
+/// Also gives the parsed picture when nothing moved, so that a caller judging the picture need
+/// not parse the same SVG again.
+pub(super) fn untangle(svg: &str) -> (String, Option<Picture>) {
+    let Some(p) = inspect::parse(svg) else { return (svg.to_string(), None) };
     let edges = p.groups.iter().filter(|g| g.part == Part::Edge).count();
     if edges > MAX_EDGES {
-        return svg.to_string();
+        return (svg.to_string(), Some(p));
     }
     let moves = plan(&p);
     if moves.is_empty() {
-        return svg.to_string();
+        return (svg.to_string(), Some(p));
     }
     let mut edits: Vec<(usize, usize, String)> = Vec::new();
     for (group, dx, dy) in moves {
@@ -80,7 +82,7 @@ pub fn untangle(svg: &str) -> String {
         at = end;
     }
     out.push_str(&svg[at..]);
-    out
+    (out, None)
 }
 
 /// A `<text>` tag with its `x` and `y` moved.
@@ -222,7 +224,7 @@ mod tests {
         let faults = before.routing().faults;
         assert!(faults.iter().any(|f| matches!(f, inspect::Fault::EdgeThroughTitle { .. })), "{faults:?}");
         assert!(faults.iter().any(|f| matches!(f, inspect::Fault::EdgeThroughLabel { .. })), "{faults:?}");
-        let after = untangle(SVG);
+        let after = untangle(SVG).0;
         assert_ne!(after, SVG);
         let p = inspect::parse(&after).unwrap();
         assert_eq!(p.routing().faults, vec![]);
@@ -230,6 +232,6 @@ mod tests {
         // The label still lies beside its line.
         let label = &p.groups[2].texts[0];
         assert!(line_to_box(&p.groups[2].lines[0], &label.bbox) <= ATTACH);
-        assert_eq!(untangle(&after), after, "a clean picture is left as it is");
+        assert_eq!(untangle(&after).0, after, "a clean picture is left as it is");
     }
 }
