@@ -3,6 +3,7 @@
 //! other, an edge label in another colour than its line, a picture far from a page's shape.
 //! The build uses it to choose between layouts; the visual regression test asserts on it.
 
+use super::geometry::{boxes_meet, dist, inside, line_box, line_hits_box, overlap, shrink, Pt, SLACK};
 use super::text;
 
 /// Widest ratio of the long side to the short side a view may have.
@@ -287,17 +288,6 @@ fn unescape(s: &str) -> String {
     out
 }
 
-/// Points a text may pass its box, and two texts may touch, before it counts: the engine and
-/// the font round differently.
-pub(super) const SLACK: f64 = 1.0;
-
-pub(super) fn overlap(a: &[f64; 4], b: &[f64; 4]) -> bool {
-    a[0] + SLACK < b[2] && b[0] + SLACK < a[2] && a[1] + SLACK < b[3] && b[1] + SLACK < a[3]
-}
-
-pub(super) fn inside(t: &[f64; 4], b: &[f64; 4]) -> bool {
-    t[0] >= b[0] - SLACK && t[1] >= b[1] - SLACK && t[2] <= b[2] + SLACK && t[3] <= b[3] + SLACK
-}
 
 /// One thing wrong with a picture, said so that a test failure explains itself.
 #[derive(Clone, Debug, PartialEq)]
@@ -350,6 +340,18 @@ impl std::fmt::Display for Fault {
 }
 
 impl Picture {
+    /// Whether two zone boxes cross each other (rather than one holding the other).
+    pub fn zones_cross(&self) -> bool {
+        let zones: Vec<[f64; 4]> = self.groups.iter().filter(|g| g.part == Part::Cluster).filter_map(|g| g.bbox).collect();
+        let holds = |a: &[f64; 4], b: &[f64; 4]| a[0] <= b[0] && a[1] <= b[1] && a[2] >= b[2] && a[3] >= b[3];
+        zones.iter().enumerate().any(|(i, a)| {
+            zones[i + 1..].iter().any(|b| {
+                let meet = a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
+                meet && !holds(a, b) && !holds(b, a)
+            })
+        })
+    }
+
     /// Long side over short side.
     pub fn aspect(&self) -> f64 {
         let (a, b) = (self.width.max(self.height), self.width.min(self.height).max(1.0));
@@ -454,59 +456,6 @@ pub struct Routing {
     pub long_edges: usize,
     /// Edges more than [`LOOP_FACTOR`] times as long as the distance between their ends.
     pub loops: usize,
-}
-
-pub(super) type Pt = [f64; 2];
-
-pub(super) fn line_box(line: &[Pt]) -> [f64; 4] {
-    let mut b = [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY];
-    for p in line {
-        b = [b[0].min(p[0]), b[1].min(p[1]), b[2].max(p[0]), b[3].max(p[1])];
-    }
-    b
-}
-
-pub(super) fn shrink(b: &[f64; 4], by: f64) -> [f64; 4] {
-    [b[0] + by, b[1] + by, b[2] - by, b[3] - by]
-}
-
-pub(super) fn boxes_meet(a: &[f64; 4], b: &[f64; 4]) -> bool {
-    a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3]
-}
-
-/// Whether the segment `p`-`q` passes through the box (Liang-Barsky clipping).
-pub(super) fn segment_hits_box(p: Pt, q: Pt, b: &[f64; 4]) -> bool {
-    if b[0] >= b[2] || b[1] >= b[3] {
-        return false;
-    }
-    let (dx, dy) = (q[0] - p[0], q[1] - p[1]);
-    let (mut t0, mut t1) = (0.0f64, 1.0f64);
-    for (num, den) in [(p[0] - b[0], -dx), (b[2] - p[0], dx), (p[1] - b[1], -dy), (b[3] - p[1], dy)] {
-        if den == 0.0 {
-            if num < 0.0 {
-                return false;
-            }
-        } else {
-            let t = num / den;
-            if den < 0.0 {
-                t0 = t0.max(t);
-            } else {
-                t1 = t1.min(t);
-            }
-            if t0 > t1 {
-                return false;
-            }
-        }
-    }
-    true
-}
-
-pub(super) fn line_hits_box(line: &[Pt], b: &[f64; 4]) -> bool {
-    boxes_meet(&line_box(line), b) && line.windows(2).any(|w| segment_hits_box(w[0], w[1], b))
-}
-
-pub(super) fn dist(a: Pt, b: Pt) -> f64 {
-    ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt()
 }
 
 fn length(line: &[Pt]) -> f64 {
@@ -643,6 +592,20 @@ mod tests {
 <text xml:space="preserve" text-anchor="middle" x="91" y="-31" font-family="Arial" font-size="9.00" fill="#dc2626">tls</text>
 </g>
 </g></svg>"##;
+
+    #[test]
+    fn zones_that_cross_are_told_from_zones_that_nest() {
+        let svg = |second: &str| {
+            format!(
+                r#"<svg width="200pt" height="120pt"><g class="graph"><g class="cluster"><title>cluster_a</title><path d="M0,0 L100,0 L100,-100 L0,-100"/></g><g class="cluster"><title>cluster_b</title><polygon points="{second}"/></g></g></svg>"#
+            )
+        };
+        let nested = parse(&svg("10,-10 50,-10 50,-50 10,-50")).unwrap();
+        assert_eq!(nested.groups.iter().filter(|g| g.part == Part::Cluster && g.bbox.is_some()).count(), 2);
+        assert!(!nested.zones_cross());
+        assert!(parse(&svg("50,-10 150,-10 150,-50 50,-50")).unwrap().zones_cross());
+        assert!(!parse(&svg("110,-10 150,-10 150,-50 110,-50")).unwrap().zones_cross(), "apart");
+    }
 
     #[test]
     fn faults_are_found_from_the_geometry() {

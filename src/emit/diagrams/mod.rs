@@ -14,6 +14,7 @@
 mod budget;
 mod components;
 mod dot;
+mod geometry;
 pub mod facts;
 pub mod inspect;
 mod overview;
@@ -152,21 +153,23 @@ fn render_readable(renderer: &dyn SvgRenderer, dot: &str) -> (String, Result<Str
     let render = |dot: &str| {
         let mut dot = dot.to_string();
         let mut svg = renderer.render(&dot);
+        let mut picture = svg.as_deref().ok().and_then(inspect::parse);
         // Graphviz's `newrank` keeps calls flowing across zones but, with many constraints, can
         // let zone boxes overlap; such a layout is redone with the classic ranking.
-        if svg.as_deref().is_ok_and(clusters_overlap) && dot.contains(NEWRANK) {
+        if picture.as_ref().is_some_and(inspect::Picture::zones_cross) && dot.contains(NEWRANK) {
             dot = dot.replacen(NEWRANK, "", 1);
             svg = renderer.render(&dot);
+            picture = svg.as_deref().ok().and_then(inspect::parse);
         }
         // Text the lines cross or that lies on other text is moved before the picture is judged:
         // most overlapping labels need no second layout.
-        let (svg, picture) = match svg {
-            Ok(s) => {
-                let (moved, unchanged) = place::untangle(&s);
+        let (svg, picture) = match (svg, picture) {
+            (Ok(s), Some(p)) => {
+                let (moved, unchanged) = place::untangle(&s, p);
                 let picture = unchanged.or_else(|| inspect::parse(&moved));
                 (Ok(moved), picture)
             }
-            Err(e) => (Err(e), None),
+            (svg, _) => (svg, None),
         };
         let badness = picture.map(|p| p.badness());
         (dot, svg, badness)
@@ -245,44 +248,6 @@ fn spaced(dot: &str) -> String {
         }
     }
     out
-}
-
-/// The boxes of the clusters (zones) in an SVG drawn by Graphviz.
-fn cluster_boxes(svg: &str) -> Vec<[f64; 4]> {
-    let mut out = Vec::new();
-    let mut rest = svg;
-    while let Some(i) = rest.find("class=\"cluster\"") {
-        rest = &rest[i + 15..];
-        let window = &rest[..rest.len().min(2000)];
-        let coords = [" d=\"", " points=\""].iter().filter_map(|k| window.find(k).map(|p| (p, k.len()))).min();
-        let Some((p, klen)) = coords else { continue };
-        let body = &window[p + klen..];
-        let body = &body[..body.find('"').unwrap_or(body.len())];
-        let nums: Vec<f64> = body
-            .split(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
-            .filter_map(|t| t.parse::<f64>().ok())
-            .collect();
-        if nums.len() < 4 {
-            continue;
-        }
-        let (xs, ys): (Vec<f64>, Vec<f64>) = nums.chunks(2).filter(|c| c.len() == 2).map(|c| (c[0], c[1])).unzip();
-        let min = |v: &[f64]| v.iter().copied().fold(f64::INFINITY, f64::min);
-        let max = |v: &[f64]| v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        out.push([min(&xs), min(&ys), max(&xs), max(&ys)]);
-    }
-    out
-}
-
-/// Whether two zone boxes cross each other (rather than one holding the other).
-fn clusters_overlap(svg: &str) -> bool {
-    let boxes = cluster_boxes(svg);
-    let inside = |a: &[f64; 4], b: &[f64; 4]| a[0] <= b[0] && a[1] <= b[1] && a[2] >= b[2] && a[3] >= b[3];
-    boxes.iter().enumerate().any(|(i, a)| {
-        boxes[i + 1..].iter().any(|b| {
-            let meet = a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
-            meet && !inside(a, b) && !inside(b, a)
-        })
-    })
 }
 
 /// What every view needs: the model, derived facts and the findings to highlight.
@@ -366,19 +331,5 @@ impl<'m> Ctx<'m> {
         out.sort();
         out.dedup();
         out
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn overlapping_zone_boxes_are_detected() {
-        let nested = r#"<g class="cluster"><path d="M0,0 L100,0 L100,-100 L0,-100"/></g><g class="cluster"><polygon points="10,-10 50,-10 50,-50 10,-50"/></g>"#;
-        assert_eq!(cluster_boxes(nested).len(), 2);
-        assert!(!clusters_overlap(nested));
-        let crossing = r#"<g class="cluster"><path d="M0,0 L100,0 L100,-100 L0,-100"/></g><g class="cluster"><polygon points="50,-10 150,-10 150,-50 50,-50"/></g>"#;
-        assert!(clusters_overlap(crossing));
     }
 }

@@ -5,7 +5,8 @@
 //! its zone's top, an edge label around where it was and still beside its own line. The layout
 //! is not redone, so this costs a small part of one layout.
 
-use super::inspect::{self, boxes_meet, dist, inside, line_box, line_hits_box, overlap, shrink, Part, Picture, Pt};
+use super::geometry::{boxes_meet, dist, inside, line_box, line_hits_box, moved, overlap, shrink, union, Pt};
+use super::inspect::{Part, Picture};
 
 /// Farthest (points) an edge label may be moved from where the layout put it.
 const REACH: f64 = 60.0;
@@ -24,14 +25,6 @@ struct Block {
     /// The zone the block titles (for a zone's title), whose top it must stay in.
     zone: Option<[f64; 4]>,
     bbox: [f64; 4],
-}
-
-fn union(boxes: impl Iterator<Item = [f64; 4]>) -> Option<[f64; 4]> {
-    boxes.reduce(|a, b| [a[0].min(b[0]), a[1].min(b[1]), a[2].max(b[2]), a[3].max(b[3])])
-}
-
-fn moved(b: &[f64; 4], dx: f64, dy: f64) -> [f64; 4] {
-    [b[0] + dx, b[1] + dy, b[2] + dx, b[3] + dy]
 }
 
 /// Distance from a point to a box (0 inside).
@@ -53,11 +46,10 @@ fn line_to_box(line: &[Pt], b: &[f64; 4]) -> f64 {
     best
 }
 
-/// The SVG with zone titles and edge labels moved off lines, borders and other text.
-/// Also gives the parsed picture when nothing moved, so that a caller judging the picture need
-/// not parse the same SVG again.
-pub(super) fn untangle(svg: &str) -> (String, Option<Picture>) {
-    let Some(p) = inspect::parse(svg) else { return (svg.to_string(), None) };
+/// The SVG with zone titles and edge labels moved off lines, borders and other text, from the
+/// picture parsed from it. Hands the picture back when nothing moved, so that a caller judging
+/// the picture need not parse the same SVG again.
+pub(super) fn untangle(svg: &str, p: Picture) -> (String, Option<Picture>) {
     let edges = p.groups.iter().filter(|g| g.part == Part::Edge).count();
     if edges > MAX_EDGES {
         return (svg.to_string(), Some(p));
@@ -204,6 +196,7 @@ fn around(_b: &[f64; 4]) -> impl Iterator<Item = (f64, f64)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::emit::diagrams::inspect;
 
     const SVG: &str = r##"<svg width="300pt" height="200pt" viewBox="0 0 300 200">
 <g id="graph0" class="graph" transform="scale(1 1) rotate(0) translate(4 196)">
@@ -224,7 +217,7 @@ mod tests {
         let faults = before.routing().faults;
         assert!(faults.iter().any(|f| matches!(f, inspect::Fault::EdgeThroughTitle { .. })), "{faults:?}");
         assert!(faults.iter().any(|f| matches!(f, inspect::Fault::EdgeThroughLabel { .. })), "{faults:?}");
-        let after = untangle(SVG).0;
+        let after = untangle(SVG, before.clone()).0;
         assert_ne!(after, SVG);
         let p = inspect::parse(&after).unwrap();
         assert_eq!(p.routing().faults, vec![]);
@@ -232,6 +225,8 @@ mod tests {
         // The label still lies beside its line.
         let label = &p.groups[2].texts[0];
         assert!(line_to_box(&p.groups[2].lines[0], &label.bbox) <= ATTACH);
-        assert_eq!(untangle(&after).0, after, "a clean picture is left as it is");
+        let (again, unchanged) = untangle(&after, p.clone());
+        assert_eq!(again, after, "a clean picture is left as it is");
+        assert_eq!(unchanged, Some(p), "and handed back");
     }
 }
