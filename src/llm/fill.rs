@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::driver::{self, Analysis, RunOptions};
+use crate::driver::{self, Analysis, ParseCache, RunOptions};
 use crate::host::MemHost;
 use crate::semantic::model::Model;
 use crate::source::FileId;
@@ -46,16 +46,19 @@ pub struct WorkspaceText {
 }
 
 impl WorkspaceText {
-    fn host(&self) -> MemHost {
+    /// Analyses the workspace, with `edit` (a file and its new text) in place of that file's text
+    /// when given. Every answer is judged by such an analysis; the cache keeps the other files'
+    /// trees, so only the edited file is parsed again.
+    fn analyse(&self, edit: Option<(&Path, &str)>, opts: &RunOptions, cache: &mut ParseCache) -> Analysis {
         let mut host = MemHost::default();
         for (path, text) in &self.files {
+            let text = match edit {
+                Some((edited, new_text)) if edited == path => new_text,
+                _ => text,
+            };
             host.insert(path, text.as_bytes().to_vec());
         }
-        host
-    }
-
-    fn analyse(&self, opts: &RunOptions) -> Analysis {
-        driver::analyze_workspace(&self.host(), &self.root, std::slice::from_ref(&self.root), opts)
+        driver::analyze_workspace_cached(&host, &self.root, std::slice::from_ref(&self.root), opts, cache)
     }
 }
 
@@ -124,7 +127,8 @@ pub fn fill(
     progress: &mut dyn FnMut(usize, usize, &str),
 ) -> Result<FillOutcome, ProviderError> {
     let original = ws.files.clone();
-    let mut current = ws.analyse(&opts.run);
+    let mut cache = ParseCache::default();
+    let mut current = ws.analyse(None, &opts.run, &mut cache);
     let targets = targets(ws, &current, opts);
     let offered = targets.len();
     // Holes filled so far per (file, element, place): later ordinals there move down.
@@ -149,7 +153,9 @@ pub fn fill(
                     .get(ordinal)
                     .map(|&at| (None, ws.files[&t.file].clone(), at))
             }
-            What::Gap { fingerprint, needle, .. } => open_gap(ws, &current, &t.file, fingerprint, *needle, &opts.run),
+            What::Gap { fingerprint, needle, .. } => {
+                open_gap(ws, &current, &t.file, fingerprint, *needle, &opts.run, &mut cache)
+            }
         };
         let Some((opened, text, hole_at)) = located else {
             dropped.push(drop("it is no longer in the model".into()));
@@ -197,9 +203,7 @@ pub fn fill(
             };
             let verdict = value_text(&answer, &ty, &analysis.model).and_then(|value| {
                 let candidate = splice(&text, hole_at, &value, &provenance(opts), has_comment_after(&text, hole_at));
-                let mut copy = WorkspaceText { root: ws.root.clone(), files: ws.files.clone() };
-                copy.files.insert(t.file.clone(), candidate.clone());
-                let after = copy.analyse(&opts.run);
+                let after = ws.analyse(Some((&t.file, &candidate)), &opts.run, &mut cache);
                 gate(&current, &after, holes_after, closes)?;
                 Ok((value, candidate, after))
             });
@@ -265,6 +269,7 @@ fn open_gap(
     fingerprint: &str,
     needle: Option<&'static str>,
     run: &RunOptions,
+    cache: &mut ParseCache,
 ) -> Option<(Option<Analysis>, String, usize)> {
     let finding = current.diagnostics.iter().find(|d| holes::Gap::reported_by(fingerprint, needle, d))?;
     let gaps = holes::gaps(&current.model, &current.workspace.sources, std::slice::from_ref(finding));
@@ -288,9 +293,8 @@ fn open_gap(
         from = end;
     }
     text.push_str(&before[from..]);
-    let mut copy = WorkspaceText { root: ws.root.clone(), files: ws.files.clone() };
-    copy.files.insert(file.to_path_buf(), text.clone());
-    Some((Some(copy.analyse(run)), text, hole_at?))
+    let hole_at = hole_at?;
+    Some((Some(ws.analyse(Some((file, &text)), run, cache)), text, hole_at))
 }
 
 /// The holes and gaps to offer, in file order, filtered by the options.
