@@ -605,7 +605,10 @@ mod tests {
 
     #[test]
     fn names_end_where_a_hyphen_or_dot_joins_nothing() {
-        assert_eq!(kinds("a- b. c.d-e f--g h_1.x"), ["a", "<error>", "b", "<error>", "c.d-e", "f", "<error>", "g", "h_1.x"]);
+        assert_eq!(
+            kinds("a- b. c.d-e f--g h_1.x"),
+            ["a", "<error>", "b", "<error>", "c.d-e", "f", "<error>", "g", "h_1.x"]
+        );
         assert_eq!(kinds("end-"), ["end", "<error>"]);
         assert_eq!(kinds("x.y"), ["x.y"]);
     }
@@ -616,7 +619,11 @@ mod tests {
         let lexed = lex(FileId(0), src);
         let ranges: Vec<&str> = lexed.comments.iter().map(|c| &src[c.range.clone()]).collect();
         assert_eq!(ranges, ["// one\r", "// two"]);
-        let strings: Vec<&str> = lexed.tokens.iter().filter_map(|(t, r)| matches!(t, Token::Str(_) | Token::Error).then(|| &src[r.clone()])).collect();
+        let strings: Vec<&str> = lexed
+            .tokens
+            .iter()
+            .filter_map(|(t, r)| matches!(t, Token::Str(_) | Token::Error).then(|| &src[r.clone()]))
+            .collect();
         assert_eq!(strings, ["\"s\\\"t\\n\u{0}u\"", "\"open"]);
         let codes: Vec<_> = lexed.errors.iter().map(|e| e.code.id).collect();
         assert_eq!(codes, [codes::UNEXPECTED_CHARACTER.id, codes::UNTERMINATED_STRING.id]);

@@ -92,7 +92,8 @@ fn clean_statements<'t>(tokens: &'t [Word<'_>]) -> Option<Vec<Node<'t>>> {
             Some((Token::RBrace, _)) | None => end,
             Some(_) => return None,
         };
-        let start = if words.is_empty() { body.as_ref().map_or(0, |b| b.range.start) } else { tokens[words.start].1.start };
+        let start =
+            if words.is_empty() { body.as_ref().map_or(0, |b| b.range.start) } else { tokens[words.start].1.start };
         // Chumsky's span ends where the last token consumed ends.
         let range = start..tokens[after - 1].1.end;
         let words: &'t [Word<'t>] = if words.is_empty() { &[] } else { &tokens[words] };
@@ -301,8 +302,19 @@ mod tests {
     #[test]
     fn the_clean_pass_agrees_with_the_grammar_on_every_model_in_the_repository() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut stack: Vec<std::path::PathBuf> =
-            ["examples", "tests/data", "tests/support", "fuzz/seeds", "fuzz/regressions", "std", "src/cli/starter", "editors"].iter().map(|d| root.join(d)).collect();
+        let mut stack: Vec<std::path::PathBuf> = [
+            "examples",
+            "tests/data",
+            "tests/support",
+            "fuzz/seeds",
+            "fuzz/regressions",
+            "std",
+            "src/cli/starter",
+            "editors",
+        ]
+        .iter()
+        .map(|d| root.join(d))
+        .collect();
         let mut seen = 0;
         while let Some(dir) = stack.pop() {
             let Ok(entries) = std::fs::read_dir(&dir) else { continue };
