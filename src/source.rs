@@ -1,6 +1,7 @@
 //! Files, spans and line indexes: the leaf every other module builds on.
 
 use std::ops::Range;
+use std::sync::OnceLock;
 
 /// Index of a file in a [`SourceMap`]. Stable for one analysis run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -59,8 +60,8 @@ pub struct SourceMap {
 impl SourceMap {
     pub fn add(&mut self, name: String, text: String) -> FileId {
         let id = FileId(clamp_u32(self.files.len()));
-        let line_index = LineIndex::new(&text);
-        self.files.push(SourceFile { name, text, line_index });
+        // Built on first use: a clean batch run asks for no line number at all.
+        self.files.push(SourceFile { name, text, line_index: LineIndex::default() });
         id
     }
 
@@ -104,10 +105,11 @@ impl SourceMap {
     }
 }
 
-/// Line starts of a text, for byte offset to line/column conversion at the edges.
+/// Line starts of a text, for byte offset to line/column conversion at the edges. Found on the
+/// first question, from the text the question passes: always pass the same text.
 #[derive(Clone, Debug, Default)]
 pub struct LineIndex {
-    line_starts: Vec<u32>,
+    line_starts: OnceLock<Vec<u32>>,
 }
 
 /// A zero-based line and column; the column counts UTF-8 bytes, chars or UTF-16 units as asked.
@@ -125,36 +127,20 @@ pub enum ColumnUnit {
 }
 
 impl LineIndex {
+    /// An index built now rather than on first use.
     pub fn new(text: &str) -> LineIndex {
-        let mut line_starts = vec![0];
-        // Built for every file on the loading thread: eight bytes at a time, looking closer only
-        // at the words that hold a line feed.
-        const ONES: u64 = u64::from_ne_bytes([1; 8]);
-        const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
-        const LINE_FEEDS: u64 = u64::from_ne_bytes([b'\n'; 8]);
-        let bytes = text.as_bytes();
-        let mut chunks = bytes.chunks_exact(8);
-        let mut at = 0;
-        for chunk in &mut chunks {
-            let mut word = [0; 8];
-            word.copy_from_slice(chunk);
-            let x = u64::from_ne_bytes(word) ^ LINE_FEEDS;
-            // Nonzero exactly when some byte of `x` is zero, that is some byte was a line feed.
-            if x.wrapping_sub(ONES) & !x & HIGHS != 0 {
-                line_starts
-                    .extend(chunk.iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(i, _)| clamp_u32(at + i + 1)));
-            }
-            at += 8;
-        }
-        let rest = chunks.remainder();
-        line_starts.extend(rest.iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(i, _)| clamp_u32(at + i + 1)));
-        LineIndex { line_starts }
+        LineIndex { line_starts: OnceLock::from(line_starts(text)) }
+    }
+
+    fn starts(&self, text: &str) -> &[u32] {
+        self.line_starts.get_or_init(|| line_starts(text))
     }
 
     pub fn line_col(&self, text: &str, offset: usize, unit: ColumnUnit) -> LineCol {
+        let line_starts = self.starts(text);
         let offset = offset.min(text.len());
-        let line = self.line_starts.partition_point(|&s| s as usize <= offset).saturating_sub(1);
-        let start = self.line_starts.get(line).copied().unwrap_or(0) as usize;
+        let line = line_starts.partition_point(|&s| s as usize <= offset).saturating_sub(1);
+        let start = line_starts.get(line).copied().unwrap_or(0) as usize;
         let prefix = text.get(start..offset).unwrap_or("");
         let col = match unit {
             ColumnUnit::Utf8 => prefix.len(),
@@ -166,9 +152,10 @@ impl LineIndex {
 
     /// Inverse of [`LineIndex::line_col`]; clamps to the line's end.
     pub fn offset(&self, text: &str, pos: LineCol, unit: ColumnUnit) -> usize {
-        let Some(&start) = self.line_starts.get(pos.line as usize) else { return text.len() };
+        let line_starts = self.starts(text);
+        let Some(&start) = line_starts.get(pos.line as usize) else { return text.len() };
         let start = start as usize;
-        let end = self.line_starts.get(pos.line as usize + 1).map_or(text.len(), |&e| e as usize);
+        let end = line_starts.get(pos.line as usize + 1).map_or(text.len(), |&e| e as usize);
         let line = text.get(start..end).unwrap_or("");
         let mut seen = 0u32;
         for (i, ch) in line.char_indices() {
@@ -184,9 +171,35 @@ impl LineIndex {
         end
     }
 
-    pub fn line_count(&self) -> usize {
-        self.line_starts.len()
+    pub fn line_count(&self, text: &str) -> usize {
+        self.starts(text).len()
     }
+}
+
+/// The offset of every line's first byte.
+fn line_starts(text: &str) -> Vec<u32> {
+    let mut line_starts = vec![0];
+    // Eight bytes at a time, looking closer only at the words that hold a line feed.
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    const LINE_FEEDS: u64 = u64::from_ne_bytes([b'\n'; 8]);
+    let bytes = text.as_bytes();
+    let mut chunks = bytes.chunks_exact(8);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_ne_bytes(word) ^ LINE_FEEDS;
+        // Nonzero exactly when some byte of `x` is zero, that is some byte was a line feed.
+        if x.wrapping_sub(ONES) & !x & HIGHS != 0 {
+            line_starts
+                .extend(chunk.iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(i, _)| clamp_u32(at + i + 1)));
+        }
+        at += 8;
+    }
+    let rest = chunks.remainder();
+    line_starts.extend(rest.iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(i, _)| clamp_u32(at + i + 1)));
+    line_starts
 }
 
 #[cfg(test)]
@@ -200,13 +213,24 @@ mod tests {
         let expected: Vec<u32> = std::iter::once(0)
             .chain(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i as u32 + 1))
             .collect();
-        assert_eq!(LineIndex::new(text).line_starts, expected);
+        assert_eq!(line_starts(text), expected);
         for len in 0..text.len() {
             if let Some(prefix) = text.get(..len) {
                 let want = 1 + prefix.bytes().filter(|b| *b == b'\n').count();
-                assert_eq!(LineIndex::new(prefix).line_count(), want, "prefix of {len} bytes");
+                assert_eq!(LineIndex::new(prefix).line_count(prefix), want, "prefix of {len} bytes");
             }
         }
+    }
+
+    #[test]
+    fn a_source_maps_line_index_is_built_on_first_use_from_its_text() {
+        let mut map = SourceMap::default();
+        let id = map.add("a.arch".into(), "one\ntwo\nthree".into());
+        let file = map.get(id).expect("added");
+        assert!(file.line_index.line_starts.get().is_none(), "adding a file finds no line");
+        let at = file.text.find("three").unwrap_or(0);
+        assert_eq!(file.line_index.line_col(&file.text, at, ColumnUnit::Utf8), LineCol { line: 2, col: 0 });
+        assert_eq!(file.line_index.line_starts.get().map(Vec::as_slice), Some(&[0, 4, 8][..]));
     }
 
     #[test]

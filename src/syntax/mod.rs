@@ -37,10 +37,10 @@ pub fn parse_with_tree<R>(
     text: &str,
     use_tree: impl FnOnce(&Parse, &[tree::Node<'_>]) -> R,
 ) -> (Parse, R) {
-    let lexed = lexer::lex(file, text);
+    let mut lexed = lexer::lex(file, text);
     let (nodes, parse_errors) = parser::parse_tokens(file, &lexed.tokens, text.len());
     let (ast, shape_errors) = shape::shape(file, &nodes);
-    let mut errors = lexed.errors;
+    let mut errors = std::mem::take(&mut lexed.errors);
     explain_stray_closers(&ast, text, &mut errors);
     errors.extend(parse_errors);
     errors.extend(shape_errors);
@@ -59,7 +59,7 @@ pub fn parse_with_tree<R>(
             .with_help("fix the errors above and run again"),
         );
     }
-    let parse = Parse { file, ast, comments: lexed.comments, errors };
+    let parse = Parse { file, ast, comments: std::mem::take(&mut lexed.comments), errors };
     let out = use_tree(&parse, &nodes);
     (parse, out)
 }

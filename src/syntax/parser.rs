@@ -22,18 +22,88 @@ pub fn parse_tokens<'t, 's: 't>(
     tokens: &'t [Word<'s>],
     text_len: usize,
 ) -> (Vec<Node<'t>>, Vec<Diagnostic>) {
-    let input = tokens.map(text_len..text_len, |(t, r)| (t, r));
-    // Most files are clean: a first pass with errors that cost nothing; only a file with errors
-    // is parsed again to build the rich messages.
-    let fast = file_parser::<_, extra::Default>().parse(input.clone());
-    if !fast.has_errors() {
-        if let Some(out) = fast.into_output() {
-            return (out, Vec::new());
-        }
+    // Most files are clean: a hand-written pass that gives up at the first surprise builds their
+    // tree; only a file it gives up on goes through chumsky, with recovery and rich messages.
+    if let Some(nodes) = clean_statements(tokens) {
+        return (nodes, Vec::new());
     }
+    let input = tokens.map(text_len..text_len, |(t, r)| (t, r));
     let (out, errs) = file_parser::<_, RichExtra<'_, 's>>().parse(input).into_output_errors();
     let diags = errs.into_iter().map(|e| to_diagnostic(file, &e)).collect();
     (out.unwrap_or_default(), diags)
+}
+
+/// The statement tree of a file without syntax errors, exactly as [`file_parser`] builds it; `None`
+/// at the first token that grammar would not accept there. Iterative, one token at a time: a
+/// statement is its words, then a block or nothing, then line breaks, `;`, a `}` or the end.
+fn clean_statements<'t>(tokens: &'t [Word<'_>]) -> Option<Vec<Node<'t>>> {
+    /// A block being read, and the statement it belongs to.
+    struct Open<'t> {
+        nodes: Vec<Node<'t>>,
+        /// The statement's words, by token index.
+        words: Range<usize>,
+        brace: usize,
+    }
+    let is_separator = |i: usize| matches!(tokens.get(i), Some((Token::Newline | Token::Semi, _)));
+    let is_word = |i: usize| {
+        tokens.get(i).is_some_and(|(t, _)| !matches!(t, Token::LBrace | Token::RBrace | Token::Newline | Token::Semi))
+    };
+    let skip_separators = |mut i: usize| {
+        while is_separator(i) {
+            i += 1;
+        }
+        i
+    };
+    let mut top: Vec<Node<'t>> = Vec::new();
+    let mut open: Vec<Open<'t>> = Vec::new();
+    let mut at = skip_separators(0);
+    loop {
+        // Where a statement may start.
+        let (words, body, end) = match tokens.get(at) {
+            None if open.is_empty() => return Some(top),
+            Some((Token::RBrace, close)) => {
+                let block = open.pop()?;
+                let body = Body { nodes: block.nodes, range: tokens[block.brace].1.start..close.end };
+                (block.words, Some(body), at + 1)
+            }
+            Some((Token::LBrace, _)) => {
+                open.push(Open { nodes: Vec::new(), words: at..at, brace: at });
+                at = skip_separators(at + 1);
+                continue;
+            }
+            _ if is_word(at) => {
+                let mut end = at + 1;
+                while is_word(end) {
+                    end += 1;
+                }
+                if matches!(tokens.get(end), Some((Token::LBrace, _))) {
+                    open.push(Open { nodes: Vec::new(), words: at..end, brace: end });
+                    at = skip_separators(end + 1);
+                    continue;
+                }
+                (at..end, None, end)
+            }
+            // A separator here, or the end inside a block, which the lexer never leaves open.
+            _ => return None,
+        };
+        // The statement is complete; it needs a terminator.
+        let after = match tokens.get(end) {
+            Some((Token::Newline | Token::Semi, _)) => skip_separators(end),
+            Some((Token::RBrace, _)) | None => end,
+            Some(_) => return None,
+        };
+        let start =
+            if words.is_empty() { body.as_ref().map_or(0, |b| b.range.start) } else { tokens[words.start].1.start };
+        // Chumsky's span ends where the last token consumed ends.
+        let range = start..tokens[after - 1].1.end;
+        let words: &'t [Word<'t>] = if words.is_empty() { &[] } else { &tokens[words] };
+        let node = Node { words, body, range };
+        match open.last_mut() {
+            Some(block) => block.nodes.push(node),
+            None => top.push(node),
+        }
+        at = after;
+    }
 }
 
 fn file_parser<'t, 's: 't, I, E>() -> impl Parser<'t, I, Vec<Node<'t>>, E> + use<'t, 's, I, E>
@@ -154,6 +224,111 @@ mod tests {
         let inner = &nodes[0].body.as_ref().map(|b| b.nodes[0].words).unwrap_or_default();
         assert_eq!(inner.iter().map(|(t, _)| t.to_string()).collect::<Vec<_>>(), ["tech", "rust"]);
         assert_eq!(inner[1].1, src.find("rust").map_or(0..0, |at| at..at + 4));
+    }
+
+    /// The tree chumsky's grammar builds when it finds no error, for comparison.
+    fn grammar_tree<'t>(tokens: &'t [Word<'_>], text_len: usize) -> Option<Vec<Node<'t>>> {
+        let input = tokens.map(text_len..text_len, |(t, r)| (t, r));
+        let out = file_parser::<_, extra::Default>().parse(input);
+        if out.has_errors() {
+            return None;
+        }
+        out.into_output()
+    }
+
+    fn assert_same_as_grammar(src: &str) {
+        let lexed = lex(FileId(0), src);
+        let clean = clean_statements(&lexed.tokens);
+        let grammar = grammar_tree(&lexed.tokens, src.len());
+        assert_eq!(clean, grammar, "for {src:?}");
+        if clean.is_none() {
+            let (_, errs) = parse_tokens(FileId(0), &lexed.tokens, src.len());
+            assert!(!errs.is_empty(), "given up on, then reported: {src:?}");
+        }
+    }
+
+    #[test]
+    fn the_clean_pass_builds_what_the_grammar_builds() {
+        for src in [
+            "",
+            "\n\n;",
+            "a",
+            "a b c\n",
+            "a;b;;c",
+            "a {}",
+            "a { }\nb",
+            "{ x }\nc",
+            "{}",
+            "a { b { c } d }\n",
+            "a {\n b\n}\n\n",
+            "a { b; c }; d",
+            "a { } b",
+            "a { b } { c }",
+            "a { b }}",
+            "a ( b\n c ) { d -> e,\n f }",
+            "a {",
+            "a { b",
+            "}",
+            "a \"s\" 1.5s 2027-01-01 /p ? ' x",
+        ] {
+            assert_same_as_grammar(src);
+        }
+    }
+
+    #[test]
+    fn the_clean_pass_agrees_with_the_grammar_on_random_token_soup() {
+        const PIECES: [&str; 12] = ["a", "b", "{", "}", "\n", ";", " ", "(", ")", "->", ",", "\"s\""];
+        let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut clean = 0;
+        for _ in 0..20_000 {
+            let mut src = String::new();
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = seed % 24;
+            for _ in 0..len {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                src.push_str(PIECES[(seed % PIECES.len() as u64) as usize]);
+            }
+            assert_same_as_grammar(&src);
+            clean += usize::from(clean_statements(&lex(FileId(0), &src).tokens).is_some());
+        }
+        // Both outcomes are exercised.
+        assert!((2_000..18_000).contains(&clean), "{clean} of 20,000 clean");
+    }
+
+    #[test]
+    fn the_clean_pass_agrees_with_the_grammar_on_every_model_in_the_repository() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut stack: Vec<std::path::PathBuf> = [
+            "examples",
+            "tests/data",
+            "tests/support",
+            "fuzz/seeds",
+            "fuzz/regressions",
+            "std",
+            "src/cli/starter",
+            "editors",
+        ]
+        .iter()
+        .map(|d| root.join(d))
+        .collect();
+        let mut seen = 0;
+        while let Some(dir) = stack.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if let Ok(text) = std::fs::read_to_string(&path) {
+                    assert_same_as_grammar(&text);
+                    seen += 1;
+                }
+            }
+        }
+        assert!(seen > 100, "only {seen} files found");
     }
 
     #[test]
