@@ -75,7 +75,7 @@ fn fixture(components: usize) -> &'static Fixture {
         let flows = analysis
             .model
             .of_kind(DeclKind::Flow)
-            .map(|(_, f)| (format!("flow-{}", f.name), f.label.clone().unwrap_or_else(|| f.name.clone())));
+            .map(|(_, f)| (format!("flow-{}", f.name), f.title().to_string()));
         let report_inputs = fixed
             .into_iter()
             .chain(flows)

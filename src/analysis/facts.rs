@@ -333,7 +333,7 @@ fn ns(attr: &Attribute) -> Option<u64> {
 
 fn word(attr: &Attribute) -> Option<String> {
     match attr.first().map(|v| &v.val) {
-        Some(Val::Word(w)) => Some(w.clone()),
+        Some(Val::Word(w)) => Some(w.to_string()),
         _ => None,
     }
 }
@@ -556,7 +556,7 @@ impl Facts {
                             link.protocol = Some("https".into());
                             link.auth.get_or_insert_with(|| "mtls".into());
                         } else {
-                            link.protocol = Some(p.clone());
+                            link.protocol = Some(p.to_string());
                         }
                     }
                     if let Some(Literal::Duration(ns)) = s.latency {

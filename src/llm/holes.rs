@@ -104,7 +104,7 @@ pub fn allowed_values(model: &Model, ty: Ty) -> Vec<String> {
         Ty::Enum(words) => words.iter().map(|w| w.to_string()).collect(),
         Ty::Bool => vec!["yes".into(), "no".into()],
         Ty::Ref(kinds) | Ty::StrOrRef(kinds) => {
-            model.iter().filter(|(_, e)| kinds.contains(&e.kind)).map(|(_, e)| e.name.clone()).collect()
+            model.iter().filter(|(_, e)| kinds.contains(&e.kind)).map(|(_, e)| e.name.to_string()).collect()
         }
         _ => Vec::new(),
     }

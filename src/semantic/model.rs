@@ -6,6 +6,7 @@ use std::fmt::{self, Write as _};
 use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap;
+use smol_str::SmolStr;
 
 use crate::source::{FileId, Span};
 
@@ -52,11 +53,11 @@ struct KeyIndex {
 pub enum Val {
     Ref(ElementId),
     /// A reference that did not resolve (already reported); rules treat it as absent.
-    Unresolved(String),
-    Text(String),
+    Unresolved(SmolStr),
+    Text(SmolStr),
     Lit(Literal),
     /// A keyword from a fixed set.
-    Word(String),
+    Word(SmolStr),
     Bool(bool),
     /// `?`: still to be filled.
     Hole,
@@ -92,8 +93,8 @@ pub struct Step {
     pub from: Value,
     pub to: Value,
     pub is_async: bool,
-    pub label: Option<String>,
-    pub protocol: Option<String>,
+    pub label: Option<SmolStr>,
+    pub protocol: Option<SmolStr>,
     pub latency: Option<Literal>,
     pub options: Vec<Attribute>,
     pub span: Span,
@@ -101,11 +102,11 @@ pub struct Step {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Endpoint {
-    pub method: String,
-    pub target: String,
+    pub method: SmolStr,
+    pub target: SmolStr,
     pub request: Option<Value>,
     pub response: Option<Value>,
-    pub summary: Option<String>,
+    pub summary: Option<SmolStr>,
     pub options: Vec<Attribute>,
     pub span: Span,
 }
@@ -114,7 +115,7 @@ impl Endpoint {
     /// How a `calls` names it: `POST /orders`, or an operation's bare name.
     pub fn signature(&self) -> String {
         if self.method == "op" {
-            self.target.clone()
+            self.target.to_string()
         } else {
             format!("{} {}", self.method, self.target)
         }
@@ -139,20 +140,20 @@ impl Endpoint {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Field {
-    pub name: String,
-    pub ty: String,
+    pub name: SmolStr,
+    pub ty: SmolStr,
     pub list: bool,
-    pub modifiers: Vec<String>,
-    pub doc: Option<String>,
+    pub modifiers: Vec<SmolStr>,
+    pub doc: Option<SmolStr>,
     pub span: Span,
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Element {
     pub kind: DeclKind,
-    pub name: String,
-    pub label: Option<String>,
-    pub variant: Option<String>,
+    pub name: SmolStr,
+    pub label: Option<SmolStr>,
+    pub variant: Option<SmolStr>,
     /// The enclosing element for nested declarations (zone in zone, option in decision, node in
     /// deployment, component in system or in its container component).
     pub parent: Option<ElementId>,
@@ -224,9 +225,9 @@ impl Element {
 /// `accept RULE@a@b "why" until DATE`
 #[derive(Clone, Debug, PartialEq)]
 pub struct Acceptance {
-    pub rule: String,
-    pub targets: Vec<String>,
-    pub justification: Option<String>,
+    pub rule: SmolStr,
+    pub targets: Vec<SmolStr>,
+    pub justification: Option<SmolStr>,
     pub attrs: Vec<Attribute>,
     pub file: FileId,
     pub span: Span,
@@ -235,7 +236,7 @@ pub struct Acceptance {
 impl Acceptance {
     /// The finding fingerprint this acceptance matches: `RULE@a@b`.
     pub fn fingerprint(&self) -> String {
-        let mut s = self.rule.clone();
+        let mut s = self.rule.to_string();
         for t in &self.targets {
             s.push('@');
             s.push_str(t);
@@ -248,7 +249,7 @@ impl Acceptance {
 pub struct Model {
     pub elements: Vec<Element>,
     /// Workspace-wide names of global elements.
-    pub names: BTreeMap<String, ElementId>,
+    pub names: BTreeMap<SmolStr, ElementId>,
     pub acceptances: Vec<Acceptance>,
     /// Built on the first `key_of` or `by_key`: the batch CLI never pays for it.
     keys: OnceLock<KeyIndex>,
@@ -281,9 +282,9 @@ impl Model {
         match self.get(id) {
             Some(e) if !e.kind.is_global() => match e.parent {
                 Some(p) => format!("{}.{}", self.path_of(p), e.name),
-                None => e.name.clone(),
+                None => e.name.to_string(),
             },
-            Some(e) => e.name.clone(),
+            Some(e) => e.name.to_string(),
             None => "?".to_string(),
         }
     }
@@ -413,7 +414,7 @@ impl Model {
             Val::Unresolved(n) => format!("!{n}"),
             Val::Text(t) => format!("{t:?}"),
             Val::Lit(l) => l.to_string(),
-            Val::Word(w) => w.clone(),
+            Val::Word(w) => w.to_string(),
             Val::Bool(b) => b.to_string(),
             Val::Hole => "?".to_string(),
         }

@@ -1,6 +1,8 @@
 //! The typed syntax tree: declarations, attributes, steps, endpoints and fields, every piece with a
 //! span. References are still names; `semantic` resolves them.
 
+use smol_str::SmolStr;
+
 use super::literal::Literal;
 use super::schema::{AttrSpec, DeclKind};
 use crate::source::Span;
@@ -22,13 +24,13 @@ pub enum Item {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Ident {
-    pub text: String,
+    pub text: SmolStr,
     pub span: Span,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Text {
-    pub value: String,
+    pub value: SmolStr,
     pub span: Span,
 }
 

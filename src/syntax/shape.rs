@@ -2,6 +2,7 @@
 //! steps, endpoints and fields, with every value's type checked except references.
 
 use std::ops::Range;
+use smol_str::SmolStr;
 
 use super::ast::*;
 use super::literal::{self, Literal};
@@ -148,7 +149,7 @@ impl Shaper {
 
     fn ident(&self, w: &Word<'_>) -> Option<Ident> {
         match w.0 {
-            Token::Ident(s) => Some(Ident { text: s.to_string(), span: self.word_span(w) }),
+            Token::Ident(s) => Some(Ident { text: SmolStr::new(s), span: self.word_span(w) }),
             _ => None,
         }
     }
@@ -227,9 +228,9 @@ impl Shaper {
                 return None;
             }
             Some((Token::Ident(name), r)) if name.starts_with("std.") => {
-                ImportTarget::Std(Ident { text: name.to_string(), span: self.span(r) })
+                ImportTarget::Std(Ident { text: SmolStr::new(name), span: self.span(r) })
             }
-            Some((Token::Str(raw), r)) => ImportTarget::Path(Text { value: unescape(raw), span: self.span(r) }),
+            Some((Token::Str(raw), r)) => ImportTarget::Path(Text { value: text_value(raw), span: self.span(r) }),
             other => {
                 let at = other.map_or(span, |w| self.word_span(w));
                 self.err(
@@ -288,7 +289,7 @@ impl Shaper {
         let justification = match words.get(i) {
             Some((Token::Str(raw) | Token::TextBlock(raw), r)) => {
                 i += 1;
-                Some(Text { value: unescape(raw), span: self.span(r) })
+                Some(Text { value: text_value(raw), span: self.span(r) })
             }
             _ => None,
         };
@@ -305,7 +306,7 @@ impl Shaper {
         let keyword = self.word_span(&words[0]);
         let span = self.span(&node.range);
         let name = match words.get(1) {
-            Some((Token::Ident(n), r)) if !n.contains('.') => Ident { text: n.to_string(), span: self.span(r) },
+            Some((Token::Ident(n), r)) if !n.contains('.') => Ident { text: SmolStr::new(n), span: self.span(r) },
             Some(w @ (Token::Ident(_), _)) => {
                 self.err(
                     codes::MISSING_VALUE,
@@ -333,7 +334,7 @@ impl Shaper {
         let label = match words.get(i) {
             Some((Token::Str(raw) | Token::TextBlock(raw), r)) => {
                 i += 1;
-                Some(Text { value: unescape(raw), span: self.span(r) })
+                Some(Text { value: text_value(raw), span: self.span(r) })
             }
             _ => None,
         };
@@ -342,7 +343,7 @@ impl Shaper {
             match words.get(i) {
                 Some((Token::Ident(v), r)) if spec.attr(v).is_none() => {
                     i += 1;
-                    let id = Ident { text: v.to_string(), span: self.span(r) };
+                    let id = Ident { text: SmolStr::new(v), span: self.span(r) };
                     if !variants.contains(v) {
                         let mut d = Diagnostic::new(
                             codes::WRONG_VALUE_TYPE,
@@ -678,14 +679,14 @@ impl Shaper {
             None
         };
         match (ty, w.0) {
-            (Ty::Ref(_) | Ty::StrOrRef(_), Token::Ident(s)) => Some(Value::Ref(Ident { text: s.to_string(), span })),
+            (Ty::Ref(_) | Ty::StrOrRef(_), Token::Ident(s)) => Some(Value::Ref(Ident { text: SmolStr::new(s), span })),
             (Ty::Str | Ty::StrOrRef(_), Token::Str(raw) | Token::TextBlock(raw)) => {
-                Some(Value::Text(Text { value: unescape(raw), span }))
+                Some(Value::Text(Text { value: text_value(raw), span }))
             }
-            (Ty::Str, Token::Path(p)) => Some(Value::Text(Text { value: p.to_string(), span })),
+            (Ty::Str, Token::Path(p)) => Some(Value::Text(Text { value: SmolStr::new(p), span })),
             (Ty::Enum(vals), Token::Ident(s)) => {
                 if vals.contains(&s) {
-                    Some(Value::Word(Ident { text: s.to_string(), span }))
+                    Some(Value::Word(Ident { text: SmolStr::new(s), span }))
                 } else {
                     let mut d = Diagnostic::new(
                         codes::WRONG_VALUE_TYPE,
@@ -803,7 +804,7 @@ impl Shaper {
             let wspan = self.word_span(word);
             match word.0 {
                 Token::Str(raw) | Token::TextBlock(raw) if step.label.is_none() => {
-                    step.label = Some(Text { value: unescape(raw), span: wspan });
+                    step.label = Some(Text { value: text_value(raw), span: wspan });
                     i += 1;
                 }
                 Token::Num(text) if step.latency.is_none() => {
@@ -830,7 +831,7 @@ impl Shaper {
                     }
                 }
                 Token::Ident(name) if schema::PROTOCOL.contains(&name) && step.protocol.is_none() => {
-                    step.protocol = Some(Ident { text: name.to_string(), span: wspan });
+                    step.protocol = Some(Ident { text: SmolStr::new(name), span: wspan });
                     i += 1;
                 }
                 Token::Error => i += 1,
@@ -877,8 +878,8 @@ impl Shaper {
         let span = self.span(&node.range);
         let method = self.ident(&w[0])?;
         let target = match (method.text.as_str(), w.get(1)) {
-            ("op", Some((Token::Ident(n), r))) => Text { value: n.to_string(), span: self.span(r) },
-            (m, Some((Token::Path(p), r))) if m != "op" => Text { value: p.to_string(), span: self.span(r) },
+            ("op", Some((Token::Ident(n), r))) => Text { value: SmolStr::new(n), span: self.span(r) },
+            (m, Some((Token::Path(p), r))) if m != "op" => Text { value: SmolStr::new(p), span: self.span(r) },
             (m, other) => {
                 let at = other.map_or(method.span, |x| self.word_span(x));
                 let (msg, help) = if m == "op" {
@@ -923,7 +924,7 @@ impl Shaper {
         }
         let mut summary = None;
         if let Some((Token::Str(raw) | Token::TextBlock(raw), r)) = w.get(i) {
-            summary = Some(Text { value: unescape(raw), span: self.span(r) });
+            summary = Some(Text { value: text_value(raw), span: self.span(r) });
             i += 1;
         }
         let options = self.attr_runs(w, i, schema::ENDPOINT_OPTIONS, "endpoint");
@@ -960,10 +961,10 @@ impl Shaper {
         for x in &w[i.min(w.len())..] {
             match x.0 {
                 Token::Ident(m) if schema::FIELD_MODIFIERS.contains(&m) => {
-                    modifiers.push(Ident { text: m.to_string(), span: self.word_span(x) })
+                    modifiers.push(Ident { text: SmolStr::new(m), span: self.word_span(x) })
                 }
                 Token::Str(raw) | Token::TextBlock(raw) if doc.is_none() => {
-                    doc = Some(Text { value: unescape(raw), span: self.word_span(x) })
+                    doc = Some(Text { value: text_value(raw), span: self.word_span(x) })
                 }
                 Token::Ident(m) if modifiers.iter().any(|x: &Ident| x.text == m) => {
                     let first = modifiers.iter().find(|x: &&Ident| x.text == m).map(|x| x.span);
@@ -1061,6 +1062,16 @@ pub fn example_of(ty: Ty) -> String {
 }
 
 /// The value of a string token: quotes removed, escapes processed, text blocks dedented.
+/// A string literal's value for the tree: a short one without escapes is kept inline, with no
+/// heap allocation.
+fn text_value(raw: &str) -> SmolStr {
+    let inner = raw.strip_prefix('"').and_then(|r| r.strip_suffix('"')).unwrap_or(raw);
+    if !raw.starts_with("\"\"\"") && !inner.contains('\\') {
+        return SmolStr::new(inner);
+    }
+    SmolStr::from(unescape(raw))
+}
+
 pub fn unescape(raw: &str) -> String {
     if let Some(inner) = raw.strip_prefix("\"\"\"").and_then(|r| r.strip_suffix("\"\"\"")) {
         return dedent(inner);

@@ -468,14 +468,14 @@ fn example_of(kind: RuleKind, need: &str) -> String {
 
 fn text(e: &Element, name: &str) -> Option<String> {
     match e.value(name) {
-        Some(Val::Text(t)) => Some(t.clone()),
+        Some(Val::Text(t)) => Some(t.to_string()),
         _ => None,
     }
 }
 
 fn word(v: &crate::semantic::model::Value) -> Option<String> {
     match &v.val {
-        Val::Word(w) => Some(w.clone()),
+        Val::Word(w) => Some(w.to_string()),
         _ => None,
     }
 }
@@ -520,7 +520,7 @@ fn read_selector(
             "layer" => s.layer.extend(words(a)),
             "has" => s.has.extend(words(a)),
             "tag" => s.tag.extend(a.values().filter_map(|v| match &v.val {
-                Val::Text(t) => Some(t.clone()),
+                Val::Text(t) => Some(t.to_string()),
                 _ => None,
             })),
             "zone" => refs(&mut s.zone),

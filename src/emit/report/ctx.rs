@@ -136,7 +136,7 @@ impl<'m> Ctx<'m> {
         let e = self.el(id);
         match &e.label {
             Some(l) => format!("{l} ({})", e.name),
-            None => e.name.clone(),
+            None => e.name.to_string(),
         }
     }
 
@@ -216,8 +216,8 @@ impl<'m> Ctx<'m> {
     pub fn tech_label(&self, v: &Value) -> Option<String> {
         match &v.val {
             Val::Ref(id) => Some(self.el(*id).title().to_string()),
-            Val::Text(t) => Some(t.clone()),
-            Val::Word(w) => Some(w.clone()),
+            Val::Text(t) => Some(t.to_string()),
+            Val::Word(w) => Some(w.to_string()),
             _ => None,
         }
     }
