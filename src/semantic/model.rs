@@ -74,7 +74,7 @@ pub struct Attribute {
     pub name: &'static str,
     /// One list per parameter of the attribute's spec.
     pub args: Args<Value>,
-    pub block: Vec<Attribute>,
+    pub block: Box<[Attribute]>,
     pub span: Span,
 }
 
@@ -96,7 +96,7 @@ pub struct Step {
     pub label: Option<SmolStr>,
     pub protocol: Option<SmolStr>,
     pub latency: Option<Literal>,
-    pub options: Vec<Attribute>,
+    pub options: Box<[Attribute]>,
     pub span: Span,
 }
 
@@ -107,7 +107,7 @@ pub struct Endpoint {
     pub request: Option<Value>,
     pub response: Option<Value>,
     pub summary: Option<SmolStr>,
-    pub options: Vec<Attribute>,
+    pub options: Box<[Attribute]>,
     pub span: Span,
 }
 
@@ -143,7 +143,7 @@ pub struct Field {
     pub name: SmolStr,
     pub ty: SmolStr,
     pub list: bool,
-    pub modifiers: Vec<SmolStr>,
+    pub modifiers: Box<[SmolStr]>,
     pub doc: Option<SmolStr>,
     pub span: Span,
 }
@@ -157,11 +157,15 @@ pub struct Element {
     /// The enclosing element for nested declarations (zone in zone, option in decision, node in
     /// deployment, component in system or in its container component).
     pub parent: Option<ElementId>,
-    pub children: Vec<ElementId>,
-    pub attrs: Vec<Attribute>,
-    pub steps: Vec<Step>,
-    pub endpoints: Vec<Endpoint>,
-    pub fields: Vec<Field>,
+    pub children: Box<[ElementId]>,
+    /// Set once with [`Element::set_attrs`], which keeps the lookup keys in step.
+    pub attrs: Box<[Attribute]>,
+    pub steps: Box<[Step]>,
+    pub endpoints: Box<[Endpoint]>,
+    pub fields: Box<[Field]>,
+    /// [`name_key`] of each attribute's name, in `attrs` order: a lookup scans these four-byte
+    /// keys (one cache line for a typical element) and reads an attribute only when its key matches.
+    attr_keys: Box<[u32]>,
     pub file: FileId,
     pub span: Span,
     pub name_span: Span,
@@ -169,13 +173,56 @@ pub struct Element {
     pub from_std: bool,
 }
 
+/// A four-byte summary of an attribute name (its length, first, middle and last bytes): the
+/// schema's names rarely share one, so comparing keys first skips almost every other attribute
+/// without touching it. Equal names always have equal keys.
+#[inline]
+fn name_key(name: &str) -> u32 {
+    let b = name.as_bytes();
+    match b.len() {
+        0 => 0,
+        n => ((n as u32 & 0xff) << 24) | (u32::from(b[0]) << 16) | (u32::from(b[n / 2]) << 8) | u32::from(b[n - 1]),
+    }
+}
+
 impl Element {
-    pub fn attr(&self, name: &str) -> Option<&Attribute> {
-        self.attrs.iter().find(|a| a.name == name)
+    /// An element with no attributes, children or statements yet.
+    pub fn new(kind: DeclKind, name: SmolStr, parent: Option<ElementId>, file: FileId, span: Span, name_span: Span) -> Self {
+        Element {
+            kind,
+            name,
+            label: None,
+            variant: None,
+            parent,
+            children: Box::default(),
+            attrs: Box::default(),
+            steps: Box::default(),
+            endpoints: Box::default(),
+            fields: Box::default(),
+            attr_keys: Box::default(),
+            file,
+            span,
+            name_span,
+            from_std: false,
+        }
     }
 
+    /// Sets the attributes and their lookup keys together.
+    pub fn set_attrs(&mut self, attrs: Vec<Attribute>) {
+        self.attr_keys = attrs.iter().map(|a| name_key(a.name)).collect();
+        self.attrs = attrs.into_boxed_slice();
+    }
+
+    #[inline]
+    pub fn attr(&self, name: &str) -> Option<&Attribute> {
+        let key = name_key(name);
+        self.attr_keys.iter().zip(self.attrs.iter()).find(|(k, a)| **k == key && a.name == name).map(|(_, a)| a)
+    }
+
+    #[inline]
     pub fn attrs_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Attribute> + 'a {
-        self.attrs.iter().filter(move |a| a.name == name)
+        let key = name_key(name);
+        self.attr_keys.iter().zip(self.attrs.iter()).filter(move |(k, a)| **k == key && a.name == name).map(|(_, a)| a)
     }
 
     pub fn has_flag(&self, name: &str) -> bool {
@@ -433,7 +480,7 @@ mod tests {
             request: None,
             response: None,
             summary: None,
-            options: Vec::new(),
+            options: Box::default(),
             span: Span::new(FileId(0), 0..0),
         }
     }

@@ -188,32 +188,16 @@ impl<'w> Resolver<'w> {
         }
     }
 
-    fn declare(&mut self, f: &WorkspaceFile, d: &Decl, parent: Option<ElementId>) {
+    fn declare(&mut self, f: &WorkspaceFile, d: &Decl, parent: Option<ElementId>) -> ElementId {
         let id = ElementId(self.model.elements.len() as u32);
-        self.model.elements.push(Element {
-            kind: d.kind,
-            name: d.name.text.clone(),
-            // Moved in while lowering.
-            label: None,
-            variant: None,
-            parent,
-            children: Vec::new(),
-            attrs: Vec::new(),
-            steps: Vec::new(),
-            endpoints: Vec::new(),
-            fields: Vec::new(),
-            file: f.id,
-            span: d.span,
-            name_span: d.name.span,
-            from_std: f.is_std,
-        });
+        // The rest is filled in while lowering.
+        let mut element = Element::new(d.kind, d.name.text.clone(), parent, f.id, d.span, d.name.span);
+        element.from_std = f.is_std;
+        self.model.elements.push(element);
         let sym = self.symbols.intern(&d.name.text, id, &self.model.elements);
         // The earlier sibling of the same name, if any (the first one keeps the name).
         let mut clash = None;
         if let Some(p) = parent {
-            if let Some(pe) = self.model.elements.get_mut(p.0 as usize) {
-                pe.children.push(id);
-            }
             clash = Some(*self.children.entry((p, sym)).or_insert(id)).filter(|c| *c != id);
         }
         if d.kind.is_global() {
@@ -232,9 +216,13 @@ impl<'w> Resolver<'w> {
                 .with_help("rename one of them"),
             );
         }
-        for child in &d.children {
-            self.declare(f, child, Some(id));
+        if !d.children.is_empty() {
+            let children: Box<[ElementId]> = d.children.iter().map(|c| self.declare(f, c, Some(id))).collect();
+            if let Some(e) = self.model.elements.get_mut(id.0 as usize) {
+                e.children = children;
+            }
         }
+        id
     }
 
     fn bind_global(&mut self, id: ElementId, sym: Sym, d: &Decl) {
@@ -301,7 +289,7 @@ impl<'w> Resolver<'w> {
                 label: s.label.as_ref().map(|l| l.value.clone()),
                 protocol: s.protocol.as_ref().map(|p| p.text.clone()),
                 latency: s.latency.map(|l| l.0),
-                options: self.attrs(&s.options, ctx),
+                options: self.attrs(&s.options, ctx).into_boxed_slice(),
                 span: s.span,
             })
             .collect();
@@ -315,7 +303,7 @@ impl<'w> Resolver<'w> {
                 request: e.request.as_ref().map(|v| self.value(v, Ty::Ref(models), ctx, "a request")),
                 response: e.response.as_ref().map(|v| self.value(v, Ty::Ref(models), ctx, "a response")),
                 summary: e.summary.as_ref().map(|s| s.value.clone()),
-                options: self.attrs(&e.options, ctx),
+                options: self.attrs(&e.options, ctx).into_boxed_slice(),
                 span: e.span,
             })
             .collect();
@@ -337,7 +325,7 @@ impl<'w> Resolver<'w> {
         if let Some(e) = self.model.elements.get_mut(id.0 as usize) {
             e.label = d.label.as_ref().map(|l| l.value.clone());
             e.variant = d.variant.as_ref().map(|v| v.text.clone());
-            e.attrs = attrs;
+            e.set_attrs(attrs);
             e.steps = steps;
             e.endpoints = endpoints;
             e.fields = fields;
@@ -388,7 +376,7 @@ impl<'w> Resolver<'w> {
                         vals.iter().map(|v| self.value(v, ty, ctx, spec.name)).collect()
                     })
                     .collect();
-                Attribute { name: spec.name, args, block: self.attrs(&a.block, ctx), span: a.span }
+                Attribute { name: spec.name, args, block: self.attrs(&a.block, ctx).into_boxed_slice(), span: a.span }
             })
             .collect()
     }
