@@ -324,7 +324,7 @@ fn apply_acceptances(cx: &Ctx<'_>, custom: &[custom::CustomRule], out: &mut Vec<
             s
         };
         let until =
-            acc.attrs.iter().find(|a| a.name == "until").and_then(|a| a.first()).and_then(|v| date_value(&v.val));
+            acc.attrs.iter().find(|a| a.name() == "until").and_then(|a| a.first()).and_then(|v| date_value(&v.val));
         let expired = matches!((until, today), (Some(u), Some(t)) if date_key(u) < date_key(t));
         if expired {
             used[i] = true;

@@ -340,7 +340,7 @@ impl<'w> Resolver<'w> {
             enclosing = p.parent;
         }
         let Some(system) = enclosing else { return };
-        let Some(declared) = attrs.iter().find(|a| a.name == "system").and_then(|a| a.first()) else { return };
+        let Some(declared) = attrs.iter().find(|a| a.name() == "system").and_then(|a| a.first()) else { return };
         let Val::Ref(named) = declared.val else { return };
         if named == system {
             return;
@@ -376,7 +376,7 @@ impl<'w> Resolver<'w> {
                         vals.iter().map(|v| self.value(v, ty, ctx, spec.name)).collect()
                     })
                     .collect();
-                Attribute { name: spec.name, args, block: self.attrs(&a.block, ctx).into_boxed_slice(), span: a.span }
+                Attribute { spec, args, block: self.attrs(&a.block, ctx).into_boxed_slice(), span: a.span }
             })
             .collect()
     }

@@ -87,7 +87,7 @@ pub fn word(v: &Val) -> Option<&str> {
 }
 
 fn block_attr<'a>(block: &'a [Attribute], name: &str) -> Option<&'a Value> {
-    block.iter().find(|a| a.name == name).and_then(|a| a.first())
+    block.iter().find(|a| a.name() == name).and_then(|a| a.first())
 }
 
 fn block_word(block: &[Attribute], name: &str) -> Option<String> {

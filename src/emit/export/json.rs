@@ -261,7 +261,7 @@ fn element(model: &Model, sources: &SourceMap, id: ElementId, e: &Element) -> Js
 
 fn attribute(model: &Model, a: &Attribute) -> Json {
     let args = a.args.iter().map(|arg| Json::Arr(arg.iter().map(|v| value(model, v)).collect())).collect();
-    let mut o = Json::obj().with("name", Json::str(a.name)).with("args", Json::Arr(args));
+    let mut o = Json::obj().with("name", Json::str(a.name())).with("args", Json::Arr(args));
     if !a.block.is_empty() {
         o = o.with("block", Json::Arr(a.block.iter().map(|b| attribute(model, b)).collect()));
     }
