@@ -193,7 +193,14 @@ fn name_key(name: &str) -> u32 {
 
 impl Element {
     /// An element with no attributes, children or statements yet.
-    pub fn new(kind: DeclKind, name: SmolStr, parent: Option<ElementId>, file: FileId, span: Span, name_span: Span) -> Self {
+    pub fn new(
+        kind: DeclKind,
+        name: SmolStr,
+        parent: Option<ElementId>,
+        file: FileId,
+        span: Span,
+        name_span: Span,
+    ) -> Self {
         Element {
             kind,
             name,
@@ -228,7 +235,11 @@ impl Element {
     #[inline]
     pub fn attrs_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Attribute> + 'a {
         let key = name_key(name);
-        self.attr_keys.iter().zip(self.attrs.iter()).filter(move |(k, a)| **k == key && a.name() == name).map(|(_, a)| a)
+        self.attr_keys
+            .iter()
+            .zip(self.attrs.iter())
+            .filter(move |(k, a)| **k == key && a.name() == name)
+            .map(|(_, a)| a)
     }
 
     pub fn has_flag(&self, name: &str) -> bool {

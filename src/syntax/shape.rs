@@ -1,8 +1,8 @@
 //! Gives the generic statement tree its meaning: declarations, attributes split by the schema,
 //! steps, endpoints and fields, with every value's type checked except references.
 
-use std::ops::Range;
 use smol_str::SmolStr;
+use std::ops::Range;
 
 use super::ast::*;
 use super::literal::{self, Literal};

@@ -186,7 +186,10 @@ impl<'m> Facts<'m> {
                     (LinkKind::Uses, None, label)
                 }
                 LinkOrigin::Step { flow, index } => {
-                    let label = self.el(flow).and_then(|f| f.steps.get(index)).and_then(|s| s.label.as_ref().map(|l| l.to_string()));
+                    let label = self
+                        .el(flow)
+                        .and_then(|f| f.steps.get(index))
+                        .and_then(|s| s.label.as_ref().map(|l| l.to_string()));
                     (LinkKind::Step, Some((flow, index + 1)), label)
                 }
                 LinkOrigin::Event => {

@@ -248,7 +248,12 @@ fn definition(model: &Model, e: &Element) -> String {
             }
             let mut op = Json::obj().with(
                 "summary",
-                Json::str(ep.summary.as_ref().map(|s| s.to_string()).unwrap_or_else(|| format!("{} {}", ep.method, ep.target))),
+                Json::str(
+                    ep.summary
+                        .as_ref()
+                        .map(|s| s.to_string())
+                        .unwrap_or_else(|| format!("{} {}", ep.method, ep.target)),
+                ),
             );
             if let Some(r) = &ep.request {
                 op = op.with("description", Json::str(format!("Request body: {}", val_text(model, &r.val))));
