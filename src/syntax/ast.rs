@@ -79,8 +79,8 @@ pub struct Attr {
     pub name_span: Span,
     /// One entry per parameter of the spec; an omitted optional parameter is an empty list.
     pub args: Args<Value>,
-    /// The attributes of its `{ ... }` block.
-    pub block: Vec<Attr>,
+    /// The attributes of its `{ ... }` block (boxed: most attributes have none, and it never grows).
+    pub block: Box<[Attr]>,
     pub span: Span,
 }
 

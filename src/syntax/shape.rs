@@ -467,7 +467,7 @@ impl Shaper {
                 if let Some(b) = &node.body {
                     let attr_spec = decl.attrs[at].spec;
                     match attr_spec.block {
-                        Some(sub) => decl.attrs[at].block = self.attr_body(b, sub, attr_spec.name),
+                        Some(sub) => decl.attrs[at].block = self.attr_body(b, sub, attr_spec.name).into_boxed_slice(),
                         None => {
                             self.err(
                                 codes::UNEXPECTED_BODY,
@@ -655,7 +655,7 @@ impl Shaper {
             args.push(vals);
             i = end;
         }
-        Some(Attr { spec, name_span, args, block: Vec::new(), span })
+        Some(Attr { spec, name_span, args, block: Box::default(), span })
     }
 
     /// A value word checked against the expected type.
