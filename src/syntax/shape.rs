@@ -487,6 +487,8 @@ impl Shaper {
     fn attr_runs(&mut self, words: &[Word<'_>], from: usize, attrs: &'static [AttrSpec], owner: &str) -> Vec<Attr> {
         let mut out = Vec::new();
         self.attr_runs_into(words, from, attrs, owner, &mut out);
+        // A pushed-to vector holds four attributes at least; the tree keeps only what it uses.
+        out.shrink_to_fit();
         out
     }
 
@@ -581,7 +583,8 @@ impl Shaper {
     }
 
     fn attr_body(&mut self, body: &Body<'_>, attrs: &'static [AttrSpec], owner: &str) -> Vec<Attr> {
-        let mut out = Vec::new();
+        // Usually one attribute per line.
+        let mut out = Vec::with_capacity(body.nodes.len());
         for node in &body.nodes {
             if self.stray_block(node) {
                 continue;
@@ -853,6 +856,7 @@ impl Shaper {
                 }
             }
         }
+        step.options.shrink_to_fit();
         self.check_duplicates(&step.options);
         for (bare, keyed) in
             [(step.protocol.as_ref().map(|p| p.span), "protocol"), (step.latency.map(|l| l.1), "latency")]
@@ -997,6 +1001,7 @@ impl Shaper {
                 }
             }
         }
+        modifiers.shrink_to_fit();
         Some(Field { name, ty, list, modifiers, doc, span })
     }
 }
