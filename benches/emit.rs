@@ -72,10 +72,8 @@ fn fixture(components: usize) -> &'static Fixture {
         let analysis = outcome.analyses.into_iter().next().expect("one workspace");
         // The names `archc build` gives the views: see `emit::diagrams::views`.
         let fixed = ["context", "containers", "trust", "data"].map(|n| (n.to_string(), n.to_string()));
-        let flows = analysis
-            .model
-            .of_kind(DeclKind::Flow)
-            .map(|(_, f)| (format!("flow-{}", f.name), f.label.clone().unwrap_or_else(|| f.name.clone())));
+        let flows =
+            analysis.model.of_kind(DeclKind::Flow).map(|(_, f)| (format!("flow-{}", f.name), f.title().to_string()));
         let report_inputs = fixed
             .into_iter()
             .chain(flows)

@@ -40,7 +40,7 @@ fn declaration(a: &Analysis, id: ElementId) -> (String, String, String, String) 
     let e = a.model.get(id).unwrap();
     let sources = &a.workspace.sources;
     let text = sources.text(e.file)[e.span.range()].to_string();
-    (sources.name(e.file).to_string(), e.kind.keyword().to_string(), e.name.clone(), text)
+    (sources.name(e.file).to_string(), e.kind.keyword().to_string(), e.name.to_string(), text)
 }
 
 /// Inserts a new component above the first declaration of the file that declares the first

@@ -178,7 +178,7 @@ fn components_nest_in_containers_and_systems_and_inherit_owner_zone_and_system()
     let el = |i| a.model.get(i).expect("element");
     assert_eq!(el(cart).parent, Some(storefront));
     assert_eq!(el(storefront).parent, Some(shop));
-    assert_eq!(el(storefront).children, vec![cart, id("price_format")]);
+    assert_eq!(el(storefront).children[..], [cart, id("price_format")]);
     // The qualified name resolved to the same element as the plain one.
     let uses = el(cart).attr("uses").and_then(|u| u.first()).map(|v| v.val.clone());
     assert_eq!(uses, Some(archc::semantic::model::Val::Ref(id("price_format"))));

@@ -40,8 +40,8 @@ fn words(e: &Element, attr: &str) -> Vec<String> {
     e.attrs_named(attr)
         .flat_map(|a| a.values())
         .filter_map(|v| match &v.val {
-            Val::Word(w) => Some(w.clone()),
-            Val::Text(t) => Some(t.clone()),
+            Val::Word(w) => Some(w.to_string()),
+            Val::Text(t) => Some(t.to_string()),
             _ => None,
         })
         .collect()

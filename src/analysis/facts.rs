@@ -333,7 +333,7 @@ fn ns(attr: &Attribute) -> Option<u64> {
 
 fn word(attr: &Attribute) -> Option<String> {
     match attr.first().map(|v| &v.val) {
-        Some(Val::Word(w)) => Some(w.clone()),
+        Some(Val::Word(w)) => Some(w.to_string()),
         _ => None,
     }
 }
@@ -341,7 +341,7 @@ fn word(attr: &Attribute) -> Option<String> {
 fn refs(attrs: &[Attribute], name: &str) -> Vec<ElementId> {
     attrs
         .iter()
-        .filter(|a| a.name == name)
+        .filter(|a| a.name() == name)
         .flat_map(|a| a.values())
         .filter_map(|v| match v.val {
             Val::Ref(id) => Some(id),
@@ -404,13 +404,13 @@ fn link_from_options(
         optional: false,
         devops: false,
         has_hole: has_hole(opts),
-        unreadable: opts.iter().filter(|a| is_unreadable(a)).map(|a| a.name).collect(),
+        unreadable: opts.iter().filter(|a| is_unreadable(a)).map(|a| a.name()).collect(),
         span,
         wire: None,
         transit: Transit::Unknown,
     };
     for a in opts {
-        match a.name {
+        match a.name() {
             "protocol" => link.protocol = word(a),
             "encrypted" => {
                 if let Some(Val::Bool(b)) = a.first().map(|v| &v.val) {
@@ -556,7 +556,7 @@ impl Facts {
                             link.protocol = Some("https".into());
                             link.auth.get_or_insert_with(|| "mtls".into());
                         } else {
-                            link.protocol = Some(p.clone());
+                            link.protocol = Some(p.to_string());
                         }
                     }
                     if let Some(Literal::Duration(ns)) = s.latency {
@@ -1105,7 +1105,7 @@ pub fn is_anonymous_interface(model: &Model, iface: ElementId) -> bool {
 
 /// An endpoint marked `anonymous`: callable without authentication by design.
 fn is_anonymous_endpoint(ep: &Endpoint) -> bool {
-    ep.options.iter().any(|a| a.name == "anonymous")
+    ep.options.iter().any(|a| a.name() == "anonymous")
 }
 
 /// The link goes through an interface that is open by design, or calls only endpoints marked
@@ -1257,7 +1257,7 @@ fn at_rest_data(model: &Model, handled: &[Vec<ElementId>]) -> Vec<Vec<ElementId>
 fn attr_holes(attrs: &[Attribute], path: &[&'static str], out: &mut Vec<(Vec<&'static str>, Span)>) {
     for a in attrs {
         let mut here = path.to_vec();
-        here.push(a.name);
+        here.push(a.name());
         for v in a.values() {
             if matches!(v.val, Val::Hole) {
                 out.push((here.clone(), v.span));
@@ -1309,7 +1309,7 @@ fn holes(model: &Model) -> Vec<Hole> {
                     if matches!(v.val, Val::Hole) {
                         out.push(Hole {
                             element,
-                            place: HolePlace::Endpoint { endpoint, option: Some(o.name) },
+                            place: HolePlace::Endpoint { endpoint, option: Some(o.name()) },
                             span: v.span,
                         });
                     }

@@ -17,7 +17,7 @@ pub fn called(model: &Model, iface: ElementId, opts: &[Attribute]) -> Vec<usize>
     let Some(i) = model.get(iface) else { return Vec::new() };
     let mut out: Vec<usize> = opts
         .iter()
-        .filter(|a| a.name == "calls")
+        .filter(|a| a.name() == "calls")
         .flat_map(|a| a.values())
         .filter_map(|v| match &v.val {
             Val::Text(text) => i.endpoints.iter().position(|ep| ep.is_named(text)),
@@ -38,7 +38,7 @@ pub fn called_auth(model: &Model, iface: ElementId, calls: &[usize]) -> Option<S
         .iter()
         .filter_map(|&n| i.endpoints.get(n))
         .filter_map(|ep| {
-            let own = ep.options.iter().find(|o| o.name == "auth").and_then(|o| match o.first().map(|v| &v.val) {
+            let own = ep.options.iter().find(|o| o.name() == "auth").and_then(|o| match o.first().map(|v| &v.val) {
                 Some(Val::Word(w)) => Some(w.as_str()),
                 _ => None,
             });

@@ -324,7 +324,7 @@ fn apply_acceptances(cx: &Ctx<'_>, custom: &[custom::CustomRule], out: &mut Vec<
             s
         };
         let until =
-            acc.attrs.iter().find(|a| a.name == "until").and_then(|a| a.first()).and_then(|v| date_value(&v.val));
+            acc.attrs.iter().find(|a| a.name() == "until").and_then(|a| a.first()).and_then(|v| date_value(&v.val));
         let expired = matches!((until, today), (Some(u), Some(t)) if date_key(u) < date_key(t));
         if expired {
             used[i] = true;
@@ -337,7 +337,7 @@ fn apply_acceptances(cx: &Ctx<'_>, custom: &[custom::CustomRule], out: &mut Vec<
                     "expired",
                 )
                 .with_help("fix the finding, or renew the acceptance with a new date and a fresh justification")
-                .with_subjects(acc.targets.clone()),
+                .with_subjects(acc.targets.iter().map(|t| t.to_string())),
             );
             continue;
         }
@@ -347,7 +347,7 @@ fn apply_acceptances(cx: &Ctx<'_>, custom: &[custom::CustomRule], out: &mut Vec<
             // link, one callee of a group) still matches the merged finding.
             if d.suppression.is_none() && d.answers_to(&fingerprint) {
                 d.suppression =
-                    Some(Suppression { kind: SuppressionKind::InSource, justification: justification.clone() });
+                    Some(Suppression { kind: SuppressionKind::InSource, justification: justification.to_string() });
                 used[i] = true;
             }
         }
@@ -364,7 +364,7 @@ fn apply_acceptances(cx: &Ctx<'_>, custom: &[custom::CustomRule], out: &mut Vec<
             for n in notes {
                 d = d.with_note(n);
             }
-            extra.push(d.with_help(help).with_subjects(acc.targets.clone()));
+            extra.push(d.with_help(help).with_subjects(acc.targets.iter().map(|t| t.to_string())));
         }
     }
     // The acceptance findings themselves honour the configured levels.
@@ -396,14 +396,14 @@ fn stale_acceptance_advice(
         format!("it was meant for a {} {} finding about {}", rule.code.id, rule.code.name, about.join(", "))
     };
     notes.push(meant);
-    let missing: Vec<&String> = acc.targets.iter().filter(|t| cx.model.lookup(t).is_none()).collect();
+    let missing: Vec<_> = acc.targets.iter().filter(|t| cx.model.lookup(t).is_none()).collect();
     if let Some(t) = missing.first() {
         notes.push(format!("`{t}` names no element of the model (renamed or removed?)"));
     }
     // The closest finding: of the same rule, the one sharing the most subjects (then the nearest
     // fingerprint); else a finding of another rule about exactly these elements.
     let wanted = acc.fingerprint();
-    let shared = |d: &Diagnostic| d.subjects.iter().filter(|s| acc.targets.contains(s)).count();
+    let shared = |d: &Diagnostic| d.subjects.iter().filter(|s| acc.targets.iter().any(|t| t == *s)).count();
     let same_rule: Vec<&Diagnostic> = out.iter().filter(|d| d.code == rule.code).collect();
     let by_spelling = crate::diagnostics::did_you_mean(
         &wanted,

@@ -39,8 +39,8 @@ pub fn document_symbols(text: &str) -> Vec<Symbol> {
 
 fn symbol(d: &Decl) -> Symbol {
     Symbol {
-        name: d.name.text.clone(),
-        detail: d.label.as_ref().map(|l| l.value.clone()),
+        name: d.name.text.to_string(),
+        detail: d.label.as_ref().map(|l| l.value.to_string()),
         kind: d.kind,
         range: d.span.range(),
         name_range: d.name.span.range(),

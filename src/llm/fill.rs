@@ -312,11 +312,11 @@ fn targets(ws: &WorkspaceText, analysis: &Analysis, opts: &FillOptions) -> Vec<(
             let Some(e) = model.get(h.element) else { continue };
             let Some(path) = path_of(analysis, &ws.root, h.span.file) else { continue };
             let place = holes::hole_type(model, h).map(|t| t.place).unwrap_or_else(|| "?".into());
-            let ordinal = ordinals.entry((path.clone(), e.name.clone(), place.clone())).or_default();
+            let ordinal = ordinals.entry((path.clone(), e.name.to_string(), place.clone())).or_default();
             let what = What::Hole { ordinal: *ordinal };
             *ordinal += 1;
             if in_scope(&path) && element_ok(&e.name) {
-                out.push((h.span.start as usize, Target { file: path, element: e.name.clone(), place, what }));
+                out.push((h.span.start as usize, Target { file: path, element: e.name.to_string(), place, what }));
             }
         }
     }
@@ -520,7 +520,7 @@ fn gate(
         return Err(format!("it adds a finding: {}", describe(&new_warnings)));
     }
     let elements = |a: &Analysis| {
-        let mut v: Vec<(String, &str)> = a.model.iter().map(|(_, e)| (e.name.clone(), e.kind.keyword())).collect();
+        let mut v: Vec<(String, &str)> = a.model.iter().map(|(_, e)| (e.name.to_string(), e.kind.keyword())).collect();
         v.sort();
         v
     };

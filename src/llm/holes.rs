@@ -46,7 +46,7 @@ pub fn hole_type(model: &Model, hole: &Hole) -> Option<HoleType> {
         }
         HolePlace::StepOption { step, path } => {
             let s = e.steps.get(*step)?;
-            let top = s.options.iter().find(|o| Some(&o.name) == path.first())?;
+            let top = s.options.iter().find(|o| Some(&o.name()) == path.first())?;
             let (attr_spec, value_attr) = walk(schema::STEP_OPTIONS, top, path)?;
             typed(format!("step {} {}", step + 1, path.join(".")), attr_spec, value_attr, hole)
         }
@@ -68,7 +68,7 @@ pub fn hole_type(model: &Model, hole: &Hole) -> Option<HoleType> {
         }
         HolePlace::Endpoint { endpoint, option: Some(name) } => {
             let ep = e.endpoints.get(*endpoint)?;
-            let o = ep.options.iter().find(|o| o.name == *name)?;
+            let o = ep.options.iter().find(|o| o.name() == *name)?;
             let attr_spec = schema::find_attr(schema::ENDPOINT_OPTIONS, name)?;
             typed(format!("{} {} {name}", ep.method, ep.target), attr_spec, o, hole)
         }
@@ -85,7 +85,7 @@ fn walk<'m>(
     let mut attr = top;
     for name in &path[1..] {
         spec = schema::find_attr(spec.block?, name)?;
-        attr = attr.block.iter().find(|b| b.name == *name)?;
+        attr = attr.block.iter().find(|b| b.name() == *name)?;
     }
     Some((spec, attr))
 }
@@ -104,7 +104,7 @@ pub fn allowed_values(model: &Model, ty: Ty) -> Vec<String> {
         Ty::Enum(words) => words.iter().map(|w| w.to_string()).collect(),
         Ty::Bool => vec!["yes".into(), "no".into()],
         Ty::Ref(kinds) | Ty::StrOrRef(kinds) => {
-            model.iter().filter(|(_, e)| kinds.contains(&e.kind)).map(|(_, e)| e.name.clone()).collect()
+            model.iter().filter(|(_, e)| kinds.contains(&e.kind)).map(|(_, e)| e.name.to_string()).collect()
         }
         _ => Vec::new(),
     }

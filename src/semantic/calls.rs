@@ -24,11 +24,11 @@ pub fn check(model: &Model) -> Vec<Diagnostic> {
 }
 
 fn check_link(model: &Model, target: ElementId, opts: &[Attribute], out: &mut Vec<Diagnostic>) {
-    let calls: Vec<&Value> = opts.iter().filter(|a| a.name == "calls").flat_map(|a| a.values()).collect();
+    let calls: Vec<&Value> = opts.iter().filter(|a| a.name() == "calls").flat_map(|a| a.values()).collect();
     if calls.is_empty() {
         return;
     }
-    let via = opts.iter().find(|a| a.name == "via").and_then(|a| a.first()).map(|v| &v.val);
+    let via = opts.iter().find(|a| a.name() == "via").and_then(|a| a.first()).map(|v| &v.val);
     let iface = match via {
         Some(Val::Ref(i)) => Some(*i),
         // An unresolved `via` is already reported; its calls cannot be judged.

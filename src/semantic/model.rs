@@ -6,6 +6,7 @@ use std::fmt::{self, Write as _};
 use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap;
+use smol_str::SmolStr;
 
 use crate::source::{FileId, Span};
 
@@ -13,7 +14,7 @@ use crate::source::{FileId, Span};
 /// kept inline rather than in two heap allocations.
 pub type Args<T> = smallvec::SmallVec<[smallvec::SmallVec<[T; 1]>; 1]>;
 use crate::syntax::literal::Literal;
-use crate::syntax::schema::DeclKind;
+use crate::syntax::schema::{AttrSpec, DeclKind};
 
 /// An element's position in one analysis, in load order: it changes when a declaration is added
 /// or removed above it. Carry an [`ElementKey`] across analyses instead.
@@ -52,11 +53,11 @@ struct KeyIndex {
 pub enum Val {
     Ref(ElementId),
     /// A reference that did not resolve (already reported); rules treat it as absent.
-    Unresolved(String),
-    Text(String),
+    Unresolved(SmolStr),
+    Text(SmolStr),
     Lit(Literal),
     /// A keyword from a fixed set.
-    Word(String),
+    Word(SmolStr),
     Bool(bool),
     /// `?`: still to be filled.
     Hole,
@@ -70,14 +71,20 @@ pub struct Value {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Attribute {
-    pub name: &'static str,
+    /// What the schema says of it; eight bytes where the name alone took sixteen.
+    pub spec: &'static AttrSpec,
     /// One list per parameter of the attribute's spec.
     pub args: Args<Value>,
-    pub block: Vec<Attribute>,
+    pub block: Box<[Attribute]>,
     pub span: Span,
 }
 
 impl Attribute {
+    #[inline]
+    pub fn name(&self) -> &'static str {
+        self.spec.name
+    }
+
     pub fn first(&self) -> Option<&Value> {
         self.args.first().and_then(|a| a.first())
     }
@@ -92,21 +99,21 @@ pub struct Step {
     pub from: Value,
     pub to: Value,
     pub is_async: bool,
-    pub label: Option<String>,
-    pub protocol: Option<String>,
+    pub label: Option<SmolStr>,
+    pub protocol: Option<SmolStr>,
     pub latency: Option<Literal>,
-    pub options: Vec<Attribute>,
+    pub options: Box<[Attribute]>,
     pub span: Span,
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Endpoint {
-    pub method: String,
-    pub target: String,
+    pub method: SmolStr,
+    pub target: SmolStr,
     pub request: Option<Value>,
     pub response: Option<Value>,
-    pub summary: Option<String>,
-    pub options: Vec<Attribute>,
+    pub summary: Option<SmolStr>,
+    pub options: Box<[Attribute]>,
     pub span: Span,
 }
 
@@ -114,7 +121,7 @@ impl Endpoint {
     /// How a `calls` names it: `POST /orders`, or an operation's bare name.
     pub fn signature(&self) -> String {
         if self.method == "op" {
-            self.target.clone()
+            self.target.to_string()
         } else {
             format!("{} {}", self.method, self.target)
         }
@@ -139,28 +146,32 @@ impl Endpoint {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Field {
-    pub name: String,
-    pub ty: String,
+    pub name: SmolStr,
+    pub ty: SmolStr,
     pub list: bool,
-    pub modifiers: Vec<String>,
-    pub doc: Option<String>,
+    pub modifiers: Box<[SmolStr]>,
+    pub doc: Option<SmolStr>,
     pub span: Span,
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Element {
     pub kind: DeclKind,
-    pub name: String,
-    pub label: Option<String>,
-    pub variant: Option<String>,
+    pub name: SmolStr,
+    pub label: Option<SmolStr>,
+    pub variant: Option<SmolStr>,
     /// The enclosing element for nested declarations (zone in zone, option in decision, node in
     /// deployment, component in system or in its container component).
     pub parent: Option<ElementId>,
-    pub children: Vec<ElementId>,
-    pub attrs: Vec<Attribute>,
-    pub steps: Vec<Step>,
-    pub endpoints: Vec<Endpoint>,
-    pub fields: Vec<Field>,
+    pub children: Box<[ElementId]>,
+    /// Set once with [`Element::set_attrs`], which keeps the lookup keys in step.
+    pub attrs: Box<[Attribute]>,
+    pub steps: Box<[Step]>,
+    pub endpoints: Box<[Endpoint]>,
+    pub fields: Box<[Field]>,
+    /// [`name_key`] of each attribute's name, in `attrs` order: a lookup scans these four-byte
+    /// keys (one cache line for a typical element) and reads an attribute only when its key matches.
+    attr_keys: Box<[u32]>,
     pub file: FileId,
     pub span: Span,
     pub name_span: Span,
@@ -168,13 +179,67 @@ pub struct Element {
     pub from_std: bool,
 }
 
+/// A four-byte summary of an attribute name (its length, first, middle and last bytes): the
+/// schema's names rarely share one, so comparing keys first skips almost every other attribute
+/// without touching it. Equal names always have equal keys.
+#[inline]
+fn name_key(name: &str) -> u32 {
+    let b = name.as_bytes();
+    match b.len() {
+        0 => 0,
+        n => ((n as u32 & 0xff) << 24) | (u32::from(b[0]) << 16) | (u32::from(b[n / 2]) << 8) | u32::from(b[n - 1]),
+    }
+}
+
 impl Element {
-    pub fn attr(&self, name: &str) -> Option<&Attribute> {
-        self.attrs.iter().find(|a| a.name == name)
+    /// An element with no attributes, children or statements yet.
+    pub fn new(
+        kind: DeclKind,
+        name: SmolStr,
+        parent: Option<ElementId>,
+        file: FileId,
+        span: Span,
+        name_span: Span,
+    ) -> Self {
+        Element {
+            kind,
+            name,
+            label: None,
+            variant: None,
+            parent,
+            children: Box::default(),
+            attrs: Box::default(),
+            steps: Box::default(),
+            endpoints: Box::default(),
+            fields: Box::default(),
+            attr_keys: Box::default(),
+            file,
+            span,
+            name_span,
+            from_std: false,
+        }
     }
 
+    /// Sets the attributes and their lookup keys together.
+    pub fn set_attrs(&mut self, attrs: Vec<Attribute>) {
+        self.attr_keys = attrs.iter().map(|a| name_key(a.name())).collect();
+        self.attrs = attrs.into_boxed_slice();
+    }
+
+    #[inline]
+    pub fn attr(&self, name: &str) -> Option<&Attribute> {
+        let key = name_key(name);
+        self.attr_keys.iter().zip(self.attrs.iter()).find(|(k, a)| **k == key && a.name() == name).map(|(_, a)| a)
+    }
+
+    #[inline]
     pub fn attrs_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Attribute> + 'a {
-        self.attrs.iter().filter(move |a| a.name == name)
+        let key = name_key(name);
+        self.attr_keys
+            .iter()
+            .zip(self.attrs.iter())
+            .filter(move |(k, a)| **k == key && a.name() == name)
+            .map(|(_, a)| a)
     }
 
     pub fn has_flag(&self, name: &str) -> bool {
@@ -224,9 +289,9 @@ impl Element {
 /// `accept RULE@a@b "why" until DATE`
 #[derive(Clone, Debug, PartialEq)]
 pub struct Acceptance {
-    pub rule: String,
-    pub targets: Vec<String>,
-    pub justification: Option<String>,
+    pub rule: SmolStr,
+    pub targets: Vec<SmolStr>,
+    pub justification: Option<SmolStr>,
     pub attrs: Vec<Attribute>,
     pub file: FileId,
     pub span: Span,
@@ -235,7 +300,7 @@ pub struct Acceptance {
 impl Acceptance {
     /// The finding fingerprint this acceptance matches: `RULE@a@b`.
     pub fn fingerprint(&self) -> String {
-        let mut s = self.rule.clone();
+        let mut s = self.rule.to_string();
         for t in &self.targets {
             s.push('@');
             s.push_str(t);
@@ -248,7 +313,7 @@ impl Acceptance {
 pub struct Model {
     pub elements: Vec<Element>,
     /// Workspace-wide names of global elements.
-    pub names: BTreeMap<String, ElementId>,
+    pub names: BTreeMap<SmolStr, ElementId>,
     pub acceptances: Vec<Acceptance>,
     /// Built on the first `key_of` or `by_key`: the batch CLI never pays for it.
     keys: OnceLock<KeyIndex>,
@@ -281,9 +346,9 @@ impl Model {
         match self.get(id) {
             Some(e) if !e.kind.is_global() => match e.parent {
                 Some(p) => format!("{}.{}", self.path_of(p), e.name),
-                None => e.name.clone(),
+                None => e.name.to_string(),
             },
-            Some(e) => e.name.clone(),
+            Some(e) => e.name.to_string(),
             None => "?".to_string(),
         }
     }
@@ -396,7 +461,7 @@ impl Model {
     }
 
     fn dump_attr(&self, out: &mut String, a: &Attribute, depth: usize) {
-        let _ = write!(out, "{}{}", "  ".repeat(depth), a.name);
+        let _ = write!(out, "{}{}", "  ".repeat(depth), a.name());
         for (i, arg) in a.args.iter().enumerate() {
             let vals: Vec<String> = arg.iter().map(|v| self.dump_val(&v.val)).collect();
             let _ = write!(out, " [{i}:{}]", vals.join(","));
@@ -413,7 +478,7 @@ impl Model {
             Val::Unresolved(n) => format!("!{n}"),
             Val::Text(t) => format!("{t:?}"),
             Val::Lit(l) => l.to_string(),
-            Val::Word(w) => w.clone(),
+            Val::Word(w) => w.to_string(),
             Val::Bool(b) => b.to_string(),
             Val::Hole => "?".to_string(),
         }
@@ -432,7 +497,7 @@ mod tests {
             request: None,
             response: None,
             summary: None,
-            options: Vec::new(),
+            options: Box::default(),
             span: Span::new(FileId(0), 0..0),
         }
     }

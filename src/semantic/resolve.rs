@@ -7,6 +7,7 @@ use std::hash::BuildHasher;
 
 use hashbrown::HashTable;
 use rustc_hash::{FxBuildHasher, FxHashMap};
+use smol_str::SmolStr;
 
 use super::model::*;
 use super::{Workspace, WorkspaceFile};
@@ -49,17 +50,17 @@ pub fn run(ws: &Workspace, asts: Vec<Cow<'_, SourceAst>>) -> (Model, Vec<Diagnos
         }
     }
     // The workspace-wide names, built once in sorted order for the model's readers.
-    let mut names: Vec<(String, ElementId)> =
+    let mut names: Vec<(SmolStr, ElementId)> =
         r.global.iter().flatten().map(|&id| (r.model.elements[id.0 as usize].name.clone(), id)).collect();
     names.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     r.model.names = names.into_iter().collect();
-    // Lowering visits declarations in the same order as declaring, so ids line up. It moves the
-    // text out of the trees into the model; a borrowed tree (the editor keeps its trees) is
-    // copied first, which costs what copying each string would.
+    // Lowering visits declarations in the same order as declaring, so ids line up. It reads the
+    // trees, borrowed (the editor keeps them) or owned alike: a name or text is a `SmolStr`, so
+    // the model shares it (inline up to 23 bytes, reference-counted beyond) instead of copying.
+    // An owned tree is dropped as soon as its file is lowered, which keeps the peak low.
     let mut next = 0u32;
     for (f, ast) in ws.files.iter().zip(asts) {
-        let mut ast = ast.into_owned();
-        for item in &mut ast.items {
+        for item in &ast.items {
             match item {
                 Item::Decl(d) => r.lower_tree(d, &mut next),
                 Item::Accept(a) => r.accept(f.id, a),
@@ -187,32 +188,16 @@ impl<'w> Resolver<'w> {
         }
     }
 
-    fn declare(&mut self, f: &WorkspaceFile, d: &Decl, parent: Option<ElementId>) {
+    fn declare(&mut self, f: &WorkspaceFile, d: &Decl, parent: Option<ElementId>) -> ElementId {
         let id = ElementId(self.model.elements.len() as u32);
-        self.model.elements.push(Element {
-            kind: d.kind,
-            name: d.name.text.clone(),
-            // Moved in while lowering.
-            label: None,
-            variant: None,
-            parent,
-            children: Vec::new(),
-            attrs: Vec::new(),
-            steps: Vec::new(),
-            endpoints: Vec::new(),
-            fields: Vec::new(),
-            file: f.id,
-            span: d.span,
-            name_span: d.name.span,
-            from_std: f.is_std,
-        });
+        // The rest is filled in while lowering.
+        let mut element = Element::new(d.kind, d.name.text.clone(), parent, f.id, d.span, d.name.span);
+        element.from_std = f.is_std;
+        self.model.elements.push(element);
         let sym = self.symbols.intern(&d.name.text, id, &self.model.elements);
         // The earlier sibling of the same name, if any (the first one keeps the name).
         let mut clash = None;
         if let Some(p) = parent {
-            if let Some(pe) = self.model.elements.get_mut(p.0 as usize) {
-                pe.children.push(id);
-            }
             clash = Some(*self.children.entry((p, sym)).or_insert(id)).filter(|c| *c != id);
         }
         if d.kind.is_global() {
@@ -231,9 +216,13 @@ impl<'w> Resolver<'w> {
                 .with_help("rename one of them"),
             );
         }
-        for child in &d.children {
-            self.declare(f, child, Some(id));
+        if !d.children.is_empty() {
+            let children: Box<[ElementId]> = d.children.iter().map(|c| self.declare(f, c, Some(id))).collect();
+            if let Some(e) = self.model.elements.get_mut(id.0 as usize) {
+                e.children = children;
+            }
         }
+        id
     }
 
     fn bind_global(&mut self, id: ElementId, sym: Sym, d: &Decl) {
@@ -278,55 +267,55 @@ impl<'w> Resolver<'w> {
     }
 
     /// Lowers a declaration and its nested ones, in declaration order.
-    fn lower_tree(&mut self, d: &mut Decl, next: &mut u32) {
+    fn lower_tree(&mut self, d: &Decl, next: &mut u32) {
         let id = ElementId(*next);
         *next += 1;
         self.lower(id, d);
-        for child in &mut d.children {
+        for child in &d.children {
             self.lower_tree(child, next);
         }
     }
 
-    fn lower(&mut self, id: ElementId, d: &mut Decl) {
+    fn lower(&mut self, id: ElementId, d: &Decl) {
         let ctx = Ctx { file: self.model.get(id).map_or(FileId(0), |e| e.file), element: id };
-        let attrs = self.attrs(&mut d.attrs, ctx);
+        let attrs = self.attrs(&d.attrs, ctx);
         let steps = d
             .steps
-            .iter_mut()
+            .iter()
             .map(|s| Step {
                 from: self.reference(&s.from, schema::PARTICIPANTS, ctx, "a step"),
                 to: self.reference(&s.to, schema::PARTICIPANTS, ctx, "a step"),
                 is_async: s.is_async,
-                label: s.label.as_mut().map(|l| take(&mut l.value)),
-                protocol: s.protocol.as_mut().map(|p| take(&mut p.text)),
+                label: s.label.as_ref().map(|l| l.value.clone()),
+                protocol: s.protocol.as_ref().map(|p| p.text.clone()),
                 latency: s.latency.map(|l| l.0),
-                options: self.attrs(&mut s.options, ctx),
+                options: self.attrs(&s.options, ctx).into_boxed_slice(),
                 span: s.span,
             })
             .collect();
         let models: &[DeclKind] = &[DeclKind::Data, DeclKind::Event];
         let endpoints = d
             .endpoints
-            .iter_mut()
+            .iter()
             .map(|e| Endpoint {
-                method: take(&mut e.method.text),
-                target: take(&mut e.target.value),
-                request: e.request.as_mut().map(|v| self.value(v, Ty::Ref(models), ctx, "a request")),
-                response: e.response.as_mut().map(|v| self.value(v, Ty::Ref(models), ctx, "a response")),
-                summary: e.summary.as_mut().map(|s| take(&mut s.value)),
-                options: self.attrs(&mut e.options, ctx),
+                method: e.method.text.clone(),
+                target: e.target.value.clone(),
+                request: e.request.as_ref().map(|v| self.value(v, Ty::Ref(models), ctx, "a request")),
+                response: e.response.as_ref().map(|v| self.value(v, Ty::Ref(models), ctx, "a response")),
+                summary: e.summary.as_ref().map(|s| s.value.clone()),
+                options: self.attrs(&e.options, ctx).into_boxed_slice(),
                 span: e.span,
             })
             .collect();
         let fields = d
             .fields
-            .iter_mut()
+            .iter()
             .map(|f| Field {
-                name: take(&mut f.name.text),
-                ty: take(&mut f.ty.text),
+                name: f.name.text.clone(),
+                ty: f.ty.text.clone(),
                 list: f.list,
-                modifiers: f.modifiers.iter_mut().map(|m| take(&mut m.text)).collect(),
-                doc: f.doc.as_mut().map(|t| take(&mut t.value)),
+                modifiers: f.modifiers.iter().map(|m| m.text.clone()).collect(),
+                doc: f.doc.as_ref().map(|t| t.value.clone()),
                 span: f.span,
             })
             .collect();
@@ -334,9 +323,9 @@ impl<'w> Resolver<'w> {
             self.system_agrees_with_nesting(id, &attrs);
         }
         if let Some(e) = self.model.elements.get_mut(id.0 as usize) {
-            e.label = d.label.as_mut().map(|l| take(&mut l.value));
-            e.variant = d.variant.as_mut().map(|v| take(&mut v.text));
-            e.attrs = attrs;
+            e.label = d.label.as_ref().map(|l| l.value.clone());
+            e.variant = d.variant.as_ref().map(|v| v.text.clone());
+            e.set_attrs(attrs);
             e.steps = steps;
             e.endpoints = endpoints;
             e.fields = fields;
@@ -351,7 +340,7 @@ impl<'w> Resolver<'w> {
             enclosing = p.parent;
         }
         let Some(system) = enclosing else { return };
-        let Some(declared) = attrs.iter().find(|a| a.name == "system").and_then(|a| a.first()) else { return };
+        let Some(declared) = attrs.iter().find(|a| a.name() == "system").and_then(|a| a.first()) else { return };
         let Val::Ref(named) = declared.val else { return };
         if named == system {
             return;
@@ -373,26 +362,26 @@ impl<'w> Resolver<'w> {
         );
     }
 
-    fn attrs(&mut self, attrs: &mut [ast::Attr], ctx: Ctx) -> Vec<Attribute> {
+    fn attrs(&mut self, attrs: &[ast::Attr], ctx: Ctx) -> Vec<Attribute> {
         attrs
-            .iter_mut()
+            .iter()
             .map(|a| {
                 let spec = a.spec;
                 let args = a
                     .args
-                    .iter_mut()
+                    .iter()
                     .enumerate()
                     .map(|(i, vals)| {
                         let ty = spec.params.get(i).map_or(Ty::Str, |p| p.ty);
-                        vals.iter_mut().map(|v| self.value(v, ty, ctx, spec.name)).collect()
+                        vals.iter().map(|v| self.value(v, ty, ctx, spec.name)).collect()
                     })
                     .collect();
-                Attribute { name: spec.name, args, block: self.attrs(&mut a.block, ctx), span: a.span }
+                Attribute { spec, args, block: self.attrs(&a.block, ctx).into_boxed_slice(), span: a.span }
             })
             .collect()
     }
 
-    fn value(&mut self, v: &mut ast::Value, ty: Ty, ctx: Ctx, what: &str) -> Value {
+    fn value(&mut self, v: &ast::Value, ty: Ty, ctx: Ctx, what: &str) -> Value {
         let span = v.span();
         let val = match v {
             ast::Value::Ref(ident) => {
@@ -402,9 +391,9 @@ impl<'w> Resolver<'w> {
                 };
                 return self.reference(ident, kinds, ctx, what);
             }
-            ast::Value::Text(t) => Val::Text(take(&mut t.value)),
+            ast::Value::Text(t) => Val::Text(t.value.clone()),
             ast::Value::Lit(l, _) => Val::Lit(*l),
-            ast::Value::Word(w) => Val::Word(take(&mut w.text)),
+            ast::Value::Word(w) => Val::Word(w.text.clone()),
             ast::Value::Bool(b, _) => Val::Bool(*b),
             ast::Value::Hole(_) => Val::Hole,
         };
@@ -612,28 +601,23 @@ impl<'w> Resolver<'w> {
         self.diags.extend(diags);
     }
 
-    fn accept(&mut self, file: FileId, a: &mut ast::Accept) {
+    fn accept(&mut self, file: FileId, a: &ast::Accept) {
         let ctx = Ctx { file, element: ElementId(u32::MAX) };
         for t in &a.targets {
             if self.find(&t.text, &[], ctx).is_none() {
                 self.unresolved(t, &[], ctx);
             }
         }
-        let attrs = self.attrs(&mut a.attrs, ctx);
+        let attrs = self.attrs(&a.attrs, ctx);
         self.model.acceptances.push(Acceptance {
-            rule: take(&mut a.rule.text),
-            targets: a.targets.iter_mut().map(|t| take(&mut t.text)).collect(),
-            justification: a.justification.as_mut().map(|j| take(&mut j.value)),
+            rule: a.rule.text.clone(),
+            targets: a.targets.iter().map(|t| t.text.clone()).collect(),
+            justification: a.justification.as_ref().map(|j| j.value.clone()),
             attrs,
             file,
             span: a.span,
         });
     }
-}
-
-/// Moves a string out of a syntax tree that is dropped right after lowering.
-fn take(s: &mut String) -> String {
-    std::mem::take(s)
 }
 
 #[derive(Clone, Copy)]

@@ -1,6 +1,8 @@
 //! The typed syntax tree: declarations, attributes, steps, endpoints and fields, every piece with a
 //! span. References are still names; `semantic` resolves them.
 
+use smol_str::SmolStr;
+
 use super::literal::Literal;
 use super::schema::{AttrSpec, DeclKind};
 use crate::source::Span;
@@ -22,13 +24,13 @@ pub enum Item {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Ident {
-    pub text: String,
+    pub text: SmolStr,
     pub span: Span,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Text {
-    pub value: String,
+    pub value: SmolStr,
     pub span: Span,
 }
 
@@ -77,8 +79,8 @@ pub struct Attr {
     pub name_span: Span,
     /// One entry per parameter of the spec; an omitted optional parameter is an empty list.
     pub args: Args<Value>,
-    /// The attributes of its `{ ... }` block.
-    pub block: Vec<Attr>,
+    /// The attributes of its `{ ... }` block (boxed: most attributes have none, and it never grows).
+    pub block: Box<[Attr]>,
     pub span: Span,
 }
 

@@ -1,6 +1,7 @@
 //! Gives the generic statement tree its meaning: declarations, attributes split by the schema,
 //! steps, endpoints and fields, with every value's type checked except references.
 
+use smol_str::SmolStr;
 use std::ops::Range;
 
 use super::ast::*;
@@ -148,7 +149,7 @@ impl Shaper {
 
     fn ident(&self, w: &Word<'_>) -> Option<Ident> {
         match w.0 {
-            Token::Ident(s) => Some(Ident { text: s.to_string(), span: self.word_span(w) }),
+            Token::Ident(s) => Some(Ident { text: SmolStr::new(s), span: self.word_span(w) }),
             _ => None,
         }
     }
@@ -227,9 +228,9 @@ impl Shaper {
                 return None;
             }
             Some((Token::Ident(name), r)) if name.starts_with("std.") => {
-                ImportTarget::Std(Ident { text: name.to_string(), span: self.span(r) })
+                ImportTarget::Std(Ident { text: SmolStr::new(name), span: self.span(r) })
             }
-            Some((Token::Str(raw), r)) => ImportTarget::Path(Text { value: unescape(raw), span: self.span(r) }),
+            Some((Token::Str(raw), r)) => ImportTarget::Path(Text { value: text_value(raw), span: self.span(r) }),
             other => {
                 let at = other.map_or(span, |w| self.word_span(w));
                 self.err(
@@ -288,7 +289,7 @@ impl Shaper {
         let justification = match words.get(i) {
             Some((Token::Str(raw) | Token::TextBlock(raw), r)) => {
                 i += 1;
-                Some(Text { value: unescape(raw), span: self.span(r) })
+                Some(Text { value: text_value(raw), span: self.span(r) })
             }
             _ => None,
         };
@@ -305,7 +306,7 @@ impl Shaper {
         let keyword = self.word_span(&words[0]);
         let span = self.span(&node.range);
         let name = match words.get(1) {
-            Some((Token::Ident(n), r)) if !n.contains('.') => Ident { text: n.to_string(), span: self.span(r) },
+            Some((Token::Ident(n), r)) if !n.contains('.') => Ident { text: SmolStr::new(n), span: self.span(r) },
             Some(w @ (Token::Ident(_), _)) => {
                 self.err(
                     codes::MISSING_VALUE,
@@ -333,7 +334,7 @@ impl Shaper {
         let label = match words.get(i) {
             Some((Token::Str(raw) | Token::TextBlock(raw), r)) => {
                 i += 1;
-                Some(Text { value: unescape(raw), span: self.span(r) })
+                Some(Text { value: text_value(raw), span: self.span(r) })
             }
             _ => None,
         };
@@ -342,7 +343,7 @@ impl Shaper {
             match words.get(i) {
                 Some((Token::Ident(v), r)) if spec.attr(v).is_none() => {
                     i += 1;
-                    let id = Ident { text: v.to_string(), span: self.span(r) };
+                    let id = Ident { text: SmolStr::new(v), span: self.span(r) };
                     if !variants.contains(v) {
                         let mut d = Diagnostic::new(
                             codes::WRONG_VALUE_TYPE,
@@ -466,7 +467,7 @@ impl Shaper {
                 if let Some(b) = &node.body {
                     let attr_spec = decl.attrs[at].spec;
                     match attr_spec.block {
-                        Some(sub) => decl.attrs[at].block = self.attr_body(b, sub, attr_spec.name),
+                        Some(sub) => decl.attrs[at].block = self.attr_body(b, sub, attr_spec.name).into_boxed_slice(),
                         None => {
                             self.err(
                                 codes::UNEXPECTED_BODY,
@@ -486,6 +487,8 @@ impl Shaper {
     fn attr_runs(&mut self, words: &[Word<'_>], from: usize, attrs: &'static [AttrSpec], owner: &str) -> Vec<Attr> {
         let mut out = Vec::new();
         self.attr_runs_into(words, from, attrs, owner, &mut out);
+        // A pushed-to vector holds four attributes at least; the tree keeps only what it uses.
+        out.shrink_to_fit();
         out
     }
 
@@ -580,7 +583,8 @@ impl Shaper {
     }
 
     fn attr_body(&mut self, body: &Body<'_>, attrs: &'static [AttrSpec], owner: &str) -> Vec<Attr> {
-        let mut out = Vec::new();
+        // Usually one attribute per line.
+        let mut out = Vec::with_capacity(body.nodes.len());
         for node in &body.nodes {
             if self.stray_block(node) {
                 continue;
@@ -654,7 +658,7 @@ impl Shaper {
             args.push(vals);
             i = end;
         }
-        Some(Attr { spec, name_span, args, block: Vec::new(), span })
+        Some(Attr { spec, name_span, args, block: Box::default(), span })
     }
 
     /// A value word checked against the expected type.
@@ -678,14 +682,14 @@ impl Shaper {
             None
         };
         match (ty, w.0) {
-            (Ty::Ref(_) | Ty::StrOrRef(_), Token::Ident(s)) => Some(Value::Ref(Ident { text: s.to_string(), span })),
+            (Ty::Ref(_) | Ty::StrOrRef(_), Token::Ident(s)) => Some(Value::Ref(Ident { text: SmolStr::new(s), span })),
             (Ty::Str | Ty::StrOrRef(_), Token::Str(raw) | Token::TextBlock(raw)) => {
-                Some(Value::Text(Text { value: unescape(raw), span }))
+                Some(Value::Text(Text { value: text_value(raw), span }))
             }
-            (Ty::Str, Token::Path(p)) => Some(Value::Text(Text { value: p.to_string(), span })),
+            (Ty::Str, Token::Path(p)) => Some(Value::Text(Text { value: SmolStr::new(p), span })),
             (Ty::Enum(vals), Token::Ident(s)) => {
                 if vals.contains(&s) {
-                    Some(Value::Word(Ident { text: s.to_string(), span }))
+                    Some(Value::Word(Ident { text: SmolStr::new(s), span }))
                 } else {
                     let mut d = Diagnostic::new(
                         codes::WRONG_VALUE_TYPE,
@@ -803,7 +807,7 @@ impl Shaper {
             let wspan = self.word_span(word);
             match word.0 {
                 Token::Str(raw) | Token::TextBlock(raw) if step.label.is_none() => {
-                    step.label = Some(Text { value: unescape(raw), span: wspan });
+                    step.label = Some(Text { value: text_value(raw), span: wspan });
                     i += 1;
                 }
                 Token::Num(text) if step.latency.is_none() => {
@@ -830,7 +834,7 @@ impl Shaper {
                     }
                 }
                 Token::Ident(name) if schema::PROTOCOL.contains(&name) && step.protocol.is_none() => {
-                    step.protocol = Some(Ident { text: name.to_string(), span: wspan });
+                    step.protocol = Some(Ident { text: SmolStr::new(name), span: wspan });
                     i += 1;
                 }
                 Token::Error => i += 1,
@@ -852,6 +856,7 @@ impl Shaper {
                 }
             }
         }
+        step.options.shrink_to_fit();
         self.check_duplicates(&step.options);
         for (bare, keyed) in
             [(step.protocol.as_ref().map(|p| p.span), "protocol"), (step.latency.map(|l| l.1), "latency")]
@@ -877,8 +882,8 @@ impl Shaper {
         let span = self.span(&node.range);
         let method = self.ident(&w[0])?;
         let target = match (method.text.as_str(), w.get(1)) {
-            ("op", Some((Token::Ident(n), r))) => Text { value: n.to_string(), span: self.span(r) },
-            (m, Some((Token::Path(p), r))) if m != "op" => Text { value: p.to_string(), span: self.span(r) },
+            ("op", Some((Token::Ident(n), r))) => Text { value: SmolStr::new(n), span: self.span(r) },
+            (m, Some((Token::Path(p), r))) if m != "op" => Text { value: SmolStr::new(p), span: self.span(r) },
             (m, other) => {
                 let at = other.map_or(method.span, |x| self.word_span(x));
                 let (msg, help) = if m == "op" {
@@ -923,7 +928,7 @@ impl Shaper {
         }
         let mut summary = None;
         if let Some((Token::Str(raw) | Token::TextBlock(raw), r)) = w.get(i) {
-            summary = Some(Text { value: unescape(raw), span: self.span(r) });
+            summary = Some(Text { value: text_value(raw), span: self.span(r) });
             i += 1;
         }
         let options = self.attr_runs(w, i, schema::ENDPOINT_OPTIONS, "endpoint");
@@ -960,10 +965,10 @@ impl Shaper {
         for x in &w[i.min(w.len())..] {
             match x.0 {
                 Token::Ident(m) if schema::FIELD_MODIFIERS.contains(&m) => {
-                    modifiers.push(Ident { text: m.to_string(), span: self.word_span(x) })
+                    modifiers.push(Ident { text: SmolStr::new(m), span: self.word_span(x) })
                 }
                 Token::Str(raw) | Token::TextBlock(raw) if doc.is_none() => {
-                    doc = Some(Text { value: unescape(raw), span: self.word_span(x) })
+                    doc = Some(Text { value: text_value(raw), span: self.word_span(x) })
                 }
                 Token::Ident(m) if modifiers.iter().any(|x: &Ident| x.text == m) => {
                     let first = modifiers.iter().find(|x: &&Ident| x.text == m).map(|x| x.span);
@@ -996,6 +1001,7 @@ impl Shaper {
                 }
             }
         }
+        modifiers.shrink_to_fit();
         Some(Field { name, ty, list, modifiers, doc, span })
     }
 }
@@ -1061,6 +1067,16 @@ pub fn example_of(ty: Ty) -> String {
 }
 
 /// The value of a string token: quotes removed, escapes processed, text blocks dedented.
+/// A string literal's value for the tree: a short one without escapes is kept inline, with no
+/// heap allocation.
+fn text_value(raw: &str) -> SmolStr {
+    let inner = raw.strip_prefix('"').and_then(|r| r.strip_suffix('"')).unwrap_or(raw);
+    if !raw.starts_with("\"\"\"") && !inner.contains('\\') {
+        return SmolStr::new(inner);
+    }
+    SmolStr::from(unescape(raw))
+}
+
 pub fn unescape(raw: &str) -> String {
     if let Some(inner) = raw.strip_prefix("\"\"\"").and_then(|r| r.strip_suffix("\"\"\"")) {
         return dedent(inner);

@@ -72,7 +72,7 @@ fn matches_static(cx: &Ctx<'_>, s: &Selector, id: ElementId) -> bool {
     }
     if !s.tag.is_empty() {
         let tagged = e.attrs_named("tags").flat_map(|a| a.values()).any(|v| match &v.val {
-            Val::Text(t) => s.tag.contains(t),
+            Val::Text(t) => s.tag.iter().any(|g| g == t),
             _ => false,
         });
         if !tagged {

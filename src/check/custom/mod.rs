@@ -288,19 +288,19 @@ fn compile_one(id: ElementId, e: &Element, errors: &mut Vec<Diagnostic>) -> Opti
         return None;
     };
     for a in &e.attrs {
-        let common = matches!(a.name, "severity" | "message" | "summary" | "replaces");
-        if !common && !kind.reads().contains(&a.name) {
+        let common = matches!(a.name(), "severity" | "message" | "summary" | "replaces");
+        if !common && !kind.reads().contains(&a.name()) {
             let fits: Vec<&str> = ["forbidden", "allowed", "required", "assert", "layers"]
                 .into_iter()
-                .filter(|k| RuleKind::parse(k).is_some_and(|k| k.reads().contains(&a.name)))
+                .filter(|k| RuleKind::parse(k).is_some_and(|k| k.reads().contains(&a.name())))
                 .collect();
             errors.push(
-                invalid(a.span, format!("`{}` has no meaning in a `{}` rule", a.name, kind.as_str()), "not read")
+                invalid(a.span, format!("`{}` has no meaning in a `{}` rule", a.name(), kind.as_str()), "not read")
                     .with_help(format!(
                         "a `{}` rule reads {}; `{}` belongs to {} rules",
                         kind.as_str(),
                         kind.reads().iter().map(|r| format!("`{r}`")).collect::<Vec<_>>().join(", "),
-                        a.name,
+                        a.name(),
                         fits.join(" and ")
                     )),
             );
@@ -360,7 +360,7 @@ fn compile_one(id: ElementId, e: &Element, errors: &mut Vec<Diagnostic>) -> Opti
     let mut link = LinkFilter::default();
     if let Some(a) = e.attr("link") {
         for b in &a.block {
-            match b.name {
+            match b.name() {
                 "mode" => link.is_async = words(b).first().map(|m| m == "async"),
                 "protocol" => link.protocols = words(b),
                 _ => {}
@@ -468,14 +468,14 @@ fn example_of(kind: RuleKind, need: &str) -> String {
 
 fn text(e: &Element, name: &str) -> Option<String> {
     match e.value(name) {
-        Some(Val::Text(t)) => Some(t.clone()),
+        Some(Val::Text(t)) => Some(t.to_string()),
         _ => None,
     }
 }
 
 fn word(v: &crate::semantic::model::Value) -> Option<String> {
     match &v.val {
-        Val::Word(w) => Some(w.clone()),
+        Val::Word(w) => Some(w.to_string()),
         _ => None,
     }
 }
@@ -514,13 +514,13 @@ fn read_selector(
                 }
             }
         };
-        match a.name {
+        match a.name() {
             "is" => s.is.extend(a.values().filter_map(word).filter_map(|w| DeclKind::from_keyword(&w))),
             "kind" => s.kind.extend(words(a)),
             "layer" => s.layer.extend(words(a)),
             "has" => s.has.extend(words(a)),
             "tag" => s.tag.extend(a.values().filter_map(|v| match &v.val {
-                Val::Text(t) => Some(t.clone()),
+                Val::Text(t) => Some(t.to_string()),
                 _ => None,
             })),
             "zone" => refs(&mut s.zone),
@@ -536,7 +536,7 @@ fn read_selector(
                     continue;
                 };
                 match Pattern::parse(t) {
-                    Ok(p) if a.name == "name" => s.name = Some(p),
+                    Ok(p) if a.name() == "name" => s.name = Some(p),
                     Ok(p) => s.name_not = Some(p),
                     Err(why) => errors.push(invalid(v.span, format!("malformed name pattern \"{t}\""), why).with_help(
                         "`*` matches any run of characters; `$1` repeats what the first pattern's first `*` matched",

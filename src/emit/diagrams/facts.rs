@@ -87,7 +87,7 @@ pub fn word(v: &Val) -> Option<&str> {
 }
 
 fn block_attr<'a>(block: &'a [Attribute], name: &str) -> Option<&'a Value> {
-    block.iter().find(|a| a.name == name).and_then(|a| a.first())
+    block.iter().find(|a| a.name() == name).and_then(|a| a.first())
 }
 
 fn block_word(block: &[Attribute], name: &str) -> Option<String> {
@@ -186,7 +186,10 @@ impl<'m> Facts<'m> {
                     (LinkKind::Uses, None, label)
                 }
                 LinkOrigin::Step { flow, index } => {
-                    let label = self.el(flow).and_then(|f| f.steps.get(index)).and_then(|s| s.label.clone());
+                    let label = self
+                        .el(flow)
+                        .and_then(|f| f.steps.get(index))
+                        .and_then(|s| s.label.as_ref().map(|l| l.to_string()));
                     (LinkKind::Step, Some((flow, index + 1)), label)
                 }
                 LinkOrigin::Event => {

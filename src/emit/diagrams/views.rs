@@ -62,7 +62,7 @@ fn look_of(e: &Element) -> Look {
 /// `tech`, as text or the title of a technology entry.
 fn tech(ctx: &Ctx, e: &Element) -> Option<String> {
     match e.value("tech")? {
-        Val::Text(t) | Val::Word(t) => Some(t.clone()),
+        Val::Text(t) | Val::Word(t) => Some(t.to_string()),
         Val::Ref(id) => ctx.model.get(*id).map(|t| t.title().to_string()),
         _ => None,
     }
@@ -1106,7 +1106,7 @@ fn deployment(ctx: &Ctx, did: ElementId, stem: String) -> (String, String, Strin
             .attrs_named("region")
             .flat_map(|a| a.values())
             .filter_map(|v| match &v.val {
-                Val::Text(t) => Some(t.clone()),
+                Val::Text(t) => Some(t.to_string()),
                 _ => None,
             })
             .collect();

@@ -125,7 +125,7 @@ impl<'m> Catalog<'m> {
     fn metadata(&self, id: ElementId, e: &Element) -> Json {
         let mut m = Json::obj().with("name", Json::str(self.names.of.get(&id).cloned().unwrap_or_default()));
         if let Some(l) = &e.label {
-            m = m.with("title", Json::str(l));
+            m = m.with("title", Json::str(l.as_str()));
         }
         if let Some(s) = e.text("summary").or_else(|| e.text("does")) {
             m = m.with("description", Json::str(s));
@@ -228,7 +228,7 @@ fn api_type(variant: Option<&str>) -> &'static str {
 
 fn val_text(model: &Model, v: &Val) -> String {
     match v {
-        Val::Ref(id) => model.get(*id).map_or_else(|| "?".to_string(), |e| e.name.clone()),
+        Val::Ref(id) => model.get(*id).map_or_else(|| "?".to_string(), |e| e.name.to_string()),
         other => model.dump_val(other).trim_matches('"').to_string(),
     }
 }
@@ -248,7 +248,12 @@ fn definition(model: &Model, e: &Element) -> String {
             }
             let mut op = Json::obj().with(
                 "summary",
-                Json::str(ep.summary.clone().unwrap_or_else(|| format!("{} {}", ep.method, ep.target))),
+                Json::str(
+                    ep.summary
+                        .as_ref()
+                        .map(|s| s.to_string())
+                        .unwrap_or_else(|| format!("{} {}", ep.method, ep.target)),
+                ),
             );
             if let Some(r) = &ep.request {
                 op = op.with("description", Json::str(format!("Request body: {}", val_text(model, &r.val))));
@@ -260,7 +265,7 @@ fn definition(model: &Model, e: &Element) -> String {
             op = op.with("responses", Json::obj().with("200", Json::obj().with("description", Json::str(ok))));
             match paths.iter_mut().find(|p| p.0 == ep.target) {
                 Some((_, Json::Obj(ops))) => ops.push((method, op)),
-                _ => paths.push((ep.target.clone(), Json::Obj(vec![(method, op)]))),
+                _ => paths.push((ep.target.to_string(), Json::Obj(vec![(method, op)]))),
             }
         }
         let mut info = Json::obj()
@@ -347,7 +352,7 @@ pub fn catalog(model: &Model) -> String {
                     .collect();
                 let mut profile = Json::obj();
                 if let Some(l) = &e.label {
-                    profile = profile.with("displayName", Json::str(l));
+                    profile = profile.with("displayName", Json::str(l.as_str()));
                 }
                 if let Some(c) = e.text("contact").filter(|c| c.contains('@') && !c.contains(char::is_whitespace)) {
                     profile = profile.with("email", Json::str(c));
@@ -362,7 +367,7 @@ pub fn catalog(model: &Model) -> String {
             DeclKind::Person => {
                 let mut profile = Json::obj();
                 if let Some(l) = &e.label {
-                    profile = profile.with("displayName", Json::str(l));
+                    profile = profile.with("displayName", Json::str(l.as_str()));
                 }
                 if let Some(m) = e.text("email") {
                     profile = profile.with("email", Json::str(m));

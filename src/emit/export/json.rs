@@ -166,8 +166,8 @@ pub fn model_value(model: &Model, sources: &SourceMap) -> Json {
         .iter()
         .map(|a| {
             Json::obj()
-                .with("rule", Json::str(&a.rule))
-                .with("targets", Json::Arr(a.targets.iter().map(Json::str).collect()))
+                .with("rule", Json::str(a.rule.as_str()))
+                .with("targets", Json::Arr(a.targets.iter().map(|t| Json::str(t.as_str())).collect()))
                 .with("fingerprint", Json::str(a.fingerprint()))
                 .with("justification", Json::opt_str(a.justification.as_deref()))
                 .with("attributes", Json::Arr(a.attrs.iter().map(|at| attribute(model, at)).collect()))
@@ -197,7 +197,7 @@ fn location(sources: &SourceMap, span: Span) -> Json {
 fn element(model: &Model, sources: &SourceMap, id: ElementId, e: &Element) -> Json {
     let mut o = Json::obj()
         .with("kind", Json::str(e.kind.keyword()))
-        .with("name", Json::str(&e.name))
+        .with("name", Json::str(e.name.as_str()))
         .with("path", Json::str(model.path_of(id)))
         .with("label", Json::opt_str(e.label.as_deref()))
         .with("variant", Json::opt_str(e.variant.as_deref()))
@@ -230,8 +230,8 @@ fn element(model: &Model, sources: &SourceMap, id: ElementId, e: &Element) -> Js
             .iter()
             .map(|ep| {
                 Json::obj()
-                    .with("method", Json::str(&ep.method))
-                    .with("target", Json::str(&ep.target))
+                    .with("method", Json::str(ep.method.as_str()))
+                    .with("target", Json::str(ep.target.as_str()))
                     .with("request", ep.request.as_ref().map_or(Json::Null, |v| value(model, v)))
                     .with("response", ep.response.as_ref().map_or(Json::Null, |v| value(model, v)))
                     .with("summary", Json::opt_str(ep.summary.as_deref()))
@@ -247,10 +247,10 @@ fn element(model: &Model, sources: &SourceMap, id: ElementId, e: &Element) -> Js
             .iter()
             .map(|f| {
                 Json::obj()
-                    .with("name", Json::str(&f.name))
-                    .with("type", Json::str(&f.ty))
+                    .with("name", Json::str(f.name.as_str()))
+                    .with("type", Json::str(f.ty.as_str()))
                     .with("list", Json::Bool(f.list))
-                    .with("modifiers", Json::Arr(f.modifiers.iter().map(Json::str).collect()))
+                    .with("modifiers", Json::Arr(f.modifiers.iter().map(|m| Json::str(m.as_str())).collect()))
                     .with("doc", Json::opt_str(f.doc.as_deref()))
             })
             .collect();
@@ -261,7 +261,7 @@ fn element(model: &Model, sources: &SourceMap, id: ElementId, e: &Element) -> Js
 
 fn attribute(model: &Model, a: &Attribute) -> Json {
     let args = a.args.iter().map(|arg| Json::Arr(arg.iter().map(|v| value(model, v)).collect())).collect();
-    let mut o = Json::obj().with("name", Json::str(a.name)).with("args", Json::Arr(args));
+    let mut o = Json::obj().with("name", Json::str(a.name())).with("args", Json::Arr(args));
     if !a.block.is_empty() {
         o = o.with("block", Json::Arr(a.block.iter().map(|b| attribute(model, b)).collect()));
     }
@@ -273,8 +273,8 @@ fn value(model: &Model, v: &Value) -> Json {
         Val::Ref(id) => Json::obj()
             .with("ref", Json::str(model.path_of(*id)))
             .with("kind", Json::str(model.get(*id).map_or("?", |e| e.kind.keyword()))),
-        Val::Unresolved(n) => Json::obj().with("unresolved", Json::str(n)),
-        Val::Text(t) | Val::Word(t) => Json::str(t),
+        Val::Unresolved(n) => Json::obj().with("unresolved", Json::str(n.as_str())),
+        Val::Text(t) | Val::Word(t) => Json::str(t.as_str()),
         Val::Lit(l) => literal(l),
         Val::Bool(b) => Json::Bool(*b),
         Val::Hole => Json::Null,

@@ -76,7 +76,7 @@ impl<'m> Peers<'m> {
 /// One line describing an element: its summary, else its first responsibility.
 pub fn description(e: &Element) -> Option<String> {
     e.text("summary").map(str::to_string).or_else(|| match e.attr("does").and_then(|a| a.first()).map(|v| &v.val) {
-        Some(Val::Text(t)) => Some(t.clone()),
+        Some(Val::Text(t)) => Some(t.to_string()),
         _ => None,
     })
 }
@@ -84,7 +84,7 @@ pub fn description(e: &Element) -> Option<String> {
 /// Free-text technology: text, a keyword, or a catalogue entry's title.
 pub fn technology(model: &Model, e: &Element) -> Option<String> {
     match e.value("tech")? {
-        Val::Text(t) | Val::Word(t) => Some(t.clone()),
+        Val::Text(t) | Val::Word(t) => Some(t.to_string()),
         Val::Ref(id) => model.get(*id).map(|t| t.title().to_string()),
         _ => None,
     }
@@ -95,7 +95,7 @@ pub fn tags(e: &Element) -> Vec<String> {
     e.attrs_named("tags")
         .flat_map(|a| a.values())
         .filter_map(|v| match &v.val {
-            Val::Text(t) | Val::Word(t) => Some(t.clone()),
+            Val::Text(t) | Val::Word(t) => Some(t.to_string()),
             _ => None,
         })
         .collect()

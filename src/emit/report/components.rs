@@ -117,7 +117,7 @@ pub(crate) fn use_summary(ctx: &Ctx<'_>, u: &Use<'_>) -> Rich {
     }
     for b in &u.attr.block {
         let v = b.first();
-        let label = match (b.name, v) {
+        let label = match (b.name(), v) {
             ("circuit-breaker", _) => doc::plain("circuit breaker"),
             ("per-item", _) => doc::plain("per item"),
             ("description", Some(v)) => ctx.val(v),
@@ -470,7 +470,7 @@ fn interfaces(ctx: &Ctx<'_>, out: &mut Out) {
                         .options
                         .iter()
                         .map(|o| {
-                            let mut r = doc::plain(o.name);
+                            let mut r = doc::plain(o.name());
                             if o.first().is_some() {
                                 r.push(doc::text(" "));
                                 r.extend(doc::join(o.values().map(|v| ctx.val(v)).collect(), ", "));

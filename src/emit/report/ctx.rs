@@ -35,11 +35,11 @@ pub struct Use<'m> {
 
 impl Use<'_> {
     pub fn block_value(&self, name: &str) -> Option<&Value> {
-        self.attr.block.iter().find(|a| a.name == name).and_then(|a| a.first())
+        self.attr.block.iter().find(|a| a.name() == name).and_then(|a| a.first())
     }
 
     pub fn has(&self, name: &str) -> bool {
-        self.attr.block.iter().any(|a| a.name == name)
+        self.attr.block.iter().any(|a| a.name() == name)
     }
 }
 
@@ -136,7 +136,7 @@ impl<'m> Ctx<'m> {
         let e = self.el(id);
         match &e.label {
             Some(l) => format!("{l} ({})", e.name),
-            None => e.name.clone(),
+            None => e.name.to_string(),
         }
     }
 
@@ -216,8 +216,8 @@ impl<'m> Ctx<'m> {
     pub fn tech_label(&self, v: &Value) -> Option<String> {
         match &v.val {
             Val::Ref(id) => Some(self.el(*id).title().to_string()),
-            Val::Text(t) => Some(t.clone()),
-            Val::Word(w) => Some(w.clone()),
+            Val::Text(t) => Some(t.to_string()),
+            Val::Word(w) => Some(w.to_string()),
             _ => None,
         }
     }
@@ -227,7 +227,7 @@ impl<'m> Ctx<'m> {
         if let Some(Literal::Duration(ns)) = s.latency {
             return StepLatency::Known(ns);
         }
-        match s.options.iter().find(|a| a.name == "latency").and_then(|a| a.first()) {
+        match s.options.iter().find(|a| a.name() == "latency").and_then(|a| a.first()) {
             Some(Value { val: Val::Lit(Literal::Duration(ns)), .. }) => StepLatency::Known(*ns),
             Some(Value { val: Val::Hole, span }) => StepLatency::Hole(*span),
             _ => StepLatency::Unknown,
@@ -263,16 +263,16 @@ impl<'m> Ctx<'m> {
             let (attribute, top) = match &h.place {
                 derived::HolePlace::Attr { attr, path } => {
                     let a = &e.attrs[*attr];
-                    let head = match (a.name, a.first().map(|v| &v.val)) {
+                    let head = match (a.name(), a.first().map(|v| &v.val)) {
                         ("uses", Some(Val::Ref(t))) if path.len() > 1 => format!("uses {}", self.model.path_of(*t)),
-                        _ => a.name.to_string(),
+                        _ => a.name().to_string(),
                     };
                     let mut name = head;
                     for p in path.iter().skip(1) {
                         name.push('.');
                         name.push_str(p);
                     }
-                    (name, a.name.to_string())
+                    (name, a.name().to_string())
                 }
                 derived::HolePlace::StepEnd { step, to } => {
                     (format!("step {} {}", step + 1, if *to { "target" } else { "source" }), "step".to_string())

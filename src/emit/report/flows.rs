@@ -33,7 +33,7 @@ pub fn data_flow_architecture(ctx: &Ctx<'_>, out: &mut Out) {
 }
 
 pub(crate) fn step_protocol(s: &Step) -> Option<&str> {
-    s.protocol.as_deref().or_else(|| match s.options.iter().find(|a| a.name == "protocol").and_then(|a| a.first()) {
+    s.protocol.as_deref().or_else(|| match s.options.iter().find(|a| a.name() == "protocol").and_then(|a| a.first()) {
         Some(v) => match &v.val {
             Val::Word(w) => Some(w.as_str()),
             _ => None,
@@ -45,7 +45,7 @@ pub(crate) fn step_protocol(s: &Step) -> Option<&str> {
 /// A step option's values, if given.
 pub(crate) fn step_opt(ctx: &Ctx<'_>, s: &Step, name: &str) -> Option<Rich> {
     let vals: Vec<Rich> =
-        s.options.iter().filter(|a| a.name == name).flat_map(|a| a.values()).map(|v| ctx.val(v)).collect();
+        s.options.iter().filter(|a| a.name() == name).flat_map(|a| a.values()).map(|v| ctx.val(v)).collect();
     if vals.is_empty() {
         None
     } else {
@@ -58,7 +58,7 @@ pub(crate) fn step_auth(ctx: &Ctx<'_>, s: &Step) -> Rich {
     if let Some(a) = step_opt(ctx, s, "auth") {
         return a;
     }
-    let via = s.options.iter().find(|a| a.name == "via").and_then(|a| a.first()).and_then(|v| match v.val {
+    let via = s.options.iter().find(|a| a.name() == "via").and_then(|a| a.first()).and_then(|v| match v.val {
         Val::Ref(id) => Some(id),
         _ => None,
     });
@@ -376,14 +376,14 @@ pub fn performance(ctx: &Ctx<'_>, out: &mut Out) {
             let limited: Vec<String> = i
                 .endpoints
                 .iter()
-                .filter(|e| e.options.iter().any(|o| o.name == "rate-limit" || o.name == "latency"))
+                .filter(|e| e.options.iter().any(|o| o.name() == "rate-limit" || o.name() == "latency"))
                 .map(|e| format!("{} {}", e.method, e.target))
                 .collect();
             let lat: Vec<Rich> = i
                 .endpoints
                 .iter()
                 .filter_map(|e| {
-                    e.options.iter().find(|o| o.name == "latency").and_then(|o| o.first()).map(|v| {
+                    e.options.iter().find(|o| o.name() == "latency").and_then(|o| o.first()).map(|v| {
                         let mut r = doc::plain(format!("{} {} ", e.method, e.target));
                         r.extend(ctx.val(v));
                         r
@@ -472,7 +472,8 @@ fn scalability(ctx: &Ctx<'_>, out: &mut Out) {
     let mut autoscale: BTreeMap<ElementId, Vec<Rich>> = BTreeMap::new();
     for (nid, n) in ctx.of(K::Node) {
         if let Some(a) = n.attr("autoscale") {
-            let get = |name: &str| a.block.iter().find(|b| b.name == name).and_then(|b| b.first()).map(|v| ctx.val(v));
+            let get =
+                |name: &str| a.block.iter().find(|b| b.name() == name).and_then(|b| b.first()).map(|v| ctx.val(v));
             let mut r = doc::plain("");
             match (get("min"), get("max")) {
                 (Some(lo), Some(hi)) => {

@@ -82,7 +82,7 @@ fn deployment(ctx: &Ctx<'_>, out: &mut Out, id: ElementId, d: &Element) {
                         .block
                         .iter()
                         .map(|b| {
-                            let mut r = doc::plain(format!("{} ", b.name));
+                            let mut r = doc::plain(format!("{} ", b.name()));
                             r.extend(doc::join(b.values().map(|v| ctx.val(v)).collect(), ", "));
                             r
                         })

@@ -145,10 +145,10 @@ fn application(ctx: &Ctx<'_>, out: &mut Out) {
                         let auth: Vec<String> = e
                             .options
                             .iter()
-                            .filter(|o| o.name == "auth" || o.name == "authz")
+                            .filter(|o| o.name() == "auth" || o.name() == "authz")
                             .map(|o| {
                                 let v: Vec<String> = o.values().map(|v| ctx.model.dump_val(&v.val)).collect();
-                                format!("{} {}", o.name, v.join(", "))
+                                format!("{} {}", o.name(), v.join(", "))
                             })
                             .collect();
                         (!auth.is_empty()).then(|| format!("{} {}: {}", e.method, e.target, auth.join(", ")))

@@ -28,7 +28,8 @@ fn unused_data(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     }
     for (_, e) in cx.model.iter() {
         // One pass over the attributes, not one per attribute name.
-        for a in e.attrs.iter().filter(|a| matches!(a.name, "owns" | "holds" | "carries" | "publishes" | "subscribes"))
+        for a in
+            e.attrs.iter().filter(|a| matches!(a.name(), "owns" | "holds" | "carries" | "publishes" | "subscribes"))
         {
             a.values().for_each(|v| {
                 if let Val::Ref(id) = v.val {
@@ -44,7 +45,7 @@ fn unused_data(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             }
         }
         for s in &e.steps {
-            s.options.iter().filter(|a| a.name == "carries").flat_map(|a| a.values()).for_each(|v| {
+            s.options.iter().filter(|a| a.name() == "carries").flat_map(|a| a.values()).for_each(|v| {
                 if let Val::Ref(id) = v.val {
                     mark(id);
                 }

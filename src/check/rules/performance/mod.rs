@@ -101,7 +101,7 @@ fn estimate(cx: &Ctx<'_>, flow: ElementId, index: usize, l: &Link) -> Result<u64
         .model
         .get(flow)
         .and_then(|f| f.steps.get(index))
-        .is_some_and(|s| s.options.iter().any(|a| a.name == "latency" && a.values().any(|v| v.val == Val::Hole)));
+        .is_some_and(|s| s.options.iter().any(|a| a.name() == "latency" && a.values().any(|v| v.val == Val::Hole)));
     let target_hole = target.is_some_and(|t| t.value("latency") == Some(&Val::Hole));
     Err(if step_hole || target_hole { Gap::Hole } else { Gap::Missing })
 }

@@ -54,7 +54,7 @@ fn deployed_instances(cx: &Ctx<'_>) -> BTreeMap<ElementId, u64> {
         };
         let min = node
             .attr("autoscale")
-            .and_then(|a| a.block.iter().find(|b| b.name == "min"))
+            .and_then(|a| a.block.iter().find(|b| b.name() == "min"))
             .and_then(|b| match b.first().map(|v| &v.val) {
                 Some(Val::Lit(Literal::Int(n))) => Some(*n),
                 _ => None,
