@@ -328,7 +328,7 @@ fn plain_why(cx: &Ctx<'_>, l: &Link) -> Option<(String, Option<String>)> {
     if l.transit != Transit::Plaintext {
         return None;
     }
-    let protocol = l.wire.as_ref().map(|w| w.protocol.clone());
+    let protocol = l.wire.as_ref().map(|w| w.protocol.word().to_string());
     if l.encrypted == Some(false) {
         return Some(("`encrypted no`".into(), protocol));
     }
