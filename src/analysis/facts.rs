@@ -163,6 +163,8 @@ pub struct Facts {
     pub holes: Vec<Hole>,
     /// What each element is for the security rules, by element index.
     pub roles: Vec<Roles>,
+    /// What many rules ask of each element, by element index.
+    pub traits: Vec<Traits>,
     /// Which links are dependencies, for the coupling and ownership rules.
     pub deps: Deps,
     /// Views over `deps` built on first use (see [`super::graphs`]).
@@ -259,6 +261,46 @@ impl Roles {
     /// A high-value asset should not share a network with one it does not talk to.
     pub fn less_protected(&self) -> bool {
         self.web_server || self.devops()
+    }
+}
+
+/// What many rules ask of one element, read from its attributes once when the facts are built.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Traits {
+    pub criticality: Option<Criticality>,
+    /// The `classification` of a data entity or event.
+    pub classification: Option<Classification>,
+    /// See [`is_pii`].
+    pub pii: bool,
+    /// See [`is_credentials`].
+    pub credentials: bool,
+    /// See [`is_relay`].
+    pub relay: bool,
+    /// See [`is_tooling`].
+    pub tooling: bool,
+    /// See [`runs_on_user_device`].
+    pub user_device: bool,
+    /// See [`is_anonymous_interface`].
+    pub anonymous_interface: bool,
+}
+
+impl Traits {
+    /// Classified at rank `min` or above, personal data, or credentials; see [`is_sensitive`].
+    pub fn is_sensitive(&self, min: usize) -> bool {
+        self.classification.is_some_and(|c| c.rank() >= min) || self.pii || self.credentials
+    }
+}
+
+fn traits_of(model: &Model, e: &Element, id: ElementId) -> Traits {
+    Traits {
+        criticality: e.word("criticality").and_then(Criticality::parse),
+        classification: e.word("classification").and_then(Classification::parse),
+        pii: is_pii(model, id),
+        credentials: is_credentials(model, id),
+        relay: is_relay(model, id),
+        tooling: is_tooling(model, id),
+        user_device: runs_on_user_device(model, id),
+        anonymous_interface: is_anonymous_interface(model, id),
     }
 }
 
@@ -600,6 +642,7 @@ impl Facts {
             at_rest: Ranges::default(),
             holes: holes(model),
             roles: model.iter().map(|(id, e)| roles_of(model, e, id)).collect(),
+            traits: model.iter().map(|(id, e)| traits_of(model, e, id)).collect(),
             deps: Deps { reply: Vec::new(), order: Vec::new() },
             graphs: Default::default(),
         };
@@ -839,6 +882,10 @@ impl Facts {
 
     pub fn roles(&self, id: ElementId) -> Roles {
         self.roles.get(id.0 as usize).copied().unwrap_or_default()
+    }
+
+    pub fn traits(&self, id: ElementId) -> Traits {
+        self.traits.get(id.0 as usize).copied().unwrap_or_default()
     }
 
     /// Data an element keeps at rest; see [`Facts::at_rest`].

@@ -27,7 +27,7 @@ fn missing_waf(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         if !is_component(cx, to) || is_forwarder(cx, to) || roles.vault || roles.monitoring {
             continue;
         }
-        if facts::runs_on_user_device(cx.model, to) {
+        if cx.facts.traits(to).user_device {
             continue;
         }
         let web = l.wire.as_ref().is_some_and(|w| w.protocol.is_web());
