@@ -1,6 +1,8 @@
 //! PERF004 timeout-inversion: A caller times out before its callee can answer.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashSet;
 
 use super::{code, dur, duration, is_call, ms};
 use crate::check::{Category, Ctx, Link, LinkOrigin, Rule};
@@ -86,7 +88,7 @@ fn timeout_inversion(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         cycle_of[a.0 as usize].is_some() && cycle_of[a.0 as usize] == cycle_of[b.0 as usize]
     };
     let mut in_cycles: BTreeMap<usize, Vec<&Link>> = BTreeMap::new();
-    let mut seen = BTreeSet::new();
+    let mut seen = FxHashSet::default();
     for l in cx.facts.links.iter().filter(|l| is_call(l)) {
         let Some(t) = l.timeout else { continue };
         if !seen.insert((l.from, l.to, t)) {
