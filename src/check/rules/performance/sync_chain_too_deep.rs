@@ -210,8 +210,7 @@ fn sync_chain_too_deep(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             }
         }
         for c in cycles {
-            let ms: Vec<String> =
-                chains.members.list(c).iter().map(|m| format!("`{}`", name(*m))).collect();
+            let ms: Vec<String> = chains.members.list(c).iter().map(|m| format!("`{}`", name(*m))).collect();
             d = d.with_note(format!(
                 "the chain passes through a cycle of {}, crossed once (dependency-cycle reports the cycle)",
                 ms.join(", ")
