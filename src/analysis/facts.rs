@@ -165,6 +165,8 @@ pub struct Facts {
     pub roles: Vec<Roles>,
     /// What many rules ask of each element, by element index.
     pub traits: Vec<Traits>,
+    /// Trust, network and internet exposure of every zone; see [`Facts::zones`].
+    pub zone_table: ZoneTable,
     /// Which links are dependencies, for the coupling and ownership rules.
     pub deps: Deps,
     /// Views over `deps` built on first use (see [`super::graphs`]).
@@ -643,6 +645,7 @@ impl Facts {
             holes: holes(model),
             roles: model.iter().map(|(id, e)| roles_of(model, e, id)).collect(),
             traits: model.iter().map(|(id, e)| traits_of(model, e, id)).collect(),
+            zone_table: ZoneTable::build(model),
             deps: Deps { reply: Vec::new(), order: Vec::new() },
             graphs: Default::default(),
         };
@@ -884,6 +887,11 @@ impl Facts {
         self.roles.get(id.0 as usize).copied().unwrap_or_default()
     }
 
+    /// Zone questions answered from [`Facts::zone_table`].
+    pub fn zones<'m>(&'m self, model: &'m Model) -> Zones<'m> {
+        Zones::with_table(model, &self.zone_table)
+    }
+
     pub fn traits(&self, id: ElementId) -> Traits {
         self.traits.get(id.0 as usize).copied().unwrap_or_default()
     }
@@ -955,11 +963,51 @@ pub fn is_part(model: &Model, id: ElementId) -> bool {
 /// Zone facts: parents, trust levels, network boundaries, internet exposure.
 pub struct Zones<'m> {
     model: &'m Model,
+    /// The answers for every zone, when the facts have them: rules ask per link.
+    known: Option<&'m ZoneTable>,
+}
+
+/// What [`Zones`] answers about each zone, by element index (empty for other elements); built
+/// with the facts from the same walks.
+#[derive(Default)]
+pub struct ZoneTable {
+    trust: Vec<Option<usize>>,
+    network: Vec<Option<ElementId>>,
+    internet: Vec<bool>,
+}
+
+impl ZoneTable {
+    fn build(model: &Model) -> ZoneTable {
+        let zones = Zones::new(model);
+        let n = model.elements.len();
+        let mut table = ZoneTable { trust: vec![None; n], network: vec![None; n], internet: vec![false; n] };
+        for (z, _) in model.iter().filter(|(_, e)| e.kind == DeclKind::Zone) {
+            let i = z.0 as usize;
+            table.trust[i] = zones.trust(z);
+            table.network[i] = zones.network(z);
+            table.internet[i] = zones.is_internet(z);
+        }
+        table
+    }
+
+    /// Whether the table answers for `zone`: it was built for zones of this model.
+    fn has(&self, model: &Model, zone: ElementId) -> bool {
+        (zone.0 as usize) < self.trust.len() && model.get(zone).is_some_and(|e| e.kind == DeclKind::Zone)
+    }
 }
 
 impl<'m> Zones<'m> {
     pub fn new(model: &'m Model) -> Self {
-        Zones { model }
+        Zones { model, known: None }
+    }
+
+    /// Answers trust, network and internet questions from the facts' table.
+    pub fn with_table(model: &'m Model, table: &'m ZoneTable) -> Self {
+        Zones { model, known: Some(table) }
+    }
+
+    fn table_for(&self, zone: ElementId) -> Option<&'m ZoneTable> {
+        self.known.filter(|t| t.has(self.model, zone))
     }
 
     /// The enclosing zone: the nesting block, else the `parent` attribute.
@@ -1003,6 +1051,9 @@ impl<'m> Zones<'m> {
 
     /// Trust rank (none = 0 .. full = 4), inherited from enclosing zones.
     pub fn trust(&self, zone: ElementId) -> Option<usize> {
+        if let Some(t) = self.table_for(zone) {
+            return t.trust[zone.0 as usize];
+        }
         self.find_in_chain(zone, |z| {
             self.model.get(z).and_then(|e| e.word("trust")).and_then(Trust::parse).map(Trust::rank)
         })
@@ -1010,10 +1061,16 @@ impl<'m> Zones<'m> {
 
     /// The innermost network zone containing this zone (zones are network zones unless `kind logical`).
     pub fn network(&self, zone: ElementId) -> Option<ElementId> {
+        if let Some(t) = self.table_for(zone) {
+            return t.network[zone.0 as usize];
+        }
         self.find_in_chain(zone, |z| (self.model.get(z).and_then(|e| e.word("kind")) != Some("logical")).then_some(z))
     }
 
     pub fn is_internet(&self, zone: ElementId) -> bool {
+        if let Some(t) = self.table_for(zone) {
+            return t.internet[zone.0 as usize];
+        }
         self.find_in_chain(zone, |z| self.model.get(z).is_some_and(|e| e.has_flag("internet")).then_some(())).is_some()
     }
 

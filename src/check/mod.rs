@@ -82,7 +82,7 @@ pub struct Ctx<'m> {
 
 impl<'m> Ctx<'m> {
     pub fn new(model: &'m Model, facts: &'m Facts, config: &'m RuleConfig) -> Self {
-        Ctx { model, facts, zones: Zones::new(model), config }
+        Ctx { model, facts, zones: facts.zones(model), config }
     }
 
     /// A finding of `rule` about `subjects` (element ids, in a meaningful order).
