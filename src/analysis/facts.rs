@@ -293,22 +293,24 @@ impl Traits {
     }
 }
 
-fn traits_of(model: &Model, e: &Element, id: ElementId) -> Traits {
-    Traits {
+/// The roles and traits of one element, reading its `kind` word and its technology's once.
+fn element_facts(model: &Model, e: &Element, id: ElementId) -> (Roles, Traits) {
+    let kind = e.word("kind");
+    let tech_kind = tech_of(model, id).and_then(|t| model.get(t)).and_then(|t| t.word("kind"));
+    let traits = Traits {
         criticality: e.word("criticality").and_then(Criticality::parse),
         classification: e.word("classification").and_then(Classification::parse),
-        pii: is_pii(model, id),
-        credentials: is_credentials(model, id),
-        relay: is_relay(model, id),
-        tooling: is_tooling(model, id),
-        user_device: runs_on_user_device(model, id),
-        anonymous_interface: is_anonymous_interface(model, id),
-    }
+        pii: has_mark(e, "pii"),
+        credentials: has_mark(e, "credentials"),
+        relay: relay_by_kind(e.kind, kind, tech_kind),
+        tooling: tooling_by_kind(e.kind, kind),
+        user_device: on_user_device_by_kind(e.kind, kind),
+        anonymous_interface: anonymous_interface(e),
+    };
+    (roles_by_kind(e, kind, tech_kind), traits)
 }
 
-fn roles_of(model: &Model, e: &Element, id: ElementId) -> Roles {
-    let tech_kind = tech_of(model, id).and_then(|t| model.get(t)).and_then(|t| t.word("kind"));
-    let kind = e.word("kind");
+fn roles_by_kind(e: &Element, kind: Option<&str>, tech_kind: Option<&str>) -> Roles {
     let component = e.kind == DeclKind::Component;
     let component_kind = if component { kind } else { None };
     let external = e.kind == DeclKind::External;
@@ -339,19 +341,35 @@ fn roles_of(model: &Model, e: &Element, id: ElementId) -> Roles {
 /// data-minimisation rules judge the backend behind them, not the relay itself.
 pub fn is_relay(model: &Model, id: ElementId) -> bool {
     model.get(id).is_some_and(|e| {
-        e.kind == DeclKind::Component
-            && match e.word("kind") {
-                Some(k) => matches!(k, "load-balancer" | "ingress" | "proxy"),
-                None => tech_of(model, id).and_then(|t| model.get(t)).and_then(|t| t.word("kind")) == Some("proxy"),
-            }
+        let word = e.word("kind");
+        // The technology decides only for a component that states no kind.
+        let tech_kind = if word.is_none() && e.kind == DeclKind::Component {
+            tech_of(model, id).and_then(|t| model.get(t)).and_then(|t| t.word("kind"))
+        } else {
+            None
+        };
+        relay_by_kind(e.kind, word, tech_kind)
     })
+}
+
+/// [`is_relay`] from the element's kind, `kind` word and technology kind.
+fn relay_by_kind(kind: DeclKind, word: Option<&str>, tech_kind: Option<&str>) -> bool {
+    kind == DeclKind::Component
+        && match word {
+            Some(k) => matches!(k, "load-balancer" | "ingress" | "proxy"),
+            None => tech_kind == Some("proxy"),
+        }
 }
 
 /// Test or operations tooling (`kind tooling`: a load generator, a smoke tester): it sends
 /// synthetic traffic and is no layer of the product, so layer, timeout and data-in-transit rules
 /// do not judge its own links.
 pub fn is_tooling(model: &Model, id: ElementId) -> bool {
-    model.get(id).is_some_and(|e| e.kind == DeclKind::Component && e.word("kind") == Some("tooling"))
+    model.get(id).is_some_and(|e| tooling_by_kind(e.kind, e.word("kind")))
+}
+
+fn tooling_by_kind(kind: DeclKind, word: Option<&str>) -> bool {
+    kind == DeclKind::Component && word == Some("tooling")
 }
 
 /// A `?` still to be filled.
@@ -643,12 +661,13 @@ impl Facts {
             handled: Ranges::default(),
             at_rest: Ranges::default(),
             holes: holes(model),
-            roles: model.iter().map(|(id, e)| roles_of(model, e, id)).collect(),
-            traits: model.iter().map(|(id, e)| traits_of(model, e, id)).collect(),
+            roles: Vec::new(),
+            traits: Vec::new(),
             zone_table: ZoneTable::build(model),
             deps: Deps { reply: Vec::new(), order: Vec::new() },
             graphs: Default::default(),
         };
+        (idx.roles, idx.traits) = model.iter().map(|(id, e)| element_facts(model, e, id)).unzip();
         // Zones first: the zone and system defaults of a link depend on where its ends are.
         for i in 0..n {
             idx.zone[i] = effective_zone(model, &stated, ElementId(i as u32), 0);
@@ -1270,10 +1289,12 @@ pub fn interface_data(model: &Model, iface: ElementId) -> Vec<ElementId> {
 /// An interface callable without authentication by design (sign-in, token, password reset,
 /// JWKS, health): marked `anonymous`, or every one of its endpoints is.
 pub fn is_anonymous_interface(model: &Model, iface: ElementId) -> bool {
-    model.get(iface).is_some_and(|i| {
-        i.kind == DeclKind::Interface
-            && (i.has_flag("anonymous") || (!i.endpoints.is_empty() && i.endpoints.iter().all(is_anonymous_endpoint)))
-    })
+    model.get(iface).is_some_and(anonymous_interface)
+}
+
+fn anonymous_interface(i: &Element) -> bool {
+    i.kind == DeclKind::Interface
+        && (i.has_flag("anonymous") || (!i.endpoints.is_empty() && i.endpoints.iter().all(is_anonymous_endpoint)))
 }
 
 /// An endpoint marked `anonymous`: callable without authentication by design.
@@ -1298,9 +1319,11 @@ pub const USER_DEVICE_KINDS: &[&str] = &["spa", "mobile", "desktop"];
 
 /// A component that runs on the users' devices rather than on the system's hosts.
 pub fn runs_on_user_device(model: &Model, id: ElementId) -> bool {
-    model.get(id).is_some_and(|e| {
-        e.kind == DeclKind::Component && e.word("kind").is_some_and(|k| USER_DEVICE_KINDS.contains(&k))
-    })
+    model.get(id).is_some_and(|e| on_user_device_by_kind(e.kind, e.word("kind")))
+}
+
+fn on_user_device_by_kind(kind: DeclKind, word: Option<&str>) -> bool {
+    kind == DeclKind::Component && word.is_some_and(|k| USER_DEVICE_KINDS.contains(&k))
 }
 
 pub fn is_store_kind(kind: Option<DeclKind>) -> bool {
@@ -1339,16 +1362,17 @@ pub fn cia(model: &Model, data: ElementId) -> Cia {
 
 /// Marked `pii`, or has a `pii` field.
 pub fn is_pii(model: &Model, data: ElementId) -> bool {
-    model
-        .get(data)
-        .is_some_and(|e| e.has_flag("pii") || e.fields.iter().any(|f| f.modifiers.iter().any(|m| m == "pii")))
+    model.get(data).is_some_and(|e| has_mark(e, "pii"))
+}
+
+/// Marked with the flag `mark`, or has a field with that modifier.
+fn has_mark(e: &Element, mark: &str) -> bool {
+    e.has_flag(mark) || e.fields.iter().any(|f| f.modifiers.iter().any(|m| m == mark))
 }
 
 /// Marked `credentials`, or has a `credentials` field.
 pub fn is_credentials(model: &Model, data: ElementId) -> bool {
-    model.get(data).is_some_and(|e| {
-        e.has_flag("credentials") || e.fields.iter().any(|f| f.modifiers.iter().any(|m| m == "credentials"))
-    })
+    model.get(data).is_some_and(|e| has_mark(e, "credentials"))
 }
 
 /// The data entities and events named as field types of `data` (`field address: Address`):
