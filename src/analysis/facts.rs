@@ -1378,10 +1378,20 @@ pub fn is_credentials(model: &Model, data: ElementId) -> bool {
 /// The data entities and events named as field types of `data` (`field address: Address`):
 /// nested value types, as protobuf and JSON schemas have them.
 pub fn field_types(model: &Model, data: ElementId) -> Vec<ElementId> {
+    field_types_with(model, data, &mut |name| model.lookup(name))
+}
+
+/// [`field_types`] with the name lookup given: the facts look each distinct type name up once
+/// for the whole model, as most fields share a few scalar types.
+pub(crate) fn field_types_with<'m>(
+    model: &'m Model,
+    data: ElementId,
+    lookup: &mut dyn FnMut(&'m str) -> Option<ElementId>,
+) -> Vec<ElementId> {
     let Some(e) = model.get(data) else { return Vec::new() };
     e.fields
         .iter()
-        .filter_map(|f| model.lookup(f.ty.trim_end_matches("[]")))
+        .filter_map(|f| lookup(f.ty.trim_end_matches("[]")))
         .filter(|t| *t != data && model.get(*t).is_some_and(|t| matches!(t.kind, DeclKind::Data | DeclKind::Event)))
         .collect()
 }
