@@ -1,6 +1,6 @@
 //! SEC007 classification-ceiling: Data goes where its classification is not allowed.
 
-use std::collections::BTreeSet;
+use rustc_hash::FxHashSet;
 
 use super::{attr_span, class_word, code, data_list, el, group_by_link, is_store_kind, q};
 use crate::check::{Category, Ctx, Rule};
@@ -92,7 +92,7 @@ fn classification_ceiling(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let ceilings: Vec<Ceiling> = (0..n).map(|i| ceiling_of(cx, ElementId(i as u32), &mut zones)).collect();
     let ceiling = |id: ElementId| ceilings.get(id.0 as usize).copied().flatten();
     // Declarations: what a component owns, a store holds or a broker carries.
-    let mut declared: BTreeSet<(ElementId, ElementId)> = BTreeSet::new();
+    let mut declared: FxHashSet<(ElementId, ElementId)> = FxHashSet::default();
     for (id, e) in cx.model.iter() {
         if e.from_std || !(e.kind == DeclKind::Component || is_store_kind(Some(e.kind))) {
             continue;
@@ -142,7 +142,7 @@ fn classification_ceiling(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
                 .carries
                 .iter()
                 .copied()
-                .filter(|d| !declared.contains(&(end, *d)) && cx.classification(*d).is_some_and(|c| c > max))
+                .filter(|d| cx.classification(*d).is_some_and(|c| c > max) && !declared.contains(&(end, *d)))
                 .collect();
             if over.is_empty() || worst.as_ref().is_some_and(|w| w.0 <= max) {
                 continue;
