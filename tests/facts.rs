@@ -131,7 +131,7 @@ fn transit_takes_the_technology_default_and_the_same_pairs_protocol() {
     let delivery = by_target("worker");
     let topic = a.model.iter().find(|(_, e)| e.name == "events").map(|(id, _)| id).expect("events");
     assert_eq!(
-        delivery.wire.as_ref().map(|w| (w.protocol.as_str(), w.source)),
+        delivery.wire.as_ref().map(|w| (w.protocol.word(), w.source)),
         Some(("kafka-tls", WireSource::Store(topic)))
     );
     assert_eq!(delivery.transit, Transit::Encrypted);
@@ -185,7 +185,7 @@ fn a_link_is_local_when_its_inferred_protocol_is() {
     let step = a.facts.links.iter().find(|l| matches!(l.origin, archc::analysis::facts::LinkOrigin::Step { .. }));
     let step = step.expect("the step's link");
     // The step inherits the protocol of the matching `uses`.
-    assert_eq!(step.protocol.as_deref(), Some("in-process"));
+    assert_eq!(step.protocol.map(|p| p.word()), Some("in-process"));
     assert!(matches!(step.protocol_from, Some(archc::analysis::facts::StatedBy::Uses(_))));
     assert_eq!(step.transit, Transit::Local);
     assert!(step.is_local());

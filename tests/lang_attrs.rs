@@ -73,20 +73,24 @@ fn a_zone_default_protocol_reaches_every_link_inside_it_and_no_other() {
     let a = analyze_text(MESH);
     let cluster = id(&a, "cluster");
     let inside = uses_link(&a, "web", "orders");
-    assert_eq!(inside.protocol.as_deref(), Some("mtls"));
+    assert_eq!(inside.protocol.map(|p| p.word()), Some("mtls"));
     assert_eq!(inside.protocol_from, Some(StatedBy::Default(cluster)));
-    assert_eq!(inside.auth.as_deref(), Some("mtls"), "a mesh default protocol of mtls also authenticates");
+    assert_eq!(inside.auth.map(|a| a.word()), Some("mtls"), "a mesh default protocol of mtls also authenticates");
     assert_eq!(inside.auth_from, Some(StatedBy::Default(cluster)));
     assert_eq!(inside.transit, Transit::Encrypted);
     // A link that says otherwise keeps what it says.
     let own = uses_link(&a, "web", "legacy");
-    assert_eq!((own.protocol.as_deref(), own.protocol_from), (Some("http"), None));
+    assert_eq!((own.protocol.map(|p| p.word()), own.protocol_from), (Some("http"), None));
     assert_eq!(own.transit, Transit::Plaintext);
     let local = uses_link(&a, "web", "audit");
-    assert_eq!((local.auth.as_deref(), local.transit), (None, Transit::Local), "nobody to authenticate to in-process");
+    assert_eq!(
+        (local.auth.map(|a| a.word()), local.transit),
+        (None, Transit::Local),
+        "nobody to authenticate to in-process"
+    );
     // A link leaving the zone, or entering it from outside, is not the zone's traffic.
     let leaving = uses_link(&a, "orders", "partner");
-    assert_eq!((leaving.protocol.as_deref(), leaving.auth.as_deref()), (None, None));
+    assert_eq!((leaving.protocol.map(|p| p.word()), leaving.auth.map(|a| a.word())), (None, None));
     let entering = step_link(&a, "shopper", "web");
     assert_eq!(entering.protocol, None);
     assert_eq!(entering.transit, Transit::Unknown);
@@ -110,11 +114,11 @@ component invoices { system billing }
 "#;
     let a = analyze_text(text);
     let inside = uses_link(&a, "cart", "orders");
-    assert_eq!(inside.auth.as_deref(), Some("service-token"));
+    assert_eq!(inside.auth.map(|a| a.word()), Some("service-token"));
     assert_eq!(inside.auth_from, Some(StatedBy::Default(id(&a, "shop"))));
-    assert_eq!(inside.protocol.as_deref(), Some("grpcs"));
+    assert_eq!(inside.protocol.map(|p| p.word()), Some("grpcs"));
     let across = uses_link(&a, "cart", "invoices");
-    assert_eq!((across.auth.as_deref(), across.protocol.as_deref()), (None, None));
+    assert_eq!((across.auth.map(|a| a.word()), across.protocol.map(|p| p.word())), (None, None));
 }
 
 #[test]
@@ -145,11 +149,11 @@ interface Api rest {
 "#;
     let a = analyze_text(text);
     let inner = uses_link(&a, "a", "b");
-    assert_eq!(inner.auth.as_deref(), Some("service-token"));
-    assert_eq!(inner.protocol.as_deref(), Some("https"), "the protocol still comes from the outer zone");
+    assert_eq!(inner.auth.map(|a| a.word()), Some("service-token"));
+    assert_eq!(inner.protocol.map(|p| p.word()), Some("https"), "the protocol still comes from the outer zone");
     assert_eq!(inner.protocol_from, Some(StatedBy::Default(id(&a, "dc"))));
     let via = uses_link(&a, "a", "c");
-    assert_eq!((via.auth.as_deref(), via.auth_from), (Some("oauth2"), None));
+    assert_eq!((via.auth.map(|a| a.word()), via.auth_from), (Some("oauth2"), None));
 }
 
 #[test]
@@ -170,10 +174,10 @@ flow admin {
     let declared = a.facts.links.iter().position(|l| l.origin == LinkOrigin::Uses).expect("the uses link");
     let steps: Vec<_> = a.facts.links.iter().filter(|l| matches!(l.origin, LinkOrigin::Step { .. })).collect();
     assert_eq!(steps.len(), 2);
-    assert_eq!((steps[0].protocol.as_deref(), steps[0].auth.as_deref()), (Some("https"), Some("jwt")));
+    assert_eq!((steps[0].protocol.map(|p| p.word()), steps[0].auth.map(|a| a.word())), (Some("https"), Some("jwt")));
     assert_eq!(steps[0].protocol_from, Some(StatedBy::Uses(declared)));
     assert_eq!(steps[0].auth_from, Some(StatedBy::Uses(declared)));
-    assert_eq!((steps[1].protocol.as_deref(), steps[1].auth.as_deref()), (Some("http"), Some("basic")));
+    assert_eq!((steps[1].protocol.map(|p| p.word()), steps[1].auth.map(|a| a.word())), (Some("http"), Some("basic")));
     assert_eq!((steps[1].protocol_from, steps[1].auth_from), (None, None));
     assert_eq!(steps[1].transit, Transit::Plaintext);
 }
@@ -291,9 +295,9 @@ fn a_uses_that_names_no_operation_takes_those_its_steps_name() {
 fn an_endpoint_that_needs_no_authentication_decides_the_auth_of_the_link_calling_it() {
     let a = analyze_text(&shop_api("calls \"GET /.well-known/jwks.json\"", ""));
     let uses = uses_link(&a, "web", "orders");
-    assert_eq!(uses.auth.as_deref(), Some("none"), "the endpoint's own `auth none` wins over the interface's");
+    assert_eq!(uses.auth.map(|a| a.word()), Some("none"), "the endpoint's own `auth none` wins over the interface's");
     let other = uses_link(&a, "nightly", "orders");
-    assert_eq!(other.auth.as_deref(), Some("jwt"));
+    assert_eq!(other.auth.map(|a| a.word()), Some("jwt"));
 }
 
 #[test]
@@ -443,6 +447,6 @@ fn calls_inside_one_container_stay_in_process_under_a_zone_default() {
     assert_eq!(inner.protocol_from, None, "no default reaches a call inside a container");
     assert_eq!(inner.transit, Transit::Local);
     let between = uses_link(&a, "stock", "billing");
-    assert_eq!(between.protocol.as_deref(), Some("mtls"));
-    assert_eq!(between.auth.as_deref(), Some("mtls"), "the zone's mesh wins over the system's default");
+    assert_eq!(between.protocol.map(|p| p.word()), Some("mtls"));
+    assert_eq!(between.auth.map(|a| a.word()), Some("mtls"), "the zone's mesh wins over the system's default");
 }

@@ -308,8 +308,8 @@ fn actors_and_external_systems_use_elements_outside_flows() {
             .cloned()
     };
     let shopper = uses("shopper", "storefront").expect("the actor's uses is a link");
-    assert_eq!(shopper.auth.as_deref(), Some("oidc"));
-    assert!(shopper.wire.is_some_and(|w| w.protocol == "https"));
+    assert_eq!(shopper.auth.map(|a| a.word()), Some("oidc"));
+    assert!(shopper.wire.is_some_and(|w| w.protocol.word() == "https"));
     let bank = uses("bank", "webhooks").expect("the external system's uses is a link");
     assert!(bank.is_async);
     // The context view draws both relations without any flow naming them.

@@ -4,10 +4,11 @@
 //! the same two elements. The facts layer applies both before judging transit, so every rule,
 //! diagram and report reads the same effective values.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use super::facts::{Link, LinkOrigin, Zones};
-use crate::lang::vocab::{transport_of, Transport};
+use crate::lang::vocab::Transport;
+use crate::lang::{AuthScheme, Protocol};
 use crate::semantic::model::{ElementId, Model};
 
 /// Where a link's protocol or authentication comes from when the link does not state it.
@@ -19,8 +20,8 @@ pub enum StatedBy {
     Default(ElementId),
 }
 
-/// A default word (`https`, `mtls`, ...) and the zone or system that states it.
-pub type StatedDefault = (String, ElementId);
+/// A default (`https`, `mtls`, ...) and the zone or system that states it.
+pub type StatedDefault<T> = (T, ElementId);
 
 /// The places whose defaults apply to a link, most specific first: the zones holding both ends,
 /// innermost first, then the system both ends belong to.
@@ -56,12 +57,13 @@ pub fn for_link(
     system_of: &[Option<ElementId>],
     from: ElementId,
     to: ElementId,
-) -> (Option<StatedDefault>, Option<StatedDefault>) {
+) -> (Option<StatedDefault<Protocol>>, Option<StatedDefault<AuthScheme>>) {
     let places = scopes(model, zone_of, system_of, from, to);
-    let word = |place: ElementId, name: &str| model.get(place).and_then(|e| e.word(name)).map(str::to_string);
-    let protocol = places.iter().find_map(|&p| word(p, "default-protocol").map(|w| (w, p)));
+    let word = |place: ElementId, name: &str| model.get(place).and_then(|e| e.word(name));
+    let protocol = places.iter().find_map(|&p| word(p, "default-protocol").and_then(Protocol::parse).map(|w| (w, p)));
     let auth = places.iter().find_map(|&p| {
-        word(p, "default-auth").or_else(|| word(p, "default-protocol").filter(|w| w == "mtls")).map(|w| (w, p))
+        let mtls = || word(p, "default-protocol").filter(|w| *w == "mtls").map(|_| AuthScheme::Mtls);
+        word(p, "default-auth").and_then(AuthScheme::parse).or_else(mtls).map(|w| (w, p))
     });
     (protocol, auth)
 }
@@ -72,7 +74,7 @@ pub fn for_link(
 /// link, in-process or a file, takes no default authentication).
 pub fn apply(model: &Model, zone_of: &[Option<ElementId>], system_of: &[Option<ElementId>], links: &mut [Link]) {
     // The `uses` links by their two ends, in declaration order.
-    let mut declared: HashMap<(ElementId, ElementId), Vec<usize>> = HashMap::new();
+    let mut declared: FxHashMap<(ElementId, ElementId), Vec<usize>> = FxHashMap::default();
     for (i, l) in links.iter().enumerate().filter(|(_, l)| l.origin == LinkOrigin::Uses) {
         declared.entry((l.from, l.to)).or_default().push(i);
     }
@@ -85,8 +87,7 @@ pub fn apply(model: &Model, zone_of: &[Option<ElementId>], system_of: &[Option<E
         let matching =
             candidates.iter().find(|j| via.is_some() && links[**j].via == via).or_else(|| candidates.first()).copied();
         let Some(j) = matching else { continue };
-        let (protocol, encrypted, auth, authz) =
-            (links[j].protocol.clone(), links[j].encrypted, links[j].auth.clone(), links[j].authz.clone());
+        let (protocol, encrypted, auth, authz) = (links[j].protocol, links[j].encrypted, links[j].auth, links[j].authz);
         let step = &mut links[i];
         if step.protocol.is_none() && protocol.is_some() && !step.unreadable.contains(&"protocol") {
             step.protocol = protocol;
@@ -103,6 +104,12 @@ pub fn apply(model: &Model, zone_of: &[Option<ElementId>], system_of: &[Option<E
             step.authz = authz;
         }
     }
+    // The defaults depend only on the zones and systems of both ends: looked up once per
+    // combination, not once per link.
+    type Scope = (Option<ElementId>, Option<ElementId>, Option<ElementId>, Option<ElementId>);
+    let mut defaults: FxHashMap<Scope, (Option<StatedDefault<Protocol>>, Option<StatedDefault<AuthScheme>>)> =
+        FxHashMap::default();
+    let at = |list: &[Option<ElementId>], id: ElementId| list.get(id.0 as usize).copied().flatten();
     for l in links.iter_mut() {
         if l.protocol.is_some() && l.auth.is_some() {
             continue;
@@ -111,7 +118,9 @@ pub fn apply(model: &Model, zone_of: &[Option<ElementId>], system_of: &[Option<E
         if super::facts::same_container(model, l.from, l.to).is_some() {
             continue;
         }
-        let (protocol, auth) = for_link(model, zone_of, system_of, l.from, l.to);
+        let scope = (at(zone_of, l.from), at(zone_of, l.to), at(system_of, l.from), at(system_of, l.to));
+        let (protocol, auth) =
+            *defaults.entry(scope).or_insert_with(|| for_link(model, zone_of, system_of, l.from, l.to));
         if let (None, Some((p, place))) = (&l.protocol, protocol) {
             if !l.unreadable.contains(&"protocol") {
                 l.protocol = Some(p);
@@ -119,7 +128,7 @@ pub fn apply(model: &Model, zone_of: &[Option<ElementId>], system_of: &[Option<E
             }
         }
         // An in-process call or a local file has no one to authenticate to.
-        let local = l.protocol.as_deref().and_then(transport_of) == Some(Transport::Local);
+        let local = l.protocol.map(Protocol::transport) == Some(Transport::Local);
         if let (None, Some((a, place))) = (&l.auth, auth) {
             if !l.unreadable.contains(&"auth") && !local {
                 l.auth = Some(a);

@@ -5,17 +5,19 @@
 //! once per analysis in O(n log n); the rules, the diagrams, the report and the exports only read
 //! it, so what a diagram shows is what a rule judges.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+use rustc_hash::{FxHashMap, FxHashSet};
 
 pub use super::defaults::StatedBy;
 use super::operations;
 use super::ranges::Ranges;
-use crate::lang::vocab::{transport_of, Transport};
-use crate::lang::{Classification, Criticality, Trust};
+use crate::lang::vocab::Transport;
+use crate::lang::{AuthScheme, Classification, Criticality, Protocol, Trust};
 use crate::semantic::model::{Attribute, Element, ElementId, Endpoint, Model, Val};
 use crate::source::Span;
 use crate::syntax::literal::Literal;
-use crate::syntax::schema::DeclKind;
+use crate::syntax::schema::{self, DeclKind};
 
 /// Where a link was declared.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,17 +40,18 @@ pub struct Link {
     pub origin: LinkOrigin,
     /// The stated protocol: the link's own, else (see `protocol_from`) the matching `uses`'s for
     /// a step, else the default of the zones or system around both ends.
-    pub protocol: Option<String>,
+    pub protocol: Option<Protocol>,
     /// Where `protocol` comes from when the link does not state it; `None` when it does.
     pub protocol_from: Option<StatedBy>,
     /// Explicit `encrypted yes|no`.
     pub encrypted: Option<bool>,
     /// Authentication: the link's own, else the interface's it goes `via`, else (see `auth_from`)
     /// the matching `uses`'s for a step, else the default of the zones or system around both ends.
-    pub auth: Option<String>,
+    pub auth: Option<AuthScheme>,
     /// Where `auth` comes from when neither the link nor its interface states it.
     pub auth_from: Option<StatedBy>,
-    pub authz: Option<String>,
+    /// A word of [`schema::AUTHZ`], borrowed from the language table.
+    pub authz: Option<&'static str>,
     pub via: Option<ElementId>,
     /// The endpoints of `via` it calls (indices into its `endpoints`), stated with `calls` or
     /// shared between a `uses` and its steps; empty when it may call any of them.
@@ -60,8 +63,10 @@ pub struct Link {
     pub retries: Option<u64>,
     pub circuit_breaker: bool,
     pub latency: Option<u64>,
-    pub access: Option<String>,
-    pub discovery: Option<String>,
+    /// A word of [`schema::ACCESS`].
+    pub access: Option<&'static str>,
+    /// A word of [`schema::DISCOVERY`].
+    pub discovery: Option<&'static str>,
     pub per_item: bool,
     /// A flow step marked `reply`: the answer to an earlier call, not a call of its own.
     pub reply: bool,
@@ -101,7 +106,7 @@ pub enum WireSource {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Wire {
-    pub protocol: String,
+    pub protocol: Protocol,
     pub source: WireSource,
 }
 
@@ -126,7 +131,7 @@ impl Link {
 
     /// Says how it authenticates, and that is not `none`.
     pub fn is_authenticated(&self) -> bool {
-        matches!(self.auth.as_deref(), Some(a) if a != "none")
+        matches!(self.auth, Some(a) if a != AuthScheme::None)
     }
 }
 
@@ -158,6 +163,10 @@ pub struct Facts {
     pub holes: Vec<Hole>,
     /// What each element is for the security rules, by element index.
     pub roles: Vec<Roles>,
+    /// What many rules ask of each element, by element index.
+    pub traits: Vec<Traits>,
+    /// Trust, network and internet exposure of every zone; see [`Facts::zones`].
+    pub zone_table: ZoneTable,
     /// Which links are dependencies, for the coupling and ownership rules.
     pub deps: Deps,
     /// Views over `deps` built on first use (see [`super::graphs`]).
@@ -177,7 +186,7 @@ impl Deps {
     fn new(links: &[Link]) -> Deps {
         let mut reply = vec![false; links.len()];
         // Steps are indexed in flow order, so an earlier call is seen before its reply.
-        let mut calls: BTreeSet<(ElementId, ElementId, ElementId)> = BTreeSet::new();
+        let mut calls: FxHashSet<(ElementId, ElementId, ElementId)> = FxHashSet::default();
         for (i, l) in links.iter().enumerate() {
             let LinkOrigin::Step { flow, .. } = l.origin else { continue };
             if l.reply {
@@ -198,8 +207,10 @@ impl Deps {
             LinkOrigin::Step { .. } => 1,
             LinkOrigin::Event => 2,
         };
-        let mut order: Vec<usize> = (0..links.len()).filter(|i| !reply[*i] && links[*i].from != links[*i].to).collect();
-        order.sort_by_key(|i| (rank(&links[*i]), *i));
+        let dependency = |i: &usize| !reply[*i] && links[*i].from != links[*i].to;
+        // Three passes in index order instead of a sort: the order is by origin, then index.
+        let order: Vec<usize> =
+            (0..3).flat_map(|r| (0..links.len()).filter(move |i| rank(&links[*i]) == r)).filter(dependency).collect();
         Deps { reply, order }
     }
 
@@ -255,9 +266,51 @@ impl Roles {
     }
 }
 
-fn roles_of(model: &Model, e: &Element, id: ElementId) -> Roles {
-    let tech_kind = tech_of(model, id).and_then(|t| model.get(t)).and_then(|t| t.word("kind"));
+/// What many rules ask of one element, read from its attributes once when the facts are built.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Traits {
+    pub criticality: Option<Criticality>,
+    /// The `classification` of a data entity or event.
+    pub classification: Option<Classification>,
+    /// See [`is_pii`].
+    pub pii: bool,
+    /// See [`is_credentials`].
+    pub credentials: bool,
+    /// See [`is_relay`].
+    pub relay: bool,
+    /// See [`is_tooling`].
+    pub tooling: bool,
+    /// See [`runs_on_user_device`].
+    pub user_device: bool,
+    /// See [`is_anonymous_interface`].
+    pub anonymous_interface: bool,
+}
+
+impl Traits {
+    /// Classified at rank `min` or above, personal data, or credentials; see [`is_sensitive`].
+    pub fn is_sensitive(&self, min: usize) -> bool {
+        self.classification.is_some_and(|c| c.rank() >= min) || self.pii || self.credentials
+    }
+}
+
+/// The roles and traits of one element, reading its `kind` word and its technology's once.
+fn element_facts(model: &Model, e: &Element, id: ElementId) -> (Roles, Traits) {
     let kind = e.word("kind");
+    let tech_kind = tech_of(model, id).and_then(|t| model.get(t)).and_then(|t| t.word("kind"));
+    let traits = Traits {
+        criticality: e.word("criticality").and_then(Criticality::parse),
+        classification: e.word("classification").and_then(Classification::parse),
+        pii: has_mark(e, "pii"),
+        credentials: has_mark(e, "credentials"),
+        relay: relay_by_kind(e.kind, kind, tech_kind),
+        tooling: tooling_by_kind(e.kind, kind),
+        user_device: on_user_device_by_kind(e.kind, kind),
+        anonymous_interface: anonymous_interface(e),
+    };
+    (roles_by_kind(e, kind, tech_kind), traits)
+}
+
+fn roles_by_kind(e: &Element, kind: Option<&str>, tech_kind: Option<&str>) -> Roles {
     let component = e.kind == DeclKind::Component;
     let component_kind = if component { kind } else { None };
     let external = e.kind == DeclKind::External;
@@ -288,19 +341,35 @@ fn roles_of(model: &Model, e: &Element, id: ElementId) -> Roles {
 /// data-minimisation rules judge the backend behind them, not the relay itself.
 pub fn is_relay(model: &Model, id: ElementId) -> bool {
     model.get(id).is_some_and(|e| {
-        e.kind == DeclKind::Component
-            && match e.word("kind") {
-                Some(k) => matches!(k, "load-balancer" | "ingress" | "proxy"),
-                None => tech_of(model, id).and_then(|t| model.get(t)).and_then(|t| t.word("kind")) == Some("proxy"),
-            }
+        let word = e.word("kind");
+        // The technology decides only for a component that states no kind.
+        let tech_kind = if word.is_none() && e.kind == DeclKind::Component {
+            tech_of(model, id).and_then(|t| model.get(t)).and_then(|t| t.word("kind"))
+        } else {
+            None
+        };
+        relay_by_kind(e.kind, word, tech_kind)
     })
+}
+
+/// [`is_relay`] from the element's kind, `kind` word and technology kind.
+fn relay_by_kind(kind: DeclKind, word: Option<&str>, tech_kind: Option<&str>) -> bool {
+    kind == DeclKind::Component
+        && match word {
+            Some(k) => matches!(k, "load-balancer" | "ingress" | "proxy"),
+            None => tech_kind == Some("proxy"),
+        }
 }
 
 /// Test or operations tooling (`kind tooling`: a load generator, a smoke tester): it sends
 /// synthetic traffic and is no layer of the product, so layer, timeout and data-in-transit rules
 /// do not judge its own links.
 pub fn is_tooling(model: &Model, id: ElementId) -> bool {
-    model.get(id).is_some_and(|e| e.kind == DeclKind::Component && e.word("kind") == Some("tooling"))
+    model.get(id).is_some_and(|e| tooling_by_kind(e.kind, e.word("kind")))
+}
+
+fn tooling_by_kind(kind: DeclKind, word: Option<&str>) -> bool {
+    kind == DeclKind::Component && word == Some("tooling")
 }
 
 /// A `?` still to be filled.
@@ -331,11 +400,17 @@ fn ns(attr: &Attribute) -> Option<u64> {
     }
 }
 
-fn word(attr: &Attribute) -> Option<String> {
+fn word(attr: &Attribute) -> Option<&str> {
     match attr.first().map(|v| &v.val) {
-        Some(Val::Word(w)) => Some(w.to_string()),
+        Some(Val::Word(w)) => Some(w),
         _ => None,
     }
+}
+
+/// The language table's own copy of a word of an enumerated attribute, so that links borrow it
+/// instead of copying it; `None` for a word the table does not list (the shaper reported it).
+fn vocabulary_word(words: &'static [&'static str], word: &str) -> Option<&'static str> {
+    words.iter().find(|w| **w == word).copied()
 }
 
 fn refs(attrs: &[Attribute], name: &str) -> Vec<ElementId> {
@@ -411,14 +486,14 @@ fn link_from_options(
     };
     for a in opts {
         match a.name() {
-            "protocol" => link.protocol = word(a),
+            "protocol" => link.protocol = word(a).and_then(Protocol::parse),
             "encrypted" => {
                 if let Some(Val::Bool(b)) = a.first().map(|v| &v.val) {
                     link.encrypted = Some(*b);
                 }
             }
-            "auth" => link.auth = word(a),
-            "authz" => link.authz = word(a),
+            "auth" => link.auth = word(a).and_then(AuthScheme::parse),
+            "authz" => link.authz = word(a).and_then(|w| vocabulary_word(schema::AUTHZ, w)),
             "via" => {
                 if let Some(Val::Ref(id)) = a.first().map(|v| &v.val) {
                     link.via = Some(*id);
@@ -432,33 +507,135 @@ fn link_from_options(
                 }
             }
             "circuit-breaker" => link.circuit_breaker = true,
-            "access" => link.access = word(a),
-            "discovery" => link.discovery = word(a),
+            "access" => link.access = word(a).and_then(|w| vocabulary_word(schema::ACCESS, w)),
+            "discovery" => link.discovery = word(a).and_then(|w| vocabulary_word(schema::DISCOVERY, w)),
             "per-item" => link.per_item = true,
             "reply" => link.reply = true,
             "optional" => link.optional = true,
-            "usage" => link.devops = word(a).as_deref() == Some("devops"),
+            "usage" => link.devops = word(a) == Some("devops"),
             _ => {}
         }
     }
     link
 }
 
+/// What each element states about itself that the facts inherit or index, read in one pass over
+/// the model so that no later step scans an element's attributes again; by element index.
+struct Stated {
+    /// The `provider` of an interface, else the first element that `exposes` it.
+    provider: Vec<Option<ElementId>>,
+    /// The first component that `owns` each data element.
+    first_data_owner: Vec<Option<ElementId>>,
+    /// Its own `owner`.
+    owner: Vec<Option<ElementId>>,
+    /// Its own `zone` attribute: `Some(None)` when written but not a resolved reference.
+    zone: Vec<Option<Option<ElementId>>>,
+    /// The container of a component (see [`container_of`]).
+    container: Vec<Option<ElementId>>,
+}
+
+impl Stated {
+    fn read(model: &Model, n: usize) -> Stated {
+        let mut stated = Stated {
+            provider: vec![None; n],
+            first_data_owner: vec![None; n],
+            owner: vec![None; n],
+            zone: vec![None; n],
+            container: vec![None; n],
+        };
+        let mut exposed_by: Vec<Option<ElementId>> = vec![None; n];
+        for (id, e) in model.iter() {
+            let i = id.0 as usize;
+            match e.kind {
+                DeclKind::Interface => stated.provider[i] = e.reference("provider"),
+                DeclKind::Component | DeclKind::External | DeclKind::Topic => {
+                    for x in e.references("exposes") {
+                        if let Some(slot) = exposed_by.get_mut(x.0 as usize) {
+                            slot.get_or_insert(id);
+                        }
+                    }
+                }
+                _ => {}
+            }
+            if e.kind == DeclKind::Component {
+                for d in e.references("owns") {
+                    if let Some(slot) = stated.first_data_owner.get_mut(d.0 as usize) {
+                        slot.get_or_insert(id);
+                    }
+                }
+                stated.container[i] = container_of(model, id);
+            }
+            stated.owner[i] = e.reference("owner");
+            stated.zone[i] = e.attr("zone").map(|a| match a.first().map(|v| &v.val) {
+                Some(Val::Ref(z)) => Some(*z),
+                _ => None,
+            });
+        }
+        for (p, exposer) in stated.provider.iter_mut().zip(exposed_by) {
+            if p.is_none() {
+                *p = exposer;
+            }
+        }
+        stated
+    }
+
+    fn provider(&self, id: ElementId) -> Option<ElementId> {
+        self.provider.get(id.0 as usize).copied().flatten()
+    }
+}
+
+/// The zone an element runs in: its own, else (a component) its container's, else (an
+/// interface) its provider's.
+fn effective_zone(model: &Model, stated: &Stated, id: ElementId, depth: usize) -> Option<ElementId> {
+    let e = model.get(id)?;
+    let i = id.0 as usize;
+    match e.kind {
+        DeclKind::Zone => Some(id),
+        DeclKind::Interface => stated.provider(id).and_then(|p| effective_zone(model, stated, p, depth + 1)),
+        DeclKind::Component if stated.zone[i].is_none() && depth < 64 => {
+            stated.container[i].and_then(|c| effective_zone(model, stated, c, depth + 1))
+        }
+        _ => stated.zone[i].flatten(),
+    }
+}
+
+/// A link aimed at an interface reaches the interface's provider through it.
+/// The endpoints it `calls` are resolved against that interface, and decide its
+/// authentication when the link states none (an endpoint may override the interface's).
+fn retarget(model: &Model, stated: &Stated, link: &mut Link, opts: &[Attribute]) {
+    if model.get(link.to).is_some_and(|t| t.kind == DeclKind::Interface) {
+        link.via.get_or_insert(link.to);
+        if let Some(p) = stated.provider(link.to) {
+            link.to = p;
+        }
+    }
+    if let Some(v) = link.via {
+        link.calls = operations::called(model, v, opts);
+    }
+    if let Some((v, iface)) = link.via.and_then(|v| model.get(v).map(|i| (v, i))) {
+        if link.auth.is_none() {
+            link.auth = operations::called_auth(model, v, &link.calls)
+                .or_else(|| iface.word("auth").and_then(AuthScheme::parse));
+        }
+        // An interface open by design needs no `auth` on each caller: none is the answer.
+        if link.auth.is_none() && link.via.is_some_and(|v| is_anonymous_interface(model, v)) {
+            link.auth = Some(AuthScheme::None);
+        }
+        if link.authz.is_none() {
+            link.authz = iface.word("authz").and_then(|w| vocabulary_word(schema::AUTHZ, w));
+        }
+    }
+}
+
 impl Facts {
     pub fn build(model: &Model) -> Facts {
         let n = model.elements.len();
-        let mut provider = BTreeMap::new();
-        for (id, e) in model.iter() {
-            if e.kind == DeclKind::Interface {
-                if let Some(p) = e.reference("provider") {
-                    provider.insert(id, p);
-                }
-            }
-        }
-        for (id, e) in model.iter() {
-            if matches!(e.kind, DeclKind::Component | DeclKind::External | DeclKind::Topic) {
-                for i in e.references("exposes") {
-                    provider.entry(i).or_insert(id);
+        let stated = Stated::read(model, n);
+        let mut owners_of_data: Vec<Vec<ElementId>> = vec![Vec::new(); n];
+        for (id, e) in model.iter().filter(|(_, e)| e.kind == DeclKind::Component) {
+            for d in e.references("owns") {
+                if let Some(list) = owners_of_data.get_mut(d.0 as usize) {
+                    list.push(id);
                 }
             }
         }
@@ -469,30 +646,43 @@ impl Facts {
             owner: vec![None; n],
             zone: vec![None; n],
             system: vec![None; n],
-            owners_of_data: BTreeMap::new(),
-            provider,
+            owners_of_data: owners_of_data
+                .into_iter()
+                .enumerate()
+                .filter(|(_, owners)| !owners.is_empty())
+                .map(|(i, owners)| (ElementId(i as u32), owners))
+                .collect(),
+            provider: stated
+                .provider
+                .iter()
+                .enumerate()
+                .filter_map(|(i, p)| p.map(|p| (ElementId(i as u32), p)))
+                .collect(),
             handled: Ranges::default(),
             at_rest: Ranges::default(),
             holes: holes(model),
-            roles: model.iter().map(|(id, e)| roles_of(model, e, id)).collect(),
+            roles: Vec::new(),
+            traits: Vec::new(),
+            zone_table: ZoneTable::build(model),
             deps: Deps { reply: Vec::new(), order: Vec::new() },
             graphs: Default::default(),
         };
+        (idx.roles, idx.traits) = model.iter().map(|(id, e)| element_facts(model, e, id)).unzip();
         // Zones first: the zone and system defaults of a link depend on where its ends are.
-        for (id, e) in model.iter() {
-            idx.zone[id.0 as usize] = idx.effective_zone(model, id, e, 0);
+        for i in 0..n {
+            idx.zone[i] = effective_zone(model, &stated, ElementId(i as u32), 0);
         }
         // Declaration order puts a container before its components, so theirs is known first.
         for (id, e) in model.iter() {
             idx.system[id.0 as usize] = idx.effective_system(model, e);
         }
-        idx.collect_links(model);
+        idx.collect_links(model, &stated);
         super::defaults::apply(model, &idx.zone, &idx.system, &mut idx.links);
         operations::share(&mut idx.links);
         for l in &mut idx.links {
             if let Some(v) = l.via {
                 l.carries.extend(operations::exposed_data(model, v, &l.calls));
-                l.carries.sort();
+                l.carries.sort_unstable();
                 l.carries.dedup();
             }
         }
@@ -506,20 +696,13 @@ impl Facts {
         idx.incoming = Ranges::from_pairs(n, links.map(|(i, l)| (l.to.0 as usize, i)));
         // Every `owns` is known before owners are inherited: data takes its owning component's
         // owner whatever the declaration order.
-        for (id, e) in model.iter() {
-            if e.kind == DeclKind::Component {
-                for d in e.references("owns") {
-                    idx.owners_of_data.entry(d).or_default().push(id);
-                }
-            }
-        }
-        for (id, _) in model.iter() {
-            idx.owner[id.0 as usize] = idx.inherited_owner(model, id, 0);
+        for i in 0..n {
+            idx.owner[i] = idx.inherited_owner(model, &stated, ElementId(i as u32), 0);
         }
         idx
     }
 
-    fn collect_links(&mut self, model: &Model) {
+    fn collect_links(&mut self, model: &Model, stated: &Stated) {
         for (id, e) in model.iter() {
             // Actors and external systems may `uses` too: landscape relations outside flows.
             if matches!(e.kind, DeclKind::Component | DeclKind::Actor | DeclKind::External) {
@@ -536,7 +719,7 @@ impl Facts {
                         None => matches!(target_kind, Some(DeclKind::Queue | DeclKind::Topic)),
                     };
                     let mut link = link_from_options(id, target, is_async, LinkOrigin::Uses, &a.block, a.span);
-                    self.retarget(model, &mut link, &a.block);
+                    retarget(model, stated, &mut link, &a.block);
                     self.links.push(link);
                 }
             }
@@ -551,24 +734,24 @@ impl Facts {
                         &s.options,
                         s.span,
                     );
-                    if let Some(p) = &s.protocol {
-                        if p == "mtls" {
-                            link.protocol = Some("https".into());
-                            link.auth.get_or_insert_with(|| "mtls".into());
+                    if let Some(p) = s.protocol.as_deref().and_then(Protocol::parse) {
+                        if p == Protocol::Mtls {
+                            link.protocol = Some(Protocol::Https);
+                            link.auth.get_or_insert(AuthScheme::Mtls);
                         } else {
-                            link.protocol = Some(p.to_string());
+                            link.protocol = Some(p);
                         }
                     }
                     if let Some(Literal::Duration(ns)) = s.latency {
                         link.latency = Some(ns);
                     }
-                    self.retarget(model, &mut link, &s.options);
+                    retarget(model, stated, &mut link, &s.options);
                     self.links.push(link);
                 }
             }
         }
         // Event delivery: a topic carrying an event reaches each subscriber.
-        let mut topics_of_event: BTreeMap<ElementId, Vec<ElementId>> = BTreeMap::new();
+        let mut topics_of_event: FxHashMap<ElementId, Vec<ElementId>> = FxHashMap::default();
         for (id, e) in model.iter() {
             if matches!(e.kind, DeclKind::Topic | DeclKind::Queue) {
                 for ev in e.references("carries") {
@@ -602,12 +785,12 @@ impl Facts {
             }
         }
         for l in &mut self.links {
-            l.carries.sort();
+            l.carries.sort_unstable();
             l.carries.dedup();
         }
         // A flow step repeats what the `uses` of the same pair says about the dependency.
-        let mut optional: BTreeSet<(ElementId, ElementId)> = BTreeSet::new();
-        let mut devops: BTreeSet<(ElementId, ElementId)> = BTreeSet::new();
+        let mut optional: FxHashSet<(ElementId, ElementId)> = FxHashSet::default();
+        let mut devops: FxHashSet<(ElementId, ElementId)> = FxHashSet::default();
         for l in self.links.iter().filter(|l| l.origin == LinkOrigin::Uses) {
             if l.optional {
                 optional.insert((l.from, l.to));
@@ -628,56 +811,54 @@ impl Facts {
     /// the source's, when the source is a store).
     fn judge_transit(&mut self, model: &Model) {
         // Links are referred to by index, so that no protocol text is copied but the one chosen.
-        let mut pair: HashMap<(ElementId, ElementId), usize> = HashMap::new();
+        let mut pair: FxHashMap<(ElementId, ElementId), usize> = FxHashMap::default();
         // The one declaring link all declaring links to a store agree with; `None` on disagreement.
-        let mut store: HashMap<ElementId, Option<usize>> = HashMap::new();
+        let mut store: FxHashMap<ElementId, Option<usize>> = FxHashMap::default();
         for (i, l) in self.links.iter().enumerate() {
-            let Some(p) = l.protocol.as_deref() else { continue };
+            let Some(p) = l.protocol else { continue };
             pair.entry((l.from, l.to)).or_insert(i);
             for end in [l.from, l.to] {
                 if is_store_kind(model.get(end).map(|e| e.kind)) {
                     let agreed = store.entry(end).or_insert(Some(i));
-                    if agreed.is_some_and(|j| self.links[j].protocol.as_deref() != Some(p)) {
+                    if agreed.is_some_and(|j| self.links[j].protocol != Some(p)) {
                         *agreed = None;
                     }
                 }
             }
         }
-        let protocol_of = |i: usize| self.links[i].protocol.clone().unwrap_or_default();
-        let local = |i: usize| self.links[i].protocol.as_deref().and_then(transport_of) == Some(Transport::Local);
+        let protocol_of = |i: usize| self.links[i].protocol;
+        let local = |i: usize| self.links[i].protocol.map(Protocol::transport) == Some(Transport::Local);
         let tech_wire = |id: ElementId| {
             let t = tech_of(model, id)?;
             let tech = model.get(t)?;
-            tech.word("protocol").map(|p| Wire { protocol: p.to_string(), source: WireSource::Technology(t) })
+            let protocol = Protocol::parse(tech.word("protocol")?)?;
+            Some(Wire { protocol, source: WireSource::Technology(t) })
         };
         let wires: Vec<Option<Wire>> = self
             .links
             .iter()
             .map(|l| {
-                if let Some(p) = &l.protocol {
-                    return Some(Wire { protocol: p.clone(), source: WireSource::Declared });
+                if let Some(protocol) = l.protocol {
+                    return Some(Wire { protocol, source: WireSource::Declared });
                 }
                 if let Some(c) = same_container(model, l.from, l.to) {
-                    return Some(Wire { protocol: "in-process".to_string(), source: WireSource::Container(c) });
+                    return Some(Wire { protocol: Protocol::InProcess, source: WireSource::Container(c) });
                 }
                 if let Some(&i) = pair.get(&(l.from, l.to)).or_else(|| pair.get(&(l.to, l.from))) {
-                    return Some(Wire { protocol: protocol_of(i), source: WireSource::SamePair });
+                    return protocol_of(i).map(|protocol| Wire { protocol, source: WireSource::SamePair });
                 }
                 let listener = [l.to, l.from]
                     .into_iter()
                     .find_map(|end| store.get(&end).copied().flatten().filter(|i| !local(*i)).map(|i| (end, i)));
                 if let Some((end, i)) = listener {
-                    return Some(Wire { protocol: protocol_of(i), source: WireSource::Store(end) });
+                    return protocol_of(i).map(|protocol| Wire { protocol, source: WireSource::Store(end) });
                 }
                 let from_is_store = is_store_kind(model.get(l.from).map(|e| e.kind));
                 tech_wire(l.to).or_else(|| if from_is_store { tech_wire(l.from) } else { None })
             })
             .collect();
         for (l, wire) in self.links.iter_mut().zip(wires) {
-            let protocol = wire.as_ref().map(|w| w.protocol.as_str());
-            // A protocol word the language does not know cannot reach here (the shaper rejects
-            // it); treat it as not saying, like a missing protocol.
-            l.transit = match (l.encrypted, protocol.and_then(transport_of)) {
+            l.transit = match (l.encrypted, wire.as_ref().map(|w| w.protocol.transport())) {
                 (_, Some(Transport::Local)) => Transit::Local,
                 (Some(true), _) => Transit::Encrypted,
                 (Some(false), _) => Transit::Plaintext,
@@ -689,68 +870,22 @@ impl Facts {
         }
     }
 
-    /// A link aimed at an interface reaches the interface's provider through it.
-    /// The endpoints it `calls` are resolved against that interface, and decide its
-    /// authentication when the link states none (an endpoint may override the interface's).
-    fn retarget(&self, model: &Model, link: &mut Link, opts: &[Attribute]) {
-        if model.get(link.to).is_some_and(|t| t.kind == DeclKind::Interface) {
-            link.via.get_or_insert(link.to);
-            if let Some(p) = self.provider.get(&link.to) {
-                link.to = *p;
-            }
-        }
-        if let Some(v) = link.via {
-            link.calls = operations::called(model, v, opts);
-        }
-        if let Some((v, iface)) = link.via.and_then(|v| model.get(v).map(|i| (v, i))) {
-            if link.auth.is_none() {
-                link.auth =
-                    operations::called_auth(model, v, &link.calls).or_else(|| iface.word("auth").map(str::to_string));
-            }
-            // An interface open by design needs no `auth` on each caller: none is the answer.
-            if link.auth.is_none() && link.via.is_some_and(|v| is_anonymous_interface(model, v)) {
-                link.auth = Some("none".into());
-            }
-            if link.authz.is_none() {
-                link.authz = iface.word("authz").map(str::to_string);
-            }
-        }
-    }
-
-    fn inherited_owner(&self, model: &Model, id: ElementId, depth: usize) -> Option<ElementId> {
+    fn inherited_owner(&self, model: &Model, stated: &Stated, id: ElementId, depth: usize) -> Option<ElementId> {
+        let i = id.0 as usize;
         let e = model.get(id)?;
-        if let Some(o) = e.reference("owner") {
+        if let Some(o) = stated.owner[i] {
             return Some(o);
         }
         if depth > 8 {
             return None;
         }
-        match e.kind {
-            DeclKind::Interface => self.provider.get(&id).and_then(|p| self.inherited_owner(model, *p, depth + 1)),
-            DeclKind::Data | DeclKind::Event => {
-                let owners = self.owners_of_data.get(&id)?;
-                owners.first().and_then(|c| self.inherited_owner(model, *c, depth + 1))
-            }
-            DeclKind::Component if container_of(model, id).is_some() => {
-                container_of(model, id).and_then(|c| self.inherited_owner(model, c, depth + 1))
-            }
-            _ => self.system_of(id).and_then(|s| model.get(s)).and_then(|s| s.reference("owner")),
-        }
-    }
-
-    fn effective_zone(&self, model: &Model, id: ElementId, e: &Element, depth: usize) -> Option<ElementId> {
-        match e.kind {
-            DeclKind::Zone => Some(id),
-            DeclKind::Interface => self
-                .provider
-                .get(&id)
-                .and_then(|p| model.get(*p).map(|pe| (*p, pe)))
-                .and_then(|(p, pe)| self.effective_zone(model, p, pe, depth + 1)),
-            DeclKind::Component if e.attr("zone").is_none() && depth < 64 => container_of(model, id)
-                .and_then(|c| model.get(c).map(|ce| (c, ce)))
-                .and_then(|(c, ce)| self.effective_zone(model, c, ce, depth + 1)),
-            _ => e.reference("zone"),
-        }
+        let next = match e.kind {
+            DeclKind::Interface => stated.provider[i],
+            DeclKind::Data | DeclKind::Event => stated.first_data_owner[i],
+            DeclKind::Component if stated.container[i].is_some() => stated.container[i],
+            _ => return self.system_of(id).and_then(|s| stated.owner.get(s.0 as usize).copied().flatten()),
+        };
+        next.and_then(|x| self.inherited_owner(model, stated, x, depth + 1))
     }
 
     fn effective_system(&self, model: &Model, e: &Element) -> Option<ElementId> {
@@ -769,6 +904,15 @@ impl Facts {
 
     pub fn roles(&self, id: ElementId) -> Roles {
         self.roles.get(id.0 as usize).copied().unwrap_or_default()
+    }
+
+    /// Zone questions answered from [`Facts::zone_table`].
+    pub fn zones<'m>(&'m self, model: &'m Model) -> Zones<'m> {
+        Zones::with_table(model, &self.zone_table)
+    }
+
+    pub fn traits(&self, id: ElementId) -> Traits {
+        self.traits.get(id.0 as usize).copied().unwrap_or_default()
     }
 
     /// Data an element keeps at rest; see [`Facts::at_rest`].
@@ -838,11 +982,51 @@ pub fn is_part(model: &Model, id: ElementId) -> bool {
 /// Zone facts: parents, trust levels, network boundaries, internet exposure.
 pub struct Zones<'m> {
     model: &'m Model,
+    /// The answers for every zone, when the facts have them: rules ask per link.
+    known: Option<&'m ZoneTable>,
+}
+
+/// What [`Zones`] answers about each zone, by element index (empty for other elements); built
+/// with the facts from the same walks.
+#[derive(Default)]
+pub struct ZoneTable {
+    trust: Vec<Option<usize>>,
+    network: Vec<Option<ElementId>>,
+    internet: Vec<bool>,
+}
+
+impl ZoneTable {
+    fn build(model: &Model) -> ZoneTable {
+        let zones = Zones::new(model);
+        let n = model.elements.len();
+        let mut table = ZoneTable { trust: vec![None; n], network: vec![None; n], internet: vec![false; n] };
+        for (z, _) in model.iter().filter(|(_, e)| e.kind == DeclKind::Zone) {
+            let i = z.0 as usize;
+            table.trust[i] = zones.trust(z);
+            table.network[i] = zones.network(z);
+            table.internet[i] = zones.is_internet(z);
+        }
+        table
+    }
+
+    /// Whether the table answers for `zone`: it was built for zones of this model.
+    fn has(&self, model: &Model, zone: ElementId) -> bool {
+        (zone.0 as usize) < self.trust.len() && model.get(zone).is_some_and(|e| e.kind == DeclKind::Zone)
+    }
 }
 
 impl<'m> Zones<'m> {
     pub fn new(model: &'m Model) -> Self {
-        Zones { model }
+        Zones { model, known: None }
+    }
+
+    /// Answers trust, network and internet questions from the facts' table.
+    pub fn with_table(model: &'m Model, table: &'m ZoneTable) -> Self {
+        Zones { model, known: Some(table) }
+    }
+
+    fn table_for(&self, zone: ElementId) -> Option<&'m ZoneTable> {
+        self.known.filter(|t| t.has(self.model, zone))
     }
 
     /// The enclosing zone: the nesting block, else the `parent` attribute.
@@ -886,6 +1070,9 @@ impl<'m> Zones<'m> {
 
     /// Trust rank (none = 0 .. full = 4), inherited from enclosing zones.
     pub fn trust(&self, zone: ElementId) -> Option<usize> {
+        if let Some(t) = self.table_for(zone) {
+            return t.trust[zone.0 as usize];
+        }
         self.find_in_chain(zone, |z| {
             self.model.get(z).and_then(|e| e.word("trust")).and_then(Trust::parse).map(Trust::rank)
         })
@@ -893,10 +1080,16 @@ impl<'m> Zones<'m> {
 
     /// The innermost network zone containing this zone (zones are network zones unless `kind logical`).
     pub fn network(&self, zone: ElementId) -> Option<ElementId> {
+        if let Some(t) = self.table_for(zone) {
+            return t.network[zone.0 as usize];
+        }
         self.find_in_chain(zone, |z| (self.model.get(z).and_then(|e| e.word("kind")) != Some("logical")).then_some(z))
     }
 
     pub fn is_internet(&self, zone: ElementId) -> bool {
+        if let Some(t) = self.table_for(zone) {
+            return t.internet[zone.0 as usize];
+        }
         self.find_in_chain(zone, |z| self.model.get(z).is_some_and(|e| e.has_flag("internet")).then_some(())).is_some()
     }
 
@@ -967,11 +1160,10 @@ fn element_surfaces(model: &Model, facts: &Facts, id: ElementId, container_node:
     }
     let roles = facts.roles(id);
     let tech_kind = |x: ElementId| tech_of(model, x).and_then(|t| model.get(t)).and_then(|t| t.word("kind"));
-    fn protocol(l: &Link) -> Option<&str> {
-        l.wire.as_ref().map(|w| w.protocol.as_str())
+    fn protocol(l: &Link) -> Option<&'static str> {
+        l.wire.as_ref().map(|w| w.protocol.word())
     }
-    let is_web =
-        |l: &Link| protocol(l).and_then(crate::lang::Protocol::parse).is_some_and(crate::lang::Protocol::is_web);
+    let is_web = |l: &Link| l.wire.as_ref().is_some_and(|w| w.protocol.is_web());
     // The first outgoing link to a target the predicate picks.
     let client_of = |pick: &dyn Fn(&Link) -> bool| facts.out(id).find(|l| pick(l)).map(|l| l.to);
     let mut out: Vec<Surface> = Vec::new();
@@ -1097,10 +1289,12 @@ pub fn interface_data(model: &Model, iface: ElementId) -> Vec<ElementId> {
 /// An interface callable without authentication by design (sign-in, token, password reset,
 /// JWKS, health): marked `anonymous`, or every one of its endpoints is.
 pub fn is_anonymous_interface(model: &Model, iface: ElementId) -> bool {
-    model.get(iface).is_some_and(|i| {
-        i.kind == DeclKind::Interface
-            && (i.has_flag("anonymous") || (!i.endpoints.is_empty() && i.endpoints.iter().all(is_anonymous_endpoint)))
-    })
+    model.get(iface).is_some_and(anonymous_interface)
+}
+
+fn anonymous_interface(i: &Element) -> bool {
+    i.kind == DeclKind::Interface
+        && (i.has_flag("anonymous") || (!i.endpoints.is_empty() && i.endpoints.iter().all(is_anonymous_endpoint)))
 }
 
 /// An endpoint marked `anonymous`: callable without authentication by design.
@@ -1125,9 +1319,11 @@ pub const USER_DEVICE_KINDS: &[&str] = &["spa", "mobile", "desktop"];
 
 /// A component that runs on the users' devices rather than on the system's hosts.
 pub fn runs_on_user_device(model: &Model, id: ElementId) -> bool {
-    model.get(id).is_some_and(|e| {
-        e.kind == DeclKind::Component && e.word("kind").is_some_and(|k| USER_DEVICE_KINDS.contains(&k))
-    })
+    model.get(id).is_some_and(|e| on_user_device_by_kind(e.kind, e.word("kind")))
+}
+
+fn on_user_device_by_kind(kind: DeclKind, word: Option<&str>) -> bool {
+    kind == DeclKind::Component && word.is_some_and(|k| USER_DEVICE_KINDS.contains(&k))
 }
 
 pub fn is_store_kind(kind: Option<DeclKind>) -> bool {
@@ -1166,25 +1362,36 @@ pub fn cia(model: &Model, data: ElementId) -> Cia {
 
 /// Marked `pii`, or has a `pii` field.
 pub fn is_pii(model: &Model, data: ElementId) -> bool {
-    model
-        .get(data)
-        .is_some_and(|e| e.has_flag("pii") || e.fields.iter().any(|f| f.modifiers.iter().any(|m| m == "pii")))
+    model.get(data).is_some_and(|e| has_mark(e, "pii"))
+}
+
+/// Marked with the flag `mark`, or has a field with that modifier.
+fn has_mark(e: &Element, mark: &str) -> bool {
+    e.has_flag(mark) || e.fields.iter().any(|f| f.modifiers.iter().any(|m| m == mark))
 }
 
 /// Marked `credentials`, or has a `credentials` field.
 pub fn is_credentials(model: &Model, data: ElementId) -> bool {
-    model.get(data).is_some_and(|e| {
-        e.has_flag("credentials") || e.fields.iter().any(|f| f.modifiers.iter().any(|m| m == "credentials"))
-    })
+    model.get(data).is_some_and(|e| has_mark(e, "credentials"))
 }
 
 /// The data entities and events named as field types of `data` (`field address: Address`):
 /// nested value types, as protobuf and JSON schemas have them.
 pub fn field_types(model: &Model, data: ElementId) -> Vec<ElementId> {
+    field_types_with(model, data, &mut |name| model.lookup(name))
+}
+
+/// [`field_types`] with the name lookup given: the facts look each distinct type name up once
+/// for the whole model, as most fields share a few scalar types.
+pub(crate) fn field_types_with<'m>(
+    model: &'m Model,
+    data: ElementId,
+    lookup: &mut dyn FnMut(&'m str) -> Option<ElementId>,
+) -> Vec<ElementId> {
     let Some(e) = model.get(data) else { return Vec::new() };
     e.fields
         .iter()
-        .filter_map(|f| model.lookup(f.ty.trim_end_matches("[]")))
+        .filter_map(|f| lookup(f.ty.trim_end_matches("[]")))
         .filter(|t| *t != data && model.get(*t).is_some_and(|t| matches!(t.kind, DeclKind::Data | DeclKind::Event)))
         .collect()
 }
@@ -1253,17 +1460,20 @@ fn at_rest_data(model: &Model, handled: &[Vec<ElementId>]) -> Vec<Vec<ElementId>
         .collect()
 }
 
-/// Holes in attributes, nested blocks included, with their block path.
-fn attr_holes(attrs: &[Attribute], path: &[&'static str], out: &mut Vec<(Vec<&'static str>, Span)>) {
+/// Holes in attributes, nested blocks included, with their block path; `path` is the path of the
+/// enclosing blocks and is left as it was found. Allocates only for a hole found.
+fn attr_holes(attrs: &[Attribute], path: &mut Vec<&'static str>, found: &mut impl FnMut(Vec<&'static str>, Span)) {
     for a in attrs {
-        let mut here = path.to_vec();
-        here.push(a.name());
+        path.push(a.name());
         for v in a.values() {
             if matches!(v.val, Val::Hole) {
-                out.push((here.clone(), v.span));
+                found(path.clone(), v.span);
             }
         }
-        attr_holes(&a.block, &here, out);
+        if !a.block.is_empty() {
+            attr_holes(&a.block, path, found);
+        }
+        path.pop();
     }
 }
 
@@ -1271,15 +1481,12 @@ fn attr_holes(attrs: &[Attribute], path: &[&'static str], out: &mut Vec<(Vec<&'s
 /// models and options.
 fn holes(model: &Model) -> Vec<Hole> {
     let mut out = Vec::new();
+    let mut path: Vec<&'static str> = Vec::new();
     for (element, e) in model.iter().filter(|(_, e)| !e.from_std) {
-        for (attr, a) in e.attrs.iter().enumerate().filter(|(_, a)| has_hole(std::slice::from_ref(*a))) {
-            let mut found = Vec::new();
-            attr_holes(std::slice::from_ref(a), &[], &mut found);
-            out.extend(found.into_iter().map(|(path, span)| Hole {
-                element,
-                place: HolePlace::Attr { attr, path },
-                span,
-            }));
+        for (attr, a) in e.attrs.iter().enumerate() {
+            attr_holes(std::slice::from_ref(a), &mut path, &mut |path, span| {
+                out.push(Hole { element, place: HolePlace::Attr { attr, path }, span })
+            });
         }
         for (step, s) in e.steps.iter().enumerate() {
             for (to, end) in [(false, &s.from), (true, &s.to)] {
@@ -1287,16 +1494,9 @@ fn holes(model: &Model) -> Vec<Hole> {
                     out.push(Hole { element, place: HolePlace::StepEnd { step, to }, span: end.span });
                 }
             }
-            if !has_hole(&s.options) {
-                continue;
-            }
-            let mut found = Vec::new();
-            attr_holes(&s.options, &[], &mut found);
-            out.extend(found.into_iter().map(|(path, span)| Hole {
-                element,
-                place: HolePlace::StepOption { step, path },
-                span,
-            }));
+            attr_holes(&s.options, &mut path, &mut |path, span| {
+                out.push(Hole { element, place: HolePlace::StepOption { step, path }, span })
+            });
         }
         for (endpoint, ep) in e.endpoints.iter().enumerate() {
             for v in [&ep.request, &ep.response].into_iter().flatten() {

@@ -7,6 +7,8 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
+use rustc_hash::FxHashMap;
+
 use super::Facts;
 use crate::semantic::model::{ElementId, Model};
 use crate::syntax::schema::DeclKind;
@@ -34,9 +36,18 @@ impl Nesting {
         let mut field_types = vec![Vec::new(); n];
         let mut containers: Vec<Vec<ElementId>> = vec![Vec::new(); n];
         let mut held = vec![false; n];
+        let mut known: FxHashMap<&str, Option<ElementId>> = FxHashMap::default();
+        let mut lookup = |name| match known.get(name) {
+            Some(found) => *found,
+            None => {
+                let found = model.lookup(name);
+                known.insert(name, found);
+                found
+            }
+        };
         for (id, e) in model.iter() {
             if matches!(e.kind, DeclKind::Data | DeclKind::Event) {
-                let types = super::facts::field_types(model, id);
+                let types = super::facts::field_types_with(model, id, &mut lookup);
                 let mut distinct = types.clone();
                 distinct.sort_unstable();
                 distinct.dedup();

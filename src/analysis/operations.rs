@@ -31,7 +31,7 @@ pub fn called(model: &Model, iface: ElementId, opts: &[Attribute]) -> Vec<usize>
 
 /// The authentication of the called endpoints, when the link states none: the weakest of each
 /// endpoint's own `auth` or else the interface's. `None` when no endpoint is called or none says.
-pub fn called_auth(model: &Model, iface: ElementId, calls: &[usize]) -> Option<String> {
+pub fn called_auth(model: &Model, iface: ElementId, calls: &[usize]) -> Option<AuthScheme> {
     let i = model.get(iface)?;
     let iface_auth = i.word("auth");
     calls
@@ -44,8 +44,8 @@ pub fn called_auth(model: &Model, iface: ElementId, calls: &[usize]) -> Option<S
             });
             own.or(iface_auth)
         })
-        .min_by_key(|w| AuthScheme::parse(w).map_or(0, AuthScheme::strength))
-        .map(str::to_string)
+        .filter_map(AuthScheme::parse)
+        .min_by_key(|a| a.strength())
 }
 
 /// Shares `calls` between a caller's `uses` and its steps through the same interface: a `uses`

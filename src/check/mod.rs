@@ -21,7 +21,6 @@ use crate::source::Span;
 use crate::syntax::literal::{self, Literal};
 use crate::syntax::schema::DeclKind;
 
-use crate::analysis::facts as derived;
 pub use crate::analysis::facts::{Facts, Link, LinkOrigin, Transit, Wire, WireSource, Zones};
 pub use config::RuleConfig;
 
@@ -83,7 +82,7 @@ pub struct Ctx<'m> {
 
 impl<'m> Ctx<'m> {
     pub fn new(model: &'m Model, facts: &'m Facts, config: &'m RuleConfig) -> Self {
-        Ctx { model, facts, zones: Zones::new(model), config }
+        Ctx { model, facts, zones: facts.zones(model), config }
     }
 
     /// A finding of `rule` about `subjects` (element ids, in a meaningful order).
@@ -123,12 +122,12 @@ impl<'m> Ctx<'m> {
     /// Classification rank of a data entity or event: public 0, internal 1, confidential 2,
     /// restricted 3; `None` when unclassified.
     pub fn classification(&self, data: ElementId) -> Option<usize> {
-        derived::classification(self.model, data)
+        self.facts.traits(data).classification.map(Classification::rank)
     }
 
     /// Confidential or above, personal data, or credentials.
     pub fn is_sensitive(&self, data: ElementId) -> bool {
-        derived::is_sensitive(self.model, data, CONFIDENTIAL)
+        self.facts.traits(data).is_sensitive(CONFIDENTIAL)
     }
 
     /// Highest classification rank among the data a link carries.
@@ -138,7 +137,7 @@ impl<'m> Ctx<'m> {
 
     /// Criticality rank: low 0, medium 1, high 2, critical 3, mission-critical 4.
     pub fn criticality(&self, id: ElementId) -> Option<usize> {
-        self.model.get(id).and_then(|e| e.word("criticality")).and_then(Criticality::parse).map(Criticality::rank)
+        self.facts.traits(id).criticality.map(Criticality::rank)
     }
 
     /// Replicas of a runnable element; a missing value means one instance.

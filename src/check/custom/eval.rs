@@ -151,7 +151,7 @@ fn link_counts(l: &Link, f: &LinkFilter) -> bool {
         return false;
     }
     if !f.protocols.is_empty() {
-        let protocol = l.wire.as_ref().map(|w| w.protocol.as_str()).or(l.protocol.as_deref());
+        let protocol = l.wire.as_ref().map(|w| w.protocol.word()).or(l.protocol.map(crate::lang::Protocol::word));
         if !protocol.is_some_and(|p| f.protocols.iter().any(|w| w == p)) {
             return false;
         }

@@ -147,7 +147,9 @@ fn stated_by_default(ctx: &Ctx<'_>, u: &Use<'_>) -> Vec<Rich> {
         return Vec::new();
     };
     let mut out = Vec::new();
-    for (name, value, from) in [("protocol", &l.protocol, l.protocol_from), ("auth", &l.auth, l.auth_from)] {
+    let protocol = l.protocol.map(crate::lang::Protocol::word);
+    let auth = l.auth.map(crate::lang::AuthScheme::word);
+    for (name, value, from) in [("protocol", protocol, l.protocol_from), ("auth", auth, l.auth_from)] {
         let (Some(value), Some(StatedBy::Default(place))) = (value, from) else { continue };
         let noun = ctx.model.get(place).map_or("zone", |p| p.kind.noun());
         let mut r = doc::plain(format!("{name} {value} (the default of {noun} "));

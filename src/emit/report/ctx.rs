@@ -308,7 +308,7 @@ impl<'m> Ctx<'m> {
     pub fn link_transit(&self, link: Option<&Link>, shown: Option<&str>) -> String {
         let Some(l) = link else { return NOT_STATED.into() };
         let protocol = match &l.wire {
-            Some(w) if w.source == WireSource::Declared => Some(shown.unwrap_or(&w.protocol).to_string()),
+            Some(w) if w.source == WireSource::Declared => Some(shown.unwrap_or(w.protocol.word()).to_string()),
             Some(w) => Some(format!("{}, inferred", w.protocol)),
             None => None,
         };

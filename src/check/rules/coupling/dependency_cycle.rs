@@ -2,6 +2,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
+use rustc_hash::FxHashSet;
+
 use super::{code, user_kind};
 use crate::analysis::graphs::path_key;
 use crate::check::shared::name_list;
@@ -30,8 +32,10 @@ pub static DEPENDENCY_CYCLE: Rule = Rule {
 struct CycleGraph {
     nodes: Vec<ElementId>,
     subject: Vec<bool>,
-    /// Per node: target node -> its links.
-    adj: Vec<BTreeMap<usize, EdgeLinks>>,
+    /// Per node: its targets in node order, with their links; built by [`CycleGraph::link_up`].
+    adj: Vec<Vec<(usize, EdgeLinks)>>,
+    /// Edges as added: (from, to, link, asynchronous).
+    added: Vec<(usize, usize, usize, bool)>,
 }
 
 impl CycleGraph {
@@ -45,34 +49,55 @@ impl CycleGraph {
         let pos = NodeOf(pos);
         let g = CycleGraph {
             subject: nodes.iter().map(|(_, s)| *s).collect(),
-            adj: vec![BTreeMap::new(); nodes.len()],
+            adj: vec![Vec::new(); nodes.len()],
+            added: Vec::new(),
             nodes: nodes.into_iter().map(|(id, _)| id).collect(),
         };
         (g, pos)
     }
 
     fn add(&mut self, a: usize, b: usize, link: usize, is_async: bool) {
-        if a == b {
-            return;
+        if a != b && a < self.adj.len() {
+            self.added.push((a, b, link, is_async));
         }
-        let Some(out) = self.adj.get_mut(a) else { return };
-        let e = out.entry(b).or_insert((None, None));
-        if is_async {
-            e.1.get_or_insert(link);
-        } else {
-            e.0.get_or_insert(link);
+    }
+
+    /// Builds the adjacency from the added edges: one sort instead of a map per node. Each edge
+    /// keeps the first synchronous and the first asynchronous link added for it.
+    fn link_up(&mut self) {
+        // Stable: links of one edge stay in the order they were added.
+        self.added.sort_by_key(|(a, b, _, _)| (*a, *b));
+        for &(a, b, link, is_async) in &self.added {
+            let out = &mut self.adj[a];
+            if out.last().is_none_or(|(t, _)| *t != b) {
+                out.push((b, (None, None)));
+            }
+            if let Some((_, e)) = out.last_mut() {
+                if is_async {
+                    e.1.get_or_insert(link);
+                } else {
+                    e.0.get_or_insert(link);
+                }
+            }
         }
+        self.added = Vec::new();
+    }
+
+    /// The links of the edge from `v` to `w`.
+    fn edge(&self, v: usize, w: usize) -> Option<EdgeLinks> {
+        let out = self.adj.get(v)?;
+        out.binary_search_by_key(&w, |(t, _)| *t).ok().map(|i| out[i].1)
     }
 
     fn sync_succ(&self, v: usize) -> Vec<usize> {
         if !self.subject[v] {
             return Vec::new();
         }
-        self.adj[v].iter().filter(|(t, (s, _))| s.is_some() && self.subject[**t]).map(|(t, _)| *t).collect()
+        self.adj[v].iter().filter(|(t, (s, _))| s.is_some() && self.subject[*t]).map(|(t, _)| *t).collect()
     }
 
     fn all_succ(&self, v: usize) -> Vec<usize> {
-        self.adj[v].keys().copied().collect()
+        self.adj[v].iter().map(|(t, _)| *t).collect()
     }
 }
 
@@ -137,7 +162,7 @@ fn find_cycles(g: &CycleGraph) -> Vec<Cycle> {
         let hops: Vec<Hop> = nodes
             .windows(2)
             .filter_map(|w| {
-                let link = g.adj[w[0]].get(&w[1]).and_then(|(s, _)| *s)?;
+                let link = g.edge(w[0], w[1]).and_then(|(s, _)| s)?;
                 Some(Hop { from: w[0], to: w[1], link, is_async: false })
             })
             .collect();
@@ -176,7 +201,7 @@ fn find_cycles(g: &CycleGraph) -> Vec<Cycle> {
                 nodes
                     .windows(2)
                     .filter_map(|w| {
-                        let (s, a) = g.adj[w[0]].get(&w[1]).copied()?;
+                        let (s, a) = g.edge(w[0], w[1])?;
                         let link = s.or(a)?;
                         Some(Hop { from: w[0], to: w[1], link, is_async: s.is_none() })
                     })
@@ -197,7 +222,7 @@ fn async_walk(g: &CycleGraph, start: usize, group: &[usize], k: usize) -> Option
     let mut queue = VecDeque::from([begin]);
     while let Some(cur) = queue.pop_front() {
         let (v, taken, met) = cur;
-        for (&w, &(s, a)) in &g.adj[v] {
+        for &(w, (s, a)) in &g.adj[v] {
             if group.get(w) != Some(&k) {
                 continue;
             }
@@ -272,7 +297,7 @@ fn rotate(g: &CycleGraph, mut hops: Vec<Hop>) -> Vec<Hop> {
 /// Links from a component into a broker that only consume from it: `access read`, or a component
 /// that subscribes to the broker's events without publishing any of them.
 fn consumer_links(cx: &Ctx<'_>) -> Vec<bool> {
-    let mut delivered: BTreeSet<(ElementId, ElementId)> = BTreeSet::new();
+    let mut delivered: FxHashSet<(ElementId, ElementId)> = FxHashSet::default();
     for l in cx.facts.links.iter().filter(|l| l.origin == LinkOrigin::Event) {
         delivered.insert((l.from, l.to));
     }
@@ -307,6 +332,7 @@ fn dependency_cycle(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             g.add(a, b, i, l.is_async);
         }
     }
+    g.link_up();
     for c in find_cycles(&g) {
         acc.push(cycle_finding(cx, &g, &c, &consumer, false));
     }
@@ -339,6 +365,7 @@ fn dependency_cycle(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             g.add(a, b, i, l.is_async);
         }
     }
+    g.link_up();
     for c in find_cycles(&g) {
         acc.push(cycle_finding(cx, &g, &c, &consumer, true));
     }

@@ -1,8 +1,7 @@
 //! CPL009 inappropriate-intimacy: Two components that work on almost the same data.
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use super::{code, components, user_kind};
+use crate::analysis::ranges::Ranges;
 use crate::check::shared::{count, name_list, team_of};
 use crate::check::{Category, Ctx, Rule, RuleOption};
 use crate::diagnostics::{Diagnostic, Severity};
@@ -52,50 +51,55 @@ fn inappropriate_intimacy(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         position[c.0 as usize] = Some(i);
     }
     let pos = |id: &ElementId| position.get(id.0 as usize).copied().flatten();
-    let mut items: Vec<BTreeSet<ElementId>> = vec![BTreeSet::new(); comps.len()];
+    // Every structure below is a flat list sorted once, not a set or map per component.
+    // (component position, data) for what each component owns, then what its stores hold.
+    let mut uses: Vec<(usize, ElementId)> = Vec::new();
     for (i, c) in comps.iter().enumerate() {
         if let Some(e) = cx.model.get(*c) {
-            items[i].extend(e.references("owns"));
+            uses.extend(e.references("owns").map(|d| (i, d)));
         }
     }
-    let mut store_users: BTreeMap<ElementId, BTreeSet<ElementId>> = BTreeMap::new();
+    let mut store_users: Vec<(ElementId, usize)> = Vec::new();
     for (_, l) in deps.links(cx.facts) {
-        if pos(&l.from).is_some() && matches!(user_kind(cx, l.to), Some(DeclKind::Datastore | DeclKind::Cache)) {
-            store_users.entry(l.to).or_default().insert(l.from);
+        if let Some(a) = pos(&l.from) {
+            if matches!(user_kind(cx, l.to), Some(DeclKind::Datastore | DeclKind::Cache)) {
+                store_users.push((l.to, a));
+            }
         }
     }
+    store_users.sort_unstable();
+    store_users.dedup();
     // A store used by more components than the cap holds common vocabulary; skipping it keeps the
     // item sets linear in the links.
-    for (store, comps) in store_users.iter().filter(|(_, c)| c.len() <= MAX_SHARERS) {
-        let Some(e) = cx.model.get(*store) else { continue };
-        for c in comps {
-            if let Some(a) = pos(c) {
-                items[a].extend(e.references("holds"));
-            }
+    for users in store_users.chunk_by(|x, y| x.0 == y.0).filter(|u| u.len() <= MAX_SHARERS) {
+        let Some(e) = cx.model.get(users[0].0) else { continue };
+        for &(_, a) in users {
+            uses.extend(e.references("holds").map(|d| (a, d)));
         }
     }
-    // Inverted index: data -> components using it; pairs counted through it.
-    let mut users: BTreeMap<ElementId, Vec<usize>> = BTreeMap::new();
-    for (i, set) in items.iter().enumerate() {
-        for d in set {
-            users.entry(*d).or_default().push(i);
+    uses.sort_unstable();
+    uses.dedup();
+    // The data of each component, sorted.
+    let items = Ranges::from_pairs(comps.len(), uses.iter().map(|&(a, d)| (a, d)));
+    // Inverted index: data -> components using it (in position order); pairs counted through it.
+    let mut by_data: Vec<(ElementId, usize)> = uses.iter().map(|&(a, d)| (d, a)).collect();
+    by_data.sort_unstable();
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
+    for list in by_data.chunk_by(|x, y| x.0 == y.0).filter(|l| l.len() >= 2 && l.len() <= MAX_SHARERS) {
+        for (k, &(_, a)) in list.iter().enumerate() {
+            pairs.extend(list[k + 1..].iter().map(|&(_, b)| (a.min(b), a.max(b))));
         }
     }
-    let mut shared: BTreeMap<(usize, usize), usize> = BTreeMap::new();
-    for list in users.values().filter(|l| l.len() >= 2 && l.len() <= MAX_SHARERS) {
-        for (k, &a) in list.iter().enumerate() {
-            for &b in &list[k + 1..] {
-                *shared.entry((a.min(b), a.max(b))).or_insert(0) += 1;
-            }
-        }
-    }
-    for ((a, b), n) in shared {
-        let larger = items[a].len().max(items[b].len());
+    pairs.sort_unstable();
+    for run in pairs.chunk_by(|x, y| x == y) {
+        let ((a, b), n) = (run[0], run.len());
+        let (items_a, items_b) = (items.list(a), items.list(b));
+        let larger = items_a.len().max(items_b.len());
         if n < min_shared || (n as u64) * 100 <= pct * larger as u64 || (teams[a].is_some() && teams[a] == teams[b]) {
             continue;
         }
         let (ca, cb) = (comps[a], comps[b]);
-        let common: Vec<ElementId> = items[a].intersection(&items[b]).copied().collect();
+        let common: Vec<ElementId> = items_a.iter().copied().filter(|d| items_b.binary_search(d).is_ok()).collect();
         acc.push(
             cx.finding(
                 &INAPPROPRIATE_INTIMACY,
@@ -104,8 +108,8 @@ fn inappropriate_intimacy(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
                     cx.name(ca),
                     cx.name(cb),
                     count(n, "data item"),
-                    items[a].len(),
-                    items[b].len()
+                    items_a.len(),
+                    items_b.len()
                 ),
                 cx.span_of(ca),
                 "intimate with another component",

@@ -3,7 +3,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{code, is_component};
-use crate::analysis::facts;
 use crate::check::{Category, Ctx, LinkOrigin, Rule, RuleOption};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::semantic::model::ElementId;
@@ -74,11 +73,7 @@ fn layer_violation(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         }
         // A load balancer, ingress or proxy is infrastructure in front of whatever it relays to.
         // A build push or maintenance access (`usage devops`) is no layer dependency either.
-        if facts::is_relay(cx.model, l.from)
-            || facts::is_relay(cx.model, l.to)
-            || l.devops
-            || facts::is_tooling(cx.model, l.from)
-        {
+        if cx.facts.traits(l.from).relay || cx.facts.traits(l.to).relay || l.devops || cx.facts.traits(l.from).tooling {
             continue;
         }
         let (Some(a), Some(b)) = (layer(l.from), layer(l.to)) else {

@@ -30,7 +30,7 @@ const LINKED_INTO_CALLER: &[&str] = &["library", "module"];
 fn local_protocol_across_processes(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let mut seen: BTreeSet<(ElementId, ElementId)> = BTreeSet::new();
     for l in &cx.facts.links {
-        if l.protocol.as_deref() != Some("in-process") || l.reply {
+        if l.protocol.map(crate::lang::Protocol::word) != Some("in-process") || l.reply {
             continue;
         }
         let Some(target) = cx.model.get(l.to) else { continue };

@@ -1,7 +1,5 @@
 //! OWN009 tightly-coupled-teams: A component that talks more to another team's components than to its own team's.
 
-use std::collections::BTreeMap;
-
 use super::{code, is_user};
 use crate::check::shared::{count, team_of};
 use crate::check::{Category, Ctx, Rule, RuleOption};
@@ -32,18 +30,22 @@ fn tightly_coupled_teams(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     const EDGE_KINDS: &[&str] = &["gateway", "proxy", "waf", "load-balancer", "frontend", "mobile", "spa", "desktop"];
     let min = cx.option(&TIGHTLY_COUPLED_TEAMS_MIN_LINKS).max(1) as usize;
     let deps = &cx.facts.deps;
-    // The team of every component, looked up once.
-    let mut teams: Vec<Option<ElementId>> = vec![None; cx.model.elements.len()];
-    let mut members: BTreeMap<ElementId, usize> = BTreeMap::new();
+    // The team of every component, looked up once, and how many components each team has.
+    let n = cx.model.elements.len();
+    let mut teams: Vec<Option<ElementId>> = vec![None; n];
+    let mut members: Vec<usize> = vec![0; n];
     for (id, _) in cx.model.of_kind(DeclKind::Component) {
         if let Some(t) = team_of(cx, id) {
             teams[id.0 as usize] = Some(t);
-            *members.entry(t).or_insert(0) += 1;
+            if let Some(m) = members.get_mut(t.0 as usize) {
+                *m += 1;
+            }
         }
     }
     let team = |id: ElementId| teams.get(id.0 as usize).copied().flatten();
-    // Distinct component neighbours in either direction, with the span of the first link.
-    let mut neighbours: BTreeMap<ElementId, BTreeMap<ElementId, Span>> = BTreeMap::new();
+    // Distinct component neighbours in either direction, with the first link between them: one
+    // sorted list of (component, neighbour, link), not a map per component.
+    let mut pairs: Vec<(ElementId, ElementId, usize)> = Vec::new();
     for (i, l) in cx.facts.links.iter().enumerate() {
         if !deps.is_dependency(i)
             || !is_user(cx, l.from, DeclKind::Component)
@@ -51,33 +53,39 @@ fn tightly_coupled_teams(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         {
             continue;
         }
-        neighbours.entry(l.from).or_default().entry(l.to).or_insert(l.span);
-        neighbours.entry(l.to).or_default().entry(l.from).or_insert(l.span);
+        pairs.push((l.from, l.to, i));
+        pairs.push((l.to, l.from, i));
     }
-    for (c, around) in neighbours {
+    pairs.sort_unstable();
+    pairs.dedup_by_key(|(c, n, _)| (*c, *n));
+    // The neighbours of one component by team (team, neighbour, span), reused for every component.
+    let mut by_team: Vec<(ElementId, ElementId, Span)> = Vec::new();
+    for around in pairs.chunk_by(|a, b| a.0 == b.0) {
+        let c = around[0].0;
         if cx.kind_word(c).is_some_and(|k| EDGE_KINDS.contains(&k)) {
             continue;
         }
         let Some(mine) = team(c) else { continue };
-        if members.get(&mine).copied().unwrap_or(0) < 2 {
+        if members.get(mine.0 as usize).copied().unwrap_or(0) < 2 {
             continue;
         }
-        let mut by_team: BTreeMap<ElementId, Vec<(ElementId, Span)>> = BTreeMap::new();
-        for (n, span) in &around {
-            if let Some(t) = team(*n) {
-                by_team.entry(t).or_default().push((*n, *span));
-            }
-        }
-        let own = by_team.get(&mine).map_or(0, Vec::len);
+        by_team.clear();
+        by_team.extend(around.iter().filter_map(|&(_, n, i)| Some((team(n)?, n, cx.facts.links[i].span))));
+        // Stable: each team's neighbours stay in id order.
+        by_team.sort_by_key(|(t, _, _)| *t);
+        let runs = || by_team.chunk_by(|a, b| a.0 == b.0);
+        let own = runs().find(|run| run[0].0 == mine).map_or(0, <[_]>::len);
         // The other team with the most neighbours; ties go to the first by id.
-        let Some((other, list)) =
-            by_team.iter().filter(|(t, _)| **t != mine).max_by_key(|(t, v)| (v.len(), std::cmp::Reverse(**t)))
+        let Some(run) =
+            runs().filter(|run| run[0].0 != mine).max_by_key(|run| (run.len(), std::cmp::Reverse(run[0].0)))
         else {
             continue;
         };
-        if list.len() < min || list.len() <= 2 * own {
+        if run.len() < min || run.len() <= 2 * own {
             continue;
         }
+        let other = &run[0].0;
+        let list: Vec<(ElementId, Span)> = run.iter().map(|(_, n, span)| (*n, *span)).collect();
         let mut d = cx.finding(
             &TIGHTLY_COUPLED_TEAMS,
             format!(

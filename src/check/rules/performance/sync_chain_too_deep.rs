@@ -1,8 +1,11 @@
 //! PERF003 sync-chain-too-deep: A chain of synchronous calls from an entry point is deeper than allowed.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
+
+use rustc_hash::FxHashMap;
 
 use super::code;
+use crate::analysis::ranges::Ranges;
 use crate::check::{Category, Ctx, Link, Rule, RuleOption};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::semantic::model::ElementId;
@@ -106,7 +109,7 @@ fn sync_chain_too_deep(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let max = cx.option(&SYNC_CHAIN_TOO_DEEP_MAX_DEPTH) as usize;
     let n = cx.model.elements.len();
     let mut adj: Vec<Vec<usize>> = vec![Vec::new(); n];
-    let mut edge_span: BTreeMap<(usize, usize), Span> = BTreeMap::new();
+    let mut edge_span: FxHashMap<(usize, usize), Span> = FxHashMap::default();
     for l in cx.facts.links.iter().filter(|l| is_remote_sync_call(cx, l)) {
         let (a, b) = (l.from.0 as usize, l.to.0 as usize);
         if a < n && b < n {
@@ -120,7 +123,16 @@ fn sync_chain_too_deep(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     }
     // Entry points.
     let mut entry = vec![false; n];
-    let in_internet = |id: ElementId| cx.facts.zone_of(id).is_some_and(|z| cx.zones.is_internet(z));
+    // Whether each zone is in the internet, by zone index: asked once per zone, not per element.
+    let mut internet_zone: Vec<Option<bool>> = vec![None; n];
+    let mut in_internet = |id: ElementId| {
+        let Some(z) = cx.facts.zone_of(id) else { return false };
+        match internet_zone.get_mut(z.0 as usize) {
+            Some(Some(known)) => *known,
+            Some(slot) => *slot.insert(cx.zones.is_internet(z)),
+            None => cx.zones.is_internet(z),
+        }
+    };
     for (id, _) in cx.model.of_kind(DeclKind::Component) {
         if in_internet(id) {
             entry[id.0 as usize] = true;
@@ -198,8 +210,7 @@ fn sync_chain_too_deep(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             }
         }
         for c in cycles {
-            let ms: Vec<String> =
-                chains.members.get(c).into_iter().flatten().map(|m| format!("`{}`", name(*m))).collect();
+            let ms: Vec<String> = chains.members.list(c).iter().map(|m| format!("`{}`", name(*m))).collect();
             d = d.with_note(format!(
                 "the chain passes through a cycle of {}, crossed once (dependency-cycle reports the cycle)",
                 ms.join(", ")
@@ -217,7 +228,7 @@ fn sync_chain_too_deep(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
 /// one call inside it (a lower bound), and never more.
 struct Chains {
     comp: Vec<usize>,
-    members: Vec<Vec<usize>>,
+    members: Ranges<usize>,
     /// Calls in the longest chain from each node.
     best: Vec<usize>,
     /// The first call leaving the node's cycle on that chain: (member it leaves from, target).
@@ -228,16 +239,16 @@ fn longest_chains(adj: &[Vec<usize>]) -> Chains {
     let n = adj.len();
     let comp = components(adj);
     let count = comp.iter().map(|c| c + 1).max().unwrap_or(0);
-    let mut members: Vec<Vec<usize>> = vec![Vec::new(); count];
-    for (v, &c) in comp.iter().enumerate() {
-        members[c].push(v);
-    }
+    // Each component's members in node order, in one flat list.
+    let members = Ranges::from_pairs(count, comp.iter().enumerate().map(|(v, &c)| (c, v)));
     let mut best = vec![0; n];
     let mut choice = vec![None; n];
     // Tarjan numbers components in reverse topological order: successors come first.
-    for ms in &members {
-        // Each member's best way out of the component: (calls, target).
-        let mut out: Vec<(usize, Option<usize>)> = Vec::with_capacity(ms.len());
+    // Each member's best way out of its component: (calls, target); reused for every component.
+    let mut out: Vec<(usize, Option<usize>)> = Vec::new();
+    for c in 0..count {
+        let ms = members.list(c);
+        out.clear();
         for &x in ms {
             let mut b = (0, None);
             for &w in &adj[x] {

@@ -1,6 +1,8 @@
 //! PERF004 timeout-inversion: A caller times out before its callee can answer.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashSet;
 
 use super::{code, dur, duration, is_call, ms};
 use crate::check::{Category, Ctx, Link, LinkOrigin, Rule};
@@ -37,8 +39,9 @@ fn timeout_inversion(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let n = cx.model.elements.len();
     // What each element may spend waiting downstream: its longest call with every retry.
     let mut downstream: Vec<Option<(u64, &Link)>> = vec![None; n];
-    // What each element needs at p95: its own latency plus its synchronous `uses` latencies.
-    let mut needs: Vec<Option<u64>> = cx.model.elements.iter().map(|e| duration(e, "latency")).collect();
+    // The latencies of each element's synchronous `uses`, summed; with its own latency, what it
+    // needs at p95 (see `needs`).
+    let mut uses_latency: Vec<Option<u64>> = vec![None; n];
     for l in cx.facts.links.iter().filter(|l| is_call(l)) {
         let Some(slot) = downstream.get_mut(l.from.0 as usize) else { continue };
         if let Some(t) = l.timeout {
@@ -48,14 +51,22 @@ fn timeout_inversion(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             }
         }
         if let (LinkOrigin::Uses, Some(lat)) = (l.origin, l.latency) {
-            if let Some(need) = needs.get_mut(l.from.0 as usize) {
-                *need = Some(need.unwrap_or(0) + lat);
+            if let Some(sum) = uses_latency.get_mut(l.from.0 as usize) {
+                *sum = Some(sum.unwrap_or(0) + lat);
             }
         }
     }
     // Synchronous call cycles: inside one, every caller waits on a callee that waits on the next,
     // so no timeouts can nest. That is one cause (the cycle), reported once per cycle.
-    let n = cx.model.elements.len();
+    // Own latency plus the `uses` latencies; read only for the callees of timed calls, not for
+    // every element of the model.
+    let needs = |id: ElementId| {
+        let own = cx.model.get(id).and_then(|e| duration(e, "latency"));
+        match uses_latency.get(id.0 as usize).copied().flatten() {
+            Some(sum) => Some(own.unwrap_or(0) + sum),
+            None => own,
+        }
+    };
     let mut calls: Vec<Vec<usize>> = vec![Vec::new(); n];
     for l in cx.facts.links.iter().filter(|l| is_call(l)) {
         calls[l.from.0 as usize].push(l.to.0 as usize);
@@ -86,7 +97,7 @@ fn timeout_inversion(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         cycle_of[a.0 as usize].is_some() && cycle_of[a.0 as usize] == cycle_of[b.0 as usize]
     };
     let mut in_cycles: BTreeMap<usize, Vec<&Link>> = BTreeMap::new();
-    let mut seen = BTreeSet::new();
+    let mut seen = FxHashSet::default();
     for l in cx.facts.links.iter().filter(|l| is_call(l)) {
         let Some(t) = l.timeout else { continue };
         if !seen.insert((l.from, l.to, t)) {
@@ -128,9 +139,7 @@ fn timeout_inversion(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
                 &[l.from, l.to],
             )
             .with_secondary(down.span, "the callee's downstream wait")
-        } else if let Some(p) =
-            per_call_latency(cx, l).or_else(|| needs.get(l.to.0 as usize).copied().flatten()).filter(|p| *p > t)
-        {
+        } else if let Some(p) = per_call_latency(cx, l).or_else(|| needs(l.to)).filter(|p| *p > t) {
             cx.finding(
                 &TIMEOUT_INVERSION,
                 format!("{}, but `{}` needs {} at p95", head(), callee(), ms(p)),

@@ -3,7 +3,6 @@
 use std::collections::BTreeMap;
 
 use super::{code, criticality_word};
-use crate::analysis::facts;
 use crate::check::shared::count;
 use crate::check::{Category, Ctx, LinkOrigin, Rule};
 use crate::diagnostics::{Diagnostic, Severity};
@@ -38,7 +37,7 @@ fn criticality_inversion(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         }
         // A relay rated above its backend is normal: the backend's own rating is what counts. An
         // optional dependency only degrades the caller; a devops link is no runtime dependency.
-        if facts::is_relay(cx.model, l.from) || l.optional || l.devops {
+        if cx.facts.traits(l.from).relay || l.optional || l.devops {
             continue;
         }
         let (Some(a), Some(b)) = (cx.criticality(l.from), cx.criticality(l.to)) else { continue };

@@ -1,7 +1,6 @@
 //! REL004 dos-risky-boundary-access: A critical element receives calls across a network boundary.
 
 use super::{code, criticality_word, deployed_instances, quoted, single_instance};
-use crate::analysis::facts;
 use crate::check::{Category, Ctx, Link, LinkOrigin, Rule, CRITICAL};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::semantic::model::{ElementId, Val};
@@ -20,7 +19,7 @@ pub static DOS_RISKY_BOUNDARY_ACCESS: Rule = Rule {
 /// Gateways, proxies, WAFs and load balancers pass traffic through.
 fn forwards_traffic(cx: &Ctx<'_>, id: ElementId) -> bool {
     matches!(cx.kind_word(id), Some("gateway" | "proxy" | "waf" | "load-balancer" | "ingress"))
-        || facts::is_relay(cx.model, id)
+        || cx.facts.traits(id).relay
 }
 
 fn mitigates_dos(cx: &Ctx<'_>, id: ElementId) -> bool {
@@ -58,7 +57,7 @@ fn dos_risky_boundary_access(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
                 continue;
             }
             // Receiving outside traffic is a relay's job; the elements behind it are judged.
-            if facts::is_relay(cx.model, id) {
+            if cx.facts.traits(id).relay {
                 continue;
             }
             let mut sources: Vec<ElementId> = Vec::new();

@@ -110,7 +110,7 @@ fn critical_waits<'c>(cx: &'c Ctx<'_>) -> BTreeMap<ElementId, Vec<(ElementId, &'
 fn single_instance(cx: &Ctx<'_>, deployed: &BTreeMap<ElementId, u64>, id: ElementId) -> Option<String> {
     let e = cx.model.get(id)?;
     // Every user runs their own copy of a client app: it has no single instance to lose.
-    if facts::runs_on_user_device(cx.model, id) {
+    if cx.facts.traits(id).user_device {
         return None;
     }
     // `replicas 2x` is reported once, by the parser: an unknown count is not a single instance.

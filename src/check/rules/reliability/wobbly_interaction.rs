@@ -1,7 +1,6 @@
 //! REL002 wobbly-interaction: A synchronous call to a service with neither a timeout nor a circuit breaker.
 
 use super::code;
-use crate::analysis::facts;
 use crate::check::{Category, Ctx, Link, LinkOrigin, Rule};
 use crate::diagnostics::{Diagnostic, Severity, TextEdit};
 use crate::semantic::model::Attribute;
@@ -29,7 +28,7 @@ fn wobbly_interaction(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             continue;
         }
         // A relay's upstream timeouts are its configuration, not a dependency of its own.
-        if facts::is_relay(cx.model, l.from) || l.devops || facts::is_tooling(cx.model, l.from) {
+        if cx.facts.traits(l.from).relay || l.devops || cx.facts.traits(l.from).tooling {
             continue;
         }
         // `timeout ?` is a gap HYG008 reports and `timeout 2sec` a syntax error, not a missing timeout.

@@ -1,6 +1,6 @@
 //! SEC007 classification-ceiling: Data goes where its classification is not allowed.
 
-use std::collections::BTreeSet;
+use rustc_hash::FxHashSet;
 
 use super::{attr_span, class_word, code, data_list, el, group_by_link, is_store_kind, q};
 use crate::check::{Category, Ctx, Rule};
@@ -33,7 +33,9 @@ fn max_class_of(cx: &Ctx<'_>, holder: ElementId) -> Option<(usize, ElementId, Sp
 /// statement about the element itself: its own `max-classification`, else its profiles', else
 /// its system's profiles'. Profiles say what their controls are adequate for, so an element
 /// meeting several is adequate for the highest of them.
-fn ceiling_of(cx: &Ctx<'_>, id: ElementId) -> Ceiling {
+/// `zones` keeps the tightest ceiling of each zone's chain, by zone index, as many elements
+/// share a zone.
+fn ceiling_of(cx: &Ctx<'_>, id: ElementId, zones: &mut [Option<Ceiling>]) -> Ceiling {
     let e = el(cx, id)?;
     // The tightest limit, by rank then holder; built without collecting, as every component and
     // store is asked.
@@ -44,7 +46,24 @@ fn ceiling_of(cx: &Ctx<'_>, id: ElementId) -> Ceiling {
         }
     };
     if let Some(z) = cx.facts.zone_of(id) {
-        cx.zones.chain(z).into_iter().filter_map(|z| max_class_of(cx, z)).for_each(&mut consider);
+        let of_zone = match zones.get(z.0 as usize).copied().flatten() {
+            Some(known) => known,
+            None => {
+                let tightest = cx
+                    .zones
+                    .chain(z)
+                    .into_iter()
+                    .filter_map(|z| max_class_of(cx, z))
+                    .min_by_key(|(rank, holder, _)| (*rank, *holder));
+                if let Some(slot) = zones.get_mut(z.0 as usize) {
+                    *slot = Some(tightest);
+                }
+                tightest
+            }
+        };
+        if let Some(c) = of_zone {
+            consider(c);
+        }
     }
     let by_profiles = |profiles: &mut dyn Iterator<Item = ElementId>| {
         profiles.filter_map(|p| max_class_of(cx, p)).max_by_key(|(r, p, _)| (*r, std::cmp::Reverse(*p)))
@@ -68,10 +87,12 @@ fn ceiling_holder(cx: &Ctx<'_>, holder: ElementId) -> String {
 }
 
 fn classification_ceiling(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
-    let ceilings: Vec<Ceiling> = (0..cx.model.elements.len()).map(|i| ceiling_of(cx, ElementId(i as u32))).collect();
+    let n = cx.model.elements.len();
+    let mut zones: Vec<Option<Ceiling>> = vec![None; n];
+    let ceilings: Vec<Ceiling> = (0..n).map(|i| ceiling_of(cx, ElementId(i as u32), &mut zones)).collect();
     let ceiling = |id: ElementId| ceilings.get(id.0 as usize).copied().flatten();
     // Declarations: what a component owns, a store holds or a broker carries.
-    let mut declared: BTreeSet<(ElementId, ElementId)> = BTreeSet::new();
+    let mut declared: FxHashSet<(ElementId, ElementId)> = FxHashSet::default();
     for (id, e) in cx.model.iter() {
         if e.from_std || !(e.kind == DeclKind::Component || is_store_kind(Some(e.kind))) {
             continue;
@@ -121,7 +142,7 @@ fn classification_ceiling(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
                 .carries
                 .iter()
                 .copied()
-                .filter(|d| !declared.contains(&(end, *d)) && cx.classification(*d).is_some_and(|c| c > max))
+                .filter(|d| cx.classification(*d).is_some_and(|c| c > max) && !declared.contains(&(end, *d)))
                 .collect();
             if over.is_empty() || worst.as_ref().is_some_and(|w| w.0 <= max) {
                 continue;

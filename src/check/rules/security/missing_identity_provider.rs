@@ -29,7 +29,7 @@ fn missing_identity_provider(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     if idps.is_empty() {
         let mut once = Once::default();
         for l in &cx.facts.links {
-            let Some(auth) = l.auth.as_deref() else { continue };
+            let Some(auth) = l.auth.map(crate::lang::AuthScheme::word) else { continue };
             // A session on an interface open by design (a guest's cart) is no login.
             if !is_human(cx, l.from)
                 || !is_human_login(auth)

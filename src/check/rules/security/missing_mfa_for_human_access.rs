@@ -111,9 +111,14 @@ fn missing_mfa_for_human_access(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         }
         let Some(target) = reach.get(l.to.0 as usize).copied().flatten() else { continue };
         // The person's authentication: on their own link, or on the client's calls.
-        let mut factors: Vec<&str> = l.auth.iter().map(String::as_str).filter(|a| is_human_login(a)).collect();
+        let mut factors: Vec<&str> = l.auth.iter().map(|a| a.word()).filter(|a| is_human_login(a)).collect();
         if factors.is_empty() && is_client(cx, l.to) {
-            factors.extend(cx.facts.out(l.to).filter_map(|o| o.auth.as_deref()).filter(|a| is_human_login(a)));
+            factors.extend(
+                cx.facts
+                    .out(l.to)
+                    .filter_map(|o| o.auth.map(crate::lang::AuthScheme::word))
+                    .filter(|a| is_human_login(a)),
+            );
         }
         let Some(factor) = factors.first().copied() else { continue };
         if factors.contains(&"mfa") {

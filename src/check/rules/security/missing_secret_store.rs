@@ -51,7 +51,7 @@ fn missing_secret_store(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
                 .links
                 .iter()
                 .filter(|l| {
-                    l.auth.as_deref().is_some_and(|a| SHARED_SECRET_AUTH.contains(&a))
+                    l.auth.map(crate::lang::AuthScheme::word).is_some_and(|a| SHARED_SECRET_AUTH.contains(&a))
                         && is_ours(cx, l.from)
                         && is_component(cx, l.from)
                         && is_ours(cx, l.to)
@@ -69,7 +69,7 @@ fn missing_secret_store(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
                             "{} authenticates to {} with `{}`{more}, but the model has no secret store for those passwords and keys",
                             q(cx, first.from),
                             q(cx, first.to),
-                            first.auth.as_deref().unwrap_or_default()
+                            first.auth.map(crate::lang::AuthScheme::word).unwrap_or_default()
                         ),
                         first.span,
                         "a shared secret",

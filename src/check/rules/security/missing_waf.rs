@@ -4,7 +4,6 @@ use super::{code, is_component, is_forwarder, link_name, q, zone_desc};
 use crate::analysis::facts;
 use crate::check::{Category, Ctx, Rule};
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::lang::Protocol;
 use crate::semantic::model::ElementId;
 use crate::syntax::schema::DeclKind;
 
@@ -28,10 +27,10 @@ fn missing_waf(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         if !is_component(cx, to) || is_forwarder(cx, to) || roles.vault || roles.monitoring {
             continue;
         }
-        if facts::runs_on_user_device(cx.model, to) {
+        if cx.facts.traits(to).user_device {
             continue;
         }
-        let web = l.wire.as_ref().and_then(|w| Protocol::parse(&w.protocol)).is_some_and(Protocol::is_web);
+        let web = l.wire.as_ref().is_some_and(|w| w.protocol.is_web());
         if !web || !cx.crosses_network(l) || cx.facts.roles(l.from).guard || reported.contains(&to) {
             continue;
         }

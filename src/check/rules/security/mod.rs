@@ -164,7 +164,7 @@ fn is_forwarder(cx: &Ctx<'_>, id: ElementId) -> bool {
 
 /// A client a person uses: a web frontend, or an app on the person's device.
 fn is_client(cx: &Ctx<'_>, id: ElementId) -> bool {
-    component_kind(cx, id) == Some("frontend") || facts::runs_on_user_device(cx.model, id)
+    component_kind(cx, id) == Some("frontend") || cx.facts.traits(id).user_device
 }
 
 /// An authentication mode by which a person logs in (see [`AuthScheme::is_human_login`]).
@@ -186,16 +186,16 @@ fn is_vault(cx: &Ctx<'_>, id: ElementId) -> bool {
 }
 
 fn is_pii(cx: &Ctx<'_>, d: ElementId) -> bool {
-    facts::is_pii(cx.model, d)
+    cx.facts.traits(d).pii
 }
 
 fn is_credentials(cx: &Ctx<'_>, d: ElementId) -> bool {
-    facts::is_credentials(cx.model, d)
+    cx.facts.traits(d).credentials
 }
 
 /// Classified at `min` or above, personal data, or credentials.
 fn sensitive(cx: &Ctx<'_>, d: ElementId, min: usize) -> bool {
-    facts::is_sensitive(cx.model, d, min)
+    cx.facts.traits(d).is_sensitive(min)
 }
 
 fn integrity(cx: &Ctx<'_>, d: ElementId) -> Option<usize> {
@@ -328,7 +328,7 @@ fn plain_why(cx: &Ctx<'_>, l: &Link) -> Option<(String, Option<String>)> {
     if l.transit != Transit::Plaintext {
         return None;
     }
-    let protocol = l.wire.as_ref().map(|w| w.protocol.clone());
+    let protocol = l.wire.as_ref().map(|w| w.protocol.word().to_string());
     if l.encrypted == Some(false) {
         return Some(("`encrypted no`".into(), protocol));
     }

@@ -65,7 +65,7 @@ fn unauthenticated_boundary_crossing(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let mut sensitive_at = Memo::new(cx);
     let mut problems = Vec::new();
     for l in &cx.facts.links {
-        let Some(auth) = l.auth.as_deref() else { continue };
+        let Some(auth) = l.auth.map(crate::lang::AuthScheme::word) else { continue };
         if !is_ours(cx, l.to) || l.transit == Transit::Local || is_monitoring(cx, l.from) || is_monitoring(cx, l.to) {
             continue;
         }

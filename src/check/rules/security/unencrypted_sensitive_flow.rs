@@ -4,7 +4,6 @@ use super::{
     code, data_list, data_traits, encrypt_help, group_by_link, most_sensitive, plain_why, q, sensitive,
     MIN_CLASSIFICATION_DOC,
 };
-use crate::analysis::facts;
 use crate::check::{Category, Ctx, Rule, RuleOption, CONFIDENTIAL};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::semantic::model::ElementId;
@@ -33,7 +32,7 @@ fn unencrypted_sensitive_flow(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     for l in &cx.facts.links {
         let Some((why, protocol)) = plain_why(cx, l) else { continue };
         // Test tooling sends synthetic data, however the data it imitates is classified.
-        if facts::is_tooling(cx.model, l.from) {
+        if cx.facts.traits(l.from).tooling {
             continue;
         }
         if l.carries.iter().any(|d| sensitive(cx, *d, min)) {

@@ -31,7 +31,7 @@ fn unnecessary_sensitive_transfer(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let min = cx.option(&UNNECESSARY_SENSITIVE_TRANSFER_MIN_CLASSIFICATION) as usize;
     for (id, e) in cx.model.of_kind(DeclKind::Component) {
         // Forwarding what it receives is a relay's job, whatever its links say.
-        if facts::is_relay(cx.model, id) || is_forwarder(cx, id) {
+        if cx.facts.traits(id).relay || is_forwarder(cx, id) {
             continue;
         }
         let links: Vec<&Link> = cx.facts.out(id).chain(cx.facts.inbound(id)).collect();
