@@ -107,8 +107,8 @@ pub fn apply(model: &Model, zone_of: &[Option<ElementId>], system_of: &[Option<E
     // The defaults depend only on the zones and systems of both ends: looked up once per
     // combination, not once per link.
     type Scope = (Option<ElementId>, Option<ElementId>, Option<ElementId>, Option<ElementId>);
-    let mut defaults: FxHashMap<Scope, (Option<StatedDefault<Protocol>>, Option<StatedDefault<AuthScheme>>)> =
-        FxHashMap::default();
+    type Found = (Option<StatedDefault<Protocol>>, Option<StatedDefault<AuthScheme>>);
+    let mut defaults: FxHashMap<Scope, Found> = FxHashMap::default();
     let at = |list: &[Option<ElementId>], id: ElementId| list.get(id.0 as usize).copied().flatten();
     for l in links.iter_mut() {
         if l.protocol.is_some() && l.auth.is_some() {
