@@ -65,8 +65,25 @@ impl CycleGraph {
     /// Builds the adjacency from the added edges: one sort instead of a map per node. Each edge
     /// keeps the first synchronous and the first asynchronous link added for it.
     fn link_up(&mut self) {
-        // Stable: links of one edge stay in the order they were added.
-        self.added.sort_by_key(|(a, b, _, _)| (*a, *b));
+        // Stable, so links of one edge stay in the order they were added: a counting sort by
+        // source, then a stable sort of each source's few edges by target.
+        let mut start = vec![0usize; self.adj.len() + 1];
+        for &(a, ..) in &self.added {
+            start[a + 1] += 1;
+        }
+        for i in 1..start.len() {
+            start[i] += start[i - 1];
+        }
+        let mut next = start.clone();
+        let mut sorted = vec![(0, 0, 0, false); self.added.len()];
+        for &edge in &self.added {
+            sorted[next[edge.0]] = edge;
+            next[edge.0] += 1;
+        }
+        for w in start.windows(2) {
+            sorted[w[0]..w[1]].sort_by_key(|(_, b, _, _)| *b);
+        }
+        self.added = sorted;
         for &(a, b, link, is_async) in &self.added {
             let out = &mut self.adj[a];
             if out.last().is_none_or(|(t, _)| *t != b) {

@@ -1,6 +1,6 @@
 //! HYG010 duplicate-flow: The same dependency declared twice.
 
-use std::collections::BTreeMap;
+use rustc_hash::FxHashMap;
 
 use super::code;
 use crate::check::{Category, Ctx, LinkOrigin, Rule};
@@ -18,7 +18,10 @@ pub static DUPLICATE_FLOW: Rule = Rule {
 };
 
 fn duplicate_flow(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
-    let mut seen: BTreeMap<(ElementId, ElementId, bool, Option<ElementId>), crate::source::Span> = BTreeMap::new();
+    // A hash map, not an ordered one: only the first declaration of each key matters, and links
+    // are visited in declaration order, so the findings do not depend on the map's order.
+    let mut seen: FxHashMap<(ElementId, ElementId, bool, Option<ElementId>), crate::source::Span> =
+        FxHashMap::with_capacity_and_hasher(cx.facts.links.len(), Default::default());
     for l in cx.facts.links.iter().filter(|l| l.origin == LinkOrigin::Uses) {
         let key = (l.from, l.to, l.is_async, l.via);
         match seen.get(&key) {
