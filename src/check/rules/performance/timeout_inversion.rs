@@ -67,22 +67,24 @@ fn timeout_inversion(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             None => own,
         }
     };
-    let mut calls: Vec<Vec<usize>> = vec![Vec::new(); n];
-    for l in cx.facts.links.iter().filter(|l| is_call(l)) {
-        calls[l.from.0 as usize].push(l.to.0 as usize);
-    }
+    // Each element's callees, read from the facts' outgoing links rather than copied into a
+    // list per element.
+    let calls = |v: usize| {
+        let links = &cx.facts.links;
+        cx.facts.outgoing.list(v).iter().map(|&i| &links[i]).filter(|l| is_call(l)).map(|l| l.to.0 as usize)
+    };
     let mut cycle_of: Vec<Option<usize>> = vec![None; n];
     // Only an element that calls and is called can be on a cycle: the search runs over those
     // alone, not over every element of the model.
     let mut called = vec![false; n];
-    calls.iter().flatten().for_each(|&w| called[w] = true);
-    let members: Vec<usize> = (0..n).filter(|&v| called[v] && !calls[v].is_empty()).collect();
+    cx.facts.links.iter().filter(|l| is_call(l)).for_each(|l| called[l.to.0 as usize] = true);
+    let members: Vec<usize> = (0..n).filter(|&v| called[v] && calls(v).next().is_some()).collect();
     let mut member_at = vec![usize::MAX; n];
     for (i, &v) in members.iter().enumerate() {
         member_at[v] = i;
     }
     let sccs: Vec<Vec<usize>> = graph::strongly_connected(members.len(), |i| {
-        calls[members[i]].iter().map(|&w| member_at[w]).filter(|&j| j != usize::MAX).collect()
+        calls(members[i]).map(|w| member_at[w]).filter(|&j| j != usize::MAX).collect()
     })
     .into_iter()
     .filter(|c| c.len() > 1)
