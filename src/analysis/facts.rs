@@ -1483,7 +1483,8 @@ fn holes(model: &Model) -> Vec<Hole> {
     let mut out = Vec::new();
     let mut path: Vec<&'static str> = Vec::new();
     for (element, e) in model.iter().filter(|(_, e)| !e.from_std) {
-        for (attr, a) in e.attrs.iter().enumerate() {
+        let attrs: &[Attribute] = if e.attrs_have_holes() { &e.attrs } else { &[] };
+        for (attr, a) in attrs.iter().enumerate() {
             attr_holes(std::slice::from_ref(a), &mut path, &mut |path, span| {
                 out.push(Hole { element, place: HolePlace::Attr { attr, path }, span })
             });

@@ -172,6 +172,10 @@ pub struct Element {
     /// [`name_key`] of each attribute's name, in `attrs` order: a lookup scans these four-byte
     /// keys (one cache line for a typical element) and reads an attribute only when its key matches.
     attr_keys: Box<[u32]>,
+    /// Whether a `?` appears in `attrs` at any depth, noted while they are set: the facts' hole
+    /// walk then skips the attributes of the many elements without one instead of reading them
+    /// all again from memory.
+    attrs_have_holes: bool,
     pub file: FileId,
     pub span: Span,
     pub name_span: Span,
@@ -189,6 +193,10 @@ fn name_key(name: &str) -> u32 {
         0 => 0,
         n => ((n as u32 & 0xff) << 24) | (u32::from(b[0]) << 16) | (u32::from(b[n / 2]) << 8) | u32::from(b[n - 1]),
     }
+}
+
+fn any_hole(attrs: &[Attribute]) -> bool {
+    attrs.iter().any(|a| a.values().any(|v| matches!(v.val, Val::Hole)) || any_hole(&a.block))
 }
 
 impl Element {
@@ -213,6 +221,7 @@ impl Element {
             endpoints: Box::default(),
             fields: Box::default(),
             attr_keys: Box::default(),
+            attrs_have_holes: false,
             file,
             span,
             name_span,
@@ -220,10 +229,17 @@ impl Element {
         }
     }
 
-    /// Sets the attributes and their lookup keys together.
+    /// Sets the attributes, their lookup keys and whether they hold a hole together.
     pub fn set_attrs(&mut self, attrs: Vec<Attribute>) {
         self.attr_keys = attrs.iter().map(|a| name_key(a.name())).collect();
+        self.attrs_have_holes = any_hole(&attrs);
         self.attrs = attrs.into_boxed_slice();
+    }
+
+    /// Whether any attribute, at any depth of its blocks, has a `?` value.
+    #[inline]
+    pub fn attrs_have_holes(&self) -> bool {
+        self.attrs_have_holes
     }
 
     #[inline]
