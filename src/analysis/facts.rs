@@ -14,7 +14,7 @@ use super::operations;
 use super::ranges::Ranges;
 use crate::lang::vocab::Transport;
 use crate::lang::{AuthScheme, Classification, Criticality, Protocol, Trust};
-use crate::semantic::model::{Attribute, Element, ElementId, Endpoint, Model, Val};
+use crate::semantic::model::{has_hole, Attribute, Element, ElementId, Endpoint, Model, Val};
 use crate::source::Span;
 use crate::syntax::literal::Literal;
 use crate::syntax::schema::{self, DeclKind};
@@ -441,10 +441,6 @@ pub fn written_but_unreadable(model: &Model, id: ElementId, name: &str) -> bool 
     model.get(id).and_then(|e| e.attr(name)).is_some_and(is_unreadable)
 }
 
-fn has_hole(attrs: &[Attribute]) -> bool {
-    attrs.iter().any(|a| a.values().any(|v| matches!(v.val, Val::Hole)) || has_hole(&a.block))
-}
-
 /// Builds a link from keyed options (a `uses` block or a step's options).
 fn link_from_options(
     from: ElementId,
@@ -524,8 +520,8 @@ fn link_from_options(
 struct Stated {
     /// The `provider` of an interface, else the first element that `exposes` it.
     provider: Vec<Option<ElementId>>,
-    /// The first component that `owns` each data element.
-    first_data_owner: Vec<Option<ElementId>>,
+    /// The components that `own` each data element, in declaration order.
+    data_owners: Vec<Vec<ElementId>>,
     /// Its own `owner`.
     owner: Vec<Option<ElementId>>,
     /// Its own `zone` attribute: `Some(None)` when written but not a resolved reference.
@@ -538,7 +534,7 @@ impl Stated {
     fn read(model: &Model, n: usize) -> Stated {
         let mut stated = Stated {
             provider: vec![None; n],
-            first_data_owner: vec![None; n],
+            data_owners: vec![Vec::new(); n],
             owner: vec![None; n],
             zone: vec![None; n],
             container: vec![None; n],
@@ -559,8 +555,8 @@ impl Stated {
             }
             if e.kind == DeclKind::Component {
                 for d in e.references("owns") {
-                    if let Some(slot) = stated.first_data_owner.get_mut(d.0 as usize) {
-                        slot.get_or_insert(id);
+                    if let Some(owners) = stated.data_owners.get_mut(d.0 as usize) {
+                        owners.push(id);
                     }
                 }
                 stated.container[i] = container_of(model, id);
@@ -631,14 +627,6 @@ impl Facts {
     pub fn build(model: &Model) -> Facts {
         let n = model.elements.len();
         let stated = Stated::read(model, n);
-        let mut owners_of_data: Vec<Vec<ElementId>> = vec![Vec::new(); n];
-        for (id, e) in model.iter().filter(|(_, e)| e.kind == DeclKind::Component) {
-            for d in e.references("owns") {
-                if let Some(list) = owners_of_data.get_mut(d.0 as usize) {
-                    list.push(id);
-                }
-            }
-        }
         let mut idx = Facts {
             links: Vec::new(),
             outgoing: Ranges::default(),
@@ -646,11 +634,12 @@ impl Facts {
             owner: vec![None; n],
             zone: vec![None; n],
             system: vec![None; n],
-            owners_of_data: owners_of_data
-                .into_iter()
+            owners_of_data: stated
+                .data_owners
+                .iter()
                 .enumerate()
                 .filter(|(_, owners)| !owners.is_empty())
-                .map(|(i, owners)| (ElementId(i as u32), owners))
+                .map(|(i, owners)| (ElementId(i as u32), owners.clone()))
                 .collect(),
             provider: stated
                 .provider
@@ -881,7 +870,7 @@ impl Facts {
         }
         let next = match e.kind {
             DeclKind::Interface => stated.provider[i],
-            DeclKind::Data | DeclKind::Event => stated.first_data_owner[i],
+            DeclKind::Data | DeclKind::Event => stated.data_owners[i].first().copied(),
             DeclKind::Component if stated.container[i].is_some() => stated.container[i],
             _ => return self.system_of(id).and_then(|s| stated.owner.get(s.0 as usize).copied().flatten()),
         };

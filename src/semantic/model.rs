@@ -195,8 +195,9 @@ fn name_key(name: &str) -> u32 {
     }
 }
 
-fn any_hole(attrs: &[Attribute]) -> bool {
-    attrs.iter().any(|a| a.values().any(|v| matches!(v.val, Val::Hole)) || any_hole(&a.block))
+/// Whether a `?` appears in `attrs` at any depth of their blocks.
+pub fn has_hole(attrs: &[Attribute]) -> bool {
+    attrs.iter().any(|a| a.values().any(|v| matches!(v.val, Val::Hole)) || has_hole(&a.block))
 }
 
 impl Element {
@@ -232,7 +233,7 @@ impl Element {
     /// Sets the attributes, their lookup keys and whether they hold a hole together.
     pub fn set_attrs(&mut self, attrs: Vec<Attribute>) {
         self.attr_keys = attrs.iter().map(|a| name_key(a.name())).collect();
-        self.attrs_have_holes = any_hole(&attrs);
+        self.attrs_have_holes = has_hole(&attrs);
         self.attrs = attrs.into_boxed_slice();
     }
 
@@ -244,12 +245,11 @@ impl Element {
 
     #[inline]
     pub fn attr(&self, name: &str) -> Option<&Attribute> {
-        let key = name_key(name);
-        self.attr_keys.iter().zip(self.attrs.iter()).find(|(k, a)| **k == key && a.name() == name).map(|(_, a)| a)
+        self.attrs_named(name).next()
     }
 
     #[inline]
-    pub fn attrs_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Attribute> + 'a {
+    pub fn attrs_named<'a, 'n>(&'a self, name: &'n str) -> impl Iterator<Item = &'a Attribute> + use<'a, 'n> {
         let key = name_key(name);
         self.attr_keys
             .iter()

@@ -45,9 +45,7 @@ fn clean_statements<'t>(tokens: &'t [Word<'_>]) -> Option<Vec<Node<'t>>> {
         brace: usize,
     }
     let is_separator = |i: usize| matches!(tokens.get(i), Some((Token::Newline | Token::Semi, _)));
-    let is_word = |i: usize| {
-        tokens.get(i).is_some_and(|(t, _)| !matches!(t, Token::LBrace | Token::RBrace | Token::Newline | Token::Semi))
-    };
+    let is_word = |i: usize| tokens.get(i).is_some_and(|(t, _)| is_word_token(t));
     let skip_separators = |mut i: usize| {
         while is_separator(i) {
             i += 1;
@@ -106,6 +104,12 @@ fn clean_statements<'t>(tokens: &'t [Word<'_>]) -> Option<Vec<Node<'t>>> {
     }
 }
 
+/// A token that is a statement's word: anything but braces and separators. The clean pass and
+/// the grammar both ask this, so they agree on what a word is.
+fn is_word_token(t: &Token<'_>) -> bool {
+    !matches!(t, Token::LBrace | Token::RBrace | Token::Newline | Token::Semi)
+}
+
 fn file_parser<'t, 's: 't, I, E>() -> impl Parser<'t, I, Vec<Node<'t>>, E> + use<'t, 's, I, E>
 where
     I: ValueInput<'t, Token = Token<'s>, Span = Range<usize>> + SliceInput<'t, Slice = &'t [Word<'s>]>,
@@ -126,9 +130,7 @@ where
 {
     recursive(|node| {
         let separator = one_of([Token::Newline, Token::Semi]);
-        let word = any()
-            .filter(|t: &Token<'s>| !matches!(t, Token::LBrace | Token::RBrace | Token::Newline | Token::Semi))
-            .labelled("a word");
+        let word = any().filter(is_word_token).labelled("a word");
         let body = node
             .repeated()
             .collect::<Vec<_>>()
