@@ -24,6 +24,7 @@ pub mod import;
 pub mod lang;
 pub mod llm;
 pub mod lsp;
+pub mod parallel;
 pub mod pipeline;
 pub mod semantic;
 pub mod source;

@@ -565,8 +565,7 @@ pub fn normalize(path: &Path) -> PathBuf {
 }
 
 /// Parses files on as many threads as there are cores (one thread for small workspaces), returning
-/// the results in input order. Extra threads get the main thread's 8 MiB stack: parsing is bounded
-/// in depth but was sized for it.
+/// the results in input order.
 fn parse_in_parallel(jobs: &[(FileId, &str)]) -> Vec<(SourceAst, Vec<Diagnostic>)> {
     parse_on_threads(jobs, PARALLEL_FROM_BYTES)
 }
@@ -583,41 +582,8 @@ fn parse_on_threads(jobs: &[(FileId, &str)], parallel_from_bytes: usize) -> Vec<
     };
     let bytes: usize = jobs.iter().map(|(_, text)| text.len()).sum();
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let threads = if bytes < parallel_from_bytes { 1 } else { cores.min(jobs.len()).max(1) };
-    if threads == 1 {
-        return jobs.iter().map(parse).collect();
-    }
-    // Each thread takes the next file when it is done with one, so that a thread slowed by a
-    // large file or a busy core does not leave the others idle; results go back by index.
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let work = || {
-        let mut done = Vec::new();
-        loop {
-            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some(job) = jobs.get(i) else { return done };
-            done.push((i, parse(job)));
-        }
-    };
-    let mut slots: Vec<Option<(SourceAst, Vec<Diagnostic>)>> = Vec::new();
-    slots.resize_with(jobs.len(), || None);
-    std::thread::scope(|scope| {
-        // The calling thread works too; the others are extra.
-        let handles: Vec<_> = (1..threads)
-            .filter_map(|_| std::thread::Builder::new().stack_size(8 << 20).spawn_scoped(scope, work).ok())
-            .collect();
-        let mut parts = vec![work()];
-        for h in handles {
-            match h.join() {
-                Ok(part) => parts.push(part),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        }
-        for (i, result) in parts.into_iter().flatten() {
-            slots[i] = Some(result);
-        }
-    });
-    // Every index was taken by exactly one thread, and every thread finished.
-    slots.into_iter().map(|slot| slot.unwrap_or_default()).collect()
+    let threads = if bytes < parallel_from_bytes { 1 } else { cores };
+    crate::parallel::map_in_order(jobs, threads, parse)
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[(&str, u8)] = &[
     ("source", 0),
     ("graph", 0),
+    ("parallel", 0),
     ("diagnostics", 1),
     ("lang", 1),
     ("syntax", 2),

@@ -88,29 +88,13 @@ pub fn diagrams_with_progress(
     let views = views::all(&ctx);
     drop(ctx);
     let total = views.len();
-    let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8).min(total.max(1));
-    let work = || {
-        let mut out = Vec::new();
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some((name, title, dot)) = views.get(i) else { break };
-            out.push((i, draw(opts.renderer, name.clone(), title.clone(), dot.clone())));
-            progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
-        }
-        out
-    };
-    let mut drawn: Vec<(usize, Diagram)> = if threads <= 1 {
-        work()
-    } else {
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
-            handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))).collect()
-        })
-    };
-    drawn.sort_by_key(|(i, _)| *i);
-    drawn.into_iter().map(|(_, d)| d).collect()
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+    crate::parallel::map_in_order(&views, threads, |(name, title, dot)| {
+        let diagram = draw(opts.renderer, name.clone(), title.clone(), dot.clone());
+        progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
+        diagram
+    })
 }
 
 /// Lays out one view within the budget.
