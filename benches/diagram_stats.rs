@@ -26,7 +26,7 @@ fn main() {
         let tag = ws.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
         for analysis in &outcome.analyses {
             let opts = DiagramOptions { highlight: false, renderer: &Builtin };
-            for d in diagrams(&analysis.model, &analysis.diagnostics, &opts) {
+            for d in diagrams(&analysis.model, &analysis.facts, &analysis.diagnostics, &opts) {
                 let Some(p) = d.svg.as_deref().ok().and_then(inspect::parse) else { continue };
                 views += 1;
                 let r = p.routing();

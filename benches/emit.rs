@@ -89,7 +89,7 @@ fn views(components: usize) -> &'static [(String, String)] {
     let f = fixture(components);
     let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
     cache.entry(components).or_insert_with(|| {
-        let drawn = diagrams::diagrams(&f.analysis.model, &f.analysis.diagnostics, &no_render());
+        let drawn = diagrams::diagrams(&f.analysis.model, &f.analysis.facts, &f.analysis.diagnostics, &no_render());
         drawn.into_iter().map(|d| (d.name, d.dot)).collect::<Vec<_>>().leak()
     })
 }
@@ -123,7 +123,7 @@ fn svg(bencher: Bencher, components: usize, name: &str) {
 fn dot_all_views(bencher: Bencher, components: usize) {
     let f = fixture(components);
     let opts = no_render();
-    bencher.bench(|| diagrams::diagrams(&f.analysis.model, &f.analysis.diagnostics, &opts));
+    bencher.bench(|| diagrams::diagrams(&f.analysis.model, &f.analysis.facts, &f.analysis.diagnostics, &opts));
 }
 
 /// SVG of the system context view (the system, its actors and externals). Not at 100,000.
@@ -161,7 +161,7 @@ fn svg_data(bencher: Bencher, components: usize) {
 fn report_document(bencher: Bencher, components: usize) {
     let f = fixture(components);
     let a = &f.analysis;
-    bencher.bench(|| report::document(&a.model, &a.workspace.sources, &a.diagnostics, &f.report_inputs));
+    bencher.bench(|| report::document(&a.model, &a.facts, &a.workspace.sources, &a.diagnostics, &f.report_inputs));
 }
 
 /// report.md from the document tree.
@@ -169,7 +169,7 @@ fn report_document(bencher: Bencher, components: usize) {
 fn report_markdown(bencher: Bencher, components: usize) {
     let f = fixture(components);
     let a = &f.analysis;
-    let doc = report::document(&a.model, &a.workspace.sources, &a.diagnostics, &f.report_inputs);
+    let doc = report::document(&a.model, &a.facts, &a.workspace.sources, &a.diagnostics, &f.report_inputs);
     bencher.bench(|| report::markdown::render(&doc));
 }
 
@@ -178,7 +178,7 @@ fn report_markdown(bencher: Bencher, components: usize) {
 fn report_html(bencher: Bencher, components: usize) {
     let f = fixture(components);
     let a = &f.analysis;
-    let doc = report::document(&a.model, &a.workspace.sources, &a.diagnostics, &f.report_inputs);
+    let doc = report::document(&a.model, &a.facts, &a.workspace.sources, &a.diagnostics, &f.report_inputs);
     bencher.bench(|| report::html::render(&doc));
 }
 
@@ -187,5 +187,5 @@ fn report_html(bencher: Bencher, components: usize) {
 fn model_json(bencher: Bencher, components: usize) {
     let f = fixture(components);
     let a = &f.analysis;
-    bencher.bench(|| archc::emit::export::export(&a.model, &a.workspace.sources, Format::Json));
+    bencher.bench(|| archc::emit::export::export(&a.model, &a.facts, &a.workspace.sources, Format::Json));
 }

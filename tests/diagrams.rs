@@ -231,7 +231,7 @@ fn every_view_for_the_sample_and_examples_renders_to_well_formed_svg() {
         let a = analyze(&ws);
         let flows = a.model.of_kind(archc::syntax::schema::DeclKind::Flow).count();
         let start = Instant::now();
-        let ds = diagrams(&a.model, &a.diagnostics, &opts(true));
+        let ds = diagrams(&a.model, &a.facts, &a.diagnostics, &opts(true));
         let took = start.elapsed();
         eprintln!("{}: {} diagrams in {took:?}", ws.display(), ds.len());
         let tag = ws.file_name().unwrap().to_string_lossy().into_owned();
@@ -244,15 +244,15 @@ fn every_view_for_the_sample_and_examples_renders_to_well_formed_svg() {
 fn the_same_model_gives_the_same_bytes() {
     for ws in workspaces() {
         let a = analyze(&ws);
-        let one = diagrams(&a.model, &a.diagnostics, &opts(true));
+        let one = diagrams(&a.model, &a.facts, &a.diagnostics, &opts(true));
         let b = analyze(&ws);
-        let two = diagrams(&b.model, &b.diagnostics, &opts(true));
+        let two = diagrams(&b.model, &b.facts, &b.diagnostics, &opts(true));
         assert_eq!(one, two, "{}", ws.display());
     }
     let (m1, m2) = (generated(80), generated(80));
     assert_eq!(
-        diagrams(&m1.model, &[], &opts(false)).into_iter().map(|d| d.dot).collect::<Vec<_>>(),
-        diagrams(&m2.model, &[], &opts(false)).into_iter().map(|d| d.dot).collect::<Vec<_>>()
+        diagrams(&m1.model, &m1.facts, &[], &opts(false)).into_iter().map(|d| d.dot).collect::<Vec<_>>(),
+        diagrams(&m2.model, &m2.facts, &[], &opts(false)).into_iter().map(|d| d.dot).collect::<Vec<_>>()
     );
 }
 
@@ -265,10 +265,10 @@ fn finding(subjects: &[&str]) -> Diagnostic {
 #[test]
 fn highlighting_marks_the_elements_and_links_named_in_findings() {
     let a = generated(12);
-    let plain = diagrams(&a.model, &[], &opts(true));
+    let plain = diagrams(&a.model, &a.facts, &[], &opts(true));
     let f = [finding(&["svc_0_1"]), finding(&["svc_0_0", "svc_0_1"])];
-    let marked = diagrams(&a.model, &f, &opts(true));
-    let off = diagrams(&a.model, &f, &opts(false));
+    let marked = diagrams(&a.model, &a.facts, &f, &opts(true));
+    let off = diagrams(&a.model, &a.facts, &f, &opts(false));
     assert_eq!(plain, off, "without highlight, findings change nothing");
     let get = |ds: &[Diagram], n: &str| ds.iter().find(|d| d.name == n).unwrap().dot.clone();
     for view in ["containers", "context"] {
@@ -296,7 +296,7 @@ fn highlighting_follows_severity_and_the_legend_says_so() {
         f
     };
     let containers =
-        |f: &[Diagnostic]| diagrams(&a.model, f, &opts(true)).into_iter().find(|d| d.name == "containers").unwrap().dot;
+        |f: &[Diagnostic]| diagrams(&a.model, &a.facts, f, &opts(true)).into_iter().find(|d| d.name == "containers").unwrap().dot;
     let node_line = |dot: &str| dot.lines().find(|l| l.trim_start().starts_with("\"svc_0_1\"[")).unwrap().to_string();
     // A note marks nothing: a noisy model does not turn red.
     let noted = containers(&[with(Severity::Note, &["svc_0_1"])]);
@@ -338,7 +338,7 @@ flow f "Buy & <pay>" {
     )
     .unwrap();
     let a = analyze(dir.path());
-    let ds = diagrams(&a.model, &a.diagnostics, &opts(true));
+    let ds = diagrams(&a.model, &a.facts, &a.diagnostics, &opts(true));
     keep("escaping", &ds);
     assert_views(&ds, 1);
     let flow = ds.iter().find(|d| d.name == "flow-f").unwrap();
@@ -350,7 +350,7 @@ flow f "Buy & <pay>" {
 fn eighty_components_render_in_process() {
     let a = generated(80);
     let start = Instant::now();
-    let ds = diagrams(&a.model, &[finding(&["svc_3_2", "db_3"])], &opts(true));
+    let ds = diagrams(&a.model, &a.facts, &[finding(&["svc_3_2", "db_3"])], &opts(true));
     let took = start.elapsed();
     eprintln!("80 components: {} diagrams in {took:?}", ds.len());
     keep("generated-80", &ds);
@@ -453,7 +453,8 @@ fn generated_text(n: usize) -> String {
 #[test]
 fn an_empty_model_still_gives_every_view() {
     let model = archc::semantic::Model::default();
-    let ds = diagrams(&model, &[], &opts(true));
+    let facts = archc::analysis::facts::Facts::build(&model);
+    let ds = diagrams(&model, &facts, &[], &opts(true));
     assert_views(&ds, 0);
     assert!(ds.iter().all(|d| d.dot.contains("@empty")), "each view says what is missing");
 }
@@ -461,7 +462,7 @@ fn an_empty_model_still_gives_every_view() {
 #[test]
 fn each_deployment_is_drawn_with_its_nodes_zones_and_what_runs_where() {
     let a = analyze(&root().join("examples/payments"));
-    let ds = diagrams(&a.model, &[], &opts(false));
+    let ds = diagrams(&a.model, &a.facts, &[], &opts(false));
     let names: Vec<&str> = ds.iter().map(|d| d.name.as_str()).collect();
     for n in ["deployment-production", "deployment-disaster_recovery", "deployment-staging"] {
         assert!(names.contains(&n), "{n} missing from {names:?}");
@@ -491,7 +492,7 @@ fn each_deployment_is_drawn_with_its_nodes_zones_and_what_runs_where() {
 fn a_large_model_gets_overviews_that_fit_a_page() {
     // Over 300 elements: groups instead of one box per element, every view still drawn.
     let a = generated(400);
-    let ds = diagrams(&a.model, &[], &opts(false));
+    let ds = diagrams(&a.model, &a.facts, &[], &opts(false));
     keep("generated-400", &ds);
     for (name, title) in [
         ("containers", "Containers overview"),
@@ -510,6 +511,6 @@ fn a_large_model_gets_overviews_that_fit_a_page() {
     }
     // A small model keeps one box per element.
     let small = generated(12);
-    let ds = diagrams(&small.model, &[], &opts(false));
+    let ds = diagrams(&small.model, &small.facts, &[], &opts(false));
     assert_eq!(ds.iter().find(|d| d.name == "containers").unwrap().title, "Containers and zones");
 }

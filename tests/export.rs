@@ -110,7 +110,7 @@ fn export_all(format: Format, ext: &str) -> (tempfile::TempDir, Vec<PathBuf>) {
     let mut files = Vec::new();
     for (i, ws) in workspaces().iter().enumerate() {
         let a = analyze(ws);
-        let text = export(&a.model, &a.workspace.sources, format);
+        let text = export(&a.model, &a.facts, &a.workspace.sources, format);
         let name = format!("{i}-{}.{ext}", ws.file_name().unwrap().to_string_lossy());
         let path = dir.path().join(name);
         std::fs::write(&path, text).unwrap();
@@ -142,7 +142,7 @@ fn backstage_output_passes_the_catalog_validators() {
 #[test]
 fn backstage_maps_kinds_owners_and_apis() {
     let a = analyze(&tricky_workspace());
-    let yaml = export(&a.model, &a.workspace.sources, Format::Backstage);
+    let yaml = export(&a.model, &a.facts, &a.workspace.sources, Format::Backstage);
     for expected in [
         "kind: \"Group\"",
         "name: \"core\"",
@@ -173,7 +173,7 @@ fn backstage_maps_kinds_owners_and_apis() {
 fn json_is_the_resolved_model_with_a_version() {
     for ws in workspaces() {
         let a = analyze(&ws);
-        let text = export(&a.model, &a.workspace.sources, Format::Json);
+        let text = export(&a.model, &a.facts, &a.workspace.sources, Format::Json);
         let v: serde_json::Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", ws.display()));
         assert_eq!(v["version"], MODEL_JSON_VERSION);
         let user = a.model.elements.iter().filter(|e| !e.from_std).count();
@@ -182,7 +182,7 @@ fn json_is_the_resolved_model_with_a_version() {
         assert!(text.contains("\"elements\": [\n    {\n      \"kind\": ") || user == 0);
     }
     let a = analyze(&tricky_workspace());
-    let v: serde_json::Value = serde_json::from_str(&export(&a.model, &a.workspace.sources, Format::Json)).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&export(&a.model, &a.facts, &a.workspace.sources, Format::Json)).unwrap();
     let els = v["elements"].as_array().unwrap();
     let ep = els.iter().find(|e| e["name"] == "end-point").unwrap();
     assert_eq!(ep["kind"], "component");
@@ -204,11 +204,11 @@ fn every_export_gives_the_same_bytes_twice() {
         for f in [Format::Json, Format::Mermaid, Format::Backstage] {
             let one = {
                 let a = analyze(&ws);
-                export(&a.model, &a.workspace.sources, f)
+                export(&a.model, &a.facts, &a.workspace.sources, f)
             };
             let two = {
                 let a = analyze(&ws);
-                export(&a.model, &a.workspace.sources, f)
+                export(&a.model, &a.facts, &a.workspace.sources, f)
             };
             assert_eq!(one, two, "{} {f:?}", ws.display());
         }
@@ -387,7 +387,7 @@ fn backstage_lifecycle_comes_from_the_deployments_not_a_default() {
     )
     .unwrap();
     let a = analyze(dir.path());
-    let yaml = export(&a.model, &a.workspace.sources, Format::Backstage);
+    let yaml = export(&a.model, &a.facts, &a.workspace.sources, Format::Backstage);
     let lifecycle_of = |name: &str| {
         let at = yaml.find(&format!("name: \"{name}\"")).unwrap_or_else(|| panic!("no {name} in\n{yaml}"));
         let rest = &yaml[at..];

@@ -71,7 +71,7 @@ fn trust_view_edges_match_the_transit_and_auth_facts() {
                 (f, t, style, color)
             })
             .collect();
-        let ds = diagrams(model, &[], &DiagramOptions { highlight: false, renderer: &Builtin });
+        let ds = diagrams(model, facts, &[], &DiagramOptions { highlight: false, renderer: &Builtin });
         let trust = ds.iter().find(|d| d.name == "trust").expect("a trust view");
         let drawn: BTreeSet<(String, String, &str, &str)> = trust
             .dot
@@ -149,7 +149,7 @@ fn a_credentials_field_is_sensitive_for_rules_and_diagrams() {
     let (id, _) = a.model.iter().find(|(_, e)| e.name == "Login").expect("Login");
     assert!(archc::analysis::facts::is_credentials(&a.model, id));
     assert!(archc::analysis::facts::is_sensitive(&a.model, id, 3));
-    let ds = diagrams(&a.model, &[], &DiagramOptions { highlight: false, renderer: &Builtin });
+    let ds = diagrams(&a.model, &a.facts, &[], &DiagramOptions { highlight: false, renderer: &Builtin });
     let data = ds.iter().find(|d| d.name == "data").expect("a data view");
     assert!(data.dot.contains("credentials"), "the data view names the credentials: {}", data.dot);
 }
@@ -162,7 +162,7 @@ fn holes_are_found_once_for_the_checker_and_the_report() {
     let hyg: Vec<&str> = a.diagnostics.iter().filter(|d| d.code.id == "HYG008").map(|d| d.message.as_str()).collect();
     assert!(hyg.iter().any(|m| m.contains("owner, uses.timeout")), "{hyg:?}");
     assert!(hyg.iter().any(|m| m.contains("step 1 (latency)")), "{hyg:?}");
-    let rep = archc::emit::report::render(&a.model, &a.workspace.sources, &a.diagnostics, &[]);
+    let rep = archc::emit::report::render(&a.model, &a.facts, &a.workspace.sources, &a.diagnostics, &[]);
     let holes = &rep.markdown[rep.markdown.find("## Open Holes").expect("an Open Holes section")..];
     for name in ["`owner`", "`uses db.timeout`", "`step 1.latency`"] {
         assert!(holes.contains(name), "{name} missing from {holes}");

@@ -412,7 +412,7 @@ fn data_carries_the_cia_triple_in_the_facts() {
 #[test]
 fn the_report_shows_what_a_uses_takes_from_its_zone() {
     let a = analyze_text(MESH);
-    let rep = archc::emit::report::render(&a.model, &a.workspace.sources, &a.diagnostics, &[]);
+    let rep = archc::emit::report::render(&a.model, &a.facts, &a.workspace.sources, &a.diagnostics, &[]);
     assert!(
         rep.markdown.contains("protocol mtls (the default of zone [cluster](#el-cluster))"),
         "{}",
@@ -428,7 +428,7 @@ fn the_report_lists_a_holding_component_at_rest_and_the_cia_ratings() {
         "data DeployKey {\n  classification restricted\n  credentials\n  integrity critical\n  availability high\n}",
     );
     let a = analyze_text(&text);
-    let rep = archc::emit::report::render(&a.model, &a.workspace.sources, &a.diagnostics, &[]);
+    let rep = archc::emit::report::render(&a.model, &a.facts, &a.workspace.sources, &a.diagnostics, &[]);
     let md = &rep.markdown;
     assert!(md.contains("per store and component that holds data"), "{md}");
     let row = md.lines().find(|l| l.starts_with("| [git](#el-git) | component |")).expect("git in the at-rest table");

@@ -220,7 +220,7 @@ impl archc::emit::diagrams::SvgRenderer for NoSvg {
 fn each_container_gets_a_component_view_with_its_components_inside_its_box() {
     use archc::emit::diagrams::{diagrams, DiagramOptions};
     let a = analyse(&[("arch.toml", ""), ("m.arch", NESTED)]);
-    let views = diagrams(&a.model, &[], &DiagramOptions { highlight: false, renderer: &NoSvg });
+    let views = diagrams(&a.model, &a.facts, &[], &DiagramOptions { highlight: false, renderer: &NoSvg });
     let names: Vec<&str> = views.iter().map(|d| d.name.as_str()).collect();
     assert!(names.contains(&"components-storefront"), "{names:?}");
     assert!(!names.contains(&"components-checkout"), "checkout has no components: {names:?}");
@@ -252,7 +252,7 @@ fn the_report_lists_each_container_with_its_components_and_places_its_view() {
         svg: Some("<svg/>".into()),
         error: None,
     };
-    let report = render(&a.model, &a.workspace.sources, &a.diagnostics, &[view]);
+    let report = render(&a.model, &a.facts, &a.workspace.sources, &a.diagnostics, &[view]);
     let md = &report.markdown;
     let at = md.find("#### Containers and Their Components").unwrap_or_else(|| panic!("no section:\n{md}"));
     let section = &md[at..];
@@ -323,6 +323,7 @@ fn actors_and_external_systems_use_elements_outside_flows() {
     let a = analyse(&[("arch.toml", ""), ("m.arch", only_uses)]);
     let views = archc::emit::diagrams::diagrams(
         &a.model,
+        &a.facts,
         &[],
         &archc::emit::diagrams::DiagramOptions { highlight: false, renderer: &NoSvg2 },
     );
@@ -354,6 +355,7 @@ fn a_reply_step_answers_a_call_and_is_drawn_dashed_back() {
 
     let views = archc::emit::diagrams::diagrams(
         &a.model,
+        &a.facts,
         &[],
         &archc::emit::diagrams::DiagramOptions { highlight: false, renderer: &NoSvg },
     );
@@ -430,7 +432,7 @@ fn a_reply_across_zones_needs_no_authentication_of_its_own() {
 fn the_backstage_catalog_makes_a_component_of_a_container_its_subcomponent() {
     use archc::emit::export::{export, Format};
     let a = analyse(&[("arch.toml", ""), ("m.arch", NESTED)]);
-    let yaml = export(&a.model, &a.workspace.sources, Format::Backstage);
+    let yaml = export(&a.model, &a.facts, &a.workspace.sources, Format::Backstage);
     let doc = yaml.split("\n---").find(|d| d.contains("name: \"cart_view\"") || d.contains("name: cart_view"));
     let doc = doc.unwrap_or_else(|| panic!("no cart_view entity:\n{yaml}"));
     assert!(doc.contains("subcomponentOf:") && doc.contains("storefront"), "{doc}");
@@ -489,7 +491,7 @@ fn the_likec4_export_nests_components_in_their_container() {
     // The container also calls one of its own components: LikeC4 refuses such a relationship.
     let text = NESTED.replace("    uses checkout sync", "    uses cart_view sync\n    uses checkout sync");
     let a = analyse(&[("arch.toml", ""), ("m.arch", &text)]);
-    let c4 = export(&a.model, &a.workspace.sources, Format::Likec4);
+    let c4 = export(&a.model, &a.facts, &a.workspace.sources, Format::Likec4);
     assert!(c4.contains("\n    storefront = component"), "{c4}");
     assert!(c4.contains("\n      cart_view = component"), "{c4}");
     assert!(c4.contains("shop.storefront.cart_view -> shop.storefront.price_format"), "{c4}");

@@ -144,6 +144,24 @@ fn lower_layers_do_not_use_higher_ones() {
     assert!(problems.is_empty(), "layering broken:\n{}", problems.join("\n"));
 }
 
+/// One truth per derived fact: the facts are built once per analysis, by the pipeline (or by
+/// `check::run` for a bare model), and every backend reads that one copy.
+#[test]
+fn facts_are_built_only_by_the_analysis() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    rust_files(&root.join("src"), &mut files);
+    let allowed = ["src/pipeline.rs", "src/check/mod.rs"];
+    let builders: Vec<String> = files
+        .iter()
+        .map(|f| f.strip_prefix(&root).unwrap().display().to_string())
+        .filter(|name| !name.starts_with("src/analysis/") && !allowed.contains(&name.as_str()))
+        .filter(|name| without_tests(&std::fs::read_to_string(root.join(name)).unwrap()).contains("Facts::build("))
+        .collect();
+    assert!(files.len() > 40, "too few files read: {}", files.len());
+    assert!(builders.is_empty(), "these build their own facts instead of reading the analysis': {builders:?}");
+}
+
 #[test]
 fn every_module_starts_with_a_doc_comment() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));

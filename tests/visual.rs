@@ -47,7 +47,7 @@ fn every_view_of_every_example_reads_cleanly() {
         for analysis in &outcome.analyses {
             for highlight in [false, true] {
                 let opts = DiagramOptions { highlight, renderer: &Builtin };
-                for d in diagrams(&analysis.model, &analysis.diagnostics, &opts) {
+                for d in diagrams(&analysis.model, &analysis.facts, &analysis.diagnostics, &opts) {
                     let svg = d.svg.as_ref().unwrap_or_else(|e| panic!("{tag}/{}: {e}", d.name));
                     views += 1;
                     let picture = inspect::parse(svg).unwrap_or_else(|| panic!("{tag}/{}: not an SVG", d.name));

@@ -206,8 +206,9 @@ fn write_outputs(analysis: &Analysis, dir: &Path, opts: &DiagramOptions) -> Resu
     std::fs::create_dir(&diagram_dir).map_err(|e| io(&diagram_dir, e))?;
     let findings: Vec<Diagnostic> = analysis.diagnostics.clone();
     let progress = super::progress::Progress::new("laying out diagrams");
-    let drawn =
-        diagrams::diagrams_with_progress(&analysis.model, &findings, opts, &|done, total| progress.tick(done, total));
+    let drawn = diagrams::diagrams_with_progress(&analysis.model, &analysis.facts, &findings, opts, &|done, total| {
+        progress.tick(done, total)
+    });
     progress.finish();
     let mut inputs = Vec::new();
     let mut failed = Vec::new();
@@ -239,7 +240,7 @@ fn write_outputs(analysis: &Analysis, dir: &Path, opts: &DiagramOptions) -> Resu
         });
     }
     let sources = &analysis.workspace.sources;
-    let rep = report::render(&analysis.model, sources, &findings, &inputs);
+    let rep = report::render(&analysis.model, &analysis.facts, sources, &findings, &inputs);
     write(&dir.join("model.json"), crate::emit::export::model_json(&analysis.model, sources).as_bytes())?;
     write(&dir.join("report.md"), rep.markdown.as_bytes())?;
     write(&dir.join("report.html"), rep.html.as_bytes())?;

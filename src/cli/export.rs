@@ -102,7 +102,7 @@ pub fn run(host: &dyn Host, args: ExportArgs, color: bool) -> i32 {
         );
         return super::EXIT_FINDINGS;
     }
-    let text = export(&analysis.model, sources, args.to.into());
+    let text = export(&analysis.model, &analysis.facts, sources, args.to.into());
     match &args.output {
         Some(path) => {
             // `replace_file` would replace a link's target; an export never writes through a link.

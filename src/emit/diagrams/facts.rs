@@ -74,9 +74,9 @@ impl Link {
 pub struct Facts<'m> {
     pub model: &'m Model,
     /// Interface -> the component or external providing it.
-    pub providers: BTreeMap<ElementId, ElementId>,
-    /// The analysis facts everything here is read from.
-    pub derived: derived::Facts,
+    pub providers: &'m BTreeMap<ElementId, ElementId>,
+    /// The analysis facts everything here is read from: the same the rules judged.
+    pub derived: &'m derived::Facts,
 }
 
 pub fn word(v: &Val) -> Option<&str> {
@@ -95,9 +95,9 @@ fn block_word(block: &[Attribute], name: &str) -> Option<String> {
 }
 
 impl<'m> Facts<'m> {
-    pub fn new(model: &'m Model) -> Self {
-        let derived = derived::Facts::build(model);
-        Facts { model, providers: derived.provider.clone(), derived }
+    /// Reads `derived`, the facts of the analysis that produced `model`.
+    pub fn new(model: &'m Model, derived: &'m derived::Facts) -> Self {
+        Facts { model, providers: &derived.provider, derived }
     }
 
     pub fn el(&self, id: ElementId) -> Option<&'m Element> {

@@ -26,6 +26,7 @@ mod views;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use crate::analysis::facts::Facts;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::semantic::model::{ElementId, Model};
 use dot::Mark;
@@ -71,8 +72,8 @@ pub struct Diagram {
 
 /// Every view of the model, in a fixed order: context, containers, trust, data, then one per
 /// deployment, one per flow and one per container with components, each in declaration order.
-pub fn diagrams(model: &Model, findings: &[Diagnostic], opts: &DiagramOptions) -> Vec<Diagram> {
-    diagrams_with_progress(model, findings, opts, &|_, _| {})
+pub fn diagrams(model: &Model, facts: &Facts, findings: &[Diagnostic], opts: &DiagramOptions) -> Vec<Diagram> {
+    diagrams_with_progress(model, facts, findings, opts, &|_, _| {})
 }
 
 /// [`diagrams`], calling `progress(done, total)` (from any thread) as each view is rendered.
@@ -80,11 +81,12 @@ pub fn diagrams(model: &Model, findings: &[Diagnostic], opts: &DiagramOptions) -
 /// same fixed order whatever the threads do.
 pub fn diagrams_with_progress(
     model: &Model,
+    facts: &Facts,
     findings: &[Diagnostic],
     opts: &DiagramOptions,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Vec<Diagram> {
-    let ctx = Ctx::new(model, findings, opts.highlight);
+    let ctx = Ctx::new(model, facts, findings, opts.highlight);
     let views = views::all(&ctx);
     drop(ctx);
     let total = views.len();
@@ -246,8 +248,8 @@ pub(crate) struct Ctx<'m> {
 }
 
 impl<'m> Ctx<'m> {
-    fn new(model: &'m Model, findings: &[Diagnostic], highlight: bool) -> Self {
-        let facts = facts::Facts::new(model);
+    fn new(model: &'m Model, derived: &'m Facts, findings: &[Diagnostic], highlight: bool) -> Self {
+        let facts = facts::Facts::new(model, derived);
         let links = facts.links();
         let mut marked = BTreeMap::new();
         let mut pairs = BTreeMap::new();

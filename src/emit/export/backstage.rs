@@ -94,7 +94,7 @@ fn entity_kind(kind: DeclKind) -> Option<(&'static str, &'static str)> {
 
 struct Catalog<'m> {
     model: &'m Model,
-    index: Facts,
+    index: &'m Facts,
     names: Names,
     /// Interface -> provider.
     providers: BTreeMap<ElementId, ElementId>,
@@ -318,8 +318,7 @@ fn definition(model: &Model, e: &Element) -> String {
 }
 
 /// The catalog as multi-document YAML.
-pub fn catalog(model: &Model) -> String {
-    let index = Facts::build(model);
+pub fn catalog(model: &Model, index: &Facts) -> String {
     let providers = index.provider.clone();
     let in_production = run_in_production(model);
     let mut cat = Catalog {

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use super::json::Json;
 use super::peers::{description, Peers};
+use crate::analysis::facts::Facts;
 use crate::semantic::model::{Element, ElementId, Model};
 use crate::syntax::schema::DeclKind;
 
@@ -59,8 +60,8 @@ fn text_of(e: &Element) -> String {
 }
 
 /// The CALM document, pretty-printed.
-pub fn architecture(model: &Model) -> String {
-    let peers = Peers::new(model);
+pub fn architecture(model: &Model, facts: &Facts) -> String {
+    let peers = Peers::new(model, facts);
     let kinds = [DeclKind::Zone, DeclKind::System, DeclKind::Data, DeclKind::Event];
     let mut members: Vec<(ElementId, &Element)> =
         model.iter().filter(|(id, e)| !e.from_std && (peers.is_node(*id) || kinds.contains(&e.kind))).collect();

@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
+use crate::analysis::facts as derived;
 use crate::emit::diagrams::facts::{Facts, Link};
 use crate::semantic::model::{Element, ElementId, Model, Val};
 use crate::syntax::schema::DeclKind;
@@ -94,8 +95,8 @@ fn node(model: &Model, id: &str, e: &Element) -> String {
 }
 
 /// The flowchart text.
-pub fn flowchart(model: &Model) -> String {
-    let facts = Facts::new(model);
+pub fn flowchart(model: &Model, derived: &derived::Facts) -> String {
+    let facts = Facts::new(model, derived);
     let links = facts.links();
     let mut ids = Ids::new();
     let mut out =

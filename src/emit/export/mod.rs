@@ -11,6 +11,7 @@ mod peers;
 pub mod structurizr;
 mod yaml;
 
+use crate::analysis::facts::Facts;
 use crate::semantic::model::Model;
 use crate::source::SourceMap;
 
@@ -28,13 +29,14 @@ pub enum Format {
 }
 
 /// The model in the given format.
-pub fn export(model: &Model, sources: &SourceMap, format: Format) -> String {
+/// `facts` are those of the analysis that produced `model`.
+pub fn export(model: &Model, facts: &Facts, sources: &SourceMap, format: Format) -> String {
     match format {
         Format::Json => json::model_json(model, sources),
-        Format::Mermaid => mermaid::flowchart(model),
-        Format::Backstage => backstage::catalog(model),
-        Format::Structurizr => structurizr::workspace(model),
-        Format::Calm => calm::architecture(model),
-        Format::Likec4 => likec4::source(model),
+        Format::Mermaid => mermaid::flowchart(model, facts),
+        Format::Backstage => backstage::catalog(model, facts),
+        Format::Structurizr => structurizr::workspace(model, facts),
+        Format::Calm => calm::architecture(model, facts),
+        Format::Likec4 => likec4::source(model, facts),
     }
 }

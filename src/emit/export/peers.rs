@@ -2,6 +2,7 @@
 //! they draw, grouped by the system they belong to, and the relationships between them, taken
 //! from the same link facts the diagrams use.
 
+use crate::analysis::facts as derived;
 use crate::emit::diagrams::facts::{Facts, LinkKind, NODE_KINDS, SYSTEM_KINDS};
 use crate::semantic::model::{Element, ElementId, Model, Val};
 use crate::syntax::schema::DeclKind;
@@ -24,8 +25,8 @@ pub struct Peers<'m> {
 }
 
 impl<'m> Peers<'m> {
-    pub fn new(model: &'m Model) -> Self {
-        Peers { model, facts: Facts::new(model) }
+    pub fn new(model: &'m Model, derived: &'m derived::Facts) -> Self {
+        Peers { model, facts: Facts::new(model, derived) }
     }
 
     /// User elements of the kinds drawn as nodes.

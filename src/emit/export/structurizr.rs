@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use super::peers::{description, tags, technology, Peers};
+use crate::analysis::facts::Facts;
 use crate::semantic::model::{Element, ElementId, Model, Val};
 use crate::syntax::schema::DeclKind;
 
@@ -33,8 +34,8 @@ fn element_tags(e: &Element) -> String {
 }
 
 /// The workspace text.
-pub fn workspace(model: &Model) -> String {
-    let peers = Peers::new(model);
+pub fn workspace(model: &Model, facts: &Facts) -> String {
+    let peers = Peers::new(model, facts);
     let systems = peers.systems();
     let name = match systems.as_slice() {
         [(_, s)] => s.title().to_string(),

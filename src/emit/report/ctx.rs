@@ -61,12 +61,13 @@ pub struct Ctx<'m> {
     /// Components that declare `owns` for each data element.
     pub data_owners: BTreeMap<ElementId, Vec<ElementId>>,
     /// The analysis facts: links with their transit, holes.
-    pub facts: Facts,
+    pub facts: &'m Facts,
 }
 
 impl<'m> Ctx<'m> {
     pub fn new(
         model: &'m Model,
+        facts: &'m Facts,
         sources: &'m SourceMap,
         findings: &'m [Diagnostic],
         diagrams: &'m [DiagramInput],
@@ -86,7 +87,6 @@ impl<'m> Ctx<'m> {
                 uses.push(Use { from: id, target: *target, mode, attr: a });
             }
         }
-        let facts = Facts::build(model);
         let provider = facts.provider.clone();
         let data_owners = facts.owners_of_data.clone();
         let mut ctx =

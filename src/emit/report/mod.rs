@@ -24,6 +24,7 @@ use std::collections::BTreeSet;
 use ctx::{Ctx, Hole};
 use doc::{Block, Document, Rich};
 
+use crate::analysis::facts::Facts;
 use crate::diagnostics::Diagnostic;
 use crate::semantic::model::Model;
 use crate::source::SourceMap;
@@ -47,8 +48,15 @@ pub struct Report {
 }
 
 /// Builds the report of one model.
-pub fn render(model: &Model, sources: &SourceMap, findings: &[Diagnostic], diagrams: &[DiagramInput]) -> Report {
-    let doc = document(model, sources, findings, diagrams);
+/// `facts` are those of the analysis that produced `model` and `findings`.
+pub fn render(
+    model: &Model,
+    facts: &Facts,
+    sources: &SourceMap,
+    findings: &[Diagnostic],
+    diagrams: &[DiagramInput],
+) -> Report {
+    let doc = document(model, facts, sources, findings, diagrams);
     Report { markdown: without_controls(markdown::render(&doc)), html: without_controls(html::render(&doc)) }
 }
 
@@ -62,8 +70,14 @@ fn without_controls(text: String) -> String {
 }
 
 /// The document tree of the report.
-pub fn document(model: &Model, sources: &SourceMap, findings: &[Diagnostic], diagrams: &[DiagramInput]) -> Document {
-    let ctx = Ctx::new(model, sources, findings, diagrams);
+pub fn document(
+    model: &Model,
+    facts: &Facts,
+    sources: &SourceMap,
+    findings: &[Diagnostic],
+    diagrams: &[DiagramInput],
+) -> Document {
+    let ctx = Ctx::new(model, facts, sources, findings, diagrams);
     let mut out = Out::default();
     overview::executive_summary(&ctx, &mut out);
     intro::introduction(&ctx, &mut out);

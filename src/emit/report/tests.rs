@@ -132,8 +132,8 @@ fn report_of(a: &Analysis) -> (Document, Report) {
         DiagramInput { name: "flow-checkout_flow".into(), title: "Flow".into(), svg: None, error: Some("boom".into()) },
         DiagramInput { name: "mystery".into(), title: "Mystery".into(), svg: Some("<svg></svg>".into()), error: None },
     ];
-    let doc = document(&a.model, &a.workspace.sources, &a.diagnostics, &diagrams);
-    let rep = render(&a.model, &a.workspace.sources, &a.diagnostics, &diagrams);
+    let doc = document(&a.model, &a.facts, &a.workspace.sources, &a.diagnostics, &diagrams);
+    let rep = render(&a.model, &a.facts, &a.workspace.sources, &a.diagnostics, &diagrams);
     (doc, rep)
 }
 
