@@ -27,10 +27,15 @@ fn unused_data(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         l.carries.iter().for_each(|d| mark(*d));
     }
     for (_, e) in cx.model.iter() {
-        // Lookups by name compare the attributes' short name keys and read only the attributes
-        // that match, where one pass over all of them would read every attribute of the model.
-        for name in ["owns", "holds", "carries", "publishes", "subscribes"] {
-            e.references(name).for_each(&mut mark);
+        // One pass over the attributes, not one per attribute name.
+        for a in
+            e.attrs.iter().filter(|a| matches!(a.name(), "owns" | "holds" | "carries" | "publishes" | "subscribes"))
+        {
+            a.values().for_each(|v| {
+                if let Val::Ref(id) = v.val {
+                    mark(id);
+                }
+            });
         }
         for ep in &e.endpoints {
             for v in ep.request.iter().chain(ep.response.iter()) {
