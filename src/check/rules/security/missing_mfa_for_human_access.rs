@@ -6,7 +6,7 @@ use super::{
     code, crit_word, data_traits, el, handled, integrity, is_client, is_forwarder, is_human, is_human_login, is_ours,
     join_and, q,
 };
-use crate::analysis::facts;
+use crate::check::shared::anonymous_by_design;
 use crate::check::Link;
 use crate::check::{Category, Ctx, Rule, RuleOption, RESTRICTED};
 use crate::diagnostics::{Diagnostic, Severity};
@@ -106,7 +106,7 @@ fn missing_mfa_for_human_access(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             continue;
         }
         // Open by design (a guest checkout, a sign-in page): no account, so no second factor.
-        if facts::anonymous_by_design(cx.model, l) {
+        if anonymous_by_design(cx, l) {
             continue;
         }
         let Some(target) = reach.get(l.to.0 as usize).copied().flatten() else { continue };
