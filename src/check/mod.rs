@@ -218,16 +218,13 @@ pub fn run_with_facts(
     let cx = Ctx::new(model, facts, opts.config);
     let expiry = opts.today.and_then(literal::days_of_date).map(|days| literal::date_from_days(days + ACCEPT_FOR_DAYS));
     let mut out = front;
-    for rule in registry::rules() {
-        if opts.config.level(rule.code) == Some(None) {
-            continue;
-        }
-        let mut acc = Vec::new();
-        (rule.run)(&cx, &mut acc);
-        for d in &mut acc {
-            add_accept_fix(model, d, expiry);
-        }
-        out.extend(acc);
+    let threads = if model.elements.len() < PARALLEL_RULES_FROM_ELEMENTS {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    };
+    for found in run_registry(&cx, expiry, threads) {
+        out.extend(found);
     }
     // Teams' own rules, declared in the model; their levels are their own `severity`.
     let (custom_rules, invalid) = custom::compile(model);
@@ -251,6 +248,45 @@ pub fn run_with_facts(
     }
     crate::diagnostics::sort(&mut out);
     out
+}
+
+/// Models with fewer elements run the registry rules on one thread. Measured on two busy cores:
+/// at 1,000 components (2,900 elements) the rules take about 3.4 ms and a second thread gained
+/// nothing (3.7 ms median); at 10,000 (28,700 elements) they take about 45 ms of work to share.
+const PARALLEL_RULES_FROM_ELEMENTS: usize = 10_000;
+
+/// The rules measured slowest on a large model (`examples/rule-timings` at 100,000 components),
+/// slowest first. The worker threads take rules in this order and then the rest in registry
+/// order, so that no thread is left with a slow rule at the end while the other one idles.
+const SLOWEST_RULES: &[&str] =
+    &["HYG006", "CPL001", "PERF003", "PERF004", "CPL009", "CPL011", "SEC014", "SEC012", "SEC007", "SEC003"];
+
+/// The findings of every enabled registry rule, each with its acceptance fix, one list per rule
+/// in registry order whatever the number of threads.
+fn run_registry(cx: &Ctx<'_>, expiry: Option<Literal>, threads: usize) -> Vec<Vec<Diagnostic>> {
+    let mut enabled: Vec<(usize, &Rule)> = registry::rules()
+        .iter()
+        .copied()
+        .enumerate()
+        .filter(|(_, rule)| cx.config.level(rule.code) != Some(None))
+        .collect();
+    let run = |&(_, rule): &(usize, &Rule)| {
+        let mut acc = Vec::new();
+        (rule.run)(cx, &mut acc);
+        for d in &mut acc {
+            add_accept_fix(cx.model, d, expiry);
+        }
+        acc
+    };
+    if threads <= 1 {
+        return enabled.iter().map(run).collect();
+    }
+    let slowness = |rule: &Rule| SLOWEST_RULES.iter().position(|c| *c == rule.code.id).unwrap_or(SLOWEST_RULES.len());
+    enabled.sort_by_key(|(at, rule)| (slowness(rule), *at));
+    let found = crate::parallel::map_in_order(&enabled, threads, run);
+    let mut by_registry: Vec<(usize, Vec<Diagnostic>)> = enabled.iter().map(|(at, _)| *at).zip(found).collect();
+    by_registry.sort_by_key(|(at, _)| *at);
+    by_registry.into_iter().map(|(_, found)| found).collect()
 }
 
 /// The justification a new acceptance starts with, for its author to replace.
@@ -449,4 +485,28 @@ pub fn baseline_of(diags: &[Diagnostic]) -> BTreeMap<String, usize> {
         *out.entry(d.fingerprint()).or_insert(0) += 1;
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::driver::{analyze_paths_with, RunOptions};
+    use crate::host::FsHost;
+
+    #[test]
+    fn rules_on_several_threads_find_what_one_thread_finds_in_registry_order() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        for dir in ["examples/flawed", "tests/data/real/threagile-estate"] {
+            let outcome = analyze_paths_with(&FsHost, &[root.join(dir)], &RunOptions::default());
+            let analysis = outcome.analyses.into_iter().next().expect("the workspace loads");
+            let (config, _) = RuleConfig::from_table(&analysis.config.rules);
+            let cx = Ctx::new(&analysis.model, &analysis.facts, &config);
+            let expiry = Some(Literal::Date { year: 2026, month: 9, day: 1 });
+            let one = run_registry(&cx, expiry, 1);
+            assert!(one.iter().map(Vec::len).sum::<usize>() > 20, "{dir} has findings to compare");
+            for threads in [2, 3] {
+                assert!(one == run_registry(&cx, expiry, threads), "{dir} on {threads} threads");
+            }
+        }
+    }
 }

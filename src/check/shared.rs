@@ -18,6 +18,15 @@ pub(crate) fn team_of(cx: &Ctx<'_>, id: ElementId) -> Option<ElementId> {
     }
 }
 
+/// The link goes through an interface open by design or calls only anonymous endpoints (see
+/// [`crate::analysis::facts::anonymous_by_design`]), with the interface's openness read from the
+/// facts' traits: only a link that names endpoints needs the model.
+pub(crate) fn anonymous_by_design(cx: &Ctx<'_>, l: &Link) -> bool {
+    let Some(via) = l.via else { return false };
+    cx.facts.traits(via).anonymous_interface
+        || (!l.calls.is_empty() && crate::analysis::facts::anonymous_by_design(cx.model, l))
+}
+
 /// Names as a short list: "`a`, `b` and 3 more".
 pub(crate) fn name_list(cx: &Ctx<'_>, ids: &[ElementId], max: usize) -> String {
     let mut names: Vec<String> = ids.iter().take(max).map(|i| format!("`{}`", cx.name(*i))).collect();

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use rustc_hash::FxHashSet;
 
 use super::{code, user_kind};
-use crate::analysis::graphs::path_key;
+use crate::analysis::graphs::{path_key, sort_by_path};
 use crate::check::shared::name_list;
 use crate::check::{Category, Ctx, LinkOrigin, Rule};
 use crate::diagnostics::{Diagnostic, Severity};
@@ -39,9 +39,14 @@ struct CycleGraph {
 }
 
 impl CycleGraph {
-    /// The graph over `nodes` (in name order) and the node of each element, by element index.
+    /// The graph over `nodes` (put in name order) and the node of each element, by element index.
     fn new(cx: &Ctx<'_>, mut nodes: Vec<(ElementId, bool)>) -> (CycleGraph, NodeOf) {
         nodes.sort_by_cached_key(|(id, _)| path_key(cx.model, *id));
+        Self::sorted(cx, nodes)
+    }
+
+    /// [`CycleGraph::new`] over nodes already in name order.
+    fn sorted(cx: &Ctx<'_>, nodes: Vec<(ElementId, bool)>) -> (CycleGraph, NodeOf) {
         let mut pos = vec![None; cx.model.elements.len()];
         for (i, (id, _)) in nodes.iter().enumerate() {
             pos[id.0 as usize] = Some(i);
@@ -110,7 +115,76 @@ impl CycleGraph {
         if !self.subject[v] {
             return Vec::new();
         }
-        self.adj[v].iter().filter(|(t, (s, _))| s.is_some() && self.subject[*t]).map(|(t, _)| *t).collect()
+        self.adj[v].iter().filter(|(t, e)| self.is_sync_edge(v, *t, e)).map(|(t, _)| *t).collect()
+    }
+
+    /// A synchronous dependency between two subjects.
+    fn is_sync_edge(&self, v: usize, w: usize, (sync, _): &EdgeLinks) -> bool {
+        sync.is_some() && self.subject[v] && self.subject[w]
+    }
+
+    /// The strongly connected groups of two nodes or more over the edges `keep` accepts, each
+    /// sorted, in order of their smallest node: Tarjan's algorithm, iterative, walking the
+    /// adjacency lists in place (most nodes are in no cycle; nothing is allocated for them).
+    fn groups(&self, keep: impl Fn(usize, usize, &EdgeLinks) -> bool) -> Vec<Vec<usize>> {
+        const UNSEEN: usize = usize::MAX;
+        let n = self.nodes.len();
+        let mut index = vec![UNSEEN; n];
+        let mut low = vec![0; n];
+        let mut on_stack = vec![false; n];
+        let mut stack = Vec::new();
+        let mut frames: Vec<(usize, usize)> = Vec::new();
+        let mut next = 0;
+        let mut out = Vec::new();
+        for root in 0..n {
+            if index[root] != UNSEEN {
+                continue;
+            }
+            index[root] = next;
+            low[root] = next;
+            next += 1;
+            stack.push(root);
+            on_stack[root] = true;
+            frames.push((root, 0));
+            while let Some(frame) = frames.last_mut() {
+                let v = frame.0;
+                if let Some((w, links)) = self.adj[v].get(frame.1) {
+                    frame.1 += 1;
+                    let w = *w;
+                    if !keep(v, w, links) {
+                        continue;
+                    }
+                    if index[w] == UNSEEN {
+                        index[w] = next;
+                        low[w] = next;
+                        next += 1;
+                        stack.push(w);
+                        on_stack[w] = true;
+                        frames.push((w, 0));
+                    } else if on_stack[w] {
+                        low[v] = low[v].min(index[w]);
+                    }
+                    continue;
+                }
+                frames.pop();
+                if let Some(&(p, _)) = frames.last() {
+                    low[p] = low[p].min(low[v]);
+                }
+                if low[v] == index[v] {
+                    let at = stack.iter().rposition(|&w| w == v).unwrap_or(0);
+                    if stack.len() - at > 1 {
+                        let mut group = stack[at..].to_vec();
+                        group.sort_unstable();
+                        out.push(group);
+                    }
+                    for w in stack.drain(at..) {
+                        on_stack[w] = false;
+                    }
+                }
+            }
+        }
+        out.sort_by_key(|c| c[0]);
+        out
     }
 
     fn all_succ(&self, v: usize) -> Vec<usize> {
@@ -157,12 +231,9 @@ const CYCLE_STARTS: usize = 32;
 fn find_cycles(g: &CycleGraph) -> Vec<Cycle> {
     let n = g.nodes.len();
     let mut out = Vec::new();
-    let sync_sccs = graph::strongly_connected(n, |v| g.sync_succ(v));
+    let sync_sccs = g.groups(|v, w, links| g.is_sync_edge(v, w, links));
     let mut sync_id = vec![usize::MAX; n];
     for (k, scc) in sync_sccs.iter().enumerate() {
-        if scc.len() < 2 {
-            continue;
-        }
         for &v in scc {
             sync_id[v] = k;
         }
@@ -185,7 +256,7 @@ fn find_cycles(g: &CycleGraph) -> Vec<Cycle> {
             .collect();
         out.push(Cycle { hops: rotate(g, hops), sync: true, group: scc.clone() });
     }
-    let all_sccs = graph::strongly_connected(n, |v| g.all_succ(v));
+    let all_sccs = g.groups(|_, _, _| true);
     let mut all_id = vec![usize::MAX; n];
     for (k, scc) in all_sccs.iter().enumerate() {
         let subjects: Vec<usize> = scc.iter().copied().filter(|v| g.subject[*v]).collect();
@@ -333,14 +404,26 @@ fn consumer_links(cx: &Ctx<'_>) -> Vec<bool> {
 fn dependency_cycle(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let deps = &cx.facts.deps;
     let consumer = consumer_links(cx);
-    // Components, with brokers as relays.
-    let nodes: Vec<(ElementId, bool)> = cx
-        .model
-        .iter()
-        .filter(|(_, e)| !e.from_std && matches!(e.kind, DeclKind::Component | DeclKind::Queue | DeclKind::Topic))
-        .map(|(id, e)| (id, e.kind == DeclKind::Component))
-        .collect();
-    let (mut g, pos) = CycleGraph::new(cx, nodes);
+    // Components, with brokers as relays, in name order: the few brokers are sorted and merged
+    // into the components, which the facts keep sorted already.
+    let mut brokers: Vec<ElementId> =
+        cx.model.iter().filter(|(_, e)| !e.from_std && matches!(e.kind, DeclKind::Queue | DeclKind::Topic)).map(|(id, _)| id).collect();
+    sort_by_path(cx.model, &mut brokers);
+    let components = cx.facts.components_by_name(cx.model);
+    let mut nodes: Vec<(ElementId, bool)> = Vec::with_capacity(components.len() + brokers.len());
+    let key = |id: ElementId| (path_key(cx.model, id), id);
+    let (mut c, mut b) = (components.iter().copied().peekable(), brokers.into_iter().peekable());
+    while let (Some(&x), Some(&y)) = (c.peek(), b.peek()) {
+        if key(x) <= key(y) {
+            nodes.push((x, true));
+            c.next();
+        } else {
+            nodes.push((y, false));
+            b.next();
+        }
+    }
+    nodes.extend(c.map(|x| (x, true)).chain(b.map(|y| (y, false))));
+    let (mut g, pos) = CycleGraph::sorted(cx, nodes);
     for (i, l) in deps.links(cx.facts) {
         let (Some(&a), Some(&b)) = (pos.get(&l.from), pos.get(&l.to)) else { continue };
         if consumer[i] {

@@ -43,34 +43,33 @@ fn tightly_coupled_teams(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         }
     }
     let team = |id: ElementId| teams.get(id.0 as usize).copied().flatten();
-    // Distinct component neighbours in either direction, with the first link between them: one
-    // sorted list of (component, neighbour, link), not a map per component.
-    let mut pairs: Vec<(ElementId, ElementId, usize)> = Vec::new();
-    for (i, l) in cx.facts.links.iter().enumerate() {
-        if !deps.is_dependency(i)
-            || !is_user(cx, l.from, DeclKind::Component)
-            || !is_user(cx, l.to, DeclKind::Component)
-        {
-            continue;
-        }
-        pairs.push((l.from, l.to, i));
-        pairs.push((l.to, l.from, i));
-    }
-    pairs.sort_unstable();
-    pairs.dedup_by_key(|(c, n, _)| (*c, *n));
+    let is_dependency_between_components = |i: usize| {
+        let l = &cx.facts.links[i];
+        deps.is_dependency(i) && is_user(cx, l.from, DeclKind::Component) && is_user(cx, l.to, DeclKind::Component)
+    };
+    // Distinct component neighbours in either direction, each with the first link between them,
+    // gathered per component from its own links rather than by sorting every link of the model.
+    let mut around: Vec<(ElementId, usize)> = Vec::new();
     // The neighbours of one component by team (team, neighbour, span), reused for every component.
     let mut by_team: Vec<(ElementId, ElementId, Span)> = Vec::new();
-    for around in pairs.chunk_by(|a, b| a.0 == b.0) {
-        let c = around[0].0;
-        if cx.kind_word(c).is_some_and(|k| EDGE_KINDS.contains(&k)) {
-            continue;
-        }
+    for (c, _) in cx.model.of_kind(DeclKind::Component) {
+        // The cheap per-component tests first; the `kind` word is read from the model.
         let Some(mine) = team(c) else { continue };
         if members.get(mine.0 as usize).copied().unwrap_or(0) < 2 {
             continue;
         }
+        let v = c.0 as usize;
+        around.clear();
+        let out = cx.facts.outgoing.list(v).iter().map(|&i| (cx.facts.links[i].to, i));
+        let inn = cx.facts.incoming.list(v).iter().map(|&i| (cx.facts.links[i].from, i));
+        around.extend(out.chain(inn).filter(|&(_, i)| is_dependency_between_components(i)));
+        if around.is_empty() || cx.kind_word(c).is_some_and(|k| EDGE_KINDS.contains(&k)) {
+            continue;
+        }
+        around.sort_unstable();
+        around.dedup_by_key(|(n, _)| *n);
         by_team.clear();
-        by_team.extend(around.iter().filter_map(|&(_, n, i)| Some((team(n)?, n, cx.facts.links[i].span))));
+        by_team.extend(around.iter().filter_map(|&(n, i)| Some((team(n)?, n, cx.facts.links[i].span))));
         // Stable: each team's neighbours stay in id order.
         by_team.sort_by_key(|(t, _, _)| *t);
         let runs = || by_team.chunk_by(|a, b| a.0 == b.0);

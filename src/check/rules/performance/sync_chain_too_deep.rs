@@ -96,13 +96,23 @@ fn components(adj: &[Vec<usize>]) -> Vec<usize> {
 }
 
 /// A sync link that is a remote call between services: in-process calls and libraries do not count.
-fn is_remote_sync_call(cx: &Ctx<'_>, l: &Link) -> bool {
-    !l.is_async
-        && !l.is_local()
-        && l.from != l.to
-        && cx.kind(l.from) == Some(DeclKind::Component)
-        && matches!(cx.kind(l.to), Some(DeclKind::Component | DeclKind::External))
-        && !matches!(cx.kind_word(l.to), Some("library" | "module"))
+/// `in_process` remembers, per element index, whether a callee is a library or module: most
+/// callees are called many times, and their `kind` is read from the model once.
+fn is_remote_sync_call(cx: &Ctx<'_>, l: &Link, in_process: &mut [Option<bool>]) -> bool {
+    if l.is_async
+        || l.is_local()
+        || l.from == l.to
+        || cx.kind(l.from) != Some(DeclKind::Component)
+        || !matches!(cx.kind(l.to), Some(DeclKind::Component | DeclKind::External))
+    {
+        return false;
+    }
+    let library = |id| matches!(cx.kind_word(id), Some("library" | "module"));
+    match in_process.get_mut(l.to.0 as usize) {
+        Some(Some(known)) => !*known,
+        Some(slot) => !*slot.insert(library(l.to)),
+        None => !library(l.to),
+    }
 }
 
 fn sync_chain_too_deep(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
@@ -110,7 +120,8 @@ fn sync_chain_too_deep(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let n = cx.model.elements.len();
     let mut adj: Vec<Vec<usize>> = vec![Vec::new(); n];
     let mut edge_span: FxHashMap<(usize, usize), Span> = FxHashMap::default();
-    for l in cx.facts.links.iter().filter(|l| is_remote_sync_call(cx, l)) {
+    let mut in_process: Vec<Option<bool>> = vec![None; n];
+    for l in cx.facts.links.iter().filter(|l| is_remote_sync_call(cx, l, &mut in_process)) {
         let (a, b) = (l.from.0 as usize, l.to.0 as usize);
         if a < n && b < n {
             adj[a].push(b);

@@ -8,7 +8,7 @@ use super::{code, dur, duration, is_call, ms};
 use crate::check::{Category, Ctx, Link, LinkOrigin, Rule};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::graph;
-use crate::semantic::model::ElementId;
+use crate::semantic::model::{Attribute, ElementId};
 
 pub static TIMEOUT_INVERSION: Rule = Rule {
     code: code("PERF004", "timeout-inversion", Severity::Warning, "A caller times out before its callee can answer."),
@@ -21,12 +21,14 @@ pub static TIMEOUT_INVERSION: Rule = Rule {
 };
 
 /// The latency of one call of a link: a batch flow's or a per-item step's latency covers many.
-fn per_call_latency(cx: &Ctx<'_>, l: &Link) -> Option<u64> {
+/// `batch` remembers, per element index, whether a flow is a batch flow.
+fn per_call_latency(cx: &Ctx<'_>, l: &Link, batch: &mut [Option<bool>]) -> Option<u64> {
     if l.per_item {
         return None;
     }
     if let LinkOrigin::Step { flow, .. } = l.origin {
-        if cx.model.get(flow).and_then(|f| f.word("kind")) == Some("batch") {
+        let is_batch = || cx.model.get(flow).and_then(|f| f.word("kind")) == Some("batch");
+        if *batch[flow.0 as usize].get_or_insert_with(is_batch) {
             return None;
         }
     }
@@ -67,6 +69,11 @@ fn timeout_inversion(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             None => own,
         }
     };
+    // Per element index, read from the model once per callee rather than once per call: the
+    // callee's own deadline and its p95 need, and whether a flow is a batch.
+    let mut deadlines: Vec<Option<Option<(u64, &Attribute)>>> = vec![None; n];
+    let mut needed: Vec<Option<Option<u64>>> = vec![None; n];
+    let mut batch: Vec<Option<bool>> = vec![None; n];
     // Each element's callees, read from the facts' outgoing links rather than copied into a
     // list per element.
     let calls = |v: usize| {
@@ -108,7 +115,8 @@ fn timeout_inversion(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         // Names are looked up only for a finding: most calls nest their timeouts fine.
         let callee = || cx.name(l.to);
         let head = || format!("`{}` gives up on `{}` after {}", cx.name(l.from), callee(), dur(t));
-        let own = cx.model.get(l.to).and_then(|e| duration(e, "timeout").zip(e.attr("timeout")));
+        let own = *deadlines[l.to.0 as usize]
+            .get_or_insert_with(|| cx.model.get(l.to).and_then(|e| duration(e, "timeout").zip(e.attr("timeout"))));
         let d = if let Some((c, attr)) = own.filter(|(c, _)| *c >= t) {
             cx.finding(
                 &TIMEOUT_INVERSION,
@@ -141,7 +149,10 @@ fn timeout_inversion(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
                 &[l.from, l.to],
             )
             .with_secondary(down.span, "the callee's downstream wait")
-        } else if let Some(p) = per_call_latency(cx, l).or_else(|| needs(l.to)).filter(|p| *p > t) {
+        } else if let Some(p) = per_call_latency(cx, l, &mut batch)
+            .or_else(|| *needed[l.to.0 as usize].get_or_insert_with(|| needs(l.to)))
+            .filter(|p| *p > t)
+        {
             cx.finding(
                 &TIMEOUT_INVERSION,
                 format!("{}, but `{}` needs {} at p95", head(), callee(), ms(p)),

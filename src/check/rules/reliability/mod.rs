@@ -72,10 +72,10 @@ fn deployed_instances(cx: &Ctx<'_>) -> BTreeMap<ElementId, u64> {
     out
 }
 
-/// The elements that flows of high criticality or above wait on synchronously, with each such
-/// flow and the step that waits; REL001 judges them, and REL007 leaves them to it.
-fn critical_waits<'c>(cx: &'c Ctx<'_>) -> BTreeMap<ElementId, Vec<(ElementId, &'c Link)>> {
-    let mut on_path: BTreeMap<ElementId, Vec<(ElementId, &Link)>> = BTreeMap::new();
+/// Per element index: the flows of high criticality or above that wait on it synchronously, each
+/// with the step that waits; REL001 judges them, and REL007 leaves them to it.
+fn critical_waits<'c>(cx: &'c Ctx<'_>) -> Vec<Vec<(ElementId, &'c Link)>> {
+    let mut on_path: Vec<Vec<(ElementId, &Link)>> = vec![Vec::new(); cx.model.elements.len()];
     for flow in cx.facts.flow_steps(cx.model).keys().copied() {
         if cx.criticality(flow).is_none_or(|c| c < HIGH) {
             continue;
@@ -97,8 +97,11 @@ fn critical_waits<'c>(cx: &'c Ctx<'_>) -> BTreeMap<ElementId, Vec<(ElementId, &'
                 continue;
             }
             // A component of a container fails with its container: the container is judged.
-            let flows = on_path.entry(crate::analysis::facts::deployed_as(cx.model, l.to)).or_default();
-            if !flows.iter().any(|(f, _)| *f == flow) {
+            let Some(flows) = on_path.get_mut(crate::analysis::facts::deployed_as(cx.model, l.to).0 as usize) else {
+                continue;
+            };
+            // Flows are walked one after the other, so this flow is already listed only if last.
+            if flows.last().is_none_or(|(f, _)| *f != flow) {
                 flows.push((flow, l));
             }
         }

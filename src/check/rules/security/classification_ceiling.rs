@@ -34,8 +34,8 @@ fn max_class_of(cx: &Ctx<'_>, holder: ElementId) -> Option<(usize, ElementId, Sp
 /// its system's profiles'. Profiles say what their controls are adequate for, so an element
 /// meeting several is adequate for the highest of them.
 /// `zones` keeps the tightest ceiling of each zone's chain, by zone index, as many elements
-/// share a zone.
-fn ceiling_of(cx: &Ctx<'_>, id: ElementId, zones: &mut [Option<Ceiling>]) -> Ceiling {
+/// share a zone; `systems` keeps what each system's profiles allow, by system index.
+fn ceiling_of(cx: &Ctx<'_>, id: ElementId, zones: &mut [Option<Ceiling>], systems: &mut [Option<Ceiling>]) -> Ceiling {
     let e = el(cx, id)?;
     // The tightest limit, by rank then holder; built without collecting, as every component and
     // store is asked.
@@ -70,7 +70,12 @@ fn ceiling_of(cx: &Ctx<'_>, id: ElementId, zones: &mut [Option<Ceiling>]) -> Cei
     };
     let specific = if e.kind == DeclKind::Zone { None } else { max_class_of(cx, id) };
     let specific = specific.or_else(|| by_profiles(&mut e.references("profile"))).or_else(|| {
-        cx.facts.system_of(id).and_then(|s| el(cx, s)).and_then(|s| by_profiles(&mut s.references("profile")))
+        let system = cx.facts.system_of(id)?;
+        let of_system = || el(cx, system).and_then(|s| by_profiles(&mut s.references("profile")));
+        match systems.get_mut(system.0 as usize) {
+            Some(slot) => *slot.get_or_insert_with(of_system),
+            None => of_system(),
+        }
     });
     if let Some(c) = specific {
         consider(c);
@@ -89,8 +94,14 @@ fn ceiling_holder(cx: &Ctx<'_>, holder: ElementId) -> String {
 fn classification_ceiling(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let n = cx.model.elements.len();
     let mut zones: Vec<Option<Ceiling>> = vec![None; n];
-    let ceilings: Vec<Ceiling> = (0..n).map(|i| ceiling_of(cx, ElementId(i as u32), &mut zones)).collect();
-    let ceiling = |id: ElementId| ceilings.get(id.0 as usize).copied().flatten();
+    let mut systems: Vec<Option<Ceiling>> = vec![None; n];
+    // Worked out for the elements asked about only: components, stores and link ends.
+    let mut ceilings: Vec<Option<Ceiling>> = vec![None; n];
+    let mut ceiling = |id: ElementId| match ceilings.get_mut(id.0 as usize) {
+        Some(Some(known)) => *known,
+        Some(slot) => *slot.insert(ceiling_of(cx, id, &mut zones, &mut systems)),
+        None => None,
+    };
     // Declarations: what a component owns, a store holds or a broker carries.
     let mut declared: FxHashSet<(ElementId, ElementId)> = FxHashSet::default();
     for (id, e) in cx.model.iter() {

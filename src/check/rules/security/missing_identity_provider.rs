@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::{code, is_component, is_human, is_human_login, is_identity_provider, is_vault, q, Once};
-use crate::analysis::facts;
+use crate::check::shared::anonymous_by_design;
 use crate::check::{Category, Ctx, Rule};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::semantic::model::ElementId;
@@ -33,7 +33,7 @@ fn missing_identity_provider(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             // A session on an interface open by design (a guest's cart) is no login.
             if !is_human(cx, l.from)
                 || !is_human_login(auth)
-                || facts::anonymous_by_design(cx.model, l)
+                || anonymous_by_design(cx, l)
                 || !once.first(&[l.from])
             {
                 continue;

@@ -6,7 +6,7 @@ use super::{
     code, crit_word, data_traits, el, handled, integrity, is_client, is_forwarder, is_human, is_human_login, is_ours,
     join_and, q,
 };
-use crate::analysis::facts;
+use crate::check::shared::anonymous_by_design;
 use crate::check::Link;
 use crate::check::{Category, Ctx, Rule, RuleOption, RESTRICTED};
 use crate::diagnostics::{Diagnostic, Severity};
@@ -55,7 +55,9 @@ fn missing_mfa_for_human_access(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let passer = |id: ElementId| is_forwarder(cx, id) || is_client(cx, id);
     // Why each valuable element qualifies; only restricted data counts here, so personal data
     // and credentials below the threshold do not.
-    let value = |id: ElementId| -> Option<String> {
+    // The integrity rating of each data item, read from the model once: many elements handle it.
+    let mut integrity_of: Vec<Option<Option<usize>>> = vec![None; n];
+    let mut value = |id: ElementId| -> Option<String> {
         if !is_ours(cx, id) || passer(id) {
             return None;
         }
@@ -74,7 +76,13 @@ fn missing_mfa_for_human_access(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         // Source code, build jobs and business records whose tampering would be mission-critical.
         data.iter()
             .copied()
-            .filter_map(|d| integrity(cx, d).filter(|i| *i >= min_crit).map(|i| (i, d)))
+            .filter_map(|d| {
+                let rating = match integrity_of.get_mut(d.0 as usize) {
+                    Some(slot) => *slot.get_or_insert_with(|| integrity(cx, d)),
+                    None => integrity(cx, d),
+                };
+                rating.filter(|i| *i >= min_crit).map(|i| (i, d))
+            })
             .max_by_key(|(i, d)| (*i, std::cmp::Reverse(*d)))
             .map(|(i, d)| format!("handles {} (integrity {})", q(cx, d), crit_word(i)))
     };
@@ -106,7 +114,7 @@ fn missing_mfa_for_human_access(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             continue;
         }
         // Open by design (a guest checkout, a sign-in page): no account, so no second factor.
-        if facts::anonymous_by_design(cx.model, l) {
+        if anonymous_by_design(cx, l) {
             continue;
         }
         let Some(target) = reach.get(l.to.0 as usize).copied().flatten() else { continue };

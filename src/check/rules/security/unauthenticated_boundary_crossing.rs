@@ -4,7 +4,7 @@ use super::{
     code, crit_word, data_traits, el, group_by_link, handled, integrity, is_forwarder, is_ours, most_sensitive,
     profiles_of, q, zone_desc, Memo, MIN_CLASSIFICATION_DOC,
 };
-use crate::analysis::facts;
+use crate::check::shared::anonymous_by_design;
 use crate::check::{Category, Ctx, Rule, RuleOption, Transit, CONFIDENTIAL, CRITICAL};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::lang::AuthScheme;
@@ -63,20 +63,23 @@ fn unauthenticated_boundary_crossing(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let min = cx.option(&UNAUTHENTICATED_BOUNDARY_CROSSING_MIN_CLASSIFICATION) as usize;
     let h = &cx.facts.handled;
     let mut sensitive_at = Memo::new(cx);
+    // The profiles' minimum of each target, read once per target rather than once per link.
+    let mut required_of = Memo::new(cx);
     let mut problems = Vec::new();
     for l in &cx.facts.links {
         let Some(auth) = l.auth.map(crate::lang::AuthScheme::word) else { continue };
         if !is_ours(cx, l.to) || l.transit == Transit::Local || is_monitoring(cx, l.from) || is_monitoring(cx, l.to) {
             continue;
         }
-        if facts::anonymous_by_design(cx.model, l) {
+        if anonymous_by_design(cx, l) {
             continue;
         }
         let multi_tenant = el(cx, l.to).is_some_and(|e| e.has_flag("multi-tenant"));
         if is_forwarder(cx, l.to) && !multi_tenant {
             continue;
         }
-        let required = min_auth(cx, l.to).filter(|(w, _)| auth_strength(auth) < auth_strength(w));
+        let required =
+            required_of.get(l.to, || min_auth(cx, l.to)).filter(|(w, _)| auth_strength(auth) < auth_strength(w));
         let mut reason: Option<(String, Span, String)> = None;
         if auth == "none" {
             if let (true, Some((a, b))) = (cx.enters_higher_trust(l), cx.zones_of(l)) {
