@@ -21,18 +21,28 @@ use crate::syntax::schema::{self, DeclKind, Ty};
 /// Resolves a workspace whose syntax trees are given separately, one per file in `ws.files`
 /// order. Owned trees are dropped file by file as the model grows, which keeps the peak low.
 pub fn run(ws: &Workspace, asts: Vec<Cow<'_, SourceAst>>) -> (Model, Vec<Diagnostic>) {
-    let declarations: usize = asts.iter().map(|a| a.items.iter().map(count_decls).sum::<usize>()).sum();
+    run_parallel_from(ws, asts, PARALLEL_FROM_DECLARATIONS)
+}
+
+fn run_parallel_from(
+    ws: &Workspace,
+    asts: Vec<Cow<'_, SourceAst>>,
+    parallel_from_declarations: usize,
+) -> (Model, Vec<Diagnostic>) {
+    let per_file: Vec<usize> = asts.iter().map(|a| a.items.iter().map(count_decls).sum::<usize>()).collect();
+    let declarations: usize = per_file.iter().sum();
+    let top_level: usize = asts.iter().map(|a| a.items.iter().filter(|i| matches!(i, Item::Decl(_))).count()).sum();
     let mut r = Resolver {
         ws,
         model: Model::default(),
         diags: Vec::new(),
         visible: Vec::new(),
         file_index: Vec::new(),
-        symbols: Symbols::default(),
-        global: Vec::new(),
+        symbols: Symbols::with_capacity(declarations),
+        global: Vec::with_capacity(declarations),
         std_names: FxHashMap::default(),
         duplicates: FxHashMap::default(),
-        children: FxHashMap::default(),
+        children: FxHashMap::with_capacity_and_hasher(declarations - top_level, FxBuildHasher),
     };
     r.model.elements.reserve_exact(declarations);
     let files = ws.files.iter().map(|f| f.id.0 as usize + 1).max().unwrap_or(0);
@@ -54,23 +64,51 @@ pub fn run(ws: &Workspace, asts: Vec<Cow<'_, SourceAst>>) -> (Model, Vec<Diagnos
         r.global.iter().flatten().map(|&id| (r.model.elements[id.0 as usize].name.clone(), id)).collect();
     names.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     r.model.names = names.into_iter().collect();
-    // Lowering visits declarations in the same order as declaring, so ids line up. It reads the
-    // trees, borrowed (the editor keeps them) or owned alike: a name or text is a `SmolStr`, so
-    // the model shares it (inline up to 23 bytes, reference-counted beyond) instead of copying.
-    // An owned tree is dropped as soon as its file is lowered, which keeps the peak low.
+    // With every name known, lowering one file needs nothing from another: files are lowered
+    // on all cores and their elements, acceptances and diagnostics appended in file order, so the
+    // outcome is the one-thread outcome. Lowering visits declarations in declaring order, so each
+    // file's ids start where the files before it end. It reads the trees, borrowed (the editor
+    // keeps them) or owned alike: a name or text is a `SmolStr`, so the model shares it (inline
+    // up to 23 bytes, reference-counted beyond) instead of copying. An owned tree is dropped as
+    // soon as its file is lowered, which keeps the peak low.
     let mut next = 0u32;
-    for (f, ast) in ws.files.iter().zip(asts) {
-        for item in &ast.items {
-            match item {
-                Item::Decl(d) => r.lower_tree(d, &mut next),
-                Item::Accept(a) => r.accept(f.id, a),
-                Item::Import(_) => {}
-            }
+    let jobs: Vec<(u32, FileId, Cow<'_, SourceAst>)> = ws
+        .files
+        .iter()
+        .zip(asts)
+        .zip(&per_file)
+        .map(|((f, ast), &count)| {
+            let first = next;
+            next += count as u32;
+            (first, f.id, ast)
+        })
+        .collect();
+    let threads = if declarations < parallel_from_declarations {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    };
+    let lowered = crate::parallel::map_owned_in_order(jobs, threads, |(first, file, ast)| {
+        let mut lowerer = Lowerer { r: &r, diags: Vec::new(), elements: Vec::new(), acceptances: Vec::new() };
+        lowerer.lower_file(first, file, &ast);
+        lowerer.into_parts()
+    });
+    let mut next = 0;
+    for (elements, acceptances, diags) in lowered {
+        for lowered in elements {
+            r.install(ElementId(next), lowered);
+            next += 1;
         }
+        r.model.acceptances.extend(acceptances);
+        r.diags.extend(diags);
     }
     r.providers_once();
     (r.model, r.diags)
 }
+
+/// Measured on two busy cores: below this many declarations a second lowering thread costs
+/// more to start than it saves, and a one-file workspace keeps its start-up time.
+const PARALLEL_FROM_DECLARATIONS: usize = 2_000;
 
 fn count_decls(item: &Item) -> usize {
     fn count(d: &Decl) -> usize {
@@ -89,12 +127,16 @@ struct Sym(u32);
 
 /// The names declared in the workspace. Each entry is a symbol and the first element with that
 /// name: the text itself stays in the model, so interning allocates nothing per name.
-#[derive(Default)]
 struct Symbols {
     table: HashTable<(Sym, ElementId)>,
 }
 
 impl Symbols {
+    /// Room for `names` names, the number of declarations being an upper bound.
+    fn with_capacity(names: usize) -> Symbols {
+        Symbols { table: HashTable::with_capacity(names) }
+    }
+
     /// The symbol of `id`'s name, which is `name`; the element must already be in `elements`.
     fn intern(&mut self, name: &str, id: ElementId, elements: &[Element]) -> Sym {
         let hash = hash_name(name);
@@ -139,7 +181,37 @@ struct Resolver<'w> {
     children: FxHashMap<(ElementId, Sym), ElementId>,
 }
 
+/// Lowers the declarations of one file against the finished name tables, which it only reads,
+/// so files can be lowered side by side; what it makes is appended to the model in file order.
+struct Lowerer<'r, 'w> {
+    r: &'r Resolver<'w>,
+    /// This file's diagnostics, in the order one thread would have reported them.
+    diags: Vec<Diagnostic>,
+    /// This file's elements, lowered, in declaring order (their children are the declared ones').
+    elements: Vec<Element>,
+    acceptances: Vec<Acceptance>,
+}
+
+/// Lowering reads the resolver's tables and model (names, kinds, parents, files) as the resolver
+/// itself would; only its output goes elsewhere.
+impl<'w> std::ops::Deref for Lowerer<'_, 'w> {
+    type Target = Resolver<'w>;
+
+    fn deref(&self) -> &Resolver<'w> {
+        self.r
+    }
+}
+
 impl<'w> Resolver<'w> {
+    /// Puts a lowered element in the place of its declared shell, keeping the shell's name and
+    /// children (the lowered element was built without them).
+    fn install(&mut self, id: ElementId, mut lowered: Element) {
+        let Some(declared) = self.model.elements.get_mut(id.0 as usize) else { return };
+        lowered.name = std::mem::take(&mut declared.name);
+        lowered.children = std::mem::take(&mut declared.children);
+        *declared = lowered;
+    }
+
     fn file(&self, id: FileId) -> Option<&'w WorkspaceFile> {
         self.file_index.get(id.0 as usize).copied().flatten().and_then(|i| self.ws.files.get(i))
     }
@@ -266,6 +338,24 @@ impl<'w> Resolver<'w> {
         }
     }
 
+}
+
+impl Lowerer<'_, '_> {
+    fn lower_file(&mut self, first: u32, file: FileId, ast: &SourceAst) {
+        let mut next = first;
+        for item in &ast.items {
+            match item {
+                Item::Decl(d) => self.lower_tree(d, &mut next),
+                Item::Accept(a) => self.accept(file, a),
+                Item::Import(_) => {}
+            }
+        }
+    }
+
+    fn into_parts(self) -> (Vec<Element>, Vec<Acceptance>, Vec<Diagnostic>) {
+        (self.elements, self.acceptances, self.diags)
+    }
+
     /// Lowers a declaration and its nested ones, in declaration order.
     fn lower_tree(&mut self, d: &Decl, next: &mut u32) {
         let id = ElementId(*next);
@@ -322,14 +412,18 @@ impl<'w> Resolver<'w> {
         if d.kind == DeclKind::Component {
             self.system_agrees_with_nesting(id, &attrs);
         }
-        if let Some(e) = self.model.elements.get_mut(id.0 as usize) {
-            e.label = d.label.as_ref().map(|l| l.value.clone());
-            e.variant = d.variant.as_ref().map(|v| v.text.clone());
-            e.set_attrs(attrs);
-            e.steps = steps;
-            e.endpoints = endpoints;
-            e.fields = fields;
-        }
+        let Some(declared) = self.model.get(id) else { return };
+        // The name and children stay with the declared shell (see `Resolver::install`).
+        let mut e =
+            Element::new(declared.kind, SmolStr::default(), declared.parent, declared.file, declared.span, declared.name_span);
+        e.from_std = declared.from_std;
+        e.label = d.label.as_ref().map(|l| l.value.clone());
+        e.variant = d.variant.as_ref().map(|v| v.text.clone());
+        e.set_attrs(attrs);
+        e.steps = steps;
+        e.endpoints = endpoints;
+        e.fields = fields;
+        self.elements.push(e);
     }
 
     /// A component declared inside a system belongs to it: a `system` attribute naming another
@@ -551,6 +645,9 @@ impl<'w> Resolver<'w> {
         self.diags.push(d);
     }
 
+}
+
+impl Resolver<'_> {
     /// An interface has one provider: a second `exposes` (or an `exposes` by another element than
     /// the interface's `provider`) is an error, not a line silently ignored.
     fn providers_once(&mut self) {
@@ -601,6 +698,9 @@ impl<'w> Resolver<'w> {
         self.diags.extend(diags);
     }
 
+}
+
+impl Lowerer<'_, '_> {
     fn accept(&mut self, file: FileId, a: &ast::Accept) {
         let ctx = Ctx { file, element: ElementId(u32::MAX) };
         for t in &a.targets {
@@ -609,7 +709,7 @@ impl<'w> Resolver<'w> {
             }
         }
         let attrs = self.attrs(&a.attrs, ctx);
-        self.model.acceptances.push(Acceptance {
+        self.acceptances.push(Acceptance {
             rule: a.rule.text.clone(),
             targets: a.targets.iter().map(|t| t.text.clone()).collect(),
             justification: a.justification.as_ref().map(|j| j.value.clone()),
@@ -639,7 +739,47 @@ fn relative_path(from: &str, to: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::relative_path;
+    use super::*;
+
+    /// A workspace of `files` files that reference each other, with a mistake of every kind
+    /// lowering reports (dangling, wrong kind, duplicate, contradicting nesting, accept).
+    fn workspace(files: usize) -> Workspace {
+        let mut ws = Workspace::default();
+        for i in 0..files {
+            let next = (i + 1) % files;
+            let text = format!(
+                "system s{i} \"S{i}\" {{\n  component c{i} \"C{i}\" {{\n    system s{next}\n    uses c{next} sync {{ timeout 1s }}\n    uses missing{i}\n    owner s{i}\n  }}\n}}\n\
+                 data d{i} \"D{i}\" {{\n  field id: uuid\n}}\n\
+                 component c{next} \"Again\" {{\n  reads d{i}\n}}\n\
+                 accept SEC001@c{i}@nowhere{i} \"known\"\n"
+            );
+            let id = ws.sources.add(format!("f{i}.arch"), text.clone());
+            let ast = crate::syntax::parse(id, &text).ast;
+            ws.files.push(WorkspaceFile { id, ast, imports: Vec::new(), is_std: false });
+        }
+        ws
+    }
+
+    #[test]
+    fn lowering_on_threads_gives_the_one_thread_model_and_diagnostics() {
+        let ws = workspace(40);
+        let trees = || ws.files.iter().map(|f| Cow::Borrowed(&f.ast)).collect::<Vec<_>>();
+        let (model, diags) = run_parallel_from(&ws, trees(), usize::MAX);
+        let (threaded, threaded_diags) = run_parallel_from(&ws, trees(), 0);
+        assert!(model.elements.len() >= 40 * 4, "every declaration is an element");
+        assert_eq!(model.acceptances.len(), 40);
+        for code in [codes::DANGLING_REFERENCE, codes::DUPLICATE_ID, codes::SYSTEM_CONTRADICTS_NESTING, codes::WRONG_KIND_REFERENCE] {
+            assert!(diags.iter().any(|d| d.code.id == code.id), "the workspace has a {} finding", code.id);
+        }
+        assert_eq!(format!("{:?}", threaded.elements), format!("{:?}", model.elements));
+        assert_eq!(format!("{:?}", threaded.acceptances), format!("{:?}", model.acceptances));
+        assert_eq!(format!("{:?}", threaded.names), format!("{:?}", model.names));
+        assert_eq!(format!("{threaded_diags:?}"), format!("{diags:?}"), "same diagnostics in the same order");
+        // Owned trees, freed as they are lowered, give the same model too.
+        let owned = ws.files.iter().map(|f| Cow::Owned(f.ast.clone())).collect();
+        let (from_owned, _) = run_parallel_from(&ws, owned, 0);
+        assert_eq!(format!("{:?}", from_owned.elements), format!("{:?}", model.elements));
+    }
 
     #[test]
     fn relative_paths_climb_to_the_common_directory() {
