@@ -377,7 +377,6 @@ impl<'w> Resolver<'w> {
             }
         }
     }
-
 }
 
 impl Lowerer<'_, '_> {
@@ -454,8 +453,14 @@ impl Lowerer<'_, '_> {
         }
         let Some(declared) = self.model.get(id) else { return };
         // The name and children stay with the declared shell (see `Resolver::install`).
-        let mut e =
-            Element::new(declared.kind, SmolStr::default(), declared.parent, declared.file, declared.span, declared.name_span);
+        let mut e = Element::new(
+            declared.kind,
+            SmolStr::default(),
+            declared.parent,
+            declared.file,
+            declared.span,
+            declared.name_span,
+        );
         e.from_std = declared.from_std;
         e.label = d.label.as_ref().map(|l| l.value.clone());
         e.variant = d.variant.as_ref().map(|v| v.text.clone());
@@ -684,7 +689,6 @@ impl Lowerer<'_, '_> {
         let _ = ctx;
         self.diags.push(d);
     }
-
 }
 
 impl Resolver<'_> {
@@ -737,7 +741,6 @@ impl Resolver<'_> {
         }
         self.diags.extend(diags);
     }
-
 }
 
 impl Lowerer<'_, '_> {
@@ -808,7 +811,12 @@ mod tests {
         let (threaded, threaded_diags) = run_parallel_from(&ws, trees(), 0);
         assert!(model.elements.len() >= 40 * 4, "every declaration is an element");
         assert_eq!(model.acceptances.len(), 40);
-        for code in [codes::DANGLING_REFERENCE, codes::DUPLICATE_ID, codes::SYSTEM_CONTRADICTS_NESTING, codes::WRONG_KIND_REFERENCE] {
+        for code in [
+            codes::DANGLING_REFERENCE,
+            codes::DUPLICATE_ID,
+            codes::SYSTEM_CONTRADICTS_NESTING,
+            codes::WRONG_KIND_REFERENCE,
+        ] {
             assert!(diags.iter().any(|d| d.code.id == code.id), "the workspace has a {} finding", code.id);
         }
         assert_eq!(format!("{:?}", threaded.elements), format!("{:?}", model.elements));
@@ -823,12 +831,38 @@ mod tests {
 
     #[test]
     fn names_sort_as_strings_whatever_their_first_sixteen_bytes() {
-        let words = ["Cart1128_10", "Cart1128_1", "Cart112", "Customer1128_0002_b", "Customer1128_0002_a", "Customer1128_0002", "a", "", "ab\u{0}", "ab", "Zone", "zone", "Cart1128_2", "é", "ab\u{1}"];
+        let words = [
+            "Cart1128_10",
+            "Cart1128_1",
+            "Cart112",
+            "Customer1128_0002_b",
+            "Customer1128_0002_a",
+            "Customer1128_0002",
+            "a",
+            "",
+            "ab\u{0}",
+            "ab",
+            "Zone",
+            "zone",
+            "Cart1128_2",
+            "é",
+            "ab\u{1}",
+        ];
         let elements: Vec<Element> = words
             .iter()
-            .map(|w| Element::new(DeclKind::Component, SmolStr::new(w), None, FileId(0), Span::new(FileId(0), 0..0), Span::new(FileId(0), 0..0)))
+            .map(|w| {
+                Element::new(
+                    DeclKind::Component,
+                    SmolStr::new(w),
+                    None,
+                    FileId(0),
+                    Span::new(FileId(0), 0..0),
+                    Span::new(FileId(0), 0..0),
+                )
+            })
             .collect();
-        let global: Vec<Option<ElementId>> = (0..words.len() as u32).map(|i| Some(ElementId(i))).chain([None]).collect();
+        let global: Vec<Option<ElementId>> =
+            (0..words.len() as u32).map(|i| Some(ElementId(i))).chain([None]).collect();
         let mut expected: Vec<&str> = words.to_vec();
         expected.sort_unstable();
         let names = sorted_names(&global, &elements);
