@@ -114,10 +114,12 @@ fn run_parallel_from(
     (r.model, r.diags)
 }
 
-/// At 1,000 components (about 2,850 declarations in 15 files) lowering took 3.0 ms on one thread
-/// and, at best on two busy cores, 2.1 ms on two; smaller workspaces gain too little for a
-/// thread start, and a one-file workspace keeps its start-up time.
-const PARALLEL_FROM_DECLARATIONS: usize = 2_000;
+/// Lowering takes 1.1 to 1.5 us a declaration on one thread. At 100,000 components (285,000
+/// declarations) two idle cores lowered in 245 ms instead of 436; but on cores busy with other
+/// work a wave ends waiting for a descheduled thread, which at 10,000 components (28,000
+/// declarations, 31 ms of lowering) made resolve slower than on one thread. Only workspaces where
+/// the gain dwarfs such a wait use a second thread; a one-file workspace keeps its start-up time.
+const PARALLEL_FROM_DECLARATIONS: usize = 50_000;
 
 /// At most about 21 MB of lowered elements waiting to be installed (peak memory at 100,000
 /// components did not move, measured against one wave and against waves of 32,768); few waves,
