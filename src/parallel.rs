@@ -1,8 +1,9 @@
 //! Work spread over scoped threads: each thread takes the next item when it is done with one, so a
 //! large item or a busy core does not leave the others idle, and the results come back in input
-//! order. Parsing the files of a workspace and laying out the views of a build both use it.
+//! order. Parsing and lowering the files of a workspace and laying out the views of a build use it.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 /// `f` of every item, in input order, computed on up to `threads` threads (the calling thread is
 /// one of them). Extra threads get the main thread's 8 MiB stack: the syntax passes are bounded in
@@ -42,6 +43,23 @@ pub fn map_in_order<T: Sync, R: Send>(items: &[T], threads: usize, f: impl Fn(&T
     slots.into_iter().flatten().collect()
 }
 
+/// Like [`map_in_order`], but each call owns its item, so that a thread can free what it is done
+/// with (a syntax tree once lowered) while the others work.
+pub fn map_owned_in_order<T: Send, R: Send>(items: Vec<T>, threads: usize, f: impl Fn(T) -> R + Sync) -> Vec<R> {
+    if threads <= 1 || items.len() <= 1 {
+        return items.into_iter().map(f).collect();
+    }
+    // Each slot is taken exactly once, by the thread that took its index.
+    let slots: Vec<Mutex<Option<T>>> = items.into_iter().map(|item| Mutex::new(Some(item))).collect();
+    map_in_order(&slots, threads, |slot| {
+        let item = slot.lock().unwrap_or_else(PoisonError::into_inner).take();
+        item.map(&f)
+    })
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -58,5 +76,18 @@ mod tests {
         assert_eq!(sequential, items.iter().map(|x| x * x).collect::<Vec<_>>());
         assert_eq!(map_in_order(&items, 4, square), sequential);
         assert_eq!(map_in_order(&[] as &[u64], 4, square), Vec::<u64>::new());
+    }
+
+    #[test]
+    fn owned_items_come_back_in_input_order_whatever_the_thread_count() {
+        let items = || (0..200u64).map(|x| vec![x; (x % 5) as usize]).collect::<Vec<_>>();
+        let total = |v: Vec<u64>| {
+            std::thread::sleep(std::time::Duration::from_micros(v.len() as u64 * 40));
+            (v.len(), v.into_iter().sum::<u64>())
+        };
+        let sequential = map_owned_in_order(items(), 1, total);
+        assert_eq!(sequential[7], (2, 14));
+        assert_eq!(map_owned_in_order(items(), 3, total), sequential);
+        assert!(map_owned_in_order(Vec::<Vec<u64>>::new(), 3, total).is_empty());
     }
 }
