@@ -376,7 +376,7 @@ impl<'w> Resolver<'w> {
                         vals.iter().map(|v| self.value(v, ty, ctx, spec.name)).collect()
                     })
                     .collect();
-                Attribute { spec, args, block: self.attrs(&a.block, ctx).into_boxed_slice(), span: a.span }
+                Attribute { spec, args, block: self.attrs(&a.block, ctx).into(), span: a.span }
             })
             .collect()
     }
