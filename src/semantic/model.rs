@@ -66,133 +66,10 @@ pub struct Value {
     pub span: Span,
 }
 
-/// An attribute's values, one list per parameter of its spec (an omitted optional parameter is
-/// an empty list). A workspace holds millions: nearly all have one parameter with one value, kept
-/// inline; a flag has none; the rest take one allocation per parameter.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Args(ArgsRepr);
-
-#[derive(Clone, Debug, PartialEq)]
-enum ArgsRepr {
-    /// No parameter.
-    None,
-    /// One parameter with one value.
-    One(Value),
-    /// Any other shape.
-    Lists(Box<[Box<[Value]>]>),
-}
-
-impl Args {
-    /// How many parameters have a list.
-    pub fn len(&self) -> usize {
-        match &self.0 {
-            ArgsRepr::None => 0,
-            ArgsRepr::One(_) => 1,
-            ArgsRepr::Lists(lists) => lists.len(),
-        }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// The values of parameter `i`.
-    pub fn get(&self, i: usize) -> Option<&[Value]> {
-        match &self.0 {
-            ArgsRepr::None => None,
-            ArgsRepr::One(v) => (i == 0).then(|| std::slice::from_ref(v)),
-            ArgsRepr::Lists(lists) => lists.get(i).map(|l| &**l),
-        }
-    }
-
-    /// The values of the first parameter.
-    pub fn first(&self) -> Option<&[Value]> {
-        self.get(0)
-    }
-
-    /// The values of each parameter, in order.
-    pub fn iter(&self) -> ArgsIter<'_> {
-        match &self.0 {
-            ArgsRepr::None => ArgsIter { one: None, lists: [].iter() },
-            ArgsRepr::One(v) => ArgsIter { one: Some(v), lists: [].iter() },
-            ArgsRepr::Lists(lists) => ArgsIter { one: None, lists: lists.iter() },
-        }
-    }
-}
-
-/// Builds from one list of values per parameter.
-impl FromIterator<Vec<Value>> for Args {
-    fn from_iter<I: IntoIterator<Item = Vec<Value>>>(iter: I) -> Self {
-        let mut lists: Vec<Vec<Value>> = iter.into_iter().collect();
-        Args(match lists.len() {
-            0 => ArgsRepr::None,
-            1 if lists[0].len() == 1 => ArgsRepr::One(lists.pop().and_then(|mut l| l.pop()).expect("one value")),
-            _ => ArgsRepr::Lists(lists.into_iter().map(Vec::into_boxed_slice).collect()),
-        })
-    }
-}
-
-/// The lists of [`Args::iter`].
-#[derive(Clone, Debug)]
-pub struct ArgsIter<'a> {
-    one: Option<&'a Value>,
-    lists: std::slice::Iter<'a, Box<[Value]>>,
-}
-
-impl<'a> Iterator for ArgsIter<'a> {
-    type Item = &'a [Value];
-
-    fn next(&mut self) -> Option<&'a [Value]> {
-        match self.one.take() {
-            Some(v) => Some(std::slice::from_ref(v)),
-            None => self.lists.next().map(|l| &**l),
-        }
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        let n = usize::from(self.one.is_some()) + self.lists.len();
-        (n, Some(n))
-    }
-}
-
-impl ExactSizeIterator for ArgsIter<'_> {}
-
-impl<'a> IntoIterator for &'a Args {
-    type Item = &'a [Value];
-    type IntoIter = ArgsIter<'a>;
-
-    fn into_iter(self) -> ArgsIter<'a> {
-        self.iter()
-    }
-}
-
-/// The attributes of an attribute's `{ ... }` block. Most attributes have none, so an empty block
-/// is one null pointer (eight bytes where a boxed slice took sixteen) and reads as an empty slice.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Block(Option<Box<Box<[Attribute]>>>);
-
-impl From<Vec<Attribute>> for Block {
-    fn from(attrs: Vec<Attribute>) -> Self {
-        Block((!attrs.is_empty()).then(|| Box::new(attrs.into_boxed_slice())))
-    }
-}
-
-impl std::ops::Deref for Block {
-    type Target = [Attribute];
-
-    fn deref(&self) -> &[Attribute] {
-        self.0.as_deref().map_or(&[], |b| b)
-    }
-}
-
-impl<'a> IntoIterator for &'a Block {
-    type Item = &'a Attribute;
-    type IntoIter = std::slice::Iter<'a, Attribute>;
-
-    fn into_iter(self) -> Self::IntoIter {
-        self.iter()
-    }
-}
+/// An attribute's values, one list per parameter of its spec, the common single value inline.
+pub type Args = crate::syntax::args::Args<Value>;
+/// An attribute's `{ ... }` block: a null pointer when empty, as most are.
+pub type Block = crate::syntax::args::Block<Attribute>;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Attribute {
@@ -660,52 +537,16 @@ mod tests {
         assert!(!get.is_named("op GET /orders/{id}"), "`op` prefixes operations only");
     }
 
-    fn word(w: &str, at: usize) -> Value {
-        Value { val: Val::Word(w.into()), span: Span::new(FileId(0), at..at + w.len()) }
-    }
-
-    #[test]
-    fn args_keep_every_shape_of_parameter_lists() {
-        let shapes: [Vec<Vec<Value>>; 5] = [
-            vec![],
-            vec![vec![]],
-            vec![vec![word("a", 0)]],
-            vec![vec![word("a", 0), word("b", 2)]],
-            vec![vec![word("a", 0)], vec![], vec![word("c", 4)]],
-        ];
-        for lists in shapes {
-            let args: Args = lists.clone().into_iter().collect();
-            assert_eq!(args.len(), lists.len());
-            assert_eq!(args.iter().len(), lists.len());
-            let back: Vec<Vec<Value>> = args.iter().map(<[Value]>::to_vec).collect();
-            assert_eq!(back, lists);
-            assert_eq!(args.first().map(<[Value]>::to_vec), lists.first().cloned());
-            assert_eq!(args.get(lists.len()), None);
-        }
-    }
-
-    #[test]
-    fn an_empty_block_reads_as_an_empty_slice() {
-        let empty = Block::from(Vec::new());
-        assert!(empty.is_empty());
-        assert_eq!(empty, Block::default());
-        let spec = crate::syntax::schema::find_attr(crate::syntax::schema::USES_BLOCK, "timeout").expect("a spec");
-        let inner = Attribute {
-            spec,
-            args: [vec![word("1s", 0)]].into_iter().collect(),
-            block: Block::default(),
-            span: Span::new(FileId(0), 0..2),
-        };
-        let block = Block::from(vec![inner.clone()]);
-        assert_eq!(block.len(), 1);
-        assert_eq!((&block).into_iter().next(), Some(&inner));
-    }
-
     /// The workspace of 100,000 components holds over three million attributes and values: each
     /// byte here is megabytes of peak memory.
     #[test]
     fn model_types_stay_small() {
         assert!(std::mem::size_of::<Attribute>() <= 80, "Attribute is {} bytes", std::mem::size_of::<Attribute>());
         assert!(std::mem::size_of::<Block>() <= 8);
+        assert!(
+            std::mem::size_of::<crate::syntax::ast::Attr>() <= 88,
+            "ast::Attr is {} bytes",
+            std::mem::size_of::<crate::syntax::ast::Attr>()
+        );
     }
 }

@@ -7,8 +7,7 @@ use super::literal::Literal;
 use super::schema::{AttrSpec, DeclKind};
 use crate::source::Span;
 
-/// Arguments per parameter, with the common single value kept inline.
-pub type Args<T> = smallvec::SmallVec<[smallvec::SmallVec<[T; 1]>; 1]>;
+pub use super::args::{Args, Block};
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SourceAst {
@@ -79,8 +78,8 @@ pub struct Attr {
     pub name_span: Span,
     /// One entry per parameter of the spec; an omitted optional parameter is an empty list.
     pub args: Args<Value>,
-    /// The attributes of its `{ ... }` block (boxed: most attributes have none, and it never grows).
-    pub block: Box<[Attr]>,
+    /// The attributes of its `{ ... }` block (most attributes have none).
+    pub block: Block<Attr>,
     pub span: Span,
 }
 

@@ -467,7 +467,7 @@ impl Shaper {
                 if let Some(b) = &node.body {
                     let attr_spec = decl.attrs[at].spec;
                     match attr_spec.block {
-                        Some(sub) => decl.attrs[at].block = self.attr_body(b, sub, attr_spec.name).into_boxed_slice(),
+                        Some(sub) => decl.attrs[at].block = self.attr_body(b, sub, attr_spec.name).into(),
                         None => {
                             self.err(
                                 codes::UNEXPECTED_BODY,
@@ -627,7 +627,7 @@ impl Shaper {
         let (Token::Ident(name), name_range) = run.first()? else { return None };
         let name_span = self.span(name_range);
         let span = self.words_span(run).unwrap_or(name_span);
-        let mut args = Args::new();
+        let mut args: smallvec::SmallVec<[smallvec::SmallVec<[Value; 1]>; 2]> = smallvec::SmallVec::new();
         let mut i = 1;
         for p in spec.params {
             let end = consume_param(run, i, p);
@@ -658,7 +658,7 @@ impl Shaper {
             args.push(vals);
             i = end;
         }
-        Some(Attr { spec, name_span, args, block: Box::default(), span })
+        Some(Attr { spec, name_span, args: Args::from_lists(args), block: Block::default(), span })
     }
 
     /// A value word checked against the expected type.
