@@ -144,7 +144,7 @@ fn value(acc: &mut Vec<Token>, v: &Value, kind_of: &dyn Fn(&str) -> Option<DeclK
         Value::Ref(i) => TokenKind::Reference(kind_of(&i.text)),
         Value::Text(_) => TokenKind::String,
         Value::Lit(..) => TokenKind::Number,
-        Value::Word(_) | Value::Bool(..) => TokenKind::EnumMember,
+        Value::Word(..) | Value::Bool(..) => TokenKind::EnumMember,
         Value::Hole(_) => TokenKind::Hole,
     };
     push(acc, v.span().range(), kind);

@@ -11,7 +11,7 @@ use smol_str::SmolStr;
 use crate::source::{FileId, Span};
 
 use crate::syntax::literal::Literal;
-use crate::syntax::schema::{AttrSpec, DeclKind};
+use crate::syntax::schema::{AttrSpec, DeclKind, FixedWord};
 
 /// An element's position in one analysis, in load order: it changes when a declaration is added
 /// or removed above it. Carry an [`ElementKey`] across analyses instead.
@@ -49,15 +49,27 @@ struct KeyIndex {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Val {
     Ref(ElementId),
-    /// A reference that did not resolve (already reported); rules treat it as absent.
-    Unresolved(SmolStr),
+    /// A reference that did not resolve (already reported); rules treat it as absent. Rare, so
+    /// boxed: with one inline string variant, `Val` takes 24 bytes rather than 32.
+    Unresolved(Box<str>),
     Text(SmolStr),
     Lit(Literal),
-    /// A keyword from a fixed set.
-    Word(SmolStr),
+    /// A keyword from a fixed set, borrowed from the schema.
+    Word(FixedWord),
     Bool(bool),
     /// `?`: still to be filled.
     Hole,
+}
+
+impl Val {
+    /// The string of a text or a word value.
+    pub fn text_or_word(&self) -> Option<&str> {
+        match self {
+            Val::Text(t) => Some(t),
+            Val::Word(w) => Some(w),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -541,7 +553,9 @@ mod tests {
     /// byte here is megabytes of peak memory.
     #[test]
     fn model_types_stay_small() {
-        assert!(std::mem::size_of::<Attribute>() <= 80, "Attribute is {} bytes", std::mem::size_of::<Attribute>());
+        assert!(std::mem::size_of::<Val>() <= 24, "Val is {} bytes", std::mem::size_of::<Val>());
+        assert!(std::mem::size_of::<Value>() <= 40, "Value is {} bytes", std::mem::size_of::<Value>());
+        assert!(std::mem::size_of::<Attribute>() <= 72, "Attribute is {} bytes", std::mem::size_of::<Attribute>());
         assert!(std::mem::size_of::<Block>() <= 8);
         assert!(
             std::mem::size_of::<crate::syntax::ast::Attr>() <= 88,

@@ -393,7 +393,7 @@ impl<'w> Resolver<'w> {
             }
             ast::Value::Text(t) => Val::Text(t.value.clone()),
             ast::Value::Lit(l, _) => Val::Lit(*l),
-            ast::Value::Word(w) => Val::Word(w.text.clone()),
+            ast::Value::Word(w, _) => Val::Word(*w),
             ast::Value::Bool(b, _) => Val::Bool(*b),
             ast::Value::Hole(_) => Val::Hole,
         };
@@ -407,7 +407,7 @@ impl<'w> Resolver<'w> {
             Some(id) => self.check_found(id, name, kinds, ctx, what),
             None => {
                 self.unresolved(name, kinds, ctx);
-                Val::Unresolved(name.text.clone())
+                Val::Unresolved(name.text.as_str().into())
             }
         };
         Value { val, span }
@@ -468,7 +468,7 @@ impl<'w> Resolver<'w> {
     }
 
     fn check_found(&mut self, id: ElementId, name: &Ident, kinds: &[DeclKind], ctx: Ctx, what: &str) -> Val {
-        let Some(target) = self.model.get(id) else { return Val::Unresolved(name.text.clone()) };
+        let Some(target) = self.model.get(id) else { return Val::Unresolved(name.text.as_str().into()) };
         if !kinds.is_empty() && !kinds.contains(&target.kind) {
             let expected: Vec<String> = kinds.iter().map(|k| k.article()).collect();
             let d = Diagnostic::new(
@@ -485,7 +485,7 @@ impl<'w> Resolver<'w> {
             .with_secondary(target.name_span, format!("declared here as {}", target.kind.article()))
             .with_help(format!("refer to {} instead", schema::join_or(&expected)));
             self.diags.push(d);
-            return Val::Unresolved(name.text.clone());
+            return Val::Unresolved(name.text.as_str().into());
         }
         if !self.sees(ctx.file, target.file) {
             let target_file = target.file;
@@ -506,7 +506,7 @@ impl<'w> Resolver<'w> {
             };
             let d = d.with_help(help);
             self.diags.push(d);
-            return Val::Unresolved(name.text.clone());
+            return Val::Unresolved(name.text.as_str().into());
         }
         Val::Ref(id)
     }

@@ -4,7 +4,7 @@
 use smol_str::SmolStr;
 
 use super::literal::Literal;
-use super::schema::{AttrSpec, DeclKind};
+use super::schema::{AttrSpec, DeclKind, FixedWord};
 use crate::source::Span;
 
 pub use super::args::{Args, Block};
@@ -101,7 +101,7 @@ pub enum Value {
     Text(Text),
     Lit(Literal, Span),
     /// A keyword from a fixed set (`high`, `rest`, `sync`).
-    Word(Ident),
+    Word(FixedWord, Span),
     Bool(bool, Span),
     /// `?`: to be filled.
     Hole(Span),
@@ -110,9 +110,9 @@ pub enum Value {
 impl Value {
     pub fn span(&self) -> Span {
         match self {
-            Value::Ref(i) | Value::Word(i) => i.span,
+            Value::Ref(i) => i.span,
             Value::Text(t) => t.span,
-            Value::Lit(_, s) | Value::Bool(_, s) | Value::Hole(s) => *s,
+            Value::Lit(_, s) | Value::Word(_, s) | Value::Bool(_, s) | Value::Hole(s) => *s,
         }
     }
 }

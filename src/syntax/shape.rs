@@ -688,8 +688,8 @@ impl Shaper {
             }
             (Ty::Str, Token::Path(p)) => Some(Value::Text(Text { value: SmolStr::new(p), span })),
             (Ty::Enum(vals), Token::Ident(s)) => {
-                if vals.contains(&s) {
-                    Some(Value::Word(Ident { text: SmolStr::new(s), span }))
+                if let Some(word) = schema::FixedWord::find(vals, s) {
+                    Some(Value::Word(word, span))
                 } else {
                     let mut d = Diagnostic::new(
                         codes::WRONG_VALUE_TYPE,
