@@ -131,7 +131,7 @@ fn decl(acc: &mut Vec<Token>, d: &Decl, kind_of: &dyn Fn(&str) -> Option<DeclKin
 
 fn attrs(acc: &mut Vec<Token>, list: &[Attr], kind_of: &dyn Fn(&str) -> Option<DeclKind>) {
     for a in list {
-        push(acc, a.name_span.range(), TokenKind::Attribute);
+        push(acc, a.name_span().range(), TokenKind::Attribute);
         for v in a.args.iter().flatten() {
             value(acc, v, kind_of);
         }

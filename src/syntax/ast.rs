@@ -75,7 +75,6 @@ pub struct Decl {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Attr {
     pub spec: &'static AttrSpec,
-    pub name_span: Span,
     /// One entry per parameter of the spec; an omitted optional parameter is an empty list.
     pub args: Args<Value>,
     /// The attributes of its `{ ... }` block (most attributes have none).
@@ -86,6 +85,13 @@ pub struct Attr {
 impl Attr {
     pub fn name(&self) -> &'static str {
         self.spec.name
+    }
+
+    /// Where the name is written: the attribute starts with it, spelled as the schema spells it
+    /// (not stored: a workspace's trees hold millions of attributes).
+    pub fn name_span(&self) -> Span {
+        let end = self.span.start.saturating_add(self.spec.name.len() as u32);
+        Span { file: self.span.file, start: self.span.start, end: end.min(self.span.end) }
     }
 
     /// The first value of the first parameter.
@@ -153,4 +159,33 @@ pub struct Field {
     pub modifiers: Vec<Ident>,
     pub doc: Option<Text>,
     pub span: Span,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::FileId;
+
+    fn walk<'a>(attrs: &'a [Attr], out: &mut Vec<&'a Attr>) {
+        for a in attrs {
+            out.push(a);
+            walk(&a.block, out);
+        }
+    }
+
+    #[test]
+    fn an_attributes_name_span_covers_its_name_as_written() {
+        let text = "component shop \"Shop\" {\n  kind service\n  owner   team_a\n  uses db sync {\n    timeout 2s\n    circuit-breaker\n  }\n}\ncomponent db {\n  kind worker\n}\nteam team_a {}\n";
+        let parsed = crate::syntax::parse(FileId(3), text);
+        assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+        let mut attrs = Vec::new();
+        for item in &parsed.ast.items {
+            if let Item::Decl(d) = item {
+                walk(&d.attrs, &mut attrs);
+            }
+        }
+        let names: Vec<&str> = attrs.iter().map(|a| &text[a.name_span().range()]).collect();
+        assert_eq!(names, ["kind", "owner", "uses", "timeout", "circuit-breaker", "kind"]);
+        assert!(attrs.iter().all(|a| a.name_span().file == FileId(3)));
+    }
 }

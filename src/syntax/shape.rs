@@ -379,7 +379,7 @@ impl Shaper {
             let d = Diagnostic::new(
                 codes::UNEXPECTED_VALUE,
                 format!("`{}` cannot be written on the `{}` line", a.spec.name, spec.keyword),
-                a.name_span,
+                a.name_span(),
                 "takes options in a block of its own",
             )
             .with_help(format!("move `{}` into the `{}` block, on a line of its own", a.spec.name, spec.keyword));
@@ -658,7 +658,7 @@ impl Shaper {
             args.push(vals);
             i = end;
         }
-        Some(Attr { spec, name_span, args: Args::from_lists(args), block: Block::default(), span })
+        Some(Attr { spec, args: Args::from_lists(args), block: Block::default(), span })
     }
 
     /// A value word checked against the expected type.
