@@ -557,10 +557,5 @@ mod tests {
         assert!(std::mem::size_of::<Value>() <= 40, "Value is {} bytes", std::mem::size_of::<Value>());
         assert!(std::mem::size_of::<Attribute>() <= 72, "Attribute is {} bytes", std::mem::size_of::<Attribute>());
         assert!(std::mem::size_of::<Block>() <= 8);
-        assert!(
-            std::mem::size_of::<crate::syntax::ast::Attr>() <= 88,
-            "ast::Attr is {} bytes",
-            std::mem::size_of::<crate::syntax::ast::Attr>()
-        );
     }
 }

@@ -131,8 +131,9 @@ impl<'a, T> IntoIterator for &'a Args<T> {
     }
 }
 
-/// The attributes of an attribute's `{ ... }` block. An empty block is one null pointer (eight
-/// bytes where a boxed slice took sixteen) and reads as an empty slice.
+/// A list that is empty for most of its owners (an attribute's `{ ... }` block, a declaration's
+/// steps or fields): empty, it is one null pointer (eight bytes where a boxed slice took sixteen
+/// and a vector twenty-four) and reads as an empty slice.
 #[derive(Clone, PartialEq)]
 pub struct Block<T>(Option<Box<Box<[T]>>>);
 

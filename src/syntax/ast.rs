@@ -57,6 +57,8 @@ pub struct Accept {
     pub span: Span,
 }
 
+/// A workspace's trees are all alive at the end of parsing: the lists that most declarations
+/// leave empty are thin [`Block`]s.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Decl {
     pub kind: DeclKind,
@@ -65,10 +67,10 @@ pub struct Decl {
     pub label: Option<Text>,
     pub variant: Option<Ident>,
     pub attrs: Vec<Attr>,
-    pub children: Vec<Decl>,
-    pub steps: Vec<Step>,
-    pub endpoints: Vec<Endpoint>,
-    pub fields: Vec<Field>,
+    pub children: Block<Decl>,
+    pub steps: Block<Step>,
+    pub endpoints: Block<Endpoint>,
+    pub fields: Block<Field>,
     pub span: Span,
 }
 
@@ -187,5 +189,14 @@ mod tests {
         let names: Vec<&str> = attrs.iter().map(|a| &text[a.name_span().range()]).collect();
         assert_eq!(names, ["kind", "owner", "uses", "timeout", "circuit-breaker", "kind"]);
         assert!(attrs.iter().all(|a| a.name_span().file == FileId(3)));
+    }
+
+    /// Every file's tree is alive at the end of parsing: at 100,000 components that is three
+    /// million attributes and 285,000 declarations, so each byte here is megabytes of peak memory.
+    #[test]
+    fn tree_types_stay_small() {
+        use std::mem::size_of;
+        assert!(size_of::<Attr>() <= 80, "Attr is {} bytes", size_of::<Attr>());
+        assert!(size_of::<Decl>() <= 208, "Decl is {} bytes", size_of::<Decl>());
     }
 }

@@ -22,7 +22,7 @@ pub fn shape(file: FileId, nodes: &[Node<'_>]) -> (SourceAst, Vec<Diagnostic>) {
 /// Sizes a declaration's lists from the lines of its block, as [`Shaper::member`] will sort
 /// them, so that each is allocated once and holds no spare room: the batch run keeps every file's
 /// tree until resolution. A line with several attributes only makes its list grow once more.
-fn reserve_members(decl: &mut Decl, spec: &DeclSpec, nodes: &[Node<'_>]) {
+fn reserve_members(decl: &mut Decl, members: &mut Members, spec: &DeclSpec, nodes: &[Node<'_>]) {
     let (mut attrs, mut children, mut steps, mut endpoints, mut fields) = (0, 0, 0, 0, 0);
     for node in nodes {
         let Some((Token::Ident(head), _)) = node.words.first() else { continue };
@@ -36,10 +36,20 @@ fn reserve_members(decl: &mut Decl, spec: &DeclSpec, nodes: &[Node<'_>]) {
         }
     }
     decl.attrs.reserve_exact(attrs);
-    decl.children.reserve_exact(children);
-    decl.steps.reserve_exact(steps);
-    decl.endpoints.reserve_exact(endpoints);
-    decl.fields.reserve_exact(fields);
+    members.children.reserve_exact(children);
+    members.steps.reserve_exact(steps);
+    members.endpoints.reserve_exact(endpoints);
+    members.fields.reserve_exact(fields);
+}
+
+/// A declaration's nested declarations and statements while its block is read; they become the
+/// declaration's thin lists at the end.
+#[derive(Default)]
+struct Members {
+    children: Vec<Decl>,
+    steps: Vec<Step>,
+    endpoints: Vec<Endpoint>,
+    fields: Vec<Field>,
 }
 
 /// Splits the words `from..` of a statement into runs that each start with an attribute name,
@@ -368,10 +378,10 @@ impl Shaper {
             label,
             variant,
             attrs: Vec::new(),
-            children: Vec::new(),
-            steps: Vec::new(),
-            endpoints: Vec::new(),
-            fields: Vec::new(),
+            children: Block::default(),
+            steps: Block::default(),
+            endpoints: Block::default(),
+            fields: Block::default(),
             span,
         };
         decl.attrs = self.attr_runs(words, i, spec.attrs, spec.keyword);
@@ -386,16 +396,21 @@ impl Shaper {
             self.error(d);
         }
         if let Some(body) = &node.body {
-            reserve_members(&mut decl, spec, &body.nodes);
+            let mut members = Members::default();
+            reserve_members(&mut decl, &mut members, spec, &body.nodes);
             for child in &body.nodes {
-                self.member(child, spec, &mut decl);
+                self.member(child, spec, &mut decl, &mut members);
             }
+            decl.children = members.children.into();
+            decl.steps = members.steps.into();
+            decl.endpoints = members.endpoints.into();
+            decl.fields = members.fields.into();
         }
         self.check_duplicates(&decl.attrs);
         Some(decl)
     }
 
-    fn member(&mut self, node: &Node<'_>, spec: &'static DeclSpec, decl: &mut Decl) {
+    fn member(&mut self, node: &Node<'_>, spec: &'static DeclSpec, decl: &mut Decl, members: &mut Members) {
         if self.stray_block(node) {
             return;
         }
@@ -418,19 +433,19 @@ impl Shaper {
         match spec.statements {
             Statements::Steps if is_step => {
                 if let Some(s) = self.step(node) {
-                    decl.steps.push(s);
+                    members.steps.push(s);
                 }
                 return;
             }
             Statements::Endpoints if schema::HTTP_METHODS.contains(&head) || head == "op" => {
                 if let Some(e) = self.endpoint(node) {
-                    decl.endpoints.push(e);
+                    members.endpoints.push(e);
                 }
                 return;
             }
             Statements::Fields if head == "field" => {
                 if let Some(f) = self.field(node) {
-                    decl.fields.push(f);
+                    members.fields.push(f);
                 }
                 return;
             }
@@ -438,7 +453,7 @@ impl Shaper {
         }
         if let Some(kind) = spec.nested.iter().find(|k| k.keyword() == head) {
             if let Some(child) = self.decl(node, kind.spec()) {
-                decl.children.push(child);
+                members.children.push(child);
             }
             return;
         }
