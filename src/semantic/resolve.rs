@@ -393,7 +393,7 @@ impl<'w> Resolver<'w> {
             }
             ast::Value::Text(t) => Val::Text(t.value.clone()),
             ast::Value::Lit(l, _) => Val::Lit(*l),
-            ast::Value::Word(w, _) => Val::Word(*w),
+            ast::Value::Word(w, _) => Val::Word(w.clone()),
             ast::Value::Bool(b, _) => Val::Bool(*b),
             ast::Value::Hole(_) => Val::Hole,
         };

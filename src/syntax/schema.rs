@@ -5,8 +5,9 @@
 use crate::lang::{AuthScheme, Classification, Criticality, Protocol, Trust};
 
 /// A word of an enumerated attribute value (`high`, `rest`, `sync`): the schema's own copy of it,
-/// so that a model's millions of values borrow it instead of each holding a string.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// so that a model's millions of values borrow it instead of each holding a string. Cloning it
+/// copies a reference (it is not `Copy` so that readers written for a string value still read).
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct FixedWord(&'static str);
 
 impl FixedWord {
@@ -15,7 +16,7 @@ impl FixedWord {
         allowed.iter().find(|w| **w == text).map(|w| FixedWord(w))
     }
 
-    pub fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &'static str {
         self.0
     }
 }
