@@ -5,6 +5,8 @@
 
 use std::fmt;
 
+use smallvec::SmallVec;
+
 /// An attribute's values, one list per parameter of its spec (an omitted optional parameter is
 /// an empty list). One parameter with one value is kept inline; any other shape takes one
 /// allocation per parameter.
@@ -65,28 +67,25 @@ impl<T> Default for Args<T> {
     }
 }
 
-impl<T> Args<T> {
-    /// From one list of values per parameter; the inline shapes allocate nothing.
-    pub fn from_lists<L: IntoIterator<Item = T>>(lists: impl IntoIterator<Item = L>) -> Self {
-        let mut lists = lists.into_iter();
-        let Some(first) = lists.next() else { return Args(Repr::None) };
-        let mut first = first.into_iter();
-        let (a, b) = (first.next(), first.next());
-        match (a, b, lists.next()) {
-            (Some(v), None, None) => Args(Repr::One(v)),
-            (a, b, second) => {
-                let mut out: Vec<Box<[T]>> = vec![a.into_iter().chain(b).chain(first).collect()];
-                out.extend(second.into_iter().chain(lists).map(|l| l.into_iter().collect()));
-                Args(Repr::Lists(out.into_boxed_slice()))
-            }
-        }
-    }
-}
-
-/// Collects one list per parameter, each gathered without allocating for a single value.
-impl<T> FromIterator<smallvec::SmallVec<[T; 1]>> for Args<T> {
-    fn from_iter<I: IntoIterator<Item = smallvec::SmallVec<[T; 1]>>>(iter: I) -> Self {
-        Args::from_lists(iter)
+/// Collects one list per parameter, each gathered without allocating for a single value. The
+/// common shapes take no allocation and no more moves than the value itself.
+impl<T> FromIterator<SmallVec<[T; 1]>> for Args<T> {
+    fn from_iter<I: IntoIterator<Item = SmallVec<[T; 1]>>>(iter: I) -> Self {
+        let mut iter = iter.into_iter();
+        let Some(first) = iter.next() else { return Args(Repr::None) };
+        let Some(second) = iter.next() else {
+            return match first.into_inner() {
+                Ok([value]) => Args(Repr::One(value)),
+                Err(mut list) if list.len() == 1 => match list.pop() {
+                    Some(value) => Args(Repr::One(value)),
+                    None => Args(Repr::None),
+                },
+                Err(list) => Args(Repr::Lists(Box::new([list.into_vec().into_boxed_slice()]))),
+            };
+        };
+        let mut lists = Vec::with_capacity(2 + iter.size_hint().0);
+        lists.extend([first, second].into_iter().chain(iter).map(|l| l.into_vec().into_boxed_slice()));
+        Args(Repr::Lists(lists.into_boxed_slice()))
     }
 }
 
@@ -182,7 +181,7 @@ mod tests {
         let shapes: [Vec<Vec<u32>>; 5] =
             [vec![], vec![vec![]], vec![vec![1]], vec![vec![1, 2]], vec![vec![1], vec![], vec![3]]];
         for lists in shapes {
-            let args = Args::from_lists(lists.clone());
+            let args: Args<u32> = lists.iter().map(|l| l.iter().copied().collect::<SmallVec<[u32; 1]>>()).collect();
             assert_eq!(args.len(), lists.len());
             assert_eq!(args.iter().len(), lists.len());
             let back: Vec<Vec<u32>> = args.iter().map(<[u32]>::to_vec).collect();

@@ -673,7 +673,7 @@ impl Shaper {
             args.push(vals);
             i = end;
         }
-        Some(Attr { spec, args: Args::from_lists(args), block: Block::default(), span })
+        Some(Attr { spec, args: args.into_iter().collect(), block: Block::default(), span })
     }
 
     /// A value word checked against the expected type.
