@@ -65,8 +65,9 @@ pub struct Decl {
     pub keyword: Span,
     pub name: Ident,
     pub label: Option<Text>,
-    pub variant: Option<Ident>,
-    pub attrs: Vec<Attr>,
+    /// Boxed: few declarations have one.
+    pub variant: Option<Box<Ident>>,
+    pub attrs: Box<[Attr]>,
     pub children: Block<Decl>,
     pub steps: Block<Step>,
     pub endpoints: Block<Endpoint>,
@@ -197,6 +198,6 @@ mod tests {
     fn tree_types_stay_small() {
         use std::mem::size_of;
         assert!(size_of::<Attr>() <= 80, "Attr is {} bytes", size_of::<Attr>());
-        assert!(size_of::<Decl>() <= 208, "Decl is {} bytes", size_of::<Decl>());
+        assert!(size_of::<Decl>() <= 168, "Decl is {} bytes", size_of::<Decl>());
     }
 }

@@ -22,7 +22,7 @@ pub fn shape(file: FileId, nodes: &[Node<'_>]) -> (SourceAst, Vec<Diagnostic>) {
 /// Sizes a declaration's lists from the lines of its block, as [`Shaper::member`] will sort
 /// them, so that each is allocated once and holds no spare room: the batch run keeps every file's
 /// tree until resolution. A line with several attributes only makes its list grow once more.
-fn reserve_members(decl: &mut Decl, members: &mut Members, spec: &DeclSpec, nodes: &[Node<'_>]) {
+fn reserve_members(members: &mut Members, spec: &DeclSpec, nodes: &[Node<'_>]) {
     let (mut attrs, mut children, mut steps, mut endpoints, mut fields) = (0, 0, 0, 0, 0);
     for node in nodes {
         let Some((Token::Ident(head), _)) = node.words.first() else { continue };
@@ -35,17 +35,18 @@ fn reserve_members(decl: &mut Decl, members: &mut Members, spec: &DeclSpec, node
             _ => attrs += 1,
         }
     }
-    decl.attrs.reserve_exact(attrs);
+    members.attrs.reserve_exact(attrs);
     members.children.reserve_exact(children);
     members.steps.reserve_exact(steps);
     members.endpoints.reserve_exact(endpoints);
     members.fields.reserve_exact(fields);
 }
 
-/// A declaration's nested declarations and statements while its block is read; they become the
-/// declaration's thin lists at the end.
+/// A declaration's attributes, nested declarations and statements while its block is read; they
+/// become the declaration's boxed and thin lists at the end.
 #[derive(Default)]
 struct Members {
+    attrs: Vec<Attr>,
     children: Vec<Decl>,
     steps: Vec<Step>,
     endpoints: Vec<Endpoint>,
@@ -371,21 +372,8 @@ impl Shaper {
                 _ => {}
             }
         }
-        let mut decl = Decl {
-            kind: spec.kind,
-            keyword,
-            name,
-            label,
-            variant,
-            attrs: Vec::new(),
-            children: Block::default(),
-            steps: Block::default(),
-            endpoints: Block::default(),
-            fields: Block::default(),
-            span,
-        };
-        decl.attrs = self.attr_runs(words, i, spec.attrs, spec.keyword);
-        for a in decl.attrs.iter().filter(|a| a.spec.block.is_some()) {
+        let mut members = Members { attrs: self.attr_runs(words, i, spec.attrs, spec.keyword), ..Members::default() };
+        for a in members.attrs.iter().filter(|a| a.spec.block.is_some()) {
             let d = Diagnostic::new(
                 codes::UNEXPECTED_VALUE,
                 format!("`{}` cannot be written on the `{}` line", a.spec.name, spec.keyword),
@@ -396,21 +384,28 @@ impl Shaper {
             self.error(d);
         }
         if let Some(body) = &node.body {
-            let mut members = Members::default();
-            reserve_members(&mut decl, &mut members, spec, &body.nodes);
+            reserve_members(&mut members, spec, &body.nodes);
             for child in &body.nodes {
-                self.member(child, spec, &mut decl, &mut members);
+                self.member(child, spec, &mut members);
             }
-            decl.children = members.children.into();
-            decl.steps = members.steps.into();
-            decl.endpoints = members.endpoints.into();
-            decl.fields = members.fields.into();
         }
-        self.check_duplicates(&decl.attrs);
-        Some(decl)
+        self.check_duplicates(&members.attrs);
+        Some(Decl {
+            kind: spec.kind,
+            keyword,
+            name,
+            label,
+            variant: variant.map(Box::new),
+            attrs: members.attrs.into_boxed_slice(),
+            children: members.children.into(),
+            steps: members.steps.into(),
+            endpoints: members.endpoints.into(),
+            fields: members.fields.into(),
+            span,
+        })
     }
 
-    fn member(&mut self, node: &Node<'_>, spec: &'static DeclSpec, decl: &mut Decl, members: &mut Members) {
+    fn member(&mut self, node: &Node<'_>, spec: &'static DeclSpec, members: &mut Members) {
         if self.stray_block(node) {
             return;
         }
@@ -467,22 +462,22 @@ impl Shaper {
             .help = Some("move it into a `flow` block, or declare the dependency with `uses`".into());
             return;
         }
-        let first = decl.attrs.len();
-        self.attr_runs_into(node.words, 0, spec.attrs, spec.keyword, &mut decl.attrs);
-        let count = decl.attrs.len() - first;
+        let first = members.attrs.len();
+        self.attr_runs_into(node.words, 0, spec.attrs, spec.keyword, &mut members.attrs);
+        let count = members.attrs.len() - first;
         for n in 0..count {
             let at = first + n;
             // An attribute with options (`uses`) ends its line, so its options cannot be mistaken
             // for the enclosing block's attributes.
-            if decl.attrs[at].spec.block.is_some() && n + 1 < count {
-                self.block_attr_not_last(&decl.attrs[at]);
+            if members.attrs[at].spec.block.is_some() && n + 1 < count {
+                self.block_attr_not_last(&members.attrs[at]);
             }
             // A trailing block belongs to the last attribute on the line.
             if n + 1 == count {
                 if let Some(b) = &node.body {
-                    let attr_spec = decl.attrs[at].spec;
+                    let attr_spec = members.attrs[at].spec;
                     match attr_spec.block {
-                        Some(sub) => decl.attrs[at].block = self.attr_body(b, sub, attr_spec.name).into(),
+                        Some(sub) => members.attrs[at].block = self.attr_body(b, sub, attr_spec.name).into(),
                         None => {
                             self.err(
                                 codes::UNEXPECTED_BODY,
