@@ -10,6 +10,7 @@ use smol_str::SmolStr;
 
 use crate::source::{FileId, Span};
 
+use crate::syntax::args::Block as ThinList;
 use crate::syntax::literal::Literal;
 use crate::syntax::schema::{AttrSpec, DeclKind, FixedWord};
 
@@ -163,7 +164,7 @@ pub struct Field {
     pub name: SmolStr,
     pub ty: SmolStr,
     pub list: bool,
-    pub modifiers: Box<[SmolStr]>,
+    pub modifiers: ThinList<SmolStr>,
     pub doc: Option<SmolStr>,
     pub span: Span,
 }
@@ -177,12 +178,12 @@ pub struct Element {
     /// The enclosing element for nested declarations (zone in zone, option in decision, node in
     /// deployment, component in system or in its container component).
     pub parent: Option<ElementId>,
-    pub children: Box<[ElementId]>,
+    pub children: ThinList<ElementId>,
     /// Set once with [`Element::set_attrs`], which keeps the lookup keys in step.
     pub attrs: Box<[Attribute]>,
-    pub steps: Box<[Step]>,
-    pub endpoints: Box<[Endpoint]>,
-    pub fields: Box<[Field]>,
+    pub steps: ThinList<Step>,
+    pub endpoints: ThinList<Endpoint>,
+    pub fields: ThinList<Field>,
     /// [`name_key`] of each attribute's name, in `attrs` order: a lookup scans these four-byte
     /// keys (one cache line for a typical element) and reads an attribute only when its key matches.
     attr_keys: Box<[u32]>,
@@ -230,11 +231,11 @@ impl Element {
             label: None,
             variant: None,
             parent,
-            children: Box::default(),
+            children: ThinList::default(),
             attrs: Box::default(),
-            steps: Box::default(),
-            endpoints: Box::default(),
-            fields: Box::default(),
+            steps: ThinList::default(),
+            endpoints: ThinList::default(),
+            fields: ThinList::default(),
             attr_keys: Box::default(),
             attrs_have_holes: false,
             file,
@@ -557,5 +558,7 @@ mod tests {
         assert!(std::mem::size_of::<Value>() <= 40, "Value is {} bytes", std::mem::size_of::<Value>());
         assert!(std::mem::size_of::<Attribute>() <= 72, "Attribute is {} bytes", std::mem::size_of::<Attribute>());
         assert!(std::mem::size_of::<Block>() <= 8);
+        assert!(std::mem::size_of::<Element>() <= 176, "Element is {} bytes", std::mem::size_of::<Element>());
+        assert!(std::mem::size_of::<Field>() <= 96, "Field is {} bytes", std::mem::size_of::<Field>());
     }
 }

@@ -217,7 +217,7 @@ impl<'w> Resolver<'w> {
             );
         }
         if !d.children.is_empty() {
-            let children: Box<[ElementId]> = d.children.iter().map(|c| self.declare(f, c, Some(id))).collect();
+            let children = d.children.iter().map(|c| self.declare(f, c, Some(id))).collect();
             if let Some(e) = self.model.elements.get_mut(id.0 as usize) {
                 e.children = children;
             }

@@ -148,6 +148,12 @@ impl<T> From<Vec<T>> for Block<T> {
     }
 }
 
+impl<T> FromIterator<T> for Block<T> {
+    fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Self {
+        Block::from(iter.into_iter().collect::<Vec<T>>())
+    }
+}
+
 impl<T> std::ops::Deref for Block<T> {
     type Target = [T];
 
