@@ -37,7 +37,8 @@ fn values(model: &Model, e: &Element, name: &str) -> Vec<String> {
     e.attrs_named(name)
         .flat_map(|a| a.values())
         .filter_map(|v| match &v.val {
-            Val::Word(w) | Val::Text(w) => Some(w.to_string()),
+            Val::Word(w) => Some(w.to_string()),
+            Val::Text(w) => Some(w.to_string()),
             Val::Ref(id) => Some(model.name_of(*id).to_string()),
             _ => None,
         })

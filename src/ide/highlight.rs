@@ -131,7 +131,7 @@ fn decl(acc: &mut Vec<Token>, d: &Decl, kind_of: &dyn Fn(&str) -> Option<DeclKin
 
 fn attrs(acc: &mut Vec<Token>, list: &[Attr], kind_of: &dyn Fn(&str) -> Option<DeclKind>) {
     for a in list {
-        push(acc, a.name_span.range(), TokenKind::Attribute);
+        push(acc, a.name_span().range(), TokenKind::Attribute);
         for v in a.args.iter().flatten() {
             value(acc, v, kind_of);
         }
@@ -144,7 +144,7 @@ fn value(acc: &mut Vec<Token>, v: &Value, kind_of: &dyn Fn(&str) -> Option<DeclK
         Value::Ref(i) => TokenKind::Reference(kind_of(&i.text)),
         Value::Text(_) => TokenKind::String,
         Value::Lit(..) => TokenKind::Number,
-        Value::Word(_) | Value::Bool(..) => TokenKind::EnumMember,
+        Value::Word(..) | Value::Bool(..) => TokenKind::EnumMember,
         Value::Hole(_) => TokenKind::Hole,
     };
     push(acc, v.span().range(), kind);

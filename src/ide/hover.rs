@@ -106,7 +106,7 @@ fn attribute_at(text: &str, offset: usize) -> Option<(String, Range<usize>)> {
     for p in attr.spec.params {
         let _ = write!(doc, "\n\nTakes {}.", p.ty.describe());
     }
-    Some((doc, attr.name_span.range()))
+    Some((doc, attr.name_span().range()))
 }
 
 fn decl<'a>(d: &'a Decl, offset: usize, found: &mut Option<&'a Attr>) {
@@ -127,7 +127,7 @@ fn decl<'a>(d: &'a Decl, offset: usize, found: &mut Option<&'a Attr>) {
 
 fn attrs<'a>(list: &'a [Attr], offset: usize, found: &mut Option<&'a Attr>) {
     for a in list {
-        if a.name_span.contains(offset) {
+        if a.name_span().contains(offset) {
             *found = Some(a);
         }
         attrs(&a.block, offset, found);

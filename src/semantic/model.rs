@@ -10,11 +10,9 @@ use smol_str::SmolStr;
 
 use crate::source::{FileId, Span};
 
-/// Arguments per parameter. Nearly every attribute has one parameter with one value, which is
-/// kept inline rather than in two heap allocations.
-pub type Args<T> = smallvec::SmallVec<[smallvec::SmallVec<[T; 1]>; 1]>;
+use crate::syntax::args::Block as ThinList;
 use crate::syntax::literal::Literal;
-use crate::syntax::schema::{AttrSpec, DeclKind};
+use crate::syntax::schema::{AttrSpec, DeclKind, FixedWord};
 
 /// An element's position in one analysis, in load order: it changes when a declaration is added
 /// or removed above it. Carry an [`ElementKey`] across analyses instead.
@@ -52,15 +50,27 @@ struct KeyIndex {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Val {
     Ref(ElementId),
-    /// A reference that did not resolve (already reported); rules treat it as absent.
-    Unresolved(SmolStr),
+    /// A reference that did not resolve (already reported); rules treat it as absent. Rare, so
+    /// boxed: with one inline string variant, `Val` takes 24 bytes rather than 32.
+    Unresolved(Box<str>),
     Text(SmolStr),
     Lit(Literal),
-    /// A keyword from a fixed set.
-    Word(SmolStr),
+    /// A keyword from a fixed set, borrowed from the schema.
+    Word(FixedWord),
     Bool(bool),
     /// `?`: still to be filled.
     Hole,
+}
+
+impl Val {
+    /// The string of a text or a word value.
+    pub fn text_or_word(&self) -> Option<&str> {
+        match self {
+            Val::Text(t) => Some(t),
+            Val::Word(w) => Some(w),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -69,13 +79,18 @@ pub struct Value {
     pub span: Span,
 }
 
+/// An attribute's values, one list per parameter of its spec, the common single value inline.
+pub type Args = crate::syntax::args::Args<Value>;
+/// An attribute's `{ ... }` block: a null pointer when empty, as most are.
+pub type Block = crate::syntax::args::Block<Attribute>;
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Attribute {
     /// What the schema says of it; eight bytes where the name alone took sixteen.
     pub spec: &'static AttrSpec,
     /// One list per parameter of the attribute's spec.
-    pub args: Args<Value>,
-    pub block: Box<[Attribute]>,
+    pub args: Args,
+    pub block: Block,
     pub span: Span,
 }
 
@@ -149,7 +164,7 @@ pub struct Field {
     pub name: SmolStr,
     pub ty: SmolStr,
     pub list: bool,
-    pub modifiers: Box<[SmolStr]>,
+    pub modifiers: ThinList<SmolStr>,
     pub doc: Option<SmolStr>,
     pub span: Span,
 }
@@ -163,12 +178,12 @@ pub struct Element {
     /// The enclosing element for nested declarations (zone in zone, option in decision, node in
     /// deployment, component in system or in its container component).
     pub parent: Option<ElementId>,
-    pub children: Box<[ElementId]>,
+    pub children: ThinList<ElementId>,
     /// Set once with [`Element::set_attrs`], which keeps the lookup keys in step.
     pub attrs: Box<[Attribute]>,
-    pub steps: Box<[Step]>,
-    pub endpoints: Box<[Endpoint]>,
-    pub fields: Box<[Field]>,
+    pub steps: ThinList<Step>,
+    pub endpoints: ThinList<Endpoint>,
+    pub fields: ThinList<Field>,
     /// [`name_key`] of each attribute's name, in `attrs` order: a lookup scans these four-byte
     /// keys (one cache line for a typical element) and reads an attribute only when its key matches.
     attr_keys: Box<[u32]>,
@@ -216,11 +231,11 @@ impl Element {
             label: None,
             variant: None,
             parent,
-            children: Box::default(),
+            children: ThinList::default(),
             attrs: Box::default(),
-            steps: Box::default(),
-            endpoints: Box::default(),
-            fields: Box::default(),
+            steps: ThinList::default(),
+            endpoints: ThinList::default(),
+            fields: ThinList::default(),
             attr_keys: Box::default(),
             attrs_have_holes: false,
             file,
@@ -533,5 +548,17 @@ mod tests {
         assert!(op.is_named("op  reserve "));
         assert!(!op.is_named("op reserved"));
         assert!(!get.is_named("op GET /orders/{id}"), "`op` prefixes operations only");
+    }
+
+    /// The workspace of 100,000 components holds over three million attributes and values: each
+    /// byte here is megabytes of peak memory.
+    #[test]
+    fn model_types_stay_small() {
+        assert!(std::mem::size_of::<Val>() <= 24, "Val is {} bytes", std::mem::size_of::<Val>());
+        assert!(std::mem::size_of::<Value>() <= 40, "Value is {} bytes", std::mem::size_of::<Value>());
+        assert!(std::mem::size_of::<Attribute>() <= 72, "Attribute is {} bytes", std::mem::size_of::<Attribute>());
+        assert!(std::mem::size_of::<Block>() <= 8);
+        assert!(std::mem::size_of::<Element>() <= 176, "Element is {} bytes", std::mem::size_of::<Element>());
+        assert!(std::mem::size_of::<Field>() <= 96, "Field is {} bytes", std::mem::size_of::<Field>());
     }
 }

@@ -331,7 +331,7 @@ impl<'w> Resolver<'w> {
             );
         }
         if !d.children.is_empty() {
-            let children: Box<[ElementId]> = d.children.iter().map(|c| self.declare(f, c, Some(id))).collect();
+            let children = d.children.iter().map(|c| self.declare(f, c, Some(id))).collect();
             if let Some(e) = self.model.elements.get_mut(id.0 as usize) {
                 e.children = children;
             }
@@ -517,7 +517,7 @@ impl Lowerer<'_, '_> {
                         vals.iter().map(|v| self.value(v, ty, ctx, spec.name)).collect()
                     })
                     .collect();
-                Attribute { spec, args, block: self.attrs(&a.block, ctx).into_boxed_slice(), span: a.span }
+                Attribute { spec, args, block: self.attrs(&a.block, ctx).into(), span: a.span }
             })
             .collect()
     }
@@ -534,7 +534,7 @@ impl Lowerer<'_, '_> {
             }
             ast::Value::Text(t) => Val::Text(t.value.clone()),
             ast::Value::Lit(l, _) => Val::Lit(*l),
-            ast::Value::Word(w) => Val::Word(w.text.clone()),
+            ast::Value::Word(w, _) => Val::Word(w.clone()),
             ast::Value::Bool(b, _) => Val::Bool(*b),
             ast::Value::Hole(_) => Val::Hole,
         };
@@ -548,7 +548,7 @@ impl Lowerer<'_, '_> {
             Some(id) => self.check_found(id, name, kinds, ctx, what),
             None => {
                 self.unresolved(name, kinds, ctx);
-                Val::Unresolved(name.text.clone())
+                Val::Unresolved(name.text.as_str().into())
             }
         };
         Value { val, span }
@@ -609,7 +609,7 @@ impl Lowerer<'_, '_> {
     }
 
     fn check_found(&mut self, id: ElementId, name: &Ident, kinds: &[DeclKind], ctx: Ctx, what: &str) -> Val {
-        let Some(target) = self.model.get(id) else { return Val::Unresolved(name.text.clone()) };
+        let Some(target) = self.model.get(id) else { return Val::Unresolved(name.text.as_str().into()) };
         if !kinds.is_empty() && !kinds.contains(&target.kind) {
             let expected: Vec<String> = kinds.iter().map(|k| k.article()).collect();
             let d = Diagnostic::new(
@@ -626,7 +626,7 @@ impl Lowerer<'_, '_> {
             .with_secondary(target.name_span, format!("declared here as {}", target.kind.article()))
             .with_help(format!("refer to {} instead", schema::join_or(&expected)));
             self.diags.push(d);
-            return Val::Unresolved(name.text.clone());
+            return Val::Unresolved(name.text.as_str().into());
         }
         if !self.sees(ctx.file, target.file) {
             let target_file = target.file;
@@ -647,7 +647,7 @@ impl Lowerer<'_, '_> {
             };
             let d = d.with_help(help);
             self.diags.push(d);
-            return Val::Unresolved(name.text.clone());
+            return Val::Unresolved(name.text.as_str().into());
         }
         Val::Ref(id)
     }

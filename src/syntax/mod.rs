@@ -3,6 +3,7 @@
 //! `lexer` makes tokens (and keeps comments), `parser` (chumsky) builds the generic statement tree,
 //! `shape` gives it meaning using `schema`. Depends only on `source` and `diagnostics`.
 
+pub mod args;
 pub mod ast;
 pub mod lexer;
 pub mod literal;

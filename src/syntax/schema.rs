@@ -4,6 +4,74 @@
 
 use crate::lang::{AuthScheme, Classification, Criticality, Protocol, Trust};
 
+/// A word of an enumerated attribute value (`high`, `rest`, `sync`): the schema's own copy of it,
+/// so that a model's millions of values borrow it instead of each holding a string. Cloning it
+/// copies a reference (it is not `Copy` so that readers written for a string value still read).
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FixedWord(&'static str);
+
+impl FixedWord {
+    /// The word of `allowed` (a [`Ty::Enum`] set) that `text` spells, if any.
+    pub fn find(allowed: &'static [&'static str], text: &str) -> Option<FixedWord> {
+        allowed.iter().find(|w| **w == text).map(|w| FixedWord(w))
+    }
+
+    pub fn as_str(&self) -> &'static str {
+        self.0
+    }
+}
+
+impl std::ops::Deref for FixedWord {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        self.0
+    }
+}
+
+impl From<&'static str> for FixedWord {
+    fn from(word: &'static str) -> Self {
+        FixedWord(word)
+    }
+}
+
+impl From<FixedWord> for String {
+    fn from(word: FixedWord) -> Self {
+        word.0.to_string()
+    }
+}
+
+impl From<FixedWord> for smol_str::SmolStr {
+    fn from(word: FixedWord) -> Self {
+        smol_str::SmolStr::new_static(word.0)
+    }
+}
+
+impl PartialEq<str> for FixedWord {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for FixedWord {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+impl std::fmt::Display for FixedWord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+/// Prints as the string it is.
+impl std::fmt::Debug for FixedWord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.0, f)
+    }
+}
+
 /// Kinds of declaration.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum DeclKind {

@@ -22,7 +22,7 @@ pub fn shape(file: FileId, nodes: &[Node<'_>]) -> (SourceAst, Vec<Diagnostic>) {
 /// Sizes a declaration's lists from the lines of its block, as [`Shaper::member`] will sort
 /// them, so that each is allocated once and holds no spare room: the batch run keeps every file's
 /// tree until resolution. A line with several attributes only makes its list grow once more.
-fn reserve_members(decl: &mut Decl, spec: &DeclSpec, nodes: &[Node<'_>]) {
+fn reserve_members(members: &mut Members, spec: &DeclSpec, nodes: &[Node<'_>]) {
     let (mut attrs, mut children, mut steps, mut endpoints, mut fields) = (0, 0, 0, 0, 0);
     for node in nodes {
         let Some((Token::Ident(head), _)) = node.words.first() else { continue };
@@ -35,11 +35,22 @@ fn reserve_members(decl: &mut Decl, spec: &DeclSpec, nodes: &[Node<'_>]) {
             _ => attrs += 1,
         }
     }
-    decl.attrs.reserve_exact(attrs);
-    decl.children.reserve_exact(children);
-    decl.steps.reserve_exact(steps);
-    decl.endpoints.reserve_exact(endpoints);
-    decl.fields.reserve_exact(fields);
+    members.attrs.reserve_exact(attrs);
+    members.children.reserve_exact(children);
+    members.steps.reserve_exact(steps);
+    members.endpoints.reserve_exact(endpoints);
+    members.fields.reserve_exact(fields);
+}
+
+/// A declaration's attributes, nested declarations and statements while its block is read; they
+/// become the declaration's boxed and thin lists at the end.
+#[derive(Default)]
+struct Members {
+    attrs: Vec<Attr>,
+    children: Vec<Decl>,
+    steps: Vec<Step>,
+    endpoints: Vec<Endpoint>,
+    fields: Vec<Field>,
 }
 
 /// Splits the words `from..` of a statement into runs that each start with an attribute name,
@@ -361,41 +372,40 @@ impl Shaper {
                 _ => {}
             }
         }
-        let mut decl = Decl {
-            kind: spec.kind,
-            keyword,
-            name,
-            label,
-            variant,
-            attrs: Vec::new(),
-            children: Vec::new(),
-            steps: Vec::new(),
-            endpoints: Vec::new(),
-            fields: Vec::new(),
-            span,
-        };
-        decl.attrs = self.attr_runs(words, i, spec.attrs, spec.keyword);
-        for a in decl.attrs.iter().filter(|a| a.spec.block.is_some()) {
+        let mut members = Members { attrs: self.attr_runs(words, i, spec.attrs, spec.keyword), ..Members::default() };
+        for a in members.attrs.iter().filter(|a| a.spec.block.is_some()) {
             let d = Diagnostic::new(
                 codes::UNEXPECTED_VALUE,
                 format!("`{}` cannot be written on the `{}` line", a.spec.name, spec.keyword),
-                a.name_span,
+                a.name_span(),
                 "takes options in a block of its own",
             )
             .with_help(format!("move `{}` into the `{}` block, on a line of its own", a.spec.name, spec.keyword));
             self.error(d);
         }
         if let Some(body) = &node.body {
-            reserve_members(&mut decl, spec, &body.nodes);
+            reserve_members(&mut members, spec, &body.nodes);
             for child in &body.nodes {
-                self.member(child, spec, &mut decl);
+                self.member(child, spec, &mut members);
             }
         }
-        self.check_duplicates(&decl.attrs);
-        Some(decl)
+        self.check_duplicates(&members.attrs);
+        Some(Decl {
+            kind: spec.kind,
+            keyword,
+            name,
+            label,
+            variant: variant.map(Box::new),
+            attrs: members.attrs.into_boxed_slice(),
+            children: members.children.into(),
+            steps: members.steps.into(),
+            endpoints: members.endpoints.into(),
+            fields: members.fields.into(),
+            span,
+        })
     }
 
-    fn member(&mut self, node: &Node<'_>, spec: &'static DeclSpec, decl: &mut Decl) {
+    fn member(&mut self, node: &Node<'_>, spec: &'static DeclSpec, members: &mut Members) {
         if self.stray_block(node) {
             return;
         }
@@ -418,19 +428,19 @@ impl Shaper {
         match spec.statements {
             Statements::Steps if is_step => {
                 if let Some(s) = self.step(node) {
-                    decl.steps.push(s);
+                    members.steps.push(s);
                 }
                 return;
             }
             Statements::Endpoints if schema::HTTP_METHODS.contains(&head) || head == "op" => {
                 if let Some(e) = self.endpoint(node) {
-                    decl.endpoints.push(e);
+                    members.endpoints.push(e);
                 }
                 return;
             }
             Statements::Fields if head == "field" => {
                 if let Some(f) = self.field(node) {
-                    decl.fields.push(f);
+                    members.fields.push(f);
                 }
                 return;
             }
@@ -438,7 +448,7 @@ impl Shaper {
         }
         if let Some(kind) = spec.nested.iter().find(|k| k.keyword() == head) {
             if let Some(child) = self.decl(node, kind.spec()) {
-                decl.children.push(child);
+                members.children.push(child);
             }
             return;
         }
@@ -452,22 +462,22 @@ impl Shaper {
             .help = Some("move it into a `flow` block, or declare the dependency with `uses`".into());
             return;
         }
-        let first = decl.attrs.len();
-        self.attr_runs_into(node.words, 0, spec.attrs, spec.keyword, &mut decl.attrs);
-        let count = decl.attrs.len() - first;
+        let first = members.attrs.len();
+        self.attr_runs_into(node.words, 0, spec.attrs, spec.keyword, &mut members.attrs);
+        let count = members.attrs.len() - first;
         for n in 0..count {
             let at = first + n;
             // An attribute with options (`uses`) ends its line, so its options cannot be mistaken
             // for the enclosing block's attributes.
-            if decl.attrs[at].spec.block.is_some() && n + 1 < count {
-                self.block_attr_not_last(&decl.attrs[at]);
+            if members.attrs[at].spec.block.is_some() && n + 1 < count {
+                self.block_attr_not_last(&members.attrs[at]);
             }
             // A trailing block belongs to the last attribute on the line.
             if n + 1 == count {
                 if let Some(b) = &node.body {
-                    let attr_spec = decl.attrs[at].spec;
+                    let attr_spec = members.attrs[at].spec;
                     match attr_spec.block {
-                        Some(sub) => decl.attrs[at].block = self.attr_body(b, sub, attr_spec.name).into_boxed_slice(),
+                        Some(sub) => members.attrs[at].block = self.attr_body(b, sub, attr_spec.name).into(),
                         None => {
                             self.err(
                                 codes::UNEXPECTED_BODY,
@@ -627,7 +637,7 @@ impl Shaper {
         let (Token::Ident(name), name_range) = run.first()? else { return None };
         let name_span = self.span(name_range);
         let span = self.words_span(run).unwrap_or(name_span);
-        let mut args = Args::new();
+        let mut args: smallvec::SmallVec<[smallvec::SmallVec<[Value; 1]>; 2]> = smallvec::SmallVec::new();
         let mut i = 1;
         for p in spec.params {
             let end = consume_param(run, i, p);
@@ -658,7 +668,7 @@ impl Shaper {
             args.push(vals);
             i = end;
         }
-        Some(Attr { spec, name_span, args, block: Box::default(), span })
+        Some(Attr { spec, args: args.into_iter().collect(), block: Block::default(), span })
     }
 
     /// A value word checked against the expected type.
@@ -688,8 +698,8 @@ impl Shaper {
             }
             (Ty::Str, Token::Path(p)) => Some(Value::Text(Text { value: SmolStr::new(p), span })),
             (Ty::Enum(vals), Token::Ident(s)) => {
-                if vals.contains(&s) {
-                    Some(Value::Word(Ident { text: SmolStr::new(s), span }))
+                if let Some(word) = schema::FixedWord::find(vals, s) {
+                    Some(Value::Word(word, span))
                 } else {
                     let mut d = Diagnostic::new(
                         codes::WRONG_VALUE_TYPE,

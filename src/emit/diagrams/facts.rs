@@ -81,7 +81,8 @@ pub struct Facts<'m> {
 
 pub fn word(v: &Val) -> Option<&str> {
     match v {
-        Val::Word(w) | Val::Text(w) => Some(w),
+        Val::Word(w) => Some(w),
+        Val::Text(w) => Some(w),
         _ => None,
     }
 }

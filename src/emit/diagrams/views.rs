@@ -62,7 +62,8 @@ fn look_of(e: &Element) -> Look {
 /// `tech`, as text or the title of a technology entry.
 fn tech(ctx: &Ctx, e: &Element) -> Option<String> {
     match e.value("tech")? {
-        Val::Text(t) | Val::Word(t) => Some(t.to_string()),
+        Val::Text(t) => Some(t.to_string()),
+        Val::Word(t) => Some(t.to_string()),
         Val::Ref(id) => ctx.model.get(*id).map(|t| t.title().to_string()),
         _ => None,
     }
@@ -1098,7 +1099,8 @@ fn deployment(ctx: &Ctx, did: ElementId, stem: String) -> (String, String, Strin
             facts.push(format!("environment {env}"));
         }
         match d.value("platform") {
-            Some(Val::Text(t)) | Some(Val::Word(t)) => facts.push(format!("platform {t}")),
+            Some(Val::Text(t)) => facts.push(format!("platform {t}")),
+            Some(Val::Word(t)) => facts.push(format!("platform {t}")),
             Some(Val::Ref(r)) => facts.extend(model.get(*r).map(|t| format!("platform {}", t.title()))),
             _ => {}
         }

@@ -132,7 +132,7 @@ impl<'m> Catalog<'m> {
         }
         let mut tags: Vec<String> = Vec::new();
         for t in e.attrs_named("tags").flat_map(|a| a.values()) {
-            if let Val::Text(t) | Val::Word(t) = &t.val {
+            if let Some(t) = t.val.text_or_word() {
                 if let Some(t) = tag(t) {
                     if !tags.contains(&t) {
                         tags.push(t);

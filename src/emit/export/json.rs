@@ -273,8 +273,9 @@ fn value(model: &Model, v: &Value) -> Json {
         Val::Ref(id) => Json::obj()
             .with("ref", Json::str(model.path_of(*id)))
             .with("kind", Json::str(model.get(*id).map_or("?", |e| e.kind.keyword()))),
-        Val::Unresolved(n) => Json::obj().with("unresolved", Json::str(n.as_str())),
-        Val::Text(t) | Val::Word(t) => Json::str(t.as_str()),
+        Val::Unresolved(n) => Json::obj().with("unresolved", Json::str(&**n)),
+        Val::Text(t) => Json::str(t.as_str()),
+        Val::Word(t) => Json::str(t.as_str()),
         Val::Lit(l) => literal(l),
         Val::Bool(b) => Json::Bool(*b),
         Val::Hole => Json::Null,

@@ -64,7 +64,8 @@ impl Ids {
 
 fn tech(model: &Model, e: &Element) -> Option<String> {
     match e.value("tech")? {
-        Val::Text(t) | Val::Word(t) => Some(t.to_string()),
+        Val::Text(t) => Some(t.to_string()),
+        Val::Word(t) => Some(t.to_string()),
         Val::Ref(id) => model.get(*id).map(|t| t.title().to_string()),
         _ => None,
     }

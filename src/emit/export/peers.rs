@@ -85,7 +85,8 @@ pub fn description(e: &Element) -> Option<String> {
 /// Free-text technology: text, a keyword, or a catalogue entry's title.
 pub fn technology(model: &Model, e: &Element) -> Option<String> {
     match e.value("tech")? {
-        Val::Text(t) | Val::Word(t) => Some(t.to_string()),
+        Val::Text(t) => Some(t.to_string()),
+        Val::Word(t) => Some(t.to_string()),
         Val::Ref(id) => model.get(*id).map(|t| t.title().to_string()),
         _ => None,
     }
@@ -96,7 +97,8 @@ pub fn tags(e: &Element) -> Vec<String> {
     e.attrs_named("tags")
         .flat_map(|a| a.values())
         .filter_map(|v| match &v.val {
-            Val::Text(t) | Val::Word(t) => Some(t.to_string()),
+            Val::Text(t) => Some(t.to_string()),
+            Val::Word(t) => Some(t.to_string()),
             _ => None,
         })
         .collect()
