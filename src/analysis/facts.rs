@@ -528,6 +528,11 @@ struct Stated {
     zone: Vec<Option<Option<ElementId>>>,
     /// The container of a component (see [`container_of`]).
     container: Vec<Option<ElementId>>,
+    /// The system each element belongs to; see [`Facts::system`].
+    system: Vec<Option<ElementId>>,
+    /// What each user-declared component or store `owns`, `holds` or `carries`, as (element
+    /// index, data) pairs: the start of [`Facts::handled`].
+    kept: Vec<(usize, ElementId)>,
 }
 
 impl Stated {
@@ -538,6 +543,8 @@ impl Stated {
             owner: vec![None; n],
             zone: vec![None; n],
             container: vec![None; n],
+            system: vec![None; n],
+            kept: Vec::new(),
         };
         let mut exposed_by: Vec<Option<ElementId>> = vec![None; n];
         for (id, e) in model.iter() {
@@ -561,11 +568,18 @@ impl Stated {
                 }
                 stated.container[i] = container_of(model, id);
             }
+            if !e.from_std && (e.kind == DeclKind::Component || is_store_kind(Some(e.kind))) {
+                for name in ["owns", "holds", "carries"] {
+                    stated.kept.extend(e.references(name).map(|d| (i, d)));
+                }
+            }
             stated.owner[i] = e.reference("owner");
             stated.zone[i] = e.attr("zone").map(|a| match a.first().map(|v| &v.val) {
                 Some(Val::Ref(z)) => Some(*z),
                 _ => None,
             });
+            // Declaration order puts a container before its components, so theirs is known first.
+            stated.system[i] = effective_system(model, &stated.system, e);
         }
         for (p, exposer) in stated.provider.iter_mut().zip(exposed_by) {
             if p.is_none() {
@@ -623,270 +637,340 @@ fn retarget(model: &Model, stated: &Stated, link: &mut Link, opts: &[Attribute])
     }
 }
 
+/// Models with fewer elements are analysed on one thread: a second one costs more to start than
+/// it saves (a 1,000-component workspace has about 3,000 elements and takes about a millisecond).
+const TWO_THREADS_FROM_ELEMENTS: usize = 8_000;
+
 impl Facts {
+    /// Derives every fact from the model in a few walks, on two threads for a large model: the
+    /// links on one, the facts that do not depend on them on the other.
     pub fn build(model: &Model) -> Facts {
         let n = model.elements.len();
-        let stated = Stated::read(model, n);
-        let mut idx = Facts {
-            links: Vec::new(),
-            outgoing: Ranges::default(),
-            incoming: Ranges::default(),
-            owner: vec![None; n],
-            zone: vec![None; n],
-            system: vec![None; n],
-            owners_of_data: stated
-                .data_owners
-                .iter()
-                .enumerate()
-                .filter(|(_, owners)| !owners.is_empty())
-                .map(|(i, owners)| (ElementId(i as u32), owners.clone()))
-                .collect(),
-            provider: stated
-                .provider
-                .iter()
-                .enumerate()
-                .filter_map(|(i, p)| p.map(|p| (ElementId(i as u32), p)))
-                .collect(),
-            handled: Ranges::default(),
-            at_rest: Ranges::default(),
-            holes: holes(model),
-            roles: Vec::new(),
-            traits: Vec::new(),
-            zone_table: ZoneTable::build(model),
-            deps: Deps { reply: Vec::new(), order: Vec::new() },
-            graphs: Default::default(),
-        };
-        (idx.roles, idx.traits) = model.iter().map(|(id, e)| element_facts(model, e, id)).unzip();
+        let two = n >= TWO_THREADS_FROM_ELEMENTS && std::thread::available_parallelism().is_ok_and(|c| c.get() > 1);
+        let (stated, (holes, zone_table, (roles, traits))) = both(
+            two,
+            || Stated::read(model, n),
+            || {
+                let roles_traits = model.iter().map(|(id, e)| element_facts(model, e, id)).unzip();
+                (holes(model), ZoneTable::build(model), roles_traits)
+            },
+        );
         // Zones first: the zone and system defaults of a link depend on where its ends are.
-        for i in 0..n {
-            idx.zone[i] = effective_zone(model, &stated, ElementId(i as u32), 0);
-        }
-        // Declaration order puts a container before its components, so theirs is known first.
-        for (id, e) in model.iter() {
-            idx.system[id.0 as usize] = idx.effective_system(model, e);
-        }
-        idx.collect_links(model, &stated);
-        super::defaults::apply(model, &idx.zone, &idx.system, &mut idx.links);
-        operations::share(&mut idx.links);
-        for l in &mut idx.links {
+        let zone: Vec<Option<ElementId>> =
+            (0..n).map(|i| effective_zone(model, &stated, ElementId(i as u32), 0)).collect();
+        let system = &stated.system;
+        // The links declared in the first and second half of the model, built on both threads;
+        // the owners, which do not depend on links, come with the second half.
+        let half = n / 2;
+        let (mut links, (later, inherited)) = both(
+            two,
+            || declared_links(model, &stated, 0..half),
+            || {
+                let later = declared_links(model, &stated, half..n);
+                // Every `owns` is known before owners are inherited: data takes its owning
+                // component's owner whatever the declaration order.
+                let owner: Vec<Option<ElementId>> =
+                    (0..n).map(|i| inherited_owner(model, &stated, system, ElementId(i as u32), 0)).collect();
+                let owners_of_data: BTreeMap<ElementId, Vec<ElementId>> = stated
+                    .data_owners
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, owners)| !owners.is_empty())
+                    .map(|(i, owners)| (ElementId(i as u32), owners.clone()))
+                    .collect();
+                let provider: BTreeMap<ElementId, ElementId> = stated
+                    .provider
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, p)| p.map(|p| (ElementId(i as u32), p)))
+                    .collect();
+                (later, (owner, owners_of_data, provider))
+            },
+        );
+        links.extend(later);
+        let (owner, owners_of_data, provider) = inherited;
+        add_event_links(model, &mut links);
+        share_pair_marks(&mut links);
+        super::defaults::apply(model, &zone, system, &mut links);
+        operations::share(&mut links);
+        for l in &mut links {
             if let Some(v) = l.via {
                 l.carries.extend(operations::exposed_data(model, v, &l.calls));
                 l.carries.sort_unstable();
                 l.carries.dedup();
             }
         }
-        idx.judge_transit(model);
-        idx.deps = Deps::new(&idx.links);
-        let handled = handled_data(model, &idx.links);
-        idx.at_rest = Ranges::from_lists(at_rest_data(model, &handled));
-        idx.handled = Ranges::from_lists(handled);
-        let links = idx.links.iter().enumerate();
-        idx.outgoing = Ranges::from_pairs(n, links.clone().map(|(i, l)| (l.from.0 as usize, i)));
-        idx.incoming = Ranges::from_pairs(n, links.map(|(i, l)| (l.to.0 as usize, i)));
-        // Every `owns` is known before owners are inherited: data takes its owning component's
-        // owner whatever the declaration order.
-        for i in 0..n {
-            idx.owner[i] = idx.inherited_owner(model, &stated, ElementId(i as u32), 0);
-        }
-        idx
-    }
-
-    fn collect_links(&mut self, model: &Model, stated: &Stated) {
-        for (id, e) in model.iter() {
-            // Actors and external systems may `uses` too: landscape relations outside flows.
-            if matches!(e.kind, DeclKind::Component | DeclKind::Actor | DeclKind::External) {
-                for a in e.attrs_named("uses") {
-                    let Some(Val::Ref(target)) = a.first().map(|v| v.val.clone()) else { continue };
-                    let mode = a.args.get(1).and_then(|m| m.first()).and_then(|v| match &v.val {
-                        Val::Word(w) => Some(w.clone()),
-                        _ => None,
-                    });
-                    let target_kind = model.get(target).map(|t| t.kind);
-                    let is_async = match mode.as_deref() {
-                        Some("async") => true,
-                        Some(_) => false,
-                        None => matches!(target_kind, Some(DeclKind::Queue | DeclKind::Topic)),
-                    };
-                    let mut link = link_from_options(id, target, is_async, LinkOrigin::Uses, &a.block, a.span);
-                    retarget(model, stated, &mut link, &a.block);
-                    self.links.push(link);
-                }
-            }
-            if e.kind == DeclKind::Flow {
-                for (index, s) in e.steps.iter().enumerate() {
-                    let (Val::Ref(from), Val::Ref(to)) = (&s.from.val, &s.to.val) else { continue };
-                    let mut link = link_from_options(
-                        *from,
-                        *to,
-                        s.is_async,
-                        LinkOrigin::Step { flow: id, index },
-                        &s.options,
-                        s.span,
-                    );
-                    if let Some(p) = s.protocol.as_deref().and_then(Protocol::parse) {
-                        if p == Protocol::Mtls {
-                            link.protocol = Some(Protocol::Https);
-                            link.auth.get_or_insert(AuthScheme::Mtls);
-                        } else {
-                            link.protocol = Some(p);
-                        }
-                    }
-                    if let Some(Literal::Duration(ns)) = s.latency {
-                        link.latency = Some(ns);
-                    }
-                    retarget(model, stated, &mut link, &s.options);
-                    self.links.push(link);
-                }
-            }
-        }
-        // Event delivery: a topic carrying an event reaches each subscriber.
-        let mut topics_of_event: FxHashMap<ElementId, Vec<ElementId>> = FxHashMap::default();
-        for (id, e) in model.iter() {
-            if matches!(e.kind, DeclKind::Topic | DeclKind::Queue) {
-                for ev in e.references("carries") {
-                    topics_of_event.entry(ev).or_default().push(id);
-                }
-            }
-        }
-        for (id, e) in model.iter() {
-            if e.kind != DeclKind::Component {
-                continue;
-            }
-            for a in e.attrs_named("subscribes") {
-                for v in a.values() {
-                    let Val::Ref(ev) = v.val else { continue };
-                    for &t in topics_of_event.get(&ev).map(Vec::as_slice).unwrap_or(&[]) {
-                        let mut link = link_from_options(t, id, true, LinkOrigin::Event, &[], v.span);
-                        link.carries.push(ev);
-                        self.links.push(link);
-                    }
-                }
-            }
-            for a in e.attrs_named("publishes") {
-                for v in a.values() {
-                    let Val::Ref(ev) = v.val else { continue };
-                    for &t in topics_of_event.get(&ev).map(Vec::as_slice).unwrap_or(&[]) {
-                        let mut link = link_from_options(id, t, true, LinkOrigin::Event, &[], v.span);
-                        link.carries.push(ev);
-                        self.links.push(link);
-                    }
-                }
-            }
-        }
-        for l in &mut self.links {
-            l.carries.sort_unstable();
-            l.carries.dedup();
-        }
-        // A flow step repeats what the `uses` of the same pair says about the dependency.
-        let mut optional: FxHashSet<(ElementId, ElementId)> = FxHashSet::default();
-        let mut devops: FxHashSet<(ElementId, ElementId)> = FxHashSet::default();
-        for l in self.links.iter().filter(|l| l.origin == LinkOrigin::Uses) {
-            if l.optional {
-                optional.insert((l.from, l.to));
-            }
-            if l.devops {
-                devops.insert((l.from, l.to));
-            }
-        }
-        for l in self.links.iter_mut().filter(|l| matches!(l.origin, LinkOrigin::Step { .. })) {
-            l.optional |= optional.contains(&(l.from, l.to));
-            l.devops |= devops.contains(&(l.from, l.to));
+        judge_transit(model, &mut links);
+        let ((handled, at_rest), (deps, (outgoing, incoming))) = both(
+            two,
+            || {
+                let handled = handled_data(n, &stated.kept, &links);
+                let at_rest = at_rest_data(model, &handled);
+                (handled, at_rest)
+            },
+            || {
+                let ends = links.iter().enumerate();
+                let outgoing = Ranges::from_pairs(n, ends.clone().map(|(i, l)| (l.from.0 as usize, i)));
+                let incoming = Ranges::from_pairs(n, ends.map(|(i, l)| (l.to.0 as usize, i)));
+                (Deps::new(&links), (outgoing, incoming))
+            },
+        );
+        let Stated { system, .. } = stated;
+        Facts {
+            links,
+            outgoing,
+            incoming,
+            owner,
+            zone,
+            system,
+            owners_of_data,
+            provider,
+            handled,
+            at_rest,
+            holes,
+            roles,
+            traits,
+            zone_table,
+            deps,
+            graphs: Default::default(),
         }
     }
+}
 
-    /// Fills each link's [`Wire`] and [`Transit`]. A link that does not state its protocol takes
-    /// the one of a declared link between the same two elements, else the one all declaring
-    /// links to its store or broker agree on, else the default of the target's technology (or of
-    /// the source's, when the source is a store).
-    fn judge_transit(&mut self, model: &Model) {
-        // Links are referred to by index, so that no protocol text is copied but the one chosen.
-        let mut pair: FxHashMap<(ElementId, ElementId), usize> = FxHashMap::default();
-        // The one declaring link all declaring links to a store agree with; `None` on disagreement.
-        let mut store: FxHashMap<ElementId, Option<usize>> = FxHashMap::default();
-        for (i, l) in self.links.iter().enumerate() {
-            let Some(p) = l.protocol else { continue };
-            pair.entry((l.from, l.to)).or_insert(i);
-            for end in [l.from, l.to] {
-                if is_store_kind(model.get(end).map(|e| e.kind)) {
-                    let agreed = store.entry(end).or_insert(Some(i));
-                    if agreed.is_some_and(|j| self.links[j].protocol != Some(p)) {
-                        *agreed = None;
-                    }
-                }
-            }
-        }
-        let protocol_of = |i: usize| self.links[i].protocol;
-        let local = |i: usize| self.links[i].protocol.map(Protocol::transport) == Some(Transport::Local);
-        let tech_wire = |id: ElementId| {
-            let t = tech_of(model, id)?;
-            let tech = model.get(t)?;
-            let protocol = Protocol::parse(tech.word("protocol")?)?;
-            Some(Wire { protocol, source: WireSource::Technology(t) })
+/// `first` here and `second` on another thread when `two` says so, else one after the other.
+/// Should the thread fail to start, `second` runs here too.
+fn both<A: Send, B: Send>(two: bool, first: impl FnOnce() -> A, second: impl FnOnce() -> B + Send) -> (A, B) {
+    if !two {
+        let a = first();
+        return (a, second());
+    }
+    let second = std::sync::Mutex::new(Some(second));
+    let run_second = || second.lock().ok().and_then(|mut job| job.take()).map(|job| job());
+    std::thread::scope(|scope| {
+        // The facts walks recurse only a bounded depth, but keep the main thread's stack size.
+        let handle = std::thread::Builder::new().stack_size(8 << 20).spawn_scoped(scope, run_second).ok();
+        let a = first();
+        let b = match handle.map(|h| h.join()) {
+            Some(Ok(Some(b))) => b,
+            Some(Err(panic)) => std::panic::resume_unwind(panic),
+            // Not started: the job is still in its slot.
+            _ => match run_second() {
+                Some(b) => b,
+                None => unreachable!("the second job runs exactly once"),
+            },
         };
-        let wires: Vec<Option<Wire>> = self
-            .links
-            .iter()
-            .map(|l| {
-                if let Some(protocol) = l.protocol {
-                    return Some(Wire { protocol, source: WireSource::Declared });
+        (a, b)
+    })
+}
+
+/// The links declared by `uses` and flow steps of the elements in `range`, in declaration order.
+fn declared_links(model: &Model, stated: &Stated, range: std::ops::Range<usize>) -> Vec<Link> {
+    let mut links = Vec::new();
+    for (i, e) in model.elements[range.clone()].iter().enumerate() {
+        let id = ElementId((range.start + i) as u32);
+        // Actors and external systems may `uses` too: landscape relations outside flows.
+        if matches!(e.kind, DeclKind::Component | DeclKind::Actor | DeclKind::External) {
+            for a in e.attrs_named("uses") {
+                let Some(Val::Ref(target)) = a.first().map(|v| v.val.clone()) else { continue };
+                let mode = a.args.get(1).and_then(|m| m.first()).and_then(|v| match &v.val {
+                    Val::Word(w) => Some(w.clone()),
+                    _ => None,
+                });
+                let target_kind = model.get(target).map(|t| t.kind);
+                let is_async = match mode.as_deref() {
+                    Some("async") => true,
+                    Some(_) => false,
+                    None => matches!(target_kind, Some(DeclKind::Queue | DeclKind::Topic)),
+                };
+                let mut link = link_from_options(id, target, is_async, LinkOrigin::Uses, &a.block, a.span);
+                retarget(model, stated, &mut link, &a.block);
+                links.push(link);
+            }
+        }
+        if e.kind == DeclKind::Flow {
+            for (index, s) in e.steps.iter().enumerate() {
+                let (Val::Ref(from), Val::Ref(to)) = (&s.from.val, &s.to.val) else { continue };
+                let mut link =
+                    link_from_options(*from, *to, s.is_async, LinkOrigin::Step { flow: id, index }, &s.options, s.span);
+                if let Some(p) = s.protocol.as_deref().and_then(Protocol::parse) {
+                    if p == Protocol::Mtls {
+                        link.protocol = Some(Protocol::Https);
+                        link.auth.get_or_insert(AuthScheme::Mtls);
+                    } else {
+                        link.protocol = Some(p);
+                    }
                 }
-                if let Some(c) = same_container(model, l.from, l.to) {
-                    return Some(Wire { protocol: Protocol::InProcess, source: WireSource::Container(c) });
+                if let Some(Literal::Duration(ns)) = s.latency {
+                    link.latency = Some(ns);
                 }
-                if let Some(&i) = pair.get(&(l.from, l.to)).or_else(|| pair.get(&(l.to, l.from))) {
-                    return protocol_of(i).map(|protocol| Wire { protocol, source: WireSource::SamePair });
-                }
-                let listener = [l.to, l.from]
-                    .into_iter()
-                    .find_map(|end| store.get(&end).copied().flatten().filter(|i| !local(*i)).map(|i| (end, i)));
-                if let Some((end, i)) = listener {
-                    return protocol_of(i).map(|protocol| Wire { protocol, source: WireSource::Store(end) });
-                }
-                let from_is_store = is_store_kind(model.get(l.from).map(|e| e.kind));
-                tech_wire(l.to).or_else(|| if from_is_store { tech_wire(l.from) } else { None })
-            })
-            .collect();
-        for (l, wire) in self.links.iter_mut().zip(wires) {
-            l.transit = match (l.encrypted, wire.as_ref().map(|w| w.protocol.transport())) {
-                (_, Some(Transport::Local)) => Transit::Local,
-                (Some(true), _) => Transit::Encrypted,
-                (Some(false), _) => Transit::Plaintext,
-                (None, None) => Transit::Unknown,
-                (None, Some(Transport::Plaintext)) => Transit::Plaintext,
-                (None, Some(Transport::Encrypted)) => Transit::Encrypted,
-            };
-            l.wire = wire;
+                retarget(model, stated, &mut link, &s.options);
+                links.push(link);
+            }
         }
     }
+    links
+}
 
-    fn inherited_owner(&self, model: &Model, stated: &Stated, id: ElementId, depth: usize) -> Option<ElementId> {
-        let i = id.0 as usize;
-        let e = model.get(id)?;
-        if let Some(o) = stated.owner[i] {
-            return Some(o);
+/// Event delivery: a topic carrying an event reaches each subscriber, and each publisher reaches
+/// the topic.
+fn add_event_links(model: &Model, links: &mut Vec<Link>) {
+    let mut topics_of_event: FxHashMap<ElementId, Vec<ElementId>> = FxHashMap::default();
+    for (id, e) in model.iter() {
+        if matches!(e.kind, DeclKind::Topic | DeclKind::Queue) {
+            for ev in e.references("carries") {
+                topics_of_event.entry(ev).or_default().push(id);
+            }
         }
-        if depth > 8 {
-            return None;
+    }
+    for (id, e) in model.iter() {
+        if e.kind != DeclKind::Component {
+            continue;
         }
-        let next = match e.kind {
-            DeclKind::Interface => stated.provider[i],
-            DeclKind::Data | DeclKind::Event => stated.data_owners[i].first().copied(),
-            DeclKind::Component if stated.container[i].is_some() => stated.container[i],
-            _ => return self.system_of(id).and_then(|s| stated.owner.get(s.0 as usize).copied().flatten()),
+        for a in e.attrs_named("subscribes") {
+            for v in a.values() {
+                let Val::Ref(ev) = v.val else { continue };
+                for &t in topics_of_event.get(&ev).map(Vec::as_slice).unwrap_or(&[]) {
+                    let mut link = link_from_options(t, id, true, LinkOrigin::Event, &[], v.span);
+                    link.carries.push(ev);
+                    links.push(link);
+                }
+            }
+        }
+        for a in e.attrs_named("publishes") {
+            for v in a.values() {
+                let Val::Ref(ev) = v.val else { continue };
+                for &t in topics_of_event.get(&ev).map(Vec::as_slice).unwrap_or(&[]) {
+                    let mut link = link_from_options(id, t, true, LinkOrigin::Event, &[], v.span);
+                    link.carries.push(ev);
+                    links.push(link);
+                }
+            }
+        }
+    }
+    for l in links.iter_mut() {
+        l.carries.sort_unstable();
+        l.carries.dedup();
+    }
+}
+
+/// A flow step repeats what the `uses` of the same pair says about the dependency.
+fn share_pair_marks(links: &mut [Link]) {
+    let mut optional: FxHashSet<(ElementId, ElementId)> = FxHashSet::default();
+    let mut devops: FxHashSet<(ElementId, ElementId)> = FxHashSet::default();
+    for l in links.iter().filter(|l| l.origin == LinkOrigin::Uses) {
+        if l.optional {
+            optional.insert((l.from, l.to));
+        }
+        if l.devops {
+            devops.insert((l.from, l.to));
+        }
+    }
+    for l in links.iter_mut().filter(|l| matches!(l.origin, LinkOrigin::Step { .. })) {
+        l.optional |= optional.contains(&(l.from, l.to));
+        l.devops |= devops.contains(&(l.from, l.to));
+    }
+}
+
+/// Fills each link's [`Wire`] and [`Transit`]. A link that does not state its protocol takes
+/// the one of a declared link between the same two elements, else the one all declaring
+/// links to its store or broker agree on, else the default of the target's technology (or of
+/// the source's, when the source is a store).
+fn judge_transit(model: &Model, links: &mut [Link]) {
+    // Links are referred to by index, so that no protocol text is copied but the one chosen.
+    let mut pair: FxHashMap<(ElementId, ElementId), usize> = FxHashMap::default();
+    // The one declaring link all declaring links to a store agree with; `None` on disagreement.
+    let mut store: FxHashMap<ElementId, Option<usize>> = FxHashMap::default();
+    for (i, l) in links.iter().enumerate() {
+        let Some(p) = l.protocol else { continue };
+        pair.entry((l.from, l.to)).or_insert(i);
+        for end in [l.from, l.to] {
+            if is_store_kind(model.get(end).map(|e| e.kind)) {
+                let agreed = store.entry(end).or_insert(Some(i));
+                if agreed.is_some_and(|j| links[j].protocol != Some(p)) {
+                    *agreed = None;
+                }
+            }
+        }
+    }
+    let protocol_of = |i: usize| links[i].protocol;
+    let local = |i: usize| links[i].protocol.map(Protocol::transport) == Some(Transport::Local);
+    let tech_wire = |id: ElementId| {
+        let t = tech_of(model, id)?;
+        let tech = model.get(t)?;
+        let protocol = Protocol::parse(tech.word("protocol")?)?;
+        Some(Wire { protocol, source: WireSource::Technology(t) })
+    };
+    let wires: Vec<Option<Wire>> = links
+        .iter()
+        .map(|l| {
+            if let Some(protocol) = l.protocol {
+                return Some(Wire { protocol, source: WireSource::Declared });
+            }
+            if let Some(c) = same_container(model, l.from, l.to) {
+                return Some(Wire { protocol: Protocol::InProcess, source: WireSource::Container(c) });
+            }
+            if let Some(&i) = pair.get(&(l.from, l.to)).or_else(|| pair.get(&(l.to, l.from))) {
+                return protocol_of(i).map(|protocol| Wire { protocol, source: WireSource::SamePair });
+            }
+            let listener = [l.to, l.from]
+                .into_iter()
+                .find_map(|end| store.get(&end).copied().flatten().filter(|i| !local(*i)).map(|i| (end, i)));
+            if let Some((end, i)) = listener {
+                return protocol_of(i).map(|protocol| Wire { protocol, source: WireSource::Store(end) });
+            }
+            let from_is_store = is_store_kind(model.get(l.from).map(|e| e.kind));
+            tech_wire(l.to).or_else(|| if from_is_store { tech_wire(l.from) } else { None })
+        })
+        .collect();
+    for (l, wire) in links.iter_mut().zip(wires) {
+        l.transit = match (l.encrypted, wire.as_ref().map(|w| w.protocol.transport())) {
+            (_, Some(Transport::Local)) => Transit::Local,
+            (Some(true), _) => Transit::Encrypted,
+            (Some(false), _) => Transit::Plaintext,
+            (None, None) => Transit::Unknown,
+            (None, Some(Transport::Plaintext)) => Transit::Plaintext,
+            (None, Some(Transport::Encrypted)) => Transit::Encrypted,
         };
-        next.and_then(|x| self.inherited_owner(model, stated, x, depth + 1))
+        l.wire = wire;
     }
+}
 
-    fn effective_system(&self, model: &Model, e: &Element) -> Option<ElementId> {
-        let parent = e.parent.and_then(|p| model.get(p).map(|pe| (p, pe)));
-        match parent {
-            Some((p, pe)) if pe.kind == DeclKind::System => Some(p),
-            _ if e.reference("system").is_some() => e.reference("system"),
-            Some((p, pe)) if pe.kind == DeclKind::Component => self.system_of(p),
-            _ => None,
-        }
+fn inherited_owner(
+    model: &Model,
+    stated: &Stated,
+    system: &[Option<ElementId>],
+    id: ElementId,
+    depth: usize,
+) -> Option<ElementId> {
+    let i = id.0 as usize;
+    let e = model.get(id)?;
+    if let Some(o) = stated.owner[i] {
+        return Some(o);
     }
+    if depth > 8 {
+        return None;
+    }
+    let next = match e.kind {
+        DeclKind::Interface => stated.provider[i],
+        DeclKind::Data | DeclKind::Event => stated.data_owners[i].first().copied(),
+        DeclKind::Component if stated.container[i].is_some() => stated.container[i],
+        _ => return system[i].and_then(|s| stated.owner.get(s.0 as usize).copied().flatten()),
+    };
+    next.and_then(|x| inherited_owner(model, stated, system, x, depth + 1))
+}
 
+/// The system an element belongs to, given those of the elements declared before it.
+fn effective_system(model: &Model, system: &[Option<ElementId>], e: &Element) -> Option<ElementId> {
+    let parent = e.parent.and_then(|p| model.get(p).map(|pe| (p, pe)));
+    match parent {
+        Some((p, pe)) if pe.kind == DeclKind::System => Some(p),
+        _ if e.reference("system").is_some() => e.reference("system"),
+        Some((p, pe)) if pe.kind == DeclKind::Component => system.get(p.0 as usize).copied().flatten(),
+        _ => None,
+    }
+}
+
+impl Facts {
     pub fn system_of(&self, id: ElementId) -> Option<ElementId> {
         self.system.get(id.0 as usize).copied().flatten()
     }
@@ -1402,51 +1486,30 @@ pub fn is_sensitive(model: &Model, data: ElementId, min: usize) -> bool {
     classification(model, data).is_some_and(|c| c >= min) || is_pii(model, data) || is_credentials(model, data)
 }
 
-/// Data each component or store handles: what it owns, holds or carries, and what its links carry.
-fn handled_data(model: &Model, links: &[Link]) -> Vec<Vec<ElementId>> {
-    let mut out = vec![Vec::new(); model.elements.len()];
-    for (id, e) in model.iter() {
-        if e.from_std || !(e.kind == DeclKind::Component || is_store_kind(Some(e.kind))) {
-            continue;
-        }
-        for name in ["owns", "holds", "carries"] {
-            out[id.0 as usize].extend(e.references(name));
-        }
-    }
-    for l in links {
-        for end in [l.from, l.to] {
-            if let Some(v) = out.get_mut(end.0 as usize) {
-                v.extend(l.carries.iter().copied());
-            }
-        }
-    }
-    for v in &mut out {
-        v.sort();
-        v.dedup();
-    }
-    out
+/// Data each component or store handles: what it owns, holds or carries (`kept`, see
+/// [`Stated::kept`]), and what its links carry; sorted, by element index.
+fn handled_data(n: usize, kept: &[(usize, ElementId)], links: &[Link]) -> Ranges<ElementId> {
+    let carried = links.iter().flat_map(|l| {
+        [l.from, l.to].into_iter().flat_map(move |end| l.carries.iter().map(move |&d| (end.0 as usize, d)))
+    });
+    Ranges::from_pairs(n, kept.iter().copied().chain(carried)).into_sets()
 }
 
 /// Data kept at rest: a store's handled data, a component's `holds`; empty for other elements.
-fn at_rest_data(model: &Model, handled: &[Vec<ElementId>]) -> Vec<Vec<ElementId>> {
-    model
-        .iter()
-        .map(|(id, e)| {
-            if e.from_std {
-                return Vec::new();
-            }
-            if is_store_kind(Some(e.kind)) {
-                return handled.get(id.0 as usize).cloned().unwrap_or_default();
-            }
-            if e.kind != DeclKind::Component {
-                return Vec::new();
-            }
-            let mut held: Vec<ElementId> = e.references("holds").collect();
-            held.sort();
+fn at_rest_data(model: &Model, handled: &Ranges<ElementId>) -> Ranges<ElementId> {
+    let mut at_rest = Ranges::default();
+    let mut held: Vec<ElementId> = Vec::new();
+    for (id, e) in model.iter() {
+        if !e.from_std && is_store_kind(Some(e.kind)) {
+            held.extend_from_slice(handled.list(id.0 as usize));
+        } else if !e.from_std && e.kind == DeclKind::Component {
+            held.extend(e.references("holds"));
+            held.sort_unstable();
             held.dedup();
-            held
-        })
-        .collect()
+        }
+        at_rest.push_list(held.drain(..));
+    }
+    at_rest
 }
 
 /// Holes in attributes, nested blocks included, with their block path; `path` is the path of the
