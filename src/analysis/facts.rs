@@ -187,30 +187,29 @@ impl Deps {
         let mut reply = vec![false; links.len()];
         // Steps are indexed in flow order, so an earlier call is seen before its reply.
         let mut calls: FxHashSet<(ElementId, ElementId, ElementId)> = FxHashSet::default();
+        // The dependency links of each origin in index order, concatenated instead of sorted.
+        let mut by_origin: [Vec<usize>; 3] = Default::default();
         for (i, l) in links.iter().enumerate() {
-            let LinkOrigin::Step { flow, .. } = l.origin else { continue };
-            if l.reply {
-                reply[i] = true;
-                continue;
+            if let LinkOrigin::Step { flow, .. } = l.origin {
+                if l.reply {
+                    reply[i] = true;
+                } else if l.is_async {
+                } else if l.via.is_none() && calls.contains(&(flow, l.to, l.from)) {
+                    reply[i] = true;
+                } else {
+                    calls.insert((flow, l.from, l.to));
+                }
             }
-            if l.is_async {
-                continue;
-            }
-            if l.via.is_none() && calls.contains(&(flow, l.to, l.from)) {
-                reply[i] = true;
-            } else {
-                calls.insert((flow, l.from, l.to));
+            let rank = match l.origin {
+                LinkOrigin::Uses => 0,
+                LinkOrigin::Step { .. } => 1,
+                LinkOrigin::Event => 2,
+            };
+            if !reply[i] && l.from != l.to {
+                by_origin[rank].push(i);
             }
         }
-        let rank = |l: &Link| match l.origin {
-            LinkOrigin::Uses => 0,
-            LinkOrigin::Step { .. } => 1,
-            LinkOrigin::Event => 2,
-        };
-        let dependency = |i: &usize| !reply[*i] && links[*i].from != links[*i].to;
-        // Three passes in index order instead of a sort: the order is by origin, then index.
-        let order: Vec<usize> =
-            (0..3).flat_map(|r| (0..links.len()).filter(move |i| rank(&links[*i]) == r)).filter(dependency).collect();
+        let order = by_origin.concat();
         Deps { reply, order }
     }
 
@@ -515,8 +514,8 @@ fn link_from_options(
     link
 }
 
-/// What each element states about itself that the facts inherit or index, read in one pass over
-/// the model so that no later step scans an element's attributes again; by element index.
+/// What each element states about itself that the facts inherit or index, gathered from the walk
+/// over the model (see [`Walked`]); by element index.
 struct Stated {
     /// The `provider` of an interface, else the first element that `exposes` it.
     provider: Vec<Option<ElementId>>,
@@ -530,67 +529,177 @@ struct Stated {
     container: Vec<Option<ElementId>>,
     /// The system each element belongs to; see [`Facts::system`].
     system: Vec<Option<ElementId>>,
-    /// What each user-declared component or store `owns`, `holds` or `carries`, as (element
-    /// index, data) pairs: the start of [`Facts::handled`].
-    kept: Vec<(usize, ElementId)>,
 }
 
 impl Stated {
-    fn read(model: &Model, n: usize) -> Stated {
-        let mut stated = Stated {
-            provider: vec![None; n],
-            data_owners: vec![Vec::new(); n],
-            owner: vec![None; n],
-            zone: vec![None; n],
-            container: vec![None; n],
-            system: vec![None; n],
-            kept: Vec::new(),
-        };
+    /// Takes the per-element facts of the walk and resolves what one element says of another:
+    /// the interfaces it exposes, the data it owns, the system its container belongs to.
+    fn gather(model: &Model, walked: &mut Walked) -> Stated {
+        let n = model.elements.len();
+        let mut provider = std::mem::take(&mut walked.provider);
         let mut exposed_by: Vec<Option<ElementId>> = vec![None; n];
-        for (id, e) in model.iter() {
-            let i = id.0 as usize;
-            match e.kind {
-                DeclKind::Interface => stated.provider[i] = e.reference("provider"),
-                DeclKind::Component | DeclKind::External | DeclKind::Topic => {
-                    for x in e.references("exposes") {
-                        if let Some(slot) = exposed_by.get_mut(x.0 as usize) {
-                            slot.get_or_insert(id);
-                        }
-                    }
-                }
-                _ => {}
+        for &(x, by) in &walked.exposes {
+            if let Some(slot) = exposed_by.get_mut(x.0 as usize) {
+                slot.get_or_insert(by);
             }
-            if e.kind == DeclKind::Component {
-                for d in e.references("owns") {
-                    if let Some(owners) = stated.data_owners.get_mut(d.0 as usize) {
-                        owners.push(id);
-                    }
-                }
-                stated.container[i] = container_of(model, id);
-            }
-            if !e.from_std && (e.kind == DeclKind::Component || is_store_kind(Some(e.kind))) {
-                for name in ["owns", "holds", "carries"] {
-                    stated.kept.extend(e.references(name).map(|d| (i, d)));
-                }
-            }
-            stated.owner[i] = e.reference("owner");
-            stated.zone[i] = e.attr("zone").map(|a| match a.first().map(|v| &v.val) {
-                Some(Val::Ref(z)) => Some(*z),
-                _ => None,
-            });
-            // Declaration order puts a container before its components, so theirs is known first.
-            stated.system[i] = effective_system(model, &stated.system, e);
         }
-        for (p, exposer) in stated.provider.iter_mut().zip(exposed_by) {
+        for (p, exposer) in provider.iter_mut().zip(exposed_by) {
             if p.is_none() {
                 *p = exposer;
             }
         }
-        stated
+        let mut data_owners: Vec<Vec<ElementId>> = vec![Vec::new(); n];
+        for &(d, by) in &walked.owns {
+            if let Some(owners) = data_owners.get_mut(d.0 as usize) {
+                owners.push(by);
+            }
+        }
+        // Declaration order puts a container before its components, so theirs is known first.
+        let mut system: Vec<Option<ElementId>> = vec![None; n];
+        for (i, e) in model.elements.iter().enumerate() {
+            system[i] = effective_system(model, &system, e, walked.system[i]);
+        }
+        Stated {
+            provider,
+            data_owners,
+            owner: std::mem::take(&mut walked.owner),
+            zone: std::mem::take(&mut walked.zone),
+            container: std::mem::take(&mut walked.container),
+            system,
+        }
     }
 
     fn provider(&self, id: ElementId) -> Option<ElementId> {
         self.provider.get(id.0 as usize).copied().flatten()
+    }
+}
+
+/// Everything the facts read from the elements themselves, in one walk over a run of consecutive
+/// elements, so that no later step reads an element's attributes again. A large model is walked
+/// in two halves at once, joined in declaration order.
+#[derive(Default)]
+struct Walked {
+    /// By element of the run: an interface's own `provider`, the `owner`, the `zone` (see
+    /// [`Stated::zone`]), a component's container and the `system` attribute.
+    provider: Vec<Option<ElementId>>,
+    owner: Vec<Option<ElementId>>,
+    zone: Vec<Option<Option<ElementId>>>,
+    container: Vec<Option<ElementId>>,
+    system: Vec<Option<ElementId>>,
+    roles: Vec<Roles>,
+    traits: Vec<Traits>,
+    /// (interface, element) for each `exposes`.
+    exposes: Vec<(ElementId, ElementId)>,
+    /// (data, component) for each `owns`.
+    owns: Vec<(ElementId, ElementId)>,
+    /// See [`handled_data`].
+    kept: Vec<(usize, ElementId)>,
+    /// (element index, data) for each `holds` of a user-declared component.
+    held: Vec<(usize, ElementId)>,
+    zones: Vec<ElementId>,
+    holes: Vec<Hole>,
+    /// The links of `uses` and flow steps; one aimed at an interface still names the interface
+    /// (see [`reach_providers`]).
+    links: Vec<Link>,
+    /// (event, topic or queue) for each `carries` of a topic or queue.
+    carried: Vec<(ElementId, ElementId)>,
+    /// Each event a component subscribes to or publishes.
+    deliveries: Vec<Delivery>,
+}
+
+/// An event a component subscribes to (`publishes == false`) or publishes.
+struct Delivery {
+    component: ElementId,
+    event: ElementId,
+    publishes: bool,
+    span: Span,
+}
+
+impl Walked {
+    /// Reads the elements in `range`.
+    fn walk(model: &Model, range: std::ops::Range<usize>) -> Walked {
+        let len = range.len();
+        let mut w = Walked {
+            provider: Vec::with_capacity(len),
+            owner: Vec::with_capacity(len),
+            zone: Vec::with_capacity(len),
+            container: Vec::with_capacity(len),
+            system: Vec::with_capacity(len),
+            roles: Vec::with_capacity(len),
+            traits: Vec::with_capacity(len),
+            ..Walked::default()
+        };
+        let mut path: Vec<&'static str> = Vec::new();
+        for (offset, e) in model.elements[range.clone()].iter().enumerate() {
+            let i = range.start + offset;
+            let id = ElementId(i as u32);
+            let component = e.kind == DeclKind::Component;
+            w.provider.push(if e.kind == DeclKind::Interface { e.reference("provider") } else { None });
+            if matches!(e.kind, DeclKind::Component | DeclKind::External | DeclKind::Topic) {
+                w.exposes.extend(e.references("exposes").map(|x| (x, id)));
+            }
+            if component {
+                w.owns.extend(e.references("owns").map(|d| (d, id)));
+            }
+            w.container.push(if component { container_of(model, id) } else { None });
+            if !e.from_std && (component || is_store_kind(Some(e.kind))) {
+                for name in ["owns", "holds", "carries"] {
+                    w.kept.extend(e.references(name).map(|d| (i, d)));
+                }
+            }
+            if !e.from_std && component {
+                w.held.extend(e.references("holds").map(|d| (i, d)));
+            }
+            w.owner.push(e.reference("owner"));
+            w.zone.push(e.attr("zone").map(|a| match a.first().map(|v| &v.val) {
+                Some(Val::Ref(z)) => Some(*z),
+                _ => None,
+            }));
+            w.system.push(e.reference("system"));
+            let (roles, traits) = element_facts(model, e, id);
+            w.roles.push(roles);
+            w.traits.push(traits);
+            if e.kind == DeclKind::Zone {
+                w.zones.push(id);
+            }
+            if !e.from_std {
+                element_holes(id, e, &mut path, &mut w.holes);
+            }
+            declared_links(model, id, e, &mut w.links);
+            if matches!(e.kind, DeclKind::Topic | DeclKind::Queue) {
+                w.carried.extend(e.references("carries").map(|ev| (ev, id)));
+            }
+            if component {
+                for (name, publishes) in [("subscribes", false), ("publishes", true)] {
+                    for v in e.attrs_named(name).flat_map(|a| a.values()) {
+                        if let Val::Ref(event) = v.val {
+                            w.deliveries.push(Delivery { component: id, event, publishes, span: v.span });
+                        }
+                    }
+                }
+            }
+        }
+        w
+    }
+
+    /// Appends the walk of the run that follows this one.
+    fn append(&mut self, mut next: Walked) {
+        self.provider.append(&mut next.provider);
+        self.owner.append(&mut next.owner);
+        self.zone.append(&mut next.zone);
+        self.container.append(&mut next.container);
+        self.system.append(&mut next.system);
+        self.roles.append(&mut next.roles);
+        self.traits.append(&mut next.traits);
+        self.exposes.append(&mut next.exposes);
+        self.owns.append(&mut next.owns);
+        self.kept.append(&mut next.kept);
+        self.held.append(&mut next.held);
+        self.zones.append(&mut next.zones);
+        self.holes.append(&mut next.holes);
+        self.links.append(&mut next.links);
+        self.carried.append(&mut next.carried);
+        self.deliveries.append(&mut next.deliveries);
     }
 }
 
@@ -609,15 +718,12 @@ fn effective_zone(model: &Model, stated: &Stated, id: ElementId, depth: usize) -
     }
 }
 
-/// A link aimed at an interface reaches the interface's provider through it.
+/// A link aimed at an interface goes through it (see [`reach_providers`] for where it arrives).
 /// The endpoints it `calls` are resolved against that interface, and decide its
 /// authentication when the link states none (an endpoint may override the interface's).
-fn retarget(model: &Model, stated: &Stated, link: &mut Link, opts: &[Attribute]) {
+fn go_through_interface(model: &Model, link: &mut Link, opts: &[Attribute]) {
     if model.get(link.to).is_some_and(|t| t.kind == DeclKind::Interface) {
         link.via.get_or_insert(link.to);
-        if let Some(p) = stated.provider(link.to) {
-            link.to = p;
-        }
     }
     if let Some(v) = link.via {
         link.calls = operations::called(model, v, opts);
@@ -637,36 +743,58 @@ fn retarget(model: &Model, stated: &Stated, link: &mut Link, opts: &[Attribute])
     }
 }
 
+/// A link aimed at an interface reaches the interface's provider through it; the providers are
+/// known once every element has been walked.
+fn reach_providers(model: &Model, stated: &Stated, links: &mut [Link]) {
+    for link in links {
+        if model.get(link.to).is_some_and(|t| t.kind == DeclKind::Interface) {
+            if let Some(p) = stated.provider(link.to) {
+                link.to = p;
+            }
+        }
+    }
+}
+
 /// Models with fewer elements are analysed on one thread: a second one costs more to start than
 /// it saves (a 1,000-component workspace has about 3,000 elements and takes about a millisecond).
 const TWO_THREADS_FROM_ELEMENTS: usize = 8_000;
 
 impl Facts {
-    /// Derives every fact from the model in a few walks, on two threads for a large model: the
-    /// links on one, the facts that do not depend on them on the other.
+    /// Derives every fact from the model: one walk over the elements (two halves at once on two
+    /// threads, for a large model), then the links, with the facts that do not depend on them
+    /// on the other thread.
     pub fn build(model: &Model) -> Facts {
         let n = model.elements.len();
         let two = n >= TWO_THREADS_FROM_ELEMENTS && std::thread::available_parallelism().is_ok_and(|c| c.get() > 1);
-        let (stated, (holes, zone_table, (roles, traits))) = both(
-            two,
-            || Stated::read(model, n),
-            || {
-                let roles_traits = model.iter().map(|(id, e)| element_facts(model, e, id)).unzip();
-                (holes(model), ZoneTable::build(model), roles_traits)
-            },
-        );
+        let half = n / 2;
+        let (mut walked, later) = both(two, || Walked::walk(model, 0..half), || Walked::walk(model, half..n));
+        walked.append(later);
+        let stated = Stated::gather(model, &mut walked);
         // Zones first: the zone and system defaults of a link depend on where its ends are.
         let zone: Vec<Option<ElementId>> =
             (0..n).map(|i| effective_zone(model, &stated, ElementId(i as u32), 0)).collect();
         let system = &stated.system;
-        // The links declared in the first and second half of the model, built on both threads;
-        // the owners, which do not depend on links, come with the second half.
-        let half = n / 2;
-        let (mut links, (later, inherited)) = both(
+        let Walked { roles, traits, kept, held, zones, holes, links, carried, deliveries, .. } = walked;
+        let (links, (owner, owners_of_data, provider, zone_table)) = both(
             two,
-            || declared_links(model, &stated, 0..half),
             || {
-                let later = declared_links(model, &stated, half..n);
+                let mut links = links;
+                reach_providers(model, &stated, &mut links);
+                add_event_links(&carried, &deliveries, &mut links);
+                share_pair_marks(&mut links);
+                super::defaults::apply(model, &zone, system, &mut links);
+                operations::share(&mut links);
+                for l in &mut links {
+                    if let Some(v) = l.via {
+                        operations::add_exposed_data(model, v, &l.calls, &mut l.carries);
+                        l.carries.sort_unstable();
+                        l.carries.dedup();
+                    }
+                }
+                judge_transit(model, &mut links);
+                links
+            },
+            || {
                 // Every `owns` is known before owners are inherited: data takes its owning
                 // component's owner whatever the declaration order.
                 let owner: Vec<Option<ElementId>> =
@@ -684,28 +812,15 @@ impl Facts {
                     .enumerate()
                     .filter_map(|(i, p)| p.map(|p| (ElementId(i as u32), p)))
                     .collect();
-                (later, (owner, owners_of_data, provider))
+                (owner, owners_of_data, provider, ZoneTable::for_zones(model, &zones))
             },
         );
-        links.extend(later);
-        let (owner, owners_of_data, provider) = inherited;
-        add_event_links(model, &mut links);
-        share_pair_marks(&mut links);
-        super::defaults::apply(model, &zone, system, &mut links);
-        operations::share(&mut links);
-        for l in &mut links {
-            if let Some(v) = l.via {
-                l.carries.extend(operations::exposed_data(model, v, &l.calls));
-                l.carries.sort_unstable();
-                l.carries.dedup();
-            }
-        }
-        judge_transit(model, &mut links);
         let ((handled, at_rest), (deps, (outgoing, incoming))) = both(
             two,
             || {
-                let handled = handled_data(n, &stated.kept, &links);
-                let at_rest = at_rest_data(model, &handled);
+                let handled = handled_data(n, &kept, &links);
+                let held = Ranges::from_pairs(n, held.iter().copied()).into_sets();
+                let at_rest = at_rest_data(model, &handled, &held);
                 (handled, at_rest)
             },
             || {
@@ -763,11 +878,9 @@ fn both<A: Send, B: Send>(two: bool, first: impl FnOnce() -> A, second: impl FnO
     })
 }
 
-/// The links declared by `uses` and flow steps of the elements in `range`, in declaration order.
-fn declared_links(model: &Model, stated: &Stated, range: std::ops::Range<usize>) -> Vec<Link> {
-    let mut links = Vec::new();
-    for (i, e) in model.elements[range.clone()].iter().enumerate() {
-        let id = ElementId((range.start + i) as u32);
+/// The links declared by the `uses` and flow steps of one element, in declaration order.
+fn declared_links(model: &Model, id: ElementId, e: &Element, links: &mut Vec<Link>) {
+    {
         // Actors and external systems may `uses` too: landscape relations outside flows.
         if matches!(e.kind, DeclKind::Component | DeclKind::Actor | DeclKind::External) {
             for a in e.attrs_named("uses") {
@@ -783,7 +896,7 @@ fn declared_links(model: &Model, stated: &Stated, range: std::ops::Range<usize>)
                     None => matches!(target_kind, Some(DeclKind::Queue | DeclKind::Topic)),
                 };
                 let mut link = link_from_options(id, target, is_async, LinkOrigin::Uses, &a.block, a.span);
-                retarget(model, stated, &mut link, &a.block);
+                go_through_interface(model, &mut link, &a.block);
                 links.push(link);
             }
         }
@@ -803,48 +916,26 @@ fn declared_links(model: &Model, stated: &Stated, range: std::ops::Range<usize>)
                 if let Some(Literal::Duration(ns)) = s.latency {
                     link.latency = Some(ns);
                 }
-                retarget(model, stated, &mut link, &s.options);
+                go_through_interface(model, &mut link, &s.options);
                 links.push(link);
             }
         }
     }
-    links
 }
 
-/// Event delivery: a topic carrying an event reaches each subscriber, and each publisher reaches
-/// the topic.
-fn add_event_links(model: &Model, links: &mut Vec<Link>) {
+/// Event delivery: a topic or queue carrying an event reaches each subscriber, and each publisher
+/// reaches it; in the order the components are declared.
+fn add_event_links(carried: &[(ElementId, ElementId)], deliveries: &[Delivery], links: &mut Vec<Link>) {
     let mut topics_of_event: FxHashMap<ElementId, Vec<ElementId>> = FxHashMap::default();
-    for (id, e) in model.iter() {
-        if matches!(e.kind, DeclKind::Topic | DeclKind::Queue) {
-            for ev in e.references("carries") {
-                topics_of_event.entry(ev).or_default().push(id);
-            }
-        }
+    for &(event, topic) in carried {
+        topics_of_event.entry(event).or_default().push(topic);
     }
-    for (id, e) in model.iter() {
-        if e.kind != DeclKind::Component {
-            continue;
-        }
-        for a in e.attrs_named("subscribes") {
-            for v in a.values() {
-                let Val::Ref(ev) = v.val else { continue };
-                for &t in topics_of_event.get(&ev).map(Vec::as_slice).unwrap_or(&[]) {
-                    let mut link = link_from_options(t, id, true, LinkOrigin::Event, &[], v.span);
-                    link.carries.push(ev);
-                    links.push(link);
-                }
-            }
-        }
-        for a in e.attrs_named("publishes") {
-            for v in a.values() {
-                let Val::Ref(ev) = v.val else { continue };
-                for &t in topics_of_event.get(&ev).map(Vec::as_slice).unwrap_or(&[]) {
-                    let mut link = link_from_options(id, t, true, LinkOrigin::Event, &[], v.span);
-                    link.carries.push(ev);
-                    links.push(link);
-                }
-            }
+    for d in deliveries {
+        for &t in topics_of_event.get(&d.event).map(Vec::as_slice).unwrap_or(&[]) {
+            let (from, to) = if d.publishes { (d.component, t) } else { (t, d.component) };
+            let mut link = link_from_options(from, to, true, LinkOrigin::Event, &[], d.span);
+            link.carries.push(d.event);
+            links.push(link);
         }
     }
     for l in links.iter_mut() {
@@ -959,12 +1050,18 @@ fn inherited_owner(
     next.and_then(|x| inherited_owner(model, stated, system, x, depth + 1))
 }
 
-/// The system an element belongs to, given those of the elements declared before it.
-fn effective_system(model: &Model, system: &[Option<ElementId>], e: &Element) -> Option<ElementId> {
+/// The system an element belongs to, given those of the elements declared before it and its own
+/// `system` attribute.
+fn effective_system(
+    model: &Model,
+    system: &[Option<ElementId>],
+    e: &Element,
+    system_attr: Option<ElementId>,
+) -> Option<ElementId> {
     let parent = e.parent.and_then(|p| model.get(p).map(|pe| (p, pe)));
     match parent {
         Some((p, pe)) if pe.kind == DeclKind::System => Some(p),
-        _ if e.reference("system").is_some() => e.reference("system"),
+        _ if system_attr.is_some() => system_attr,
         Some((p, pe)) if pe.kind == DeclKind::Component => system.get(p.0 as usize).copied().flatten(),
         _ => None,
     }
@@ -1069,11 +1166,12 @@ pub struct ZoneTable {
 }
 
 impl ZoneTable {
-    fn build(model: &Model) -> ZoneTable {
+    /// The table for the given zones of the model.
+    fn for_zones(model: &Model, zones_of_model: &[ElementId]) -> ZoneTable {
         let zones = Zones::new(model);
         let n = model.elements.len();
         let mut table = ZoneTable { trust: vec![None; n], network: vec![None; n], internet: vec![false; n] };
-        for (z, _) in model.iter().filter(|(_, e)| e.kind == DeclKind::Zone) {
+        for &z in zones_of_model {
             let i = z.0 as usize;
             table.trust[i] = zones.trust(z);
             table.network[i] = zones.network(z);
@@ -1495,19 +1593,20 @@ fn handled_data(n: usize, kept: &[(usize, ElementId)], links: &[Link]) -> Ranges
     Ranges::from_pairs(n, kept.iter().copied().chain(carried)).into_sets()
 }
 
-/// Data kept at rest: a store's handled data, a component's `holds`; empty for other elements.
-fn at_rest_data(model: &Model, handled: &Ranges<ElementId>) -> Ranges<ElementId> {
+/// Data kept at rest: a store's handled data, a component's `holds` (`held`, sorted); empty for
+/// other elements.
+fn at_rest_data(model: &Model, handled: &Ranges<ElementId>, held: &Ranges<ElementId>) -> Ranges<ElementId> {
     let mut at_rest = Ranges::default();
-    let mut held: Vec<ElementId> = Vec::new();
-    for (id, e) in model.iter() {
-        if !e.from_std && is_store_kind(Some(e.kind)) {
-            held.extend_from_slice(handled.list(id.0 as usize));
-        } else if !e.from_std && e.kind == DeclKind::Component {
-            held.extend(e.references("holds"));
-            held.sort_unstable();
-            held.dedup();
+    for (i, e) in model.elements.iter().enumerate() {
+        if e.from_std {
+            at_rest.push_list([]);
+        } else if is_store_kind(Some(e.kind)) {
+            at_rest.push_list(handled.list(i).iter().copied());
+        } else if e.kind == DeclKind::Component {
+            at_rest.push_list(held.list(i).iter().copied());
+        } else {
+            at_rest.push_list([]);
         }
-        at_rest.push_list(held.drain(..));
     }
     at_rest
 }
@@ -1529,46 +1628,41 @@ fn attr_holes(attrs: &[Attribute], path: &mut Vec<&'static str>, found: &mut imp
     }
 }
 
-/// Every `?` of user-declared elements: attributes at any depth, step ends and options, endpoint
-/// models and options.
-fn holes(model: &Model) -> Vec<Hole> {
-    let mut out = Vec::new();
-    let mut path: Vec<&'static str> = Vec::new();
-    for (element, e) in model.iter().filter(|(_, e)| !e.from_std) {
-        let attrs: &[Attribute] = if e.attrs_have_holes() { &e.attrs } else { &[] };
-        for (attr, a) in attrs.iter().enumerate() {
-            attr_holes(std::slice::from_ref(a), &mut path, &mut |path, span| {
-                out.push(Hole { element, place: HolePlace::Attr { attr, path }, span })
-            });
-        }
-        for (step, s) in e.steps.iter().enumerate() {
-            for (to, end) in [(false, &s.from), (true, &s.to)] {
-                if matches!(end.val, Val::Hole) {
-                    out.push(Hole { element, place: HolePlace::StepEnd { step, to }, span: end.span });
-                }
+/// Every `?` of a user-declared element: attributes at any depth, step ends and options, endpoint
+/// models and options. `path` is scratch space for the block path.
+fn element_holes(element: ElementId, e: &Element, path: &mut Vec<&'static str>, out: &mut Vec<Hole>) {
+    let attrs: &[Attribute] = if e.attrs_have_holes() { &e.attrs } else { &[] };
+    for (attr, a) in attrs.iter().enumerate() {
+        attr_holes(std::slice::from_ref(a), path, &mut |path, span| {
+            out.push(Hole { element, place: HolePlace::Attr { attr, path }, span })
+        });
+    }
+    for (step, s) in e.steps.iter().enumerate() {
+        for (to, end) in [(false, &s.from), (true, &s.to)] {
+            if matches!(end.val, Val::Hole) {
+                out.push(Hole { element, place: HolePlace::StepEnd { step, to }, span: end.span });
             }
-            attr_holes(&s.options, &mut path, &mut |path, span| {
-                out.push(Hole { element, place: HolePlace::StepOption { step, path }, span })
-            });
         }
-        for (endpoint, ep) in e.endpoints.iter().enumerate() {
-            for v in [&ep.request, &ep.response].into_iter().flatten() {
+        attr_holes(&s.options, path, &mut |path, span| {
+            out.push(Hole { element, place: HolePlace::StepOption { step, path }, span })
+        });
+    }
+    for (endpoint, ep) in e.endpoints.iter().enumerate() {
+        for v in [&ep.request, &ep.response].into_iter().flatten() {
+            if matches!(v.val, Val::Hole) {
+                out.push(Hole { element, place: HolePlace::Endpoint { endpoint, option: None }, span: v.span });
+            }
+        }
+        for o in &ep.options {
+            for v in o.values() {
                 if matches!(v.val, Val::Hole) {
-                    out.push(Hole { element, place: HolePlace::Endpoint { endpoint, option: None }, span: v.span });
-                }
-            }
-            for o in &ep.options {
-                for v in o.values() {
-                    if matches!(v.val, Val::Hole) {
-                        out.push(Hole {
-                            element,
-                            place: HolePlace::Endpoint { endpoint, option: Some(o.name()) },
-                            span: v.span,
-                        });
-                    }
+                    out.push(Hole {
+                        element,
+                        place: HolePlace::Endpoint { endpoint, option: Some(o.name()) },
+                        span: v.span,
+                    });
                 }
             }
         }
     }
-    out
 }
