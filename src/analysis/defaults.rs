@@ -73,20 +73,22 @@ pub fn for_link(
 /// then every link takes the defaults of the zones and system around both its ends (a local
 /// link, in-process or a file, takes no default authentication).
 pub fn apply(model: &Model, zone_of: &[Option<ElementId>], system_of: &[Option<ElementId>], links: &mut [Link]) {
-    // The `uses` links by their two ends, in declaration order.
-    let mut declared: FxHashMap<(ElementId, ElementId), Vec<usize>> = FxHashMap::default();
+    // The first `uses` between two elements, and the first through each interface.
+    let mut declared: FxHashMap<(ElementId, ElementId), usize> = FxHashMap::default();
+    let mut declared_via: FxHashMap<(ElementId, ElementId, ElementId), usize> = FxHashMap::default();
     for (i, l) in links.iter().enumerate().filter(|(_, l)| l.origin == LinkOrigin::Uses) {
-        declared.entry((l.from, l.to)).or_default().push(i);
+        declared.entry((l.from, l.to)).or_insert(i);
+        if let Some(via) = l.via {
+            declared_via.entry((l.from, l.to, via)).or_insert(i);
+        }
     }
     for i in 0..links.len() {
         if !matches!(links[i].origin, LinkOrigin::Step { .. }) {
             continue;
         }
-        let via = links[i].via;
-        let Some(candidates) = declared.get(&(links[i].from, links[i].to)) else { continue };
-        let matching =
-            candidates.iter().find(|j| via.is_some() && links[**j].via == via).or_else(|| candidates.first()).copied();
-        let Some(j) = matching else { continue };
+        let (from, to) = (links[i].from, links[i].to);
+        let through_same = links[i].via.and_then(|via| declared_via.get(&(from, to, via)));
+        let Some(&j) = through_same.or_else(|| declared.get(&(from, to))) else { continue };
         let (protocol, encrypted, auth, authz) = (links[j].protocol, links[j].encrypted, links[j].auth, links[j].authz);
         let step = &mut links[i];
         if step.protocol.is_none() && protocol.is_some() && !step.unreadable.contains(&"protocol") {

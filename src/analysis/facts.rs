@@ -187,30 +187,29 @@ impl Deps {
         let mut reply = vec![false; links.len()];
         // Steps are indexed in flow order, so an earlier call is seen before its reply.
         let mut calls: FxHashSet<(ElementId, ElementId, ElementId)> = FxHashSet::default();
+        // The dependency links of each origin in index order, concatenated instead of sorted.
+        let mut by_origin: [Vec<usize>; 3] = Default::default();
         for (i, l) in links.iter().enumerate() {
-            let LinkOrigin::Step { flow, .. } = l.origin else { continue };
-            if l.reply {
-                reply[i] = true;
-                continue;
+            if let LinkOrigin::Step { flow, .. } = l.origin {
+                if l.reply {
+                    reply[i] = true;
+                } else if l.is_async {
+                } else if l.via.is_none() && calls.contains(&(flow, l.to, l.from)) {
+                    reply[i] = true;
+                } else {
+                    calls.insert((flow, l.from, l.to));
+                }
             }
-            if l.is_async {
-                continue;
-            }
-            if l.via.is_none() && calls.contains(&(flow, l.to, l.from)) {
-                reply[i] = true;
-            } else {
-                calls.insert((flow, l.from, l.to));
+            let rank = match l.origin {
+                LinkOrigin::Uses => 0,
+                LinkOrigin::Step { .. } => 1,
+                LinkOrigin::Event => 2,
+            };
+            if !reply[i] && l.from != l.to {
+                by_origin[rank].push(i);
             }
         }
-        let rank = |l: &Link| match l.origin {
-            LinkOrigin::Uses => 0,
-            LinkOrigin::Step { .. } => 1,
-            LinkOrigin::Event => 2,
-        };
-        let dependency = |i: &usize| !reply[*i] && links[*i].from != links[*i].to;
-        // Three passes in index order instead of a sort: the order is by origin, then index.
-        let order: Vec<usize> =
-            (0..3).flat_map(|r| (0..links.len()).filter(move |i| rank(&links[*i]) == r)).filter(dependency).collect();
+        let order = by_origin.concat();
         Deps { reply, order }
     }
 
@@ -515,8 +514,8 @@ fn link_from_options(
     link
 }
 
-/// What each element states about itself that the facts inherit or index, read in one pass over
-/// the model so that no later step scans an element's attributes again; by element index.
+/// What each element states about itself that the facts inherit or index, gathered from the walk
+/// over the model (see [`Walked`]); by element index.
 struct Stated {
     /// The `provider` of an interface, else the first element that `exposes` it.
     provider: Vec<Option<ElementId>>,
@@ -528,55 +527,179 @@ struct Stated {
     zone: Vec<Option<Option<ElementId>>>,
     /// The container of a component (see [`container_of`]).
     container: Vec<Option<ElementId>>,
+    /// The system each element belongs to; see [`Facts::system`].
+    system: Vec<Option<ElementId>>,
 }
 
 impl Stated {
-    fn read(model: &Model, n: usize) -> Stated {
-        let mut stated = Stated {
-            provider: vec![None; n],
-            data_owners: vec![Vec::new(); n],
-            owner: vec![None; n],
-            zone: vec![None; n],
-            container: vec![None; n],
-        };
+    /// Takes the per-element facts of the walk and resolves what one element says of another:
+    /// the interfaces it exposes, the data it owns, the system its container belongs to.
+    fn gather(model: &Model, walked: &mut Walked) -> Stated {
+        let n = model.elements.len();
+        let mut provider = std::mem::take(&mut walked.provider);
         let mut exposed_by: Vec<Option<ElementId>> = vec![None; n];
-        for (id, e) in model.iter() {
-            let i = id.0 as usize;
-            match e.kind {
-                DeclKind::Interface => stated.provider[i] = e.reference("provider"),
-                DeclKind::Component | DeclKind::External | DeclKind::Topic => {
-                    for x in e.references("exposes") {
-                        if let Some(slot) = exposed_by.get_mut(x.0 as usize) {
-                            slot.get_or_insert(id);
-                        }
-                    }
-                }
-                _ => {}
+        for &(x, by) in &walked.exposes {
+            if let Some(slot) = exposed_by.get_mut(x.0 as usize) {
+                slot.get_or_insert(by);
             }
-            if e.kind == DeclKind::Component {
-                for d in e.references("owns") {
-                    if let Some(owners) = stated.data_owners.get_mut(d.0 as usize) {
-                        owners.push(id);
-                    }
-                }
-                stated.container[i] = container_of(model, id);
-            }
-            stated.owner[i] = e.reference("owner");
-            stated.zone[i] = e.attr("zone").map(|a| match a.first().map(|v| &v.val) {
-                Some(Val::Ref(z)) => Some(*z),
-                _ => None,
-            });
         }
-        for (p, exposer) in stated.provider.iter_mut().zip(exposed_by) {
+        for (p, exposer) in provider.iter_mut().zip(exposed_by) {
             if p.is_none() {
                 *p = exposer;
             }
         }
-        stated
+        let mut data_owners: Vec<Vec<ElementId>> = vec![Vec::new(); n];
+        for &(d, by) in &walked.owns {
+            if let Some(owners) = data_owners.get_mut(d.0 as usize) {
+                owners.push(by);
+            }
+        }
+        // Declaration order puts a container before its components, so theirs is known first.
+        let mut system: Vec<Option<ElementId>> = vec![None; n];
+        for (i, e) in model.elements.iter().enumerate() {
+            system[i] = effective_system(model, &system, e, walked.system[i]);
+        }
+        Stated {
+            provider,
+            data_owners,
+            owner: std::mem::take(&mut walked.owner),
+            zone: std::mem::take(&mut walked.zone),
+            container: std::mem::take(&mut walked.container),
+            system,
+        }
     }
 
     fn provider(&self, id: ElementId) -> Option<ElementId> {
         self.provider.get(id.0 as usize).copied().flatten()
+    }
+}
+
+/// Everything the facts read from the elements themselves, in one walk over a run of consecutive
+/// elements, so that no later step reads an element's attributes again. A large model is walked
+/// in two halves at once, joined in declaration order.
+#[derive(Default)]
+struct Walked {
+    /// By element of the run: an interface's own `provider`, the `owner`, the `zone` (see
+    /// [`Stated::zone`]), a component's container and the `system` attribute.
+    provider: Vec<Option<ElementId>>,
+    owner: Vec<Option<ElementId>>,
+    zone: Vec<Option<Option<ElementId>>>,
+    container: Vec<Option<ElementId>>,
+    system: Vec<Option<ElementId>>,
+    roles: Vec<Roles>,
+    traits: Vec<Traits>,
+    /// (interface, element) for each `exposes`.
+    exposes: Vec<(ElementId, ElementId)>,
+    /// (data, component) for each `owns`.
+    owns: Vec<(ElementId, ElementId)>,
+    /// See [`handled_data`].
+    kept: Vec<(usize, ElementId)>,
+    /// (element index, data) for each `holds` of a user-declared component.
+    held: Vec<(usize, ElementId)>,
+    zones: Vec<ElementId>,
+    holes: Vec<Hole>,
+    /// The links of `uses` and flow steps; one aimed at an interface still names the interface
+    /// (see [`reach_providers`]).
+    links: Vec<Link>,
+    /// (event, topic or queue) for each `carries` of a topic or queue.
+    carried: Vec<(ElementId, ElementId)>,
+    /// Each event a component subscribes to or publishes.
+    deliveries: Vec<Delivery>,
+}
+
+/// An event a component subscribes to (`publishes == false`) or publishes.
+struct Delivery {
+    component: ElementId,
+    event: ElementId,
+    publishes: bool,
+    span: Span,
+}
+
+impl Walked {
+    /// Reads the elements in `range`.
+    fn walk(model: &Model, range: std::ops::Range<usize>) -> Walked {
+        let len = range.len();
+        let mut w = Walked {
+            provider: Vec::with_capacity(len),
+            owner: Vec::with_capacity(len),
+            zone: Vec::with_capacity(len),
+            container: Vec::with_capacity(len),
+            system: Vec::with_capacity(len),
+            roles: Vec::with_capacity(len),
+            traits: Vec::with_capacity(len),
+            ..Walked::default()
+        };
+        let mut path: Vec<&'static str> = Vec::new();
+        for (offset, e) in model.elements[range.clone()].iter().enumerate() {
+            let i = range.start + offset;
+            let id = ElementId(i as u32);
+            let component = e.kind == DeclKind::Component;
+            w.provider.push(if e.kind == DeclKind::Interface { e.reference("provider") } else { None });
+            if matches!(e.kind, DeclKind::Component | DeclKind::External | DeclKind::Topic) {
+                w.exposes.extend(e.references("exposes").map(|x| (x, id)));
+            }
+            if component {
+                w.owns.extend(e.references("owns").map(|d| (d, id)));
+            }
+            w.container.push(if component { container_of(model, id) } else { None });
+            if !e.from_std && (component || is_store_kind(Some(e.kind))) {
+                for name in ["owns", "holds", "carries"] {
+                    w.kept.extend(e.references(name).map(|d| (i, d)));
+                }
+            }
+            if !e.from_std && component {
+                w.held.extend(e.references("holds").map(|d| (i, d)));
+            }
+            w.owner.push(e.reference("owner"));
+            w.zone.push(e.attr("zone").map(|a| match a.first().map(|v| &v.val) {
+                Some(Val::Ref(z)) => Some(*z),
+                _ => None,
+            }));
+            w.system.push(e.reference("system"));
+            let (roles, traits) = element_facts(model, e, id);
+            w.roles.push(roles);
+            w.traits.push(traits);
+            if e.kind == DeclKind::Zone {
+                w.zones.push(id);
+            }
+            if !e.from_std {
+                element_holes(id, e, &mut path, &mut w.holes);
+            }
+            declared_links(model, id, e, &mut w.links);
+            if matches!(e.kind, DeclKind::Topic | DeclKind::Queue) {
+                w.carried.extend(e.references("carries").map(|ev| (ev, id)));
+            }
+            if component {
+                for (name, publishes) in [("subscribes", false), ("publishes", true)] {
+                    for v in e.attrs_named(name).flat_map(|a| a.values()) {
+                        if let Val::Ref(event) = v.val {
+                            w.deliveries.push(Delivery { component: id, event, publishes, span: v.span });
+                        }
+                    }
+                }
+            }
+        }
+        w
+    }
+
+    /// Appends the walk of the run that follows this one.
+    fn append(&mut self, mut next: Walked) {
+        self.provider.append(&mut next.provider);
+        self.owner.append(&mut next.owner);
+        self.zone.append(&mut next.zone);
+        self.container.append(&mut next.container);
+        self.system.append(&mut next.system);
+        self.roles.append(&mut next.roles);
+        self.traits.append(&mut next.traits);
+        self.exposes.append(&mut next.exposes);
+        self.owns.append(&mut next.owns);
+        self.kept.append(&mut next.kept);
+        self.held.append(&mut next.held);
+        self.zones.append(&mut next.zones);
+        self.holes.append(&mut next.holes);
+        self.links.append(&mut next.links);
+        self.carried.append(&mut next.carried);
+        self.deliveries.append(&mut next.deliveries);
     }
 }
 
@@ -595,15 +718,12 @@ fn effective_zone(model: &Model, stated: &Stated, id: ElementId, depth: usize) -
     }
 }
 
-/// A link aimed at an interface reaches the interface's provider through it.
+/// A link aimed at an interface goes through it (see [`reach_providers`] for where it arrives).
 /// The endpoints it `calls` are resolved against that interface, and decide its
 /// authentication when the link states none (an endpoint may override the interface's).
-fn retarget(model: &Model, stated: &Stated, link: &mut Link, opts: &[Attribute]) {
+fn go_through_interface(model: &Model, link: &mut Link, opts: &[Attribute]) {
     if model.get(link.to).is_some_and(|t| t.kind == DeclKind::Interface) {
         link.via.get_or_insert(link.to);
-        if let Some(p) = stated.provider(link.to) {
-            link.to = p;
-        }
     }
     if let Some(v) = link.via {
         link.calls = operations::called(model, v, opts);
@@ -623,270 +743,331 @@ fn retarget(model: &Model, stated: &Stated, link: &mut Link, opts: &[Attribute])
     }
 }
 
+/// A link aimed at an interface reaches the interface's provider through it; the providers are
+/// known once every element has been walked.
+fn reach_providers(model: &Model, stated: &Stated, links: &mut [Link]) {
+    for link in links {
+        if model.get(link.to).is_some_and(|t| t.kind == DeclKind::Interface) {
+            if let Some(p) = stated.provider(link.to) {
+                link.to = p;
+            }
+        }
+    }
+}
+
+/// Models with fewer elements are analysed on one thread: a second one costs more to start than
+/// it saves (a 1,000-component workspace has about 3,000 elements and takes about a millisecond).
+const TWO_THREADS_FROM_ELEMENTS: usize = 8_000;
+
 impl Facts {
+    /// Derives every fact from the model: one walk over the elements (two halves at once on two
+    /// threads, for a large model), then the links, with the facts that do not depend on them
+    /// on the other thread.
     pub fn build(model: &Model) -> Facts {
         let n = model.elements.len();
-        let stated = Stated::read(model, n);
-        let mut idx = Facts {
-            links: Vec::new(),
-            outgoing: Ranges::default(),
-            incoming: Ranges::default(),
-            owner: vec![None; n],
-            zone: vec![None; n],
-            system: vec![None; n],
-            owners_of_data: stated
-                .data_owners
-                .iter()
-                .enumerate()
-                .filter(|(_, owners)| !owners.is_empty())
-                .map(|(i, owners)| (ElementId(i as u32), owners.clone()))
-                .collect(),
-            provider: stated
-                .provider
-                .iter()
-                .enumerate()
-                .filter_map(|(i, p)| p.map(|p| (ElementId(i as u32), p)))
-                .collect(),
-            handled: Ranges::default(),
-            at_rest: Ranges::default(),
-            holes: holes(model),
-            roles: Vec::new(),
-            traits: Vec::new(),
-            zone_table: ZoneTable::build(model),
-            deps: Deps { reply: Vec::new(), order: Vec::new() },
-            graphs: Default::default(),
-        };
-        (idx.roles, idx.traits) = model.iter().map(|(id, e)| element_facts(model, e, id)).unzip();
+        let two = n >= TWO_THREADS_FROM_ELEMENTS && std::thread::available_parallelism().is_ok_and(|c| c.get() > 1);
+        let half = n / 2;
+        let (mut walked, later) = both(two, || Walked::walk(model, 0..half), || Walked::walk(model, half..n));
+        walked.append(later);
+        let stated = Stated::gather(model, &mut walked);
         // Zones first: the zone and system defaults of a link depend on where its ends are.
-        for i in 0..n {
-            idx.zone[i] = effective_zone(model, &stated, ElementId(i as u32), 0);
-        }
-        // Declaration order puts a container before its components, so theirs is known first.
-        for (id, e) in model.iter() {
-            idx.system[id.0 as usize] = idx.effective_system(model, e);
-        }
-        idx.collect_links(model, &stated);
-        super::defaults::apply(model, &idx.zone, &idx.system, &mut idx.links);
-        operations::share(&mut idx.links);
-        for l in &mut idx.links {
-            if let Some(v) = l.via {
-                l.carries.extend(operations::exposed_data(model, v, &l.calls));
-                l.carries.sort_unstable();
-                l.carries.dedup();
-            }
-        }
-        idx.judge_transit(model);
-        idx.deps = Deps::new(&idx.links);
-        let handled = handled_data(model, &idx.links);
-        idx.at_rest = Ranges::from_lists(at_rest_data(model, &handled));
-        idx.handled = Ranges::from_lists(handled);
-        let links = idx.links.iter().enumerate();
-        idx.outgoing = Ranges::from_pairs(n, links.clone().map(|(i, l)| (l.from.0 as usize, i)));
-        idx.incoming = Ranges::from_pairs(n, links.map(|(i, l)| (l.to.0 as usize, i)));
-        // Every `owns` is known before owners are inherited: data takes its owning component's
-        // owner whatever the declaration order.
-        for i in 0..n {
-            idx.owner[i] = idx.inherited_owner(model, &stated, ElementId(i as u32), 0);
-        }
-        idx
-    }
-
-    fn collect_links(&mut self, model: &Model, stated: &Stated) {
-        for (id, e) in model.iter() {
-            // Actors and external systems may `uses` too: landscape relations outside flows.
-            if matches!(e.kind, DeclKind::Component | DeclKind::Actor | DeclKind::External) {
-                for a in e.attrs_named("uses") {
-                    let Some(Val::Ref(target)) = a.first().map(|v| v.val.clone()) else { continue };
-                    let mode = a.args.get(1).and_then(|m| m.first()).and_then(|v| match &v.val {
-                        Val::Word(w) => Some(w.clone()),
-                        _ => None,
-                    });
-                    let target_kind = model.get(target).map(|t| t.kind);
-                    let is_async = match mode.as_deref() {
-                        Some("async") => true,
-                        Some(_) => false,
-                        None => matches!(target_kind, Some(DeclKind::Queue | DeclKind::Topic)),
-                    };
-                    let mut link = link_from_options(id, target, is_async, LinkOrigin::Uses, &a.block, a.span);
-                    retarget(model, stated, &mut link, &a.block);
-                    self.links.push(link);
-                }
-            }
-            if e.kind == DeclKind::Flow {
-                for (index, s) in e.steps.iter().enumerate() {
-                    let (Val::Ref(from), Val::Ref(to)) = (&s.from.val, &s.to.val) else { continue };
-                    let mut link = link_from_options(
-                        *from,
-                        *to,
-                        s.is_async,
-                        LinkOrigin::Step { flow: id, index },
-                        &s.options,
-                        s.span,
-                    );
-                    if let Some(p) = s.protocol.as_deref().and_then(Protocol::parse) {
-                        if p == Protocol::Mtls {
-                            link.protocol = Some(Protocol::Https);
-                            link.auth.get_or_insert(AuthScheme::Mtls);
-                        } else {
-                            link.protocol = Some(p);
-                        }
-                    }
-                    if let Some(Literal::Duration(ns)) = s.latency {
-                        link.latency = Some(ns);
-                    }
-                    retarget(model, stated, &mut link, &s.options);
-                    self.links.push(link);
-                }
-            }
-        }
-        // Event delivery: a topic carrying an event reaches each subscriber.
-        let mut topics_of_event: FxHashMap<ElementId, Vec<ElementId>> = FxHashMap::default();
-        for (id, e) in model.iter() {
-            if matches!(e.kind, DeclKind::Topic | DeclKind::Queue) {
-                for ev in e.references("carries") {
-                    topics_of_event.entry(ev).or_default().push(id);
-                }
-            }
-        }
-        for (id, e) in model.iter() {
-            if e.kind != DeclKind::Component {
-                continue;
-            }
-            for a in e.attrs_named("subscribes") {
-                for v in a.values() {
-                    let Val::Ref(ev) = v.val else { continue };
-                    for &t in topics_of_event.get(&ev).map(Vec::as_slice).unwrap_or(&[]) {
-                        let mut link = link_from_options(t, id, true, LinkOrigin::Event, &[], v.span);
-                        link.carries.push(ev);
-                        self.links.push(link);
+        let zone: Vec<Option<ElementId>> =
+            (0..n).map(|i| effective_zone(model, &stated, ElementId(i as u32), 0)).collect();
+        let system = &stated.system;
+        let Walked { roles, traits, kept, held, zones, holes, links, carried, deliveries, .. } = walked;
+        let (links, (owner, owners_of_data, provider, zone_table)) = both(
+            two,
+            || {
+                let mut links = links;
+                reach_providers(model, &stated, &mut links);
+                add_event_links(&carried, &deliveries, &mut links);
+                share_pair_marks(&mut links);
+                super::defaults::apply(model, &zone, system, &mut links);
+                operations::share(&mut links);
+                for l in &mut links {
+                    if let Some(v) = l.via {
+                        operations::add_exposed_data(model, v, &l.calls, &mut l.carries);
+                        l.carries.sort_unstable();
+                        l.carries.dedup();
                     }
                 }
-            }
-            for a in e.attrs_named("publishes") {
-                for v in a.values() {
-                    let Val::Ref(ev) = v.val else { continue };
-                    for &t in topics_of_event.get(&ev).map(Vec::as_slice).unwrap_or(&[]) {
-                        let mut link = link_from_options(id, t, true, LinkOrigin::Event, &[], v.span);
-                        link.carries.push(ev);
-                        self.links.push(link);
-                    }
-                }
-            }
-        }
-        for l in &mut self.links {
-            l.carries.sort_unstable();
-            l.carries.dedup();
-        }
-        // A flow step repeats what the `uses` of the same pair says about the dependency.
-        let mut optional: FxHashSet<(ElementId, ElementId)> = FxHashSet::default();
-        let mut devops: FxHashSet<(ElementId, ElementId)> = FxHashSet::default();
-        for l in self.links.iter().filter(|l| l.origin == LinkOrigin::Uses) {
-            if l.optional {
-                optional.insert((l.from, l.to));
-            }
-            if l.devops {
-                devops.insert((l.from, l.to));
-            }
-        }
-        for l in self.links.iter_mut().filter(|l| matches!(l.origin, LinkOrigin::Step { .. })) {
-            l.optional |= optional.contains(&(l.from, l.to));
-            l.devops |= devops.contains(&(l.from, l.to));
+                judge_transit(model, &mut links);
+                links
+            },
+            || {
+                // Every `owns` is known before owners are inherited: data takes its owning
+                // component's owner whatever the declaration order.
+                let owner: Vec<Option<ElementId>> =
+                    (0..n).map(|i| inherited_owner(model, &stated, system, ElementId(i as u32), 0)).collect();
+                let owners_of_data: BTreeMap<ElementId, Vec<ElementId>> = stated
+                    .data_owners
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, owners)| !owners.is_empty())
+                    .map(|(i, owners)| (ElementId(i as u32), owners.clone()))
+                    .collect();
+                let provider: BTreeMap<ElementId, ElementId> = stated
+                    .provider
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, p)| p.map(|p| (ElementId(i as u32), p)))
+                    .collect();
+                (owner, owners_of_data, provider, ZoneTable::for_zones(model, &zones))
+            },
+        );
+        let ((handled, at_rest), (deps, (outgoing, incoming))) = both(
+            two,
+            || {
+                let handled = handled_data(n, &kept, &links);
+                let held = Ranges::from_pairs(n, held.iter().copied()).into_sets();
+                let at_rest = at_rest_data(model, &handled, &held);
+                (handled, at_rest)
+            },
+            || {
+                let ends = links.iter().enumerate();
+                let outgoing = Ranges::from_pairs(n, ends.clone().map(|(i, l)| (l.from.0 as usize, i)));
+                let incoming = Ranges::from_pairs(n, ends.map(|(i, l)| (l.to.0 as usize, i)));
+                (Deps::new(&links), (outgoing, incoming))
+            },
+        );
+        let Stated { system, .. } = stated;
+        Facts {
+            links,
+            outgoing,
+            incoming,
+            owner,
+            zone,
+            system,
+            owners_of_data,
+            provider,
+            handled,
+            at_rest,
+            holes,
+            roles,
+            traits,
+            zone_table,
+            deps,
+            graphs: Default::default(),
         }
     }
+}
 
-    /// Fills each link's [`Wire`] and [`Transit`]. A link that does not state its protocol takes
-    /// the one of a declared link between the same two elements, else the one all declaring
-    /// links to its store or broker agree on, else the default of the target's technology (or of
-    /// the source's, when the source is a store).
-    fn judge_transit(&mut self, model: &Model) {
-        // Links are referred to by index, so that no protocol text is copied but the one chosen.
-        let mut pair: FxHashMap<(ElementId, ElementId), usize> = FxHashMap::default();
-        // The one declaring link all declaring links to a store agree with; `None` on disagreement.
-        let mut store: FxHashMap<ElementId, Option<usize>> = FxHashMap::default();
-        for (i, l) in self.links.iter().enumerate() {
-            let Some(p) = l.protocol else { continue };
-            pair.entry((l.from, l.to)).or_insert(i);
-            for end in [l.from, l.to] {
-                if is_store_kind(model.get(end).map(|e| e.kind)) {
-                    let agreed = store.entry(end).or_insert(Some(i));
-                    if agreed.is_some_and(|j| self.links[j].protocol != Some(p)) {
-                        *agreed = None;
-                    }
-                }
-            }
-        }
-        let protocol_of = |i: usize| self.links[i].protocol;
-        let local = |i: usize| self.links[i].protocol.map(Protocol::transport) == Some(Transport::Local);
-        let tech_wire = |id: ElementId| {
-            let t = tech_of(model, id)?;
-            let tech = model.get(t)?;
-            let protocol = Protocol::parse(tech.word("protocol")?)?;
-            Some(Wire { protocol, source: WireSource::Technology(t) })
+/// `first` here and `second` on another thread when `two` says so, else one after the other.
+/// Should the thread fail to start, `second` runs here too.
+fn both<A: Send, B: Send>(two: bool, first: impl FnOnce() -> A, second: impl FnOnce() -> B + Send) -> (A, B) {
+    if !two {
+        let a = first();
+        return (a, second());
+    }
+    let second = std::sync::Mutex::new(Some(second));
+    let run_second = || second.lock().ok().and_then(|mut job| job.take()).map(|job| job());
+    std::thread::scope(|scope| {
+        // The facts walks recurse only a bounded depth, but keep the main thread's stack size.
+        let handle = std::thread::Builder::new().stack_size(8 << 20).spawn_scoped(scope, run_second).ok();
+        let a = first();
+        let b = match handle.map(|h| h.join()) {
+            Some(Ok(Some(b))) => b,
+            Some(Err(panic)) => std::panic::resume_unwind(panic),
+            // Not started: the job is still in its slot.
+            _ => match run_second() {
+                Some(b) => b,
+                None => unreachable!("the second job runs exactly once"),
+            },
         };
-        let wires: Vec<Option<Wire>> = self
-            .links
-            .iter()
-            .map(|l| {
-                if let Some(protocol) = l.protocol {
-                    return Some(Wire { protocol, source: WireSource::Declared });
+        (a, b)
+    })
+}
+
+/// The links declared by the `uses` and flow steps of one element, in declaration order.
+fn declared_links(model: &Model, id: ElementId, e: &Element, links: &mut Vec<Link>) {
+    {
+        // Actors and external systems may `uses` too: landscape relations outside flows.
+        if matches!(e.kind, DeclKind::Component | DeclKind::Actor | DeclKind::External) {
+            for a in e.attrs_named("uses") {
+                let Some(Val::Ref(target)) = a.first().map(|v| v.val.clone()) else { continue };
+                let mode = a.args.get(1).and_then(|m| m.first()).and_then(|v| match &v.val {
+                    Val::Word(w) => Some(w.clone()),
+                    _ => None,
+                });
+                let target_kind = model.get(target).map(|t| t.kind);
+                let is_async = match mode.as_deref() {
+                    Some("async") => true,
+                    Some(_) => false,
+                    None => matches!(target_kind, Some(DeclKind::Queue | DeclKind::Topic)),
+                };
+                let mut link = link_from_options(id, target, is_async, LinkOrigin::Uses, &a.block, a.span);
+                go_through_interface(model, &mut link, &a.block);
+                links.push(link);
+            }
+        }
+        if e.kind == DeclKind::Flow {
+            for (index, s) in e.steps.iter().enumerate() {
+                let (Val::Ref(from), Val::Ref(to)) = (&s.from.val, &s.to.val) else { continue };
+                let mut link =
+                    link_from_options(*from, *to, s.is_async, LinkOrigin::Step { flow: id, index }, &s.options, s.span);
+                if let Some(p) = s.protocol.as_deref().and_then(Protocol::parse) {
+                    if p == Protocol::Mtls {
+                        link.protocol = Some(Protocol::Https);
+                        link.auth.get_or_insert(AuthScheme::Mtls);
+                    } else {
+                        link.protocol = Some(p);
+                    }
                 }
-                if let Some(c) = same_container(model, l.from, l.to) {
-                    return Some(Wire { protocol: Protocol::InProcess, source: WireSource::Container(c) });
+                if let Some(Literal::Duration(ns)) = s.latency {
+                    link.latency = Some(ns);
                 }
-                if let Some(&i) = pair.get(&(l.from, l.to)).or_else(|| pair.get(&(l.to, l.from))) {
-                    return protocol_of(i).map(|protocol| Wire { protocol, source: WireSource::SamePair });
-                }
-                let listener = [l.to, l.from]
-                    .into_iter()
-                    .find_map(|end| store.get(&end).copied().flatten().filter(|i| !local(*i)).map(|i| (end, i)));
-                if let Some((end, i)) = listener {
-                    return protocol_of(i).map(|protocol| Wire { protocol, source: WireSource::Store(end) });
-                }
-                let from_is_store = is_store_kind(model.get(l.from).map(|e| e.kind));
-                tech_wire(l.to).or_else(|| if from_is_store { tech_wire(l.from) } else { None })
-            })
-            .collect();
-        for (l, wire) in self.links.iter_mut().zip(wires) {
-            l.transit = match (l.encrypted, wire.as_ref().map(|w| w.protocol.transport())) {
-                (_, Some(Transport::Local)) => Transit::Local,
-                (Some(true), _) => Transit::Encrypted,
-                (Some(false), _) => Transit::Plaintext,
-                (None, None) => Transit::Unknown,
-                (None, Some(Transport::Plaintext)) => Transit::Plaintext,
-                (None, Some(Transport::Encrypted)) => Transit::Encrypted,
-            };
-            l.wire = wire;
+                go_through_interface(model, &mut link, &s.options);
+                links.push(link);
+            }
         }
     }
+}
 
-    fn inherited_owner(&self, model: &Model, stated: &Stated, id: ElementId, depth: usize) -> Option<ElementId> {
-        let i = id.0 as usize;
-        let e = model.get(id)?;
-        if let Some(o) = stated.owner[i] {
-            return Some(o);
+/// Event delivery: a topic or queue carrying an event reaches each subscriber, and each publisher
+/// reaches it; in the order the components are declared.
+fn add_event_links(carried: &[(ElementId, ElementId)], deliveries: &[Delivery], links: &mut Vec<Link>) {
+    let mut topics_of_event: FxHashMap<ElementId, Vec<ElementId>> = FxHashMap::default();
+    for &(event, topic) in carried {
+        topics_of_event.entry(event).or_default().push(topic);
+    }
+    for d in deliveries {
+        for &t in topics_of_event.get(&d.event).map(Vec::as_slice).unwrap_or(&[]) {
+            let (from, to) = if d.publishes { (d.component, t) } else { (t, d.component) };
+            let mut link = link_from_options(from, to, true, LinkOrigin::Event, &[], d.span);
+            link.carries.push(d.event);
+            links.push(link);
         }
-        if depth > 8 {
-            return None;
+    }
+    for l in links.iter_mut() {
+        l.carries.sort_unstable();
+        l.carries.dedup();
+    }
+}
+
+/// A flow step repeats what the `uses` of the same pair says about the dependency.
+fn share_pair_marks(links: &mut [Link]) {
+    let mut optional: FxHashSet<(ElementId, ElementId)> = FxHashSet::default();
+    let mut devops: FxHashSet<(ElementId, ElementId)> = FxHashSet::default();
+    for l in links.iter().filter(|l| l.origin == LinkOrigin::Uses) {
+        if l.optional {
+            optional.insert((l.from, l.to));
         }
-        let next = match e.kind {
-            DeclKind::Interface => stated.provider[i],
-            DeclKind::Data | DeclKind::Event => stated.data_owners[i].first().copied(),
-            DeclKind::Component if stated.container[i].is_some() => stated.container[i],
-            _ => return self.system_of(id).and_then(|s| stated.owner.get(s.0 as usize).copied().flatten()),
+        if l.devops {
+            devops.insert((l.from, l.to));
+        }
+    }
+    for l in links.iter_mut().filter(|l| matches!(l.origin, LinkOrigin::Step { .. })) {
+        l.optional |= optional.contains(&(l.from, l.to));
+        l.devops |= devops.contains(&(l.from, l.to));
+    }
+}
+
+/// Fills each link's [`Wire`] and [`Transit`]. A link that does not state its protocol takes
+/// the one of a declared link between the same two elements, else the one all declaring
+/// links to its store or broker agree on, else the default of the target's technology (or of
+/// the source's, when the source is a store).
+fn judge_transit(model: &Model, links: &mut [Link]) {
+    // Links are referred to by index, so that no protocol text is copied but the one chosen.
+    let mut pair: FxHashMap<(ElementId, ElementId), usize> = FxHashMap::default();
+    // The one declaring link all declaring links to a store agree with; `None` on disagreement.
+    let mut store: FxHashMap<ElementId, Option<usize>> = FxHashMap::default();
+    for (i, l) in links.iter().enumerate() {
+        let Some(p) = l.protocol else { continue };
+        pair.entry((l.from, l.to)).or_insert(i);
+        for end in [l.from, l.to] {
+            if is_store_kind(model.get(end).map(|e| e.kind)) {
+                let agreed = store.entry(end).or_insert(Some(i));
+                if agreed.is_some_and(|j| links[j].protocol != Some(p)) {
+                    *agreed = None;
+                }
+            }
+        }
+    }
+    let protocol_of = |i: usize| links[i].protocol;
+    let local = |i: usize| links[i].protocol.map(Protocol::transport) == Some(Transport::Local);
+    let tech_wire = |id: ElementId| {
+        let t = tech_of(model, id)?;
+        let tech = model.get(t)?;
+        let protocol = Protocol::parse(tech.word("protocol")?)?;
+        Some(Wire { protocol, source: WireSource::Technology(t) })
+    };
+    let wires: Vec<Option<Wire>> = links
+        .iter()
+        .map(|l| {
+            if let Some(protocol) = l.protocol {
+                return Some(Wire { protocol, source: WireSource::Declared });
+            }
+            if let Some(c) = same_container(model, l.from, l.to) {
+                return Some(Wire { protocol: Protocol::InProcess, source: WireSource::Container(c) });
+            }
+            if let Some(&i) = pair.get(&(l.from, l.to)).or_else(|| pair.get(&(l.to, l.from))) {
+                return protocol_of(i).map(|protocol| Wire { protocol, source: WireSource::SamePair });
+            }
+            let listener = [l.to, l.from]
+                .into_iter()
+                .find_map(|end| store.get(&end).copied().flatten().filter(|i| !local(*i)).map(|i| (end, i)));
+            if let Some((end, i)) = listener {
+                return protocol_of(i).map(|protocol| Wire { protocol, source: WireSource::Store(end) });
+            }
+            let from_is_store = is_store_kind(model.get(l.from).map(|e| e.kind));
+            tech_wire(l.to).or_else(|| if from_is_store { tech_wire(l.from) } else { None })
+        })
+        .collect();
+    for (l, wire) in links.iter_mut().zip(wires) {
+        l.transit = match (l.encrypted, wire.as_ref().map(|w| w.protocol.transport())) {
+            (_, Some(Transport::Local)) => Transit::Local,
+            (Some(true), _) => Transit::Encrypted,
+            (Some(false), _) => Transit::Plaintext,
+            (None, None) => Transit::Unknown,
+            (None, Some(Transport::Plaintext)) => Transit::Plaintext,
+            (None, Some(Transport::Encrypted)) => Transit::Encrypted,
         };
-        next.and_then(|x| self.inherited_owner(model, stated, x, depth + 1))
+        l.wire = wire;
     }
+}
 
-    fn effective_system(&self, model: &Model, e: &Element) -> Option<ElementId> {
-        let parent = e.parent.and_then(|p| model.get(p).map(|pe| (p, pe)));
-        match parent {
-            Some((p, pe)) if pe.kind == DeclKind::System => Some(p),
-            _ if e.reference("system").is_some() => e.reference("system"),
-            Some((p, pe)) if pe.kind == DeclKind::Component => self.system_of(p),
-            _ => None,
-        }
+fn inherited_owner(
+    model: &Model,
+    stated: &Stated,
+    system: &[Option<ElementId>],
+    id: ElementId,
+    depth: usize,
+) -> Option<ElementId> {
+    let i = id.0 as usize;
+    let e = model.get(id)?;
+    if let Some(o) = stated.owner[i] {
+        return Some(o);
     }
+    if depth > 8 {
+        return None;
+    }
+    let next = match e.kind {
+        DeclKind::Interface => stated.provider[i],
+        DeclKind::Data | DeclKind::Event => stated.data_owners[i].first().copied(),
+        DeclKind::Component if stated.container[i].is_some() => stated.container[i],
+        _ => return system[i].and_then(|s| stated.owner.get(s.0 as usize).copied().flatten()),
+    };
+    next.and_then(|x| inherited_owner(model, stated, system, x, depth + 1))
+}
 
+/// The system an element belongs to, given those of the elements declared before it and its own
+/// `system` attribute.
+fn effective_system(
+    model: &Model,
+    system: &[Option<ElementId>],
+    e: &Element,
+    system_attr: Option<ElementId>,
+) -> Option<ElementId> {
+    let parent = e.parent.and_then(|p| model.get(p).map(|pe| (p, pe)));
+    match parent {
+        Some((p, pe)) if pe.kind == DeclKind::System => Some(p),
+        _ if system_attr.is_some() => system_attr,
+        Some((p, pe)) if pe.kind == DeclKind::Component => system.get(p.0 as usize).copied().flatten(),
+        _ => None,
+    }
+}
+
+impl Facts {
     pub fn system_of(&self, id: ElementId) -> Option<ElementId> {
         self.system.get(id.0 as usize).copied().flatten()
     }
@@ -985,11 +1166,12 @@ pub struct ZoneTable {
 }
 
 impl ZoneTable {
-    fn build(model: &Model) -> ZoneTable {
+    /// The table for the given zones of the model.
+    fn for_zones(model: &Model, zones_of_model: &[ElementId]) -> ZoneTable {
         let zones = Zones::new(model);
         let n = model.elements.len();
         let mut table = ZoneTable { trust: vec![None; n], network: vec![None; n], internet: vec![false; n] };
-        for (z, _) in model.iter().filter(|(_, e)| e.kind == DeclKind::Zone) {
+        for &z in zones_of_model {
             let i = z.0 as usize;
             table.trust[i] = zones.trust(z);
             table.network[i] = zones.network(z);
@@ -1402,51 +1584,31 @@ pub fn is_sensitive(model: &Model, data: ElementId, min: usize) -> bool {
     classification(model, data).is_some_and(|c| c >= min) || is_pii(model, data) || is_credentials(model, data)
 }
 
-/// Data each component or store handles: what it owns, holds or carries, and what its links carry.
-fn handled_data(model: &Model, links: &[Link]) -> Vec<Vec<ElementId>> {
-    let mut out = vec![Vec::new(); model.elements.len()];
-    for (id, e) in model.iter() {
-        if e.from_std || !(e.kind == DeclKind::Component || is_store_kind(Some(e.kind))) {
-            continue;
-        }
-        for name in ["owns", "holds", "carries"] {
-            out[id.0 as usize].extend(e.references(name));
-        }
-    }
-    for l in links {
-        for end in [l.from, l.to] {
-            if let Some(v) = out.get_mut(end.0 as usize) {
-                v.extend(l.carries.iter().copied());
-            }
-        }
-    }
-    for v in &mut out {
-        v.sort();
-        v.dedup();
-    }
-    out
+/// Data each component or store handles: what it owns, holds or carries (`kept`, see
+/// [`Stated::kept`]), and what its links carry; sorted, by element index.
+fn handled_data(n: usize, kept: &[(usize, ElementId)], links: &[Link]) -> Ranges<ElementId> {
+    let carried = links.iter().flat_map(|l| {
+        [l.from, l.to].into_iter().flat_map(move |end| l.carries.iter().map(move |&d| (end.0 as usize, d)))
+    });
+    Ranges::from_pairs(n, kept.iter().copied().chain(carried)).into_sets()
 }
 
-/// Data kept at rest: a store's handled data, a component's `holds`; empty for other elements.
-fn at_rest_data(model: &Model, handled: &[Vec<ElementId>]) -> Vec<Vec<ElementId>> {
-    model
-        .iter()
-        .map(|(id, e)| {
-            if e.from_std {
-                return Vec::new();
-            }
-            if is_store_kind(Some(e.kind)) {
-                return handled.get(id.0 as usize).cloned().unwrap_or_default();
-            }
-            if e.kind != DeclKind::Component {
-                return Vec::new();
-            }
-            let mut held: Vec<ElementId> = e.references("holds").collect();
-            held.sort();
-            held.dedup();
-            held
-        })
-        .collect()
+/// Data kept at rest: a store's handled data, a component's `holds` (`held`, sorted); empty for
+/// other elements.
+fn at_rest_data(model: &Model, handled: &Ranges<ElementId>, held: &Ranges<ElementId>) -> Ranges<ElementId> {
+    let mut at_rest = Ranges::default();
+    for (i, e) in model.elements.iter().enumerate() {
+        if e.from_std {
+            at_rest.push_list([]);
+        } else if is_store_kind(Some(e.kind)) {
+            at_rest.push_list(handled.list(i).iter().copied());
+        } else if e.kind == DeclKind::Component {
+            at_rest.push_list(held.list(i).iter().copied());
+        } else {
+            at_rest.push_list([]);
+        }
+    }
+    at_rest
 }
 
 /// Holes in attributes, nested blocks included, with their block path; `path` is the path of the
@@ -1466,46 +1628,41 @@ fn attr_holes(attrs: &[Attribute], path: &mut Vec<&'static str>, found: &mut imp
     }
 }
 
-/// Every `?` of user-declared elements: attributes at any depth, step ends and options, endpoint
-/// models and options.
-fn holes(model: &Model) -> Vec<Hole> {
-    let mut out = Vec::new();
-    let mut path: Vec<&'static str> = Vec::new();
-    for (element, e) in model.iter().filter(|(_, e)| !e.from_std) {
-        let attrs: &[Attribute] = if e.attrs_have_holes() { &e.attrs } else { &[] };
-        for (attr, a) in attrs.iter().enumerate() {
-            attr_holes(std::slice::from_ref(a), &mut path, &mut |path, span| {
-                out.push(Hole { element, place: HolePlace::Attr { attr, path }, span })
-            });
-        }
-        for (step, s) in e.steps.iter().enumerate() {
-            for (to, end) in [(false, &s.from), (true, &s.to)] {
-                if matches!(end.val, Val::Hole) {
-                    out.push(Hole { element, place: HolePlace::StepEnd { step, to }, span: end.span });
-                }
+/// Every `?` of a user-declared element: attributes at any depth, step ends and options, endpoint
+/// models and options. `path` is scratch space for the block path.
+fn element_holes(element: ElementId, e: &Element, path: &mut Vec<&'static str>, out: &mut Vec<Hole>) {
+    let attrs: &[Attribute] = if e.attrs_have_holes() { &e.attrs } else { &[] };
+    for (attr, a) in attrs.iter().enumerate() {
+        attr_holes(std::slice::from_ref(a), path, &mut |path, span| {
+            out.push(Hole { element, place: HolePlace::Attr { attr, path }, span })
+        });
+    }
+    for (step, s) in e.steps.iter().enumerate() {
+        for (to, end) in [(false, &s.from), (true, &s.to)] {
+            if matches!(end.val, Val::Hole) {
+                out.push(Hole { element, place: HolePlace::StepEnd { step, to }, span: end.span });
             }
-            attr_holes(&s.options, &mut path, &mut |path, span| {
-                out.push(Hole { element, place: HolePlace::StepOption { step, path }, span })
-            });
         }
-        for (endpoint, ep) in e.endpoints.iter().enumerate() {
-            for v in [&ep.request, &ep.response].into_iter().flatten() {
+        attr_holes(&s.options, path, &mut |path, span| {
+            out.push(Hole { element, place: HolePlace::StepOption { step, path }, span })
+        });
+    }
+    for (endpoint, ep) in e.endpoints.iter().enumerate() {
+        for v in [&ep.request, &ep.response].into_iter().flatten() {
+            if matches!(v.val, Val::Hole) {
+                out.push(Hole { element, place: HolePlace::Endpoint { endpoint, option: None }, span: v.span });
+            }
+        }
+        for o in &ep.options {
+            for v in o.values() {
                 if matches!(v.val, Val::Hole) {
-                    out.push(Hole { element, place: HolePlace::Endpoint { endpoint, option: None }, span: v.span });
-                }
-            }
-            for o in &ep.options {
-                for v in o.values() {
-                    if matches!(v.val, Val::Hole) {
-                        out.push(Hole {
-                            element,
-                            place: HolePlace::Endpoint { endpoint, option: Some(o.name()) },
-                            span: v.span,
-                        });
-                    }
+                    out.push(Hole {
+                        element,
+                        place: HolePlace::Endpoint { endpoint, option: Some(o.name()) },
+                        span: v.span,
+                    });
                 }
             }
         }
     }
-    out
 }

@@ -90,8 +90,15 @@ pub fn share(links: &mut [Link]) {
 /// The data a link exchanges through an interface: what the interface `carries`, and the request
 /// and response models of the called endpoints (of every endpoint when none is named).
 pub fn exposed_data(model: &Model, iface: ElementId, calls: &[usize]) -> Vec<ElementId> {
-    let Some(i) = model.get(iface) else { return Vec::new() };
-    let mut out: Vec<ElementId> = i.references("carries").collect();
+    let mut out = Vec::new();
+    add_exposed_data(model, iface, calls, &mut out);
+    out
+}
+
+/// [`exposed_data`] added to `out`: the facts add it to each link's `carries` in place.
+pub fn add_exposed_data(model: &Model, iface: ElementId, calls: &[usize], out: &mut Vec<ElementId>) {
+    let Some(i) = model.get(iface) else { return };
+    out.extend(i.references("carries"));
     for (n, ep) in i.endpoints.iter().enumerate() {
         if !calls.is_empty() && !calls.contains(&n) {
             continue;
@@ -102,5 +109,4 @@ pub fn exposed_data(model: &Model, iface: ElementId, calls: &[usize]) -> Vec<Ele
             }
         }
     }
-    out
 }

@@ -49,6 +49,37 @@ impl<T> Ranges<T> {
         Ranges { starts, items: slots.into_iter().flatten().collect() }
     }
 
+    /// Appends a list after the last one.
+    pub fn push_list(&mut self, list: impl IntoIterator<Item = T>) {
+        self.items.extend(list);
+        self.starts.push(self.items.len());
+    }
+
+    /// Each list sorted, without repeated items.
+    pub fn into_sets(self) -> Self
+    where
+        T: Ord,
+    {
+        let Ranges { starts: old, mut items } = self;
+        let mut starts = Vec::with_capacity(old.len());
+        starts.push(0);
+        // Unique items move down to `kept`; what they displace was already read.
+        let mut kept = 0;
+        for bounds in old.windows(2) {
+            let list_start = kept;
+            items[bounds[0]..bounds[1]].sort_unstable();
+            for i in bounds[0]..bounds[1] {
+                if kept == list_start || items[kept - 1] != items[i] {
+                    items.swap(kept, i);
+                    kept += 1;
+                }
+            }
+            starts.push(kept);
+        }
+        items.truncate(kept);
+        Ranges { starts, items }
+    }
+
     /// List `i`, or `None` past the last list.
     pub fn get(&self, i: usize) -> Option<&[T]> {
         let (&start, &end) = (self.starts.get(i)?, self.starts.get(i + 1)?);
@@ -107,5 +138,19 @@ mod tests {
         assert_eq!(r.get(1), Some(&[][..]));
         assert_eq!(r.get(2), Some(&['a', 'c'][..]));
         assert_eq!(r.len(), 3);
+    }
+
+    #[test]
+    fn sets_are_sorted_without_repeats_and_keep_their_list() {
+        let r = Ranges::from_lists(vec![vec![3, 1, 3, 2], vec![], vec![2, 2], vec![5, 4, 5, 4, 1]]).into_sets();
+        assert_eq!(r.len(), 4);
+        assert_eq!(&r[0], &[1, 2, 3]);
+        assert_eq!(&r[1], &[] as &[i32]);
+        assert_eq!(&r[2], &[2]);
+        assert_eq!(&r[3], &[1, 4, 5]);
+        let mut pushed = Ranges::default();
+        pushed.push_list([7, 8]);
+        pushed.push_list([]);
+        assert_eq!((pushed.len(), &pushed[0], &pushed[1]), (2, &[7, 8][..], &[] as &[i32]));
     }
 }
