@@ -115,11 +115,12 @@ fn run_parallel_from(
 }
 
 /// Lowering takes 1.1 to 1.5 us a declaration on one thread. At 100,000 components (285,000
-/// declarations) two idle cores lowered in 245 ms instead of 436; but on cores busy with other
-/// work a wave ends waiting for a descheduled thread, which at 10,000 components (28,000
-/// declarations, 31 ms of lowering) made resolve slower than on one thread. Only workspaces where
-/// the gain dwarfs such a wait use a second thread; a one-file workspace keeps its start-up time.
-const PARALLEL_FROM_DECLARATIONS: usize = 50_000;
+/// declarations) two idle cores lowered in 245 ms instead of 436, and at 10,000 (28,000
+/// declarations) `archc check` took 0.85x the one-thread time on a quiet machine (95 against
+/// 111 ms, median of 11). On cores busy with other work a wave can end waiting for a descheduled
+/// thread, so small workspaces, where that wait would dwarf the gain, stay on one thread; the
+/// same bound as the facts' two threads, and a one-file workspace keeps its start-up time.
+const PARALLEL_FROM_DECLARATIONS: usize = 8_000;
 
 /// At most about 21 MB of lowered elements waiting to be installed (peak memory at 100,000
 /// components did not move, measured against one wave and against waves of 32,768); few waves,
