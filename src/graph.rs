@@ -1,68 +1,100 @@
-//! Small graph algorithms shared by the resolver (import cycles) and the checker (dependency
-//! cycles). Iterative, so deep graphs cannot overflow the stack.
+//! Small graph algorithms the rules share: strongly connected components (dependency cycles,
+//! chains of synchronous calls, timeout cycles) and shortest cycles. Iterative, so deep graphs
+//! cannot overflow the stack.
 
 use std::collections::VecDeque;
 
-/// Strongly connected components (Tarjan, iterative), each sorted, in order of their smallest node.
-pub fn strongly_connected(n: usize, succ: impl Fn(usize) -> Vec<usize>) -> Vec<Vec<usize>> {
+/// Each node's strongly connected component (Tarjan, iterative), numbered in the order the
+/// components complete: an edge never leads to a component numbered later, so the numbers are a
+/// reverse topological order. `edge(v, i)` is the `i`-th edge out of `v`: `None` past the last,
+/// `Some(None)` for an edge to leave out, `Some(Some(w))` for an edge to `w` (ignored unless
+/// `w < n`). Nothing is allocated per node beyond the returned numbers.
+pub fn component_of(n: usize, edge: impl Fn(usize, usize) -> Option<Option<usize>>) -> Vec<usize> {
     const UNSEEN: usize = usize::MAX;
     let mut index = vec![UNSEEN; n];
     let mut low = vec![0; n];
     let mut on_stack = vec![false; n];
+    let mut component = vec![UNSEEN; n];
     let mut stack = Vec::new();
+    // Frames: node, position in its edges.
+    let mut frames: Vec<(usize, usize)> = Vec::new();
     let mut next = 0;
-    let mut out = Vec::new();
+    let mut count = 0;
     for root in 0..n {
         if index[root] != UNSEEN {
             continue;
         }
-        // Frames: node, its successors, position in them.
-        let mut frames: Vec<(usize, Vec<usize>, usize)> = vec![(root, succ(root), 0)];
         index[root] = next;
         low[root] = next;
         next += 1;
         stack.push(root);
         on_stack[root] = true;
+        frames.push((root, 0));
         while let Some(frame) = frames.last_mut() {
             let v = frame.0;
-            if let Some(&w) = frame.1.get(frame.2) {
-                frame.2 += 1;
-                if w >= n {
-                    continue;
-                }
+            if let Some(to) = edge(v, frame.1) {
+                frame.1 += 1;
+                let Some(w) = to.filter(|w| *w < n) else { continue };
                 if index[w] == UNSEEN {
                     index[w] = next;
                     low[w] = next;
                     next += 1;
                     stack.push(w);
                     on_stack[w] = true;
-                    frames.push((w, succ(w), 0));
+                    frames.push((w, 0));
                 } else if on_stack[w] {
                     low[v] = low[v].min(index[w]);
                 }
                 continue;
             }
             frames.pop();
-            if let Some(parent) = frames.last() {
-                let p = parent.0;
+            if let Some(&(p, _)) = frames.last() {
                 low[p] = low[p].min(low[v]);
             }
             if low[v] == index[v] {
-                let mut comp = Vec::new();
                 while let Some(w) = stack.pop() {
                     on_stack[w] = false;
-                    comp.push(w);
+                    component[w] = count;
                     if w == v {
                         break;
                     }
                 }
-                comp.sort_unstable();
-                out.push(comp);
+                count += 1;
             }
         }
     }
-    out.sort_by_key(|c| c.first().copied());
+    component
+}
+
+/// The components of at least `min_len` nodes, from [`component_of`]'s numbers: each sorted, in
+/// order of their smallest node. Smaller components cost no allocation.
+pub fn groups(component: &[usize], min_len: usize) -> Vec<Vec<usize>> {
+    let count = component.iter().map(|c| c + 1).max().unwrap_or(0);
+    let mut size = vec![0usize; count];
+    for &c in component {
+        size[c] += 1;
+    }
+    // Nodes are visited in order, so each group comes out sorted and groups are ordered by their
+    // first node when they are created at it.
+    let mut slot = vec![usize::MAX; count];
+    let mut out: Vec<Vec<usize>> = Vec::new();
+    for (v, &c) in component.iter().enumerate() {
+        if size[c] < min_len {
+            continue;
+        }
+        if slot[c] == usize::MAX {
+            slot[c] = out.len();
+            out.push(Vec::with_capacity(size[c]));
+        }
+        out[slot[c]].push(v);
+    }
     out
+}
+
+/// Strongly connected components, each sorted, in order of their smallest node.
+pub fn strongly_connected(n: usize, succ: impl Fn(usize) -> Vec<usize>) -> Vec<Vec<usize>> {
+    let lists: Vec<Vec<usize>> = (0..n).map(succ).collect();
+    groups(&component_of(n, |v, i| lists[v].get(i).map(|&w| Some(w))), 1)
 }
 
 /// The shortest cycle through `start` (breadth-first), as nodes from `start` back to `start`.
@@ -104,6 +136,20 @@ mod tests {
         assert_eq!(sccs, vec![vec![0, 1, 2], vec![3]]);
         assert_eq!(shortest_cycle(0, |v| g[v].clone()), Some(vec![0, 1, 0]));
         assert_eq!(shortest_cycle(2, |v| g[v].clone()), Some(vec![2, 0, 1, 2]));
+    }
+
+    #[test]
+    fn components_complete_before_the_components_that_reach_them_and_edges_can_be_left_out() {
+        // 0 -> 1 -> 2 -> 1, 2 -> 3; the edge 3 -> 0 is left out, else all four are one cycle.
+        let g: Vec<Vec<usize>> = vec![vec![1], vec![2], vec![1, 3], vec![0]];
+        let keep = |v: usize, w: usize| !(v == 3 && w == 0);
+        let component = component_of(4, |v, i| g[v].get(i).map(|&w| keep(v, w).then_some(w)));
+        assert!(component[3] < component[1] && component[1] < component[0], "{component:?}");
+        assert_eq!(component[1], component[2]);
+        assert_eq!(groups(&component, 2), vec![vec![1, 2]]);
+        assert_eq!(groups(&component, 1), vec![vec![0], vec![1, 2], vec![3]]);
+        let all = component_of(4, |v, i| g[v].get(i).map(|&w| Some(w)));
+        assert_eq!(groups(&all, 2), vec![vec![0, 1, 2, 3]]);
     }
 
     #[test]

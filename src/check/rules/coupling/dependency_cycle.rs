@@ -124,67 +124,12 @@ impl CycleGraph {
     }
 
     /// The strongly connected groups of two nodes or more over the edges `keep` accepts, each
-    /// sorted, in order of their smallest node: Tarjan's algorithm, iterative, walking the
-    /// adjacency lists in place (most nodes are in no cycle; nothing is allocated for them).
+    /// sorted, in order of their smallest node, walking the adjacency lists in place.
     fn groups(&self, keep: impl Fn(usize, usize, &EdgeLinks) -> bool) -> Vec<Vec<usize>> {
-        const UNSEEN: usize = usize::MAX;
-        let n = self.nodes.len();
-        let mut index = vec![UNSEEN; n];
-        let mut low = vec![0; n];
-        let mut on_stack = vec![false; n];
-        let mut stack = Vec::new();
-        let mut frames: Vec<(usize, usize)> = Vec::new();
-        let mut next = 0;
-        let mut out = Vec::new();
-        for root in 0..n {
-            if index[root] != UNSEEN {
-                continue;
-            }
-            index[root] = next;
-            low[root] = next;
-            next += 1;
-            stack.push(root);
-            on_stack[root] = true;
-            frames.push((root, 0));
-            while let Some(frame) = frames.last_mut() {
-                let v = frame.0;
-                if let Some((w, links)) = self.adj[v].get(frame.1) {
-                    frame.1 += 1;
-                    let w = *w;
-                    if !keep(v, w, links) {
-                        continue;
-                    }
-                    if index[w] == UNSEEN {
-                        index[w] = next;
-                        low[w] = next;
-                        next += 1;
-                        stack.push(w);
-                        on_stack[w] = true;
-                        frames.push((w, 0));
-                    } else if on_stack[w] {
-                        low[v] = low[v].min(index[w]);
-                    }
-                    continue;
-                }
-                frames.pop();
-                if let Some(&(p, _)) = frames.last() {
-                    low[p] = low[p].min(low[v]);
-                }
-                if low[v] == index[v] {
-                    let at = stack.iter().rposition(|&w| w == v).unwrap_or(0);
-                    if stack.len() - at > 1 {
-                        let mut group = stack[at..].to_vec();
-                        group.sort_unstable();
-                        out.push(group);
-                    }
-                    for w in stack.drain(at..) {
-                        on_stack[w] = false;
-                    }
-                }
-            }
-        }
-        out.sort_by_key(|c| c[0]);
-        out
+        let component = graph::component_of(self.nodes.len(), |v, i| {
+            self.adj[v].get(i).map(|(w, links)| keep(v, *w, links).then_some(*w))
+        });
+        graph::groups(&component, 2)
     }
 
     fn all_succ(&self, v: usize) -> Vec<usize> {

@@ -30,71 +30,6 @@ pub static SYNC_CHAIN_TOO_DEEP: Rule = Rule {
     run: sync_chain_too_deep,
 };
 
-/// Strongly connected components of a graph given as sorted adjacency lists (iterative Tarjan).
-fn components(adj: &[Vec<usize>]) -> Vec<usize> {
-    const NONE: usize = usize::MAX;
-    let n = adj.len();
-    let mut index = vec![NONE; n];
-    let mut low = vec![0; n];
-    let mut on_stack = vec![false; n];
-    let mut comp = vec![NONE; n];
-    let mut stack = Vec::new();
-    let mut next = 0;
-    let mut count = 0;
-    let mut calls: Vec<(usize, usize)> = Vec::new();
-    for root in 0..n {
-        if index[root] != NONE || adj[root].is_empty() {
-            if index[root] == NONE {
-                // An isolated node or a sink is its own component.
-                index[root] = next;
-                next += 1;
-                comp[root] = count;
-                count += 1;
-            }
-            continue;
-        }
-        index[root] = next;
-        low[root] = next;
-        next += 1;
-        stack.push(root);
-        on_stack[root] = true;
-        calls.push((root, 0));
-        while let Some(&(v, i)) = calls.last() {
-            if let Some(&w) = adj[v].get(i) {
-                if let Some(top) = calls.last_mut() {
-                    top.1 += 1;
-                }
-                if index[w] == NONE {
-                    index[w] = next;
-                    low[w] = next;
-                    next += 1;
-                    stack.push(w);
-                    on_stack[w] = true;
-                    calls.push((w, 0));
-                } else if on_stack[w] {
-                    low[v] = low[v].min(index[w]);
-                }
-            } else {
-                calls.pop();
-                if let Some(&(p, _)) = calls.last() {
-                    low[p] = low[p].min(low[v]);
-                }
-                if low[v] == index[v] {
-                    while let Some(w) = stack.pop() {
-                        on_stack[w] = false;
-                        comp[w] = count;
-                        if w == v {
-                            break;
-                        }
-                    }
-                    count += 1;
-                }
-            }
-        }
-    }
-    comp
-}
-
 /// A sync link that is a remote call between services: in-process calls and libraries do not count.
 /// `in_process` remembers, per element index, whether a callee is a library or module: most
 /// callees are called many times, and their `kind` is read from the model once.
@@ -248,7 +183,7 @@ struct Chains {
 
 fn longest_chains(adj: &[Vec<usize>]) -> Chains {
     let n = adj.len();
-    let comp = components(adj);
+    let comp = crate::graph::component_of(n, |v, i| adj[v].get(i).map(|&w| Some(w)));
     let count = comp.iter().map(|c| c + 1).max().unwrap_or(0);
     // Each component's members in node order, in one flat list.
     let members = Ranges::from_pairs(count, comp.iter().enumerate().map(|(v, &c)| (c, v)));
