@@ -2,7 +2,7 @@
 
 use rustc_hash::FxHashSet;
 
-use super::{attr_span, class_word, code, data_list, el, group_by_link, is_store_kind, q};
+use super::{attr_span, class_word, code, data_list, el, group_by_link, is_store_kind, q, Memo};
 use crate::check::{Category, Ctx, Rule};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::lang::Classification;
@@ -35,7 +35,7 @@ fn max_class_of(cx: &Ctx<'_>, holder: ElementId) -> Option<(usize, ElementId, Sp
 /// meeting several is adequate for the highest of them.
 /// `zones` keeps the tightest ceiling of each zone's chain, by zone index, as many elements
 /// share a zone; `systems` keeps what each system's profiles allow, by system index.
-fn ceiling_of(cx: &Ctx<'_>, id: ElementId, zones: &mut [Option<Ceiling>], systems: &mut [Option<Ceiling>]) -> Ceiling {
+fn ceiling_of(cx: &Ctx<'_>, id: ElementId, zones: &mut Memo<Ceiling>, systems: &mut Memo<Ceiling>) -> Ceiling {
     let e = el(cx, id)?;
     // The tightest limit, by rank then holder; built without collecting, as every component and
     // store is asked.
@@ -46,21 +46,9 @@ fn ceiling_of(cx: &Ctx<'_>, id: ElementId, zones: &mut [Option<Ceiling>], system
         }
     };
     if let Some(z) = cx.facts.zone_of(id) {
-        let of_zone = match zones.get(z.0 as usize).copied().flatten() {
-            Some(known) => known,
-            None => {
-                let tightest = cx
-                    .zones
-                    .chain(z)
-                    .into_iter()
-                    .filter_map(|z| max_class_of(cx, z))
-                    .min_by_key(|(rank, holder, _)| (*rank, *holder));
-                if let Some(slot) = zones.get_mut(z.0 as usize) {
-                    *slot = Some(tightest);
-                }
-                tightest
-            }
-        };
+        let of_zone = zones.get(z, || {
+            cx.zones.chain(z).into_iter().filter_map(|z| max_class_of(cx, z)).min_by_key(|(rank, holder, _)| (*rank, *holder))
+        });
         if let Some(c) = of_zone {
             consider(c);
         }
@@ -71,11 +59,7 @@ fn ceiling_of(cx: &Ctx<'_>, id: ElementId, zones: &mut [Option<Ceiling>], system
     let specific = if e.kind == DeclKind::Zone { None } else { max_class_of(cx, id) };
     let specific = specific.or_else(|| by_profiles(&mut e.references("profile"))).or_else(|| {
         let system = cx.facts.system_of(id)?;
-        let of_system = || el(cx, system).and_then(|s| by_profiles(&mut s.references("profile")));
-        match systems.get_mut(system.0 as usize) {
-            Some(slot) => *slot.get_or_insert_with(of_system),
-            None => of_system(),
-        }
+        systems.get(system, || el(cx, system).and_then(|s| by_profiles(&mut s.references("profile"))))
     });
     if let Some(c) = specific {
         consider(c);
@@ -92,16 +76,10 @@ fn ceiling_holder(cx: &Ctx<'_>, holder: ElementId) -> String {
 }
 
 fn classification_ceiling(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
-    let n = cx.model.elements.len();
-    let mut zones: Vec<Option<Ceiling>> = vec![None; n];
-    let mut systems: Vec<Option<Ceiling>> = vec![None; n];
+    let (mut zones, mut systems) = (Memo::new(cx), Memo::new(cx));
     // Worked out for the elements asked about only: components, stores and link ends.
-    let mut ceilings: Vec<Option<Ceiling>> = vec![None; n];
-    let mut ceiling = |id: ElementId| match ceilings.get_mut(id.0 as usize) {
-        Some(Some(known)) => *known,
-        Some(slot) => *slot.insert(ceiling_of(cx, id, &mut zones, &mut systems)),
-        None => None,
-    };
+    let mut ceilings = Memo::new(cx);
+    let mut ceiling = |id: ElementId| ceilings.get(id, || ceiling_of(cx, id, &mut zones, &mut systems));
     // Declarations: what a component owns, a store holds or a broker carries.
     let mut declared: FxHashSet<(ElementId, ElementId)> = FxHashSet::default();
     for (id, e) in cx.model.iter() {

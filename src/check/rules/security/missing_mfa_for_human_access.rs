@@ -4,7 +4,7 @@ use std::collections::VecDeque;
 
 use super::{
     code, crit_word, data_traits, el, handled, integrity, is_client, is_forwarder, is_human, is_human_login, is_ours,
-    join_and, q,
+    join_and, q, Memo,
 };
 use crate::check::shared::anonymous_by_design;
 use crate::check::Link;
@@ -56,7 +56,7 @@ fn missing_mfa_for_human_access(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     // Why each valuable element qualifies; only restricted data counts here, so personal data
     // and credentials below the threshold do not.
     // The integrity rating of each data item, read from the model once: many elements handle it.
-    let mut integrity_of: Vec<Option<Option<usize>>> = vec![None; n];
+    let mut integrity_of = Memo::new(cx);
     let mut value = |id: ElementId| -> Option<String> {
         if !is_ours(cx, id) || passer(id) {
             return None;
@@ -76,13 +76,7 @@ fn missing_mfa_for_human_access(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         // Source code, build jobs and business records whose tampering would be mission-critical.
         data.iter()
             .copied()
-            .filter_map(|d| {
-                let rating = match integrity_of.get_mut(d.0 as usize) {
-                    Some(slot) => *slot.get_or_insert_with(|| integrity(cx, d)),
-                    None => integrity(cx, d),
-                };
-                rating.filter(|i| *i >= min_crit).map(|i| (i, d))
-            })
+            .filter_map(|d| integrity_of.get(d, || integrity(cx, d)).filter(|i| *i >= min_crit).map(|i| (i, d)))
             .max_by_key(|(i, d)| (*i, std::cmp::Reverse(*d)))
             .map(|(i, d)| format!("handles {} (integrity {})", q(cx, d), crit_word(i)))
     };

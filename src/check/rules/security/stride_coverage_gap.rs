@@ -1,6 +1,6 @@
 //! SEC016 stride-coverage-gap: An element on a trust boundary has STRIDE threats no control covers.
 
-use super::{code, el, is_ours, is_store_kind, q};
+use super::{code, el, is_ours, is_store_kind, profiles_of, q, Memo};
 use crate::check::{Category, Ctx, Link, Rule};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::semantic::model::{ElementId, Val};
@@ -35,23 +35,18 @@ fn applicable_stride(kind: Option<DeclKind>) -> u8 {
 }
 
 /// Threats mitigated by the controls an element declares or inherits from profiles (its own and
-/// its system's). `memo` keeps, per element index, what the controls an element lists mitigate:
-/// many elements share one profile and one control, which are then read once.
-fn mitigated(cx: &Ctx<'_>, id: ElementId, memo: &mut [Option<u8>]) -> u8 {
-    let Some(e) = el(cx, id) else { return 0 };
-    let mut bits = controls_mitigate(cx, id, memo);
-    let system = cx.facts.system_of(id).and_then(|s| el(cx, s));
-    for p in e.references("profile").chain(system.into_iter().flat_map(|s| s.references("profile"))) {
-        bits |= controls_mitigate(cx, p, memo);
+/// its system's). `listed` keeps what the controls each element lists mitigate: many elements
+/// share one profile and one control, which are then read once.
+fn mitigated(cx: &Ctx<'_>, id: ElementId, listed: &mut Memo<u8>) -> u8 {
+    let mut bits = listed.get(id, || controls_mitigate(cx, id));
+    for p in profiles_of(cx, id) {
+        bits |= listed.get(p, || controls_mitigate(cx, p));
     }
     bits
 }
 
-/// Threats mitigated by the controls element `id` lists, remembered in `memo`.
-fn controls_mitigate(cx: &Ctx<'_>, id: ElementId, memo: &mut [Option<u8>]) -> u8 {
-    if let Some(Some(bits)) = memo.get(id.0 as usize) {
-        return *bits;
-    }
+/// Threats mitigated by the controls element `id` lists.
+fn controls_mitigate(cx: &Ctx<'_>, id: ElementId) -> u8 {
     let mut bits = 0;
     for c in el(cx, id).into_iter().flat_map(|e| e.references("controls")) {
         for a in el(cx, c).into_iter().flat_map(|ce| ce.attrs_named("mitigates")) {
@@ -61,9 +56,6 @@ fn controls_mitigate(cx: &Ctx<'_>, id: ElementId, memo: &mut [Option<u8>]) -> u8
                 }
             }
         }
-    }
-    if let Some(slot) = memo.get_mut(id.0 as usize) {
-        *slot = Some(bits);
     }
     bits
 }
@@ -78,13 +70,8 @@ fn crosses_trust_boundary(cx: &Ctx<'_>, l: &Link) -> bool {
 fn stride_coverage_gap(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let n = cx.model.elements.len();
     // Controls are looked up only for elements on a crossing and their counterparts, once each.
-    let mut own: Vec<Option<u8>> = vec![None; n];
-    let mut listed: Vec<Option<u8>> = vec![None; n];
-    let mut own_of = |id: ElementId| match own.get_mut(id.0 as usize) {
-        Some(Some(bits)) => *bits,
-        Some(slot) => *slot.insert(mitigated(cx, id, &mut listed)),
-        None => 0,
-    };
+    let (mut own, mut listed) = (Memo::new(cx), Memo::new(cx));
+    let mut own_of = |id: ElementId| own.get(id, || mitigated(cx, id, &mut listed));
     // For each element on a crossing: the first crossing link and, for actors and externals,
     // the controls of their counterparts.
     let mut first: Vec<Option<&Link>> = vec![None; n];
