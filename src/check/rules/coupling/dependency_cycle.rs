@@ -6,6 +6,7 @@ use rustc_hash::FxHashSet;
 
 use super::{code, user_kind};
 use crate::analysis::graphs::{path_key, sort_by_path};
+use crate::analysis::ranges::Ranges;
 use crate::check::shared::name_list;
 use crate::check::{Category, Ctx, LinkOrigin, Rule};
 use crate::diagnostics::{Diagnostic, Severity};
@@ -70,39 +71,28 @@ impl CycleGraph {
     /// Builds the adjacency from the added edges: one sort instead of a map per node. Each edge
     /// keeps the first synchronous and the first asynchronous link added for it.
     fn link_up(&mut self) {
-        // Stable, so links of one edge stay in the order they were added: a counting sort by
-        // source, then a stable sort of each source's few edges by target.
-        let mut start = vec![0usize; self.adj.len() + 1];
-        for &(a, ..) in &self.added {
-            start[a + 1] += 1;
-        }
-        for i in 1..start.len() {
-            start[i] += start[i - 1];
-        }
-        let mut next = start.clone();
-        let mut sorted = vec![(0, 0, 0, false); self.added.len()];
-        for &edge in &self.added {
-            sorted[next[edge.0]] = edge;
-            next[edge.0] += 1;
-        }
-        for w in start.windows(2) {
-            sorted[w[0]..w[1]].sort_by_key(|(_, b, _, _)| *b);
-        }
-        self.added = sorted;
-        for &(a, b, link, is_async) in &self.added {
-            let out = &mut self.adj[a];
-            if out.last().is_none_or(|(t, _)| *t != b) {
-                out.push((b, (None, None)));
-            }
-            if let Some((_, e)) = out.last_mut() {
-                if is_async {
-                    e.1.get_or_insert(link);
-                } else {
-                    e.0.get_or_insert(link);
+        // Grouped by source in the order they were added, then each source's few edges sorted
+        // stably by target, so the links of one edge stay in the order they were added.
+        let added = std::mem::take(&mut self.added);
+        let by_source = Ranges::from_pairs(self.adj.len(), added.iter().map(|&edge| (edge.0, edge)));
+        let mut edges = Vec::new();
+        for (a, out) in self.adj.iter_mut().enumerate() {
+            edges.clear();
+            edges.extend_from_slice(by_source.list(a));
+            edges.sort_by_key(|(_, b, _, _)| *b);
+            for &(_, b, link, is_async) in &edges {
+                if out.last().is_none_or(|(t, _)| *t != b) {
+                    out.push((b, (None, None)));
+                }
+                if let Some((_, e)) = out.last_mut() {
+                    if is_async {
+                        e.1.get_or_insert(link);
+                    } else {
+                        e.0.get_or_insert(link);
+                    }
                 }
             }
         }
-        self.added = Vec::new();
     }
 
     /// The links of the edge from `v` to `w`.
