@@ -1,13 +1,53 @@
 //! Work spread over scoped threads: each thread takes the next item when it is done with one, so a
 //! large item or a busy core does not leave the others idle, and the results come back in input
-//! order. Parsing and lowering the files of a workspace and laying out the views of a build use it.
+//! order. Parsing and lowering the files of a workspace and laying out the views of a build use it;
+//! the facts run two different jobs side by side with [`join`]. [`threads_for`] decides how many
+//! threads a piece of work gets.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 
+/// Extra threads get the main thread's 8 MiB stack: the syntax passes are bounded in depth but
+/// were sized for it.
+const STACK: usize = 8 << 20;
+
+/// How many threads `work` (in whatever unit the caller counts) gets: one below `parallel_from`,
+/// where starting a thread would cost more than it saves, else one per core.
+pub fn threads_for(work: usize, parallel_from: usize) -> usize {
+    if work < parallel_from {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    }
+}
+
+/// `first` here and `second` on another thread when `threads` is more than one, else one after
+/// the other. Should the thread fail to start, `second` runs here too.
+pub fn join<A: Send, B: Send>(threads: usize, first: impl FnOnce() -> A, second: impl FnOnce() -> B + Send) -> (A, B) {
+    if threads < 2 {
+        let a = first();
+        return (a, second());
+    }
+    let second = std::sync::Mutex::new(Some(second));
+    let run_second = || second.lock().ok().and_then(|mut job| job.take()).map(|job| job());
+    std::thread::scope(|scope| {
+        let handle = std::thread::Builder::new().stack_size(STACK).spawn_scoped(scope, run_second).ok();
+        let a = first();
+        let b = match handle.map(|h| h.join()) {
+            Some(Ok(Some(b))) => b,
+            Some(Err(panic)) => std::panic::resume_unwind(panic),
+            // Not started: the job is still in its slot.
+            _ => match run_second() {
+                Some(b) => b,
+                None => unreachable!("the second job runs exactly once"),
+            },
+        };
+        (a, b)
+    })
+}
+
 /// `f` of every item, in input order, computed on up to `threads` threads (the calling thread is
-/// one of them). Extra threads get the main thread's 8 MiB stack: the syntax passes are bounded in
-/// depth but were sized for it.
+/// one of them).
 pub fn map_in_order<T: Sync, R: Send>(items: &[T], threads: usize, f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let threads = threads.clamp(1, items.len().max(1));
     if threads == 1 {
@@ -26,7 +66,7 @@ pub fn map_in_order<T: Sync, R: Send>(items: &[T], threads: usize, f: impl Fn(&T
     std::thread::scope(|scope| {
         // A thread that cannot be started leaves its share to the others.
         let handles: Vec<_> = (1..threads)
-            .filter_map(|_| std::thread::Builder::new().stack_size(8 << 20).spawn_scoped(scope, work).ok())
+            .filter_map(|_| std::thread::Builder::new().stack_size(STACK).spawn_scoped(scope, work).ok())
             .collect();
         let mut parts = vec![work()];
         for h in handles {

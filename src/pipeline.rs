@@ -581,8 +581,7 @@ fn parse_on_threads(jobs: &[(FileId, &str)], parallel_from_bytes: usize) -> Vec<
         (p.ast, p.errors)
     };
     let bytes: usize = jobs.iter().map(|(_, text)| text.len()).sum();
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let threads = if bytes < parallel_from_bytes { 1 } else { cores };
+    let threads = crate::parallel::threads_for(bytes, parallel_from_bytes);
     crate::parallel::map_in_order(jobs, threads, parse)
 }
 

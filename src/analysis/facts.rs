@@ -12,6 +12,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 pub use super::defaults::StatedBy;
 use super::operations;
 use super::ranges::Ranges;
+use crate::parallel::join;
 use crate::lang::vocab::Transport;
 use crate::lang::{AuthScheme, Classification, Criticality, Protocol, Trust};
 use crate::semantic::model::{has_hole, Attribute, Element, ElementId, Endpoint, Model, Val};
@@ -765,9 +766,9 @@ impl Facts {
     /// on the other thread.
     pub fn build(model: &Model) -> Facts {
         let n = model.elements.len();
-        let two = n >= TWO_THREADS_FROM_ELEMENTS && std::thread::available_parallelism().is_ok_and(|c| c.get() > 1);
+        let threads = crate::parallel::threads_for(n, TWO_THREADS_FROM_ELEMENTS);
         let half = n / 2;
-        let (mut walked, later) = both(two, || Walked::walk(model, 0..half), || Walked::walk(model, half..n));
+        let (mut walked, later) = join(threads, || Walked::walk(model, 0..half), || Walked::walk(model, half..n));
         walked.append(later);
         let stated = Stated::gather(model, &mut walked);
         // Zones first: the zone and system defaults of a link depend on where its ends are.
@@ -775,8 +776,8 @@ impl Facts {
             (0..n).map(|i| effective_zone(model, &stated, ElementId(i as u32), 0)).collect();
         let system = &stated.system;
         let Walked { roles, traits, kept, held, zones, holes, links, carried, deliveries, .. } = walked;
-        let (links, (owner, owners_of_data, provider, zone_table)) = both(
-            two,
+        let (links, (owner, owners_of_data, provider, zone_table)) = join(
+            threads,
             || {
                 let mut links = links;
                 reach_providers(model, &stated, &mut links);
@@ -815,8 +816,8 @@ impl Facts {
                 (owner, owners_of_data, provider, ZoneTable::for_zones(model, &zones))
             },
         );
-        let ((handled, at_rest), (deps, (outgoing, incoming))) = both(
-            two,
+        let ((handled, at_rest), (deps, (outgoing, incoming))) = join(
+            threads,
             || {
                 let handled = handled_data(n, &kept, &links);
                 let held = Ranges::from_pairs(n, held.iter().copied()).into_sets();
@@ -850,32 +851,6 @@ impl Facts {
             graphs: Default::default(),
         }
     }
-}
-
-/// `first` here and `second` on another thread when `two` says so, else one after the other.
-/// Should the thread fail to start, `second` runs here too.
-fn both<A: Send, B: Send>(two: bool, first: impl FnOnce() -> A, second: impl FnOnce() -> B + Send) -> (A, B) {
-    if !two {
-        let a = first();
-        return (a, second());
-    }
-    let second = std::sync::Mutex::new(Some(second));
-    let run_second = || second.lock().ok().and_then(|mut job| job.take()).map(|job| job());
-    std::thread::scope(|scope| {
-        // The facts walks recurse only a bounded depth, but keep the main thread's stack size.
-        let handle = std::thread::Builder::new().stack_size(8 << 20).spawn_scoped(scope, run_second).ok();
-        let a = first();
-        let b = match handle.map(|h| h.join()) {
-            Some(Ok(Some(b))) => b,
-            Some(Err(panic)) => std::panic::resume_unwind(panic),
-            // Not started: the job is still in its slot.
-            _ => match run_second() {
-                Some(b) => b,
-                None => unreachable!("the second job runs exactly once"),
-            },
-        };
-        (a, b)
-    })
 }
 
 /// The links declared by the `uses` and flow steps of one element, in declaration order.

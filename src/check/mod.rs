@@ -218,11 +218,7 @@ pub fn run_with_facts(
     let cx = Ctx::new(model, facts, opts.config);
     let expiry = opts.today.and_then(literal::days_of_date).map(|days| literal::date_from_days(days + ACCEPT_FOR_DAYS));
     let mut out = front;
-    let threads = if model.elements.len() < PARALLEL_RULES_FROM_ELEMENTS {
-        1
-    } else {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    };
+    let threads = crate::parallel::threads_for(model.elements.len(), PARALLEL_RULES_FROM_ELEMENTS);
     for found in run_registry(&cx, expiry, threads) {
         out.extend(found);
     }

@@ -14,11 +14,7 @@ pub fn check(model: &Model) -> Vec<Diagnostic> {
 }
 
 fn check_in_runs(model: &Model, parallel_from_elements: usize, elements_per_run: usize) -> Vec<Diagnostic> {
-    let threads = if model.elements.len() < parallel_from_elements {
-        1
-    } else {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    };
+    let threads = crate::parallel::threads_for(model.elements.len(), parallel_from_elements);
     let runs: Vec<&[Element]> = model.elements.chunks(elements_per_run.max(1)).collect();
     crate::parallel::map_in_order(&runs, threads, |run| check_elements(model, run)).concat()
 }

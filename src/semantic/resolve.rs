@@ -74,11 +74,7 @@ fn run_parallel_from(
         next += count as u32;
         (first, count, f.id, ast)
     });
-    let threads = if declarations < parallel_from_declarations {
-        1
-    } else {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    };
+    let threads = crate::parallel::threads_for(declarations, parallel_from_declarations);
     // Files are lowered a wave at a time, and each wave's elements are installed before the
     // next starts, so that lowered elements and their empty shells are not all alive at once.
     let mut installed = 0u32;
