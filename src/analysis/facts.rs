@@ -1416,19 +1416,11 @@ pub fn internet_reached(model: &Model, facts: &Facts) -> Vec<bool> {
     reached
 }
 
-/// Datastores, caches, queues and topics: things that keep data.
 /// The data an interface exchanges: what it `carries` and the request and response models of its
 /// endpoints, in declaration order.
 pub fn interface_data(model: &Model, iface: ElementId) -> Vec<ElementId> {
-    let Some(i) = model.get(iface) else { return Vec::new() };
-    let mut out: Vec<ElementId> = i.references("carries").collect();
-    for ep in &i.endpoints {
-        for v in ep.request.iter().chain(ep.response.iter()) {
-            if let Val::Ref(id) = v.val {
-                out.push(id);
-            }
-        }
-    }
+    let mut out = Vec::new();
+    operations::add_exposed_data(model, iface, &[], &mut out);
     out
 }
 

@@ -87,15 +87,9 @@ pub fn share(links: &mut [Link]) {
     }
 }
 
-/// The data a link exchanges through an interface: what the interface `carries`, and the request
-/// and response models of the called endpoints (of every endpoint when none is named).
-pub fn exposed_data(model: &Model, iface: ElementId, calls: &[usize]) -> Vec<ElementId> {
-    let mut out = Vec::new();
-    add_exposed_data(model, iface, calls, &mut out);
-    out
-}
-
-/// [`exposed_data`] added to `out`: the facts add it to each link's `carries` in place.
+/// Adds to `out` the data a link exchanges through an interface: what the interface `carries`,
+/// and the request and response models of the called endpoints (of every endpoint when none is
+/// named). The facts add it to each link's `carries` in place.
 pub fn add_exposed_data(model: &Model, iface: ElementId, calls: &[usize], out: &mut Vec<ElementId>) {
     let Some(i) = model.get(iface) else { return };
     out.extend(i.references("carries"));

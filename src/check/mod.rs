@@ -490,6 +490,13 @@ mod tests {
     use crate::host::FsHost;
 
     #[test]
+    fn the_slowest_rules_named_for_scheduling_are_registry_rules() {
+        for code in SLOWEST_RULES {
+            assert!(registry::rules().iter().any(|r| r.code.id == *code), "{code} is not a registry rule");
+        }
+    }
+
+    #[test]
     fn rules_on_several_threads_find_what_one_thread_finds_in_registry_order() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         for dir in ["examples/flawed", "tests/data/real/threagile-estate"] {
