@@ -785,9 +785,12 @@ impl Facts {
                 share_pair_marks(&mut links);
                 super::defaults::apply(model, &zone, system, &mut links);
                 operations::share(&mut links);
+                // Sorted once, when every source of a link's data has added to it.
                 for l in &mut links {
                     if let Some(v) = l.via {
                         operations::add_exposed_data(model, v, &l.calls, &mut l.carries);
+                    }
+                    if l.carries.len() > 1 {
                         l.carries.sort_unstable();
                         l.carries.dedup();
                     }
@@ -832,7 +835,7 @@ impl Facts {
             },
         );
         let Stated { system, .. } = stated;
-        Facts {
+        let facts = Facts {
             links,
             outgoing,
             incoming,
@@ -849,7 +852,9 @@ impl Facts {
             zone_table,
             deps,
             graphs: Default::default(),
-        }
+        };
+        facts.build_views(model, threads);
+        facts
     }
 }
 
@@ -912,10 +917,6 @@ fn add_event_links(carried: &[(ElementId, ElementId)], deliveries: &[Delivery], 
             link.carries.push(d.event);
             links.push(link);
         }
-    }
-    for l in links.iter_mut() {
-        l.carries.sort_unstable();
-        l.carries.dedup();
     }
 }
 

@@ -172,4 +172,19 @@ impl Facts {
     pub fn component_graph(&self, model: &Model) -> &ComponentGraph {
         self.graphs.component_graph.get_or_init(|| ComponentGraph::new(model, self))
     }
+
+    /// Builds every view now, on up to two threads: when the rules run side by side, a view built
+    /// on first use would keep one rule thread waiting for the other.
+    pub(super) fn build_views(&self, model: &Model, threads: usize) {
+        crate::parallel::join(
+            threads,
+            || {
+                self.component_graph(model);
+            },
+            || {
+                self.nesting(model);
+                self.flow_steps(model);
+            },
+        );
+    }
 }
