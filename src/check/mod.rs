@@ -246,11 +246,12 @@ pub fn run_with_facts(
     out
 }
 
-/// Models with fewer elements run the registry rules on one thread. Measured on two busy cores
-/// (load 2.5): at 1,000 components (2,947 elements) a second thread took the check phase from
-/// 4.0 to 3.3 ms (median of 61), once the facts build the graph views the rules share, so
-/// that no rule thread waits for the other to build one; the examples (under 300 elements)
-/// stay on one.
+/// Models with fewer elements run the registry rules on one thread. At 1,000 components (2,947
+/// elements) a second thread took the check phase from 4.0 to 3.3 ms (median of 41, five times
+/// at load 2.5 to 3.3), once the facts build the graph views the rules share, so that no rule
+/// thread waits for the other to build one. When other work keeps both cores busy (load 3.7 to
+/// 4.5) the second thread waits for a core and the phase is 5 to 18% slower. The examples (under
+/// 300 elements) stay on one thread.
 const PARALLEL_RULES_FROM_ELEMENTS: usize = 2_500;
 
 /// The rules measured slowest on a large model (`examples/rule-timings` at 100,000 components),
