@@ -61,6 +61,60 @@ pub fn analyze_paths_with(host: &dyn Host, paths: &[PathBuf], opts: &RunOptions)
     Outcome { analyses, errors }
 }
 
+/// [`analyze_paths_with`] for a run that reports findings and reads nothing else of the sources
+/// (`archc check`): each file's text is let go of once parsed and read again afterwards only if a
+/// finding points into it, so that the texts are not resident while the model and facts are built.
+pub fn analyze_paths_for_findings(host: &dyn Host, paths: &[PathBuf], opts: &RunOptions) -> Outcome {
+    let (groups, errors) = group_by_workspace(host, paths);
+    let analyses = groups
+        .into_iter()
+        .map(|(root, inputs)| {
+            let (mut analysis, read) = analyze_reading(host, &root, &inputs, opts, &mut ParseCache::batch_for_findings());
+            restore_texts_of_findings(host, &mut analysis, &read);
+            analysis
+        })
+        .collect();
+    Outcome { analyses, errors }
+}
+
+/// Reads back the dropped texts of the files findings point into (`read` gives each file's path by
+/// name). A file whose text is no longer what was checked keeps no text, and a finding says so.
+fn restore_texts_of_findings(host: &dyn Host, analysis: &mut Analysis, read: &BTreeMap<String, PathBuf>) {
+    if analysis.dropped_texts.is_empty() {
+        return;
+    }
+    let mut wanted = BTreeSet::new();
+    for d in &analysis.diagnostics {
+        wanted.extend(d.primary.iter().chain(&d.secondary).map(|l| l.span.file));
+        wanted.extend(d.fixes.iter().flat_map(|f| &f.edits).map(|e| e.span.file));
+    }
+    let mut changed = Vec::new();
+    for dropped in std::mem::take(&mut analysis.dropped_texts) {
+        if !wanted.contains(&dropped.file) {
+            continue;
+        }
+        let name = analysis.workspace.sources.name(dropped.file).to_string();
+        let text = read
+            .get(&name)
+            .and_then(|path| host.read(path).ok())
+            .map(|bytes| SourceText::from_bytes(name.clone(), bytes).text)
+            .filter(|text| dropped.matches(text));
+        match text {
+            Some(text) => analysis.workspace.sources.restore_text(dropped.file, text),
+            None => changed.push(name),
+        }
+    }
+    for name in changed {
+        analysis.diagnostics.push(
+            Diagnostic::without_span(
+                codes::UNREADABLE_PATH,
+                format!("`{name}` changed or went away while it was checked; its findings show no source"),
+            )
+            .with_help("run the check again once the file is saved"),
+        );
+    }
+}
+
 /// [`analyze_paths_with`] for a process that stays alive (an editor): each workspace keeps its
 /// [`ParseCache`] in `caches`, keyed by root, so only files whose text changed are parsed again.
 /// Caches of workspaces no longer among `paths` are dropped.
@@ -130,6 +184,17 @@ pub fn analyze_workspace_cached(
     opts: &RunOptions,
     cache: &mut ParseCache,
 ) -> Analysis {
+    analyze_reading(host, root, inputs, opts, cache).0
+}
+
+/// [`analyze_workspace_cached`], also giving the path each file was read from, by name.
+fn analyze_reading(
+    host: &dyn Host,
+    root: &Path,
+    inputs: &[PathBuf],
+    opts: &RunOptions,
+    cache: &mut ParseCache,
+) -> (Analysis, BTreeMap<String, PathBuf>) {
     let started = std::time::Instant::now();
     let mut reader = Reader::new(host, root);
     reader.read_inputs(inputs);
@@ -148,7 +213,7 @@ pub fn analyze_workspace_cached(
     let reading = started.elapsed();
     let mut analysis = pipeline::analyze(reader.sources, opts, cache);
     analysis.timings.load_and_parse += reading;
-    analysis
+    (analysis, reader.paths)
 }
 
 /// The sources of one workspace as the driver reads them (`arch.toml`, the selected `.arch`
@@ -172,12 +237,14 @@ struct Reader<'h> {
     read: BTreeSet<PathBuf>,
     /// Files read for imports, by canonical path: what a second name for one of them gives.
     imported: BTreeMap<PathBuf, SourceText>,
+    /// The path each file was read from, by the name the analysis knows it by.
+    paths: BTreeMap<String, PathBuf>,
 }
 
 impl<'h> Reader<'h> {
     fn new(host: &'h dyn Host, root: &Path) -> Self {
         let sources = Sources { root: root.to_path_buf(), ..Sources::default() };
-        Reader { host, root: root.to_path_buf(), config: Config::default(), sources, read: BTreeSet::new(), imported: BTreeMap::new() }
+        Reader { host, root: root.to_path_buf(), config: Config::default(), sources, read: BTreeSet::new(), imported: BTreeMap::new(), paths: BTreeMap::new() }
     }
 
     fn read_inputs(&mut self, inputs: &[PathBuf]) {
@@ -316,6 +383,7 @@ impl<'h> Reader<'h> {
         }
         match self.host.read(&key) {
             Ok(bytes) => {
+                self.paths.insert(name.clone(), key.clone());
                 self.read.insert(key);
                 Some(SourceText::from_bytes(name, bytes))
             }
@@ -357,3 +425,81 @@ impl<'h> Reader<'h> {
     }
 }
 
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::host::MemHost;
+    use std::cell::Cell;
+
+    const WITH_FINDING: &str = "component a \"A\" {\n  uses nowhere sync\n}\n";
+    const CLEAN: &str = "// nothing declared here\n";
+
+    fn host() -> MemHost {
+        MemHost::new([("/ws/arch.toml", ""), ("/ws/a.arch", WITH_FINDING), ("/ws/b.arch", CLEAN)])
+    }
+
+    fn file<'a>(a: &'a Analysis, name: &str) -> &'a crate::source::SourceFile {
+        let id = a.workspace.files.iter().map(|f| f.id).find(|&id| a.workspace.sources.name(id) == name);
+        id.and_then(|id| a.workspace.sources.get(id)).expect("file is in the analysis")
+    }
+
+    #[test]
+    fn a_check_reads_back_only_the_texts_its_findings_point_into() {
+        let host = host();
+        let paths = [PathBuf::from("/ws")];
+        let full = analyze_paths_with(&host, &paths, &RunOptions::default());
+        let lean = analyze_paths_for_findings(&host, &paths, &RunOptions::default());
+        let (full, lean) = (&full.analyses[0], &lean.analyses[0]);
+        assert!(!lean.diagnostics.is_empty(), "a.arch has a finding");
+        assert_eq!(format!("{:?}", full.diagnostics), format!("{:?}", lean.diagnostics));
+        assert_eq!(file(lean, "a.arch").text, WITH_FINDING, "read back for its finding");
+        assert_eq!(file(lean, "b.arch").text, "", "no finding points into it");
+        assert_eq!(file(full, "b.arch").text, CLEAN, "the full analysis keeps every text");
+    }
+
+    /// Gives other bytes for `a.arch` from its second reading on, as if it were saved meanwhile.
+    struct EditedMeanwhile {
+        inner: MemHost,
+        reads: Cell<usize>,
+    }
+
+    impl Host for EditedMeanwhile {
+        fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
+            if path.ends_with("a.arch") {
+                self.reads.set(self.reads.get() + 1);
+                if self.reads.get() > 1 {
+                    return Ok(b"component a \"A\"\n".to_vec());
+                }
+            }
+            self.inner.read(path)
+        }
+        fn size(&self, path: &Path) -> std::io::Result<u64> {
+            self.inner.size(path)
+        }
+        fn is_dir(&self, path: &Path) -> bool {
+            self.inner.is_dir(path)
+        }
+        fn is_file(&self, path: &Path) -> bool {
+            self.inner.is_file(path)
+        }
+        fn canonicalize(&self, path: &Path) -> std::io::Result<PathBuf> {
+            self.inner.canonicalize(path)
+        }
+        fn walk_workspace_files(&self, dir: &Path) -> Vec<Result<PathBuf, String>> {
+            self.inner.walk_workspace_files(dir)
+        }
+    }
+
+    #[test]
+    fn a_file_changed_before_it_is_read_back_is_reported_not_shown_wrongly() {
+        let host = EditedMeanwhile { inner: host(), reads: Cell::new(0) };
+        let outcome = analyze_paths_for_findings(&host, &[PathBuf::from("/ws")], &RunOptions::default());
+        let a = &outcome.analyses[0];
+        assert_eq!(host.reads.get(), 2, "read once to check, once to show the finding");
+        assert_eq!(file(a, "a.arch").text, "", "the new text is not the one the spans point into");
+        let changed: Vec<&str> =
+            a.diagnostics.iter().filter(|d| d.code.id == codes::UNREADABLE_PATH.id).map(|d| d.message.as_str()).collect();
+        assert_eq!(changed, ["`a.arch` changed or went away while it was checked; its findings show no source"]);
+    }
+}

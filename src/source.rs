@@ -73,6 +73,14 @@ impl SourceMap {
         self.get(id).map_or("<unknown>", |f| f.name.as_str())
     }
 
+    /// Puts back the text of a file whose text was left out (see `Analysis::dropped_texts`).
+    pub fn restore_text(&mut self, id: FileId, text: String) {
+        if let Some(file) = self.files.get_mut(id.0 as usize) {
+            file.text = text;
+            file.line_index = LineIndex::default();
+        }
+    }
+
     pub fn set_display_prefix(&mut self, prefix: String) {
         self.display_prefix = prefix;
     }

@@ -336,7 +336,7 @@ fn check(host: &dyn Host, paths: &[PathBuf], args: &CheckArgs) -> i32 {
         }
     };
     let opts = driver::RunOptions { today, baseline };
-    let mut outcome = driver::analyze_paths_with(host, paths, &opts);
+    let mut outcome = driver::analyze_paths_for_findings(host, paths, &opts);
     for a in &mut outcome.analyses {
         let prefix = display_prefix(host, &a.root);
         a.workspace.sources.set_display_prefix(prefix);

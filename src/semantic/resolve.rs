@@ -15,6 +15,7 @@ use crate::diagnostics::{codes, did_you_mean, Diagnostic};
 use crate::source::{FileId, Span};
 use std::borrow::Cow;
 
+use crate::syntax::args::Block as ThinList;
 use crate::syntax::ast::{self, Decl, Ident, Item, SourceAst};
 use crate::syntax::schema::{self, DeclKind, Ty};
 
@@ -97,8 +98,8 @@ fn run_parallel_from(
             lowerer.lower_file(first, file, &ast);
             lowerer.into_parts()
         });
-        for (elements, acceptances, diags) in lowered {
-            for lowered in elements {
+        for (parts, acceptances, diags) in lowered {
+            for lowered in parts {
                 r.install(ElementId(installed), lowered);
                 installed += 1;
             }
@@ -226,8 +227,8 @@ struct Lowerer<'r, 'w> {
     r: &'r Resolver<'w>,
     /// This file's diagnostics, in the order one thread would have reported them.
     diags: Vec<Diagnostic>,
-    /// This file's elements, lowered, in declaring order (their children are the declared ones').
-    elements: Vec<Element>,
+    /// What lowering adds to each of this file's declared elements, in declaring order.
+    elements: Vec<Lowered>,
     acceptances: Vec<Acceptance>,
 }
 
@@ -241,14 +242,28 @@ impl<'w> std::ops::Deref for Lowerer<'_, 'w> {
     }
 }
 
+/// What lowering a declaration adds to the element declaring it made: the declared shell already
+/// has the kind, name, parent, children, file and spans, so only the rest is built and moved.
+struct Lowered {
+    label: Option<SmolStr>,
+    variant: Option<SmolStr>,
+    attrs: Vec<Attribute>,
+    steps: ThinList<Step>,
+    endpoints: ThinList<Endpoint>,
+    fields: ThinList<Field>,
+}
+
 impl<'w> Resolver<'w> {
-    /// Puts a lowered element in the place of its declared shell, keeping the shell's name and
-    /// children (the lowered element was built without them).
-    fn install(&mut self, id: ElementId, mut lowered: Element) {
+    /// Fills a declared element with what lowering made of its declaration.
+    fn install(&mut self, id: ElementId, lowered: Lowered) {
         let Some(declared) = self.model.elements.get_mut(id.0 as usize) else { return };
-        lowered.name = std::mem::take(&mut declared.name);
-        lowered.children = std::mem::take(&mut declared.children);
-        *declared = lowered;
+        let Lowered { label, variant, attrs, steps, endpoints, fields } = lowered;
+        declared.label = label;
+        declared.variant = variant;
+        declared.set_attrs(attrs);
+        declared.steps = steps;
+        declared.endpoints = endpoints;
+        declared.fields = fields;
     }
 
     fn file(&self, id: FileId) -> Option<&'w WorkspaceFile> {
@@ -390,7 +405,7 @@ impl Lowerer<'_, '_> {
         }
     }
 
-    fn into_parts(self) -> (Vec<Element>, Vec<Acceptance>, Vec<Diagnostic>) {
+    fn into_parts(self) -> (Vec<Lowered>, Vec<Acceptance>, Vec<Diagnostic>) {
         (self.elements, self.acceptances, self.diags)
     }
 
@@ -450,24 +465,14 @@ impl Lowerer<'_, '_> {
         if d.kind == DeclKind::Component {
             self.system_agrees_with_nesting(id, &attrs);
         }
-        let Some(declared) = self.model.get(id) else { return };
-        // The name and children stay with the declared shell (see `Resolver::install`).
-        let mut e = Element::new(
-            declared.kind,
-            SmolStr::default(),
-            declared.parent,
-            declared.file,
-            declared.span,
-            declared.name_span,
-        );
-        e.from_std = declared.from_std;
-        e.label = d.label.as_ref().map(|l| l.value.clone());
-        e.variant = d.variant.as_ref().map(|v| v.text.clone());
-        e.set_attrs(attrs);
-        e.steps = steps;
-        e.endpoints = endpoints;
-        e.fields = fields;
-        self.elements.push(e);
+        self.elements.push(Lowered {
+            label: d.label.as_ref().map(|l| l.value.clone()),
+            variant: d.variant.as_ref().map(|v| v.text.clone()),
+            attrs,
+            steps,
+            endpoints,
+            fields,
+        });
     }
 
     /// A component declared inside a system belongs to it: a `system` attribute naming another
