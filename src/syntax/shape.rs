@@ -644,7 +644,8 @@ impl Shaper {
                 if let Some(v) = self.value(w, p.ty, name) {
                     return Some(Attr { spec, args: Args::one(v), block: Block::default(), span });
                 }
-                return Some(Attr { spec, args: [smallvec::SmallVec::new()].into_iter().collect(), block: Block::default(), span });
+                let args = [smallvec::SmallVec::new()].into_iter().collect();
+                return Some(Attr { spec, args, block: Block::default(), span });
             }
         }
         let mut args: smallvec::SmallVec<[smallvec::SmallVec<[Value; 1]>; 2]> = smallvec::SmallVec::new();
