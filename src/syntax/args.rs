@@ -24,6 +24,11 @@ enum Repr<T> {
 }
 
 impl<T> Args<T> {
+    /// One parameter with one value: the shape of nearly every attribute, built without a list.
+    pub fn one(value: T) -> Self {
+        Args(Repr::One(value))
+    }
+
     /// How many parameters have a list.
     pub fn len(&self) -> usize {
         match &self.0 {

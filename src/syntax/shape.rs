@@ -637,6 +637,17 @@ impl Shaper {
         let (Token::Ident(name), name_range) = run.first()? else { return None };
         let name_span = self.span(name_range);
         let span = self.words_span(run).unwrap_or(name_span);
+        // Nearly every attribute is a name and one value for its one parameter: that needs no
+        // list of lists. Anything else (and every error) takes the general path below.
+        if let ([p], [_, w]) = (spec.params, run) {
+            if !matches!(w.0, Token::Comma) && consume_param(run, 1, p) == 2 {
+                if let Some(v) = self.value(w, p.ty, name) {
+                    return Some(Attr { spec, args: Args::one(v), block: Block::default(), span });
+                }
+                let args = [smallvec::SmallVec::new()].into_iter().collect();
+                return Some(Attr { spec, args, block: Block::default(), span });
+            }
+        }
         let mut args: smallvec::SmallVec<[smallvec::SmallVec<[Value; 1]>; 2]> = smallvec::SmallVec::new();
         let mut i = 1;
         for p in spec.params {

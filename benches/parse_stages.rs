@@ -1,0 +1,76 @@
+//! Where the time of `syntax::parse` goes, stage by stage (lex, parse, shape), in process and on
+//! one thread, over every `.arch` file under a folder: median of the runs, plus the whole parse.
+//!
+//! ```sh
+//! cargo run --release --example parse-stages -- /tmp/ws10000 [runs]
+//! ```
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use archc::source::FileId;
+use archc::syntax::{self, lexer, parser, shape};
+
+// The allocator `archc` itself uses, so that allocation costs are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+fn arch_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir).expect("readable folder").flatten().map(|e| e.path()).collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            arch_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "arch") {
+            out.push(path);
+        }
+    }
+}
+
+fn median(mut times: Vec<Duration>) -> Duration {
+    times.sort();
+    times[times.len() / 2]
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let root = PathBuf::from(args.next().unwrap_or_else(|| "/tmp/ws10000".into()));
+    let runs: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(7).max(1);
+    let mut paths = Vec::new();
+    arch_files(&root, &mut paths);
+    let texts: Vec<String> = paths.iter().map(|p| std::fs::read_to_string(p).expect("utf-8 file")).collect();
+    let bytes: usize = texts.iter().map(String::len).sum();
+    let (mut lex_t, mut parse_t, mut shape_t, mut whole_t) = (vec![], vec![], vec![], vec![]);
+    for _ in 0..runs {
+        let (mut lex_d, mut parse_d, mut shape_d) = (Duration::ZERO, Duration::ZERO, Duration::ZERO);
+        for (i, text) in texts.iter().enumerate() {
+            let file = FileId(i as u32);
+            let t0 = Instant::now();
+            let lexed = lexer::lex(file, text);
+            let t1 = Instant::now();
+            let (nodes, errors) = parser::parse_tokens(file, &lexed.tokens, text.len());
+            let t2 = Instant::now();
+            let (ast, shape_errors) = shape::shape(file, &nodes);
+            let t3 = Instant::now();
+            assert!(errors.is_empty() && shape_errors.is_empty(), "{} has errors", paths[i].display());
+            std::hint::black_box(&ast);
+            lex_d += t1 - t0;
+            parse_d += t2 - t1;
+            shape_d += t3 - t2;
+        }
+        lex_t.push(lex_d);
+        parse_t.push(parse_d);
+        shape_t.push(shape_d);
+        let t0 = Instant::now();
+        for (i, text) in texts.iter().enumerate() {
+            std::hint::black_box(syntax::parse(FileId(i as u32), text));
+        }
+        whole_t.push(t0.elapsed());
+    }
+    let whole = median(whole_t);
+    println!("{} files, {:.1} MB, {runs} runs, median", texts.len(), bytes as f64 / 1e6);
+    println!("lex   {:8.2} ms", median(lex_t).as_secs_f64() * 1e3);
+    println!("parse {:8.2} ms", median(parse_t).as_secs_f64() * 1e3);
+    println!("shape {:8.2} ms", median(shape_t).as_secs_f64() * 1e3);
+    println!("whole {:8.2} ms  ({:.0} MB/s)", whole.as_secs_f64() * 1e3, bytes as f64 / 1e6 / whole.as_secs_f64());
+}
