@@ -113,11 +113,12 @@ fn run_parallel_from(
 
 /// Lowering takes 1.1 to 1.5 us a declaration on one thread. At 100,000 components (285,000
 /// declarations) two idle cores lowered in 245 ms instead of 436, and at 10,000 (28,000
-/// declarations) `archc check` took 0.85x the one-thread time on a quiet machine (95 against
-/// 111 ms, median of 11). On cores busy with other work a wave can end waiting for a descheduled
-/// thread, so small workspaces, where that wait would dwarf the gain, stay on one thread; the
-/// same bound as the facts' two threads, and a one-file workspace keeps its start-up time.
-const PARALLEL_FROM_DECLARATIONS: usize = 8_000;
+/// declarations) `archc check` took 0.85x the one-thread time on a quiet machine. At 1,000
+/// components (about 2,900 declarations) a second thread took resolve from 2.6 to 2.2 ms (median
+/// of 25, two alternating sets, load 1.3). On cores busy with other work a wave can end waiting
+/// for a descheduled thread; below this bound that wait would dwarf the gain, and a one-file
+/// workspace keeps its start-up time.
+const PARALLEL_FROM_DECLARATIONS: usize = 2_000;
 
 /// At most about 21 MB of lowered elements waiting to be installed (peak memory at 100,000
 /// components did not move, measured against one wave and against waves of 32,768); few waves,
@@ -510,15 +511,10 @@ impl Lowerer<'_, '_> {
             .iter()
             .map(|a| {
                 let spec = a.spec;
-                let args = a
-                    .args
-                    .iter()
-                    .enumerate()
-                    .map(|(i, vals)| {
-                        let ty = spec.params.get(i).map_or(Ty::Str, |p| p.ty);
-                        vals.iter().map(|v| self.value(v, ty, ctx, spec.name)).collect()
-                    })
-                    .collect();
+                let args = a.args.map(|i, v| {
+                    let ty = spec.params.get(i).map_or(Ty::Str, |p| p.ty);
+                    self.value(v, ty, ctx, spec.name)
+                });
                 Attribute { spec, args, block: self.attrs(&a.block, ctx).into(), span: a.span }
             })
             .collect()

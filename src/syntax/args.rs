@@ -56,6 +56,18 @@ impl<T> Args<T> {
         self.get(0)
     }
 
+    /// The same shape with every value mapped; `f` gets the value's parameter index. Keeps the
+    /// one-value shape without the lists that collecting would build.
+    pub fn map<U>(&self, mut f: impl FnMut(usize, &T) -> U) -> Args<U> {
+        Args(match &self.0 {
+            Repr::None => Repr::None,
+            Repr::One(v) => Repr::One(f(0, v)),
+            Repr::Lists(lists) => {
+                Repr::Lists(lists.iter().enumerate().map(|(i, l)| l.iter().map(|v| f(i, v)).collect()).collect())
+            }
+        })
+    }
+
     /// The values of each parameter, in order.
     pub fn iter(&self) -> ArgsIter<'_, T> {
         match &self.0 {
@@ -200,6 +212,10 @@ mod tests {
             assert_eq!(args.first().map(<[u32]>::to_vec), lists.first().cloned());
             assert_eq!(args.get(lists.len()), None);
             assert_eq!(format!("{args:?}"), format!("{lists:?}"), "prints as the lists");
+            let mapped = args.map(|i, v| (i, v * 10));
+            let expected: Args<(usize, u32)> =
+                lists.iter().enumerate().map(|(i, l)| l.iter().map(|v| (i, v * 10)).collect::<SmallVec<[_; 1]>>()).collect();
+            assert_eq!(mapped, expected, "mapping keeps the shape collecting would give");
         }
     }
 
