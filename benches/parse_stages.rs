@@ -15,16 +15,15 @@ use archc::syntax::{self, lexer, parser, shape};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-fn arch_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir).expect("readable folder").flatten().map(|e| e.path()).collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            arch_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "arch") {
-            out.push(path);
-        }
-    }
+/// Every `.arch` file under `dir`, in a stable order.
+fn arch_files(dir: &Path) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(walkdir::DirEntry::into_path)
+        .filter(|p| p.extension().is_some_and(|e| e == "arch"))
+        .collect()
 }
 
 fn median(mut times: Vec<Duration>) -> Duration {
@@ -36,8 +35,7 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let root = PathBuf::from(args.next().unwrap_or_else(|| "/tmp/ws10000".into()));
     let runs: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(7).max(1);
-    let mut paths = Vec::new();
-    arch_files(&root, &mut paths);
+    let paths = arch_files(&root);
     let texts: Vec<String> = paths.iter().map(|p| std::fs::read_to_string(p).expect("utf-8 file")).collect();
     let bytes: usize = texts.iter().map(String::len).sum();
     let (mut lex_t, mut parse_t, mut shape_t, mut whole_t) = (vec![], vec![], vec![], vec![]);
