@@ -10,7 +10,7 @@ use smol_str::SmolStr;
 
 use crate::source::{FileId, Span};
 
-use crate::syntax::args::Block as ThinList;
+use crate::syntax::args::ThinList;
 use crate::syntax::literal::Literal;
 use crate::syntax::schema::{AttrSpec, DeclKind, FixedWord};
 
@@ -82,7 +82,7 @@ pub struct Value {
 /// An attribute's values, one list per parameter of its spec, the common single value inline.
 pub type Args = crate::syntax::args::Args<Value>;
 /// An attribute's `{ ... }` block: a null pointer when empty, as most are.
-pub type Block = crate::syntax::args::Block<Attribute>;
+pub type Block = ThinList<Attribute>;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Attribute {

@@ -15,7 +15,7 @@ use crate::diagnostics::{codes, did_you_mean, Diagnostic};
 use crate::source::{FileId, Span};
 use std::borrow::Cow;
 
-use crate::syntax::args::Block as ThinList;
+use crate::syntax::args::ThinList;
 use crate::syntax::ast::{self, Decl, Ident, Item, SourceAst};
 use crate::syntax::schema::{self, DeclKind, Ty};
 

@@ -151,27 +151,27 @@ impl<'a, T> IntoIterator for &'a Args<T> {
 /// steps or fields): empty, it is one null pointer (eight bytes where a boxed slice took sixteen
 /// and a vector twenty-four) and reads as an empty slice.
 #[derive(Clone, PartialEq)]
-pub struct Block<T>(Option<Box<Box<[T]>>>);
+pub struct ThinList<T>(Option<Box<Box<[T]>>>);
 
-impl<T> Default for Block<T> {
+impl<T> Default for ThinList<T> {
     fn default() -> Self {
-        Block(None)
+        ThinList(None)
     }
 }
 
-impl<T> From<Vec<T>> for Block<T> {
+impl<T> From<Vec<T>> for ThinList<T> {
     fn from(attrs: Vec<T>) -> Self {
-        Block((!attrs.is_empty()).then(|| Box::new(attrs.into_boxed_slice())))
+        ThinList((!attrs.is_empty()).then(|| Box::new(attrs.into_boxed_slice())))
     }
 }
 
-impl<T> FromIterator<T> for Block<T> {
+impl<T> FromIterator<T> for ThinList<T> {
     fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Self {
-        Block::from(iter.into_iter().collect::<Vec<T>>())
+        ThinList::from(iter.into_iter().collect::<Vec<T>>())
     }
 }
 
-impl<T> std::ops::Deref for Block<T> {
+impl<T> std::ops::Deref for ThinList<T> {
     type Target = [T];
 
     fn deref(&self) -> &[T] {
@@ -179,7 +179,7 @@ impl<T> std::ops::Deref for Block<T> {
     }
 }
 
-impl<'a, T> IntoIterator for &'a Block<T> {
+impl<'a, T> IntoIterator for &'a ThinList<T> {
     type Item = &'a T;
     type IntoIter = std::slice::Iter<'a, T>;
 
@@ -189,7 +189,7 @@ impl<'a, T> IntoIterator for &'a Block<T> {
 }
 
 /// Prints as the slice it stands for.
-impl<T: fmt::Debug> fmt::Debug for Block<T> {
+impl<T: fmt::Debug> fmt::Debug for ThinList<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_list().entries(self.iter()).finish()
     }
@@ -220,14 +220,14 @@ mod tests {
     }
 
     #[test]
-    fn a_block_reads_as_its_slice_and_an_empty_one_allocates_nothing() {
-        let empty = Block::<u32>::from(Vec::new());
+    fn a_thin_list_reads_as_its_slice_and_an_empty_one_allocates_nothing() {
+        let empty = ThinList::<u32>::from(Vec::new());
         assert!(empty.is_empty());
-        assert_eq!(empty, Block::default());
-        let block = Block::from(vec![7u32, 8]);
+        assert_eq!(empty, ThinList::default());
+        let block = ThinList::from(vec![7u32, 8]);
         assert_eq!(&*block, &[7, 8]);
         assert_eq!((&block).into_iter().copied().collect::<Vec<_>>(), vec![7, 8]);
         assert_eq!(format!("{block:?}"), "[7, 8]");
-        assert_eq!(std::mem::size_of::<Block<u32>>(), 8);
+        assert_eq!(std::mem::size_of::<ThinList<u32>>(), 8);
     }
 }

@@ -7,7 +7,7 @@ use super::literal::Literal;
 use super::schema::{AttrSpec, DeclKind, FixedWord};
 use crate::source::Span;
 
-pub use super::args::{Args, Block};
+pub use super::args::{Args, ThinList};
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SourceAst {
@@ -58,7 +58,7 @@ pub struct Accept {
 }
 
 /// A workspace's trees are all alive at the end of parsing: the lists that most declarations
-/// leave empty are thin [`Block`]s.
+/// leave empty are [`ThinList`]s.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Decl {
     pub kind: DeclKind,
@@ -68,10 +68,10 @@ pub struct Decl {
     /// Boxed: few declarations have one.
     pub variant: Option<Box<Ident>>,
     pub attrs: Box<[Attr]>,
-    pub children: Block<Decl>,
-    pub steps: Block<Step>,
-    pub endpoints: Block<Endpoint>,
-    pub fields: Block<Field>,
+    pub children: ThinList<Decl>,
+    pub steps: ThinList<Step>,
+    pub endpoints: ThinList<Endpoint>,
+    pub fields: ThinList<Field>,
     pub span: Span,
 }
 
@@ -81,7 +81,7 @@ pub struct Attr {
     /// One entry per parameter of the spec; an omitted optional parameter is an empty list.
     pub args: Args<Value>,
     /// The attributes of its `{ ... }` block (most attributes have none).
-    pub block: Block<Attr>,
+    pub block: ThinList<Attr>,
     pub span: Span,
 }
 

@@ -642,10 +642,10 @@ impl Shaper {
         if let ([p], [_, w]) = (spec.params, run) {
             if !matches!(w.0, Token::Comma) && consume_param(run, 1, p) == 2 {
                 if let Some(v) = self.value(w, p.ty, name) {
-                    return Some(Attr { spec, args: Args::one(v), block: Block::default(), span });
+                    return Some(Attr { spec, args: Args::one(v), block: ThinList::default(), span });
                 }
                 let args = [smallvec::SmallVec::new()].into_iter().collect();
-                return Some(Attr { spec, args, block: Block::default(), span });
+                return Some(Attr { spec, args, block: ThinList::default(), span });
             }
         }
         let mut args: smallvec::SmallVec<[smallvec::SmallVec<[Value; 1]>; 2]> = smallvec::SmallVec::new();
@@ -679,7 +679,7 @@ impl Shaper {
             args.push(vals);
             i = end;
         }
-        Some(Attr { spec, args: args.into_iter().collect(), block: Block::default(), span })
+        Some(Attr { spec, args: args.into_iter().collect(), block: ThinList::default(), span })
     }
 
     /// A value word checked against the expected type.
