@@ -104,6 +104,9 @@ fn restore_texts_of_findings(host: &dyn Host, analysis: &mut Analysis, read: &BT
             None => changed.push(name),
         }
     }
+    if changed.is_empty() {
+        return;
+    }
     for name in changed {
         analysis.diagnostics.push(
             Diagnostic::without_span(
@@ -113,6 +116,8 @@ fn restore_texts_of_findings(host: &dyn Host, analysis: &mut Analysis, read: &BT
             .with_help("run the check again once the file is saved"),
         );
     }
+    // Every output relies on the analysis' order, which these findings must keep.
+    crate::diagnostics::sort(&mut analysis.diagnostics);
 }
 
 /// [`analyze_paths_with`] for a process that stays alive (an editor): each workspace keeps its
