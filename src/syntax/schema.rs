@@ -13,7 +13,7 @@ pub struct FixedWord(&'static str);
 impl FixedWord {
     /// The word of `allowed` (a [`Ty::Enum`] set) that `text` spells, if any.
     pub fn find(allowed: &'static [&'static str], text: &str) -> Option<FixedWord> {
-        allowed.iter().find(|w| **w == text).map(|w| FixedWord(w))
+        allowed.iter().find(|w| same_word(w, text)).map(|w| FixedWord(w))
     }
 
     pub fn as_str(&self) -> &'static str {
@@ -149,7 +149,7 @@ impl DeclKind {
     }
 
     pub fn from_keyword(word: &str) -> Option<DeclKind> {
-        DECLS.iter().find(|d| d.keyword == word && d.top_level).map(|d| d.kind)
+        DECLS.iter().find(|d| same_word(d.keyword, word) && d.top_level).map(|d| d.kind)
     }
 }
 
@@ -270,12 +270,20 @@ pub struct DeclSpec {
 
 impl DeclSpec {
     pub fn attr(&self, name: &str) -> Option<&'static AttrSpec> {
-        self.attrs.iter().find(|a| a.name == name)
+        find_attr(self.attrs, name)
     }
 }
 
 pub fn find_attr(attrs: &'static [AttrSpec], name: &str) -> Option<&'static AttrSpec> {
-    attrs.iter().find(|a| a.name == name)
+    attrs.iter().find(|a| same_word(a.name, name))
+}
+
+/// `a == b`, comparing lengths and first bytes before calling `memcmp`: the schema's lists are
+/// searched for every word of a model, and nearly every name there differs from the word in one
+/// of those.
+#[inline]
+pub fn same_word(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().next() == b.bytes().next() && a == b
 }
 
 // Value sets.

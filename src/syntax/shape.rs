@@ -19,20 +19,49 @@ pub fn shape(file: FileId, nodes: &[Node<'_>]) -> (SourceAst, Vec<Diagnostic>) {
     (SourceAst { items }, sh.errors)
 }
 
+/// What a line of a declaration's block is, decided by its first words and the declaration's
+/// spec. [`reserve_members`] and [`Shaper::member`] both ask, so they always agree.
+#[derive(Clone, Copy)]
+enum Line {
+    Step,
+    Endpoint,
+    Field,
+    Child(DeclKind),
+    /// Attributes, or an error `member` reports.
+    Other,
+}
+
+fn classify(node: &Node<'_>, spec: &DeclSpec) -> Line {
+    let Some((Token::Ident(head), _)) = node.words.first() else { return Line::Other };
+    let is_step = matches!(node.words.get(1), Some((Token::Arrow | Token::AsyncArrow, _)));
+    match spec.statements {
+        Statements::Steps if is_step => return Line::Step,
+        Statements::Endpoints if schema::HTTP_METHODS.contains(head) || *head == "op" => return Line::Endpoint,
+        Statements::Fields if *head == "field" => return Line::Field,
+        _ => {}
+    }
+    // Most kinds nest nothing: no keyword to compare.
+    match spec.nested.iter().find(|k| schema::same_word(k.keyword(), head)) {
+        Some(kind) => Line::Child(*kind),
+        None => Line::Other,
+    }
+}
+
 /// Sizes a declaration's lists from the lines of its block, as [`Shaper::member`] will sort
 /// them, so that each is allocated once and holds no spare room: the batch run keeps every file's
 /// tree until resolution. A line with several attributes only makes its list grow once more.
 fn reserve_members(members: &mut Members, spec: &DeclSpec, nodes: &[Node<'_>]) {
     let (mut attrs, mut children, mut steps, mut endpoints, mut fields) = (0, 0, 0, 0, 0);
     for node in nodes {
-        let Some((Token::Ident(head), _)) = node.words.first() else { continue };
-        let is_step = matches!(node.words.get(1), Some((Token::Arrow | Token::AsyncArrow, _)));
-        match spec.statements {
-            Statements::Steps if is_step => steps += 1,
-            Statements::Endpoints if schema::HTTP_METHODS.contains(head) || *head == "op" => endpoints += 1,
-            Statements::Fields if *head == "field" => fields += 1,
-            _ if spec.nested.iter().any(|k| k.keyword() == *head) => children += 1,
-            _ => attrs += 1,
+        if !matches!(node.words.first(), Some((Token::Ident(_), _))) {
+            continue;
+        }
+        match classify(node, spec) {
+            Line::Step => steps += 1,
+            Line::Endpoint => endpoints += 1,
+            Line::Field => fields += 1,
+            Line::Child(_) => children += 1,
+            Line::Other => attrs += 1,
         }
     }
     members.attrs.reserve_exact(attrs);
@@ -160,7 +189,7 @@ impl Shaper {
 
     fn ident(&self, w: &Word<'_>) -> Option<Ident> {
         match w.0 {
-            Token::Ident(s) => Some(Ident { text: SmolStr::new(s), span: self.word_span(w) }),
+            Token::Ident(s) => Some(Ident { text: smol(s), span: self.word_span(w) }),
             _ => None,
         }
     }
@@ -239,7 +268,7 @@ impl Shaper {
                 return None;
             }
             Some((Token::Ident(name), r)) if name.starts_with("std.") => {
-                ImportTarget::Std(Ident { text: SmolStr::new(name), span: self.span(r) })
+                ImportTarget::Std(Ident { text: smol(name), span: self.span(r) })
             }
             Some((Token::Str(raw), r)) => ImportTarget::Path(Text { value: text_value(raw), span: self.span(r) }),
             other => {
@@ -317,7 +346,7 @@ impl Shaper {
         let keyword = self.word_span(&words[0]);
         let span = self.span(&node.range);
         let name = match words.get(1) {
-            Some((Token::Ident(n), r)) if !n.contains('.') => Ident { text: SmolStr::new(n), span: self.span(r) },
+            Some((Token::Ident(n), r)) if !n.contains('.') => Ident { text: smol(n), span: self.span(r) },
             Some(w @ (Token::Ident(_), _)) => {
                 self.err(
                     codes::MISSING_VALUE,
@@ -354,7 +383,7 @@ impl Shaper {
             match words.get(i) {
                 Some((Token::Ident(v), r)) if spec.attr(v).is_none() => {
                     i += 1;
-                    let id = Ident { text: SmolStr::new(v), span: self.span(r) };
+                    let id = Ident { text: smol(v), span: self.span(r) };
                     if !variants.contains(v) {
                         let mut d = Diagnostic::new(
                             codes::WRONG_VALUE_TYPE,
@@ -410,48 +439,45 @@ impl Shaper {
             return;
         }
         let Some(first) = node.words.first() else { return };
-        let head = match first.0 {
-            Token::Ident(h) => h,
-            _ => {
-                let found = first.0.describe();
-                self.err(
-                    codes::UNEXPECTED_TOKEN,
-                    format!("expected an attribute, found {found}"),
-                    self.word_span(first),
-                    "not an attribute",
-                )
-                .help = Some(format!("attributes of `{}` are {}", spec.keyword, list_names(spec.attrs)));
-                return;
-            }
-        };
-        let is_step = matches!(node.words.get(1), Some((Token::Arrow | Token::AsyncArrow, _)));
-        match spec.statements {
-            Statements::Steps if is_step => {
+        if !matches!(first.0, Token::Ident(_)) {
+            let found = first.0.describe();
+            self.err(
+                codes::UNEXPECTED_TOKEN,
+                format!("expected an attribute, found {found}"),
+                self.word_span(first),
+                "not an attribute",
+            )
+            .help = Some(format!("attributes of `{}` are {}", spec.keyword, list_names(spec.attrs)));
+            return;
+        }
+        match classify(node, spec) {
+            Line::Step => {
                 if let Some(s) = self.step(node) {
                     members.steps.push(s);
                 }
                 return;
             }
-            Statements::Endpoints if schema::HTTP_METHODS.contains(&head) || head == "op" => {
+            Line::Endpoint => {
                 if let Some(e) = self.endpoint(node) {
                     members.endpoints.push(e);
                 }
                 return;
             }
-            Statements::Fields if head == "field" => {
+            Line::Field => {
                 if let Some(f) = self.field(node) {
                     members.fields.push(f);
                 }
                 return;
             }
-            _ => {}
-        }
-        if let Some(kind) = spec.nested.iter().find(|k| k.keyword() == head) {
-            if let Some(child) = self.decl(node, kind.spec()) {
-                members.children.push(child);
+            Line::Child(kind) => {
+                if let Some(child) = self.decl(node, kind.spec()) {
+                    members.children.push(child);
+                }
+                return;
             }
-            return;
+            Line::Other => {}
         }
+        let is_step = matches!(node.words.get(1), Some((Token::Arrow | Token::AsyncArrow, _)));
         if is_step {
             self.err(
                 codes::UNEXPECTED_VALUE,
@@ -524,70 +550,86 @@ impl Shaper {
                 all.push(a);
             }
         }
-        let out = &all[before..];
         if let Some(at) = stuck {
-            let w = &words[at];
-            let span = self.word_span(w);
-            match w.0 {
-                Token::Ident(name) if at == 0 && DeclKind::from_keyword(name).is_some() => {
-                    let d = Diagnostic::new(
-                        codes::UNKNOWN_ATTRIBUTE,
-                        format!("a `{name}` declaration cannot be nested inside `{owner}`"),
-                        span,
-                        "declaration inside a block",
-                    )
-                    .with_help(format!("close the `{owner}` block with `}}` before this line"));
-                    self.error(d);
-                }
-                Token::Ident(name)
-                    if at > from && (name == "field" || name == "op" || schema::HTTP_METHODS.contains(&name)) =>
-                {
-                    let d = Diagnostic::new(
-                        codes::UNEXPECTED_VALUE,
-                        format!("`{name}` must start its own line"),
-                        span,
-                        "after attributes on the same line",
-                    )
-                    .with_help(format!("put this `{name}` on a new line"));
-                    self.error(d);
-                }
-                Token::Ident(name) => {
-                    let mut d = Diagnostic::new(
-                        codes::UNKNOWN_ATTRIBUTE,
-                        format!("unknown attribute `{}` in `{owner}`", quoted(name)),
-                        span,
-                        "not an attribute here",
-                    );
-                    d = match did_you_mean(name, attrs.iter().map(|a| a.name)) {
-                        Some(s) => d.with_suggestion(s),
-                        None => d.with_help(format!("attributes of `{owner}` are {}", list_names(attrs))),
-                    };
-                    if at > from {
-                        if let Some(prev) = out.last() {
-                            d = d.with_secondary(prev.span, "after this complete attribute");
-                        }
+            let prev = all.get(before..).and_then(|out| out.last());
+            self.no_attribute_here(words, at, from, attrs, owner, prev);
+        }
+    }
+
+    /// Reports word `at`, where no attribute of `attrs` can start; `prev` is the attribute
+    /// before it on the line. Kept out of line: the loop above runs for every line of a model.
+    #[cold]
+    #[inline(never)]
+    fn no_attribute_here(
+        &mut self,
+        words: &[Word<'_>],
+        at: usize,
+        from: usize,
+        attrs: &'static [AttrSpec],
+        owner: &str,
+        prev: Option<&Attr>,
+    ) {
+        let w = &words[at];
+        let span = self.word_span(w);
+        match w.0 {
+            Token::Ident(name) if at == 0 && DeclKind::from_keyword(name).is_some() => {
+                let d = Diagnostic::new(
+                    codes::UNKNOWN_ATTRIBUTE,
+                    format!("a `{name}` declaration cannot be nested inside `{owner}`"),
+                    span,
+                    "declaration inside a block",
+                )
+                .with_help(format!("close the `{owner}` block with `}}` before this line"));
+                self.error(d);
+            }
+            Token::Ident(name)
+                if at > from && (name == "field" || name == "op" || schema::HTTP_METHODS.contains(&name)) =>
+            {
+                let d = Diagnostic::new(
+                    codes::UNEXPECTED_VALUE,
+                    format!("`{name}` must start its own line"),
+                    span,
+                    "after attributes on the same line",
+                )
+                .with_help(format!("put this `{name}` on a new line"));
+                self.error(d);
+            }
+            Token::Ident(name) => {
+                let mut d = Diagnostic::new(
+                    codes::UNKNOWN_ATTRIBUTE,
+                    format!("unknown attribute `{}` in `{owner}`", quoted(name)),
+                    span,
+                    "not an attribute here",
+                );
+                d = match did_you_mean(name, attrs.iter().map(|a| a.name)) {
+                    Some(s) => d.with_suggestion(s),
+                    None => d.with_help(format!("attributes of `{owner}` are {}", list_names(attrs))),
+                };
+                if at > from {
+                    if let Some(prev) = prev {
+                        d = d.with_secondary(prev.span, "after this complete attribute");
                     }
-                    self.error(d);
                 }
-                Token::Error => {}
-                ref tok => {
-                    let found = tok.describe();
-                    let mut d = Diagnostic::new(
-                        codes::UNEXPECTED_VALUE,
-                        format!("{found} is not expected here"),
-                        span,
-                        "not expected here",
-                    );
-                    if let Some(prev) = out.last() {
-                        d = d
-                            .with_secondary(prev.span, format!("`{}` is complete here", prev.spec.name))
-                            .with_help(format!("`{}` takes {}", prev.spec.name, describe_params(prev.spec)));
-                    }
-                    if owner == "endpoint" && matches!(tok, Token::Str(_) | Token::TextBlock(_)) {
-                        d = d.with_help("write the summary right after the response model, before the options");
-                    }
-                    self.error(d);
+                self.error(d);
+            }
+            Token::Error => {}
+            ref tok => {
+                let found = tok.describe();
+                let mut d = Diagnostic::new(
+                    codes::UNEXPECTED_VALUE,
+                    format!("{found} is not expected here"),
+                    span,
+                    "not expected here",
+                );
+                if let Some(prev) = prev {
+                    d = d
+                        .with_secondary(prev.span, format!("`{}` is complete here", prev.spec.name))
+                        .with_help(format!("`{}` takes {}", prev.spec.name, describe_params(prev.spec)));
                 }
+                if owner == "endpoint" && matches!(tok, Token::Str(_) | Token::TextBlock(_)) {
+                    d = d.with_help("write the summary right after the response model, before the options");
+                }
+                self.error(d);
             }
         }
     }
@@ -614,8 +656,17 @@ impl Shaper {
     }
 
     fn check_duplicates(&mut self, attrs: &[Attr]) {
+        // One bit per name's length and first letter: an attribute is looked for among the ones
+        // before it only when its bit is already set, which in most blocks it never is.
+        let mut seen = 0u64;
         for (n, a) in attrs.iter().enumerate() {
             if a.spec.repeatable {
+                continue;
+            }
+            let name = a.spec.name;
+            let bit = 1u64 << ((name.len() * 7 + usize::from(name.bytes().next().unwrap_or(0))) % 64);
+            if seen & bit == 0 {
+                seen |= bit;
                 continue;
             }
             if let Some(first) = attrs[..n].iter().find(|b| b.spec.name == a.spec.name) {
@@ -637,8 +688,11 @@ impl Shaper {
         let (Token::Ident(name), name_range) = run.first()? else { return None };
         let name_span = self.span(name_range);
         let span = self.words_span(run).unwrap_or(name_span);
-        // Nearly every attribute is a name and one value for its one parameter: that needs no
-        // list of lists. Anything else (and every error) takes the general path below.
+        // Nearly every attribute is a name and one value for its one parameter, or a flag: those
+        // need no list of lists. Anything else (and every error) takes the general path below.
+        if let ([], [_]) = (spec.params, run) {
+            return Some(Attr { spec, args: Args::default(), block: ThinList::default(), span });
+        }
         if let ([p], [_, w]) = (spec.params, run) {
             if !matches!(w.0, Token::Comma) && consume_param(run, 1, p) == 2 {
                 if let Some(v) = self.value(w, p.ty, name) {
@@ -685,50 +739,23 @@ impl Shaper {
     /// A value word checked against the expected type.
     fn value(&mut self, w: &Word<'_>, ty: Ty, attr: &str) -> Option<Value> {
         let span = self.word_span(w);
-        match w.0 {
-            Token::Hole => return Some(Value::Hole(span)),
-            // The lexer has reported it.
-            Token::Error => return None,
-            _ => {}
-        }
-        let mismatch = |this: &mut Self, found: String| {
-            let d = Diagnostic::new(
-                codes::WRONG_VALUE_TYPE,
-                format!("`{attr}` expects {}, found {found}", ty.describe()),
-                span,
-                format!("expected {}", short_ty(ty)),
-            )
-            .with_help(format!("write `{attr} {}`", example_of(ty)));
-            this.error(d);
-            None
-        };
         match (ty, w.0) {
-            (Ty::Ref(_) | Ty::StrOrRef(_), Token::Ident(s)) => Some(Value::Ref(Ident { text: SmolStr::new(s), span })),
+            (_, Token::Hole) => Some(Value::Hole(span)),
+            // The lexer has reported it.
+            (_, Token::Error) => None,
+            (Ty::Ref(_) | Ty::StrOrRef(_), Token::Ident(s)) => Some(Value::Ref(Ident { text: smol(s), span })),
             (Ty::Str | Ty::StrOrRef(_), Token::Str(raw) | Token::TextBlock(raw)) => {
                 Some(Value::Text(Text { value: text_value(raw), span }))
             }
-            (Ty::Str, Token::Path(p)) => Some(Value::Text(Text { value: SmolStr::new(p), span })),
-            (Ty::Enum(vals), Token::Ident(s)) => {
-                if let Some(word) = schema::FixedWord::find(vals, s) {
-                    Some(Value::Word(word, span))
-                } else {
-                    let mut d = Diagnostic::new(
-                        codes::WRONG_VALUE_TYPE,
-                        format!("`{}` is not a valid `{attr}`", quoted(s)),
-                        span,
-                        format!("expected {}", ty.describe()),
-                    );
-                    if let Some(sug) = did_you_mean(s, vals.iter().copied()) {
-                        d = d.with_suggestion(sug);
-                    }
-                    self.error(d);
-                    None
-                }
-            }
+            (Ty::Str, Token::Path(p)) => Some(Value::Text(Text { value: smol(p), span })),
+            (Ty::Enum(vals), Token::Ident(s)) => match schema::FixedWord::find(vals, s) {
+                Some(word) => Some(Value::Word(word, span)),
+                None => self.not_a_listed_word(s, ty, vals, attr, span),
+            },
             (Ty::Bool, Token::Ident(s)) => match s {
                 "yes" | "true" => Some(Value::Bool(true, span)),
                 "no" | "false" => Some(Value::Bool(false, span)),
-                other => mismatch(self, format!("`{other}`")),
+                other => self.mismatch(ty, attr, span, format!("`{other}`")),
             },
             (Ty::Date, Token::Date(d)) => match literal::parse_date(d) {
                 Ok(lit) => Some(Value::Lit(lit, span)),
@@ -737,49 +764,78 @@ impl Shaper {
                     None
                 }
             },
-            (_, Token::Num(text)) => {
-                let lit = match literal::parse_number(text) {
-                    Ok(l) => l,
-                    Err(mut e) => {
-                        // Suggest a unit of the kind the attribute expects.
-                        let kind = match ty {
-                            Ty::Duration => Some(literal::UnitKind::Duration),
-                            Ty::Rate => Some(literal::UnitKind::Rate),
-                            Ty::Size => Some(literal::UnitKind::Size),
-                            Ty::Count => Some(literal::UnitKind::Count),
-                            _ => None,
-                        };
-                        if let (Some(kind), true) = (kind, e.message.starts_with("unknown unit")) {
-                            let unit = literal::unit_of(text);
-                            let digits = &text[..text.len() - unit.len()];
-                            let units = literal::units_of(kind);
-                            e.help = Some(match literal::suggest_unit(unit, units.iter().copied()) {
-                                Some(u) => format!("did you mean `{digits}{u}`?"),
-                                None => format!("`{attr}` expects {}; units: {}", ty.describe(), units.join(", ")),
-                            });
-                        }
-                        self.literal_error(e, span);
-                        return None;
-                    }
-                };
-                let ok = matches!(
-                    (ty, lit),
-                    (Ty::Int, Literal::Int(_))
-                        | (Ty::Count, Literal::Int(_) | Literal::Count(_))
-                        | (Ty::Number, Literal::Int(_) | Literal::Float(_))
-                        | (Ty::Duration, Literal::Duration(_))
-                        | (Ty::Rate, Literal::Rate(_))
-                        | (Ty::Percent, Literal::Percent(_))
-                        | (Ty::Size, Literal::Size(_))
-                );
-                if ok {
-                    Some(Value::Lit(lit, span))
-                } else {
-                    mismatch(self, format!("{} `{text}`", lit.kind_name()))
+            (_, Token::Num(text)) => match literal::parse_number(text) {
+                Ok(lit) if fits(ty, lit) => Some(Value::Lit(lit, span)),
+                Ok(lit) => self.mismatch(ty, attr, span, format!("{} `{text}`", lit.kind_name())),
+                Err(e) => {
+                    self.number_error(e, ty, text, attr, span);
+                    None
                 }
-            }
-            (_, tok) => mismatch(self, tok.describe()),
+            },
+            (_, tok) => self.mismatch(ty, attr, span, tok.describe()),
         }
+    }
+
+    /// Reports a value of the wrong type. This and the other reports of [`Shaper::value`] are
+    /// kept out of line: the checks run for every value of a model.
+    #[cold]
+    #[inline(never)]
+    fn mismatch(&mut self, ty: Ty, attr: &str, span: Span, found: String) -> Option<Value> {
+        let d = Diagnostic::new(
+            codes::WRONG_VALUE_TYPE,
+            format!("`{attr}` expects {}, found {found}", ty.describe()),
+            span,
+            format!("expected {}", short_ty(ty)),
+        )
+        .with_help(format!("write `{attr} {}`", example_of(ty)));
+        self.error(d);
+        None
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn not_a_listed_word(
+        &mut self,
+        s: &str,
+        ty: Ty,
+        vals: &'static [&'static str],
+        attr: &str,
+        span: Span,
+    ) -> Option<Value> {
+        let mut d = Diagnostic::new(
+            codes::WRONG_VALUE_TYPE,
+            format!("`{}` is not a valid `{attr}`", quoted(s)),
+            span,
+            format!("expected {}", ty.describe()),
+        );
+        if let Some(sug) = did_you_mean(s, vals.iter().copied()) {
+            d = d.with_suggestion(sug);
+        }
+        self.error(d);
+        None
+    }
+
+    /// Reports a number that does not parse, suggesting a unit of the kind the attribute expects.
+    #[cold]
+    #[inline(never)]
+    fn number_error(&mut self, mut e: literal::LiteralError, ty: Ty, text: &str, attr: &str, span: Span) {
+        let kind = match ty {
+            Ty::Duration => Some(literal::UnitKind::Duration),
+            Ty::Rate => Some(literal::UnitKind::Rate),
+            Ty::Size => Some(literal::UnitKind::Size),
+            Ty::Count => Some(literal::UnitKind::Count),
+            _ => None,
+        };
+        if let (Some(kind), true) = (kind, e.message.starts_with("unknown unit")) {
+            let unit = literal::unit_of(text);
+            let digits = &text[..text.len() - unit.len()];
+            let units = literal::units_of(kind);
+            e.help = Some(match literal::suggest_unit(unit, units.iter().copied()) {
+                Some(u) => format!("did you mean `{digits}{u}`?"),
+                None => format!("`{attr}` expects {}; units: {}", ty.describe(), units.join(", ")),
+            });
+        }
+        self.literal_error(e, span);
     }
 
     fn block_attr_not_last(&mut self, attr: &Attr) {
@@ -796,6 +852,8 @@ impl Shaper {
         self.error(d);
     }
 
+    #[cold]
+    #[inline(never)]
     fn literal_error(&mut self, e: literal::LiteralError, span: Span) {
         let mut d = Diagnostic::new(codes::INVALID_LITERAL, e.message, span, "invalid literal");
         d.help = e.help;
@@ -855,7 +913,7 @@ impl Shaper {
                     }
                 }
                 Token::Ident(name) if schema::PROTOCOL.contains(&name) && step.protocol.is_none() => {
-                    step.protocol = Some(Ident { text: SmolStr::new(name), span: wspan });
+                    step.protocol = Some(Ident { text: smol(name), span: wspan });
                     i += 1;
                 }
                 Token::Error => i += 1,
@@ -903,8 +961,8 @@ impl Shaper {
         let span = self.span(&node.range);
         let method = self.ident(&w[0])?;
         let target = match (method.text.as_str(), w.get(1)) {
-            ("op", Some((Token::Ident(n), r))) => Text { value: SmolStr::new(n), span: self.span(r) },
-            (m, Some((Token::Path(p), r))) if m != "op" => Text { value: SmolStr::new(p), span: self.span(r) },
+            ("op", Some((Token::Ident(n), r))) => Text { value: smol(n), span: self.span(r) },
+            (m, Some((Token::Path(p), r))) if m != "op" => Text { value: smol(p), span: self.span(r) },
             (m, other) => {
                 let at = other.map_or(method.span, |x| self.word_span(x));
                 let (msg, help) = if m == "op" {
@@ -986,7 +1044,7 @@ impl Shaper {
         for x in &w[i.min(w.len())..] {
             match x.0 {
                 Token::Ident(m) if schema::FIELD_MODIFIERS.contains(&m) => {
-                    modifiers.push(Ident { text: SmolStr::new(m), span: self.word_span(x) })
+                    modifiers.push(Ident { text: smol(m), span: self.word_span(x) })
                 }
                 Token::Str(raw) | Token::TextBlock(raw) if doc.is_none() => {
                     doc = Some(Text { value: text_value(raw), span: self.word_span(x) })
@@ -1028,6 +1086,20 @@ impl Shaper {
 }
 
 const DECL_KINDS_NESTED: &[&str] = &["option", "node"];
+
+/// Whether a number literal is of the type a value expects.
+fn fits(ty: Ty, lit: Literal) -> bool {
+    matches!(
+        (ty, lit),
+        (Ty::Int, Literal::Int(_))
+            | (Ty::Count, Literal::Int(_) | Literal::Count(_))
+            | (Ty::Number, Literal::Int(_) | Literal::Float(_))
+            | (Ty::Duration, Literal::Duration(_))
+            | (Ty::Rate, Literal::Rate(_))
+            | (Ty::Percent, Literal::Percent(_))
+            | (Ty::Size, Literal::Size(_))
+    )
+}
 
 fn tok_ident<'a>(tok: &Token<'a>) -> Option<&'a str> {
     match tok {
@@ -1087,13 +1159,24 @@ pub fn example_of(ty: Ty) -> String {
     }
 }
 
+/// A word of the text as a tree string. Nearly every name is short enough to be kept inline,
+/// which this builds without `SmolStr::new`'s out-of-line call.
+#[inline]
+fn smol(s: &str) -> SmolStr {
+    if s.len() <= 23 {
+        SmolStr::new_inline(s)
+    } else {
+        SmolStr::new(s)
+    }
+}
+
 /// The value of a string token: quotes removed, escapes processed, text blocks dedented.
 /// A string literal's value for the tree: a short one without escapes is kept inline, with no
 /// heap allocation.
 fn text_value(raw: &str) -> SmolStr {
     let inner = raw.strip_prefix('"').and_then(|r| r.strip_suffix('"')).unwrap_or(raw);
     if !raw.starts_with("\"\"\"") && !inner.contains('\\') {
-        return SmolStr::new(inner);
+        return smol(inner);
     }
     SmolStr::from(unescape(raw))
 }
