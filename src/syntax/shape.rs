@@ -684,6 +684,7 @@ impl Shaper {
     }
 
     /// One attribute from its run of words (the run starts with the attribute's name).
+    #[inline]
     fn attr(&mut self, run: &[Word<'_>], spec: &'static AttrSpec) -> Option<Attr> {
         let (Token::Ident(name), name_range) = run.first()? else { return None };
         let name_span = self.span(name_range);
@@ -702,6 +703,20 @@ impl Shaper {
                 return Some(Attr { spec, args, block: ThinList::default(), span });
             }
         }
+        Some(self.attr_in_general(run, spec, name, name_span, span))
+    }
+
+    /// [`Shaper::attr`] for any other shape of values, and for every error; out of line so that
+    /// the common shapes above build their attribute in place.
+    #[inline(never)]
+    fn attr_in_general(
+        &mut self,
+        run: &[Word<'_>],
+        spec: &'static AttrSpec,
+        name: &str,
+        name_span: Span,
+        span: Span,
+    ) -> Attr {
         let mut args: smallvec::SmallVec<[smallvec::SmallVec<[Value; 1]>; 2]> = smallvec::SmallVec::new();
         let mut i = 1;
         for p in spec.params {
@@ -733,7 +748,7 @@ impl Shaper {
             args.push(vals);
             i = end;
         }
-        Some(Attr { spec, args: args.into_iter().collect(), block: ThinList::default(), span })
+        Attr { spec, args: args.into_iter().collect(), block: ThinList::default(), span }
     }
 
     /// A value word checked against the expected type.
