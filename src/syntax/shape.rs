@@ -1054,7 +1054,8 @@ impl Shaper {
             list = true;
             i += 2;
         }
-        let mut modifiers = Vec::new();
+        // Gathered in place: a field has a modifier or two at most, and the tree keeps an exact list.
+        let mut modifiers: smallvec::SmallVec<[Ident; 2]> = smallvec::SmallVec::new();
         let mut doc = None;
         for x in &w[i.min(w.len())..] {
             match x.0 {
@@ -1095,6 +1096,7 @@ impl Shaper {
                 }
             }
         }
+        let mut modifiers = modifiers.into_vec();
         modifiers.shrink_to_fit();
         Some(Field { name, ty, list, modifiers, doc, span })
     }
