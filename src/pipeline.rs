@@ -17,7 +17,8 @@ use crate::diagnostics::{codes, did_you_mean, Diagnostic};
 use crate::semantic::{self, Model, Workspace, WorkspaceFile};
 use crate::source::{FileId, Span};
 use crate::stdlib;
-use crate::syntax::ast::{Ident, ImportTarget, Item, SourceAst, Text};
+use crate::semantic::LoweredFile;
+use crate::syntax::ast::{Ident, Import, ImportTarget, Item, SourceAst, Text};
 use crate::syntax::literal::Literal;
 
 pub const CONFIG_FILE: &str = "arch.toml";
@@ -176,7 +177,8 @@ impl Default for ParseCache {
 }
 
 impl ParseCache {
-    /// A cache for one batch analysis: trees live only until the resolver has lowered them.
+    /// A cache for one batch analysis: each file is lowered as soon as it is parsed, on the
+    /// parsing thread, and its tree dropped at once.
     pub fn batch() -> ParseCache {
         ParseCache { keep: false, ..ParseCache::default() }
     }
@@ -194,7 +196,11 @@ struct CachedParse {
     id: FileId,
     /// `None` in a batch cache, which lives for one analysis of unchanging texts.
     text: Option<String>,
-    ast: Arc<SourceAst>,
+    /// The tree (in a keeping cache) or the file lowered (in a batch cache, until the analysis
+    /// takes it).
+    parsed: Parsed,
+    /// The file's import statements, which the loader follows.
+    imports: Arc<[Import]>,
     errors: Vec<Diagnostic>,
     /// Parsed or reused already during the current analysis (which counts each file once).
     seen: bool,
@@ -216,7 +222,17 @@ pub fn imports_wanted(sources: &Sources, cache: &mut ParseCache) -> Vec<String> 
 pub fn analyze(sources: Sources, opts: &RunOptions, cache: &mut ParseCache) -> Analysis {
     let started = Instant::now();
     let (config, config_error) = config_of(&sources);
-    let loaded = load(&sources, config_error.is_some(), cache);
+    let mut loaded = load(&sources, config_error.is_some(), cache);
+    // A batch cache holds the lowered files: take them now that the files are final.
+    let parsed: Vec<Parsed> = loaded
+        .parsed
+        .drain(..)
+        .zip(&loaded.files)
+        .map(|(p, file)| match (p, cache.files.get_mut(&file.name)) {
+            (Some(Parsed::Lowered(None)), Some(cached)) => cached.parsed.take(),
+            (p, _) => p.unwrap_or(Parsed::Tree(Arc::default())),
+        })
+        .collect();
     let Sources { root, config: config_source, mut files, mut imported, diagnostics } = sources;
     let mut diags = diagnostics;
     diags.extend(config_error.iter().map(|e| e.diagnostic.clone()));
@@ -256,18 +272,18 @@ pub fn analyze(sources: Sources, opts: &RunOptions, cache: &mut ParseCache) -> A
         cache.files.clear();
     }
     (cache.parsed, cache.reused) = std::mem::take(&mut cache.running);
-    let trees: Vec<Arc<SourceAst>> = loaded.trees.into_iter().map(|t| t.unwrap_or_default()).collect();
     let mut timings = Timings { load_and_parse: started.elapsed(), ..Timings::default() };
 
     let started = Instant::now();
     let (model, resolve_diags, trees) = if cache.keep {
+        let trees: Vec<Arc<SourceAst>> = parsed.into_iter().map(Parsed::into_tree).collect();
         let borrowed = trees.iter().map(|t| Cow::Borrowed(&**t)).collect();
         let (model, diags) = semantic::analyze_trees(&workspace, borrowed);
         (model, diags, trees)
     } else {
-        // The batch run frees each tree as soon as it is lowered, which keeps the peak low.
-        let owned = trees.into_iter().map(|t| Cow::Owned(Arc::unwrap_or_clone(t))).collect();
-        let (model, diags) = semantic::analyze_trees(&workspace, owned);
+        // The batch run lowered each file as it parsed it and kept no tree.
+        let lowered = workspace.files.iter().zip(parsed).map(|(f, p)| p.into_lowered(f.id, f.is_std)).collect();
+        let (model, diags) = semantic::analyze_lowered(&workspace, lowered);
         (model, diags, Vec::new())
     };
     timings.resolve = started.elapsed();
@@ -329,10 +345,56 @@ struct LoadedFile {
     is_std: bool,
 }
 
-/// The files of an analysis in load order (their [`FileId`]s), with their trees and imports.
+/// What parsing a file gave: its tree, or in a batch run the file lowered from it.
+#[derive(Debug)]
+enum Parsed {
+    Tree(Arc<SourceAst>),
+    /// Taken (`None`) once a loader has handed it on.
+    Lowered(Option<LoweredFile>),
+}
+
+impl Parsed {
+    /// What a loader hands on from the cache: the tree shared, or the lowered file taken (a
+    /// batch cache serves each file to one analysis).
+    fn take(&mut self) -> Parsed {
+        match self {
+            Parsed::Tree(tree) => Parsed::Tree(Arc::clone(tree)),
+            Parsed::Lowered(lowered) => Parsed::Lowered(lowered.take()),
+        }
+    }
+
+    /// A placeholder for the loader while the cache holds the file: the tree shared, a lowered
+    /// file left to [`Parsed::take`] once the files are final.
+    fn share(&self) -> Parsed {
+        match self {
+            Parsed::Tree(tree) => Parsed::Tree(Arc::clone(tree)),
+            Parsed::Lowered(_) => Parsed::Lowered(None),
+        }
+    }
+
+    fn into_tree(self) -> Arc<SourceAst> {
+        match self {
+            Parsed::Tree(tree) => tree,
+            Parsed::Lowered(_) => Arc::default(),
+        }
+    }
+
+    fn into_lowered(self, id: FileId, is_std: bool) -> LoweredFile {
+        match self {
+            Parsed::Lowered(Some(lowered)) => lowered,
+            Parsed::Tree(tree) => semantic::lower(id, is_std, &tree),
+            Parsed::Lowered(None) => semantic::lower(id, is_std, &SourceAst::default()),
+        }
+    }
+}
+
+/// The files of an analysis in load order (their [`FileId`]s), with what parsing them gave and
+/// their imports.
 struct Loaded {
     files: Vec<LoadedFile>,
-    trees: Vec<Option<Arc<SourceAst>>>,
+    parsed: Vec<Option<Parsed>>,
+    /// Each file's import statements, once parsed.
+    syntax_imports: Vec<Option<Arc<[Import]>>>,
     imports: Vec<Vec<(FileId, Span)>>,
     diags: Vec<Diagnostic>,
     wanted: Vec<String>,
@@ -356,7 +418,14 @@ fn load(sources: &Sources, broken_config: bool, cache: &mut ParseCache) -> Loade
         sources,
         cache,
         first_id: u32::from(broken_config),
-        out: Loaded { files: Vec::new(), trees: Vec::new(), imports: Vec::new(), diags: Vec::new(), wanted: Vec::new() },
+        out: Loaded {
+            files: Vec::new(),
+            parsed: Vec::new(),
+            syntax_imports: Vec::new(),
+            imports: Vec::new(),
+            diags: Vec::new(),
+            wanted: Vec::new(),
+        },
         by_name: HashMap::new(),
         pending: Vec::new(),
     };
@@ -396,11 +465,13 @@ impl<'s> Loader<'s> {
                     self.cache.running.1 += 1;
                 }
                 self.out.diags.extend(hit.errors.iter().cloned());
-                self.out.trees.push(Some(Arc::clone(&hit.ast)));
+                self.out.parsed.push(Some(hit.parsed.share()));
+                self.out.syntax_imports.push(Some(Arc::clone(&hit.imports)));
             }
             None => {
                 self.pending.push(index);
-                self.out.trees.push(None);
+                self.out.parsed.push(None);
+                self.out.syntax_imports.push(None);
             }
         }
         self.by_name.insert(name.clone(), index);
@@ -424,17 +495,21 @@ impl<'s> Loader<'s> {
     /// file order so that the outcome does not depend on scheduling.
     fn parse_pending(&mut self) {
         let pending = std::mem::take(&mut self.pending);
-        let jobs: Vec<(FileId, &str)> = pending.iter().map(|&i| (self.id(i), self.text(i))).collect();
+        let lower = !self.cache.keep;
+        let jobs: Vec<ParseJob> = pending
+            .iter()
+            .map(|&i| ParseJob { id: self.id(i), text: self.text(i), is_std: self.out.files[i].is_std, lower })
+            .collect();
         let parsed = parse_in_parallel(&jobs);
-        let texts: Vec<Option<String>> =
-            jobs.iter().map(|(_, text)| self.cache.keep.then(|| text.to_string())).collect();
-        for ((&i, (ast, errors)), text) in pending.iter().zip(parsed).zip(texts) {
-            let ast = Arc::new(ast);
+        let texts: Vec<Option<String>> = jobs.iter().map(|job| self.cache.keep.then(|| job.text.to_string())).collect();
+        for ((&i, file), text) in pending.iter().zip(parsed).zip(texts) {
+            let ParsedText { parsed, imports, errors } = file;
             self.cache.running.0 += 1;
-            let entry = CachedParse { id: self.id(i), text, ast: Arc::clone(&ast), errors: errors.clone(), seen: true };
+            self.out.parsed[i] = Some(parsed.share());
+            self.out.syntax_imports[i] = Some(Arc::clone(&imports));
+            let entry = CachedParse { id: self.id(i), text, parsed, imports, errors: errors.clone(), seen: true };
             self.cache.files.insert(self.out.files[i].name.clone(), entry);
             self.out.diags.extend(errors);
-            self.out.trees[i] = Some(ast);
         }
     }
 
@@ -447,11 +522,10 @@ impl<'s> Loader<'s> {
             }
             let index = next;
             next += 1;
-            let Some(tree) = self.out.trees[index].clone() else { continue };
+            let Some(imports) = self.out.syntax_imports[index].clone() else { continue };
             let is_std = self.out.files[index].is_std;
             let mut edges = Vec::new();
-            for item in &tree.items {
-                let Item::Import(imp) = item else { continue };
+            for imp in imports.iter() {
                 let target = match &imp.target {
                     ImportTarget::Std(module) => self.import_std(module),
                     ImportTarget::Path(_) if is_std => {
@@ -607,9 +681,25 @@ pub fn normalize(path: &Path) -> PathBuf {
     out
 }
 
+/// One file to parse, and whether to lower it too (a batch run).
+struct ParseJob<'t> {
+    id: FileId,
+    text: &'t str,
+    is_std: bool,
+    lower: bool,
+}
+
+/// A parsed file: its tree or the file lowered from it, its import statements and its errors.
+#[derive(Debug)]
+struct ParsedText {
+    parsed: Parsed,
+    imports: Arc<[Import]>,
+    errors: Vec<Diagnostic>,
+}
+
 /// Parses files on as many threads as there are cores (one thread for small workspaces), returning
 /// the results in input order.
-fn parse_in_parallel(jobs: &[(FileId, &str)]) -> Vec<(SourceAst, Vec<Diagnostic>)> {
+fn parse_in_parallel(jobs: &[ParseJob]) -> Vec<ParsedText> {
     parse_on_threads(jobs, PARALLEL_FROM_BYTES)
 }
 
@@ -618,12 +708,29 @@ fn parse_in_parallel(jobs: &[(FileId, &str)]) -> Vec<(SourceAst, Vec<Diagnostic>
 /// workspaces, and an editor re-parsing one file, stay on one thread.
 const PARALLEL_FROM_BYTES: usize = 256 << 10;
 
-fn parse_on_threads(jobs: &[(FileId, &str)], parallel_from_bytes: usize) -> Vec<(SourceAst, Vec<Diagnostic>)> {
-    let parse = |&(id, text): &(FileId, &str)| {
-        let p = crate::syntax::parse(id, text);
-        (p.ast, p.errors)
+/// Parses (and in a batch run lowers) each file on the thread that took it: the tree is lowered
+/// while it is still in cache and dropped at once, so the trees of a workspace are never all
+/// alive together.
+fn parse_on_threads(jobs: &[ParseJob], parallel_from_bytes: usize) -> Vec<ParsedText> {
+    let parse = |job: &ParseJob| {
+        let p = crate::syntax::parse(job.id, job.text);
+        let imports: Arc<[Import]> = p
+            .ast
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                Item::Import(import) => Some(import.clone()),
+                _ => None,
+            })
+            .collect();
+        let parsed = if job.lower {
+            Parsed::Lowered(Some(semantic::lower(job.id, job.is_std, &p.ast)))
+        } else {
+            Parsed::Tree(Arc::new(p.ast))
+        };
+        ParsedText { parsed, imports, errors: p.errors }
     };
-    let bytes: usize = jobs.iter().map(|(_, text)| text.len()).sum();
+    let bytes: usize = jobs.iter().map(|job| job.text.len()).sum();
     let threads = crate::parallel::threads_for(bytes, parallel_from_bytes);
     crate::parallel::map_in_order(jobs, threads, parse)
 }
@@ -637,11 +744,17 @@ mod tests {
         let texts: Vec<String> = (0..9)
             .map(|i| format!("component c{i} {{\n  uses c{} sync {{ timeout 1s }}\n}}\n{}", i + 1, "}".repeat(i % 2)))
             .collect();
-        let jobs: Vec<(FileId, &str)> = texts.iter().enumerate().map(|(i, t)| (FileId(i as u32), t.as_str())).collect();
-        let render = |r: Vec<(SourceAst, Vec<Diagnostic>)>| format!("{r:?}");
-        let threaded = parse_on_threads(&jobs, 0);
-        assert!(threaded.iter().any(|(_, errors)| !errors.is_empty()), "some files have errors");
-        assert_eq!(render(threaded), render(parse_on_threads(&jobs, usize::MAX)));
+        for lower in [false, true] {
+            let jobs: Vec<ParseJob> = texts
+                .iter()
+                .enumerate()
+                .map(|(i, t)| ParseJob { id: FileId(i as u32), text: t.as_str(), is_std: false, lower })
+                .collect();
+            let render = |r: Vec<ParsedText>| format!("{r:?}");
+            let threaded = parse_on_threads(&jobs, 0);
+            assert!(threaded.iter().any(|p| !p.errors.is_empty()), "some files have errors");
+            assert_eq!(render(threaded), render(parse_on_threads(&jobs, usize::MAX)));
+        }
     }
 
     fn sources(files: &[(&str, &str)]) -> Sources {
