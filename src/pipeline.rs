@@ -184,8 +184,9 @@ impl ParseCache {
     }
 
     /// A batch cache for a run that reports findings and nothing else of the sources (`archc
-    /// check`): each file's text is also dropped once parsed, so that the texts (98 MB at 100,000
-    /// components) are not resident while the model and facts are built. The analysis lists them
+    /// check`): each file's text is also moved out of [`Sources`] and dropped by the thread that
+    /// parsed it, so that the texts (98 MB at 100,000 components) are never all resident while the
+    /// model grows. The analysis lists them
     /// in [`Analysis::dropped_texts`]; the caller reads back those its findings point into.
     pub fn batch_for_findings() -> ParseCache {
         ParseCache { keep: false, drop_texts: true, ..ParseCache::default() }
@@ -201,6 +202,8 @@ struct CachedParse {
     parsed: Parsed,
     /// The file's import statements, which the loader follows.
     imports: Arc<[Import]>,
+    /// What the text was like, when it was dropped once parsed.
+    dropped: Option<DroppedText>,
     errors: Vec<Diagnostic>,
     /// Parsed or reused already during the current analysis (which counts each file once).
     seen: bool,
@@ -209,7 +212,8 @@ struct CachedParse {
 /// The names of files that imports in `sources` name but that `sources` neither holds nor says
 /// anything about. Parses into `cache` what it needs, so the [`analyze`] that follows parses nothing
 /// again. The caller reads them into [`Sources::imported`] and asks again until none is wanted.
-pub fn imports_wanted(sources: &Sources, cache: &mut ParseCache) -> Vec<String> {
+/// With [`ParseCache::batch_for_findings`] the texts it parses are taken out of `sources`.
+pub fn imports_wanted(sources: &mut Sources, cache: &mut ParseCache) -> Vec<String> {
     let broken_config = config_of(sources).1.is_some();
     let mut wanted = load(sources, broken_config, cache).wanted;
     wanted.sort();
@@ -219,10 +223,10 @@ pub fn imports_wanted(sources: &Sources, cache: &mut ParseCache) -> Vec<String> 
 
 /// Analyzes one workspace: parses what `cache` does not hold, follows imports, resolves, derives
 /// the facts and runs the rules. Pure and deterministic: the same sources give the same analysis.
-pub fn analyze(sources: Sources, opts: &RunOptions, cache: &mut ParseCache) -> Analysis {
+pub fn analyze(mut sources: Sources, opts: &RunOptions, cache: &mut ParseCache) -> Analysis {
     let started = Instant::now();
     let (config, config_error) = config_of(&sources);
-    let mut loaded = load(&sources, config_error.is_some(), cache);
+    let mut loaded = load(&mut sources, config_error.is_some(), cache);
     // A batch cache holds the lowered files: take them now that the files are final.
     let parsed: Vec<Parsed> = loaded
         .parsed
@@ -254,8 +258,12 @@ pub fn analyze(sources: Sources, opts: &RunOptions, cache: &mut ParseCache) -> A
             },
             Origin::Std(text) => text.to_string(),
         };
-        // The embedded standard library is small and always at hand: only workspace texts go.
-        let dropped = (cache.drop_texts && !is_std).then(|| DroppedText::of(FileId(0), &std::mem::take(&mut text)));
+        // The embedded standard library is small and always at hand: only workspace texts go,
+        // each as soon as it was parsed.
+        let dropped = (cache.drop_texts && !is_std).then(|| {
+            let text = std::mem::take(&mut text);
+            cache.files.get(&file.name).and_then(|c| c.dropped).unwrap_or_else(|| DroppedText::of(FileId(0), &text))
+        });
         let id = workspace.sources.add(file.name, text);
         dropped_texts.extend(dropped.map(|d| DroppedText { file: id, ..d }));
         workspace.files.push(WorkspaceFile { id, ast: SourceAst::default(), imports, is_std: file.is_std });
@@ -402,6 +410,8 @@ struct Loaded {
 
 struct Loader<'s> {
     sources: &'s Sources,
+    /// The workspace texts, owned, when each is to be dropped as soon as it is parsed.
+    taken: TakenTexts,
     cache: &'s mut ParseCache,
     /// The id of the first file: 1 when a broken `arch.toml` takes id 0 to be pointed at.
     first_id: u32,
@@ -411,11 +421,47 @@ struct Loader<'s> {
     pending: Vec<usize>,
 }
 
+/// Texts moved out of [`Sources`] so that the parsing thread can drop each once it is parsed;
+/// a batch cache for findings only keeps what they were like ([`DroppedText`]).
+#[derive(Default)]
+struct TakenTexts {
+    listed: Vec<Option<String>>,
+    imported: HashMap<String, String>,
+}
+
+impl TakenTexts {
+    /// Every workspace text of `sources`, which are left empty: the files already parsed into the
+    /// cache need them no more, and the others are parsed by the load that takes them.
+    fn take(sources: &mut Sources) -> TakenTexts {
+        let listed = sources.files.iter_mut().map(|f| Some(std::mem::take(&mut f.text))).collect();
+        let imported = sources
+            .imported
+            .iter_mut()
+            .filter_map(|(key, imported)| match imported {
+                Imported::File(source) => Some((key.clone(), std::mem::take(&mut source.text))),
+                _ => None,
+            })
+            .collect();
+        TakenTexts { listed, imported }
+    }
+
+    fn text(&mut self, origin: &Origin) -> Option<String> {
+        match origin {
+            Origin::Listed(i) => self.listed.get_mut(*i).and_then(Option::take),
+            Origin::Imported(key) => self.imported.remove(key),
+            Origin::Std(_) => None,
+        }
+    }
+}
+
 /// Assigns ids in the order the batch driver always has: the listed files, then what their
 /// imports reach, breadth first (std modules and imported files as they are first named).
-fn load(sources: &Sources, broken_config: bool, cache: &mut ParseCache) -> Loaded {
+fn load(sources: &mut Sources, broken_config: bool, cache: &mut ParseCache) -> Loaded {
+    let taken = if cache.drop_texts { TakenTexts::take(sources) } else { TakenTexts::default() };
+    let sources = &*sources;
     let mut loader = Loader {
         sources,
+        taken,
         cache,
         first_id: u32::from(broken_config),
         out: Loaded {
@@ -498,16 +544,24 @@ impl<'s> Loader<'s> {
         let lower = !self.cache.keep;
         let jobs: Vec<ParseJob> = pending
             .iter()
-            .map(|&i| ParseJob { id: self.id(i), text: self.text(i), is_std: self.out.files[i].is_std, lower })
+            .map(|&i| {
+                let text = match self.taken.text(&self.out.files[i].origin) {
+                    Some(owned) => Cow::Owned(owned),
+                    None => Cow::Borrowed(self.text(i)),
+                };
+                ParseJob { id: self.id(i), text, is_std: self.out.files[i].is_std, lower }
+            })
             .collect();
-        let parsed = parse_in_parallel(&jobs);
         let texts: Vec<Option<String>> = jobs.iter().map(|job| self.cache.keep.then(|| job.text.to_string())).collect();
+        let parsed = parse_in_parallel(jobs);
         for ((&i, file), text) in pending.iter().zip(parsed).zip(texts) {
-            let ParsedText { parsed, imports, errors } = file;
+            let ParsedText { parsed, imports, errors, dropped } = file;
             self.cache.running.0 += 1;
             self.out.parsed[i] = Some(parsed.share());
             self.out.syntax_imports[i] = Some(Arc::clone(&imports));
-            let entry = CachedParse { id: self.id(i), text, parsed, imports, errors: errors.clone(), seen: true };
+            let id = self.id(i);
+            let dropped = dropped.map(|d| DroppedText { file: id, ..d });
+            let entry = CachedParse { id, text, parsed, imports, dropped, errors: errors.clone(), seen: true };
             self.cache.files.insert(self.out.files[i].name.clone(), entry);
             self.out.diags.extend(errors);
         }
@@ -681,10 +735,11 @@ pub fn normalize(path: &Path) -> PathBuf {
     out
 }
 
-/// One file to parse, and whether to lower it too (a batch run).
+/// One file to parse, and whether to lower it too (a batch run). An owned text is dropped once
+/// parsed.
 struct ParseJob<'t> {
     id: FileId,
-    text: &'t str,
+    text: Cow<'t, str>,
     is_std: bool,
     lower: bool,
 }
@@ -695,11 +750,13 @@ struct ParsedText {
     parsed: Parsed,
     imports: Arc<[Import]>,
     errors: Vec<Diagnostic>,
+    /// What the text was like, when it was owned and dropped (its file id is filled in later).
+    dropped: Option<DroppedText>,
 }
 
 /// Parses files on as many threads as there are cores (one thread for small workspaces), returning
 /// the results in input order.
-fn parse_in_parallel(jobs: &[ParseJob]) -> Vec<ParsedText> {
+fn parse_in_parallel(jobs: Vec<ParseJob>) -> Vec<ParsedText> {
     parse_on_threads(jobs, PARALLEL_FROM_BYTES)
 }
 
@@ -711,9 +768,9 @@ const PARALLEL_FROM_BYTES: usize = 256 << 10;
 /// Parses (and in a batch run lowers) each file on the thread that took it: the tree is lowered
 /// while it is still in cache and dropped at once, so the trees of a workspace are never all
 /// alive together.
-fn parse_on_threads(jobs: &[ParseJob], parallel_from_bytes: usize) -> Vec<ParsedText> {
-    let parse = |job: &ParseJob| {
-        let p = crate::syntax::parse(job.id, job.text);
+fn parse_on_threads(jobs: Vec<ParseJob>, parallel_from_bytes: usize) -> Vec<ParsedText> {
+    let parse = |job: ParseJob| {
+        let p = crate::syntax::parse(job.id, &job.text);
         let imports: Arc<[Import]> = p
             .ast
             .items
@@ -728,11 +785,15 @@ fn parse_on_threads(jobs: &[ParseJob], parallel_from_bytes: usize) -> Vec<Parsed
         } else {
             Parsed::Tree(Arc::new(p.ast))
         };
-        ParsedText { parsed, imports, errors: p.errors }
+        let dropped = match job.text {
+            Cow::Owned(text) => Some(DroppedText::of(job.id, &text)),
+            Cow::Borrowed(_) => None,
+        };
+        ParsedText { parsed, imports, errors: p.errors, dropped }
     };
     let bytes: usize = jobs.iter().map(|job| job.text.len()).sum();
     let threads = crate::parallel::threads_for(bytes, parallel_from_bytes);
-    crate::parallel::map_in_order(jobs, threads, parse)
+    crate::parallel::map_owned_in_order(jobs, threads, parse)
 }
 
 #[cfg(test)]
@@ -744,16 +805,19 @@ mod tests {
         let texts: Vec<String> = (0..9)
             .map(|i| format!("component c{i} {{\n  uses c{} sync {{ timeout 1s }}\n}}\n{}", i + 1, "}".repeat(i % 2)))
             .collect();
-        for lower in [false, true] {
-            let jobs: Vec<ParseJob> = texts
-                .iter()
-                .enumerate()
-                .map(|(i, t)| ParseJob { id: FileId(i as u32), text: t.as_str(), is_std: false, lower })
-                .collect();
+        fn job(i: usize, text: &str, lower: bool, owned: bool) -> ParseJob<'_> {
+            let text = if owned { Cow::Owned(text.to_string()) } else { Cow::Borrowed(text) };
+            ParseJob { id: FileId(i as u32), text, is_std: false, lower }
+        }
+        for (lower, owned) in [(false, false), (true, false), (true, true)] {
+            let jobs = || -> Vec<ParseJob> {
+                texts.iter().enumerate().map(|(i, t)| job(i, t, lower, owned)).collect()
+            };
             let render = |r: Vec<ParsedText>| format!("{r:?}");
-            let threaded = parse_on_threads(&jobs, 0);
+            let threaded = parse_on_threads(jobs(), 0);
             assert!(threaded.iter().any(|p| !p.errors.is_empty()), "some files have errors");
-            assert_eq!(render(threaded), render(parse_on_threads(&jobs, usize::MAX)));
+            assert_eq!(threaded.iter().all(|p| p.dropped.is_some()), owned, "an owned text is dropped, and noted");
+            assert_eq!(render(threaded), render(parse_on_threads(jobs(), usize::MAX)));
         }
     }
 
@@ -770,9 +834,9 @@ mod tests {
     fn an_import_of_a_file_not_given_is_wanted_then_read_and_parsed_once() {
         let mut given = sources(&[("a.arch", "import \"lib/b.arch\"\ncomponent a \"A\" {\n  uses b\n}\n")]);
         let mut cache = ParseCache::default();
-        assert_eq!(imports_wanted(&given, &mut cache), vec!["lib/b.arch".to_string()]);
+        assert_eq!(imports_wanted(&mut given, &mut cache), vec!["lib/b.arch".to_string()]);
         given.imported.insert("lib/b.arch".into(), Imported::File(SourceText::new("lib/b.arch", "component b \"B\"\n")));
-        assert!(imports_wanted(&given, &mut cache).is_empty());
+        assert!(imports_wanted(&mut given, &mut cache).is_empty());
         let analysis = analyze(given, &RunOptions::default(), &mut cache);
         assert_eq!((cache.parsed, cache.reused), (2, 0), "each file parsed once over the three calls");
         assert_eq!(analysis.workspace.files[0].imports.len(), 1, "a's import resolves to b");
