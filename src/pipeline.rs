@@ -204,6 +204,8 @@ struct CachedParse {
     imports: Arc<[Import]>,
     /// What the text was like, when it was dropped once parsed.
     dropped: Option<DroppedText>,
+    /// In a keeping cache, the file lowered by the last analysis that used it.
+    lowered: Option<LoweredFile>,
     errors: Vec<Diagnostic>,
     /// Parsed or reused already during the current analysis (which counts each file once).
     seen: bool,
@@ -285,8 +287,8 @@ pub fn analyze(mut sources: Sources, opts: &RunOptions, cache: &mut ParseCache) 
     let started = Instant::now();
     let (model, resolve_diags, trees) = if cache.keep {
         let trees: Vec<Arc<SourceAst>> = parsed.into_iter().map(Parsed::into_tree).collect();
-        let borrowed = trees.iter().map(|t| Cow::Borrowed(&**t)).collect();
-        let (model, diags) = semantic::analyze_trees(&workspace, borrowed);
+        let lowered = lower_kept(&workspace, &trees, cache);
+        let (model, diags) = semantic::analyze_lowered(&workspace, lowered);
         (model, diags, trees)
     } else {
         // The batch run lowered each file as it parsed it and kept no tree.
@@ -314,6 +316,39 @@ pub fn analyze(mut sources: Sources, opts: &RunOptions, cache: &mut ParseCache) 
     crate::diagnostics::sort(&mut diags);
     timings.check = started.elapsed();
     Analysis { root, config, workspace, trees, model, facts, diagnostics: diags, dropped_texts, timings }
+}
+
+/// Each file lowered, for a keeping cache: a file whose text is unchanged since the last analysis
+/// is cloned from the cache, which is cheaper than lowering its tree again; the others are lowered
+/// and kept for the next analysis.
+fn lower_kept(workspace: &Workspace, trees: &[Arc<SourceAst>], cache: &mut ParseCache) -> Vec<LoweredFile> {
+    let jobs: Vec<(&WorkspaceFile, &SourceAst, Option<&LoweredFile>)> = workspace
+        .files
+        .iter()
+        .zip(trees)
+        .map(|(f, tree)| {
+            let cached = cache.files.get(workspace.sources.name(f.id)).and_then(|c| c.lowered.as_ref());
+            (f, &**tree, cached)
+        })
+        .collect();
+    let items = trees.iter().map(|t| t.items.len()).sum();
+    let threads = crate::parallel::threads_for(items, semantic::LOWER_ON_THREADS_FROM_ITEMS);
+    let lowered = crate::parallel::map_in_order(&jobs, threads, |&(f, tree, cached)| {
+        let fresh = cached.is_none();
+        (cached.map_or_else(|| semantic::lower(f.id, f.is_std, tree), LoweredFile::clone), fresh)
+    });
+    lowered
+        .into_iter()
+        .zip(&workspace.files)
+        .map(|((lowered, fresh), f)| {
+            if fresh {
+                if let Some(c) = cache.files.get_mut(workspace.sources.name(f.id)) {
+                    c.lowered = Some(lowered.clone());
+                }
+            }
+            lowered
+        })
+        .collect()
 }
 
 struct ConfigError {
@@ -561,7 +596,8 @@ impl<'s> Loader<'s> {
             self.out.syntax_imports[i] = Some(Arc::clone(&imports));
             let id = self.id(i);
             let dropped = dropped.map(|d| DroppedText { file: id, ..d });
-            let entry = CachedParse { id, text, parsed, imports, dropped, errors: errors.clone(), seen: true };
+            let entry =
+                CachedParse { id, text, parsed, imports, dropped, lowered: None, errors: errors.clone(), seen: true };
             self.cache.files.insert(self.out.files[i].name.clone(), entry);
             self.out.diags.extend(errors);
         }
@@ -856,6 +892,22 @@ mod tests {
             .collect();
         assert_eq!(missing, ["imported file `gone.arch` does not exist"]);
         assert!(analysis.trees.is_empty(), "a batch analysis keeps no tree");
+    }
+
+    #[test]
+    fn a_re_analysis_reuses_the_unchanged_files_lowered_and_resolves_them_afresh() {
+        let mut cache = ParseCache::default();
+        let a = ("a.arch", "component a \"A\" {\n  uses b sync { timeout 1s }\n  uses gone\n}\n");
+        let first = analyze(sources(&[a, ("b.arch", "component b \"B\"\n")]), &RunOptions::default(), &mut cache);
+        // b is declared one line lower: a's cached lowering must resolve to b's new element.
+        let edited = [a, ("b.arch", "system s \"S\"\ncomponent b \"B\"\n")];
+        let second = analyze(sources(&edited), &RunOptions::default(), &mut cache);
+        assert_eq!((cache.parsed, cache.reused), (1, 1));
+        let fresh = analyze(sources(&edited), &RunOptions::default(), &mut ParseCache::default());
+        assert_eq!(format!("{:?}", second.model.elements), format!("{:?}", fresh.model.elements));
+        assert_eq!(format!("{:?}", second.diagnostics), format!("{:?}", fresh.diagnostics));
+        assert_ne!(format!("{:?}", first.model.elements), format!("{:?}", second.model.elements));
+        assert!(second.diagnostics.iter().any(|d| d.code.id == codes::DANGLING_REFERENCE.id), "`gone` is reported again");
     }
 
     #[test]

@@ -16,7 +16,7 @@ use crate::syntax::ast::{self, Decl, Ident, Item, SourceAst};
 /// A pending reference is a `Val::Ref` whose id is an index into `names`, the text it was
 /// written as: no reference is resolved yet, so no `Val::Ref` means anything else here. The
 /// resolver replaces every one of them before the model is handed out.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct LoweredFile {
     pub(super) file: FileId,
     /// Each declaration's element, with its parent and children in file-local ids.
@@ -37,7 +37,7 @@ impl LoweredFile {
 
 /// The parts of an element whose values may hold references; kept apart from the element so
 /// that resolving them can read every declared element meanwhile.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(super) struct Parts {
     pub(super) attrs: Vec<Attribute>,
     pub(super) steps: ThinList<Step>,
@@ -45,7 +45,7 @@ pub(super) struct Parts {
 }
 
 /// An `accept` line, whose targets are checked once names are known.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(super) struct PendingAcceptance {
     pub(super) acceptance: Acceptance,
     pub(super) targets: Vec<Ident>,

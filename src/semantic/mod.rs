@@ -50,7 +50,7 @@ pub fn analyze_trees(ws: &Workspace, asts: Vec<Cow<'_, SourceAst>>) -> (Model, V
 
 /// Lowering a tree that is not hot in cache (the editor's kept trees) takes about 1 us a
 /// declaration; a thread pays for itself from about a thousand top-level declarations.
-const LOWER_ON_THREADS_FROM_ITEMS: usize = 1_000;
+pub const LOWER_ON_THREADS_FROM_ITEMS: usize = 1_000;
 
 /// Resolves a workspace whose files are lowered already, one per file in `ws.files` order: the
 /// batch path, which lowers each file as soon as it is parsed and drops its tree.
