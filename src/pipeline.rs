@@ -143,8 +143,11 @@ impl Analysis {
 
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Timings {
-    /// Discovery, reading, lexing, parsing and shaping, import following.
+    /// Discovery, reading, lexing, parsing and shaping, import following; in a batch run also
+    /// lowering, which runs on the parsing threads.
     pub load_and_parse: Duration,
+    /// Installing the lowered files, declaring names and resolving references (and, with a
+    /// keeping cache, lowering or cloning each file's lowered form).
     pub resolve: Duration,
     /// Deriving the facts and running the rules.
     pub check: Duration,
