@@ -171,7 +171,7 @@ impl Lowering {
                 spec: a.spec,
                 args: a.args.map(|_, v| self.value(v)),
                 block: self.attrs(&a.block).into(),
-                span: a.span,
+                span: a.span.into(),
             })
             .collect()
     }
@@ -185,13 +185,13 @@ impl Lowering {
             ast::Value::Bool(b, _) => Val::Bool(*b),
             ast::Value::Hole(_) => Val::Hole,
         };
-        Value { val, span: v.span() }
+        Value { val, span: v.span().into() }
     }
 
     /// A reference, pending: its text is kept in `names` until names are known.
     fn reference(&mut self, name: &Ident) -> Value {
         let pending = ElementId(self.out.names.len() as u32);
         self.out.names.push(name.text.clone());
-        Value { val: Val::Ref(pending), span: name.span }
+        Value { val: Val::Ref(pending), span: name.span.into() }
     }
 }

@@ -368,7 +368,7 @@ impl Resolving<'_, '_> {
                 self.attrs(&mut e.options, ctx);
             }
             if self.model.get(id).is_some_and(|e| e.kind == DeclKind::Component) {
-                self.system_agrees_with_nesting(id, &parts.attrs);
+                self.system_agrees_with_nesting(id, file.file, &parts.attrs);
             }
         }
         for a in acceptances {
@@ -378,7 +378,7 @@ impl Resolving<'_, '_> {
 
     /// A component declared inside a system belongs to it: a `system` attribute naming another
     /// system contradicts the nesting.
-    fn system_agrees_with_nesting(&mut self, id: ElementId, attrs: &[Attribute]) {
+    fn system_agrees_with_nesting(&mut self, id: ElementId, file: FileId, attrs: &[Attribute]) {
         let mut enclosing = self.model.get(id).and_then(|e| e.parent);
         while let Some(p) = enclosing.and_then(|p| self.model.get(p)).filter(|p| p.kind != DeclKind::System) {
             enclosing = p.parent;
@@ -396,7 +396,7 @@ impl Resolving<'_, '_> {
             Diagnostic::new(
                 codes::SYSTEM_CONTRADICTS_NESTING,
                 format!("`{component}` is declared inside system `{system_name}` but says `system {named_name}`"),
-                declared.span,
+                declared.span_in(file),
                 format!("names `{named_name}`"),
             )
             .with_secondary(sys.name_span, format!("`{component}` is nested in `{system_name}` here"))
@@ -425,7 +425,7 @@ impl Resolving<'_, '_> {
     fn reference(&mut self, value: &mut Value, kinds: &[DeclKind], ctx: Ctx, what: &str) {
         let Val::Ref(pending) = value.val else { return };
         let text = self.names.get_mut(pending.0 as usize).map(std::mem::take).unwrap_or_default();
-        let name = Ident { text, span: value.span };
+        let name = Ident { text, span: value.span_in(ctx.file) };
         value.val = match self.find(&name.text, kinds, ctx) {
             Some(id) => self.check_found(id, &name, kinds, ctx, what),
             None => {
@@ -586,7 +586,7 @@ impl Resolver<'_> {
             }
             if let Some(a) = e.attr("provider") {
                 if let Some(Value { val: Val::Ref(p), span }) = a.first() {
-                    claimed.insert(id, (*p, *span, true));
+                    claimed.insert(id, (*p, span.in_file(e.file), true));
                 }
             }
         }
@@ -598,7 +598,7 @@ impl Resolver<'_> {
             for v in e.attrs_named("exposes").flat_map(|a| a.values()) {
                 let Val::Ref(iface) = v.val else { continue };
                 let Some(&(first, first_span, by_attr)) = claimed.get(&iface) else {
-                    claimed.insert(iface, (id, v.span, false));
+                    claimed.insert(iface, (id, v.span_in(e.file), false));
                     continue;
                 };
                 if first == id {
@@ -610,7 +610,7 @@ impl Resolver<'_> {
                     Diagnostic::new(
                         codes::INTERFACE_PROVIDED_TWICE,
                         format!("`{iface_name}` is already provided by `{first_name}`"),
-                        v.span,
+                        v.span_in(e.file),
                         format!("`{}` exposes it too", e.name),
                     )
                     .with_secondary(first_span, format!("provided by `{first_name}` here ({how})"))
