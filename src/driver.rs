@@ -206,7 +206,7 @@ fn analyze_reading(
     // What the files import outside the selection is read and offered again; the cache keeps the
     // trees parsed so far, so no file is parsed twice.
     loop {
-        let wanted = pipeline::imports_wanted(&reader.sources, cache);
+        let wanted = pipeline::imports_wanted(&mut reader.sources, cache);
         if wanted.is_empty() {
             break;
         }

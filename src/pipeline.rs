@@ -17,7 +17,8 @@ use crate::diagnostics::{codes, did_you_mean, Diagnostic};
 use crate::semantic::{self, Model, Workspace, WorkspaceFile};
 use crate::source::{FileId, Span};
 use crate::stdlib;
-use crate::syntax::ast::{Ident, ImportTarget, Item, SourceAst, Text};
+use crate::semantic::LoweredFile;
+use crate::syntax::ast::{Ident, Import, ImportTarget, Item, SourceAst, Text};
 use crate::syntax::literal::Literal;
 
 pub const CONFIG_FILE: &str = "arch.toml";
@@ -142,8 +143,11 @@ impl Analysis {
 
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Timings {
-    /// Discovery, reading, lexing, parsing and shaping, import following.
+    /// Discovery, reading, lexing, parsing and shaping, import following; in a batch run also
+    /// lowering, which runs on the parsing threads.
     pub load_and_parse: Duration,
+    /// Installing the lowered files, declaring names and resolving references (and, with a
+    /// keeping cache, lowering or cloning each file's lowered form).
     pub resolve: Duration,
     /// Deriving the facts and running the rules.
     pub check: Duration,
@@ -176,14 +180,16 @@ impl Default for ParseCache {
 }
 
 impl ParseCache {
-    /// A cache for one batch analysis: trees live only until the resolver has lowered them.
+    /// A cache for one batch analysis: each file is lowered as soon as it is parsed, on the
+    /// parsing thread, and its tree dropped at once.
     pub fn batch() -> ParseCache {
         ParseCache { keep: false, ..ParseCache::default() }
     }
 
     /// A batch cache for a run that reports findings and nothing else of the sources (`archc
-    /// check`): each file's text is also dropped once parsed, so that the texts (98 MB at 100,000
-    /// components) are not resident while the model and facts are built. The analysis lists them
+    /// check`): each file's text is also moved out of [`Sources`] and dropped by the thread that
+    /// parsed it, so that the texts (98 MB at 100,000 components) are never all resident while the
+    /// model grows. The analysis lists them
     /// in [`Analysis::dropped_texts`]; the caller reads back those its findings point into.
     pub fn batch_for_findings() -> ParseCache {
         ParseCache { keep: false, drop_texts: true, ..ParseCache::default() }
@@ -194,7 +200,15 @@ struct CachedParse {
     id: FileId,
     /// `None` in a batch cache, which lives for one analysis of unchanging texts.
     text: Option<String>,
-    ast: Arc<SourceAst>,
+    /// The tree (in a keeping cache) or the file lowered (in a batch cache, until the analysis
+    /// takes it).
+    parsed: Parsed,
+    /// The file's import statements, which the loader follows.
+    imports: Arc<[Import]>,
+    /// What the text was like, when it was dropped once parsed.
+    dropped: Option<DroppedText>,
+    /// In a keeping cache, the file lowered by the last analysis that used it.
+    lowered: Option<LoweredFile>,
     errors: Vec<Diagnostic>,
     /// Parsed or reused already during the current analysis (which counts each file once).
     seen: bool,
@@ -203,7 +217,8 @@ struct CachedParse {
 /// The names of files that imports in `sources` name but that `sources` neither holds nor says
 /// anything about. Parses into `cache` what it needs, so the [`analyze`] that follows parses nothing
 /// again. The caller reads them into [`Sources::imported`] and asks again until none is wanted.
-pub fn imports_wanted(sources: &Sources, cache: &mut ParseCache) -> Vec<String> {
+/// With [`ParseCache::batch_for_findings`] the texts it parses are taken out of `sources`.
+pub fn imports_wanted(sources: &mut Sources, cache: &mut ParseCache) -> Vec<String> {
     let broken_config = config_of(sources).1.is_some();
     let mut wanted = load(sources, broken_config, cache).wanted;
     wanted.sort();
@@ -213,10 +228,20 @@ pub fn imports_wanted(sources: &Sources, cache: &mut ParseCache) -> Vec<String> 
 
 /// Analyzes one workspace: parses what `cache` does not hold, follows imports, resolves, derives
 /// the facts and runs the rules. Pure and deterministic: the same sources give the same analysis.
-pub fn analyze(sources: Sources, opts: &RunOptions, cache: &mut ParseCache) -> Analysis {
+pub fn analyze(mut sources: Sources, opts: &RunOptions, cache: &mut ParseCache) -> Analysis {
     let started = Instant::now();
     let (config, config_error) = config_of(&sources);
-    let loaded = load(&sources, config_error.is_some(), cache);
+    let mut loaded = load(&mut sources, config_error.is_some(), cache);
+    // A batch cache holds the lowered files: take them now that the files are final.
+    let parsed: Vec<Parsed> = loaded
+        .parsed
+        .drain(..)
+        .zip(&loaded.files)
+        .map(|(p, file)| match (p, cache.files.get_mut(&file.name)) {
+            (Some(Parsed::Lowered(None)), Some(cached)) => cached.parsed.take(),
+            (p, _) => p.unwrap_or(Parsed::Tree(Arc::default())),
+        })
+        .collect();
     let Sources { root, config: config_source, mut files, mut imported, diagnostics } = sources;
     let mut diags = diagnostics;
     diags.extend(config_error.iter().map(|e| e.diagnostic.clone()));
@@ -238,8 +263,12 @@ pub fn analyze(sources: Sources, opts: &RunOptions, cache: &mut ParseCache) -> A
             },
             Origin::Std(text) => text.to_string(),
         };
-        // The embedded standard library is small and always at hand: only workspace texts go.
-        let dropped = (cache.drop_texts && !is_std).then(|| DroppedText::of(FileId(0), &std::mem::take(&mut text)));
+        // The embedded standard library is small and always at hand: only workspace texts go,
+        // each as soon as it was parsed.
+        let dropped = (cache.drop_texts && !is_std).then(|| {
+            let text = std::mem::take(&mut text);
+            cache.files.get(&file.name).and_then(|c| c.dropped).unwrap_or_else(|| DroppedText::of(FileId(0), &text))
+        });
         let id = workspace.sources.add(file.name, text);
         dropped_texts.extend(dropped.map(|d| DroppedText { file: id, ..d }));
         workspace.files.push(WorkspaceFile { id, ast: SourceAst::default(), imports, is_std: file.is_std });
@@ -256,18 +285,18 @@ pub fn analyze(sources: Sources, opts: &RunOptions, cache: &mut ParseCache) -> A
         cache.files.clear();
     }
     (cache.parsed, cache.reused) = std::mem::take(&mut cache.running);
-    let trees: Vec<Arc<SourceAst>> = loaded.trees.into_iter().map(|t| t.unwrap_or_default()).collect();
     let mut timings = Timings { load_and_parse: started.elapsed(), ..Timings::default() };
 
     let started = Instant::now();
     let (model, resolve_diags, trees) = if cache.keep {
-        let borrowed = trees.iter().map(|t| Cow::Borrowed(&**t)).collect();
-        let (model, diags) = semantic::analyze_trees(&workspace, borrowed);
+        let trees: Vec<Arc<SourceAst>> = parsed.into_iter().map(Parsed::into_tree).collect();
+        let lowered = lower_kept(&workspace, &trees, cache);
+        let (model, diags) = semantic::analyze_lowered(&workspace, lowered);
         (model, diags, trees)
     } else {
-        // The batch run frees each tree as soon as it is lowered, which keeps the peak low.
-        let owned = trees.into_iter().map(|t| Cow::Owned(Arc::unwrap_or_clone(t))).collect();
-        let (model, diags) = semantic::analyze_trees(&workspace, owned);
+        // The batch run lowered each file as it parsed it and kept no tree.
+        let lowered = workspace.files.iter().zip(parsed).map(|(f, p)| p.into_lowered(f.id, f.is_std)).collect();
+        let (model, diags) = semantic::analyze_lowered(&workspace, lowered);
         (model, diags, Vec::new())
     };
     timings.resolve = started.elapsed();
@@ -290,6 +319,39 @@ pub fn analyze(sources: Sources, opts: &RunOptions, cache: &mut ParseCache) -> A
     crate::diagnostics::sort(&mut diags);
     timings.check = started.elapsed();
     Analysis { root, config, workspace, trees, model, facts, diagnostics: diags, dropped_texts, timings }
+}
+
+/// Each file lowered, for a keeping cache: a file whose text is unchanged since the last analysis
+/// is cloned from the cache, which is cheaper than lowering its tree again; the others are lowered
+/// and kept for the next analysis.
+fn lower_kept(workspace: &Workspace, trees: &[Arc<SourceAst>], cache: &mut ParseCache) -> Vec<LoweredFile> {
+    let jobs: Vec<(&WorkspaceFile, &SourceAst, Option<&LoweredFile>)> = workspace
+        .files
+        .iter()
+        .zip(trees)
+        .map(|(f, tree)| {
+            let cached = cache.files.get(workspace.sources.name(f.id)).and_then(|c| c.lowered.as_ref());
+            (f, &**tree, cached)
+        })
+        .collect();
+    let items = trees.iter().map(|t| t.items.len()).sum();
+    let threads = crate::parallel::threads_for(items, semantic::LOWER_ON_THREADS_FROM_ITEMS);
+    let lowered = crate::parallel::map_in_order(&jobs, threads, |&(f, tree, cached)| {
+        let fresh = cached.is_none();
+        (cached.map_or_else(|| semantic::lower(f.id, f.is_std, tree), LoweredFile::clone), fresh)
+    });
+    lowered
+        .into_iter()
+        .zip(&workspace.files)
+        .map(|((lowered, fresh), f)| {
+            if fresh {
+                if let Some(c) = cache.files.get_mut(workspace.sources.name(f.id)) {
+                    c.lowered = Some(lowered.clone());
+                }
+            }
+            lowered
+        })
+        .collect()
 }
 
 struct ConfigError {
@@ -329,10 +391,56 @@ struct LoadedFile {
     is_std: bool,
 }
 
-/// The files of an analysis in load order (their [`FileId`]s), with their trees and imports.
+/// What parsing a file gave: its tree, or in a batch run the file lowered from it.
+#[derive(Debug)]
+enum Parsed {
+    Tree(Arc<SourceAst>),
+    /// Taken (`None`) once a loader has handed it on.
+    Lowered(Option<LoweredFile>),
+}
+
+impl Parsed {
+    /// What a loader hands on from the cache: the tree shared, or the lowered file taken (a
+    /// batch cache serves each file to one analysis).
+    fn take(&mut self) -> Parsed {
+        match self {
+            Parsed::Tree(tree) => Parsed::Tree(Arc::clone(tree)),
+            Parsed::Lowered(lowered) => Parsed::Lowered(lowered.take()),
+        }
+    }
+
+    /// A placeholder for the loader while the cache holds the file: the tree shared, a lowered
+    /// file left to [`Parsed::take`] once the files are final.
+    fn share(&self) -> Parsed {
+        match self {
+            Parsed::Tree(tree) => Parsed::Tree(Arc::clone(tree)),
+            Parsed::Lowered(_) => Parsed::Lowered(None),
+        }
+    }
+
+    fn into_tree(self) -> Arc<SourceAst> {
+        match self {
+            Parsed::Tree(tree) => tree,
+            Parsed::Lowered(_) => Arc::default(),
+        }
+    }
+
+    fn into_lowered(self, id: FileId, is_std: bool) -> LoweredFile {
+        match self {
+            Parsed::Lowered(Some(lowered)) => lowered,
+            Parsed::Tree(tree) => semantic::lower(id, is_std, &tree),
+            Parsed::Lowered(None) => semantic::lower(id, is_std, &SourceAst::default()),
+        }
+    }
+}
+
+/// The files of an analysis in load order (their [`FileId`]s), with what parsing them gave and
+/// their imports.
 struct Loaded {
     files: Vec<LoadedFile>,
-    trees: Vec<Option<Arc<SourceAst>>>,
+    parsed: Vec<Option<Parsed>>,
+    /// Each file's import statements, once parsed.
+    syntax_imports: Vec<Option<Arc<[Import]>>>,
     imports: Vec<Vec<(FileId, Span)>>,
     diags: Vec<Diagnostic>,
     wanted: Vec<String>,
@@ -340,6 +448,8 @@ struct Loaded {
 
 struct Loader<'s> {
     sources: &'s Sources,
+    /// The workspace texts, owned, when each is to be dropped as soon as it is parsed.
+    taken: TakenTexts,
     cache: &'s mut ParseCache,
     /// The id of the first file: 1 when a broken `arch.toml` takes id 0 to be pointed at.
     first_id: u32,
@@ -349,14 +459,57 @@ struct Loader<'s> {
     pending: Vec<usize>,
 }
 
+/// Texts moved out of [`Sources`] so that the parsing thread can drop each once it is parsed;
+/// a batch cache for findings only keeps what they were like ([`DroppedText`]).
+#[derive(Default)]
+struct TakenTexts {
+    listed: Vec<Option<String>>,
+    imported: HashMap<String, String>,
+}
+
+impl TakenTexts {
+    /// Every workspace text of `sources`, which are left empty: the files already parsed into the
+    /// cache need them no more, and the others are parsed by the load that takes them.
+    fn take(sources: &mut Sources) -> TakenTexts {
+        let listed = sources.files.iter_mut().map(|f| Some(std::mem::take(&mut f.text))).collect();
+        let imported = sources
+            .imported
+            .iter_mut()
+            .filter_map(|(key, imported)| match imported {
+                Imported::File(source) => Some((key.clone(), std::mem::take(&mut source.text))),
+                _ => None,
+            })
+            .collect();
+        TakenTexts { listed, imported }
+    }
+
+    fn text(&mut self, origin: &Origin) -> Option<String> {
+        match origin {
+            Origin::Listed(i) => self.listed.get_mut(*i).and_then(Option::take),
+            Origin::Imported(key) => self.imported.remove(key),
+            Origin::Std(_) => None,
+        }
+    }
+}
+
 /// Assigns ids in the order the batch driver always has: the listed files, then what their
 /// imports reach, breadth first (std modules and imported files as they are first named).
-fn load(sources: &Sources, broken_config: bool, cache: &mut ParseCache) -> Loaded {
+fn load(sources: &mut Sources, broken_config: bool, cache: &mut ParseCache) -> Loaded {
+    let taken = if cache.drop_texts { TakenTexts::take(sources) } else { TakenTexts::default() };
+    let sources = &*sources;
     let mut loader = Loader {
         sources,
+        taken,
         cache,
         first_id: u32::from(broken_config),
-        out: Loaded { files: Vec::new(), trees: Vec::new(), imports: Vec::new(), diags: Vec::new(), wanted: Vec::new() },
+        out: Loaded {
+            files: Vec::new(),
+            parsed: Vec::new(),
+            syntax_imports: Vec::new(),
+            imports: Vec::new(),
+            diags: Vec::new(),
+            wanted: Vec::new(),
+        },
         by_name: HashMap::new(),
         pending: Vec::new(),
     };
@@ -396,11 +549,13 @@ impl<'s> Loader<'s> {
                     self.cache.running.1 += 1;
                 }
                 self.out.diags.extend(hit.errors.iter().cloned());
-                self.out.trees.push(Some(Arc::clone(&hit.ast)));
+                self.out.parsed.push(Some(hit.parsed.share()));
+                self.out.syntax_imports.push(Some(Arc::clone(&hit.imports)));
             }
             None => {
                 self.pending.push(index);
-                self.out.trees.push(None);
+                self.out.parsed.push(None);
+                self.out.syntax_imports.push(None);
             }
         }
         self.by_name.insert(name.clone(), index);
@@ -424,17 +579,30 @@ impl<'s> Loader<'s> {
     /// file order so that the outcome does not depend on scheduling.
     fn parse_pending(&mut self) {
         let pending = std::mem::take(&mut self.pending);
-        let jobs: Vec<(FileId, &str)> = pending.iter().map(|&i| (self.id(i), self.text(i))).collect();
-        let parsed = parse_in_parallel(&jobs);
-        let texts: Vec<Option<String>> =
-            jobs.iter().map(|(_, text)| self.cache.keep.then(|| text.to_string())).collect();
-        for ((&i, (ast, errors)), text) in pending.iter().zip(parsed).zip(texts) {
-            let ast = Arc::new(ast);
+        let lower = !self.cache.keep;
+        let jobs: Vec<ParseJob> = pending
+            .iter()
+            .map(|&i| {
+                let text = match self.taken.text(&self.out.files[i].origin) {
+                    Some(owned) => Cow::Owned(owned),
+                    None => Cow::Borrowed(self.text(i)),
+                };
+                ParseJob { id: self.id(i), text, is_std: self.out.files[i].is_std, lower }
+            })
+            .collect();
+        let texts: Vec<Option<String>> = jobs.iter().map(|job| self.cache.keep.then(|| job.text.to_string())).collect();
+        let parsed = parse_in_parallel(jobs);
+        for ((&i, file), text) in pending.iter().zip(parsed).zip(texts) {
+            let ParsedText { parsed, imports, errors, dropped } = file;
             self.cache.running.0 += 1;
-            let entry = CachedParse { id: self.id(i), text, ast: Arc::clone(&ast), errors: errors.clone(), seen: true };
+            self.out.parsed[i] = Some(parsed.share());
+            self.out.syntax_imports[i] = Some(Arc::clone(&imports));
+            let id = self.id(i);
+            let dropped = dropped.map(|d| DroppedText { file: id, ..d });
+            let entry =
+                CachedParse { id, text, parsed, imports, dropped, lowered: None, errors: errors.clone(), seen: true };
             self.cache.files.insert(self.out.files[i].name.clone(), entry);
             self.out.diags.extend(errors);
-            self.out.trees[i] = Some(ast);
         }
     }
 
@@ -447,11 +615,10 @@ impl<'s> Loader<'s> {
             }
             let index = next;
             next += 1;
-            let Some(tree) = self.out.trees[index].clone() else { continue };
+            let Some(imports) = self.out.syntax_imports[index].clone() else { continue };
             let is_std = self.out.files[index].is_std;
             let mut edges = Vec::new();
-            for item in &tree.items {
-                let Item::Import(imp) = item else { continue };
+            for imp in imports.iter() {
                 let target = match &imp.target {
                     ImportTarget::Std(module) => self.import_std(module),
                     ImportTarget::Path(_) if is_std => {
@@ -607,9 +774,28 @@ pub fn normalize(path: &Path) -> PathBuf {
     out
 }
 
+/// One file to parse, and whether to lower it too (a batch run). An owned text is dropped once
+/// parsed.
+struct ParseJob<'t> {
+    id: FileId,
+    text: Cow<'t, str>,
+    is_std: bool,
+    lower: bool,
+}
+
+/// A parsed file: its tree or the file lowered from it, its import statements and its errors.
+#[derive(Debug)]
+struct ParsedText {
+    parsed: Parsed,
+    imports: Arc<[Import]>,
+    errors: Vec<Diagnostic>,
+    /// What the text was like, when it was owned and dropped (its file id is filled in later).
+    dropped: Option<DroppedText>,
+}
+
 /// Parses files on as many threads as there are cores (one thread for small workspaces), returning
 /// the results in input order.
-fn parse_in_parallel(jobs: &[(FileId, &str)]) -> Vec<(SourceAst, Vec<Diagnostic>)> {
+fn parse_in_parallel(jobs: Vec<ParseJob>) -> Vec<ParsedText> {
     parse_on_threads(jobs, PARALLEL_FROM_BYTES)
 }
 
@@ -618,14 +804,35 @@ fn parse_in_parallel(jobs: &[(FileId, &str)]) -> Vec<(SourceAst, Vec<Diagnostic>
 /// workspaces, and an editor re-parsing one file, stay on one thread.
 const PARALLEL_FROM_BYTES: usize = 256 << 10;
 
-fn parse_on_threads(jobs: &[(FileId, &str)], parallel_from_bytes: usize) -> Vec<(SourceAst, Vec<Diagnostic>)> {
-    let parse = |&(id, text): &(FileId, &str)| {
-        let p = crate::syntax::parse(id, text);
-        (p.ast, p.errors)
+/// Parses (and in a batch run lowers) each file on the thread that took it: the tree is lowered
+/// while it is still in cache and dropped at once, so the trees of a workspace are never all
+/// alive together.
+fn parse_on_threads(jobs: Vec<ParseJob>, parallel_from_bytes: usize) -> Vec<ParsedText> {
+    let parse = |job: ParseJob| {
+        let p = crate::syntax::parse(job.id, &job.text);
+        let imports: Arc<[Import]> = p
+            .ast
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                Item::Import(import) => Some(import.clone()),
+                _ => None,
+            })
+            .collect();
+        let parsed = if job.lower {
+            Parsed::Lowered(Some(semantic::lower(job.id, job.is_std, &p.ast)))
+        } else {
+            Parsed::Tree(Arc::new(p.ast))
+        };
+        let dropped = match job.text {
+            Cow::Owned(text) => Some(DroppedText::of(job.id, &text)),
+            Cow::Borrowed(_) => None,
+        };
+        ParsedText { parsed, imports, errors: p.errors, dropped }
     };
-    let bytes: usize = jobs.iter().map(|(_, text)| text.len()).sum();
+    let bytes: usize = jobs.iter().map(|job| job.text.len()).sum();
     let threads = crate::parallel::threads_for(bytes, parallel_from_bytes);
-    crate::parallel::map_in_order(jobs, threads, parse)
+    crate::parallel::map_owned_in_order(jobs, threads, parse)
 }
 
 #[cfg(test)]
@@ -637,11 +844,20 @@ mod tests {
         let texts: Vec<String> = (0..9)
             .map(|i| format!("component c{i} {{\n  uses c{} sync {{ timeout 1s }}\n}}\n{}", i + 1, "}".repeat(i % 2)))
             .collect();
-        let jobs: Vec<(FileId, &str)> = texts.iter().enumerate().map(|(i, t)| (FileId(i as u32), t.as_str())).collect();
-        let render = |r: Vec<(SourceAst, Vec<Diagnostic>)>| format!("{r:?}");
-        let threaded = parse_on_threads(&jobs, 0);
-        assert!(threaded.iter().any(|(_, errors)| !errors.is_empty()), "some files have errors");
-        assert_eq!(render(threaded), render(parse_on_threads(&jobs, usize::MAX)));
+        fn job(i: usize, text: &str, lower: bool, owned: bool) -> ParseJob<'_> {
+            let text = if owned { Cow::Owned(text.to_string()) } else { Cow::Borrowed(text) };
+            ParseJob { id: FileId(i as u32), text, is_std: false, lower }
+        }
+        for (lower, owned) in [(false, false), (true, false), (true, true)] {
+            let jobs = || -> Vec<ParseJob> {
+                texts.iter().enumerate().map(|(i, t)| job(i, t, lower, owned)).collect()
+            };
+            let render = |r: Vec<ParsedText>| format!("{r:?}");
+            let threaded = parse_on_threads(jobs(), 0);
+            assert!(threaded.iter().any(|p| !p.errors.is_empty()), "some files have errors");
+            assert_eq!(threaded.iter().all(|p| p.dropped.is_some()), owned, "an owned text is dropped, and noted");
+            assert_eq!(render(threaded), render(parse_on_threads(jobs(), usize::MAX)));
+        }
     }
 
     fn sources(files: &[(&str, &str)]) -> Sources {
@@ -657,9 +873,9 @@ mod tests {
     fn an_import_of_a_file_not_given_is_wanted_then_read_and_parsed_once() {
         let mut given = sources(&[("a.arch", "import \"lib/b.arch\"\ncomponent a \"A\" {\n  uses b\n}\n")]);
         let mut cache = ParseCache::default();
-        assert_eq!(imports_wanted(&given, &mut cache), vec!["lib/b.arch".to_string()]);
+        assert_eq!(imports_wanted(&mut given, &mut cache), vec!["lib/b.arch".to_string()]);
         given.imported.insert("lib/b.arch".into(), Imported::File(SourceText::new("lib/b.arch", "component b \"B\"\n")));
-        assert!(imports_wanted(&given, &mut cache).is_empty());
+        assert!(imports_wanted(&mut given, &mut cache).is_empty());
         let analysis = analyze(given, &RunOptions::default(), &mut cache);
         assert_eq!((cache.parsed, cache.reused), (2, 0), "each file parsed once over the three calls");
         assert_eq!(analysis.workspace.files[0].imports.len(), 1, "a's import resolves to b");
@@ -679,6 +895,22 @@ mod tests {
             .collect();
         assert_eq!(missing, ["imported file `gone.arch` does not exist"]);
         assert!(analysis.trees.is_empty(), "a batch analysis keeps no tree");
+    }
+
+    #[test]
+    fn a_re_analysis_reuses_the_unchanged_files_lowered_and_resolves_them_afresh() {
+        let mut cache = ParseCache::default();
+        let a = ("a.arch", "component a \"A\" {\n  uses b sync { timeout 1s }\n  uses gone\n}\n");
+        let first = analyze(sources(&[a, ("b.arch", "component b \"B\"\n")]), &RunOptions::default(), &mut cache);
+        // b is declared one line lower: a's cached lowering must resolve to b's new element.
+        let edited = [a, ("b.arch", "system s \"S\"\ncomponent b \"B\"\n")];
+        let second = analyze(sources(&edited), &RunOptions::default(), &mut cache);
+        assert_eq!((cache.parsed, cache.reused), (1, 1));
+        let fresh = analyze(sources(&edited), &RunOptions::default(), &mut ParseCache::default());
+        assert_eq!(format!("{:?}", second.model.elements), format!("{:?}", fresh.model.elements));
+        assert_eq!(format!("{:?}", second.diagnostics), format!("{:?}", fresh.diagnostics));
+        assert_ne!(format!("{:?}", first.model.elements), format!("{:?}", second.model.elements));
+        assert!(second.diagnostics.iter().any(|d| d.code.id == codes::DANGLING_REFERENCE.id), "`gone` is reported again");
     }
 
     #[test]

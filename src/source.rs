@@ -34,6 +34,34 @@ impl Span {
     }
 }
 
+/// A byte range whose file the holder already knows: the model's values and attributes keep
+/// this rather than a [`Span`], since their file is always their element's (or acceptance's), and
+/// four bytes less on each of millions of them count.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TextRange {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl TextRange {
+    /// The full span of this range in `file`.
+    #[inline]
+    pub fn in_file(self, file: FileId) -> Span {
+        Span { file, start: self.start, end: self.end }
+    }
+
+    pub fn range(self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
+
+impl From<Span> for TextRange {
+    #[inline]
+    fn from(span: Span) -> TextRange {
+        TextRange { start: span.start, end: span.end }
+    }
+}
+
 fn clamp_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }

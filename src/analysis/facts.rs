@@ -16,7 +16,7 @@ use crate::parallel::join;
 use crate::lang::vocab::Transport;
 use crate::lang::{AuthScheme, Classification, Criticality, Protocol, Trust};
 use crate::semantic::model::{has_hole, Attribute, Element, ElementId, Endpoint, Model, Val};
-use crate::source::Span;
+use crate::source::{Span, TextRange};
 use crate::syntax::literal::Literal;
 use crate::syntax::schema::{self, DeclKind};
 
@@ -674,7 +674,7 @@ impl Walked {
                 for (name, publishes) in [("subscribes", false), ("publishes", true)] {
                     for v in e.attrs_named(name).flat_map(|a| a.values()) {
                         if let Val::Ref(event) = v.val {
-                            w.deliveries.push(Delivery { component: id, event, publishes, span: v.span });
+                            w.deliveries.push(Delivery { component: id, event, publishes, span: v.span_in(e.file) });
                         }
                     }
                 }
@@ -875,7 +875,7 @@ fn declared_links(model: &Model, id: ElementId, e: &Element, links: &mut Vec<Lin
                     Some(_) => false,
                     None => matches!(target_kind, Some(DeclKind::Queue | DeclKind::Topic)),
                 };
-                let mut link = link_from_options(id, target, is_async, LinkOrigin::Uses, &a.block, a.span);
+                let mut link = link_from_options(id, target, is_async, LinkOrigin::Uses, &a.block, a.span_in(e.file));
                 go_through_interface(model, &mut link, &a.block);
                 links.push(link);
             }
@@ -1581,7 +1581,7 @@ fn at_rest_data(model: &Model, handled: &Ranges<ElementId>, held: &Ranges<Elemen
 
 /// Holes in attributes, nested blocks included, with their block path; `path` is the path of the
 /// enclosing blocks and is left as it was found. Allocates only for a hole found.
-fn attr_holes(attrs: &[Attribute], path: &mut Vec<&'static str>, found: &mut impl FnMut(Vec<&'static str>, Span)) {
+fn attr_holes(attrs: &[Attribute], path: &mut Vec<&'static str>, found: &mut impl FnMut(Vec<&'static str>, TextRange)) {
     for a in attrs {
         path.push(a.name());
         for v in a.values() {
@@ -1602,23 +1602,23 @@ fn element_holes(element: ElementId, e: &Element, path: &mut Vec<&'static str>, 
     let attrs: &[Attribute] = if e.attrs_have_holes() { &e.attrs } else { &[] };
     for (attr, a) in attrs.iter().enumerate() {
         attr_holes(std::slice::from_ref(a), path, &mut |path, span| {
-            out.push(Hole { element, place: HolePlace::Attr { attr, path }, span })
+            out.push(Hole { element, place: HolePlace::Attr { attr, path }, span: span.in_file(e.file) })
         });
     }
     for (step, s) in e.steps.iter().enumerate() {
         for (to, end) in [(false, &s.from), (true, &s.to)] {
             if matches!(end.val, Val::Hole) {
-                out.push(Hole { element, place: HolePlace::StepEnd { step, to }, span: end.span });
+                out.push(Hole { element, place: HolePlace::StepEnd { step, to }, span: end.span_in(e.file) });
             }
         }
         attr_holes(&s.options, path, &mut |path, span| {
-            out.push(Hole { element, place: HolePlace::StepOption { step, path }, span })
+            out.push(Hole { element, place: HolePlace::StepOption { step, path }, span: span.in_file(e.file) })
         });
     }
     for (endpoint, ep) in e.endpoints.iter().enumerate() {
         for v in [&ep.request, &ep.response].into_iter().flatten() {
             if matches!(v.val, Val::Hole) {
-                out.push(Hole { element, place: HolePlace::Endpoint { endpoint, option: None }, span: v.span });
+                out.push(Hole { element, place: HolePlace::Endpoint { endpoint, option: None }, span: v.span_in(e.file) });
             }
         }
         for o in &ep.options {
@@ -1627,7 +1627,7 @@ fn element_holes(element: ElementId, e: &Element, path: &mut Vec<&'static str>, 
                     out.push(Hole {
                         element,
                         place: HolePlace::Endpoint { endpoint, option: Some(o.name()) },
-                        span: v.span,
+                        span: v.span_in(e.file),
                     });
                 }
             }

@@ -2,7 +2,7 @@
 //! references of the model, so they agree with the checker about what a name means.
 
 use crate::semantic::model::{Attribute, ElementId, Model, Val, Value};
-use crate::source::Span;
+use crate::source::{Span, TextRange};
 use crate::syntax::schema::top_level_keywords;
 
 use super::analysis::{File, Snapshot};
@@ -10,12 +10,12 @@ use super::{FileRange, TextEdit};
 
 /// Calls `f` with the target and span of every resolved reference in the model.
 pub fn each_reference(model: &Model, mut f: impl FnMut(ElementId, Span)) {
-    fn value(v: &Value, f: &mut dyn FnMut(ElementId, Span)) {
+    fn value(v: &Value, f: &mut dyn FnMut(ElementId, TextRange)) {
         if let Val::Ref(id) = v.val {
             f(id, v.span);
         }
     }
-    fn attrs(list: &[Attribute], f: &mut dyn FnMut(ElementId, Span)) {
+    fn attrs(list: &[Attribute], f: &mut dyn FnMut(ElementId, TextRange)) {
         for a in list {
             for v in a.values() {
                 value(v, f);
@@ -24,6 +24,8 @@ pub fn each_reference(model: &Model, mut f: impl FnMut(ElementId, Span)) {
         }
     }
     for e in &model.elements {
+        // Values keep no file: every one of them is written in its element's.
+        let mut f = |id, range: TextRange| f(id, range.in_file(e.file));
         attrs(&e.attrs, &mut f);
         for s in &e.steps {
             value(&s.from, &mut f);

@@ -58,7 +58,7 @@ pub fn hole_type(model: &Model, hole: &Hole) -> Option<HoleType> {
         }),
         HolePlace::Endpoint { endpoint, option: None } => {
             let ep = e.endpoints.get(*endpoint)?;
-            let which = if ep.request.as_ref().is_some_and(|v| v.span == hole.span) { "request" } else { "response" };
+            let which = if ep.request.as_ref().is_some_and(|v| v.span_in(hole.span.file) == hole.span) { "request" } else { "response" };
             Some(HoleType {
                 place: format!("{} {} {which}", ep.method, ep.target),
                 ty: Ty::Ref(&[DeclKind::Data, DeclKind::Event]),
@@ -92,7 +92,7 @@ fn walk<'m>(
 
 /// The parameter of `spec` whose values hold the hole.
 fn typed(place: String, spec: &'static AttrSpec, attr: &Attribute, hole: &Hole) -> Option<HoleType> {
-    let index = attr.args.iter().position(|values| values.iter().any(|v| v.span == hole.span))?;
+    let index = attr.args.iter().position(|values| values.iter().any(|v| v.span_in(hole.span.file) == hole.span))?;
     let param = spec.params.get(index)?;
     Some(HoleType { place, ty: param.ty, list: param.arity == schema::Arity::List, doc: spec.doc })
 }
@@ -160,7 +160,7 @@ fn first_in_block(e: &Element, sources: &SourceMap, attr: &str) -> Option<TextEd
     let first = e
         .attrs
         .iter()
-        .map(|a| a.span)
+        .map(|a| a.span_in(e.file))
         .chain(e.fields.iter().map(|f| f.span))
         .chain(e.steps.iter().map(|s| s.span))
         .chain(e.endpoints.iter().map(|p| p.span))

@@ -4,6 +4,7 @@
 
 use super::model::{Attribute, Element, ElementId, Model, Val, Value};
 use crate::diagnostics::{codes, did_you_mean, Diagnostic, Fix, FixKind, TextEdit};
+use crate::source::FileId;
 use crate::syntax::schema::DeclKind;
 
 /// One diagnostic per `calls` value that names nothing the link can call, in element order.
@@ -31,17 +32,18 @@ fn check_elements(model: &Model, elements: &[Element]) -> Vec<Diagnostic> {
         for a in e.attrs_named("uses") {
             // An unresolved or unknown target is already reported; its calls cannot be judged.
             let Some(Val::Ref(target)) = a.first().map(|v| &v.val) else { continue };
-            check_link(model, *target, &a.block, &mut out);
+            check_link(model, e.file, *target, &a.block, &mut out);
         }
         for s in &e.steps {
             let Val::Ref(target) = &s.to.val else { continue };
-            check_link(model, *target, &s.options, &mut out);
+            check_link(model, e.file, *target, &s.options, &mut out);
         }
     }
     out
 }
 
-fn check_link(model: &Model, target: ElementId, opts: &[Attribute], out: &mut Vec<Diagnostic>) {
+/// `file` is the file of the element whose link this is, where its values are written.
+fn check_link(model: &Model, file: FileId, target: ElementId, opts: &[Attribute], out: &mut Vec<Diagnostic>) {
     let calls: Vec<&Value> = opts.iter().filter(|a| a.name() == "calls").flat_map(|a| a.values()).collect();
     if calls.is_empty() {
         return;
@@ -60,7 +62,7 @@ fn check_link(model: &Model, target: ElementId, opts: &[Attribute], out: &mut Ve
                 Diagnostic::new(
                     codes::UNKNOWN_ENDPOINT,
                     format!("`calls \"{text}\"` names an operation, but the link goes through no interface"),
-                    v.span,
+                    v.span_in(file),
                     "no interface to look in",
                 )
                 .with_help("say which interface it uses with `via Interface`, or aim the link at the interface"),
@@ -74,7 +76,7 @@ fn check_link(model: &Model, target: ElementId, opts: &[Attribute], out: &mut Ve
         let mut d = Diagnostic::new(
             codes::UNKNOWN_ENDPOINT,
             format!("interface `{}` has no endpoint or operation `{text}`", i.name),
-            v.span,
+            v.span_in(file),
             "not an endpoint of the interface",
         )
         .with_secondary(i.name_span, format!("`{}` is declared here", i.name));
@@ -84,7 +86,7 @@ fn check_link(model: &Model, target: ElementId, opts: &[Attribute], out: &mut Ve
                 d.fixes.push(Fix {
                     title: format!("Replace with `\"{s}\"`"),
                     kind: FixKind::Repair,
-                    edits: vec![TextEdit { span: v.span, new_text: format!("\"{s}\"") }],
+                    edits: vec![TextEdit { span: v.span_in(file), new_text: format!("\"{s}\"") }],
                 });
             }
             None if names.is_empty() => {

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use rustc_hash::FxHashMap;
 use smol_str::SmolStr;
 
-use crate::source::{FileId, Span};
+use crate::source::{FileId, Span, TextRange};
 
 use crate::syntax::args::ThinList;
 use crate::syntax::literal::Literal;
@@ -76,7 +76,16 @@ impl Val {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Value {
     pub val: Val,
-    pub span: Span,
+    /// Where it is written, in its element's (or acceptance's) file: see [`Value::span_in`].
+    pub span: TextRange,
+}
+
+impl Value {
+    /// Where it is written, as a full span; `file` is its element's (or acceptance's) file.
+    #[inline]
+    pub fn span_in(&self, file: FileId) -> Span {
+        self.span.in_file(file)
+    }
 }
 
 /// An attribute's values, one list per parameter of its spec, the common single value inline.
@@ -91,10 +100,17 @@ pub struct Attribute {
     /// One list per parameter of the attribute's spec.
     pub args: Args,
     pub block: Block,
-    pub span: Span,
+    /// Where it is written, in its element's (or acceptance's) file: see [`Attribute::span_in`].
+    pub span: TextRange,
 }
 
 impl Attribute {
+    /// Where it is written, as a full span; `file` is its element's (or acceptance's) file.
+    #[inline]
+    pub fn span_in(&self, file: FileId) -> Span {
+        self.span.in_file(file)
+    }
+
     #[inline]
     pub fn name(&self) -> &'static str {
         self.spec.name
@@ -368,6 +384,11 @@ impl Model {
         self.names.get(name).copied()
     }
 
+    /// The file an element is declared in: where its values and attributes are written.
+    pub fn file_of(&self, id: ElementId) -> FileId {
+        self.get(id).map_or(FileId(0), |e| e.file)
+    }
+
     pub fn name_of(&self, id: ElementId) -> &str {
         self.get(id).map_or("?", |e| e.name.as_str())
     }
@@ -551,12 +572,13 @@ mod tests {
     }
 
     /// The workspace of 100,000 components holds over three million attributes and values: each
-    /// byte here is megabytes of peak memory.
+    /// byte here is megabytes of peak memory. Values and attributes keep a range, not a span: their
+    /// file is their element's.
     #[test]
     fn model_types_stay_small() {
         assert!(std::mem::size_of::<Val>() <= 24, "Val is {} bytes", std::mem::size_of::<Val>());
-        assert!(std::mem::size_of::<Value>() <= 40, "Value is {} bytes", std::mem::size_of::<Value>());
-        assert!(std::mem::size_of::<Attribute>() <= 72, "Attribute is {} bytes", std::mem::size_of::<Attribute>());
+        assert!(std::mem::size_of::<Value>() <= 32, "Value is {} bytes", std::mem::size_of::<Value>());
+        assert!(std::mem::size_of::<Attribute>() <= 56, "Attribute is {} bytes", std::mem::size_of::<Attribute>());
         assert!(std::mem::size_of::<Block>() <= 8);
         assert!(std::mem::size_of::<Element>() <= 176, "Element is {} bytes", std::mem::size_of::<Element>());
         assert!(std::mem::size_of::<Field>() <= 96, "Field is {} bytes", std::mem::size_of::<Field>());

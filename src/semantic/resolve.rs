@@ -1,5 +1,6 @@
-//! Lowering and name resolution: declarations become elements, names become [`ElementId`]s, and
-//! every reference is checked for existence, kind and import visibility.
+//! Name resolution over lowered files: their elements take their ids, their names are declared,
+//! and every pending reference becomes an [`ElementId`], checked for existence, kind and import
+//! visibility.
 
 use std::collections::BTreeMap;
 
@@ -9,30 +10,27 @@ use hashbrown::HashTable;
 use rustc_hash::{FxBuildHasher, FxHashMap};
 use smol_str::SmolStr;
 
+use super::lower::{LoweredFile, Parts, PendingAcceptance};
 use super::model::*;
 use super::{Workspace, WorkspaceFile};
 use crate::diagnostics::{codes, did_you_mean, Diagnostic};
 use crate::source::{FileId, Span};
-use std::borrow::Cow;
 
-use crate::syntax::args::ThinList;
-use crate::syntax::ast::{self, Decl, Ident, Item, SourceAst};
+use crate::syntax::ast::Ident;
 use crate::syntax::schema::{self, DeclKind, Ty};
 
-/// Resolves a workspace whose syntax trees are given separately, one per file in `ws.files`
-/// order. Owned trees are dropped file by file as the model grows, which keeps the peak low.
-pub fn run(ws: &Workspace, asts: Vec<Cow<'_, SourceAst>>) -> (Model, Vec<Diagnostic>) {
-    run_parallel_from(ws, asts, PARALLEL_FROM_DECLARATIONS)
+/// Resolves a workspace whose files are lowered already, one per file in `ws.files` order.
+pub fn run(ws: &Workspace, files: Vec<LoweredFile>) -> (Model, Vec<Diagnostic>) {
+    run_parallel_from(ws, files, PARALLEL_FROM_DECLARATIONS)
 }
 
 fn run_parallel_from(
     ws: &Workspace,
-    asts: Vec<Cow<'_, SourceAst>>,
+    files: Vec<LoweredFile>,
     parallel_from_declarations: usize,
 ) -> (Model, Vec<Diagnostic>) {
-    let per_file: Vec<usize> = asts.iter().map(|a| a.items.iter().map(count_decls).sum::<usize>()).collect();
-    let declarations: usize = per_file.iter().sum();
-    let top_level: usize = asts.iter().map(|a| a.items.iter().filter(|i| matches!(i, Item::Decl(_))).count()).sum();
+    let declarations: usize = files.iter().map(LoweredFile::declarations).sum();
+    let nested: usize = files.iter().flat_map(|f| &f.elements).filter(|e| e.parent.is_some()).count();
     let mut r = Resolver {
         ws,
         model: Model::default(),
@@ -43,88 +41,68 @@ fn run_parallel_from(
         global: Vec::with_capacity(declarations),
         std_names: FxHashMap::default(),
         duplicates: FxHashMap::default(),
-        children: FxHashMap::with_capacity_and_hasher(declarations - top_level, FxBuildHasher),
+        children: FxHashMap::with_capacity_and_hasher(nested, FxBuildHasher),
     };
     r.model.elements.reserve_exact(declarations);
-    let files = ws.files.iter().map(|f| f.id.0 as usize + 1).max().unwrap_or(0);
-    r.file_index = vec![None; files];
+    let file_ids = ws.files.iter().map(|f| f.id.0 as usize + 1).max().unwrap_or(0);
+    r.file_index = vec![None; file_ids];
     for (i, f) in ws.files.iter().enumerate() {
         r.file_index[f.id.0 as usize] = Some(i);
     }
     r.compute_visibility();
-    // Every name is declared before any reference is resolved.
-    for (f, ast) in ws.files.iter().zip(&asts) {
-        for item in &ast.items {
-            if let Item::Decl(d) = item {
-                r.declare(f, d, None);
-            }
-        }
+    // The files' elements take their ids in file order, then every name is declared, in id
+    // order, before any reference is resolved.
+    let mut pending = Vec::with_capacity(files.len());
+    for file in files {
+        let LoweredFile { file, elements, parts, acceptances, names } = file;
+        let first = r.model.elements.len() as u32;
+        r.model.elements.extend(elements.into_iter().map(|mut e| {
+            e.parent = e.parent.map(|p| ElementId(p.0 + first));
+            e.children.iter_mut().for_each(|c| c.0 += first);
+            e
+        }));
+        pending.push(PendingFile { file, first, parts, acceptances, names });
+    }
+    for id in 0..r.model.elements.len() {
+        r.declare(ElementId(id as u32));
     }
     // The workspace-wide names, built once in sorted order for the model's readers.
     r.model.names = sorted_names(&r.global, &r.model.elements);
-    // With every name known, lowering one file needs nothing from another: files are lowered
-    // on all cores and their elements, acceptances and diagnostics appended in file order, so the
-    // outcome is the one-thread outcome. Lowering visits declarations in declaring order, so each
-    // file's ids start where the files before it end. It reads the trees, borrowed (the editor
-    // keeps them) or owned alike: a name or text is a `SmolStr`, so the model shares it (inline
-    // up to 23 bytes, reference-counted beyond) instead of copying. An owned tree is dropped as
-    // soon as its file is lowered, which keeps the peak low.
-    let mut next = 0u32;
-    let mut jobs = ws.files.iter().zip(asts).zip(&per_file).map(|((f, ast), &count)| {
-        let first = next;
-        next += count as u32;
-        (first, count, f.id, ast)
-    });
+    // With every name known, resolving one file's references needs nothing from another: files
+    // are resolved on all cores, each in place, and their parts, acceptances and diagnostics
+    // installed in file order, so the outcome is the one-thread outcome.
     let threads = crate::parallel::threads_for(declarations, parallel_from_declarations);
-    // Files are lowered a wave at a time, and each wave's elements are installed before the
-    // next starts, so that lowered elements and their empty shells are not all alive at once.
-    let mut installed = 0u32;
-    loop {
-        let mut wave = Vec::new();
-        let mut wave_declarations = 0;
-        for job in jobs.by_ref() {
-            wave_declarations += job.1;
-            wave.push(job);
-            if wave_declarations >= WAVE_DECLARATIONS {
-                break;
-            }
+    let resolved = crate::parallel::map_owned_in_order(pending, threads, |mut file| {
+        let mut resolving = Resolving { r: &r, diags: Vec::new(), names: std::mem::take(&mut file.names) };
+        resolving.resolve_file(&mut file);
+        (file, resolving.diags)
+    });
+    for (file, diags) in resolved {
+        for (k, parts) in file.parts.into_iter().enumerate() {
+            r.install(ElementId(file.first + k as u32), parts);
         }
-        if wave.is_empty() {
-            break;
-        }
-        let lowered = crate::parallel::map_owned_in_order(wave, threads, |(first, count, file, ast)| {
-            let mut lowerer =
-                Lowerer { r: &r, diags: Vec::new(), elements: Vec::with_capacity(count), acceptances: Vec::new() };
-            lowerer.lower_file(first, file, &ast);
-            lowerer.into_parts()
-        });
-        for (parts, acceptances, diags) in lowered {
-            for lowered in parts {
-                r.install(ElementId(installed), lowered);
-                installed += 1;
-            }
-            r.model.acceptances.extend(acceptances);
-            r.diags.extend(diags);
-        }
+        r.model.acceptances.extend(file.acceptances.into_iter().map(|a| a.acceptance));
+        r.diags.extend(diags);
     }
     r.providers_once();
     (r.model, r.diags)
 }
 
-/// Lowering takes 1.1 to 1.5 us a declaration on one thread. At 100,000 components (285,000
-/// declarations) two idle cores lowered in 245 ms instead of 436, and at 10,000 (28,000
-/// declarations) `archc check` took 0.85x the one-thread time on a quiet machine. At 1,000
-/// components (about 2,900 declarations) a second thread took resolve from 2.6 to 2.2 ms (median
-/// of 25, two alternating sets, load 1.3). On cores busy with other work a wave can end waiting
-/// for a descheduled thread; below this bound that wait would dwarf the gain, and a one-file
-/// workspace keeps its start-up time.
-const PARALLEL_FROM_DECLARATIONS: usize = 2_000;
+/// Resolving walks values already lowered (lowering itself runs while parsing), about a fifth of
+/// what lowering and resolving together cost. At 1,000 components (2,900 declarations, load 5.5)
+/// the resolve phase took a median 1.4 ms on one thread and 1.6 ms on two: a thread pays for
+/// itself only on larger workspaces, and a one-file workspace keeps its start-up time.
+const PARALLEL_FROM_DECLARATIONS: usize = 10_000;
 
-/// At most about 21 MB of lowered elements waiting to be installed (peak memory at 100,000
-/// components did not move, measured against one wave and against waves of 32,768); few waves,
-/// since on a busy machine each one ends waiting for its slowest thread. A 10,000-component
-/// workspace (28,000 declarations) is one wave, 100,000 components (285,000) are three.
-const WAVE_DECLARATIONS: usize = 100_000;
+/// One installed file whose references are still pending.
+struct PendingFile {
+    file: FileId,
+    /// The id of its first element.
+    first: u32,
+    parts: Vec<Parts>,
+    acceptances: Vec<PendingAcceptance>,
+    names: Vec<SmolStr>,
+}
 
 /// The element each global name means, sorted by name. Sorting compares the names' first sixteen
 /// bytes as one integer and reads the rest only on a tie: at 100,000 components comparing the
@@ -149,16 +127,6 @@ fn prefix_key(name: &str) -> u128 {
     let n = name.len().min(16);
     bytes[..n].copy_from_slice(&name.as_bytes()[..n]);
     u128::from_be_bytes(bytes)
-}
-
-fn count_decls(item: &Item) -> usize {
-    fn count(d: &Decl) -> usize {
-        1 + d.children.iter().map(count).sum::<usize>()
-    }
-    match item {
-        Item::Decl(d) => count(d),
-        _ => 0,
-    }
 }
 
 /// A declared name, interned once: lookups hash the reference's text once and then compare
@@ -222,20 +190,19 @@ struct Resolver<'w> {
     children: FxHashMap<(ElementId, Sym), ElementId>,
 }
 
-/// Lowers the declarations of one file against the finished name tables, which it only reads,
-/// so files can be lowered side by side; what it makes is appended to the model in file order.
-struct Lowerer<'r, 'w> {
+/// Resolves the pending references of one file against the finished name tables, which it only
+/// reads, so files can be resolved side by side; the file's parts are changed in place.
+struct Resolving<'r, 'w> {
     r: &'r Resolver<'w>,
     /// This file's diagnostics, in the order one thread would have reported them.
     diags: Vec<Diagnostic>,
-    /// What lowering adds to each of this file's declared elements, in declaring order.
-    elements: Vec<Lowered>,
-    acceptances: Vec<Acceptance>,
+    /// The text of each of this file's pending references.
+    names: Vec<SmolStr>,
 }
 
-/// Lowering reads the resolver's tables and model (names, kinds, parents, files) as the resolver
+/// Resolving reads the resolver's tables and model (names, kinds, parents, files) as the resolver
 /// itself would; only its output goes elsewhere.
-impl<'w> std::ops::Deref for Lowerer<'_, 'w> {
+impl<'w> std::ops::Deref for Resolving<'_, 'w> {
     type Target = Resolver<'w>;
 
     fn deref(&self) -> &Resolver<'w> {
@@ -243,28 +210,14 @@ impl<'w> std::ops::Deref for Lowerer<'_, 'w> {
     }
 }
 
-/// What lowering a declaration adds to the element declaring it made: the declared shell already
-/// has the kind, name, parent, children, file and spans, so only the rest is built and moved.
-struct Lowered {
-    label: Option<SmolStr>,
-    variant: Option<SmolStr>,
-    attrs: Vec<Attribute>,
-    steps: ThinList<Step>,
-    endpoints: ThinList<Endpoint>,
-    fields: ThinList<Field>,
-}
-
 impl<'w> Resolver<'w> {
-    /// Fills a declared element with what lowering made of its declaration.
-    fn install(&mut self, id: ElementId, lowered: Lowered) {
+    /// Gives a declared element its resolved attributes, steps and endpoints.
+    fn install(&mut self, id: ElementId, parts: Parts) {
         let Some(declared) = self.model.elements.get_mut(id.0 as usize) else { return };
-        let Lowered { label, variant, attrs, steps, endpoints, fields } = lowered;
-        declared.label = label;
-        declared.variant = variant;
+        let Parts { attrs, steps, endpoints } = parts;
         declared.set_attrs(attrs);
         declared.steps = steps;
         declared.endpoints = endpoints;
-        declared.fields = fields;
     }
 
     fn file(&self, id: FileId) -> Option<&'w WorkspaceFile> {
@@ -315,44 +268,36 @@ impl<'w> Resolver<'w> {
         }
     }
 
-    fn declare(&mut self, f: &WorkspaceFile, d: &Decl, parent: Option<ElementId>) -> ElementId {
-        let id = ElementId(self.model.elements.len() as u32);
-        // The rest is filled in while lowering.
-        let mut element = Element::new(d.kind, d.name.text.clone(), parent, f.id, d.span, d.name.span);
-        element.from_std = f.is_std;
-        self.model.elements.push(element);
-        let sym = self.symbols.intern(&d.name.text, id, &self.model.elements);
+    /// Declares an installed element's name; elements are declared in id order, so a parent
+    /// before its children and the first of two same names first.
+    fn declare(&mut self, id: ElementId) {
+        let Some(e) = self.model.elements.get(id.0 as usize) else { return };
+        let (kind, parent, name_span) = (e.kind, e.parent, e.name_span);
+        let sym = self.symbols.intern(&e.name, id, &self.model.elements);
         // The earlier sibling of the same name, if any (the first one keeps the name).
         let mut clash = None;
         if let Some(p) = parent {
             clash = Some(*self.children.entry((p, sym)).or_insert(id)).filter(|c| *c != id);
         }
-        if d.kind.is_global() {
-            self.bind_global(id, sym, d);
+        if kind.is_global() {
+            self.bind_global(id, sym);
         } else if let Some(other) = clash {
             // Local names (options, nodes) must be unique within their parent.
-            let first = self.model.get(other).map(|e| e.name_span).unwrap_or(d.name.span);
-            self.diags.push(
-                Diagnostic::new(
-                    codes::DUPLICATE_ID,
-                    format!("`{}` is declared twice in this block", d.name.text),
-                    d.name.span,
-                    "declared again here",
-                )
-                .with_secondary(first, "first declared here")
-                .with_help("rename one of them"),
-            );
+            let first = self.model.get(other).map(|e| e.name_span).unwrap_or(name_span);
+            let name = self.model.name_of(id);
+            let d = Diagnostic::new(
+                codes::DUPLICATE_ID,
+                format!("`{name}` is declared twice in this block"),
+                name_span,
+                "declared again here",
+            )
+            .with_secondary(first, "first declared here")
+            .with_help("rename one of them");
+            self.diags.push(d);
         }
-        if !d.children.is_empty() {
-            let children = d.children.iter().map(|c| self.declare(f, c, Some(id))).collect();
-            if let Some(e) = self.model.elements.get_mut(id.0 as usize) {
-                e.children = children;
-            }
-        }
-        id
     }
 
-    fn bind_global(&mut self, id: ElementId, sym: Sym, d: &Decl) {
+    fn bind_global(&mut self, id: ElementId, sym: Sym) {
         if self.model.get(id).is_some_and(|e| e.from_std) {
             self.std_names.entry(sym).or_insert(id);
         }
@@ -374,19 +319,19 @@ impl<'w> Resolver<'w> {
             (false, true) => {}
             _ => {
                 self.duplicates.entry(sym).or_default().push(id);
-                let Some(first) = self.model.get(existing) else { return };
+                let (Some(first), Some(again)) = (self.model.get(existing), self.model.get(id)) else { return };
                 let first_kind = first.kind;
-                let name = &d.name.text;
                 let mut diag = Diagnostic::new(
                     codes::DUPLICATE_ID,
-                    format!("`{name}` is declared twice"),
-                    d.name.span,
+                    format!("`{}` is declared twice", again.name),
+                    again.name_span,
                     "declared again here",
                 )
                 .with_secondary(first.name_span, format!("first declared here as {}", first_kind.article()))
                 .with_help("names are unique across the workspace: rename one of them");
-                if first_kind != d.kind {
-                    diag = diag.with_note(format!("one is {}, the other {}", first_kind.article(), d.kind.article()));
+                if first_kind != again.kind {
+                    diag =
+                        diag.with_note(format!("one is {}, the other {}", first_kind.article(), again.kind.article()));
                 }
                 self.diags.push(diag);
             }
@@ -394,91 +339,46 @@ impl<'w> Resolver<'w> {
     }
 }
 
-impl Lowerer<'_, '_> {
-    fn lower_file(&mut self, first: u32, file: FileId, ast: &SourceAst) {
-        let mut next = first;
-        for item in &ast.items {
-            match item {
-                Item::Decl(d) => self.lower_tree(d, &mut next),
-                Item::Accept(a) => self.accept(file, a),
-                Item::Import(_) => {}
+impl Resolving<'_, '_> {
+    /// Resolves a file's references in the order lowering met them (declarations and `accept`
+    /// lines in file order, each declaration's attributes, steps and endpoints, then its nested
+    /// declarations), so that its diagnostics come in that order.
+    fn resolve_file(&mut self, file: &mut PendingFile) {
+        let models: &[DeclKind] = &[DeclKind::Data, DeclKind::Event];
+        let mut acceptances = file.acceptances.iter_mut().peekable();
+        for (k, parts) in file.parts.iter_mut().enumerate() {
+            while let Some(a) = acceptances.next_if(|a| a.elements_before <= k) {
+                self.accept(file.file, a);
+            }
+            let id = ElementId(file.first + k as u32);
+            let ctx = Ctx { file: file.file, element: id };
+            self.attrs(&mut parts.attrs, ctx);
+            for s in parts.steps.iter_mut() {
+                self.reference(&mut s.from, schema::PARTICIPANTS, ctx, "a step");
+                self.reference(&mut s.to, schema::PARTICIPANTS, ctx, "a step");
+                self.attrs(&mut s.options, ctx);
+            }
+            for e in parts.endpoints.iter_mut() {
+                if let Some(v) = &mut e.request {
+                    self.reference(v, models, ctx, "a request");
+                }
+                if let Some(v) = &mut e.response {
+                    self.reference(v, models, ctx, "a response");
+                }
+                self.attrs(&mut e.options, ctx);
+            }
+            if self.model.get(id).is_some_and(|e| e.kind == DeclKind::Component) {
+                self.system_agrees_with_nesting(id, file.file, &parts.attrs);
             }
         }
-    }
-
-    fn into_parts(self) -> (Vec<Lowered>, Vec<Acceptance>, Vec<Diagnostic>) {
-        (self.elements, self.acceptances, self.diags)
-    }
-
-    /// Lowers a declaration and its nested ones, in declaration order.
-    fn lower_tree(&mut self, d: &Decl, next: &mut u32) {
-        let id = ElementId(*next);
-        *next += 1;
-        self.lower(id, d);
-        for child in &d.children {
-            self.lower_tree(child, next);
+        for a in acceptances {
+            self.accept(file.file, a);
         }
-    }
-
-    fn lower(&mut self, id: ElementId, d: &Decl) {
-        let ctx = Ctx { file: self.model.get(id).map_or(FileId(0), |e| e.file), element: id };
-        let attrs = self.attrs(&d.attrs, ctx);
-        let steps = d
-            .steps
-            .iter()
-            .map(|s| Step {
-                from: self.reference(&s.from, schema::PARTICIPANTS, ctx, "a step"),
-                to: self.reference(&s.to, schema::PARTICIPANTS, ctx, "a step"),
-                is_async: s.is_async,
-                label: s.label.as_ref().map(|l| l.value.clone()),
-                protocol: s.protocol.as_ref().map(|p| p.text.clone()),
-                latency: s.latency.map(|l| l.0),
-                options: self.attrs(&s.options, ctx).into_boxed_slice(),
-                span: s.span,
-            })
-            .collect();
-        let models: &[DeclKind] = &[DeclKind::Data, DeclKind::Event];
-        let endpoints = d
-            .endpoints
-            .iter()
-            .map(|e| Endpoint {
-                method: e.method.text.clone(),
-                target: e.target.value.clone(),
-                request: e.request.as_ref().map(|v| self.value(v, Ty::Ref(models), ctx, "a request")),
-                response: e.response.as_ref().map(|v| self.value(v, Ty::Ref(models), ctx, "a response")),
-                summary: e.summary.as_ref().map(|s| s.value.clone()),
-                options: self.attrs(&e.options, ctx).into_boxed_slice(),
-                span: e.span,
-            })
-            .collect();
-        let fields = d
-            .fields
-            .iter()
-            .map(|f| Field {
-                name: f.name.text.clone(),
-                ty: f.ty.text.clone(),
-                list: f.list,
-                modifiers: f.modifiers.iter().map(|m| m.text.clone()).collect(),
-                doc: f.doc.as_ref().map(|t| t.value.clone()),
-                span: f.span,
-            })
-            .collect();
-        if d.kind == DeclKind::Component {
-            self.system_agrees_with_nesting(id, &attrs);
-        }
-        self.elements.push(Lowered {
-            label: d.label.as_ref().map(|l| l.value.clone()),
-            variant: d.variant.as_ref().map(|v| v.text.clone()),
-            attrs,
-            steps,
-            endpoints,
-            fields,
-        });
     }
 
     /// A component declared inside a system belongs to it: a `system` attribute naming another
     /// system contradicts the nesting.
-    fn system_agrees_with_nesting(&mut self, id: ElementId, attrs: &[Attribute]) {
+    fn system_agrees_with_nesting(&mut self, id: ElementId, file: FileId, attrs: &[Attribute]) {
         let mut enclosing = self.model.get(id).and_then(|e| e.parent);
         while let Some(p) = enclosing.and_then(|p| self.model.get(p)).filter(|p| p.kind != DeclKind::System) {
             enclosing = p.parent;
@@ -496,7 +396,7 @@ impl Lowerer<'_, '_> {
             Diagnostic::new(
                 codes::SYSTEM_CONTRADICTS_NESTING,
                 format!("`{component}` is declared inside system `{system_name}` but says `system {named_name}`"),
-                declared.span,
+                declared.span_in(file),
                 format!("names `{named_name}`"),
             )
             .with_secondary(sys.name_span, format!("`{component}` is nested in `{system_name}` here"))
@@ -506,50 +406,33 @@ impl Lowerer<'_, '_> {
         );
     }
 
-    fn attrs(&mut self, attrs: &[ast::Attr], ctx: Ctx) -> Vec<Attribute> {
-        attrs
-            .iter()
-            .map(|a| {
-                let spec = a.spec;
-                let args = a.args.map(|i, v| {
-                    let ty = spec.params.get(i).map_or(Ty::Str, |p| p.ty);
-                    self.value(v, ty, ctx, spec.name)
-                });
-                Attribute { spec, args, block: self.attrs(&a.block, ctx).into(), span: a.span }
-            })
-            .collect()
-    }
-
-    fn value(&mut self, v: &ast::Value, ty: Ty, ctx: Ctx, what: &str) -> Value {
-        let span = v.span();
-        let val = match v {
-            ast::Value::Ref(ident) => {
-                let kinds = match ty {
+    fn attrs(&mut self, attrs: &mut [Attribute], ctx: Ctx) {
+        for a in attrs {
+            let spec = a.spec;
+            a.args.for_each_mut(|i, v| {
+                let kinds = match spec.params.get(i).map_or(Ty::Str, |p| p.ty) {
                     Ty::Ref(k) | Ty::StrOrRef(k) => k,
                     _ => &[],
                 };
-                return self.reference(ident, kinds, ctx, what);
-            }
-            ast::Value::Text(t) => Val::Text(t.value.clone()),
-            ast::Value::Lit(l, _) => Val::Lit(*l),
-            ast::Value::Word(w, _) => Val::Word(w.clone()),
-            ast::Value::Bool(b, _) => Val::Bool(*b),
-            ast::Value::Hole(_) => Val::Hole,
-        };
-        Value { val, span }
+                self.reference(v, kinds, ctx, spec.name);
+            });
+            self.attrs(&mut a.block, ctx);
+        }
     }
 
-    /// Resolves a name where an element of one of `kinds` is expected.
-    fn reference(&mut self, name: &Ident, kinds: &[DeclKind], ctx: Ctx, what: &str) -> Value {
-        let span = name.span;
-        let val = match self.find(&name.text, kinds, ctx) {
-            Some(id) => self.check_found(id, name, kinds, ctx, what),
+    /// Resolves a value that is a pending reference, where an element of one of `kinds` is
+    /// expected; any other value stays as it is.
+    fn reference(&mut self, value: &mut Value, kinds: &[DeclKind], ctx: Ctx, what: &str) {
+        let Val::Ref(pending) = value.val else { return };
+        let text = self.names.get_mut(pending.0 as usize).map(std::mem::take).unwrap_or_default();
+        let name = Ident { text, span: value.span_in(ctx.file) };
+        value.val = match self.find(&name.text, kinds, ctx) {
+            Some(id) => self.check_found(id, &name, kinds, ctx, what),
             None => {
-                self.unresolved(name, kinds, ctx);
+                self.unresolved(&name, kinds, ctx);
                 Val::Unresolved(name.text.as_str().into())
             }
         };
-        Value { val, span }
     }
 
     fn find(&self, text: &str, kinds: &[DeclKind], ctx: Ctx) -> Option<ElementId> {
@@ -703,7 +586,7 @@ impl Resolver<'_> {
             }
             if let Some(a) = e.attr("provider") {
                 if let Some(Value { val: Val::Ref(p), span }) = a.first() {
-                    claimed.insert(id, (*p, *span, true));
+                    claimed.insert(id, (*p, span.in_file(e.file), true));
                 }
             }
         }
@@ -715,7 +598,7 @@ impl Resolver<'_> {
             for v in e.attrs_named("exposes").flat_map(|a| a.values()) {
                 let Val::Ref(iface) = v.val else { continue };
                 let Some(&(first, first_span, by_attr)) = claimed.get(&iface) else {
-                    claimed.insert(iface, (id, v.span, false));
+                    claimed.insert(iface, (id, v.span_in(e.file), false));
                     continue;
                 };
                 if first == id {
@@ -727,7 +610,7 @@ impl Resolver<'_> {
                     Diagnostic::new(
                         codes::INTERFACE_PROVIDED_TWICE,
                         format!("`{iface_name}` is already provided by `{first_name}`"),
-                        v.span,
+                        v.span_in(e.file),
                         format!("`{}` exposes it too", e.name),
                     )
                     .with_secondary(first_span, format!("provided by `{first_name}` here ({how})"))
@@ -743,23 +626,15 @@ impl Resolver<'_> {
     }
 }
 
-impl Lowerer<'_, '_> {
-    fn accept(&mut self, file: FileId, a: &ast::Accept) {
+impl Resolving<'_, '_> {
+    fn accept(&mut self, file: FileId, pending: &mut PendingAcceptance) {
         let ctx = Ctx { file, element: ElementId(u32::MAX) };
-        for t in &a.targets {
+        for t in &pending.targets {
             if self.find(&t.text, &[], ctx).is_none() {
                 self.unresolved(t, &[], ctx);
             }
         }
-        let attrs = self.attrs(&a.attrs, ctx);
-        self.acceptances.push(Acceptance {
-            rule: a.rule.text.clone(),
-            targets: a.targets.iter().map(|t| t.text.clone()).collect(),
-            justification: a.justification.as_ref().map(|j| j.value.clone()),
-            attrs,
-            file,
-            span: a.span,
-        });
+        self.attrs(&mut pending.acceptance.attrs, ctx);
     }
 }
 
@@ -804,11 +679,11 @@ mod tests {
     }
 
     #[test]
-    fn lowering_on_threads_gives_the_one_thread_model_and_diagnostics() {
+    fn resolving_on_threads_gives_the_one_thread_model_and_diagnostics() {
         let ws = workspace(40);
-        let trees = || ws.files.iter().map(|f| Cow::Borrowed(&f.ast)).collect::<Vec<_>>();
-        let (model, diags) = run_parallel_from(&ws, trees(), usize::MAX);
-        let (threaded, threaded_diags) = run_parallel_from(&ws, trees(), 0);
+        let lowered = || ws.files.iter().map(|f| super::super::lower(f.id, f.is_std, &f.ast)).collect::<Vec<_>>();
+        let (model, diags) = run_parallel_from(&ws, lowered(), usize::MAX);
+        let (threaded, threaded_diags) = run_parallel_from(&ws, lowered(), 0);
         assert!(model.elements.len() >= 40 * 4, "every declaration is an element");
         assert_eq!(model.acceptances.len(), 40);
         for code in [
@@ -823,10 +698,6 @@ mod tests {
         assert_eq!(format!("{:?}", threaded.acceptances), format!("{:?}", model.acceptances));
         assert_eq!(format!("{:?}", threaded.names), format!("{:?}", model.names));
         assert_eq!(format!("{threaded_diags:?}"), format!("{diags:?}"), "same diagnostics in the same order");
-        // Owned trees, freed as they are lowered, give the same model too.
-        let owned = ws.files.iter().map(|f| Cow::Owned(f.ast.clone())).collect();
-        let (from_owned, _) = run_parallel_from(&ws, owned, 0);
-        assert_eq!(format!("{:?}", from_owned.elements), format!("{:?}", model.elements));
     }
 
     #[test]

@@ -195,6 +195,28 @@ impl<T: fmt::Debug> fmt::Debug for ThinList<T> {
     }
 }
 
+/// Values changed in place: the resolver fills in the references lowering left pending.
+impl<T> Args<T> {
+    /// Calls `f` with each value and its parameter index, in order.
+    pub fn for_each_mut(&mut self, mut f: impl FnMut(usize, &mut T)) {
+        match &mut self.0 {
+            Repr::None => {}
+            Repr::One(v) => f(0, v),
+            Repr::Lists(lists) => {
+                for (i, list) in lists.iter_mut().enumerate() {
+                    list.iter_mut().for_each(|v| f(i, v));
+                }
+            }
+        }
+    }
+}
+
+impl<T> std::ops::DerefMut for ThinList<T> {
+    fn deref_mut(&mut self) -> &mut [T] {
+        self.0.as_deref_mut().map_or(&mut [], |b| b)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

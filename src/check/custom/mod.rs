@@ -19,7 +19,7 @@ use crate::diagnostics::codes::{CUSTOM_RULE_MATCHES_NOTHING, INVALID_CUSTOM_RULE
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::lang::Classification;
 use crate::semantic::model::{Attribute, Element, ElementId, Model, Val};
-use crate::source::Span;
+use crate::source::{FileId, Span};
 use crate::syntax::schema::DeclKind;
 
 pub use eval::run;
@@ -295,7 +295,7 @@ fn compile_one(id: ElementId, e: &Element, errors: &mut Vec<Diagnostic>) -> Opti
                 .filter(|k| RuleKind::parse(k).is_some_and(|k| k.reads().contains(&a.name())))
                 .collect();
             errors.push(
-                invalid(a.span, format!("`{}` has no meaning in a `{}` rule", a.name(), kind.as_str()), "not read")
+                invalid(a.span_in(e.file), format!("`{}` has no meaning in a `{}` rule", a.name(), kind.as_str()), "not read")
                     .with_help(format!(
                         "a `{}` rule reads {}; `{}` belongs to {} rules",
                         kind.as_str(),
@@ -320,7 +320,7 @@ fn compile_one(id: ElementId, e: &Element, errors: &mut Vec<Diagnostic>) -> Opti
     }
     let mut unresolved = false;
     let mut selector = |role: &'static str, errors: &mut Vec<Diagnostic>| {
-        e.attr(role).map(|a| read_selector(a, role, &mut unresolved, errors))
+        e.attr(role).map(|a| read_selector(a, e.file, role, &mut unresolved, errors))
     };
     let from = selector("from", errors);
     let to = selector("to", errors);
@@ -389,7 +389,7 @@ fn compile_one(id: ElementId, e: &Element, errors: &mut Vec<Diagnostic>) -> Opti
             };
             errors.push(
                 invalid(
-                    a.span,
+                    a.span_in(e.file),
                     format!("a `{}` rule cannot replace `{}`", kind.as_str(), builtin.code.name),
                     "wrong kind of rule",
                 )
@@ -486,12 +486,13 @@ fn words(a: &Attribute) -> Vec<String> {
 
 fn read_selector(
     attr: &Attribute,
+    file: FileId,
     role: &'static str,
     unresolved: &mut bool,
     errors: &mut Vec<Diagnostic>,
 ) -> Selector {
     let mut s = Selector {
-        span: attr.span,
+        span: attr.span_in(file),
         role,
         is: Vec::new(),
         kind: Vec::new(),
@@ -538,7 +539,7 @@ fn read_selector(
                 match Pattern::parse(t) {
                     Ok(p) if a.name() == "name" => s.name = Some(p),
                     Ok(p) => s.name_not = Some(p),
-                    Err(why) => errors.push(invalid(v.span, format!("malformed name pattern \"{t}\""), why).with_help(
+                    Err(why) => errors.push(invalid(v.span_in(file), format!("malformed name pattern \"{t}\""), why).with_help(
                         "`*` matches any run of characters; `$1` repeats what the first pattern's first `*` matched",
                     )),
                 }

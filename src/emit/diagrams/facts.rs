@@ -180,7 +180,7 @@ impl<'m> Facts<'m> {
                         .el(l.from)
                         .and_then(|e| {
                             e.attrs_named("uses")
-                                .find(|u| u.span == l.span)
+                                .find(|u| u.span_in(e.file) == l.span)
                                 .map(|u| block_word(&u.block, "description"))
                         })
                         .flatten();

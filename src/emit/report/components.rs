@@ -120,10 +120,10 @@ pub(crate) fn use_summary(ctx: &Ctx<'_>, u: &Use<'_>) -> Rich {
         let label = match (b.name(), v) {
             ("circuit-breaker", _) => doc::plain("circuit breaker"),
             ("per-item", _) => doc::plain("per item"),
-            ("description", Some(v)) => ctx.val(v),
+            ("description", Some(v)) => ctx.val(v, u.file),
             (name, Some(_)) => {
                 let mut r = doc::plain(format!("{name} "));
-                r.extend(doc::join(b.values().map(|v| ctx.val(v)).collect(), ", "));
+                r.extend(doc::join(b.values().map(|v| ctx.val(v, u.file)).collect(), ", "));
                 r
             }
             (name, None) => doc::plain(name),
@@ -143,7 +143,7 @@ pub(crate) fn use_summary(ctx: &Ctx<'_>, u: &Use<'_>) -> Rich {
 /// default rather than stating itself, so the report shows what the rules judge.
 fn stated_by_default(ctx: &Ctx<'_>, u: &Use<'_>) -> Vec<Rich> {
     use crate::analysis::facts::{LinkOrigin, StatedBy};
-    let Some(l) = ctx.facts.out(u.from).find(|l| l.origin == LinkOrigin::Uses && l.span == u.attr.span) else {
+    let Some(l) = ctx.facts.out(u.from).find(|l| l.origin == LinkOrigin::Uses && l.span == u.attr.span_in(u.file)) else {
         return Vec::new();
     };
     let mut out = Vec::new();
@@ -232,7 +232,7 @@ fn matrix(ctx: &Ctx<'_>, out: &mut Out, rel: &Relations) {
         .iter()
         .map(|(id, c)| {
             let primary =
-                c.attr("does").and_then(|a| a.first()).map(|v| ctx.val(v)).unwrap_or_else(|| doc::plain(NOT_STATED));
+                c.attr("does").and_then(|a| a.first()).map(|v| ctx.val(v, c.file)).unwrap_or_else(|| doc::plain(NOT_STATED));
             vec![
                 ctx.link_r(*id),
                 primary,
@@ -323,7 +323,7 @@ fn interactions(ctx: &Ctx<'_>, out: &mut Out) {
     if ctx.uses.iter().any(|u| u.mode.is_none()) {
         out.p("Dependencies without a stated mode count as synchronous unless they reach a queue or topic.");
     }
-    let get = |u: &Use<'_>, name: &str| u.block_value(name).map(|v| ctx.val(v)).unwrap_or_default();
+    let get = |u: &Use<'_>, name: &str| u.block_value(name).map(|v| ctx.val(v, u.file)).unwrap_or_default();
     let transit_of = |u: &Use<'_>| {
         let protocol = match u.block_value("protocol").map(|v| &v.val) {
             Some(Val::Word(w)) => Some(w.as_str()),
@@ -475,7 +475,7 @@ fn interfaces(ctx: &Ctx<'_>, out: &mut Out) {
                             let mut r = doc::plain(o.name());
                             if o.first().is_some() {
                                 r.push(doc::text(" "));
-                                r.extend(doc::join(o.values().map(|v| ctx.val(v)).collect(), ", "));
+                                r.extend(doc::join(o.values().map(|v| ctx.val(v, i.file)).collect(), ", "));
                             }
                             r
                         })
@@ -483,8 +483,8 @@ fn interfaces(ctx: &Ctx<'_>, out: &mut Out) {
                     vec![
                         vec![doc::code(ep.method.clone())],
                         vec![doc::code(ep.target.clone())],
-                        ep.request.as_ref().map(|v| ctx.val(v)).unwrap_or_default(),
-                        ep.response.as_ref().map(|v| ctx.val(v)).unwrap_or_default(),
+                        ep.request.as_ref().map(|v| ctx.val(v, i.file)).unwrap_or_default(),
+                        ep.response.as_ref().map(|v| ctx.val(v, i.file)).unwrap_or_default(),
                         ep.summary.clone().map(doc::plain).unwrap_or_default(),
                         doc::join(opts, ", "),
                     ]

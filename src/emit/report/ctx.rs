@@ -8,7 +8,7 @@ use super::DiagramInput;
 use crate::analysis::facts::{self as derived, Facts, Link, LinkOrigin, Transit, WireSource};
 use crate::diagnostics::Diagnostic;
 use crate::semantic::model::{Attribute, Element, ElementId, Model, Val, Value};
-use crate::source::{ColumnUnit, SourceMap, Span};
+use crate::source::{ColumnUnit, FileId, SourceMap, Span, TextRange};
 use crate::syntax::literal::Literal;
 use crate::syntax::schema::DeclKind;
 
@@ -31,6 +31,8 @@ pub struct Use<'m> {
     pub target: ElementId,
     pub mode: Option<&'m str>,
     pub attr: &'m Attribute,
+    /// The file `attr` is written in, its component's.
+    pub file: FileId,
 }
 
 impl Use<'_> {
@@ -84,7 +86,7 @@ impl<'m> Ctx<'m> {
                     Val::Word(w) => Some(w.as_str()),
                     _ => None,
                 });
-                uses.push(Use { from: id, target: *target, mode, attr: a });
+                uses.push(Use { from: id, target: *target, mode, attr: a, file: e.file });
             }
         }
         let provider = facts.provider.clone();
@@ -147,10 +149,11 @@ impl<'m> Ctx<'m> {
     }
 
     /// A value as inlines: references link, holes say where they are, and values `archc fill`
-    /// suggested say so until a reviewer removes the comment.
-    pub fn val(&self, v: &Value) -> Rich {
-        let mut out = self.bare_val(v);
-        if self.suggested(v.span) {
+    /// suggested say so until a reviewer removes the comment. `file` is the one it is written in
+    /// (its element's), since values keep only their range.
+    pub fn val(&self, v: &Value, file: FileId) -> Rich {
+        let mut out = self.bare_val(v, file);
+        if self.suggested(v.span_in(file)) {
             out.push(doc::text(" "));
             out.push(Inline::Em("(suggested, not reviewed)".into()));
         }
@@ -165,7 +168,7 @@ impl<'m> Ctx<'m> {
         line.find("//").is_some_and(|c| line[c..].contains(SUGGESTED_MARK))
     }
 
-    fn bare_val(&self, v: &Value) -> Rich {
+    fn bare_val(&self, v: &Value, file: FileId) -> Rich {
         match &v.val {
             Val::Ref(id) => self.link_r(*id),
             Val::Unresolved(n) => vec![doc::code(n.clone()), doc::text(" (unresolved)")],
@@ -175,7 +178,7 @@ impl<'m> Ctx<'m> {
             Val::Lit(l) => doc::plain(lit(l)),
             Val::Word(w) => doc::plain(w.clone()),
             Val::Bool(b) => doc::plain(if *b { "yes" } else { "no" }),
-            Val::Hole => self.hole_r(v.span),
+            Val::Hole => self.hole_r(v.span_in(file)),
         }
     }
 
@@ -194,7 +197,7 @@ impl<'m> Ctx<'m> {
         if vals.is_empty() {
             return if e.has_flag(name) { Some(doc::plain("yes")) } else { None };
         }
-        Some(doc::join(vals.iter().map(|v| self.val(v)).collect(), ", "))
+        Some(doc::join(vals.iter().map(|v| self.val(v, e.file)).collect(), ", "))
     }
 
     /// An attribute's values, or "not stated".
@@ -209,7 +212,7 @@ impl<'m> Ctx<'m> {
 
     /// The values of a repeatable attribute, one entry each.
     pub fn each(&self, e: &Element, name: &str) -> Vec<Rich> {
-        e.attrs_named(name).flat_map(|a| a.values()).map(|v| self.val(v)).collect()
+        e.attrs_named(name).flat_map(|a| a.values()).map(|v| self.val(v, e.file)).collect()
     }
 
     /// The text of a technology value: a catalogue entry's title or the free text.
@@ -301,7 +304,7 @@ impl<'m> Ctx<'m> {
 
     /// The link of a `uses`.
     pub fn use_link(&self, u: &Use<'_>) -> Option<&Link> {
-        self.facts.out(u.from).find(|l| l.origin == LinkOrigin::Uses && l.span == u.attr.span)
+        self.facts.out(u.from).find(|l| l.origin == LinkOrigin::Uses && l.span == u.attr.span_in(u.file))
     }
 
     /// Encryption in transit of a link as the rules judge it; `shown` is the protocol as written.
@@ -386,7 +389,7 @@ impl<'m> Ctx<'m> {
     /// Encryption at rest of a store: explicit, else the technology's default.
     pub fn at_rest(&self, e: &Element) -> Rich {
         match e.attr("encrypted-at-rest").and_then(|a| a.first()) {
-            Some(v @ Value { val: Val::Hole, .. }) => return self.val(v),
+            Some(v @ Value { val: Val::Hole, .. }) => return self.val(v, e.file),
             Some(Value { val: Val::Bool(b), .. }) => return doc::plain(if *b { "yes" } else { "no" }),
             _ => {}
         }
@@ -413,7 +416,8 @@ impl<'m> Ctx<'m> {
 
 pub enum StepLatency {
     Known(u64),
-    Hole(Span),
+    /// Where the `?` is, in the flow's file.
+    Hole(TextRange),
     Unknown,
 }
 

@@ -8,6 +8,7 @@ use super::doc::{self, bullets, fact_item, numbered, Rich};
 use super::overview::anchored;
 use super::Out;
 use crate::semantic::model::{Element, ElementId, Step, Val};
+use crate::source::FileId;
 use crate::syntax::literal::Literal;
 use crate::syntax::schema::DeclKind as K;
 
@@ -42,10 +43,10 @@ pub(crate) fn step_protocol(s: &Step) -> Option<&str> {
     })
 }
 
-/// A step option's values, if given.
-pub(crate) fn step_opt(ctx: &Ctx<'_>, s: &Step, name: &str) -> Option<Rich> {
+/// A step option's values, if given; `file` is the flow's.
+pub(crate) fn step_opt(ctx: &Ctx<'_>, s: &Step, file: FileId, name: &str) -> Option<Rich> {
     let vals: Vec<Rich> =
-        s.options.iter().filter(|a| a.name() == name).flat_map(|a| a.values()).map(|v| ctx.val(v)).collect();
+        s.options.iter().filter(|a| a.name() == name).flat_map(|a| a.values()).map(|v| ctx.val(v, file)).collect();
     if vals.is_empty() {
         None
     } else {
@@ -53,9 +54,10 @@ pub(crate) fn step_opt(ctx: &Ctx<'_>, s: &Step, name: &str) -> Option<Rich> {
     }
 }
 
-/// Authentication of a step: its own `auth`, else the interface it goes through.
-pub(crate) fn step_auth(ctx: &Ctx<'_>, s: &Step) -> Rich {
-    if let Some(a) = step_opt(ctx, s, "auth") {
+/// Authentication of a step: its own `auth`, else the interface it goes through; `file` is the
+/// flow's.
+pub(crate) fn step_auth(ctx: &Ctx<'_>, s: &Step, file: FileId) -> Rich {
+    if let Some(a) = step_opt(ctx, s, file, "auth") {
         return a;
     }
     let via = s.options.iter().find(|a| a.name() == "via").and_then(|a| a.first()).and_then(|v| match v.val {
@@ -68,7 +70,7 @@ pub(crate) fn step_auth(ctx: &Ctx<'_>, s: &Step) -> Rich {
     });
     match via.and_then(|i| ctx.el(i).attr("auth").and_then(|a| a.first()).map(|v| (i, v))) {
         Some((i, v)) => {
-            let mut r = ctx.val(v);
+            let mut r = ctx.val(v, ctx.el(i).file);
             r.push(doc::text(" (from "));
             r.push(ctx.link(i));
             r.push(doc::text(")"));
@@ -78,10 +80,10 @@ pub(crate) fn step_auth(ctx: &Ctx<'_>, s: &Step) -> Rich {
     }
 }
 
-fn latency_cell(ctx: &Ctx<'_>, s: &Step) -> Rich {
+fn latency_cell(ctx: &Ctx<'_>, s: &Step, file: FileId) -> Rich {
     match ctx.step_latency(s) {
         StepLatency::Known(ns) => doc::plain(dur(ns)),
-        StepLatency::Hole(span) => ctx.hole_r(span),
+        StepLatency::Hole(range) => ctx.hole_r(range.in_file(file)),
         StepLatency::Unknown => doc::plain(NOT_STATED),
     }
 }
@@ -138,15 +140,15 @@ fn flow(ctx: &Ctx<'_>, out: &mut Out, id: ElementId, f: &Element) {
             .map(|(i, s)| {
                 vec![
                     doc::plain((i + 1).to_string()),
-                    ctx.val(&s.from),
+                    ctx.val(&s.from, f.file),
                     doc::plain(if s.is_async { "async" } else { "sync" }),
-                    ctx.val(&s.to),
+                    ctx.val(&s.to, f.file),
                     s.label.clone().map(doc::plain).unwrap_or_default(),
-                    step_opt(ctx, s, "via").unwrap_or_default(),
+                    step_opt(ctx, s, f.file, "via").unwrap_or_default(),
                     doc::plain(ctx.link_transit(ctx.step_link(id, i), step_protocol(s))),
-                    step_auth(ctx, s),
-                    step_opt(ctx, s, "carries").unwrap_or_default(),
-                    latency_cell(ctx, s),
+                    step_auth(ctx, s, f.file),
+                    step_opt(ctx, s, f.file, "carries").unwrap_or_default(),
+                    latency_cell(ctx, s, f.file),
                 ]
             })
             .collect();
@@ -385,7 +387,7 @@ pub fn performance(ctx: &Ctx<'_>, out: &mut Out) {
                 .filter_map(|e| {
                     e.options.iter().find(|o| o.name() == "latency").and_then(|o| o.first()).map(|v| {
                         let mut r = doc::plain(format!("{} {} ", e.method, e.target));
-                        r.extend(ctx.val(v));
+                        r.extend(ctx.val(v, i.file));
                         r
                     })
                 })
@@ -473,7 +475,7 @@ fn scalability(ctx: &Ctx<'_>, out: &mut Out) {
     for (nid, n) in ctx.of(K::Node) {
         if let Some(a) = n.attr("autoscale") {
             let get =
-                |name: &str| a.block.iter().find(|b| b.name() == name).and_then(|b| b.first()).map(|v| ctx.val(v));
+                |name: &str| a.block.iter().find(|b| b.name() == name).and_then(|b| b.first()).map(|v| ctx.val(v, n.file));
             let mut r = doc::plain("");
             match (get("min"), get("max")) {
                 (Some(lo), Some(hi)) => {

@@ -83,7 +83,7 @@ fn deployment(ctx: &Ctx<'_>, out: &mut Out, id: ElementId, d: &Element) {
                         .iter()
                         .map(|b| {
                             let mut r = doc::plain(format!("{} ", b.name()));
-                            r.extend(doc::join(b.values().map(|v| ctx.val(v)).collect(), ", "));
+                            r.extend(doc::join(b.values().map(|v| ctx.val(v, e.file)).collect(), ", "));
                             r
                         })
                         .collect();
@@ -437,7 +437,7 @@ pub fn roadmap(ctx: &Ctx<'_>, out: &mut Out) {
         }
         let mut items = Vec::new();
         if let Some(v) = p.attr("period").and_then(|a| a.first()).filter(|v| v.val == Val::Hole) {
-            items.push(fact_item("Period", ctx.val(v)));
+            items.push(fact_item("Period", ctx.val(v, p.file)));
         }
         if let Some(a) = ctx.attr(p, "after") {
             items.push(fact_item("Follows", a));

@@ -22,7 +22,7 @@ pub(crate) fn style_decision(ctx: &Ctx<'_>) -> Option<ElementId> {
 pub(crate) fn chosen(ctx: &Ctx<'_>, decision: ElementId) -> Rich {
     let d = ctx.el(decision);
     match d.attr("chosen").and_then(|a| a.first()) {
-        Some(v) => ctx.val(v),
+        Some(v) => ctx.val(v, d.file),
         None => doc::plain("no option chosen yet"),
     }
 }
@@ -91,9 +91,9 @@ pub fn executive_summary(ctx: &Ctx<'_>, out: &mut Out) {
 
     // Complexity.
     let counts = inventory(ctx);
-    let complexity = match system.and_then(|(_, s)| s.attr("complexity")).and_then(|a| a.first()) {
-        Some(v) => {
-            let mut r = ctx.val(v);
+    let complexity = match system.and_then(|(_, s)| s.attr("complexity").and_then(|a| a.first()).map(|v| (v, s.file))) {
+        Some((v, file)) => {
+            let mut r = ctx.val(v, file);
             r.push(doc::text(format!(" (declared); the model holds {counts}")));
             r
         }
@@ -106,7 +106,7 @@ pub fn executive_summary(ctx: &Ctx<'_>, out: &mut Out) {
     if let Some((_, s)) = system {
         for (attr, what) in [("users", "users"), ("concurrent-users", "concurrent users")] {
             if let Some(v) = s.attr(attr).and_then(|a| a.first()) {
-                let mut r = ctx.val(v);
+                let mut r = ctx.val(v, s.file);
                 r.push(doc::text(format!(" {what}")));
                 scale.push(r);
             }
@@ -116,7 +116,7 @@ pub fn executive_summary(ctx: &Ctx<'_>, out: &mut Out) {
         for (attr, what) in [("throughput", "throughput"), ("availability", "availability"), ("p95", "p95 latency")] {
             if let Some(v) = q.attr(attr).and_then(|a| a.first()) {
                 let mut r = doc::plain(format!("{what} "));
-                r.extend(ctx.val(v));
+                r.extend(ctx.val(v, q.file));
                 scale.push(r);
             }
         }
@@ -145,7 +145,7 @@ pub fn executive_summary(ctx: &Ctx<'_>, out: &mut Out) {
     let mut sec: Vec<Rich> = Vec::new();
     if let Some((_, s)) = system {
         if let Some(v) = s.attr("security").and_then(|a| a.first()) {
-            sec.push(ctx.val(v));
+            sec.push(ctx.val(v, s.file));
         }
         let profiles: Vec<ElementId> = s.references("profile").collect();
         if !profiles.is_empty() {

@@ -108,10 +108,10 @@ fn transit_section(ctx: &Ctx<'_>, out: &mut Out) {
                 exceptions.push(vec![
                     ctx.link_r(*fid),
                     doc::plain((i + 1).to_string()),
-                    ctx.val(&s.from),
-                    ctx.val(&s.to),
+                    ctx.val(&s.from, f.file),
+                    ctx.val(&s.to, f.file),
                     doc::plain(t),
-                    step_auth(ctx, s),
+                    step_auth(ctx, s, f.file),
                 ]);
             }
         }
@@ -170,7 +170,7 @@ fn application(ctx: &Ctx<'_>, out: &mut Out) {
         .of(K::Flow)
         .iter()
         .map(|(_, f)| {
-            let stated = f.steps.iter().filter(|s| doc::flatten(&step_auth(ctx, s)) != NOT_STATED).count();
+            let stated = f.steps.iter().filter(|s| doc::flatten(&step_auth(ctx, s, f.file)) != NOT_STATED).count();
             (stated, f.steps.len())
         })
         .collect();
@@ -410,7 +410,7 @@ fn externals(ctx: &Ctx<'_>, out: &mut Out) {
                 ctx.link_r(u.target),
                 doc::plain("uses"),
                 doc::plain(ctx.link_transit(ctx.use_link(u), protocol)),
-                u.block_value("auth").map(|v| ctx.val(v)).unwrap_or_else(|| doc::plain(NOT_STATED)),
+                u.block_value("auth").map(|v| ctx.val(v, u.file)).unwrap_or_else(|| doc::plain(NOT_STATED)),
             ]);
         }
     }
@@ -421,11 +421,11 @@ fn externals(ctx: &Ctx<'_>, out: &mut Out) {
                 let mut r = ctx.link_r(fid);
                 r.push(doc::text(format!(" step {}", i + 1)));
                 rows.push(vec![
-                    ctx.val(&s.from),
-                    ctx.val(&s.to),
+                    ctx.val(&s.from, f.file),
+                    ctx.val(&s.to, f.file),
                     r,
                     doc::plain(ctx.link_transit(ctx.step_link(fid, i), step_protocol(s))),
-                    step_auth(ctx, s),
+                    step_auth(ctx, s, f.file),
                 ]);
             }
         }

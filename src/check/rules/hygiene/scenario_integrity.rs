@@ -33,7 +33,7 @@ fn scenario_integrity(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
                             e.name,
                             cx.name(*from)
                         ),
-                        s.from.span,
+                        s.from.span_in(e.file),
                         "not reached yet",
                         &[id, *from],
                     )

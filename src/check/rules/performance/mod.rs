@@ -140,7 +140,7 @@ fn budgets<'a>(cx: &'a Ctx<'_>) -> Vec<Budget<'a>> {
             continue;
         }
         let costs = path.iter().map(|(i, l)| estimate(cx, flow, *i, l)).collect();
-        out.push(Budget { flow, target, target_span: attr.span, path, costs, overhead });
+        out.push(Budget { flow, target, target_span: attr.span_in(e.file), path, costs, overhead });
     }
     out
 }

@@ -73,7 +73,7 @@ fn throughput_over_capacity(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
                     format!("{} needed", per_second(load)),
                     &[flow, target],
                 )
-                .with_secondary(attr.span, "capacity of one instance")
+                .with_secondary(attr.span_in(e.file), "capacity of one instance")
                 .with_help(format!(
                     "run more replicas of `{}`, raise its capacity, or make fewer calls per flow",
                     e.name

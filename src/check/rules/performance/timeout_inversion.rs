@@ -125,7 +125,7 @@ fn timeout_inversion(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
                 format!("times out after {}", dur(t)),
                 &[l.from, l.to],
             )
-            .with_secondary(attr.span, "the callee's own deadline")
+            .with_secondary(attr.span_in(cx.model.file_of(l.to)), "the callee's own deadline")
         } else if let Some((w, down)) =
             downstream.get(l.to.0 as usize).copied().flatten().filter(|(w, _)| *w >= t && own.is_none())
         {

@@ -43,7 +43,7 @@ fn availability_critical_data_single_copy(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic
             .filter_map(|d| facts::cia(cx.model, *d).availability)
             .max()
             .unwrap_or(Criticality::Critical);
-        let span = e.attr("replicas").or_else(|| e.attr("redundancy")).map_or(e.name_span, |a| a.span);
+        let span = e.attr("replicas").or_else(|| e.attr("redundancy")).map_or(e.name_span, |a| a.span_in(e.file));
         let first = critical[0];
         acc.push(
             cx.finding(

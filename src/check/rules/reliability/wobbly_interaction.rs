@@ -65,13 +65,13 @@ fn wobbly_interaction(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
 
 /// The `uses` attribute a link comes from.
 fn uses_attr<'m>(cx: &Ctx<'m>, l: &Link) -> Option<&'m Attribute> {
-    cx.model.get(l.from).and_then(|e| e.attrs_named("uses").find(|a| a.span == l.span))
+    cx.model.get(l.from).and_then(|e| e.attrs_named("uses").find(|a| a.span_in(e.file) == l.span))
 }
 
 /// Inserts `timeout ?` into the `uses` of a link: after its last block attribute, or as a new
 /// block when it has none.
 fn timeout_edit(cx: &Ctx<'_>, l: &Link) -> TextEdit {
-    match uses_attr(cx, l).and_then(|a| a.block.iter().map(|b| b.span).max_by_key(|s| s.end)) {
+    match uses_attr(cx, l).and_then(|a| a.block.iter().map(|b| b.span_in(l.span.file)).max_by_key(|s| s.end)) {
         Some(last) => TextEdit::insert_after(last, " timeout ?"),
         None => TextEdit::insert_after(l.span, " { timeout ? }"),
     }

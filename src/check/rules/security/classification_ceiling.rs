@@ -106,7 +106,7 @@ fn classification_ceiling(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
                                 class_word(max),
                                 ceiling_holder(cx, holder)
                             ),
-                            v.span,
+                            v.span_in(e.file),
                             format!("{} data", class_word(c)),
                             &[id, d],
                         )

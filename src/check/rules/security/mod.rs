@@ -359,7 +359,7 @@ fn encrypt_help(protocol: Option<&str>) -> String {
 }
 
 fn attr_span(e: &Element, name: &str) -> Span {
-    e.attr(name).map_or(e.name_span, |a| a.span)
+    e.attr(name).map_or(e.name_span, |a| a.span_in(e.file))
 }
 
 /// The places of one link problem: the links between the same two elements that share it,

@@ -43,7 +43,7 @@ fn unencrypted_at(cx: &Ctx<'_>, id: ElementId) -> Option<Span> {
     let e = el(cx, id)?;
     if let Some(a) = e.attr("encrypted-at-rest") {
         return match a.first().map(|v| &v.val) {
-            Some(Val::Bool(false)) => Some(a.span),
+            Some(Val::Bool(false)) => Some(a.span_in(e.file)),
             _ => None,
         };
     }

@@ -34,7 +34,7 @@ fn encrypted_at_rest(cx: &Ctx<'_>, id: ElementId) -> Option<(bool, Span)> {
     let e = el(cx, id)?;
     if let Some(a) = e.attr("encrypted-at-rest") {
         if let Some(Val::Bool(b)) = a.first().map(|v| &v.val) {
-            return Some((*b, a.span));
+            return Some((*b, a.span_in(e.file)));
         }
         return None;
     }
