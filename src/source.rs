@@ -49,10 +49,6 @@ impl TextRange {
     pub fn in_file(self, file: FileId) -> Span {
         Span { file, start: self.start, end: self.end }
     }
-
-    pub fn range(self) -> Range<usize> {
-        self.start as usize..self.end as usize
-    }
 }
 
 impl From<Span> for TextRange {

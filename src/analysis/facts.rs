@@ -1618,7 +1618,11 @@ fn element_holes(element: ElementId, e: &Element, path: &mut Vec<&'static str>, 
     for (endpoint, ep) in e.endpoints.iter().enumerate() {
         for v in [&ep.request, &ep.response].into_iter().flatten() {
             if matches!(v.val, Val::Hole) {
-                out.push(Hole { element, place: HolePlace::Endpoint { endpoint, option: None }, span: v.span_in(e.file) });
+                out.push(Hole {
+                    element,
+                    place: HolePlace::Endpoint { endpoint, option: None },
+                    span: v.span_in(e.file),
+                });
             }
         }
         for o in &ep.options {

@@ -58,7 +58,11 @@ pub fn hole_type(model: &Model, hole: &Hole) -> Option<HoleType> {
         }),
         HolePlace::Endpoint { endpoint, option: None } => {
             let ep = e.endpoints.get(*endpoint)?;
-            let which = if ep.request.as_ref().is_some_and(|v| v.span_in(hole.span.file) == hole.span) { "request" } else { "response" };
+            let which = if ep.request.as_ref().is_some_and(|v| v.span_in(hole.span.file) == hole.span) {
+                "request"
+            } else {
+                "response"
+            };
             Some(HoleType {
                 place: format!("{} {} {which}", ep.method, ep.target),
                 ty: Ty::Ref(&[DeclKind::Data, DeclKind::Event]),

@@ -571,6 +571,30 @@ mod tests {
         assert!(!get.is_named("op GET /orders/{id}"), "`op` prefixes operations only");
     }
 
+    /// Values and attributes keep only a range; `span_in` with their element's file must point at
+    /// their own text, in whichever file they are written.
+    #[test]
+    fn value_and_attribute_spans_point_into_their_elements_file() {
+        use crate::semantic::{Workspace, WorkspaceFile};
+        let texts = ["component a \"A\" {\n  uses b sync\n}\n", "component b \"B\" {\n  owner ?\n  uses a async\n}\n"];
+        let mut ws = Workspace::default();
+        for (i, text) in texts.iter().enumerate() {
+            let id = ws.sources.add(format!("f{i}.arch"), text.to_string());
+            let ast = crate::syntax::parse(id, text).ast;
+            ws.files.push(WorkspaceFile { id, ast, imports: Vec::new(), is_std: false });
+        }
+        let (model, _) = crate::semantic::analyze(&ws);
+        let b = model.get(model.lookup("b").unwrap()).unwrap();
+        assert_eq!(b.file, FileId(1));
+        let text_of = |span: Span| &ws.sources.text(span.file)[span.range()];
+        let owner = b.attr("owner").unwrap();
+        assert_eq!(text_of(owner.span_in(b.file)), "owner ?");
+        assert_eq!(text_of(owner.first().unwrap().span_in(b.file)), "?");
+        let uses = b.attr("uses").unwrap();
+        assert_eq!(text_of(uses.first().unwrap().span_in(model.file_of(model.lookup("b").unwrap()))), "a");
+        assert_eq!(uses.span_in(b.file).file, FileId(1));
+    }
+
     /// The workspace of 100,000 components holds over three million attributes and values: each
     /// byte here is megabytes of peak memory. Values and attributes keep a range, not a span: their
     /// file is their element's.

@@ -295,14 +295,18 @@ fn compile_one(id: ElementId, e: &Element, errors: &mut Vec<Diagnostic>) -> Opti
                 .filter(|k| RuleKind::parse(k).is_some_and(|k| k.reads().contains(&a.name())))
                 .collect();
             errors.push(
-                invalid(a.span_in(e.file), format!("`{}` has no meaning in a `{}` rule", a.name(), kind.as_str()), "not read")
-                    .with_help(format!(
-                        "a `{}` rule reads {}; `{}` belongs to {} rules",
-                        kind.as_str(),
-                        kind.reads().iter().map(|r| format!("`{r}`")).collect::<Vec<_>>().join(", "),
-                        a.name(),
-                        fits.join(" and ")
-                    )),
+                invalid(
+                    a.span_in(e.file),
+                    format!("`{}` has no meaning in a `{}` rule", a.name(), kind.as_str()),
+                    "not read",
+                )
+                .with_help(format!(
+                    "a `{}` rule reads {}; `{}` belongs to {} rules",
+                    kind.as_str(),
+                    kind.reads().iter().map(|r| format!("`{r}`")).collect::<Vec<_>>().join(", "),
+                    a.name(),
+                    fits.join(" and ")
+                )),
             );
         }
     }

@@ -143,7 +143,8 @@ pub(crate) fn use_summary(ctx: &Ctx<'_>, u: &Use<'_>) -> Rich {
 /// default rather than stating itself, so the report shows what the rules judge.
 fn stated_by_default(ctx: &Ctx<'_>, u: &Use<'_>) -> Vec<Rich> {
     use crate::analysis::facts::{LinkOrigin, StatedBy};
-    let Some(l) = ctx.facts.out(u.from).find(|l| l.origin == LinkOrigin::Uses && l.span == u.attr.span_in(u.file)) else {
+    let Some(l) = ctx.facts.out(u.from).find(|l| l.origin == LinkOrigin::Uses && l.span == u.attr.span_in(u.file))
+    else {
         return Vec::new();
     };
     let mut out = Vec::new();
@@ -231,8 +232,11 @@ fn matrix(ctx: &Ctx<'_>, out: &mut Out, rel: &Relations) {
         .of(K::Component)
         .iter()
         .map(|(id, c)| {
-            let primary =
-                c.attr("does").and_then(|a| a.first()).map(|v| ctx.val(v, c.file)).unwrap_or_else(|| doc::plain(NOT_STATED));
+            let primary = c
+                .attr("does")
+                .and_then(|a| a.first())
+                .map(|v| ctx.val(v, c.file))
+                .unwrap_or_else(|| doc::plain(NOT_STATED));
             vec![
                 ctx.link_r(*id),
                 primary,

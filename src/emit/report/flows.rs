@@ -474,8 +474,9 @@ fn scalability(ctx: &Ctx<'_>, out: &mut Out) {
     let mut autoscale: BTreeMap<ElementId, Vec<Rich>> = BTreeMap::new();
     for (nid, n) in ctx.of(K::Node) {
         if let Some(a) = n.attr("autoscale") {
-            let get =
-                |name: &str| a.block.iter().find(|b| b.name() == name).and_then(|b| b.first()).map(|v| ctx.val(v, n.file));
+            let get = |name: &str| {
+                a.block.iter().find(|b| b.name() == name).and_then(|b| b.first()).map(|v| ctx.val(v, n.file))
+            };
             let mut r = doc::plain("");
             match (get("min"), get("max")) {
                 (Some(lo), Some(hi)) => {

@@ -51,7 +51,12 @@ fn is_user(cx: &Ctx<'_>, id: ElementId, kind: DeclKind) -> bool {
 
 /// The span of the value `target` in attribute `attr` of element `id`.
 fn value_span(cx: &Ctx<'_>, id: ElementId, attr: &str, target: ElementId) -> Option<Span> {
-    cx.model.get(id)?.attrs_named(attr).flat_map(|a| a.values()).find(|v| v.val == Val::Ref(target)).map(|v| v.span_in(cx.model.file_of(id)))
+    cx.model
+        .get(id)?
+        .attrs_named(attr)
+        .flat_map(|a| a.values())
+        .find(|v| v.val == Val::Ref(target))
+        .map(|v| v.span_in(cx.model.file_of(id)))
 }
 
 /// The link writes to its target.

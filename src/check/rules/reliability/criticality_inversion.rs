@@ -72,7 +72,11 @@ fn criticality_inversion(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             ),
         };
         // The caller's rating is the one decision behind the group; each dependency is a place.
-        let rating = cx.model.get(caller).and_then(|e| e.attr("criticality")).map_or(cx.span_of(caller), |a| a.span_in(cx.model.file_of(caller)));
+        let rating = cx
+            .model
+            .get(caller)
+            .and_then(|e| e.attr("criticality"))
+            .map_or(cx.span_of(caller), |a| a.span_in(cx.model.file_of(caller)));
         let mut d = cx.finding(&CRITICALITY_INVERSION, message, rating, format!("rated {tier}"), &[caller]);
         for (c, span, _) in &callees {
             d = d.with_secondary(*span, format!("depends on `{}` ({})", cx.name(*c), criticality_word(cx, *c)));
