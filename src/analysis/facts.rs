@@ -17,6 +17,7 @@ use crate::lang::vocab::Transport;
 use crate::lang::{AuthScheme, Classification, Criticality, Protocol, Trust};
 use crate::semantic::model::{has_hole, Attribute, Element, ElementId, Endpoint, Model, Val};
 use crate::source::Span;
+use crate::syntax::args::ThinList;
 use crate::syntax::literal::Literal;
 use crate::syntax::schema::{self, DeclKind};
 
@@ -51,23 +52,23 @@ pub struct Link {
     pub auth: Option<AuthScheme>,
     /// Where `auth` comes from when neither the link nor its interface states it.
     pub auth_from: Option<StatedBy>,
-    /// A word of [`schema::AUTHZ`], borrowed from the language table.
-    pub authz: Option<&'static str>,
+    /// A word of [`schema::AUTHZ`], by its position there; see [`Link::authz`].
+    pub(super) authz: Option<u8>,
     pub via: Option<ElementId>,
     /// The endpoints of `via` it calls (indices into its `endpoints`), stated with `calls` or
     /// shared between a `uses` and its steps; empty when it may call any of them.
-    pub calls: Vec<usize>,
+    pub calls: ThinList<usize>,
     /// Data carried, including the request and response models of the interface used (of the
     /// called endpoints only, when `calls` names them).
-    pub carries: Vec<ElementId>,
+    pub carries: ThinList<ElementId>,
     pub timeout: Option<u64>,
     pub retries: Option<u64>,
     pub circuit_breaker: bool,
     pub latency: Option<u64>,
-    /// A word of [`schema::ACCESS`].
-    pub access: Option<&'static str>,
-    /// A word of [`schema::DISCOVERY`].
-    pub discovery: Option<&'static str>,
+    /// A word of [`schema::ACCESS`], by its position there; see [`Link::access`].
+    access: Option<u8>,
+    /// A word of [`schema::DISCOVERY`], by its position there; see [`Link::discovery`].
+    discovery: Option<u8>,
     pub per_item: bool,
     /// A flow step marked `reply`: the answer to an earlier call, not a call of its own.
     pub reply: bool,
@@ -81,7 +82,7 @@ pub struct Link {
     pub has_hole: bool,
     /// Options written with a value that is a hole or failed to parse (already reported): the
     /// gap rules must not call them missing.
-    pub unreadable: Vec<&'static str>,
+    pub unreadable: ThinList<&'static str>,
     pub span: Span,
     /// The protocol the link travels over and where that is said; see [`Wire`].
     pub wire: Option<Wire>,
@@ -133,6 +134,21 @@ impl Link {
     /// Says how it authenticates, and that is not `none`.
     pub fn is_authenticated(&self) -> bool {
         matches!(self.auth, Some(a) if a != AuthScheme::None)
+    }
+
+    /// Its `authz`, a word of [`schema::AUTHZ`].
+    pub fn authz(&self) -> Option<&'static str> {
+        listed_word(schema::AUTHZ, self.authz)
+    }
+
+    /// Its `access`, a word of [`schema::ACCESS`].
+    pub fn access(&self) -> Option<&'static str> {
+        listed_word(schema::ACCESS, self.access)
+    }
+
+    /// Its `discovery`, a word of [`schema::DISCOVERY`].
+    pub fn discovery(&self) -> Option<&'static str> {
+        listed_word(schema::DISCOVERY, self.discovery)
     }
 }
 
@@ -219,7 +235,7 @@ impl Deps {
     }
 
     /// The dependency links with their index, declarations first.
-    pub fn links<'c>(&'c self, facts: &'c Facts) -> impl Iterator<Item = (usize, &'c Link)> + 'c {
+    pub fn links<'c>(&'c self, facts: &'c Facts) -> impl Iterator<Item = (usize, &'c Link)> + Clone + 'c {
         self.order.iter().filter_map(move |&i| facts.links.get(i).map(|l| (i, l)))
     }
 }
@@ -407,10 +423,16 @@ fn word(attr: &Attribute) -> Option<&str> {
     }
 }
 
-/// The language table's own copy of a word of an enumerated attribute, so that links borrow it
-/// instead of copying it; `None` for a word the table does not list (the shaper reported it).
-fn vocabulary_word(words: &'static [&'static str], word: &str) -> Option<&'static str> {
-    words.iter().find(|w| **w == word).copied()
+/// The position of a word of an enumerated attribute in the language table's list, so that a
+/// link keeps one byte instead of a borrowed string; `None` for a word the table does not list
+/// (the shaper reported it).
+fn vocabulary_word(words: &'static [&'static str], word: &str) -> Option<u8> {
+    words.iter().position(|w| *w == word).and_then(|at| u8::try_from(at).ok())
+}
+
+/// The word at a position [`vocabulary_word`] gave.
+fn listed_word(words: &'static [&'static str], at: Option<u8>) -> Option<&'static str> {
+    at.and_then(|at| words.get(at as usize).copied())
 }
 
 fn refs(attrs: &[Attribute], name: &str) -> Vec<ElementId> {
@@ -462,8 +484,8 @@ fn link_from_options(
         auth_from: None,
         authz: None,
         via: None,
-        calls: Vec::new(),
-        carries: refs(opts, "carries"),
+        calls: ThinList::default(),
+        carries: refs(opts, "carries").into(),
         timeout: None,
         retries: None,
         circuit_breaker: false,
@@ -475,7 +497,7 @@ fn link_from_options(
         optional: false,
         devops: false,
         has_hole: has_hole(opts),
-        unreadable: opts.iter().filter(|a| is_unreadable(a)).map(|a| a.name()).collect(),
+        unreadable: ThinList::from_iter(opts.iter().filter(|a| is_unreadable(a)).map(|a| a.name())),
         span,
         wire: None,
         transit: Transit::Unknown,
@@ -727,7 +749,7 @@ fn go_through_interface(model: &Model, link: &mut Link, opts: &[Attribute]) {
         link.via.get_or_insert(link.to);
     }
     if let Some(v) = link.via {
-        link.calls = operations::called(model, v, opts);
+        link.calls = operations::called(model, v, opts).into();
     }
     if let Some((v, iface)) = link.via.and_then(|v| model.get(v).map(|i| (v, i))) {
         if link.auth.is_none() {
@@ -787,13 +809,16 @@ impl Facts {
                 operations::share(&mut links);
                 // Sorted once, when every source of a link's data has added to it.
                 for l in &mut links {
+                    if l.via.is_none() && l.carries.len() <= 1 {
+                        continue;
+                    }
+                    let mut carries = l.carries.to_vec();
                     if let Some(v) = l.via {
-                        operations::add_exposed_data(model, v, &l.calls, &mut l.carries);
+                        operations::add_exposed_data(model, v, &l.calls, &mut carries);
                     }
-                    if l.carries.len() > 1 {
-                        l.carries.sort_unstable();
-                        l.carries.dedup();
-                    }
+                    carries.sort_unstable();
+                    carries.dedup();
+                    l.carries = carries.into();
                 }
                 judge_transit(model, &mut links);
                 links
@@ -914,7 +939,7 @@ fn add_event_links(carried: &[(ElementId, ElementId)], deliveries: &[Delivery], 
         for &t in topics_of_event.get(&d.event).map(Vec::as_slice).unwrap_or(&[]) {
             let (from, to) = if d.publishes { (d.component, t) } else { (t, d.component) };
             let mut link = link_from_options(from, to, true, LinkOrigin::Event, &[], d.span);
-            link.carries.push(d.event);
+            link.carries = vec![d.event].into();
             links.push(link);
         }
     }
@@ -1632,5 +1657,16 @@ fn element_holes(element: ElementId, e: &Element, path: &mut Vec<&'static str>, 
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A 100,000-component model has about 210,000 links, all resident while the rules run.
+    #[test]
+    fn a_link_stays_small() {
+        assert!(std::mem::size_of::<Link>() <= 168, "Link is {} bytes", std::mem::size_of::<Link>());
     }
 }

@@ -330,7 +330,7 @@ fn consumer_links(cx: &Ctx<'_>) -> Vec<bool> {
         .map(|l| {
             l.origin == LinkOrigin::Uses
                 && is_broker(cx, l.to)
-                && (l.access == Some("read")
+                && (l.access() == Some("read")
                     || (delivered.contains(&(l.to, l.from)) && !delivered.contains(&(l.from, l.to))))
         })
         .collect()
