@@ -599,7 +599,7 @@ impl Stated {
 
 /// Everything the facts read from the elements themselves, in one walk over a run of consecutive
 /// elements, so that no later step reads an element's attributes again. A large model is walked
-/// in two halves at once, joined in declaration order.
+/// in runs on several threads, joined in declaration order.
 #[derive(Default)]
 struct Walked {
     /// By element of the run: an interface's own `provider`, the `owner`, the `zone` (see
@@ -782,16 +782,28 @@ fn reach_providers(model: &Model, stated: &Stated, links: &mut [Link]) {
 /// it saves (a 1,000-component workspace has about 3,000 elements and takes about a millisecond).
 const TWO_THREADS_FROM_ELEMENTS: usize = 8_000;
 
+/// Runs of the facts' walk per thread on a large model.
+const WALK_RUNS_PER_THREAD: usize = 4;
+
 impl Facts {
-    /// Derives every fact from the model: one walk over the elements (two halves at once on two
+    /// Derives every fact from the model: one walk over the elements (in runs shared between
     /// threads, for a large model), then the links, with the facts that do not depend on them
     /// on the other thread.
     pub fn build(model: &Model) -> Facts {
         let n = model.elements.len();
         let threads = crate::parallel::threads_for(n, TWO_THREADS_FROM_ELEMENTS);
-        let half = n / 2;
-        let (mut walked, later) = join(threads, || Walked::walk(model, 0..half), || Walked::walk(model, half..n));
-        walked.append(later);
+        let mut walked = if threads > 1 {
+            // More runs than threads, so that a thread left waiting for a core (other work on
+            // the machine) does not hold up the whole walk.
+            let run = n.div_ceil(WALK_RUNS_PER_THREAD * threads);
+            let runs: Vec<std::ops::Range<usize>> = (0..n).step_by(run).map(|at| at..(at + run).min(n)).collect();
+            let mut walks = crate::parallel::map_in_order(&runs, threads, |r| Walked::walk(model, r.clone())).into_iter();
+            let mut walked = walks.next().unwrap_or_default();
+            walks.for_each(|w| walked.append(w));
+            walked
+        } else {
+            Walked::walk(model, 0..n)
+        };
         let stated = Stated::gather(model, &mut walked);
         // Zones first: the zone and system defaults of a link depend on where its ends are.
         let zone: Vec<Option<ElementId>> =
