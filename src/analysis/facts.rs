@@ -186,6 +186,10 @@ pub struct Facts {
     pub zone_table: ZoneTable,
     /// Which links are dependencies, for the coupling and ownership rules.
     pub deps: Deps,
+    /// By element index: some element names it in `owns`, `holds`, `carries`, `publishes` or
+    /// `subscribes`, as an endpoint's request or response model, or in a step's `carries`.
+    /// Read in the facts' walk, while each element's attributes are at hand.
+    pub mentioned_as_data: Vec<bool>,
     /// Views over `deps` built on first use (see [`super::graphs`]).
     pub(crate) graphs: super::graphs::Cache,
 }
@@ -628,6 +632,8 @@ struct Walked {
     carried: Vec<(ElementId, ElementId)>,
     /// Each event a component subscribes to or publishes.
     deliveries: Vec<Delivery>,
+    /// See [`Facts::mentioned_as_data`]; an element may be listed more than once.
+    mentioned: Vec<ElementId>,
 }
 
 /// An event a component subscribes to (`publishes == false`) or publishes.
@@ -701,6 +707,7 @@ impl Walked {
                     }
                 }
             }
+            mentioned_as_data(e, &mut w.mentioned);
         }
         w
     }
@@ -723,6 +730,26 @@ impl Walked {
         self.links.append(&mut next.links);
         self.carried.append(&mut next.carried);
         self.deliveries.append(&mut next.deliveries);
+        self.mentioned.append(&mut next.mentioned);
+    }
+}
+
+/// The elements an element names as data: in its `owns`, `holds`, `carries`, `publishes` and
+/// `subscribes`, as an endpoint's request or response model, or in a step's `carries`.
+fn mentioned_as_data(e: &Element, out: &mut Vec<ElementId>) {
+    let refs = |v: &crate::semantic::model::Value| match v.val {
+        Val::Ref(id) => Some(id),
+        _ => None,
+    };
+    // One pass over the attributes, not one per attribute name.
+    for a in e.attrs.iter().filter(|a| matches!(a.name(), "owns" | "holds" | "carries" | "publishes" | "subscribes")) {
+        out.extend(a.values().filter_map(refs));
+    }
+    for ep in &e.endpoints {
+        out.extend(ep.request.iter().chain(ep.response.iter()).filter_map(refs));
+    }
+    for s in &e.steps {
+        out.extend(s.options.iter().filter(|a| a.name() == "carries").flat_map(|a| a.values()).filter_map(refs));
     }
 }
 
@@ -809,7 +836,13 @@ impl Facts {
         let zone: Vec<Option<ElementId>> =
             (0..n).map(|i| effective_zone(model, &stated, ElementId(i as u32), 0)).collect();
         let system = &stated.system;
-        let Walked { roles, traits, kept, held, zones, holes, links, carried, deliveries, .. } = walked;
+        let Walked { roles, traits, kept, held, zones, holes, links, carried, deliveries, mentioned, .. } = walked;
+        let mut mentioned_as_data = vec![false; n];
+        for id in mentioned {
+            if let Some(m) = mentioned_as_data.get_mut(id.0 as usize) {
+                *m = true;
+            }
+        }
         let (links, (owner, owners_of_data, provider, zone_table)) = join(
             threads,
             || {
@@ -888,6 +921,7 @@ impl Facts {
             traits,
             zone_table,
             deps,
+            mentioned_as_data,
             graphs: Default::default(),
         };
         facts.build_views(model, threads);
