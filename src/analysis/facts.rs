@@ -298,7 +298,7 @@ pub struct Traits {
     pub credentials: bool,
     /// See [`is_relay`].
     pub relay: bool,
-    /// See [`is_tooling`].
+    /// See [`tooling_by_kind`].
     pub tooling: bool,
     /// See [`runs_on_user_device`].
     pub user_device: bool,
@@ -383,11 +383,7 @@ fn relay_by_kind(kind: DeclKind, word: Option<&str>, tech_kind: Option<&str>) ->
 
 /// Test or operations tooling (`kind tooling`: a load generator, a smoke tester): it sends
 /// synthetic traffic and is no layer of the product, so layer, timeout and data-in-transit rules
-/// do not judge its own links.
-pub fn is_tooling(model: &Model, id: ElementId) -> bool {
-    model.get(id).is_some_and(|e| tooling_by_kind(e.kind, e.word("kind")))
-}
-
+/// do not judge its own links. Read once per element into [`Traits::tooling`].
 fn tooling_by_kind(kind: DeclKind, word: Option<&str>) -> bool {
     kind == DeclKind::Component && word == Some("tooling")
 }
