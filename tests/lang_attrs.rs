@@ -175,8 +175,8 @@ flow admin {
     let steps: Vec<_> = a.facts.links.iter().filter(|l| matches!(l.origin, LinkOrigin::Step { .. })).collect();
     assert_eq!(steps.len(), 2);
     assert_eq!((steps[0].protocol.map(|p| p.word()), steps[0].auth.map(|a| a.word())), (Some("https"), Some("jwt")));
-    assert_eq!(steps[0].protocol_from, Some(StatedBy::Uses(declared)));
-    assert_eq!(steps[0].auth_from, Some(StatedBy::Uses(declared)));
+    assert_eq!(steps[0].protocol_from, Some(StatedBy::Uses(declared as u32)));
+    assert_eq!(steps[0].auth_from, Some(StatedBy::Uses(declared as u32)));
     assert_eq!((steps[1].protocol.map(|p| p.word()), steps[1].auth.map(|a| a.word())), (Some("http"), Some("basic")));
     assert_eq!((steps[1].protocol_from, steps[1].auth_from), (None, None));
     assert_eq!(steps[1].transit, Transit::Plaintext);
@@ -273,8 +273,8 @@ fn a_caller_handles_only_the_data_of_the_operations_it_calls() {
     assert!(a.facts.handled(id(&a, "orders")).contains(&export), "the provider handles all its operations");
     // The step names nothing and takes the operations of its `uses`.
     let step = step_link(&a, "web", "orders");
-    assert_eq!(step.calls, vec![0]);
-    assert_eq!(step.carries, vec![order]);
+    assert_eq!(&*step.calls, [0]);
+    assert_eq!(&*step.carries, [order]);
     // So the shopper reaching `web` needs no second factor for data `web` never touches.
     assert!(codes(&a, "SEC014").is_empty(), "{:?}", codes(&a, "SEC014"));
     // Without `calls`, web may call any operation and handles the export too.
@@ -287,7 +287,7 @@ fn a_caller_handles_only_the_data_of_the_operations_it_calls() {
 fn a_uses_that_names_no_operation_takes_those_its_steps_name() {
     let a = analyze_text(&shop_api("", "calls \"op reindex\""));
     let uses = uses_link(&a, "web", "orders");
-    assert_eq!(uses.calls, vec![2], "the operation `reindex`, written `op reindex`");
+    assert_eq!(&*uses.calls, [2], "the operation `reindex`, written `op reindex`");
     assert!(uses.carries.is_empty(), "reindex exchanges no data: {:?}", uses.carries);
 }
 
@@ -337,7 +337,7 @@ component billing {
     assert_eq!(a.facts.provider.get(&iface), Some(&topic));
     let l = a.facts.links.iter().find(|l| l.from == id(&a, "billing")).expect("billing's link");
     assert_eq!((l.to, l.via), (topic, Some(iface)));
-    assert_eq!(l.carries, vec![id(&a, "Paid")]);
+    assert_eq!(&*l.carries, [id(&a, "Paid")]);
     let provider = analyze_text(
         "interface E events\ntopic t\ncomponent c {\n  exposes E\n  standalone\n}\ninterface F events { provider t }\n",
     );

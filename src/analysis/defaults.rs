@@ -15,7 +15,7 @@ use crate::semantic::model::{ElementId, Model};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StatedBy {
     /// The `uses` declaration at this index of `Facts::links` (for flow steps).
-    Uses(usize),
+    Uses(u32),
     /// The `default-protocol` or `default-auth` of this zone or system.
     Default(ElementId),
 }
@@ -93,14 +93,14 @@ pub fn apply(model: &Model, zone_of: &[Option<ElementId>], system_of: &[Option<E
         let step = &mut links[i];
         if step.protocol.is_none() && protocol.is_some() && !step.unreadable.contains(&"protocol") {
             step.protocol = protocol;
-            step.protocol_from = Some(StatedBy::Uses(j));
+            step.protocol_from = Some(StatedBy::Uses(j as u32));
             if step.encrypted.is_none() {
                 step.encrypted = encrypted;
             }
         }
         if step.auth.is_none() && auth.is_some() && !step.unreadable.contains(&"auth") {
             step.auth = auth;
-            step.auth_from = Some(StatedBy::Uses(j));
+            step.auth_from = Some(StatedBy::Uses(j as u32));
         }
         if step.authz.is_none() && !step.unreadable.contains(&"authz") {
             step.authz = authz;

@@ -17,6 +17,7 @@ use crate::lang::vocab::Transport;
 use crate::lang::{AuthScheme, Classification, Criticality, Protocol, Trust};
 use crate::semantic::model::{has_hole, Attribute, Element, ElementId, Endpoint, Model, Val};
 use crate::source::{Span, TextRange};
+use crate::syntax::args::ThinList;
 use crate::syntax::literal::Literal;
 use crate::syntax::schema::{self, DeclKind};
 
@@ -51,23 +52,23 @@ pub struct Link {
     pub auth: Option<AuthScheme>,
     /// Where `auth` comes from when neither the link nor its interface states it.
     pub auth_from: Option<StatedBy>,
-    /// A word of [`schema::AUTHZ`], borrowed from the language table.
-    pub authz: Option<&'static str>,
+    /// A word of [`schema::AUTHZ`], by its position there; see [`Link::authz`].
+    pub(super) authz: Option<u8>,
     pub via: Option<ElementId>,
     /// The endpoints of `via` it calls (indices into its `endpoints`), stated with `calls` or
     /// shared between a `uses` and its steps; empty when it may call any of them.
-    pub calls: Vec<usize>,
+    pub calls: ThinList<usize>,
     /// Data carried, including the request and response models of the interface used (of the
     /// called endpoints only, when `calls` names them).
-    pub carries: Vec<ElementId>,
+    pub carries: ThinList<ElementId>,
     pub timeout: Option<u64>,
     pub retries: Option<u64>,
     pub circuit_breaker: bool,
     pub latency: Option<u64>,
-    /// A word of [`schema::ACCESS`].
-    pub access: Option<&'static str>,
-    /// A word of [`schema::DISCOVERY`].
-    pub discovery: Option<&'static str>,
+    /// A word of [`schema::ACCESS`], by its position there; see [`Link::access`].
+    access: Option<u8>,
+    /// A word of [`schema::DISCOVERY`], by its position there; see [`Link::discovery`].
+    discovery: Option<u8>,
     pub per_item: bool,
     /// A flow step marked `reply`: the answer to an earlier call, not a call of its own.
     pub reply: bool,
@@ -81,7 +82,7 @@ pub struct Link {
     pub has_hole: bool,
     /// Options written with a value that is a hole or failed to parse (already reported): the
     /// gap rules must not call them missing.
-    pub unreadable: Vec<&'static str>,
+    pub unreadable: ThinList<&'static str>,
     pub span: Span,
     /// The protocol the link travels over and where that is said; see [`Wire`].
     pub wire: Option<Wire>,
@@ -134,6 +135,21 @@ impl Link {
     pub fn is_authenticated(&self) -> bool {
         matches!(self.auth, Some(a) if a != AuthScheme::None)
     }
+
+    /// Its `authz`, a word of [`schema::AUTHZ`].
+    pub fn authz(&self) -> Option<&'static str> {
+        listed_word(schema::AUTHZ, self.authz)
+    }
+
+    /// Its `access`, a word of [`schema::ACCESS`].
+    pub fn access(&self) -> Option<&'static str> {
+        listed_word(schema::ACCESS, self.access)
+    }
+
+    /// Its `discovery`, a word of [`schema::DISCOVERY`].
+    pub fn discovery(&self) -> Option<&'static str> {
+        listed_word(schema::DISCOVERY, self.discovery)
+    }
 }
 
 pub struct Facts {
@@ -170,6 +186,10 @@ pub struct Facts {
     pub zone_table: ZoneTable,
     /// Which links are dependencies, for the coupling and ownership rules.
     pub deps: Deps,
+    /// By element index: some element names it in `owns`, `holds`, `carries`, `publishes` or
+    /// `subscribes`, as an endpoint's request or response model, or in a step's `carries`.
+    /// Read in the facts' walk, while each element's attributes are at hand.
+    pub mentioned_as_data: Vec<bool>,
     /// Views over `deps` built on first use (see [`super::graphs`]).
     pub(crate) graphs: super::graphs::Cache,
 }
@@ -219,7 +239,7 @@ impl Deps {
     }
 
     /// The dependency links with their index, declarations first.
-    pub fn links<'c>(&'c self, facts: &'c Facts) -> impl Iterator<Item = (usize, &'c Link)> + 'c {
+    pub fn links<'c>(&'c self, facts: &'c Facts) -> impl Iterator<Item = (usize, &'c Link)> + Clone + 'c {
         self.order.iter().filter_map(move |&i| facts.links.get(i).map(|l| (i, l)))
     }
 }
@@ -278,7 +298,7 @@ pub struct Traits {
     pub credentials: bool,
     /// See [`is_relay`].
     pub relay: bool,
-    /// See [`is_tooling`].
+    /// See [`tooling_by_kind`].
     pub tooling: bool,
     /// See [`runs_on_user_device`].
     pub user_device: bool,
@@ -363,11 +383,7 @@ fn relay_by_kind(kind: DeclKind, word: Option<&str>, tech_kind: Option<&str>) ->
 
 /// Test or operations tooling (`kind tooling`: a load generator, a smoke tester): it sends
 /// synthetic traffic and is no layer of the product, so layer, timeout and data-in-transit rules
-/// do not judge its own links.
-pub fn is_tooling(model: &Model, id: ElementId) -> bool {
-    model.get(id).is_some_and(|e| tooling_by_kind(e.kind, e.word("kind")))
-}
-
+/// do not judge its own links. Read once per element into [`Traits::tooling`].
 fn tooling_by_kind(kind: DeclKind, word: Option<&str>) -> bool {
     kind == DeclKind::Component && word == Some("tooling")
 }
@@ -407,10 +423,16 @@ fn word(attr: &Attribute) -> Option<&str> {
     }
 }
 
-/// The language table's own copy of a word of an enumerated attribute, so that links borrow it
-/// instead of copying it; `None` for a word the table does not list (the shaper reported it).
-fn vocabulary_word(words: &'static [&'static str], word: &str) -> Option<&'static str> {
-    words.iter().find(|w| **w == word).copied()
+/// The position of a word of an enumerated attribute in the language table's list, so that a
+/// link keeps one byte instead of a borrowed string; `None` for a word the table does not list
+/// (the shaper reported it).
+fn vocabulary_word(words: &'static [&'static str], word: &str) -> Option<u8> {
+    words.iter().position(|w| *w == word).and_then(|at| u8::try_from(at).ok())
+}
+
+/// The word at a position [`vocabulary_word`] gave.
+fn listed_word(words: &'static [&'static str], at: Option<u8>) -> Option<&'static str> {
+    at.and_then(|at| words.get(at as usize).copied())
 }
 
 fn refs(attrs: &[Attribute], name: &str) -> Vec<ElementId> {
@@ -462,8 +484,8 @@ fn link_from_options(
         auth_from: None,
         authz: None,
         via: None,
-        calls: Vec::new(),
-        carries: refs(opts, "carries"),
+        calls: ThinList::default(),
+        carries: refs(opts, "carries").into(),
         timeout: None,
         retries: None,
         circuit_breaker: false,
@@ -475,7 +497,7 @@ fn link_from_options(
         optional: false,
         devops: false,
         has_hole: has_hole(opts),
-        unreadable: opts.iter().filter(|a| is_unreadable(a)).map(|a| a.name()).collect(),
+        unreadable: ThinList::from_iter(opts.iter().filter(|a| is_unreadable(a)).map(|a| a.name())),
         span,
         wire: None,
         transit: Transit::Unknown,
@@ -577,7 +599,7 @@ impl Stated {
 
 /// Everything the facts read from the elements themselves, in one walk over a run of consecutive
 /// elements, so that no later step reads an element's attributes again. A large model is walked
-/// in two halves at once, joined in declaration order.
+/// in runs on several threads, joined in declaration order.
 #[derive(Default)]
 struct Walked {
     /// By element of the run: an interface's own `provider`, the `owner`, the `zone` (see
@@ -606,6 +628,8 @@ struct Walked {
     carried: Vec<(ElementId, ElementId)>,
     /// Each event a component subscribes to or publishes.
     deliveries: Vec<Delivery>,
+    /// See [`Facts::mentioned_as_data`]; an element may be listed more than once.
+    mentioned: Vec<ElementId>,
 }
 
 /// An event a component subscribes to (`publishes == false`) or publishes.
@@ -679,6 +703,7 @@ impl Walked {
                     }
                 }
             }
+            mentioned_as_data(e, &mut w.mentioned);
         }
         w
     }
@@ -701,6 +726,26 @@ impl Walked {
         self.links.append(&mut next.links);
         self.carried.append(&mut next.carried);
         self.deliveries.append(&mut next.deliveries);
+        self.mentioned.append(&mut next.mentioned);
+    }
+}
+
+/// The elements an element names as data: in its `owns`, `holds`, `carries`, `publishes` and
+/// `subscribes`, as an endpoint's request or response model, or in a step's `carries`.
+fn mentioned_as_data(e: &Element, out: &mut Vec<ElementId>) {
+    let refs = |v: &crate::semantic::model::Value| match v.val {
+        Val::Ref(id) => Some(id),
+        _ => None,
+    };
+    // One pass over the attributes, not one per attribute name.
+    for a in e.attrs.iter().filter(|a| matches!(a.name(), "owns" | "holds" | "carries" | "publishes" | "subscribes")) {
+        out.extend(a.values().filter_map(refs));
+    }
+    for ep in &e.endpoints {
+        out.extend(ep.request.iter().chain(ep.response.iter()).filter_map(refs));
+    }
+    for s in &e.steps {
+        out.extend(s.options.iter().filter(|a| a.name() == "carries").flat_map(|a| a.values()).filter_map(refs));
     }
 }
 
@@ -727,7 +772,7 @@ fn go_through_interface(model: &Model, link: &mut Link, opts: &[Attribute]) {
         link.via.get_or_insert(link.to);
     }
     if let Some(v) = link.via {
-        link.calls = operations::called(model, v, opts);
+        link.calls = operations::called(model, v, opts).into();
     }
     if let Some((v, iface)) = link.via.and_then(|v| model.get(v).map(|i| (v, i))) {
         if link.auth.is_none() {
@@ -760,22 +805,40 @@ fn reach_providers(model: &Model, stated: &Stated, links: &mut [Link]) {
 /// it saves (a 1,000-component workspace has about 3,000 elements and takes about a millisecond).
 const TWO_THREADS_FROM_ELEMENTS: usize = 8_000;
 
+/// Runs of the facts' walk per thread on a large model.
+const WALK_RUNS_PER_THREAD: usize = 4;
+
 impl Facts {
-    /// Derives every fact from the model: one walk over the elements (two halves at once on two
+    /// Derives every fact from the model: one walk over the elements (in runs shared between
     /// threads, for a large model), then the links, with the facts that do not depend on them
     /// on the other thread.
     pub fn build(model: &Model) -> Facts {
         let n = model.elements.len();
         let threads = crate::parallel::threads_for(n, TWO_THREADS_FROM_ELEMENTS);
-        let half = n / 2;
-        let (mut walked, later) = join(threads, || Walked::walk(model, 0..half), || Walked::walk(model, half..n));
-        walked.append(later);
+        let mut walked = if threads > 1 {
+            // More runs than threads, so that a thread left waiting for a core (other work on
+            // the machine) does not hold up the whole walk.
+            let run = n.div_ceil(WALK_RUNS_PER_THREAD * threads);
+            let runs: Vec<std::ops::Range<usize>> = (0..n).step_by(run).map(|at| at..(at + run).min(n)).collect();
+            let mut walks = crate::parallel::map_in_order(&runs, threads, |r| Walked::walk(model, r.clone())).into_iter();
+            let mut walked = walks.next().unwrap_or_default();
+            walks.for_each(|w| walked.append(w));
+            walked
+        } else {
+            Walked::walk(model, 0..n)
+        };
         let stated = Stated::gather(model, &mut walked);
         // Zones first: the zone and system defaults of a link depend on where its ends are.
         let zone: Vec<Option<ElementId>> =
             (0..n).map(|i| effective_zone(model, &stated, ElementId(i as u32), 0)).collect();
         let system = &stated.system;
-        let Walked { roles, traits, kept, held, zones, holes, links, carried, deliveries, .. } = walked;
+        let Walked { roles, traits, kept, held, zones, holes, links, carried, deliveries, mentioned, .. } = walked;
+        let mut mentioned_as_data = vec![false; n];
+        for id in mentioned {
+            if let Some(m) = mentioned_as_data.get_mut(id.0 as usize) {
+                *m = true;
+            }
+        }
         let (links, (owner, owners_of_data, provider, zone_table)) = join(
             threads,
             || {
@@ -787,13 +850,16 @@ impl Facts {
                 operations::share(&mut links);
                 // Sorted once, when every source of a link's data has added to it.
                 for l in &mut links {
+                    if l.via.is_none() && l.carries.len() <= 1 {
+                        continue;
+                    }
+                    let mut carries = l.carries.to_vec();
                     if let Some(v) = l.via {
-                        operations::add_exposed_data(model, v, &l.calls, &mut l.carries);
+                        operations::add_exposed_data(model, v, &l.calls, &mut carries);
                     }
-                    if l.carries.len() > 1 {
-                        l.carries.sort_unstable();
-                        l.carries.dedup();
-                    }
+                    carries.sort_unstable();
+                    carries.dedup();
+                    l.carries = carries.into();
                 }
                 judge_transit(model, &mut links);
                 links
@@ -851,6 +917,7 @@ impl Facts {
             traits,
             zone_table,
             deps,
+            mentioned_as_data,
             graphs: Default::default(),
         };
         facts.build_views(model, threads);
@@ -914,7 +981,7 @@ fn add_event_links(carried: &[(ElementId, ElementId)], deliveries: &[Delivery], 
         for &t in topics_of_event.get(&d.event).map(Vec::as_slice).unwrap_or(&[]) {
             let (from, to) = if d.publishes { (d.component, t) } else { (t, d.component) };
             let mut link = link_from_options(from, to, true, LinkOrigin::Event, &[], d.span);
-            link.carries.push(d.event);
+            link.carries = vec![d.event].into();
             links.push(link);
         }
     }
@@ -1636,5 +1703,16 @@ fn element_holes(element: ElementId, e: &Element, path: &mut Vec<&'static str>, 
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A 100,000-component model has about 210,000 links, all resident while the rules run.
+    #[test]
+    fn a_link_stays_small() {
+        assert!(std::mem::size_of::<Link>() <= 168, "Link is {} bytes", std::mem::size_of::<Link>());
     }
 }

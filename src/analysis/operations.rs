@@ -81,7 +81,7 @@ pub fn share(links: &mut [Link]) {
                 let mut calls = calls.clone();
                 calls.sort_unstable();
                 calls.dedup();
-                l.calls = calls;
+                l.calls = calls.into();
             }
         }
     }

@@ -210,7 +210,7 @@ impl<'m> Facts<'m> {
                 encryption: l.transit,
                 auth: l.auth.map(|a| a.word().to_string()),
                 via: l.via,
-                carries: l.carries.clone(),
+                carries: l.carries.to_vec(),
                 reply: l.reply,
             });
         }

@@ -2,6 +2,7 @@
 
 use super::{code, components};
 use crate::analysis::graphs::sort_by_path;
+use crate::analysis::ranges::Ranges;
 use crate::check::shared::{count, name_list};
 use crate::check::{Category, Ctx, Rule, RuleOption};
 use crate::diagnostics::{Diagnostic, Severity};
@@ -40,24 +41,15 @@ fn efferent_coupling_limit(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let max_out = cx.option(&EFFERENT_COUPLING_LIMIT_MAX_FAN_OUT) as usize;
     let max_in = cx.option(&EFFERENT_COUPLING_LIMIT_MAX_FAN_IN) as usize;
     let deps = &cx.facts.deps;
-    // Distinct synchronous dependencies of every element, both ways, by element index.
+    // Distinct synchronous dependencies of every element, both ways, by element index, kept
+    // flat: a list per element would cost a header each and an allocation per caller.
     let n = cx.model.elements.len();
-    let mut out: Vec<Vec<ElementId>> = vec![Vec::new(); n];
-    let mut inn: Vec<Vec<ElementId>> = vec![Vec::new(); n];
-    for (_, l) in deps.links(cx.facts).filter(|(_, l)| !l.is_async) {
-        if let (Some(o), Some(i)) = (out.get_mut(l.from.0 as usize), inn.get_mut(l.to.0 as usize)) {
-            o.push(l.to);
-            i.push(l.from);
-        }
-    }
-    let distinct = |v: &mut Vec<ElementId>| {
-        v.sort_unstable();
-        v.dedup();
-    };
+    let known = |id: ElementId| (id.0 as usize) < n;
+    let sync = deps.links(cx.facts).map(|(_, l)| l).filter(|l| !l.is_async && known(l.from) && known(l.to));
+    let out = Ranges::from_pairs(n, sync.clone().map(|l| (l.from.0 as usize, l.to))).into_sets();
+    let inn = Ranges::from_pairs(n, sync.map(|l| (l.to.0 as usize, l.from))).into_sets();
     for &c in components(cx) {
-        let (Some(o), Some(i)) = (out.get_mut(c.0 as usize), inn.get_mut(c.0 as usize)) else { continue };
-        distinct(o);
-        distinct(i);
+        let (Some(o), Some(i)) = (out.get(c.0 as usize), inn.get(c.0 as usize)) else { continue };
         if o.len() <= max_out && i.len() <= max_in {
             continue;
         }
@@ -66,7 +58,7 @@ fn efferent_coupling_limit(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             sort_by_path(cx.model, &mut v);
             v
         };
-        let (targets, callers) = (by_name(&out[c.0 as usize]), by_name(&inn[c.0 as usize]));
+        let (targets, callers) = (by_name(o), by_name(i));
         let mut parts = Vec::new();
         let mut notes = Vec::new();
         if targets.len() > max_out {

@@ -21,7 +21,7 @@ fn endpoint_based_interaction(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let deps = &cx.facts.deps;
     let mut seen: BTreeSet<(ElementId, ElementId)> = BTreeSet::new();
     for (_, l) in deps.links(cx.facts) {
-        if l.discovery != Some("static")
+        if l.discovery() != Some("static")
             || !is_component(cx, l.from)
             || !is_component(cx, l.to)
             || !seen.insert((l.from, l.to))

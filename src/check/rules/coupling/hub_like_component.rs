@@ -1,7 +1,5 @@
 //! CPL007 hub-like-component: A component with both many dependents and many dependencies.
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use super::code;
 use crate::check::shared::count;
 use crate::check::{Category, Ctx, Rule, RuleOption};
@@ -37,10 +35,10 @@ fn median(mut v: Vec<usize>) -> f64 {
 fn hub_like_component(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let min = cx.option(&HUB_LIKE_COMPONENT_MIN_DEGREE) as usize;
     let g = cx.facts.component_graph(cx.model);
-    let med_in = median(g.inn.iter().map(BTreeSet::len).collect());
-    let med_out = median(g.out.iter().map(BTreeMap::len).collect());
+    let med_in = median((0..g.comps.len()).map(|v| g.fan_in(v)).collect());
+    let med_out = median((0..g.comps.len()).map(|v| g.fan_out(v)).collect());
     for v in 0..g.comps.len() {
-        let (fi, fo) = (g.inn[v].len(), g.out[v].len());
+        let (fi, fo) = (g.fan_in(v), g.fan_out(v));
         if fi < min || fo < min || fi as f64 <= med_in || fo as f64 <= med_out || 4 * fi.abs_diff(fo) >= fi + fo {
             continue;
         }

@@ -39,13 +39,13 @@ fn unstable_dependency(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let min_deps = cx.option(&UNSTABLE_DEPENDENCY_MIN_DEPENDENCIES).max(1) as usize;
     let g = cx.facts.component_graph(cx.model);
     for v in 0..g.comps.len() {
-        let ce = g.out[v].len();
+        let ce = g.fan_out(v);
         if ce < min_deps {
             continue;
         }
         let mine = g.instability(v);
         let worse: Vec<(usize, usize)> =
-            g.out[v].iter().filter(|(t, _)| g.instability(**t) > mine + 1e-9).map(|(t, l)| (*t, *l)).collect();
+            g.depends_on(v).iter().filter(|(t, _)| g.instability(*t) > mine + 1e-9).copied().collect();
         if (worse.len() as u64) * 100 <= max_pct * ce as u64 {
             continue;
         }

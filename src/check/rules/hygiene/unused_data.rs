@@ -3,7 +3,7 @@
 use super::code;
 use crate::check::{Category, Ctx, Rule};
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::semantic::model::{ElementId, Val};
+use crate::semantic::model::ElementId;
 use crate::syntax::schema::DeclKind;
 
 pub static UNUSED_DATA: Rule = Rule {
@@ -17,39 +17,14 @@ pub static UNUSED_DATA: Rule = Rule {
 };
 
 fn unused_data(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
-    let mut used = vec![false; cx.model.elements.len()];
-    let mut mark = |id: ElementId| {
-        if let Some(u) = used.get_mut(id.0 as usize) {
-            *u = true;
-        }
-    };
+    // Named as data by some element (see the facts), or carried by a link.
+    let mut used = cx.facts.mentioned_as_data.clone();
+    used.resize(cx.model.elements.len(), false);
     for l in &cx.facts.links {
-        l.carries.iter().for_each(|d| mark(*d));
-    }
-    for (_, e) in cx.model.iter() {
-        // One pass over the attributes, not one per attribute name.
-        for a in
-            e.attrs.iter().filter(|a| matches!(a.name(), "owns" | "holds" | "carries" | "publishes" | "subscribes"))
-        {
-            a.values().for_each(|v| {
-                if let Val::Ref(id) = v.val {
-                    mark(id);
-                }
-            });
-        }
-        for ep in &e.endpoints {
-            for v in ep.request.iter().chain(ep.response.iter()) {
-                if let Val::Ref(id) = v.val {
-                    mark(id);
-                }
+        for d in &l.carries {
+            if let Some(u) = used.get_mut(d.0 as usize) {
+                *u = true;
             }
-        }
-        for s in &e.steps {
-            s.options.iter().filter(|a| a.name() == "carries").flat_map(|a| a.values()).for_each(|v| {
-                if let Val::Ref(id) = v.val {
-                    mark(id);
-                }
-            });
         }
     }
     // A value type nested in used data (`field address: Address`) is used with it: a walk from

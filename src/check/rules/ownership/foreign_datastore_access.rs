@@ -34,7 +34,7 @@ fn foreign_datastore_access(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             continue;
         }
         let write = is_write(l);
-        let read = !write || l.access == Some("read-write");
+        let read = !write || l.access() == Some("read-write");
         let e = pairs.entry((l.from, l.to)).or_insert((l.span, false, false));
         e.1 |= read;
         e.2 |= write;

@@ -62,8 +62,8 @@ fn value_span(cx: &Ctx<'_>, id: ElementId, attr: &str, target: ElementId) -> Opt
 /// The link writes to its target.
 pub(crate) fn is_write(l: &crate::check::Link) -> bool {
     match l.origin {
-        LinkOrigin::Uses => !matches!(l.access, Some("read")),
-        LinkOrigin::Step { .. } => matches!(l.access, Some("write" | "read-write")),
+        LinkOrigin::Uses => !matches!(l.access(), Some("read")),
+        LinkOrigin::Step { .. } => matches!(l.access(), Some("write" | "read-write")),
         LinkOrigin::Event => false,
     }
 }

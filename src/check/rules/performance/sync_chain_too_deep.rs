@@ -2,8 +2,6 @@
 
 use std::collections::BTreeSet;
 
-use rustc_hash::FxHashMap;
-
 use super::code;
 use crate::analysis::ranges::Ranges;
 use crate::check::{Category, Ctx, Link, Rule, RuleOption};
@@ -53,22 +51,56 @@ fn is_remote_sync_call(cx: &Ctx<'_>, l: &Link, in_process: &mut [Option<bool>]) 
 fn sync_chain_too_deep(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let max = cx.option(&SYNC_CHAIN_TOO_DEEP_MAX_DEPTH) as usize;
     let n = cx.model.elements.len();
-    let mut adj: Vec<Vec<usize>> = vec![Vec::new(); n];
-    let mut edge_span: FxHashMap<(usize, usize), Span> = FxHashMap::default();
     let mut in_process: Vec<Option<bool>> = vec![None; n];
-    for l in cx.facts.links.iter().filter(|l| is_remote_sync_call(cx, l, &mut in_process)) {
-        let (a, b) = (l.from.0 as usize, l.to.0 as usize);
-        if a < n && b < n {
-            adj[a].push(b);
-            edge_span.entry((a, b)).or_insert(l.span);
+    let calls: Vec<&Link> = cx
+        .facts
+        .links
+        .iter()
+        .filter(|l| (l.from.0 as usize) < n && (l.to.0 as usize) < n && is_remote_sync_call(cx, l, &mut in_process))
+        .collect();
+    drop(in_process);
+    // The graph has a node for each element that makes or takes a remote call, numbered in
+    // element order, so that its tables are sized by the callers and callees, not the model.
+    let mut node_at = vec![u32::MAX; n];
+    for l in &calls {
+        node_at[l.from.0 as usize] = 0;
+        node_at[l.to.0 as usize] = 0;
+    }
+    let mut nodes: Vec<ElementId> = Vec::new();
+    for (v, at) in node_at.iter_mut().enumerate() {
+        if *at == 0 {
+            *at = nodes.len() as u32;
+            nodes.push(ElementId(v as u32));
         }
     }
-    for list in &mut adj {
-        list.sort_unstable();
-        list.dedup();
+    let node = |id: ElementId| node_at.get(id.0 as usize).copied().filter(|&v| v != u32::MAX).map(|v| v as usize);
+    // Each node's distinct callees in node order, with the span of the first call to each.
+    let by_caller = Ranges::from_pairs(
+        nodes.len(),
+        calls.iter().filter_map(|l| Some((node(l.from)?, (node(l.to)?, l.span)))),
+    );
+    drop(calls);
+    let (mut adj, mut spans): (Ranges<usize>, Ranges<Span>) = Default::default();
+    let mut list: Vec<(usize, Span)> = Vec::new();
+    for v in 0..nodes.len() {
+        list.clear();
+        list.extend_from_slice(by_caller.list(v));
+        list.sort_by_key(|(w, _)| *w);
+        list.dedup_by_key(|(w, _)| *w);
+        adj.push_list(list.iter().map(|(w, _)| *w));
+        spans.push_list(list.iter().map(|(_, span)| *span));
     }
-    // Entry points.
-    let mut entry = vec![false; n];
+    drop(by_caller);
+    let edge_span = |a: usize, b: usize| adj.list(a).binary_search(&b).ok().map(|k| spans.list(a)[k]);
+    // Entry points among the nodes; whether the model declares any at all, on or off the graph.
+    let mut entry = vec![false; nodes.len()];
+    let mut any_entry = false;
+    let mut mark_entry = |id: ElementId| {
+        any_entry = true;
+        if let Some(v) = node(id) {
+            entry[v] = true;
+        }
+    };
     // Whether each zone is in the internet, by zone index: asked once per zone, not per element.
     let mut internet_zone: Vec<Option<bool>> = vec![None; n];
     let mut in_internet = |id: ElementId| {
@@ -81,37 +113,38 @@ fn sync_chain_too_deep(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     };
     for (id, _) in cx.model.of_kind(DeclKind::Component) {
         if in_internet(id) {
-            entry[id.0 as usize] = true;
+            mark_entry(id);
         }
     }
     for (&iface, &provider) in &cx.facts.provider {
         let public = cx.model.get(iface).and_then(|i| i.word("exposure")) == Some("public");
         if public && cx.kind(provider) == Some(DeclKind::Component) {
-            entry[provider.0 as usize] = true;
+            mark_entry(provider);
         }
     }
     for l in &cx.facts.links {
         let outside = matches!(cx.kind(l.from), Some(DeclKind::Actor | DeclKind::External)) || in_internet(l.from);
         if outside && cx.kind(l.to) == Some(DeclKind::Component) {
-            entry[l.to.0 as usize] = true;
+            mark_entry(l.to);
         }
     }
-    if !entry.iter().any(|e| *e) {
-        // No declared entry point: components nothing calls synchronously stand in for them.
-        let mut called = vec![false; n];
-        adj.iter().flatten().for_each(|&b| called[b] = true);
-        for (id, _) in cx.model.of_kind(DeclKind::Component) {
-            entry[id.0 as usize] = !called[id.0 as usize];
+    if !any_entry {
+        // No declared entry point: components nothing calls synchronously stand in for them
+        // (one off the graph has no chain to report).
+        let mut called = vec![false; nodes.len()];
+        (0..nodes.len()).flat_map(|v| adj.list(v)).for_each(|&b| called[b] = true);
+        for (v, id) in nodes.iter().enumerate() {
+            entry[v] = cx.kind(*id) == Some(DeclKind::Component) && !called[v];
         }
     }
     let chains = longest_chains(&adj);
     // Deepest first; an entry point already on a reported chain (or in a cycle with one) adds
     // nothing new.
     let mut deep: Vec<(usize, usize)> =
-        (0..n).filter(|v| entry[*v] && chains.best[*v] > max).map(|v| (chains.best[v], v)).collect();
+        (0..nodes.len()).filter(|v| entry[*v] && chains.best[*v] > max).map(|v| (chains.best[v], v)).collect();
     deep.sort_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
     let mut covered = BTreeSet::new();
-    let name = |v: usize| cx.name(ElementId(v as u32));
+    let name = |v: usize| cx.name(nodes[v]);
     for (depth, start) in deep {
         if covered.contains(&chains.comp[start]) {
             continue;
@@ -124,7 +157,7 @@ fn sync_chain_too_deep(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         while let Some((x, w)) = chains.choice[v] {
             if x != v {
                 // Through a cycle: one call at least, a direct one when there is such an edge.
-                if adj[v].binary_search(&x).is_ok() {
+                if adj.list(v).binary_search(&x).is_ok() {
                     names.push(name(x));
                     hops.push(Some((v, x)));
                 } else {
@@ -138,7 +171,7 @@ fn sync_chain_too_deep(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             covered.insert(chains.comp[w]);
             v = w;
         }
-        let entry_id = ElementId(start as u32);
+        let entry_id = nodes[start];
         let mut d = cx.finding(
             &SYNC_CHAIN_TOO_DEEP,
             format!(
@@ -151,8 +184,8 @@ fn sync_chain_too_deep(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             &[entry_id],
         );
         for (k, hop) in hops.iter().enumerate().skip(max) {
-            if let Some(span) = hop.and_then(|h| edge_span.get(&h)) {
-                d = d.with_secondary(*span, format!("call {} of {depth}", k + 1));
+            if let Some(span) = hop.and_then(|(a, b)| edge_span(a, b)) {
+                d = d.with_secondary(span, format!("call {} of {depth}", k + 1));
             }
         }
         for c in cycles {
@@ -181,9 +214,9 @@ struct Chains {
     choice: Vec<Option<(usize, usize)>>,
 }
 
-fn longest_chains(adj: &[Vec<usize>]) -> Chains {
+fn longest_chains(adj: &Ranges<usize>) -> Chains {
     let n = adj.len();
-    let comp = crate::graph::component_of(n, |v, i| adj[v].get(i).map(|&w| Some(w)));
+    let comp = crate::graph::component_of(n, |v, i| adj.list(v).get(i).map(|&w| Some(w)));
     let count = comp.iter().map(|c| c + 1).max().unwrap_or(0);
     // Each component's members in node order, in one flat list.
     let members = Ranges::from_pairs(count, comp.iter().enumerate().map(|(v, &c)| (c, v)));
@@ -197,7 +230,7 @@ fn longest_chains(adj: &[Vec<usize>]) -> Chains {
         out.clear();
         for &x in ms {
             let mut b = (0, None);
-            for &w in &adj[x] {
+            for &w in adj.list(x) {
                 if comp[w] != comp[x] && (best[w] + 1 > b.0) {
                     b = (best[w] + 1, Some(w));
                 }

@@ -35,44 +35,62 @@ fn per_call_latency(cx: &Ctx<'_>, l: &Link, batch: &mut [Option<bool>]) -> Optio
     l.latency
 }
 
+/// What the rule reads of a callee, once: its own deadline (`timeout`), and its p95 need once asked.
+struct Callee<'m> {
+    own: Option<(u64, &'m Attribute)>,
+    needs: Option<Option<u64>>,
+}
+
 /// A callee's own deadline (`timeout` on it) caps what it spends, downstream waits included;
 /// without one, its longest downstream wait with every retry counts.
 fn timeout_inversion(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let n = cx.model.elements.len();
-    // What each element may spend waiting downstream: its longest call with every retry.
-    let mut downstream: Vec<Option<(u64, &Link)>> = vec![None; n];
-    // The latencies of each element's synchronous `uses`, summed; with its own latency, what it
-    // needs at p95 (see `needs`).
-    let mut uses_latency: Vec<Option<u64>> = vec![None; n];
-    for l in cx.facts.links.iter().filter(|l| is_call(l)) {
+    let links = &cx.facts.links;
+    // What a timed call may spend waiting, every retry included.
+    let wait = |l: &Link| l.timeout.map(|t| t.saturating_mul(1 + l.retries.unwrap_or(0)));
+    // What each element may spend waiting downstream: its longest call with every retry, as the
+    // index of that call in the links (`NONE` when it makes no timed call). Per-element tables
+    // hold four or eight bytes: at 100,000 components the model has 285,000 elements.
+    const NONE: u32 = u32::MAX;
+    let mut downstream: Vec<u32> = vec![NONE; n];
+    // The latencies of each element's synchronous `uses`, summed (`NO_LATENCY` when it declares
+    // none); with its own latency, what it needs at p95 (see `needs`).
+    const NO_LATENCY: u64 = u64::MAX;
+    let mut uses_latency: Vec<u64> = vec![NO_LATENCY; n];
+    for (i, l) in links.iter().enumerate().filter(|(_, l)| is_call(l)) {
         let Some(slot) = downstream.get_mut(l.from.0 as usize) else { continue };
-        if let Some(t) = l.timeout {
-            let wait = t.saturating_mul(1 + l.retries.unwrap_or(0));
-            if slot.is_none_or(|(w, _)| wait > w) {
-                *slot = Some((wait, l));
+        if let Some(w) = wait(l) {
+            if *slot == NONE || wait(&links[*slot as usize]).is_some_and(|best| w > best) {
+                *slot = i as u32;
             }
         }
         if let (LinkOrigin::Uses, Some(lat)) = (l.origin, l.latency) {
             if let Some(sum) = uses_latency.get_mut(l.from.0 as usize) {
-                *sum = Some(sum.unwrap_or(0) + lat);
+                *sum = if *sum == NO_LATENCY { lat } else { *sum + lat };
             }
         }
     }
+    let downstream_of = |id: ElementId| {
+        let at = downstream.get(id.0 as usize).copied().filter(|&at| at != NONE)?;
+        let down = &links[at as usize];
+        Some((wait(down)?, down))
+    };
     // Synchronous call cycles: inside one, every caller waits on a callee that waits on the next,
     // so no timeouts can nest. That is one cause (the cycle), reported once per cycle.
     // Own latency plus the `uses` latencies; read only for the callees of timed calls, not for
     // every element of the model.
     let needs = |id: ElementId| {
         let own = cx.model.get(id).and_then(|e| duration(e, "latency"));
-        match uses_latency.get(id.0 as usize).copied().flatten() {
+        match uses_latency.get(id.0 as usize).copied().filter(|&sum| sum != NO_LATENCY) {
             Some(sum) => Some(own.unwrap_or(0) + sum),
             None => own,
         }
     };
-    // Per element index, read from the model once per callee rather than once per call: the
-    // callee's own deadline and its p95 need, and whether a flow is a batch.
-    let mut deadlines: Vec<Option<Option<(u64, &Attribute)>>> = vec![None; n];
-    let mut needed: Vec<Option<Option<u64>>> = vec![None; n];
+    // Read from the model once per callee rather than once per call: the callee's own deadline
+    // and its p95 need, kept for the callees only (`callee_at` numbers them); and whether a
+    // flow is a batch.
+    let mut callee_at: Vec<u32> = vec![NONE; n];
+    let mut callees: Vec<Callee<'_>> = Vec::new();
     let mut batch: Vec<Option<bool>> = vec![None; n];
     // Each element's callees, read from the facts' outgoing links rather than copied into a
     // list per element.
@@ -80,32 +98,35 @@ fn timeout_inversion(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         let links = &cx.facts.links;
         cx.facts.outgoing.list(v).iter().map(|&i| &links[i]).filter(|l| is_call(l)).map(|l| l.to.0 as usize)
     };
-    let mut cycle_of: Vec<Option<usize>> = vec![None; n];
     // Only an element that calls and is called can be on a cycle: the search runs over those
     // alone, not over every element of the model.
     let mut called = vec![false; n];
     cx.facts.links.iter().filter(|l| is_call(l)).for_each(|l| called[l.to.0 as usize] = true);
     let members: Vec<usize> = (0..n).filter(|&v| called[v] && calls(v).next().is_some()).collect();
-    let mut member_at = vec![usize::MAX; n];
+    drop(called);
+    let mut member_at = vec![NONE; n];
     for (i, &v) in members.iter().enumerate() {
-        member_at[v] = i;
+        member_at[v] = i as u32;
     }
     let sccs: Vec<Vec<usize>> = graph::strongly_connected(members.len(), |i| {
-        calls(members[i]).map(|w| member_at[w]).filter(|&j| j != usize::MAX).collect()
+        calls(members[i]).map(|w| member_at[w]).filter(|&j| j != NONE).map(|j| j as usize).collect()
     })
     .into_iter()
     .filter(|c| c.len() > 1)
-    .map(|c| c.into_iter().map(|i| members[i]).collect())
     .collect();
+    // The cycle of each member that is on one, by member number.
+    let mut cycle_of: Vec<u32> = vec![NONE; members.len()];
     for (k, scc) in sccs.iter().enumerate() {
-        for &v in scc {
-            cycle_of[v] = Some(k);
+        for &m in scc {
+            cycle_of[m] = k as u32;
         }
     }
-    let same_cycle = |a: ElementId, b: ElementId| {
-        cycle_of[a.0 as usize].is_some() && cycle_of[a.0 as usize] == cycle_of[b.0 as usize]
+    let cycle_of = |id: ElementId| {
+        let m = member_at.get(id.0 as usize).copied().filter(|&m| m != NONE)?;
+        Some(cycle_of[m as usize]).filter(|&k| k != NONE)
     };
-    let mut in_cycles: BTreeMap<usize, Vec<&Link>> = BTreeMap::new();
+    let same_cycle = |a: ElementId, b: ElementId| cycle_of(a).is_some() && cycle_of(a) == cycle_of(b);
+    let mut in_cycles: BTreeMap<u32, Vec<&Link>> = BTreeMap::new();
     let mut seen = FxHashSet::default();
     for l in cx.facts.links.iter().filter(|l| is_call(l)) {
         let Some(t) = l.timeout else { continue };
@@ -115,8 +136,16 @@ fn timeout_inversion(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         // Names are looked up only for a finding: most calls nest their timeouts fine.
         let callee = || cx.name(l.to);
         let head = || format!("`{}` gives up on `{}` after {}", cx.name(l.from), callee(), dur(t));
-        let own = *deadlines[l.to.0 as usize]
-            .get_or_insert_with(|| cx.model.get(l.to).and_then(|e| duration(e, "timeout").zip(e.attr("timeout"))));
+        let known = match callee_at[l.to.0 as usize] {
+            NONE => {
+                callee_at[l.to.0 as usize] = callees.len() as u32;
+                let own = cx.model.get(l.to).and_then(|e| duration(e, "timeout").zip(e.attr("timeout")));
+                callees.push(Callee { own, needs: None });
+                callees.len() - 1
+            }
+            at => at as usize,
+        };
+        let own = callees[known].own;
         let d = if let Some((c, attr)) = own.filter(|(c, _)| *c >= t) {
             cx.finding(
                 &TIMEOUT_INVERSION,
@@ -126,11 +155,9 @@ fn timeout_inversion(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
                 &[l.from, l.to],
             )
             .with_secondary(attr.span_in(cx.model.file_of(l.to)), "the callee's own deadline")
-        } else if let Some((w, down)) =
-            downstream.get(l.to.0 as usize).copied().flatten().filter(|(w, _)| *w >= t && own.is_none())
-        {
+        } else if let Some((w, down)) = downstream_of(l.to).filter(|(w, _)| *w >= t && own.is_none()) {
             if same_cycle(l.from, l.to) && same_cycle(l.to, down.to) {
-                if let Some(k) = cycle_of[l.from.0 as usize] {
+                if let Some(k) = cycle_of(l.from) {
                     in_cycles.entry(k).or_default().push(l);
                 }
                 continue;
@@ -150,7 +177,7 @@ fn timeout_inversion(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             )
             .with_secondary(down.span, "the callee's downstream wait")
         } else if let Some(p) = per_call_latency(cx, l, &mut batch)
-            .or_else(|| *needed[l.to.0 as usize].get_or_insert_with(|| needs(l.to)))
+            .or_else(|| *callees[known].needs.get_or_insert_with(|| needs(l.to)))
             .filter(|p| *p > t)
         {
             cx.finding(

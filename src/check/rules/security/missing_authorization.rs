@@ -40,7 +40,7 @@ fn missing_authorization(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     }
     let mut problems = Vec::new();
     for l in &cx.facts.links {
-        let (Some(authz), Some(auth)) = (l.authz, l.auth.map(crate::lang::AuthScheme::word)) else {
+        let (Some(authz), Some(auth)) = (l.authz(), l.auth.map(crate::lang::AuthScheme::word)) else {
             continue;
         };
         if auth == "none" || !is_component(cx, l.to) || is_forwarder(cx, l.to) {

@@ -21,7 +21,7 @@ fn push_deployment(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         if !cx.facts.roles(l.from).build_pipeline || cx.facts.roles(l.to).devops() {
             continue;
         }
-        if l.access == Some("read") || cx.model.get(l.to).is_some_and(|e| e.from_std) {
+        if l.access() == Some("read") || cx.model.get(l.to).is_some_and(|e| e.from_std) {
             continue;
         }
         if !is_ours(cx, l.to) {
