@@ -154,6 +154,9 @@ impl Link {
 
 pub struct Facts {
     pub links: Vec<Link>,
+    /// Each element's kind, one byte each: rules ask it of many elements, and reading it here
+    /// does not bring each element of the model into the cache.
+    pub kinds: Vec<DeclKind>,
     /// Links leaving / entering each element, by element index.
     pub outgoing: Ranges<usize>,
     pub incoming: Ranges<usize>,
@@ -266,6 +269,13 @@ pub struct Roles {
     pub source_repository: bool,
     /// Serves web content: a frontend, or a web-server technology.
     pub web_server: bool,
+    /// A component, kept with the roles so that rules asking it of many elements read this
+    /// compact table rather than each element of the model.
+    pub component: bool,
+    /// A component of kind `frontend`: a client a person uses.
+    pub frontend: bool,
+    /// A person: an actor that is not an API consumer or device.
+    pub person: bool,
 }
 
 impl Roles {
@@ -353,6 +363,9 @@ fn roles_by_kind(e: &Element, kind: Option<&str>, tech_kind: Option<&str>) -> Ro
             || (component
                 && tech_kind == Some("web-server")
                 && !matches!(component_kind, Some("gateway" | "waf" | "proxy" | "load-balancer"))),
+        component,
+        frontend: component_kind == Some("frontend"),
+        person: e.kind == DeclKind::Actor && !matches!(kind, Some("api-consumer" | "device")),
     }
 }
 
@@ -605,6 +618,7 @@ struct Walked {
     /// By element of the run: an interface's own `provider`, the `owner`, the `zone` (see
     /// [`Stated::zone`]), a component's container and the `system` attribute.
     provider: Vec<Option<ElementId>>,
+    kinds: Vec<DeclKind>,
     owner: Vec<Option<ElementId>>,
     zone: Vec<Option<Option<ElementId>>>,
     container: Vec<Option<ElementId>>,
@@ -646,6 +660,7 @@ impl Walked {
         let len = range.len();
         let mut w = Walked {
             provider: Vec::with_capacity(len),
+            kinds: Vec::with_capacity(len),
             owner: Vec::with_capacity(len),
             zone: Vec::with_capacity(len),
             container: Vec::with_capacity(len),
@@ -659,6 +674,7 @@ impl Walked {
             let i = range.start + offset;
             let id = ElementId(i as u32);
             let component = e.kind == DeclKind::Component;
+            w.kinds.push(e.kind);
             w.provider.push(if e.kind == DeclKind::Interface { e.reference("provider") } else { None });
             if matches!(e.kind, DeclKind::Component | DeclKind::External | DeclKind::Topic) {
                 w.exposes.extend(e.references("exposes").map(|x| (x, id)));
@@ -711,6 +727,7 @@ impl Walked {
     /// Appends the walk of the run that follows this one.
     fn append(&mut self, mut next: Walked) {
         self.provider.append(&mut next.provider);
+        self.kinds.append(&mut next.kinds);
         self.owner.append(&mut next.owner);
         self.zone.append(&mut next.zone);
         self.container.append(&mut next.container);
@@ -832,7 +849,7 @@ impl Facts {
         let zone: Vec<Option<ElementId>> =
             (0..n).map(|i| effective_zone(model, &stated, ElementId(i as u32), 0)).collect();
         let system = &stated.system;
-        let Walked { roles, traits, kept, held, zones, holes, links, carried, deliveries, mentioned, .. } = walked;
+        let Walked { kinds, roles, traits, kept, held, zones, holes, links, carried, deliveries, mentioned, .. } = walked;
         let mut mentioned_as_data = vec![false; n];
         for id in mentioned {
             if let Some(m) = mentioned_as_data.get_mut(id.0 as usize) {
@@ -903,6 +920,7 @@ impl Facts {
         let Stated { system, .. } = stated;
         let facts = Facts {
             links,
+            kinds,
             outgoing,
             incoming,
             owner,

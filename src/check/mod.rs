@@ -111,7 +111,7 @@ impl<'m> Ctx<'m> {
     }
 
     pub fn kind(&self, id: ElementId) -> Option<DeclKind> {
-        self.model.get(id).map(|e| e.kind)
+        self.facts.kinds.get(id.0 as usize).copied()
     }
 
     /// The `kind` word of a component, actor, external or zone.

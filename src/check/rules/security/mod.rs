@@ -135,7 +135,7 @@ fn tech_of<'m>(cx: &Ctx<'m>, id: ElementId) -> Option<&'m Element> {
 }
 
 fn is_component(cx: &Ctx<'_>, id: ElementId) -> bool {
-    cx.kind(id) == Some(DeclKind::Component)
+    cx.facts.roles(id).component
 }
 
 /// Datastores, caches, queues and topics: things that keep data.
@@ -149,14 +149,6 @@ fn is_ours(cx: &Ctx<'_>, id: ElementId) -> bool {
     k == Some(DeclKind::Component) || is_store_kind(k)
 }
 
-fn component_kind<'m>(cx: &Ctx<'m>, id: ElementId) -> Option<&'m str> {
-    if is_component(cx, id) {
-        cx.kind_word(id)
-    } else {
-        None
-    }
-}
-
 /// Gateways, WAFs, reverse proxies, load balancers and CDNs: pass traffic through to a backend.
 fn is_forwarder(cx: &Ctx<'_>, id: ElementId) -> bool {
     cx.facts.roles(id).forwards()
@@ -164,7 +156,7 @@ fn is_forwarder(cx: &Ctx<'_>, id: ElementId) -> bool {
 
 /// A client a person uses: a web frontend, or an app on the person's device.
 fn is_client(cx: &Ctx<'_>, id: ElementId) -> bool {
-    component_kind(cx, id) == Some("frontend") || cx.facts.traits(id).user_device
+    cx.facts.roles(id).frontend || cx.facts.traits(id).user_device
 }
 
 /// An authentication mode by which a person logs in (see [`AuthScheme::is_human_login`]).
@@ -174,7 +166,7 @@ fn is_human_login(mode: &str) -> bool {
 
 /// Actors are people unless they are API consumers or devices.
 fn is_human(cx: &Ctx<'_>, id: ElementId) -> bool {
-    cx.kind(id) == Some(DeclKind::Actor) && !matches!(cx.kind_word(id), Some("api-consumer" | "device"))
+    cx.facts.roles(id).person
 }
 
 fn is_identity_provider(cx: &Ctx<'_>, id: ElementId) -> bool {
