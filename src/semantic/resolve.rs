@@ -11,6 +11,7 @@ use rustc_hash::{FxBuildHasher, FxHashMap};
 use smol_str::SmolStr;
 
 use super::lower::{LoweredFile, Parts, PendingAcceptance};
+use crate::syntax::args::ThinList;
 use super::model::*;
 use super::{Workspace, WorkspaceFile};
 use crate::diagnostics::{codes, did_you_mean, Diagnostic};
@@ -75,16 +76,21 @@ fn run_parallel_from(
     let resolved = crate::parallel::map_owned_in_order(pending, threads, |mut file| {
         let mut resolving = Resolving { r: &r, diags: Vec::new(), names: std::mem::take(&mut file.names) };
         resolving.resolve_file(&mut file);
-        (file, resolving.diags)
+        let providing = resolving.providing(&file);
+        let parts = file.parts.into_iter().map(InstallableParts::new).collect::<Vec<_>>();
+        (file.first, parts, file.acceptances, providing, resolving.diags)
     });
-    for (file, diags) in resolved {
-        for (k, parts) in file.parts.into_iter().enumerate() {
-            r.install(ElementId(file.first + k as u32), parts);
+    let mut providing = Providing::default();
+    for (first, parts, acceptances, file_providing, diags) in resolved {
+        for (k, parts) in parts.into_iter().enumerate() {
+            r.install(ElementId(first + k as u32), parts);
         }
-        r.model.acceptances.extend(file.acceptances.into_iter().map(|a| a.acceptance));
+        r.model.acceptances.extend(acceptances.into_iter().map(|a| a.acceptance));
+        providing.claims.extend(file_providing.claims);
+        providing.exposes.extend(file_providing.exposes);
         r.diags.extend(diags);
     }
-    r.providers_once();
+    r.providers_once(providing);
     (r.model, r.diags)
 }
 
@@ -93,6 +99,33 @@ fn run_parallel_from(
 /// the resolve phase took a median 1.4 ms on one thread and 1.6 ms on two: a thread pays for
 /// itself only on larger workspaces, and a one-file workspace keeps its start-up time.
 const PARALLEL_FROM_DECLARATIONS: usize = 10_000;
+
+/// An element's resolved parts, ready to be moved onto it: the attributes' lookup keys and hole
+/// mark are computed on the resolving thread, while the attributes are still in its cache.
+struct InstallableParts {
+    attrs: KeyedAttrs,
+    steps: ThinList<Step>,
+    endpoints: ThinList<Endpoint>,
+}
+
+impl InstallableParts {
+    fn new(parts: Parts) -> Self {
+        let Parts { attrs, steps, endpoints } = parts;
+        InstallableParts { attrs: KeyedAttrs::new(attrs), steps, endpoints }
+    }
+}
+
+/// Who provides which interface, as one file's resolved attributes say, in element order; read
+/// on the resolving threads so that checking "one provider per interface" does not walk every
+/// element's attributes again.
+#[derive(Default)]
+struct Providing {
+    /// Per interface with a `provider` that resolved: the interface, its provider and where.
+    claims: Vec<(ElementId, ElementId, Span)>,
+    /// Per resolved `exposes` value of a component or external: the element, the interface and
+    /// where.
+    exposes: Vec<(ElementId, ElementId, Span)>,
+}
 
 /// One installed file whose references are still pending.
 struct PendingFile {
@@ -212,10 +245,10 @@ impl<'w> std::ops::Deref for Resolving<'_, 'w> {
 
 impl<'w> Resolver<'w> {
     /// Gives a declared element its resolved attributes, steps and endpoints.
-    fn install(&mut self, id: ElementId, parts: Parts) {
+    fn install(&mut self, id: ElementId, parts: InstallableParts) {
         let Some(declared) = self.model.elements.get_mut(id.0 as usize) else { return };
-        let Parts { attrs, steps, endpoints } = parts;
-        declared.set_attrs(attrs);
+        let InstallableParts { attrs, steps, endpoints } = parts;
+        declared.set_keyed_attrs(attrs);
         declared.steps = steps;
         declared.endpoints = endpoints;
     }
@@ -577,56 +610,72 @@ impl Resolving<'_, '_> {
 impl Resolver<'_> {
     /// An interface has one provider: a second `exposes` (or an `exposes` by another element than
     /// the interface's `provider`) is an error, not a line silently ignored.
-    fn providers_once(&mut self) {
+    fn providers_once(&mut self, providing: Providing) {
         // Per interface: the first provider claimed and where.
         let mut claimed: BTreeMap<ElementId, (ElementId, Span, bool)> = BTreeMap::new();
-        for (id, e) in self.model.iter() {
-            if e.kind != DeclKind::Interface {
-                continue;
-            }
-            if let Some(a) = e.attr("provider") {
-                if let Some(Value { val: Val::Ref(p), span }) = a.first() {
-                    claimed.insert(id, (*p, span.in_file(e.file), true));
-                }
-            }
+        for (iface, provider, span) in providing.claims {
+            claimed.insert(iface, (provider, span, true));
         }
         let mut diags = Vec::new();
-        for (id, e) in self.model.iter() {
-            if !matches!(e.kind, DeclKind::Component | DeclKind::External) {
+        for (id, iface, span) in providing.exposes {
+            let Some(e) = self.model.get(id) else { continue };
+            let Some(&(first, first_span, by_attr)) = claimed.get(&iface) else {
+                claimed.insert(iface, (id, span, false));
+                continue;
+            };
+            if first == id {
                 continue;
             }
-            for v in e.attrs_named("exposes").flat_map(|a| a.values()) {
-                let Val::Ref(iface) = v.val else { continue };
-                let Some(&(first, first_span, by_attr)) = claimed.get(&iface) else {
-                    claimed.insert(iface, (id, v.span_in(e.file), false));
-                    continue;
-                };
-                if first == id {
-                    continue;
-                }
-                let (iface_name, first_name) = (self.model.name_of(iface), self.model.name_of(first));
-                let how = if by_attr { "its `provider`" } else { "an earlier `exposes`" };
-                diags.push(
-                    Diagnostic::new(
-                        codes::INTERFACE_PROVIDED_TWICE,
-                        format!("`{iface_name}` is already provided by `{first_name}`"),
-                        v.span_in(e.file),
-                        format!("`{}` exposes it too", e.name),
-                    )
-                    .with_secondary(first_span, format!("provided by `{first_name}` here ({how})"))
-                    .with_help(format!(
-                        "an interface has one provider: remove one of the two, or declare a separate interface for `{}`",
-                        e.name
-                    ))
-                    .with_note("links through the interface reach its first provider only"),
-                );
-            }
+            let (iface_name, first_name) = (self.model.name_of(iface), self.model.name_of(first));
+            let how = if by_attr { "its `provider`" } else { "an earlier `exposes`" };
+            diags.push(
+                Diagnostic::new(
+                    codes::INTERFACE_PROVIDED_TWICE,
+                    format!("`{iface_name}` is already provided by `{first_name}`"),
+                    span,
+                    format!("`{}` exposes it too", e.name),
+                )
+                .with_secondary(first_span, format!("provided by `{first_name}` here ({how})"))
+                .with_help(format!(
+                    "an interface has one provider: remove one of the two, or declare a separate interface for `{}`",
+                    e.name
+                ))
+                .with_note("links through the interface reach its first provider only"),
+            );
         }
         self.diags.extend(diags);
     }
 }
 
 impl Resolving<'_, '_> {
+    /// The provider claims and `exposes` of a file whose references are resolved.
+    fn providing(&self, file: &PendingFile) -> Providing {
+        let mut providing = Providing::default();
+        for (k, parts) in file.parts.iter().enumerate() {
+            let id = ElementId(file.first + k as u32);
+            let Some(kind) = self.model.get(id).map(|e| e.kind) else { continue };
+            match kind {
+                DeclKind::Interface => {
+                    // The first `provider` line, as `Element::attr` finds it.
+                    let provider = parts.attrs.iter().find(|a| a.name() == "provider").and_then(|a| a.first());
+                    if let Some(Value { val: Val::Ref(p), span }) = provider {
+                        providing.claims.push((id, *p, span.in_file(file.file)));
+                    }
+                }
+                DeclKind::Component | DeclKind::External => {
+                    let exposes = parts.attrs.iter().filter(|a| a.name() == "exposes").flat_map(|a| a.values());
+                    for v in exposes {
+                        if let Val::Ref(iface) = v.val {
+                            providing.exposes.push((id, iface, v.span_in(file.file)));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        providing
+    }
+
     fn accept(&mut self, file: FileId, pending: &mut PendingAcceptance) {
         let ctx = Ctx { file, element: ElementId(u32::MAX) };
         for t in &pending.targets {
