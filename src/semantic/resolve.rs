@@ -68,7 +68,7 @@ fn run_parallel_from(
         r.declare(ElementId(id as u32));
     }
     // The workspace-wide names, built once in sorted order for the model's readers.
-    r.model.names = sorted_names(&r.global, &r.model.elements);
+    r.model.names = sorted_names(&r.global, &r.symbols);
     // With every name known, resolving one file's references needs nothing from another: files
     // are resolved on all cores, each in place, and their parts, acceptances and diagnostics
     // installed in file order, so the outcome is the one-thread outcome.
@@ -139,18 +139,17 @@ struct PendingFile {
 
 /// The element each global name means, sorted by name. Sorting compares the names' first sixteen
 /// bytes as one integer and reads the rest only on a tie: at 100,000 components comparing the
-/// names themselves made this sort take longer than declaring them.
-fn sorted_names(global: &[Option<ElementId>], elements: &[Element]) -> BTreeMap<SmolStr, ElementId> {
-    let mut names: Vec<(u128, &SmolStr, ElementId)> = global
+/// names themselves made this sort take longer than declaring them. The names come from the
+/// symbols, in symbol order, rather than from their elements: reading 285,000 elements scattered
+/// over the model cost as much as the sort.
+fn sorted_names(global: &[Option<ElementId>], symbols: &Symbols) -> BTreeMap<SmolStr, ElementId> {
+    let mut names: Vec<(u128, SmolStr, ElementId)> = global
         .iter()
-        .flatten()
-        .map(|&id| {
-            let name = &elements[id.0 as usize].name;
-            (prefix_key(name), name, id)
-        })
+        .zip(&symbols.names)
+        .filter_map(|(id, name)| Some((prefix_key(name), name.clone(), (*id)?)))
         .collect();
     names.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.as_str().cmp(b.1.as_str())));
-    names.into_iter().map(|(_, name, id)| (name.clone(), id)).collect()
+    names.into_iter().map(|(_, name, id)| (name, id)).collect()
 }
 
 /// The first sixteen bytes of `name`, zero-padded, as a big-endian integer: ordering these orders
@@ -167,32 +166,37 @@ fn prefix_key(name: &str) -> u128 {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 struct Sym(u32);
 
-/// The names declared in the workspace. Each entry is a symbol and the first element with that
-/// name: the text itself stays in the model, so interning allocates nothing per name.
+/// The names declared in the workspace, each once, with its symbol. Lookups compare against the
+/// symbols' own copies of the names, kept together, rather than against the elements that declare
+/// them, which lie scattered over a model of hundreds of megabytes.
 struct Symbols {
-    table: HashTable<(Sym, ElementId)>,
+    table: HashTable<Sym>,
+    /// Each symbol's name, by symbol.
+    names: Vec<SmolStr>,
 }
 
 impl Symbols {
     /// Room for `names` names, the number of declarations being an upper bound.
     fn with_capacity(names: usize) -> Symbols {
-        Symbols { table: HashTable::with_capacity(names) }
+        Symbols { table: HashTable::with_capacity(names), names: Vec::with_capacity(names) }
     }
 
-    /// The symbol of `id`'s name, which is `name`; the element must already be in `elements`.
-    fn intern(&mut self, name: &str, id: ElementId, elements: &[Element]) -> Sym {
+    /// The symbol of `name`, a new one if no earlier declaration has it.
+    fn intern(&mut self, name: &SmolStr) -> Sym {
         let hash = hash_name(name);
-        if let Some(&(sym, _)) = self.table.find(hash, |&(_, e)| elements[e.0 as usize].name == name) {
+        let Symbols { table, names } = self;
+        if let Some(&sym) = table.find(hash, |s| names[s.0 as usize] == *name) {
             return sym;
         }
-        let sym = Sym(self.table.len() as u32);
-        self.table.insert_unique(hash, (sym, id), |&(_, e)| hash_name(&elements[e.0 as usize].name));
+        let sym = Sym(names.len() as u32);
+        table.insert_unique(hash, sym, |s| hash_name(&names[s.0 as usize]));
+        names.push(name.clone());
         sym
     }
 
     /// The symbol of a name some declaration has; `None` means no element has this name.
-    fn get(&self, name: &str, elements: &[Element]) -> Option<Sym> {
-        self.table.find(hash_name(name), |&(_, e)| elements[e.0 as usize].name == name).map(|&(sym, _)| sym)
+    fn get(&self, name: &str) -> Option<Sym> {
+        self.table.find(hash_name(name), |s| self.names[s.0 as usize] == name).copied()
     }
 }
 
@@ -306,7 +310,7 @@ impl<'w> Resolver<'w> {
     fn declare(&mut self, id: ElementId) {
         let Some(e) = self.model.elements.get(id.0 as usize) else { return };
         let (kind, parent, name_span) = (e.kind, e.parent, e.name_span);
-        let sym = self.symbols.intern(&e.name, id, &self.model.elements);
+        let sym = self.symbols.intern(&e.name);
         // The earlier sibling of the same name, if any (the first one keeps the name).
         let mut clash = None;
         if let Some(p) = parent {
@@ -510,7 +514,7 @@ impl Resolving<'_, '_> {
     }
 
     fn symbol(&self, name: &str) -> Option<Sym> {
-        self.symbols.get(name, &self.model.elements)
+        self.symbols.get(name)
     }
 
     /// The element a global name means.
@@ -612,7 +616,8 @@ impl Resolver<'_> {
     /// the interface's `provider`) is an error, not a line silently ignored.
     fn providers_once(&mut self, providing: Providing) {
         // Per interface: the first provider claimed and where.
-        let mut claimed: BTreeMap<ElementId, (ElementId, Span, bool)> = BTreeMap::new();
+        let mut claimed: FxHashMap<ElementId, (ElementId, Span, bool)> =
+            FxHashMap::with_capacity_and_hasher(providing.claims.len(), FxBuildHasher);
         for (iface, provider, span) in providing.claims {
             claimed.insert(iface, (provider, span, true));
         }
@@ -768,24 +773,17 @@ mod tests {
             "é",
             "ab\u{1}",
         ];
-        let elements: Vec<Element> = words
-            .iter()
-            .map(|w| {
-                Element::new(
-                    DeclKind::Component,
-                    SmolStr::new(w),
-                    None,
-                    FileId(0),
-                    Span::new(FileId(0), 0..0),
-                    Span::new(FileId(0), 0..0),
-                )
-            })
-            .collect();
+        let mut symbols = Symbols::with_capacity(words.len());
+        for w in words {
+            symbols.intern(&SmolStr::new(w));
+        }
+        // A name no global element has (a local one) is left out.
+        symbols.intern(&SmolStr::new("local"));
         let global: Vec<Option<ElementId>> =
             (0..words.len() as u32).map(|i| Some(ElementId(i))).chain([None]).collect();
         let mut expected: Vec<&str> = words.to_vec();
         expected.sort_unstable();
-        let names = sorted_names(&global, &elements);
+        let names = sorted_names(&global, &symbols);
         assert_eq!(names.keys().map(SmolStr::as_str).collect::<Vec<_>>(), expected);
         assert_eq!(names["Cart112"], ElementId(2));
     }
