@@ -226,6 +226,24 @@ fn name_key(name: &str) -> u32 {
     }
 }
 
+/// An element's attributes with their lookup keys and hole mark, computed where the attributes
+/// are still in cache (the resolver does it on its threads, right after resolving them) so that
+/// installing them on the element only moves them.
+#[derive(Clone, Debug, Default)]
+pub struct KeyedAttrs {
+    attrs: Box<[Attribute]>,
+    keys: Box<[u32]>,
+    holes: bool,
+}
+
+impl KeyedAttrs {
+    pub fn new(attrs: Vec<Attribute>) -> Self {
+        let keys = attrs.iter().map(|a| name_key(a.name())).collect();
+        let holes = has_hole(&attrs);
+        KeyedAttrs { attrs: attrs.into_boxed_slice(), keys, holes }
+    }
+}
+
 /// Whether a `?` appears in `attrs` at any depth of their blocks.
 pub fn has_hole(attrs: &[Attribute]) -> bool {
     attrs.iter().any(|a| a.values().any(|v| matches!(v.val, Val::Hole)) || has_hole(&a.block))
@@ -263,9 +281,15 @@ impl Element {
 
     /// Sets the attributes, their lookup keys and whether they hold a hole together.
     pub fn set_attrs(&mut self, attrs: Vec<Attribute>) {
-        self.attr_keys = attrs.iter().map(|a| name_key(a.name())).collect();
-        self.attrs_have_holes = has_hole(&attrs);
-        self.attrs = attrs.into_boxed_slice();
+        self.set_keyed_attrs(KeyedAttrs::new(attrs));
+    }
+
+    /// Sets attributes whose lookup keys and hole mark are computed already.
+    pub fn set_keyed_attrs(&mut self, keyed: KeyedAttrs) {
+        let KeyedAttrs { attrs, keys, holes } = keyed;
+        self.attrs = attrs;
+        self.attr_keys = keys;
+        self.attrs_have_holes = holes;
     }
 
     /// Whether any attribute, at any depth of its blocks, has a `?` value.

@@ -11,6 +11,7 @@ use rustc_hash::{FxBuildHasher, FxHashMap};
 use smol_str::SmolStr;
 
 use super::lower::{LoweredFile, Parts, PendingAcceptance};
+use crate::syntax::args::ThinList;
 use super::model::*;
 use super::{Workspace, WorkspaceFile};
 use crate::diagnostics::{codes, did_you_mean, Diagnostic};
@@ -67,7 +68,7 @@ fn run_parallel_from(
         r.declare(ElementId(id as u32));
     }
     // The workspace-wide names, built once in sorted order for the model's readers.
-    r.model.names = sorted_names(&r.global, &r.model.elements);
+    r.model.names = sorted_names(&r.global, &r.symbols);
     // With every name known, resolving one file's references needs nothing from another: files
     // are resolved on all cores, each in place, and their parts, acceptances and diagnostics
     // installed in file order, so the outcome is the one-thread outcome.
@@ -75,16 +76,21 @@ fn run_parallel_from(
     let resolved = crate::parallel::map_owned_in_order(pending, threads, |mut file| {
         let mut resolving = Resolving { r: &r, diags: Vec::new(), names: std::mem::take(&mut file.names) };
         resolving.resolve_file(&mut file);
-        (file, resolving.diags)
+        let providing = resolving.providing(&file);
+        let parts = file.parts.into_iter().map(InstallableParts::new).collect::<Vec<_>>();
+        (file.first, parts, file.acceptances, providing, resolving.diags)
     });
-    for (file, diags) in resolved {
-        for (k, parts) in file.parts.into_iter().enumerate() {
-            r.install(ElementId(file.first + k as u32), parts);
+    let mut providing = Providing::default();
+    for (first, parts, acceptances, file_providing, diags) in resolved {
+        for (k, parts) in parts.into_iter().enumerate() {
+            r.install(ElementId(first + k as u32), parts);
         }
-        r.model.acceptances.extend(file.acceptances.into_iter().map(|a| a.acceptance));
+        r.model.acceptances.extend(acceptances.into_iter().map(|a| a.acceptance));
+        providing.claims.extend(file_providing.claims);
+        providing.exposes.extend(file_providing.exposes);
         r.diags.extend(diags);
     }
-    r.providers_once();
+    r.providers_once(providing);
     (r.model, r.diags)
 }
 
@@ -93,6 +99,33 @@ fn run_parallel_from(
 /// the resolve phase took a median 1.4 ms on one thread and 1.6 ms on two: a thread pays for
 /// itself only on larger workspaces, and a one-file workspace keeps its start-up time.
 const PARALLEL_FROM_DECLARATIONS: usize = 10_000;
+
+/// An element's resolved parts, ready to be moved onto it: the attributes' lookup keys and hole
+/// mark are computed on the resolving thread, while the attributes are still in its cache.
+struct InstallableParts {
+    attrs: KeyedAttrs,
+    steps: ThinList<Step>,
+    endpoints: ThinList<Endpoint>,
+}
+
+impl InstallableParts {
+    fn new(parts: Parts) -> Self {
+        let Parts { attrs, steps, endpoints } = parts;
+        InstallableParts { attrs: KeyedAttrs::new(attrs), steps, endpoints }
+    }
+}
+
+/// Who provides which interface, as one file's resolved attributes say, in element order; read
+/// on the resolving threads so that checking "one provider per interface" does not walk every
+/// element's attributes again.
+#[derive(Default)]
+struct Providing {
+    /// Per interface with a `provider` that resolved: the interface, its provider and where.
+    claims: Vec<(ElementId, ElementId, Span)>,
+    /// Per resolved `exposes` value of a component or external: the element, the interface and
+    /// where.
+    exposes: Vec<(ElementId, ElementId, Span)>,
+}
 
 /// One installed file whose references are still pending.
 struct PendingFile {
@@ -106,18 +139,17 @@ struct PendingFile {
 
 /// The element each global name means, sorted by name. Sorting compares the names' first sixteen
 /// bytes as one integer and reads the rest only on a tie: at 100,000 components comparing the
-/// names themselves made this sort take longer than declaring them.
-fn sorted_names(global: &[Option<ElementId>], elements: &[Element]) -> BTreeMap<SmolStr, ElementId> {
-    let mut names: Vec<(u128, &SmolStr, ElementId)> = global
+/// names themselves made this sort take longer than declaring them. The names come from the
+/// symbols, in symbol order, rather than from their elements: reading 285,000 elements scattered
+/// over the model cost as much as the sort.
+fn sorted_names(global: &[Option<ElementId>], symbols: &Symbols) -> BTreeMap<SmolStr, ElementId> {
+    let mut names: Vec<(u128, SmolStr, ElementId)> = global
         .iter()
-        .flatten()
-        .map(|&id| {
-            let name = &elements[id.0 as usize].name;
-            (prefix_key(name), name, id)
-        })
+        .zip(&symbols.names)
+        .filter_map(|(id, name)| Some((prefix_key(name), name.clone(), (*id)?)))
         .collect();
     names.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.as_str().cmp(b.1.as_str())));
-    names.into_iter().map(|(_, name, id)| (name.clone(), id)).collect()
+    names.into_iter().map(|(_, name, id)| (name, id)).collect()
 }
 
 /// The first sixteen bytes of `name`, zero-padded, as a big-endian integer: ordering these orders
@@ -134,32 +166,37 @@ fn prefix_key(name: &str) -> u128 {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 struct Sym(u32);
 
-/// The names declared in the workspace. Each entry is a symbol and the first element with that
-/// name: the text itself stays in the model, so interning allocates nothing per name.
+/// The names declared in the workspace, each once, with its symbol. Lookups compare against the
+/// symbols' own copies of the names, kept together, rather than against the elements that declare
+/// them, which lie scattered over a model of hundreds of megabytes.
 struct Symbols {
-    table: HashTable<(Sym, ElementId)>,
+    table: HashTable<Sym>,
+    /// Each symbol's name, by symbol.
+    names: Vec<SmolStr>,
 }
 
 impl Symbols {
     /// Room for `names` names, the number of declarations being an upper bound.
     fn with_capacity(names: usize) -> Symbols {
-        Symbols { table: HashTable::with_capacity(names) }
+        Symbols { table: HashTable::with_capacity(names), names: Vec::with_capacity(names) }
     }
 
-    /// The symbol of `id`'s name, which is `name`; the element must already be in `elements`.
-    fn intern(&mut self, name: &str, id: ElementId, elements: &[Element]) -> Sym {
+    /// The symbol of `name`, a new one if no earlier declaration has it.
+    fn intern(&mut self, name: &SmolStr) -> Sym {
         let hash = hash_name(name);
-        if let Some(&(sym, _)) = self.table.find(hash, |&(_, e)| elements[e.0 as usize].name == name) {
+        let Symbols { table, names } = self;
+        if let Some(&sym) = table.find(hash, |s| names[s.0 as usize] == *name) {
             return sym;
         }
-        let sym = Sym(self.table.len() as u32);
-        self.table.insert_unique(hash, (sym, id), |&(_, e)| hash_name(&elements[e.0 as usize].name));
+        let sym = Sym(names.len() as u32);
+        table.insert_unique(hash, sym, |s| hash_name(&names[s.0 as usize]));
+        names.push(name.clone());
         sym
     }
 
     /// The symbol of a name some declaration has; `None` means no element has this name.
-    fn get(&self, name: &str, elements: &[Element]) -> Option<Sym> {
-        self.table.find(hash_name(name), |&(_, e)| elements[e.0 as usize].name == name).map(|&(sym, _)| sym)
+    fn get(&self, name: &str) -> Option<Sym> {
+        self.table.find(hash_name(name), |s| self.names[s.0 as usize] == name).copied()
     }
 }
 
@@ -212,10 +249,10 @@ impl<'w> std::ops::Deref for Resolving<'_, 'w> {
 
 impl<'w> Resolver<'w> {
     /// Gives a declared element its resolved attributes, steps and endpoints.
-    fn install(&mut self, id: ElementId, parts: Parts) {
+    fn install(&mut self, id: ElementId, parts: InstallableParts) {
         let Some(declared) = self.model.elements.get_mut(id.0 as usize) else { return };
-        let Parts { attrs, steps, endpoints } = parts;
-        declared.set_attrs(attrs);
+        let InstallableParts { attrs, steps, endpoints } = parts;
+        declared.set_keyed_attrs(attrs);
         declared.steps = steps;
         declared.endpoints = endpoints;
     }
@@ -273,7 +310,7 @@ impl<'w> Resolver<'w> {
     fn declare(&mut self, id: ElementId) {
         let Some(e) = self.model.elements.get(id.0 as usize) else { return };
         let (kind, parent, name_span) = (e.kind, e.parent, e.name_span);
-        let sym = self.symbols.intern(&e.name, id, &self.model.elements);
+        let sym = self.symbols.intern(&e.name);
         // The earlier sibling of the same name, if any (the first one keeps the name).
         let mut clash = None;
         if let Some(p) = parent {
@@ -477,7 +514,7 @@ impl Resolving<'_, '_> {
     }
 
     fn symbol(&self, name: &str) -> Option<Sym> {
-        self.symbols.get(name, &self.model.elements)
+        self.symbols.get(name)
     }
 
     /// The element a global name means.
@@ -577,56 +614,73 @@ impl Resolving<'_, '_> {
 impl Resolver<'_> {
     /// An interface has one provider: a second `exposes` (or an `exposes` by another element than
     /// the interface's `provider`) is an error, not a line silently ignored.
-    fn providers_once(&mut self) {
+    fn providers_once(&mut self, providing: Providing) {
         // Per interface: the first provider claimed and where.
-        let mut claimed: BTreeMap<ElementId, (ElementId, Span, bool)> = BTreeMap::new();
-        for (id, e) in self.model.iter() {
-            if e.kind != DeclKind::Interface {
-                continue;
-            }
-            if let Some(a) = e.attr("provider") {
-                if let Some(Value { val: Val::Ref(p), span }) = a.first() {
-                    claimed.insert(id, (*p, span.in_file(e.file), true));
-                }
-            }
+        let mut claimed: FxHashMap<ElementId, (ElementId, Span, bool)> =
+            FxHashMap::with_capacity_and_hasher(providing.claims.len(), FxBuildHasher);
+        for (iface, provider, span) in providing.claims {
+            claimed.insert(iface, (provider, span, true));
         }
         let mut diags = Vec::new();
-        for (id, e) in self.model.iter() {
-            if !matches!(e.kind, DeclKind::Component | DeclKind::External) {
+        for (id, iface, span) in providing.exposes {
+            let Some(e) = self.model.get(id) else { continue };
+            let Some(&(first, first_span, by_attr)) = claimed.get(&iface) else {
+                claimed.insert(iface, (id, span, false));
+                continue;
+            };
+            if first == id {
                 continue;
             }
-            for v in e.attrs_named("exposes").flat_map(|a| a.values()) {
-                let Val::Ref(iface) = v.val else { continue };
-                let Some(&(first, first_span, by_attr)) = claimed.get(&iface) else {
-                    claimed.insert(iface, (id, v.span_in(e.file), false));
-                    continue;
-                };
-                if first == id {
-                    continue;
-                }
-                let (iface_name, first_name) = (self.model.name_of(iface), self.model.name_of(first));
-                let how = if by_attr { "its `provider`" } else { "an earlier `exposes`" };
-                diags.push(
-                    Diagnostic::new(
-                        codes::INTERFACE_PROVIDED_TWICE,
-                        format!("`{iface_name}` is already provided by `{first_name}`"),
-                        v.span_in(e.file),
-                        format!("`{}` exposes it too", e.name),
-                    )
-                    .with_secondary(first_span, format!("provided by `{first_name}` here ({how})"))
-                    .with_help(format!(
-                        "an interface has one provider: remove one of the two, or declare a separate interface for `{}`",
-                        e.name
-                    ))
-                    .with_note("links through the interface reach its first provider only"),
-                );
-            }
+            let (iface_name, first_name) = (self.model.name_of(iface), self.model.name_of(first));
+            let how = if by_attr { "its `provider`" } else { "an earlier `exposes`" };
+            diags.push(
+                Diagnostic::new(
+                    codes::INTERFACE_PROVIDED_TWICE,
+                    format!("`{iface_name}` is already provided by `{first_name}`"),
+                    span,
+                    format!("`{}` exposes it too", e.name),
+                )
+                .with_secondary(first_span, format!("provided by `{first_name}` here ({how})"))
+                .with_help(format!(
+                    "an interface has one provider: remove one of the two, or declare a separate interface for `{}`",
+                    e.name
+                ))
+                .with_note("links through the interface reach its first provider only"),
+            );
         }
         self.diags.extend(diags);
     }
 }
 
 impl Resolving<'_, '_> {
+    /// The provider claims and `exposes` of a file whose references are resolved.
+    fn providing(&self, file: &PendingFile) -> Providing {
+        let mut providing = Providing::default();
+        for (k, parts) in file.parts.iter().enumerate() {
+            let id = ElementId(file.first + k as u32);
+            let Some(kind) = self.model.get(id).map(|e| e.kind) else { continue };
+            match kind {
+                DeclKind::Interface => {
+                    // The first `provider` line, as `Element::attr` finds it.
+                    let provider = parts.attrs.iter().find(|a| a.name() == "provider").and_then(|a| a.first());
+                    if let Some(Value { val: Val::Ref(p), span }) = provider {
+                        providing.claims.push((id, *p, span.in_file(file.file)));
+                    }
+                }
+                DeclKind::Component | DeclKind::External => {
+                    let exposes = parts.attrs.iter().filter(|a| a.name() == "exposes").flat_map(|a| a.values());
+                    for v in exposes {
+                        if let Val::Ref(iface) = v.val {
+                            providing.exposes.push((id, iface, v.span_in(file.file)));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        providing
+    }
+
     fn accept(&mut self, file: FileId, pending: &mut PendingAcceptance) {
         let ctx = Ctx { file, element: ElementId(u32::MAX) };
         for t in &pending.targets {
@@ -719,24 +773,17 @@ mod tests {
             "é",
             "ab\u{1}",
         ];
-        let elements: Vec<Element> = words
-            .iter()
-            .map(|w| {
-                Element::new(
-                    DeclKind::Component,
-                    SmolStr::new(w),
-                    None,
-                    FileId(0),
-                    Span::new(FileId(0), 0..0),
-                    Span::new(FileId(0), 0..0),
-                )
-            })
-            .collect();
+        let mut symbols = Symbols::with_capacity(words.len());
+        for w in words {
+            symbols.intern(&SmolStr::new(w));
+        }
+        // A name no global element has (a local one) is left out.
+        symbols.intern(&SmolStr::new("local"));
         let global: Vec<Option<ElementId>> =
             (0..words.len() as u32).map(|i| Some(ElementId(i))).chain([None]).collect();
         let mut expected: Vec<&str> = words.to_vec();
         expected.sort_unstable();
-        let names = sorted_names(&global, &elements);
+        let names = sorted_names(&global, &symbols);
         assert_eq!(names.keys().map(SmolStr::as_str).collect::<Vec<_>>(), expected);
         assert_eq!(names["Cart112"], ElementId(2));
     }
