@@ -109,19 +109,12 @@ impl ComponentGraph {
         });
         // Dependency order within each component's list; a stable sort by target then keeps the
         // first link of each pair.
-        let by_component = Ranges::from_pairs(comps.len(), pairs);
-        let mut out = Ranges::default();
+        let out = Ranges::from_pairs(comps.len(), pairs).into_first_per_key();
         let mut fan_in = vec![0; comps.len()];
-        let mut list: Vec<(usize, usize)> = Vec::new();
         for v in 0..comps.len() {
-            list.clear();
-            list.extend_from_slice(by_component.list(v));
-            list.sort_by_key(|(b, _)| *b);
-            list.dedup_by_key(|(b, _)| *b);
-            for &(b, _) in &list {
+            for &(b, _) in out.list(v) {
                 fan_in[b] += 1;
             }
-            out.push_list(list.iter().copied());
         }
         ComponentGraph { comps, out, fan_in }
     }

@@ -60,16 +60,22 @@ impl<T> Ranges<T> {
     where
         T: Ord,
     {
+        self.sorted_without_repeats(<[T]>::sort_unstable, |a, b| a == b)
+    }
+
+    /// Each list sorted by `sort`, then keeping only the first of each run of items `same` says
+    /// are alike.
+    fn sorted_without_repeats(self, mut sort: impl FnMut(&mut [T]), same: impl Fn(&T, &T) -> bool) -> Self {
         let Ranges { starts: old, mut items } = self;
         let mut starts = Vec::with_capacity(old.len());
         starts.push(0);
-        // Unique items move down to `kept`; what they displace was already read.
+        // Kept items move down to `kept`; what they displace was already read.
         let mut kept = 0;
         for bounds in old.windows(2) {
             let list_start = kept;
-            items[bounds[0]..bounds[1]].sort_unstable();
+            sort(&mut items[bounds[0]..bounds[1]]);
             for i in bounds[0]..bounds[1] {
-                if kept == list_start || items[kept - 1] != items[i] {
+                if kept == list_start || !same(&items[kept - 1], &items[i]) {
                     items.swap(kept, i);
                     kept += 1;
                 }
@@ -97,6 +103,14 @@ impl<T> Ranges<T> {
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+}
+
+impl<K: Ord + Copy, P> Ranges<(K, P)> {
+    /// Each list of `(key, payload)` pairs sorted by key, keeping the first pair (in the list's
+    /// order) of each key: one edge per target, with the first link that says so.
+    pub fn into_first_per_key(self) -> Self {
+        self.sorted_without_repeats(|list| list.sort_by_key(|(k, _)| *k), |a, b| a.0 == b.0)
     }
 }
 
@@ -152,5 +166,15 @@ mod tests {
         pushed.push_list([7, 8]);
         pushed.push_list([]);
         assert_eq!((pushed.len(), &pushed[0], &pushed[1]), (2, &[7, 8][..], &[] as &[i32]));
+    }
+
+    #[test]
+    fn first_per_key_sorts_by_key_and_keeps_the_earliest_pair_of_each() {
+        let pairs = [(0, (3, 'a')), (0, (1, 'b')), (0, (3, 'c')), (2, (5, 'd')), (2, (5, 'e')), (2, (4, 'f'))];
+        let r = Ranges::from_pairs(3, pairs.iter().copied()).into_first_per_key();
+        assert_eq!(r.len(), 3);
+        assert_eq!(&r[0], &[(1, 'b'), (3, 'a')]);
+        assert_eq!(&r[1], &[] as &[(i32, char)]);
+        assert_eq!(&r[2], &[(4, 'f'), (5, 'd')]);
     }
 }

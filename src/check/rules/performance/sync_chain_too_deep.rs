@@ -80,15 +80,11 @@ fn sync_chain_too_deep(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         calls.iter().filter_map(|l| Some((node(l.from)?, (node(l.to)?, l.span)))),
     );
     drop(calls);
+    let by_caller = by_caller.into_first_per_key();
     let (mut adj, mut spans): (Ranges<usize>, Ranges<Span>) = Default::default();
-    let mut list: Vec<(usize, Span)> = Vec::new();
     for v in 0..nodes.len() {
-        list.clear();
-        list.extend_from_slice(by_caller.list(v));
-        list.sort_by_key(|(w, _)| *w);
-        list.dedup_by_key(|(w, _)| *w);
-        adj.push_list(list.iter().map(|(w, _)| *w));
-        spans.push_list(list.iter().map(|(_, span)| *span));
+        adj.push_list(by_caller.list(v).iter().map(|(w, _)| *w));
+        spans.push_list(by_caller.list(v).iter().map(|(_, span)| *span));
     }
     drop(by_caller);
     let edge_span = |a: usize, b: usize| adj.list(a).binary_search(&b).ok().map(|k| spans.list(a)[k]);
