@@ -97,8 +97,8 @@ fn parse(bencher: Bencher, components: usize) {
 }
 
 /// Names, imports and references of the parsed workspace (standard library included) to one
-/// model (`archc::semantic::analyze`, which borrows the syntax trees; the driver's
-/// `analyze_consuming` frees them as it goes).
+/// model (`archc::semantic::analyze`, which lowers each file from its kept syntax tree; a batch
+/// run lowers each file on its parsing thread instead).
 #[divan::bench(args = SIZES, sample_count = 20, max_time = 3)]
 fn resolve(bencher: Bencher, components: usize) {
     let f = fixture(components);

@@ -8,7 +8,6 @@ mod resolve;
 
 use crate::diagnostics::Diagnostic;
 use crate::source::{FileId, SourceMap, Span};
-use std::borrow::Cow;
 
 use crate::syntax::ast::SourceAst;
 
@@ -33,18 +32,12 @@ pub struct Workspace {
     pub files: Vec<WorkspaceFile>,
 }
 
-/// Resolves a workspace, leaving its syntax trees in place.
+/// Resolves a workspace, leaving its syntax trees in place: each file is lowered from its tree,
+/// on two threads for large workspaces, then resolved.
 pub fn analyze(ws: &Workspace) -> (Model, Vec<Diagnostic>) {
-    analyze_trees(ws, ws.files.iter().map(|f| Cow::Borrowed(&f.ast)).collect())
-}
-
-/// Resolves a workspace whose syntax trees are given separately, in `ws.files` order: borrowed
-/// trees (shared with a parse cache) stay, owned ones are freed as they are lowered.
-pub fn analyze_trees(ws: &Workspace, asts: Vec<Cow<'_, SourceAst>>) -> (Model, Vec<Diagnostic>) {
-    let items = asts.iter().map(|a| a.items.len()).sum();
+    let items = ws.files.iter().map(|f| f.ast.items.len()).sum();
     let threads = crate::parallel::threads_for(items, LOWER_ON_THREADS_FROM_ITEMS);
-    let jobs: Vec<_> = ws.files.iter().zip(asts).map(|(f, ast)| (f.id, f.is_std, ast)).collect();
-    let lowered = crate::parallel::map_owned_in_order(jobs, threads, |(id, is_std, ast)| lower(id, is_std, &ast));
+    let lowered = crate::parallel::map_in_order(&ws.files, threads, |f| lower(f.id, f.is_std, &f.ast));
     analyze_lowered(ws, lowered)
 }
 
@@ -62,10 +55,4 @@ pub fn analyze_lowered(ws: &Workspace, files: Vec<LoweredFile>) -> (Model, Vec<D
 fn with_calls_checked((model, mut diags): (Model, Vec<Diagnostic>)) -> (Model, Vec<Diagnostic>) {
     diags.extend(calls::check(&model));
     (model, diags)
-}
-
-/// Resolves a workspace and frees its syntax trees file by file as they are lowered.
-pub fn analyze_consuming(ws: &mut Workspace) -> (Model, Vec<Diagnostic>) {
-    let asts: Vec<Cow<'_, SourceAst>> = ws.files.iter_mut().map(|f| Cow::Owned(std::mem::take(&mut f.ast))).collect();
-    analyze_trees(ws, asts)
 }

@@ -195,7 +195,7 @@ pub struct Element {
     /// deployment, component in system or in its container component).
     pub parent: Option<ElementId>,
     pub children: ThinList<ElementId>,
-    /// Set once with [`Element::set_attrs`], which keeps the lookup keys in step.
+    /// Set once with [`Element::set_keyed_attrs`], which keeps the lookup keys in step.
     pub attrs: Box<[Attribute]>,
     pub steps: ThinList<Step>,
     pub endpoints: ThinList<Endpoint>,
@@ -279,12 +279,7 @@ impl Element {
         }
     }
 
-    /// Sets the attributes, their lookup keys and whether they hold a hole together.
-    pub fn set_attrs(&mut self, attrs: Vec<Attribute>) {
-        self.set_keyed_attrs(KeyedAttrs::new(attrs));
-    }
-
-    /// Sets attributes whose lookup keys and hole mark are computed already.
+    /// Sets the attributes together with their lookup keys and hole mark ([`KeyedAttrs::new`]).
     pub fn set_keyed_attrs(&mut self, keyed: KeyedAttrs) {
         let KeyedAttrs { attrs, keys, holes } = keyed;
         self.attrs = attrs;
