@@ -269,9 +269,6 @@ pub struct Roles {
     pub source_repository: bool,
     /// Serves web content: a frontend, or a web-server technology.
     pub web_server: bool,
-    /// A component, kept with the roles so that rules asking it of many elements read this
-    /// compact table rather than each element of the model.
-    pub component: bool,
     /// A component of kind `frontend`: a client a person uses.
     pub frontend: bool,
     /// A person: an actor that is not an API consumer or device.
@@ -363,7 +360,6 @@ fn roles_by_kind(e: &Element, kind: Option<&str>, tech_kind: Option<&str>) -> Ro
             || (component
                 && tech_kind == Some("web-server")
                 && !matches!(component_kind, Some("gateway" | "waf" | "proxy" | "load-balancer"))),
-        component,
         frontend: component_kind == Some("frontend"),
         person: e.kind == DeclKind::Actor && !matches!(kind, Some("api-consumer" | "device")),
     }

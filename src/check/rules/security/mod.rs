@@ -135,7 +135,7 @@ fn tech_of<'m>(cx: &Ctx<'m>, id: ElementId) -> Option<&'m Element> {
 }
 
 fn is_component(cx: &Ctx<'_>, id: ElementId) -> bool {
-    cx.facts.roles(id).component
+    cx.kind(id) == Some(DeclKind::Component)
 }
 
 /// Datastores, caches, queues and topics: things that keep data.
