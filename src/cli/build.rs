@@ -8,6 +8,7 @@
 //! only an empty folder or an earlier archc output is ever replaced.
 
 use std::io::Write;
+use std::mem::ManuallyDrop;
 use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
@@ -62,7 +63,8 @@ pub fn run(host: &dyn Host, args: BuildArgs, color: bool) -> i32 {
         }
     };
     let opts = driver::RunOptions { today, baseline: None };
-    let outcome = driver::analyze_paths_with(host, &paths, &opts);
+    // Never freed, as in `check`: the process exits right after the command.
+    let outcome = ManuallyDrop::new(driver::analyze_paths_with(host, &paths, &opts));
     let render_opts = RenderOptions { color };
     // Not locked for the whole run: the progress bar writes to stderr from the layout threads.
     let mut stderr = std::io::stderr();

@@ -7,6 +7,7 @@
 //! `-o FILE` replaces the file atomically and never writes through a symbolic link.
 
 use std::io::Write;
+use std::mem::ManuallyDrop;
 use std::path::PathBuf;
 
 use clap::ValueEnum;
@@ -64,7 +65,8 @@ impl From<ExportFormat> for Format {
 pub fn run(host: &dyn Host, args: ExportArgs, color: bool) -> i32 {
     let opts = RenderOptions { color };
     let paths = super::default_paths(args.paths);
-    let outcome = driver::analyze_paths(host, &paths);
+    // Never freed, as in `check`: the process exits right after the command.
+    let outcome = ManuallyDrop::new(driver::analyze_paths(host, &paths));
     let mut stderr = std::io::stderr().lock();
     if !outcome.errors.is_empty() {
         let _ = stderr.write_all(render(&SourceMap::default(), &outcome.errors, &opts).as_bytes());
