@@ -2,10 +2,6 @@
 //! and every pending reference becomes an [`ElementId`], checked for existence, kind and import
 //! visibility.
 
-use std::collections::BTreeMap;
-
-use std::hash::BuildHasher;
-
 use hashbrown::HashTable;
 use rustc_hash::{FxBuildHasher, FxHashMap};
 use smol_str::SmolStr;
@@ -67,8 +63,12 @@ fn run_parallel_from(
     for id in 0..r.model.elements.len() {
         r.declare(ElementId(id as u32));
     }
-    // The workspace-wide names, built once in sorted order for the model's readers.
-    r.model.names = sorted_names(&r.global, &r.symbols);
+    // The workspace-wide names, for the model's readers.
+    let bound = r.global.iter().flatten().count();
+    r.model.reserve_names(bound);
+    for id in r.global.iter().flatten() {
+        r.model.bind_name(*id);
+    }
     // With every name known, resolving one file's references needs nothing from another: files
     // are resolved on all cores, each in place, and their parts, acceptances and diagnostics
     // installed in file order, so the outcome is the one-thread outcome.
@@ -137,30 +137,6 @@ struct PendingFile {
     names: Vec<SmolStr>,
 }
 
-/// The element each global name means, sorted by name. Sorting compares the names' first sixteen
-/// bytes as one integer and reads the rest only on a tie: at 100,000 components comparing the
-/// names themselves made this sort take longer than declaring them. The names come from the
-/// symbols, in symbol order, rather than from their elements: reading 285,000 elements scattered
-/// over the model cost as much as the sort.
-fn sorted_names(global: &[Option<ElementId>], symbols: &Symbols) -> BTreeMap<SmolStr, ElementId> {
-    let mut names: Vec<(u128, SmolStr, ElementId)> = global
-        .iter()
-        .zip(&symbols.names)
-        .filter_map(|(id, name)| Some((prefix_key(name), name.clone(), (*id)?)))
-        .collect();
-    names.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.as_str().cmp(b.1.as_str())));
-    names.into_iter().map(|(_, name, id)| (name, id)).collect()
-}
-
-/// The first sixteen bytes of `name`, zero-padded, as a big-endian integer: ordering these orders
-/// the names by those bytes, and equal keys leave the order to the rest of the names.
-fn prefix_key(name: &str) -> u128 {
-    let mut bytes = [0u8; 16];
-    let n = name.len().min(16);
-    bytes[..n].copy_from_slice(&name.as_bytes()[..n]);
-    u128::from_be_bytes(bytes)
-}
-
 /// A declared name, interned once: lookups hash the reference's text once and then compare
 /// small integers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -200,9 +176,6 @@ impl Symbols {
     }
 }
 
-fn hash_name(name: &str) -> u64 {
-    FxBuildHasher.hash_one(name)
-}
 
 struct Resolver<'w> {
     ws: &'w Workspace,
@@ -580,12 +553,12 @@ impl Resolving<'_, '_> {
     }
 
     fn unresolved(&mut self, name: &Ident, kinds: &[DeclKind], ctx: Ctx) {
+        // In no particular order: the suggestion breaks ties by name.
         let candidates: Vec<&str> = self
             .model
-            .names
-            .iter()
-            .filter(|(_, id)| kinds.is_empty() || self.model.get(**id).is_some_and(|e| kinds.contains(&e.kind)))
-            .map(|(n, _)| n.as_str())
+            .global_names()
+            .filter(|(_, id)| kinds.is_empty() || self.model.get(*id).is_some_and(|e| kinds.contains(&e.kind)))
+            .map(|(n, _)| n)
             .collect();
         let mut d = Diagnostic::new(
             codes::DANGLING_REFERENCE,
@@ -750,42 +723,32 @@ mod tests {
         }
         assert_eq!(format!("{:?}", threaded.elements), format!("{:?}", model.elements));
         assert_eq!(format!("{:?}", threaded.acceptances), format!("{:?}", model.acceptances));
-        assert_eq!(format!("{:?}", threaded.names), format!("{:?}", model.names));
+        let names = |m: &Model| {
+            let mut names: Vec<(String, ElementId)> = m.global_names().map(|(n, id)| (n.to_string(), id)).collect();
+            names.sort();
+            names
+        };
+        assert_eq!(names(&threaded), names(&model));
         assert_eq!(format!("{threaded_diags:?}"), format!("{diags:?}"), "same diagnostics in the same order");
     }
 
     #[test]
-    fn names_sort_as_strings_whatever_their_first_sixteen_bytes() {
-        let words = [
-            "Cart1128_10",
-            "Cart1128_1",
-            "Cart112",
-            "Customer1128_0002_b",
-            "Customer1128_0002_a",
-            "Customer1128_0002",
-            "a",
-            "",
-            "ab\u{0}",
-            "ab",
-            "Zone",
-            "zone",
-            "Cart1128_2",
-            "é",
-            "ab\u{1}",
-        ];
-        let mut symbols = Symbols::with_capacity(words.len());
-        for w in words {
-            symbols.intern(&SmolStr::new(w));
+    fn every_global_name_is_looked_up_and_local_ones_are_not() {
+        let ws = workspace(12);
+        let lowered = ws.files.iter().map(|f| super::super::lower(f.id, f.is_std, &f.ast)).collect::<Vec<_>>();
+        let (model, _) = run_parallel_from(&ws, lowered, usize::MAX);
+        let mut names: Vec<(&str, ElementId)> = model.global_names().collect();
+        names.sort();
+        // s, c, d per file, each once although `c{i}` is declared twice.
+        assert_eq!(names.len(), 12 * 3);
+        for (name, id) in &names {
+            assert_eq!(model.lookup(name), Some(*id));
+            assert_eq!(model.name_of(*id), *name);
         }
-        // A name no global element has (a local one) is left out.
-        symbols.intern(&SmolStr::new("local"));
-        let global: Vec<Option<ElementId>> =
-            (0..words.len() as u32).map(|i| Some(ElementId(i))).chain([None]).collect();
-        let mut expected: Vec<&str> = words.to_vec();
-        expected.sort_unstable();
-        let names = sorted_names(&global, &symbols);
-        assert_eq!(names.keys().map(SmolStr::as_str).collect::<Vec<_>>(), expected);
-        assert_eq!(names["Cart112"], ElementId(2));
+        let again = model.lookup("c1").and_then(|id| model.get(id)).map(|e| e.label.clone());
+        assert_eq!(again, Some(Some("Again".into())), "a name declared twice means its first declaration, in load order");
+        assert_eq!(model.lookup("missing1"), None);
+        assert_eq!(model.lookup(""), None);
     }
 
     #[test]
