@@ -15,6 +15,8 @@ use crate::syntax::args::ThinList;
 use crate::syntax::literal::Literal;
 use crate::syntax::schema::{AttrSpec, DeclKind, FixedWord};
 
+pub use super::text::Text;
+
 /// An element's position in one analysis, in load order: it changes when a declaration is added
 /// or removed above it. Carry an [`ElementKey`] across analyses instead.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -51,10 +53,11 @@ struct KeyIndex {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Val {
     Ref(ElementId),
-    /// A reference that did not resolve (already reported); rules treat it as absent. Rare, so
-    /// boxed: with one inline string variant, `Val` takes 24 bytes rather than 32.
-    Unresolved(Box<str>),
-    Text(SmolStr),
+    /// A reference that did not resolve (already reported); rules treat it as absent.
+    Unresolved(Text),
+    /// Every variant holds at most eight bytes beside the literal's tag, so that `Val` takes
+    /// sixteen bytes: texts are one shared pointer and words one reference.
+    Text(Text),
     Lit(Literal),
     /// A keyword from a fixed set, borrowed from the schema.
     Word(FixedWord),
@@ -131,21 +134,21 @@ pub struct Step {
     pub from: Value,
     pub to: Value,
     pub is_async: bool,
-    pub label: Option<SmolStr>,
-    pub protocol: Option<SmolStr>,
+    pub label: Option<Text>,
+    pub protocol: Option<Text>,
     pub latency: Option<Literal>,
-    pub options: Box<[Attribute]>,
+    pub options: ThinList<Attribute>,
     pub span: Span,
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Endpoint {
-    pub method: SmolStr,
+    pub method: Text,
     pub target: SmolStr,
     pub request: Option<Value>,
     pub response: Option<Value>,
-    pub summary: Option<SmolStr>,
-    pub options: Box<[Attribute]>,
+    pub summary: Option<Text>,
+    pub options: ThinList<Attribute>,
     pub span: Span,
 }
 
@@ -179,10 +182,11 @@ impl Endpoint {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Field {
     pub name: SmolStr,
-    pub ty: SmolStr,
+    /// A few types make most fields: texts shared within a file.
+    pub ty: Text,
     pub list: bool,
-    pub modifiers: ThinList<SmolStr>,
-    pub doc: Option<SmolStr>,
+    pub modifiers: ThinList<Text>,
+    pub doc: Option<Text>,
     pub span: Span,
 }
 
@@ -596,7 +600,7 @@ mod tests {
             request: None,
             response: None,
             summary: None,
-            options: Box::default(),
+            options: ThinList::default(),
             span: Span::new(FileId(0), 0..0),
         }
     }
@@ -647,9 +651,9 @@ mod tests {
     /// file is their element's.
     #[test]
     fn model_types_stay_small() {
-        assert!(std::mem::size_of::<Val>() <= 24, "Val is {} bytes", std::mem::size_of::<Val>());
-        assert!(std::mem::size_of::<Value>() <= 32, "Value is {} bytes", std::mem::size_of::<Value>());
-        assert!(std::mem::size_of::<Attribute>() <= 56, "Attribute is {} bytes", std::mem::size_of::<Attribute>());
+        assert!(std::mem::size_of::<Val>() <= 16, "Val is {} bytes", std::mem::size_of::<Val>());
+        assert!(std::mem::size_of::<Value>() <= 24, "Value is {} bytes", std::mem::size_of::<Value>());
+        assert!(std::mem::size_of::<Attribute>() <= 48, "Attribute is {} bytes", std::mem::size_of::<Attribute>());
         assert!(std::mem::size_of::<Block>() <= 8);
         assert!(std::mem::size_of::<Element>() <= 176, "Element is {} bytes", std::mem::size_of::<Element>());
         assert!(std::mem::size_of::<Field>() <= 96, "Field is {} bytes", std::mem::size_of::<Field>());

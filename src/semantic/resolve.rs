@@ -440,7 +440,7 @@ impl Resolving<'_, '_> {
             Some(id) => self.check_found(id, &name, kinds, ctx, what),
             None => {
                 self.unresolved(&name, kinds, ctx);
-                Val::Unresolved(name.text.as_str().into())
+                Val::Unresolved(Text::new(name.text.clone()))
             }
         };
     }
@@ -500,7 +500,7 @@ impl Resolving<'_, '_> {
     }
 
     fn check_found(&mut self, id: ElementId, name: &Ident, kinds: &[DeclKind], ctx: Ctx, what: &str) -> Val {
-        let Some(target) = self.model.get(id) else { return Val::Unresolved(name.text.as_str().into()) };
+        let Some(target) = self.model.get(id) else { return Val::Unresolved(Text::new(name.text.clone())) };
         if !kinds.is_empty() && !kinds.contains(&target.kind) {
             let expected: Vec<String> = kinds.iter().map(|k| k.article()).collect();
             let d = Diagnostic::new(
@@ -517,7 +517,7 @@ impl Resolving<'_, '_> {
             .with_secondary(target.name_span, format!("declared here as {}", target.kind.article()))
             .with_help(format!("refer to {} instead", schema::join_or(&expected)));
             self.diags.push(d);
-            return Val::Unresolved(name.text.as_str().into());
+            return Val::Unresolved(Text::new(name.text.clone()));
         }
         if !self.sees(ctx.file, target.file) {
             let target_file = target.file;
@@ -538,7 +538,7 @@ impl Resolving<'_, '_> {
             };
             let d = d.with_help(help);
             self.diags.push(d);
-            return Val::Unresolved(name.text.as_str().into());
+            return Val::Unresolved(Text::new(name.text.clone()));
         }
         Val::Ref(id)
     }
