@@ -40,7 +40,7 @@ impl LoweredFile {
 /// that resolving them can read every declared element meanwhile.
 #[derive(Clone, Debug)]
 pub(super) struct Parts {
-    pub(super) attrs: Vec<Attribute>,
+    pub(super) attrs: KeyedAttrs,
     pub(super) steps: ThinList<Step>,
     pub(super) endpoints: ThinList<Endpoint>,
 }
@@ -100,7 +100,7 @@ impl Lowering {
         let mut element = Element::new(d.kind, d.name.text.clone(), parent, self.out.file, d.span, d.name.span);
         element.from_std = self.is_std;
         element.label = d.label.as_ref().map(|l| l.value.clone());
-        element.variant = d.variant.as_ref().map(|v| v.text.clone());
+        element.variant = d.variant.as_ref().map(|v| self.texts.get(&v.text));
         let texts = &mut self.texts;
         element.fields = d
             .fields
@@ -143,7 +143,7 @@ impl Lowering {
                 span: e.span,
             })
             .collect();
-        self.out.parts.push(Parts { attrs, steps, endpoints });
+        self.out.parts.push(Parts { attrs: KeyedAttrs::new(attrs), steps, endpoints });
         if !d.children.is_empty() {
             let children = d.children.iter().map(|c| self.decl(c, Some(id))).collect();
             if let Some(e) = self.out.elements.get_mut(id.0 as usize) {

@@ -195,7 +195,8 @@ pub struct Element {
     pub kind: DeclKind,
     pub name: SmolStr,
     pub label: Option<SmolStr>,
-    pub variant: Option<SmolStr>,
+    /// An interface's protocol family or a rule's kind: a few words, shared within a file.
+    pub variant: Option<Text>,
     /// The enclosing element for nested declarations (zone in zone, option in decision, node in
     /// deployment, component in system or in its container component).
     pub parent: Option<ElementId>,
@@ -238,8 +239,8 @@ fn name_key(name: &str) -> u32 {
 }
 
 /// An element's attributes with their lookup keys and hole mark, computed where the attributes
-/// are still in cache (the resolver does it on its threads, right after resolving them) so that
-/// installing them on the element only moves them.
+/// are still in cache (lowering does it, right after building them; resolving references changes
+/// neither) so that installing them on the element only moves them.
 #[derive(Clone, Debug, Default)]
 pub struct KeyedAttrs {
     attrs: Box<[Attribute]>,
@@ -252,6 +253,15 @@ impl KeyedAttrs {
         let keys = attrs.iter().map(|a| name_key(a.name())).collect();
         let holes = has_hole(&attrs);
         KeyedAttrs { attrs: attrs.into_boxed_slice(), keys, holes }
+    }
+
+    pub fn attrs(&self) -> &[Attribute] {
+        &self.attrs
+    }
+
+    /// The attributes, for their values to be resolved; names and holes stay as they are.
+    pub(super) fn attrs_mut(&mut self) -> &mut [Attribute] {
+        &mut self.attrs
     }
 }
 

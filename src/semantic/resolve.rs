@@ -7,7 +7,6 @@ use rustc_hash::{FxBuildHasher, FxHashMap};
 use smol_str::SmolStr;
 
 use super::lower::{LoweredFile, Parts, PendingAcceptance};
-use crate::syntax::args::ThinList;
 use super::model::*;
 use super::{Workspace, WorkspaceFile};
 use crate::diagnostics::{codes, did_you_mean, Diagnostic};
@@ -77,8 +76,7 @@ fn run_parallel_from(
         let mut resolving = Resolving { r: &r, diags: Vec::new(), names: std::mem::take(&mut file.names) };
         resolving.resolve_file(&mut file);
         let providing = resolving.providing(&file);
-        let parts = file.parts.into_iter().map(InstallableParts::new).collect::<Vec<_>>();
-        (file.first, parts, file.acceptances, providing, resolving.diags)
+        (file.first, file.parts, file.acceptances, providing, resolving.diags)
     });
     let mut providing = Providing::default();
     for (first, parts, acceptances, file_providing, diags) in resolved {
@@ -99,21 +97,6 @@ fn run_parallel_from(
 /// the resolve phase took a median 1.4 ms on one thread and 1.6 ms on two: a thread pays for
 /// itself only on larger workspaces, and a one-file workspace keeps its start-up time.
 const PARALLEL_FROM_DECLARATIONS: usize = 10_000;
-
-/// An element's resolved parts, ready to be moved onto it: the attributes' lookup keys and hole
-/// mark are computed on the resolving thread, while the attributes are still in its cache.
-struct InstallableParts {
-    attrs: KeyedAttrs,
-    steps: ThinList<Step>,
-    endpoints: ThinList<Endpoint>,
-}
-
-impl InstallableParts {
-    fn new(parts: Parts) -> Self {
-        let Parts { attrs, steps, endpoints } = parts;
-        InstallableParts { attrs: KeyedAttrs::new(attrs), steps, endpoints }
-    }
-}
 
 /// Who provides which interface, as one file's resolved attributes say, in element order; read
 /// on the resolving threads so that checking "one provider per interface" does not walk every
@@ -222,9 +205,9 @@ impl<'w> std::ops::Deref for Resolving<'_, 'w> {
 
 impl<'w> Resolver<'w> {
     /// Gives a declared element its resolved attributes, steps and endpoints.
-    fn install(&mut self, id: ElementId, parts: InstallableParts) {
+    fn install(&mut self, id: ElementId, parts: Parts) {
         let Some(declared) = self.model.elements.get_mut(id.0 as usize) else { return };
-        let InstallableParts { attrs, steps, endpoints } = parts;
+        let Parts { attrs, steps, endpoints } = parts;
         declared.set_keyed_attrs(attrs);
         declared.steps = steps;
         declared.endpoints = endpoints;
@@ -362,7 +345,7 @@ impl Resolving<'_, '_> {
             }
             let id = ElementId(file.first + k as u32);
             let ctx = Ctx { file: file.file, element: id };
-            self.attrs(&mut parts.attrs, ctx);
+            self.attrs(parts.attrs.attrs_mut(), ctx);
             for s in parts.steps.iter_mut() {
                 self.reference(&mut s.from, schema::PARTICIPANTS, ctx, "a step");
                 self.reference(&mut s.to, schema::PARTICIPANTS, ctx, "a step");
@@ -378,7 +361,7 @@ impl Resolving<'_, '_> {
                 self.attrs(&mut e.options, ctx);
             }
             if self.model.get(id).is_some_and(|e| e.kind == DeclKind::Component) {
-                self.system_agrees_with_nesting(id, file.file, &parts.attrs);
+                self.system_agrees_with_nesting(id, file.file, parts.attrs.attrs());
             }
         }
         for a in acceptances {
@@ -635,13 +618,13 @@ impl Resolving<'_, '_> {
             match kind {
                 DeclKind::Interface => {
                     // The first `provider` line, as `Element::attr` finds it.
-                    let provider = parts.attrs.iter().find(|a| a.name() == "provider").and_then(|a| a.first());
+                    let provider = parts.attrs.attrs().iter().find(|a| a.name() == "provider").and_then(|a| a.first());
                     if let Some(Value { val: Val::Ref(p), span }) = provider {
                         providing.claims.push((id, *p, span.in_file(file.file)));
                     }
                 }
                 DeclKind::Component | DeclKind::External => {
-                    let exposes = parts.attrs.iter().filter(|a| a.name() == "exposes").flat_map(|a| a.values());
+                    let exposes = parts.attrs.attrs().iter().filter(|a| a.name() == "exposes").flat_map(|a| a.values());
                     for v in exposes {
                         if let Val::Ref(iface) = v.val {
                             providing.exposes.push((id, iface, v.span_in(file.file)));
