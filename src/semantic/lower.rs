@@ -34,6 +34,23 @@ impl LoweredFile {
     pub fn declarations(&self) -> usize {
         self.elements.len()
     }
+
+    /// Moves the file's lists, which resolving frees, into lists allocated by the calling thread,
+    /// and frees the originals now: a file lowered on another thread then leaves nothing for the
+    /// allocator to collect on that thread once it has exited (see
+    /// [`crate::parallel::map_owned_in_order_settled`]). The elements' own contents stay where
+    /// they are: the model keeps them.
+    pub fn rehome(&mut self) {
+        fn moved<T>(list: &mut Vec<T>) {
+            let mut here = Vec::with_capacity(list.len());
+            here.append(list);
+            *list = here;
+        }
+        moved(&mut self.elements);
+        moved(&mut self.parts);
+        moved(&mut self.acceptances);
+        moved(&mut self.names);
+    }
 }
 
 /// The parts of an element whose values may hold references; kept apart from the element so
