@@ -123,7 +123,7 @@ impl Lowering {
             .fields
             .iter()
             .map(|f| Field {
-                name: f.name.text.clone(),
+                name: texts.get(&f.name.text),
                 ty: texts.get(&f.ty.text),
                 list: f.list,
                 modifiers: f.modifiers.iter().map(|m| texts.get(&m.text)).collect(),

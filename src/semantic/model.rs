@@ -181,7 +181,8 @@ impl Endpoint {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Field {
-    pub name: SmolStr,
+    /// Field names repeat across a file's data (`id`, `created_at`): texts shared within a file.
+    pub name: Text,
     /// A few types make most fields: texts shared within a file.
     pub ty: Text,
     pub list: bool,
@@ -665,7 +666,9 @@ mod tests {
         assert!(std::mem::size_of::<Value>() <= 24, "Value is {} bytes", std::mem::size_of::<Value>());
         assert!(std::mem::size_of::<Attribute>() <= 48, "Attribute is {} bytes", std::mem::size_of::<Attribute>());
         assert!(std::mem::size_of::<Block>() <= 8);
-        assert!(std::mem::size_of::<Element>() <= 176, "Element is {} bytes", std::mem::size_of::<Element>());
-        assert!(std::mem::size_of::<Field>() <= 96, "Field is {} bytes", std::mem::size_of::<Field>());
+        assert!(std::mem::size_of::<Element>() <= 160, "Element is {} bytes", std::mem::size_of::<Element>());
+        assert!(std::mem::size_of::<Field>() <= 48, "Field is {} bytes", std::mem::size_of::<Field>());
+        assert!(std::mem::size_of::<Step>() <= 104, "Step is {} bytes", std::mem::size_of::<Step>());
+        assert!(std::mem::size_of::<Endpoint>() <= 112, "Endpoint is {} bytes", std::mem::size_of::<Endpoint>());
     }
 }
