@@ -73,7 +73,12 @@ fn run_parallel_from(
     // installed in file order, so the outcome is the one-thread outcome.
     let threads = crate::parallel::threads_for(declarations, parallel_from_declarations);
     let resolved = crate::parallel::map_owned_in_order(pending, threads, |mut file| {
-        let mut resolving = Resolving { r: &r, diags: Vec::new(), names: std::mem::take(&mut file.names) };
+        let mut resolving = Resolving {
+            r: &r,
+            diags: Vec::new(),
+            names: std::mem::take(&mut file.names),
+            found: FxHashMap::default(),
+        };
         resolving.resolve_file(&mut file);
         let providing = resolving.providing(&file);
         (file.first, file.parts, file.acceptances, providing, resolving.diags)
@@ -191,6 +196,10 @@ struct Resolving<'r, 'w> {
     diags: Vec<Diagnostic>,
     /// The text of each of this file's pending references.
     names: Vec<SmolStr>,
+    /// What a name resolved to in this file without any finding, by name and expected kinds (one
+    /// bit per kind, none for any kind): a file names the same owner, zone and system many times,
+    /// and resolving one again reads its symbol and its element, scattered over the model.
+    found: FxHashMap<(SmolStr, u64), ElementId>,
 }
 
 /// Resolving reads the resolver's tables and model (names, kinds, parents, files) as the resolver
@@ -418,9 +427,24 @@ impl Resolving<'_, '_> {
     fn reference(&mut self, value: &mut Value, kinds: &[DeclKind], ctx: Ctx, what: &str) {
         let Val::Ref(pending) = value.val else { return };
         let text = self.names.get_mut(pending.0 as usize).map(std::mem::take).unwrap_or_default();
+        // Only local names (options, nodes) depend on where in the file they are written; what
+        // else a name means, and whether that is a finding, depends on the file alone.
+        let kinds_key = kinds
+            .iter()
+            .try_fold(0u64, |bits, k| Some(bits | 1u64.checked_shl(*k as u32).filter(|_| k.is_global())?));
+        if let Some(&id) = kinds_key.and_then(|k| self.found.get(&(text.clone(), k))) {
+            value.val = Val::Ref(id);
+            return;
+        }
         let name = Ident { text, span: value.span_in(ctx.file) };
         value.val = match self.find(&name.text, kinds, ctx) {
-            Some(id) => self.check_found(id, &name, kinds, ctx, what),
+            Some(id) => {
+                let val = self.check_found(id, &name, kinds, ctx, what);
+                if let (Val::Ref(id), Some(k)) = (&val, kinds_key) {
+                    self.found.insert((name.text, k), *id);
+                }
+                val
+            }
             None => {
                 self.unresolved(&name, kinds, ctx);
                 Val::Unresolved(Text::new(name.text.clone()))
@@ -713,6 +737,27 @@ mod tests {
         };
         assert_eq!(names(&threaded), names(&model));
         assert_eq!(format!("{threaded_diags:?}"), format!("{diags:?}"), "same diagnostics in the same order");
+    }
+
+    /// A file that names the same elements many times resolves each name once per expected kinds:
+    /// the same name expected as another kind is still a finding, every time it is written.
+    #[test]
+    fn a_name_resolved_before_in_the_file_still_reports_every_finding() {
+        let text = "component a \"A\" {\n  uses b sync\n  owns b\n  uses b async\n  owns b\n  uses nowhere\n  uses nowhere\n}\n\
+                    component b \"B\" {\n  uses a sync\n}\n";
+        let mut ws = Workspace::default();
+        let id = ws.sources.add("f.arch".to_string(), text.to_string());
+        let ast = crate::syntax::parse(id, text).ast;
+        ws.files.push(WorkspaceFile { id, ast, imports: Vec::new(), is_std: false });
+        let lowered = ws.files.iter().map(|f| super::super::lower(f.id, f.is_std, &f.ast)).collect::<Vec<_>>();
+        let (model, diags) = run_parallel_from(&ws, lowered, usize::MAX);
+        let count = |code: &str| diags.iter().filter(|d| d.code.id == code).count();
+        assert_eq!(count(codes::WRONG_KIND_REFERENCE.id), 2, "`owns b` twice: b is no data entity");
+        assert_eq!(count(codes::DANGLING_REFERENCE.id), 2, "`uses nowhere` twice");
+        let a = model.get(model.lookup("a").unwrap()).unwrap();
+        let b = model.lookup("b").unwrap();
+        assert_eq!(a.references("uses").collect::<Vec<_>>(), vec![b, b], "both `uses b` resolve");
+        assert_eq!(a.references("owns").count(), 0);
     }
 
     #[test]
