@@ -5,9 +5,11 @@
 
 use std::borrow::Borrow;
 use std::fmt;
+use std::hash::BuildHasher;
 use std::sync::Arc;
 
-use rustc_hash::FxHashMap;
+use hashbrown::HashTable;
+use rustc_hash::FxBuildHasher;
 use smol_str::SmolStr;
 
 /// A shared, immutable text that reads as a `str`. Cloning it copies a pointer.
@@ -123,18 +125,20 @@ impl fmt::Debug for Text {
     }
 }
 
-/// The texts of one file met so far, each kept once.
+/// The texts of one file met so far, each kept once: a table of the shared texts themselves,
+/// hashed once per text met.
 #[derive(Default)]
-pub struct Texts(FxHashMap<SmolStr, Text>);
+pub struct Texts(HashTable<Text>);
 
 impl Texts {
     /// The file's copy of `text`, made on its first occurrence.
     pub fn get(&mut self, text: &SmolStr) -> Text {
-        if let Some(shared) = self.0.get(text.as_str()) {
+        let hash = FxBuildHasher.hash_one(text.as_str());
+        if let Some(shared) = self.0.find(hash, |t| t.as_str() == text.as_str()) {
             return shared.clone();
         }
         let shared = Text::new(text.clone());
-        self.0.insert(text.clone(), shared.clone());
+        self.0.insert_unique(hash, shared.clone(), |t| FxBuildHasher.hash_one(t.as_str()));
         shared
     }
 }
