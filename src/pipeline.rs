@@ -832,7 +832,14 @@ fn parse_on_threads(jobs: Vec<ParseJob>, parallel_from_bytes: usize) -> Vec<Pars
     };
     let bytes: usize = jobs.iter().map(|job| job.text.len()).sum();
     let threads = crate::parallel::threads_for(bytes, parallel_from_bytes);
-    crate::parallel::map_owned_in_order(jobs, threads, parse)
+    // A file lowered on another thread moves its per-file lists, which resolving frees, to
+    // this thread before that thread exits.
+    let settle = |p: &mut ParsedText| {
+        if let Parsed::Lowered(Some(lowered)) = &mut p.parsed {
+            lowered.rehome();
+        }
+    };
+    crate::parallel::map_owned_in_order_settled(jobs, threads, parse, settle)
 }
 
 #[cfg(test)]

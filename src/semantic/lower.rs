@@ -6,6 +6,7 @@
 use smol_str::SmolStr;
 
 use super::model::*;
+use super::text::Texts;
 use crate::source::FileId;
 use crate::syntax::args::ThinList;
 use crate::syntax::ast::{self, Decl, Ident, Item, SourceAst};
@@ -33,13 +34,30 @@ impl LoweredFile {
     pub fn declarations(&self) -> usize {
         self.elements.len()
     }
+
+    /// Moves the file's lists, which resolving frees, into lists allocated by the calling thread,
+    /// and frees the originals now: a file lowered on another thread then leaves nothing for the
+    /// allocator to collect on that thread once it has exited (see
+    /// [`crate::parallel::map_owned_in_order_settled`]). The elements' own contents stay where
+    /// they are: the model keeps them.
+    pub fn rehome(&mut self) {
+        fn moved<T>(list: &mut Vec<T>) {
+            let mut here = Vec::with_capacity(list.len());
+            here.append(list);
+            *list = here;
+        }
+        moved(&mut self.elements);
+        moved(&mut self.parts);
+        moved(&mut self.acceptances);
+        moved(&mut self.names);
+    }
 }
 
 /// The parts of an element whose values may hold references; kept apart from the element so
 /// that resolving them can read every declared element meanwhile.
 #[derive(Clone, Debug)]
 pub(super) struct Parts {
-    pub(super) attrs: Vec<Attribute>,
+    pub(super) attrs: KeyedAttrs,
     pub(super) steps: ThinList<Step>,
     pub(super) endpoints: ThinList<Endpoint>,
 }
@@ -57,6 +75,7 @@ pub(super) struct PendingAcceptance {
 pub fn lower(file: FileId, is_std: bool, ast: &SourceAst) -> LoweredFile {
     let mut lowering = Lowering {
         is_std,
+        texts: Texts::default(),
         out: LoweredFile { file, elements: Vec::new(), parts: Vec::new(), acceptances: Vec::new(), names: Vec::new() },
     };
     let declarations: usize = ast.items.iter().map(count_decls).sum();
@@ -86,6 +105,8 @@ fn count_decls(item: &Item) -> usize {
 
 struct Lowering {
     is_std: bool,
+    /// The file's texts, each kept once.
+    texts: Texts,
     out: LoweredFile,
 }
 
@@ -96,16 +117,17 @@ impl Lowering {
         let mut element = Element::new(d.kind, d.name.text.clone(), parent, self.out.file, d.span, d.name.span);
         element.from_std = self.is_std;
         element.label = d.label.as_ref().map(|l| l.value.clone());
-        element.variant = d.variant.as_ref().map(|v| v.text.clone());
+        element.variant = d.variant.as_ref().map(|v| self.texts.get(&v.text));
+        let texts = &mut self.texts;
         element.fields = d
             .fields
             .iter()
             .map(|f| Field {
-                name: f.name.text.clone(),
-                ty: f.ty.text.clone(),
+                name: texts.get(&f.name.text),
+                ty: texts.get(&f.ty.text),
                 list: f.list,
-                modifiers: f.modifiers.iter().map(|m| m.text.clone()).collect(),
-                doc: f.doc.as_ref().map(|t| t.value.clone()),
+                modifiers: f.modifiers.iter().map(|m| texts.get(&m.text)).collect(),
+                doc: f.doc.as_ref().map(|t| texts.get(&t.value)),
                 span: f.span,
             })
             .collect();
@@ -118,10 +140,10 @@ impl Lowering {
                 from: self.reference(&s.from),
                 to: self.reference(&s.to),
                 is_async: s.is_async,
-                label: s.label.as_ref().map(|l| l.value.clone()),
-                protocol: s.protocol.as_ref().map(|p| p.text.clone()),
+                label: s.label.as_ref().map(|l| self.texts.get(&l.value)),
+                protocol: s.protocol.as_ref().map(|p| self.texts.get(&p.text)),
                 latency: s.latency.map(|l| l.0),
-                options: self.attrs(&s.options).into_boxed_slice(),
+                options: self.attrs(&s.options).into(),
                 span: s.span,
             })
             .collect();
@@ -129,16 +151,16 @@ impl Lowering {
             .endpoints
             .iter()
             .map(|e| Endpoint {
-                method: e.method.text.clone(),
+                method: self.texts.get(&e.method.text),
                 target: e.target.value.clone(),
                 request: e.request.as_ref().map(|v| self.value(v)),
                 response: e.response.as_ref().map(|v| self.value(v)),
-                summary: e.summary.as_ref().map(|s| s.value.clone()),
-                options: self.attrs(&e.options).into_boxed_slice(),
+                summary: e.summary.as_ref().map(|s| self.texts.get(&s.value)),
+                options: self.attrs(&e.options).into(),
                 span: e.span,
             })
             .collect();
-        self.out.parts.push(Parts { attrs, steps, endpoints });
+        self.out.parts.push(Parts { attrs: KeyedAttrs::new(attrs), steps, endpoints });
         if !d.children.is_empty() {
             let children = d.children.iter().map(|c| self.decl(c, Some(id))).collect();
             if let Some(e) = self.out.elements.get_mut(id.0 as usize) {
@@ -179,7 +201,7 @@ impl Lowering {
     fn value(&mut self, v: &ast::Value) -> Value {
         let val = match v {
             ast::Value::Ref(ident) => return self.reference(ident),
-            ast::Value::Text(t) => Val::Text(t.value.clone()),
+            ast::Value::Text(t) => Val::Text(self.texts.get(&t.value)),
             ast::Value::Lit(l, _) => Val::Lit(*l),
             ast::Value::Word(w, _) => Val::Word(w.clone()),
             ast::Value::Bool(b, _) => Val::Bool(*b),

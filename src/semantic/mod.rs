@@ -5,6 +5,7 @@ mod calls;
 mod lower;
 pub mod model;
 mod resolve;
+pub mod text;
 
 use crate::diagnostics::Diagnostic;
 use crate::source::{FileId, SourceMap, Span};

@@ -1,11 +1,12 @@
 //! The resolved model: inert data with typed ids and spans back into the source. Checks, emitters
 //! and the editor features all read it; nothing here does IO or rendering.
 
-use std::collections::BTreeMap;
 use std::fmt::{self, Write as _};
+use std::hash::BuildHasher;
 use std::sync::OnceLock;
 
-use rustc_hash::FxHashMap;
+use hashbrown::HashTable;
+use rustc_hash::{FxBuildHasher, FxHashMap};
 use smol_str::SmolStr;
 
 use crate::source::{FileId, Span, TextRange};
@@ -13,6 +14,8 @@ use crate::source::{FileId, Span, TextRange};
 use crate::syntax::args::ThinList;
 use crate::syntax::literal::Literal;
 use crate::syntax::schema::{AttrSpec, DeclKind, FixedWord};
+
+pub use super::text::Text;
 
 /// An element's position in one analysis, in load order: it changes when a declaration is added
 /// or removed above it. Carry an [`ElementKey`] across analyses instead.
@@ -50,10 +53,11 @@ struct KeyIndex {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Val {
     Ref(ElementId),
-    /// A reference that did not resolve (already reported); rules treat it as absent. Rare, so
-    /// boxed: with one inline string variant, `Val` takes 24 bytes rather than 32.
-    Unresolved(Box<str>),
-    Text(SmolStr),
+    /// A reference that did not resolve (already reported); rules treat it as absent.
+    Unresolved(Text),
+    /// Every variant holds at most eight bytes beside the literal's tag, so that `Val` takes
+    /// sixteen bytes: texts are one shared pointer and words one reference.
+    Text(Text),
     Lit(Literal),
     /// A keyword from a fixed set, borrowed from the schema.
     Word(FixedWord),
@@ -130,21 +134,21 @@ pub struct Step {
     pub from: Value,
     pub to: Value,
     pub is_async: bool,
-    pub label: Option<SmolStr>,
-    pub protocol: Option<SmolStr>,
+    pub label: Option<Text>,
+    pub protocol: Option<Text>,
     pub latency: Option<Literal>,
-    pub options: Box<[Attribute]>,
+    pub options: ThinList<Attribute>,
     pub span: Span,
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Endpoint {
-    pub method: SmolStr,
+    pub method: Text,
     pub target: SmolStr,
     pub request: Option<Value>,
     pub response: Option<Value>,
-    pub summary: Option<SmolStr>,
-    pub options: Box<[Attribute]>,
+    pub summary: Option<Text>,
+    pub options: ThinList<Attribute>,
     pub span: Span,
 }
 
@@ -177,11 +181,13 @@ impl Endpoint {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Field {
-    pub name: SmolStr,
-    pub ty: SmolStr,
+    /// Field names repeat across a file's data (`id`, `created_at`): texts shared within a file.
+    pub name: Text,
+    /// A few types make most fields: texts shared within a file.
+    pub ty: Text,
     pub list: bool,
-    pub modifiers: ThinList<SmolStr>,
-    pub doc: Option<SmolStr>,
+    pub modifiers: ThinList<Text>,
+    pub doc: Option<Text>,
     pub span: Span,
 }
 
@@ -190,7 +196,8 @@ pub struct Element {
     pub kind: DeclKind,
     pub name: SmolStr,
     pub label: Option<SmolStr>,
-    pub variant: Option<SmolStr>,
+    /// An interface's protocol family or a rule's kind: a few words, shared within a file.
+    pub variant: Option<Text>,
     /// The enclosing element for nested declarations (zone in zone, option in decision, node in
     /// deployment, component in system or in its container component).
     pub parent: Option<ElementId>,
@@ -214,6 +221,12 @@ pub struct Element {
     pub from_std: bool,
 }
 
+/// The hash of a name, for the model's name index and the resolver's symbols.
+#[inline]
+pub(super) fn hash_name(name: &str) -> u64 {
+    FxBuildHasher.hash_one(name)
+}
+
 /// A four-byte summary of an attribute name (its length, first, middle and last bytes): the
 /// schema's names rarely share one, so comparing keys first skips almost every other attribute
 /// without touching it. Equal names always have equal keys.
@@ -227,8 +240,8 @@ fn name_key(name: &str) -> u32 {
 }
 
 /// An element's attributes with their lookup keys and hole mark, computed where the attributes
-/// are still in cache (the resolver does it on its threads, right after resolving them) so that
-/// installing them on the element only moves them.
+/// are still in cache (lowering does it, right after building them; resolving references changes
+/// neither) so that installing them on the element only moves them.
 #[derive(Clone, Debug, Default)]
 pub struct KeyedAttrs {
     attrs: Box<[Attribute]>,
@@ -241,6 +254,15 @@ impl KeyedAttrs {
         let keys = attrs.iter().map(|a| name_key(a.name())).collect();
         let holes = has_hole(&attrs);
         KeyedAttrs { attrs: attrs.into_boxed_slice(), keys, holes }
+    }
+
+    pub fn attrs(&self) -> &[Attribute] {
+        &self.attrs
+    }
+
+    /// The attributes, for their values to be resolved; names and holes stay as they are.
+    pub(super) fn attrs_mut(&mut self) -> &mut [Attribute] {
+        &mut self.attrs
     }
 }
 
@@ -378,8 +400,10 @@ impl Acceptance {
 #[derive(Clone, Debug, Default)]
 pub struct Model {
     pub elements: Vec<Element>,
-    /// Workspace-wide names of global elements.
-    pub names: BTreeMap<SmolStr, ElementId>,
+    /// The element each workspace-wide name means, hashed by its name: four bytes a name, where
+    /// a sorted map with its own copy of every name took about forty (15 MiB at 100,000
+    /// components) and a one-thread sort to build.
+    names: HashTable<ElementId>,
     pub acceptances: Vec<Acceptance>,
     /// Built on the first `key_of` or `by_key`: the batch CLI never pays for it.
     keys: OnceLock<KeyIndex>,
@@ -400,7 +424,26 @@ impl Model {
     }
 
     pub fn lookup(&self, name: &str) -> Option<ElementId> {
-        self.names.get(name).copied()
+        self.names.find(hash_name(name), |id| self.name_of(*id) == name).copied()
+    }
+
+    /// Every workspace-wide name with the element it means, in no particular order.
+    pub fn global_names(&self) -> impl Iterator<Item = (&str, ElementId)> {
+        self.names.iter().map(|id| (self.name_of(*id), *id))
+    }
+
+    /// Makes `name` mean `id` workspace-wide; the element must have that name and no other
+    /// element must have been bound to it.
+    pub(super) fn bind_name(&mut self, id: ElementId) {
+        let Model { elements, names, .. } = self;
+        let name_of = |id: &ElementId| elements.get(id.0 as usize).map_or("", |e| e.name.as_str());
+        names.insert_unique(hash_name(name_of(&id)), id, |id| hash_name(name_of(id)));
+    }
+
+    /// Room for `names` workspace-wide names.
+    pub(super) fn reserve_names(&mut self, names: usize) {
+        let elements = &self.elements;
+        self.names.reserve(names, |id| hash_name(elements.get(id.0 as usize).map_or("", |e| e.name.as_str())));
     }
 
     /// The file an element is declared in: where its values and attributes are written.
@@ -568,7 +611,7 @@ mod tests {
             request: None,
             response: None,
             summary: None,
-            options: Box::default(),
+            options: ThinList::default(),
             span: Span::new(FileId(0), 0..0),
         }
     }
@@ -619,11 +662,13 @@ mod tests {
     /// file is their element's.
     #[test]
     fn model_types_stay_small() {
-        assert!(std::mem::size_of::<Val>() <= 24, "Val is {} bytes", std::mem::size_of::<Val>());
-        assert!(std::mem::size_of::<Value>() <= 32, "Value is {} bytes", std::mem::size_of::<Value>());
-        assert!(std::mem::size_of::<Attribute>() <= 56, "Attribute is {} bytes", std::mem::size_of::<Attribute>());
+        assert!(std::mem::size_of::<Val>() <= 16, "Val is {} bytes", std::mem::size_of::<Val>());
+        assert!(std::mem::size_of::<Value>() <= 24, "Value is {} bytes", std::mem::size_of::<Value>());
+        assert!(std::mem::size_of::<Attribute>() <= 48, "Attribute is {} bytes", std::mem::size_of::<Attribute>());
         assert!(std::mem::size_of::<Block>() <= 8);
-        assert!(std::mem::size_of::<Element>() <= 176, "Element is {} bytes", std::mem::size_of::<Element>());
-        assert!(std::mem::size_of::<Field>() <= 96, "Field is {} bytes", std::mem::size_of::<Field>());
+        assert!(std::mem::size_of::<Element>() <= 160, "Element is {} bytes", std::mem::size_of::<Element>());
+        assert!(std::mem::size_of::<Field>() <= 48, "Field is {} bytes", std::mem::size_of::<Field>());
+        assert!(std::mem::size_of::<Step>() <= 104, "Step is {} bytes", std::mem::size_of::<Step>());
+        assert!(std::mem::size_of::<Endpoint>() <= 112, "Endpoint is {} bytes", std::mem::size_of::<Endpoint>());
     }
 }

@@ -2,16 +2,11 @@
 //! and every pending reference becomes an [`ElementId`], checked for existence, kind and import
 //! visibility.
 
-use std::collections::BTreeMap;
-
-use std::hash::BuildHasher;
-
 use hashbrown::HashTable;
 use rustc_hash::{FxBuildHasher, FxHashMap};
 use smol_str::SmolStr;
 
 use super::lower::{LoweredFile, Parts, PendingAcceptance};
-use crate::syntax::args::ThinList;
 use super::model::*;
 use super::{Workspace, WorkspaceFile};
 use crate::diagnostics::{codes, did_you_mean, Diagnostic};
@@ -67,18 +62,26 @@ fn run_parallel_from(
     for id in 0..r.model.elements.len() {
         r.declare(ElementId(id as u32));
     }
-    // The workspace-wide names, built once in sorted order for the model's readers.
-    r.model.names = sorted_names(&r.global, &r.symbols);
+    // The workspace-wide names, for the model's readers.
+    let bound = r.global.iter().flatten().count();
+    r.model.reserve_names(bound);
+    for id in r.global.iter().flatten() {
+        r.model.bind_name(*id);
+    }
     // With every name known, resolving one file's references needs nothing from another: files
     // are resolved on all cores, each in place, and their parts, acceptances and diagnostics
     // installed in file order, so the outcome is the one-thread outcome.
     let threads = crate::parallel::threads_for(declarations, parallel_from_declarations);
     let resolved = crate::parallel::map_owned_in_order(pending, threads, |mut file| {
-        let mut resolving = Resolving { r: &r, diags: Vec::new(), names: std::mem::take(&mut file.names) };
+        let mut resolving = Resolving {
+            r: &r,
+            diags: Vec::new(),
+            names: std::mem::take(&mut file.names),
+            found: FxHashMap::default(),
+        };
         resolving.resolve_file(&mut file);
         let providing = resolving.providing(&file);
-        let parts = file.parts.into_iter().map(InstallableParts::new).collect::<Vec<_>>();
-        (file.first, parts, file.acceptances, providing, resolving.diags)
+        (file.first, file.parts, file.acceptances, providing, resolving.diags)
     });
     let mut providing = Providing::default();
     for (first, parts, acceptances, file_providing, diags) in resolved {
@@ -100,21 +103,6 @@ fn run_parallel_from(
 /// itself only on larger workspaces, and a one-file workspace keeps its start-up time.
 const PARALLEL_FROM_DECLARATIONS: usize = 10_000;
 
-/// An element's resolved parts, ready to be moved onto it: the attributes' lookup keys and hole
-/// mark are computed on the resolving thread, while the attributes are still in its cache.
-struct InstallableParts {
-    attrs: KeyedAttrs,
-    steps: ThinList<Step>,
-    endpoints: ThinList<Endpoint>,
-}
-
-impl InstallableParts {
-    fn new(parts: Parts) -> Self {
-        let Parts { attrs, steps, endpoints } = parts;
-        InstallableParts { attrs: KeyedAttrs::new(attrs), steps, endpoints }
-    }
-}
-
 /// Who provides which interface, as one file's resolved attributes say, in element order; read
 /// on the resolving threads so that checking "one provider per interface" does not walk every
 /// element's attributes again.
@@ -135,30 +123,6 @@ struct PendingFile {
     parts: Vec<Parts>,
     acceptances: Vec<PendingAcceptance>,
     names: Vec<SmolStr>,
-}
-
-/// The element each global name means, sorted by name. Sorting compares the names' first sixteen
-/// bytes as one integer and reads the rest only on a tie: at 100,000 components comparing the
-/// names themselves made this sort take longer than declaring them. The names come from the
-/// symbols, in symbol order, rather than from their elements: reading 285,000 elements scattered
-/// over the model cost as much as the sort.
-fn sorted_names(global: &[Option<ElementId>], symbols: &Symbols) -> BTreeMap<SmolStr, ElementId> {
-    let mut names: Vec<(u128, SmolStr, ElementId)> = global
-        .iter()
-        .zip(&symbols.names)
-        .filter_map(|(id, name)| Some((prefix_key(name), name.clone(), (*id)?)))
-        .collect();
-    names.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.as_str().cmp(b.1.as_str())));
-    names.into_iter().map(|(_, name, id)| (name, id)).collect()
-}
-
-/// The first sixteen bytes of `name`, zero-padded, as a big-endian integer: ordering these orders
-/// the names by those bytes, and equal keys leave the order to the rest of the names.
-fn prefix_key(name: &str) -> u128 {
-    let mut bytes = [0u8; 16];
-    let n = name.len().min(16);
-    bytes[..n].copy_from_slice(&name.as_bytes()[..n]);
-    u128::from_be_bytes(bytes)
 }
 
 /// A declared name, interned once: lookups hash the reference's text once and then compare
@@ -200,9 +164,6 @@ impl Symbols {
     }
 }
 
-fn hash_name(name: &str) -> u64 {
-    FxBuildHasher.hash_one(name)
-}
 
 struct Resolver<'w> {
     ws: &'w Workspace,
@@ -235,6 +196,10 @@ struct Resolving<'r, 'w> {
     diags: Vec<Diagnostic>,
     /// The text of each of this file's pending references.
     names: Vec<SmolStr>,
+    /// What a name resolved to in this file without any finding, by name and expected kinds (one
+    /// bit per kind, none for any kind): a file names the same owner, zone and system many times,
+    /// and resolving one again reads its symbol and its element, scattered over the model.
+    found: FxHashMap<(SmolStr, u64), ElementId>,
 }
 
 /// Resolving reads the resolver's tables and model (names, kinds, parents, files) as the resolver
@@ -249,9 +214,9 @@ impl<'w> std::ops::Deref for Resolving<'_, 'w> {
 
 impl<'w> Resolver<'w> {
     /// Gives a declared element its resolved attributes, steps and endpoints.
-    fn install(&mut self, id: ElementId, parts: InstallableParts) {
+    fn install(&mut self, id: ElementId, parts: Parts) {
         let Some(declared) = self.model.elements.get_mut(id.0 as usize) else { return };
-        let InstallableParts { attrs, steps, endpoints } = parts;
+        let Parts { attrs, steps, endpoints } = parts;
         declared.set_keyed_attrs(attrs);
         declared.steps = steps;
         declared.endpoints = endpoints;
@@ -389,7 +354,7 @@ impl Resolving<'_, '_> {
             }
             let id = ElementId(file.first + k as u32);
             let ctx = Ctx { file: file.file, element: id };
-            self.attrs(&mut parts.attrs, ctx);
+            self.attrs(parts.attrs.attrs_mut(), ctx);
             for s in parts.steps.iter_mut() {
                 self.reference(&mut s.from, schema::PARTICIPANTS, ctx, "a step");
                 self.reference(&mut s.to, schema::PARTICIPANTS, ctx, "a step");
@@ -405,7 +370,7 @@ impl Resolving<'_, '_> {
                 self.attrs(&mut e.options, ctx);
             }
             if self.model.get(id).is_some_and(|e| e.kind == DeclKind::Component) {
-                self.system_agrees_with_nesting(id, file.file, &parts.attrs);
+                self.system_agrees_with_nesting(id, file.file, parts.attrs.attrs());
             }
         }
         for a in acceptances {
@@ -462,12 +427,27 @@ impl Resolving<'_, '_> {
     fn reference(&mut self, value: &mut Value, kinds: &[DeclKind], ctx: Ctx, what: &str) {
         let Val::Ref(pending) = value.val else { return };
         let text = self.names.get_mut(pending.0 as usize).map(std::mem::take).unwrap_or_default();
+        // Only local names (options, nodes) depend on where in the file they are written; what
+        // else a name means, and whether that is a finding, depends on the file alone.
+        let kinds_key = kinds
+            .iter()
+            .try_fold(0u64, |bits, k| Some(bits | 1u64.checked_shl(*k as u32).filter(|_| k.is_global())?));
+        if let Some(&id) = kinds_key.and_then(|k| self.found.get(&(text.clone(), k))) {
+            value.val = Val::Ref(id);
+            return;
+        }
         let name = Ident { text, span: value.span_in(ctx.file) };
         value.val = match self.find(&name.text, kinds, ctx) {
-            Some(id) => self.check_found(id, &name, kinds, ctx, what),
+            Some(id) => {
+                let val = self.check_found(id, &name, kinds, ctx, what);
+                if let (Val::Ref(id), Some(k)) = (&val, kinds_key) {
+                    self.found.insert((name.text, k), *id);
+                }
+                val
+            }
             None => {
                 self.unresolved(&name, kinds, ctx);
-                Val::Unresolved(name.text.as_str().into())
+                Val::Unresolved(Text::new(name.text.clone()))
             }
         };
     }
@@ -527,7 +507,7 @@ impl Resolving<'_, '_> {
     }
 
     fn check_found(&mut self, id: ElementId, name: &Ident, kinds: &[DeclKind], ctx: Ctx, what: &str) -> Val {
-        let Some(target) = self.model.get(id) else { return Val::Unresolved(name.text.as_str().into()) };
+        let Some(target) = self.model.get(id) else { return Val::Unresolved(Text::new(name.text.clone())) };
         if !kinds.is_empty() && !kinds.contains(&target.kind) {
             let expected: Vec<String> = kinds.iter().map(|k| k.article()).collect();
             let d = Diagnostic::new(
@@ -544,7 +524,7 @@ impl Resolving<'_, '_> {
             .with_secondary(target.name_span, format!("declared here as {}", target.kind.article()))
             .with_help(format!("refer to {} instead", schema::join_or(&expected)));
             self.diags.push(d);
-            return Val::Unresolved(name.text.as_str().into());
+            return Val::Unresolved(Text::new(name.text.clone()));
         }
         if !self.sees(ctx.file, target.file) {
             let target_file = target.file;
@@ -565,7 +545,7 @@ impl Resolving<'_, '_> {
             };
             let d = d.with_help(help);
             self.diags.push(d);
-            return Val::Unresolved(name.text.as_str().into());
+            return Val::Unresolved(Text::new(name.text.clone()));
         }
         Val::Ref(id)
     }
@@ -580,12 +560,12 @@ impl Resolving<'_, '_> {
     }
 
     fn unresolved(&mut self, name: &Ident, kinds: &[DeclKind], ctx: Ctx) {
+        // In no particular order: the suggestion breaks ties by name.
         let candidates: Vec<&str> = self
             .model
-            .names
-            .iter()
-            .filter(|(_, id)| kinds.is_empty() || self.model.get(**id).is_some_and(|e| kinds.contains(&e.kind)))
-            .map(|(n, _)| n.as_str())
+            .global_names()
+            .filter(|(_, id)| kinds.is_empty() || self.model.get(*id).is_some_and(|e| kinds.contains(&e.kind)))
+            .map(|(n, _)| n)
             .collect();
         let mut d = Diagnostic::new(
             codes::DANGLING_REFERENCE,
@@ -662,13 +642,13 @@ impl Resolving<'_, '_> {
             match kind {
                 DeclKind::Interface => {
                     // The first `provider` line, as `Element::attr` finds it.
-                    let provider = parts.attrs.iter().find(|a| a.name() == "provider").and_then(|a| a.first());
+                    let provider = parts.attrs.attrs().iter().find(|a| a.name() == "provider").and_then(|a| a.first());
                     if let Some(Value { val: Val::Ref(p), span }) = provider {
                         providing.claims.push((id, *p, span.in_file(file.file)));
                     }
                 }
                 DeclKind::Component | DeclKind::External => {
-                    let exposes = parts.attrs.iter().filter(|a| a.name() == "exposes").flat_map(|a| a.values());
+                    let exposes = parts.attrs.attrs().iter().filter(|a| a.name() == "exposes").flat_map(|a| a.values());
                     for v in exposes {
                         if let Val::Ref(iface) = v.val {
                             providing.exposes.push((id, iface, v.span_in(file.file)));
@@ -750,42 +730,53 @@ mod tests {
         }
         assert_eq!(format!("{:?}", threaded.elements), format!("{:?}", model.elements));
         assert_eq!(format!("{:?}", threaded.acceptances), format!("{:?}", model.acceptances));
-        assert_eq!(format!("{:?}", threaded.names), format!("{:?}", model.names));
+        let names = |m: &Model| {
+            let mut names: Vec<(String, ElementId)> = m.global_names().map(|(n, id)| (n.to_string(), id)).collect();
+            names.sort();
+            names
+        };
+        assert_eq!(names(&threaded), names(&model));
         assert_eq!(format!("{threaded_diags:?}"), format!("{diags:?}"), "same diagnostics in the same order");
     }
 
+    /// A file that names the same elements many times resolves each name once per expected kinds:
+    /// the same name expected as another kind is still a finding, every time it is written.
     #[test]
-    fn names_sort_as_strings_whatever_their_first_sixteen_bytes() {
-        let words = [
-            "Cart1128_10",
-            "Cart1128_1",
-            "Cart112",
-            "Customer1128_0002_b",
-            "Customer1128_0002_a",
-            "Customer1128_0002",
-            "a",
-            "",
-            "ab\u{0}",
-            "ab",
-            "Zone",
-            "zone",
-            "Cart1128_2",
-            "é",
-            "ab\u{1}",
-        ];
-        let mut symbols = Symbols::with_capacity(words.len());
-        for w in words {
-            symbols.intern(&SmolStr::new(w));
+    fn a_name_resolved_before_in_the_file_still_reports_every_finding() {
+        let text = "component a \"A\" {\n  uses b sync\n  owns b\n  uses b async\n  owns b\n  uses nowhere\n  uses nowhere\n}\n\
+                    component b \"B\" {\n  uses a sync\n}\n";
+        let mut ws = Workspace::default();
+        let id = ws.sources.add("f.arch".to_string(), text.to_string());
+        let ast = crate::syntax::parse(id, text).ast;
+        ws.files.push(WorkspaceFile { id, ast, imports: Vec::new(), is_std: false });
+        let lowered = ws.files.iter().map(|f| super::super::lower(f.id, f.is_std, &f.ast)).collect::<Vec<_>>();
+        let (model, diags) = run_parallel_from(&ws, lowered, usize::MAX);
+        let count = |code: &str| diags.iter().filter(|d| d.code.id == code).count();
+        assert_eq!(count(codes::WRONG_KIND_REFERENCE.id), 2, "`owns b` twice: b is no data entity");
+        assert_eq!(count(codes::DANGLING_REFERENCE.id), 2, "`uses nowhere` twice");
+        let a = model.get(model.lookup("a").unwrap()).unwrap();
+        let b = model.lookup("b").unwrap();
+        assert_eq!(a.references("uses").collect::<Vec<_>>(), vec![b, b], "both `uses b` resolve");
+        assert_eq!(a.references("owns").count(), 0);
+    }
+
+    #[test]
+    fn every_global_name_is_looked_up_and_local_ones_are_not() {
+        let ws = workspace(12);
+        let lowered = ws.files.iter().map(|f| super::super::lower(f.id, f.is_std, &f.ast)).collect::<Vec<_>>();
+        let (model, _) = run_parallel_from(&ws, lowered, usize::MAX);
+        let mut names: Vec<(&str, ElementId)> = model.global_names().collect();
+        names.sort();
+        // s, c, d per file, each once although `c{i}` is declared twice.
+        assert_eq!(names.len(), 12 * 3);
+        for (name, id) in &names {
+            assert_eq!(model.lookup(name), Some(*id));
+            assert_eq!(model.name_of(*id), *name);
         }
-        // A name no global element has (a local one) is left out.
-        symbols.intern(&SmolStr::new("local"));
-        let global: Vec<Option<ElementId>> =
-            (0..words.len() as u32).map(|i| Some(ElementId(i))).chain([None]).collect();
-        let mut expected: Vec<&str> = words.to_vec();
-        expected.sort_unstable();
-        let names = sorted_names(&global, &symbols);
-        assert_eq!(names.keys().map(SmolStr::as_str).collect::<Vec<_>>(), expected);
-        assert_eq!(names["Cart112"], ElementId(2));
+        let again = model.lookup("c1").and_then(|id| model.get(id)).map(|e| e.label.clone());
+        assert_eq!(again, Some(Some("Again".into())), "a name declared twice means its first declaration, in load order");
+        assert_eq!(model.lookup("missing1"), None);
+        assert_eq!(model.lookup(""), None);
     }
 
     #[test]

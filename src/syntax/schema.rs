@@ -7,13 +7,15 @@ use crate::lang::{AuthScheme, Classification, Criticality, Protocol, Trust};
 /// A word of an enumerated attribute value (`high`, `rest`, `sync`): the schema's own copy of it,
 /// so that a model's millions of values borrow it instead of each holding a string. Cloning it
 /// copies a reference (it is not `Copy` so that readers written for a string value still read).
+/// It refers to the word's place in its set, one pointer, so that a model value holding a word
+/// takes sixteen bytes.
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct FixedWord(&'static str);
+pub struct FixedWord(&'static &'static str);
 
 impl FixedWord {
     /// The word of `allowed` (a [`Ty::Enum`] set) that `text` spells, if any.
     pub fn find(allowed: &'static [&'static str], text: &str) -> Option<FixedWord> {
-        allowed.iter().find(|w| same_word(w, text)).map(|w| FixedWord(w))
+        allowed.iter().find(|w| same_word(w, text)).map(FixedWord)
     }
 
     pub fn as_str(&self) -> &'static str {
@@ -29,46 +31,40 @@ impl std::ops::Deref for FixedWord {
     }
 }
 
-impl From<&'static str> for FixedWord {
-    fn from(word: &'static str) -> Self {
-        FixedWord(word)
-    }
-}
-
 impl From<FixedWord> for String {
     fn from(word: FixedWord) -> Self {
-        word.0.to_string()
+        word.as_str().to_string()
     }
 }
 
 impl From<FixedWord> for smol_str::SmolStr {
     fn from(word: FixedWord) -> Self {
-        smol_str::SmolStr::new_static(word.0)
+        smol_str::SmolStr::new_static(word.as_str())
     }
 }
 
 impl PartialEq<str> for FixedWord {
     fn eq(&self, other: &str) -> bool {
-        self.0 == other
+        self.as_str() == other
     }
 }
 
 impl PartialEq<&str> for FixedWord {
     fn eq(&self, other: &&str) -> bool {
-        self.0 == *other
+        self.as_str() == *other
     }
 }
 
 impl std::fmt::Display for FixedWord {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.0)
+        f.write_str(self.as_str())
     }
 }
 
 /// Prints as the string it is.
 impl std::fmt::Debug for FixedWord {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Debug::fmt(self.0, f)
+        std::fmt::Debug::fmt(self.as_str(), f)
     }
 }
 

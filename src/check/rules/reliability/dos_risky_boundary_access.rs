@@ -28,7 +28,7 @@ fn mitigates_dos(cx: &Ctx<'_>, id: ElementId) -> bool {
             cx.model.get(c).is_some_and(|c| {
                 c.attrs_named("mitigates")
                     .flat_map(|a| a.values())
-                    .any(|v| v.val == Val::Word("denial-of-service".into()))
+                    .any(|v| matches!(&v.val, Val::Word(w) if *w == "denial-of-service"))
             })
         })
     })
