@@ -203,7 +203,7 @@ pub struct Deps {
     reply: Vec<bool>,
     /// Dependency links, the declaring `uses` first, then flow steps, then event deliveries, each
     /// in index order; rules that keep one link per pair of elements keep the first.
-    order: Vec<usize>,
+    order: Vec<u32>,
 }
 
 impl Deps {
@@ -212,7 +212,7 @@ impl Deps {
         // Steps are indexed in flow order, so an earlier call is seen before its reply.
         let mut calls: FxHashSet<(ElementId, ElementId, ElementId)> = FxHashSet::default();
         // The dependency links of each origin in index order, concatenated instead of sorted.
-        let mut by_origin: [Vec<usize>; 3] = Default::default();
+        let mut by_origin: [Vec<u32>; 3] = Default::default();
         for (i, l) in links.iter().enumerate() {
             if let LinkOrigin::Step { flow, .. } = l.origin {
                 if l.reply {
@@ -230,7 +230,7 @@ impl Deps {
                 LinkOrigin::Event => 2,
             };
             if !reply[i] && l.from != l.to {
-                by_origin[rank].push(i);
+                by_origin[rank].push(i as u32);
             }
         }
         let order = by_origin.concat();
@@ -243,7 +243,7 @@ impl Deps {
 
     /// The dependency links with their index, declarations first.
     pub fn links<'c>(&'c self, facts: &'c Facts) -> impl Iterator<Item = (usize, &'c Link)> + Clone + 'c {
-        self.order.iter().filter_map(move |&i| facts.links.get(i).map(|l| (i, l)))
+        self.order.iter().filter_map(move |&i| facts.links.get(i as usize).map(|l| (i as usize, l)))
     }
 }
 
@@ -1213,33 +1213,36 @@ pub struct Zones<'m> {
     known: Option<&'m ZoneTable>,
 }
 
-/// What [`Zones`] answers about each zone, by element index (empty for other elements); built
-/// with the facts from the same walks.
+/// What [`Zones`] answers about each zone of the model, one row per zone in element order; built
+/// with the facts from the same walks. A model has few zones, so rows are found by binary search
+/// rather than kept in tables over every element.
 #[derive(Default)]
 pub struct ZoneTable {
-    trust: Vec<Option<usize>>,
-    network: Vec<Option<ElementId>>,
-    internet: Vec<bool>,
+    rows: Vec<(ElementId, ZoneRow)>,
+}
+
+#[derive(Clone, Copy)]
+struct ZoneRow {
+    trust: Option<usize>,
+    network: Option<ElementId>,
+    internet: bool,
 }
 
 impl ZoneTable {
-    /// The table for the given zones of the model.
+    /// The table for the given zones of the model, in element order.
     fn for_zones(model: &Model, zones_of_model: &[ElementId]) -> ZoneTable {
         let zones = Zones::new(model);
-        let n = model.elements.len();
-        let mut table = ZoneTable { trust: vec![None; n], network: vec![None; n], internet: vec![false; n] };
-        for &z in zones_of_model {
-            let i = z.0 as usize;
-            table.trust[i] = zones.trust(z);
-            table.network[i] = zones.network(z);
-            table.internet[i] = zones.is_internet(z);
-        }
-        table
+        let mut rows: Vec<(ElementId, ZoneRow)> = zones_of_model
+            .iter()
+            .map(|&z| (z, ZoneRow { trust: zones.trust(z), network: zones.network(z), internet: zones.is_internet(z) }))
+            .collect();
+        rows.sort_unstable_by_key(|(z, _)| *z);
+        ZoneTable { rows }
     }
 
-    /// Whether the table answers for `zone`: it was built for zones of this model.
-    fn has(&self, model: &Model, zone: ElementId) -> bool {
-        (zone.0 as usize) < self.trust.len() && model.get(zone).is_some_and(|e| e.kind == DeclKind::Zone)
+    /// The answers for `zone`, when it is a zone of the model the table was built for.
+    fn row(&self, zone: ElementId) -> Option<&ZoneRow> {
+        self.rows.binary_search_by_key(&zone, |(z, _)| *z).ok().map(|at| &self.rows[at].1)
     }
 }
 
@@ -1253,8 +1256,8 @@ impl<'m> Zones<'m> {
         Zones { model, known: Some(table) }
     }
 
-    fn table_for(&self, zone: ElementId) -> Option<&'m ZoneTable> {
-        self.known.filter(|t| t.has(self.model, zone))
+    fn table_for(&self, zone: ElementId) -> Option<&'m ZoneRow> {
+        self.known.and_then(|t| t.row(zone))
     }
 
     /// The enclosing zone: the nesting block, else the `parent` attribute.
@@ -1298,8 +1301,8 @@ impl<'m> Zones<'m> {
 
     /// Trust rank (none = 0 .. full = 4), inherited from enclosing zones.
     pub fn trust(&self, zone: ElementId) -> Option<usize> {
-        if let Some(t) = self.table_for(zone) {
-            return t.trust[zone.0 as usize];
+        if let Some(row) = self.table_for(zone) {
+            return row.trust;
         }
         self.find_in_chain(zone, |z| {
             self.model.get(z).and_then(|e| e.word("trust")).and_then(Trust::parse).map(Trust::rank)
@@ -1308,15 +1311,15 @@ impl<'m> Zones<'m> {
 
     /// The innermost network zone containing this zone (zones are network zones unless `kind logical`).
     pub fn network(&self, zone: ElementId) -> Option<ElementId> {
-        if let Some(t) = self.table_for(zone) {
-            return t.network[zone.0 as usize];
+        if let Some(row) = self.table_for(zone) {
+            return row.network;
         }
         self.find_in_chain(zone, |z| (self.model.get(z).and_then(|e| e.word("kind")) != Some("logical")).then_some(z))
     }
 
     pub fn is_internet(&self, zone: ElementId) -> bool {
-        if let Some(t) = self.table_for(zone) {
-            return t.internet[zone.0 as usize];
+        if let Some(row) = self.table_for(zone) {
+            return row.internet;
         }
         self.find_in_chain(zone, |z| self.model.get(z).is_some_and(|e| e.has_flag("internet")).then_some(())).is_some()
     }
