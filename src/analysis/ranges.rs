@@ -56,6 +56,13 @@ impl<T> Ranges<T> {
         Ranges { starts, items }
     }
 
+    /// No lists yet, with room for `lists` lists of `items` items in all.
+    pub fn with_capacity(lists: usize, items: usize) -> Self {
+        let mut starts = Vec::with_capacity(lists + 1);
+        starts.push(0);
+        Ranges { starts, items: Vec::with_capacity(items) }
+    }
+
     /// Appends a list after the last one.
     pub fn push_list(&mut self, list: impl IntoIterator<Item = T>) {
         self.items.extend(list);
