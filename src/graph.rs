@@ -72,23 +72,23 @@ pub fn component_of(n: usize, edge: impl Fn(usize, usize) -> Option<Option<usize
 /// order of their smallest node. Smaller components cost no allocation.
 pub fn groups(component: &[usize], min_len: usize) -> Vec<Vec<usize>> {
     let count = component.iter().map(|c| c + 1).max().unwrap_or(0);
-    let mut size = vec![0usize; count];
+    let mut size = vec![0u32; count];
     for &c in component {
         size[c] += 1;
     }
     // Nodes are visited in order, so each group comes out sorted and groups are ordered by their
     // first node when they are created at it.
-    let mut slot = vec![usize::MAX; count];
+    let mut slot = vec![u32::MAX; count];
     let mut out: Vec<Vec<usize>> = Vec::new();
     for (v, &c) in component.iter().enumerate() {
-        if size[c] < min_len {
+        if (size[c] as usize) < min_len {
             continue;
         }
-        if slot[c] == usize::MAX {
-            slot[c] = out.len();
-            out.push(Vec::with_capacity(size[c]));
+        if slot[c] == u32::MAX {
+            slot[c] = out.len() as u32;
+            out.push(Vec::with_capacity(size[c] as usize));
         }
-        out[slot[c]].push(v);
+        out[slot[c] as usize].push(v);
     }
     out
 }

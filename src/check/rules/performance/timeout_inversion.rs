@@ -68,20 +68,11 @@ fn timeout_inversion(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     // hold four or eight bytes: at 100,000 components the model has 285,000 elements.
     const NONE: u32 = u32::MAX;
     let mut downstream: Vec<u32> = vec![NONE; n];
-    // The latencies of each element's synchronous `uses`, summed (`NO_LATENCY` when it declares
-    // none); with its own latency, what it needs at p95 (see `needs`).
-    const NO_LATENCY: u64 = u64::MAX;
-    let mut uses_latency: Vec<u64> = vec![NO_LATENCY; n];
     for (i, l) in links.iter().enumerate().filter(|(_, l)| is_call(l)) {
         let Some(slot) = downstream.get_mut(l.from.0 as usize) else { continue };
         if let Some(w) = wait(l) {
             if *slot == NONE || wait(&links[*slot as usize]).is_some_and(|best| w > best) {
                 *slot = i as u32;
-            }
-        }
-        if let (LinkOrigin::Uses, Some(lat)) = (l.origin, l.latency) {
-            if let Some(sum) = uses_latency.get_mut(l.from.0 as usize) {
-                *sum = if *sum == NO_LATENCY { lat } else { *sum + lat };
             }
         }
     }
@@ -94,9 +85,16 @@ fn timeout_inversion(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     // so no timeouts can nest. That is one cause (the cycle), reported once per cycle.
     // Own latency plus the `uses` latencies; read only for the callees of timed calls, not for
     // every element of the model.
+    // The `uses` latencies are summed from the callee's own links when asked (once per callee),
+    // not kept in a table over every element.
     let needs = |id: ElementId| {
         let own = cx.model.get(id).and_then(|e| duration(e, "latency"));
-        match uses_latency.get(id.0 as usize).copied().filter(|&sum| sum != NO_LATENCY) {
+        let declared = cx.facts.outgoing.list(id.0 as usize).iter().map(|&i| &links[i]);
+        let uses_latency = declared
+            .filter(|l| is_call(l) && l.origin == LinkOrigin::Uses)
+            .filter_map(|l| l.latency)
+            .reduce(|sum, lat| sum + lat);
+        match uses_latency {
             Some(sum) => Some(own.unwrap_or(0) + sum),
             None => own,
         }
@@ -139,7 +137,9 @@ fn timeout_inversion(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     };
     let same_cycle = |a: ElementId, b: ElementId| cycle_of(a).is_some() && cycle_of(a) == cycle_of(b);
     let mut in_cycles: BTreeMap<u32, Vec<&Link>> = BTreeMap::new();
-    let mut seen = FxHashSet::default();
+    // Sized once: growing it held the old table and the new one at the same time.
+    let timed = cx.facts.links.iter().filter(|l| is_call(l) && l.timeout.is_some()).count();
+    let mut seen = FxHashSet::with_capacity_and_hasher(timed, Default::default());
     for l in cx.facts.links.iter().filter(|l| is_call(l)) {
         let Some(t) = l.timeout else { continue };
         if !seen.insert((l.from, l.to, t)) {
