@@ -6,6 +6,7 @@
 //! it, so what a diagram shows is what a rule judges.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -725,9 +726,9 @@ struct Walked {
     /// (data, component) for each `owns`.
     owns: Vec<(ElementId, ElementId)>,
     /// See [`handled_data`].
-    kept: Vec<(usize, ElementId)>,
+    kept: Vec<(u32, ElementId)>,
     /// (element index, data) for each `holds` of a user-declared component.
-    held: Vec<(usize, ElementId)>,
+    held: Vec<(u32, ElementId)>,
     zones: Vec<ElementId>,
     holes: Vec<Hole>,
     /// The links of `uses` and flow steps; one aimed at an interface still names the interface
@@ -737,8 +738,6 @@ struct Walked {
     carried: Vec<(ElementId, ElementId)>,
     /// Each event a component subscribes to or publishes.
     deliveries: Vec<Delivery>,
-    /// See [`Facts::mentioned_as_data`]; an element may be listed more than once.
-    mentioned: Vec<ElementId>,
 }
 
 /// An event a component subscribes to (`publishes == false`) or publishes.
@@ -750,8 +749,9 @@ struct Delivery {
 }
 
 impl Walked {
-    /// Reads the elements in `range`.
-    fn walk(model: &Model, range: std::ops::Range<usize>) -> Walked {
+    /// Reads the elements in `range`; the elements they name as data are marked in `mentioned`
+    /// (by element index, shared by the runs: a flag per element rather than a list of names).
+    fn walk(model: &Model, range: std::ops::Range<usize>, mentioned: &[AtomicBool]) -> Walked {
         let len = range.len();
         let mut w = Walked {
             provider: Vec::with_capacity(len),
@@ -780,11 +780,11 @@ impl Walked {
             w.container.push(if component { container_of(model, id) } else { None });
             if !e.from_std && (component || is_store_kind(Some(e.kind))) {
                 for name in ["owns", "holds", "carries"] {
-                    w.kept.extend(e.references(name).map(|d| (i, d)));
+                    w.kept.extend(e.references(name).map(|d| (id.0, d)));
                 }
             }
             if !e.from_std && component {
-                w.held.extend(e.references("holds").map(|d| (i, d)));
+                w.held.extend(e.references("holds").map(|d| (id.0, d)));
             }
             w.owner.push(e.reference("owner"));
             w.zone.push(e.attr("zone").map(|a| match a.first().map(|v| &v.val) {
@@ -814,7 +814,7 @@ impl Walked {
                     }
                 }
             }
-            mentioned_as_data(e, &mut w.mentioned);
+            mentioned_as_data(e, mentioned);
         }
         w
     }
@@ -849,27 +849,29 @@ impl Walked {
             holes: joined(w, |w| &mut w.holes),
             carried: joined(w, |w| &mut w.carried),
             deliveries: joined(w, |w| &mut w.deliveries),
-            mentioned: joined(w, |w| &mut w.mentioned),
         }
     }
 }
 
 /// The elements an element names as data: in its `owns`, `holds`, `carries`, `publishes` and
 /// `subscribes`, as an endpoint's request or response model, or in a step's `carries`.
-fn mentioned_as_data(e: &Element, out: &mut Vec<ElementId>) {
-    let refs = |v: &crate::semantic::model::Value| match v.val {
-        Val::Ref(id) => Some(id),
-        _ => None,
+fn mentioned_as_data(e: &Element, mentioned: &[AtomicBool]) {
+    let mut mark = |v: &crate::semantic::model::Value| {
+        if let Val::Ref(id) = v.val {
+            if let Some(m) = mentioned.get(id.0 as usize) {
+                m.store(true, Ordering::Relaxed);
+            }
+        }
     };
     // One pass over the attributes, not one per attribute name.
     for a in e.attrs.iter().filter(|a| matches!(a.name(), "owns" | "holds" | "carries" | "publishes" | "subscribes")) {
-        out.extend(a.values().filter_map(refs));
+        a.values().for_each(&mut mark);
     }
     for ep in &e.endpoints {
-        out.extend(ep.request.iter().chain(ep.response.iter()).filter_map(refs));
+        ep.request.iter().chain(ep.response.iter()).for_each(&mut mark);
     }
     for s in &e.steps {
-        out.extend(s.options.iter().filter(|a| a.name() == "carries").flat_map(|a| a.values()).filter_map(refs));
+        s.options.iter().filter(|a| a.name() == "carries").flat_map(|a| a.values()).for_each(&mut mark);
     }
 }
 
@@ -939,26 +941,22 @@ impl Facts {
     pub fn build(model: &Model) -> Facts {
         let n = model.elements.len();
         let threads = crate::parallel::threads_for(n, TWO_THREADS_FROM_ELEMENTS);
+        let mentioned: Vec<AtomicBool> = std::iter::repeat_with(|| AtomicBool::new(false)).take(n).collect();
         let mut walked = if threads > 1 {
             // More runs than threads, so that a thread left waiting for a core (other work on
             // the machine) does not hold up the whole walk.
             let run = n.div_ceil(WALK_RUNS_PER_THREAD * threads);
             let runs: Vec<std::ops::Range<usize>> = (0..n).step_by(run).map(|at| at..(at + run).min(n)).collect();
-            Walked::concat(crate::parallel::map_in_order(&runs, threads, |r| Walked::walk(model, r.clone())))
+            Walked::concat(crate::parallel::map_in_order(&runs, threads, |r| Walked::walk(model, r.clone(), &mentioned)))
         } else {
-            Walked::walk(model, 0..n)
+            Walked::walk(model, 0..n, &mentioned)
         };
         let stated = Stated::gather(model, &mut walked);
         // Zones first: the zone and system defaults of a link depend on where its ends are.
         let zone: ElementSlots = (0..n).map(|i| effective_zone(model, &stated, ElementId(i as u32), 0)).collect();
         let system = &stated.system;
-        let Walked { kinds, roles, traits, kept, held, zones, holes, links, carried, deliveries, mentioned, .. } = walked;
-        let mut mentioned_as_data = vec![false; n];
-        for id in mentioned {
-            if let Some(m) = mentioned_as_data.get_mut(id.0 as usize) {
-                *m = true;
-            }
-        }
+        let Walked { kinds, roles, traits, kept, held, zones, holes, links, carried, deliveries, .. } = walked;
+        let mentioned_as_data: Vec<bool> = mentioned.into_iter().map(AtomicBool::into_inner).collect();
         let (links, (owner, owners_of_data, provider, zone_table)) = join(
             threads,
             || {
@@ -1011,7 +1009,7 @@ impl Facts {
             threads,
             || {
                 let handled = handled_data(n, &kept, &links);
-                let held = Ranges::from_pairs(n, held.iter().copied()).into_sets();
+                let held = Ranges::from_pairs(n, held.iter().map(|&(at, d)| (at as usize, d))).into_sets();
                 let at_rest = at_rest_data(model, &handled, &held);
                 (handled, at_rest)
             },
@@ -1134,23 +1132,24 @@ fn share_pair_marks(links: &mut [Link]) {
 /// the source's, when the source is a store).
 fn judge_transit(model: &Model, links: &mut [Link]) {
     // Links are referred to by index, so that no protocol text is copied but the one chosen.
-    let mut pair: FxHashMap<(ElementId, ElementId), usize> = FxHashMap::default();
+    // Indices are u32: at 100,000 components the pair map holds 200,000 declaring links.
+    let mut pair: FxHashMap<(ElementId, ElementId), u32> = FxHashMap::default();
     // The one declaring link all declaring links to a store agree with; `None` on disagreement.
-    let mut store: FxHashMap<ElementId, Option<usize>> = FxHashMap::default();
+    let mut store: FxHashMap<ElementId, Option<u32>> = FxHashMap::default();
     for (i, l) in links.iter().enumerate() {
         let Some(p) = l.protocol else { continue };
-        pair.entry((l.from, l.to)).or_insert(i);
+        pair.entry((l.from, l.to)).or_insert(i as u32);
         for end in [l.from, l.to] {
             if is_store_kind(model.get(end).map(|e| e.kind)) {
-                let agreed = store.entry(end).or_insert(Some(i));
-                if agreed.is_some_and(|j| links[j].protocol != Some(p)) {
+                let agreed = store.entry(end).or_insert(Some(i as u32));
+                if agreed.is_some_and(|j| links[j as usize].protocol != Some(p)) {
                     *agreed = None;
                 }
             }
         }
     }
-    let protocol_of = |i: usize| links[i].protocol;
-    let local = |i: usize| links[i].protocol.map(Protocol::transport) == Some(Transport::Local);
+    let protocol_of = |i: u32| links[i as usize].protocol;
+    let local = |i: u32| links[i as usize].protocol.map(Protocol::transport) == Some(Transport::Local);
     let tech_wire = |id: ElementId| {
         let t = tech_of(model, id)?;
         let tech = model.get(t)?;
@@ -1747,11 +1746,11 @@ pub fn is_sensitive(model: &Model, data: ElementId, min: usize) -> bool {
 
 /// Data each component or store handles: what it owns, holds or carries (`kept`, see
 /// [`Stated::kept`]), and what its links carry; sorted, by element index.
-fn handled_data(n: usize, kept: &[(usize, ElementId)], links: &[Link]) -> Ranges<ElementId> {
+fn handled_data(n: usize, kept: &[(u32, ElementId)], links: &[Link]) -> Ranges<ElementId> {
     let carried = links.iter().flat_map(|l| {
         [l.from, l.to].into_iter().flat_map(move |end| l.carries.iter().map(move |&d| (end.0 as usize, d)))
     });
-    Ranges::from_pairs(n, kept.iter().copied().chain(carried)).into_sets()
+    Ranges::from_pairs(n, kept.iter().map(|&(at, d)| (at as usize, d)).chain(carried)).into_sets()
 }
 
 /// Data kept at rest: a store's handled data, a component's `holds` (`held`, sorted); empty for
