@@ -85,9 +85,9 @@ impl<T> Ranges<T> {
         // end replaces its old one once the list is read.
         let mut kept = 0;
         let mut from = 0;
-        for k in 1..starts.len() {
+        for end in starts.iter_mut().skip(1) {
             let list_start = kept;
-            let to = starts[k] as usize;
+            let to = *end as usize;
             sort(&mut items[from..to]);
             for i in from..to {
                 if kept == list_start || !same(&items[kept - 1], &items[i]) {
@@ -95,7 +95,7 @@ impl<T> Ranges<T> {
                     kept += 1;
                 }
             }
-            starts[k] = offset(kept);
+            *end = offset(kept);
             from = to;
         }
         items.truncate(kept);
