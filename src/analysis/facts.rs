@@ -209,6 +209,14 @@ impl ElementSlots {
     /// The slot of no element; no model has 2^32 elements.
     const EMPTY: u32 = u32::MAX;
 
+    fn with_capacity(len: usize) -> Self {
+        ElementSlots(Vec::with_capacity(len))
+    }
+
+    fn push(&mut self, slot: Option<ElementId>) {
+        self.0.push(slot.map_or(Self::EMPTY, |id| id.0));
+    }
+
     /// The element in slot `i`, `None` when empty or past the end.
     pub fn get(&self, i: usize) -> Option<ElementId> {
         self.0.get(i).copied().filter(|&v| v != Self::EMPTY).map(ElementId)
@@ -652,15 +660,15 @@ fn link_from_options(
 /// over the model (see [`Walked`]); by element index.
 struct Stated {
     /// The `provider` of an interface, else the first element that `exposes` it.
-    provider: Vec<Option<ElementId>>,
+    provider: ElementSlots,
     /// The components that `own` each data element, in declaration order.
     data_owners: Ranges<ElementId>,
     /// Its own `owner`.
-    owner: Vec<Option<ElementId>>,
+    owner: ElementSlots,
     /// Its own `zone` attribute: `Some(None)` when written but not a resolved reference.
     zone: Vec<Option<Option<ElementId>>>,
     /// The container of a component (see [`container_of`]).
-    container: Vec<Option<ElementId>>,
+    container: ElementSlots,
     /// The system each element belongs to; see [`Facts::system`].
     system: ElementSlots,
 }
@@ -671,14 +679,16 @@ impl Stated {
     fn gather(model: &Model, walked: &mut Walked) -> Stated {
         let n = model.elements.len();
         let mut provider = std::mem::take(&mut walked.provider);
-        let mut exposed_by: Vec<Option<ElementId>> = vec![None; n];
+        // The first element that exposes each interface fills a provider slot left empty; the
+        // slots are filled in declaration order, so the first exposer stays.
+        let mut exposed_by = ElementSlots(vec![ElementSlots::EMPTY; n]);
         for &(x, by) in &std::mem::take(&mut walked.exposes) {
-            if let Some(slot) = exposed_by.get_mut(x.0 as usize) {
-                slot.get_or_insert(by);
+            if exposed_by.get(x.0 as usize).is_none() && (x.0 as usize) < n {
+                exposed_by.0[x.0 as usize] = by.0;
             }
         }
-        for (p, exposer) in provider.iter_mut().zip(exposed_by) {
-            if p.is_none() {
+        for (p, exposer) in provider.0.iter_mut().zip(exposed_by.0) {
+            if *p == ElementSlots::EMPTY {
                 *p = exposer;
             }
         }
@@ -688,9 +698,9 @@ impl Stated {
         // Declaration order puts a container before its components, so theirs is known first.
         let mut system: Vec<Option<ElementId>> = vec![None; n];
         for (i, e) in model.elements.iter().enumerate() {
-            system[i] = effective_system(model, &system, e, walked.system[i]);
+            system[i] = effective_system(model, &system, e, walked.system.get(i));
         }
-        walked.system = Vec::new();
+        walked.system = ElementSlots::default();
         Stated {
             provider,
             data_owners,
@@ -702,7 +712,7 @@ impl Stated {
     }
 
     fn provider(&self, id: ElementId) -> Option<ElementId> {
-        self.provider.get(id.0 as usize).copied().flatten()
+        self.provider.get(id.0 as usize)
     }
 }
 
@@ -713,12 +723,12 @@ impl Stated {
 struct Walked {
     /// By element of the run: an interface's own `provider`, the `owner`, the `zone` (see
     /// [`Stated::zone`]), a component's container and the `system` attribute.
-    provider: Vec<Option<ElementId>>,
+    provider: ElementSlots,
     kinds: Vec<DeclKind>,
-    owner: Vec<Option<ElementId>>,
+    owner: ElementSlots,
     zone: Vec<Option<Option<ElementId>>>,
-    container: Vec<Option<ElementId>>,
-    system: Vec<Option<ElementId>>,
+    container: ElementSlots,
+    system: ElementSlots,
     roles: Vec<u16>,
     traits: Vec<PackedTraits>,
     /// (interface, element) for each `exposes`.
@@ -754,12 +764,12 @@ impl Walked {
     fn walk(model: &Model, range: std::ops::Range<usize>, mentioned: &[AtomicBool]) -> Walked {
         let len = range.len();
         let mut w = Walked {
-            provider: Vec::with_capacity(len),
+            provider: ElementSlots::with_capacity(len),
             kinds: Vec::with_capacity(len),
-            owner: Vec::with_capacity(len),
+            owner: ElementSlots::with_capacity(len),
             zone: Vec::with_capacity(len),
-            container: Vec::with_capacity(len),
-            system: Vec::with_capacity(len),
+            container: ElementSlots::with_capacity(len),
+            system: ElementSlots::with_capacity(len),
             roles: Vec::with_capacity(len),
             traits: Vec::with_capacity(len),
             ..Walked::default()
@@ -833,12 +843,12 @@ impl Walked {
         let w = &mut walks[..];
         Walked {
             links: joined(w, |w| &mut w.links),
-            provider: joined(w, |w| &mut w.provider),
+            provider: ElementSlots(joined(w, |w| &mut w.provider.0)),
             kinds: joined(w, |w| &mut w.kinds),
-            owner: joined(w, |w| &mut w.owner),
+            owner: ElementSlots(joined(w, |w| &mut w.owner.0)),
             zone: joined(w, |w| &mut w.zone),
-            container: joined(w, |w| &mut w.container),
-            system: joined(w, |w| &mut w.system),
+            container: ElementSlots(joined(w, |w| &mut w.container.0)),
+            system: ElementSlots(joined(w, |w| &mut w.system.0)),
             roles: joined(w, |w| &mut w.roles),
             traits: joined(w, |w| &mut w.traits),
             exposes: joined(w, |w| &mut w.exposes),
@@ -884,7 +894,7 @@ fn effective_zone(model: &Model, stated: &Stated, id: ElementId, depth: usize) -
         DeclKind::Zone => Some(id),
         DeclKind::Interface => stated.provider(id).and_then(|p| effective_zone(model, stated, p, depth + 1)),
         DeclKind::Component if stated.zone[i].is_none() && depth < 64 => {
-            stated.container[i].and_then(|c| effective_zone(model, stated, c, depth + 1))
+            stated.container.get(i).and_then(|c| effective_zone(model, stated, c, depth + 1))
         }
         _ => stated.zone[i].flatten(),
     }
@@ -993,12 +1003,8 @@ impl Facts {
                         (!owners.is_empty()).then(|| (ElementId(i as u32), owners.to_vec()))
                     })
                     .collect();
-                let provider: BTreeMap<ElementId, ElementId> = stated
-                    .provider
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(i, p)| p.map(|p| (ElementId(i as u32), p)))
-                    .collect();
+                let provider: BTreeMap<ElementId, ElementId> =
+                    (0..n).filter_map(|i| stated.provider.get(i).map(|p| (ElementId(i as u32), p))).collect();
                 (owner, owners_of_data, provider, ZoneTable::for_zones(model, &zones))
             },
         );
@@ -1200,17 +1206,17 @@ fn inherited_owner(
 ) -> Option<ElementId> {
     let i = id.0 as usize;
     let e = model.get(id)?;
-    if let Some(o) = stated.owner[i] {
+    if let Some(o) = stated.owner.get(i) {
         return Some(o);
     }
     if depth > 8 {
         return None;
     }
     let next = match e.kind {
-        DeclKind::Interface => stated.provider[i],
+        DeclKind::Interface => stated.provider.get(i),
         DeclKind::Data | DeclKind::Event => stated.data_owners[i].first().copied(),
-        DeclKind::Component if stated.container[i].is_some() => stated.container[i],
-        _ => return system.get(i).and_then(|s| stated.owner.get(s.0 as usize).copied().flatten()),
+        DeclKind::Component if stated.container.get(i).is_some() => stated.container.get(i),
+        _ => return system.get(i).and_then(|s| stated.owner.get(s.0 as usize)),
     };
     next.and_then(|x| inherited_owner(model, stated, system, x, depth + 1))
 }
