@@ -6,7 +6,7 @@
 
 use rustc_hash::FxHashMap;
 
-use super::facts::{Link, LinkOrigin, Zones};
+use super::facts::{ElementSlots, Link, LinkOrigin, Zones};
 use crate::lang::vocab::Transport;
 use crate::lang::{AuthScheme, Protocol};
 use crate::semantic::model::{ElementId, Model};
@@ -27,13 +27,13 @@ pub type StatedDefault<T> = (T, ElementId);
 /// innermost first, then the system both ends belong to.
 fn scopes(
     model: &Model,
-    zone_of: &[Option<ElementId>],
-    system_of: &[Option<ElementId>],
+    zone_of: &ElementSlots,
+    system_of: &ElementSlots,
     from: ElementId,
     to: ElementId,
 ) -> Vec<ElementId> {
-    let zone = |id: ElementId| zone_of.get(id.0 as usize).copied().flatten();
-    let system = |id: ElementId| system_of.get(id.0 as usize).copied().flatten();
+    let zone = |id: ElementId| zone_of.get(id.0 as usize);
+    let system = |id: ElementId| system_of.get(id.0 as usize);
     let mut out = Vec::new();
     if let (Some(a), Some(b)) = (zone(from), zone(to)) {
         let zones = Zones::new(model);
@@ -53,8 +53,8 @@ fn scopes(
 /// same place says otherwise.
 pub fn for_link(
     model: &Model,
-    zone_of: &[Option<ElementId>],
-    system_of: &[Option<ElementId>],
+    zone_of: &ElementSlots,
+    system_of: &ElementSlots,
     from: ElementId,
     to: ElementId,
 ) -> (Option<StatedDefault<Protocol>>, Option<StatedDefault<AuthScheme>>) {
@@ -72,14 +72,15 @@ pub fn for_link(
 /// the `uses` between the same two elements (through the same interface when both name one),
 /// then every link takes the defaults of the zones and system around both its ends (a local
 /// link, in-process or a file, takes no default authentication).
-pub fn apply(model: &Model, zone_of: &[Option<ElementId>], system_of: &[Option<ElementId>], links: &mut [Link]) {
-    // The first `uses` between two elements, and the first through each interface.
-    let mut declared: FxHashMap<(ElementId, ElementId), usize> = FxHashMap::default();
-    let mut declared_via: FxHashMap<(ElementId, ElementId, ElementId), usize> = FxHashMap::default();
+pub fn apply(model: &Model, zone_of: &ElementSlots, system_of: &ElementSlots, links: &mut [Link]) {
+    // The first `uses` between two elements, and the first through each interface; link
+    // indices are u32, as at 100,000 components the maps hold 150,000 declarations.
+    let mut declared: FxHashMap<(ElementId, ElementId), u32> = FxHashMap::default();
+    let mut declared_via: FxHashMap<(ElementId, ElementId, ElementId), u32> = FxHashMap::default();
     for (i, l) in links.iter().enumerate().filter(|(_, l)| l.origin == LinkOrigin::Uses) {
-        declared.entry((l.from, l.to)).or_insert(i);
+        declared.entry((l.from, l.to)).or_insert(i as u32);
         if let Some(via) = l.via {
-            declared_via.entry((l.from, l.to, via)).or_insert(i);
+            declared_via.entry((l.from, l.to, via)).or_insert(i as u32);
         }
     }
     for i in 0..links.len() {
@@ -88,7 +89,7 @@ pub fn apply(model: &Model, zone_of: &[Option<ElementId>], system_of: &[Option<E
         }
         let (from, to) = (links[i].from, links[i].to);
         let through_same = links[i].via.and_then(|via| declared_via.get(&(from, to, via)));
-        let Some(&j) = through_same.or_else(|| declared.get(&(from, to))) else { continue };
+        let Some(j) = through_same.or_else(|| declared.get(&(from, to))).map(|&j| j as usize) else { continue };
         let (protocol, encrypted, auth, authz) = (links[j].protocol, links[j].encrypted, links[j].auth, links[j].authz);
         let step = &mut links[i];
         if step.protocol.is_none() && protocol.is_some() && !step.unreadable.contains(&"protocol") {
@@ -111,7 +112,7 @@ pub fn apply(model: &Model, zone_of: &[Option<ElementId>], system_of: &[Option<E
     type Scope = (Option<ElementId>, Option<ElementId>, Option<ElementId>, Option<ElementId>);
     type Found = (Option<StatedDefault<Protocol>>, Option<StatedDefault<AuthScheme>>);
     let mut defaults: FxHashMap<Scope, Found> = FxHashMap::default();
-    let at = |list: &[Option<ElementId>], id: ElementId| list.get(id.0 as usize).copied().flatten();
+    let at = |list: &ElementSlots, id: ElementId| list.get(id.0 as usize);
     for l in links.iter_mut() {
         if l.protocol.is_some() && l.auth.is_some() {
             continue;

@@ -6,6 +6,7 @@
 //! it, so what a diagram shows is what a rule judges.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -162,12 +163,12 @@ pub struct Facts {
     pub incoming: Ranges<usize>,
     /// Owning team or person after inheritance (component <- its container <- system, interface
     /// <- provider).
-    pub owner: Vec<Option<ElementId>>,
+    pub owner: ElementSlots,
     /// Effective zone of each element (a component without one runs in its container's).
-    pub zone: Vec<Option<ElementId>>,
+    pub zone: ElementSlots,
     /// The system each element belongs to: the system it is declared in, else its `system`
     /// attribute, else its container's.
-    pub system: Vec<Option<ElementId>>,
+    pub system: ElementSlots,
     /// Components that declare `owns` for each data element.
     pub owners_of_data: BTreeMap<ElementId, Vec<ElementId>>,
     /// Provider of each interface (`provider` or the component that `exposes` it).
@@ -181,10 +182,11 @@ pub struct Facts {
     pub at_rest: Ranges<ElementId>,
     /// Every `?` hole of a user-declared element, in declaration order.
     pub holes: Vec<Hole>,
-    /// What each element is for the security rules, by element index.
-    pub roles: Vec<Roles>,
-    /// What many rules ask of each element, by element index.
-    pub traits: Vec<Traits>,
+    /// What each element is for the security rules, by element index, packed (see
+    /// [`Facts::roles`]): two bytes each instead of eleven.
+    roles: Vec<u16>,
+    /// What many rules ask of each element, by element index, packed (see [`Facts::traits`]).
+    traits: Vec<PackedTraits>,
     /// Trust, network and internet exposure of every zone; see [`Facts::zones`].
     pub zone_table: ZoneTable,
     /// Which links are dependencies, for the coupling and ownership rules.
@@ -197,13 +199,51 @@ pub struct Facts {
     pub(crate) graphs: super::graphs::Cache,
 }
 
+/// One optional element per element of the model, four bytes each (an `Option<ElementId>` takes
+/// eight): the facts keep several such tables over all 285,000 elements of a 100,000-component
+/// model.
+#[derive(Clone, Debug, Default)]
+pub struct ElementSlots(Vec<u32>);
+
+impl ElementSlots {
+    /// The slot of no element; no model has 2^32 elements.
+    const EMPTY: u32 = u32::MAX;
+
+    fn with_capacity(len: usize) -> Self {
+        ElementSlots(Vec::with_capacity(len))
+    }
+
+    fn push(&mut self, slot: Option<ElementId>) {
+        self.0.push(slot.map_or(Self::EMPTY, |id| id.0));
+    }
+
+    /// The element in slot `i`, `None` when empty or past the end.
+    pub fn get(&self, i: usize) -> Option<ElementId> {
+        self.0.get(i).copied().filter(|&v| v != Self::EMPTY).map(ElementId)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl FromIterator<Option<ElementId>> for ElementSlots {
+    fn from_iter<I: IntoIterator<Item = Option<ElementId>>>(slots: I) -> Self {
+        ElementSlots(slots.into_iter().map(|s| s.map_or(Self::EMPTY, |id| id.0)).collect())
+    }
+}
+
 /// Which links are dependencies: not a reply step (marked `reply`, or a sync step back over an
 /// earlier call of the same flow), not a self-link.
 pub struct Deps {
     reply: Vec<bool>,
     /// Dependency links, the declaring `uses` first, then flow steps, then event deliveries, each
     /// in index order; rules that keep one link per pair of elements keep the first.
-    order: Vec<usize>,
+    order: Vec<u32>,
 }
 
 impl Deps {
@@ -212,7 +252,7 @@ impl Deps {
         // Steps are indexed in flow order, so an earlier call is seen before its reply.
         let mut calls: FxHashSet<(ElementId, ElementId, ElementId)> = FxHashSet::default();
         // The dependency links of each origin in index order, concatenated instead of sorted.
-        let mut by_origin: [Vec<usize>; 3] = Default::default();
+        let mut by_origin: [Vec<u32>; 3] = Default::default();
         for (i, l) in links.iter().enumerate() {
             if let LinkOrigin::Step { flow, .. } = l.origin {
                 if l.reply {
@@ -230,7 +270,7 @@ impl Deps {
                 LinkOrigin::Event => 2,
             };
             if !reply[i] && l.from != l.to {
-                by_origin[rank].push(i);
+                by_origin[rank].push(i as u32);
             }
         }
         let order = by_origin.concat();
@@ -243,7 +283,7 @@ impl Deps {
 
     /// The dependency links with their index, declarations first.
     pub fn links<'c>(&'c self, facts: &'c Facts) -> impl Iterator<Item = (usize, &'c Link)> + Clone + 'c {
-        self.order.iter().filter_map(move |&i| facts.links.get(i).map(|l| (i, l)))
+        self.order.iter().filter_map(move |&i| facts.links.get(i as usize).map(|l| (i as usize, l)))
     }
 }
 
@@ -276,6 +316,42 @@ pub struct Roles {
 }
 
 impl Roles {
+    /// The roles as bits, in field order: the facts keep two bytes per element.
+    fn to_bits(self) -> u16 {
+        let roles = [
+            self.guard,
+            self.load_balancer,
+            self.edge_cache,
+            self.vault,
+            self.identity_provider,
+            self.monitoring,
+            self.build_pipeline,
+            self.source_repository,
+            self.web_server,
+            self.frontend,
+            self.person,
+        ];
+        roles.iter().enumerate().fold(0, |bits, (at, &role)| bits | (u16::from(role) << at))
+    }
+
+    /// The roles [`Roles::to_bits`] packed.
+    fn from_bits(bits: u16) -> Roles {
+        let role = |at: u16| bits & (1 << at) != 0;
+        Roles {
+            guard: role(0),
+            load_balancer: role(1),
+            edge_cache: role(2),
+            vault: role(3),
+            identity_provider: role(4),
+            monitoring: role(5),
+            build_pipeline: role(6),
+            source_repository: role(7),
+            web_server: role(8),
+            frontend: role(9),
+            person: role(10),
+        }
+    }
+
     /// Gateways, WAFs, reverse proxies, load balancers and CDNs pass traffic to a backend.
     pub fn forwards(&self) -> bool {
         self.guard || self.load_balancer || self.edge_cache
@@ -317,6 +393,40 @@ impl Traits {
     /// Classified at rank `min` or above, personal data, or credentials; see [`is_sensitive`].
     pub fn is_sensitive(&self, min: usize) -> bool {
         self.classification.is_some_and(|c| c.rank() >= min) || self.pii || self.credentials
+    }
+}
+
+/// [`Traits`] as the facts keep them: the two ratings and the marks as bits, three bytes per
+/// element instead of eight.
+#[derive(Clone, Copy, Debug, Default)]
+struct PackedTraits {
+    criticality: Option<Criticality>,
+    classification: Option<Classification>,
+    marks: u8,
+}
+
+impl PackedTraits {
+    fn pack(t: Traits) -> PackedTraits {
+        let marks = [t.pii, t.credentials, t.relay, t.tooling, t.user_device, t.anonymous_interface];
+        PackedTraits {
+            criticality: t.criticality,
+            classification: t.classification,
+            marks: marks.iter().enumerate().fold(0, |bits, (at, &mark)| bits | (u8::from(mark) << at)),
+        }
+    }
+
+    fn unpack(self) -> Traits {
+        let mark = |at: u8| self.marks & (1 << at) != 0;
+        Traits {
+            criticality: self.criticality,
+            classification: self.classification,
+            pii: mark(0),
+            credentials: mark(1),
+            relay: mark(2),
+            tooling: mark(3),
+            user_device: mark(4),
+            anonymous_interface: mark(5),
+        }
     }
 }
 
@@ -550,17 +660,17 @@ fn link_from_options(
 /// over the model (see [`Walked`]); by element index.
 struct Stated {
     /// The `provider` of an interface, else the first element that `exposes` it.
-    provider: Vec<Option<ElementId>>,
+    provider: ElementSlots,
     /// The components that `own` each data element, in declaration order.
-    data_owners: Vec<Vec<ElementId>>,
+    data_owners: Ranges<ElementId>,
     /// Its own `owner`.
-    owner: Vec<Option<ElementId>>,
+    owner: ElementSlots,
     /// Its own `zone` attribute: `Some(None)` when written but not a resolved reference.
     zone: Vec<Option<Option<ElementId>>>,
     /// The container of a component (see [`container_of`]).
-    container: Vec<Option<ElementId>>,
+    container: ElementSlots,
     /// The system each element belongs to; see [`Facts::system`].
-    system: Vec<Option<ElementId>>,
+    system: ElementSlots,
 }
 
 impl Stated {
@@ -569,40 +679,40 @@ impl Stated {
     fn gather(model: &Model, walked: &mut Walked) -> Stated {
         let n = model.elements.len();
         let mut provider = std::mem::take(&mut walked.provider);
-        let mut exposed_by: Vec<Option<ElementId>> = vec![None; n];
-        for &(x, by) in &walked.exposes {
-            if let Some(slot) = exposed_by.get_mut(x.0 as usize) {
-                slot.get_or_insert(by);
+        // The first element that exposes each interface fills a provider slot left empty; the
+        // slots are filled in declaration order, so the first exposer stays.
+        let mut exposed_by = ElementSlots(vec![ElementSlots::EMPTY; n]);
+        for &(x, by) in &std::mem::take(&mut walked.exposes) {
+            if exposed_by.get(x.0 as usize).is_none() && (x.0 as usize) < n {
+                exposed_by.0[x.0 as usize] = by.0;
             }
         }
-        for (p, exposer) in provider.iter_mut().zip(exposed_by) {
-            if p.is_none() {
+        for (p, exposer) in provider.0.iter_mut().zip(exposed_by.0) {
+            if *p == ElementSlots::EMPTY {
                 *p = exposer;
             }
         }
-        let mut data_owners: Vec<Vec<ElementId>> = vec![Vec::new(); n];
-        for &(d, by) in &walked.owns {
-            if let Some(owners) = data_owners.get_mut(d.0 as usize) {
-                owners.push(by);
-            }
-        }
+        let owns = std::mem::take(&mut walked.owns);
+        let data_owners = Ranges::from_pairs(n, owns.iter().map(|&(d, by)| (d.0 as usize, by)));
+        drop(owns);
         // Declaration order puts a container before its components, so theirs is known first.
         let mut system: Vec<Option<ElementId>> = vec![None; n];
         for (i, e) in model.elements.iter().enumerate() {
-            system[i] = effective_system(model, &system, e, walked.system[i]);
+            system[i] = effective_system(model, &system, e, walked.system.get(i));
         }
+        walked.system = ElementSlots::default();
         Stated {
             provider,
             data_owners,
             owner: std::mem::take(&mut walked.owner),
             zone: std::mem::take(&mut walked.zone),
             container: std::mem::take(&mut walked.container),
-            system,
+            system: system.into_iter().collect(),
         }
     }
 
     fn provider(&self, id: ElementId) -> Option<ElementId> {
-        self.provider.get(id.0 as usize).copied().flatten()
+        self.provider.get(id.0 as usize)
     }
 }
 
@@ -613,22 +723,22 @@ impl Stated {
 struct Walked {
     /// By element of the run: an interface's own `provider`, the `owner`, the `zone` (see
     /// [`Stated::zone`]), a component's container and the `system` attribute.
-    provider: Vec<Option<ElementId>>,
+    provider: ElementSlots,
     kinds: Vec<DeclKind>,
-    owner: Vec<Option<ElementId>>,
+    owner: ElementSlots,
     zone: Vec<Option<Option<ElementId>>>,
-    container: Vec<Option<ElementId>>,
-    system: Vec<Option<ElementId>>,
-    roles: Vec<Roles>,
-    traits: Vec<Traits>,
+    container: ElementSlots,
+    system: ElementSlots,
+    roles: Vec<u16>,
+    traits: Vec<PackedTraits>,
     /// (interface, element) for each `exposes`.
     exposes: Vec<(ElementId, ElementId)>,
     /// (data, component) for each `owns`.
     owns: Vec<(ElementId, ElementId)>,
     /// See [`handled_data`].
-    kept: Vec<(usize, ElementId)>,
+    kept: Vec<(u32, ElementId)>,
     /// (element index, data) for each `holds` of a user-declared component.
-    held: Vec<(usize, ElementId)>,
+    held: Vec<(u32, ElementId)>,
     zones: Vec<ElementId>,
     holes: Vec<Hole>,
     /// The links of `uses` and flow steps; one aimed at an interface still names the interface
@@ -638,8 +748,6 @@ struct Walked {
     carried: Vec<(ElementId, ElementId)>,
     /// Each event a component subscribes to or publishes.
     deliveries: Vec<Delivery>,
-    /// See [`Facts::mentioned_as_data`]; an element may be listed more than once.
-    mentioned: Vec<ElementId>,
 }
 
 /// An event a component subscribes to (`publishes == false`) or publishes.
@@ -651,16 +759,17 @@ struct Delivery {
 }
 
 impl Walked {
-    /// Reads the elements in `range`.
-    fn walk(model: &Model, range: std::ops::Range<usize>) -> Walked {
+    /// Reads the elements in `range`; the elements they name as data are marked in `mentioned`
+    /// (by element index, shared by the runs: a flag per element rather than a list of names).
+    fn walk(model: &Model, range: std::ops::Range<usize>, mentioned: &[AtomicBool]) -> Walked {
         let len = range.len();
         let mut w = Walked {
-            provider: Vec::with_capacity(len),
+            provider: ElementSlots::with_capacity(len),
             kinds: Vec::with_capacity(len),
-            owner: Vec::with_capacity(len),
+            owner: ElementSlots::with_capacity(len),
             zone: Vec::with_capacity(len),
-            container: Vec::with_capacity(len),
-            system: Vec::with_capacity(len),
+            container: ElementSlots::with_capacity(len),
+            system: ElementSlots::with_capacity(len),
             roles: Vec::with_capacity(len),
             traits: Vec::with_capacity(len),
             ..Walked::default()
@@ -681,11 +790,11 @@ impl Walked {
             w.container.push(if component { container_of(model, id) } else { None });
             if !e.from_std && (component || is_store_kind(Some(e.kind))) {
                 for name in ["owns", "holds", "carries"] {
-                    w.kept.extend(e.references(name).map(|d| (i, d)));
+                    w.kept.extend(e.references(name).map(|d| (id.0, d)));
                 }
             }
             if !e.from_std && component {
-                w.held.extend(e.references("holds").map(|d| (i, d)));
+                w.held.extend(e.references("holds").map(|d| (id.0, d)));
             }
             w.owner.push(e.reference("owner"));
             w.zone.push(e.attr("zone").map(|a| match a.first().map(|v| &v.val) {
@@ -694,8 +803,8 @@ impl Walked {
             }));
             w.system.push(e.reference("system"));
             let (roles, traits) = element_facts(model, e, id);
-            w.roles.push(roles);
-            w.traits.push(traits);
+            w.roles.push(roles.to_bits());
+            w.traits.push(PackedTraits::pack(traits));
             if e.kind == DeclKind::Zone {
                 w.zones.push(id);
             }
@@ -715,50 +824,64 @@ impl Walked {
                     }
                 }
             }
-            mentioned_as_data(e, &mut w.mentioned);
+            mentioned_as_data(e, mentioned);
         }
         w
     }
 
-    /// Appends the walk of the run that follows this one.
-    fn append(&mut self, mut next: Walked) {
-        self.provider.append(&mut next.provider);
-        self.kinds.append(&mut next.kinds);
-        self.owner.append(&mut next.owner);
-        self.zone.append(&mut next.zone);
-        self.container.append(&mut next.container);
-        self.system.append(&mut next.system);
-        self.roles.append(&mut next.roles);
-        self.traits.append(&mut next.traits);
-        self.exposes.append(&mut next.exposes);
-        self.owns.append(&mut next.owns);
-        self.kept.append(&mut next.kept);
-        self.held.append(&mut next.held);
-        self.zones.append(&mut next.zones);
-        self.holes.append(&mut next.holes);
-        self.links.append(&mut next.links);
-        self.carried.append(&mut next.carried);
-        self.deliveries.append(&mut next.deliveries);
-        self.mentioned.append(&mut next.mentioned);
+    /// The walks of consecutive runs joined in order. Each list is allocated once at its full
+    /// length and each run's part freed as soon as it is moved: growing the first run's lists
+    /// instead copied the links (35 MB at 100,000 components) through ever larger buffers.
+    fn concat(mut walks: Vec<Walked>) -> Walked {
+        fn joined<T>(walks: &mut [Walked], part: impl Fn(&mut Walked) -> &mut Vec<T>) -> Vec<T> {
+            let mut all = Vec::with_capacity(walks.iter_mut().map(|w| part(w).len()).sum());
+            for w in walks.iter_mut() {
+                all.append(&mut std::mem::take(part(w)));
+            }
+            all
+        }
+        let w = &mut walks[..];
+        Walked {
+            links: joined(w, |w| &mut w.links),
+            provider: ElementSlots(joined(w, |w| &mut w.provider.0)),
+            kinds: joined(w, |w| &mut w.kinds),
+            owner: ElementSlots(joined(w, |w| &mut w.owner.0)),
+            zone: joined(w, |w| &mut w.zone),
+            container: ElementSlots(joined(w, |w| &mut w.container.0)),
+            system: ElementSlots(joined(w, |w| &mut w.system.0)),
+            roles: joined(w, |w| &mut w.roles),
+            traits: joined(w, |w| &mut w.traits),
+            exposes: joined(w, |w| &mut w.exposes),
+            owns: joined(w, |w| &mut w.owns),
+            kept: joined(w, |w| &mut w.kept),
+            held: joined(w, |w| &mut w.held),
+            zones: joined(w, |w| &mut w.zones),
+            holes: joined(w, |w| &mut w.holes),
+            carried: joined(w, |w| &mut w.carried),
+            deliveries: joined(w, |w| &mut w.deliveries),
+        }
     }
 }
 
 /// The elements an element names as data: in its `owns`, `holds`, `carries`, `publishes` and
 /// `subscribes`, as an endpoint's request or response model, or in a step's `carries`.
-fn mentioned_as_data(e: &Element, out: &mut Vec<ElementId>) {
-    let refs = |v: &crate::semantic::model::Value| match v.val {
-        Val::Ref(id) => Some(id),
-        _ => None,
+fn mentioned_as_data(e: &Element, mentioned: &[AtomicBool]) {
+    let mut mark = |v: &crate::semantic::model::Value| {
+        if let Val::Ref(id) = v.val {
+            if let Some(m) = mentioned.get(id.0 as usize) {
+                m.store(true, Ordering::Relaxed);
+            }
+        }
     };
     // One pass over the attributes, not one per attribute name.
     for a in e.attrs.iter().filter(|a| matches!(a.name(), "owns" | "holds" | "carries" | "publishes" | "subscribes")) {
-        out.extend(a.values().filter_map(refs));
+        a.values().for_each(&mut mark);
     }
     for ep in &e.endpoints {
-        out.extend(ep.request.iter().chain(ep.response.iter()).filter_map(refs));
+        ep.request.iter().chain(ep.response.iter()).for_each(&mut mark);
     }
     for s in &e.steps {
-        out.extend(s.options.iter().filter(|a| a.name() == "carries").flat_map(|a| a.values()).filter_map(refs));
+        s.options.iter().filter(|a| a.name() == "carries").flat_map(|a| a.values()).for_each(&mut mark);
     }
 }
 
@@ -771,7 +894,7 @@ fn effective_zone(model: &Model, stated: &Stated, id: ElementId, depth: usize) -
         DeclKind::Zone => Some(id),
         DeclKind::Interface => stated.provider(id).and_then(|p| effective_zone(model, stated, p, depth + 1)),
         DeclKind::Component if stated.zone[i].is_none() && depth < 64 => {
-            stated.container[i].and_then(|c| effective_zone(model, stated, c, depth + 1))
+            stated.container.get(i).and_then(|c| effective_zone(model, stated, c, depth + 1))
         }
         _ => stated.zone[i].flatten(),
     }
@@ -828,30 +951,22 @@ impl Facts {
     pub fn build(model: &Model) -> Facts {
         let n = model.elements.len();
         let threads = crate::parallel::threads_for(n, TWO_THREADS_FROM_ELEMENTS);
+        let mentioned: Vec<AtomicBool> = std::iter::repeat_with(|| AtomicBool::new(false)).take(n).collect();
         let mut walked = if threads > 1 {
             // More runs than threads, so that a thread left waiting for a core (other work on
             // the machine) does not hold up the whole walk.
             let run = n.div_ceil(WALK_RUNS_PER_THREAD * threads);
             let runs: Vec<std::ops::Range<usize>> = (0..n).step_by(run).map(|at| at..(at + run).min(n)).collect();
-            let mut walks = crate::parallel::map_in_order(&runs, threads, |r| Walked::walk(model, r.clone())).into_iter();
-            let mut walked = walks.next().unwrap_or_default();
-            walks.for_each(|w| walked.append(w));
-            walked
+            Walked::concat(crate::parallel::map_in_order(&runs, threads, |r| Walked::walk(model, r.clone(), &mentioned)))
         } else {
-            Walked::walk(model, 0..n)
+            Walked::walk(model, 0..n, &mentioned)
         };
         let stated = Stated::gather(model, &mut walked);
         // Zones first: the zone and system defaults of a link depend on where its ends are.
-        let zone: Vec<Option<ElementId>> =
-            (0..n).map(|i| effective_zone(model, &stated, ElementId(i as u32), 0)).collect();
+        let zone: ElementSlots = (0..n).map(|i| effective_zone(model, &stated, ElementId(i as u32), 0)).collect();
         let system = &stated.system;
-        let Walked { kinds, roles, traits, kept, held, zones, holes, links, carried, deliveries, mentioned, .. } = walked;
-        let mut mentioned_as_data = vec![false; n];
-        for id in mentioned {
-            if let Some(m) = mentioned_as_data.get_mut(id.0 as usize) {
-                *m = true;
-            }
-        }
+        let Walked { kinds, roles, traits, kept, held, zones, holes, links, carried, deliveries, .. } = walked;
+        let mentioned_as_data: Vec<bool> = mentioned.into_iter().map(AtomicBool::into_inner).collect();
         let (links, (owner, owners_of_data, provider, zone_table)) = join(
             threads,
             || {
@@ -880,29 +995,27 @@ impl Facts {
             || {
                 // Every `owns` is known before owners are inherited: data takes its owning
                 // component's owner whatever the declaration order.
-                let owner: Vec<Option<ElementId>> =
+                let owner: ElementSlots =
                     (0..n).map(|i| inherited_owner(model, &stated, system, ElementId(i as u32), 0)).collect();
-                let owners_of_data: BTreeMap<ElementId, Vec<ElementId>> = stated
-                    .data_owners
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, owners)| !owners.is_empty())
-                    .map(|(i, owners)| (ElementId(i as u32), owners.clone()))
+                let owners_of_data: BTreeMap<ElementId, Vec<ElementId>> = (0..n)
+                    .filter_map(|i| {
+                        let owners = stated.data_owners.list(i);
+                        (!owners.is_empty()).then(|| (ElementId(i as u32), owners.to_vec()))
+                    })
                     .collect();
-                let provider: BTreeMap<ElementId, ElementId> = stated
-                    .provider
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(i, p)| p.map(|p| (ElementId(i as u32), p)))
-                    .collect();
+                let provider: BTreeMap<ElementId, ElementId> =
+                    (0..n).filter_map(|i| stated.provider.get(i).map(|p| (ElementId(i as u32), p))).collect();
                 (owner, owners_of_data, provider, ZoneTable::for_zones(model, &zones))
             },
         );
+        // What only the walk and the steps above needed is freed before the next tables grow.
+        let Stated { system, .. } = stated;
+        drop((carried, deliveries));
         let ((handled, at_rest), (deps, (outgoing, incoming))) = join(
             threads,
             || {
                 let handled = handled_data(n, &kept, &links);
-                let held = Ranges::from_pairs(n, held.iter().copied()).into_sets();
+                let held = Ranges::from_pairs(n, held.iter().map(|&(at, d)| (at as usize, d))).into_sets();
                 let at_rest = at_rest_data(model, &handled, &held);
                 (handled, at_rest)
             },
@@ -913,7 +1026,7 @@ impl Facts {
                 (Deps::new(&links), (outgoing, incoming))
             },
         );
-        let Stated { system, .. } = stated;
+        drop((kept, held));
         let facts = Facts {
             links,
             kinds,
@@ -1025,23 +1138,24 @@ fn share_pair_marks(links: &mut [Link]) {
 /// the source's, when the source is a store).
 fn judge_transit(model: &Model, links: &mut [Link]) {
     // Links are referred to by index, so that no protocol text is copied but the one chosen.
-    let mut pair: FxHashMap<(ElementId, ElementId), usize> = FxHashMap::default();
+    // Indices are u32: at 100,000 components the pair map holds 200,000 declaring links.
+    let mut pair: FxHashMap<(ElementId, ElementId), u32> = FxHashMap::default();
     // The one declaring link all declaring links to a store agree with; `None` on disagreement.
-    let mut store: FxHashMap<ElementId, Option<usize>> = FxHashMap::default();
+    let mut store: FxHashMap<ElementId, Option<u32>> = FxHashMap::default();
     for (i, l) in links.iter().enumerate() {
         let Some(p) = l.protocol else { continue };
-        pair.entry((l.from, l.to)).or_insert(i);
+        pair.entry((l.from, l.to)).or_insert(i as u32);
         for end in [l.from, l.to] {
             if is_store_kind(model.get(end).map(|e| e.kind)) {
-                let agreed = store.entry(end).or_insert(Some(i));
-                if agreed.is_some_and(|j| links[j].protocol != Some(p)) {
+                let agreed = store.entry(end).or_insert(Some(i as u32));
+                if agreed.is_some_and(|j| links[j as usize].protocol != Some(p)) {
                     *agreed = None;
                 }
             }
         }
     }
-    let protocol_of = |i: usize| links[i].protocol;
-    let local = |i: usize| links[i].protocol.map(Protocol::transport) == Some(Transport::Local);
+    let protocol_of = |i: u32| links[i as usize].protocol;
+    let local = |i: u32| links[i as usize].protocol.map(Protocol::transport) == Some(Transport::Local);
     let tech_wire = |id: ElementId| {
         let t = tech_of(model, id)?;
         let tech = model.get(t)?;
@@ -1086,23 +1200,23 @@ fn judge_transit(model: &Model, links: &mut [Link]) {
 fn inherited_owner(
     model: &Model,
     stated: &Stated,
-    system: &[Option<ElementId>],
+    system: &ElementSlots,
     id: ElementId,
     depth: usize,
 ) -> Option<ElementId> {
     let i = id.0 as usize;
     let e = model.get(id)?;
-    if let Some(o) = stated.owner[i] {
+    if let Some(o) = stated.owner.get(i) {
         return Some(o);
     }
     if depth > 8 {
         return None;
     }
     let next = match e.kind {
-        DeclKind::Interface => stated.provider[i],
+        DeclKind::Interface => stated.provider.get(i),
         DeclKind::Data | DeclKind::Event => stated.data_owners[i].first().copied(),
-        DeclKind::Component if stated.container[i].is_some() => stated.container[i],
-        _ => return system[i].and_then(|s| stated.owner.get(s.0 as usize).copied().flatten()),
+        DeclKind::Component if stated.container.get(i).is_some() => stated.container.get(i),
+        _ => return system.get(i).and_then(|s| stated.owner.get(s.0 as usize)),
     };
     next.and_then(|x| inherited_owner(model, stated, system, x, depth + 1))
 }
@@ -1126,11 +1240,11 @@ fn effective_system(
 
 impl Facts {
     pub fn system_of(&self, id: ElementId) -> Option<ElementId> {
-        self.system.get(id.0 as usize).copied().flatten()
+        self.system.get(id.0 as usize)
     }
 
     pub fn roles(&self, id: ElementId) -> Roles {
-        self.roles.get(id.0 as usize).copied().unwrap_or_default()
+        self.roles.get(id.0 as usize).map_or_else(Roles::default, |&bits| Roles::from_bits(bits))
     }
 
     /// Zone questions answered from [`Facts::zone_table`].
@@ -1139,7 +1253,7 @@ impl Facts {
     }
 
     pub fn traits(&self, id: ElementId) -> Traits {
-        self.traits.get(id.0 as usize).copied().unwrap_or_default()
+        self.traits.get(id.0 as usize).map_or_else(Traits::default, |t| t.unpack())
     }
 
     /// Data an element keeps at rest; see [`Facts::at_rest`].
@@ -1158,11 +1272,11 @@ impl Facts {
     }
 
     pub fn zone_of(&self, id: ElementId) -> Option<ElementId> {
-        self.zone.get(id.0 as usize).copied().flatten()
+        self.zone.get(id.0 as usize)
     }
 
     pub fn owner_of(&self, id: ElementId) -> Option<ElementId> {
-        self.owner.get(id.0 as usize).copied().flatten()
+        self.owner.get(id.0 as usize)
     }
 
     pub fn out(&self, id: ElementId) -> impl Iterator<Item = &Link> {
@@ -1213,33 +1327,36 @@ pub struct Zones<'m> {
     known: Option<&'m ZoneTable>,
 }
 
-/// What [`Zones`] answers about each zone, by element index (empty for other elements); built
-/// with the facts from the same walks.
+/// What [`Zones`] answers about each zone of the model, one row per zone in element order; built
+/// with the facts from the same walks. A model has few zones, so rows are found by binary search
+/// rather than kept in tables over every element.
 #[derive(Default)]
 pub struct ZoneTable {
-    trust: Vec<Option<usize>>,
-    network: Vec<Option<ElementId>>,
-    internet: Vec<bool>,
+    rows: Vec<(ElementId, ZoneRow)>,
+}
+
+#[derive(Clone, Copy)]
+struct ZoneRow {
+    trust: Option<usize>,
+    network: Option<ElementId>,
+    internet: bool,
 }
 
 impl ZoneTable {
-    /// The table for the given zones of the model.
+    /// The table for the given zones of the model, in element order.
     fn for_zones(model: &Model, zones_of_model: &[ElementId]) -> ZoneTable {
         let zones = Zones::new(model);
-        let n = model.elements.len();
-        let mut table = ZoneTable { trust: vec![None; n], network: vec![None; n], internet: vec![false; n] };
-        for &z in zones_of_model {
-            let i = z.0 as usize;
-            table.trust[i] = zones.trust(z);
-            table.network[i] = zones.network(z);
-            table.internet[i] = zones.is_internet(z);
-        }
-        table
+        let mut rows: Vec<(ElementId, ZoneRow)> = zones_of_model
+            .iter()
+            .map(|&z| (z, ZoneRow { trust: zones.trust(z), network: zones.network(z), internet: zones.is_internet(z) }))
+            .collect();
+        rows.sort_unstable_by_key(|(z, _)| *z);
+        ZoneTable { rows }
     }
 
-    /// Whether the table answers for `zone`: it was built for zones of this model.
-    fn has(&self, model: &Model, zone: ElementId) -> bool {
-        (zone.0 as usize) < self.trust.len() && model.get(zone).is_some_and(|e| e.kind == DeclKind::Zone)
+    /// The answers for `zone`, when it is a zone of the model the table was built for.
+    fn row(&self, zone: ElementId) -> Option<&ZoneRow> {
+        self.rows.binary_search_by_key(&zone, |(z, _)| *z).ok().map(|at| &self.rows[at].1)
     }
 }
 
@@ -1253,8 +1370,8 @@ impl<'m> Zones<'m> {
         Zones { model, known: Some(table) }
     }
 
-    fn table_for(&self, zone: ElementId) -> Option<&'m ZoneTable> {
-        self.known.filter(|t| t.has(self.model, zone))
+    fn table_for(&self, zone: ElementId) -> Option<&'m ZoneRow> {
+        self.known.and_then(|t| t.row(zone))
     }
 
     /// The enclosing zone: the nesting block, else the `parent` attribute.
@@ -1298,8 +1415,8 @@ impl<'m> Zones<'m> {
 
     /// Trust rank (none = 0 .. full = 4), inherited from enclosing zones.
     pub fn trust(&self, zone: ElementId) -> Option<usize> {
-        if let Some(t) = self.table_for(zone) {
-            return t.trust[zone.0 as usize];
+        if let Some(row) = self.table_for(zone) {
+            return row.trust;
         }
         self.find_in_chain(zone, |z| {
             self.model.get(z).and_then(|e| e.word("trust")).and_then(Trust::parse).map(Trust::rank)
@@ -1308,15 +1425,15 @@ impl<'m> Zones<'m> {
 
     /// The innermost network zone containing this zone (zones are network zones unless `kind logical`).
     pub fn network(&self, zone: ElementId) -> Option<ElementId> {
-        if let Some(t) = self.table_for(zone) {
-            return t.network[zone.0 as usize];
+        if let Some(row) = self.table_for(zone) {
+            return row.network;
         }
         self.find_in_chain(zone, |z| (self.model.get(z).and_then(|e| e.word("kind")) != Some("logical")).then_some(z))
     }
 
     pub fn is_internet(&self, zone: ElementId) -> bool {
-        if let Some(t) = self.table_for(zone) {
-            return t.internet[zone.0 as usize];
+        if let Some(row) = self.table_for(zone) {
+            return row.internet;
         }
         self.find_in_chain(zone, |z| self.model.get(z).is_some_and(|e| e.has_flag("internet")).then_some(())).is_some()
     }
@@ -1635,11 +1752,11 @@ pub fn is_sensitive(model: &Model, data: ElementId, min: usize) -> bool {
 
 /// Data each component or store handles: what it owns, holds or carries (`kept`, see
 /// [`Stated::kept`]), and what its links carry; sorted, by element index.
-fn handled_data(n: usize, kept: &[(usize, ElementId)], links: &[Link]) -> Ranges<ElementId> {
+fn handled_data(n: usize, kept: &[(u32, ElementId)], links: &[Link]) -> Ranges<ElementId> {
     let carried = links.iter().flat_map(|l| {
         [l.from, l.to].into_iter().flat_map(move |end| l.carries.iter().map(move |&d| (end.0 as usize, d)))
     });
-    Ranges::from_pairs(n, kept.iter().copied().chain(carried)).into_sets()
+    Ranges::from_pairs(n, kept.iter().map(|&(at, d)| (at as usize, d)).chain(carried)).into_sets()
 }
 
 /// Data kept at rest: a store's handled data, a component's `holds` (`held`, sorted); empty for
@@ -1723,6 +1840,33 @@ fn element_holes(element: ElementId, e: &Element, path: &mut Vec<&'static str>, 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each role and mark survives packing on its own and with the others.
+    #[test]
+    fn packed_roles_and_traits_read_back_as_built() {
+        for at in 0..11 {
+            let roles = Roles::from_bits(1 << at);
+            assert_eq!(roles.to_bits(), 1 << at, "role {at}");
+            assert_eq!(Roles::from_bits(roles.to_bits()), roles);
+        }
+        let all = Roles::from_bits(0x7ff);
+        assert!(all.guard && all.person && all.web_server && all.vault);
+        assert_eq!(Roles::from_bits(0), Roles::default());
+        let traits = Traits {
+            criticality: Some(Criticality::High),
+            classification: Some(Classification::Restricted),
+            pii: true,
+            credentials: false,
+            relay: true,
+            tooling: false,
+            user_device: true,
+            anonymous_interface: true,
+        };
+        assert_eq!(PackedTraits::pack(traits).unpack(), traits);
+        assert_eq!(PackedTraits::pack(Traits::default()).unpack(), Traits::default());
+        let slots: ElementSlots = [Some(ElementId(3)), None].into_iter().collect();
+        assert_eq!((slots.get(0), slots.get(1), slots.get(2)), (Some(ElementId(3)), None, None));
+    }
 
     /// A 100,000-component model has about 210,000 links, all resident while the rules run.
     #[test]

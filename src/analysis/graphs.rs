@@ -23,18 +23,20 @@ pub(crate) struct Cache {
 }
 
 /// Which data nests in which (`field address: Address`), both ways, and which data something
-/// `holds`; by element index.
+/// `holds`; by element index. Flat lists, not a `Vec` per element: at 100,000 components the
+/// per-element headers alone took 13 MB.
 struct Nesting {
-    field_types: Vec<Vec<ElementId>>,
-    containers: Vec<Vec<ElementId>>,
+    field_types: Ranges<ElementId>,
+    containers: Ranges<ElementId>,
     held: Vec<bool>,
 }
 
 impl Nesting {
     fn new(model: &Model) -> Nesting {
         let n = model.elements.len();
-        let mut field_types = vec![Vec::new(); n];
-        let mut containers: Vec<Vec<ElementId>> = vec![Vec::new(); n];
+        let mut field_types = Ranges::default();
+        // (type, data item with a field of that type), once per pair, in declaration order.
+        let mut contained_in: Vec<(usize, ElementId)> = Vec::new();
         let mut held = vec![false; n];
         let mut known: FxHashMap<&str, Option<ElementId>> = FxHashMap::default();
         let mut lookup = |name| match known.get(name) {
@@ -45,16 +47,18 @@ impl Nesting {
                 found
             }
         };
+        let mut distinct: Vec<ElementId> = Vec::new();
         for (id, e) in model.iter() {
             if matches!(e.kind, DeclKind::Data | DeclKind::Event) {
                 let types = super::facts::field_types_with(model, id, &mut lookup);
-                let mut distinct = types.clone();
+                distinct.clear();
+                distinct.extend_from_slice(&types);
                 distinct.sort_unstable();
                 distinct.dedup();
-                for t in distinct {
-                    containers[t.0 as usize].push(id);
-                }
-                field_types[id.0 as usize] = types;
+                contained_in.extend(distinct.iter().map(|t| (t.0 as usize, id)));
+                field_types.push_list(types);
+            } else {
+                field_types.push_list([]);
             }
             for d in e.references("holds") {
                 if let Some(h) = held.get_mut(d.0 as usize) {
@@ -62,6 +66,7 @@ impl Nesting {
                 }
             }
         }
+        let containers = Ranges::from_pairs(n, contained_in.iter().copied());
         Nesting { field_types, containers, held }
     }
 }
@@ -89,23 +94,24 @@ pub struct ComponentGraph {
     /// The user's components in name order.
     pub comps: Vec<ElementId>,
     /// Per component: the components it depends on in position order, each with the first link
-    /// saying so; see [`ComponentGraph::depends_on`].
-    out: Ranges<(usize, usize)>,
+    /// saying so (four bytes each: positions and link indices fit); see
+    /// [`ComponentGraph::depends_on`].
+    out: Ranges<(u32, u32)>,
     /// Per component: how many components depend on it.
-    fan_in: Vec<usize>,
+    fan_in: Vec<u32>,
 }
 
 impl ComponentGraph {
     fn new(model: &Model, facts: &Facts) -> ComponentGraph {
         let comps = facts.components_by_name(model).to_vec();
-        let mut pos = vec![usize::MAX; model.elements.len()];
+        let mut pos = vec![u32::MAX; model.elements.len()];
         for (i, c) in comps.iter().enumerate() {
-            pos[c.0 as usize] = i;
+            pos[c.0 as usize] = i as u32;
         }
-        let at = |id: ElementId| pos.get(id.0 as usize).copied().filter(|p| *p != usize::MAX);
+        let at = |id: ElementId| pos.get(id.0 as usize).copied().filter(|p| *p != u32::MAX);
         let pairs = facts.deps.links(facts).filter_map(|(i, l)| {
             let (a, b) = (at(l.from)?, at(l.to)?);
-            (a != b).then_some((a, (b, i)))
+            (a != b).then_some((a as usize, (b, i as u32)))
         });
         // Dependency order within each component's list; a stable sort by target then keeps the
         // first link of each pair.
@@ -113,15 +119,15 @@ impl ComponentGraph {
         let mut fan_in = vec![0; comps.len()];
         for v in 0..comps.len() {
             for &(b, _) in out.list(v) {
-                fan_in[b] += 1;
+                fan_in[b as usize] += 1;
             }
         }
         ComponentGraph { comps, out, fan_in }
     }
 
     /// The components `v` depends on, by position, each with the first dependency link saying so.
-    pub fn depends_on(&self, v: usize) -> &[(usize, usize)] {
-        self.out.list(v)
+    pub fn depends_on(&self, v: usize) -> impl Iterator<Item = (usize, usize)> + '_ {
+        self.out.list(v).iter().map(|&(b, link)| (b as usize, link as usize))
     }
 
     /// How many components `v` depends on.
@@ -131,7 +137,7 @@ impl ComponentGraph {
 
     /// How many components depend on `v`.
     pub fn fan_in(&self, v: usize) -> usize {
-        self.fan_in.get(v).copied().unwrap_or(0)
+        self.fan_in.get(v).map_or(0, |&n| n as usize)
     }
 
     /// Martin's instability: fan-out over fan-in plus fan-out; 0 for an unconnected component.
@@ -162,12 +168,12 @@ impl Facts {
     /// The data and event types of the fields of a data item or event, in field order (see
     /// [`super::facts::field_types`]).
     pub fn field_types(&self, model: &Model, data: ElementId) -> &[ElementId] {
-        self.nesting(model).field_types.get(data.0 as usize).map_or(&[], Vec::as_slice)
+        self.nesting(model).field_types.list(data.0 as usize)
     }
 
     /// The data items and events with a field of type `data`, in declaration order.
     pub fn containers_of(&self, model: &Model, data: ElementId) -> &[ElementId] {
-        self.nesting(model).containers.get(data.0 as usize).map_or(&[], Vec::as_slice)
+        self.nesting(model).containers.list(data.0 as usize)
     }
 
     /// Something `holds` the data item.

@@ -1,58 +1,72 @@
 //! One list per element stored flat: every list's items in one vector, cut by start offsets.
 //! At 100,000 components a `Vec<Vec<_>>` per element costs a header per element and an
-//! allocation per non-empty list; this keeps two vectors whatever the element count.
+//! allocation per non-empty list; this keeps two vectors whatever the element count, and the
+//! offsets are four bytes each (a table holds fewer than 2^32 items: the input would not fit in
+//! memory long before).
 
 use std::ops::Index;
 
 #[derive(Clone, Debug)]
 pub struct Ranges<T> {
     /// `starts[i]..starts[i + 1]` are list `i`'s items; one more entry than there are lists.
-    starts: Vec<usize>,
+    starts: Vec<u32>,
     items: Vec<T>,
 }
 
 impl<T> Ranges<T> {
     /// The lists in order, each becoming the list at its position.
     pub fn from_lists<L: IntoIterator<Item = T>>(lists: impl IntoIterator<Item = L>) -> Self {
-        let mut starts = vec![0];
-        let mut items = Vec::new();
+        let mut ranges = Ranges::default();
         for list in lists {
-            items.extend(list);
-            starts.push(items.len());
+            ranges.push_list(list);
+        }
+        ranges
+    }
+
+    /// `count` lists filled from `(list, item)` pairs; items keep the pairs' order within each
+    /// list, and a pair naming a list past `count` is dropped. Two passes over the pairs and no
+    /// table besides the result: at 100,000 components the pairs are the links.
+    pub fn from_pairs(count: usize, pairs: impl Iterator<Item = (usize, T)> + Clone) -> Self
+    where
+        T: Clone,
+    {
+        // Sizes first, counted in the slot after each list's start, then summed into starts.
+        let mut starts = vec![0u32; count + 1];
+        let mut filler: Option<T> = None;
+        for (list, item) in pairs.clone() {
+            if list < count {
+                starts[list + 1] += 1;
+                filler.get_or_insert(item);
+            }
+        }
+        for i in 1..starts.len() {
+            starts[i] += starts[i - 1];
+        }
+        let Some(filler) = filler else { return Ranges { starts, items: Vec::new() } };
+        // Each item goes to its list's next free slot; every slot is written once, so the
+        // filler (any item) never survives.
+        let mut next: Vec<u32> = starts[..count].to_vec();
+        let mut items = vec![filler; starts[count] as usize];
+        for (list, item) in pairs {
+            if let Some(at) = next.get_mut(list) {
+                items[*at as usize] = item;
+                *at += 1;
+            }
         }
         Ranges { starts, items }
     }
 
-    /// `count` lists filled from `(list, item)` pairs; items keep the pairs' order within each
-    /// list, and a pair naming a list past `count` is dropped.
-    pub fn from_pairs(count: usize, pairs: impl Iterator<Item = (usize, T)> + Clone) -> Self {
-        let mut sizes = vec![0usize; count];
-        for (list, _) in pairs.clone() {
-            if let Some(n) = sizes.get_mut(list) {
-                *n += 1;
-            }
-        }
-        let mut starts = Vec::with_capacity(count + 1);
+    /// No lists yet, with room for `lists` lists of `items` items in all.
+    pub fn with_capacity(lists: usize, items: usize) -> Self {
+        let mut starts = Vec::with_capacity(lists + 1);
         starts.push(0);
-        for n in &sizes {
-            starts.push(starts[starts.len() - 1] + n);
-        }
-        // Place each item at its list's next free slot, then move them into one vector.
-        let mut next: Vec<usize> = starts[..count].to_vec();
-        let mut slots: Vec<Option<T>> = std::iter::repeat_with(|| None).take(starts[count]).collect();
-        for (list, item) in pairs {
-            if let Some(at) = next.get_mut(list) {
-                slots[*at] = Some(item);
-                *at += 1;
-            }
-        }
-        Ranges { starts, items: slots.into_iter().flatten().collect() }
+        Ranges { starts, items: Vec::with_capacity(items) }
     }
 
     /// Appends a list after the last one.
     pub fn push_list(&mut self, list: impl IntoIterator<Item = T>) {
         self.items.extend(list);
-        self.starts.push(self.items.len());
+        self.starts.push(offset(self.items.len()));
     }
 
     /// Each list sorted, without repeated items.
@@ -66,30 +80,33 @@ impl<T> Ranges<T> {
     /// Each list sorted by `sort`, then keeping only the first of each run of items `same` says
     /// are alike.
     fn sorted_without_repeats(self, mut sort: impl FnMut(&mut [T]), same: impl Fn(&T, &T) -> bool) -> Self {
-        let Ranges { starts: old, mut items } = self;
-        let mut starts = Vec::with_capacity(old.len());
-        starts.push(0);
-        // Kept items move down to `kept`; what they displace was already read.
+        let Ranges { mut starts, mut items } = self;
+        // Kept items move down to `kept`; what they displace was already read. Each list's new
+        // end replaces its old one once the list is read.
         let mut kept = 0;
-        for bounds in old.windows(2) {
+        let mut from = 0;
+        for end in starts.iter_mut().skip(1) {
             let list_start = kept;
-            sort(&mut items[bounds[0]..bounds[1]]);
-            for i in bounds[0]..bounds[1] {
+            let to = *end as usize;
+            sort(&mut items[from..to]);
+            for i in from..to {
                 if kept == list_start || !same(&items[kept - 1], &items[i]) {
                     items.swap(kept, i);
                     kept += 1;
                 }
             }
-            starts.push(kept);
+            *end = offset(kept);
+            from = to;
         }
         items.truncate(kept);
+        items.shrink_to_fit();
         Ranges { starts, items }
     }
 
     /// List `i`, or `None` past the last list.
     pub fn get(&self, i: usize) -> Option<&[T]> {
         let (&start, &end) = (self.starts.get(i)?, self.starts.get(i + 1)?);
-        self.items.get(start..end)
+        self.items.get(start as usize..end as usize)
     }
 
     /// List `i`, empty past the last list.
@@ -112,6 +129,11 @@ impl<K: Ord + Copy, P> Ranges<(K, P)> {
     pub fn into_first_per_key(self) -> Self {
         self.sorted_without_repeats(|list| list.sort_by_key(|(k, _)| *k), |a, b| a.0 == b.0)
     }
+}
+
+/// An item count as an offset.
+fn offset(len: usize) -> u32 {
+    u32::try_from(len).expect("a list table holds fewer than 2^32 items")
 }
 
 impl<T> Default for Ranges<T> {

@@ -46,20 +46,23 @@ fn inappropriate_intimacy(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let deps = &cx.facts.deps;
     let comps = components(cx);
     let teams: Vec<Option<ElementId>> = comps.iter().map(|c| team_of(cx, *c)).collect();
-    let mut position = vec![None; cx.model.elements.len()];
+    // Positions are u32 in every table here: at 100,000 components they hold hundreds of
+    // thousands of pairs, and eight-byte positions doubled them.
+    const NOWHERE: u32 = u32::MAX;
+    let mut position = vec![NOWHERE; cx.model.elements.len()];
     for (i, c) in comps.iter().enumerate() {
-        position[c.0 as usize] = Some(i);
+        position[c.0 as usize] = i as u32;
     }
-    let pos = |id: &ElementId| position.get(id.0 as usize).copied().flatten();
+    let pos = |id: &ElementId| position.get(id.0 as usize).copied().filter(|&p| p != NOWHERE);
     // Every structure below is a flat list sorted once, not a set or map per component.
     // (component position, data) for what each component owns, then what its stores hold.
-    let mut uses: Vec<(usize, ElementId)> = Vec::new();
+    let mut uses: Vec<(u32, ElementId)> = Vec::new();
     for (i, c) in comps.iter().enumerate() {
         if let Some(e) = cx.model.get(*c) {
-            uses.extend(e.references("owns").map(|d| (i, d)));
+            uses.extend(e.references("owns").map(|d| (i as u32, d)));
         }
     }
-    let mut store_users: Vec<(ElementId, usize)> = Vec::new();
+    let mut store_users: Vec<(ElementId, u32)> = Vec::new();
     for (_, l) in deps.links(cx.facts) {
         if let Some(a) = pos(&l.from) {
             if matches!(user_kind(cx, l.to), Some(DeclKind::Datastore | DeclKind::Cache)) {
@@ -80,11 +83,12 @@ fn inappropriate_intimacy(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     uses.sort_unstable();
     uses.dedup();
     // The data of each component, sorted.
-    let items = Ranges::from_pairs(comps.len(), uses.iter().map(|&(a, d)| (a, d)));
+    let items = Ranges::from_pairs(comps.len(), uses.iter().map(|&(a, d)| (a as usize, d)));
     // Inverted index: data -> components using it (in position order); pairs counted through it.
-    let mut by_data: Vec<(ElementId, usize)> = uses.iter().map(|&(a, d)| (d, a)).collect();
+    let mut by_data: Vec<(ElementId, u32)> = uses.iter().map(|&(a, d)| (d, a)).collect();
+    drop(uses);
     by_data.sort_unstable();
-    let mut pairs: Vec<(usize, usize)> = Vec::new();
+    let mut pairs: Vec<(u32, u32)> = Vec::new();
     for list in by_data.chunk_by(|x, y| x.0 == y.0).filter(|l| l.len() >= 2 && l.len() <= MAX_SHARERS) {
         for (k, &(_, a)) in list.iter().enumerate() {
             pairs.extend(list[k + 1..].iter().map(|&(_, b)| (a.min(b), a.max(b))));
@@ -92,7 +96,7 @@ fn inappropriate_intimacy(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     }
     pairs.sort_unstable();
     for run in pairs.chunk_by(|x, y| x == y) {
-        let ((a, b), n) = (run[0], run.len());
+        let ((a, b), n) = ((run[0].0 as usize, run[0].1 as usize), run.len());
         let (items_a, items_b) = (items.list(a), items.list(b));
         let larger = items_a.len().max(items_b.len());
         if n < min_shared || (n as u64) * 100 <= pct * larger as u64 || (teams[a].is_some() && teams[a] == teams[b]) {

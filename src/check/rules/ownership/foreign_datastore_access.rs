@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::shared_persistence::writers_by_team;
+use super::shared_persistence::{by_datastore, writers_by_team};
 use super::{code, is_user, is_write};
 use crate::check::shared::{exposed_by, team_of};
 use crate::check::{Category, Ctx, Rule};
@@ -41,10 +41,12 @@ fn foreign_datastore_access(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     }
     // A write into a store that several teams write is OWN005's finding, which lists the writer:
     // the same cause once.
-    let shared: Vec<ElementId> =
-        writers_by_team(cx).into_iter().filter(|(_, teams)| teams.len() > 1).map(|(ds, _)| ds).collect();
+    let writers = writers_by_team(cx);
+    let shared: Vec<ElementId> = by_datastore(&writers).filter(|(_, teams, _)| *teams > 1).map(|(ds, _, _)| ds).collect();
+    drop(writers);
     pairs.retain(|(_, ds), (_, _, write)| !(*write && shared.contains(ds)));
-    let exposed = exposed_by(cx);
+    // Read only for a finding: most models have none, and the map holds every provider.
+    let mut exposed = None;
     let mut owner_services: BTreeMap<ElementId, Option<ElementId>> = BTreeMap::new();
     for ((c, ds), (span, read, write)) in pairs {
         let (Some(mine), Some(theirs)) = (team_of(cx, c), team_of(cx, ds)) else { continue };
@@ -68,7 +70,7 @@ fn foreign_datastore_access(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             .map(|l| l.from)
         });
         let help = match owner_service {
-            Some(s) => match exposed.get(&s).and_then(|v| v.first()) {
+            Some(s) => match exposed.get_or_insert_with(|| exposed_by(cx)).get(&s).and_then(|v| v.first()) {
                 Some(i) => {
                     format!("call `{}` through `{}` instead, or subscribe to its events", cx.name(s), cx.name(*i))
                 }

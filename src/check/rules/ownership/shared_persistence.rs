@@ -1,7 +1,5 @@
 //! OWN005 shared-persistence: A datastore written by components of more than one team.
 
-use std::collections::BTreeMap;
-
 use super::{code, is_user, is_write};
 use crate::check::shared::{count, name_list, team_of};
 use crate::check::{Category, Ctx, Rule};
@@ -20,43 +18,56 @@ pub static SHARED_PERSISTENCE: Rule = Rule {
     run: shared_persistence,
 };
 
-/// Datastore -> team -> writers with the span of their first writing link.
-pub(super) fn writers_by_team(cx: &Ctx<'_>) -> BTreeMap<ElementId, BTreeMap<ElementId, BTreeMap<ElementId, Span>>> {
-    let mut writers: BTreeMap<ElementId, BTreeMap<ElementId, BTreeMap<ElementId, Span>>> = BTreeMap::new();
+/// A component writing a datastore: (datastore, the component's team, component, span of its
+/// first writing link).
+pub(super) type Writer = (ElementId, ElementId, ElementId, Span);
+
+/// The components writing each datastore, sorted by datastore, team and component, each once
+/// with its first writing link. One flat list: nested maps per datastore and team took about
+/// 12 MB at 100,000 components.
+pub(super) fn writers_by_team(cx: &Ctx<'_>) -> Vec<Writer> {
+    let mut writers: Vec<Writer> = Vec::new();
     let deps = &cx.facts.deps;
     for (_, l) in deps.links(cx.facts) {
         if !is_write(l) || !is_user(cx, l.from, DeclKind::Component) || !is_user(cx, l.to, DeclKind::Datastore) {
             continue;
         }
         let Some(team) = team_of(cx, l.from) else { continue };
-        writers.entry(l.to).or_default().entry(team).or_default().entry(l.from).or_insert(l.span);
+        writers.push((l.to, team, l.from, l.span));
     }
+    // A stable sort keeps each component's links in dependency order, so the first is kept.
+    writers.sort_by_key(|w| (w.0, w.1, w.2));
+    writers.dedup_by_key(|w| (w.0, w.1, w.2));
     writers
 }
 
+/// The writers of each datastore (see [`writers_by_team`]), with how many teams they belong to.
+pub(super) fn by_datastore(writers: &[Writer]) -> impl Iterator<Item = (ElementId, usize, &[Writer])> {
+    writers.chunk_by(|a, b| a.0 == b.0).map(|rows| (rows[0].0, rows.chunk_by(|a, b| a.1 == b.1).count(), rows))
+}
+
 fn shared_persistence(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
-    for (ds, teams) in writers_by_team(cx) {
-        if teams.len() < 2 {
+    let writers = writers_by_team(cx);
+    for (ds, teams, rows) in by_datastore(&writers) {
+        if teams < 2 {
             continue;
         }
-        let team_ids: Vec<ElementId> = teams.keys().copied().collect();
+        let team_ids: Vec<ElementId> = rows.chunk_by(|a, b| a.1 == b.1).map(|r| r[0].1).collect();
         let mut d = cx.finding(
             &SHARED_PERSISTENCE,
             format!(
                 "datastore `{}` is written by {}: {}",
                 cx.name(ds),
-                count(teams.len(), "team"),
+                count(teams, "team"),
                 name_list(cx, &team_ids, 4)
             ),
             cx.span_of(ds),
             "shared persistence",
             &[ds],
         );
-        let mut spans: Vec<(Span, String)> = Vec::new();
-        for (team, comps) in &teams {
-            for (c, span) in comps {
-                spans.push((*span, format!("`{}` of team `{}` writes here", cx.name(*c), cx.name(*team))));
-            }
+    let mut spans: Vec<(Span, String)> = Vec::new();
+        for &(_, team, c, span) in rows {
+            spans.push((span, format!("`{}` of team `{}` writes here", cx.name(c), cx.name(team))));
         }
         spans.sort_by_key(|(s, _)| (s.file.0, s.start));
         for (s, m) in spans {
@@ -65,8 +76,8 @@ fn shared_persistence(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         if let Some(o) = team_of(cx, ds) {
             d = d.with_note(format!("the datastore is owned by `{}`", cx.name(o)));
             // The other teams' writes are this finding's places, not OWN006 findings of their own.
-            let foreign = teams.iter().filter(|(t, _)| **t != o).flat_map(|(_, comps)| comps.keys());
-            let merged: Vec<String> = foreign.map(|c| format!("OWN006@{}@{}", cx.name(*c), cx.name(ds))).collect();
+            let foreign = rows.iter().filter(|w| w.1 != o).map(|w| w.2);
+            let merged: Vec<String> = foreign.map(|c| format!("OWN006@{}@{}", cx.name(c), cx.name(ds))).collect();
             d = d.with_merged(merged);
         }
         acc.push(d.with_help(

@@ -77,13 +77,16 @@ fn sync_chain_too_deep(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     // Each node's distinct callees in node order, with the span of the first call to each.
     let by_caller = Ranges::from_pairs(
         nodes.len(),
-        calls.iter().filter_map(|l| Some((node(l.from)?, (node(l.to)?, l.span)))),
+        calls.iter().filter_map(|l| Some((node(l.from)?, (node(l.to)? as u32, l.span)))),
     );
     drop(calls);
     let by_caller = by_caller.into_first_per_key();
-    let (mut adj, mut spans): (Ranges<usize>, Ranges<Span>) = Default::default();
+    // Sized once: the lists hold every distinct call.
+    let (lists, edges) = (nodes.len(), (0..nodes.len()).map(|v| by_caller.list(v).len()).sum());
+    let (mut adj, mut spans): (Ranges<usize>, Ranges<Span>) =
+        (Ranges::with_capacity(lists, edges), Ranges::with_capacity(lists, edges));
     for v in 0..nodes.len() {
-        adj.push_list(by_caller.list(v).iter().map(|(w, _)| *w));
+        adj.push_list(by_caller.list(v).iter().map(|(w, _)| *w as usize));
         spans.push_list(by_caller.list(v).iter().map(|(_, span)| *span));
     }
     drop(by_caller);

@@ -8,7 +8,7 @@ use super::{code, dur, duration, is_call, ms};
 use crate::check::{Category, Ctx, Link, LinkOrigin, Rule};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::graph;
-use crate::semantic::model::{Attribute, ElementId};
+use crate::semantic::model::ElementId;
 
 pub static TIMEOUT_INVERSION: Rule = Rule {
     code: code("PERF004", "timeout-inversion", Severity::Warning, "A caller times out before its callee can answer."),
@@ -35,10 +35,25 @@ fn per_call_latency(cx: &Ctx<'_>, l: &Link, batch: &mut [Option<bool>]) -> Optio
     l.latency
 }
 
-/// What the rule reads of a callee, once: its own deadline (`timeout`), and its p95 need once asked.
-struct Callee<'m> {
-    own: Option<(u64, &'m Attribute)>,
-    needs: Option<Option<u64>>,
+/// What the rule reads of a callee, once: its own deadline (`timeout`), and its p95 need once
+/// asked; in nanoseconds, with the sentinels below, so that each of the 100,000 callees of a
+/// large model takes 16 bytes.
+struct Callee {
+    own: u64,
+    needs: u64,
+}
+
+/// No such duration.
+const NO_DURATION: u64 = u64::MAX;
+/// A callee's need not asked yet.
+const NOT_ASKED: u64 = u64::MAX - 1;
+
+fn duration_or_none(d: Option<u64>) -> u64 {
+    d.unwrap_or(NO_DURATION)
+}
+
+fn known_duration(d: u64) -> Option<u64> {
+    (d != NO_DURATION).then_some(d)
 }
 
 /// A callee's own deadline (`timeout` on it) caps what it spends, downstream waits included;
@@ -53,20 +68,11 @@ fn timeout_inversion(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     // hold four or eight bytes: at 100,000 components the model has 285,000 elements.
     const NONE: u32 = u32::MAX;
     let mut downstream: Vec<u32> = vec![NONE; n];
-    // The latencies of each element's synchronous `uses`, summed (`NO_LATENCY` when it declares
-    // none); with its own latency, what it needs at p95 (see `needs`).
-    const NO_LATENCY: u64 = u64::MAX;
-    let mut uses_latency: Vec<u64> = vec![NO_LATENCY; n];
     for (i, l) in links.iter().enumerate().filter(|(_, l)| is_call(l)) {
         let Some(slot) = downstream.get_mut(l.from.0 as usize) else { continue };
         if let Some(w) = wait(l) {
             if *slot == NONE || wait(&links[*slot as usize]).is_some_and(|best| w > best) {
                 *slot = i as u32;
-            }
-        }
-        if let (LinkOrigin::Uses, Some(lat)) = (l.origin, l.latency) {
-            if let Some(sum) = uses_latency.get_mut(l.from.0 as usize) {
-                *sum = if *sum == NO_LATENCY { lat } else { *sum + lat };
             }
         }
     }
@@ -79,9 +85,16 @@ fn timeout_inversion(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     // so no timeouts can nest. That is one cause (the cycle), reported once per cycle.
     // Own latency plus the `uses` latencies; read only for the callees of timed calls, not for
     // every element of the model.
+    // The `uses` latencies are summed from the callee's own links when asked (once per callee),
+    // not kept in a table over every element.
     let needs = |id: ElementId| {
         let own = cx.model.get(id).and_then(|e| duration(e, "latency"));
-        match uses_latency.get(id.0 as usize).copied().filter(|&sum| sum != NO_LATENCY) {
+        let declared = cx.facts.outgoing.list(id.0 as usize).iter().map(|&i| &links[i]);
+        let uses_latency = declared
+            .filter(|l| is_call(l) && l.origin == LinkOrigin::Uses)
+            .filter_map(|l| l.latency)
+            .reduce(|sum, lat| sum + lat);
+        match uses_latency {
             Some(sum) => Some(own.unwrap_or(0) + sum),
             None => own,
         }
@@ -90,7 +103,7 @@ fn timeout_inversion(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     // and its p95 need, kept for the callees only (`callee_at` numbers them); and whether a
     // flow is a batch.
     let mut callee_at: Vec<u32> = vec![NONE; n];
-    let mut callees: Vec<Callee<'_>> = Vec::new();
+    let mut callees: Vec<Callee> = Vec::new();
     let mut batch: Vec<Option<bool>> = vec![None; n];
     // Each element's callees, read from the facts' outgoing links rather than copied into a
     // list per element.
@@ -108,12 +121,9 @@ fn timeout_inversion(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     for (i, &v) in members.iter().enumerate() {
         member_at[v] = i as u32;
     }
-    let sccs: Vec<Vec<usize>> = graph::strongly_connected(members.len(), |i| {
+    let sccs: Vec<Vec<usize>> = graph::strongly_connected(members.len(), 2, |i| {
         calls(members[i]).map(|w| member_at[w]).filter(|&j| j != NONE).map(|j| j as usize).collect()
-    })
-    .into_iter()
-    .filter(|c| c.len() > 1)
-    .collect();
+    });
     // The cycle of each member that is on one, by member number.
     let mut cycle_of: Vec<u32> = vec![NONE; members.len()];
     for (k, scc) in sccs.iter().enumerate() {
@@ -127,7 +137,9 @@ fn timeout_inversion(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     };
     let same_cycle = |a: ElementId, b: ElementId| cycle_of(a).is_some() && cycle_of(a) == cycle_of(b);
     let mut in_cycles: BTreeMap<u32, Vec<&Link>> = BTreeMap::new();
-    let mut seen = FxHashSet::default();
+    // Sized once: growing it held the old table and the new one at the same time.
+    let timed = cx.facts.links.iter().filter(|l| is_call(l) && l.timeout.is_some()).count();
+    let mut seen = FxHashSet::with_capacity_and_hasher(timed, Default::default());
     for l in cx.facts.links.iter().filter(|l| is_call(l)) {
         let Some(t) = l.timeout else { continue };
         if !seen.insert((l.from, l.to, t)) {
@@ -139,14 +151,16 @@ fn timeout_inversion(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         let known = match callee_at[l.to.0 as usize] {
             NONE => {
                 callee_at[l.to.0 as usize] = callees.len() as u32;
-                let own = cx.model.get(l.to).and_then(|e| duration(e, "timeout").zip(e.attr("timeout")));
-                callees.push(Callee { own, needs: None });
+                let own = cx.model.get(l.to).and_then(|e| duration(e, "timeout"));
+                callees.push(Callee { own: duration_or_none(own), needs: NOT_ASKED });
                 callees.len() - 1
             }
             at => at as usize,
         };
-        let own = callees[known].own;
-        let d = if let Some((c, attr)) = own.filter(|(c, _)| *c >= t) {
+        let own = known_duration(callees[known].own);
+        // The attribute is read again only for a finding.
+        let own_attr = || cx.model.get(l.to).and_then(|e| e.attr("timeout"));
+        let d = if let Some((c, attr)) = own.filter(|c| *c >= t).and_then(|c| Some((c, own_attr()?))) {
             cx.finding(
                 &TIMEOUT_INVERSION,
                 format!("{}, but `{}` allows its requests {}", head(), callee(), dur(c)),
@@ -177,7 +191,13 @@ fn timeout_inversion(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             )
             .with_secondary(down.span, "the callee's downstream wait")
         } else if let Some(p) = per_call_latency(cx, l, &mut batch)
-            .or_else(|| *callees[known].needs.get_or_insert_with(|| needs(l.to)))
+            .or_else(|| {
+                let need = &mut callees[known].needs;
+                if *need == NOT_ASKED {
+                    *need = duration_or_none(needs(l.to));
+                }
+                known_duration(*need)
+            })
             .filter(|p| *p > t)
         {
             cx.finding(

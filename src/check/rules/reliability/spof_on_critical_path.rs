@@ -27,7 +27,7 @@ fn spof_on_critical_path(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let deployed = deployed_instances(cx);
     // Element -> the critical flows waiting on it, each with the first step reaching it.
     let on_path = critical_waits(cx);
-    for (el, flows) in on_path.iter().enumerate().filter(|(_, flows)| !flows.is_empty()) {
+    for (el, flows) in (0..on_path.len()).map(|el| (el, on_path.list(el))).filter(|(_, flows)| !flows.is_empty()) {
         let el = ElementId(el as u32);
         let Some(why) = single_instance(cx, &deployed, el) else { continue };
         let names: Vec<ElementId> = flows.iter().map(|(f, _)| *f).collect();
