@@ -15,7 +15,9 @@ use crate::source::{FileId, Span};
 pub fn shape(file: FileId, nodes: &[Node<'_>]) -> (SourceAst, Vec<Diagnostic>) {
     let mut sh = Shaper { file, errors: Vec::new() };
     let mut items = Vec::with_capacity(nodes.len());
-    items.extend(nodes.iter().filter_map(|n| sh.item(n)));
+    for node in nodes {
+        sh.item(node, &mut items);
+    }
     (SourceAst { items }, sh.errors)
 }
 
@@ -211,11 +213,12 @@ impl Shaper {
         true
     }
 
-    fn item(&mut self, node: &Node<'_>) -> Option<Item> {
+    /// The item `node` declares, pushed onto `items`; nothing when it is an error.
+    fn item(&mut self, node: &Node<'_>, items: &mut Vec<Item>) {
         if self.stray_block(node) {
-            return None;
+            return;
         }
-        let first = node.words.first()?;
+        let Some(first) = node.words.first() else { return };
         let Token::Ident(head) = first.0 else {
             let found = first.0.describe();
             self.err(
@@ -225,13 +228,13 @@ impl Shaper {
                 "not a declaration",
             )
             .help = Some("a file holds declarations such as `component name { ... }`, imports and accepts".into());
-            return None;
+            return;
         };
         match head {
-            "import" => self.import(node).map(Item::Import),
-            "accept" => self.accept(node).map(Item::Accept),
+            "import" => items.extend(self.import(node).map(Item::Import)),
+            "accept" => items.extend(self.accept(node).map(Item::Accept)),
             _ => match DeclKind::from_keyword(head) {
-                Some(kind) => self.decl(node, kind.spec()).map(Item::Decl),
+                Some(kind) => self.decl(node, kind.spec(), items, Item::Decl),
                 None => {
                     let span = self.word_span(first);
                     let mut d = Diagnostic::new(
@@ -248,7 +251,6 @@ impl Shaper {
                         d = d.with_note(format!("`{head}` is only allowed inside another block"));
                     }
                     self.error(d);
-                    None
                 }
             },
         }
@@ -341,7 +343,10 @@ impl Shaper {
         Some(Accept { rule, targets, justification, attrs, span })
     }
 
-    fn decl(&mut self, node: &Node<'_>, spec: &'static DeclSpec) -> Option<Decl> {
+    /// The declaration `node` makes, wrapped by `wrap` and pushed onto `out`; nothing when it is
+    /// an error. Pushed here rather than returned, so the large declaration is copied once (into
+    /// its list), not once more per caller that passes it on.
+    fn decl<T>(&mut self, node: &Node<'_>, spec: &'static DeclSpec, out: &mut Vec<T>, wrap: impl FnOnce(Decl) -> T) {
         let words = &node.words;
         let keyword = self.word_span(&words[0]);
         let span = self.span(&node.range);
@@ -355,7 +360,7 @@ impl Shaper {
                     "qualified names are for references",
                 )
                 .help = Some("use `_` or `-` to join words".into());
-                return None;
+                return;
             }
             other => {
                 let at = other.map_or(keyword, |w| self.word_span(w));
@@ -367,7 +372,7 @@ impl Shaper {
                     "name missing",
                 )
                 .help = Some(format!("write `{} my_name {{ ... }}`", spec.keyword));
-                return None;
+                return;
             }
         };
         let mut i = 2;
@@ -419,7 +424,7 @@ impl Shaper {
             }
         }
         self.check_duplicates(&members.attrs);
-        Some(Decl {
+        out.push(wrap(Decl {
             kind: spec.kind,
             keyword,
             name,
@@ -431,7 +436,7 @@ impl Shaper {
             endpoints: members.endpoints.into(),
             fields: members.fields.into(),
             span,
-        })
+        }));
     }
 
     fn member(&mut self, node: &Node<'_>, spec: &'static DeclSpec, members: &mut Members) {
@@ -470,9 +475,7 @@ impl Shaper {
                 return;
             }
             Line::Child(kind) => {
-                if let Some(child) = self.decl(node, kind.spec()) {
-                    members.children.push(child);
-                }
+                self.decl(node, kind.spec(), &mut members.children, |child| child);
                 return;
             }
             Line::Other => {}
