@@ -469,9 +469,7 @@ impl Shaper {
                 return;
             }
             Line::Field => {
-                if let Some(f) = self.field(node) {
-                    members.fields.push(f);
-                }
+                self.field(node, &mut members.fields);
                 return;
             }
             Line::Child(kind) => {
@@ -549,9 +547,7 @@ impl Shaper {
                 break;
             };
             i = run.end;
-            if let Some(a) = self.attr(&words[run], spec) {
-                all.push(a);
-            }
+            self.attr(&words[run], spec, all);
         }
         if let Some(at) = stuck {
             let prev = all.get(before..).and_then(|out| out.last());
@@ -686,27 +682,30 @@ impl Shaper {
         }
     }
 
-    /// One attribute from its run of words (the run starts with the attribute's name).
+    /// One attribute from its run of words (the run starts with the attribute's name), pushed
+    /// onto `out` where it is built (see [`Shaper::decl`]).
     #[inline]
-    fn attr(&mut self, run: &[Word<'_>], spec: &'static AttrSpec) -> Option<Attr> {
-        let (Token::Ident(name), name_range) = run.first()? else { return None };
+    fn attr(&mut self, run: &[Word<'_>], spec: &'static AttrSpec, out: &mut Vec<Attr>) {
+        let Some((Token::Ident(name), name_range)) = run.first() else { return };
         let name_span = self.span(name_range);
         let span = self.words_span(run).unwrap_or(name_span);
         // Nearly every attribute is a name and one value for its one parameter, or a flag: those
         // need no list of lists. Anything else (and every error) takes the general path below.
         if let ([], [_]) = (spec.params, run) {
-            return Some(Attr { spec, args: Args::default(), block: ThinList::default(), span });
+            out.push(Attr { spec, args: Args::default(), block: ThinList::default(), span });
+            return;
         }
         if let ([p], [_, w]) = (spec.params, run) {
             if !matches!(w.0, Token::Comma) && consume_param(run, 1, p) == 2 {
-                if let Some(v) = self.value(w, p.ty, name) {
-                    return Some(Attr { spec, args: Args::one(v), block: ThinList::default(), span });
-                }
-                let args = [smallvec::SmallVec::new()].into_iter().collect();
-                return Some(Attr { spec, args, block: ThinList::default(), span });
+                let args = match self.value(w, p.ty, name) {
+                    Some(v) => Args::one(v),
+                    None => [smallvec::SmallVec::new()].into_iter().collect(),
+                };
+                out.push(Attr { spec, args, block: ThinList::default(), span });
+                return;
             }
         }
-        Some(self.attr_in_general(run, spec, name, name_span, span))
+        out.push(self.attr_in_general(run, spec, name, name_span, span));
     }
 
     /// [`Shaper::attr`] for any other shape of values, and for every error; out of line so that
@@ -926,9 +925,7 @@ impl Shaper {
                 Token::Ident(name) if schema::find_attr(schema::STEP_OPTIONS, name).is_some() => {
                     let Some((spec, run)) = attribute_run(w, i, schema::STEP_OPTIONS) else { break };
                     i = run.end;
-                    if let Some(a) = self.attr(&w[run], spec) {
-                        step.options.push(a);
-                    }
+                    self.attr(&w[run], spec, &mut step.options);
                 }
                 Token::Ident(name) if schema::PROTOCOL.contains(&name) && step.protocol.is_none() => {
                     step.protocol = Some(Ident { text: smol(name), span: wspan });
@@ -1033,14 +1030,15 @@ impl Shaper {
         Some(Endpoint { method, target, request, response, summary, options, span })
     }
 
-    fn field(&mut self, node: &Node<'_>) -> Option<Field> {
+    /// The field `node` declares, pushed onto `out` (see [`Shaper::decl`]).
+    fn field(&mut self, node: &Node<'_>, out: &mut Vec<Field>) {
         self.no_body(node);
         let w = &node.words;
         let span = self.span(&node.range);
         let Some(name) = w.get(1).and_then(|x| self.ident(x)) else {
             self.err(codes::MISSING_VALUE, "expected a field name", span, "here").help =
                 Some("write `field email: string pii`".into());
-            return None;
+            return;
         };
         let ty = match (w.get(2), w.get(3)) {
             (Some((Token::Colon, _)), Some(t)) => self.ident(t),
@@ -1049,7 +1047,7 @@ impl Shaper {
         let Some(ty) = ty else {
             self.err(codes::MISSING_VALUE, format!("field `{}` needs a type", name.text), name.span, "type missing")
                 .help = Some(format!("write `field {}: string`", name.text));
-            return None;
+            return;
         };
         let mut i = 4;
         let mut list = false;
@@ -1101,7 +1099,7 @@ impl Shaper {
         }
         let mut modifiers = modifiers.into_vec();
         modifiers.shrink_to_fit();
-        Some(Field { name, ty, list, modifiers, doc, span })
+        out.push(Field { name, ty, list, modifiers, doc, span });
     }
 }
 
