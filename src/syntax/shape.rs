@@ -463,9 +463,7 @@ impl Shaper {
                 return;
             }
             Line::Endpoint => {
-                if let Some(e) = self.endpoint(node) {
-                    members.endpoints.push(e);
-                }
+                self.endpoint(node, &mut members.endpoints);
                 return;
             }
             Line::Field => {
@@ -970,11 +968,12 @@ impl Shaper {
         Some(step)
     }
 
-    fn endpoint(&mut self, node: &Node<'_>) -> Option<Endpoint> {
+    /// The endpoint `node` declares, pushed onto `out` (see [`Shaper::decl`]).
+    fn endpoint(&mut self, node: &Node<'_>, out: &mut Vec<Endpoint>) {
         self.no_body(node);
         let w = &node.words;
         let span = self.span(&node.range);
-        let method = self.ident(&w[0])?;
+        let Some(method) = self.ident(&w[0]) else { return };
         let target = match (method.text.as_str(), w.get(1)) {
             ("op", Some((Token::Ident(n), r))) => Text { value: smol(n), span: self.span(r) },
             (m, Some((Token::Path(p), r))) if m != "op" => Text { value: smol(p), span: self.span(r) },
@@ -986,7 +985,7 @@ impl Shaper {
                     ("expected a path after the method", "write `GET /orders/{id} -> Order`")
                 };
                 self.err(codes::MISSING_VALUE, msg, at, "missing").help = Some(help.into());
-                return None;
+                return;
             }
         };
         let mut i = 2;
@@ -1002,7 +1001,7 @@ impl Shaper {
                     let at = self.word_span(&w[i]);
                     self.err(codes::UNEXPECTED_VALUE, "expected one request model in parentheses", at, "here").help =
                         Some("write `(NewOrder)`".into());
-                    return None;
+                    return;
                 }
             }
         }
@@ -1016,7 +1015,7 @@ impl Shaper {
                 _ => {
                     let at = self.word_span(&w[i]);
                     self.err(codes::MISSING_VALUE, "expected a response model after `->`", at, "here");
-                    return None;
+                    return;
                 }
             }
         }
@@ -1027,7 +1026,7 @@ impl Shaper {
         }
         let options = self.attr_runs(w, i, schema::ENDPOINT_OPTIONS, "endpoint");
         self.check_duplicates(&options);
-        Some(Endpoint { method, target, request, response, summary, options, span })
+        out.push(Endpoint { method, target, request, response, summary, options, span });
     }
 
     /// The field `node` declares, pushed onto `out` (see [`Shaper::decl`]).
