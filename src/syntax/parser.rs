@@ -79,7 +79,19 @@ fn clean_statements<'t>(tokens: &'t [Word<'_>]) -> Option<Vec<Node<'t>>> {
                     at = skip_separators(end + 1);
                     continue;
                 }
-                (at..end, None, end)
+                // Most statements have no block: built in their list in place, not moved there.
+                let after = match tokens.get(end) {
+                    Some((Token::Newline | Token::Semi, _)) => skip_separators(end),
+                    Some((Token::RBrace, _)) | None => end,
+                    Some(_) => return None,
+                };
+                let node = Node { words: &tokens[at..end], body: None, range: tokens[at].1.start..tokens[after - 1].1.end };
+                match open.last_mut() {
+                    Some(block) => block.nodes.push(node),
+                    None => top.push(node),
+                }
+                at = after;
+                continue;
             }
             // A separator here, or the end inside a block, which the lexer never leaves open.
             _ => return None,

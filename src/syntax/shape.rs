@@ -15,7 +15,9 @@ use crate::source::{FileId, Span};
 pub fn shape(file: FileId, nodes: &[Node<'_>]) -> (SourceAst, Vec<Diagnostic>) {
     let mut sh = Shaper { file, errors: Vec::new() };
     let mut items = Vec::with_capacity(nodes.len());
-    items.extend(nodes.iter().filter_map(|n| sh.item(n)));
+    for node in nodes {
+        sh.item(node, &mut items);
+    }
     (SourceAst { items }, sh.errors)
 }
 
@@ -211,11 +213,12 @@ impl Shaper {
         true
     }
 
-    fn item(&mut self, node: &Node<'_>) -> Option<Item> {
+    /// The item `node` declares, pushed onto `items`; nothing when it is an error.
+    fn item(&mut self, node: &Node<'_>, items: &mut Vec<Item>) {
         if self.stray_block(node) {
-            return None;
+            return;
         }
-        let first = node.words.first()?;
+        let Some(first) = node.words.first() else { return };
         let Token::Ident(head) = first.0 else {
             let found = first.0.describe();
             self.err(
@@ -225,13 +228,13 @@ impl Shaper {
                 "not a declaration",
             )
             .help = Some("a file holds declarations such as `component name { ... }`, imports and accepts".into());
-            return None;
+            return;
         };
         match head {
-            "import" => self.import(node).map(Item::Import),
-            "accept" => self.accept(node).map(Item::Accept),
+            "import" => items.extend(self.import(node).map(Item::Import)),
+            "accept" => items.extend(self.accept(node).map(Item::Accept)),
             _ => match DeclKind::from_keyword(head) {
-                Some(kind) => self.decl(node, kind.spec()).map(Item::Decl),
+                Some(kind) => self.decl(node, kind.spec(), items, Item::Decl),
                 None => {
                     let span = self.word_span(first);
                     let mut d = Diagnostic::new(
@@ -248,7 +251,6 @@ impl Shaper {
                         d = d.with_note(format!("`{head}` is only allowed inside another block"));
                     }
                     self.error(d);
-                    None
                 }
             },
         }
@@ -341,7 +343,10 @@ impl Shaper {
         Some(Accept { rule, targets, justification, attrs, span })
     }
 
-    fn decl(&mut self, node: &Node<'_>, spec: &'static DeclSpec) -> Option<Decl> {
+    /// The declaration `node` makes, wrapped by `wrap` and pushed onto `out`; nothing when it is
+    /// an error. Pushed here rather than returned, so the large declaration is copied once (into
+    /// its list), not once more per caller that passes it on.
+    fn decl<T>(&mut self, node: &Node<'_>, spec: &'static DeclSpec, out: &mut Vec<T>, wrap: impl FnOnce(Decl) -> T) {
         let words = &node.words;
         let keyword = self.word_span(&words[0]);
         let span = self.span(&node.range);
@@ -355,7 +360,7 @@ impl Shaper {
                     "qualified names are for references",
                 )
                 .help = Some("use `_` or `-` to join words".into());
-                return None;
+                return;
             }
             other => {
                 let at = other.map_or(keyword, |w| self.word_span(w));
@@ -367,7 +372,7 @@ impl Shaper {
                     "name missing",
                 )
                 .help = Some(format!("write `{} my_name {{ ... }}`", spec.keyword));
-                return None;
+                return;
             }
         };
         let mut i = 2;
@@ -419,7 +424,7 @@ impl Shaper {
             }
         }
         self.check_duplicates(&members.attrs);
-        Some(Decl {
+        out.push(wrap(Decl {
             kind: spec.kind,
             keyword,
             name,
@@ -431,7 +436,7 @@ impl Shaper {
             endpoints: members.endpoints.into(),
             fields: members.fields.into(),
             span,
-        })
+        }));
     }
 
     fn member(&mut self, node: &Node<'_>, spec: &'static DeclSpec, members: &mut Members) {
@@ -458,21 +463,15 @@ impl Shaper {
                 return;
             }
             Line::Endpoint => {
-                if let Some(e) = self.endpoint(node) {
-                    members.endpoints.push(e);
-                }
+                self.endpoint(node, &mut members.endpoints);
                 return;
             }
             Line::Field => {
-                if let Some(f) = self.field(node) {
-                    members.fields.push(f);
-                }
+                self.field(node, &mut members.fields);
                 return;
             }
             Line::Child(kind) => {
-                if let Some(child) = self.decl(node, kind.spec()) {
-                    members.children.push(child);
-                }
+                self.decl(node, kind.spec(), &mut members.children, |child| child);
                 return;
             }
             Line::Other => {}
@@ -546,9 +545,7 @@ impl Shaper {
                 break;
             };
             i = run.end;
-            if let Some(a) = self.attr(&words[run], spec) {
-                all.push(a);
-            }
+            self.attr(&words[run], spec, all);
         }
         if let Some(at) = stuck {
             let prev = all.get(before..).and_then(|out| out.last());
@@ -683,27 +680,30 @@ impl Shaper {
         }
     }
 
-    /// One attribute from its run of words (the run starts with the attribute's name).
+    /// One attribute from its run of words (the run starts with the attribute's name), pushed
+    /// onto `out` where it is built (see [`Shaper::decl`]).
     #[inline]
-    fn attr(&mut self, run: &[Word<'_>], spec: &'static AttrSpec) -> Option<Attr> {
-        let (Token::Ident(name), name_range) = run.first()? else { return None };
+    fn attr(&mut self, run: &[Word<'_>], spec: &'static AttrSpec, out: &mut Vec<Attr>) {
+        let Some((Token::Ident(name), name_range)) = run.first() else { return };
         let name_span = self.span(name_range);
         let span = self.words_span(run).unwrap_or(name_span);
         // Nearly every attribute is a name and one value for its one parameter, or a flag: those
         // need no list of lists. Anything else (and every error) takes the general path below.
         if let ([], [_]) = (spec.params, run) {
-            return Some(Attr { spec, args: Args::default(), block: ThinList::default(), span });
+            out.push(Attr { spec, args: Args::default(), block: ThinList::default(), span });
+            return;
         }
         if let ([p], [_, w]) = (spec.params, run) {
             if !matches!(w.0, Token::Comma) && consume_param(run, 1, p) == 2 {
-                if let Some(v) = self.value(w, p.ty, name) {
-                    return Some(Attr { spec, args: Args::one(v), block: ThinList::default(), span });
-                }
-                let args = [smallvec::SmallVec::new()].into_iter().collect();
-                return Some(Attr { spec, args, block: ThinList::default(), span });
+                let args = match self.value(w, p.ty, name) {
+                    Some(v) => Args::one(v),
+                    None => [smallvec::SmallVec::new()].into_iter().collect(),
+                };
+                out.push(Attr { spec, args, block: ThinList::default(), span });
+                return;
             }
         }
-        Some(self.attr_in_general(run, spec, name, name_span, span))
+        out.push(self.attr_in_general(run, spec, name, name_span, span));
     }
 
     /// [`Shaper::attr`] for any other shape of values, and for every error; out of line so that
@@ -923,9 +923,7 @@ impl Shaper {
                 Token::Ident(name) if schema::find_attr(schema::STEP_OPTIONS, name).is_some() => {
                     let Some((spec, run)) = attribute_run(w, i, schema::STEP_OPTIONS) else { break };
                     i = run.end;
-                    if let Some(a) = self.attr(&w[run], spec) {
-                        step.options.push(a);
-                    }
+                    self.attr(&w[run], spec, &mut step.options);
                 }
                 Token::Ident(name) if schema::PROTOCOL.contains(&name) && step.protocol.is_none() => {
                     step.protocol = Some(Ident { text: smol(name), span: wspan });
@@ -970,11 +968,12 @@ impl Shaper {
         Some(step)
     }
 
-    fn endpoint(&mut self, node: &Node<'_>) -> Option<Endpoint> {
+    /// The endpoint `node` declares, pushed onto `out` (see [`Shaper::decl`]).
+    fn endpoint(&mut self, node: &Node<'_>, out: &mut Vec<Endpoint>) {
         self.no_body(node);
         let w = &node.words;
         let span = self.span(&node.range);
-        let method = self.ident(&w[0])?;
+        let Some(method) = self.ident(&w[0]) else { return };
         let target = match (method.text.as_str(), w.get(1)) {
             ("op", Some((Token::Ident(n), r))) => Text { value: smol(n), span: self.span(r) },
             (m, Some((Token::Path(p), r))) if m != "op" => Text { value: smol(p), span: self.span(r) },
@@ -986,7 +985,7 @@ impl Shaper {
                     ("expected a path after the method", "write `GET /orders/{id} -> Order`")
                 };
                 self.err(codes::MISSING_VALUE, msg, at, "missing").help = Some(help.into());
-                return None;
+                return;
             }
         };
         let mut i = 2;
@@ -1002,7 +1001,7 @@ impl Shaper {
                     let at = self.word_span(&w[i]);
                     self.err(codes::UNEXPECTED_VALUE, "expected one request model in parentheses", at, "here").help =
                         Some("write `(NewOrder)`".into());
-                    return None;
+                    return;
                 }
             }
         }
@@ -1016,7 +1015,7 @@ impl Shaper {
                 _ => {
                     let at = self.word_span(&w[i]);
                     self.err(codes::MISSING_VALUE, "expected a response model after `->`", at, "here");
-                    return None;
+                    return;
                 }
             }
         }
@@ -1027,17 +1026,18 @@ impl Shaper {
         }
         let options = self.attr_runs(w, i, schema::ENDPOINT_OPTIONS, "endpoint");
         self.check_duplicates(&options);
-        Some(Endpoint { method, target, request, response, summary, options, span })
+        out.push(Endpoint { method, target, request, response, summary, options, span });
     }
 
-    fn field(&mut self, node: &Node<'_>) -> Option<Field> {
+    /// The field `node` declares, pushed onto `out` (see [`Shaper::decl`]).
+    fn field(&mut self, node: &Node<'_>, out: &mut Vec<Field>) {
         self.no_body(node);
         let w = &node.words;
         let span = self.span(&node.range);
         let Some(name) = w.get(1).and_then(|x| self.ident(x)) else {
             self.err(codes::MISSING_VALUE, "expected a field name", span, "here").help =
                 Some("write `field email: string pii`".into());
-            return None;
+            return;
         };
         let ty = match (w.get(2), w.get(3)) {
             (Some((Token::Colon, _)), Some(t)) => self.ident(t),
@@ -1046,7 +1046,7 @@ impl Shaper {
         let Some(ty) = ty else {
             self.err(codes::MISSING_VALUE, format!("field `{}` needs a type", name.text), name.span, "type missing")
                 .help = Some(format!("write `field {}: string`", name.text));
-            return None;
+            return;
         };
         let mut i = 4;
         let mut list = false;
@@ -1098,7 +1098,7 @@ impl Shaper {
         }
         let mut modifiers = modifiers.into_vec();
         modifiers.shrink_to_fit();
-        Some(Field { name, ty, list, modifiers, doc, span })
+        out.push(Field { name, ty, list, modifiers, doc, span });
     }
 }
 
