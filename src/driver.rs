@@ -533,10 +533,8 @@ mod tests {
 
     impl Host for EditedMeanwhile {
         fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
-            if path.ends_with("a.arch") {
-                if self.reads.fetch_add(1, Ordering::Relaxed) > 0 {
-                    return Ok(b"component a \"A\"\n".to_vec());
-                }
+            if path.ends_with("a.arch") && self.reads.fetch_add(1, Ordering::Relaxed) > 0 {
+                return Ok(b"component a \"A\"\n".to_vec());
             }
             self.inner.read(path)
         }
