@@ -230,9 +230,10 @@ pub fn read_sources(host: &dyn Host, root: &Path, inputs: &[PathBuf]) -> Sources
     reader.sources
 }
 
-/// Reading on a second thread costs its start (tens of microseconds); measured side by side, it
-/// pays from a few files on.
-const READ_ON_THREADS_FROM_FILES: usize = 8;
+/// Reading on a second thread costs its start, and on busy cores a wait for it: measured side by
+/// side, it made `examples/shop` (10 files) and 1,000 components (15 files) slower; from about a
+/// hundred files on (10,000 components, 133 files) it pays.
+const READ_ON_THREADS_FROM_FILES: usize = 32;
 
 /// One file read, by its canonical path (`key`), or why it was not.
 struct Fetched {
@@ -505,8 +506,8 @@ mod tests {
 
     #[test]
     fn files_read_at_once_come_in_walk_order_with_their_problems_in_place() {
-        let names: Vec<String> = (0..12).map(|i| format!("/ws/f{i:02}.arch")).collect();
-        let texts: Vec<String> = (0..12).map(|i| format!("component c{i}\n{}", "// padding\n".repeat(i % 4 * 3))).collect();
+        let names: Vec<String> = (0..40).map(|i| format!("/ws/f{i:02}.arch")).collect();
+        let texts: Vec<String> = (0..40).map(|i| format!("component c{i}\n{}", "// padding\n".repeat(i % 4 * 3))).collect();
         let config = "[workspace]\nmax-file-size = 30\n";
         let host = MemHost::new(
             std::iter::once(("/ws/arch.toml", config)).chain(names.iter().map(String::as_str).zip(texts.iter().map(String::as_str))),
@@ -514,11 +515,11 @@ mod tests {
         assert!(READ_ON_THREADS_FROM_FILES <= names.len(), "the files are read on threads");
         let sources = read_sources(&host, Path::new("/ws"), &[PathBuf::from("/ws")]);
         let read: Vec<&str> = sources.files.iter().map(|f| f.name.as_str()).collect();
-        let small: Vec<String> = (0..12).filter(|i| i % 4 == 0).map(|i| format!("f{i:02}.arch")).collect();
+        let small: Vec<String> = (0..40).filter(|i| i % 4 == 0).map(|i| format!("f{i:02}.arch")).collect();
         assert_eq!(read, small, "the files within the limit, in walk order");
         assert!(sources.files.iter().zip(texts.iter().step_by(4)).all(|(f, t)| &f.text == t));
         let too_large: Vec<&str> = sources.diagnostics.iter().map(|d| d.message.as_str()).collect();
-        let expected: Vec<String> = (0..12)
+        let expected: Vec<String> = (0..40)
             .filter(|i| i % 4 != 0)
             .map(|i| format!("`f{i:02}.arch` is {} bytes, over the limit of 30 bytes; it was not read", texts[i].len()))
             .collect();
