@@ -4,7 +4,8 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
-pub trait Host {
+/// `Sync`, so that the driver can read several files at once.
+pub trait Host: Sync {
     fn read(&self, path: &Path) -> io::Result<Vec<u8>>;
     fn size(&self, path: &Path) -> io::Result<u64>;
     fn is_dir(&self, path: &Path) -> bool;

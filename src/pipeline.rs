@@ -832,14 +832,28 @@ fn parse_on_threads(jobs: Vec<ParseJob>, parallel_from_bytes: usize) -> Vec<Pars
     };
     let bytes: usize = jobs.iter().map(|job| job.text.len()).sum();
     let threads = crate::parallel::threads_for(bytes, parallel_from_bytes);
+    if threads <= 1 {
+        return jobs.into_iter().map(parse).collect();
+    }
     // A file lowered on another thread moves its per-file lists, which resolving frees, to
     // this thread before that thread exits.
-    let settle = |p: &mut ParsedText| {
+    let settle = |(_, p): &mut (usize, ParsedText)| {
         if let Parsed::Lowered(Some(lowered)) = &mut p.parsed {
             lowered.rehome();
         }
     };
-    crate::parallel::map_owned_in_order_settled(jobs, threads, parse, settle)
+    // Largest first: the thread that takes the last file then finishes close to the others,
+    // instead of starting a large file while they sit idle.
+    let count = jobs.len();
+    let mut ordered: Vec<(usize, ParseJob)> = jobs.into_iter().enumerate().collect();
+    ordered.sort_by_key(|(i, job)| (std::cmp::Reverse(job.text.len()), *i));
+    let parsed = crate::parallel::map_owned_in_order_settled(ordered, threads, |(i, job)| (i, parse(job)), settle);
+    // Back in file order, so that ids, diagnostics and the cache do not depend on sizes.
+    let mut slots: Vec<Option<ParsedText>> = std::iter::repeat_with(|| None).take(count).collect();
+    for (i, p) in parsed {
+        slots[i] = Some(p);
+    }
+    slots.into_iter().flatten().collect()
 }
 
 #[cfg(test)]
