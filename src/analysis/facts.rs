@@ -430,21 +430,60 @@ impl PackedTraits {
     }
 }
 
-/// The roles and traits of one element, reading its `kind` word and its technology's once.
-fn element_facts(model: &Model, e: &Element, id: ElementId) -> (Roles, Traits) {
-    let kind = e.word("kind");
-    let tech_kind = tech_of(model, id).and_then(|t| model.get(t)).and_then(|t| t.word("kind"));
+/// The roles and traits of one element, from its attributes read in the walk's one pass.
+fn element_facts(model: &Model, e: &Element, own: &OwnAttrs<'_>) -> (Roles, Traits) {
+    let kind = OwnAttrs::word(own.kind);
+    // As [`tech_of`], from the `tech` attribute already found.
+    let tech = OwnAttrs::reference(own.tech).and_then(|t| model.get(t)).filter(|t| t.kind == DeclKind::Technology);
+    let tech_kind = tech.and_then(|t| t.word("kind"));
     let traits = Traits {
-        criticality: e.word("criticality").and_then(Criticality::parse),
-        classification: e.word("classification").and_then(Classification::parse),
-        pii: has_mark(e, "pii"),
-        credentials: has_mark(e, "credentials"),
+        criticality: OwnAttrs::word(own.criticality).and_then(Criticality::parse),
+        classification: OwnAttrs::word(own.classification).and_then(Classification::parse),
+        pii: own.pii || has_field_mark(e, "pii"),
+        credentials: own.credentials || has_field_mark(e, "credentials"),
         relay: relay_by_kind(e.kind, kind, tech_kind),
         tooling: tooling_by_kind(e.kind, kind),
         user_device: on_user_device_by_kind(e.kind, kind),
-        anonymous_interface: anonymous_interface(e),
+        anonymous_interface: e.kind == DeclKind::Interface
+            && (own.anonymous || (!e.endpoints.is_empty() && e.endpoints.iter().all(is_anonymous_endpoint))),
     };
     (roles_by_kind(e, kind, tech_kind), traits)
+}
+
+/// The element's attributes that the walk reads one at a time, found by [`Walked::read_attrs`]:
+/// looking each name up in turn re-read an element's attributes a dozen times. Each field holds
+/// what a lookup by name gives, the first attribute of that name.
+#[derive(Default)]
+struct OwnAttrs<'a> {
+    provider: Option<&'a Attribute>,
+    owner: Option<&'a Attribute>,
+    zone: Option<&'a Attribute>,
+    system: Option<&'a Attribute>,
+    tech: Option<&'a Attribute>,
+    kind: Option<&'a Attribute>,
+    criticality: Option<&'a Attribute>,
+    classification: Option<&'a Attribute>,
+    pii: bool,
+    credentials: bool,
+    anonymous: bool,
+}
+
+impl<'a> OwnAttrs<'a> {
+    /// As [`Element::reference`]: the attribute's single value, when a reference.
+    fn reference(a: Option<&Attribute>) -> Option<ElementId> {
+        match a.and_then(|a| a.first()).map(|v| &v.val) {
+            Some(Val::Ref(id)) => Some(*id),
+            _ => None,
+        }
+    }
+
+    /// As [`Element::word`].
+    fn word(a: Option<&'a Attribute>) -> Option<&'a str> {
+        match a.and_then(|a| a.first()).map(|v| &v.val) {
+            Some(Val::Word(w)) => Some(w),
+            _ => None,
+        }
+    }
 }
 
 fn roles_by_kind(e: &Element, kind: Option<&str>, tech_kind: Option<&str>) -> Roles {
@@ -775,34 +814,22 @@ impl Walked {
             ..Walked::default()
         };
         let mut path: Vec<&'static str> = Vec::new();
+        let mut published: Vec<Delivery> = Vec::new();
         for (offset, e) in model.elements[range.clone()].iter().enumerate() {
             let i = range.start + offset;
             let id = ElementId(i as u32);
             let component = e.kind == DeclKind::Component;
+            let own = w.read_attrs(e, id, mentioned, &mut published);
             w.kinds.push(e.kind);
-            w.provider.push(if e.kind == DeclKind::Interface { e.reference("provider") } else { None });
-            if matches!(e.kind, DeclKind::Component | DeclKind::External | DeclKind::Topic) {
-                w.exposes.extend(e.references("exposes").map(|x| (x, id)));
-            }
-            if component {
-                w.owns.extend(e.references("owns").map(|d| (d, id)));
-            }
+            w.provider.push(if e.kind == DeclKind::Interface { OwnAttrs::reference(own.provider) } else { None });
             w.container.push(if component { container_of(model, id) } else { None });
-            if !e.from_std && (component || is_store_kind(Some(e.kind))) {
-                for name in ["owns", "holds", "carries"] {
-                    w.kept.extend(e.references(name).map(|d| (id.0, d)));
-                }
-            }
-            if !e.from_std && component {
-                w.held.extend(e.references("holds").map(|d| (id.0, d)));
-            }
-            w.owner.push(e.reference("owner"));
-            w.zone.push(e.attr("zone").map(|a| match a.first().map(|v| &v.val) {
+            w.owner.push(OwnAttrs::reference(own.owner));
+            w.zone.push(own.zone.map(|a| match a.first().map(|v| &v.val) {
                 Some(Val::Ref(z)) => Some(*z),
                 _ => None,
             }));
-            w.system.push(e.reference("system"));
-            let (roles, traits) = element_facts(model, e, id);
+            w.system.push(OwnAttrs::reference(own.system));
+            let (roles, traits) = element_facts(model, e, &own);
             w.roles.push(roles.to_bits());
             w.traits.push(PackedTraits::pack(traits));
             if e.kind == DeclKind::Zone {
@@ -812,21 +839,90 @@ impl Walked {
                 element_holes(id, e, &mut path, &mut w.holes);
             }
             declared_links(model, id, e, &mut w.links);
-            if matches!(e.kind, DeclKind::Topic | DeclKind::Queue) {
-                w.carried.extend(e.references("carries").map(|ev| (ev, id)));
-            }
-            if component {
-                for (name, publishes) in [("subscribes", false), ("publishes", true)] {
-                    for v in e.attrs_named(name).flat_map(|a| a.values()) {
-                        if let Val::Ref(event) = v.val {
-                            w.deliveries.push(Delivery { component: id, event, publishes, span: v.span_in(e.file) });
-                        }
-                    }
-                }
-            }
-            mentioned_as_data(e, mentioned);
+            // A component's subscriptions come before what it publishes, as they always have.
+            w.deliveries.append(&mut published);
+            mentioned_in_members(e, mentioned);
         }
         w
+    }
+
+    /// One pass over an element's attributes: the lists it declares go to the walk's lists (its
+    /// `publishes` to `published`, for the caller to add after its subscriptions), the data it
+    /// names are marked in `mentioned`, and the attributes read one at a time are returned.
+    fn read_attrs<'a>(
+        &mut self,
+        e: &'a Element,
+        id: ElementId,
+        mentioned: &[AtomicBool],
+        published: &mut Vec<Delivery>,
+    ) -> OwnAttrs<'a> {
+        let component = e.kind == DeclKind::Component;
+        let exposer = matches!(e.kind, DeclKind::Component | DeclKind::External | DeclKind::Topic);
+        let keeper = !e.from_std && (component || is_store_kind(Some(e.kind)));
+        let carrier = matches!(e.kind, DeclKind::Topic | DeclKind::Queue);
+        let mut own = OwnAttrs::default();
+        for a in e.attrs.iter() {
+            let slot = match a.name() {
+                "provider" => &mut own.provider,
+                "owner" => &mut own.owner,
+                "zone" => &mut own.zone,
+                "system" => &mut own.system,
+                "tech" => &mut own.tech,
+                "kind" => &mut own.kind,
+                "criticality" => &mut own.criticality,
+                "classification" => &mut own.classification,
+                "pii" => {
+                    own.pii = true;
+                    continue;
+                }
+                "credentials" => {
+                    own.credentials = true;
+                    continue;
+                }
+                "anonymous" => {
+                    own.anonymous = true;
+                    continue;
+                }
+                "exposes" => {
+                    if exposer {
+                        self.exposes.extend(ref_values(a).map(|x| (x, id)));
+                    }
+                    continue;
+                }
+                name @ ("owns" | "holds" | "carries") => {
+                    if component && name == "owns" {
+                        self.owns.extend(ref_values(a).map(|d| (d, id)));
+                    }
+                    if keeper {
+                        self.kept.extend(ref_values(a).map(|d| (id.0, d)));
+                    }
+                    if component && !e.from_std && name == "holds" {
+                        self.held.extend(ref_values(a).map(|d| (id.0, d)));
+                    }
+                    if carrier && name == "carries" {
+                        self.carried.extend(ref_values(a).map(|ev| (ev, id)));
+                    }
+                    ref_values(a).for_each(|d| mark(mentioned, d));
+                    continue;
+                }
+                name @ ("subscribes" | "publishes") => {
+                    let publishes = name == "publishes";
+                    for v in a.values() {
+                        if let Val::Ref(event) = v.val {
+                            mark(mentioned, event);
+                            if component {
+                                let d = Delivery { component: id, event, publishes, span: v.span_in(e.file) };
+                                if publishes { published.push(d) } else { self.deliveries.push(d) }
+                            }
+                        }
+                    }
+                    continue;
+                }
+                _ => continue,
+            };
+            slot.get_or_insert(a);
+        }
+        own
     }
 
     /// The walks of consecutive runs joined in order. Each list is allocated once at its full
@@ -863,25 +959,35 @@ impl Walked {
     }
 }
 
-/// The elements an element names as data: in its `owns`, `holds`, `carries`, `publishes` and
-/// `subscribes`, as an endpoint's request or response model, or in a step's `carries`.
-fn mentioned_as_data(e: &Element, mentioned: &[AtomicBool]) {
-    let mut mark = |v: &crate::semantic::model::Value| {
+/// Marks an element named as data (see [`Facts::mentioned_as_data`]).
+fn mark(mentioned: &[AtomicBool], data: ElementId) {
+    if let Some(m) = mentioned.get(data.0 as usize) {
+        m.store(true, Ordering::Relaxed);
+    }
+}
+
+/// The resolved references among an attribute's values.
+fn ref_values(a: &Attribute) -> impl Iterator<Item = ElementId> + '_ {
+    a.values().filter_map(|v| match v.val {
+        Val::Ref(id) => Some(id),
+        _ => None,
+    })
+}
+
+/// The elements an element names as data outside its own attributes (whose `owns`, `holds`,
+/// `carries`, `publishes` and `subscribes` [`Walked::read_attrs`] marks): as an endpoint's
+/// request or response model, or in a step's `carries`.
+fn mentioned_in_members(e: &Element, mentioned: &[AtomicBool]) {
+    let mut mark_value = |v: &crate::semantic::model::Value| {
         if let Val::Ref(id) = v.val {
-            if let Some(m) = mentioned.get(id.0 as usize) {
-                m.store(true, Ordering::Relaxed);
-            }
+            mark(mentioned, id);
         }
     };
-    // One pass over the attributes, not one per attribute name.
-    for a in e.attrs.iter().filter(|a| matches!(a.name(), "owns" | "holds" | "carries" | "publishes" | "subscribes")) {
-        a.values().for_each(&mut mark);
-    }
     for ep in &e.endpoints {
-        ep.request.iter().chain(ep.response.iter()).for_each(&mut mark);
+        ep.request.iter().chain(ep.response.iter()).for_each(&mut mark_value);
     }
     for s in &e.steps {
-        s.options.iter().filter(|a| a.name() == "carries").flat_map(|a| a.values()).for_each(&mut mark);
+        s.options.iter().filter(|a| a.name() == "carries").flat_map(|a| a.values()).for_each(&mut mark_value);
     }
 }
 
@@ -1704,7 +1810,12 @@ pub fn is_pii(model: &Model, data: ElementId) -> bool {
 
 /// Marked with the flag `mark`, or has a field with that modifier.
 fn has_mark(e: &Element, mark: &str) -> bool {
-    e.has_flag(mark) || e.fields.iter().any(|f| f.modifiers.iter().any(|m| m == mark))
+    e.has_flag(mark) || has_field_mark(e, mark)
+}
+
+/// A field of the element carries the modifier `mark`.
+fn has_field_mark(e: &Element, mark: &str) -> bool {
+    e.fields.iter().any(|f| f.modifiers.iter().any(|m| m == mark))
 }
 
 /// Marked `credentials`, or has a `credentials` field.
