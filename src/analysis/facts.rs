@@ -471,18 +471,12 @@ struct OwnAttrs<'a> {
 impl<'a> OwnAttrs<'a> {
     /// As [`Element::reference`]: the attribute's single value, when a reference.
     fn reference(a: Option<&Attribute>) -> Option<ElementId> {
-        match a.and_then(|a| a.first()).map(|v| &v.val) {
-            Some(Val::Ref(id)) => Some(*id),
-            _ => None,
-        }
+        a.and_then(Attribute::first).and_then(|v| v.val.reference())
     }
 
     /// As [`Element::word`].
     fn word(a: Option<&'a Attribute>) -> Option<&'a str> {
-        match a.and_then(|a| a.first()).map(|v| &v.val) {
-            Some(Val::Word(w)) => Some(w),
-            _ => None,
-        }
+        a.and_then(Attribute::first).and_then(|v| v.val.word())
     }
 }
 
@@ -597,11 +591,7 @@ fn refs(attrs: &[Attribute], name: &str) -> Vec<ElementId> {
     attrs
         .iter()
         .filter(|a| a.name() == name)
-        .flat_map(|a| a.values())
-        .filter_map(|v| match v.val {
-            Val::Ref(id) => Some(id),
-            _ => None,
-        })
+        .flat_map(Attribute::references)
         .collect()
 }
 
@@ -885,24 +875,24 @@ impl Walked {
                 }
                 "exposes" => {
                     if exposer {
-                        self.exposes.extend(ref_values(a).map(|x| (x, id)));
+                        self.exposes.extend(a.references().map(|x| (x, id)));
                     }
                     continue;
                 }
                 name @ ("owns" | "holds" | "carries") => {
                     if component && name == "owns" {
-                        self.owns.extend(ref_values(a).map(|d| (d, id)));
+                        self.owns.extend(a.references().map(|d| (d, id)));
                     }
                     if keeper {
-                        self.kept.extend(ref_values(a).map(|d| (id.0, d)));
+                        self.kept.extend(a.references().map(|d| (id.0, d)));
                     }
                     if component && !e.from_std && name == "holds" {
-                        self.held.extend(ref_values(a).map(|d| (id.0, d)));
+                        self.held.extend(a.references().map(|d| (id.0, d)));
                     }
                     if carrier && name == "carries" {
-                        self.carried.extend(ref_values(a).map(|ev| (ev, id)));
+                        self.carried.extend(a.references().map(|ev| (ev, id)));
                     }
-                    ref_values(a).for_each(|d| mark(mentioned, d));
+                    a.references().for_each(|d| mark(mentioned, d));
                     continue;
                 }
                 name @ ("subscribes" | "publishes") => {
@@ -966,13 +956,6 @@ fn mark(mentioned: &[AtomicBool], data: ElementId) {
     }
 }
 
-/// The resolved references among an attribute's values.
-fn ref_values(a: &Attribute) -> impl Iterator<Item = ElementId> + '_ {
-    a.values().filter_map(|v| match v.val {
-        Val::Ref(id) => Some(id),
-        _ => None,
-    })
-}
 
 /// The elements an element names as data outside its own attributes (whose `owns`, `holds`,
 /// `carries`, `publishes` and `subscribes` [`Walked::read_attrs`] marks): as an endpoint's

@@ -67,6 +67,22 @@ pub enum Val {
 }
 
 impl Val {
+    /// The element a resolved reference names.
+    pub fn reference(&self) -> Option<ElementId> {
+        match self {
+            Val::Ref(id) => Some(*id),
+            _ => None,
+        }
+    }
+
+    /// The keyword of a word value.
+    pub fn word(&self) -> Option<&str> {
+        match self {
+            Val::Word(w) => Some(w),
+            _ => None,
+        }
+    }
+
     /// The string of a text or a word value.
     pub fn text_or_word(&self) -> Option<&str> {
         match self {
@@ -126,6 +142,11 @@ impl Attribute {
 
     pub fn values(&self) -> impl Iterator<Item = &Value> {
         self.args.iter().flatten()
+    }
+
+    /// The resolved references among its values.
+    pub fn references(&self) -> impl Iterator<Item = ElementId> + '_ {
+        self.values().filter_map(|v| v.val.reference())
     }
 }
 
@@ -340,10 +361,7 @@ impl Element {
     }
 
     pub fn word(&self, name: &str) -> Option<&str> {
-        match self.value(name) {
-            Some(Val::Word(w)) => Some(w),
-            _ => None,
-        }
+        self.value(name).and_then(Val::word)
     }
 
     pub fn text(&self, name: &str) -> Option<&str> {
@@ -354,18 +372,12 @@ impl Element {
     }
 
     pub fn reference(&self, name: &str) -> Option<ElementId> {
-        match self.value(name) {
-            Some(Val::Ref(id)) => Some(*id),
-            _ => None,
-        }
+        self.value(name).and_then(Val::reference)
     }
 
     /// All resolved references of a (list) attribute, across repetitions.
     pub fn references<'a>(&'a self, name: &'a str) -> impl Iterator<Item = ElementId> + 'a {
-        self.attrs_named(name).flat_map(|a| a.values()).filter_map(|v| match v.val {
-            Val::Ref(id) => Some(id),
-            _ => None,
-        })
+        self.attrs_named(name).flat_map(Attribute::references)
     }
 
     /// Display title: the label if given, else the name.

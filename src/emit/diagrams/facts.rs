@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 pub use crate::analysis::facts::Transit as Encryption;
 use crate::analysis::facts::{self as derived, LinkOrigin, Zones};
 use crate::lang::Trust;
-use crate::semantic::model::{Attribute, Element, ElementId, Model, Val, Value};
+use crate::semantic::model::{Attribute, Element, ElementId, Model, Value};
 use crate::syntax::literal::Literal;
 use crate::syntax::schema::DeclKind;
 
@@ -79,20 +79,12 @@ pub struct Facts<'m> {
     pub derived: &'m derived::Facts,
 }
 
-pub fn word(v: &Val) -> Option<&str> {
-    match v {
-        Val::Word(w) => Some(w),
-        Val::Text(w) => Some(w),
-        _ => None,
-    }
-}
-
 fn block_attr<'a>(block: &'a [Attribute], name: &str) -> Option<&'a Value> {
     block.iter().find(|a| a.name() == name).and_then(|a| a.first())
 }
 
 fn block_word(block: &[Attribute], name: &str) -> Option<String> {
-    block_attr(block, name).and_then(|v| word(&v.val)).map(str::to_string)
+    block_attr(block, name).and_then(|v| v.val.text_or_word()).map(str::to_string)
 }
 
 impl<'m> Facts<'m> {

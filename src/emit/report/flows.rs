@@ -34,13 +34,9 @@ pub fn data_flow_architecture(ctx: &Ctx<'_>, out: &mut Out) {
 }
 
 pub(crate) fn step_protocol(s: &Step) -> Option<&str> {
-    s.protocol.as_deref().or_else(|| match s.options.iter().find(|a| a.name() == "protocol").and_then(|a| a.first()) {
-        Some(v) => match &v.val {
-            Val::Word(w) => Some(w.as_str()),
-            _ => None,
-        },
-        None => None,
-    })
+    s.protocol
+        .as_deref()
+        .or_else(|| s.options.iter().find(|a| a.name() == "protocol").and_then(|a| a.first()).and_then(|v| v.val.word()))
 }
 
 /// A step option's values, if given; `file` is the flow's.
@@ -60,10 +56,7 @@ pub(crate) fn step_auth(ctx: &Ctx<'_>, s: &Step, file: FileId) -> Rich {
     if let Some(a) = step_opt(ctx, s, file, "auth") {
         return a;
     }
-    let via = s.options.iter().find(|a| a.name() == "via").and_then(|a| a.first()).and_then(|v| match v.val {
-        Val::Ref(id) => Some(id),
-        _ => None,
-    });
+    let via = s.options.iter().find(|a| a.name() == "via").and_then(|a| a.first()).and_then(|v| v.val.reference());
     let via = via.or(match s.to.val {
         Val::Ref(id) if ctx.el(id).kind == K::Interface => Some(id),
         _ => None,

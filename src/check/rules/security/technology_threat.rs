@@ -43,10 +43,7 @@ impl<'m> Threat<'m> {
         let applies_to = element
             .attrs_named("applies-to")
             .flat_map(|a| a.values())
-            .filter_map(|v| match &v.val {
-                Val::Word(w) => Some(w.as_str()),
-                _ => None,
-            })
+            .filter_map(|v| v.val.word())
             .collect();
         Some(Threat { id, element, stride: element.word("stride"), cwe, applies_to })
     }
