@@ -10,7 +10,7 @@
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
-    allocator::return_freed_pages_sooner();
+    allocator::tune();
     let code = archc::cli::main(std::env::args_os().collect());
     std::process::exit(code);
 }
@@ -20,13 +20,12 @@ fn main() {
 mod allocator {
     use std::ffi::{c_int, c_long};
 
-    /// `mi_option_purge_delay` in mimalloc v2's `mimalloc.h`: how many milliseconds a freed page
-    /// stays committed before it goes back to the OS (10 by default). The Rust binding names no
-    /// constant for it; the test below checks the number against the default.
+    /// Option numbers of mimalloc v2's `mi_option_t` (`mimalloc.h`); the Rust binding names no
+    /// constants for these two. The test below pins the numbering against mimalloc's defaults.
+    /// `purge_delay`: milliseconds a freed page stays committed before going back to the OS.
     const PURGE_DELAY: c_int = 15;
-
-    /// The environment variable mimalloc reads for the same option; a user's setting wins.
-    const PURGE_DELAY_VAR: &str = "MIMALLOC_PURGE_DELAY";
+    /// `destroy_on_exit`: at 2 and above, mimalloc skips its teardown at process exit.
+    const DESTROY_ON_EXIT: c_int = 22;
 
     extern "C" {
         fn mi_option_set(option: c_int, value: c_long);
@@ -34,34 +33,48 @@ mod allocator {
         fn mi_option_get(option: c_int) -> c_long;
     }
 
-    /// Purges freed pages after 1 ms instead of 10. The phases free large structures just before
-    /// building others (syntax trees before the facts); with 10 ms the freed pages were often
-    /// still resident at the check's peak, so the peak at 100,000 components spread from 447 to
-    /// 500 MiB over runs, and with 1 ms it stays at 441 to 446 MiB at the same speed (BENCHMARKS.md).
-    pub fn return_freed_pages_sooner() {
-        if std::env::var_os(PURGE_DELAY_VAR).is_some() {
-            return;
+    /// Tunes mimalloc for a process that builds large structures, frees some and exits:
+    /// - purge freed pages after 1 ms instead of 10. The phases free large structures just before
+    ///   building others (syntax trees before the facts); with 10 ms the freed pages were often
+    ///   still resident at the check's peak, which at 100,000 components spread from 447 to 500
+    ///   MiB over runs, against 441 to 446 MiB at 1 ms at the same speed (BENCHMARKS.md);
+    /// - skip the teardown at exit, where mimalloc collected the main heap and returned its free
+    ///   pages one `madvise` at a time: about 2% of a 1,000-component check, for memory the
+    ///   kernel takes back anyway.
+    ///
+    /// A user's own `MIMALLOC_*` setting of either option wins.
+    pub fn tune() {
+        for (option, variable, value) in
+            [(PURGE_DELAY, "MIMALLOC_PURGE_DELAY", 1), (DESTROY_ON_EXIT, "MIMALLOC_DESTROY_ON_EXIT", 2)]
+        {
+            if std::env::var_os(variable).is_none() {
+                // SAFETY: `mi_option_set` stores one integer in mimalloc's option table, which
+                // is initialised before `main`; it takes no pointers, and no other thread runs yet.
+                unsafe { mi_option_set(option, value) }
+            }
         }
-        // SAFETY: `mi_option_set` stores one integer in mimalloc's option table, which is
-        // initialised before `main`; it takes no pointers and is called before any thread starts.
-        unsafe { mi_option_set(PURGE_DELAY, 1) }
     }
 
     #[cfg(test)]
     mod tests {
         use super::*;
 
-        #[test]
-        fn the_purge_delay_option_is_the_one_set() {
+        fn get(option: c_int) -> c_long {
             // SAFETY: reading an option takes no pointers.
-            let before = unsafe { mi_option_get(PURGE_DELAY) };
-            let expected_default = if std::env::var_os(PURGE_DELAY_VAR).is_some() { before } else { 10 };
-            assert_eq!(before, expected_default, "option {PURGE_DELAY} is not mimalloc's purge delay");
-            return_freed_pages_sooner();
-            let after = unsafe { mi_option_get(PURGE_DELAY) };
-            if std::env::var_os(PURGE_DELAY_VAR).is_none() {
-                assert_eq!(after, 1);
+            unsafe { mi_option_get(option) }
+        }
+
+        #[test]
+        fn the_option_numbers_are_mimallocs_and_tuning_sets_them() {
+            if std::env::vars_os().any(|(k, _)| k.to_string_lossy().starts_with("MIMALLOC_")) {
+                return; // The user's settings replace the defaults this test pins.
             }
+            // mimalloc's defaults for options 14 to 25, from `eager_commit_delay` to
+            // `purge_extend_delay`: a shifted enum would not match them.
+            let defaults: Vec<c_long> = (14..=25).map(get).collect();
+            assert_eq!(defaults, [1, 10, 0, 0, 100, 32, 32, 10, 0, 1024 * 1024, 10, 1]);
+            tune();
+            assert_eq!((get(PURGE_DELAY), get(DESTROY_ON_EXIT)), (1, 2));
         }
     }
 }
