@@ -212,16 +212,29 @@ pub struct Field {
     pub span: Span,
 }
 
+/// Laid out in this order so that the name, kind and file, which resolving a reference reads
+/// from elements scattered over the model, share the element's first 32 bytes and so one cache
+/// line (160-byte elements start 32-byte aligned in a 64-byte aligned list).
 #[derive(Clone, Debug, PartialEq)]
+#[repr(C)]
 pub struct Element {
-    pub kind: DeclKind,
     pub name: SmolStr,
-    pub label: Option<SmolStr>,
-    /// An interface's protocol family or a rule's kind: a few words, shared within a file.
-    pub variant: Option<Text>,
+    pub kind: DeclKind,
+    /// Declared in the embedded standard library.
+    pub from_std: bool,
+    /// Whether a `?` appears in `attrs` at any depth, noted while they are set: the facts' hole
+    /// walk then skips the attributes of the many elements without one instead of reading them
+    /// all again from memory.
+    attrs_have_holes: bool,
+    pub file: FileId,
+    pub span: Span,
+    pub name_span: Span,
     /// The enclosing element for nested declarations (zone in zone, option in decision, node in
     /// deployment, component in system or in its container component).
     pub parent: Option<ElementId>,
+    pub label: Option<SmolStr>,
+    /// An interface's protocol family or a rule's kind: a few words, shared within a file.
+    pub variant: Option<Text>,
     pub children: ThinList<ElementId>,
     /// Set once with [`Element::set_keyed_attrs`], which keeps the lookup keys in step.
     pub attrs: Box<[Attribute]>,
@@ -231,15 +244,6 @@ pub struct Element {
     /// [`name_key`] of each attribute's name, in `attrs` order: a lookup scans these four-byte
     /// keys (one cache line for a typical element) and reads an attribute only when its key matches.
     attr_keys: Box<[u32]>,
-    /// Whether a `?` appears in `attrs` at any depth, noted while they are set: the facts' hole
-    /// walk then skips the attributes of the many elements without one instead of reading them
-    /// all again from memory.
-    attrs_have_holes: bool,
-    pub file: FileId,
-    pub span: Span,
-    pub name_span: Span,
-    /// Declared in the embedded standard library.
-    pub from_std: bool,
 }
 
 /// The hash of a name, for the model's name index and the resolver's symbols.
@@ -679,6 +683,10 @@ mod tests {
         assert!(std::mem::size_of::<Attribute>() <= 48, "Attribute is {} bytes", std::mem::size_of::<Attribute>());
         assert!(std::mem::size_of::<Block>() <= 8);
         assert!(std::mem::size_of::<Element>() <= 160, "Element is {} bytes", std::mem::size_of::<Element>());
+        assert!(
+            std::mem::offset_of!(Element, file) + std::mem::size_of::<FileId>() <= 32,
+            "an element's name, kind and file share its first 32 bytes"
+        );
         assert!(std::mem::size_of::<Field>() <= 48, "Field is {} bytes", std::mem::size_of::<Field>());
         assert!(std::mem::size_of::<Step>() <= 104, "Step is {} bytes", std::mem::size_of::<Step>());
         assert!(std::mem::size_of::<Endpoint>() <= 112, "Endpoint is {} bytes", std::mem::size_of::<Endpoint>());
