@@ -80,13 +80,16 @@ fn run_parallel_from(
             found: vec![(0, NOT_FOUND); file.names.len()],
             names: std::mem::take(&mut file.names),
             found_more: FxHashMap::default(),
+            calls_seen: false,
+            with_calls: Vec::new(),
         };
         resolving.resolve_file(&mut file);
         let providing = resolving.providing(&file);
-        (file.first, file.parts, file.acceptances, providing, resolving.diags)
+        (file.first, file.parts, file.acceptances, providing, resolving.diags, resolving.with_calls)
     });
     let mut providing = Providing::default();
-    for (first, parts, acceptances, file_providing, diags) in resolved {
+    let mut with_calls = Vec::new();
+    for (first, parts, acceptances, file_providing, diags, file_with_calls) in resolved {
         for (k, parts) in parts.into_iter().enumerate() {
             r.install(ElementId(first + k as u32), parts);
         }
@@ -94,8 +97,11 @@ fn run_parallel_from(
         providing.claims.extend(file_providing.claims);
         providing.exposes.extend(file_providing.exposes);
         r.diags.extend(diags);
+        with_calls.extend(file_with_calls);
     }
     r.providers_once(providing);
+    // The `calls` that name no endpoint, which needs every interface's endpoints installed.
+    r.diags.extend(super::calls::check(&r.model, &with_calls));
     (r.model, r.diags)
 }
 
@@ -231,6 +237,11 @@ struct Resolving<'r, 'w> {
     /// `found_more`.
     found: Vec<(u64, u32)>,
     found_more: FxHashMap<(u32, u64), ElementId>,
+    /// Whether a `calls` was met since the current element's references began.
+    calls_seen: bool,
+    /// This file's elements with a `calls` in their links or steps, in id order: the only ones
+    /// the `calls` check reads, where it used to walk every element's attributes again.
+    with_calls: Vec<ElementId>,
 }
 
 /// The mark of a name not resolved yet in `Resolving::found`.
@@ -388,6 +399,7 @@ impl Resolving<'_, '_> {
             }
             let id = ElementId(file.first + k as u32);
             let ctx = Ctx { file: file.file, element: id };
+            self.calls_seen = false;
             self.attrs(parts.attrs.attrs_mut(), ctx);
             for s in parts.steps.iter_mut() {
                 self.reference(&mut s.from, schema::PARTICIPANTS, ctx, "a step");
@@ -402,6 +414,9 @@ impl Resolving<'_, '_> {
                     self.reference(v, models, ctx, "a response");
                 }
                 self.attrs(&mut e.options, ctx);
+            }
+            if self.calls_seen {
+                self.with_calls.push(id);
             }
             if self.model.get(id).is_some_and(|e| e.kind == DeclKind::Component) {
                 self.system_agrees_with_nesting(id, file.file, parts.attrs.attrs());
@@ -445,6 +460,7 @@ impl Resolving<'_, '_> {
     fn attrs(&mut self, attrs: &mut [Attribute], ctx: Ctx) {
         for a in attrs {
             let spec = a.spec;
+            self.calls_seen |= spec.name == "calls";
             a.args.for_each_mut(|i, v| {
                 let kinds = match spec.params.get(i).map_or(Ty::Str, |p| p.ty) {
                     Ty::Ref(k) | Ty::StrOrRef(k) => k,
