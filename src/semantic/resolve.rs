@@ -2,11 +2,11 @@
 //! and every pending reference becomes an [`ElementId`], checked for existence, kind and import
 //! visibility.
 
-use hashbrown::HashTable;
 use rustc_hash::{FxBuildHasher, FxHashMap};
 use smol_str::SmolStr;
 
 use super::lower::{LoweredFile, Parts, PendingAcceptance};
+use super::model::DeclaredName as Declared;
 use super::model::*;
 use super::{Workspace, WorkspaceFile};
 use crate::diagnostics::{codes, did_you_mean, Diagnostic};
@@ -33,7 +33,6 @@ fn run_parallel_from(
         diags: Vec::new(),
         visible: Vec::new(),
         file_index: Vec::new(),
-        symbols: Symbols::with_capacity(declarations),
         global: Vec::with_capacity(declarations),
         std_names: FxHashMap::default(),
         duplicates: FxHashMap::default(),
@@ -59,16 +58,12 @@ fn run_parallel_from(
         }));
         pending.push(PendingFile { file, first, parts, acceptances, names });
     }
+    r.model.reserve_names(declarations);
     for id in 0..r.model.elements.len() {
         r.declare(ElementId(id as u32));
     }
-    // The workspace-wide names, for the model's readers.
-    let bound = r.global.iter().flatten().count();
-    r.model.reserve_names(bound);
-    for id in r.global.iter().flatten() {
-        r.model.bind_name(*id);
-    }
-    r.symbols.set_meanings(&r.global);
+    r.model.set_meanings(&r.global);
+    r.global = Vec::new();
     // With every name known, resolving one file's references needs nothing from another: files
     // are resolved on all cores, each in place, and their parts, acceptances and diagnostics
     // installed in file order, so the outcome is the one-thread outcome.
@@ -138,63 +133,9 @@ struct PendingFile {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 struct Sym(u32);
 
-/// A name some element declares: its symbol and the element it means workspace-wide, if any.
-#[derive(Clone, Copy)]
-struct Declared {
-    sym: Sym,
-    /// The global meaning's id, or [`Declared::NO_MEANING`] for a name only local elements have.
-    meaning: u32,
-}
-
-impl Declared {
-    const NO_MEANING: u32 = u32::MAX;
-
-    /// The element the name means workspace-wide.
-    fn meaning(self) -> Option<ElementId> {
-        (self.meaning != Declared::NO_MEANING).then_some(ElementId(self.meaning))
-    }
-}
-
-/// The names declared in the workspace, each once, with its symbol and meaning. A lookup compares
-/// against the name of the element that declared it first, which is nearly always the element it
-/// means: resolving then reads that element's kind and file from the cache line the comparison
-/// has just brought in, where a separate copy of every name cost one more miss per lookup (and
-/// 7 MiB at 100,000 components).
-struct Symbols {
-    table: HashTable<Declared>,
-}
-
-impl Symbols {
-    /// Room for `names` names, the number of declarations being an upper bound.
-    fn with_capacity(names: usize) -> Symbols {
-        Symbols { table: HashTable::with_capacity(names) }
-    }
-
-    /// The symbol of element `id`'s name, a new one if no earlier declaration has it.
-    fn intern(&mut self, elements: &[Element], id: ElementId) -> Sym {
-        let name_of = |sym: Sym| elements.get(sym.0 as usize).map_or("", |e| e.name.as_str());
-        let name = name_of(Sym(id.0));
-        let hash = hash_name(name);
-        if let Some(declared) = self.table.find(hash, |d| name_of(d.sym) == name) {
-            return declared.sym;
-        }
-        let declared = Declared { sym: Sym(id.0), meaning: Declared::NO_MEANING };
-        self.table.insert_unique(hash, declared, |d| hash_name(name_of(d.sym)));
-        declared.sym
-    }
-
-    /// Gives every name its workspace-wide meaning, once all are declared.
-    fn set_meanings(&mut self, global: &[Option<ElementId>]) {
-        for declared in self.table.iter_mut() {
-            declared.meaning =
-                global.get(declared.sym.0 as usize).copied().flatten().map_or(Declared::NO_MEANING, |id| id.0);
-        }
-    }
-
-    /// The declared name `name`; `None` means no element has this name.
-    fn get(&self, elements: &[Element], name: &str) -> Option<Declared> {
-        let name_of = |sym: Sym| elements.get(sym.0 as usize).map_or("", |e| e.name.as_str());
-        self.table.find(hash_name(name), |d| name_of(d.sym) == name).copied()
+impl Sym {
+    fn of(declared: Declared) -> Sym {
+        Sym(declared.first.0)
     }
 }
 
@@ -207,9 +148,8 @@ struct Resolver<'w> {
     visible: Vec<Vec<u64>>,
     /// Index in `ws.files` by `FileId`.
     file_index: Vec<Option<usize>>,
-    symbols: Symbols,
-    /// The element a global name means (what `model.names` holds), by symbol, while names are
-    /// declared; resolving reads it from [`Symbols`].
+    /// The element a global name means, by symbol, while names are declared; resolving reads it
+    /// from the model's name index.
     global: Vec<Option<ElementId>>,
     /// Names declared by the standard library: std files resolve against these, so a user
     /// declaration that shadows a std name does not change what std itself means.
@@ -320,7 +260,7 @@ impl<'w> Resolver<'w> {
     fn declare(&mut self, id: ElementId) {
         let Some(e) = self.model.elements.get(id.0 as usize) else { return };
         let (kind, parent, name_span) = (e.kind, e.parent, e.name_span);
-        let sym = self.symbols.intern(&self.model.elements, id);
+        let sym = Sym(self.model.declare_name(id).0);
         // The earlier sibling of the same name, if any (the first one keeps the name).
         let mut clash = None;
         if let Some(p) = parent {
@@ -526,13 +466,13 @@ impl Resolving<'_, '_> {
         if let Some((head, rest)) = text.split_once('.') {
             let mut cur = self.declared(head)?.meaning()?;
             for segment in rest.split('.') {
-                cur = self.child(cur, self.declared(segment)?.sym)?;
+                cur = self.child(cur, Sym::of(self.declared(segment)?))?;
             }
             return Some(cur);
         }
         // A name no declaration has resolves nowhere.
         let declared = self.declared(text)?;
-        let sym = declared.sym;
+        let sym = Sym::of(declared);
         // Local names first: options of this decision, nodes of this deployment.
         if kinds.iter().any(|k| !k.is_global()) {
             let mut scope = Some(ctx.element);
@@ -564,7 +504,7 @@ impl Resolving<'_, '_> {
     }
 
     fn declared(&self, name: &str) -> Option<Declared> {
-        self.symbols.get(&self.model.elements, name)
+        self.model.declared(name)
     }
 
     fn child(&self, parent: ElementId, name: Sym) -> Option<ElementId> {
