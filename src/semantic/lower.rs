@@ -3,6 +3,10 @@
 //! that the tree can be dropped at once. References stay pending until every file is lowered and
 //! every name declared; [`super::resolve`] then resolves them in place.
 
+use std::hash::BuildHasher;
+
+use hashbrown::HashTable;
+use rustc_hash::FxBuildHasher;
 use smol_str::SmolStr;
 
 use super::model::*;
@@ -16,7 +20,9 @@ use crate::syntax::ast::{self, Decl, Ident, Item, SourceAst};
 ///
 /// A pending reference is a `Val::Ref` whose id is an index into `names`, the text it was
 /// written as: no reference is resolved yet, so no `Val::Ref` means anything else here. The
-/// resolver replaces every one of them before the model is handed out.
+/// resolver replaces every one of them before the model is handed out. References written alike
+/// share one index: a file names the same owner, zone and system many times, and the resolver
+/// then looks each of them up once, by index, without hashing its text again.
 #[derive(Clone, Debug)]
 pub struct LoweredFile {
     pub(super) file: FileId,
@@ -25,7 +31,7 @@ pub struct LoweredFile {
     /// What each element's attributes, steps and endpoints lowered to, in step with `elements`.
     pub(super) parts: Vec<Parts>,
     pub(super) acceptances: Vec<PendingAcceptance>,
-    /// The text of each pending reference, by the index its `Val::Ref` holds.
+    /// The text of each pending reference, by the index its `Val::Ref` holds; each text once.
     pub(super) names: Vec<SmolStr>,
 }
 
@@ -76,6 +82,7 @@ pub fn lower(file: FileId, is_std: bool, ast: &SourceAst) -> LoweredFile {
     let mut lowering = Lowering {
         is_std,
         texts: Texts::default(),
+        name_index: HashTable::new(),
         out: LoweredFile { file, elements: Vec::new(), parts: Vec::new(), acceptances: Vec::new(), names: Vec::new() },
     };
     let declarations: usize = ast.items.iter().map(count_decls).sum();
@@ -107,6 +114,8 @@ struct Lowering {
     is_std: bool,
     /// The file's texts, each kept once.
     texts: Texts,
+    /// Each pending reference text's index in `out.names`, hashed by the text.
+    name_index: HashTable<u32>,
     out: LoweredFile,
 }
 
@@ -210,10 +219,20 @@ impl Lowering {
         Value { val, span: v.span().into() }
     }
 
-    /// A reference, pending: its text is kept in `names` until names are known.
+    /// A reference, pending: its text is kept in `names`, once per file, until names are known.
     fn reference(&mut self, name: &Ident) -> Value {
-        let pending = ElementId(self.out.names.len() as u32);
-        self.out.names.push(name.text.clone());
-        Value { val: Val::Ref(pending), span: name.span.into() }
+        let names = &mut self.out.names;
+        let text = name.text.as_str();
+        let hash = FxBuildHasher.hash_one(text);
+        let index = match self.name_index.find(hash, |i| names[*i as usize] == text) {
+            Some(i) => *i,
+            None => {
+                let i = names.len() as u32;
+                names.push(name.text.clone());
+                self.name_index.insert_unique(hash, i, |i| FxBuildHasher.hash_one(names[*i as usize].as_str()));
+                i
+            }
+        };
+        Value { val: Val::Ref(ElementId(index)), span: name.span.into() }
     }
 }

@@ -49,11 +49,5 @@ pub const LOWER_ON_THREADS_FROM_ITEMS: usize = 1_000;
 /// Resolves a workspace whose files are lowered already, one per file in `ws.files` order: the
 /// batch path, which lowers each file as soon as it is parsed and drops its tree.
 pub fn analyze_lowered(ws: &Workspace, files: Vec<LoweredFile>) -> (Model, Vec<Diagnostic>) {
-    with_calls_checked(resolve::run(ws, files))
-}
-
-/// Adds the findings about `calls` that name no endpoint, which need the whole resolved model.
-fn with_calls_checked((model, mut diags): (Model, Vec<Diagnostic>)) -> (Model, Vec<Diagnostic>) {
-    diags.extend(calls::check(&model));
-    (model, diags)
+    resolve::run(ws, files)
 }

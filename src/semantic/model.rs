@@ -212,16 +212,29 @@ pub struct Field {
     pub span: Span,
 }
 
+/// Laid out in this order so that the name, kind and file, which resolving a reference reads
+/// from elements scattered over the model, share the element's first 32 bytes and so one cache
+/// line (160-byte elements start 32-byte aligned in a 64-byte aligned list).
 #[derive(Clone, Debug, PartialEq)]
+#[repr(C)]
 pub struct Element {
-    pub kind: DeclKind,
     pub name: SmolStr,
-    pub label: Option<SmolStr>,
-    /// An interface's protocol family or a rule's kind: a few words, shared within a file.
-    pub variant: Option<Text>,
+    pub kind: DeclKind,
+    /// Declared in the embedded standard library.
+    pub from_std: bool,
+    /// Whether a `?` appears in `attrs` at any depth, noted while they are set: the facts' hole
+    /// walk then skips the attributes of the many elements without one instead of reading them
+    /// all again from memory.
+    attrs_have_holes: bool,
+    pub file: FileId,
+    pub span: Span,
+    pub name_span: Span,
     /// The enclosing element for nested declarations (zone in zone, option in decision, node in
     /// deployment, component in system or in its container component).
     pub parent: Option<ElementId>,
+    pub label: Option<SmolStr>,
+    /// An interface's protocol family or a rule's kind: a few words, shared within a file.
+    pub variant: Option<Text>,
     pub children: ThinList<ElementId>,
     /// Set once with [`Element::set_keyed_attrs`], which keeps the lookup keys in step.
     pub attrs: Box<[Attribute]>,
@@ -231,15 +244,6 @@ pub struct Element {
     /// [`name_key`] of each attribute's name, in `attrs` order: a lookup scans these four-byte
     /// keys (one cache line for a typical element) and reads an attribute only when its key matches.
     attr_keys: Box<[u32]>,
-    /// Whether a `?` appears in `attrs` at any depth, noted while they are set: the facts' hole
-    /// walk then skips the attributes of the many elements without one instead of reading them
-    /// all again from memory.
-    attrs_have_holes: bool,
-    pub file: FileId,
-    pub span: Span,
-    pub name_span: Span,
-    /// Declared in the embedded standard library.
-    pub from_std: bool,
 }
 
 /// The hash of a name, for the model's name index and the resolver's symbols.
@@ -409,13 +413,34 @@ impl Acceptance {
     }
 }
 
+/// A name in the model's name index: the first element declaring it, whose name a lookup compares
+/// against, and the element it means workspace-wide. The two are nearly always one element, so
+/// a resolver reads the meaning's kind and file from the cache line the comparison brought in.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct DeclaredName {
+    pub(super) first: ElementId,
+    /// The meaning's id, or [`DeclaredName::NO_MEANING`] for a name only local elements have.
+    meaning: u32,
+}
+
+impl DeclaredName {
+    const NO_MEANING: u32 = u32::MAX;
+
+    /// The element the name means workspace-wide.
+    #[inline]
+    pub(super) fn meaning(self) -> Option<ElementId> {
+        (self.meaning != DeclaredName::NO_MEANING).then_some(ElementId(self.meaning))
+    }
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct Model {
     pub elements: Vec<Element>,
-    /// The element each workspace-wide name means, hashed by its name: four bytes a name, where
-    /// a sorted map with its own copy of every name took about forty (15 MiB at 100,000
-    /// components) and a one-thread sort to build.
-    names: HashTable<ElementId>,
+    /// Every declared name, hashed by its name, with the element it means workspace-wide: eight
+    /// bytes a name, where a sorted map with its own copy of every name took about forty (15 MiB
+    /// at 100,000 components) and a one-thread sort to build. The resolver declares the names
+    /// here and resolves against this same table.
+    names: HashTable<DeclaredName>,
     pub acceptances: Vec<Acceptance>,
     /// Built on the first `key_of` or `by_key`: the batch CLI never pays for it.
     keys: OnceLock<KeyIndex>,
@@ -436,26 +461,48 @@ impl Model {
     }
 
     pub fn lookup(&self, name: &str) -> Option<ElementId> {
-        self.names.find(hash_name(name), |id| self.name_of(*id) == name).copied()
+        self.declared(name).and_then(DeclaredName::meaning)
     }
 
     /// Every workspace-wide name with the element it means, in no particular order.
     pub fn global_names(&self) -> impl Iterator<Item = (&str, ElementId)> {
-        self.names.iter().map(|id| (self.name_of(*id), *id))
+        self.names.iter().filter_map(|d| d.meaning()).map(|id| (self.name_of(id), id))
     }
 
-    /// Makes `name` mean `id` workspace-wide; the element must have that name and no other
-    /// element must have been bound to it.
-    pub(super) fn bind_name(&mut self, id: ElementId) {
+    /// The declared name `name`; `None` means no element has this name.
+    #[inline]
+    pub(super) fn declared(&self, name: &str) -> Option<DeclaredName> {
+        self.names.find(hash_name(name), |d| self.name_of(d.first) == name).copied()
+    }
+
+    /// Declares element `id`'s name, with no meaning yet, unless an earlier element has it;
+    /// returns the first element that declared it.
+    pub(super) fn declare_name(&mut self, id: ElementId) -> ElementId {
         let Model { elements, names, .. } = self;
-        let name_of = |id: &ElementId| elements.get(id.0 as usize).map_or("", |e| e.name.as_str());
-        names.insert_unique(hash_name(name_of(&id)), id, |id| hash_name(name_of(id)));
+        let name_of = |id: ElementId| elements.get(id.0 as usize).map_or("", |e| e.name.as_str());
+        let name = name_of(id);
+        let hash = hash_name(name);
+        if let Some(declared) = names.find(hash, |d| name_of(d.first) == name) {
+            return declared.first;
+        }
+        names.insert_unique(hash, DeclaredName { first: id, meaning: DeclaredName::NO_MEANING }, |d| {
+            hash_name(name_of(d.first))
+        });
+        id
     }
 
-    /// Room for `names` workspace-wide names.
+    /// Gives every declared name its workspace-wide meaning, by the first element declaring it.
+    pub(super) fn set_meanings(&mut self, meaning_by_first: &[Option<ElementId>]) {
+        for declared in self.names.iter_mut() {
+            let meaning = meaning_by_first.get(declared.first.0 as usize).copied().flatten();
+            declared.meaning = meaning.map_or(DeclaredName::NO_MEANING, |id| id.0);
+        }
+    }
+
+    /// Room for `names` declared names.
     pub(super) fn reserve_names(&mut self, names: usize) {
         let elements = &self.elements;
-        self.names.reserve(names, |id| hash_name(elements.get(id.0 as usize).map_or("", |e| e.name.as_str())));
+        self.names.reserve(names, |d| hash_name(elements.get(d.first.0 as usize).map_or("", |e| e.name.as_str())));
     }
 
     /// The file an element is declared in: where its values and attributes are written.
@@ -679,6 +726,10 @@ mod tests {
         assert!(std::mem::size_of::<Attribute>() <= 48, "Attribute is {} bytes", std::mem::size_of::<Attribute>());
         assert!(std::mem::size_of::<Block>() <= 8);
         assert!(std::mem::size_of::<Element>() <= 160, "Element is {} bytes", std::mem::size_of::<Element>());
+        assert!(
+            std::mem::offset_of!(Element, file) + std::mem::size_of::<FileId>() <= 32,
+            "an element's name, kind and file share its first 32 bytes"
+        );
         assert!(std::mem::size_of::<Field>() <= 48, "Field is {} bytes", std::mem::size_of::<Field>());
         assert!(std::mem::size_of::<Step>() <= 104, "Step is {} bytes", std::mem::size_of::<Step>());
         assert!(std::mem::size_of::<Endpoint>() <= 112, "Endpoint is {} bytes", std::mem::size_of::<Endpoint>());

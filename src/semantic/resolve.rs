@@ -2,11 +2,11 @@
 //! and every pending reference becomes an [`ElementId`], checked for existence, kind and import
 //! visibility.
 
-use hashbrown::HashTable;
 use rustc_hash::{FxBuildHasher, FxHashMap};
 use smol_str::SmolStr;
 
 use super::lower::{LoweredFile, Parts, PendingAcceptance};
+use super::model::DeclaredName as Declared;
 use super::model::*;
 use super::{Workspace, WorkspaceFile};
 use crate::diagnostics::{codes, did_you_mean, Diagnostic};
@@ -33,7 +33,6 @@ fn run_parallel_from(
         diags: Vec::new(),
         visible: Vec::new(),
         file_index: Vec::new(),
-        symbols: Symbols::with_capacity(declarations),
         global: Vec::with_capacity(declarations),
         std_names: FxHashMap::default(),
         duplicates: FxHashMap::default(),
@@ -59,15 +58,12 @@ fn run_parallel_from(
         }));
         pending.push(PendingFile { file, first, parts, acceptances, names });
     }
+    r.model.reserve_names(declarations);
     for id in 0..r.model.elements.len() {
         r.declare(ElementId(id as u32));
     }
-    // The workspace-wide names, for the model's readers.
-    let bound = r.global.iter().flatten().count();
-    r.model.reserve_names(bound);
-    for id in r.global.iter().flatten() {
-        r.model.bind_name(*id);
-    }
+    r.model.set_meanings(&r.global);
+    r.global = Vec::new();
     // With every name known, resolving one file's references needs nothing from another: files
     // are resolved on all cores, each in place, and their parts, acceptances and diagnostics
     // installed in file order, so the outcome is the one-thread outcome.
@@ -76,15 +72,20 @@ fn run_parallel_from(
         let mut resolving = Resolving {
             r: &r,
             diags: Vec::new(),
+            found: vec![(0, NOT_FOUND); file.names.len()],
             names: std::mem::take(&mut file.names),
-            found: FxHashMap::default(),
+            found_more: FxHashMap::default(),
+            calls_seen: false,
+            with_calls: Vec::new(),
+            declared_names: Vec::new(),
         };
         resolving.resolve_file(&mut file);
         let providing = resolving.providing(&file);
-        (file.first, file.parts, file.acceptances, providing, resolving.diags)
+        (file.first, file.parts, file.acceptances, providing, resolving.diags, resolving.with_calls)
     });
     let mut providing = Providing::default();
-    for (first, parts, acceptances, file_providing, diags) in resolved {
+    let mut with_calls = Vec::new();
+    for (first, parts, acceptances, file_providing, diags, file_with_calls) in resolved {
         for (k, parts) in parts.into_iter().enumerate() {
             r.install(ElementId(first + k as u32), parts);
         }
@@ -92,8 +93,11 @@ fn run_parallel_from(
         providing.claims.extend(file_providing.claims);
         providing.exposes.extend(file_providing.exposes);
         r.diags.extend(diags);
+        with_calls.extend(file_with_calls);
     }
     r.providers_once(providing);
+    // The `calls` that name no endpoint, which needs every interface's endpoints installed.
+    r.diags.extend(super::calls::check(&r.model, &with_calls));
     (r.model, r.diags)
 }
 
@@ -126,44 +130,15 @@ struct PendingFile {
 }
 
 /// A declared name, interned once: lookups hash the reference's text once and then compare
-/// small integers.
+/// small integers. Its number is the id of the first element declaring the name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 struct Sym(u32);
 
-/// The names declared in the workspace, each once, with its symbol. Lookups compare against the
-/// symbols' own copies of the names, kept together, rather than against the elements that declare
-/// them, which lie scattered over a model of hundreds of megabytes.
-struct Symbols {
-    table: HashTable<Sym>,
-    /// Each symbol's name, by symbol.
-    names: Vec<SmolStr>,
-}
-
-impl Symbols {
-    /// Room for `names` names, the number of declarations being an upper bound.
-    fn with_capacity(names: usize) -> Symbols {
-        Symbols { table: HashTable::with_capacity(names), names: Vec::with_capacity(names) }
-    }
-
-    /// The symbol of `name`, a new one if no earlier declaration has it.
-    fn intern(&mut self, name: &SmolStr) -> Sym {
-        let hash = hash_name(name);
-        let Symbols { table, names } = self;
-        if let Some(&sym) = table.find(hash, |s| names[s.0 as usize] == *name) {
-            return sym;
-        }
-        let sym = Sym(names.len() as u32);
-        table.insert_unique(hash, sym, |s| hash_name(&names[s.0 as usize]));
-        names.push(name.clone());
-        sym
-    }
-
-    /// The symbol of a name some declaration has; `None` means no element has this name.
-    fn get(&self, name: &str) -> Option<Sym> {
-        self.table.find(hash_name(name), |s| self.names[s.0 as usize] == name).copied()
+impl Sym {
+    fn of(declared: Declared) -> Sym {
+        Sym(declared.first.0)
     }
 }
-
 
 struct Resolver<'w> {
     ws: &'w Workspace,
@@ -174,8 +149,8 @@ struct Resolver<'w> {
     visible: Vec<Vec<u64>>,
     /// Index in `ws.files` by `FileId`.
     file_index: Vec<Option<usize>>,
-    symbols: Symbols,
-    /// The element a global name means (what `model.names` holds), by symbol.
+    /// The element a global name means, by symbol, while names are declared; resolving reads it
+    /// from the model's name index.
     global: Vec<Option<ElementId>>,
     /// Names declared by the standard library: std files resolve against these, so a user
     /// declaration that shadows a std name does not change what std itself means.
@@ -194,13 +169,28 @@ struct Resolving<'r, 'w> {
     r: &'r Resolver<'w>,
     /// This file's diagnostics, in the order one thread would have reported them.
     diags: Vec<Diagnostic>,
-    /// The text of each of this file's pending references.
+    /// The text of each of this file's pending references, each text once.
     names: Vec<SmolStr>,
-    /// What a name resolved to in this file without any finding, by name and expected kinds (one
-    /// bit per kind, none for any kind): a file names the same owner, zone and system many times,
-    /// and resolving one again reads its symbol and its element, scattered over the model.
-    found: FxHashMap<(SmolStr, u64), ElementId>,
+    /// What a name resolved to in this file without any finding, by its index in `names`, with
+    /// the expected kinds it was resolved for (one bit per kind, none for any kind): a file names
+    /// the same owner, zone and system many times, and resolving one again reads its symbol and
+    /// its element, scattered over the model. A name expected as other kinds too goes to
+    /// `found_more`.
+    found: Vec<(u64, u32)>,
+    found_more: FxHashMap<(u32, u64), ElementId>,
+    /// Whether a `calls` was met since the current element's references began.
+    calls_seen: bool,
+    /// This file's elements with a `calls` in their links or steps, in id order: the only ones
+    /// the `calls` check reads, where it used to walk every element's attributes again.
+    with_calls: Vec<ElementId>,
+    /// What the model's name index says of each of this file's reference texts, looked up all
+    /// together before the file's values are walked: the lookups of one tight loop do not wait
+    /// for each other's cache misses, where lookups spread over the walk did, one at a time.
+    declared_names: Vec<Option<Declared>>,
 }
+
+/// The mark of a name not resolved yet in `Resolving::found`.
+const NOT_FOUND: u32 = u32::MAX;
 
 /// Resolving reads the resolver's tables and model (names, kinds, parents, files) as the resolver
 /// itself would; only its output goes elsewhere.
@@ -275,7 +265,7 @@ impl<'w> Resolver<'w> {
     fn declare(&mut self, id: ElementId) {
         let Some(e) = self.model.elements.get(id.0 as usize) else { return };
         let (kind, parent, name_span) = (e.kind, e.parent, e.name_span);
-        let sym = self.symbols.intern(&e.name);
+        let sym = Sym(self.model.declare_name(id).0);
         // The earlier sibling of the same name, if any (the first one keeps the name).
         let mut clash = None;
         if let Some(p) = parent {
@@ -346,6 +336,8 @@ impl Resolving<'_, '_> {
     /// lines in file order, each declaration's attributes, steps and endpoints, then its nested
     /// declarations), so that its diagnostics come in that order.
     fn resolve_file(&mut self, file: &mut PendingFile) {
+        let model = &self.r.model;
+        self.declared_names = self.names.iter().map(|name| model.declared(name)).collect();
         let models: &[DeclKind] = &[DeclKind::Data, DeclKind::Event];
         let mut acceptances = file.acceptances.iter_mut().peekable();
         for (k, parts) in file.parts.iter_mut().enumerate() {
@@ -354,6 +346,7 @@ impl Resolving<'_, '_> {
             }
             let id = ElementId(file.first + k as u32);
             let ctx = Ctx { file: file.file, element: id };
+            self.calls_seen = false;
             self.attrs(parts.attrs.attrs_mut(), ctx);
             for s in parts.steps.iter_mut() {
                 self.reference(&mut s.from, schema::PARTICIPANTS, ctx, "a step");
@@ -368,6 +361,9 @@ impl Resolving<'_, '_> {
                     self.reference(v, models, ctx, "a response");
                 }
                 self.attrs(&mut e.options, ctx);
+            }
+            if self.calls_seen {
+                self.with_calls.push(id);
             }
             if self.model.get(id).is_some_and(|e| e.kind == DeclKind::Component) {
                 self.system_agrees_with_nesting(id, file.file, parts.attrs.attrs());
@@ -411,6 +407,7 @@ impl Resolving<'_, '_> {
     fn attrs(&mut self, attrs: &mut [Attribute], ctx: Ctx) {
         for a in attrs {
             let spec = a.spec;
+            self.calls_seen |= spec.name == "calls";
             a.args.for_each_mut(|i, v| {
                 let kinds = match spec.params.get(i).map_or(Ty::Str, |p| p.ty) {
                     Ty::Ref(k) | Ty::StrOrRef(k) => k,
@@ -426,22 +423,23 @@ impl Resolving<'_, '_> {
     /// expected; any other value stays as it is.
     fn reference(&mut self, value: &mut Value, kinds: &[DeclKind], ctx: Ctx, what: &str) {
         let Val::Ref(pending) = value.val else { return };
-        let text = self.names.get_mut(pending.0 as usize).map(std::mem::take).unwrap_or_default();
+        let index = pending.0 as usize;
         // Only local names (options, nodes) depend on where in the file they are written; what
         // else a name means, and whether that is a finding, depends on the file alone.
-        let kinds_key = kinds
-            .iter()
-            .try_fold(0u64, |bits, k| Some(bits | 1u64.checked_shl(*k as u32).filter(|_| k.is_global())?));
-        if let Some(&id) = kinds_key.and_then(|k| self.found.get(&(text.clone(), k))) {
+        let kinds_key =
+            kinds.iter().try_fold(0u64, |bits, k| Some(bits | 1u64.checked_shl(*k as u32).filter(|_| k.is_global())?));
+        if let Some(id) = kinds_key.and_then(|k| self.found_before(index, k)) {
             value.val = Val::Ref(id);
             return;
         }
+        let text = self.names.get(index).cloned().unwrap_or_default();
         let name = Ident { text, span: value.span_in(ctx.file) };
-        value.val = match self.find(&name.text, kinds, ctx) {
+        let declared = self.declared_names.get(index).copied();
+        value.val = match self.find(&name.text, declared, kinds, ctx) {
             Some(id) => {
                 let val = self.check_found(id, &name, kinds, ctx, what);
                 if let (Val::Ref(id), Some(k)) = (&val, kinds_key) {
-                    self.found.insert((name.text, k), *id);
+                    self.note_found(index, k, *id);
                 }
                 val
             }
@@ -452,17 +450,38 @@ impl Resolving<'_, '_> {
         };
     }
 
-    fn find(&self, text: &str, kinds: &[DeclKind], ctx: Ctx) -> Option<ElementId> {
+    /// What the name at `index` resolved to before in this file, for the same expected kinds.
+    fn found_before(&self, index: usize, kinds_key: u64) -> Option<ElementId> {
+        match self.found.get(index) {
+            Some(&(k, id)) if k == kinds_key && id != NOT_FOUND => Some(ElementId(id)),
+            Some(&(_, id)) if id != NOT_FOUND => self.found_more.get(&(index as u32, kinds_key)).copied(),
+            _ => None,
+        }
+    }
+
+    fn note_found(&mut self, index: usize, kinds_key: u64, id: ElementId) {
+        match self.found.get_mut(index) {
+            Some(slot) if slot.1 == NOT_FOUND => *slot = (kinds_key, id.0),
+            Some(_) => {
+                self.found_more.insert((index as u32, kinds_key), id);
+            }
+            None => {}
+        }
+    }
+
+    /// `declared` is what the model's name index says of `text`, when already looked up.
+    fn find(&self, text: &str, declared: Option<Option<Declared>>, kinds: &[DeclKind], ctx: Ctx) -> Option<ElementId> {
         // `decision.option`, `deployment.node`, `system.container.component`.
         if let Some((head, rest)) = text.split_once('.') {
-            let mut cur = self.global(self.symbol(head)?)?;
+            let mut cur = self.declared(head)?.meaning()?;
             for segment in rest.split('.') {
-                cur = self.child(cur, self.symbol(segment)?)?;
+                cur = self.child(cur, Sym::of(self.declared(segment)?))?;
             }
             return Some(cur);
         }
         // A name no declaration has resolves nowhere.
-        let sym = self.symbol(text)?;
+        let declared = declared.unwrap_or_else(|| self.declared(text))?;
+        let sym = Sym::of(declared);
         // Local names first: options of this decision, nodes of this deployment.
         if kinds.iter().any(|k| !k.is_global()) {
             let mut scope = Some(ctx.element);
@@ -478,7 +497,7 @@ impl Resolving<'_, '_> {
                 return Some(*id);
             }
         }
-        let first = self.global(sym)?;
+        let first = declared.meaning()?;
         // With a duplicated name (already reported), prefer a declaration of the expected kind,
         // in this file if there is one, so the duplicate does not cascade into wrong-kind errors.
         if let Some(others) = self.duplicates.get(&sym) {
@@ -493,13 +512,8 @@ impl Resolving<'_, '_> {
         Some(first)
     }
 
-    fn symbol(&self, name: &str) -> Option<Sym> {
-        self.symbols.get(name)
-    }
-
-    /// The element a global name means.
-    fn global(&self, sym: Sym) -> Option<ElementId> {
-        self.global.get(sym.0 as usize).copied().flatten()
+    fn declared(&self, name: &str) -> Option<Declared> {
+        self.model.declared(name)
     }
 
     fn child(&self, parent: ElementId, name: Sym) -> Option<ElementId> {
@@ -664,7 +678,7 @@ impl Resolving<'_, '_> {
     fn accept(&mut self, file: FileId, pending: &mut PendingAcceptance) {
         let ctx = Ctx { file, element: ElementId(u32::MAX) };
         for t in &pending.targets {
-            if self.find(&t.text, &[], ctx).is_none() {
+            if self.find(&t.text, None, &[], ctx).is_none() {
                 self.unresolved(t, &[], ctx);
             }
         }
@@ -758,6 +772,28 @@ mod tests {
         let b = model.lookup("b").unwrap();
         assert_eq!(a.references("uses").collect::<Vec<_>>(), vec![b, b], "both `uses b` resolve");
         assert_eq!(a.references("owns").count(), 0);
+    }
+
+    /// References written alike share one pending name; one resolved for some expected kinds is
+    /// resolved afresh for others, and means the same element each time.
+    #[test]
+    fn a_name_written_many_times_is_pending_once_and_resolves_for_every_expected_kind() {
+        let text = "event e \"E\" {\n  field id: uuid\n}\n\
+                    component a \"A\" {\n  publishes e\n  owns e\n  publishes e\n  owns e\n  uses e\n}\n";
+        let mut ws = Workspace::default();
+        let id = ws.sources.add("f.arch".to_string(), text.to_string());
+        let ast = crate::syntax::parse(id, text).ast;
+        ws.files.push(WorkspaceFile { id, ast, imports: Vec::new(), is_std: false });
+        let lowered = ws.files.iter().map(|f| super::super::lower(f.id, f.is_std, &f.ast)).collect::<Vec<_>>();
+        assert_eq!(lowered[0].names, vec![SmolStr::new("e")], "five references, one pending name");
+        let (model, diags) = run_parallel_from(&ws, lowered, usize::MAX);
+        let a = model.get(model.lookup("a").unwrap()).unwrap();
+        let e = model.lookup("e").unwrap();
+        assert_eq!(a.references("publishes").collect::<Vec<_>>(), vec![e, e]);
+        assert_eq!(a.references("owns").collect::<Vec<_>>(), vec![e, e]);
+        let wrong: Vec<_> = diags.iter().filter(|d| d.code.id == codes::WRONG_KIND_REFERENCE.id).collect();
+        assert_eq!(wrong.len(), 1, "`uses e`: an event is no participant of a link: {diags:?}");
+        assert_eq!(a.references("uses").count(), 0);
     }
 
     #[test]
