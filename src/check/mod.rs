@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 
 use crate::diagnostics::{Code, Diagnostic, Fix, FixKind, Suppression, SuppressionKind, TextEdit};
 use crate::lang::{Classification, Criticality};
-use crate::semantic::model::{ElementId, Model, Val};
+use crate::semantic::model::{Element, ElementId, Model, Val};
 use crate::source::Span;
 use crate::syntax::literal::{self, Literal};
 use crate::syntax::schema::DeclKind;
@@ -108,6 +108,13 @@ impl<'m> Ctx<'m> {
 
     pub fn span_of(&self, id: ElementId) -> Span {
         self.model.get(id).map_or(Span::new(crate::source::FileId(0), 0..0), |e| e.name_span)
+    }
+
+    /// The user's elements of one kind, in declaration order, as [`Model::of_kind`] gives them;
+    /// found through the facts' kind table (see [`Facts::of_kind`]).
+    pub fn of_kind(&self, kind: DeclKind) -> impl Iterator<Item = (ElementId, &'m Element)> + 'm {
+        let model = self.model;
+        self.facts.of_kind(kind).filter_map(move |id| model.get(id).map(|e| (id, e)))
     }
 
     pub fn kind(&self, id: ElementId) -> Option<DeclKind> {

@@ -406,7 +406,7 @@ fn dependency_cycle(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         acc.push(cycle_finding(cx, &g, &c, &consumer, false));
     }
     // Systems, through their members' links; brokers without a system relay.
-    let systems: BTreeSet<ElementId> = cx.model.of_kind(DeclKind::System).map(|(id, _)| id).collect();
+    let systems: BTreeSet<ElementId> = cx.of_kind(DeclKind::System).map(|(id, _)| id).collect();
     if systems.len() < 2 {
         return;
     }

@@ -41,7 +41,7 @@ fn data_owner_missing(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             holders.entry(d).or_default().push(id);
         }
     }
-    for (id, e) in cx.model.of_kind(DeclKind::Data) {
+    for (id, e) in cx.of_kind(DeclKind::Data) {
         if !cx.is_sensitive(id) || cx.facts.owners_of_data.contains_key(&id) || e.attr("owner").is_some() {
             continue;
         }

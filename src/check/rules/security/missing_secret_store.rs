@@ -36,7 +36,7 @@ fn missing_secret_store(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     if !have_vault {
         // Credentials used by a component, each reported once at its declaration.
         let mut user_of: BTreeMap<ElementId, ElementId> = BTreeMap::new();
-        for (id, _) in cx.model.of_kind(DeclKind::Component) {
+        for (id, _) in cx.of_kind(DeclKind::Component) {
             for d in handled(h, id) {
                 if facts::is_system_secret(cx.model, *d) {
                     user_of.entry(*d).or_insert(id);

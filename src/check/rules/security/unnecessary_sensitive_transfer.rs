@@ -29,7 +29,7 @@ pub static UNNECESSARY_SENSITIVE_TRANSFER: Rule = Rule {
 
 fn unnecessary_sensitive_transfer(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let min = cx.option(&UNNECESSARY_SENSITIVE_TRANSFER_MIN_CLASSIFICATION) as usize;
-    for (id, e) in cx.model.of_kind(DeclKind::Component) {
+    for (id, e) in cx.of_kind(DeclKind::Component) {
         // Forwarding what it receives is a relay's job, whatever its links say.
         if cx.facts.traits(id).relay || is_forwarder(cx, id) {
             continue;
