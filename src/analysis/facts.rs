@@ -161,6 +161,9 @@ pub struct Facts {
     /// By element index: declared in the standard library; with `kinds`, what
     /// [`Facts::of_kind`] scans instead of the elements.
     pub(super) from_std: Vec<bool>,
+    /// By element index: its `kind` word, by position in [`schema::KIND_WORDS`]; see
+    /// [`Facts::kind_word`].
+    kind_words: Vec<u8>,
     /// Links leaving / entering each element, by element index.
     pub outgoing: Ranges<usize>,
     pub incoming: Ranges<usize>,
@@ -585,6 +588,18 @@ fn vocabulary_word(words: &'static [&'static str], word: &str) -> Option<u8> {
     words.iter().position(|w| *w == word).and_then(|at| u8::try_from(at).ok())
 }
 
+/// No `kind` word, in [`Facts::kind_words`].
+const NO_KIND_WORD: u8 = u8::MAX;
+/// A `kind` word [`schema::KIND_WORDS`] does not list (the shaper reported it): read from the model.
+const UNLISTED_KIND_WORD: u8 = u8::MAX - 1;
+
+fn kind_word_code(word: Option<&str>) -> u8 {
+    match word {
+        None => NO_KIND_WORD,
+        Some(w) => vocabulary_word(schema::KIND_WORDS, w).filter(|at| *at < UNLISTED_KIND_WORD).unwrap_or(UNLISTED_KIND_WORD),
+    }
+}
+
 /// The word at a position [`vocabulary_word`] gave.
 fn listed_word(words: &'static [&'static str], at: Option<u8>) -> Option<&'static str> {
     at.and_then(|at| words.get(at as usize).copied())
@@ -761,6 +776,8 @@ struct Walked {
     kinds: Vec<DeclKind>,
     /// By element of the run: declared in the standard library.
     from_std: Vec<bool>,
+    /// By element of the run: its `kind` word; see [`Facts::kind_word`].
+    kind_words: Vec<u8>,
     /// By element of the run: the element it is declared in (see [`Stated::gather`]).
     parent: ElementSlots,
     owner: ElementSlots,
@@ -807,6 +824,7 @@ impl Walked {
             provider: ElementSlots::with_capacity(len),
             kinds: Vec::with_capacity(len),
             from_std: Vec::with_capacity(len),
+            kind_words: Vec::with_capacity(len),
             parent: ElementSlots::with_capacity(len),
             owner: ElementSlots::with_capacity(len),
             zone: Vec::with_capacity(len),
@@ -825,6 +843,7 @@ impl Walked {
             let own = w.read_attrs(e, id, mentioned, &mut published);
             w.kinds.push(e.kind);
             w.from_std.push(e.from_std);
+            w.kind_words.push(kind_word_code(OwnAttrs::word(own.kind)));
             w.parent.push(e.parent);
             w.provider.push(if e.kind == DeclKind::Interface { OwnAttrs::reference(own.provider) } else { None });
             w.container.push(if component { container_of(model, id) } else { None });
@@ -950,6 +969,7 @@ impl Walked {
             provider: ElementSlots(joined(w, |w| &mut w.provider.0)),
             kinds: joined(w, |w| &mut w.kinds),
             from_std: joined(w, |w| &mut w.from_std),
+            kind_words: joined(w, |w| &mut w.kind_words),
             parent: ElementSlots(joined(w, |w| &mut w.parent.0)),
             owner: ElementSlots(joined(w, |w| &mut w.owner.0)),
             zone: joined(w, |w| &mut w.zone),
@@ -1076,7 +1096,7 @@ impl Facts {
             (0..n).map(|i| effective_zone(&walked.kinds, &stated, ElementId(i as u32), 0)).collect();
         let system = &stated.system;
         let Walked {
-            kinds, from_std, roles, traits, kept, held, held_anywhere, zones, holes, links, carried, deliveries, ..
+            kinds, from_std, kind_words, roles, traits, kept, held, held_anywhere, zones, holes, links, carried, deliveries, ..
         } = walked;
         let mentioned_as_data: Vec<bool> = mentioned.into_iter().map(AtomicBool::into_inner).collect();
         let (links, (owner, owners_of_data, provider, zone_table)) = join(
@@ -1143,6 +1163,7 @@ impl Facts {
             links,
             kinds,
             from_std,
+            kind_words,
             outgoing,
             incoming,
             owner,
@@ -1362,6 +1383,16 @@ impl Facts {
             .enumerate()
             .filter(move |(_, (k, from_std))| **k == kind && !**from_std)
             .map(|(i, _)| ElementId(i as u32))
+    }
+
+    /// The `kind` word of an element (as [`Element::word`] gives it), from the walk's table:
+    /// rules ask it of link ends, and the table does not bring each element into the cache.
+    pub fn kind_word<'m>(&self, model: &'m Model, id: ElementId) -> Option<&'m str> {
+        match self.kind_words.get(id.0 as usize).copied()? {
+            NO_KIND_WORD => None,
+            UNLISTED_KIND_WORD => model.get(id).and_then(|e| e.word("kind")),
+            at => schema::KIND_WORDS.get(at as usize).copied(),
+        }
     }
 
     pub fn system_of(&self, id: ElementId) -> Option<ElementId> {

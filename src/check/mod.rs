@@ -123,7 +123,7 @@ impl<'m> Ctx<'m> {
 
     /// The `kind` word of a component, actor, external or zone.
     pub fn kind_word(&self, id: ElementId) -> Option<&'m str> {
-        self.model.get(id).and_then(|e| e.word("kind"))
+        self.facts.kind_word(self.model, id)
     }
 
     /// Classification rank of a data entity or event: public 0, internal 1, confidential 2,
