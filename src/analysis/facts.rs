@@ -381,6 +381,9 @@ pub struct Traits {
     pub criticality: Option<Criticality>,
     /// The `classification` of a data entity or event.
     pub classification: Option<Classification>,
+    /// Its `integrity` and `availability` ratings, as [`cia`] reads them.
+    pub integrity: Option<Criticality>,
+    pub availability: Option<Criticality>,
     /// See [`is_pii`].
     pub pii: bool,
     /// See [`is_credentials`].
@@ -402,12 +405,14 @@ impl Traits {
     }
 }
 
-/// [`Traits`] as the facts keep them: the two ratings and the marks as bits, three bytes per
-/// element instead of eight.
+/// [`Traits`] as the facts keep them: the four ratings and the marks as bits, five bytes per
+/// element instead of ten.
 #[derive(Clone, Copy, Debug, Default)]
 struct PackedTraits {
     criticality: Option<Criticality>,
     classification: Option<Classification>,
+    integrity: Option<Criticality>,
+    availability: Option<Criticality>,
     marks: u8,
 }
 
@@ -417,6 +422,8 @@ impl PackedTraits {
         PackedTraits {
             criticality: t.criticality,
             classification: t.classification,
+            integrity: t.integrity,
+            availability: t.availability,
             marks: marks.iter().enumerate().fold(0, |bits, (at, &mark)| bits | (u8::from(mark) << at)),
         }
     }
@@ -426,6 +433,8 @@ impl PackedTraits {
         Traits {
             criticality: self.criticality,
             classification: self.classification,
+            integrity: self.integrity,
+            availability: self.availability,
             pii: mark(0),
             credentials: mark(1),
             relay: mark(2),
@@ -445,6 +454,8 @@ fn element_facts(model: &Model, e: &Element, own: &OwnAttrs<'_>) -> (Roles, Trai
     let traits = Traits {
         criticality: OwnAttrs::word(own.criticality).and_then(Criticality::parse),
         classification: OwnAttrs::word(own.classification).and_then(Classification::parse),
+        integrity: OwnAttrs::word(own.integrity).and_then(Criticality::parse),
+        availability: OwnAttrs::word(own.availability).and_then(Criticality::parse),
         pii: own.pii || has_field_mark(e, "pii"),
         credentials: own.credentials || has_field_mark(e, "credentials"),
         relay: relay_by_kind(e.kind, kind, tech_kind),
@@ -469,6 +480,8 @@ struct OwnAttrs<'a> {
     kind: Option<&'a Attribute>,
     criticality: Option<&'a Attribute>,
     classification: Option<&'a Attribute>,
+    integrity: Option<&'a Attribute>,
+    availability: Option<&'a Attribute>,
     pii: bool,
     credentials: bool,
     anonymous: bool,
@@ -895,6 +908,8 @@ impl Walked {
                 "kind" => &mut own.kind,
                 "criticality" => &mut own.criticality,
                 "classification" => &mut own.classification,
+                "integrity" => &mut own.integrity,
+                "availability" => &mut own.availability,
                 "pii" => {
                     own.pii = true;
                     continue;
@@ -1377,11 +1392,20 @@ impl Facts {
     /// [`Model::of_kind`] gives them; found in two one-byte-per-element tables rather than by
     /// reading every element of the model, which at 100,000 components no longer fits the cache.
     pub fn of_kind(&self, kind: DeclKind) -> impl Iterator<Item = ElementId> + '_ {
+        self.user_elements_where(move |k| k == kind)
+    }
+
+    /// The user's elements whose kind passes `wanted`, in declaration order; see
+    /// [`Facts::of_kind`].
+    pub fn user_elements_where<'f>(
+        &'f self,
+        wanted: impl Fn(DeclKind) -> bool + 'f,
+    ) -> impl Iterator<Item = ElementId> + 'f {
         self.kinds
             .iter()
             .zip(&self.from_std)
             .enumerate()
-            .filter(move |(_, (k, from_std))| **k == kind && !**from_std)
+            .filter(move |(_, (k, from_std))| !**from_std && wanted(**k))
             .map(|(i, _)| ElementId(i as u32))
     }
 
@@ -1419,7 +1443,8 @@ impl Facts {
 
     /// Keeps data at rest: a store, or a component that declares what it `holds`.
     pub fn keeps_data(&self, model: &Model, id: ElementId) -> bool {
-        is_store_kind(model.get(id).map(|e| e.kind)) || !self.kept_at_rest(id).is_empty()
+        is_store_kind(self.kinds.get(id.0 as usize).copied().filter(|_| model.get(id).is_some()))
+            || !self.kept_at_rest(id).is_empty()
     }
 
     /// Data a component or store handles; empty for other elements.

@@ -117,6 +117,16 @@ impl<'m> Ctx<'m> {
         self.facts.of_kind(kind).filter_map(move |id| model.get(id).map(|e| (id, e)))
     }
 
+    /// The user's elements whose kind passes `wanted`, in declaration order; only those are
+    /// read from the model (see [`Facts::user_elements_where`]).
+    pub fn user_elements_where(
+        &self,
+        wanted: impl Fn(DeclKind) -> bool + 'm,
+    ) -> impl Iterator<Item = (ElementId, &'m Element)> + 'm {
+        let model = self.model;
+        self.facts.user_elements_where(wanted).filter_map(move |id| model.get(id).map(|e| (id, e)))
+    }
+
     pub fn kind(&self, id: ElementId) -> Option<DeclKind> {
         self.facts.kinds.get(id.0 as usize).copied()
     }

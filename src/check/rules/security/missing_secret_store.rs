@@ -31,7 +31,7 @@ pub static MISSING_SECRET_STORE: Rule = Rule {
 };
 
 fn missing_secret_store(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
-    let have_vault = cx.model.iter().any(|(id, e)| !e.from_std && e.kind != DeclKind::Technology && is_vault(cx, id));
+    let have_vault = cx.facts.user_elements_where(|k| k != DeclKind::Technology).any(|id| is_vault(cx, id));
     let h = &cx.facts.handled;
     if !have_vault {
         // Credentials used by a component, each reported once at its declaration.
@@ -99,8 +99,8 @@ fn missing_secret_store(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         }
         return;
     }
-    for (id, e) in cx.model.iter() {
-        if e.from_std || !is_store_kind(Some(e.kind)) || is_vault(cx, id) || tech_kind(cx, id) == Some("identity") {
+    for (id, e) in cx.user_elements_where(|k| is_store_kind(Some(k))) {
+        if is_vault(cx, id) || tech_kind(cx, id) == Some("identity") {
             continue;
         }
         let creds: Vec<ElementId> =

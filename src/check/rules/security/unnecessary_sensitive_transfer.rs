@@ -45,6 +45,11 @@ fn unnecessary_sensitive_transfer(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
                 *count.entry(*d).or_insert(0) += 1;
             }
         }
+        // Only a component that receives sensitive data on one link alone is read from the model.
+        let once = |d: &ElementId| sensitive(cx, *d, min) && count.get(d).copied().unwrap_or(0) == 1;
+        if !cx.facts.inbound(id).any(|l| l.carries.iter().any(once)) {
+            continue;
+        }
         let mut own: BTreeSet<ElementId> =
             ["owns", "publishes", "subscribes"].into_iter().flat_map(|n| e.references(n)).collect();
         for i in e.references("exposes") {
