@@ -2041,6 +2041,8 @@ mod tests {
         let traits = Traits {
             criticality: Some(Criticality::High),
             classification: Some(Classification::Restricted),
+            integrity: Some(Criticality::MissionCritical),
+            availability: None,
             pii: true,
             credentials: false,
             relay: true,

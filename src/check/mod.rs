@@ -533,4 +533,39 @@ mod tests {
             }
         }
     }
+
+    /// The facts' tables that rules read instead of the elements (kinds, kind words, ratings,
+    /// the elements of a kind) say what the elements say, on every example and real model.
+    #[test]
+    fn the_facts_tables_give_what_the_elements_say() {
+        use crate::analysis::facts::cia;
+        use crate::syntax::schema::DECLS;
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut dirs: Vec<std::path::PathBuf> = Vec::new();
+        for parent in ["examples", "tests/data/real"] {
+            let entries = std::fs::read_dir(root.join(parent)).expect("the folder exists");
+            dirs.extend(entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_dir()));
+        }
+        assert!(dirs.len() >= 6, "{dirs:?}");
+        let mut kind_words = 0;
+        for dir in &dirs {
+            let outcome = analyze_paths_with(&FsHost, std::slice::from_ref(dir), &RunOptions::default());
+            let Some(analysis) = outcome.analyses.into_iter().next() else { continue };
+            let (model, config) = (&analysis.model, RuleConfig::default());
+            let cx = Ctx::new(model, &analysis.facts, &config);
+            for (id, e) in model.iter() {
+                assert_eq!(cx.kind(id), Some(e.kind), "{}", e.name);
+                assert_eq!(cx.kind_word(id), e.word("kind"), "{}", e.name);
+                kind_words += usize::from(e.word("kind").is_some());
+                let (traits, stated) = (analysis.facts.traits(id), cia(model, id));
+                assert_eq!((traits.integrity, traits.availability), (stated.integrity, stated.availability));
+            }
+            for spec in DECLS {
+                let by_facts: Vec<ElementId> = cx.of_kind(spec.kind).map(|(id, _)| id).collect();
+                let by_model: Vec<ElementId> = model.of_kind(spec.kind).map(|(id, _)| id).collect();
+                assert_eq!(by_facts, by_model, "{} in {}", spec.kind.noun(), dir.display());
+            }
+        }
+        assert!(kind_words > 50, "the models state kind words: {kind_words}");
+    }
 }

@@ -70,7 +70,7 @@ fn layer_violation(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let mut slot: Vec<u32> = vec![NOT_READ; cx.model.elements.len()];
     let mut read: Vec<Option<&str>> = Vec::new();
     let mut layer = |c: ElementId| {
-        let Some(at) = slot.get_mut(c.0 as usize) else { return None };
+        let at = slot.get_mut(c.0 as usize)?;
         if *at == NOT_READ {
             *at = read.len() as u32;
             read.push(cx.model.get(c).and_then(|e| e.word("layer")));
