@@ -158,6 +158,12 @@ pub struct Facts {
     /// Each element's kind, one byte each: rules ask it of many elements, and reading it here
     /// does not bring each element of the model into the cache.
     pub kinds: Vec<DeclKind>,
+    /// By element index: declared in the standard library; with `kinds`, what
+    /// [`Facts::of_kind`] scans instead of the elements.
+    pub(super) from_std: Vec<bool>,
+    /// By element index: its `kind` word, by position in [`schema::KIND_WORDS`]; see
+    /// [`Facts::kind_word`].
+    kind_words: Vec<u8>,
     /// Links leaving / entering each element, by element index.
     pub outgoing: Ranges<usize>,
     pub incoming: Ranges<usize>,
@@ -375,6 +381,9 @@ pub struct Traits {
     pub criticality: Option<Criticality>,
     /// The `classification` of a data entity or event.
     pub classification: Option<Classification>,
+    /// Its `integrity` and `availability` ratings, as [`cia`] reads them.
+    pub integrity: Option<Criticality>,
+    pub availability: Option<Criticality>,
     /// See [`is_pii`].
     pub pii: bool,
     /// See [`is_credentials`].
@@ -396,12 +405,14 @@ impl Traits {
     }
 }
 
-/// [`Traits`] as the facts keep them: the two ratings and the marks as bits, three bytes per
-/// element instead of eight.
+/// [`Traits`] as the facts keep them: the four ratings and the marks as bits, five bytes per
+/// element instead of ten.
 #[derive(Clone, Copy, Debug, Default)]
 struct PackedTraits {
     criticality: Option<Criticality>,
     classification: Option<Classification>,
+    integrity: Option<Criticality>,
+    availability: Option<Criticality>,
     marks: u8,
 }
 
@@ -411,6 +422,8 @@ impl PackedTraits {
         PackedTraits {
             criticality: t.criticality,
             classification: t.classification,
+            integrity: t.integrity,
+            availability: t.availability,
             marks: marks.iter().enumerate().fold(0, |bits, (at, &mark)| bits | (u8::from(mark) << at)),
         }
     }
@@ -420,6 +433,8 @@ impl PackedTraits {
         Traits {
             criticality: self.criticality,
             classification: self.classification,
+            integrity: self.integrity,
+            availability: self.availability,
             pii: mark(0),
             credentials: mark(1),
             relay: mark(2),
@@ -439,6 +454,8 @@ fn element_facts(model: &Model, e: &Element, own: &OwnAttrs<'_>) -> (Roles, Trai
     let traits = Traits {
         criticality: OwnAttrs::word(own.criticality).and_then(Criticality::parse),
         classification: OwnAttrs::word(own.classification).and_then(Classification::parse),
+        integrity: OwnAttrs::word(own.integrity).and_then(Criticality::parse),
+        availability: OwnAttrs::word(own.availability).and_then(Criticality::parse),
         pii: own.pii || has_field_mark(e, "pii"),
         credentials: own.credentials || has_field_mark(e, "credentials"),
         relay: relay_by_kind(e.kind, kind, tech_kind),
@@ -463,6 +480,8 @@ struct OwnAttrs<'a> {
     kind: Option<&'a Attribute>,
     criticality: Option<&'a Attribute>,
     classification: Option<&'a Attribute>,
+    integrity: Option<&'a Attribute>,
+    availability: Option<&'a Attribute>,
     pii: bool,
     credentials: bool,
     anonymous: bool,
@@ -580,6 +599,18 @@ fn word(attr: &Attribute) -> Option<&str> {
 /// (the shaper reported it).
 fn vocabulary_word(words: &'static [&'static str], word: &str) -> Option<u8> {
     words.iter().position(|w| *w == word).and_then(|at| u8::try_from(at).ok())
+}
+
+/// No `kind` word, in [`Facts::kind_words`].
+const NO_KIND_WORD: u8 = u8::MAX;
+/// A `kind` word [`schema::KIND_WORDS`] does not list (the shaper reported it): read from the model.
+const UNLISTED_KIND_WORD: u8 = u8::MAX - 1;
+
+fn kind_word_code(word: Option<&str>) -> u8 {
+    match word {
+        None => NO_KIND_WORD,
+        Some(w) => vocabulary_word(schema::KIND_WORDS, w).filter(|at| *at < UNLISTED_KIND_WORD).unwrap_or(UNLISTED_KIND_WORD),
+    }
 }
 
 /// The word at a position [`vocabulary_word`] gave.
@@ -725,11 +756,13 @@ impl Stated {
         let data_owners = Ranges::from_pairs(n, owns.iter().map(|&(d, by)| (d.0 as usize, by)));
         drop(owns);
         // Declaration order puts a container before its components, so theirs is known first.
+        // Read from the walk's parents and kinds, not from the elements again.
         let mut system: Vec<Option<ElementId>> = vec![None; n];
-        for (i, e) in model.elements.iter().enumerate() {
-            system[i] = effective_system(model, &system, e, walked.system.get(i));
+        for i in 0..n {
+            system[i] = effective_system(&walked.kinds, &system, walked.parent.get(i), walked.system.get(i));
         }
         walked.system = ElementSlots::default();
+        walked.parent = ElementSlots::default();
         Stated {
             provider,
             data_owners,
@@ -754,6 +787,12 @@ struct Walked {
     /// [`Stated::zone`]), a component's container and the `system` attribute.
     provider: ElementSlots,
     kinds: Vec<DeclKind>,
+    /// By element of the run: declared in the standard library.
+    from_std: Vec<bool>,
+    /// By element of the run: its `kind` word; see [`Facts::kind_word`].
+    kind_words: Vec<u8>,
+    /// By element of the run: the element it is declared in (see [`Stated::gather`]).
+    parent: ElementSlots,
     owner: ElementSlots,
     zone: Vec<Option<Option<ElementId>>>,
     container: ElementSlots,
@@ -768,6 +807,8 @@ struct Walked {
     kept: Vec<(u32, ElementId)>,
     /// (element index, data) for each `holds` of a user-declared component.
     held: Vec<(u32, ElementId)>,
+    /// The data of every `holds`, of any element; see [`Facts::is_held`].
+    held_anywhere: Vec<ElementId>,
     zones: Vec<ElementId>,
     holes: Vec<Hole>,
     /// The links of `uses` and flow steps; one aimed at an interface still names the interface
@@ -795,6 +836,9 @@ impl Walked {
         let mut w = Walked {
             provider: ElementSlots::with_capacity(len),
             kinds: Vec::with_capacity(len),
+            from_std: Vec::with_capacity(len),
+            kind_words: Vec::with_capacity(len),
+            parent: ElementSlots::with_capacity(len),
             owner: ElementSlots::with_capacity(len),
             zone: Vec::with_capacity(len),
             container: ElementSlots::with_capacity(len),
@@ -811,6 +855,9 @@ impl Walked {
             let component = e.kind == DeclKind::Component;
             let own = w.read_attrs(e, id, mentioned, &mut published);
             w.kinds.push(e.kind);
+            w.from_std.push(e.from_std);
+            w.kind_words.push(kind_word_code(OwnAttrs::word(own.kind)));
+            w.parent.push(e.parent);
             w.provider.push(if e.kind == DeclKind::Interface { OwnAttrs::reference(own.provider) } else { None });
             w.container.push(if component { container_of(model, id) } else { None });
             w.owner.push(OwnAttrs::reference(own.owner));
@@ -861,6 +908,8 @@ impl Walked {
                 "kind" => &mut own.kind,
                 "criticality" => &mut own.criticality,
                 "classification" => &mut own.classification,
+                "integrity" => &mut own.integrity,
+                "availability" => &mut own.availability,
                 "pii" => {
                     own.pii = true;
                     continue;
@@ -888,6 +937,9 @@ impl Walked {
                     }
                     if component && !e.from_std && name == "holds" {
                         self.held.extend(a.references().map(|d| (id.0, d)));
+                    }
+                    if name == "holds" {
+                        self.held_anywhere.extend(a.references());
                     }
                     if carrier && name == "carries" {
                         self.carried.extend(a.references().map(|ev| (ev, id)));
@@ -931,6 +983,9 @@ impl Walked {
             links: joined(w, |w| &mut w.links),
             provider: ElementSlots(joined(w, |w| &mut w.provider.0)),
             kinds: joined(w, |w| &mut w.kinds),
+            from_std: joined(w, |w| &mut w.from_std),
+            kind_words: joined(w, |w| &mut w.kind_words),
+            parent: ElementSlots(joined(w, |w| &mut w.parent.0)),
             owner: ElementSlots(joined(w, |w| &mut w.owner.0)),
             zone: joined(w, |w| &mut w.zone),
             container: ElementSlots(joined(w, |w| &mut w.container.0)),
@@ -941,6 +996,7 @@ impl Walked {
             owns: joined(w, |w| &mut w.owns),
             kept: joined(w, |w| &mut w.kept),
             held: joined(w, |w| &mut w.held),
+            held_anywhere: joined(w, |w| &mut w.held_anywhere),
             zones: joined(w, |w| &mut w.zones),
             holes: joined(w, |w| &mut w.holes),
             carried: joined(w, |w| &mut w.carried),
@@ -976,14 +1032,13 @@ fn mentioned_in_members(e: &Element, mentioned: &[AtomicBool]) {
 
 /// The zone an element runs in: its own, else (a component) its container's, else (an
 /// interface) its provider's.
-fn effective_zone(model: &Model, stated: &Stated, id: ElementId, depth: usize) -> Option<ElementId> {
-    let e = model.get(id)?;
+fn effective_zone(kinds: &[DeclKind], stated: &Stated, id: ElementId, depth: usize) -> Option<ElementId> {
     let i = id.0 as usize;
-    match e.kind {
+    match *kinds.get(i)? {
         DeclKind::Zone => Some(id),
-        DeclKind::Interface => stated.provider(id).and_then(|p| effective_zone(model, stated, p, depth + 1)),
+        DeclKind::Interface => stated.provider(id).and_then(|p| effective_zone(kinds, stated, p, depth + 1)),
         DeclKind::Component if stated.zone[i].is_none() && depth < 64 => {
-            stated.container.get(i).and_then(|c| effective_zone(model, stated, c, depth + 1))
+            stated.container.get(i).and_then(|c| effective_zone(kinds, stated, c, depth + 1))
         }
         _ => stated.zone[i].flatten(),
     }
@@ -1016,9 +1071,9 @@ fn go_through_interface(model: &Model, link: &mut Link, opts: &[Attribute]) {
 
 /// A link aimed at an interface reaches the interface's provider through it; the providers are
 /// known once every element has been walked.
-fn reach_providers(model: &Model, stated: &Stated, links: &mut [Link]) {
+fn reach_providers(kinds: &[DeclKind], stated: &Stated, links: &mut [Link]) {
     for link in links {
-        if model.get(link.to).is_some_and(|t| t.kind == DeclKind::Interface) {
+        if kinds.get(link.to.0 as usize) == Some(&DeclKind::Interface) {
             if let Some(p) = stated.provider(link.to) {
                 link.to = p;
             }
@@ -1052,15 +1107,18 @@ impl Facts {
         };
         let stated = Stated::gather(model, &mut walked);
         // Zones first: the zone and system defaults of a link depend on where its ends are.
-        let zone: ElementSlots = (0..n).map(|i| effective_zone(model, &stated, ElementId(i as u32), 0)).collect();
+        let zone: ElementSlots =
+            (0..n).map(|i| effective_zone(&walked.kinds, &stated, ElementId(i as u32), 0)).collect();
         let system = &stated.system;
-        let Walked { kinds, roles, traits, kept, held, zones, holes, links, carried, deliveries, .. } = walked;
+        let Walked {
+            kinds, from_std, kind_words, roles, traits, kept, held, held_anywhere, zones, holes, links, carried, deliveries, ..
+        } = walked;
         let mentioned_as_data: Vec<bool> = mentioned.into_iter().map(AtomicBool::into_inner).collect();
         let (links, (owner, owners_of_data, provider, zone_table)) = join(
             threads,
             || {
                 let mut links = links;
-                reach_providers(model, &stated, &mut links);
+                reach_providers(&kinds, &stated, &mut links);
                 add_event_links(&carried, &deliveries, &mut links);
                 share_pair_marks(&mut links);
                 super::defaults::apply(model, &zone, system, &mut links);
@@ -1085,7 +1143,7 @@ impl Facts {
                 // Every `owns` is known before owners are inherited: data takes its owning
                 // component's owner whatever the declaration order.
                 let owner: ElementSlots =
-                    (0..n).map(|i| inherited_owner(model, &stated, system, ElementId(i as u32), 0)).collect();
+                    (0..n).map(|i| inherited_owner(&kinds, &stated, system, ElementId(i as u32), 0)).collect();
                 let owners_of_data: BTreeMap<ElementId, Vec<ElementId>> = (0..n)
                     .filter_map(|i| {
                         let owners = stated.data_owners.list(i);
@@ -1119,6 +1177,8 @@ impl Facts {
         let facts = Facts {
             links,
             kinds,
+            from_std,
+            kind_words,
             outgoing,
             incoming,
             owner,
@@ -1136,7 +1196,7 @@ impl Facts {
             mentioned_as_data,
             graphs: Default::default(),
         };
-        facts.build_views(model, threads);
+        facts.build_views(model, threads, held_anywhere);
         facts
     }
 }
@@ -1287,47 +1347,78 @@ fn judge_transit(model: &Model, links: &mut [Link]) {
 }
 
 fn inherited_owner(
-    model: &Model,
+    kinds: &[DeclKind],
     stated: &Stated,
     system: &ElementSlots,
     id: ElementId,
     depth: usize,
 ) -> Option<ElementId> {
     let i = id.0 as usize;
-    let e = model.get(id)?;
+    let kind = *kinds.get(i)?;
     if let Some(o) = stated.owner.get(i) {
         return Some(o);
     }
     if depth > 8 {
         return None;
     }
-    let next = match e.kind {
+    let next = match kind {
         DeclKind::Interface => stated.provider.get(i),
         DeclKind::Data | DeclKind::Event => stated.data_owners[i].first().copied(),
         DeclKind::Component if stated.container.get(i).is_some() => stated.container.get(i),
         _ => return system.get(i).and_then(|s| stated.owner.get(s.0 as usize)),
     };
-    next.and_then(|x| inherited_owner(model, stated, system, x, depth + 1))
+    next.and_then(|x| inherited_owner(kinds, stated, system, x, depth + 1))
 }
 
 /// The system an element belongs to, given those of the elements declared before it and its own
 /// `system` attribute.
 fn effective_system(
-    model: &Model,
+    kinds: &[DeclKind],
     system: &[Option<ElementId>],
-    e: &Element,
+    parent: Option<ElementId>,
     system_attr: Option<ElementId>,
 ) -> Option<ElementId> {
-    let parent = e.parent.and_then(|p| model.get(p).map(|pe| (p, pe)));
+    let parent = parent.and_then(|p| kinds.get(p.0 as usize).map(|&kind| (p, kind)));
     match parent {
-        Some((p, pe)) if pe.kind == DeclKind::System => Some(p),
+        Some((p, DeclKind::System)) => Some(p),
         _ if system_attr.is_some() => system_attr,
-        Some((p, pe)) if pe.kind == DeclKind::Component => system.get(p.0 as usize).copied().flatten(),
+        Some((p, DeclKind::Component)) => system.get(p.0 as usize).copied().flatten(),
         _ => None,
     }
 }
 
 impl Facts {
+    /// The user's elements (not the standard library's) of one kind, in declaration order, as
+    /// [`Model::of_kind`] gives them; found in two one-byte-per-element tables rather than by
+    /// reading every element of the model, which at 100,000 components no longer fits the cache.
+    pub fn of_kind(&self, kind: DeclKind) -> impl Iterator<Item = ElementId> + '_ {
+        self.user_elements_where(move |k| k == kind)
+    }
+
+    /// The user's elements whose kind passes `wanted`, in declaration order; see
+    /// [`Facts::of_kind`].
+    pub fn user_elements_where<'f>(
+        &'f self,
+        wanted: impl Fn(DeclKind) -> bool + 'f,
+    ) -> impl Iterator<Item = ElementId> + 'f {
+        self.kinds
+            .iter()
+            .zip(&self.from_std)
+            .enumerate()
+            .filter(move |(_, (k, from_std))| !**from_std && wanted(**k))
+            .map(|(i, _)| ElementId(i as u32))
+    }
+
+    /// The `kind` word of an element (as [`Element::word`] gives it), from the walk's table:
+    /// rules ask it of link ends, and the table does not bring each element into the cache.
+    pub fn kind_word<'m>(&self, model: &'m Model, id: ElementId) -> Option<&'m str> {
+        match self.kind_words.get(id.0 as usize).copied()? {
+            NO_KIND_WORD => None,
+            UNLISTED_KIND_WORD => model.get(id).and_then(|e| e.word("kind")),
+            at => schema::KIND_WORDS.get(at as usize).copied(),
+        }
+    }
+
     pub fn system_of(&self, id: ElementId) -> Option<ElementId> {
         self.system.get(id.0 as usize)
     }
@@ -1352,7 +1443,8 @@ impl Facts {
 
     /// Keeps data at rest: a store, or a component that declares what it `holds`.
     pub fn keeps_data(&self, model: &Model, id: ElementId) -> bool {
-        is_store_kind(model.get(id).map(|e| e.kind)) || !self.kept_at_rest(id).is_empty()
+        is_store_kind(self.kinds.get(id.0 as usize).copied().filter(|_| model.get(id).is_some()))
+            || !self.kept_at_rest(id).is_empty()
     }
 
     /// Data a component or store handles; empty for other elements.
@@ -1949,6 +2041,8 @@ mod tests {
         let traits = Traits {
             criticality: Some(Criticality::High),
             classification: Some(Classification::Restricted),
+            integrity: Some(Criticality::MissionCritical),
+            availability: None,
             pii: true,
             credentials: false,
             relay: true,

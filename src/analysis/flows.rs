@@ -28,7 +28,7 @@ impl Flows {
         let mut uses_latency = BTreeMap::new();
         for (i, l) in facts.links.iter().enumerate() {
             match l.origin {
-                LinkOrigin::Step { flow, index } if model.get(flow).is_some_and(|f| !f.from_std) => {
+                LinkOrigin::Step { flow, index } if facts.from_std.get(flow.0 as usize) == Some(&false) => {
                     steps.entry(flow).or_default().push((index, i));
                 }
                 LinkOrigin::Uses => {
@@ -65,7 +65,7 @@ fn critical_path(model: &Model, facts: &Facts, flow: ElementId, steps: &[Step]) 
         let from_waited = sync_reached.contains(&l.from) || !reached.contains(&l.from);
         if from_waited && (waits || !l.is_async) {
             sync_reached.insert(l.to);
-            if model.get(l.to).map(|e| e.kind) != Some(DeclKind::Actor) {
+            if facts.kinds.get(l.to.0 as usize) != Some(&DeclKind::Actor) {
                 out.push((index, link));
             }
         }

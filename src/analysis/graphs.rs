@@ -32,12 +32,19 @@ struct Nesting {
 }
 
 impl Nesting {
-    fn new(model: &Model) -> Nesting {
+    /// `held_anywhere` is the data of every `holds`, gathered in the facts' walk; only data items
+    /// and events (found by `kinds`) are read again.
+    fn new(model: &Model, kinds: &[DeclKind], held_anywhere: &[ElementId]) -> Nesting {
         let n = model.elements.len();
         let mut field_types = Ranges::default();
         // (type, data item with a field of that type), once per pair, in declaration order.
         let mut contained_in: Vec<(usize, ElementId)> = Vec::new();
         let mut held = vec![false; n];
+        for d in held_anywhere {
+            if let Some(h) = held.get_mut(d.0 as usize) {
+                *h = true;
+            }
+        }
         let mut known: FxHashMap<&str, Option<ElementId>> = FxHashMap::default();
         let mut lookup = |name| match known.get(name) {
             Some(found) => *found,
@@ -48,8 +55,9 @@ impl Nesting {
             }
         };
         let mut distinct: Vec<ElementId> = Vec::new();
-        for (id, e) in model.iter() {
-            if matches!(e.kind, DeclKind::Data | DeclKind::Event) {
+        for (i, kind) in kinds.iter().enumerate() {
+            let id = ElementId(i as u32);
+            if matches!(kind, DeclKind::Data | DeclKind::Event) {
                 let types = super::facts::field_types_with(model, id, &mut lookup);
                 distinct.clear();
                 distinct.extend_from_slice(&types);
@@ -59,11 +67,6 @@ impl Nesting {
                 field_types.push_list(types);
             } else {
                 field_types.push_list([]);
-            }
-            for d in e.references("holds") {
-                if let Some(h) = held.get_mut(d.0 as usize) {
-                    *h = true;
-                }
             }
         }
         let containers = Ranges::from_pairs(n, contained_in.iter().copied());
@@ -83,7 +86,20 @@ pub fn path_key(model: &Model, id: ElementId) -> Cow<'_, str> {
 
 /// Sorts elements by path, keeping the given order among equal paths.
 pub fn sort_by_path(model: &Model, ids: &mut [ElementId]) {
-    ids.sort_by_cached_key(|id| path_key(model, *id));
+    // The paths are copied into one buffer first: comparing them where the elements keep them
+    // read the elements at random, and at 100,000 components they no longer fit the cache.
+    let mut text = String::new();
+    let mut keys: Vec<(usize, usize, ElementId)> = Vec::with_capacity(ids.len());
+    for &id in ids.iter() {
+        let start = text.len();
+        text.push_str(&path_key(model, id));
+        keys.push((start, text.len(), id));
+    }
+    // Stable, as the order among equal paths is kept.
+    keys.sort_by(|a, b| text[a.0..a.1].cmp(&text[b.0..b.1]));
+    for (slot, (_, _, id)) in ids.iter_mut().zip(keys) {
+        *slot = id;
+    }
 }
 
 /// Distinct dependencies between components (sync and async, events through brokers excluded),
@@ -155,14 +171,19 @@ impl Facts {
     /// The user's components (not the standard library's) in name order.
     pub fn components_by_name(&self, model: &Model) -> &[ElementId] {
         self.graphs.components.get_or_init(|| {
-            let mut v: Vec<ElementId> = model.of_kind(DeclKind::Component).map(|(id, _)| id).collect();
+            let mut v: Vec<ElementId> = self.of_kind(DeclKind::Component).collect();
             sort_by_path(model, &mut v);
             v
         })
     }
 
+    /// Built with the facts (see [`Facts::build_views`]); the walk of the model here is only a
+    /// fallback.
     fn nesting(&self, model: &Model) -> &Nesting {
-        self.graphs.nesting.get_or_init(|| Nesting::new(model))
+        self.graphs.nesting.get_or_init(|| {
+            let held: Vec<ElementId> = model.elements.iter().flat_map(|e| e.references("holds")).collect();
+            Nesting::new(model, &self.kinds, &held)
+        })
     }
 
     /// The data and event types of the fields of a data item or event, in field order (see
@@ -202,14 +223,15 @@ impl Facts {
 
     /// Builds every view now, on up to two threads: when the rules run side by side, a view built
     /// on first use would keep one rule thread waiting for the other.
-    pub(super) fn build_views(&self, model: &Model, threads: usize) {
+    /// `held_anywhere` is the data of every `holds`, from the facts' walk.
+    pub(super) fn build_views(&self, model: &Model, threads: usize, held_anywhere: Vec<ElementId>) {
         crate::parallel::join(
             threads,
             || {
                 self.component_graph(model);
             },
             || {
-                self.nesting(model);
+                self.graphs.nesting.get_or_init(|| Nesting::new(model, &self.kinds, &held_anywhere));
                 self.flow_steps(model);
             },
         );

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 
 use crate::diagnostics::{Code, Diagnostic, Fix, FixKind, Suppression, SuppressionKind, TextEdit};
 use crate::lang::{Classification, Criticality};
-use crate::semantic::model::{ElementId, Model, Val};
+use crate::semantic::model::{Element, ElementId, Model, Val};
 use crate::source::Span;
 use crate::syntax::literal::{self, Literal};
 use crate::syntax::schema::DeclKind;
@@ -110,13 +110,30 @@ impl<'m> Ctx<'m> {
         self.model.get(id).map_or(Span::new(crate::source::FileId(0), 0..0), |e| e.name_span)
     }
 
+    /// The user's elements of one kind, in declaration order, as [`Model::of_kind`] gives them;
+    /// found through the facts' kind table (see [`Facts::of_kind`]).
+    pub fn of_kind(&self, kind: DeclKind) -> impl Iterator<Item = (ElementId, &'m Element)> + 'm {
+        let model = self.model;
+        self.facts.of_kind(kind).filter_map(move |id| model.get(id).map(|e| (id, e)))
+    }
+
+    /// The user's elements whose kind passes `wanted`, in declaration order; only those are
+    /// read from the model (see [`Facts::user_elements_where`]).
+    pub fn user_elements_where(
+        &self,
+        wanted: impl Fn(DeclKind) -> bool + 'm,
+    ) -> impl Iterator<Item = (ElementId, &'m Element)> + 'm {
+        let model = self.model;
+        self.facts.user_elements_where(wanted).filter_map(move |id| model.get(id).map(|e| (id, e)))
+    }
+
     pub fn kind(&self, id: ElementId) -> Option<DeclKind> {
         self.facts.kinds.get(id.0 as usize).copied()
     }
 
     /// The `kind` word of a component, actor, external or zone.
     pub fn kind_word(&self, id: ElementId) -> Option<&'m str> {
-        self.model.get(id).and_then(|e| e.word("kind"))
+        self.facts.kind_word(self.model, id)
     }
 
     /// Classification rank of a data entity or event: public 0, internal 1, confidential 2,
@@ -515,5 +532,40 @@ mod tests {
                 assert!(one == run_registry(&cx, expiry, threads), "{dir} on {threads} threads");
             }
         }
+    }
+
+    /// The facts' tables that rules read instead of the elements (kinds, kind words, ratings,
+    /// the elements of a kind) say what the elements say, on every example and real model.
+    #[test]
+    fn the_facts_tables_give_what_the_elements_say() {
+        use crate::analysis::facts::cia;
+        use crate::syntax::schema::DECLS;
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut dirs: Vec<std::path::PathBuf> = Vec::new();
+        for parent in ["examples", "tests/data/real"] {
+            let entries = std::fs::read_dir(root.join(parent)).expect("the folder exists");
+            dirs.extend(entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_dir()));
+        }
+        assert!(dirs.len() >= 6, "{dirs:?}");
+        let mut kind_words = 0;
+        for dir in &dirs {
+            let outcome = analyze_paths_with(&FsHost, std::slice::from_ref(dir), &RunOptions::default());
+            let Some(analysis) = outcome.analyses.into_iter().next() else { continue };
+            let (model, config) = (&analysis.model, RuleConfig::default());
+            let cx = Ctx::new(model, &analysis.facts, &config);
+            for (id, e) in model.iter() {
+                assert_eq!(cx.kind(id), Some(e.kind), "{}", e.name);
+                assert_eq!(cx.kind_word(id), e.word("kind"), "{}", e.name);
+                kind_words += usize::from(e.word("kind").is_some());
+                let (traits, stated) = (analysis.facts.traits(id), cia(model, id));
+                assert_eq!((traits.integrity, traits.availability), (stated.integrity, stated.availability));
+            }
+            for spec in DECLS {
+                let by_facts: Vec<ElementId> = cx.of_kind(spec.kind).map(|(id, _)| id).collect();
+                let by_model: Vec<ElementId> = model.of_kind(spec.kind).map(|(id, _)| id).collect();
+                assert_eq!(by_facts, by_model, "{} in {}", spec.kind.noun(), dir.display());
+            }
+        }
+        assert!(kind_words > 50, "the models state kind words: {kind_words}");
     }
 }

@@ -376,7 +376,7 @@ fn dependency_cycle(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     // Components, with brokers as relays, in name order: the few brokers are sorted and merged
     // into the components, which the facts keep sorted already.
     let mut brokers: Vec<ElementId> =
-        cx.model.iter().filter(|(_, e)| !e.from_std && matches!(e.kind, DeclKind::Queue | DeclKind::Topic)).map(|(id, _)| id).collect();
+        cx.facts.user_elements_where(|k| matches!(k, DeclKind::Queue | DeclKind::Topic)).collect();
     sort_by_path(cx.model, &mut brokers);
     let components = cx.facts.components_by_name(cx.model);
     let mut nodes: Vec<(ElementId, bool)> = Vec::with_capacity(components.len() + brokers.len());
@@ -406,7 +406,7 @@ fn dependency_cycle(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         acc.push(cycle_finding(cx, &g, &c, &consumer, false));
     }
     // Systems, through their members' links; brokers without a system relay.
-    let systems: BTreeSet<ElementId> = cx.model.of_kind(DeclKind::System).map(|(id, _)| id).collect();
+    let systems: BTreeSet<ElementId> = cx.of_kind(DeclKind::System).map(|(id, _)| id).collect();
     if systems.len() < 2 {
         return;
     }

@@ -56,11 +56,11 @@ fn inappropriate_intimacy(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let pos = |id: &ElementId| position.get(id.0 as usize).copied().filter(|&p| p != NOWHERE);
     // Every structure below is a flat list sorted once, not a set or map per component.
     // (component position, data) for what each component owns, then what its stores hold.
+    // What each component `owns`, from the facts rather than from every component's
+    // attributes (the pairs are sorted below).
     let mut uses: Vec<(u32, ElementId)> = Vec::new();
-    for (i, c) in comps.iter().enumerate() {
-        if let Some(e) = cx.model.get(*c) {
-            uses.extend(e.references("owns").map(|d| (i as u32, d)));
-        }
+    for (d, owners) in &cx.facts.owners_of_data {
+        uses.extend(owners.iter().filter_map(|c| Some((pos(c)?, *d))));
     }
     let mut store_users: Vec<(ElementId, u32)> = Vec::new();
     for (_, l) in deps.links(cx.facts) {

@@ -64,7 +64,19 @@ fn layer_violation(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let deps = &cx.facts.deps;
     let ensure = cx.option(&LAYER_VIOLATION_ENSURE_ALL_LAYERED) > 0;
     let matrix = Matrix { custom: crate::check::custom::layer_matrix(cx.model) };
-    let layer = |c: ElementId| cx.model.get(c).and_then(|e| e.word("layer"));
+    // Each component's layer is read from the model once, not at every link it takes part in:
+    // at 100,000 components the elements no longer fit the cache.
+    const NOT_READ: u32 = u32::MAX;
+    let mut slot: Vec<u32> = vec![NOT_READ; cx.model.elements.len()];
+    let mut read: Vec<Option<&str>> = Vec::new();
+    let mut layer = |c: ElementId| {
+        let at = slot.get_mut(c.0 as usize)?;
+        if *at == NOT_READ {
+            *at = read.len() as u32;
+            read.push(cx.model.get(c).and_then(|e| e.word("layer")));
+        }
+        read[*at as usize]
+    };
     let mut seen: BTreeSet<(ElementId, ElementId)> = BTreeSet::new();
     let mut unlayered: BTreeMap<ElementId, ElementId> = BTreeMap::new();
     for (_, l) in deps.links(cx.facts) {

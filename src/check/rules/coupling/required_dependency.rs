@@ -53,7 +53,7 @@ fn required_dependency(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             }
         }
     }
-    for (id, e) in cx.model.of_kind(DeclKind::Component) {
+    for (id, e) in cx.of_kind(DeclKind::Component) {
         if e.word("kind") != Some("gateway") || reaches[id.0 as usize] {
             continue;
         }

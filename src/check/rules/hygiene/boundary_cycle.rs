@@ -17,7 +17,7 @@ pub static BOUNDARY_CYCLE: Rule = Rule {
 };
 
 fn boundary_cycle(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
-    let zones: Vec<ElementId> = cx.model.of_kind(DeclKind::Zone).map(|(id, _)| id).collect();
+    let zones: Vec<ElementId> = cx.of_kind(DeclKind::Zone).map(|(id, _)| id).collect();
     let mut reported = std::collections::BTreeSet::new();
     for &z in &zones {
         let Some(e) = cx.model.get(z) else { continue };

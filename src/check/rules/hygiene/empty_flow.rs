@@ -25,7 +25,7 @@ fn empty_flow(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             *carries.entry(flow).or_insert(false) |= !l.carries.is_empty();
         }
     }
-    for (id, e) in cx.model.of_kind(DeclKind::Flow) {
+    for (id, e) in cx.of_kind(DeclKind::Flow) {
         if e.steps.is_empty() || carries.get(&id).copied().unwrap_or(false) {
             continue;
         }

@@ -52,7 +52,7 @@ fn holes_by_element(cx: &Ctx<'_>) -> BTreeMap<ElementId, Vec<String>> {
 }
 
 fn incomplete_model(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
-    let has_zones = cx.model.of_kind(DeclKind::Zone).next().is_some();
+    let has_zones = cx.of_kind(DeclKind::Zone).next().is_some();
     let mut holes_of = holes_by_element(cx);
     for (id, e) in cx.model.iter().filter(|(_, e)| !e.from_std) {
         let holes = holes_of.remove(&id).unwrap_or_default();

@@ -21,32 +21,31 @@ fn interface_not_on_target(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             continue;
         }
         // A target that exposes it too is a second provider: RES008 reports that line already,
-        // and suggesting to add it again would be wrong.
-        if cx.model.get(l.to).is_some_and(|t| t.references("exposes").any(|i| i == via)) {
+        // and suggesting to add it again would be wrong. The provider is asked first: most links
+        // through an interface reach it, and the target's attributes then stay unread.
+        let provider = cx.facts.provider.get(&via).copied();
+        if provider == Some(l.to) || cx.model.get(l.to).is_some_and(|t| t.references("exposes").any(|i| i == via)) {
             continue;
         }
-        let provider = cx.facts.provider.get(&via).copied();
-        if provider.is_some_and(|p| p != l.to) || provider.is_none() {
-            let who = provider.map_or("no element".to_string(), |p| format!("`{}`", cx.name(p)));
-            let mut d = cx
-                .finding(
-                    &INTERFACE_NOT_ON_TARGET,
-                    format!("`{}` does not provide `{}`", cx.name(l.to), cx.name(via)),
-                    l.span,
-                    format!("goes via `{}`", cx.name(via)),
-                    &[l.from, l.to, via],
-                )
-                .with_secondary(cx.span_of(via), format!("provided by {who}"));
-            d = d.with_help(match provider {
-                Some(p) => format!(
-                    "point the link at `{}`, or add `exposes {}` to `{}`",
-                    cx.name(p),
-                    cx.name(via),
-                    cx.name(l.to)
-                ),
-                None => format!("add `exposes {}` to `{}`", cx.name(via), cx.name(l.to)),
-            });
-            acc.push(d);
-        }
+        let who = provider.map_or("no element".to_string(), |p| format!("`{}`", cx.name(p)));
+        let mut d = cx
+            .finding(
+                &INTERFACE_NOT_ON_TARGET,
+                format!("`{}` does not provide `{}`", cx.name(l.to), cx.name(via)),
+                l.span,
+                format!("goes via `{}`", cx.name(via)),
+                &[l.from, l.to, via],
+            )
+            .with_secondary(cx.span_of(via), format!("provided by {who}"));
+        d = d.with_help(match provider {
+            Some(p) => format!(
+                "point the link at `{}`, or add `exposes {}` to `{}`",
+                cx.name(p),
+                cx.name(via),
+                cx.name(l.to)
+            ),
+            None => format!("add `exposes {}` to `{}`", cx.name(via), cx.name(l.to)),
+        });
+        acc.push(d);
     }
 }

@@ -16,7 +16,7 @@ pub static MULTI_BOUNDARY_MEMBERSHIP: Rule = Rule {
 };
 
 fn multi_boundary_membership(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
-    for (node_id, node) in cx.model.iter().filter(|(_, e)| e.kind == DeclKind::Node && !e.from_std) {
+    for (node_id, node) in cx.of_kind(DeclKind::Node) {
         let Some(node_zone) = node.reference("zone") else { continue };
         for el in node.references("runs") {
             let Some(el_zone) = cx.model.get(el).and_then(|e| e.reference("zone")) else { continue };

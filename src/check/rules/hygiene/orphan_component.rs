@@ -16,13 +16,14 @@ pub static ORPHAN_COMPONENT: Rule = Rule {
 };
 
 fn orphan_component(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
-    for (id, e) in cx.model.of_kind(DeclKind::Component) {
+    for (id, e) in cx.of_kind(DeclKind::Component) {
         // A declared dependency counts even when its target did not resolve (HYG001 reports that).
-        let declares_links = ["uses", "publishes", "subscribes"].iter().any(|a| e.attr(a).is_some());
-        if e.has_flag("standalone")
-            || declares_links
-            || cx.facts.out(id).next().is_some()
+        // The facts' link lists first: most components have links, and their attributes then
+        // stay unread.
+        if cx.facts.out(id).next().is_some()
             || cx.facts.inbound(id).next().is_some()
+            || e.has_flag("standalone")
+            || ["uses", "publishes", "subscribes"].iter().any(|a| e.attr(a).is_some())
         {
             continue;
         }

@@ -17,7 +17,7 @@ pub static SCENARIO_INTEGRITY: Rule = Rule {
 };
 
 fn scenario_integrity(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
-    for (id, e) in cx.model.of_kind(DeclKind::Flow) {
+    for (id, e) in cx.of_kind(DeclKind::Flow) {
         let mut reached: Vec<ElementId> = Vec::new();
         for (i, s) in e.steps.iter().enumerate() {
             let (Val::Ref(from), Val::Ref(to)) = (&s.from.val, &s.to.val) else { break };

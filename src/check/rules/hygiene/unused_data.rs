@@ -41,7 +41,7 @@ fn unused_data(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         }
     }
     for kind in [DeclKind::Data, DeclKind::Event] {
-        for (id, e) in cx.model.of_kind(kind) {
+        for (id, e) in cx.of_kind(kind) {
             if used[id.0 as usize] {
                 continue;
             }

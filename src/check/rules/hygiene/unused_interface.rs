@@ -22,7 +22,7 @@ fn unused_interface(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             used[v.0 as usize] = true;
         }
     }
-    for (id, e) in cx.model.of_kind(DeclKind::Interface) {
+    for (id, e) in cx.of_kind(DeclKind::Interface) {
         if used[id.0 as usize] || matches!(e.word("exposure"), Some("public" | "partner")) {
             continue;
         }

@@ -18,7 +18,7 @@ pub static COMPONENT_WITHOUT_SYSTEM: Rule = Rule {
 };
 
 fn component_without_system(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
-    let systems: Vec<ElementId> = cx.model.of_kind(DeclKind::System).map(|(id, _)| id).collect();
+    let systems: Vec<ElementId> = cx.of_kind(DeclKind::System).map(|(id, _)| id).collect();
     if systems.is_empty() {
         return;
     }
@@ -26,7 +26,7 @@ fn component_without_system(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         [one] => format!("add `system {}`", cx.name(*one)),
         _ => format!("add `system <name>`; the systems are {}", name_list(cx, &systems, 6)),
     };
-    for (id, e) in cx.model.of_kind(DeclKind::Component) {
+    for (id, e) in cx.of_kind(DeclKind::Component) {
         // Declared inside a system, or naming one (an unresolved name is reported already).
         if e.attr("system").is_some() || cx.facts.system_of(id).is_some() {
             continue;

@@ -33,15 +33,18 @@ fn recorded_with_its_containers(cx: &Ctx<'_>, data: ElementId) -> bool {
 }
 
 fn data_owner_missing(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
-    let mut holders: BTreeMap<ElementId, Vec<ElementId>> = BTreeMap::new();
-    for (id, e) in
-        cx.model.iter().filter(|(_, e)| !e.from_std && matches!(e.kind, DeclKind::Datastore | DeclKind::Cache))
-    {
-        for d in e.references("holds") {
-            holders.entry(d).or_default().push(id);
+    // The stores holding each data item, read from the model only once a finding needs them.
+    let mut holders: Option<BTreeMap<ElementId, Vec<ElementId>>> = None;
+    let stores_holding = || {
+        let mut holders: BTreeMap<ElementId, Vec<ElementId>> = BTreeMap::new();
+        for (id, e) in cx.user_elements_where(|k| matches!(k, DeclKind::Datastore | DeclKind::Cache)) {
+            for d in e.references("holds") {
+                holders.entry(d).or_default().push(id);
+            }
         }
-    }
-    for (id, e) in cx.model.of_kind(DeclKind::Data) {
+        holders
+    };
+    for (id, e) in cx.of_kind(DeclKind::Data) {
         if !cx.is_sensitive(id) || cx.facts.owners_of_data.contains_key(&id) || e.attr("owner").is_some() {
             continue;
         }
@@ -68,7 +71,7 @@ fn data_owner_missing(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
                 &[id],
             )
             .with_help(format!("add `owns {}` to the component that is its system of record", e.name));
-        if let Some(h) = holders.get(&id) {
+        if let Some(h) = holders.get_or_insert_with(stores_holding).get(&id) {
             d = d.with_note(format!("it is held by {}", name_list(cx, h, 3)));
         }
         acc.push(d);

@@ -58,7 +58,7 @@ fn owner_gap_root(cx: &Ctx<'_>, id: ElementId, depth: usize) -> Option<ElementId
 
 fn owner_missing(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let mut heirs: BTreeMap<ElementId, Vec<ElementId>> = BTreeMap::new();
-    for (id, _) in cx.model.iter().filter(|(_, e)| !e.from_std && OWNED_KINDS.contains(&e.kind)) {
+    for id in cx.facts.user_elements_where(|k| OWNED_KINDS.contains(&k)) {
         if cx.facts.owner_of(id).is_some() {
             continue;
         }

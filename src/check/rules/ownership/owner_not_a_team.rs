@@ -3,6 +3,7 @@
 use super::{code, value_span};
 use crate::check::{Category, Ctx, Rule};
 use crate::diagnostics::{Diagnostic, Severity};
+use crate::semantic::model::ElementId;
 use crate::syntax::schema::DeclKind;
 
 pub static OWNER_NOT_A_TEAM: Rule = Rule {
@@ -27,7 +28,14 @@ fn owner_not_a_team(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         DeclKind::Data,
         DeclKind::Event,
     ];
-    for (id, e) in cx.model.iter().filter(|(_, e)| !e.from_std && KINDS.contains(&e.kind)) {
+    for (i, kind) in cx.facts.kinds.iter().enumerate() {
+        let id = ElementId(i as u32);
+        // A stated `owner` is the inherited one too: only an element whose owner the facts say
+        // is a person is read from the model.
+        if !KINDS.contains(kind) || cx.facts.owner_of(id).is_none_or(|o| cx.kind(o) != Some(DeclKind::Person)) {
+            continue;
+        }
+        let Some(e) = cx.model.get(id).filter(|e| !e.from_std) else { continue };
         let Some(person) = e.reference("owner") else { continue };
         let Some(p) = cx.model.get(person).filter(|p| p.kind == DeclKind::Person) else { continue };
         let span = value_span(cx, id, "owner", person).unwrap_or(e.name_span);

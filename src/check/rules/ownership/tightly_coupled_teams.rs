@@ -34,7 +34,7 @@ fn tightly_coupled_teams(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let n = cx.model.elements.len();
     let mut teams: Vec<Option<ElementId>> = vec![None; n];
     let mut members: Vec<usize> = vec![0; n];
-    for (id, _) in cx.model.of_kind(DeclKind::Component) {
+    for (id, _) in cx.of_kind(DeclKind::Component) {
         if let Some(t) = team_of(cx, id) {
             teams[id.0 as usize] = Some(t);
             if let Some(m) = members.get_mut(t.0 as usize) {
@@ -52,7 +52,7 @@ fn tightly_coupled_teams(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let mut around: Vec<(ElementId, usize)> = Vec::new();
     // The neighbours of one component by team (team, neighbour, span), reused for every component.
     let mut by_team: Vec<(ElementId, ElementId, Span)> = Vec::new();
-    for (c, _) in cx.model.of_kind(DeclKind::Component) {
+    for (c, _) in cx.of_kind(DeclKind::Component) {
         // The cheap per-component tests first; the `kind` word is read from the model.
         let Some(mine) = team(c) else { continue };
         if members.get(mine.0 as usize).copied().unwrap_or(0) < 2 {

@@ -133,7 +133,7 @@ impl Budget<'_> {
 fn budgets<'a>(cx: &'a Ctx<'_>) -> Vec<Budget<'a>> {
     let overhead = cx.option(&LATENCY_BUDGET_EXCEEDED_HOP_OVERHEAD_MS).saturating_mul(1_000_000);
     let mut out = Vec::new();
-    for (flow, e) in cx.model.of_kind(DeclKind::Flow) {
+    for (flow, e) in cx.of_kind(DeclKind::Flow) {
         let (Some(target), Some(attr)) = (duration(e, "p95"), e.attr("p95")) else { continue };
         let path = critical_path(cx, flow);
         if path.is_empty() {

@@ -110,7 +110,7 @@ fn sync_chain_too_deep(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             None => cx.zones.is_internet(z),
         }
     };
-    for (id, _) in cx.model.of_kind(DeclKind::Component) {
+    for (id, _) in cx.of_kind(DeclKind::Component) {
         if in_internet(id) {
             mark_entry(id);
         }

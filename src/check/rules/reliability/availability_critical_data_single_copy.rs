@@ -1,7 +1,6 @@
 //! REL007 availability-critical-data-single-copy: Data rated availability-critical is kept by a single instance.
 
 use super::{code, critical_waits, deployed_instances, quoted, single_instance};
-use crate::analysis::facts;
 use crate::check::{Category, Ctx, Rule, CRITICAL};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::lang::Criticality;
@@ -21,8 +20,8 @@ fn availability_critical_data_single_copy(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic
     let deployed = deployed_instances(cx);
     // A single instance a critical flow waits on is REL001's finding: one cause, one finding.
     let waited_on = critical_waits(cx);
-    for (id, e) in cx.model.iter() {
-        if e.from_std || !cx.facts.keeps_data(cx.model, id) || !waited_on.list(id.0 as usize).is_empty() {
+    for (id, e) in cx.user_elements_where(|_| true) {
+        if !cx.facts.keeps_data(cx.model, id) || !waited_on.list(id.0 as usize).is_empty() {
             continue;
         }
         let critical: Vec<ElementId> = cx
@@ -30,7 +29,7 @@ fn availability_critical_data_single_copy(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic
             .kept_at_rest(id)
             .iter()
             .copied()
-            .filter(|d| facts::cia(cx.model, *d).availability.is_some_and(|a| a.rank() >= CRITICAL))
+            .filter(|d| cx.facts.traits(*d).availability.is_some_and(|a| a.rank() >= CRITICAL))
             .collect();
         if critical.is_empty() {
             continue;
@@ -40,7 +39,7 @@ fn availability_critical_data_single_copy(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic
         let Some(why) = single_instance(cx, &deployed, id).filter(|_| stated) else { continue };
         let rating = critical
             .iter()
-            .filter_map(|d| facts::cia(cx.model, *d).availability)
+            .filter_map(|d| cx.facts.traits(*d).availability)
             .max()
             .unwrap_or(Criticality::Critical);
         let span = e.attr("replicas").or_else(|| e.attr("redundancy")).map_or(e.name_span, |a| a.span_in(e.file));

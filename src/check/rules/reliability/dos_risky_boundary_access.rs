@@ -52,7 +52,7 @@ fn dos_risky_boundary_access(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         }
     }
     for kind in [DeclKind::Component, DeclKind::Datastore] {
-        for (id, e) in cx.model.of_kind(kind) {
+        for (id, e) in cx.of_kind(kind) {
             if cx.criticality(id).is_none_or(|c| c < CRITICAL) || mitigates_dos(cx, id) {
                 continue;
             }

@@ -21,7 +21,7 @@ pub static MISSING_RECOVERY_OBJECTIVES: Rule = Rule {
 fn missing_recovery_objectives(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     // Objectives stated by `quality` blocks, by subject (a component or its system).
     let mut stated: BTreeMap<ElementId, Vec<&'static str>> = BTreeMap::new();
-    for (_, q) in cx.model.of_kind(DeclKind::Quality) {
+    for (_, q) in cx.of_kind(DeclKind::Quality) {
         if let Some(subject) = q.reference("of") {
             for name in ["rto", "rpo"] {
                 if q.has_flag(name) {
@@ -39,7 +39,7 @@ fn missing_recovery_objectives(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         via(id) || cx.facts.system_of(id).is_some_and(via)
     };
     for kind in [DeclKind::Component, DeclKind::Datastore] {
-        for (id, e) in cx.model.of_kind(kind) {
+        for (id, e) in cx.of_kind(kind) {
             if cx.criticality(id).is_none_or(|c| c < CRITICAL) {
                 continue;
             }

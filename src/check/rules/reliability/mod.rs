@@ -48,7 +48,7 @@ pub static RULES: &[&Rule] = &[
 /// run it of `instances` (at least `autoscale min`, one by default); the largest deployment wins.
 fn deployed_instances(cx: &Ctx<'_>) -> BTreeMap<ElementId, u64> {
     let mut per: BTreeMap<(Option<ElementId>, ElementId), u64> = BTreeMap::new();
-    for (_, node) in cx.model.iter().filter(|(_, e)| e.kind == DeclKind::Node && !e.from_std) {
+    for (_, node) in cx.of_kind(DeclKind::Node) {
         let instances = match node.value("instances") {
             Some(Val::Lit(Literal::Int(n))) => *n,
             _ => 1,

@@ -82,10 +82,7 @@ fn classification_ceiling(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let mut ceiling = |id: ElementId| ceilings.get(id, || ceiling_of(cx, id, &mut zones, &mut systems));
     // Declarations: what a component owns, a store holds or a broker carries.
     let mut declared: FxHashSet<(ElementId, ElementId)> = FxHashSet::default();
-    for (id, e) in cx.model.iter() {
-        if e.from_std || !(e.kind == DeclKind::Component || is_store_kind(Some(e.kind))) {
-            continue;
-        }
+    for (id, e) in cx.user_elements_where(|k| k == DeclKind::Component || is_store_kind(Some(k))) {
         let Some((max, holder, span)) = ceiling(id) else { continue };
         for name in ["owns", "holds", "carries"] {
             for a in e.attrs_named(name) {

@@ -21,7 +21,7 @@ pub static MISSING_AUTHORIZATION: Rule = Rule {
 fn missing_authorization(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     // Components acting for a person: clients, and components a human actor calls directly.
     let mut for_person = vec![false; cx.model.elements.len()];
-    for (id, _) in cx.model.of_kind(DeclKind::Component) {
+    for (id, _) in cx.of_kind(DeclKind::Component) {
         for_person[id.0 as usize] = is_client(cx, id);
     }
     // A person's call passes load balancers unchanged to the component that serves it; a gateway

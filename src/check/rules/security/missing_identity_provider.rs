@@ -47,7 +47,7 @@ fn missing_identity_provider(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     }
     // Isolation: our identity providers' network zones host nothing but identity and secrets.
     let mut by_network: BTreeMap<ElementId, Vec<ElementId>> = BTreeMap::new();
-    for (id, _) in cx.model.of_kind(DeclKind::Component) {
+    for (id, _) in cx.of_kind(DeclKind::Component) {
         if let Some(net) = cx.facts.zone_of(id).and_then(|z| cx.zones.network(z)) {
             by_network.entry(net).or_default().push(id);
         }

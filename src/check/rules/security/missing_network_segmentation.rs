@@ -53,7 +53,7 @@ fn missing_network_segmentation(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let h = &cx.facts.handled;
     let network_of = |id: ElementId| cx.facts.zone_of(id).and_then(|z| cx.zones.network(z));
     let ours: Vec<ElementId> =
-        cx.model.iter().filter(|(id, e)| !e.from_std && is_ours(cx, *id)).map(|(id, _)| id).collect();
+        cx.facts.user_elements_where(|_| true).filter(|id| is_ours(cx, *id)).collect();
     let exposed: Vec<(ElementId, ElementId)> = ours
         .iter()
         .copied()

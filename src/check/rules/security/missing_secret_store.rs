@@ -31,12 +31,12 @@ pub static MISSING_SECRET_STORE: Rule = Rule {
 };
 
 fn missing_secret_store(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
-    let have_vault = cx.model.iter().any(|(id, e)| !e.from_std && e.kind != DeclKind::Technology && is_vault(cx, id));
+    let have_vault = cx.facts.user_elements_where(|k| k != DeclKind::Technology).any(|id| is_vault(cx, id));
     let h = &cx.facts.handled;
     if !have_vault {
         // Credentials used by a component, each reported once at its declaration.
         let mut user_of: BTreeMap<ElementId, ElementId> = BTreeMap::new();
-        for (id, _) in cx.model.of_kind(DeclKind::Component) {
+        for (id, _) in cx.of_kind(DeclKind::Component) {
             for d in handled(h, id) {
                 if facts::is_system_secret(cx.model, *d) {
                     user_of.entry(*d).or_insert(id);
@@ -99,8 +99,8 @@ fn missing_secret_store(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         }
         return;
     }
-    for (id, e) in cx.model.iter() {
-        if e.from_std || !is_store_kind(Some(e.kind)) || is_vault(cx, id) || tech_kind(cx, id) == Some("identity") {
+    for (id, e) in cx.user_elements_where(|k| is_store_kind(Some(k))) {
+        if is_vault(cx, id) || tech_kind(cx, id) == Some("identity") {
             continue;
         }
         let creds: Vec<ElementId> =

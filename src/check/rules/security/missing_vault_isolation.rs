@@ -19,10 +19,10 @@ pub static MISSING_VAULT_ISOLATION: Rule = Rule {
 
 fn missing_vault_isolation(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let network_of = |id: ElementId| cx.facts.zone_of(id).and_then(|z| cx.zones.network(z));
-    for (vault, e) in cx.model.iter() {
-        if e.from_std || !is_ours(cx, vault) || !is_vault(cx, vault) {
+    for vault in cx.facts.user_elements_where(|_| true) {
+        let Some(e) = cx.model.get(vault).filter(|_| is_ours(cx, vault) && is_vault(cx, vault)) else {
             continue;
-        }
+        };
         let Some(net) = network_of(vault) else { continue };
         // The vault's own storage: stores it uses that nothing else does.
         let storage: BTreeSet<ElementId> = cx

@@ -17,7 +17,7 @@ pub static MIXED_TRUST_SHARED_RUNTIME: Rule = Rule {
 };
 
 fn mixed_trust_shared_runtime(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
-    for (node_id, node) in cx.model.iter().filter(|(_, e)| e.kind == DeclKind::Node && !e.from_std) {
+    for (node_id, node) in cx.of_kind(DeclKind::Node) {
         let env = node.parent.and_then(|p| el(cx, p)).and_then(|d| d.word("environment"));
         if matches!(env, Some("development" | "test")) {
             continue;

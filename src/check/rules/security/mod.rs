@@ -191,7 +191,7 @@ fn sensitive(cx: &Ctx<'_>, d: ElementId, min: usize) -> bool {
 }
 
 fn integrity(cx: &Ctx<'_>, d: ElementId) -> Option<usize> {
-    facts::cia(cx.model, d).integrity.map(Criticality::rank)
+    cx.facts.traits(d).integrity.map(Criticality::rank)
 }
 
 fn class_word(rank: usize) -> &'static str {

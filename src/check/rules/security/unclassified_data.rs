@@ -17,7 +17,7 @@ pub static UNCLASSIFIED_DATA: Rule = Rule {
 
 fn unclassified_data(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     for kind in [DeclKind::Data, DeclKind::Event] {
-        for (id, e) in cx.model.of_kind(kind) {
+        for (id, e) in cx.of_kind(kind) {
             if e.attr("classification").is_some() {
                 continue;
             }

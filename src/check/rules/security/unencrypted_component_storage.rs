@@ -54,11 +54,11 @@ fn unencrypted_component_storage(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let min_class = cx.option(&UNENCRYPTED_COMPONENT_STORAGE_MIN_CLASSIFICATION) as usize;
     let min_integrity = cx.option(&UNENCRYPTED_COMPONENT_STORAGE_MIN_INTEGRITY) as usize;
     let h = &cx.facts.handled;
-    for (id, e) in cx.model.iter() {
+    for (id, e) in cx.user_elements_where(|k| k == DeclKind::Component) {
         // A component that says what it `holds` is judged like a store by SEC008 on its
         // classification; this rule then adds only what SEC008 does not weigh: integrity.
-        let holds = e.kind == DeclKind::Component && cx.facts.keeps_data(cx.model, id);
-        if e.from_std || !(holds || facts::component_keeps_data(cx.model, id)) {
+        let holds = cx.facts.keeps_data(cx.model, id);
+        if !(holds || facts::component_keeps_data(cx.model, id)) {
             continue;
         }
         let data: &[ElementId] = if holds { cx.facts.kept_at_rest(id) } else { handled(h, id) };

@@ -54,10 +54,10 @@ fn unencrypted_sensitive_storage(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             }
         }
     }
-    for (id, e) in cx.model.iter() {
-        if e.from_std || !cx.facts.keeps_data(cx.model, id) {
+    for id in cx.facts.user_elements_where(|_| true) {
+        let Some(e) = cx.model.get(id).filter(|_| cx.facts.keeps_data(cx.model, id)) else {
             continue;
-        }
+        };
         let Some((encrypted, span)) = encrypted_at_rest(cx, id) else { continue };
         let data = cx.facts.kept_at_rest(id);
         let how = if e.attr("encrypted-at-rest").is_some() {

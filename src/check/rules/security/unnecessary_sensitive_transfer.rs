@@ -29,7 +29,7 @@ pub static UNNECESSARY_SENSITIVE_TRANSFER: Rule = Rule {
 
 fn unnecessary_sensitive_transfer(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let min = cx.option(&UNNECESSARY_SENSITIVE_TRANSFER_MIN_CLASSIFICATION) as usize;
-    for (id, e) in cx.model.of_kind(DeclKind::Component) {
+    for (id, e) in cx.of_kind(DeclKind::Component) {
         // Forwarding what it receives is a relay's job, whatever its links say.
         if cx.facts.traits(id).relay || is_forwarder(cx, id) {
             continue;
@@ -44,6 +44,11 @@ fn unnecessary_sensitive_transfer(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             for d in &l.carries {
                 *count.entry(*d).or_insert(0) += 1;
             }
+        }
+        // Only a component that receives sensitive data on one link alone is read from the model.
+        let once = |d: &ElementId| sensitive(cx, *d, min) && count.get(d).copied().unwrap_or(0) == 1;
+        if !cx.facts.inbound(id).any(|l| l.carries.iter().any(once)) {
+            continue;
         }
         let mut own: BTreeSet<ElementId> =
             ["owns", "publishes", "subscribes"].into_iter().flat_map(|n| e.references(n)).collect();

@@ -28,7 +28,7 @@ fn untrusted_deserialization(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             from_lower.entry(via).or_insert(l);
         }
     }
-    for (id, e) in cx.model.of_kind(DeclKind::Interface) {
+    for (id, e) in cx.of_kind(DeclKind::Interface) {
         // Only our own components deserialize what our interfaces receive.
         if !cx.facts.provider.get(&id).is_some_and(|p| is_component(cx, *p)) {
             continue;
