@@ -22,8 +22,16 @@ pub fn threads_for(work: usize, parallel_from: usize) -> usize {
     if work < parallel_from {
         1
     } else {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
+        cores()
     }
+}
+
+/// The cores this process may use, asked once per process: the standard library reads the
+/// affinity mask and the cgroup's CPU quota (about twenty system calls, a fifth of a run's at
+/// 1,000 components) on every call, and each parallel phase asked again.
+fn cores() -> usize {
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
 /// The first panic of a job run on another thread, kept for the calling thread to resume.
