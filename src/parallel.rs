@@ -257,9 +257,17 @@ mod tests {
         };
         assert_eq!(panic_message(|| drop(map_in_order(&items, 2, fail_at_40))), "item 40 failed");
         let owned = |x: u64| fail_at_40(&x);
-        assert_eq!(panic_message(|| drop(map_owned_in_order_settled(items.clone(), 2, owned, |_| {}))), "item 40 failed");
+        assert_eq!(
+            panic_message(|| drop(map_owned_in_order_settled(items.clone(), 2, owned, |_| {}))),
+            "item 40 failed"
+        );
         let second = || -> u64 { panic!("second failed") };
-        assert_eq!(panic_message(|| { join(2, || 1, second); }), "second failed");
+        assert_eq!(
+            panic_message(|| {
+                join(2, || 1, second);
+            }),
+            "second failed"
+        );
         assert_eq!(join(2, || 1, || 2), (1, 2));
     }
 
