@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::config::Config;
 use crate::diagnostics::{codes, Diagnostic};
-use crate::host::Host;
+use crate::host::{Host, WalkOnce};
 use crate::pipeline::{self, Imported, SourceText, Sources};
 
 pub use crate::pipeline::{Analysis, ParseCache, RunOptions, Timings, CONFIG_FILE};
@@ -37,9 +37,13 @@ pub fn find_root(host: &dyn Host, path: &Path) -> PathBuf {
 
 /// Folders below `dir` (other than `root`) that hold their own `arch.toml`, outermost first.
 pub fn nested_roots(host: &dyn Host, dir: &Path, root: &Path) -> Vec<PathBuf> {
-    let mut roots: Vec<PathBuf> = host
-        .walk_workspace_files(dir)
-        .into_iter()
+    nested_roots_among(&host.walk_workspace_files(dir), root)
+}
+
+/// [`nested_roots`] from a walk already made.
+fn nested_roots_among(walked: &[Result<PathBuf, String>], root: &Path) -> Vec<PathBuf> {
+    let mut roots: Vec<PathBuf> = walked
+        .iter()
         .flatten()
         .filter(|p| p.file_name().is_some_and(|n| n == CONFIG_FILE))
         .filter_map(|p| p.parent().map(Path::to_path_buf))
@@ -56,6 +60,7 @@ pub fn analyze_paths(host: &dyn Host, paths: &[PathBuf]) -> Outcome {
 }
 
 pub fn analyze_paths_with(host: &dyn Host, paths: &[PathBuf], opts: &RunOptions) -> Outcome {
+    let host = &WalkOnce::new(host);
     let (groups, errors) = group_by_workspace(host, paths);
     let analyses = groups.into_iter().map(|(root, inputs)| analyze_workspace(host, &root, &inputs, opts)).collect();
     Outcome { analyses, errors }
@@ -65,6 +70,7 @@ pub fn analyze_paths_with(host: &dyn Host, paths: &[PathBuf], opts: &RunOptions)
 /// (`archc check`): each file's text is let go of once parsed and read again afterwards only if a
 /// finding points into it, so that the texts are not resident while the model and facts are built.
 pub fn analyze_paths_for_findings(host: &dyn Host, paths: &[PathBuf], opts: &RunOptions) -> Outcome {
+    let host = &WalkOnce::new(host);
     let (groups, errors) = group_by_workspace(host, paths);
     let analyses = groups
         .into_iter()
@@ -129,6 +135,7 @@ pub fn analyze_paths_cached(
     opts: &RunOptions,
     caches: &mut BTreeMap<PathBuf, ParseCache>,
 ) -> Outcome {
+    let host = &WalkOnce::new(host);
     let (groups, errors) = group_by_workspace(host, paths);
     caches.retain(|root, _| groups.iter().any(|(r, _)| r == root));
     let analyses = groups
@@ -325,7 +332,8 @@ impl<'h> Reader<'h> {
     fn read_folder(&mut self, input: &Path) {
         let root = self.root.clone();
         let entries = self.host.walk_workspace_files(input);
-        let nested = nested_roots(self.host, input, &root);
+        // From the same walk: a second one would read every folder again.
+        let nested = nested_roots_among(&entries, &root);
         let mut seen = Vec::new();
         // The walk's order, with each selected file's place kept for its reading.
         let mut steps: Vec<Result<usize, Diagnostic>> = Vec::new();

@@ -102,6 +102,55 @@ impl Host for FsHost {
     }
 }
 
+/// A host that walks each folder once: grouping the paths of a run into workspaces and then
+/// reading a workspace both walk its folder, and the second walk would only read the same folders
+/// again. For the length of one run, which reads a file system it takes to be still.
+pub struct WalkOnce<'h> {
+    host: &'h dyn Host,
+    walks: std::sync::Mutex<Vec<(PathBuf, Walked)>>,
+}
+
+/// What [`Host::walk_workspace_files`] gives.
+pub type Walked = Vec<Result<PathBuf, String>>;
+
+impl<'h> WalkOnce<'h> {
+    pub fn new(host: &'h dyn Host) -> WalkOnce<'h> {
+        WalkOnce { host, walks: std::sync::Mutex::new(Vec::new()) }
+    }
+}
+
+impl Host for WalkOnce<'_> {
+    fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
+        self.host.read(path)
+    }
+
+    fn size(&self, path: &Path) -> io::Result<u64> {
+        self.host.size(path)
+    }
+
+    fn is_dir(&self, path: &Path) -> bool {
+        self.host.is_dir(path)
+    }
+
+    fn is_file(&self, path: &Path) -> bool {
+        self.host.is_file(path)
+    }
+
+    fn canonicalize(&self, path: &Path) -> io::Result<PathBuf> {
+        self.host.canonicalize(path)
+    }
+
+    fn walk_workspace_files(&self, dir: &Path) -> Vec<Result<PathBuf, String>> {
+        let mut walks = self.walks.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((_, walked)) = walks.iter().find(|(d, _)| d == dir) {
+            return walked.clone();
+        }
+        let walked = self.host.walk_workspace_files(dir);
+        walks.push((dir.to_path_buf(), walked.clone()));
+        walked
+    }
+}
+
 /// An in-memory file system: for tests, the fuzzers and editor buffers.
 #[derive(Clone, Debug, Default)]
 pub struct MemHost {
@@ -167,5 +216,54 @@ impl Host for MemHost {
     fn walk_workspace_files(&self, dir: &Path) -> Vec<Result<PathBuf, String>> {
         let d = lexical(dir);
         self.files.keys().filter(|k| k.starts_with(&d) && is_workspace_file(k)).map(|k| Ok(k.clone())).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// A memory host that counts its walks.
+    struct Counting {
+        inner: MemHost,
+        walks: AtomicUsize,
+    }
+
+    impl Host for Counting {
+        fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
+            self.inner.read(path)
+        }
+        fn size(&self, path: &Path) -> io::Result<u64> {
+            self.inner.size(path)
+        }
+        fn is_dir(&self, path: &Path) -> bool {
+            self.inner.is_dir(path)
+        }
+        fn is_file(&self, path: &Path) -> bool {
+            self.inner.is_file(path)
+        }
+        fn canonicalize(&self, path: &Path) -> io::Result<PathBuf> {
+            self.inner.canonicalize(path)
+        }
+        fn walk_workspace_files(&self, dir: &Path) -> Vec<Result<PathBuf, String>> {
+            self.walks.fetch_add(1, Ordering::Relaxed);
+            self.inner.walk_workspace_files(dir)
+        }
+    }
+
+    #[test]
+    fn each_folder_is_walked_once_and_gives_what_the_host_gives() {
+        let inner = MemHost::new([("/ws/arch.toml", ""), ("/ws/a.arch", "component a"), ("/ws/sub/b.arch", "")]);
+        let counting = Counting { inner: inner.clone(), walks: AtomicUsize::new(0) };
+        let host = WalkOnce::new(&counting);
+        let whole = host.walk_workspace_files(Path::new("/ws"));
+        assert_eq!(whole, inner.walk_workspace_files(Path::new("/ws")));
+        assert_eq!(whole.len(), 3);
+        assert_eq!(host.walk_workspace_files(Path::new("/ws")), whole, "the second walk gives the first's answer");
+        assert_eq!(counting.walks.load(Ordering::Relaxed), 1);
+        assert_eq!(host.walk_workspace_files(Path::new("/ws/sub")).len(), 1, "another folder is walked for itself");
+        assert_eq!(counting.walks.load(Ordering::Relaxed), 2);
+        assert_eq!(host.read(Path::new("/ws/a.arch")).ok(), Some(b"component a".to_vec()));
     }
 }
