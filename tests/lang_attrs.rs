@@ -364,10 +364,10 @@ fn a_component_that_declares_what_it_holds_keeps_that_data_at_rest() {
     let a = analyze_text(GIT_SERVER);
     let (git, ci, code, key) = (id(&a, "git"), id(&a, "ci"), id(&a, "SourceCode"), id(&a, "DeployKey"));
     assert_eq!(a.facts.kept_at_rest(git), &[code, key]);
-    assert!(a.facts.keeps_data(&a.model, git));
+    assert!(a.facts.keeps_data(git));
     // A caller handles what it fetches, but keeps nothing at rest.
     assert!(a.facts.handled(ci).contains(&code));
-    assert!(a.facts.kept_at_rest(ci).is_empty() && !a.facts.keeps_data(&a.model, ci));
+    assert!(a.facts.kept_at_rest(ci).is_empty() && !a.facts.keeps_data(ci));
     assert_eq!(a.facts.kept_at_rest(id(&a, "artifacts")), &[code]);
 }
 
@@ -395,18 +395,17 @@ fn a_step_that_inherits_from_its_uses_is_judged_once_at_the_uses() {
 
 #[test]
 fn data_carries_the_cia_triple_in_the_facts() {
-    use archc::analysis::facts::{cia, Cia};
     use archc::lang::{Classification, Criticality};
     let a = analyze_text("event Paid {\n  classification confidential\n  integrity mission-critical\n  availability high\n}\ndata Note\n");
+    let triple = |name: &str| {
+        let t = a.facts.traits(id(&a, name));
+        (t.classification, t.integrity, t.availability)
+    };
     assert_eq!(
-        cia(&a.model, id(&a, "Paid")),
-        Cia {
-            confidentiality: Some(Classification::Confidential),
-            integrity: Some(Criticality::MissionCritical),
-            availability: Some(Criticality::High),
-        }
+        triple("Paid"),
+        (Some(Classification::Confidential), Some(Criticality::MissionCritical), Some(Criticality::High))
     );
-    assert_eq!(cia(&a.model, id(&a, "Note")), Cia::default());
+    assert_eq!(triple("Note"), (None, None, None));
 }
 
 #[test]

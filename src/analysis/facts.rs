@@ -381,7 +381,8 @@ pub struct Traits {
     pub criticality: Option<Criticality>,
     /// The `classification` of a data entity or event.
     pub classification: Option<Classification>,
-    /// Its `integrity` and `availability` ratings, as [`cia`] reads them.
+    /// Its `integrity` and `availability` ratings (with `classification`, the CIA triple
+    /// security reviews rate data by).
     pub integrity: Option<Criticality>,
     pub availability: Option<Criticality>,
     /// See [`is_pii`].
@@ -1012,7 +1013,6 @@ fn mark(mentioned: &[AtomicBool], data: ElementId) {
     }
 }
 
-
 /// The elements an element names as data outside its own attributes (whose `owns`, `holds`,
 /// `carries`, `publishes` and `subscribes` [`Walked::read_attrs`] marks): as an endpoint's
 /// request or response model, or in a step's `carries`.
@@ -1442,9 +1442,8 @@ impl Facts {
     }
 
     /// Keeps data at rest: a store, or a component that declares what it `holds`.
-    pub fn keeps_data(&self, model: &Model, id: ElementId) -> bool {
-        is_store_kind(self.kinds.get(id.0 as usize).copied().filter(|_| model.get(id).is_some()))
-            || !self.kept_at_rest(id).is_empty()
+    pub fn keeps_data(&self, id: ElementId) -> bool {
+        is_store_kind(self.kinds.get(id.0 as usize).copied()) || !self.kept_at_rest(id).is_empty()
     }
 
     /// Data a component or store handles; empty for other elements.
@@ -1857,25 +1856,6 @@ pub fn tech_of(model: &Model, id: ElementId) -> Option<ElementId> {
 /// restricted 3; `None` when unclassified.
 pub fn classification(model: &Model, data: ElementId) -> Option<usize> {
     model.get(data).and_then(|e| e.word("classification")).and_then(Classification::parse).map(Classification::rank)
-}
-
-/// The CIA triple security reviews rate data by: confidentiality (`classification`), integrity
-/// and availability (how much corruption, and losing access, would hurt).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Cia {
-    pub confidentiality: Option<Classification>,
-    pub integrity: Option<Criticality>,
-    pub availability: Option<Criticality>,
-}
-
-/// The ratings of a data entity or event; each `None` when not stated.
-pub fn cia(model: &Model, data: ElementId) -> Cia {
-    let Some(e) = model.get(data) else { return Cia::default() };
-    Cia {
-        confidentiality: e.word("classification").and_then(Classification::parse),
-        integrity: e.word("integrity").and_then(Criticality::parse),
-        availability: e.word("availability").and_then(Criticality::parse),
-    }
 }
 
 /// Marked `pii`, or has a `pii` field.

@@ -538,7 +538,6 @@ mod tests {
     /// the elements of a kind) say what the elements say, on every example and real model.
     #[test]
     fn the_facts_tables_give_what_the_elements_say() {
-        use crate::analysis::facts::cia;
         use crate::syntax::schema::DECLS;
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut dirs: Vec<std::path::PathBuf> = Vec::new();
@@ -557,8 +556,8 @@ mod tests {
                 assert_eq!(cx.kind(id), Some(e.kind), "{}", e.name);
                 assert_eq!(cx.kind_word(id), e.word("kind"), "{}", e.name);
                 kind_words += usize::from(e.word("kind").is_some());
-                let (traits, stated) = (analysis.facts.traits(id), cia(model, id));
-                assert_eq!((traits.integrity, traits.availability), (stated.integrity, stated.availability));
+                let (traits, rating) = (analysis.facts.traits(id), |name: &str| e.word(name).and_then(Criticality::parse));
+                assert_eq!((traits.integrity, traits.availability), (rating("integrity"), rating("availability")));
             }
             for spec in DECLS {
                 let by_facts: Vec<ElementId> = cx.of_kind(spec.kind).map(|(id, _)| id).collect();

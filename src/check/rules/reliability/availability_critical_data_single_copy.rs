@@ -21,7 +21,7 @@ fn availability_critical_data_single_copy(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic
     // A single instance a critical flow waits on is REL001's finding: one cause, one finding.
     let waited_on = critical_waits(cx);
     for (id, e) in cx.user_elements_where(|_| true) {
-        if !cx.facts.keeps_data(cx.model, id) || !waited_on.list(id.0 as usize).is_empty() {
+        if !cx.facts.keeps_data(id) || !waited_on.list(id.0 as usize).is_empty() {
             continue;
         }
         let critical: Vec<ElementId> = cx

@@ -57,7 +57,7 @@ fn unencrypted_component_storage(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     for (id, e) in cx.user_elements_where(|k| k == DeclKind::Component) {
         // A component that says what it `holds` is judged like a store by SEC008 on its
         // classification; this rule then adds only what SEC008 does not weigh: integrity.
-        let holds = cx.facts.keeps_data(cx.model, id);
+        let holds = cx.facts.keeps_data(id);
         if !(holds || facts::component_keeps_data(cx.model, id)) {
             continue;
         }

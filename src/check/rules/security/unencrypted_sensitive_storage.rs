@@ -55,7 +55,7 @@ fn unencrypted_sensitive_storage(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         }
     }
     for id in cx.facts.user_elements_where(|_| true) {
-        let Some(e) = cx.model.get(id).filter(|_| cx.facts.keeps_data(cx.model, id)) else {
+        let Some(e) = cx.model.get(id).filter(|_| cx.facts.keeps_data(id)) else {
             continue;
         };
         let Some((encrypted, span)) = encrypted_at_rest(cx, id) else { continue };
