@@ -107,11 +107,12 @@ impl Host for FsHost {
 /// again. For the length of one run, which reads a file system it takes to be still.
 pub struct WalkOnce<'h> {
     host: &'h dyn Host,
-    walks: std::sync::Mutex<Vec<(PathBuf, Walked)>>,
+    /// Each folder walked, with what the host's walk gave.
+    walks: std::sync::Mutex<Vec<(PathBuf, FolderWalk)>>,
 }
 
-/// What [`Host::walk_workspace_files`] gives.
-pub type Walked = Vec<Result<PathBuf, String>>;
+/// What [`Host::walk_workspace_files`] gives for one folder.
+type FolderWalk = Vec<Result<PathBuf, String>>;
 
 impl<'h> WalkOnce<'h> {
     pub fn new(host: &'h dyn Host) -> WalkOnce<'h> {

@@ -41,20 +41,20 @@ type Panicked = Mutex<Option<Box<dyn Any + Send>>>;
 /// thread to exit: a joined thread's exit (the allocator handing back its heap, the C library
 /// releasing its stack) took about 0.6 ms at 1,000 components, spent on the critical path of every
 /// parallel phase. A panic of `job` is caught there and kept in `panicked` (resumed with
-/// [`resume_panic`] once the scope has ended). False when the thread could not be started; `job`
-/// has not run then.
+/// [`resume_panic`] once the scope has ended). When the thread cannot be started, `job` does not
+/// run: each caller leaves its share of the work to the threads that do.
 fn spawn_unjoined<'scope>(
     scope: &'scope Scope<'scope, '_>,
     panicked: &'scope Panicked,
     job: impl FnOnce() + Send + 'scope,
-) -> bool {
+) {
     let run = move || {
         if let Err(panic) = catch_unwind(AssertUnwindSafe(job)) {
             panicked.lock().unwrap_or_else(PoisonError::into_inner).get_or_insert(panic);
         }
     };
     // The handle is dropped at once: the scope still waits for `run` to return.
-    std::thread::Builder::new().stack_size(STACK).spawn_scoped(scope, run).is_ok()
+    let _ = std::thread::Builder::new().stack_size(STACK).spawn_scoped(scope, run);
 }
 
 /// Resumes the panic a job on another thread had, if it had one.

@@ -112,21 +112,17 @@ fn check_link(model: &Model, file: FileId, target: ElementId, opts: &[Attribute]
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::semantic::{Workspace, WorkspaceFile};
+    use crate::semantic::Workspace;
 
     #[test]
     fn checking_in_runs_on_threads_gives_the_one_thread_findings_in_order() {
-        let mut ws = Workspace::default();
-        for i in 0..12 {
-            let text = format!(
+        let ws = Workspace::of_texts((0..12).map(|i| {
+            format!(
                 "interface api{i} \"Api\" {{\n  endpoint GET \"/orders\"\n}}\n\
                  component c{i} \"C\" {{\n  uses api{i} sync {{ calls \"GET /order\" }}\n  uses d{i} sync {{ calls \"run\" }}\n}}\n\
                  component d{i} \"D\"\n"
-            );
-            let id = ws.sources.add(format!("f{i}.arch"), text.clone());
-            let ast = crate::syntax::parse(id, &text).ast;
-            ws.files.push(WorkspaceFile { id, ast, imports: Vec::new(), is_std: false });
-        }
+            )
+        }));
         let (model, diags) = crate::semantic::analyze(&ws);
         let every: Vec<ElementId> = model.iter().map(|(id, _)| id).collect();
         let one_thread = check_in_runs(&model, &every, usize::MAX, usize::MAX);

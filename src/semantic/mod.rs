@@ -33,6 +33,21 @@ pub struct Workspace {
     pub files: Vec<WorkspaceFile>,
 }
 
+#[cfg(test)]
+impl Workspace {
+    /// A workspace of the given texts, parsed, as files `f0.arch`, `f1.arch`, ... in that order.
+    pub(crate) fn of_texts<T: AsRef<str>>(texts: impl IntoIterator<Item = T>) -> Workspace {
+        let mut ws = Workspace::default();
+        for (i, text) in texts.into_iter().enumerate() {
+            let text = text.as_ref();
+            let id = ws.sources.add(format!("f{i}.arch"), text.to_string());
+            let ast = crate::syntax::parse(id, text).ast;
+            ws.files.push(WorkspaceFile { id, ast, imports: Vec::new(), is_std: false });
+        }
+        ws
+    }
+}
+
 /// Resolves a workspace, leaving its syntax trees in place: each file is lowered from its tree,
 /// on two threads for large workspaces, then resolved.
 pub fn analyze(ws: &Workspace) -> (Model, Vec<Diagnostic>) {

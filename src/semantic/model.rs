@@ -696,14 +696,9 @@ mod tests {
     /// their own text, in whichever file they are written.
     #[test]
     fn value_and_attribute_spans_point_into_their_elements_file() {
-        use crate::semantic::{Workspace, WorkspaceFile};
+        use crate::semantic::Workspace;
         let texts = ["component a \"A\" {\n  uses b sync\n}\n", "component b \"B\" {\n  owner ?\n  uses a async\n}\n"];
-        let mut ws = Workspace::default();
-        for (i, text) in texts.iter().enumerate() {
-            let id = ws.sources.add(format!("f{i}.arch"), text.to_string());
-            let ast = crate::syntax::parse(id, text).ast;
-            ws.files.push(WorkspaceFile { id, ast, imports: Vec::new(), is_std: false });
-        }
+        let ws = Workspace::of_texts(texts);
         let (model, _) = crate::semantic::analyze(&ws);
         let b = model.get(model.lookup("b").unwrap()).unwrap();
         assert_eq!(b.file, FileId(1));

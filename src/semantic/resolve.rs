@@ -710,20 +710,15 @@ mod tests {
     /// A workspace of `files` files that reference each other, with a mistake of every kind
     /// lowering reports (dangling, wrong kind, duplicate, contradicting nesting, accept).
     fn workspace(files: usize) -> Workspace {
-        let mut ws = Workspace::default();
-        for i in 0..files {
+        Workspace::of_texts((0..files).map(|i| {
             let next = (i + 1) % files;
-            let text = format!(
+            format!(
                 "system s{i} \"S{i}\" {{\n  component c{i} \"C{i}\" {{\n    system s{next}\n    uses c{next} sync {{ timeout 1s }}\n    uses missing{i}\n    owner s{i}\n  }}\n}}\n\
                  data d{i} \"D{i}\" {{\n  field id: uuid\n}}\n\
                  component c{next} \"Again\" {{\n  reads d{i}\n}}\n\
                  accept SEC001@c{i}@nowhere{i} \"known\"\n"
-            );
-            let id = ws.sources.add(format!("f{i}.arch"), text.clone());
-            let ast = crate::syntax::parse(id, &text).ast;
-            ws.files.push(WorkspaceFile { id, ast, imports: Vec::new(), is_std: false });
-        }
-        ws
+            )
+        }))
     }
 
     #[test]
@@ -759,10 +754,7 @@ mod tests {
     fn a_name_resolved_before_in_the_file_still_reports_every_finding() {
         let text = "component a \"A\" {\n  uses b sync\n  owns b\n  uses b async\n  owns b\n  uses nowhere\n  uses nowhere\n}\n\
                     component b \"B\" {\n  uses a sync\n}\n";
-        let mut ws = Workspace::default();
-        let id = ws.sources.add("f.arch".to_string(), text.to_string());
-        let ast = crate::syntax::parse(id, text).ast;
-        ws.files.push(WorkspaceFile { id, ast, imports: Vec::new(), is_std: false });
+        let ws = Workspace::of_texts([text]);
         let lowered = ws.files.iter().map(|f| super::super::lower(f.id, f.is_std, &f.ast)).collect::<Vec<_>>();
         let (model, diags) = run_parallel_from(&ws, lowered, usize::MAX);
         let count = |code: &str| diags.iter().filter(|d| d.code.id == code).count();
@@ -780,10 +772,7 @@ mod tests {
     fn a_name_written_many_times_is_pending_once_and_resolves_for_every_expected_kind() {
         let text = "event e \"E\" {\n  field id: uuid\n}\n\
                     component a \"A\" {\n  publishes e\n  owns e\n  publishes e\n  owns e\n  uses e\n}\n";
-        let mut ws = Workspace::default();
-        let id = ws.sources.add("f.arch".to_string(), text.to_string());
-        let ast = crate::syntax::parse(id, text).ast;
-        ws.files.push(WorkspaceFile { id, ast, imports: Vec::new(), is_std: false });
+        let ws = Workspace::of_texts([text]);
         let lowered = ws.files.iter().map(|f| super::super::lower(f.id, f.is_std, &f.ast)).collect::<Vec<_>>();
         assert_eq!(lowered[0].names, vec![SmolStr::new("e")], "five references, one pending name");
         let (model, diags) = run_parallel_from(&ws, lowered, usize::MAX);

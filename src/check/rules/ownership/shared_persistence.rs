@@ -65,7 +65,7 @@ fn shared_persistence(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             "shared persistence",
             &[ds],
         );
-    let mut spans: Vec<(Span, String)> = Vec::new();
+        let mut spans: Vec<(Span, String)> = Vec::new();
         for &(_, team, c, span) in rows {
             spans.push((span, format!("`{}` of team `{}` writes here", cx.name(c), cx.name(team))));
         }
