@@ -13,9 +13,9 @@ use rustc_hash::{FxHashMap, FxHashSet};
 pub use super::defaults::StatedBy;
 use super::operations;
 use super::ranges::Ranges;
-use crate::parallel::join;
 use crate::lang::vocab::Transport;
 use crate::lang::{AuthScheme, Classification, Criticality, Protocol, Trust};
+use crate::parallel::join;
 use crate::semantic::model::{has_hole, Attribute, Element, ElementId, Endpoint, Model, Val};
 use crate::source::{Span, TextRange};
 use crate::syntax::args::ThinList;
@@ -610,7 +610,9 @@ const UNLISTED_KIND_WORD: u8 = u8::MAX - 1;
 fn kind_word_code(word: Option<&str>) -> u8 {
     match word {
         None => NO_KIND_WORD,
-        Some(w) => vocabulary_word(schema::KIND_WORDS, w).filter(|at| *at < UNLISTED_KIND_WORD).unwrap_or(UNLISTED_KIND_WORD),
+        Some(w) => {
+            vocabulary_word(schema::KIND_WORDS, w).filter(|at| *at < UNLISTED_KIND_WORD).unwrap_or(UNLISTED_KIND_WORD)
+        }
     }
 }
 
@@ -620,11 +622,7 @@ fn listed_word(words: &'static [&'static str], at: Option<u8>) -> Option<&'stati
 }
 
 fn refs(attrs: &[Attribute], name: &str) -> Vec<ElementId> {
-    attrs
-        .iter()
-        .filter(|a| a.name() == name)
-        .flat_map(Attribute::references)
-        .collect()
+    attrs.iter().filter(|a| a.name() == name).flat_map(Attribute::references).collect()
 }
 
 /// A value attribute that was written, but whose value is a `?` hole or was rejected by the parser
@@ -955,7 +953,11 @@ impl Walked {
                             mark(mentioned, event);
                             if component {
                                 let d = Delivery { component: id, event, publishes, span: v.span_in(e.file) };
-                                if publishes { published.push(d) } else { self.deliveries.push(d) }
+                                if publishes {
+                                    published.push(d)
+                                } else {
+                                    self.deliveries.push(d)
+                                }
                             }
                         }
                     }
@@ -1101,7 +1103,9 @@ impl Facts {
             // the machine) does not hold up the whole walk.
             let run = n.div_ceil(WALK_RUNS_PER_THREAD * threads);
             let runs: Vec<std::ops::Range<usize>> = (0..n).step_by(run).map(|at| at..(at + run).min(n)).collect();
-            Walked::concat(crate::parallel::map_in_order(&runs, threads, |r| Walked::walk(model, r.clone(), &mentioned)))
+            Walked::concat(crate::parallel::map_in_order(&runs, threads, |r| {
+                Walked::walk(model, r.clone(), &mentioned)
+            }))
         } else {
             Walked::walk(model, 0..n, &mentioned)
         };
@@ -1111,7 +1115,20 @@ impl Facts {
             (0..n).map(|i| effective_zone(&walked.kinds, &stated, ElementId(i as u32), 0)).collect();
         let system = &stated.system;
         let Walked {
-            kinds, from_std, kind_words, roles, traits, kept, held, held_anywhere, zones, holes, links, carried, deliveries, ..
+            kinds,
+            from_std,
+            kind_words,
+            roles,
+            traits,
+            kept,
+            held,
+            held_anywhere,
+            zones,
+            holes,
+            links,
+            carried,
+            deliveries,
+            ..
         } = walked;
         let mentioned_as_data: Vec<bool> = mentioned.into_iter().map(AtomicBool::into_inner).collect();
         let (links, (owner, owners_of_data, provider, zone_table)) = join(

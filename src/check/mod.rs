@@ -556,7 +556,8 @@ mod tests {
                 assert_eq!(cx.kind(id), Some(e.kind), "{}", e.name);
                 assert_eq!(cx.kind_word(id), e.word("kind"), "{}", e.name);
                 kind_words += usize::from(e.word("kind").is_some());
-                let (traits, rating) = (analysis.facts.traits(id), |name: &str| e.word(name).and_then(Criticality::parse));
+                let (traits, rating) =
+                    (analysis.facts.traits(id), |name: &str| e.word(name).and_then(Criticality::parse));
                 assert_eq!((traits.integrity, traits.availability), (rating("integrity"), rating("availability")));
             }
             for spec in DECLS {

@@ -15,8 +15,8 @@ mod usage;
 
 use std::collections::BTreeMap;
 use std::ffi::OsString;
-use std::mem::ManuallyDrop;
 use std::io::{IsTerminal, Write};
+use std::mem::ManuallyDrop;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};

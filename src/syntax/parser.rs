@@ -85,7 +85,8 @@ fn clean_statements<'t>(tokens: &'t [Word<'_>]) -> Option<Vec<Node<'t>>> {
                     Some((Token::RBrace, _)) | None => end,
                     Some(_) => return None,
                 };
-                let node = Node { words: &tokens[at..end], body: None, range: tokens[at].1.start..tokens[after - 1].1.end };
+                let node =
+                    Node { words: &tokens[at..end], body: None, range: tokens[at].1.start..tokens[after - 1].1.end };
                 match open.last_mut() {
                     Some(block) => block.nodes.push(node),
                     None => top.push(node),

@@ -34,9 +34,9 @@ pub fn data_flow_architecture(ctx: &Ctx<'_>, out: &mut Out) {
 }
 
 pub(crate) fn step_protocol(s: &Step) -> Option<&str> {
-    s.protocol
-        .as_deref()
-        .or_else(|| s.options.iter().find(|a| a.name() == "protocol").and_then(|a| a.first()).and_then(|v| v.val.word()))
+    s.protocol.as_deref().or_else(|| {
+        s.options.iter().find(|a| a.name() == "protocol").and_then(|a| a.first()).and_then(|v| v.val.word())
+    })
 }
 
 /// A step option's values, if given; `file` is the flow's.

@@ -44,8 +44,7 @@ fn unstable_dependency(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             continue;
         }
         let mine = g.instability(v);
-        let worse: Vec<(usize, usize)> =
-            g.depends_on(v).filter(|(t, _)| g.instability(*t) > mine + 1e-9).collect();
+        let worse: Vec<(usize, usize)> = g.depends_on(v).filter(|(t, _)| g.instability(*t) > mine + 1e-9).collect();
         if (worse.len() as u64) * 100 <= max_pct * ce as u64 {
             continue;
         }

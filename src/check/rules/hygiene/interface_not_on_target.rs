@@ -38,12 +38,9 @@ fn interface_not_on_target(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
             )
             .with_secondary(cx.span_of(via), format!("provided by {who}"));
         d = d.with_help(match provider {
-            Some(p) => format!(
-                "point the link at `{}`, or add `exposes {}` to `{}`",
-                cx.name(p),
-                cx.name(via),
-                cx.name(l.to)
-            ),
+            Some(p) => {
+                format!("point the link at `{}`, or add `exposes {}` to `{}`", cx.name(p), cx.name(via), cx.name(l.to))
+            }
             None => format!("add `exposes {}` to `{}`", cx.name(via), cx.name(l.to)),
         });
         acc.push(d);

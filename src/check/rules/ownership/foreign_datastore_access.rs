@@ -42,7 +42,8 @@ fn foreign_datastore_access(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     // A write into a store that several teams write is OWN005's finding, which lists the writer:
     // the same cause once.
     let writers = writers_by_team(cx);
-    let shared: Vec<ElementId> = by_datastore(&writers).filter(|(_, teams, _)| *teams > 1).map(|(ds, _, _)| ds).collect();
+    let shared: Vec<ElementId> =
+        by_datastore(&writers).filter(|(_, teams, _)| *teams > 1).map(|(ds, _, _)| ds).collect();
     drop(writers);
     pairs.retain(|(_, ds), (_, _, write)| !(*write && shared.contains(ds)));
     // Read only for a finding: most models have none, and the map holds every provider.

@@ -37,11 +37,8 @@ fn availability_critical_data_single_copy(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic
         // Only a known single instance: an unstated count is a gap, not this finding.
         let stated = e.attr("replicas").is_some() || e.word("redundancy").is_some() || deployed.contains_key(&id);
         let Some(why) = single_instance(cx, &deployed, id).filter(|_| stated) else { continue };
-        let rating = critical
-            .iter()
-            .filter_map(|d| cx.facts.traits(*d).availability)
-            .max()
-            .unwrap_or(Criticality::Critical);
+        let rating =
+            critical.iter().filter_map(|d| cx.facts.traits(*d).availability).max().unwrap_or(Criticality::Critical);
         let span = e.attr("replicas").or_else(|| e.attr("redundancy")).map_or(e.name_span, |a| a.span_in(e.file));
         let first = critical[0];
         acc.push(

@@ -52,8 +52,7 @@ fn missing_network_segmentation(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let min_crit = cx.option(&MISSING_NETWORK_SEGMENTATION_MIN_CRITICALITY) as usize;
     let h = &cx.facts.handled;
     let network_of = |id: ElementId| cx.facts.zone_of(id).and_then(|z| cx.zones.network(z));
-    let ours: Vec<ElementId> =
-        cx.facts.user_elements_where(|_| true).filter(|id| is_ours(cx, *id)).collect();
+    let ours: Vec<ElementId> = cx.facts.user_elements_where(|_| true).filter(|id| is_ours(cx, *id)).collect();
     let exposed: Vec<(ElementId, ElementId)> = ours
         .iter()
         .copied()

@@ -40,11 +40,8 @@ impl<'m> Threat<'m> {
             Some(Val::Lit(Literal::Int(n))) => Some(*n),
             _ => None,
         };
-        let applies_to = element
-            .attrs_named("applies-to")
-            .flat_map(|a| a.values())
-            .filter_map(|v| v.val.word())
-            .collect();
+        let applies_to =
+            element.attrs_named("applies-to").flat_map(|a| a.values()).filter_map(|v| v.val.word()).collect();
         Some(Threat { id, element, stride: element.word("stride"), cwe, applies_to })
     }
 
