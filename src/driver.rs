@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::config::Config;
 use crate::diagnostics::{codes, Diagnostic};
 use crate::host::{Host, WalkOnce};
-use crate::pipeline::{self, Imported, SourceText, Sources};
+use crate::pipeline::{self, Imported, SourceText, Sources, Unread};
 
 pub use crate::pipeline::{Analysis, ParseCache, RunOptions, Timings, CONFIG_FILE};
 
@@ -75,7 +75,8 @@ pub fn analyze_paths_for_findings(host: &dyn Host, paths: &[PathBuf], opts: &Run
     let analyses = groups
         .into_iter()
         .map(|(root, inputs)| {
-            let (mut analysis, read) = analyze_reading(host, &root, &inputs, opts, &mut ParseCache::batch_for_findings());
+            let mut cache = ParseCache::batch_for_findings();
+            let (mut analysis, read) = analyze_reading(host, &root, &inputs, opts, &mut cache, ReadWhen::WhileParsing);
             restore_texts_of_findings(host, &mut analysis, &read);
             analysis
         })
@@ -196,7 +197,17 @@ pub fn analyze_workspace_cached(
     opts: &RunOptions,
     cache: &mut ParseCache,
 ) -> Analysis {
-    analyze_reading(host, root, inputs, opts, cache).0
+    analyze_reading(host, root, inputs, opts, cache, ReadWhen::First).0
+}
+
+/// When the `.arch` files found by walking a folder are read.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ReadWhen {
+    /// All of them, before any is parsed.
+    First,
+    /// Each by the thread that parses it, so that reading overlaps parsing: only with a cache
+    /// that drops each text once parsed ([`ParseCache::batch_for_findings`]).
+    WhileParsing,
 }
 
 /// [`analyze_workspace_cached`], also giving the path each file was read from, by name.
@@ -206,14 +217,30 @@ fn analyze_reading(
     inputs: &[PathBuf],
     opts: &RunOptions,
     cache: &mut ParseCache,
+    when: ReadWhen,
 ) -> (Analysis, BTreeMap<String, PathBuf>) {
     let started = std::time::Instant::now();
     let mut reader = Reader::new(host, root);
+    reader.read_when = when;
     reader.read_inputs(inputs);
+    let read = |path: &Path| host.read(path);
     // What the files import outside the selection is read and offered again; the cache keeps the
     // trees parsed so far, so no file is parsed twice.
     loop {
-        let wanted = pipeline::imports_wanted(&mut reader.sources, cache);
+        let wanted = match when {
+            ReadWhen::First => pipeline::imports_wanted(&mut reader.sources, cache),
+            ReadWhen::WhileParsing => match pipeline::imports_wanted_reading(&mut reader.sources, cache, &read) {
+                Some(wanted) => wanted,
+                None => {
+                    // A file that could be listed could not be read: read them all first, which
+                    // reports the problem where and as it always is.
+                    cache.forget();
+                    let (mut analysis, paths) = analyze_reading(host, root, inputs, opts, cache, ReadWhen::First);
+                    analysis.timings.load_and_parse += started.elapsed();
+                    return (analysis, paths);
+                }
+            },
+        };
         if wanted.is_empty() {
             break;
         }
@@ -242,20 +269,20 @@ pub fn read_sources(host: &dyn Host, root: &Path, inputs: &[PathBuf]) -> Sources
 /// hundred files on (10,000 components, 133 files) it pays.
 const READ_ON_THREADS_FROM_FILES: usize = 32;
 
-/// One file read, by its canonical path (`key`), or why it was not.
+/// One file read (or to be read while parsing), by its canonical path (`key`), or why it was not.
 struct Fetched {
     key: PathBuf,
     read: Result<SourceText, Box<Diagnostic>>,
 }
 
-/// Reads the file at `path` within the size `limit`; touches nothing but the host, so that
-/// several files can be read at once.
-fn fetch(host: &dyn Host, root: &Path, limit: u64, path: PathBuf) -> Fetched {
+/// Reads the file at `path` within the size `limit` (or, with [`ReadWhen::WhileParsing`], only
+/// checks its size); touches nothing but the host, so that several files can be read at once.
+fn fetch(host: &dyn Host, root: &Path, limit: u64, path: PathBuf, when: ReadWhen) -> Fetched {
     let key = host.canonicalize(&path).unwrap_or(path);
-    fetch_canonical(host, root, limit, key)
+    fetch_canonical(host, root, limit, key, when)
 }
 
-fn fetch_canonical(host: &dyn Host, root: &Path, limit: u64, key: PathBuf) -> Fetched {
+fn fetch_canonical(host: &dyn Host, root: &Path, limit: u64, key: PathBuf, when: ReadWhen) -> Fetched {
     let name = pipeline::relative_name(root, &key);
     let unreadable =
         |e: std::io::Error| Diagnostic::without_span(codes::UNREADABLE_PATH, format!("cannot read `{name}`: {e}"));
@@ -265,6 +292,7 @@ fn fetch_canonical(host: &dyn Host, root: &Path, limit: u64, key: PathBuf) -> Fe
             format!("`{name}` is {size} bytes, over the limit of {limit} bytes; it was not read"),
         )
         .with_help("split the file, or raise `max-file-size` under [workspace] in arch.toml")),
+        Ok(size) if when == ReadWhen::WhileParsing => Ok(SourceText::unread(name.clone(), Unread { path: key.clone(), size })),
         Ok(_) => match host.read(&key) {
             Ok(bytes) => Ok(SourceText::from_bytes(name.clone(), bytes)),
             Err(e) => Err(unreadable(e)),
@@ -288,12 +316,14 @@ struct Reader<'h> {
     imported: BTreeMap<PathBuf, SourceText>,
     /// The path each file was read from, by the name the analysis knows it by.
     paths: BTreeMap<String, PathBuf>,
+    /// When the files found by walking a folder are read.
+    read_when: ReadWhen,
 }
 
 impl<'h> Reader<'h> {
     fn new(host: &'h dyn Host, root: &Path) -> Self {
         let sources = Sources { root: root.to_path_buf(), ..Sources::default() };
-        Reader { host, root: root.to_path_buf(), config: Config::default(), sources, read: BTreeSet::new(), imported: BTreeMap::new(), paths: BTreeMap::new() }
+        Reader { host, root: root.to_path_buf(), config: Config::default(), sources, read: BTreeSet::new(), imported: BTreeMap::new(), paths: BTreeMap::new(), read_when: ReadWhen::First }
     }
 
     fn read_inputs(&mut self, inputs: &[PathBuf]) {
@@ -365,8 +395,8 @@ impl<'h> Reader<'h> {
         // cores; what was read is then taken in the walk's order, as if read one by one.
         let threads = crate::parallel::threads_for(selected.len(), READ_ON_THREADS_FROM_FILES);
         let fetched = {
-            let (host, root, limit) = (self.host, self.root.as_path(), self.config.max_file_size);
-            crate::parallel::map_owned_in_order(selected, threads, |path| fetch(host, root, limit, path))
+            let (host, root, limit, when) = (self.host, self.root.as_path(), self.config.max_file_size, self.read_when);
+            crate::parallel::map_owned_in_order(selected, threads, |path| fetch(host, root, limit, path, when))
         };
         let mut fetched: Vec<Option<Fetched>> = fetched.into_iter().map(Some).collect();
         for step in steps {
@@ -425,7 +455,7 @@ impl<'h> Reader<'h> {
         if self.read.contains(&key) {
             return None;
         }
-        let fetched = fetch_canonical(self.host, &self.root, self.config.max_file_size, key);
+        let fetched = fetch_canonical(self.host, &self.root, self.config.max_file_size, key, ReadWhen::First);
         self.take_fetched(fetched)
     }
 
@@ -532,6 +562,62 @@ mod tests {
             .map(|i| format!("`f{i:02}.arch` is {} bytes, over the limit of 30 bytes; it was not read", texts[i].len()))
             .collect();
         assert_eq!(too_large, expected, "one error per file over the limit, in walk order");
+    }
+
+    #[test]
+    fn files_read_while_parsing_give_what_files_read_first_give() {
+        let mut host = host();
+        host.insert(Path::new("/ws/c.arch"), b"component c \"C\xff\" {\n  uses a sync\n}\n".to_vec());
+        let paths = [PathBuf::from("/ws")];
+        let full = analyze_paths_with(&host, &paths, &RunOptions::default());
+        let lean = analyze_paths_for_findings(&host, &paths, &RunOptions::default());
+        let (full, lean) = (&full.analyses[0], &lean.analyses[0]);
+        assert!(lean.diagnostics.iter().any(|d| d.code.id == codes::INVALID_UTF8.id), "c.arch's bad byte is reported");
+        assert_eq!(format!("{:?}", full.diagnostics), format!("{:?}", lean.diagnostics));
+        assert_eq!(file(lean, "c.arch").text, file(full, "c.arch").text, "read back, as decoded the first time");
+    }
+
+    /// Lists every file but cannot read `b.arch`, as with a file its owner alone may read.
+    struct Unreadable {
+        inner: MemHost,
+    }
+
+    impl Host for Unreadable {
+        fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
+            if path.ends_with("b.arch") {
+                return Err(std::io::Error::new(std::io::ErrorKind::PermissionDenied, "permission denied"));
+            }
+            self.inner.read(path)
+        }
+        fn size(&self, path: &Path) -> std::io::Result<u64> {
+            self.inner.size(path)
+        }
+        fn is_dir(&self, path: &Path) -> bool {
+            self.inner.is_dir(path)
+        }
+        fn is_file(&self, path: &Path) -> bool {
+            self.inner.is_file(path)
+        }
+        fn canonicalize(&self, path: &Path) -> std::io::Result<PathBuf> {
+            self.inner.canonicalize(path)
+        }
+        fn walk_workspace_files(&self, dir: &Path) -> Vec<Result<PathBuf, String>> {
+            self.inner.walk_workspace_files(dir)
+        }
+    }
+
+    #[test]
+    fn a_file_that_cannot_be_read_while_parsing_is_reported_as_when_read_first() {
+        let host = Unreadable { inner: host() };
+        let paths = [PathBuf::from("/ws")];
+        let full = analyze_paths_with(&host, &paths, &RunOptions::default());
+        let lean = analyze_paths_for_findings(&host, &paths, &RunOptions::default());
+        let (full, lean) = (&full.analyses[0], &lean.analyses[0]);
+        let unreadable: Vec<&str> =
+            lean.diagnostics.iter().filter(|d| d.code.id == codes::UNREADABLE_PATH.id).map(|d| d.message.as_str()).collect();
+        assert_eq!(unreadable, ["cannot read `b.arch`: permission denied"]);
+        assert_eq!(format!("{:?}", full.diagnostics), format!("{:?}", lean.diagnostics));
+        assert_eq!(lean.workspace.files.len(), full.workspace.files.len(), "b.arch is left out of both");
     }
 
     /// Gives other bytes for `a.arch` from its second reading on, as if it were saved meanwhile.

@@ -46,21 +46,42 @@ pub struct SourceText {
     pub text: String,
     /// Where the bytes stopped being UTF-8, if they did (the rest was read as U+FFFD).
     pub invalid_utf8_at: Option<usize>,
+    /// Set when the text is not read yet (`text` is empty): the thread that parses the file reads
+    /// it through the reader given to [`imports_wanted_reading`]. Only a cache that drops each text
+    /// once parsed ([`ParseCache::batch_for_findings`]) takes such files.
+    pub unread: Option<Unread>,
 }
+
+/// Where to read a file that is read by the thread that parses it, and its size when listed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Unread {
+    pub path: PathBuf,
+    /// The size when the file was listed: parsing takes the largest files first.
+    pub size: u64,
+}
+
+/// Reads a file's bytes: the driver's door to its host, handed to the pure pipeline so that each
+/// file is read on the thread that parses it.
+pub type ReadFile<'r> = dyn Fn(&Path) -> std::io::Result<Vec<u8>> + Sync + 'r;
 
 impl SourceText {
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> SourceText {
-        SourceText { name: name.into(), text: text.into(), invalid_utf8_at: None }
+        SourceText { name: name.into(), text: text.into(), invalid_utf8_at: None, unread: None }
+    }
+
+    /// A file to be read by the thread that parses it.
+    pub fn unread(name: String, unread: Unread) -> SourceText {
+        SourceText { name, text: String::new(), invalid_utf8_at: None, unread: Some(unread) }
     }
 
     /// Decodes bytes read from a file, keeping where they stopped being UTF-8.
     pub fn from_bytes(name: String, bytes: Vec<u8>) -> SourceText {
         match String::from_utf8(bytes) {
-            Ok(text) => SourceText { name, text, invalid_utf8_at: None },
+            Ok(text) => SourceText { name, text, invalid_utf8_at: None, unread: None },
             Err(e) => {
                 let at = e.utf8_error().valid_up_to();
                 let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-                SourceText { name, text, invalid_utf8_at: Some(at) }
+                SourceText { name, text, invalid_utf8_at: Some(at), unread: None }
             }
         }
     }
@@ -180,6 +201,13 @@ impl Default for ParseCache {
 }
 
 impl ParseCache {
+    /// Forgets every file parsed, keeping how the cache keeps them: for a caller that reads the
+    /// sources again from scratch.
+    pub fn forget(&mut self) {
+        self.files.clear();
+        self.running = (0, 0);
+    }
+
     /// A cache for one batch analysis: each file is lowered as soon as it is parsed, on the
     /// parsing thread, and its tree dropped at once.
     pub fn batch() -> ParseCache {
@@ -220,10 +248,29 @@ struct CachedParse {
 /// With [`ParseCache::batch_for_findings`] the texts it parses are taken out of `sources`.
 pub fn imports_wanted(sources: &mut Sources, cache: &mut ParseCache) -> Vec<String> {
     let broken_config = config_of(sources).1.is_some();
-    let mut wanted = load(sources, broken_config, cache).wanted;
+    let mut wanted = load(sources, broken_config, cache, None).wanted;
     wanted.sort();
     wanted.dedup();
     wanted
+}
+
+/// [`imports_wanted`] for sources that hold [`SourceText::unread`] files: each is read with `read`
+/// on the thread that parses it, so that reading overlaps parsing. `None` when such a file could
+/// not be read after all: the caller reads the sources again itself, which reports why in place.
+pub fn imports_wanted_reading(
+    sources: &mut Sources,
+    cache: &mut ParseCache,
+    read: &ReadFile<'_>,
+) -> Option<Vec<String>> {
+    let broken_config = config_of(sources).1.is_some();
+    let loaded = load(sources, broken_config, cache, Some(read));
+    if loaded.read_failed {
+        return None;
+    }
+    let mut wanted = loaded.wanted;
+    wanted.sort();
+    wanted.dedup();
+    Some(wanted)
 }
 
 /// Analyzes one workspace: parses what `cache` does not hold, follows imports, resolves, derives
@@ -231,7 +278,7 @@ pub fn imports_wanted(sources: &mut Sources, cache: &mut ParseCache) -> Vec<Stri
 pub fn analyze(mut sources: Sources, opts: &RunOptions, cache: &mut ParseCache) -> Analysis {
     let started = Instant::now();
     let (config, config_error) = config_of(&sources);
-    let mut loaded = load(&mut sources, config_error.is_some(), cache);
+    let mut loaded = load(&mut sources, config_error.is_some(), cache, None);
     // A batch cache holds the lowered files: take them now that the files are final.
     let parsed: Vec<Parsed> = loaded
         .parsed
@@ -378,6 +425,17 @@ fn config_of(sources: &Sources) -> (Config, Option<ConfigError>) {
     }
 }
 
+/// The bytes of file `id` stopped being UTF-8 at `at`.
+fn invalid_utf8(id: FileId, at: usize) -> Diagnostic {
+    Diagnostic::new(
+        codes::INVALID_UTF8,
+        "file is not valid UTF-8",
+        Span::new(id, at..at + '\u{FFFD}'.len_utf8()),
+        "invalid byte sequence here",
+    )
+    .with_help("save the file as UTF-8; invalid bytes were read as U+FFFD")
+}
+
 /// Where a loaded file's text is.
 enum Origin {
     Listed(usize),
@@ -444,10 +502,14 @@ struct Loaded {
     imports: Vec<Vec<(FileId, Span)>>,
     diags: Vec<Diagnostic>,
     wanted: Vec<String>,
+    /// A file to be read while parsing could not be read.
+    read_failed: bool,
 }
 
 struct Loader<'s> {
     sources: &'s Sources,
+    /// Reads the [`SourceText::unread`] files, on the threads that parse them.
+    read: Option<&'s ReadFile<'s>>,
     /// The workspace texts, owned, when each is to be dropped as soon as it is parsed.
     taken: TakenTexts,
     cache: &'s mut ParseCache,
@@ -494,11 +556,17 @@ impl TakenTexts {
 
 /// Assigns ids in the order the batch driver always has: the listed files, then what their
 /// imports reach, breadth first (std modules and imported files as they are first named).
-fn load(sources: &mut Sources, broken_config: bool, cache: &mut ParseCache) -> Loaded {
+fn load<'s>(
+    sources: &'s mut Sources,
+    broken_config: bool,
+    cache: &'s mut ParseCache,
+    read: Option<&'s ReadFile<'s>>,
+) -> Loaded {
     let taken = if cache.drop_texts { TakenTexts::take(sources) } else { TakenTexts::default() };
     let sources = &*sources;
     let mut loader = Loader {
         sources,
+        read,
         taken,
         cache,
         first_id: u32::from(broken_config),
@@ -509,6 +577,7 @@ fn load(sources: &mut Sources, broken_config: bool, cache: &mut ParseCache) -> L
             imports: Vec::new(),
             diags: Vec::new(),
             wanted: Vec::new(),
+            read_failed: false,
         },
         by_name: HashMap::new(),
         pending: Vec::new(),
@@ -562,15 +631,7 @@ impl<'s> Loader<'s> {
         self.out.files.push(LoadedFile { name, origin, is_std });
         self.out.imports.push(Vec::new());
         if let Some(at) = invalid_utf8_at {
-            self.out.diags.push(
-                Diagnostic::new(
-                    codes::INVALID_UTF8,
-                    "file is not valid UTF-8",
-                    Span::new(id, at..at + '\u{FFFD}'.len_utf8()),
-                    "invalid byte sequence here",
-                )
-                .with_help("save the file as UTF-8; invalid bytes were read as U+FFFD"),
-            );
+            self.out.diags.push(invalid_utf8(id, at));
         }
         id
     }
@@ -583,17 +644,21 @@ impl<'s> Loader<'s> {
         let jobs: Vec<ParseJob> = pending
             .iter()
             .map(|&i| {
-                let text = match self.taken.text(&self.out.files[i].origin) {
+                let origin = &self.out.files[i].origin;
+                let text = match self.taken.text(origin) {
                     Some(owned) => Cow::Owned(owned),
                     None => Cow::Borrowed(self.text(i)),
                 };
-                ParseJob { id: self.id(i), text, is_std: self.out.files[i].is_std, lower }
+                // Only a cache that drops each text once parsed can take a file read while parsing.
+                let unread = unread_of(self.sources, origin).filter(|_| self.cache.drop_texts);
+                ParseJob { id: self.id(i), text, unread, is_std: self.out.files[i].is_std, lower }
             })
             .collect();
         let texts: Vec<Option<String>> = jobs.iter().map(|job| self.cache.keep.then(|| job.text.to_string())).collect();
-        let parsed = parse_in_parallel(jobs);
+        let parsed = parse_on_threads(jobs, PARALLEL_FROM_BYTES, self.read);
         for ((&i, file), text) in pending.iter().zip(parsed).zip(texts) {
-            let ParsedText { parsed, imports, errors, dropped } = file;
+            let ParsedText { parsed, imports, errors, dropped, read_failed } = file;
+            self.out.read_failed |= read_failed;
             self.cache.running.0 += 1;
             self.out.parsed[i] = Some(parsed.share());
             self.out.syntax_imports[i] = Some(Arc::clone(&imports));
@@ -741,6 +806,14 @@ impl<'s> Loader<'s> {
     }
 }
 
+/// Where to read a listed file that was not read yet.
+fn unread_of<'s>(sources: &'s Sources, origin: &Origin) -> Option<&'s Unread> {
+    match origin {
+        Origin::Listed(i) => sources.files.get(*i).and_then(|f| f.unread.as_ref()),
+        _ => None,
+    }
+}
+
 fn text_of<'s>(sources: &'s Sources, origin: &Origin) -> &'s str {
     match origin {
         Origin::Listed(i) => &sources.files[*i].text,
@@ -775,12 +848,23 @@ pub fn normalize(path: &Path) -> PathBuf {
 }
 
 /// One file to parse, and whether to lower it too (a batch run). An owned text is dropped once
-/// parsed.
+/// parsed; an unread one is read first, by the thread that parses it.
 struct ParseJob<'t> {
     id: FileId,
     text: Cow<'t, str>,
+    unread: Option<&'t Unread>,
     is_std: bool,
     lower: bool,
+}
+
+impl ParseJob<'_> {
+    /// The bytes to parse, known before reading: the order of the work goes by it.
+    fn size(&self) -> usize {
+        match self.unread {
+            Some(unread) => usize::try_from(unread.size).unwrap_or(usize::MAX),
+            None => self.text.len(),
+        }
+    }
 }
 
 /// A parsed file: its tree or the file lowered from it, its import statements and its errors.
@@ -791,12 +875,8 @@ struct ParsedText {
     errors: Vec<Diagnostic>,
     /// What the text was like, when it was owned and dropped (its file id is filled in later).
     dropped: Option<DroppedText>,
-}
-
-/// Parses files on as many threads as there are cores (one thread for small workspaces), returning
-/// the results in input order.
-fn parse_in_parallel(jobs: Vec<ParseJob>) -> Vec<ParsedText> {
-    parse_on_threads(jobs, PARALLEL_FROM_BYTES)
+    /// The file was to be read while parsing and could not be.
+    read_failed: bool,
 }
 
 /// Measured on two busy cores once the calling thread parsed too: a second thread made `archc
@@ -807,9 +887,23 @@ const PARALLEL_FROM_BYTES: usize = 256 << 10;
 /// Parses (and in a batch run lowers) each file on the thread that took it: the tree is lowered
 /// while it is still in cache and dropped at once, so the trees of a workspace are never all
 /// alive together.
-fn parse_on_threads(jobs: Vec<ParseJob>, parallel_from_bytes: usize) -> Vec<ParsedText> {
-    let parse = |job: ParseJob| {
-        let p = crate::syntax::parse(job.id, &job.text);
+fn parse_on_threads(jobs: Vec<ParseJob>, parallel_from_bytes: usize, read: Option<&ReadFile<'_>>) -> Vec<ParsedText> {
+    let parse = |mut job: ParseJob| {
+        let mut read_failed = false;
+        let mut invalid_utf8_at = None;
+        if let Some(unread) = job.unread {
+            match read.map(|read| read(&unread.path)) {
+                Some(Ok(bytes)) => {
+                    let source = SourceText::from_bytes(String::new(), bytes);
+                    invalid_utf8_at = source.invalid_utf8_at;
+                    job.text = Cow::Owned(source.text);
+                }
+                _ => read_failed = true,
+            }
+        }
+        let mut p = crate::syntax::parse(job.id, &job.text);
+        // Kept with the file's errors, so that a cached parse reports it again.
+        p.errors.extend(invalid_utf8_at.map(|at| invalid_utf8(job.id, at)));
         let imports: Arc<[Import]> = p
             .ast
             .items
@@ -828,9 +922,9 @@ fn parse_on_threads(jobs: Vec<ParseJob>, parallel_from_bytes: usize) -> Vec<Pars
             Cow::Owned(text) => Some(DroppedText::of(job.id, &text)),
             Cow::Borrowed(_) => None,
         };
-        ParsedText { parsed, imports, errors: p.errors, dropped }
+        ParsedText { parsed, imports, errors: p.errors, dropped, read_failed }
     };
-    let bytes: usize = jobs.iter().map(|job| job.text.len()).sum();
+    let bytes: usize = jobs.iter().map(ParseJob::size).sum();
     let threads = crate::parallel::threads_for(bytes, parallel_from_bytes);
     if threads <= 1 {
         return jobs.into_iter().map(parse).collect();
@@ -846,7 +940,7 @@ fn parse_on_threads(jobs: Vec<ParseJob>, parallel_from_bytes: usize) -> Vec<Pars
     // instead of starting a large file while they sit idle.
     let count = jobs.len();
     let mut ordered: Vec<(usize, ParseJob)> = jobs.into_iter().enumerate().collect();
-    ordered.sort_by_key(|(i, job)| (std::cmp::Reverse(job.text.len()), *i));
+    ordered.sort_by_key(|(i, job)| (std::cmp::Reverse(job.size()), *i));
     let parsed = crate::parallel::map_owned_in_order_settled(ordered, threads, |(i, job)| (i, parse(job)), settle);
     // Back in file order, so that ids, diagnostics and the cache do not depend on sizes.
     let mut slots: Vec<Option<ParsedText>> = std::iter::repeat_with(|| None).take(count).collect();
@@ -867,17 +961,17 @@ mod tests {
             .collect();
         fn job(i: usize, text: &str, lower: bool, owned: bool) -> ParseJob<'_> {
             let text = if owned { Cow::Owned(text.to_string()) } else { Cow::Borrowed(text) };
-            ParseJob { id: FileId(i as u32), text, is_std: false, lower }
+            ParseJob { id: FileId(i as u32), text, unread: None, is_std: false, lower }
         }
         for (lower, owned) in [(false, false), (true, false), (true, true)] {
             let jobs = || -> Vec<ParseJob> {
                 texts.iter().enumerate().map(|(i, t)| job(i, t, lower, owned)).collect()
             };
             let render = |r: Vec<ParsedText>| format!("{r:?}");
-            let threaded = parse_on_threads(jobs(), 0);
+            let threaded = parse_on_threads(jobs(), 0, None);
             assert!(threaded.iter().any(|p| !p.errors.is_empty()), "some files have errors");
             assert_eq!(threaded.iter().all(|p| p.dropped.is_some()), owned, "an owned text is dropped, and noted");
-            assert_eq!(render(threaded), render(parse_on_threads(jobs(), usize::MAX)));
+            assert_eq!(render(threaded), render(parse_on_threads(jobs(), usize::MAX, None)));
         }
     }
 
