@@ -52,13 +52,17 @@ fn classify(node: &Node<'_>, spec: &DeclSpec) -> Line {
 /// Sizes a declaration's lists from the lines of its block, as [`Shaper::member`] will sort
 /// them, so that each is allocated once and holds no spare room: the batch run keeps every file's
 /// tree until resolution. A line with several attributes only makes its list grow once more.
-fn reserve_members(members: &mut Members, spec: &DeclSpec, nodes: &[Node<'_>]) {
+/// Returns each line's kind, for [`Shaper::member`] to sort it by without asking again.
+fn reserve_members(members: &mut Members, spec: &DeclSpec, nodes: &[Node<'_>]) -> smallvec::SmallVec<[Line; 32]> {
     let (mut attrs, mut children, mut steps, mut endpoints, mut fields) = (0, 0, 0, 0, 0);
+    let mut lines = smallvec::SmallVec::with_capacity(nodes.len());
     for node in nodes {
+        let line = classify(node, spec);
+        lines.push(line);
         if !matches!(node.words.first(), Some((Token::Ident(_), _))) {
             continue;
         }
-        match classify(node, spec) {
+        match line {
             Line::Step => steps += 1,
             Line::Endpoint => endpoints += 1,
             Line::Field => fields += 1,
@@ -71,6 +75,7 @@ fn reserve_members(members: &mut Members, spec: &DeclSpec, nodes: &[Node<'_>]) {
     members.steps.reserve_exact(steps);
     members.endpoints.reserve_exact(endpoints);
     members.fields.reserve_exact(fields);
+    lines
 }
 
 /// A declaration's attributes, nested declarations and statements while its block is read; they
@@ -418,9 +423,9 @@ impl Shaper {
             self.error(d);
         }
         if let Some(body) = &node.body {
-            reserve_members(&mut members, spec, &body.nodes);
-            for child in &body.nodes {
-                self.member(child, spec, &mut members);
+            let lines = reserve_members(&mut members, spec, &body.nodes);
+            for (child, line) in body.nodes.iter().zip(lines) {
+                self.member(child, line, spec, &mut members);
             }
         }
         self.check_duplicates(&members.attrs);
@@ -439,7 +444,8 @@ impl Shaper {
         }));
     }
 
-    fn member(&mut self, node: &Node<'_>, spec: &'static DeclSpec, members: &mut Members) {
+    /// One line of a declaration's block, whose kind [`classify`] gave.
+    fn member(&mut self, node: &Node<'_>, line: Line, spec: &'static DeclSpec, members: &mut Members) {
         if self.stray_block(node) {
             return;
         }
@@ -455,7 +461,7 @@ impl Shaper {
             .help = Some(format!("attributes of `{}` are {}", spec.keyword, list_names(spec.attrs)));
             return;
         }
-        match classify(node, spec) {
+        match line {
             Line::Step => {
                 if let Some(s) = self.step(node) {
                     members.steps.push(s);
