@@ -160,9 +160,9 @@ fn ident_run_length(bytes: &[u8]) -> usize {
         let at_least = |lo: u8| low + ONES * u64::from(0x80 - lo);
         let above = |hi: u8| low + ONES * u64::from(0x7f - hi);
         let digit = at_least(b'0') & !above(b'9');
-        let lower = low | ONES * 0x20;
+        let lower = low | (ONES * 0x20);
         let letter = (lower + ONES * u64::from(0x80 - b'a')) & !(lower + ONES * u64::from(0x7f - b'z'));
-        let underscore = !((low ^ ONES * u64::from(b'_')) + ONES * 0x7f);
+        let underscore = !((low ^ (ONES * u64::from(b'_'))) + ONES * 0x7f);
         // ASCII bytes only: a byte with its high bit set is no name character.
         let name = (digit | letter | underscore) & !word & HIGH;
         if name != HIGH {
