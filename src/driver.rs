@@ -223,7 +223,7 @@ fn analyze_reading(
     let mut reader = Reader::new(host, root);
     reader.read_when = when;
     reader.read_inputs(inputs);
-    let read = |path: &Path| host.read(path);
+    let read = |path: &Path, buffer: &mut Vec<u8>| host.read_into(path, buffer);
     // What the files import outside the selection is read and offered again; the cache keeps the
     // trees parsed so far, so no file is parsed twice.
     loop {

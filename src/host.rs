@@ -7,6 +7,12 @@ use std::path::{Path, PathBuf};
 /// `Sync`, so that the driver can read several files at once.
 pub trait Host: Sync {
     fn read(&self, path: &Path) -> io::Result<Vec<u8>>;
+    /// [`Host::read`] into `buffer`, which it empties first: a thread reading file after file
+    /// reuses one buffer.
+    fn read_into(&self, path: &Path, buffer: &mut Vec<u8>) -> io::Result<()> {
+        *buffer = self.read(path)?;
+        Ok(())
+    }
     fn size(&self, path: &Path) -> io::Result<u64>;
     fn is_dir(&self, path: &Path) -> bool;
     fn is_file(&self, path: &Path) -> bool;
@@ -38,6 +44,13 @@ const SKIPPED_DIRS: &[&str] = &["target", "node_modules", ".git"];
 impl Host for FsHost {
     fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
         std::fs::read(path)
+    }
+
+    fn read_into(&self, path: &Path, buffer: &mut Vec<u8>) -> io::Result<()> {
+        use std::io::Read;
+        buffer.clear();
+        std::fs::File::open(path)?.read_to_end(buffer)?;
+        Ok(())
     }
 
     fn size(&self, path: &Path) -> io::Result<u64> {
@@ -123,6 +136,10 @@ impl<'h> WalkOnce<'h> {
 impl Host for WalkOnce<'_> {
     fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
         self.host.read(path)
+    }
+
+    fn read_into(&self, path: &Path, buffer: &mut Vec<u8>) -> io::Result<()> {
+        self.host.read_into(path, buffer)
     }
 
     fn size(&self, path: &Path) -> io::Result<u64> {

@@ -60,9 +60,9 @@ pub struct Unread {
     pub size: u64,
 }
 
-/// Reads a file's bytes: the driver's door to its host, handed to the pure pipeline so that each
-/// file is read on the thread that parses it.
-pub type ReadFile<'r> = dyn Fn(&Path) -> std::io::Result<Vec<u8>> + Sync + 'r;
+/// Reads a file's bytes into a buffer (emptied first): the driver's door to its host, handed to the
+/// pure pipeline so that each file is read on the thread that parses it.
+pub type ReadFile<'r> = dyn Fn(&Path, &mut Vec<u8>) -> std::io::Result<()> + Sync + 'r;
 
 impl SourceText {
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> SourceText {
@@ -884,24 +884,50 @@ struct ParsedText {
 /// workspaces, and an editor re-parsing one file, stay on one thread.
 const PARALLEL_FROM_BYTES: usize = 256 << 10;
 
+/// Reading buffers larger than this are freed rather than kept for the next file.
+const MAX_SPARE_READ_BUFFER: usize = 8 << 20;
+
+thread_local! {
+    /// The bytes of the last file read on this thread for parsing, for the next file to be read
+    /// into: a fresh buffer per file meant fresh pages, zeroed by the kernel, for every file.
+    static READ_BUFFER: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
 /// Parses (and in a batch run lowers) each file on the thread that took it: the tree is lowered
 /// while it is still in cache and dropped at once, so the trees of a workspace are never all
 /// alive together.
 fn parse_on_threads(jobs: Vec<ParseJob>, parallel_from_bytes: usize, read: Option<&ReadFile<'_>>) -> Vec<ParsedText> {
-    let parse = |mut job: ParseJob| {
+    let parse = |job: ParseJob| {
         let mut read_failed = false;
         let mut invalid_utf8_at = None;
+        // An unread file's bytes, in this thread's reading buffer.
+        let mut bytes = None;
         if let Some(unread) = job.unread {
-            match read.map(|read| read(&unread.path)) {
-                Some(Ok(bytes)) => {
-                    let source = SourceText::from_bytes(String::new(), bytes);
-                    invalid_utf8_at = source.invalid_utf8_at;
-                    job.text = Cow::Owned(source.text);
+            let mut buffer = READ_BUFFER.take();
+            buffer.clear();
+            buffer.reserve(usize::try_from(unread.size).unwrap_or(0).saturating_add(1));
+            match read.map(|read| read(&unread.path, &mut buffer)) {
+                Some(Ok(())) => bytes = Some(buffer),
+                _ => {
+                    read_failed = true;
+                    READ_BUFFER.set(buffer);
                 }
-                _ => read_failed = true,
             }
         }
-        let mut p = crate::syntax::parse(job.id, &job.text);
+        let lossy: String;
+        let text: &str = match &bytes {
+            Some(bytes) => match std::str::from_utf8(bytes) {
+                Ok(text) => text,
+                Err(e) => {
+                    // As `SourceText::from_bytes` decodes it.
+                    invalid_utf8_at = Some(e.valid_up_to());
+                    lossy = String::from_utf8_lossy(bytes).into_owned();
+                    &lossy
+                }
+            },
+            None => &job.text,
+        };
+        let mut p = crate::syntax::parse(job.id, text);
         // Kept with the file's errors, so that a cached parse reports it again.
         p.errors.extend(invalid_utf8_at.map(|at| invalid_utf8(job.id, at)));
         let imports: Arc<[Import]> = p
@@ -918,10 +944,10 @@ fn parse_on_threads(jobs: Vec<ParseJob>, parallel_from_bytes: usize, read: Optio
         } else {
             Parsed::Tree(Arc::new(p.ast))
         };
-        let dropped = match job.text {
-            Cow::Owned(text) => Some(DroppedText::of(job.id, &text)),
-            Cow::Borrowed(_) => None,
-        };
+        let dropped = (bytes.is_some() || matches!(job.text, Cow::Owned(_))).then(|| DroppedText::of(job.id, text));
+        if let Some(buffer) = bytes.filter(|b| b.capacity() <= MAX_SPARE_READ_BUFFER) {
+            READ_BUFFER.set(buffer);
+        }
         ParsedText { parsed, imports, errors: p.errors, dropped, read_failed }
     };
     let bytes: usize = jobs.iter().map(ParseJob::size).sum();
