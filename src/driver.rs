@@ -292,7 +292,9 @@ fn fetch_canonical(host: &dyn Host, root: &Path, limit: u64, key: PathBuf, when:
             format!("`{name}` is {size} bytes, over the limit of {limit} bytes; it was not read"),
         )
         .with_help("split the file, or raise `max-file-size` under [workspace] in arch.toml")),
-        Ok(size) if when == ReadWhen::WhileParsing => Ok(SourceText::unread(name.clone(), Unread { path: key.clone(), size })),
+        Ok(size) if when == ReadWhen::WhileParsing => {
+            Ok(SourceText::unread(name.clone(), Unread { path: key.clone(), size }))
+        }
         Ok(_) => match host.read(&key) {
             Ok(bytes) => Ok(SourceText::from_bytes(name.clone(), bytes)),
             Err(e) => Err(unreadable(e)),
@@ -323,7 +325,16 @@ struct Reader<'h> {
 impl<'h> Reader<'h> {
     fn new(host: &'h dyn Host, root: &Path) -> Self {
         let sources = Sources { root: root.to_path_buf(), ..Sources::default() };
-        Reader { host, root: root.to_path_buf(), config: Config::default(), sources, read: BTreeSet::new(), imported: BTreeMap::new(), paths: BTreeMap::new(), read_when: ReadWhen::First }
+        Reader {
+            host,
+            root: root.to_path_buf(),
+            config: Config::default(),
+            sources,
+            read: BTreeSet::new(),
+            imported: BTreeMap::new(),
+            paths: BTreeMap::new(),
+            read_when: ReadWhen::First,
+        }
     }
 
     fn read_inputs(&mut self, inputs: &[PathBuf]) {
@@ -613,8 +624,12 @@ mod tests {
         let full = analyze_paths_with(&host, &paths, &RunOptions::default());
         let lean = analyze_paths_for_findings(&host, &paths, &RunOptions::default());
         let (full, lean) = (&full.analyses[0], &lean.analyses[0]);
-        let unreadable: Vec<&str> =
-            lean.diagnostics.iter().filter(|d| d.code.id == codes::UNREADABLE_PATH.id).map(|d| d.message.as_str()).collect();
+        let unreadable: Vec<&str> = lean
+            .diagnostics
+            .iter()
+            .filter(|d| d.code.id == codes::UNREADABLE_PATH.id)
+            .map(|d| d.message.as_str())
+            .collect();
         assert_eq!(unreadable, ["cannot read `b.arch`: permission denied"]);
         assert_eq!(format!("{:?}", full.diagnostics), format!("{:?}", lean.diagnostics));
         assert_eq!(lean.workspace.files.len(), full.workspace.files.len(), "b.arch is left out of both");

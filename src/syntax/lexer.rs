@@ -717,7 +717,11 @@ mod tests {
                     let mut bytes = vec![b'a'; len];
                     bytes[at] = b;
                     let bytes: Vec<u8> = bytes.into_iter().chain(*b"_Zz09 x").collect();
-                    assert_eq!(ident_run_length(&bytes), run_length(&bytes, is_ident_char), "byte {b} at {at} of {len}");
+                    assert_eq!(
+                        ident_run_length(&bytes),
+                        run_length(&bytes, is_ident_char),
+                        "byte {b} at {at} of {len}"
+                    );
                 }
             }
         }
