@@ -641,7 +641,8 @@ pub fn written_but_unreadable(model: &Model, id: ElementId, name: &str) -> bool 
     model.get(id).and_then(|e| e.attr(name)).is_some_and(is_unreadable)
 }
 
-/// Builds a link from keyed options (a `uses` block or a step's options).
+/// Builds a link from keyed options (a `uses` block or a step's options); its `has_hole` is the
+/// caller's to set.
 fn link_from_options(
     from: ElementId,
     to: ElementId,
@@ -674,7 +675,8 @@ fn link_from_options(
         reply: false,
         optional: false,
         devops: false,
-        has_hole: has_hole(opts),
+        // Set by the callers, which know where a hole can be.
+        has_hole: false,
         unreadable: ThinList::from_iter(opts.iter().filter(|a| is_unreadable(a)).map(|a| a.name())),
         span,
         wire: None,
@@ -1131,7 +1133,7 @@ impl Facts {
             ..
         } = walked;
         let mentioned_as_data: Vec<bool> = mentioned.into_iter().map(AtomicBool::into_inner).collect();
-        let (links, (owner, owners_of_data, provider, zone_table)) = join(
+        let (mut links, (owner, owners_of_data, provider, zone_table)) = join(
             threads,
             || {
                 let mut links = links;
@@ -1140,20 +1142,6 @@ impl Facts {
                 share_pair_marks(&mut links);
                 super::defaults::apply(model, &zone, system, &mut links);
                 operations::share(&mut links);
-                // Sorted once, when every source of a link's data has added to it.
-                for l in &mut links {
-                    if l.via.is_none() && l.carries.len() <= 1 {
-                        continue;
-                    }
-                    let mut carries = l.carries.to_vec();
-                    if let Some(v) = l.via {
-                        operations::add_exposed_data(model, v, &l.calls, &mut carries);
-                    }
-                    carries.sort_unstable();
-                    carries.dedup();
-                    l.carries = carries.into();
-                }
-                judge_transit(model, &mut links);
                 links
             },
             || {
@@ -1172,6 +1160,13 @@ impl Facts {
                 (owner, owners_of_data, provider, ZoneTable::for_zones(model, &zones))
             },
         );
+        // Two reads of the finished links, side by side: the data each carries and the wire each
+        // travels over write different fields, so the outcome is the one-thread outcome.
+        let (carries, wires) = join(threads, || gathered_carries(model, &links), || judged_wires(model, &links));
+        for (at, carries) in carries {
+            links[at as usize].carries = carries;
+        }
+        set_transit(&mut links, wires);
         // What only the walk and the steps above needed is freed before the next tables grow.
         let Stated { system, .. } = stated;
         drop((carried, deliveries));
@@ -1180,7 +1175,7 @@ impl Facts {
             || {
                 let handled = handled_data(n, &kept, &links);
                 let held = Ranges::from_pairs(n, held.iter().map(|&(at, d)| (at as usize, d))).into_sets();
-                let at_rest = at_rest_data(model, &handled, &held);
+                let at_rest = at_rest_data(&kinds, &from_std, &handled, &held);
                 (handled, at_rest)
             },
             || {
@@ -1236,6 +1231,8 @@ fn declared_links(model: &Model, id: ElementId, e: &Element, links: &mut Vec<Lin
                     None => matches!(target_kind, Some(DeclKind::Queue | DeclKind::Topic)),
                 };
                 let mut link = link_from_options(id, target, is_async, LinkOrigin::Uses, &a.block, a.span_in(e.file));
+                // A block is searched for holes only when the element's attributes hold one.
+                link.has_hole = e.attrs_have_holes() && has_hole(&a.block);
                 go_through_interface(model, &mut link, &a.block);
                 links.push(link);
             }
@@ -1245,6 +1242,7 @@ fn declared_links(model: &Model, id: ElementId, e: &Element, links: &mut Vec<Lin
                 let (Val::Ref(from), Val::Ref(to)) = (&s.from.val, &s.to.val) else { continue };
                 let mut link =
                     link_from_options(*from, *to, s.is_async, LinkOrigin::Step { flow: id, index }, &s.options, s.span);
+                link.has_hole = has_hole(&s.options);
                 if let Some(p) = s.protocol.as_deref().and_then(Protocol::parse) {
                     if p == Protocol::Mtls {
                         link.protocol = Some(Protocol::Https);
@@ -1298,11 +1296,47 @@ fn share_pair_marks(links: &mut [Link]) {
     }
 }
 
-/// Fills each link's [`Wire`] and [`Transit`]. A link that does not state its protocol takes
-/// the one of a declared link between the same two elements, else the one all declaring
-/// links to its store or broker agree on, else the default of the target's technology (or of
-/// the source's, when the source is a store).
-fn judge_transit(model: &Model, links: &mut [Link]) {
+/// The data of each link that carries more than it states itself, sorted and without repeats,
+/// by link index: what its own `carries` and the request and response models of the interface
+/// it goes through (of the called endpoints only, when `calls` names them) add up to. Read once
+/// every source of a link's data has added to it; the other links keep their list as it is.
+fn gathered_carries(model: &Model, links: &[Link]) -> Vec<(u32, ThinList<ElementId>)> {
+    let mut gathered = Vec::new();
+    for (at, l) in links.iter().enumerate() {
+        if l.via.is_none() && l.carries.len() <= 1 {
+            continue;
+        }
+        let mut carries = l.carries.to_vec();
+        if let Some(v) = l.via {
+            operations::add_exposed_data(model, v, &l.calls, &mut carries);
+        }
+        carries.sort_unstable();
+        carries.dedup();
+        gathered.push((at as u32, carries.into()));
+    }
+    gathered
+}
+
+/// Each link's [`Transit`], judged from `encrypted` and the wire [`judged_wires`] found.
+fn set_transit(links: &mut [Link], wires: Vec<Option<Wire>>) {
+    for (l, wire) in links.iter_mut().zip(wires) {
+        l.transit = match (l.encrypted, wire.as_ref().map(|w| w.protocol.transport())) {
+            (_, Some(Transport::Local)) => Transit::Local,
+            (Some(true), _) => Transit::Encrypted,
+            (Some(false), _) => Transit::Plaintext,
+            (None, None) => Transit::Unknown,
+            (None, Some(Transport::Plaintext)) => Transit::Plaintext,
+            (None, Some(Transport::Encrypted)) => Transit::Encrypted,
+        };
+        l.wire = wire;
+    }
+}
+
+/// Each link's [`Wire`], in link order. A link that does not state its protocol takes the one
+/// of a declared link between the same two elements, else the one all declaring links to its
+/// store or broker agree on, else the default of the target's technology (or of the source's,
+/// when the source is a store).
+fn judged_wires(model: &Model, links: &[Link]) -> Vec<Option<Wire>> {
     // Links are referred to by index, so that no protocol text is copied but the one chosen.
     // Indices are u32: at 100,000 components the pair map holds 200,000 declaring links.
     let mut pair: FxHashMap<(ElementId, ElementId), u32> = FxHashMap::default();
@@ -1328,7 +1362,7 @@ fn judge_transit(model: &Model, links: &mut [Link]) {
         let protocol = Protocol::parse(tech.word("protocol")?)?;
         Some(Wire { protocol, source: WireSource::Technology(t) })
     };
-    let wires: Vec<Option<Wire>> = links
+    links
         .iter()
         .map(|l| {
             if let Some(protocol) = l.protocol {
@@ -1349,18 +1383,7 @@ fn judge_transit(model: &Model, links: &mut [Link]) {
             let from_is_store = is_store_kind(model.get(l.from).map(|e| e.kind));
             tech_wire(l.to).or_else(|| if from_is_store { tech_wire(l.from) } else { None })
         })
-        .collect();
-    for (l, wire) in links.iter_mut().zip(wires) {
-        l.transit = match (l.encrypted, wire.as_ref().map(|w| w.protocol.transport())) {
-            (_, Some(Transport::Local)) => Transit::Local,
-            (Some(true), _) => Transit::Encrypted,
-            (Some(false), _) => Transit::Plaintext,
-            (None, None) => Transit::Unknown,
-            (None, Some(Transport::Plaintext)) => Transit::Plaintext,
-            (None, Some(Transport::Encrypted)) => Transit::Encrypted,
-        };
-        l.wire = wire;
-    }
+        .collect()
 }
 
 fn inherited_owner(
@@ -1944,14 +1967,21 @@ fn handled_data(n: usize, kept: &[(u32, ElementId)], links: &[Link]) -> Ranges<E
 
 /// Data kept at rest: a store's handled data, a component's `holds` (`held`, sorted); empty for
 /// other elements.
-fn at_rest_data(model: &Model, handled: &Ranges<ElementId>, held: &Ranges<ElementId>) -> Ranges<ElementId> {
+/// Read from the walk's kind and std tables, not from the elements: the model no longer fits
+/// the cache at 100,000 components.
+fn at_rest_data(
+    kinds: &[DeclKind],
+    from_std: &[bool],
+    handled: &Ranges<ElementId>,
+    held: &Ranges<ElementId>,
+) -> Ranges<ElementId> {
     let mut at_rest = Ranges::default();
-    for (i, e) in model.elements.iter().enumerate() {
-        if e.from_std {
+    for (i, (&kind, &std)) in kinds.iter().zip(from_std).enumerate() {
+        if std {
             at_rest.push_list([]);
-        } else if is_store_kind(Some(e.kind)) {
+        } else if is_store_kind(Some(kind)) {
             at_rest.push_list(handled.list(i).iter().copied());
-        } else if e.kind == DeclKind::Component {
+        } else if kind == DeclKind::Component {
             at_rest.push_list(held.list(i).iter().copied());
         } else {
             at_rest.push_list([]);
