@@ -1086,8 +1086,10 @@ fn reach_providers(kinds: &[DeclKind], stated: &Stated, links: &mut [Link]) {
 }
 
 /// Models with fewer elements are analysed on one thread: a second one costs more to start than
-/// it saves (a 1,000-component workspace has about 3,000 elements and takes about a millisecond).
-const TWO_THREADS_FROM_ELEMENTS: usize = 8_000;
+/// it saves. A 1,000-component workspace (2,947 elements) takes about a millisecond; two threads
+/// took its check phase from 2.3 to 2.1 ms at load 1.9 (median of 41, alternating), but made it
+/// slower when other work kept both cores busy (the second thread waits for a core).
+const TWO_THREADS_FROM_ELEMENTS: usize = 2_000;
 
 /// Runs of the facts' walk per thread on a large model.
 const WALK_RUNS_PER_THREAD: usize = 4;
