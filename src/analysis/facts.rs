@@ -289,12 +289,7 @@ impl Deps {
 
     /// The dependency links with their index, declarations first.
     pub fn links<'c>(&'c self, facts: &'c Facts) -> impl Iterator<Item = (usize, &'c Link)> + Clone + 'c {
-        self.links_in(&facts.links)
-    }
-
-    /// [`Deps::links`] of the given links, before the facts are put together.
-    pub(super) fn links_in<'c>(&'c self, links: &'c [Link]) -> impl Iterator<Item = (usize, &'c Link)> + Clone + 'c {
-        self.order.iter().filter_map(move |&i| links.get(i as usize).map(|l| (i as usize, l)))
+        self.order.iter().filter_map(move |&i| facts.links.get(i as usize).map(|l| (i as usize, l)))
     }
 }
 
@@ -1090,6 +1085,16 @@ fn reach_providers(kinds: &[DeclKind], stated: &Stated, links: &mut [Link]) {
     }
 }
 
+/// What the facts derive from the finished links, on the links' lane of [`Facts::build`].
+struct ByLinks {
+    links: Vec<Link>,
+    handled: Ranges<ElementId>,
+    at_rest: Ranges<ElementId>,
+    outgoing: Ranges<usize>,
+    incoming: Ranges<usize>,
+    deps: Deps,
+}
+
 /// Models with fewer elements are analysed on one thread: a second one costs more to start than
 /// it saves. A 1,000-component workspace (2,947 elements) takes about a millisecond; two threads
 /// took its check phase from 2.3 to 2.1 ms at load 1.9 (median of 41, alternating), but made it
@@ -1144,7 +1149,7 @@ impl Facts {
         // Two lanes, one join: everything derived from the links on one thread, what needs no
         // link on the other. Each join costs a thread start (about 0.1 ms), more than most of
         // these steps take at 1,000 components.
-        let (links, (owner, owners_of_data, provider, zone_table, linkless)) = join(
+        let (by_links, (owner, owners_of_data, provider, zone_table, views)) = join(
             threads,
             || {
                 add_event_links(&carried, &deliveries, &mut links);
@@ -1158,7 +1163,16 @@ impl Facts {
                 }
                 let wires = judged_wires(model, &links);
                 set_transit(&mut links, wires);
-                links
+                let handled = handled_data(n, &kept, &links);
+                drop(kept);
+                let held = Ranges::from_pairs(n, held.iter().map(|&(at, d)| (at as usize, d))).into_sets();
+                let at_rest = at_rest_data(&kinds, &from_std, &handled, &held);
+                drop(held);
+                let ends = links.iter().enumerate();
+                let outgoing = Ranges::from_pairs(n, ends.clone().map(|(i, l)| (l.from.0 as usize, i)));
+                let incoming = Ranges::from_pairs(n, ends.map(|(i, l)| (l.to.0 as usize, i)));
+                let deps = Deps::new(&links);
+                ByLinks { links, handled, at_rest, outgoing, incoming, deps }
             },
             || {
                 // Every `owns` is known before owners are inherited: data takes its owning
@@ -1175,31 +1189,11 @@ impl Facts {
                     (0..n).filter_map(|i| stated.provider.get(i).map(|p| (ElementId(i as u32), p))).collect();
                 drop(stated);
                 let zone_table = ZoneTable::for_zones(model, &zones);
-                let linkless = super::graphs::LinklessViews::new(model, &kinds, &from_std, &held_anywhere);
-                (owner, owners_of_data, provider, zone_table, linkless)
+                let views = super::graphs::LinklessViews::new(model, &kinds, &from_std, &held_anywhere);
+                (owner, owners_of_data, provider, zone_table, views)
             },
         );
-        // Then what reads the finished links, again in two lanes: the data handled and the flows
-        // on one, the link lists, deps and the component graph on the other.
-        let ((handled, at_rest, flows), (outgoing, incoming, deps, graph)) = join(
-            crate::parallel::threads_for(n, super::graphs::TWO_THREADS_FROM_ELEMENTS),
-            || {
-                let handled = handled_data(n, &kept, &links);
-                drop(kept);
-                let held = Ranges::from_pairs(n, held.iter().map(|&(at, d)| (at as usize, d))).into_sets();
-                let at_rest = at_rest_data(&kinds, &from_std, &handled, &held);
-                drop(held);
-                (handled, at_rest, super::flows::Flows::new(model, &links, &kinds, &from_std))
-            },
-            || {
-                let ends = links.iter().enumerate();
-                let outgoing = Ranges::from_pairs(n, ends.clone().map(|(i, l)| (l.from.0 as usize, i)));
-                let incoming = Ranges::from_pairs(n, ends.map(|(i, l)| (l.to.0 as usize, i)));
-                let deps = Deps::new(&links);
-                let graph = linkless.component_graph(n, &deps, &links);
-                (outgoing, incoming, deps, graph)
-            },
-        );
+        let ByLinks { links, handled, at_rest, outgoing, incoming, deps } = by_links;
         let facts = Facts {
             links,
             kinds,
@@ -1222,7 +1216,7 @@ impl Facts {
             mentioned_as_data,
             graphs: Default::default(),
         };
-        facts.graphs.install(linkless, graph, flows);
+        facts.build_views(model, views);
         facts
     }
 }

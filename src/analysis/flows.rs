@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::facts::{Link, LinkOrigin};
+use super::facts::LinkOrigin;
 use super::Facts;
 use crate::semantic::model::{ElementId, Model};
 use crate::syntax::schema::DeclKind;
@@ -23,14 +23,12 @@ pub(crate) struct Flows {
 }
 
 impl Flows {
-    /// From the finished links and the walk's kind and std tables, so that [`Facts::build`] can
-    /// build it before the facts are put together.
-    pub(crate) fn new(model: &Model, links: &[Link], kinds: &[DeclKind], from_std: &[bool]) -> Flows {
+    pub(crate) fn new(model: &Model, facts: &Facts) -> Flows {
         let mut steps: BTreeMap<ElementId, Vec<Step>> = BTreeMap::new();
         let mut uses_latency = BTreeMap::new();
-        for (i, l) in links.iter().enumerate() {
+        for (i, l) in facts.links.iter().enumerate() {
             match l.origin {
-                LinkOrigin::Step { flow, index } if from_std.get(flow.0 as usize) == Some(&false) => {
+                LinkOrigin::Step { flow, index } if facts.from_std.get(flow.0 as usize) == Some(&false) => {
                     steps.entry(flow).or_default().push((index, i));
                 }
                 LinkOrigin::Uses => {
@@ -44,8 +42,7 @@ impl Flows {
         for list in steps.values_mut() {
             list.sort_by_key(|(index, _)| *index);
         }
-        let critical =
-            steps.iter().map(|(flow, list)| (*flow, critical_path(model, links, kinds, *flow, list))).collect();
+        let critical = steps.iter().map(|(flow, list)| (*flow, critical_path(model, facts, *flow, list))).collect();
         Flows { steps, critical, uses_latency }
     }
 }
@@ -54,21 +51,21 @@ impl Flows {
 /// the flow reached synchronously (every step when the flow `waits`). A step leaving an element
 /// that no earlier step reached is taken as waited for (scenario-integrity reports the gap).
 /// Steps that only answer an actor are not hops of the path.
-fn critical_path(model: &Model, links: &[Link], kinds: &[DeclKind], flow: ElementId, steps: &[Step]) -> Vec<Step> {
+fn critical_path(model: &Model, facts: &Facts, flow: ElementId, steps: &[Step]) -> Vec<Step> {
     let waits = model.get(flow).is_some_and(|f| f.has_flag("waits"));
     let mut sync_reached = BTreeSet::new();
     let mut reached = BTreeSet::new();
     if let Some((_, first)) = steps.first() {
-        sync_reached.insert(links[*first].from);
-        reached.insert(links[*first].from);
+        sync_reached.insert(facts.links[*first].from);
+        reached.insert(facts.links[*first].from);
     }
     let mut out = Vec::new();
     for &(index, link) in steps {
-        let l = &links[link];
+        let l = &facts.links[link];
         let from_waited = sync_reached.contains(&l.from) || !reached.contains(&l.from);
         if from_waited && (waits || !l.is_async) {
             sync_reached.insert(l.to);
-            if kinds.get(l.to.0 as usize) != Some(&DeclKind::Actor) {
+            if facts.kinds.get(l.to.0 as usize) != Some(&DeclKind::Actor) {
                 out.push((index, link));
             }
         }
@@ -80,7 +77,7 @@ fn critical_path(model: &Model, links: &[Link], kinds: &[DeclKind], flow: Elemen
 
 impl Facts {
     fn flows(&self, model: &Model) -> &Flows {
-        self.graphs.flows.get_or_init(|| Flows::new(model, &self.links, &self.kinds, &self.from_std))
+        self.graphs.flows.get_or_init(|| Flows::new(model, self))
     }
 
     /// The steps of each user flow in step order, as (step index, link index); a target

@@ -8,7 +8,6 @@ use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap;
 
-use super::facts::{Deps, Link};
 use super::ranges::Ranges;
 use super::Facts;
 use crate::semantic::model::{ElementId, Model};
@@ -29,24 +28,7 @@ pub(super) struct LinklessViews {
     nesting: Nesting,
 }
 
-impl Cache {
-    /// Every view, built by [`Facts::build`] on the facts' threads: when the rules run side by
-    /// side, a view built on first use would keep one rule thread waiting for the other.
-    pub(super) fn install(&self, linkless: LinklessViews, graph: ComponentGraph, flows: super::flows::Flows) {
-        let LinklessViews { components, nesting } = linkless;
-        let _ = self.components.set(components);
-        let _ = self.nesting.set(nesting);
-        let _ = self.component_graph.set(graph);
-        let _ = self.flows.set(flows);
-    }
-}
-
 impl LinklessViews {
-    /// The component graph over the finished links and their deps.
-    pub(super) fn component_graph(&self, n: usize, deps: &Deps, links: &[Link]) -> ComponentGraph {
-        ComponentGraph::of(self.components.clone(), n, deps, links)
-    }
-
     /// `held_anywhere` is the data of every `holds`, gathered in the facts' walk.
     pub(super) fn new(model: &Model, kinds: &[DeclKind], from_std: &[bool], held_anywhere: &[ElementId]) -> Self {
         // The user's components, as [`Facts::of_kind`] lists them.
@@ -62,9 +44,9 @@ impl LinklessViews {
     }
 }
 
-/// What reads the finished links takes two threads from this many elements: at 1,000 components
-/// (2,947 elements) each lane takes about 0.15 ms, not much more than starting a thread costs.
-pub(super) const TWO_THREADS_FROM_ELEMENTS: usize = 8_000;
+/// The component graph and the flows take two threads from this many elements: at 1,000
+/// components (2,947 elements) both take about 0.1 ms, less than starting a thread costs.
+const TWO_THREADS_FROM_ELEMENTS: usize = 8_000;
 
 /// Which data nests in which (`field address: Address`), both ways, and which data something
 /// `holds`; by element index. Flat lists, not a `Vec` per element: at 100,000 components the
@@ -163,17 +145,13 @@ pub struct ComponentGraph {
 
 impl ComponentGraph {
     fn new(model: &Model, facts: &Facts) -> ComponentGraph {
-        ComponentGraph::of(facts.components_by_name(model).to_vec(), model.elements.len(), &facts.deps, &facts.links)
-    }
-
-    /// The graph of `comps` (the user's components in name order) over the dependency links.
-    fn of(comps: Vec<ElementId>, n: usize, deps: &Deps, links: &[Link]) -> ComponentGraph {
-        let mut pos = vec![u32::MAX; n];
+        let comps = facts.components_by_name(model).to_vec();
+        let mut pos = vec![u32::MAX; model.elements.len()];
         for (i, c) in comps.iter().enumerate() {
             pos[c.0 as usize] = i as u32;
         }
         let at = |id: ElementId| pos.get(id.0 as usize).copied().filter(|p| *p != u32::MAX);
-        let pairs = deps.links_in(links).filter_map(|(i, l)| {
+        let pairs = facts.deps.links(facts).filter_map(|(i, l)| {
             let (a, b) = (at(l.from)?, at(l.to)?);
             (a != b).then_some((a as usize, (b, i as u32)))
         });
@@ -267,5 +245,24 @@ impl Facts {
     /// The dependencies between the user's components; see [`ComponentGraph`].
     pub fn component_graph(&self, model: &Model) -> &ComponentGraph {
         self.graphs.component_graph.get_or_init(|| ComponentGraph::new(model, self))
+    }
+
+    /// Builds every view now: those that read links here, on two threads for a large model,
+    /// the others from `linkless` (built beside the links). When the rules run side by side, a
+    /// view built on first use would keep one rule thread waiting for the other.
+    pub(super) fn build_views(&self, model: &Model, linkless: LinklessViews) {
+        let LinklessViews { components, nesting } = linkless;
+        let _ = self.graphs.components.set(components);
+        let _ = self.graphs.nesting.set(nesting);
+        let threads = crate::parallel::threads_for(model.elements.len(), TWO_THREADS_FROM_ELEMENTS);
+        crate::parallel::join(
+            threads,
+            || {
+                self.component_graph(model);
+            },
+            || {
+                self.flow_steps(model);
+            },
+        );
     }
 }
