@@ -1085,16 +1085,6 @@ fn reach_providers(kinds: &[DeclKind], stated: &Stated, links: &mut [Link]) {
     }
 }
 
-/// What the facts derive from the finished links, on the links' lane of [`Facts::build`].
-struct ByLinks {
-    links: Vec<Link>,
-    handled: Ranges<ElementId>,
-    at_rest: Ranges<ElementId>,
-    outgoing: Ranges<usize>,
-    incoming: Ranges<usize>,
-    deps: Deps,
-}
-
 /// Models with fewer elements are analysed on one thread: a second one costs more to start than
 /// it saves. A 1,000-component workspace (2,947 elements) takes about a millisecond; two threads
 /// took its check phase from 2.3 to 2.1 ms at load 1.9 (median of 41, alternating), but made it
@@ -1123,11 +1113,11 @@ impl Facts {
         } else {
             Walked::walk(model, 0..n, &mentioned)
         };
-        let mut stated = Stated::gather(model, &mut walked);
+        let stated = Stated::gather(model, &mut walked);
         // Zones first: the zone and system defaults of a link depend on where its ends are.
         let zone: ElementSlots =
             (0..n).map(|i| effective_zone(&walked.kinds, &stated, ElementId(i as u32), 0)).collect();
-        let system = std::mem::take(&mut stated.system);
+        let system = &stated.system;
         let Walked {
             kinds,
             from_std,
@@ -1139,46 +1129,28 @@ impl Facts {
             held_anywhere,
             zones,
             holes,
-            mut links,
+            links,
             carried,
             deliveries,
             ..
         } = walked;
         let mentioned_as_data: Vec<bool> = mentioned.into_iter().map(AtomicBool::into_inner).collect();
-        reach_providers(&kinds, &stated, &mut links);
-        // Two lanes, one join: everything derived from the links on one thread, what needs no
-        // link on the other. Each join costs a thread start (about 0.1 ms), more than most of
-        // these steps take at 1,000 components.
-        let (by_links, (owner, owners_of_data, provider, zone_table, views)) = join(
+        let (mut links, (owner, owners_of_data, provider, zone_table)) = join(
             threads,
             || {
+                let mut links = links;
+                reach_providers(&kinds, &stated, &mut links);
                 add_event_links(&carried, &deliveries, &mut links);
-                drop((carried, deliveries));
                 share_pair_marks(&mut links);
-                super::defaults::apply(model, &zone, &system, &mut links);
+                super::defaults::apply(model, &zone, system, &mut links);
                 operations::share(&mut links);
-                // The data each link carries and the wire it travels over write different fields.
-                for (at, carries) in gathered_carries(model, &links) {
-                    links[at as usize].carries = carries;
-                }
-                let wires = judged_wires(model, &links);
-                set_transit(&mut links, wires);
-                let handled = handled_data(n, &kept, &links);
-                drop(kept);
-                let held = Ranges::from_pairs(n, held.iter().map(|&(at, d)| (at as usize, d))).into_sets();
-                let at_rest = at_rest_data(&kinds, &from_std, &handled, &held);
-                drop(held);
-                let ends = links.iter().enumerate();
-                let outgoing = Ranges::from_pairs(n, ends.clone().map(|(i, l)| (l.from.0 as usize, i)));
-                let incoming = Ranges::from_pairs(n, ends.map(|(i, l)| (l.to.0 as usize, i)));
-                let deps = Deps::new(&links);
-                ByLinks { links, handled, at_rest, outgoing, incoming, deps }
+                links
             },
             || {
                 // Every `owns` is known before owners are inherited: data takes its owning
                 // component's owner whatever the declaration order.
                 let owner: ElementSlots =
-                    (0..n).map(|i| inherited_owner(&kinds, &stated, &system, ElementId(i as u32), 0)).collect();
+                    (0..n).map(|i| inherited_owner(&kinds, &stated, system, ElementId(i as u32), 0)).collect();
                 let owners_of_data: BTreeMap<ElementId, Vec<ElementId>> = (0..n)
                     .filter_map(|i| {
                         let owners = stated.data_owners.list(i);
@@ -1187,13 +1159,35 @@ impl Facts {
                     .collect();
                 let provider: BTreeMap<ElementId, ElementId> =
                     (0..n).filter_map(|i| stated.provider.get(i).map(|p| (ElementId(i as u32), p))).collect();
-                drop(stated);
-                let zone_table = ZoneTable::for_zones(model, &zones);
-                let views = super::graphs::LinklessViews::new(model, &kinds, &from_std, &held_anywhere);
-                (owner, owners_of_data, provider, zone_table, views)
+                (owner, owners_of_data, provider, ZoneTable::for_zones(model, &zones))
             },
         );
-        let ByLinks { links, handled, at_rest, outgoing, incoming, deps } = by_links;
+        // Two reads of the finished links, side by side: the data each carries and the wire each
+        // travels over write different fields, so the outcome is the one-thread outcome.
+        let (carries, wires) = join(threads, || gathered_carries(model, &links), || judged_wires(model, &links));
+        for (at, carries) in carries {
+            links[at as usize].carries = carries;
+        }
+        set_transit(&mut links, wires);
+        // What only the walk and the steps above needed is freed before the next tables grow.
+        let Stated { system, .. } = stated;
+        drop((carried, deliveries));
+        let ((handled, at_rest), (deps, (outgoing, incoming))) = join(
+            threads,
+            || {
+                let handled = handled_data(n, &kept, &links);
+                let held = Ranges::from_pairs(n, held.iter().map(|&(at, d)| (at as usize, d))).into_sets();
+                let at_rest = at_rest_data(&kinds, &from_std, &handled, &held);
+                (handled, at_rest)
+            },
+            || {
+                let ends = links.iter().enumerate();
+                let outgoing = Ranges::from_pairs(n, ends.clone().map(|(i, l)| (l.from.0 as usize, i)));
+                let incoming = Ranges::from_pairs(n, ends.map(|(i, l)| (l.to.0 as usize, i)));
+                (Deps::new(&links), (outgoing, incoming))
+            },
+        );
+        drop((kept, held));
         let facts = Facts {
             links,
             kinds,
@@ -1216,7 +1210,7 @@ impl Facts {
             mentioned_as_data,
             graphs: Default::default(),
         };
-        facts.build_views(model, views);
+        facts.build_views(model, threads, held_anywhere);
         facts
     }
 }

@@ -22,32 +22,6 @@ pub(crate) struct Cache {
     pub(super) flows: OnceLock<super::flows::Flows>,
 }
 
-/// The views that read no link, built by [`Facts::build`] beside the links.
-pub(super) struct LinklessViews {
-    components: Vec<ElementId>,
-    nesting: Nesting,
-}
-
-impl LinklessViews {
-    /// `held_anywhere` is the data of every `holds`, gathered in the facts' walk.
-    pub(super) fn new(model: &Model, kinds: &[DeclKind], from_std: &[bool], held_anywhere: &[ElementId]) -> Self {
-        // The user's components, as [`Facts::of_kind`] lists them.
-        let mut components: Vec<ElementId> = kinds
-            .iter()
-            .zip(from_std)
-            .enumerate()
-            .filter(|(_, (&k, &std))| k == DeclKind::Component && !std)
-            .map(|(i, _)| ElementId(i as u32))
-            .collect();
-        sort_by_path(model, &mut components);
-        LinklessViews { components, nesting: Nesting::new(model, kinds, held_anywhere) }
-    }
-}
-
-/// The component graph and the flows take two threads from this many elements: at 1,000
-/// components (2,947 elements) both take about 0.1 ms, less than starting a thread costs.
-const TWO_THREADS_FROM_ELEMENTS: usize = 8_000;
-
 /// Which data nests in which (`field address: Address`), both ways, and which data something
 /// `holds`; by element index. Flat lists, not a `Vec` per element: at 100,000 components the
 /// per-element headers alone took 13 MB.
@@ -247,20 +221,17 @@ impl Facts {
         self.graphs.component_graph.get_or_init(|| ComponentGraph::new(model, self))
     }
 
-    /// Builds every view now: those that read links here, on two threads for a large model,
-    /// the others from `linkless` (built beside the links). When the rules run side by side, a
-    /// view built on first use would keep one rule thread waiting for the other.
-    pub(super) fn build_views(&self, model: &Model, linkless: LinklessViews) {
-        let LinklessViews { components, nesting } = linkless;
-        let _ = self.graphs.components.set(components);
-        let _ = self.graphs.nesting.set(nesting);
-        let threads = crate::parallel::threads_for(model.elements.len(), TWO_THREADS_FROM_ELEMENTS);
+    /// Builds every view now, on up to two threads: when the rules run side by side, a view built
+    /// on first use would keep one rule thread waiting for the other.
+    /// `held_anywhere` is the data of every `holds`, from the facts' walk.
+    pub(super) fn build_views(&self, model: &Model, threads: usize, held_anywhere: Vec<ElementId>) {
         crate::parallel::join(
             threads,
             || {
                 self.component_graph(model);
             },
             || {
+                self.graphs.nesting.get_or_init(|| Nesting::new(model, &self.kinds, &held_anywhere));
                 self.flow_steps(model);
             },
         );
