@@ -1085,11 +1085,16 @@ fn reach_providers(kinds: &[DeclKind], stated: &Stated, links: &mut [Link]) {
     }
 }
 
-/// Models with fewer elements are analysed on one thread: a second one costs more to start than
+/// Models with fewer elements are walked on one thread: a second one costs more to start than
 /// it saves. A 1,000-component workspace (2,947 elements) takes about a millisecond; two threads
 /// took its check phase from 2.3 to 2.1 ms at load 1.9 (median of 41, alternating), but made it
 /// slower when other work kept both cores busy (the second thread waits for a core).
 const TWO_THREADS_FROM_ELEMENTS: usize = 2_000;
+
+/// The steps after the walk run side by side (each pair through [`join`], which starts a thread,
+/// about 0.1 ms here) from this many elements. At 1,000 components each of them takes 0.03 to
+/// 0.17 ms, so that a join cost more than it saved; at 10,000 they take 0.2 to 1.7 ms.
+const JOINS_FROM_ELEMENTS: usize = 8_000;
 
 /// Runs of the facts' walk per thread on a large model.
 const WALK_RUNS_PER_THREAD: usize = 4;
@@ -1135,6 +1140,7 @@ impl Facts {
             ..
         } = walked;
         let mentioned_as_data: Vec<bool> = mentioned.into_iter().map(AtomicBool::into_inner).collect();
+        let threads = crate::parallel::threads_for(n, JOINS_FROM_ELEMENTS);
         let (mut links, (owner, owners_of_data, provider, zone_table)) = join(
             threads,
             || {
