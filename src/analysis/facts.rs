@@ -1086,9 +1086,9 @@ fn reach_providers(kinds: &[DeclKind], stated: &Stated, links: &mut [Link]) {
 }
 
 /// Models with fewer elements are walked on one thread: a second one costs more to start than
-/// it saves. A 1,000-component workspace (2,947 elements) takes about a millisecond; two threads
-/// took its check phase from 2.3 to 2.1 ms at load 1.9 (median of 41, alternating), but made it
-/// slower when other work kept both cores busy (the second thread waits for a core).
+/// it saves. A 1,000-component workspace (2,947 elements) takes about a millisecond; walking it on
+/// two threads took its check phase from 2.2 to 2.1 ms (median of 41, four alternating sets at
+/// load 1.6), and gained nothing when other work kept a core busy (the second thread waits).
 const TWO_THREADS_FROM_ELEMENTS: usize = 2_000;
 
 /// The steps after the walk run side by side (each pair through [`join`], which starts a thread,
