@@ -1093,7 +1093,9 @@ const TWO_THREADS_FROM_ELEMENTS: usize = 2_000;
 
 /// The steps after the walk run side by side (each pair through [`join`], which starts a thread,
 /// about 0.1 ms here) from this many elements. At 1,000 components each of them takes 0.03 to
-/// 0.17 ms, so that a join cost more than it saved; at 10,000 they take 0.2 to 1.7 ms.
+/// 0.17 ms, so that a join cost more than it saved; at 10,000 they take 0.2 to 1.7 ms. Between
+/// the walk's threshold and this one, [`Facts::build`] runs them in two lanes of one join (which
+/// at 100,000 components raised the facts' peak from about 62 to 80 MiB).
 const JOINS_FROM_ELEMENTS: usize = 8_000;
 
 /// Runs of the facts' walk per thread on a large model.
@@ -1104,8 +1106,14 @@ impl Facts {
     /// threads, for a large model), then the links, with the facts that do not depend on them
     /// on the other thread.
     pub fn build(model: &Model) -> Facts {
+        Facts::build_with(model, TWO_THREADS_FROM_ELEMENTS, JOINS_FROM_ELEMENTS)
+    }
+
+    /// [`Facts::build`] with its thresholds given: the walk on two threads from `walk_from`
+    /// elements, a join per step from `joins_from`, one join of two lanes in between.
+    fn build_with(model: &Model, walk_from: usize, joins_from: usize) -> Facts {
         let n = model.elements.len();
-        let threads = crate::parallel::threads_for(n, TWO_THREADS_FROM_ELEMENTS);
+        let threads = crate::parallel::threads_for(n, walk_from);
         let mentioned: Vec<AtomicBool> = std::iter::repeat_with(|| AtomicBool::new(false)).take(n).collect();
         let mut walked = if threads > 1 {
             // More runs than threads, so that a thread left waiting for a core (other work on
@@ -1140,59 +1148,80 @@ impl Facts {
             ..
         } = walked;
         let mentioned_as_data: Vec<bool> = mentioned.into_iter().map(AtomicBool::into_inner).collect();
-        let threads = crate::parallel::threads_for(n, JOINS_FROM_ELEMENTS);
-        let (mut links, (owner, owners_of_data, provider, zone_table)) = join(
-            threads,
-            || {
-                let mut links = links;
-                reach_providers(&kinds, &stated, &mut links);
-                add_event_links(&carried, &deliveries, &mut links);
-                share_pair_marks(&mut links);
-                super::defaults::apply(model, &zone, system, &mut links);
-                operations::share(&mut links);
-                links
-            },
-            || {
-                // Every `owns` is known before owners are inherited: data takes its owning
-                // component's owner whatever the declaration order.
-                let owner: ElementSlots =
-                    (0..n).map(|i| inherited_owner(&kinds, &stated, system, ElementId(i as u32), 0)).collect();
-                let owners_of_data: BTreeMap<ElementId, Vec<ElementId>> = (0..n)
-                    .filter_map(|i| {
-                        let owners = stated.data_owners.list(i);
-                        (!owners.is_empty()).then(|| (ElementId(i as u32), owners.to_vec()))
-                    })
-                    .collect();
-                let provider: BTreeMap<ElementId, ElementId> =
-                    (0..n).filter_map(|i| stated.provider.get(i).map(|p| (ElementId(i as u32), p))).collect();
-                (owner, owners_of_data, provider, ZoneTable::for_zones(model, &zones))
-            },
-        );
+        let steps = |mut links: Vec<Link>| {
+            reach_providers(&kinds, &stated, &mut links);
+            add_event_links(&carried, &deliveries, &mut links);
+            share_pair_marks(&mut links);
+            super::defaults::apply(model, &zone, system, &mut links);
+            operations::share(&mut links);
+            links
+        };
+        let owners = || {
+            // Every `owns` is known before owners are inherited: data takes its owning
+            // component's owner whatever the declaration order.
+            let owner: ElementSlots =
+                (0..n).map(|i| inherited_owner(&kinds, &stated, system, ElementId(i as u32), 0)).collect();
+            let owners_of_data: BTreeMap<ElementId, Vec<ElementId>> = (0..n)
+                .filter_map(|i| {
+                    let owners = stated.data_owners.list(i);
+                    (!owners.is_empty()).then(|| (ElementId(i as u32), owners.to_vec()))
+                })
+                .collect();
+            let provider: BTreeMap<ElementId, ElementId> =
+                (0..n).filter_map(|i| stated.provider.get(i).map(|p| (ElementId(i as u32), p))).collect();
+            (owner, owners_of_data, provider, ZoneTable::for_zones(model, &zones))
+        };
         // Two reads of the finished links, side by side: the data each carries and the wire each
         // travels over write different fields, so the outcome is the one-thread outcome.
-        let (carries, wires) = join(threads, || gathered_carries(model, &links), || judged_wires(model, &links));
-        for (at, carries) in carries {
-            links[at as usize].carries = carries;
-        }
-        set_transit(&mut links, wires);
-        // What only the walk and the steps above needed is freed before the next tables grow.
+        let finish = |threads: usize, links: &mut Vec<Link>| {
+            let (carries, wires) = join(threads, || gathered_carries(model, links), || judged_wires(model, links));
+            for (at, carries) in carries {
+                links[at as usize].carries = carries;
+            }
+            set_transit(links, wires);
+        };
+        let tables = |threads: usize, links: &[Link]| {
+            join(
+                threads,
+                || {
+                    let handled = handled_data(n, &kept, links);
+                    let held = Ranges::from_pairs(n, held.iter().map(|&(at, d)| (at as usize, d))).into_sets();
+                    let at_rest = at_rest_data(&kinds, &from_std, &handled, &held);
+                    (handled, at_rest)
+                },
+                || {
+                    let ends = links.iter().enumerate();
+                    let outgoing = Ranges::from_pairs(n, ends.clone().map(|(i, l)| (l.from.0 as usize, i)));
+                    let incoming = Ranges::from_pairs(n, ends.map(|(i, l)| (l.to.0 as usize, i)));
+                    (Deps::new(links), (outgoing, incoming))
+                },
+            )
+        };
+        let joins = crate::parallel::threads_for(n, joins_from);
+        let (links, ((handled, at_rest), (deps, (outgoing, incoming))), owned, linkless) = if joins < threads {
+            // Too small for a join per step: one join of two lanes, every step of the links on
+            // one thread, the owners and the views that read no link on the other.
+            let ((links, tables), (owned, linkless)) = join(
+                threads,
+                || {
+                    let mut links = steps(links);
+                    finish(1, &mut links);
+                    let found = tables(1, &links);
+                    (links, found)
+                },
+                || (owners(), super::graphs::LinklessViews::new(model, &kinds, &from_std, &held_anywhere)),
+            );
+            (links, tables, owned, Some(linkless))
+        } else {
+            let (mut links, owned) = join(joins, || steps(links), owners);
+            finish(joins, &mut links);
+            // What only the walk and the steps above needed is freed before the next tables grow.
+            drop((carried, deliveries));
+            let found = tables(joins, &links);
+            (links, found, owned, None)
+        };
+        let (owner, owners_of_data, provider, zone_table) = owned;
         let Stated { system, .. } = stated;
-        drop((carried, deliveries));
-        let ((handled, at_rest), (deps, (outgoing, incoming))) = join(
-            threads,
-            || {
-                let handled = handled_data(n, &kept, &links);
-                let held = Ranges::from_pairs(n, held.iter().map(|&(at, d)| (at as usize, d))).into_sets();
-                let at_rest = at_rest_data(&kinds, &from_std, &handled, &held);
-                (handled, at_rest)
-            },
-            || {
-                let ends = links.iter().enumerate();
-                let outgoing = Ranges::from_pairs(n, ends.clone().map(|(i, l)| (l.from.0 as usize, i)));
-                let incoming = Ranges::from_pairs(n, ends.map(|(i, l)| (l.to.0 as usize, i)));
-                (Deps::new(&links), (outgoing, incoming))
-            },
-        );
         drop((kept, held));
         let facts = Facts {
             links,
@@ -1216,7 +1245,10 @@ impl Facts {
             mentioned_as_data,
             graphs: Default::default(),
         };
-        facts.build_views(model, threads, held_anywhere);
+        if let Some(linkless) = linkless {
+            facts.graphs.preset(linkless);
+        }
+        facts.build_views(model, joins, held_anywhere);
         facts
     }
 }
@@ -2061,6 +2093,45 @@ fn element_holes(element: ElementId, e: &Element, path: &mut Vec<&'static str>, 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One thread, two lanes and a join per step derive the same facts.
+    #[test]
+    fn every_thread_layout_derives_the_same_facts() {
+        let mut text = String::from("zone dmz {\n  trust low\n}\nzone core {\n  trust high\n}\n");
+        for i in 0..400 {
+            let zone = if i % 2 == 0 { "dmz" } else { "core" };
+            let next = (i + 1) % 400;
+            text.push_str(&format!(
+                "data D{i} {{\n  classification internal\n  field part: D{next}\n}}\ninterface I{i} {{\n  provider c{i}\n}}\n\
+                 component c{i} {{\n  zone {zone}\n  owns D{i}\n  holds D{next}\n  uses I{next} sync {{ protocol https timeout 1s carries D{i} }}\n}}\n"
+            ));
+        }
+        text.push_str("flow f {\n  c0 -> c1 \"ask\"\n  c1 -> c2 \"ask on\"\n}\n");
+        let (model, _) = crate::semantic::analyze(&crate::semantic::Workspace::of_texts([text]));
+        assert!(model.elements.len() > 1_000, "{} elements", model.elements.len());
+        let seen = |f: &Facts| {
+            let n = model.elements.len();
+            format!(
+                "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+                f.links,
+                f.owner,
+                f.zone,
+                (0..n).map(|i| f.handled.list(i).to_vec()).collect::<Vec<_>>(),
+                (0..n).map(|i| f.at_rest.list(i).to_vec()).collect::<Vec<_>>(),
+                (0..n).map(|i| (f.outgoing.list(i).to_vec(), f.incoming.list(i).to_vec())).collect::<Vec<_>>(),
+                f.components_by_name(&model),
+                (0..n).map(|i| f.containers_of(&model, ElementId(i as u32)).to_vec()).collect::<Vec<_>>(),
+                f.flow_steps(&model),
+                (0..f.component_graph(&model).comps.len())
+                    .map(|v| f.component_graph(&model).depends_on(v).collect::<Vec<_>>())
+                    .collect::<Vec<_>>(),
+            )
+        };
+        let one = seen(&Facts::build_with(&model, usize::MAX, usize::MAX));
+        assert!(one.contains("Step"), "the flow's steps are links");
+        assert_eq!(seen(&Facts::build_with(&model, 0, usize::MAX)), one, "two lanes");
+        assert_eq!(seen(&Facts::build_with(&model, 0, 0)), one, "a join per step");
+    }
 
     /// Each role and mark survives packing on its own and with the others.
     #[test]
