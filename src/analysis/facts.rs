@@ -7,6 +7,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -1199,18 +1200,36 @@ impl Facts {
         };
         let joins = crate::parallel::threads_for(n, joins_from);
         let (links, ((handled, at_rest), (deps, (outgoing, incoming))), owned, linkless) = if joins < threads {
-            // Too small for a join per step: one join of two lanes, every step of the links on
-            // one thread, the owners and the views that read no link on the other.
-            let ((links, tables), (owned, linkless)) = join(
-                threads,
-                || {
+            // Too small for a join per step: two lanes, every step of the links on one thread, the
+            // owners and the views that read no link on the other. Taken as the two items of
+            // `map_in_order` rather than through `join`, so that this thread runs the second lane
+            // too when the other thread has not started it (it waits for a core when other work
+            // keeps one busy).
+            enum Lane<A, B> {
+                Links(A),
+                Rest(B),
+            }
+            let unstepped = Mutex::new(Some(links));
+            let lanes = crate::parallel::map_in_order(&[Lane::Links(()), Lane::Rest(())], threads, |lane| match lane {
+                Lane::Links(()) => {
+                    let Some(links) = unstepped.lock().unwrap_or_else(PoisonError::into_inner).take() else {
+                        unreachable!("the links' lane runs once")
+                    };
                     let mut links = steps(links);
                     finish(1, &mut links);
                     let found = tables(1, &links);
-                    (links, found)
-                },
-                || (owners(), super::graphs::LinklessViews::new(model, &kinds, &from_std, &held_anywhere)),
-            );
+                    Lane::Links((links, found))
+                }
+                Lane::Rest(()) => {
+                    Lane::Rest((owners(), super::graphs::LinklessViews::new(model, &kinds, &from_std, &held_anywhere)))
+                }
+            });
+            let mut lanes = lanes.into_iter();
+            let (Some(Lane::Links((links, tables))), Some(Lane::Rest((owned, linkless)))) =
+                (lanes.next(), lanes.next())
+            else {
+                unreachable!("map_in_order returns one result per lane, in order")
+            };
             (links, tables, owned, Some(linkless))
         } else {
             let (mut links, owned) = join(joins, || steps(links), owners);
