@@ -1095,7 +1095,7 @@ const TWO_THREADS_FROM_ELEMENTS: usize = 2_000;
 /// The steps after the walk run side by side (each pair through [`join`], which starts a thread,
 /// about 0.1 ms here) from this many elements. At 1,000 components each of them takes 0.03 to
 /// 0.17 ms, so that a join cost more than it saved; at 10,000 they take 0.2 to 1.7 ms. Between
-/// the walk's threshold and this one, [`Facts::build`] runs them in two lanes of one join (which
+/// the walk's threshold and this one, [`Facts::build`] runs them in two lanes (which
 /// at 100,000 components raised the facts' peak from about 62 to 80 MiB).
 const JOINS_FROM_ELEMENTS: usize = 8_000;
 
@@ -1111,7 +1111,7 @@ impl Facts {
     }
 
     /// [`Facts::build`] with its thresholds given: the walk on two threads from `walk_from`
-    /// elements, a join per step from `joins_from`, one join of two lanes in between.
+    /// elements, a join per step from `joins_from`, two lanes in between.
     fn build_with(model: &Model, walk_from: usize, joins_from: usize) -> Facts {
         let n = model.elements.len();
         let threads = crate::parallel::threads_for(n, walk_from);
