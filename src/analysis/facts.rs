@@ -7,6 +7,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -641,7 +642,8 @@ pub fn written_but_unreadable(model: &Model, id: ElementId, name: &str) -> bool 
     model.get(id).and_then(|e| e.attr(name)).is_some_and(is_unreadable)
 }
 
-/// Builds a link from keyed options (a `uses` block or a step's options).
+/// Builds a link from keyed options (a `uses` block or a step's options); its `has_hole` is the
+/// caller's to set.
 fn link_from_options(
     from: ElementId,
     to: ElementId,
@@ -674,7 +676,8 @@ fn link_from_options(
         reply: false,
         optional: false,
         devops: false,
-        has_hole: has_hole(opts),
+        // Set by the callers, which know where a hole can be.
+        has_hole: false,
         unreadable: ThinList::from_iter(opts.iter().filter(|a| is_unreadable(a)).map(|a| a.name())),
         span,
         wire: None,
@@ -1083,9 +1086,18 @@ fn reach_providers(kinds: &[DeclKind], stated: &Stated, links: &mut [Link]) {
     }
 }
 
-/// Models with fewer elements are analysed on one thread: a second one costs more to start than
-/// it saves (a 1,000-component workspace has about 3,000 elements and takes about a millisecond).
-const TWO_THREADS_FROM_ELEMENTS: usize = 8_000;
+/// Models with fewer elements are walked on one thread: a second one costs more to start than
+/// it saves. A 1,000-component workspace (2,947 elements) takes about a millisecond; walking it on
+/// two threads took its check phase from 2.2 to 2.1 ms (median of 41, four alternating sets at
+/// load 1.6), and gained nothing when other work kept a core busy (the second thread waits).
+const TWO_THREADS_FROM_ELEMENTS: usize = 2_000;
+
+/// The steps after the walk run side by side (each pair through [`join`], which starts a thread,
+/// about 0.1 ms here) from this many elements. At 1,000 components each of them takes 0.03 to
+/// 0.17 ms, so that a join cost more than it saved; at 10,000 they take 0.2 to 1.7 ms. Between
+/// the walk's threshold and this one, [`Facts::build`] runs them in two lanes (which
+/// at 100,000 components raised the facts' peak from about 62 to 80 MiB).
+const JOINS_FROM_ELEMENTS: usize = 8_000;
 
 /// Runs of the facts' walk per thread on a large model.
 const WALK_RUNS_PER_THREAD: usize = 4;
@@ -1095,8 +1107,14 @@ impl Facts {
     /// threads, for a large model), then the links, with the facts that do not depend on them
     /// on the other thread.
     pub fn build(model: &Model) -> Facts {
+        Facts::build_with(model, TWO_THREADS_FROM_ELEMENTS, JOINS_FROM_ELEMENTS)
+    }
+
+    /// [`Facts::build`] with its thresholds given: the walk on two threads from `walk_from`
+    /// elements, a join per step from `joins_from`, two lanes in between.
+    fn build_with(model: &Model, walk_from: usize, joins_from: usize) -> Facts {
         let n = model.elements.len();
-        let threads = crate::parallel::threads_for(n, TWO_THREADS_FROM_ELEMENTS);
+        let threads = crate::parallel::threads_for(n, walk_from);
         let mentioned: Vec<AtomicBool> = std::iter::repeat_with(|| AtomicBool::new(false)).take(n).collect();
         let mut walked = if threads > 1 {
             // More runs than threads, so that a thread left waiting for a core (other work on
@@ -1131,65 +1149,98 @@ impl Facts {
             ..
         } = walked;
         let mentioned_as_data: Vec<bool> = mentioned.into_iter().map(AtomicBool::into_inner).collect();
-        let (links, (owner, owners_of_data, provider, zone_table)) = join(
-            threads,
-            || {
-                let mut links = links;
-                reach_providers(&kinds, &stated, &mut links);
-                add_event_links(&carried, &deliveries, &mut links);
-                share_pair_marks(&mut links);
-                super::defaults::apply(model, &zone, system, &mut links);
-                operations::share(&mut links);
-                // Sorted once, when every source of a link's data has added to it.
-                for l in &mut links {
-                    if l.via.is_none() && l.carries.len() <= 1 {
-                        continue;
-                    }
-                    let mut carries = l.carries.to_vec();
-                    if let Some(v) = l.via {
-                        operations::add_exposed_data(model, v, &l.calls, &mut carries);
-                    }
-                    carries.sort_unstable();
-                    carries.dedup();
-                    l.carries = carries.into();
+        let steps = |mut links: Vec<Link>| {
+            reach_providers(&kinds, &stated, &mut links);
+            add_event_links(&carried, &deliveries, &mut links);
+            share_pair_marks(&mut links);
+            super::defaults::apply(model, &zone, system, &mut links);
+            operations::share(&mut links);
+            links
+        };
+        let owners = || {
+            // Every `owns` is known before owners are inherited: data takes its owning
+            // component's owner whatever the declaration order.
+            let owner: ElementSlots =
+                (0..n).map(|i| inherited_owner(&kinds, &stated, system, ElementId(i as u32), 0)).collect();
+            let owners_of_data: BTreeMap<ElementId, Vec<ElementId>> = (0..n)
+                .filter_map(|i| {
+                    let owners = stated.data_owners.list(i);
+                    (!owners.is_empty()).then(|| (ElementId(i as u32), owners.to_vec()))
+                })
+                .collect();
+            let provider: BTreeMap<ElementId, ElementId> =
+                (0..n).filter_map(|i| stated.provider.get(i).map(|p| (ElementId(i as u32), p))).collect();
+            (owner, owners_of_data, provider, ZoneTable::for_zones(model, &zones))
+        };
+        // Two reads of the finished links, side by side: the data each carries and the wire each
+        // travels over write different fields, so the outcome is the one-thread outcome.
+        let finish = |threads: usize, links: &mut Vec<Link>| {
+            let (carries, wires) = join(threads, || gathered_carries(model, links), || judged_wires(model, links));
+            for (at, carries) in carries {
+                links[at as usize].carries = carries;
+            }
+            set_transit(links, wires);
+        };
+        let tables = |threads: usize, links: &[Link]| {
+            join(
+                threads,
+                || {
+                    let handled = handled_data(n, &kept, links);
+                    let held = Ranges::from_pairs(n, held.iter().map(|&(at, d)| (at as usize, d))).into_sets();
+                    let at_rest = at_rest_data(&kinds, &from_std, &handled, &held);
+                    (handled, at_rest)
+                },
+                || {
+                    let ends = links.iter().enumerate();
+                    let outgoing = Ranges::from_pairs(n, ends.clone().map(|(i, l)| (l.from.0 as usize, i)));
+                    let incoming = Ranges::from_pairs(n, ends.map(|(i, l)| (l.to.0 as usize, i)));
+                    (Deps::new(links), (outgoing, incoming))
+                },
+            )
+        };
+        let joins = crate::parallel::threads_for(n, joins_from);
+        let (links, ((handled, at_rest), (deps, (outgoing, incoming))), owned, linkless) = if joins < threads {
+            // Too small for a join per step: two lanes, every step of the links on one thread, the
+            // owners and the views that read no link on the other. Taken as the two items of
+            // `map_in_order` rather than through `join`, so that this thread runs the second lane
+            // too when the other thread has not started it (it waits for a core when other work
+            // keeps one busy).
+            enum Lane<A, B> {
+                Links(A),
+                Rest(B),
+            }
+            let unstepped = Mutex::new(Some(links));
+            let lanes = crate::parallel::map_in_order(&[Lane::Links(()), Lane::Rest(())], threads, |lane| match lane {
+                Lane::Links(()) => {
+                    let Some(links) = unstepped.lock().unwrap_or_else(PoisonError::into_inner).take() else {
+                        unreachable!("the links' lane runs once")
+                    };
+                    let mut links = steps(links);
+                    finish(1, &mut links);
+                    let found = tables(1, &links);
+                    Lane::Links((links, found))
                 }
-                judge_transit(model, &mut links);
-                links
-            },
-            || {
-                // Every `owns` is known before owners are inherited: data takes its owning
-                // component's owner whatever the declaration order.
-                let owner: ElementSlots =
-                    (0..n).map(|i| inherited_owner(&kinds, &stated, system, ElementId(i as u32), 0)).collect();
-                let owners_of_data: BTreeMap<ElementId, Vec<ElementId>> = (0..n)
-                    .filter_map(|i| {
-                        let owners = stated.data_owners.list(i);
-                        (!owners.is_empty()).then(|| (ElementId(i as u32), owners.to_vec()))
-                    })
-                    .collect();
-                let provider: BTreeMap<ElementId, ElementId> =
-                    (0..n).filter_map(|i| stated.provider.get(i).map(|p| (ElementId(i as u32), p))).collect();
-                (owner, owners_of_data, provider, ZoneTable::for_zones(model, &zones))
-            },
-        );
-        // What only the walk and the steps above needed is freed before the next tables grow.
+                Lane::Rest(()) => {
+                    Lane::Rest((owners(), super::graphs::LinklessViews::new(model, &kinds, &from_std, &held_anywhere)))
+                }
+            });
+            let mut lanes = lanes.into_iter();
+            let (Some(Lane::Links((links, tables))), Some(Lane::Rest((owned, linkless)))) =
+                (lanes.next(), lanes.next())
+            else {
+                unreachable!("map_in_order returns one result per lane, in order")
+            };
+            (links, tables, owned, Some(linkless))
+        } else {
+            let (mut links, owned) = join(joins, || steps(links), owners);
+            finish(joins, &mut links);
+            // What only the walk and the steps above needed is freed before the next tables grow.
+            drop((carried, deliveries));
+            let found = tables(joins, &links);
+            (links, found, owned, None)
+        };
+        let (owner, owners_of_data, provider, zone_table) = owned;
         let Stated { system, .. } = stated;
-        drop((carried, deliveries));
-        let ((handled, at_rest), (deps, (outgoing, incoming))) = join(
-            threads,
-            || {
-                let handled = handled_data(n, &kept, &links);
-                let held = Ranges::from_pairs(n, held.iter().map(|&(at, d)| (at as usize, d))).into_sets();
-                let at_rest = at_rest_data(model, &handled, &held);
-                (handled, at_rest)
-            },
-            || {
-                let ends = links.iter().enumerate();
-                let outgoing = Ranges::from_pairs(n, ends.clone().map(|(i, l)| (l.from.0 as usize, i)));
-                let incoming = Ranges::from_pairs(n, ends.map(|(i, l)| (l.to.0 as usize, i)));
-                (Deps::new(&links), (outgoing, incoming))
-            },
-        );
         drop((kept, held));
         let facts = Facts {
             links,
@@ -1213,7 +1264,10 @@ impl Facts {
             mentioned_as_data,
             graphs: Default::default(),
         };
-        facts.build_views(model, threads, held_anywhere);
+        if let Some(linkless) = linkless {
+            facts.graphs.preset(linkless);
+        }
+        facts.build_views(model, joins, held_anywhere);
         facts
     }
 }
@@ -1236,6 +1290,8 @@ fn declared_links(model: &Model, id: ElementId, e: &Element, links: &mut Vec<Lin
                     None => matches!(target_kind, Some(DeclKind::Queue | DeclKind::Topic)),
                 };
                 let mut link = link_from_options(id, target, is_async, LinkOrigin::Uses, &a.block, a.span_in(e.file));
+                // A block is searched for holes only when the element's attributes hold one.
+                link.has_hole = e.attrs_have_holes() && has_hole(&a.block);
                 go_through_interface(model, &mut link, &a.block);
                 links.push(link);
             }
@@ -1245,6 +1301,7 @@ fn declared_links(model: &Model, id: ElementId, e: &Element, links: &mut Vec<Lin
                 let (Val::Ref(from), Val::Ref(to)) = (&s.from.val, &s.to.val) else { continue };
                 let mut link =
                     link_from_options(*from, *to, s.is_async, LinkOrigin::Step { flow: id, index }, &s.options, s.span);
+                link.has_hole = has_hole(&s.options);
                 if let Some(p) = s.protocol.as_deref().and_then(Protocol::parse) {
                     if p == Protocol::Mtls {
                         link.protocol = Some(Protocol::Https);
@@ -1298,11 +1355,47 @@ fn share_pair_marks(links: &mut [Link]) {
     }
 }
 
-/// Fills each link's [`Wire`] and [`Transit`]. A link that does not state its protocol takes
-/// the one of a declared link between the same two elements, else the one all declaring
-/// links to its store or broker agree on, else the default of the target's technology (or of
-/// the source's, when the source is a store).
-fn judge_transit(model: &Model, links: &mut [Link]) {
+/// The data of each link that carries more than it states itself, sorted and without repeats,
+/// by link index: what its own `carries` and the request and response models of the interface
+/// it goes through (of the called endpoints only, when `calls` names them) add up to. Read once
+/// every source of a link's data has added to it; the other links keep their list as it is.
+fn gathered_carries(model: &Model, links: &[Link]) -> Vec<(u32, ThinList<ElementId>)> {
+    let mut gathered = Vec::new();
+    for (at, l) in links.iter().enumerate() {
+        if l.via.is_none() && l.carries.len() <= 1 {
+            continue;
+        }
+        let mut carries = l.carries.to_vec();
+        if let Some(v) = l.via {
+            operations::add_exposed_data(model, v, &l.calls, &mut carries);
+        }
+        carries.sort_unstable();
+        carries.dedup();
+        gathered.push((at as u32, carries.into()));
+    }
+    gathered
+}
+
+/// Each link's [`Transit`], judged from `encrypted` and the wire [`judged_wires`] found.
+fn set_transit(links: &mut [Link], wires: Vec<Option<Wire>>) {
+    for (l, wire) in links.iter_mut().zip(wires) {
+        l.transit = match (l.encrypted, wire.as_ref().map(|w| w.protocol.transport())) {
+            (_, Some(Transport::Local)) => Transit::Local,
+            (Some(true), _) => Transit::Encrypted,
+            (Some(false), _) => Transit::Plaintext,
+            (None, None) => Transit::Unknown,
+            (None, Some(Transport::Plaintext)) => Transit::Plaintext,
+            (None, Some(Transport::Encrypted)) => Transit::Encrypted,
+        };
+        l.wire = wire;
+    }
+}
+
+/// Each link's [`Wire`], in link order. A link that does not state its protocol takes the one
+/// of a declared link between the same two elements, else the one all declaring links to its
+/// store or broker agree on, else the default of the target's technology (or of the source's,
+/// when the source is a store).
+fn judged_wires(model: &Model, links: &[Link]) -> Vec<Option<Wire>> {
     // Links are referred to by index, so that no protocol text is copied but the one chosen.
     // Indices are u32: at 100,000 components the pair map holds 200,000 declaring links.
     let mut pair: FxHashMap<(ElementId, ElementId), u32> = FxHashMap::default();
@@ -1328,7 +1421,7 @@ fn judge_transit(model: &Model, links: &mut [Link]) {
         let protocol = Protocol::parse(tech.word("protocol")?)?;
         Some(Wire { protocol, source: WireSource::Technology(t) })
     };
-    let wires: Vec<Option<Wire>> = links
+    links
         .iter()
         .map(|l| {
             if let Some(protocol) = l.protocol {
@@ -1349,18 +1442,7 @@ fn judge_transit(model: &Model, links: &mut [Link]) {
             let from_is_store = is_store_kind(model.get(l.from).map(|e| e.kind));
             tech_wire(l.to).or_else(|| if from_is_store { tech_wire(l.from) } else { None })
         })
-        .collect();
-    for (l, wire) in links.iter_mut().zip(wires) {
-        l.transit = match (l.encrypted, wire.as_ref().map(|w| w.protocol.transport())) {
-            (_, Some(Transport::Local)) => Transit::Local,
-            (Some(true), _) => Transit::Encrypted,
-            (Some(false), _) => Transit::Plaintext,
-            (None, None) => Transit::Unknown,
-            (None, Some(Transport::Plaintext)) => Transit::Plaintext,
-            (None, Some(Transport::Encrypted)) => Transit::Encrypted,
-        };
-        l.wire = wire;
-    }
+        .collect()
 }
 
 fn inherited_owner(
@@ -1944,14 +2026,21 @@ fn handled_data(n: usize, kept: &[(u32, ElementId)], links: &[Link]) -> Ranges<E
 
 /// Data kept at rest: a store's handled data, a component's `holds` (`held`, sorted); empty for
 /// other elements.
-fn at_rest_data(model: &Model, handled: &Ranges<ElementId>, held: &Ranges<ElementId>) -> Ranges<ElementId> {
+/// Read from the walk's kind and std tables, not from the elements: the model no longer fits
+/// the cache at 100,000 components.
+fn at_rest_data(
+    kinds: &[DeclKind],
+    from_std: &[bool],
+    handled: &Ranges<ElementId>,
+    held: &Ranges<ElementId>,
+) -> Ranges<ElementId> {
     let mut at_rest = Ranges::default();
-    for (i, e) in model.elements.iter().enumerate() {
-        if e.from_std {
+    for (i, (&kind, &std)) in kinds.iter().zip(from_std).enumerate() {
+        if std {
             at_rest.push_list([]);
-        } else if is_store_kind(Some(e.kind)) {
+        } else if is_store_kind(Some(kind)) {
             at_rest.push_list(handled.list(i).iter().copied());
-        } else if e.kind == DeclKind::Component {
+        } else if kind == DeclKind::Component {
             at_rest.push_list(held.list(i).iter().copied());
         } else {
             at_rest.push_list([]);
@@ -2023,6 +2112,45 @@ fn element_holes(element: ElementId, e: &Element, path: &mut Vec<&'static str>, 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One thread, two lanes and a join per step derive the same facts.
+    #[test]
+    fn every_thread_layout_derives_the_same_facts() {
+        let mut text = String::from("zone dmz {\n  trust low\n}\nzone core {\n  trust high\n}\n");
+        for i in 0..400 {
+            let zone = if i % 2 == 0 { "dmz" } else { "core" };
+            let next = (i + 1) % 400;
+            text.push_str(&format!(
+                "data D{i} {{\n  classification internal\n  field part: D{next}\n}}\ninterface I{i} {{\n  provider c{i}\n}}\n\
+                 component c{i} {{\n  zone {zone}\n  owns D{i}\n  holds D{next}\n  uses I{next} sync {{ protocol https timeout 1s carries D{i} }}\n}}\n"
+            ));
+        }
+        text.push_str("flow f {\n  c0 -> c1 \"ask\"\n  c1 -> c2 \"ask on\"\n}\n");
+        let (model, _) = crate::semantic::analyze(&crate::semantic::Workspace::of_texts([text]));
+        assert!(model.elements.len() > 1_000, "{} elements", model.elements.len());
+        let seen = |f: &Facts| {
+            let n = model.elements.len();
+            format!(
+                "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+                f.links,
+                f.owner,
+                f.zone,
+                (0..n).map(|i| f.handled.list(i).to_vec()).collect::<Vec<_>>(),
+                (0..n).map(|i| f.at_rest.list(i).to_vec()).collect::<Vec<_>>(),
+                (0..n).map(|i| (f.outgoing.list(i).to_vec(), f.incoming.list(i).to_vec())).collect::<Vec<_>>(),
+                f.components_by_name(&model),
+                (0..n).map(|i| f.containers_of(&model, ElementId(i as u32)).to_vec()).collect::<Vec<_>>(),
+                f.flow_steps(&model),
+                (0..f.component_graph(&model).comps.len())
+                    .map(|v| f.component_graph(&model).depends_on(v).collect::<Vec<_>>())
+                    .collect::<Vec<_>>(),
+            )
+        };
+        let one = seen(&Facts::build_with(&model, usize::MAX, usize::MAX));
+        assert!(one.contains("Step"), "the flow's steps are links");
+        assert_eq!(seen(&Facts::build_with(&model, 0, usize::MAX)), one, "two lanes");
+        assert_eq!(seen(&Facts::build_with(&model, 0, 0)), one, "a join per step");
+    }
 
     /// Each role and mark survives packing on its own and with the others.
     #[test]

@@ -22,6 +22,38 @@ pub(crate) struct Cache {
     pub(super) flows: OnceLock<super::flows::Flows>,
 }
 
+/// The views that read no link, built beside the links' steps on a model too small for a join
+/// per step (see [`Facts::build`]).
+pub(super) struct LinklessViews {
+    components: Vec<ElementId>,
+    nesting: Nesting,
+}
+
+impl LinklessViews {
+    /// `held_anywhere` is the data of every `holds`, gathered in the facts' walk.
+    pub(super) fn new(model: &Model, kinds: &[DeclKind], from_std: &[bool], held_anywhere: &[ElementId]) -> Self {
+        // The user's components, as [`Facts::of_kind`] lists them.
+        let mut components: Vec<ElementId> = kinds
+            .iter()
+            .zip(from_std)
+            .enumerate()
+            .filter(|(_, (&k, &std))| k == DeclKind::Component && !std)
+            .map(|(i, _)| ElementId(i as u32))
+            .collect();
+        sort_by_path(model, &mut components);
+        LinklessViews { components, nesting: Nesting::new(model, kinds, held_anywhere) }
+    }
+}
+
+impl Cache {
+    /// Keeps views built before the facts were put together.
+    pub(super) fn preset(&self, linkless: LinklessViews) {
+        let LinklessViews { components, nesting } = linkless;
+        let _ = self.components.set(components);
+        let _ = self.nesting.set(nesting);
+    }
+}
+
 /// Which data nests in which (`field address: Address`), both ways, and which data something
 /// `holds`; by element index. Flat lists, not a `Vec` per element: at 100,000 components the
 /// per-element headers alone took 13 MB.

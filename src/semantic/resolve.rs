@@ -102,10 +102,11 @@ fn run_parallel_from(
 }
 
 /// Resolving walks values already lowered (lowering itself runs while parsing), about a fifth of
-/// what lowering and resolving together cost. At 1,000 components (2,900 declarations, load 5.5)
-/// the resolve phase took a median 1.4 ms on one thread and 1.6 ms on two: a thread pays for
-/// itself only on larger workspaces, and a one-file workspace keeps its start-up time.
-const PARALLEL_FROM_DECLARATIONS: usize = 10_000;
+/// what lowering and resolving together cost. At 1,000 components (2,900 declarations) a second
+/// thread took the phase from 0.5 to 0.4 ms at load 1.9 (median of 41, alternating), but from
+/// 1.4 to 1.6 ms at load 5.5, when the thread waits for a core. The examples and a one-file
+/// workspace stay on one thread and keep their start-up time.
+const PARALLEL_FROM_DECLARATIONS: usize = 2_000;
 
 /// Who provides which interface, as one file's resolved attributes say, in element order; read
 /// on the resolving threads so that checking "one provider per interface" does not walk every

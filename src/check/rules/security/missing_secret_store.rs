@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::{
-    code, data_list, handled, is_component, is_identity_provider, is_ours, is_store_kind, is_vault, q, tech_of,
+    code, data_list, handled, is_component, is_identity_provider, is_ours, is_store_kind, is_vault, q, tech_of, Memo,
 };
 use crate::analysis::facts;
 use crate::check::{Category, Ctx, Link, Rule};
@@ -33,12 +33,15 @@ pub static MISSING_SECRET_STORE: Rule = Rule {
 fn missing_secret_store(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let have_vault = cx.facts.user_elements_where(|k| k != DeclKind::Technology).any(|id| is_vault(cx, id));
     let h = &cx.facts.handled;
+    // The same data is handled by many elements: each data item's fields are read once.
+    let mut secret = Memo::new(cx);
+    let mut is_secret = |d: ElementId| secret.get(d, || facts::is_system_secret(cx.model, d));
     if !have_vault {
         // Credentials used by a component, each reported once at its declaration.
         let mut user_of: BTreeMap<ElementId, ElementId> = BTreeMap::new();
         for (id, _) in cx.of_kind(DeclKind::Component) {
             for d in handled(h, id) {
-                if facts::is_system_secret(cx.model, *d) {
+                if is_secret(*d) {
                     user_of.entry(*d).or_insert(id);
                 }
             }
@@ -103,8 +106,7 @@ fn missing_secret_store(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         if is_vault(cx, id) || tech_kind(cx, id) == Some("identity") {
             continue;
         }
-        let creds: Vec<ElementId> =
-            handled(h, id).iter().copied().filter(|d| facts::is_system_secret(cx.model, *d)).collect();
+        let creds: Vec<ElementId> = handled(h, id).iter().copied().filter(|d| is_secret(*d)).collect();
         if creds.is_empty() {
             continue;
         }
