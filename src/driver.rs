@@ -235,8 +235,9 @@ fn analyze_reading(
                     // A file that could be listed could not be read: read them all first, which
                     // reports the problem where and as it always is.
                     cache.forget();
+                    let wasted = started.elapsed();
                     let (mut analysis, paths) = analyze_reading(host, root, inputs, opts, cache, ReadWhen::First);
-                    analysis.timings.load_and_parse += started.elapsed();
+                    analysis.timings.load_and_parse += wasted;
                     return (analysis, paths);
                 }
             },
