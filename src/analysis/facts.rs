@@ -7,7 +7,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, PoisonError};
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -1200,37 +1199,20 @@ impl Facts {
         };
         let joins = crate::parallel::threads_for(n, joins_from);
         let (links, ((handled, at_rest), (deps, (outgoing, incoming))), owned, linkless) = if joins < threads {
-            // Too small for a join per step: two lanes, every step of the links on one thread, the
-            // owners and the views that read no link on the other. Taken as the two items of
-            // `map_in_order` rather than through `join`, so that this thread runs the second lane
-            // too when the other thread has not started it (it waits for a core when other work
-            // keeps one busy).
-            enum Lane<A, B> {
-                Links(A),
-                Rest(B),
-            }
-            let unstepped = Mutex::new(Some(links));
-            let lanes = crate::parallel::map_in_order(&[Lane::Links(()), Lane::Rest(())], threads, |lane| match lane {
-                Lane::Links(()) => {
-                    let Some(links) = unstepped.lock().unwrap_or_else(PoisonError::into_inner).take() else {
-                        unreachable!("the links' lane runs once")
-                    };
+            // Too small for a join per step: two lanes, every step of the links on this thread,
+            // the owners and the views that read no link on the other (or here too, when that
+            // thread has not started by then: see `join`).
+            let ((links, found), (owned, linkless)) = join(
+                threads,
+                || {
                     let mut links = steps(links);
                     finish(1, &mut links);
                     let found = tables(1, &links);
-                    Lane::Links((links, found))
-                }
-                Lane::Rest(()) => {
-                    Lane::Rest((owners(), super::graphs::LinklessViews::new(model, &kinds, &from_std, &held_anywhere)))
-                }
-            });
-            let mut lanes = lanes.into_iter();
-            let (Some(Lane::Links((links, tables))), Some(Lane::Rest((owned, linkless)))) =
-                (lanes.next(), lanes.next())
-            else {
-                unreachable!("map_in_order returns one result per lane, in order")
-            };
-            (links, tables, owned, Some(linkless))
+                    (links, found)
+                },
+                || (owners(), super::graphs::LinklessViews::new(model, &kinds, &from_std, &held_anywhere)),
+            );
+            (links, found, owned, Some(linkless))
         } else {
             let (mut links, owned) = join(joins, || steps(links), owners);
             finish(joins, &mut links);
@@ -1500,12 +1482,7 @@ impl Facts {
         &'f self,
         wanted: impl Fn(DeclKind) -> bool + 'f,
     ) -> impl Iterator<Item = ElementId> + 'f {
-        self.kinds
-            .iter()
-            .zip(&self.from_std)
-            .enumerate()
-            .filter(move |(_, (k, from_std))| !**from_std && wanted(**k))
-            .map(|(i, _)| ElementId(i as u32))
+        user_elements_where(&self.kinds, &self.from_std, wanted)
     }
 
     /// The `kind` word of an element (as [`Element::word`] gives it), from the walk's table:
@@ -2109,6 +2086,20 @@ fn element_holes(element: ElementId, e: &Element, path: &mut Vec<&'static str>, 
     }
 }
 
+/// [`Facts::user_elements_where`] over the walk's kind and standard-library tables, for views
+/// built before the facts are put together.
+pub(super) fn user_elements_where<'t>(
+    kinds: &'t [DeclKind],
+    from_std: &'t [bool],
+    wanted: impl Fn(DeclKind) -> bool + 't,
+) -> impl Iterator<Item = ElementId> + 't {
+    kinds
+        .iter()
+        .zip(from_std)
+        .enumerate()
+        .filter(move |(_, (k, from_std))| !**from_std && wanted(**k))
+        .map(|(i, _)| ElementId(i as u32))
+}
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -33,13 +33,8 @@ impl LinklessViews {
     /// `held_anywhere` is the data of every `holds`, gathered in the facts' walk.
     pub(super) fn new(model: &Model, kinds: &[DeclKind], from_std: &[bool], held_anywhere: &[ElementId]) -> Self {
         // The user's components, as [`Facts::of_kind`] lists them.
-        let mut components: Vec<ElementId> = kinds
-            .iter()
-            .zip(from_std)
-            .enumerate()
-            .filter(|(_, (&k, &std))| k == DeclKind::Component && !std)
-            .map(|(i, _)| ElementId(i as u32))
-            .collect();
+        let mut components: Vec<ElementId> =
+            super::facts::user_elements_where(kinds, from_std, |k| k == DeclKind::Component).collect();
         sort_by_path(model, &mut components);
         LinklessViews { components, nesting: Nesting::new(model, kinds, held_anywhere) }
     }
