@@ -5,7 +5,8 @@
 //! `analysis` (facts derived once: links, transit, zones, owners, data handled, holes) -> `check` ->
 //! `fmt` (canonical layout from the syntax tree). `diagnostics` is the one diagnostic type with its
 //! renderers; `pipeline` is the pure analysis of sources in memory (parse cache, imports, resolve,
-//! facts, rules); `driver` and `host` hold all IO and hand the texts to it; `cli` is the command line; `lsp` is the language
+//! facts, rules); `driver` and `host` hold all IO and hand the texts to it (or, for `archc check`, a
+//! reader the parsing threads call); `cli` is the command line; `lsp` is the language
 //! server, over the editor features of `ide`. `import` turns other tools' models into `.arch` text,
 //! purely, at the edge.
 

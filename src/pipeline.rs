@@ -1,7 +1,8 @@
 //! The pure analysis of one workspace whose sources are already in memory: parse (through a
-//! [`ParseCache`]), follow imports, resolve, derive facts and run the rules. No IO: the driver
-//! finds and reads the files and hands them over as [`Sources`]; an editor or `archc fill` may
-//! build [`Sources`] itself. Files that imports name but [`Sources`] lacks are listed by
+//! [`ParseCache`]), follow imports, resolve, derive facts and run the rules. No IO of its own: the
+//! driver finds and reads the files and hands them over as [`Sources`] (for `archc check`, with a
+//! reader over its host that the parsing threads call); an editor or `archc fill` may build
+//! [`Sources`] itself. Files that imports name but [`Sources`] lacks are listed by
 //! [`imports_wanted`], so the caller can read them and call again without parsing anything twice.
 
 use std::borrow::Cow;
@@ -49,12 +50,12 @@ pub struct SourceText {
     /// Set when the text is not read yet (`text` is empty): the thread that parses the file reads
     /// it through the reader given to [`imports_wanted_reading`]. Only a cache that drops each text
     /// once parsed ([`ParseCache::batch_for_findings`]) takes such files.
-    pub unread: Option<Unread>,
+    pub(crate) unread: Option<Unread>,
 }
 
 /// Where to read a file that is read by the thread that parses it, and its size when listed.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Unread {
+pub(crate) struct Unread {
     pub path: PathBuf,
     /// The size when the file was listed: parsing takes the largest files first.
     pub size: u64,
@@ -62,7 +63,7 @@ pub struct Unread {
 
 /// Reads a file's bytes into a buffer (emptied first): the driver's door to its host, handed to the
 /// pure pipeline so that each file is read on the thread that parses it.
-pub type ReadFile<'r> = dyn Fn(&Path, &mut Vec<u8>) -> std::io::Result<()> + Sync + 'r;
+pub(crate) type ReadFile<'r> = dyn Fn(&Path, &mut Vec<u8>) -> std::io::Result<()> + Sync + 'r;
 
 impl SourceText {
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> SourceText {
@@ -70,7 +71,7 @@ impl SourceText {
     }
 
     /// A file to be read by the thread that parses it.
-    pub fn unread(name: String, unread: Unread) -> SourceText {
+    pub(crate) fn unread(name: String, unread: Unread) -> SourceText {
         SourceText { name, text: String::new(), invalid_utf8_at: None, unread: Some(unread) }
     }
 
@@ -79,12 +80,17 @@ impl SourceText {
         match String::from_utf8(bytes) {
             Ok(text) => SourceText { name, text, invalid_utf8_at: None, unread: None },
             Err(e) => {
-                let at = e.utf8_error().valid_up_to();
-                let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                let (text, at) = lossy(e.as_bytes(), e.utf8_error());
                 SourceText { name, text, invalid_utf8_at: Some(at), unread: None }
             }
         }
     }
+}
+
+/// Bytes that are not valid UTF-8, as archc reads them: from the first bad byte on, each bad
+/// sequence is U+FFFD; also gives where that first bad byte is.
+fn lossy(bytes: &[u8], error: std::str::Utf8Error) -> (String, usize) {
+    (String::from_utf8_lossy(bytes).into_owned(), error.valid_up_to())
 }
 
 /// What reading a file named by an import gave.
@@ -203,7 +209,7 @@ impl Default for ParseCache {
 impl ParseCache {
     /// Forgets every file parsed, keeping how the cache keeps them: for a caller that reads the
     /// sources again from scratch.
-    pub fn forget(&mut self) {
+    pub(crate) fn forget(&mut self) {
         self.files.clear();
         self.running = (0, 0);
     }
@@ -257,7 +263,7 @@ pub fn imports_wanted(sources: &mut Sources, cache: &mut ParseCache) -> Vec<Stri
 /// [`imports_wanted`] for sources that hold [`SourceText::unread`] files: each is read with `read`
 /// on the thread that parses it, so that reading overlaps parsing. `None` when such a file could
 /// not be read after all: the caller reads the sources again itself, which reports why in place.
-pub fn imports_wanted_reading(
+pub(crate) fn imports_wanted_reading(
     sources: &mut Sources,
     cache: &mut ParseCache,
     read: &ReadFile<'_>,
@@ -914,15 +920,15 @@ fn parse_on_threads(jobs: Vec<ParseJob>, parallel_from_bytes: usize, read: Optio
                 }
             }
         }
-        let lossy: String;
+        let decoded: String;
         let text: &str = match &bytes {
             Some(bytes) => match std::str::from_utf8(bytes) {
                 Ok(text) => text,
                 Err(e) => {
-                    // As `SourceText::from_bytes` decodes it.
-                    invalid_utf8_at = Some(e.valid_up_to());
-                    lossy = String::from_utf8_lossy(bytes).into_owned();
-                    &lossy
+                    let at;
+                    (decoded, at) = lossy(bytes, e);
+                    invalid_utf8_at = Some(at);
+                    &decoded
                 }
             },
             None => &job.text,
@@ -953,7 +959,10 @@ fn parse_on_threads(jobs: Vec<ParseJob>, parallel_from_bytes: usize, read: Optio
     let bytes: usize = jobs.iter().map(ParseJob::size).sum();
     let threads = crate::parallel::threads_for(bytes, parallel_from_bytes);
     if threads <= 1 {
-        return jobs.into_iter().map(parse).collect();
+        let parsed = jobs.into_iter().map(parse).collect();
+        // This thread lives on to build the model: its last file's bytes go now.
+        drop(READ_BUFFER.take());
+        return parsed;
     }
     // A file lowered on another thread moves its per-file lists, which resolving frees, to
     // this thread before that thread exits.
@@ -968,6 +977,7 @@ fn parse_on_threads(jobs: Vec<ParseJob>, parallel_from_bytes: usize, read: Optio
     let mut ordered: Vec<(usize, ParseJob)> = jobs.into_iter().enumerate().collect();
     ordered.sort_by_key(|(i, job)| (std::cmp::Reverse(job.size()), *i));
     let parsed = crate::parallel::map_owned_in_order_settled(ordered, threads, |(i, job)| (i, parse(job)), settle);
+    drop(READ_BUFFER.take());
     // Back in file order, so that ids, diagnostics and the cache do not depend on sizes.
     let mut slots: Vec<Option<ParsedText>> = std::iter::repeat_with(|| None).take(count).collect();
     for (i, p) in parsed {

@@ -22,7 +22,8 @@ pub fn shape(file: FileId, nodes: &[Node<'_>]) -> (SourceAst, Vec<Diagnostic>) {
 }
 
 /// What a line of a declaration's block is, decided by its first words and the declaration's
-/// spec. [`reserve_members`] and [`Shaper::member`] both ask, so they always agree.
+/// spec. [`reserve_members`] classifies each line once and hands its kind to [`Shaper::member`],
+/// so the two always agree.
 #[derive(Clone, Copy)]
 enum Line {
     Step,
