@@ -589,17 +589,16 @@ mod tests {
         assert_eq!(file(lean, "c.arch").text, file(full, "c.arch").text, "read back, as decoded the first time");
     }
 
-    /// Lists every file but cannot read `b.arch`, as with a file its owner alone may read.
-    struct Unreadable {
+    /// The test workspace, with `read` asking `intercept` first: what it answers for a path is
+    /// what reading that path gives, and the other paths read as [`MemHost`] has them.
+    struct Intercepting<F> {
         inner: MemHost,
+        intercept: F,
     }
 
-    impl Host for Unreadable {
+    impl<F: Fn(&Path) -> Option<std::io::Result<Vec<u8>>> + Sync> Host for Intercepting<F> {
         fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
-            if path.ends_with("b.arch") {
-                return Err(std::io::Error::new(std::io::ErrorKind::PermissionDenied, "permission denied"));
-            }
-            self.inner.read(path)
+            (self.intercept)(path).unwrap_or_else(|| self.inner.read(path))
         }
         fn size(&self, path: &Path) -> std::io::Result<u64> {
             self.inner.size(path)
@@ -620,7 +619,14 @@ mod tests {
 
     #[test]
     fn a_file_that_cannot_be_read_while_parsing_is_reported_as_when_read_first() {
-        let host = Unreadable { inner: host() };
+        // Lists every file but cannot read `b.arch`, as with a file its owner alone may read.
+        let host = Intercepting {
+            inner: host(),
+            intercept: |path: &Path| {
+                path.ends_with("b.arch")
+                    .then(|| Err(std::io::Error::new(std::io::ErrorKind::PermissionDenied, "permission denied")))
+            },
+        };
         let paths = [PathBuf::from("/ws")];
         let full = analyze_paths_with(&host, &paths, &RunOptions::default());
         let lean = analyze_paths_for_findings(&host, &paths, &RunOptions::default());
@@ -636,42 +642,20 @@ mod tests {
         assert_eq!(lean.workspace.files.len(), full.workspace.files.len(), "b.arch is left out of both");
     }
 
-    /// Gives other bytes for `a.arch` from its second reading on, as if it were saved meanwhile.
-    struct EditedMeanwhile {
-        inner: MemHost,
-        reads: AtomicUsize,
-    }
-
-    impl Host for EditedMeanwhile {
-        fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
-            if path.ends_with("a.arch") && self.reads.fetch_add(1, Ordering::Relaxed) > 0 {
-                return Ok(b"component a \"A\"\n".to_vec());
-            }
-            self.inner.read(path)
-        }
-        fn size(&self, path: &Path) -> std::io::Result<u64> {
-            self.inner.size(path)
-        }
-        fn is_dir(&self, path: &Path) -> bool {
-            self.inner.is_dir(path)
-        }
-        fn is_file(&self, path: &Path) -> bool {
-            self.inner.is_file(path)
-        }
-        fn canonicalize(&self, path: &Path) -> std::io::Result<PathBuf> {
-            self.inner.canonicalize(path)
-        }
-        fn walk_workspace_files(&self, dir: &Path) -> Vec<Result<PathBuf, String>> {
-            self.inner.walk_workspace_files(dir)
-        }
-    }
-
     #[test]
     fn a_file_changed_before_it_is_read_back_is_reported_not_shown_wrongly() {
-        let host = EditedMeanwhile { inner: host(), reads: AtomicUsize::new(0) };
+        // Gives other bytes for `a.arch` from its second reading on, as if it were saved meanwhile.
+        let reads = AtomicUsize::new(0);
+        let host = Intercepting {
+            inner: host(),
+            intercept: |path: &Path| {
+                (path.ends_with("a.arch") && reads.fetch_add(1, Ordering::Relaxed) > 0)
+                    .then(|| Ok(b"component a \"A\"\n".to_vec()))
+            },
+        };
         let outcome = analyze_paths_for_findings(&host, &[PathBuf::from("/ws")], &RunOptions::default());
         let a = &outcome.analyses[0];
-        assert_eq!(host.reads.load(Ordering::Relaxed), 2, "read once to check, once to show the finding");
+        assert_eq!(reads.load(Ordering::Relaxed), 2, "read once to check, once to show the finding");
         assert_eq!(file(a, "a.arch").text, "", "the new text is not the one the spans point into");
         let changed: Vec<&str> =
             a.diagnostics.iter().filter(|d| d.code.id == codes::UNREADABLE_PATH.id).map(|d| d.message.as_str()).collect();
