@@ -2100,6 +2100,7 @@ pub(super) fn user_elements_where<'t>(
         .filter(move |(_, (k, from_std))| !**from_std && wanted(**k))
         .map(|(i, _)| ElementId(i as u32))
 }
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,6 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{code, is_component};
+use crate::check::shared::Memo;
 use crate::check::{Category, Ctx, LinkOrigin, Rule, RuleOption};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::semantic::model::ElementId;
@@ -66,17 +67,8 @@ fn layer_violation(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
     let matrix = Matrix { custom: crate::check::custom::layer_matrix(cx.model) };
     // Each component's layer is read from the model once, not at every link it takes part in:
     // at 100,000 components the elements no longer fit the cache.
-    const NOT_READ: u32 = u32::MAX;
-    let mut slot: Vec<u32> = vec![NOT_READ; cx.model.elements.len()];
-    let mut read: Vec<Option<&str>> = Vec::new();
-    let mut layer = |c: ElementId| {
-        let at = slot.get_mut(c.0 as usize)?;
-        if *at == NOT_READ {
-            *at = read.len() as u32;
-            read.push(cx.model.get(c).and_then(|e| e.word("layer")));
-        }
-        read[*at as usize]
-    };
+    let mut layers = Memo::new(cx);
+    let mut layer = |c: ElementId| layers.get(c, || cx.model.get(c).and_then(|e| e.word("layer")));
     let mut seen: BTreeSet<(ElementId, ElementId)> = BTreeSet::new();
     let mut unlayered: BTreeMap<ElementId, ElementId> = BTreeMap::new();
     for (_, l) in deps.links(cx.facts) {

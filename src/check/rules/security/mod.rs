@@ -81,6 +81,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::analysis::facts;
 use crate::analysis::ranges::Ranges;
+use crate::check::shared::Memo;
 use crate::check::{Ctx, Link, LinkOrigin, Rule, Transit, WireSource};
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::lang::{AuthScheme, Classification, Criticality, Protocol, Trust};
@@ -296,34 +297,6 @@ fn high_value(cx: &Ctx<'_>, h: &Ranges<ElementId>, id: ElementId, min_class: usi
         .filter_map(|d| integrity(cx, d).filter(|i| *i >= min_crit).map(|i| (i, d)))
         .max_by_key(|(i, d)| (*i, std::cmp::Reverse(*d)))
         .map(|(i, d)| format!("handles {} (integrity {})", q(cx, d), crit_word(i)))
-}
-
-/// A per-element fact computed at most once. Each element has a four-byte slot number and only
-/// the elements asked about keep a value: rules ask about a part of the model, and at 100,000
-/// components a value slot for each of the 285,000 elements took up to 9 MB per memo.
-struct Memo<T> {
-    /// By element index: where its value is in `values`, `NOT_ASKED` before it is asked.
-    slot: Vec<u32>,
-    values: Vec<T>,
-}
-
-const NOT_ASKED: u32 = u32::MAX;
-
-impl<T: Clone> Memo<T> {
-    fn new(cx: &Ctx<'_>) -> Self {
-        Memo { slot: vec![NOT_ASKED; cx.model.elements.len()], values: Vec::new() }
-    }
-
-    fn get(&mut self, id: ElementId, f: impl FnOnce() -> T) -> T {
-        let Some(&at) = self.slot.get(id.0 as usize) else { return f() };
-        if let Some(known) = self.values.get(at as usize) {
-            return known.clone();
-        }
-        let value = f();
-        self.slot[id.0 as usize] = self.values.len() as u32;
-        self.values.push(value.clone());
-        value
-    }
 }
 
 /// Why an unencrypted link is unencrypted (`plaintext `http``, `encrypted no`) and its protocol;
