@@ -525,7 +525,7 @@ impl<'h> Reader<'h> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::host::MemHost;
+    use crate::host::{Intercepting, MemHost};
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     const WITH_FINDING: &str = "component a \"A\" {\n  uses nowhere sync\n}\n";
@@ -589,44 +589,13 @@ mod tests {
         assert_eq!(file(lean, "c.arch").text, file(full, "c.arch").text, "read back, as decoded the first time");
     }
 
-    /// The test workspace, with `read` asking `intercept` first: what it answers for a path is
-    /// what reading that path gives, and the other paths read as [`MemHost`] has them.
-    struct Intercepting<F> {
-        inner: MemHost,
-        intercept: F,
-    }
-
-    impl<F: Fn(&Path) -> Option<std::io::Result<Vec<u8>>> + Sync> Host for Intercepting<F> {
-        fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
-            (self.intercept)(path).unwrap_or_else(|| self.inner.read(path))
-        }
-        fn size(&self, path: &Path) -> std::io::Result<u64> {
-            self.inner.size(path)
-        }
-        fn is_dir(&self, path: &Path) -> bool {
-            self.inner.is_dir(path)
-        }
-        fn is_file(&self, path: &Path) -> bool {
-            self.inner.is_file(path)
-        }
-        fn canonicalize(&self, path: &Path) -> std::io::Result<PathBuf> {
-            self.inner.canonicalize(path)
-        }
-        fn walk_workspace_files(&self, dir: &Path) -> Vec<Result<PathBuf, String>> {
-            self.inner.walk_workspace_files(dir)
-        }
-    }
-
     #[test]
     fn a_file_that_cannot_be_read_while_parsing_is_reported_as_when_read_first() {
         // Lists every file but cannot read `b.arch`, as with a file its owner alone may read.
-        let host = Intercepting {
-            inner: host(),
-            intercept: |path: &Path| {
-                path.ends_with("b.arch")
-                    .then(|| Err(std::io::Error::new(std::io::ErrorKind::PermissionDenied, "permission denied")))
-            },
-        };
+        let host = Intercepting::reads(host(), |path: &Path| {
+            path.ends_with("b.arch")
+                .then(|| Err(std::io::Error::new(std::io::ErrorKind::PermissionDenied, "permission denied")))
+        });
         let paths = [PathBuf::from("/ws")];
         let full = analyze_paths_with(&host, &paths, &RunOptions::default());
         let lean = analyze_paths_for_findings(&host, &paths, &RunOptions::default());
@@ -646,13 +615,10 @@ mod tests {
     fn a_file_changed_before_it_is_read_back_is_reported_not_shown_wrongly() {
         // Gives other bytes for `a.arch` from its second reading on, as if it were saved meanwhile.
         let reads = AtomicUsize::new(0);
-        let host = Intercepting {
-            inner: host(),
-            intercept: |path: &Path| {
-                (path.ends_with("a.arch") && reads.fetch_add(1, Ordering::Relaxed) > 0)
-                    .then(|| Ok(b"component a \"A\"\n".to_vec()))
-            },
-        };
+        let host = Intercepting::reads(host(), |path: &Path| {
+            (path.ends_with("a.arch") && reads.fetch_add(1, Ordering::Relaxed) > 0)
+                .then(|| Ok(b"component a \"A\"\n".to_vec()))
+        });
         let outcome = analyze_paths_for_findings(&host, &[PathBuf::from("/ws")], &RunOptions::default());
         let a = &outcome.analyses[0];
         assert_eq!(reads.load(Ordering::Relaxed), 2, "read once to check, once to show the finding");

@@ -237,51 +237,82 @@ impl Host for MemHost {
     }
 }
 
+/// A test host: the files of a [`MemHost`], with each read asking `read` first (what it answers
+/// for a path is what reading that path gives; `None` reads the file as it is) and each walk
+/// shown to `walked`.
+#[cfg(test)]
+pub(crate) struct Intercepting<R, W> {
+    inner: MemHost,
+    read: R,
+    walked: W,
+}
+
+#[cfg(test)]
+type ReadAsIs = fn(&Path) -> Option<io::Result<Vec<u8>>>;
+
+#[cfg(test)]
+impl<R> Intercepting<R, fn(&Path)> {
+    /// Intercepts reads only.
+    pub(crate) fn reads(inner: MemHost, read: R) -> Self {
+        Intercepting { inner, read, walked: |_| {} }
+    }
+}
+
+#[cfg(test)]
+impl<W> Intercepting<ReadAsIs, W> {
+    /// Watches walks only.
+    pub(crate) fn walks(inner: MemHost, walked: W) -> Self {
+        Intercepting { inner, read: |_| None, walked }
+    }
+}
+
+#[cfg(test)]
+impl<R, W> Host for Intercepting<R, W>
+where
+    R: Fn(&Path) -> Option<io::Result<Vec<u8>>> + Sync,
+    W: Fn(&Path) + Sync,
+{
+    fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
+        (self.read)(path).unwrap_or_else(|| self.inner.read(path))
+    }
+    fn size(&self, path: &Path) -> io::Result<u64> {
+        self.inner.size(path)
+    }
+    fn is_dir(&self, path: &Path) -> bool {
+        self.inner.is_dir(path)
+    }
+    fn is_file(&self, path: &Path) -> bool {
+        self.inner.is_file(path)
+    }
+    fn canonicalize(&self, path: &Path) -> io::Result<PathBuf> {
+        self.inner.canonicalize(path)
+    }
+    fn walk_workspace_files(&self, dir: &Path) -> Vec<Result<PathBuf, String>> {
+        (self.walked)(dir);
+        self.inner.walk_workspace_files(dir)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
-    /// A memory host that counts its walks.
-    struct Counting {
-        inner: MemHost,
-        walks: AtomicUsize,
-    }
-
-    impl Host for Counting {
-        fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
-            self.inner.read(path)
-        }
-        fn size(&self, path: &Path) -> io::Result<u64> {
-            self.inner.size(path)
-        }
-        fn is_dir(&self, path: &Path) -> bool {
-            self.inner.is_dir(path)
-        }
-        fn is_file(&self, path: &Path) -> bool {
-            self.inner.is_file(path)
-        }
-        fn canonicalize(&self, path: &Path) -> io::Result<PathBuf> {
-            self.inner.canonicalize(path)
-        }
-        fn walk_workspace_files(&self, dir: &Path) -> Vec<Result<PathBuf, String>> {
-            self.walks.fetch_add(1, Ordering::Relaxed);
-            self.inner.walk_workspace_files(dir)
-        }
-    }
-
     #[test]
     fn each_folder_is_walked_once_and_gives_what_the_host_gives() {
         let inner = MemHost::new([("/ws/arch.toml", ""), ("/ws/a.arch", "component a"), ("/ws/sub/b.arch", "")]);
-        let counting = Counting { inner: inner.clone(), walks: AtomicUsize::new(0) };
+        let walks = AtomicUsize::new(0);
+        let counting = Intercepting::walks(inner.clone(), |_: &Path| {
+            walks.fetch_add(1, Ordering::Relaxed);
+        });
         let host = WalkOnce::new(&counting);
         let whole = host.walk_workspace_files(Path::new("/ws"));
         assert_eq!(whole, inner.walk_workspace_files(Path::new("/ws")));
         assert_eq!(whole.len(), 3);
         assert_eq!(host.walk_workspace_files(Path::new("/ws")), whole, "the second walk gives the first's answer");
-        assert_eq!(counting.walks.load(Ordering::Relaxed), 1);
+        assert_eq!(walks.load(Ordering::Relaxed), 1);
         assert_eq!(host.walk_workspace_files(Path::new("/ws/sub")).len(), 1, "another folder is walked for itself");
-        assert_eq!(counting.walks.load(Ordering::Relaxed), 2);
+        assert_eq!(walks.load(Ordering::Relaxed), 2);
         assert_eq!(host.read(Path::new("/ws/a.arch")).ok(), Some(b"component a".to_vec()));
     }
 }
