@@ -19,8 +19,8 @@ use std::sync::Mutex;
 
 use archc::check::{CheckOptions, RuleConfig};
 use archc::driver::{self, Analysis, RunOptions};
-use archc::pipeline::{self, ParseCache};
 use archc::host::MemHost;
+use archc::pipeline::{self, ParseCache};
 use archc::semantic::Workspace;
 use archc::source::FileId;
 use divan::Bencher;

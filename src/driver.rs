@@ -395,10 +395,10 @@ impl<'h> Reader<'h> {
                     seen.push(rel);
                 }
                 Ok(_) => {}
-                Err(msg) if msg.starts_with(crate::host::SKIPPED_LINK) => steps.push(Err(
-                    Diagnostic::without_span(codes::LINK_LEAVES_WORKSPACE, msg)
-                        .with_help("copy the files into the workspace, or remove the link"),
-                )),
+                Err(msg) if msg.starts_with(crate::host::SKIPPED_LINK) => {
+                    steps.push(Err(Diagnostic::without_span(codes::LINK_LEAVES_WORKSPACE, msg)
+                        .with_help("copy the files into the workspace, or remove the link")))
+                }
                 Err(msg) => steps.push(Err(Diagnostic::without_span(codes::UNREADABLE_PATH, msg)
                     .with_help("remove the loop or exclude it in arch.toml"))),
             }
@@ -521,7 +521,6 @@ impl<'h> Reader<'h> {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -557,10 +556,12 @@ mod tests {
     #[test]
     fn files_read_at_once_come_in_walk_order_with_their_problems_in_place() {
         let names: Vec<String> = (0..40).map(|i| format!("/ws/f{i:02}.arch")).collect();
-        let texts: Vec<String> = (0..40).map(|i| format!("component c{i}\n{}", "// padding\n".repeat(i % 4 * 3))).collect();
+        let texts: Vec<String> =
+            (0..40).map(|i| format!("component c{i}\n{}", "// padding\n".repeat(i % 4 * 3))).collect();
         let config = "[workspace]\nmax-file-size = 30\n";
         let host = MemHost::new(
-            std::iter::once(("/ws/arch.toml", config)).chain(names.iter().map(String::as_str).zip(texts.iter().map(String::as_str))),
+            std::iter::once(("/ws/arch.toml", config))
+                .chain(names.iter().map(String::as_str).zip(texts.iter().map(String::as_str))),
         );
         assert!(READ_ON_THREADS_FROM_FILES <= names.len(), "the files are read on threads");
         let sources = read_sources(&host, Path::new("/ws"), &[PathBuf::from("/ws")]);
@@ -623,8 +624,12 @@ mod tests {
         let a = &outcome.analyses[0];
         assert_eq!(reads.load(Ordering::Relaxed), 2, "read once to check, once to show the finding");
         assert_eq!(file(a, "a.arch").text, "", "the new text is not the one the spans point into");
-        let changed: Vec<&str> =
-            a.diagnostics.iter().filter(|d| d.code.id == codes::UNREADABLE_PATH.id).map(|d| d.message.as_str()).collect();
+        let changed: Vec<&str> = a
+            .diagnostics
+            .iter()
+            .filter(|d| d.code.id == codes::UNREADABLE_PATH.id)
+            .map(|d| d.message.as_str())
+            .collect();
         assert_eq!(changed, ["`a.arch` changed or went away while it was checked; its findings show no source"]);
     }
 }

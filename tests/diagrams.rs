@@ -295,8 +295,9 @@ fn highlighting_follows_severity_and_the_legend_says_so() {
         f.severity = sev;
         f
     };
-    let containers =
-        |f: &[Diagnostic]| diagrams(&a.model, &a.facts, f, &opts(true)).into_iter().find(|d| d.name == "containers").unwrap().dot;
+    let containers = |f: &[Diagnostic]| {
+        diagrams(&a.model, &a.facts, f, &opts(true)).into_iter().find(|d| d.name == "containers").unwrap().dot
+    };
     let node_line = |dot: &str| dot.lines().find(|l| l.trim_start().starts_with("\"svc_0_1\"[")).unwrap().to_string();
     // A note marks nothing: a noisy model does not turn red.
     let noted = containers(&[with(Severity::Note, &["svc_0_1"])]);

@@ -182,7 +182,8 @@ fn json_is_the_resolved_model_with_a_version() {
         assert!(text.contains("\"elements\": [\n    {\n      \"kind\": ") || user == 0);
     }
     let a = analyze(&tricky_workspace());
-    let v: serde_json::Value = serde_json::from_str(&export(&a.model, &a.facts, &a.workspace.sources, Format::Json)).unwrap();
+    let v: serde_json::Value =
+        serde_json::from_str(&export(&a.model, &a.facts, &a.workspace.sources, Format::Json)).unwrap();
     let els = v["elements"].as_array().unwrap();
     let ep = els.iter().find(|e| e["name"] == "end-point").unwrap();
     assert_eq!(ep["kind"], "component");

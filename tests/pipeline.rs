@@ -20,7 +20,8 @@ fn example(name: &str) -> PathBuf {
 /// Every `.arch` file below `dir`, walked the way a workspace is (entries by name, folders where
 /// they sort), as names relative to `root`.
 fn arch_files(root: &Path, dir: &Path, out: &mut Vec<SourceText>) {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir).expect("readable").map(|e| e.expect("entry").path()).collect();
+    let mut entries: Vec<PathBuf> =
+        std::fs::read_dir(dir).expect("readable").map(|e| e.expect("entry").path()).collect();
     entries.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
     for path in entries {
         if path.is_dir() {

@@ -30,8 +30,12 @@ pub(super) fn union(boxes: impl Iterator<Item = Rect>) -> Option<Rect> {
 
 /// The box of a line's points.
 pub(super) fn line_box(line: &[Pt]) -> Rect {
-    union(line.iter().map(|p| [p[0], p[1], p[0], p[1]]))
-        .unwrap_or([f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY])
+    union(line.iter().map(|p| [p[0], p[1], p[0], p[1]])).unwrap_or([
+        f64::INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NEG_INFINITY,
+    ])
 }
 
 pub(super) fn shrink(b: &Rect, by: f64) -> Rect {

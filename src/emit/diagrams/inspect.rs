@@ -288,7 +288,6 @@ fn unescape(s: &str) -> String {
     out
 }
 
-
 /// One thing wrong with a picture, said so that a test failure explains itself.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Fault {
@@ -342,7 +341,8 @@ impl std::fmt::Display for Fault {
 impl Picture {
     /// Whether two zone boxes cross each other (rather than one holding the other).
     pub fn zones_cross(&self) -> bool {
-        let zones: Vec<[f64; 4]> = self.groups.iter().filter(|g| g.part == Part::Cluster).filter_map(|g| g.bbox).collect();
+        let zones: Vec<[f64; 4]> =
+            self.groups.iter().filter(|g| g.part == Part::Cluster).filter_map(|g| g.bbox).collect();
         let holds = |a: &[f64; 4], b: &[f64; 4]| a[0] <= b[0] && a[1] <= b[1] && a[2] >= b[2] && a[3] >= b[3];
         zones.iter().enumerate().any(|(i, a)| {
             zones[i + 1..].iter().any(|b| {

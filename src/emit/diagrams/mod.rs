@@ -14,8 +14,8 @@
 mod budget;
 mod components;
 mod dot;
-mod geometry;
 pub mod facts;
+mod geometry;
 pub mod inspect;
 mod overview;
 mod place;
