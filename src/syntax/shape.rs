@@ -203,10 +203,19 @@ impl Shaper {
     }
 
     /// Reports a `{ ... }` that follows no statement; recovery leaves empty nodes, already reported.
+    /// Asked of every line: the test is inline, the report out of line.
+    #[inline]
     fn stray_block(&mut self, node: &Node<'_>) -> bool {
         if !node.words.is_empty() {
             return false;
         }
+        self.report_stray_block(node);
+        true
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn report_stray_block(&mut self, node: &Node<'_>) {
         if let Some(b) = &node.body {
             self.err(
                 codes::UNEXPECTED_BODY,
@@ -216,7 +225,6 @@ impl Shaper {
             )
             .help = Some("put it after a declaration such as `component name`, or remove the braces".into());
         }
-        true
     }
 
     /// The item `node` declares, pushed onto `items`; nothing when it is an error.
