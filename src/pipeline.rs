@@ -15,10 +15,10 @@ use crate::analysis::Facts;
 use crate::check::{CheckOptions, RuleConfig};
 use crate::config::Config;
 use crate::diagnostics::{codes, did_you_mean, Diagnostic};
+use crate::semantic::LoweredFile;
 use crate::semantic::{self, Model, Workspace, WorkspaceFile};
 use crate::source::{FileId, Span};
 use crate::stdlib;
-use crate::semantic::LoweredFile;
 use crate::syntax::ast::{Ident, Import, ImportTarget, Item, SourceAst, Text};
 use crate::syntax::literal::Literal;
 
@@ -328,8 +328,7 @@ pub fn analyze(mut sources: Sources, opts: &RunOptions, cache: &mut ParseCache) 
     }
     drop(files);
     drop(imported);
-    let names: std::collections::HashSet<&str> =
-        workspace.files.iter().map(|f| workspace.sources.name(f.id)).collect();
+    let names: std::collections::HashSet<&str> = workspace.files.iter().map(|f| workspace.sources.name(f.id)).collect();
     // Files no longer in the workspace leave the cache; a batch cache lets go of everything.
     if cache.keep {
         cache.files.retain(|name, _| names.contains(name.as_str()));
@@ -1000,9 +999,7 @@ mod tests {
             ParseJob { id: FileId(i as u32), text, unread: None, is_std: false, lower }
         }
         for (lower, owned) in [(false, false), (true, false), (true, true)] {
-            let jobs = || -> Vec<ParseJob> {
-                texts.iter().enumerate().map(|(i, t)| job(i, t, lower, owned)).collect()
-            };
+            let jobs = || -> Vec<ParseJob> { texts.iter().enumerate().map(|(i, t)| job(i, t, lower, owned)).collect() };
             let render = |r: Vec<ParsedText>| format!("{r:?}");
             let threaded = parse_on_threads(jobs(), 0, None);
             assert!(threaded.iter().any(|p| !p.errors.is_empty()), "some files have errors");
@@ -1025,7 +1022,9 @@ mod tests {
         let mut given = sources(&[("a.arch", "import \"lib/b.arch\"\ncomponent a \"A\" {\n  uses b\n}\n")]);
         let mut cache = ParseCache::default();
         assert_eq!(imports_wanted(&mut given, &mut cache), vec!["lib/b.arch".to_string()]);
-        given.imported.insert("lib/b.arch".into(), Imported::File(SourceText::new("lib/b.arch", "component b \"B\"\n")));
+        given
+            .imported
+            .insert("lib/b.arch".into(), Imported::File(SourceText::new("lib/b.arch", "component b \"B\"\n")));
         assert!(imports_wanted(&mut given, &mut cache).is_empty());
         let analysis = analyze(given, &RunOptions::default(), &mut cache);
         assert_eq!((cache.parsed, cache.reused), (2, 0), "each file parsed once over the three calls");
@@ -1061,7 +1060,10 @@ mod tests {
         assert_eq!(format!("{:?}", second.model.elements), format!("{:?}", fresh.model.elements));
         assert_eq!(format!("{:?}", second.diagnostics), format!("{:?}", fresh.diagnostics));
         assert_ne!(format!("{:?}", first.model.elements), format!("{:?}", second.model.elements));
-        assert!(second.diagnostics.iter().any(|d| d.code.id == codes::DANGLING_REFERENCE.id), "`gone` is reported again");
+        assert!(
+            second.diagnostics.iter().any(|d| d.code.id == codes::DANGLING_REFERENCE.id),
+            "`gone` is reported again"
+        );
     }
 
     #[test]
@@ -1069,7 +1071,8 @@ mod tests {
         let mut cache = ParseCache::default();
         let files = [("a.arch", "component a \"A\"\n"), ("b.arch", "component b \"B\"\n")];
         let first = analyze(sources(&files), &RunOptions::default(), &mut cache);
-        let second = analyze(sources(&[files[0], ("b.arch", "component b \"B2\"\n")]), &RunOptions::default(), &mut cache);
+        let second =
+            analyze(sources(&[files[0], ("b.arch", "component b \"B2\"\n")]), &RunOptions::default(), &mut cache);
         assert_eq!((cache.parsed, cache.reused), (1, 1));
         assert!(Arc::ptr_eq(&first.trees[0], &second.trees[0]), "a's tree is shared, not copied");
         assert!(!Arc::ptr_eq(&first.trees[1], &second.trees[1]), "b's tree is new");

@@ -800,7 +800,11 @@ mod tests {
             assert_eq!(model.name_of(*id), *name);
         }
         let again = model.lookup("c1").and_then(|id| model.get(id)).map(|e| e.label.clone());
-        assert_eq!(again, Some(Some("Again".into())), "a name declared twice means its first declaration, in load order");
+        assert_eq!(
+            again,
+            Some(Some("Again".into())),
+            "a name declared twice means its first declaration, in load order"
+        );
         assert_eq!(model.lookup("missing1"), None);
         assert_eq!(model.lookup(""), None);
     }

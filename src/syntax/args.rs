@@ -235,8 +235,11 @@ mod tests {
             assert_eq!(args.get(lists.len()), None);
             assert_eq!(format!("{args:?}"), format!("{lists:?}"), "prints as the lists");
             let mapped = args.map(|i, v| (i, v * 10));
-            let expected: Args<(usize, u32)> =
-                lists.iter().enumerate().map(|(i, l)| l.iter().map(|v| (i, v * 10)).collect::<SmallVec<[_; 1]>>()).collect();
+            let expected: Args<(usize, u32)> = lists
+                .iter()
+                .enumerate()
+                .map(|(i, l)| l.iter().map(|v| (i, v * 10)).collect::<SmallVec<[_; 1]>>())
+                .collect();
             assert_eq!(mapped, expected, "mapping keeps the shape collecting would give");
         }
     }

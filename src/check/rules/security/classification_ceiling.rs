@@ -47,7 +47,11 @@ fn ceiling_of(cx: &Ctx<'_>, id: ElementId, zones: &mut Memo<Ceiling>, systems: &
     };
     if let Some(z) = cx.facts.zone_of(id) {
         let of_zone = zones.get(z, || {
-            cx.zones.chain(z).into_iter().filter_map(|z| max_class_of(cx, z)).min_by_key(|(rank, holder, _)| (*rank, *holder))
+            cx.zones
+                .chain(z)
+                .into_iter()
+                .filter_map(|z| max_class_of(cx, z))
+                .min_by_key(|(rank, holder, _)| (*rank, *holder))
         });
         if let Some(c) = of_zone {
             consider(c);

@@ -31,11 +31,7 @@ fn missing_identity_provider(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         for l in &cx.facts.links {
             let Some(auth) = l.auth.map(crate::lang::AuthScheme::word) else { continue };
             // A session on an interface open by design (a guest's cart) is no login.
-            if !is_human(cx, l.from)
-                || !is_human_login(auth)
-                || anonymous_by_design(cx, l)
-                || !once.first(&[l.from])
-            {
+            if !is_human(cx, l.from) || !is_human_login(auth) || anonymous_by_design(cx, l) || !once.first(&[l.from]) {
                 continue;
             }
             acc.push(
