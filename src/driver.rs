@@ -601,13 +601,7 @@ mod tests {
         let full = analyze_paths_with(&host, &paths, &RunOptions::default());
         let lean = analyze_paths_for_findings(&host, &paths, &RunOptions::default());
         let (full, lean) = (&full.analyses[0], &lean.analyses[0]);
-        let unreadable: Vec<&str> = lean
-            .diagnostics
-            .iter()
-            .filter(|d| d.code.id == codes::UNREADABLE_PATH.id)
-            .map(|d| d.message.as_str())
-            .collect();
-        assert_eq!(unreadable, ["cannot read `b.arch`: permission denied"]);
+        assert_eq!(lean.messages_with(codes::UNREADABLE_PATH), ["cannot read `b.arch`: permission denied"]);
         assert_eq!(format!("{:?}", full.diagnostics), format!("{:?}", lean.diagnostics));
         assert_eq!(lean.workspace.files.len(), full.workspace.files.len(), "b.arch is left out of both");
     }
@@ -624,12 +618,9 @@ mod tests {
         let a = &outcome.analyses[0];
         assert_eq!(reads.load(Ordering::Relaxed), 2, "read once to check, once to show the finding");
         assert_eq!(file(a, "a.arch").text, "", "the new text is not the one the spans point into");
-        let changed: Vec<&str> = a
-            .diagnostics
-            .iter()
-            .filter(|d| d.code.id == codes::UNREADABLE_PATH.id)
-            .map(|d| d.message.as_str())
-            .collect();
-        assert_eq!(changed, ["`a.arch` changed or went away while it was checked; its findings show no source"]);
+        assert_eq!(
+            a.messages_with(codes::UNREADABLE_PATH),
+            ["`a.arch` changed or went away while it was checked; its findings show no source"]
+        );
     }
 }

@@ -161,6 +161,12 @@ fn text_hash(text: &str) -> u64 {
 }
 
 impl Analysis {
+    /// The messages of the diagnostics with `code`, in order: what the tests compare.
+    #[cfg(test)]
+    pub(crate) fn messages_with(&self, code: crate::diagnostics::codes::Code) -> Vec<&str> {
+        self.diagnostics.iter().filter(|d| d.code.id == code.id).map(|d| d.message.as_str()).collect()
+    }
+
     /// The syntax tree of a file, when the analysis kept it.
     pub fn tree(&self, file: FileId) -> Option<&SourceAst> {
         let index = self.workspace.files.iter().position(|f| f.id == file)?;
@@ -1037,13 +1043,7 @@ mod tests {
     fn an_import_nothing_answers_is_reported_missing() {
         let given = sources(&[("a.arch", "import \"gone.arch\"\ncomponent a \"A\"\n")]);
         let analysis = analyze(given, &RunOptions::default(), &mut ParseCache::batch());
-        let missing: Vec<&str> = analysis
-            .diagnostics
-            .iter()
-            .filter(|d| d.code.id == codes::IMPORT_NOT_FOUND.id)
-            .map(|d| d.message.as_str())
-            .collect();
-        assert_eq!(missing, ["imported file `gone.arch` does not exist"]);
+        assert_eq!(analysis.messages_with(codes::IMPORT_NOT_FOUND), ["imported file `gone.arch` does not exist"]);
         assert!(analysis.trees.is_empty(), "a batch analysis keeps no tree");
     }
 
