@@ -9,3 +9,10 @@ pub mod ownership;
 pub mod performance;
 pub mod reliability;
 pub mod security;
+
+use crate::diagnostics::{Code, Severity};
+
+/// A rule's code, as each rule file declares it with its metadata.
+const fn code(id: &'static str, name: &'static str, severity: Severity, summary: &'static str) -> Code {
+    Code { id, name, severity, summary }
+}

@@ -40,13 +40,11 @@ pub use unstable_dependency::{
 pub use wrong_cut::{WRONG_CUT, WRONG_CUT_MAX_OWNED};
 
 use crate::check::{Ctx, Rule};
-use crate::diagnostics::{Code, Severity};
 use crate::semantic::model::ElementId;
 use crate::syntax::schema::DeclKind;
 
-const fn code(id: &'static str, name: &'static str, severity: Severity, summary: &'static str) -> Code {
-    Code { id, name, severity, summary }
-}
+// The rule files of this family name their codes with `super::code`.
+use super::code;
 
 /// The coupling rules, in code order.
 pub static RULES: &[&Rule] = &[

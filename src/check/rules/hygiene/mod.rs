@@ -34,11 +34,10 @@ pub use unused_data::UNUSED_DATA;
 pub use unused_interface::UNUSED_INTERFACE;
 
 use crate::check::{Ctx, Rule};
-use crate::diagnostics::{Code, Diagnostic, Severity};
+use crate::diagnostics::Diagnostic;
 
-const fn code(id: &'static str, name: &'static str, severity: Severity, summary: &'static str) -> Code {
-    Code { id, name, severity, summary }
-}
+// The rule files of this family name their codes with `super::code`.
+use super::code;
 
 /// The hygiene rules, in code order.
 pub static RULES: &[&Rule] = &[

@@ -24,14 +24,12 @@ pub use shared_persistence::SHARED_PERSISTENCE;
 pub use tightly_coupled_teams::{TIGHTLY_COUPLED_TEAMS, TIGHTLY_COUPLED_TEAMS_MIN_LINKS};
 
 use crate::check::{Ctx, LinkOrigin, Rule};
-use crate::diagnostics::{Code, Severity};
 use crate::semantic::model::{ElementId, Val};
 use crate::source::Span;
 use crate::syntax::schema::DeclKind;
 
-const fn code(id: &'static str, name: &'static str, severity: Severity, summary: &'static str) -> Code {
-    Code { id, name, severity, summary }
-}
+// The rule files of this family name their codes with `super::code`.
+use super::code;
 
 /// The ownership rules, in code order.
 pub static RULES: &[&Rule] = &[

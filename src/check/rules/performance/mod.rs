@@ -21,15 +21,13 @@ pub use timeout_inversion::TIMEOUT_INVERSION;
 
 use crate::check::shared::critical_path;
 use crate::check::{Ctx, Link, LinkOrigin, Rule};
-use crate::diagnostics::{Code, Severity};
 use crate::semantic::model::{Element, ElementId, Val};
 use crate::source::Span;
 use crate::syntax::literal::Literal;
 use crate::syntax::schema::DeclKind;
 
-const fn code(id: &'static str, name: &'static str, severity: Severity, summary: &'static str) -> Code {
-    Code { id, name, severity, summary }
-}
+// The rule files of this family name their codes with `super::code`.
+use super::code;
 
 /// The performance rules, in code order.
 pub static RULES: &[&Rule] = &[

@@ -24,14 +24,12 @@ use crate::analysis::facts;
 use crate::analysis::ranges::Ranges;
 use crate::check::shared::critical_path;
 use crate::check::{Ctx, Link, Rule, HIGH};
-use crate::diagnostics::{Code, Severity};
 use crate::semantic::model::{ElementId, Val};
 use crate::syntax::literal::Literal;
 use crate::syntax::schema::{DeclKind, CRITICALITY};
 
-const fn code(id: &'static str, name: &'static str, severity: Severity, summary: &'static str) -> Code {
-    Code { id, name, severity, summary }
-}
+// The rule files of this family name their codes with `super::code`.
+use super::code;
 
 /// The reliability rules, in code order.
 pub static RULES: &[&Rule] = &[

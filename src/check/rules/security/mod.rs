@@ -83,15 +83,14 @@ use crate::analysis::facts;
 use crate::analysis::ranges::Ranges;
 use crate::check::shared::Memo;
 use crate::check::{Ctx, Link, LinkOrigin, Rule, Transit, WireSource};
-use crate::diagnostics::{Code, Diagnostic, Severity};
+use crate::diagnostics::Diagnostic;
 use crate::lang::{AuthScheme, Classification, Criticality, Protocol, Trust};
 use crate::semantic::model::{Element, ElementId};
 use crate::source::Span;
 use crate::syntax::schema::DeclKind;
 
-const fn code(id: &'static str, name: &'static str, severity: Severity, summary: &'static str) -> Code {
-    Code { id, name, severity, summary }
-}
+// The rule files of this family name their codes with `super::code`.
+use super::code;
 
 /// The security rules, in code order.
 pub static RULES: &[&Rule] = &[
