@@ -9,6 +9,11 @@ use std::process::{Command, Output};
 use archc::import::yaml;
 use serde_json::Value;
 
+#[path = "support/run.rs"]
+mod run;
+
+use run::text;
+
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -19,16 +24,7 @@ fn load(rel: &str) -> Value {
 }
 
 fn archc(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_archc"))
-        .args(args)
-        .current_dir(cwd)
-        .env("SOURCE_DATE_EPOCH", "1780000000")
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run archc: {e}"))
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+    run::output(run::archc(args).current_dir(cwd))
 }
 
 /// The long options a subcommand accepts, from its `--help`.

@@ -5,7 +5,10 @@
 //! the diff before committing.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
+
+#[path = "support/run.rs"]
+mod run;
 
 fn data(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(rel)
@@ -13,13 +16,7 @@ fn data(rel: &str) -> PathBuf {
 
 /// Runs archc in `tests/data` so that file names in the output are short and stable.
 fn archc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_archc"))
-        .args(args)
-        .current_dir(data(""))
-        .env_remove("NO_COLOR")
-        .env("SOURCE_DATE_EPOCH", "1780000000")
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run archc: {e}"))
+    run::output(run::archc(args).current_dir(data("")).env_remove("NO_COLOR"))
 }
 
 fn stdout(o: &Output) -> String {
@@ -177,11 +174,7 @@ fn rules_are_listed_with_their_metadata() {
 #[test]
 fn a_folder_of_workspaces_is_checked_as_separate_workspaces() {
     // examples/ holds several workspaces, each with its own arch.toml and some names in common.
-    let o = Command::new(env!("CARGO_BIN_EXE_archc"))
-        .args(["check", "examples", "--format", "json"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap_or_else(|e| panic!("{e}"));
+    let o = run::output(run::archc(&["check", "examples", "--format", "json"]).current_dir(env!("CARGO_MANIFEST_DIR")));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_default();
     let diags = v["diagnostics"].as_array().cloned().unwrap_or_default();
     assert!(!diags.is_empty(), "examples/flawed has findings");

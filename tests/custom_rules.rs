@@ -2,24 +2,19 @@
 //! rules, `check` fails on their error findings, and a baseline records and then silences them.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
+
+#[path = "support/run.rs"]
+mod run;
+
+use run::text;
 
 fn marketplace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/marketplace")
 }
 
 fn archc_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_archc"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("SOURCE_DATE_EPOCH", "1780000000")
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run archc: {e}"))
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+    run::output(run::archc(args).current_dir(dir).env("NO_COLOR", "1"))
 }
 
 /// A copy of `examples/marketplace` plus `extra` as `violations.arch`.

@@ -9,17 +9,15 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+#[path = "support/run.rs"]
+mod run;
+
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 fn archc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_archc"))
-        .args(args)
-        .current_dir(root())
-        .env("SOURCE_DATE_EPOCH", "1780000000")
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run archc: {e}"))
+    run::output(run::archc(args).current_dir(root()))
 }
 
 fn text(o: &Output) -> String {

@@ -4,26 +4,23 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use archc::diagnostics::codes;
 use archc::driver::analyze_paths;
 use archc::host::FsHost;
+
+#[path = "support/run.rs"]
+mod run;
+
+use run::text;
 
 fn fixture(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/import").join(rel)
 }
 
 fn archc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_archc"))
-        .args(args)
-        .env("SOURCE_DATE_EPOCH", "1780000000")
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run archc: {e}"))
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+    run::output(&mut run::archc(args))
 }
 
 /// What an import wrote, as the exported model sees it.

@@ -2,19 +2,15 @@
 //! is formatted; init never overwrites; completions and man pages list the real subcommands.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
+
+#[path = "support/run.rs"]
+mod run;
+
+use run::text;
 
 fn archc(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_archc"))
-        .args(args)
-        .current_dir(cwd)
-        .env("SOURCE_DATE_EPOCH", "1780000000")
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run archc: {e}"))
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+    run::output(run::archc(args).current_dir(cwd))
 }
 
 #[test]
