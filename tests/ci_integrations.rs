@@ -142,7 +142,7 @@ fn run_check_step(ws: &Path, format: &str, deny: &str, baseline: &str) -> (i32, 
         .env("ARCHC_DENY_WARNINGS", deny)
         .env("ARCHC_BASELINE", baseline)
         .env("ARCHC_SARIF_FILE", "archc.sarif")
-        .env("SOURCE_DATE_EPOCH", "1780000000")
+        .env("SOURCE_DATE_EPOCH", run::SOURCE_DATE_EPOCH)
         .output()
         .unwrap();
     let values = std::fs::read_to_string(&outputs)
