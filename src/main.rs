@@ -11,6 +11,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
     allocator::tune();
+    archc::pipeline::on_phase_boundary(allocator::return_freed_pages);
     let code = archc::cli::main(std::env::args_os().collect());
     std::process::exit(code);
 }
@@ -29,15 +30,21 @@ mod allocator {
 
     extern "C" {
         fn mi_option_set(option: c_int, value: c_long);
+        fn mi_collect(force: bool);
         #[cfg(test)]
         fn mi_option_get(option: c_int) -> c_long;
     }
 
     /// Tunes mimalloc for a process that builds large structures, frees some and exits:
-    /// - purge freed pages after 1 ms instead of 10. The phases free large structures just before
-    ///   building others (syntax trees before the facts); with 10 ms the freed pages were often
-    ///   still resident at the check's peak, which at 100,000 components spread from 447 to 500
-    ///   MiB over runs, against 441 to 446 MiB at 1 ms at the same speed (BENCHMARKS.md);
+    /// - keep freed pages for a second (instead of 10 ms) before returning them to the system,
+    ///   and return them at once between the phases of an analysis instead
+    ///   ([`return_freed_pages`]). Within a phase, what is freed is soon allocated again: a
+    ///   parsing thread frees a file's syntax tree and builds the next one, each rule frees its
+    ///   per-element tables and the next rule builds its own. Returned after a few milliseconds,
+    ///   those pages came back as fresh pages the kernel had to zero: at 100,000 components,
+    ///   62,000 page faults where 600 do, about a tenth of the check's time (BENCHMARKS.md).
+    ///   Returning at the phase boundaries keeps the peak where purging after 1 ms kept it:
+    ///   what one phase leaves freed is gone before the next phase builds;
     /// - skip the teardown at exit, where mimalloc collected the main heap and returned its free
     ///   pages one `madvise` at a time: about 2% of a 1,000-component check, for memory the
     ///   kernel takes back anyway.
@@ -45,13 +52,29 @@ mod allocator {
     /// A user's own `MIMALLOC_*` setting of either option wins.
     pub fn tune() {
         for (option, variable, value) in
-            [(PURGE_DELAY, "MIMALLOC_PURGE_DELAY", 1), (DESTROY_ON_EXIT, "MIMALLOC_DESTROY_ON_EXIT", 2)]
+            [(PURGE_DELAY, "MIMALLOC_PURGE_DELAY", 1_000), (DESTROY_ON_EXIT, "MIMALLOC_DESTROY_ON_EXIT", 2)]
         {
             if std::env::var_os(variable).is_none() {
                 // SAFETY: `mi_option_set` stores one integer in mimalloc's option table, which
                 // is initialised before `main`; it takes no pointers, and no other thread runs yet.
                 unsafe { mi_option_set(option, value) }
             }
+        }
+    }
+
+    /// Models from this many elements (about 35,000 components) return their freed pages
+    /// between phases. Below it the pages are few and the next phase would only fault them in
+    /// again: at 10,000 components (28,700 elements) returning them cost 1,000 more page faults.
+    const RETURN_FREED_FROM_ELEMENTS: usize = 100_000;
+
+    /// Returns every freed page to the system now, the exited threads' included, when the model
+    /// has [`RETURN_FREED_FROM_ELEMENTS`] elements or more: run between the phases of an
+    /// analysis, on the analysing thread.
+    pub fn return_freed_pages(elements: usize) {
+        if elements >= RETURN_FREED_FROM_ELEMENTS {
+            // SAFETY: `mi_collect` takes no pointers and only touches the calling thread's heap
+            // and mimalloc's own thread-safe lists of abandoned segments and arenas.
+            unsafe { mi_collect(true) }
         }
     }
 
@@ -74,7 +97,7 @@ mod allocator {
             let defaults: Vec<c_long> = (14..=25).map(get).collect();
             assert_eq!(defaults, [1, 10, 0, 0, 100, 32, 32, 10, 0, 1024 * 1024, 10, 1]);
             tune();
-            assert_eq!((get(PURGE_DELAY), get(DESTROY_ON_EXIT)), (1, 2));
+            assert_eq!((get(PURGE_DELAY), get(DESTROY_ON_EXIT)), (1_000, 2));
         }
     }
 }

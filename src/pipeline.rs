@@ -285,6 +285,24 @@ pub(crate) fn imports_wanted_reading(
     Some(wanted)
 }
 
+/// Called between the phases of an analysis with the number of elements the model has, once the
+/// last phase's temporaries are freed and before the next phase allocates its own: the binary
+/// hands the freed pages back to the system there when the model is large (see `src/main.rs`).
+/// Unset, as in tests and in other programs using the library, nothing is called.
+static BETWEEN_PHASES: std::sync::OnceLock<fn(usize)> = std::sync::OnceLock::new();
+
+/// Sets what runs between the phases of every analysis (see [`BETWEEN_PHASES`]); the first call
+/// wins. It runs on the analysing thread and must not call back into the analysis.
+pub fn on_phase_boundary(hook: fn(usize)) {
+    let _ = BETWEEN_PHASES.set(hook);
+}
+
+fn phase_boundary(elements: usize) {
+    if let Some(hook) = BETWEEN_PHASES.get() {
+        hook(elements);
+    }
+}
+
 /// Analyzes one workspace: parses what `cache` does not hold, follows imports, resolves, derives
 /// the facts and runs the rules. Pure and deterministic: the same sources give the same analysis.
 pub fn analyze(mut sources: Sources, opts: &RunOptions, cache: &mut ParseCache) -> Analysis {
@@ -346,17 +364,17 @@ pub fn analyze(mut sources: Sources, opts: &RunOptions, cache: &mut ParseCache) 
     let mut timings = Timings { load_and_parse: started.elapsed(), ..Timings::default() };
 
     let started = Instant::now();
-    let (model, resolve_diags, trees) = if cache.keep {
+    let (lowered, trees) = if cache.keep {
         let trees: Vec<Arc<SourceAst>> = parsed.into_iter().map(Parsed::into_tree).collect();
-        let lowered = lower_kept(&workspace, &trees, cache);
-        let (model, diags) = semantic::analyze_lowered(&workspace, lowered);
-        (model, diags, trees)
+        (lower_kept(&workspace, &trees, cache), trees)
     } else {
         // The batch run lowered each file as it parsed it and kept no tree.
         let lowered = workspace.files.iter().zip(parsed).map(|(f, p)| p.into_lowered(f.id, f.is_std)).collect();
-        let (model, diags) = semantic::analyze_lowered(&workspace, lowered);
-        (model, diags, Vec::new())
+        (lowered, Vec::new())
     };
+    // A batch run has freed the syntax trees, the token lists and the read buffers by now.
+    phase_boundary(lowered.iter().map(LoweredFile::declarations).sum());
+    let (model, resolve_diags) = semantic::analyze_lowered(&workspace, lowered);
     timings.resolve = started.elapsed();
 
     let started = Instant::now();
@@ -371,6 +389,8 @@ pub fn analyze(mut sources: Sources, opts: &RunOptions, cache: &mut ParseCache) 
     }
     let check_opts = CheckOptions { config: &rules, today: opts.today, baseline: opts.baseline.as_ref() };
     let facts_started = Instant::now();
+    // The lowered files' lists are freed, their contents moved into the model.
+    phase_boundary(model.elements.len());
     let facts = Facts::build(&model);
     timings.facts = facts_started.elapsed();
     let mut diags = crate::check::run_with_facts(&model, &facts, diags, &check_opts);
