@@ -904,7 +904,7 @@ impl Walked {
         let keeper = !e.from_std && (component || is_store_kind(Some(e.kind)));
         let carrier = matches!(e.kind, DeclKind::Topic | DeclKind::Queue);
         let mut own = OwnAttrs::default();
-        for a in e.attrs.iter() {
+        for a in e.attrs().iter() {
             let slot = match a.name() {
                 "provider" => &mut own.provider,
                 "owner" => &mut own.owner,
@@ -2051,7 +2051,7 @@ fn attr_holes(attrs: &[Attribute], path: &mut Vec<&'static str>, found: &mut imp
 /// Every `?` of a user-declared element: attributes at any depth, step ends and options, endpoint
 /// models and options. `path` is scratch space for the block path.
 fn element_holes(element: ElementId, e: &Element, path: &mut Vec<&'static str>, out: &mut Vec<Hole>) {
-    let attrs: &[Attribute] = if e.attrs_have_holes() { &e.attrs } else { &[] };
+    let attrs: &[Attribute] = if e.attrs_have_holes() { e.attrs() } else { &[] };
     for (attr, a) in attrs.iter().enumerate() {
         attr_holes(std::slice::from_ref(a), path, &mut |path, span| {
             out.push(Hole { element, place: HolePlace::Attr { attr, path }, span: span.in_file(e.file) })

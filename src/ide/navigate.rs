@@ -26,7 +26,7 @@ pub fn each_reference(model: &Model, mut f: impl FnMut(ElementId, Span)) {
     for e in &model.elements {
         // Values keep no file: every one of them is written in its element's.
         let mut f = |id, range: TextRange| f(id, range.in_file(e.file));
-        attrs(&e.attrs, &mut f);
+        attrs(e.attrs(), &mut f);
         for s in &e.steps {
             value(&s.from, &mut f);
             value(&s.to, &mut f);

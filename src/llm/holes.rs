@@ -40,7 +40,7 @@ pub fn hole_type(model: &Model, hole: &Hole) -> Option<HoleType> {
     let spec = e.kind.spec();
     match &hole.place {
         HolePlace::Attr { attr, path } => {
-            let a = e.attrs.get(*attr)?;
+            let a = e.attrs().get(*attr)?;
             let (attr_spec, value_attr) = walk(spec.attrs, a, path)?;
             typed(path.join("."), attr_spec, value_attr, hole)
         }
@@ -162,7 +162,7 @@ pub fn gaps<'d>(model: &Model, sources: &SourceMap, diagnostics: &'d [Diagnostic
 /// `None` for an element without statements: where its block would go is not the gap's to decide.
 fn first_in_block(e: &Element, sources: &SourceMap, attr: &str) -> Option<TextEdit> {
     let first = e
-        .attrs
+        .attrs()
         .iter()
         .map(|a| a.span_in(e.file))
         .chain(e.fields.iter().map(|f| f.span))

@@ -128,7 +128,7 @@ fn neighbours(q: &Question<'_>) -> Vec<ElementId> {
         }
     }
     if let Some(e) = q.model.get(q.element) {
-        for a in &e.attrs {
+        for a in e.attrs() {
             for v in a.values() {
                 if let crate::semantic::model::Val::Ref(id) = v.val {
                     out.push(id);

@@ -236,8 +236,9 @@ pub struct Element {
     /// An interface's protocol family or a rule's kind: a few words, shared within a file.
     pub variant: Option<Text>,
     pub children: ThinList<ElementId>,
-    /// Set once with [`Element::set_keyed_attrs`], which keeps the lookup keys in step.
-    pub attrs: Box<[Attribute]>,
+    /// Set once with [`Element::set_keyed_attrs`], which keeps the lookup keys in step; read
+    /// with [`Element::attrs`].
+    attrs: Box<[Attribute]>,
     pub steps: ThinList<Step>,
     pub endpoints: ThinList<Endpoint>,
     pub fields: ThinList<Field>,
@@ -332,6 +333,12 @@ impl Element {
         self.attrs = attrs;
         self.attr_keys = keys;
         self.attrs_have_holes = holes;
+    }
+
+    /// The attributes, in the order written.
+    #[inline]
+    pub fn attrs(&self) -> &[Attribute] {
+        &self.attrs
     }
 
     /// Whether any attribute, at any depth of its blocks, has a `?` value.

@@ -287,7 +287,7 @@ fn compile_one(id: ElementId, e: &Element, errors: &mut Vec<Diagnostic>) -> Opti
         // An unknown kind word was reported while parsing.
         return None;
     };
-    for a in &e.attrs {
+    for a in e.attrs() {
         let common = matches!(a.name(), "severity" | "message" | "summary" | "replaces");
         if !common && !kind.reads().contains(&a.name()) {
             let fits: Vec<&str> = ["forbidden", "allowed", "required", "assert", "layers"]

@@ -203,7 +203,7 @@ fn element(model: &Model, sources: &SourceMap, id: ElementId, e: &Element) -> Js
         .with("variant", Json::opt_str(e.variant.as_deref()))
         .with("parent", e.parent.map_or(Json::Null, |p| Json::str(model.path_of(p))))
         .with("location", location(sources, e.span))
-        .with("attributes", Json::Arr(e.attrs.iter().map(|a| attribute(model, a)).collect()));
+        .with("attributes", Json::Arr(e.attrs().iter().map(|a| attribute(model, a)).collect()));
     if !e.steps.is_empty() {
         let steps = e
             .steps

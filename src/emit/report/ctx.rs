@@ -265,7 +265,7 @@ impl<'m> Ctx<'m> {
             let e = self.el(h.element);
             let (attribute, top) = match &h.place {
                 derived::HolePlace::Attr { attr, path } => {
-                    let a = &e.attrs[*attr];
+                    let a = &e.attrs()[*attr];
                     let head = match (a.name(), a.first().map(|v| &v.val)) {
                         ("uses", Some(Val::Ref(t))) if path.len() > 1 => format!("uses {}", self.model.path_of(*t)),
                         _ => a.name().to_string(),

@@ -97,7 +97,7 @@ fn owner_missing(cx: &Ctx<'_>, acc: &mut Vec<Diagnostic>) {
         });
         // The fix states the suggested team, else leaves the owner as a `?` hole to fill. It
         // goes before the first attribute, so elements without a block get none.
-        if let Some(first) = e.attrs.iter().map(|a| a.span_in(e.file)).min_by_key(|s| s.start) {
+        if let Some(first) = e.attrs().iter().map(|a| a.span_in(e.file)).min_by_key(|s| s.start) {
             let (title, owner) = match suggested_owner(cx, root).filter(|_| e.kind != DeclKind::System) {
                 Some(team) => (format!("Add `owner {}`", cx.name(team)), cx.name(team)),
                 None => ("Add `owner ?` to fill in later".to_string(), "?".to_string()),
