@@ -393,6 +393,8 @@ pub fn analyze(mut sources: Sources, opts: &RunOptions, cache: &mut ParseCache) 
     phase_boundary(model.elements.len());
     let facts = Facts::build(&model);
     timings.facts = facts_started.elapsed();
+    // The facts' working tables are freed; the rules build their own.
+    phase_boundary(model.elements.len());
     let mut diags = crate::check::run_with_facts(&model, &facts, diags, &check_opts);
     crate::diagnostics::sort(&mut diags);
     timings.check = started.elapsed();
