@@ -42,10 +42,10 @@ mod allocator {
     ///   parsing thread frees a file's syntax tree and builds the next one, each rule frees its
     ///   per-element tables and the next rule builds its own. Returned after 1 ms, those pages
     ///   came back as fresh pages the kernel had to zero: at 100,000 components 34,000 page
-    ///   faults against 7,000 to 10,000 now, and 0.95x the time at 10,000 and 100,000 (BENCHMARKS.md,
-    ///   thirteenth round). Returning at the phase boundaries keeps the peak under 500 MB
-    ///   (445 to 456 MiB at 100,000, against 429 to 451 after 1 ms, and 516 to 553 never
-    ///   returning): what one phase leaves freed is gone before the next phase builds;
+    ///   faults against 7,000 to 10,000 now, and about 0.95x the time at 10,000 and 100,000
+    ///   (BENCHMARKS.md, thirteenth round). Returning at the phase boundaries keeps the peak
+    ///   under 500 MB (445 to 456 MiB at 100,000, against 429 to 451 after 1 ms, and 516 to 553
+    ///   never returning): what one phase leaves freed is gone before the next phase builds;
     /// - skip the teardown at exit, where mimalloc collected the main heap and returned its free
     ///   pages one `madvise` at a time: about 2% of a 1,000-component check, for memory the
     ///   kernel takes back anyway.
