@@ -10,12 +10,15 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+#[path = "support/run.rs"]
+mod run;
+
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 fn archc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_archc")).args(args).env("NO_COLOR", "1").output().expect("run archc")
+    run::output(run::archc(args).env("NO_COLOR", "1"))
 }
 
 fn build(input: &Path, out: &Path, extra: &[&str]) -> Output {

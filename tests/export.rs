@@ -11,6 +11,9 @@ use archc::driver::{analyze_paths, Analysis};
 use archc::emit::export::{export, Format, MODEL_JSON_VERSION};
 use archc::host::FsHost;
 
+#[path = "support/run.rs"]
+mod run;
+
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -220,7 +223,7 @@ fn every_export_gives_the_same_bytes_twice() {
 // The command line
 
 fn archc(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_archc")).args(args).arg("--color=never").output().unwrap()
+    run::output(run::archc(args).arg("--color=never"))
 }
 
 /// A small workspace without errors: rules that would still report an error on it are turned

@@ -4,16 +4,15 @@
 use std::path::Path;
 use std::process::Command;
 
+#[path = "support/run.rs"]
+mod run;
+
 #[test]
 fn sarif_of_the_flawed_example_passes_the_sarif_validator() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let tool = root.join("tests/sarif/node_modules/.bin/sarif-multitool");
     assert!(tool.exists(), "the SARIF validator is not installed: run `.ci/setup` (npm ci --prefix tests/sarif)");
-    let out = Command::new(env!("CARGO_BIN_EXE_archc"))
-        .args(["check", "examples/flawed", "--format", "sarif"])
-        .current_dir(root)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run archc: {e}"));
+    let out = run::output(run::archc(&["check", "examples/flawed", "--format", "sarif"]).current_dir(root));
     assert_eq!(out.status.code(), Some(1), "the flawed example must have findings");
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let file = dir.path().join("flawed.sarif");
@@ -49,11 +48,7 @@ fn sarif_with_custom_rules_passes_the_sarif_validator() {
     }
     let violations = "import \"contexts.arch\"\n\ncomponent reports_api {\n  kind service\n  zone core\n  system fieldmarket\n  owner orders_team\n  uses billing_db { access read }\n}\n\ndatastore audit_db {\n  zone core\n  system fieldmarket\n  owner orders_team\n  holds Order\n}\n";
     std::fs::write(ws.join("violations.arch"), violations).unwrap_or_else(|e| panic!("{e}"));
-    let out = Command::new(env!("CARGO_BIN_EXE_archc"))
-        .args(["check", "ws", "--format", "sarif"])
-        .current_dir(dir.path())
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run archc: {e}"));
+    let out = run::output(run::archc(&["check", "ws", "--format", "sarif"]).current_dir(dir.path()));
     let log: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not JSON: {e}"));
     let rules = log["runs"][0]["tool"]["driver"]["rules"].as_array().expect("rules");
     let results = log["runs"][0]["results"].as_array().expect("results");
